@@ -1,0 +1,21 @@
+//! # partnerhub
+//!
+//! An event-sourced collaboration server for strategic partnership work in public libraries.
+//!
+//! ## Layout
+//!
+//! - [`store`]: the event log, the one source of truth. An [`store::EventStore`] trait with
+//!   optimistic concurrency per stream, idempotent command ids, group commit (durable before
+//!   acknowledged), a hash chain that makes the log tamper-evident, and subscriptions that
+//!   catch up from disk and then follow live. [`store::SledEventStore`] is the embedded
+//!   backend.
+//! - [`server`]: the HTTP server: liveness today; the API and websocket hub build on it.
+//!
+//! ## How a change flows
+//!
+//! A command is validated against current state and becomes events; the events are appended
+//! to the log (durable before the caller hears back); projections and the live hub consume
+//! the log in order. Nothing writes state except through the log.
+
+pub mod server;
+pub mod store;

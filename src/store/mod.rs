@@ -1,0 +1,200 @@
+//! The event log: the one source of truth of partnerhub.
+//!
+//! Everything that happens in a workspace is an event appended here; every view (network map,
+//! portfolio, timelines) is rebuilt from it. This module owns the contract every backend
+//! keeps, as the [`EventStore`] trait:
+//!
+//! - **Append** a command's events to one stream with an expected stream version
+//!   (optimistic concurrency; a conflict is [`StoreError::VersionConflict`] naming the stream
+//!   and both versions). A command id seen before returns the first result again
+//!   ([`AppendOutcome::deduplicated`]), so clients may retry safely.
+//! - **Durable before acknowledged**: `append` returns only after the events are on disk.
+//!   Concurrent appends share one flush (group commit).
+//! - **Read** a stream, or the whole log from a position; **subscribe** from a position
+//!   ([`Subscription`]): catch up from disk, then follow live, with no gap and no duplicate.
+//! - Every event is chained to the one before it by a hash ([`chain`]), so `verify` can prove
+//!   the log was not changed.
+//!
+//! Backends: [`SledEventStore`] (embedded, the default). Readers only ever see durable events.
+
+pub mod chain;
+pub mod record;
+pub mod sled;
+pub mod subscription;
+pub mod transfer;
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+pub use self::chain::{ChainBreak, ChainVerifier};
+pub use self::record::{
+    CommandContext, EventHash, EventMetadata, NewEvent, Position, RecordedEvent, StreamVersion,
+};
+pub use self::sled::SledEventStore;
+pub use self::subscription::Subscription;
+
+/// What the caller believes the stream's current version to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "version")]
+pub enum ExpectedVersion {
+    /// Append whatever the stream's version is.
+    Any,
+    /// The stream must not exist yet (version 0).
+    NoStream,
+    /// The stream must be at exactly this version.
+    Exact(StreamVersion),
+}
+
+impl ExpectedVersion {
+    /// Whether a stream at `actual` satisfies this expectation.
+    pub fn admits(self, actual: StreamVersion) -> bool {
+        match self {
+            ExpectedVersion::Any => true,
+            ExpectedVersion::NoStream => actual == 0,
+            ExpectedVersion::Exact(expected) => actual == expected,
+        }
+    }
+}
+
+impl fmt::Display for ExpectedVersion {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExpectedVersion::Any => formatter.write_str("any version"),
+            ExpectedVersion::NoStream => formatter.write_str("no stream (version 0)"),
+            ExpectedVersion::Exact(version) => write!(formatter, "version {version}"),
+        }
+    }
+}
+
+/// One command's events for one stream.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppendRequest {
+    /// The stream to append to.
+    pub stream_id: Uuid,
+    /// The version the caller read before deciding on these events.
+    pub expected_version: ExpectedVersion,
+    /// Who asks, for which workspace and command.
+    pub context: CommandContext,
+    /// The events, in order; at least one.
+    pub events: Vec<NewEvent>,
+}
+
+/// What an append did: where its events landed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppendOutcome {
+    /// The stream appended to.
+    pub stream_id: Uuid,
+    /// Position of the first event appended.
+    pub first_position: Position,
+    /// Position of the last event appended (events of one append are contiguous).
+    pub last_position: Position,
+    /// The stream's version after the append.
+    pub stream_version: StreamVersion,
+    /// True when the command id had been appended before and this is the first result again.
+    #[serde(default)]
+    pub deduplicated: bool,
+}
+
+/// Everything that can go wrong in the log.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The stream is not at the version the caller expected.
+    #[error("stream {stream_id} is at version {actual}, but the command expected {expected}")]
+    VersionConflict {
+        /// The stream.
+        stream_id: Uuid,
+        /// What the caller expected.
+        expected: ExpectedVersion,
+        /// The stream's version now.
+        actual: StreamVersion,
+    },
+    /// The request itself is not acceptable (no events, an empty type name, ...).
+    #[error("invalid append: {0}")]
+    InvalidAppend(String),
+    /// Pre-recorded events (an import) do not continue this log.
+    #[error("the events do not continue this log: {0}")]
+    DoesNotContinue(ChainBreak),
+    /// Stored data cannot be read back as it was written.
+    #[error("the store is damaged at position {position}: {reason}")]
+    Corrupt {
+        /// Where.
+        position: Position,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The data directory holds something that is not a partnerhub store of this format.
+    #[error("{0}")]
+    Incompatible(String),
+    /// A write failed to reach the disk; the store accepts no more writes until restarted.
+    #[error("the store stopped accepting writes after a failed write: {0}")]
+    WritesStopped(String),
+    /// The store was shut down.
+    #[error("the store is shut down")]
+    Closed,
+    /// The storage engine failed.
+    #[error("storage engine error: {0}")]
+    Backend(String),
+}
+
+/// The event log's contract, kept by every backend and tested against each.
+///
+/// All methods are safe to call from many tasks at once.
+#[async_trait]
+pub trait EventStore: Send + Sync + 'static {
+    /// Appends a command's events to a stream, durably.
+    ///
+    /// # Returns
+    /// Where the events landed. A request whose command id was appended before is not
+    /// appended again: the first outcome comes back with `deduplicated: true`.
+    ///
+    /// # Errors
+    /// [`StoreError::VersionConflict`] when the stream's version does not match,
+    /// [`StoreError::InvalidAppend`] for a malformed request, and backend failures.
+    async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError>;
+
+    /// Appends events recorded elsewhere (an import, a migration), keeping their positions,
+    /// times and hashes. They must continue this log exactly; nothing is written otherwise.
+    ///
+    /// # Errors
+    /// [`StoreError::DoesNotContinue`] naming the first event that does not fit.
+    async fn append_recorded(&self, events: Vec<RecordedEvent>) -> Result<(), StoreError>;
+
+    /// Reads up to `limit` events of a stream, from `from_version` (1 is the first).
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when stored data cannot be decoded, and backend failures.
+    async fn read_stream(
+        &self,
+        stream_id: Uuid,
+        from_version: StreamVersion,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// Reads up to `limit` events of the log, from `from_position` (1 is the first).
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when stored data cannot be decoded, and backend failures.
+    async fn read_all(
+        &self,
+        from_position: Position,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// The position of the last durable event (0 for an empty log).
+    fn head_position(&self) -> Position;
+
+    /// A receiver of events as they become durable, in log order. It may lag and miss events;
+    /// use [`Subscription`], which falls back to reading the store.
+    fn live_events(&self) -> broadcast::Receiver<Arc<RecordedEvent>>;
+
+    /// Stops accepting appends, finishes those in flight and flushes.
+    async fn shutdown(&self);
+}
+
+/// How many events a catch-up reads from the store at a time.
+pub const READ_PAGE: usize = 512;

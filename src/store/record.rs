@@ -1,0 +1,320 @@
+//! The shape of one event in the log, and its one canonical encoding.
+//!
+//! An event is written once and never changed, so its bytes must mean the same thing forever:
+//! the hash chain, `verify`, export files and a future PostgreSQL copy all depend on every
+//! writer producing the same bytes for the same event. This module owns that encoding:
+//! JSON with object keys sorted and no insignificant white space ([`canonical_json`]), wrapped
+//! in an envelope `{"event":{...},"hash":"<hex>"}` whose `hash` is the BLAKE3 hash of exactly
+//! the bytes of the `event` value (see [`crate::store::chain`]).
+
+use std::fmt;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// Global position of an event in the log: 1 for the first event, gap-free, strictly increasing.
+/// Position 0 means "before the first event".
+pub type Position = u64;
+
+/// Version of a stream: 1 for its first event; 0 means the stream has no events yet.
+pub type StreamVersion = u64;
+
+/// A 32-byte BLAKE3 hash, written as 64 lower-case hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct EventHash(pub [u8; 32]);
+
+impl EventHash {
+    /// The hash the first event of a log chains to: 32 zero bytes.
+    pub const GENESIS: EventHash = EventHash([0; 32]);
+
+    /// The hash as 64 lower-case hex digits.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// Parses 64 hex digits.
+    ///
+    /// # Errors
+    /// A message naming what is wrong when `text` is not 64 hex digits.
+    pub fn from_hex(text: &str) -> Result<Self, String> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(text, &mut bytes)
+            .map_err(|error| format!("`{text}` is not a 64-digit hex hash: {error}"))?;
+        Ok(EventHash(bytes))
+    }
+}
+
+impl fmt::Debug for EventHash {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "EventHash({})", self.to_hex())
+    }
+}
+
+impl fmt::Display for EventHash {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.to_hex())
+    }
+}
+
+impl Serialize for EventHash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for EventHash {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        EventHash::from_hex(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Who asked for a change and on behalf of which command: the caller's part of the metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandContext {
+    /// The workspace (one library or library system) the change belongs to.
+    pub workspace_id: Uuid,
+    /// Who made the change: an account name, a token's label or `system`.
+    pub actor: String,
+    /// Chosen by the client for each command; a retry with the same id returns the first result.
+    pub command_id: Uuid,
+    /// Ties together the commands of one piece of work (a workshop, an import); often the
+    /// command id itself.
+    pub correlation_id: Uuid,
+}
+
+/// Metadata recorded with every event: the caller's [`CommandContext`] plus the time the log
+/// recorded it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventMetadata {
+    /// The workspace the event belongs to.
+    pub workspace_id: Uuid,
+    /// Who made the change.
+    pub actor: String,
+    /// When the log recorded the event, in UTC with microsecond precision. Never earlier than
+    /// the event before it in the log, so "as of a time" is a position.
+    pub recorded_at: DateTime<Utc>,
+    /// The command that produced the event.
+    pub command_id: Uuid,
+    /// The piece of work the command belongs to.
+    pub correlation_id: Uuid,
+}
+
+/// An event as the caller hands it to the log: a type name and a JSON payload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewEvent {
+    /// The event's type name in past tense, for example `PartnershipScreened`.
+    pub event_type: String,
+    /// The event's data. Its meaning belongs to the domain; the log only keeps it.
+    pub payload: Value,
+}
+
+impl NewEvent {
+    /// An event of `event_type` carrying `payload`.
+    pub fn new(event_type: impl Into<String>, payload: Value) -> Self {
+        NewEvent {
+            event_type: event_type.into(),
+            payload,
+        }
+    }
+}
+
+/// An event as the log recorded it: position, stream, metadata and its place in the hash chain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedEvent {
+    /// Global position in the log.
+    pub position: Position,
+    /// The stream (one aggregate: a partnership, an organisation, a board) it belongs to.
+    pub stream_id: Uuid,
+    /// Its version within the stream.
+    pub stream_version: StreamVersion,
+    /// The event's type name.
+    pub event_type: String,
+    /// The event's data.
+    pub payload: Value,
+    /// Who, when, and on behalf of which command.
+    pub metadata: EventMetadata,
+    /// The hash of the event before it in the log ([`EventHash::GENESIS`] for the first).
+    pub previous_hash: EventHash,
+    /// The hash of this event's canonical body; see [`crate::store::chain::hash_body`].
+    pub hash: EventHash,
+}
+
+/// The hashed part of a recorded event: everything but its own hash.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct EventBody {
+    pub(crate) position: Position,
+    pub(crate) stream_id: Uuid,
+    pub(crate) stream_version: StreamVersion,
+    pub(crate) event_type: String,
+    pub(crate) payload: Value,
+    pub(crate) metadata: EventMetadata,
+    pub(crate) previous_hash: EventHash,
+}
+
+/// The stored and exported form: `{"event": <body>, "hash": "<hex>"}`.
+#[derive(Deserialize)]
+struct Envelope {
+    event: EventBody,
+    hash: EventHash,
+}
+
+impl RecordedEvent {
+    /// Splits off the hashed body.
+    pub(crate) fn body(&self) -> EventBody {
+        EventBody {
+            position: self.position,
+            stream_id: self.stream_id,
+            stream_version: self.stream_version,
+            event_type: self.event_type.clone(),
+            payload: self.payload.clone(),
+            metadata: self.metadata.clone(),
+            previous_hash: self.previous_hash,
+        }
+    }
+
+    /// Joins a body and its hash.
+    pub(crate) fn from_body(body: EventBody, hash: EventHash) -> Self {
+        RecordedEvent {
+            position: body.position,
+            stream_id: body.stream_id,
+            stream_version: body.stream_version,
+            event_type: body.event_type,
+            payload: body.payload,
+            metadata: body.metadata,
+            previous_hash: body.previous_hash,
+            hash,
+        }
+    }
+
+    /// The canonical stored bytes of this event (one export line without its newline).
+    ///
+    /// # Errors
+    /// Only if the payload cannot be represented as JSON, which a `Value` always can.
+    pub fn to_canonical_bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let body = canonical_json(&serde_json::to_value(self.body())?);
+        Ok(envelope_bytes(&body, &self.hash))
+    }
+
+    /// Decodes stored or exported bytes. The hash is not checked here; the chain verifier
+    /// does that.
+    ///
+    /// # Errors
+    /// The JSON error when the bytes are not an event envelope.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        let envelope: Envelope = serde_json::from_slice(bytes)?;
+        Ok(RecordedEvent::from_body(envelope.event, envelope.hash))
+    }
+}
+
+/// Wraps canonical body bytes and their hash into the stored envelope, itself canonical
+/// (`event` sorts before `hash`).
+pub(crate) fn envelope_bytes(body: &[u8], hash: &EventHash) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(body.len() + 84);
+    bytes.extend_from_slice(b"{\"event\":");
+    bytes.extend_from_slice(body);
+    bytes.extend_from_slice(b",\"hash\":\"");
+    bytes.extend_from_slice(hash.to_hex().as_bytes());
+    bytes.extend_from_slice(b"\"}");
+    bytes
+}
+
+/// The current time as the log records it: UTC, truncated to microseconds so that it survives
+/// a round trip through its text form unchanged.
+pub fn now_for_log() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Encodes `value` as canonical JSON: object keys sorted by their UTF-8 bytes, no white space,
+/// strings escaped as `serde_json` escapes them, numbers in `serde_json`'s shortest form.
+///
+/// This does not depend on how `serde_json::Map` orders keys (a dependency enabling
+/// `preserve_order` would otherwise change every hash).
+pub fn canonical_json(value: &Value) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(number) => out.extend_from_slice(number.to_string().as_bytes()),
+        Value::String(text) => write_string(text, out),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(b',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|left, right| left.0.as_bytes().cmp(right.0.as_bytes()));
+            out.push(b'{');
+            for (index, (key, item)) in entries.into_iter().enumerate() {
+                if index > 0 {
+                    out.push(b',');
+                }
+                write_string(key, out);
+                out.push(b':');
+                write_canonical(item, out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+fn write_string(text: &str, out: &mut Vec<u8>) {
+    // Writing a `str` into a `Vec` cannot fail; the fallback keeps the function total.
+    if serde_json::to_writer(&mut *out, text).is_err() {
+        out.extend_from_slice(b"\"\"");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_depth_and_drops_white_space() {
+        let value = json!({"b": 1, "a": {"z": [true, null, {"y": 1.5, "x": "é\n"}], "c": -3}});
+        assert_eq!(
+            String::from_utf8(canonical_json(&value)).unwrap(),
+            r#"{"a":{"c":-3,"z":[true,null,{"x":"é\n","y":1.5}]},"b":1}"#
+        );
+    }
+
+    #[test]
+    fn canonical_json_is_stable_through_a_parse_round_trip() {
+        let value = json!({"n": 0.1, "big": 18446744073709551615u64, "neg": -9007199254740993i64});
+        let once = canonical_json(&value);
+        let reparsed: Value = serde_json::from_slice(&once).unwrap();
+        assert_eq!(canonical_json(&reparsed), once);
+    }
+
+    #[test]
+    fn hashes_round_trip_through_hex_and_reject_bad_text() {
+        let hash = EventHash([7; 32]);
+        assert_eq!(EventHash::from_hex(&hash.to_hex()).unwrap(), hash);
+        assert!(EventHash::from_hex("abc").is_err());
+        assert!(EventHash::from_hex(&"zz".repeat(32)).is_err());
+    }
+
+    #[test]
+    fn log_time_survives_its_text_form() {
+        let time = now_for_log();
+        let text = serde_json::to_string(&time).unwrap();
+        let back: DateTime<Utc> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, time);
+        assert_eq!(serde_json::to_string(&back).unwrap(), text);
+    }
+}

@@ -1,0 +1,781 @@
+//! The embedded event store on sled: the default, one process, one data directory.
+//!
+//! Layout: one sled tree `log` with three kinds of keys, so that one atomic `apply_batch`
+//! writes an append and its indexes together:
+//!
+//! | key                                   | value                                  |
+//! |---------------------------------------|----------------------------------------|
+//! | `e` + position (u64, big-endian)      | the event's canonical bytes            |
+//! | `s` + stream id (16) + version (u64)  | the event's position                   |
+//! | `c` + command id (16)                 | the command's [`AppendOutcome`] (JSON) |
+//!
+//! **One writer, group commit.** Appends are sent to a single writer thread. It takes every
+//! request waiting in its queue, validates them in order against the current stream versions,
+//! assigns positions and hashes, writes them in one batch and flushes once; only then are the
+//! callers acknowledged and the events published live. While one flush is in progress the
+//! next batch gathers, so the more writers there are, the more events share a flush. Readers
+//! see only events up to the durable head, never an event that could still be lost.
+//!
+//! A failed flush stops all further writes (the in-memory view might then be ahead of the
+//! disk); a restart recovers whatever sled made durable.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use tokio::sync::{broadcast, mpsc, oneshot};
+use uuid::Uuid;
+
+use super::chain::{seal, ChainVerifier};
+use super::record::{envelope_bytes, now_for_log, EventBody, EventHash, EventMetadata};
+use super::{
+    AppendOutcome, AppendRequest, EventStore, Position, RecordedEvent, StoreError, StreamVersion,
+};
+
+/// The most requests one group commit takes from the queue.
+const MAX_BATCH_REQUESTS: usize = 4096;
+/// How many appends may wait for the writer before callers wait to enqueue.
+const WRITER_QUEUE: usize = 16_384;
+/// How many live events a slow subscriber may fall behind before it reads from the store.
+const LIVE_CAPACITY: usize = 4096;
+/// Marks a data directory as a partnerhub sled store of this layout.
+const FORMAT_KEY: &[u8] = b"m:format";
+const FORMAT_VALUE: &[u8] = b"partnerhub-sled-log-1";
+
+/// Counters of the writer, for tests and benchmarks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriteStatistics {
+    /// How many flushes the writer made.
+    pub flushes: u64,
+    /// How many events it made durable.
+    pub events: u64,
+}
+
+#[derive(Default)]
+struct WriteCounters {
+    flushes: AtomicU64,
+    events: AtomicU64,
+}
+
+/// The sled-backed [`EventStore`].
+pub struct SledEventStore {
+    /// The tree holding events and their indexes; readers use it directly.
+    log: sled::Tree,
+    /// Position of the last flushed event: readers never look past it.
+    durable_head: Arc<AtomicU64>,
+    /// Where the writer publishes durable events; kept to hand out receivers.
+    live: broadcast::Sender<Arc<RecordedEvent>>,
+    /// The writer thread's queue.
+    writer: mpsc::Sender<WriterMessage>,
+    /// Joined on shutdown so the database is closed when `shutdown` returns.
+    writer_thread: Mutex<Option<JoinHandle<()>>>,
+    counters: Arc<WriteCounters>,
+}
+
+enum WriterMessage {
+    Append {
+        request: AppendRequest,
+        reply: oneshot::Sender<Result<AppendOutcome, StoreError>>,
+    },
+    Recorded {
+        events: Vec<RecordedEvent>,
+        reply: oneshot::Sender<Result<(), StoreError>>,
+    },
+    Shutdown {
+        reply: oneshot::Sender<()>,
+    },
+}
+
+fn event_key(position: Position) -> [u8; 9] {
+    let mut key = [0u8; 9];
+    key[0] = b'e';
+    key[1..].copy_from_slice(&position.to_be_bytes());
+    key
+}
+
+fn stream_key(stream_id: Uuid, version: StreamVersion) -> [u8; 25] {
+    let mut key = [0u8; 25];
+    key[0] = b's';
+    key[1..17].copy_from_slice(stream_id.as_bytes());
+    key[17..].copy_from_slice(&version.to_be_bytes());
+    key
+}
+
+fn command_key(command_id: Uuid) -> [u8; 17] {
+    let mut key = [0u8; 17];
+    key[0] = b'c';
+    key[1..].copy_from_slice(command_id.as_bytes());
+    key
+}
+
+fn position_from_key(key: &[u8], offset: usize) -> Option<u64> {
+    let bytes: [u8; 8] = key.get(offset..offset + 8)?.try_into().ok()?;
+    Some(u64::from_be_bytes(bytes))
+}
+
+fn backend(error: sled::Error) -> StoreError {
+    StoreError::Backend(error.to_string())
+}
+
+fn decode_event(position: Position, bytes: &[u8]) -> Result<RecordedEvent, StoreError> {
+    let event = RecordedEvent::from_bytes(bytes).map_err(|error| StoreError::Corrupt {
+        position,
+        reason: format!("the stored event cannot be decoded: {error}"),
+    })?;
+    if event.position != position {
+        return Err(StoreError::Corrupt {
+            position,
+            reason: format!("the event stored here claims position {}", event.position),
+        });
+    }
+    Ok(event)
+}
+
+impl SledEventStore {
+    /// Opens (or creates) the store in `directory`.
+    ///
+    /// # Errors
+    /// [`StoreError::Incompatible`] when the directory is in use by another process or holds
+    /// something else, [`StoreError::Corrupt`] when the last event cannot be read back intact
+    /// (a torn or damaged store), and backend failures.
+    pub fn open(directory: &Path) -> Result<Self, StoreError> {
+        let db = sled::Config::new()
+            .path(directory)
+            .mode(sled::Mode::HighThroughput)
+            .open()
+            .map_err(|error| match error {
+                sled::Error::Io(io) if io.to_string().contains("lock") => {
+                    StoreError::Incompatible(format!(
+                        "the data directory {} is in use by another process \
+                         (is `partnerhub serve` running on it?): {io}",
+                        directory.display()
+                    ))
+                }
+                other => StoreError::Backend(format!(
+                    "cannot open the store in {}: {other}",
+                    directory.display()
+                )),
+            })?;
+        let log = db.open_tree("log").map_err(backend)?;
+        match log.get(FORMAT_KEY).map_err(backend)? {
+            Some(format) if format.as_ref() == FORMAT_VALUE => {}
+            Some(other) => {
+                return Err(StoreError::Incompatible(format!(
+                    "{} holds a store of format {:?}, this partnerhub reads {:?}",
+                    directory.display(),
+                    String::from_utf8_lossy(&other),
+                    String::from_utf8_lossy(FORMAT_VALUE)
+                )))
+            }
+            None => {
+                log.insert(FORMAT_KEY, FORMAT_VALUE).map_err(backend)?;
+                db.flush().map_err(backend)?;
+            }
+        }
+
+        let last = log
+            .range(event_key(1)..=event_key(u64::MAX))
+            .next_back()
+            .transpose()
+            .map_err(backend)?;
+        let (head, last_hash, last_recorded_at) = match last {
+            None => (0, EventHash::GENESIS, None),
+            Some((key, value)) => {
+                let position = position_from_key(&key, 1).unwrap_or(0);
+                let event = decode_event(position, &value)?;
+                let computed =
+                    super::chain::hash_body(&event).map_err(|error| StoreError::Corrupt {
+                        position,
+                        reason: error.to_string(),
+                    })?;
+                if computed != event.hash {
+                    return Err(StoreError::Corrupt {
+                        position,
+                        reason: format!(
+                            "the last event's contents hash to {computed} but its recorded hash is {}",
+                            event.hash
+                        ),
+                    });
+                }
+                (position, event.hash, Some(event.metadata.recorded_at))
+            }
+        };
+
+        let durable_head = Arc::new(AtomicU64::new(head));
+        let (live, _) = broadcast::channel(LIVE_CAPACITY);
+        let counters = Arc::new(WriteCounters::default());
+        let (sender, receiver) = mpsc::channel(WRITER_QUEUE);
+        let writer = Writer {
+            db,
+            log: log.clone(),
+            durable_head: durable_head.clone(),
+            live: live.clone(),
+            counters: counters.clone(),
+            head,
+            last_hash,
+            last_recorded_at,
+            stream_versions: HashMap::new(),
+            stopped: None,
+        };
+        let writer_thread = std::thread::Builder::new()
+            .name("partnerhub-log-writer".into())
+            .spawn(move || writer.run(receiver))
+            .map_err(|error| StoreError::Backend(format!("cannot start the writer: {error}")))?;
+        tracing::info!(directory = %directory.display(), head, "opened sled event store");
+        Ok(SledEventStore {
+            log,
+            durable_head,
+            live,
+            writer: sender,
+            writer_thread: Mutex::new(Some(writer_thread)),
+            counters,
+        })
+    }
+
+    /// How many flushes and durable events the writer has made since the store was opened.
+    pub fn write_statistics(&self) -> WriteStatistics {
+        WriteStatistics {
+            flushes: self.counters.flushes.load(Ordering::Acquire),
+            events: self.counters.events.load(Ordering::Acquire),
+        }
+    }
+
+    /// Checks that every event is reachable from its stream index and every index entry points
+    /// at the right event. Runs on the calling thread; call it from a blocking context.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] at the first inconsistency.
+    pub fn check_stream_index(&self) -> Result<u64, StoreError> {
+        let mut entries = 0u64;
+        for item in self.log.scan_prefix([b's']) {
+            let (key, value) = item.map_err(backend)?;
+            let position = position_from_key(&value, 0).unwrap_or(0);
+            let stream_id = key
+                .get(1..17)
+                .and_then(|bytes| Uuid::from_slice(bytes).ok())
+                .unwrap_or_default();
+            let version = position_from_key(&key, 17).unwrap_or(0);
+            let stored = self.log.get(event_key(position)).map_err(backend)?;
+            let Some(bytes) = stored else {
+                return Err(StoreError::Corrupt {
+                    position,
+                    reason: format!(
+                        "the index of stream {stream_id} version {version} points at a missing event"
+                    ),
+                });
+            };
+            let event = decode_event(position, &bytes)?;
+            if event.stream_id != stream_id || event.stream_version != version {
+                return Err(StoreError::Corrupt {
+                    position,
+                    reason: format!(
+                        "the index says stream {stream_id} version {version}, the event says stream {} version {}",
+                        event.stream_id, event.stream_version
+                    ),
+                });
+            }
+            entries += 1;
+        }
+        let head = self.head_position();
+        if entries != head {
+            return Err(StoreError::Corrupt {
+                position: head,
+                reason: format!("the log holds {head} events but the stream index {entries}"),
+            });
+        }
+        Ok(entries)
+    }
+
+    async fn send(&self, message: WriterMessage) -> Result<(), StoreError> {
+        self.writer
+            .send(message)
+            .await
+            .map_err(|_| StoreError::Closed)
+    }
+}
+
+#[async_trait]
+impl EventStore for SledEventStore {
+    async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(WriterMessage::Append { request, reply }).await?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    async fn append_recorded(&self, events: Vec<RecordedEvent>) -> Result<(), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(WriterMessage::Recorded { events, reply }).await?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    async fn read_stream(
+        &self,
+        stream_id: Uuid,
+        from_version: StreamVersion,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let log = self.log.clone();
+        let head = self.head_position();
+        run_blocking(move || {
+            let mut events = Vec::new();
+            let range =
+                stream_key(stream_id, from_version.max(1))..=stream_key(stream_id, u64::MAX);
+            for item in log.range(range).take(limit) {
+                let (_, value) = item.map_err(backend)?;
+                let position = position_from_key(&value, 0).unwrap_or(0);
+                if position > head {
+                    break;
+                }
+                let bytes = log
+                    .get(event_key(position))
+                    .map_err(backend)?
+                    .ok_or_else(|| StoreError::Corrupt {
+                        position,
+                        reason: format!("stream {stream_id} points at a missing event"),
+                    })?;
+                events.push(decode_event(position, &bytes)?);
+            }
+            Ok(events)
+        })
+        .await
+    }
+
+    async fn read_all(
+        &self,
+        from_position: Position,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let head = self.head_position();
+        let from = from_position.max(1);
+        if from > head || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let last = head.min(from.saturating_add(limit as u64 - 1));
+        let log = self.log.clone();
+        run_blocking(move || {
+            let mut events = Vec::with_capacity((last - from + 1) as usize);
+            let mut expected = from;
+            for item in log.range(event_key(from)..=event_key(last)) {
+                let (key, value) = item.map_err(backend)?;
+                let position = position_from_key(&key, 1).unwrap_or(0);
+                if position != expected {
+                    return Err(StoreError::Corrupt {
+                        position: expected,
+                        reason: "the event at this position is missing".into(),
+                    });
+                }
+                events.push(decode_event(position, &value)?);
+                expected += 1;
+            }
+            if expected != last + 1 {
+                return Err(StoreError::Corrupt {
+                    position: expected,
+                    reason: "the event at this position is missing".into(),
+                });
+            }
+            Ok(events)
+        })
+        .await
+    }
+
+    fn head_position(&self) -> Position {
+        self.durable_head.load(Ordering::Acquire)
+    }
+
+    fn live_events(&self) -> broadcast::Receiver<Arc<RecordedEvent>> {
+        self.live.subscribe()
+    }
+
+    async fn shutdown(&self) {
+        let (reply, done) = oneshot::channel();
+        if self.send(WriterMessage::Shutdown { reply }).await.is_ok() {
+            let _ = done.await;
+        }
+        let thread = match self.writer_thread.lock() {
+            Ok(mut slot) => slot.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(thread) = thread {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+    }
+}
+
+async fn run_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| StoreError::Backend(format!("a read task failed: {error}")))?
+}
+
+/// The single writer: owns the head of the log and every stream's version.
+struct Writer {
+    db: sled::Db,
+    log: sled::Tree,
+    durable_head: Arc<AtomicU64>,
+    live: broadcast::Sender<Arc<RecordedEvent>>,
+    counters: Arc<WriteCounters>,
+    /// Position of the last durable event.
+    head: Position,
+    last_hash: EventHash,
+    last_recorded_at: Option<DateTime<Utc>>,
+    /// Versions of the streams written or looked up so far.
+    stream_versions: HashMap<Uuid, StreamVersion>,
+    /// Why writes stopped, after a failed write.
+    stopped: Option<String>,
+}
+
+/// One group commit in the making: what it will write and the state after it.
+struct Staged {
+    batch: sled::Batch,
+    events: Vec<Arc<RecordedEvent>>,
+    head: Position,
+    last_hash: EventHash,
+    last_recorded_at: Option<DateTime<Utc>>,
+    stream_versions: HashMap<Uuid, StreamVersion>,
+    commands: HashMap<Uuid, AppendOutcome>,
+}
+
+enum Reply {
+    Append(
+        oneshot::Sender<Result<AppendOutcome, StoreError>>,
+        Result<AppendOutcome, StoreError>,
+    ),
+    Recorded(
+        oneshot::Sender<Result<(), StoreError>>,
+        Result<(), StoreError>,
+    ),
+}
+
+impl Writer {
+    fn run(mut self, mut queue: mpsc::Receiver<WriterMessage>) {
+        while let Some(first) = queue.blocking_recv() {
+            let mut messages = vec![first];
+            while messages.len() < MAX_BATCH_REQUESTS {
+                match queue.try_recv() {
+                    Ok(message) => messages.push(message),
+                    Err(_) => break,
+                }
+            }
+            if let Some(shutdown) = self.commit_group(messages) {
+                queue.close();
+                while let Ok(message) = queue.try_recv() {
+                    drop(message);
+                }
+                if let Err(error) = self.db.flush() {
+                    tracing::error!(%error, "final flush failed");
+                }
+                let _ = shutdown.send(());
+                return;
+            }
+        }
+        if let Err(error) = self.db.flush() {
+            tracing::error!(%error, "final flush failed");
+        }
+    }
+
+    /// Validates, writes and flushes one group of messages, then answers each. Returns the
+    /// shutdown reply if the group asked to shut down.
+    fn commit_group(&mut self, messages: Vec<WriterMessage>) -> Option<oneshot::Sender<()>> {
+        let mut staged = Staged {
+            batch: sled::Batch::default(),
+            events: Vec::new(),
+            head: self.head,
+            last_hash: self.last_hash,
+            last_recorded_at: self.last_recorded_at,
+            stream_versions: HashMap::new(),
+            commands: HashMap::new(),
+        };
+        let mut replies = Vec::with_capacity(messages.len());
+        let mut shutdown = None;
+        for message in messages {
+            match message {
+                WriterMessage::Append { request, reply } => {
+                    let result = self.stage_append(&mut staged, request);
+                    replies.push(Reply::Append(reply, result));
+                }
+                WriterMessage::Recorded { events, reply } => {
+                    let result = self.stage_recorded(&mut staged, events);
+                    replies.push(Reply::Recorded(reply, result));
+                }
+                WriterMessage::Shutdown { reply } => shutdown = Some(reply),
+            }
+        }
+
+        let committed = if staged.events.is_empty() {
+            Ok(())
+        } else {
+            self.write_durably(staged.batch)
+        };
+        match committed {
+            Ok(()) => {
+                self.head = staged.head;
+                self.last_hash = staged.last_hash;
+                self.last_recorded_at = staged.last_recorded_at;
+                self.stream_versions.extend(staged.stream_versions);
+                self.durable_head.store(self.head, Ordering::Release);
+                self.counters
+                    .events
+                    .fetch_add(staged.events.len() as u64, Ordering::AcqRel);
+                for event in staged.events {
+                    // No receiver is not an error: nobody is listening yet.
+                    let _ = self.live.send(event);
+                }
+                for reply in replies {
+                    reply.send();
+                }
+            }
+            Err(reason) => {
+                tracing::error!(%reason, "writing to the log failed; no more writes are accepted");
+                self.stopped = Some(reason.clone());
+                for reply in replies {
+                    reply.fail(&reason);
+                }
+            }
+        }
+        shutdown
+    }
+
+    fn write_durably(&self, batch: sled::Batch) -> Result<(), String> {
+        self.log
+            .apply_batch(batch)
+            .map_err(|error| error.to_string())?;
+        self.db.flush().map_err(|error| error.to_string())?;
+        self.counters.flushes.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    fn stream_version(
+        &self,
+        staged: &Staged,
+        stream_id: Uuid,
+    ) -> Result<StreamVersion, StoreError> {
+        if let Some(version) = staged.stream_versions.get(&stream_id) {
+            return Ok(*version);
+        }
+        if let Some(version) = self.stream_versions.get(&stream_id) {
+            return Ok(*version);
+        }
+        let last = self
+            .log
+            .range(stream_key(stream_id, 0)..=stream_key(stream_id, u64::MAX))
+            .next_back()
+            .transpose()
+            .map_err(backend)?;
+        Ok(last
+            .and_then(|(key, _)| position_from_key(&key, 17))
+            .unwrap_or(0))
+    }
+
+    fn stage_append(
+        &mut self,
+        staged: &mut Staged,
+        request: AppendRequest,
+    ) -> Result<AppendOutcome, StoreError> {
+        if let Some(reason) = &self.stopped {
+            return Err(StoreError::WritesStopped(reason.clone()));
+        }
+        let command_id = request.context.command_id;
+        if let Some(outcome) = staged.commands.get(&command_id) {
+            return Ok(AppendOutcome {
+                deduplicated: true,
+                ..outcome.clone()
+            });
+        }
+        if let Some(bytes) = self.log.get(command_key(command_id)).map_err(backend)? {
+            let outcome: AppendOutcome =
+                serde_json::from_slice(&bytes).map_err(|error| StoreError::Corrupt {
+                    position: 0,
+                    reason: format!("the record of command {command_id} cannot be read: {error}"),
+                })?;
+            return Ok(AppendOutcome {
+                deduplicated: true,
+                ..outcome
+            });
+        }
+        validate_request(&request)?;
+        let current = self.stream_version(staged, request.stream_id)?;
+        if !request.expected_version.admits(current) {
+            return Err(StoreError::VersionConflict {
+                stream_id: request.stream_id,
+                expected: request.expected_version,
+                actual: current,
+            });
+        }
+
+        let first_position = staged.head + 1;
+        let mut version = current;
+        for new_event in request.events {
+            version += 1;
+            let now = now_for_log();
+            let recorded_at = match staged.last_recorded_at {
+                Some(previous) if previous > now => previous,
+                _ => now,
+            };
+            let body = EventBody {
+                position: staged.head + 1,
+                stream_id: request.stream_id,
+                stream_version: version,
+                event_type: new_event.event_type,
+                payload: new_event.payload,
+                metadata: EventMetadata {
+                    workspace_id: request.context.workspace_id,
+                    actor: request.context.actor.clone(),
+                    recorded_at,
+                    command_id,
+                    correlation_id: request.context.correlation_id,
+                },
+                previous_hash: staged.last_hash,
+            };
+            let (body_bytes, hash) = seal(&body).map_err(|error| {
+                StoreError::InvalidAppend(format!("the event cannot be encoded: {error}"))
+            })?;
+            let event = RecordedEvent::from_body(body, hash);
+            stage_event(staged, event, envelope_bytes(&body_bytes, &hash));
+        }
+        let outcome = AppendOutcome {
+            stream_id: request.stream_id,
+            first_position,
+            last_position: staged.head,
+            stream_version: version,
+            deduplicated: false,
+        };
+        stage_command(staged, command_id, &outcome)?;
+        Ok(outcome)
+    }
+
+    fn stage_recorded(
+        &mut self,
+        staged: &mut Staged,
+        events: Vec<RecordedEvent>,
+    ) -> Result<(), StoreError> {
+        if let Some(reason) = &self.stopped {
+            return Err(StoreError::WritesStopped(reason.clone()));
+        }
+        // Check every event before staging any, so a bad batch leaves nothing behind.
+        let mut verifier =
+            ChainVerifier::resume(staged.head, staged.last_hash, staged.last_recorded_at);
+        let mut versions: HashMap<Uuid, StreamVersion> = HashMap::new();
+        for event in &events {
+            let previous = match versions.get(&event.stream_id) {
+                Some(version) => *version,
+                None => self.stream_version(staged, event.stream_id)?,
+            };
+            verifier
+                .check_continuing(event, previous)
+                .map_err(StoreError::DoesNotContinue)?;
+            versions.insert(event.stream_id, event.stream_version);
+        }
+        let mut outcomes: Vec<(Uuid, AppendOutcome)> = Vec::new();
+        for event in events {
+            let bytes = event.to_canonical_bytes().map_err(|error| {
+                StoreError::InvalidAppend(format!("the event cannot be encoded: {error}"))
+            })?;
+            let command_id = event.metadata.command_id;
+            match outcomes.iter_mut().find(|(id, _)| *id == command_id) {
+                Some((_, outcome)) if outcome.stream_id == event.stream_id => {
+                    outcome.last_position = event.position;
+                    outcome.stream_version = event.stream_version;
+                }
+                Some(_) => {}
+                None => outcomes.push((
+                    command_id,
+                    AppendOutcome {
+                        stream_id: event.stream_id,
+                        first_position: event.position,
+                        last_position: event.position,
+                        stream_version: event.stream_version,
+                        deduplicated: false,
+                    },
+                )),
+            }
+            stage_event(staged, event, bytes);
+        }
+        for (command_id, outcome) in outcomes {
+            if !staged.commands.contains_key(&command_id) {
+                stage_command(staged, command_id, &outcome)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn validate_request(request: &AppendRequest) -> Result<(), StoreError> {
+    if request.events.is_empty() {
+        return Err(StoreError::InvalidAppend(
+            "an append needs at least one event".into(),
+        ));
+    }
+    if request.context.actor.trim().is_empty() {
+        return Err(StoreError::InvalidAppend(
+            "every event must name its actor".into(),
+        ));
+    }
+    for event in &request.events {
+        let name = &event.event_type;
+        if name.is_empty() || name.len() > 128 || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(StoreError::InvalidAppend(format!(
+                "event type `{name}` must be 1 to 128 ASCII letters and digits"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn stage_event(staged: &mut Staged, event: RecordedEvent, bytes: Vec<u8>) {
+    staged.batch.insert(&event_key(event.position), bytes);
+    staged.batch.insert(
+        &stream_key(event.stream_id, event.stream_version),
+        &event.position.to_be_bytes(),
+    );
+    staged.head = event.position;
+    staged.last_hash = event.hash;
+    staged.last_recorded_at = Some(event.metadata.recorded_at);
+    staged
+        .stream_versions
+        .insert(event.stream_id, event.stream_version);
+    staged.events.push(Arc::new(event));
+}
+
+fn stage_command(
+    staged: &mut Staged,
+    command_id: Uuid,
+    outcome: &AppendOutcome,
+) -> Result<(), StoreError> {
+    let bytes = serde_json::to_vec(outcome).map_err(|error| {
+        StoreError::InvalidAppend(format!("the outcome cannot be encoded: {error}"))
+    })?;
+    staged.batch.insert(&command_key(command_id), bytes);
+    staged.commands.insert(command_id, outcome.clone());
+    Ok(())
+}
+
+impl Reply {
+    fn send(self) {
+        // A caller that gave up waiting is not the writer's problem.
+        match self {
+            Reply::Append(reply, result) => {
+                let _ = reply.send(result);
+            }
+            Reply::Recorded(reply, result) => {
+                let _ = reply.send(result);
+            }
+        }
+    }
+
+    fn fail(self, reason: &str) {
+        match self {
+            Reply::Append(reply, result) => {
+                let _ = reply.send(result.and(Err(StoreError::WritesStopped(reason.into()))));
+            }
+            Reply::Recorded(reply, result) => {
+                let _ = reply.send(result.and(Err(StoreError::WritesStopped(reason.into()))));
+            }
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! The `partnerhub` binary: serve, verify, export and import, as a user runs them.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{append_many, binary, TempStore};
+use partnerhub::store::EventStore;
+
+fn run(data: &Path, args: &[&str]) -> Output {
+    Command::new(binary())
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A store with `count` events, closed so the binary can open it.
+async fn store_with_events(count: usize) -> tempfile::TempDir {
+    let temp = TempStore::new();
+    append_many(temp.store.as_ref(), count).await;
+    let TempStore { store, dir } = temp;
+    store.shutdown().await;
+    drop(store);
+    dir
+}
+
+#[tokio::test]
+async fn verify_counts_the_events_of_an_intact_log() {
+    let data = store_with_events(25).await;
+    let output = run(data.path(), &["verify"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("verified 25 events"), "{stdout}");
+    assert!(stdout.contains("head hash: "), "{stdout}");
+}
+
+#[tokio::test]
+async fn verify_says_where_an_event_was_changed_in_the_store() {
+    let data = store_with_events(10).await;
+    {
+        let db = sled::open(data.path()).unwrap();
+        let log = db.open_tree("log").unwrap();
+        let mut key = vec![b'e'];
+        key.extend_from_slice(&4u64.to_be_bytes());
+        let original = text(&log.get(&key).unwrap().unwrap());
+        assert!(original.contains("Partner 3"));
+        log.insert(&key, original.replace("Partner 3", "Partner X").as_bytes())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let output = run(data.path(), &["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("position 4"), "{stderr}");
+    assert!(stderr.contains("changed after it was written"), "{stderr}");
+}
+
+#[tokio::test]
+async fn export_then_import_gives_the_identical_log_byte_for_byte() {
+    let source = store_with_events(1500).await;
+    let files = tempfile::tempdir().unwrap();
+    let first_export = files.path().join("first.jsonl");
+    let output = run(
+        source.path(),
+        &["export", "--out", first_export.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("exported 1500 events"));
+
+    let target = tempfile::tempdir().unwrap();
+    let output = run(target.path(), &["import", first_export.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("imported 1500 events"));
+
+    let second_export = files.path().join("second.jsonl");
+    let output = run(
+        target.path(),
+        &["export", "--out", second_export.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let first = std::fs::read(&first_export).unwrap();
+    let second = std::fs::read(&second_export).unwrap();
+    assert_eq!(first.len(), second.len());
+    assert!(first == second, "the re-exported log differs");
+    assert_eq!(first.iter().filter(|b| **b == b'\n').count(), 1500);
+
+    // The imported store is a working store: it verifies and knows its streams.
+    let output = run(target.path(), &["verify"]);
+    assert!(text(&output.stdout).contains("verified 1500 events"));
+
+    // Importing into a store that already has events is refused.
+    let output = run(target.path(), &["import", first_export.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("empty store"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[tokio::test]
+async fn import_refuses_a_broken_file_naming_the_line_and_writes_nothing() {
+    let source = store_with_events(20).await;
+    let files = tempfile::tempdir().unwrap();
+    let export = files.path().join("log.jsonl");
+    assert!(run(
+        source.path(),
+        &["export", "--out", export.to_str().unwrap()]
+    )
+    .status
+    .success());
+    let lines: Vec<String> = std::fs::read_to_string(&export)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+
+    let cases: Vec<(&str, Vec<String>, &str)> = vec![
+        (
+            "changed",
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    if i == 6 {
+                        l.replace("Partner 6", "Partner 9")
+                    } else {
+                        l.clone()
+                    }
+                })
+                .collect(),
+            "line 7: position 7: the event's contents hash to",
+        ),
+        (
+            "missing",
+            lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != 11)
+                .map(|(_, l)| l.clone())
+                .collect(),
+            "line 12: expected the event at position 12 but found position 13",
+        ),
+        (
+            "garbled",
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    if i == 2 {
+                        l[..l.len() / 2].to_owned()
+                    } else {
+                        l.clone()
+                    }
+                })
+                .collect(),
+            "line 3: not an exported event",
+        ),
+    ];
+    for (name, content, expected) in cases {
+        let broken = files.path().join(format!("{name}.jsonl"));
+        std::fs::write(&broken, content.join("\n") + "\n").unwrap();
+        let target = tempfile::tempdir().unwrap();
+        let output = run(target.path(), &["import", broken.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("nothing was written"), "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        let output = run(target.path(), &["verify"]);
+        assert!(text(&output.stdout).contains("verified 0 events"), "{name}");
+    }
+
+    let output = run(
+        files.path().join("store").as_path(),
+        &["import", "/nonexistent/log.jsonl"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("/nonexistent/log.jsonl"));
+}
+
+#[tokio::test]
+async fn a_second_process_on_the_same_data_directory_gets_a_clear_error() {
+    let data = store_with_events(1).await;
+    let mut server = start_server(data.path());
+    let output = run(data.path(), &["verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("in use by another process"), "{stderr}");
+    server.stop();
+}
+
+struct Server {
+    child: std::process::Child,
+    address: String,
+}
+
+impl Server {
+    fn stop(&mut self) -> std::process::ExitStatus {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn start_server(data: &Path) -> Server {
+    let mut child = Command::new(binary())
+        .arg("--data")
+        .arg(data)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    Server { child, address }
+}
+
+fn http_get(address: &str, path: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[tokio::test]
+async fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
+    let data = store_with_events(3).await;
+    let mut server = start_server(data.path());
+    let response = http_get(&server.address, "/healthz");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains(r#""status":"ok""#), "{response}");
+    assert!(response.contains(r#""head_position":3"#), "{response}");
+    assert!(http_get(&server.address, "/nope").starts_with("HTTP/1.1 404"));
+    let status = server.stop();
+    assert!(status.success(), "exit status {status:?}");
+    // The store was closed cleanly and is intact.
+    let output = run(data.path(), &["verify"]);
+    assert!(text(&output.stdout).contains("verified 3 events"));
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for subcommand in ["serve", "verify", "export", "import"] {
+        let output = Command::new(binary())
+            .args([subcommand, "--help"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{subcommand}");
+        assert!(text(&output.stdout).contains("--data"), "{subcommand}");
+    }
+    let output = Command::new(binary()).arg("frobnicate").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("unrecognized subcommand"));
+}

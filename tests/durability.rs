@@ -1,0 +1,102 @@
+//! Durable before acknowledged, proven the hard way: a child process appends from many tasks
+//! and reports every acknowledgement; the parent kills it with SIGKILL at a random moment,
+//! reopens the store and finds every acknowledged event, with an intact chain.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use partnerhub::store::{transfer, EventStore, ExpectedVersion, SledEventStore};
+use uuid::Uuid;
+
+const CHILD_DIRECTORY: &str = "PARTNERHUB_TEST_CHILD_DIRECTORY";
+
+/// Runs only as the child of `acknowledged_events_survive_sigkill`: appends until killed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn child_appender() {
+    let Ok(directory) = std::env::var(CHILD_DIRECTORY) else {
+        return;
+    };
+    let store: Arc<dyn EventStore> =
+        Arc::new(SledEventStore::open(std::path::Path::new(&directory)).unwrap());
+    let mut tasks = Vec::new();
+    for _ in 0..32 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let stream = Uuid::new_v4();
+            for version in 0.. {
+                let outcome = store
+                    .append(common::request(
+                        stream,
+                        ExpectedVersion::Exact(version),
+                        &["a note that must not be lost"],
+                    ))
+                    .await
+                    .unwrap();
+                println!(
+                    "ack {} {stream} {}",
+                    outcome.last_position, outcome.stream_version
+                );
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_events_survive_sigkill() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut acknowledged: Vec<(u64, Uuid, u64)> = Vec::new();
+    // Several rounds on the same directory, each killed after a different number of acks.
+    for kill_after in [150usize, 1_000, 2_500, 400] {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "child_appender",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_DIRECTORY, directory.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut seen = 0;
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            let mut parts = line.split_whitespace();
+            if parts.next() != Some("ack") {
+                continue;
+            }
+            let position: u64 = parts.next().unwrap().parse().unwrap();
+            let stream: Uuid = parts.next().unwrap().parse().unwrap();
+            let version: u64 = parts.next().unwrap().parse().unwrap();
+            acknowledged.push((position, stream, version));
+            seen += 1;
+            if seen == kill_after {
+                child.kill().unwrap(); // SIGKILL: no destructor, no final flush
+                break;
+            }
+        }
+        child.wait().unwrap();
+
+        let store = SledEventStore::open(directory.path()).unwrap();
+        for (position, stream, version) in &acknowledged {
+            let events = store.read_all(*position, 1).await.unwrap();
+            assert_eq!(events.len(), 1, "acknowledged position {position} was lost");
+            assert_eq!(
+                (events[0].stream_id, events[0].stream_version),
+                (*stream, *version)
+            );
+        }
+        let report = transfer::verify_log(&store, &mut |_| {}).await.unwrap();
+        assert!(report.events >= acknowledged.len() as u64);
+        store.shutdown().await;
+    }
+}
