@@ -9,6 +9,7 @@
 //!   acknowledged), a hash chain that makes the log tamper-evident, and subscriptions that
 //!   catch up from disk and then follow live. [`store::SledEventStore`] is the embedded
 //!   backend.
+//! - [`bench`]: benchmarks that measure the log beside raw baselines in the same run.
 //! - [`server`]: the HTTP server: liveness today; the API and websocket hub build on it.
 //!
 //! ## How a change flows
@@ -17,5 +18,6 @@
 //! to the log (durable before the caller hears back); projections and the live hub consume
 //! the log in order. Nothing writes state except through the log.
 
+pub mod bench;
 pub mod server;
 pub mod store;

@@ -50,6 +50,28 @@ enum Command {
         /// The file to read.
         file: PathBuf,
     },
+    /// Measure a scenario beside baselines run in the same process (see BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        scenario: BenchScenario,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchScenario {
+    /// Scenario 1: durable appends with concurrent writers, beside raw sled loops that flush
+    /// per event and per 256 events. Scratch stores go under --data and are removed.
+    Append {
+        /// Events per configuration (and per baseline).
+        #[arg(long, default_value_t = 50_000)]
+        events: usize,
+        /// Concurrent writer counts to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,16,256")]
+        writers: Vec<usize>,
+        /// Print one JSON object per configuration instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -83,6 +105,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify => verify(&cli.data).await,
         Command::Export { out } => export(&cli.data, &out).await,
         Command::Import { file } => import(&cli.data, &file).await,
+        Command::Bench { scenario } => bench(&cli.data, scenario).await,
     }
 }
 
@@ -236,6 +259,63 @@ async fn import(data: &Path, file: &Path) -> anyhow::Result<ExitCode> {
         Err(error) => {
             eprintln!("import failed: {error}");
             Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode> {
+    match scenario {
+        BenchScenario::Append {
+            events,
+            writers,
+            json,
+        } => {
+            anyhow::ensure!(events > 0, "--events must be at least 1");
+            anyhow::ensure!(
+                writers.iter().all(|count| *count > 0),
+                "--writers must all be at least 1"
+            );
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("cannot create {}", data.display()))?;
+            if !json {
+                println!(
+                    "{:>7}  {:>12}  {:>8}  {:>8}  {:>7}  {:>12}  {:>12}  {:>8}  {:>8}  bar",
+                    "writers",
+                    "events/s",
+                    "p50 ms",
+                    "p99 ms",
+                    "flushes",
+                    "(a) ev/s",
+                    "(b) ev/s",
+                    "x (a)",
+                    "x (b)"
+                );
+            }
+            partnerhub::bench::durable_append(data, events, &writers, &mut |result| {
+                if json {
+                    match serde_json::to_string(result) {
+                        Ok(line) => println!("{line}"),
+                        Err(error) => eprintln!("cannot encode a result: {error}"),
+                    }
+                } else {
+                    println!(
+                        "{:>7}  {:>12.0}  {:>8.3}  {:>8.3}  {:>7}  {:>12.0}  {:>12.0}  {:>8.2}  {:>8.2}  {} {}",
+                        result.writers,
+                        result.measured.events_per_s,
+                        result.measured.latency.p50_ms,
+                        result.measured.latency.p99_ms,
+                        result.flushes,
+                        result.baseline_flush_per_event.events_per_s,
+                        result.baseline_flush_per_256.events_per_s,
+                        result.ratio_to_flush_per_event,
+                        result.ratio_to_flush_per_256,
+                        if result.bar_met { "met" } else { "NOT MET" },
+                        result.bar,
+                    );
+                }
+            })
+            .await?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

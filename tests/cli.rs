@@ -48,10 +48,9 @@ async fn verify_counts_the_events_of_an_intact_log() {
 async fn verify_says_where_an_event_was_changed_in_the_store() {
     let data = store_with_events(10).await;
     {
-        let db = sled::open(data.path()).unwrap();
-        let log = db.open_tree("log").unwrap();
-        let mut key = vec![b'e'];
-        key.extend_from_slice(&4u64.to_be_bytes());
+        let db = sled::open(data.path().join("log")).unwrap();
+        let log = db.open_tree("events").unwrap();
+        let key = 4u64.to_be_bytes();
         let original = text(&log.get(&key).unwrap().unwrap());
         assert!(original.contains("Partner 3"));
         log.insert(&key, original.replace("Partner 3", "Partner X").as_bytes())

@@ -425,3 +425,45 @@ async fn a_subscriber_that_falls_far_behind_still_gets_every_event_in_order() {
     }
     assert_eq!(subscription.next_position(), total + 1);
 }
+
+#[tokio::test]
+async fn the_index_is_derived_from_the_log_and_rebuilt_when_lost() {
+    let temp = TempStore::new();
+    let stream = Uuid::new_v4();
+    let first = request(stream, ExpectedVersion::NoStream, &["one", "two"]);
+    temp.store.append(first.clone()).await.unwrap();
+    append_many(temp.store.as_ref(), 20).await;
+    let TempStore { store, dir } = temp;
+    store.shutdown().await;
+    drop(store);
+
+    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
+    let temp = TempStore {
+        store: Arc::new(partnerhub::store::SledEventStore::open(dir.path()).unwrap()),
+        dir,
+    };
+    let events = temp.store.read_stream(stream, 1, 10).await.unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.position).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    let retry = temp.store.append(first).await.unwrap();
+    assert!(retry.deduplicated, "command ids are re-indexed too");
+    let conflict = temp
+        .store
+        .append(request(stream, ExpectedVersion::Exact(1), &["three"]))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        conflict,
+        StoreError::VersionConflict { actual: 2, .. }
+    ));
+    let checked = temp.store.clone();
+    assert_eq!(
+        tokio::task::spawn_blocking(move || checked.check_stream_index())
+            .await
+            .unwrap()
+            .unwrap(),
+        22
+    );
+}

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::record::{canonical_json, EventBody, EventHash, Position, RecordedEvent, StreamVersion};
+use super::record::{EventBody, EventHash, Position, RecordedEvent, StreamVersion};
 
 const HASH_CONTEXT: &str = "partnerhub 2026-11 event chain v1";
 
@@ -25,12 +25,13 @@ pub(crate) fn hash_body_bytes(body_bytes: &[u8]) -> EventHash {
     EventHash(*hasher.finalize().as_bytes())
 }
 
-/// Encodes a body canonically and returns its bytes and hash.
+/// Encodes a body canonically (its `Serialize` writes the canonical form) and returns its
+/// bytes and hash.
 ///
 /// # Errors
 /// Only if the body cannot be represented as JSON, which it always can.
 pub(crate) fn seal(body: &EventBody) -> Result<(Vec<u8>, EventHash), serde_json::Error> {
-    let bytes = canonical_json(&serde_json::to_value(body)?);
+    let bytes = serde_json::to_vec(body)?;
     let hash = hash_body_bytes(&bytes);
     Ok((bytes, hash))
 }

@@ -89,17 +89,18 @@ pub struct CommandContext {
 /// recorded it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventMetadata {
-    /// The workspace the event belongs to.
-    pub workspace_id: Uuid,
+    // Fields are in alphabetical order: serialized as declared, that is the canonical order.
     /// Who made the change.
     pub actor: String,
-    /// When the log recorded the event, in UTC with microsecond precision. Never earlier than
-    /// the event before it in the log, so "as of a time" is a position.
-    pub recorded_at: DateTime<Utc>,
     /// The command that produced the event.
     pub command_id: Uuid,
     /// The piece of work the command belongs to.
     pub correlation_id: Uuid,
+    /// When the log recorded the event, in UTC with microsecond precision. Never earlier than
+    /// the event before it in the log, so "as of a time" is a position.
+    pub recorded_at: DateTime<Utc>,
+    /// The workspace the event belongs to.
+    pub workspace_id: Uuid,
 }
 
 /// An event as the caller hands it to the log: a type name and a JSON payload.
@@ -142,16 +143,19 @@ pub struct RecordedEvent {
     pub hash: EventHash,
 }
 
-/// The hashed part of a recorded event: everything but its own hash.
+/// The hashed part of a recorded event: everything but its own hash. Fields are in
+/// alphabetical order and the payload is written with sorted keys, so `serde_json` writes the
+/// canonical encoding directly.
 #[derive(Serialize, Deserialize)]
 pub(crate) struct EventBody {
+    pub(crate) event_type: String,
+    pub(crate) metadata: EventMetadata,
+    #[serde(serialize_with = "serialize_canonical")]
+    pub(crate) payload: Value,
     pub(crate) position: Position,
+    pub(crate) previous_hash: EventHash,
     pub(crate) stream_id: Uuid,
     pub(crate) stream_version: StreamVersion,
-    pub(crate) event_type: String,
-    pub(crate) payload: Value,
-    pub(crate) metadata: EventMetadata,
-    pub(crate) previous_hash: EventHash,
 }
 
 /// The stored and exported form: `{"event": <body>, "hash": "<hex>"}`.
@@ -194,7 +198,7 @@ impl RecordedEvent {
     /// # Errors
     /// Only if the payload cannot be represented as JSON, which a `Value` always can.
     pub fn to_canonical_bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
-        let body = canonical_json(&serde_json::to_value(self.body())?);
+        let body = serde_json::to_vec(&self.body())?;
         Ok(envelope_bytes(&body, &self.hash))
     }
 
@@ -228,55 +232,48 @@ pub fn now_for_log() -> DateTime<Utc> {
 }
 
 /// Encodes `value` as canonical JSON: object keys sorted by their UTF-8 bytes, no white space,
-/// strings escaped as `serde_json` escapes them, numbers in `serde_json`'s shortest form.
+/// strings escaped and numbers written as `serde_json` writes them.
 ///
 /// This does not depend on how `serde_json::Map` orders keys (a dependency enabling
 /// `preserve_order` would otherwise change every hash).
 pub fn canonical_json(value: &Value) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256);
-    write_canonical(value, &mut out);
-    out
+    // Serializing a `Value` into a `Vec` cannot fail.
+    serde_json::to_vec(&Canonical(value)).unwrap_or_default()
 }
 
-fn write_canonical(value: &Value, out: &mut Vec<u8>) {
-    match value {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Bool(true) => out.extend_from_slice(b"true"),
-        Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Number(number) => out.extend_from_slice(number.to_string().as_bytes()),
-        Value::String(text) => write_string(text, out),
-        Value::Array(items) => {
-            out.push(b'[');
-            for (index, item) in items.iter().enumerate() {
-                if index > 0 {
-                    out.push(b',');
+/// A `Value` that serializes with object keys sorted, at every depth.
+struct Canonical<'a>(&'a Value);
+
+impl Serialize for Canonical<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_unstable_by(|left, right| left.0.as_bytes().cmp(right.0.as_bytes()));
+                let mut out = serializer.serialize_map(Some(entries.len()))?;
+                for (key, item) in entries {
+                    out.serialize_entry(key, &Canonical(item))?;
                 }
-                write_canonical(item, out);
+                out.end()
             }
-            out.push(b']');
-        }
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_unstable_by(|left, right| left.0.as_bytes().cmp(right.0.as_bytes()));
-            out.push(b'{');
-            for (index, (key, item)) in entries.into_iter().enumerate() {
-                if index > 0 {
-                    out.push(b',');
+            Value::Array(items) => {
+                let mut out = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    out.serialize_element(&Canonical(item))?;
                 }
-                write_string(key, out);
-                out.push(b':');
-                write_canonical(item, out);
+                out.end()
             }
-            out.push(b'}');
+            scalar => scalar.serialize(serializer),
         }
     }
 }
 
-fn write_string(text: &str, out: &mut Vec<u8>) {
-    // Writing a `str` into a `Vec` cannot fail; the fallback keeps the function total.
-    if serde_json::to_writer(&mut *out, text).is_err() {
-        out.extend_from_slice(b"\"\"");
-    }
+fn serialize_canonical<S: serde::Serializer>(
+    value: &Value,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    Canonical(value).serialize(serializer)
 }
 
 #[cfg(test)]
@@ -299,6 +296,31 @@ mod tests {
         let once = canonical_json(&value);
         let reparsed: Value = serde_json::from_slice(&once).unwrap();
         assert_eq!(canonical_json(&reparsed), once);
+    }
+
+    #[test]
+    fn a_body_serializes_directly_in_canonical_form() {
+        let body = EventBody {
+            event_type: "PartnershipScreened".into(),
+            metadata: EventMetadata {
+                actor: "anna".into(),
+                command_id: Uuid::new_v4(),
+                correlation_id: Uuid::new_v4(),
+                recorded_at: now_for_log(),
+                workspace_id: Uuid::new_v4(),
+            },
+            payload: json!({"z": {"b": [1, {"d": 2, "c": 3}], "a": null}, "answers": "yes"}),
+            position: 42,
+            previous_hash: EventHash([9; 32]),
+            stream_id: Uuid::new_v4(),
+            stream_version: 3,
+        };
+        let direct = serde_json::to_vec(&body).unwrap();
+        let via_value = canonical_json(&serde_json::to_value(&body).unwrap());
+        assert_eq!(
+            String::from_utf8(direct).unwrap(),
+            String::from_utf8(via_value).unwrap()
+        );
     }
 
     #[test]

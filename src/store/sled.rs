@@ -1,20 +1,29 @@
 //! The embedded event store on sled: the default, one process, one data directory.
 //!
-//! Layout: one sled tree `log` with three kinds of keys, so that one atomic `apply_batch`
-//! writes an append and its indexes together:
+//! Layout: two sled databases in the data directory, so that a group commit flushes only the
+//! events and the indexes are flushed in the background:
 //!
-//! | key                                   | value                                  |
-//! |---------------------------------------|----------------------------------------|
-//! | `e` + position (u64, big-endian)      | the event's canonical bytes            |
-//! | `s` + stream id (16) + version (u64)  | the event's position                   |
-//! | `c` + command id (16)                 | the command's [`AppendOutcome`] (JSON) |
+//! | database, tree     | key                                  | value                            |
+//! |--------------------|--------------------------------------|----------------------------------|
+//! | `log/`, `events`   | position (u64, big-endian)           | the event's canonical bytes      |
+//! | `index/`, `index`  | `s` + stream id (16) + version (u64) | the event's position             |
+//! | `index/`, `index`  | `c` + command id (16)                | the command's [`AppendOutcome`]  |
+//! | `index/`, `index`  | `m:indexed_through`                  | the last position it covers      |
 //!
 //! **One writer, group commit.** Appends are sent to a single writer thread. It takes every
 //! request waiting in its queue, validates them in order against the current stream versions,
-//! assigns positions and hashes, writes them in one batch and flushes once; only then are the
-//! callers acknowledged and the events published live. While one flush is in progress the
-//! next batch gathers, so the more writers there are, the more events share a flush. Readers
-//! see only events up to the durable head, never an event that could still be lost.
+//! assigns positions and hashes, writes the events and flushes once; only then are the callers
+//! acknowledged and the events published live. While one flush is in progress the next batch
+//! gathers, so the more writers there are, the more events share a flush. Readers see only
+//! events up to the durable head, never an event that could still be lost.
+//!
+//! **Atomic appends, derived indexes.** A single-event append is one sled insert, which sled
+//! recovers whole or not at all; a multi-event append is one sled batch (atomic, but it costs
+//! sled an extra write, so it is kept for when it is needed). The index is derived from the
+//! events: its entries for a group are written *after* the group's flush (sled flushes them
+//! within half a second), and `m:indexed_through` says how far it is complete. Opening the
+//! store re-indexes the events after that mark, so a crash can lose index entries but never
+//! leaves one pointing at an event that is not there.
 //!
 //! A failed flush stops all further writes (the in-memory view might then be ahead of the
 //! disk); a restart recovers whatever sled made durable.
@@ -43,8 +52,10 @@ const WRITER_QUEUE: usize = 16_384;
 /// How many live events a slow subscriber may fall behind before it reads from the store.
 const LIVE_CAPACITY: usize = 4096;
 /// Marks a data directory as a partnerhub sled store of this layout.
-const FORMAT_KEY: &[u8] = b"m:format";
-const FORMAT_VALUE: &[u8] = b"partnerhub-sled-log-1";
+const FORMAT_KEY: &[u8] = b"partnerhub:format";
+const FORMAT_VALUE: &[u8] = b"partnerhub-sled-log-2";
+/// Index key of the last position the index covers.
+const INDEXED_THROUGH_KEY: &[u8] = b"m:indexed_through";
 
 /// Counters of the writer, for tests and benchmarks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -63,8 +74,10 @@ struct WriteCounters {
 
 /// The sled-backed [`EventStore`].
 pub struct SledEventStore {
-    /// The tree holding events and their indexes; readers use it directly.
-    log: sled::Tree,
+    /// Events by position; readers use it directly.
+    events: sled::Tree,
+    /// Stream and command indexes, derived from `events`.
+    index: sled::Tree,
     /// Position of the last flushed event: readers never look past it.
     durable_head: Arc<AtomicU64>,
     /// Where the writer publishes durable events; kept to hand out receivers.
@@ -90,11 +103,8 @@ enum WriterMessage {
     },
 }
 
-fn event_key(position: Position) -> [u8; 9] {
-    let mut key = [0u8; 9];
-    key[0] = b'e';
-    key[1..].copy_from_slice(&position.to_be_bytes());
-    key
+fn event_key(position: Position) -> [u8; 8] {
+    position.to_be_bytes()
 }
 
 fn stream_key(stream_id: Uuid, version: StreamVersion) -> [u8; 25] {
@@ -115,6 +125,27 @@ fn command_key(command_id: Uuid) -> [u8; 17] {
 fn position_from_key(key: &[u8], offset: usize) -> Option<u64> {
     let bytes: [u8; 8] = key.get(offset..offset + 8)?.try_into().ok()?;
     Some(u64::from_be_bytes(bytes))
+}
+
+/// Opens one sled database, naming a locked directory for what it is.
+fn open_database(path: &Path) -> Result<sled::Db, StoreError> {
+    sled::Config::new()
+        .path(path)
+        .mode(sled::Mode::HighThroughput)
+        .open()
+        .map_err(|error| match error {
+            sled::Error::Io(io) if io.to_string().contains("lock") => {
+                StoreError::Incompatible(format!(
+                    "the data directory {} is in use by another process \
+                     (is `partnerhub serve` running on it?): {io}",
+                    path.parent().unwrap_or(path).display()
+                ))
+            }
+            other => StoreError::Backend(format!(
+                "cannot open the store in {}: {other}",
+                path.display()
+            )),
+        })
 }
 
 fn backend(error: sled::Error) -> StoreError {
@@ -143,25 +174,9 @@ impl SledEventStore {
     /// something else, [`StoreError::Corrupt`] when the last event cannot be read back intact
     /// (a torn or damaged store), and backend failures.
     pub fn open(directory: &Path) -> Result<Self, StoreError> {
-        let db = sled::Config::new()
-            .path(directory)
-            .mode(sled::Mode::HighThroughput)
-            .open()
-            .map_err(|error| match error {
-                sled::Error::Io(io) if io.to_string().contains("lock") => {
-                    StoreError::Incompatible(format!(
-                        "the data directory {} is in use by another process \
-                         (is `partnerhub serve` running on it?): {io}",
-                        directory.display()
-                    ))
-                }
-                other => StoreError::Backend(format!(
-                    "cannot open the store in {}: {other}",
-                    directory.display()
-                )),
-            })?;
-        let log = db.open_tree("log").map_err(backend)?;
-        match log.get(FORMAT_KEY).map_err(backend)? {
+        let db = open_database(&directory.join("log"))?;
+        let index_db = open_database(&directory.join("index"))?;
+        match db.get(FORMAT_KEY).map_err(backend)? {
             Some(format) if format.as_ref() == FORMAT_VALUE => {}
             Some(other) => {
                 return Err(StoreError::Incompatible(format!(
@@ -171,21 +186,25 @@ impl SledEventStore {
                     String::from_utf8_lossy(FORMAT_VALUE)
                 )))
             }
+            None if db.tree_names().len() > 1 || !db.is_empty() => {
+                return Err(StoreError::Incompatible(format!(
+                    "{} holds a sled database that is not a partnerhub store",
+                    directory.display()
+                )))
+            }
             None => {
-                log.insert(FORMAT_KEY, FORMAT_VALUE).map_err(backend)?;
+                db.insert(FORMAT_KEY, FORMAT_VALUE).map_err(backend)?;
                 db.flush().map_err(backend)?;
             }
         }
+        let events = db.open_tree("events").map_err(backend)?;
+        let index = index_db.open_tree("index").map_err(backend)?;
 
-        let last = log
-            .range(event_key(1)..=event_key(u64::MAX))
-            .next_back()
-            .transpose()
-            .map_err(backend)?;
+        let last = events.last().map_err(backend)?;
         let (head, last_hash, last_recorded_at) = match last {
             None => (0, EventHash::GENESIS, None),
             Some((key, value)) => {
-                let position = position_from_key(&key, 1).unwrap_or(0);
+                let position = position_from_key(&key, 0).unwrap_or(0);
                 let event = decode_event(position, &value)?;
                 let computed =
                     super::chain::hash_body(&event).map_err(|error| StoreError::Corrupt {
@@ -204,6 +223,7 @@ impl SledEventStore {
                 (position, event.hash, Some(event.metadata.recorded_at))
             }
         };
+        reindex_tail(&events, &index, head)?;
 
         let durable_head = Arc::new(AtomicU64::new(head));
         let (live, _) = broadcast::channel(LIVE_CAPACITY);
@@ -211,7 +231,9 @@ impl SledEventStore {
         let (sender, receiver) = mpsc::channel(WRITER_QUEUE);
         let writer = Writer {
             db,
-            log: log.clone(),
+            index_db,
+            events: events.clone(),
+            index: index.clone(),
             durable_head: durable_head.clone(),
             live: live.clone(),
             counters: counters.clone(),
@@ -227,7 +249,8 @@ impl SledEventStore {
             .map_err(|error| StoreError::Backend(format!("cannot start the writer: {error}")))?;
         tracing::info!(directory = %directory.display(), head, "opened sled event store");
         Ok(SledEventStore {
-            log,
+            events,
+            index,
             durable_head,
             live,
             writer: sender,
@@ -251,7 +274,7 @@ impl SledEventStore {
     /// [`StoreError::Corrupt`] at the first inconsistency.
     pub fn check_stream_index(&self) -> Result<u64, StoreError> {
         let mut entries = 0u64;
-        for item in self.log.scan_prefix([b's']) {
+        for item in self.index.scan_prefix([b's']) {
             let (key, value) = item.map_err(backend)?;
             let position = position_from_key(&value, 0).unwrap_or(0);
             let stream_id = key
@@ -259,7 +282,7 @@ impl SledEventStore {
                 .and_then(|bytes| Uuid::from_slice(bytes).ok())
                 .unwrap_or_default();
             let version = position_from_key(&key, 17).unwrap_or(0);
-            let stored = self.log.get(event_key(position)).map_err(backend)?;
+            let stored = self.events.get(event_key(position)).map_err(backend)?;
             let Some(bytes) = stored else {
                 return Err(StoreError::Corrupt {
                     position,
@@ -318,19 +341,19 @@ impl EventStore for SledEventStore {
         from_version: StreamVersion,
         limit: usize,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        let log = self.log.clone();
+        let (events_tree, index) = (self.events.clone(), self.index.clone());
         let head = self.head_position();
         run_blocking(move || {
             let mut events = Vec::new();
             let range =
                 stream_key(stream_id, from_version.max(1))..=stream_key(stream_id, u64::MAX);
-            for item in log.range(range).take(limit) {
+            for item in index.range(range).take(limit) {
                 let (_, value) = item.map_err(backend)?;
                 let position = position_from_key(&value, 0).unwrap_or(0);
                 if position > head {
                     break;
                 }
-                let bytes = log
+                let bytes = events_tree
                     .get(event_key(position))
                     .map_err(backend)?
                     .ok_or_else(|| StoreError::Corrupt {
@@ -355,13 +378,13 @@ impl EventStore for SledEventStore {
             return Ok(Vec::new());
         }
         let last = head.min(from.saturating_add(limit as u64 - 1));
-        let log = self.log.clone();
+        let events_tree = self.events.clone();
         run_blocking(move || {
             let mut events = Vec::with_capacity((last - from + 1) as usize);
             let mut expected = from;
-            for item in log.range(event_key(from)..=event_key(last)) {
+            for item in events_tree.range(event_key(from)..=event_key(last)) {
                 let (key, value) = item.map_err(backend)?;
-                let position = position_from_key(&key, 1).unwrap_or(0);
+                let position = position_from_key(&key, 0).unwrap_or(0);
                 if position != expected {
                     return Err(StoreError::Corrupt {
                         position: expected,
@@ -415,8 +438,12 @@ async fn run_blocking<T: Send + 'static>(
 
 /// The single writer: owns the head of the log and every stream's version.
 struct Writer {
+    /// The database of `events`: flushed by every group commit.
     db: sled::Db,
-    log: sled::Tree,
+    /// The database of `index`: flushed in the background and at shutdown.
+    index_db: sled::Db,
+    events: sled::Tree,
+    index: sled::Tree,
     durable_head: Arc<AtomicU64>,
     live: broadcast::Sender<Arc<RecordedEvent>>,
     counters: Arc<WriteCounters>,
@@ -432,7 +459,10 @@ struct Writer {
 
 /// One group commit in the making: what it will write and the state after it.
 struct Staged {
-    batch: sled::Batch,
+    /// Event writes, one per append (or import message): each is recovered whole or not at all.
+    writes: Vec<EventWrite>,
+    /// Index entries, written after the flush.
+    index_entries: Vec<(Vec<u8>, Vec<u8>)>,
     events: Vec<Arc<RecordedEvent>>,
     head: Position,
     last_hash: EventHash,
@@ -467,15 +497,19 @@ impl Writer {
                 while let Ok(message) = queue.try_recv() {
                     drop(message);
                 }
-                if let Err(error) = self.db.flush() {
-                    tracing::error!(%error, "final flush failed");
-                }
+                self.final_flush();
                 let _ = shutdown.send(());
                 return;
             }
         }
-        if let Err(error) = self.db.flush() {
-            tracing::error!(%error, "final flush failed");
+        self.final_flush();
+    }
+
+    fn final_flush(&self) {
+        for database in [&self.db, &self.index_db] {
+            if let Err(error) = database.flush() {
+                tracing::error!(%error, "final flush failed");
+            }
         }
     }
 
@@ -483,7 +517,8 @@ impl Writer {
     /// shutdown reply if the group asked to shut down.
     fn commit_group(&mut self, messages: Vec<WriterMessage>) -> Option<oneshot::Sender<()>> {
         let mut staged = Staged {
-            batch: sled::Batch::default(),
+            writes: Vec::new(),
+            index_entries: Vec::new(),
             events: Vec::new(),
             head: self.head,
             last_hash: self.last_hash,
@@ -510,7 +545,10 @@ impl Writer {
         let committed = if staged.events.is_empty() {
             Ok(())
         } else {
-            self.write_durably(staged.batch)
+            self.write_durably(std::mem::take(&mut staged.writes))
+                .and_then(|()| {
+                    self.write_index(std::mem::take(&mut staged.index_entries), staged.head)
+                })
         };
         match committed {
             Ok(()) => {
@@ -541,12 +579,37 @@ impl Writer {
         shutdown
     }
 
-    fn write_durably(&self, batch: sled::Batch) -> Result<(), String> {
-        self.log
-            .apply_batch(batch)
-            .map_err(|error| error.to_string())?;
+    fn write_durably(&self, writes: Vec<EventWrite>) -> Result<(), String> {
+        for write in writes {
+            match write {
+                EventWrite::Single(key, bytes) => {
+                    self.events
+                        .insert(key, bytes)
+                        .map_err(|error| error.to_string())?;
+                }
+                EventWrite::Batch(batch) => {
+                    self.events
+                        .apply_batch(batch)
+                        .map_err(|error| error.to_string())?;
+                }
+            }
+        }
         self.db.flush().map_err(|error| error.to_string())?;
         self.counters.flushes.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// Writes the index entries of events that are already durable; the next flush (or the
+    /// re-index at the next open) makes them durable too.
+    fn write_index(&self, entries: Vec<(Vec<u8>, Vec<u8>)>, head: Position) -> Result<(), String> {
+        for (key, value) in entries {
+            self.index
+                .insert(key, value)
+                .map_err(|error| error.to_string())?;
+        }
+        self.index
+            .insert(INDEXED_THROUGH_KEY, &head.to_be_bytes())
+            .map_err(|error| error.to_string())?;
         Ok(())
     }
 
@@ -562,7 +625,7 @@ impl Writer {
             return Ok(*version);
         }
         let last = self
-            .log
+            .index
             .range(stream_key(stream_id, 0)..=stream_key(stream_id, u64::MAX))
             .next_back()
             .transpose()
@@ -587,7 +650,7 @@ impl Writer {
                 ..outcome.clone()
             });
         }
-        if let Some(bytes) = self.log.get(command_key(command_id)).map_err(backend)? {
+        if let Some(bytes) = self.index.get(command_key(command_id)).map_err(backend)? {
             let outcome: AppendOutcome =
                 serde_json::from_slice(&bytes).map_err(|error| StoreError::Corrupt {
                     position: 0,
@@ -610,6 +673,7 @@ impl Writer {
 
         let first_position = staged.head + 1;
         let mut version = current;
+        let mut encoded = Vec::with_capacity(request.events.len());
         for new_event in request.events {
             version += 1;
             let now = now_for_log();
@@ -636,8 +700,10 @@ impl Writer {
                 StoreError::InvalidAppend(format!("the event cannot be encoded: {error}"))
             })?;
             let event = RecordedEvent::from_body(body, hash);
-            stage_event(staged, event, envelope_bytes(&body_bytes, &hash));
+            encoded.push(envelope_bytes(&body_bytes, &hash));
+            stage_event(staged, event);
         }
+        staged.writes.push(EventWrite::new(first_position, encoded));
         let outcome = AppendOutcome {
             stream_id: request.stream_id,
             first_position,
@@ -672,6 +738,8 @@ impl Writer {
             versions.insert(event.stream_id, event.stream_version);
         }
         let mut outcomes: Vec<(Uuid, AppendOutcome)> = Vec::new();
+        let first_position = staged.head + 1;
+        let mut encoded = Vec::with_capacity(events.len());
         for event in events {
             let bytes = event.to_canonical_bytes().map_err(|error| {
                 StoreError::InvalidAppend(format!("the event cannot be encoded: {error}"))
@@ -694,7 +762,11 @@ impl Writer {
                     },
                 )),
             }
-            stage_event(staged, event, bytes);
+            encoded.push(bytes);
+            stage_event(staged, event);
+        }
+        if !encoded.is_empty() {
+            staged.writes.push(EventWrite::new(first_position, encoded));
         }
         for (command_id, outcome) in outcomes {
             if !staged.commands.contains_key(&command_id) {
@@ -727,12 +799,35 @@ fn validate_request(request: &AppendRequest) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn stage_event(staged: &mut Staged, event: RecordedEvent, bytes: Vec<u8>) {
-    staged.batch.insert(&event_key(event.position), bytes);
-    staged.batch.insert(
-        &stream_key(event.stream_id, event.stream_version),
-        &event.position.to_be_bytes(),
-    );
+/// The events of one append (or import message), written so that they are recovered whole or
+/// not at all.
+enum EventWrite {
+    /// One event: a plain insert, atomic by itself.
+    Single([u8; 8], Vec<u8>),
+    /// Several events: a sled batch.
+    Batch(sled::Batch),
+}
+
+impl EventWrite {
+    fn new(first_position: Position, mut encoded: Vec<Vec<u8>>) -> Self {
+        if encoded.len() == 1 {
+            if let Some(bytes) = encoded.pop() {
+                return EventWrite::Single(event_key(first_position), bytes);
+            }
+        }
+        let mut batch = sled::Batch::default();
+        for (offset, bytes) in encoded.into_iter().enumerate() {
+            batch.insert(&event_key(first_position + offset as u64), bytes);
+        }
+        EventWrite::Batch(batch)
+    }
+}
+
+fn stage_event(staged: &mut Staged, event: RecordedEvent) {
+    staged.index_entries.push((
+        stream_key(event.stream_id, event.stream_version).to_vec(),
+        event.position.to_be_bytes().to_vec(),
+    ));
     staged.head = event.position;
     staged.last_hash = event.hash;
     staged.last_recorded_at = Some(event.metadata.recorded_at);
@@ -750,8 +845,72 @@ fn stage_command(
     let bytes = serde_json::to_vec(outcome).map_err(|error| {
         StoreError::InvalidAppend(format!("the outcome cannot be encoded: {error}"))
     })?;
-    staged.batch.insert(&command_key(command_id), bytes);
+    staged
+        .index_entries
+        .push((command_key(command_id).to_vec(), bytes));
     staged.commands.insert(command_id, outcome.clone());
+    Ok(())
+}
+
+/// Re-derives the index entries of events after `m:indexed_through`: those whose index writes
+/// were lost in a crash after their events were flushed.
+fn reindex_tail(events: &sled::Tree, index: &sled::Tree, head: Position) -> Result<(), StoreError> {
+    let indexed_through = index
+        .get(INDEXED_THROUGH_KEY)
+        .map_err(backend)?
+        .and_then(|value| position_from_key(&value, 0))
+        .unwrap_or(0);
+    if indexed_through >= head {
+        return Ok(());
+    }
+    let mut outcomes: Vec<(Uuid, AppendOutcome)> = Vec::new();
+    for item in events.range(event_key(indexed_through + 1)..=event_key(head)) {
+        let (key, value) = item.map_err(backend)?;
+        let position = position_from_key(&key, 0).unwrap_or(0);
+        let event = decode_event(position, &value)?;
+        index
+            .insert(
+                stream_key(event.stream_id, event.stream_version),
+                &position.to_be_bytes(),
+            )
+            .map_err(backend)?;
+        let command_id = event.metadata.command_id;
+        match outcomes.iter_mut().find(|(id, _)| *id == command_id) {
+            Some((_, outcome)) if outcome.stream_id == event.stream_id => {
+                outcome.last_position = position;
+                outcome.stream_version = event.stream_version;
+            }
+            Some(_) => {}
+            None => outcomes.push((
+                command_id,
+                AppendOutcome {
+                    stream_id: event.stream_id,
+                    first_position: position,
+                    last_position: position,
+                    stream_version: event.stream_version,
+                    deduplicated: false,
+                },
+            )),
+        }
+    }
+    for (command_id, outcome) in outcomes {
+        let bytes = serde_json::to_vec(&outcome).map_err(|error| StoreError::Corrupt {
+            position: outcome.first_position,
+            reason: error.to_string(),
+        })?;
+        index
+            .insert(command_key(command_id), bytes)
+            .map_err(backend)?;
+    }
+    index
+        .insert(INDEXED_THROUGH_KEY, &head.to_be_bytes())
+        .map_err(backend)?;
+    index.flush().map_err(backend)?;
+    tracing::info!(
+        from = indexed_through + 1,
+        to = head,
+        "re-indexed the tail of the log"
+    );
     Ok(())
 }
 

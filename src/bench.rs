@@ -1,0 +1,333 @@
+//! Benchmarks that print figures beside baselines measured in the same run
+//! (`partnerhub bench <scenario>`).
+//!
+//! Absolute times on shared machines drift, so every scenario measures its own floor or
+//! ceiling on the same disk, with events of the same size, right before or after the real
+//! thing, and reports the ratio. Nothing here asserts a time; the figures are for people and
+//! for `BENCHMARKS.md`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::store::{
+    AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, RecordedEvent,
+    SledEventStore, StoreError,
+};
+
+/// Latency percentiles of a set of samples, in milliseconds.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Latency {
+    /// Median.
+    pub p50_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Slowest.
+    pub max_ms: f64,
+}
+
+impl Latency {
+    /// Percentiles of `samples` (sorted in place).
+    pub fn of(samples: &mut [Duration]) -> Latency {
+        samples.sort_unstable();
+        let at = |quantile: f64| -> f64 {
+            if samples.is_empty() {
+                return 0.0;
+            }
+            let index = ((samples.len() as f64 - 1.0) * quantile).round() as usize;
+            samples[index.min(samples.len() - 1)].as_secs_f64() * 1000.0
+        };
+        Latency {
+            p50_ms: at(0.50),
+            p99_ms: at(0.99),
+            max_ms: at(1.0),
+        }
+    }
+}
+
+/// A throughput figure with its latencies.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Throughput {
+    /// Events made durable per second.
+    pub events_per_s: f64,
+    /// Latency from the call to the acknowledgement (per flush for the batched baseline).
+    #[serde(flatten)]
+    pub latency: Latency,
+}
+
+/// One measured configuration of the durable-append scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct DurableAppendResult {
+    /// Always `durable_append`.
+    pub scenario: &'static str,
+    /// Concurrent writers.
+    pub writers: usize,
+    /// Events appended.
+    pub events: usize,
+    /// Bytes of one stored event (the baselines write values of this size).
+    pub event_bytes: usize,
+    /// The event log's figures.
+    #[serde(flatten)]
+    pub measured: Throughput,
+    /// Flushes the log made (events per flush shows group commit at work).
+    pub flushes: u64,
+    /// Baseline (a): raw sled, insert one value and flush, per event.
+    pub baseline_flush_per_event: Throughput,
+    /// Baseline (b): raw sled, insert 256 values and flush, per batch.
+    pub baseline_flush_per_256: Throughput,
+    /// `events_per_s` divided by baseline (a)'s.
+    pub ratio_to_flush_per_event: f64,
+    /// `events_per_s` divided by baseline (b)'s.
+    pub ratio_to_flush_per_256: f64,
+    /// The bar of the issue for this writer count, and whether it was met.
+    pub bar: String,
+    /// Whether the bar was met.
+    pub bar_met: bool,
+}
+
+/// Why a benchmark could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The raw sled baseline failed.
+    #[error("sled baseline: {0}")]
+    Sled(#[from] sled::Error),
+    /// Scratch files could not be made.
+    #[error("scratch directory: {0}")]
+    Io(#[from] std::io::Error),
+    /// A benchmark task failed.
+    #[error("benchmark task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// A scratch directory beside the data, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(parent: &Path, name: &str) -> Result<Scratch, std::io::Error> {
+        let path = parent.join(format!("bench-{name}-{}", Uuid::new_v4()));
+        std::fs::create_dir_all(&path)?;
+        Ok(Scratch(path))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A realistic small event: a note on a workshop board, about 300 bytes stored.
+fn sample_event(index: usize) -> NewEvent {
+    NewEvent::new(
+        "BoardNoteAdded",
+        json!({
+            "board_id": "5b0e7a52-3c1e-4a57-9d0c-1f2a3b4c5d6e",
+            "text": format!("Homework café with Red Barnet Ungdom, note {index:06}"),
+            "zone": "learning",
+        }),
+    )
+}
+
+fn context() -> CommandContext {
+    let command_id = Uuid::new_v4();
+    CommandContext {
+        workspace_id: Uuid::from_u128(1),
+        actor: "bench".into(),
+        command_id,
+        correlation_id: command_id,
+    }
+}
+
+/// The stored size of a sample event, so the baselines write values of the same size.
+async fn stored_event_size(scratch: &Path) -> Result<usize, BenchError> {
+    let store = SledEventStore::open(&scratch.join("size"))?;
+    store
+        .append(AppendRequest {
+            stream_id: Uuid::new_v4(),
+            expected_version: ExpectedVersion::NoStream,
+            context: context(),
+            events: vec![sample_event(0)],
+        })
+        .await?;
+    let events: Vec<RecordedEvent> = store.read_all(1, 1).await?;
+    store.shutdown().await;
+    let size = match events.first() {
+        Some(event) => event
+            .to_canonical_bytes()
+            .map(|bytes| bytes.len())
+            .unwrap_or(300),
+        None => 300,
+    };
+    Ok(size)
+}
+
+fn baseline_flush_per_event(
+    directory: &Path,
+    events: usize,
+    size: usize,
+) -> Result<Throughput, BenchError> {
+    let db = sled::Config::new()
+        .path(directory)
+        .mode(sled::Mode::HighThroughput)
+        .open()?;
+    let tree = db.open_tree("log")?;
+    let value = vec![b'x'; size];
+    let mut samples = Vec::with_capacity(events);
+    let started = Instant::now();
+    for index in 0..events as u64 {
+        let call = Instant::now();
+        tree.insert(index.to_be_bytes(), value.as_slice())?;
+        db.flush()?;
+        samples.push(call.elapsed());
+    }
+    let elapsed = started.elapsed();
+    Ok(Throughput {
+        events_per_s: events as f64 / elapsed.as_secs_f64(),
+        latency: Latency::of(&mut samples),
+    })
+}
+
+fn baseline_flush_per_batch(
+    directory: &Path,
+    events: usize,
+    size: usize,
+    batch_size: usize,
+) -> Result<Throughput, BenchError> {
+    let db = sled::Config::new()
+        .path(directory)
+        .mode(sled::Mode::HighThroughput)
+        .open()?;
+    let tree = db.open_tree("log")?;
+    let value = vec![b'x'; size];
+    let mut samples = Vec::new();
+    let started = Instant::now();
+    let mut written = 0u64;
+    while (written as usize) < events {
+        let call = Instant::now();
+        let mut batch = sled::Batch::default();
+        for _ in 0..batch_size.min(events - written as usize) {
+            batch.insert(&written.to_be_bytes(), value.as_slice());
+            written += 1;
+        }
+        tree.apply_batch(batch)?;
+        db.flush()?;
+        samples.push(call.elapsed());
+    }
+    let elapsed = started.elapsed();
+    Ok(Throughput {
+        events_per_s: events as f64 / elapsed.as_secs_f64(),
+        latency: Latency::of(&mut samples),
+    })
+}
+
+async fn measure_log(
+    directory: &Path,
+    writers: usize,
+    events: usize,
+) -> Result<(Throughput, u64), BenchError> {
+    let store = Arc::new(SledEventStore::open(directory)?);
+    let per_writer = events.div_ceil(writers);
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(writers);
+    for _ in 0..writers {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let stream_id = Uuid::new_v4();
+            let mut samples = Vec::with_capacity(per_writer);
+            for index in 0..per_writer {
+                let call = Instant::now();
+                store
+                    .append(AppendRequest {
+                        stream_id,
+                        expected_version: ExpectedVersion::Exact(index as u64),
+                        context: context(),
+                        events: vec![sample_event(index)],
+                    })
+                    .await?;
+                samples.push(call.elapsed());
+            }
+            Ok::<_, StoreError>(samples)
+        }));
+    }
+    let mut samples = Vec::with_capacity(per_writer * writers);
+    for task in tasks {
+        samples.extend(task.await??);
+    }
+    let elapsed = started.elapsed();
+    let flushes = store.write_statistics().flushes;
+    store.shutdown().await;
+    Ok((
+        Throughput {
+            events_per_s: samples.len() as f64 / elapsed.as_secs_f64(),
+            latency: Latency::of(&mut samples),
+        },
+        flushes,
+    ))
+}
+
+/// Scenario 1: durable appends with 1, 16 and 256 writers beside raw sled baselines.
+/// `events` is the number of events per configuration (and per baseline); scratch stores go
+/// under `scratch_parent` and are removed afterwards. `report` receives each result as soon
+/// as it is measured.
+///
+/// # Errors
+/// Store, sled and file errors.
+pub async fn durable_append(
+    scratch_parent: &Path,
+    events: usize,
+    writer_counts: &[usize],
+    report: &mut (dyn FnMut(&DurableAppendResult) + Send),
+) -> Result<Vec<DurableAppendResult>, BenchError> {
+    let scratch = Scratch::new(scratch_parent, "append")?;
+    let event_bytes = stored_event_size(&scratch.0).await?;
+    let mut results = Vec::new();
+    for &writers in writer_counts {
+        // Baselines right beside each measurement, on the same disk, so drift hits both.
+        let directory = scratch.0.join(format!("a-{writers}"));
+        let baseline_a = tokio::task::spawn_blocking(move || {
+            baseline_flush_per_event(&directory, events.min(20_000), event_bytes)
+        })
+        .await??;
+        let directory = scratch.0.join(format!("b-{writers}"));
+        let baseline_b = tokio::task::spawn_blocking(move || {
+            baseline_flush_per_batch(&directory, events, event_bytes, 256)
+        })
+        .await??;
+        let (measured, flushes) =
+            measure_log(&scratch.0.join(format!("log-{writers}")), writers, events).await?;
+        let ratio_a = measured.events_per_s / baseline_a.events_per_s;
+        let ratio_b = measured.events_per_s / baseline_b.events_per_s;
+        let (bar, bar_met) = match writers {
+            1 => ("≥ 0.8x baseline (a)".to_owned(), ratio_a >= 0.8),
+            256 => (
+                "≥ 10x baseline (a) and ≥ 0.4x baseline (b)".to_owned(),
+                ratio_a >= 10.0 && ratio_b >= 0.4,
+            ),
+            _ => ("none (reported)".to_owned(), true),
+        };
+        let result = DurableAppendResult {
+            scenario: "durable_append",
+            writers,
+            events: writers * events.div_ceil(writers),
+            event_bytes,
+            measured,
+            flushes,
+            baseline_flush_per_event: baseline_a,
+            baseline_flush_per_256: baseline_b,
+            ratio_to_flush_per_event: ratio_a,
+            ratio_to_flush_per_256: ratio_b,
+            bar,
+            bar_met,
+        };
+        report(&result);
+        results.push(result);
+    }
+    Ok(results)
+}
