@@ -51,9 +51,9 @@ async fn verify_says_where_an_event_was_changed_in_the_store() {
         let db = sled::open(data.path().join("log")).unwrap();
         let log = db.open_tree("events").unwrap();
         let key = 4u64.to_be_bytes();
-        let original = text(&log.get(&key).unwrap().unwrap());
+        let original = text(&log.get(key).unwrap().unwrap());
         assert!(original.contains("Partner 3"));
-        log.insert(&key, original.replace("Partner 3", "Partner X").as_bytes())
+        log.insert(key, original.replace("Partner 3", "Partner X").as_bytes())
             .unwrap();
         db.flush().unwrap();
     }
