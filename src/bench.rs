@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::store::sled::WriteStatistics;
 use crate::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, RecordedEvent,
     SledEventStore, StoreError,
@@ -75,6 +76,12 @@ pub struct DurableAppendResult {
     pub measured: Throughput,
     /// Flushes the log made (events per flush shows group commit at work).
     pub flushes: u64,
+    /// Share of the run the writer thread spent validating, encoding and inserting.
+    pub writer_busy: f64,
+    /// Share of the run the flusher thread spent in flushes.
+    pub flusher_flushing: f64,
+    /// Share of the run the flusher thread spent indexing, acknowledging and publishing.
+    pub flusher_acknowledging: f64,
     /// Baseline (a): raw sled, insert one value and flush, per event.
     pub baseline_flush_per_event: Throughput,
     /// Baseline (b): raw sled, insert 256 values and flush, per batch.
@@ -231,7 +238,7 @@ async fn measure_log(
     directory: &Path,
     writers: usize,
     events: usize,
-) -> Result<(Throughput, u64), BenchError> {
+) -> Result<(Throughput, WriteStatistics, Duration), BenchError> {
     let store = Arc::new(SledEventStore::open(directory)?);
     let per_writer = events.div_ceil(writers);
     let started = Instant::now();
@@ -261,14 +268,15 @@ async fn measure_log(
         samples.extend(task.await??);
     }
     let elapsed = started.elapsed();
-    let flushes = store.write_statistics().flushes;
+    let statistics = store.write_statistics();
     store.shutdown().await;
     Ok((
         Throughput {
             events_per_s: samples.len() as f64 / elapsed.as_secs_f64(),
             latency: Latency::of(&mut samples),
         },
-        flushes,
+        statistics,
+        elapsed,
     ))
 }
 
@@ -300,8 +308,9 @@ pub async fn durable_append(
             baseline_flush_per_batch(&directory, events, event_bytes, 256)
         })
         .await??;
-        let (measured, flushes) =
+        let (measured, statistics, elapsed) =
             measure_log(&scratch.0.join(format!("log-{writers}")), writers, events).await?;
+        let share = |micros: u64| micros as f64 / 1e6 / elapsed.as_secs_f64();
         let ratio_a = measured.events_per_s / baseline_a.events_per_s;
         let ratio_b = measured.events_per_s / baseline_b.events_per_s;
         let (bar, bar_met) = match writers {
@@ -318,7 +327,10 @@ pub async fn durable_append(
             events: writers * events.div_ceil(writers),
             event_bytes,
             measured,
-            flushes,
+            flushes: statistics.flushes,
+            writer_busy: share(statistics.staging_micros),
+            flusher_flushing: share(statistics.flushing_micros),
+            flusher_acknowledging: share(statistics.acknowledging_micros),
             baseline_flush_per_event: baseline_a,
             baseline_flush_per_256: baseline_b,
             ratio_to_flush_per_event: ratio_a,

@@ -299,12 +299,18 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
                     }
                 } else {
                     println!(
-                        "{:>7}  {:>12.0}  {:>8.3}  {:>8.3}  {:>7}  {:>12.0}  {:>12.0}  {:>8.2}  {:>8.2}  {} {}",
+                        "{:>7}  {:>12.0}  {:>8.3}  {:>8.3}  {:>7}  {:>15}  {:>12.0}  {:>12.0}  {:>8.2}  {:>8.2}  {} {}",
                         result.writers,
                         result.measured.events_per_s,
                         result.measured.latency.p50_ms,
                         result.measured.latency.p99_ms,
                         result.flushes,
+                        format!(
+                            "{:.0}/{:.0}/{:.0}",
+                            result.writer_busy * 100.0,
+                            result.flusher_flushing * 100.0,
+                            result.flusher_acknowledging * 100.0
+                        ),
                         result.baseline_flush_per_event.events_per_s,
                         result.baseline_flush_per_256.events_per_s,
                         result.ratio_to_flush_per_event,

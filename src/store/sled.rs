@@ -10,12 +10,14 @@
 //! | `index/`, `index`  | `c` + command id (16)                | the command's [`AppendOutcome`]  |
 //! | `index/`, `index`  | `m:indexed_through`                  | the last position it covers      |
 //!
-//! **One writer, group commit.** Appends are sent to a single writer thread. It takes every
-//! request waiting in its queue, validates them in order against the current stream versions,
-//! assigns positions and hashes, writes the events and flushes once; only then are the callers
-//! acknowledged and the events published live. While one flush is in progress the next batch
-//! gathers, so the more writers there are, the more events share a flush. Readers see only
-//! events up to the durable head, never an event that could still be lost.
+//! **One writer, one flusher, group commit.** Appends are sent to a single writer thread. It
+//! takes every request waiting in its queue, validates them in order against the current
+//! stream versions, assigns positions and hashes, inserts the events and hands the group to
+//! the flusher thread. The flusher takes every group waiting for it and flushes once; only
+//! then are the groups' index entries written, their callers acknowledged and their events
+//! published live. While the flusher waits for the disk, the writer prepares the next group,
+//! so the more writers there are, the more events share a flush. Readers see only events up to
+//! the durable head, never an event that could still be lost.
 //!
 //! **Atomic appends, derived indexes.** A single-event append is one sled insert, which sled
 //! recovers whole or not at all; a multi-event append is one sled batch (atomic, but it costs
@@ -47,6 +49,8 @@ use super::{
 
 /// The most requests one group commit takes from the queue.
 const MAX_BATCH_REQUESTS: usize = 4096;
+/// How many inserted groups may wait for the flusher before the writer waits.
+const FLUSH_QUEUE: usize = 4;
 /// How many appends may wait for the writer before callers wait to enqueue.
 const WRITER_QUEUE: usize = 16_384;
 /// How many live events a slow subscriber may fall behind before it reads from the store.
@@ -64,12 +68,27 @@ pub struct WriteStatistics {
     pub flushes: u64,
     /// How many events it made durable.
     pub events: u64,
+    /// Time the writer spent validating, encoding and inserting groups, in microseconds.
+    pub staging_micros: u64,
+    /// Time the flusher spent in flushes, in microseconds.
+    pub flushing_micros: u64,
+    /// Time the flusher spent indexing, acknowledging and publishing, in microseconds.
+    pub acknowledging_micros: u64,
 }
 
 #[derive(Default)]
 struct WriteCounters {
     flushes: AtomicU64,
     events: AtomicU64,
+    staging_micros: AtomicU64,
+    flushing_micros: AtomicU64,
+    acknowledging_micros: AtomicU64,
+}
+
+impl WriteCounters {
+    fn add_time(counter: &AtomicU64, since: std::time::Instant) {
+        counter.fetch_add(since.elapsed().as_micros() as u64, Ordering::Relaxed);
+    }
 }
 
 /// The sled-backed [`EventStore`].
@@ -84,8 +103,9 @@ pub struct SledEventStore {
     live: broadcast::Sender<Arc<RecordedEvent>>,
     /// The writer thread's queue.
     writer: mpsc::Sender<WriterMessage>,
-    /// Joined on shutdown so the database is closed when `shutdown` returns.
-    writer_thread: Mutex<Option<JoinHandle<()>>>,
+    /// The writer and flusher threads, joined on shutdown so the databases are closed when
+    /// `shutdown` returns.
+    threads: Mutex<Vec<JoinHandle<()>>>,
     counters: Arc<WriteCounters>,
 }
 
@@ -229,20 +249,34 @@ impl SledEventStore {
         let (live, _) = broadcast::channel(LIVE_CAPACITY);
         let counters = Arc::new(WriteCounters::default());
         let (sender, receiver) = mpsc::channel(WRITER_QUEUE);
-        let writer = Writer {
+        let stopped = Arc::new(Mutex::new(None));
+        let (flush_sender, flush_receiver) = std::sync::mpsc::sync_channel(FLUSH_QUEUE);
+        let flusher = Flusher {
             db,
             index_db,
-            events: events.clone(),
             index: index.clone(),
             durable_head: durable_head.clone(),
             live: live.clone(),
             counters: counters.clone(),
+            stopped: stopped.clone(),
+        };
+        let writer = Writer {
+            events: events.clone(),
+            index: index.clone(),
             head,
             last_hash,
             last_recorded_at,
             stream_versions: HashMap::new(),
-            stopped: None,
+            commands_in_flight: HashMap::new(),
+            durable_head: durable_head.clone(),
+            stopped,
+            flusher: flush_sender,
+            counters: counters.clone(),
         };
+        let flusher_thread = std::thread::Builder::new()
+            .name("partnerhub-log-flusher".into())
+            .spawn(move || flusher.run(flush_receiver))
+            .map_err(|error| StoreError::Backend(format!("cannot start the flusher: {error}")))?;
         let writer_thread = std::thread::Builder::new()
             .name("partnerhub-log-writer".into())
             .spawn(move || writer.run(receiver))
@@ -254,7 +288,7 @@ impl SledEventStore {
             durable_head,
             live,
             writer: sender,
-            writer_thread: Mutex::new(Some(writer_thread)),
+            threads: Mutex::new(vec![writer_thread, flusher_thread]),
             counters,
         })
     }
@@ -264,6 +298,9 @@ impl SledEventStore {
         WriteStatistics {
             flushes: self.counters.flushes.load(Ordering::Acquire),
             events: self.counters.events.load(Ordering::Acquire),
+            staging_micros: self.counters.staging_micros.load(Ordering::Relaxed),
+            flushing_micros: self.counters.flushing_micros.load(Ordering::Relaxed),
+            acknowledging_micros: self.counters.acknowledging_micros.load(Ordering::Relaxed),
         }
     }
 
@@ -418,11 +455,11 @@ impl EventStore for SledEventStore {
         if self.send(WriterMessage::Shutdown { reply }).await.is_ok() {
             let _ = done.await;
         }
-        let thread = match self.writer_thread.lock() {
-            Ok(mut slot) => slot.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
+        let threads = match self.threads.lock() {
+            Ok(mut threads) => std::mem::take(&mut *threads),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
         };
-        if let Some(thread) = thread {
+        for thread in threads {
             let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         }
     }
@@ -438,23 +475,47 @@ async fn run_blocking<T: Send + 'static>(
 
 /// The single writer: owns the head of the log and every stream's version.
 struct Writer {
-    /// The database of `events`: flushed by every group commit.
-    db: sled::Db,
-    /// The database of `index`: flushed in the background and at shutdown.
-    index_db: sled::Db,
     events: sled::Tree,
+    index: sled::Tree,
+    /// Position of the last event inserted (durable or not yet).
+    head: Position,
+    last_hash: EventHash,
+    last_recorded_at: Option<DateTime<Utc>>,
+    /// Versions of the streams written or looked up so far, including groups in flight.
+    stream_versions: HashMap<Uuid, StreamVersion>,
+    /// Commands of groups not yet indexed (in flight to the flusher), for idempotent retries.
+    commands_in_flight: HashMap<Uuid, AppendOutcome>,
+    durable_head: Arc<AtomicU64>,
+    /// Set by the flusher when a write failed: no more writes are accepted.
+    stopped: Arc<Mutex<Option<String>>>,
+    /// Where finished groups go to be flushed.
+    flusher: std::sync::mpsc::SyncSender<FlushJob>,
+    counters: Arc<WriteCounters>,
+}
+
+/// A group whose events are inserted and wait for the flush that makes them durable.
+struct FlushJob {
+    /// The last position of the group.
+    head: Position,
+    /// Index entries to write once the group is durable.
+    index_entries: Vec<(Vec<u8>, Vec<u8>)>,
+    events: Vec<Arc<RecordedEvent>>,
+    replies: Vec<Reply>,
+    /// Why inserting the group failed, if it did.
+    write_error: Option<String>,
+    /// Set by a shutdown request: flush everything and answer.
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+/// The flusher: makes groups durable, indexes them, acknowledges and publishes them.
+struct Flusher {
+    db: sled::Db,
+    index_db: sled::Db,
     index: sled::Tree,
     durable_head: Arc<AtomicU64>,
     live: broadcast::Sender<Arc<RecordedEvent>>,
     counters: Arc<WriteCounters>,
-    /// Position of the last durable event.
-    head: Position,
-    last_hash: EventHash,
-    last_recorded_at: Option<DateTime<Utc>>,
-    /// Versions of the streams written or looked up so far.
-    stream_versions: HashMap<Uuid, StreamVersion>,
-    /// Why writes stopped, after a failed write.
-    stopped: Option<String>,
+    stopped: Arc<Mutex<Option<String>>>,
 }
 
 /// One group commit in the making: what it will write and the state after it.
@@ -492,30 +553,35 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            if let Some(shutdown) = self.commit_group(messages) {
+            let started = std::time::Instant::now();
+            let job = self.stage_group(messages);
+            WriteCounters::add_time(&self.counters.staging_micros, started);
+            let shutting_down = job.shutdown.is_some();
+            if shutting_down {
                 queue.close();
-                while let Ok(message) = queue.try_recv() {
-                    drop(message);
-                }
-                self.final_flush();
-                let _ = shutdown.send(());
+            }
+            if self.flusher.send(job).is_err() {
+                tracing::error!("the log flusher stopped; no more writes are accepted");
+                return;
+            }
+            if shutting_down {
                 return;
             }
         }
-        self.final_flush();
     }
 
-    fn final_flush(&self) {
-        for database in [&self.db, &self.index_db] {
-            if let Err(error) = database.flush() {
-                tracing::error!(%error, "final flush failed");
-            }
+    fn stopped_reason(&self) -> Option<String> {
+        match self.stopped.lock() {
+            Ok(reason) => reason.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 
-    /// Validates, writes and flushes one group of messages, then answers each. Returns the
-    /// shutdown reply if the group asked to shut down.
-    fn commit_group(&mut self, messages: Vec<WriterMessage>) -> Option<oneshot::Sender<()>> {
+    /// Validates one group of messages and inserts its events, ready for the flusher.
+    fn stage_group(&mut self, messages: Vec<WriterMessage>) -> FlushJob {
+        let durable = self.durable_head.load(Ordering::Acquire);
+        self.commands_in_flight
+            .retain(|_, outcome| outcome.last_position > durable);
         let mut staged = Staged {
             writes: Vec::new(),
             index_entries: Vec::new(),
@@ -528,58 +594,46 @@ impl Writer {
         };
         let mut replies = Vec::with_capacity(messages.len());
         let mut shutdown = None;
+        let stopped = self.stopped_reason();
         for message in messages {
             match message {
                 WriterMessage::Append { request, reply } => {
-                    let result = self.stage_append(&mut staged, request);
+                    let result = match &stopped {
+                        Some(reason) => Err(StoreError::WritesStopped(reason.clone())),
+                        None => self.stage_append(&mut staged, request),
+                    };
                     replies.push(Reply::Append(reply, result));
                 }
                 WriterMessage::Recorded { events, reply } => {
-                    let result = self.stage_recorded(&mut staged, events);
+                    let result = match &stopped {
+                        Some(reason) => Err(StoreError::WritesStopped(reason.clone())),
+                        None => self.stage_recorded(&mut staged, events),
+                    };
                     replies.push(Reply::Recorded(reply, result));
                 }
                 WriterMessage::Shutdown { reply } => shutdown = Some(reply),
             }
         }
 
-        let committed = if staged.events.is_empty() {
-            Ok(())
-        } else {
-            self.write_durably(std::mem::take(&mut staged.writes))
-                .and_then(|()| {
-                    self.write_index(std::mem::take(&mut staged.index_entries), staged.head)
-                })
-        };
-        match committed {
-            Ok(()) => {
-                self.head = staged.head;
-                self.last_hash = staged.last_hash;
-                self.last_recorded_at = staged.last_recorded_at;
-                self.stream_versions.extend(staged.stream_versions);
-                self.durable_head.store(self.head, Ordering::Release);
-                self.counters
-                    .events
-                    .fetch_add(staged.events.len() as u64, Ordering::AcqRel);
-                for event in staged.events {
-                    // No receiver is not an error: nobody is listening yet.
-                    let _ = self.live.send(event);
-                }
-                for reply in replies {
-                    reply.send();
-                }
-            }
-            Err(reason) => {
-                tracing::error!(%reason, "writing to the log failed; no more writes are accepted");
-                self.stopped = Some(reason.clone());
-                for reply in replies {
-                    reply.fail(&reason);
-                }
-            }
+        let write_error = self.insert_events(std::mem::take(&mut staged.writes)).err();
+        if write_error.is_none() {
+            self.head = staged.head;
+            self.last_hash = staged.last_hash;
+            self.last_recorded_at = staged.last_recorded_at;
+            self.stream_versions.extend(staged.stream_versions);
+            self.commands_in_flight.extend(staged.commands);
         }
-        shutdown
+        FlushJob {
+            head: staged.head,
+            index_entries: staged.index_entries,
+            events: staged.events,
+            replies,
+            write_error,
+            shutdown,
+        }
     }
 
-    fn write_durably(&self, writes: Vec<EventWrite>) -> Result<(), String> {
+    fn insert_events(&self, writes: Vec<EventWrite>) -> Result<(), String> {
         for write in writes {
             match write {
                 EventWrite::Single(key, bytes) => {
@@ -594,22 +648,6 @@ impl Writer {
                 }
             }
         }
-        self.db.flush().map_err(|error| error.to_string())?;
-        self.counters.flushes.fetch_add(1, Ordering::AcqRel);
-        Ok(())
-    }
-
-    /// Writes the index entries of events that are already durable; the next flush (or the
-    /// re-index at the next open) makes them durable too.
-    fn write_index(&self, entries: Vec<(Vec<u8>, Vec<u8>)>, head: Position) -> Result<(), String> {
-        for (key, value) in entries {
-            self.index
-                .insert(key, value)
-                .map_err(|error| error.to_string())?;
-        }
-        self.index
-            .insert(INDEXED_THROUGH_KEY, &head.to_be_bytes())
-            .map_err(|error| error.to_string())?;
         Ok(())
     }
 
@@ -640,11 +678,12 @@ impl Writer {
         staged: &mut Staged,
         request: AppendRequest,
     ) -> Result<AppendOutcome, StoreError> {
-        if let Some(reason) = &self.stopped {
-            return Err(StoreError::WritesStopped(reason.clone()));
-        }
         let command_id = request.context.command_id;
-        if let Some(outcome) = staged.commands.get(&command_id) {
+        if let Some(outcome) = staged
+            .commands
+            .get(&command_id)
+            .or_else(|| self.commands_in_flight.get(&command_id))
+        {
             return Ok(AppendOutcome {
                 deduplicated: true,
                 ..outcome.clone()
@@ -720,9 +759,6 @@ impl Writer {
         staged: &mut Staged,
         events: Vec<RecordedEvent>,
     ) -> Result<(), StoreError> {
-        if let Some(reason) = &self.stopped {
-            return Err(StoreError::WritesStopped(reason.clone()));
-        }
         // Check every event before staging any, so a bad batch leaves nothing behind.
         let mut verifier =
             ChainVerifier::resume(staged.head, staged.last_hash, staged.last_recorded_at);
@@ -774,6 +810,124 @@ impl Writer {
             }
         }
         Ok(())
+    }
+}
+
+impl Flusher {
+    fn run(self, groups: std::sync::mpsc::Receiver<FlushJob>) {
+        while let Ok(first) = groups.recv() {
+            let mut jobs = vec![first];
+            while let Ok(job) = groups.try_recv() {
+                jobs.push(job);
+            }
+            let mut failure = self.stopped_reason();
+            if failure.is_none() {
+                failure = jobs.iter().find_map(|job| job.write_error.clone());
+            }
+            let has_events = jobs.iter().any(|job| !job.events.is_empty());
+            if failure.is_none() && has_events {
+                let started = std::time::Instant::now();
+                let flushed = self.db.flush();
+                WriteCounters::add_time(&self.counters.flushing_micros, started);
+                match flushed {
+                    Ok(_) => {
+                        self.counters.flushes.fetch_add(1, Ordering::AcqRel);
+                    }
+                    Err(error) => failure = Some(error.to_string()),
+                }
+            }
+            let mut shutdown = None;
+            let started = std::time::Instant::now();
+            for job in jobs {
+                if job.shutdown.is_some() {
+                    shutdown = job.shutdown;
+                }
+                match &failure {
+                    None => self.acknowledge(job.head, job.index_entries, job.events, job.replies),
+                    Some(reason) => {
+                        self.stop(reason);
+                        for reply in job.replies {
+                            reply.fail(reason);
+                        }
+                    }
+                }
+            }
+            WriteCounters::add_time(&self.counters.acknowledging_micros, started);
+            if let Some(shutdown) = shutdown {
+                self.final_flush();
+                let _ = shutdown.send(());
+                return;
+            }
+        }
+        self.final_flush();
+    }
+
+    fn stopped_reason(&self) -> Option<String> {
+        match self.stopped.lock() {
+            Ok(reason) => reason.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn stop(&self, reason: &str) {
+        let mut stopped = match self.stopped.lock() {
+            Ok(stopped) => stopped,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if stopped.is_none() {
+            tracing::error!(%reason, "writing to the log failed; no more writes are accepted");
+            *stopped = Some(reason.to_owned());
+        }
+    }
+
+    /// Indexes a durable group, moves the durable head, publishes and answers.
+    fn acknowledge(
+        &self,
+        head: Position,
+        index_entries: Vec<(Vec<u8>, Vec<u8>)>,
+        events: Vec<Arc<RecordedEvent>>,
+        replies: Vec<Reply>,
+    ) {
+        if !events.is_empty() {
+            if let Err(error) = self.write_index(index_entries, head) {
+                // The events are durable; the index is re-derived from them at the next open.
+                self.stop(&format!("writing the index failed: {error}"));
+            }
+            self.durable_head.store(head, Ordering::Release);
+            self.counters
+                .events
+                .fetch_add(events.len() as u64, Ordering::AcqRel);
+            for event in events {
+                // No receiver is not an error: nobody is listening yet.
+                let _ = self.live.send(event);
+            }
+        }
+        for reply in replies {
+            reply.send();
+        }
+    }
+
+    /// Writes the index entries of events that are already durable; sled flushes them in the
+    /// background (or the re-index at the next open derives them again).
+    fn write_index(
+        &self,
+        entries: Vec<(Vec<u8>, Vec<u8>)>,
+        head: Position,
+    ) -> Result<(), sled::Error> {
+        for (key, value) in entries {
+            self.index.insert(key, value)?;
+        }
+        self.index
+            .insert(INDEXED_THROUGH_KEY, &head.to_be_bytes())?;
+        Ok(())
+    }
+
+    fn final_flush(&self) {
+        for database in [&self.db, &self.index_db] {
+            if let Err(error) = database.flush() {
+                tracing::error!(%error, "final flush failed");
+            }
+        }
     }
 }
 
