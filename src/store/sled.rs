@@ -274,11 +274,11 @@ impl SledEventStore {
             counters: counters.clone(),
         };
         let flusher_thread = std::thread::Builder::new()
-            .name("partnerhub-log-flusher".into())
+            .name("log-flusher".into())
             .spawn(move || flusher.run(flush_receiver))
             .map_err(|error| StoreError::Backend(format!("cannot start the flusher: {error}")))?;
         let writer_thread = std::thread::Builder::new()
-            .name("partnerhub-log-writer".into())
+            .name("log-writer".into())
             .spawn(move || writer.run(receiver))
             .map_err(|error| StoreError::Backend(format!("cannot start the writer: {error}")))?;
         tracing::info!(directory = %directory.display(), head, "opened sled event store");
