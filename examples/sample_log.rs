@@ -10,7 +10,9 @@ use uuid::Uuid;
 
 #[tokio::main]
 async fn main() {
-    let directory = std::env::args().nth(1).expect("usage: sample_log <data dir>");
+    let directory = std::env::args()
+        .nth(1)
+        .expect("usage: sample_log <data dir>");
     let store = SledEventStore::open(std::path::Path::new(&directory)).expect("open the store");
     let festival = Uuid::new_v4();
     for (version, (kind, payload)) in [
