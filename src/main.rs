@@ -280,12 +280,13 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
                 .with_context(|| format!("cannot create {}", data.display()))?;
             if !json {
                 println!(
-                    "{:>7}  {:>12}  {:>8}  {:>8}  {:>7}  {:>12}  {:>12}  {:>8}  {:>8}  bar",
+                    "{:>7}  {:>12}  {:>8}  {:>8}  {:>7}  {:>15}  {:>12}  {:>12}  {:>8}  {:>8}  bar",
                     "writers",
                     "events/s",
                     "p50 ms",
                     "p99 ms",
                     "flushes",
+                    "busy w/f/a %",
                     "(a) ev/s",
                     "(b) ev/s",
                     "x (a)",
