@@ -19,5 +19,6 @@
 //! the log in order. Nothing writes state except through the log.
 
 pub mod bench;
+pub mod domain;
 pub mod server;
 pub mod store;

@@ -1,0 +1,561 @@
+//! Everything a user can ask of a workspace, in the imperative: the commands.
+//!
+//! Commands carry the ids of what they create (chosen by the client, so a retried command
+//! refers to the same entity) and are decided by [`super::decide`] against the current
+//! [`super::WorkspaceState`]. On the wire a command is a JSON object with a `type` naming it.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::events::{CriterionScore, Party, PersonalData, ScreeningAnswer};
+use super::vocabulary::{
+    AgeGroup, AgreementSection, AssetCategory, Audience, BoardPhase, BoardTemplate,
+    EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
+    ScreeningDecision, Sector, Zone,
+};
+
+/// What a promoted note becomes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "becomes")]
+pub enum PromoteTo {
+    /// A new organisation in the network database.
+    Organisation {
+        /// Its id.
+        organisation_id: Uuid,
+        /// Its name (defaults to the note's text).
+        #[serde(default)]
+        name: Option<String>,
+        /// Its sector.
+        sector: Sector,
+        /// Its kind.
+        #[serde(default)]
+        kind: String,
+    },
+    /// A new partnership idea.
+    PartnershipIdea {
+        /// Its id.
+        partnership_id: Uuid,
+        /// Its title (defaults to the note's text).
+        #[serde(default)]
+        title: Option<String>,
+    },
+}
+
+/// Everything a user can ask of a workspace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", deny_unknown_fields)]
+pub enum Command {
+    /// Create the workspace.
+    CreateWorkspace {
+        /// Its name.
+        name: String,
+        /// What it covers.
+        #[serde(default)]
+        description: String,
+    },
+    /// Map a strategic focus area onto the library model.
+    DefineFocusArea {
+        /// New id.
+        focus_area_id: Uuid,
+        /// Name.
+        name: String,
+        /// Goal.
+        goal: Goal,
+        /// Room.
+        room: Room,
+        /// Description.
+        #[serde(default)]
+        description: String,
+    },
+    /// Remove a focus area.
+    RemoveFocusArea {
+        /// Its id.
+        focus_area_id: Uuid,
+    },
+    /// Add a colleague.
+    AddStaffMember {
+        /// New id.
+        staff_id: Uuid,
+        /// Name.
+        name: String,
+        /// Team.
+        team: String,
+        /// Competences.
+        #[serde(default)]
+        competences: Vec<String>,
+    },
+    /// Change a colleague's team or competences.
+    UpdateStaffMember {
+        /// Their id.
+        staff_id: Uuid,
+        /// Team.
+        team: String,
+        /// Competences.
+        competences: Vec<String>,
+    },
+    /// Record that a colleague left (their contacts need new holders).
+    RecordStaffDeparture {
+        /// Their id.
+        staff_id: Uuid,
+        /// Why.
+        #[serde(default)]
+        reason: String,
+    },
+    /// Register an organisation, optionally already on the network circle.
+    RegisterOrganisation {
+        /// New id.
+        organisation_id: Uuid,
+        /// Name.
+        name: String,
+        /// Sector.
+        sector: Sector,
+        /// Kind.
+        #[serde(default)]
+        kind: String,
+        /// Tags.
+        #[serde(default)]
+        tags: Vec<String>,
+        /// Topics.
+        #[serde(default)]
+        topics: Vec<String>,
+        /// Website.
+        #[serde(default)]
+        website: Option<String>,
+        /// Age groups.
+        #[serde(default)]
+        age_groups: Vec<AgeGroup>,
+        /// Rooms.
+        #[serde(default)]
+        rooms: Vec<Room>,
+        /// The initial level on the network circle, if any.
+        #[serde(default)]
+        level: Option<Level>,
+        /// Why at that level.
+        #[serde(default)]
+        reason: String,
+    },
+    /// Change facts about an organisation (absent fields stay as they are).
+    UpdateOrganisation {
+        /// Its id.
+        organisation_id: Uuid,
+        /// Name.
+        #[serde(default)]
+        name: Option<String>,
+        /// Sector.
+        #[serde(default)]
+        sector: Option<Sector>,
+        /// Kind.
+        #[serde(default)]
+        kind: Option<String>,
+        /// Tags.
+        #[serde(default)]
+        tags: Option<Vec<String>>,
+        /// Topics.
+        #[serde(default)]
+        topics: Option<Vec<String>>,
+        /// Website.
+        #[serde(default)]
+        website: Option<String>,
+        /// Age groups.
+        #[serde(default)]
+        age_groups: Option<Vec<AgeGroup>>,
+        /// Rooms.
+        #[serde(default)]
+        rooms: Option<Vec<Room>>,
+    },
+    /// Record that a colleague holds the contact with an organisation.
+    AssignContactHolder {
+        /// The organisation.
+        organisation_id: Uuid,
+        /// The colleague.
+        staff_id: Uuid,
+        /// About what.
+        #[serde(default)]
+        topics: Vec<String>,
+    },
+    /// A colleague no longer holds the contact.
+    RemoveContactHolder {
+        /// The organisation.
+        organisation_id: Uuid,
+        /// The colleague.
+        staff_id: Uuid,
+    },
+    /// Record a contact person at an organisation (personal data).
+    AddContactPerson {
+        /// The organisation.
+        organisation_id: Uuid,
+        /// New id.
+        person_id: Uuid,
+        /// Their role.
+        #[serde(default)]
+        role: String,
+        /// Name, email, phone.
+        personal: PersonalData,
+    },
+    /// Remove a contact person.
+    RemoveContactPerson {
+        /// The organisation.
+        organisation_id: Uuid,
+        /// The person.
+        person_id: Uuid,
+    },
+    /// Move the relation on the network circle (none ends it).
+    ChangeRelationLevel {
+        /// The organisation.
+        organisation_id: Uuid,
+        /// The new level.
+        to: Option<Level>,
+        /// Why.
+        reason: String,
+        /// When it happened, if not now.
+        #[serde(default)]
+        occurred_on: Option<NaiveDate>,
+    },
+    /// Propose a partnership (phase 1, idea).
+    ProposePartnership {
+        /// New id.
+        partnership_id: Uuid,
+        /// Title.
+        title: String,
+        /// Partner organisations.
+        #[serde(default)]
+        partner_ids: Vec<Uuid>,
+        /// Purpose.
+        #[serde(default)]
+        purpose: String,
+        /// Activity or frame.
+        form: PartnershipForm,
+        /// Goals.
+        #[serde(default)]
+        goals: Vec<Goal>,
+        /// Rooms.
+        #[serde(default)]
+        rooms: Vec<Room>,
+        /// Age groups.
+        #[serde(default)]
+        age_groups: Vec<AgeGroup>,
+        /// Owner.
+        #[serde(default)]
+        owner_id: Option<Uuid>,
+    },
+    /// Change facts about a partnership (absent fields stay as they are).
+    UpdatePartnership {
+        /// Its id.
+        partnership_id: Uuid,
+        /// Title.
+        #[serde(default)]
+        title: Option<String>,
+        /// Partners.
+        #[serde(default)]
+        partner_ids: Option<Vec<Uuid>>,
+        /// Purpose.
+        #[serde(default)]
+        purpose: Option<String>,
+        /// Form.
+        #[serde(default)]
+        form: Option<PartnershipForm>,
+        /// Goals.
+        #[serde(default)]
+        goals: Option<Vec<Goal>>,
+        /// Rooms.
+        #[serde(default)]
+        rooms: Option<Vec<Room>>,
+        /// Age groups.
+        #[serde(default)]
+        age_groups: Option<Vec<AgeGroup>>,
+        /// Owner.
+        #[serde(default)]
+        owner_id: Option<Uuid>,
+    },
+    /// Move a partnership to another phase.
+    MovePartnershipPhase {
+        /// Its id.
+        partnership_id: Uuid,
+        /// The phase.
+        to: Phase,
+        /// Why.
+        #[serde(default)]
+        note: String,
+    },
+    /// Screen a partnership with the fourteen questions and record the decision.
+    ScreenPartnership {
+        /// Its id.
+        partnership_id: Uuid,
+        /// All fourteen answers.
+        answers: Vec<ScreeningAnswer>,
+        /// The decision.
+        decision: ScreeningDecision,
+        /// Why.
+        #[serde(default)]
+        decision_note: String,
+    },
+    /// Amend the agreement: new text per section (null removes a section).
+    AmendAgreement {
+        /// The partnership.
+        partnership_id: Uuid,
+        /// The agreement version the text was written against (0 for the first text).
+        expected_version: u32,
+        /// Sections and their new text.
+        sections: BTreeMap<AgreementSection, Option<String>>,
+        /// Why.
+        #[serde(default)]
+        reason: String,
+    },
+    /// Record resources a party commits.
+    CommitResources {
+        /// The partnership.
+        partnership_id: Uuid,
+        /// New id.
+        commitment_id: Uuid,
+        /// Who.
+        party: Party,
+        /// What.
+        description: String,
+        /// Staff hours.
+        #[serde(default)]
+        hours: Option<u32>,
+        /// Money in DKK.
+        #[serde(default)]
+        amount_dkk: Option<u64>,
+    },
+    /// Record an evaluation.
+    EvaluatePartnership {
+        /// The partnership.
+        partnership_id: Uuid,
+        /// New id.
+        evaluation_id: Uuid,
+        /// When.
+        evaluated_on: NaiveDate,
+        /// Criteria and scores (1 to 5).
+        criteria: Vec<CriterionScore>,
+        /// In words.
+        narrative: String,
+        /// Continue, adjust or end.
+        decision: EvaluationDecision,
+        /// Next one due.
+        #[serde(default)]
+        next_evaluation_due: Option<NaiveDate>,
+    },
+    /// Add a line to the communication plan.
+    PlanCommunication {
+        /// The partnership.
+        partnership_id: Uuid,
+        /// New id.
+        item_id: Uuid,
+        /// Internal or external.
+        audience: Audience,
+        /// Who informs.
+        sender: String,
+        /// Whom.
+        recipients: String,
+        /// About what.
+        about: String,
+        /// When.
+        when: String,
+        /// Channel.
+        channel: String,
+    },
+    /// Record a communication that was sent.
+    RecordCommunicationSent {
+        /// The partnership.
+        partnership_id: Uuid,
+        /// The plan item, if any.
+        #[serde(default)]
+        item_id: Option<Uuid>,
+        /// When.
+        sent_on: NaiveDate,
+        /// Channel.
+        channel: String,
+        /// What.
+        summary: String,
+    },
+    /// Tick an item of the readiness checklist.
+    TickReadinessItem {
+        /// The partnership.
+        partnership_id: Uuid,
+        /// The item.
+        item: ReadinessItem,
+        /// Evidence or remark.
+        #[serde(default)]
+        note: String,
+    },
+    /// Untick an item of the readiness checklist.
+    UntickReadinessItem {
+        /// The partnership.
+        partnership_id: Uuid,
+        /// The item.
+        item: ReadinessItem,
+        /// Why.
+        #[serde(default)]
+        reason: String,
+    },
+    /// End a partnership.
+    EndPartnership {
+        /// The partnership.
+        partnership_id: Uuid,
+        /// Why.
+        reason: String,
+        /// When, if not now.
+        #[serde(default)]
+        ended_on: Option<NaiveDate>,
+    },
+    /// Add to the assets list.
+    AddAsset {
+        /// New id.
+        asset_id: Uuid,
+        /// Category.
+        category: AssetCategory,
+        /// Title.
+        title: String,
+        /// Description.
+        #[serde(default)]
+        description: String,
+        /// Who to ask.
+        #[serde(default)]
+        contact_staff_id: Option<Uuid>,
+    },
+    /// Rewrite an asset.
+    UpdateAsset {
+        /// Its id.
+        asset_id: Uuid,
+        /// Category.
+        category: AssetCategory,
+        /// Title.
+        title: String,
+        /// Description.
+        description: String,
+    },
+    /// Take an asset off the list.
+    RemoveAsset {
+        /// Its id.
+        asset_id: Uuid,
+        /// Why.
+        #[serde(default)]
+        reason: String,
+    },
+    /// Create a workshop board; the creator facilitates it.
+    CreateBoard {
+        /// New id.
+        board_id: Uuid,
+        /// Title.
+        title: String,
+        /// Layout.
+        template: BoardTemplate,
+        /// Dots per participant (default 3).
+        #[serde(default)]
+        vote_budget: Option<u32>,
+    },
+    /// Move the board to its next phase (facilitator).
+    AdvanceBoardPhase {
+        /// The board.
+        board_id: Uuid,
+        /// The next phase.
+        to: BoardPhase,
+        /// Whether authors are hidden in it (default: hidden while writing and voting).
+        #[serde(default)]
+        anonymous: Option<bool>,
+    },
+    /// Lock the board (facilitator).
+    LockBoard {
+        /// The board.
+        board_id: Uuid,
+    },
+    /// Unlock the board (facilitator).
+    UnlockBoard {
+        /// The board.
+        board_id: Uuid,
+    },
+    /// Start a timer (facilitator).
+    StartBoardTimer {
+        /// The board.
+        board_id: Uuid,
+        /// Length, 1 second to 4 hours.
+        seconds: u32,
+    },
+    /// Stop the timer (facilitator).
+    StopBoardTimer {
+        /// The board.
+        board_id: Uuid,
+    },
+    /// Add a note.
+    AddNote {
+        /// The board.
+        board_id: Uuid,
+        /// New id.
+        note_id: Uuid,
+        /// Text.
+        text: String,
+        /// Zone.
+        #[serde(default)]
+        zone: Zone,
+        /// Horizontal position.
+        #[serde(default)]
+        x: i32,
+        /// Vertical position.
+        #[serde(default)]
+        y: i32,
+        /// Colour (default yellow).
+        #[serde(default)]
+        colour: Option<String>,
+    },
+    /// Edit a note's text (author or facilitator).
+    EditNote {
+        /// The board.
+        board_id: Uuid,
+        /// The note.
+        note_id: Uuid,
+        /// Text.
+        text: String,
+    },
+    /// Move a note.
+    MoveNote {
+        /// The board.
+        board_id: Uuid,
+        /// The note.
+        note_id: Uuid,
+        /// Zone.
+        #[serde(default)]
+        zone: Zone,
+        /// Horizontal position.
+        x: i32,
+        /// Vertical position.
+        y: i32,
+    },
+    /// Group notes under a label.
+    GroupNotes {
+        /// The board.
+        board_id: Uuid,
+        /// New id.
+        group_id: Uuid,
+        /// Label.
+        label: String,
+        /// Notes.
+        note_ids: Vec<Uuid>,
+    },
+    /// Place a dot on a note.
+    CastVote {
+        /// The board.
+        board_id: Uuid,
+        /// The note.
+        note_id: Uuid,
+    },
+    /// Take a dot back.
+    RetractVote {
+        /// The board.
+        board_id: Uuid,
+        /// The note.
+        note_id: Uuid,
+    },
+    /// Turn a note into an organisation or a partnership idea.
+    PromoteNote {
+        /// The board.
+        board_id: Uuid,
+        /// The note.
+        note_id: Uuid,
+        /// What it becomes.
+        to: PromoteTo,
+    },
+}

@@ -1,0 +1,1052 @@
+//! The current state of one workspace, folded from its events: what commands are validated
+//! against, and what every projection reads.
+//!
+//! [`WorkspaceState::apply`] is pure and total: it never fails and never checks rules (events
+//! are facts). It keeps history that views need (level changes of every relation, who ticked
+//! what and when) because a view can only show what the state remembers.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::events::{CriterionScore, DomainEvent, Party, PersonalData, Promotion, ScreeningAnswer};
+use super::vocabulary::{
+    AgeGroup, AgreementSection, AssetCategory, Audience, BoardPhase, BoardTemplate,
+    EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
+    ScreeningDecision, Sector, Zone,
+};
+
+/// Where and when an event happened, and who did it: the log's part of an applied event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventContext {
+    /// The event's global position.
+    pub position: u64,
+    /// Who made the change.
+    pub actor: String,
+    /// When the log recorded it.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A strategic focus area on the library model.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FocusArea {
+    /// Its name.
+    pub name: String,
+    /// Its goal.
+    pub goal: Goal,
+    /// Its room.
+    pub room: Room,
+    /// What it means.
+    pub description: String,
+}
+
+/// A colleague.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    /// Their name.
+    pub name: String,
+    /// Their team.
+    pub team: String,
+    /// Their competences.
+    pub competences: Vec<String>,
+    /// Whether they have left.
+    pub left: bool,
+}
+
+/// One move on the network circle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelChange {
+    /// Before.
+    pub from: Option<Level>,
+    /// After.
+    pub to: Option<Level>,
+    /// Why.
+    pub reason: String,
+    /// Who recorded it.
+    pub actor: String,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// When it happened, if stated.
+    pub occurred_on: Option<NaiveDate>,
+    /// The event's position.
+    pub position: u64,
+}
+
+/// A colleague's contact with an organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactHolder {
+    /// What they talk about.
+    pub topics: Vec<String>,
+    /// Since when.
+    pub since: DateTime<Utc>,
+}
+
+/// A contact person at an organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactPerson {
+    /// Their role.
+    pub role: String,
+    /// Name, email, phone: personal data.
+    pub personal: PersonalData,
+}
+
+/// An organisation in the network database and the library's relation with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    /// Its name.
+    pub name: String,
+    /// Its sector.
+    pub sector: Sector,
+    /// Its kind.
+    pub kind: String,
+    /// Free tags (zone tags of a promoted note among them).
+    pub tags: Vec<String>,
+    /// What the library talks with it about.
+    pub topics: Vec<String>,
+    /// Its website.
+    pub website: Option<String>,
+    /// Age groups it reaches.
+    pub age_groups: Vec<AgeGroup>,
+    /// Rooms it fits.
+    pub rooms: Vec<Room>,
+    /// The current level on the network circle (none: no relation).
+    pub level: Option<Level>,
+    /// Every move on the network circle, oldest first.
+    pub level_history: Vec<LevelChange>,
+    /// Colleagues holding the contact.
+    pub contact_holders: BTreeMap<Uuid, ContactHolder>,
+    /// Contact persons at the organisation.
+    pub contact_persons: BTreeMap<Uuid, ContactPerson>,
+    /// Priority from a workshop note's votes, if it was promoted from one.
+    pub priority: u32,
+    /// When it was registered.
+    pub registered_at: DateTime<Utc>,
+}
+
+/// A screening's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Screening {
+    /// The answers.
+    pub answers: Vec<ScreeningAnswer>,
+    /// Points.
+    pub score: u32,
+    /// Highest possible points.
+    pub max_score: u32,
+    /// The decision.
+    pub decision: ScreeningDecision,
+    /// Why.
+    pub decision_note: String,
+    /// Who screened.
+    pub actor: String,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The agreement: versioned sections.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    /// 0 before the first text.
+    pub version: u32,
+    /// The current text of each section.
+    pub sections: BTreeMap<AgreementSection, String>,
+    /// When it last changed.
+    pub amended_at: Option<DateTime<Utc>>,
+}
+
+/// Resources a party committed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceCommitment {
+    /// Its id.
+    pub commitment_id: Uuid,
+    /// Who.
+    pub party: Party,
+    /// What.
+    pub description: String,
+    /// Staff hours.
+    pub hours: Option<u32>,
+    /// Money.
+    pub amount_dkk: Option<u64>,
+}
+
+/// An evaluation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// Its id.
+    pub evaluation_id: Uuid,
+    /// When.
+    pub evaluated_on: NaiveDate,
+    /// Criteria and scores.
+    pub criteria: Vec<CriterionScore>,
+    /// In words.
+    pub narrative: String,
+    /// Continue, adjust or end.
+    pub decision: EvaluationDecision,
+    /// Next one due.
+    pub next_evaluation_due: Option<NaiveDate>,
+}
+
+/// A line of the communication plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunicationItem {
+    /// Internal or external.
+    pub audience: Audience,
+    /// Who informs.
+    pub sender: String,
+    /// Whom.
+    pub recipients: String,
+    /// About what.
+    pub about: String,
+    /// When.
+    pub when: String,
+    /// Channel.
+    pub channel: String,
+}
+
+/// A communication that was sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentCommunication {
+    /// The plan item, if any.
+    pub item_id: Option<Uuid>,
+    /// When.
+    pub sent_on: NaiveDate,
+    /// Channel.
+    pub channel: String,
+    /// What.
+    pub summary: String,
+    /// Who recorded it.
+    pub actor: String,
+}
+
+/// A ticked checklist item: who and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tick {
+    /// Who ticked it.
+    pub actor: String,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+    /// Evidence or remark.
+    pub note: String,
+}
+
+/// How a partnership ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ending {
+    /// Why.
+    pub reason: String,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// When it happened, if stated.
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// A partnership's file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partnership {
+    /// Title.
+    pub title: String,
+    /// Partner organisations.
+    pub partner_ids: Vec<Uuid>,
+    /// Purpose.
+    pub purpose: String,
+    /// Activity or frame.
+    pub form: PartnershipForm,
+    /// Goals served.
+    pub goals: Vec<Goal>,
+    /// Rooms served.
+    pub rooms: Vec<Room>,
+    /// Age groups served.
+    pub age_groups: Vec<AgeGroup>,
+    /// Owning colleague.
+    pub owner_id: Option<Uuid>,
+    /// Current phase.
+    pub phase: Phase,
+    /// Priority (votes of the note it came from).
+    pub priority: u32,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// The latest screening.
+    pub screening: Option<Screening>,
+    /// The agreement.
+    pub agreement: Agreement,
+    /// Resources from each party.
+    pub resources: Vec<ResourceCommitment>,
+    /// Evaluations, oldest first.
+    pub evaluations: Vec<Evaluation>,
+    /// The communication plan.
+    pub communication_plan: BTreeMap<Uuid, CommunicationItem>,
+    /// What was sent.
+    pub communications_sent: Vec<SentCommunication>,
+    /// The readiness checklist: ticked items.
+    pub readiness: BTreeMap<ReadinessItem, Tick>,
+    /// How it ended, if it did.
+    pub ending: Option<Ending>,
+    /// When it was proposed.
+    pub proposed_at: DateTime<Utc>,
+}
+
+impl Partnership {
+    /// Whether it is active (not ended).
+    pub fn is_active(&self) -> bool {
+        self.ending.is_none()
+    }
+
+    /// When the next evaluation is due: the latest evaluation's due date.
+    pub fn next_evaluation_due(&self) -> Option<NaiveDate> {
+        self.evaluations
+            .last()
+            .and_then(|evaluation| evaluation.next_evaluation_due)
+    }
+}
+
+/// An item on the assets list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Asset {
+    /// Category.
+    pub category: AssetCategory,
+    /// Title.
+    pub title: String,
+    /// What exactly.
+    pub description: String,
+    /// Who to ask.
+    pub contact_staff_id: Option<Uuid>,
+}
+
+/// A note on a workshop board.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    /// Text.
+    pub text: String,
+    /// Author (the actor who added it).
+    pub author: String,
+    /// Zone.
+    pub zone: Zone,
+    /// Horizontal position.
+    pub x: i32,
+    /// Vertical position.
+    pub y: i32,
+    /// Colour.
+    pub colour: String,
+    /// Dots per voter.
+    pub votes: BTreeMap<String, u32>,
+    /// The group it is in.
+    pub group_id: Option<Uuid>,
+    /// What it was promoted to.
+    pub promoted_to: Option<Promotion>,
+}
+
+impl Note {
+    /// Total dots.
+    pub fn vote_count(&self) -> u32 {
+        self.votes.values().sum()
+    }
+}
+
+/// A group of notes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteGroup {
+    /// Label.
+    pub label: String,
+    /// Notes.
+    pub note_ids: Vec<Uuid>,
+}
+
+/// A workshop board.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    /// Title.
+    pub title: String,
+    /// Layout.
+    pub template: BoardTemplate,
+    /// Who facilitates (the creator).
+    pub facilitator: String,
+    /// Dots per participant.
+    pub vote_budget: u32,
+    /// Current phase.
+    pub phase: BoardPhase,
+    /// Whether authors are hidden in the current phase.
+    pub anonymous: bool,
+    /// Whether the facilitator locked it.
+    pub locked: bool,
+    /// When the running timer ends.
+    pub timer_ends_at: Option<DateTime<Utc>>,
+    /// Notes.
+    pub notes: BTreeMap<Uuid, Note>,
+    /// Groups.
+    pub groups: BTreeMap<Uuid, NoteGroup>,
+}
+
+impl Board {
+    /// Dots `voter` has placed on this board.
+    pub fn votes_by(&self, voter: &str) -> u32 {
+        self.notes
+            .values()
+            .filter_map(|note| note.votes.get(voter))
+            .sum()
+    }
+}
+
+/// A workspace: one library or library system, everything it knows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceState {
+    /// Its id (also the id of its stream in the log).
+    pub workspace_id: Uuid,
+    /// Its name; empty until created.
+    pub name: String,
+    /// What it covers.
+    pub description: String,
+    /// Whether `WorkspaceCreated` happened.
+    pub created: bool,
+    /// How many events were applied (the stream version).
+    pub version: u64,
+    /// The position of the last applied event.
+    pub position: u64,
+    /// When the last applied event was recorded.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Strategic focus areas.
+    pub focus_areas: BTreeMap<Uuid, FocusArea>,
+    /// Staff.
+    pub staff: BTreeMap<Uuid, StaffMember>,
+    /// The network database.
+    pub organisations: BTreeMap<Uuid, Organisation>,
+    /// Partnerships.
+    pub partnerships: BTreeMap<Uuid, Partnership>,
+    /// The assets list.
+    pub assets: BTreeMap<Uuid, Asset>,
+    /// Workshop boards.
+    pub boards: BTreeMap<Uuid, Board>,
+}
+
+fn set<T: Clone>(target: &mut T, value: &Option<T>) {
+    if let Some(value) = value {
+        *target = value.clone();
+    }
+}
+
+impl WorkspaceState {
+    /// An empty, not yet created workspace.
+    pub fn new(workspace_id: Uuid) -> Self {
+        WorkspaceState {
+            workspace_id,
+            ..WorkspaceState::default()
+        }
+    }
+
+    /// Folds one event into the state.
+    pub fn apply(&mut self, event: &DomainEvent, context: &EventContext) {
+        self.version += 1;
+        self.position = context.position;
+        self.updated_at = Some(context.recorded_at);
+        let at = context.recorded_at;
+        match event {
+            DomainEvent::WorkspaceCreated { name, description } => {
+                self.created = true;
+                self.name = name.clone();
+                self.description = description.clone();
+            }
+            DomainEvent::FocusAreaDefined {
+                focus_area_id,
+                name,
+                goal,
+                room,
+                description,
+            } => {
+                self.focus_areas.insert(
+                    *focus_area_id,
+                    FocusArea {
+                        name: name.clone(),
+                        goal: *goal,
+                        room: *room,
+                        description: description.clone(),
+                    },
+                );
+            }
+            DomainEvent::FocusAreaRemoved { focus_area_id } => {
+                self.focus_areas.remove(focus_area_id);
+            }
+            DomainEvent::StaffMemberAdded {
+                staff_id,
+                name,
+                team,
+                competences,
+            } => {
+                self.staff.insert(
+                    *staff_id,
+                    StaffMember {
+                        name: name.clone(),
+                        team: team.clone(),
+                        competences: competences.clone(),
+                        left: false,
+                    },
+                );
+            }
+            DomainEvent::StaffMemberUpdated {
+                staff_id,
+                team,
+                competences,
+            } => {
+                if let Some(member) = self.staff.get_mut(staff_id) {
+                    member.team = team.clone();
+                    member.competences = competences.clone();
+                }
+            }
+            DomainEvent::StaffMemberLeft { staff_id, .. } => {
+                if let Some(member) = self.staff.get_mut(staff_id) {
+                    member.left = true;
+                }
+                for organisation in self.organisations.values_mut() {
+                    organisation.contact_holders.remove(staff_id);
+                }
+            }
+            DomainEvent::OrganisationRegistered {
+                organisation_id,
+                name,
+                sector,
+                kind,
+                tags,
+                topics,
+                website,
+                age_groups,
+                rooms,
+            } => {
+                self.organisations.insert(
+                    *organisation_id,
+                    Organisation {
+                        name: name.clone(),
+                        sector: *sector,
+                        kind: kind.clone(),
+                        tags: tags.clone(),
+                        topics: topics.clone(),
+                        website: website.clone(),
+                        age_groups: age_groups.clone(),
+                        rooms: rooms.clone(),
+                        level: None,
+                        level_history: Vec::new(),
+                        contact_holders: BTreeMap::new(),
+                        contact_persons: BTreeMap::new(),
+                        priority: 0,
+                        registered_at: at,
+                    },
+                );
+            }
+            DomainEvent::OrganisationUpdated {
+                organisation_id,
+                name,
+                sector,
+                kind,
+                tags,
+                topics,
+                website,
+                age_groups,
+                rooms,
+            } => {
+                if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                    set(&mut organisation.name, name);
+                    set(&mut organisation.sector, sector);
+                    set(&mut organisation.kind, kind);
+                    set(&mut organisation.tags, tags);
+                    set(&mut organisation.topics, topics);
+                    if website.is_some() {
+                        organisation.website = website.clone();
+                    }
+                    set(&mut organisation.age_groups, age_groups);
+                    set(&mut organisation.rooms, rooms);
+                }
+            }
+            DomainEvent::ContactHolderAssigned {
+                organisation_id,
+                staff_id,
+                topics,
+            } => {
+                if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                    organisation.contact_holders.insert(
+                        *staff_id,
+                        ContactHolder {
+                            topics: topics.clone(),
+                            since: at,
+                        },
+                    );
+                }
+            }
+            DomainEvent::ContactHolderRemoved {
+                organisation_id,
+                staff_id,
+            } => {
+                if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                    organisation.contact_holders.remove(staff_id);
+                }
+            }
+            DomainEvent::ContactPersonAdded {
+                organisation_id,
+                person_id,
+                role,
+                personal,
+            } => {
+                if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                    organisation.contact_persons.insert(
+                        *person_id,
+                        ContactPerson {
+                            role: role.clone(),
+                            personal: personal.clone(),
+                        },
+                    );
+                }
+            }
+            DomainEvent::ContactPersonRemoved {
+                organisation_id,
+                person_id,
+            } => {
+                if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                    organisation.contact_persons.remove(person_id);
+                }
+            }
+            DomainEvent::RelationLevelChanged {
+                organisation_id,
+                from,
+                to,
+                reason,
+                occurred_on,
+            } => {
+                if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                    organisation.level = *to;
+                    organisation.level_history.push(LevelChange {
+                        from: *from,
+                        to: *to,
+                        reason: reason.clone(),
+                        actor: context.actor.clone(),
+                        recorded_at: at,
+                        occurred_on: *occurred_on,
+                        position: context.position,
+                    });
+                }
+            }
+            DomainEvent::PartnershipProposed {
+                partnership_id,
+                title,
+                partner_ids,
+                purpose,
+                form,
+                goals,
+                rooms,
+                age_groups,
+                owner_id,
+                priority,
+                tags,
+            } => {
+                self.partnerships.insert(
+                    *partnership_id,
+                    Partnership {
+                        title: title.clone(),
+                        partner_ids: partner_ids.clone(),
+                        purpose: purpose.clone(),
+                        form: form.clone(),
+                        goals: goals.clone(),
+                        rooms: rooms.clone(),
+                        age_groups: age_groups.clone(),
+                        owner_id: *owner_id,
+                        phase: Phase::Idea,
+                        priority: *priority,
+                        tags: tags.clone(),
+                        screening: None,
+                        agreement: Agreement::default(),
+                        resources: Vec::new(),
+                        evaluations: Vec::new(),
+                        communication_plan: BTreeMap::new(),
+                        communications_sent: Vec::new(),
+                        readiness: BTreeMap::new(),
+                        ending: None,
+                        proposed_at: at,
+                    },
+                );
+            }
+            DomainEvent::PartnershipUpdated {
+                partnership_id,
+                title,
+                partner_ids,
+                purpose,
+                form,
+                goals,
+                rooms,
+                age_groups,
+                owner_id,
+            } => {
+                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                    set(&mut partnership.title, title);
+                    set(&mut partnership.partner_ids, partner_ids);
+                    set(&mut partnership.purpose, purpose);
+                    set(&mut partnership.form, form);
+                    set(&mut partnership.goals, goals);
+                    set(&mut partnership.rooms, rooms);
+                    set(&mut partnership.age_groups, age_groups);
+                    if owner_id.is_some() {
+                        partnership.owner_id = *owner_id;
+                    }
+                }
+            }
+            DomainEvent::PartnershipPhaseChanged {
+                partnership_id, to, ..
+            } => {
+                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                    partnership.phase = *to;
+                }
+            }
+            DomainEvent::PartnershipScreened {
+                partnership_id,
+                answers,
+                score,
+                max_score,
+                decision,
+                decision_note,
+            } => {
+                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                    partnership.screening = Some(Screening {
+                        answers: answers.clone(),
+                        score: *score,
+                        max_score: *max_score,
+                        decision: *decision,
+                        decision_note: decision_note.clone(),
+                        actor: context.actor.clone(),
+                        recorded_at: at,
+                    });
+                }
+            }
+            DomainEvent::AgreementAmended {
+                partnership_id,
+                version,
+                changes,
+                ..
+            } => {
+                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                    let agreement = &mut partnership.agreement;
+                    agreement.version = *version;
+                    agreement.amended_at = Some(at);
+                    for change in changes {
+                        match &change.after {
+                            Some(text) => {
+                                agreement.sections.insert(change.section, text.clone());
+                            }
+                            None => {
+                                agreement.sections.remove(&change.section);
+                            }
+                        }
+                    }
+                }
+            }
+            DomainEvent::ResourcesCommitted {
+                partnership_id,
+                commitment_id,
+                party,
+                description,
+                hours,
+                amount_dkk,
+            } => {
+                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                    partnership.resources.push(ResourceCommitment {
+                        commitment_id: *commitment_id,
+                        party: *party,
+                        description: description.clone(),
+                        hours: *hours,
+                        amount_dkk: *amount_dkk,
+                    });
+                }
+            }
+            DomainEvent::PartnershipEvaluated {
+                partnership_id,
+                evaluation_id,
+                evaluated_on,
+                criteria,
+                narrative,
+                decision,
+                next_evaluation_due,
+            } => {
+                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                    partnership.evaluations.push(Evaluation {
+                        evaluation_id: *evaluation_id,
+                        evaluated_on: *evaluated_on,
+                        criteria: criteria.clone(),
+                        narrative: narrative.clone(),
+                        decision: *decision,
+                        next_evaluation_due: *next_evaluation_due,
+                    });
+                }
+            }
+            DomainEvent::CommunicationPlanned {
+                partnership_id,
+                item_id,
+                audience,
+                sender,
+                recipients,
+                about,
+                when,
+                channel,
+            } => {
+                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                    partnership.communication_plan.insert(
+                        *item_id,
+                        CommunicationItem {
+                            audience: *audience,
+                            sender: sender.clone(),
+                            recipients: recipients.clone(),
+                            about: about.clone(),
+                            when: when.clone(),
+                            channel: channel.clone(),
+                        },
+                    );
+                }
+            }
+            DomainEvent::CommunicationSent {
+                partnership_id,
+                item_id,
+                sent_on,
+                channel,
+                summary,
+            } => {
+                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                    partnership.communications_sent.push(SentCommunication {
+                        item_id: *item_id,
+                        sent_on: *sent_on,
+                        channel: channel.clone(),
+                        summary: summary.clone(),
+                        actor: context.actor.clone(),
+                    });
+                }
+            }
+            DomainEvent::ReadinessItemTicked {
+                partnership_id,
+                item,
+                note,
+            } => {
+                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                    partnership.readiness.insert(
+                        *item,
+                        Tick {
+                            actor: context.actor.clone(),
+                            recorded_at: at,
+                            note: note.clone(),
+                        },
+                    );
+                }
+            }
+            DomainEvent::ReadinessItemUnticked {
+                partnership_id,
+                item,
+                ..
+            } => {
+                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                    partnership.readiness.remove(item);
+                }
+            }
+            DomainEvent::PartnershipEnded {
+                partnership_id,
+                reason,
+                ended_on,
+                ..
+            } => {
+                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                    partnership.phase = Phase::Ended;
+                    partnership.ending = Some(Ending {
+                        reason: reason.clone(),
+                        recorded_at: at,
+                        ended_on: *ended_on,
+                    });
+                }
+            }
+            DomainEvent::AssetAdded {
+                asset_id,
+                category,
+                title,
+                description,
+                contact_staff_id,
+            } => {
+                self.assets.insert(
+                    *asset_id,
+                    Asset {
+                        category: *category,
+                        title: title.clone(),
+                        description: description.clone(),
+                        contact_staff_id: *contact_staff_id,
+                    },
+                );
+            }
+            DomainEvent::AssetUpdated {
+                asset_id,
+                category,
+                title,
+                description,
+            } => {
+                if let Some(asset) = self.assets.get_mut(asset_id) {
+                    asset.category = *category;
+                    asset.title = title.clone();
+                    asset.description = description.clone();
+                }
+            }
+            DomainEvent::AssetRemoved { asset_id, .. } => {
+                self.assets.remove(asset_id);
+            }
+            DomainEvent::BoardCreated {
+                board_id,
+                title,
+                template,
+                vote_budget,
+            } => {
+                self.boards.insert(
+                    *board_id,
+                    Board {
+                        title: title.clone(),
+                        template: *template,
+                        facilitator: context.actor.clone(),
+                        vote_budget: *vote_budget,
+                        phase: BoardPhase::Writing,
+                        anonymous: true,
+                        locked: false,
+                        timer_ends_at: None,
+                        notes: BTreeMap::new(),
+                        groups: BTreeMap::new(),
+                    },
+                );
+            }
+            DomainEvent::BoardPhaseChanged {
+                board_id,
+                to,
+                anonymous,
+                ..
+            } => {
+                if let Some(board) = self.boards.get_mut(board_id) {
+                    board.phase = *to;
+                    board.anonymous = *anonymous;
+                }
+            }
+            DomainEvent::BoardLocked { board_id } => {
+                if let Some(board) = self.boards.get_mut(board_id) {
+                    board.locked = true;
+                }
+            }
+            DomainEvent::BoardUnlocked { board_id } => {
+                if let Some(board) = self.boards.get_mut(board_id) {
+                    board.locked = false;
+                }
+            }
+            DomainEvent::BoardTimerStarted {
+                board_id, ends_at, ..
+            } => {
+                if let Some(board) = self.boards.get_mut(board_id) {
+                    board.timer_ends_at = Some(*ends_at);
+                }
+            }
+            DomainEvent::BoardTimerStopped { board_id } => {
+                if let Some(board) = self.boards.get_mut(board_id) {
+                    board.timer_ends_at = None;
+                }
+            }
+            DomainEvent::NoteAdded {
+                board_id,
+                note_id,
+                text,
+                zone,
+                x,
+                y,
+                colour,
+            } => {
+                if let Some(board) = self.boards.get_mut(board_id) {
+                    board.notes.insert(
+                        *note_id,
+                        Note {
+                            text: text.clone(),
+                            author: context.actor.clone(),
+                            zone: zone.clone(),
+                            x: *x,
+                            y: *y,
+                            colour: colour.clone(),
+                            votes: BTreeMap::new(),
+                            group_id: None,
+                            promoted_to: None,
+                        },
+                    );
+                }
+            }
+            DomainEvent::NoteEdited {
+                board_id,
+                note_id,
+                text,
+            } => {
+                if let Some(note) = self.note_mut(board_id, note_id) {
+                    note.text = text.clone();
+                }
+            }
+            DomainEvent::NoteMoved {
+                board_id,
+                note_id,
+                zone,
+                x,
+                y,
+            } => {
+                if let Some(note) = self.note_mut(board_id, note_id) {
+                    note.zone = zone.clone();
+                    note.x = *x;
+                    note.y = *y;
+                }
+            }
+            DomainEvent::NotesGrouped {
+                board_id,
+                group_id,
+                label,
+                note_ids,
+            } => {
+                if let Some(board) = self.boards.get_mut(board_id) {
+                    let members: BTreeSet<Uuid> = note_ids.iter().copied().collect();
+                    for group in board.groups.values_mut() {
+                        group.note_ids.retain(|id| !members.contains(id));
+                    }
+                    board.groups.insert(
+                        *group_id,
+                        NoteGroup {
+                            label: label.clone(),
+                            note_ids: note_ids.clone(),
+                        },
+                    );
+                    for note_id in note_ids {
+                        if let Some(note) = board.notes.get_mut(note_id) {
+                            note.group_id = Some(*group_id);
+                        }
+                    }
+                }
+            }
+            DomainEvent::VoteCast { board_id, note_id } => {
+                if let Some(note) = self.note_mut(board_id, note_id) {
+                    *note.votes.entry(context.actor.clone()).or_insert(0) += 1;
+                }
+            }
+            DomainEvent::VoteRetracted { board_id, note_id } => {
+                if let Some(note) = self.note_mut(board_id, note_id) {
+                    if let Some(count) = note.votes.get_mut(&context.actor) {
+                        *count = count.saturating_sub(1);
+                        if *count == 0 {
+                            note.votes.remove(&context.actor);
+                        }
+                    }
+                }
+            }
+            DomainEvent::NotePromoted {
+                board_id,
+                note_id,
+                to,
+                priority,
+                ..
+            } => {
+                if let Some(note) = self.note_mut(board_id, note_id) {
+                    note.promoted_to = Some(*to);
+                }
+                if let Promotion::Organisation(organisation_id) = to {
+                    if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                        organisation.priority = *priority;
+                    }
+                }
+            }
+        }
+    }
+
+    fn note_mut(&mut self, board_id: &Uuid, note_id: &Uuid) -> Option<&mut Note> {
+        self.boards.get_mut(board_id)?.notes.get_mut(note_id)
+    }
+}
