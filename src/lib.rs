@@ -19,6 +19,9 @@
 //! the log in order. Nothing writes state except through the log.
 
 pub mod bench;
+pub mod demo;
 pub mod domain;
+pub mod projection;
 pub mod server;
+pub mod service;
 pub mod store;

@@ -36,6 +36,24 @@ enum Command {
         /// Address to listen on (port 0 picks a free port).
         #[arg(long, env = "PARTNERHUB_LISTEN", default_value = "127.0.0.1:7420")]
         listen: SocketAddr,
+        /// Load the demo workspaces first if the store is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load the demo workspaces (Roskilde and Aarhus, from the guide's examples).
+    Demo,
+    /// Print every workspace's views as JSON, as of a moment of the log.
+    Replay {
+        /// A log position (like 42) or an RFC 3339 time (like 2026-11-24T15:00:00Z);
+        /// default: now.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Also print what changed since this earlier moment (position or time).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only this workspace (id or name).
+        #[arg(long)]
+        workspace: Option<String>,
     },
     /// Check the whole log: positions, hash chain and stream versions. Exits non-zero if broken.
     Verify,
@@ -102,7 +120,13 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { listen } => serve(&cli.data, listen).await,
+        Command::Serve { listen, demo } => serve(&cli.data, listen, demo).await,
+        Command::Demo => demo(&cli.data).await,
+        Command::Replay {
+            as_of,
+            since,
+            workspace,
+        } => replay(&cli.data, as_of, since, workspace).await,
         Command::Verify => verify(&cli.data).await,
         Command::Export { out } => export(&cli.data, &out).await,
         Command::Import { file } => import(&cli.data, &file).await,
@@ -127,8 +151,60 @@ fn progress_bar(length: u64, message: &'static str) -> ProgressBar {
     bar
 }
 
-async fn serve(data: &Path, listen: SocketAddr) -> anyhow::Result<ExitCode> {
+/// Rebuilds the projections from the log (with progress) and keeps them current.
+async fn start_projections(
+    store: &Arc<SledEventStore>,
+) -> anyhow::Result<Arc<partnerhub::projection::Projections>> {
+    let bar = progress_bar(store.head_position(), "rebuilding views");
+    let projections =
+        partnerhub::projection::rebuild(store.as_ref(), &mut |done| bar.set_position(done)).await?;
+    bar.finish_and_clear();
+    if projections.skipped() > 0 {
+        tracing::warn!(
+            skipped = projections.skipped(),
+            "some events of the log are not partnerhub domain events and were skipped"
+        );
+    }
+    let dyn_store: Arc<dyn EventStore> = store.clone();
+    partnerhub::projection::spawn_projector(dyn_store, projections.clone());
+    Ok(projections)
+}
+
+async fn load_demo_into(
+    store: &Arc<SledEventStore>,
+    projections: Arc<partnerhub::projection::Projections>,
+) -> anyhow::Result<partnerhub::demo::DemoSummary> {
+    let dyn_store: Arc<dyn EventStore> = store.clone();
+    let workspaces = partnerhub::service::Workspaces::new(dyn_store, projections);
+    let summary = partnerhub::demo::load_demo(&workspaces)
+        .await
+        .context("loading the demo workspaces failed")?;
+    Ok(summary)
+}
+
+async fn serve(data: &Path, listen: SocketAddr, demo: bool) -> anyhow::Result<ExitCode> {
     let store = open_store(data)?;
+    let projections = start_projections(&store).await?;
+    if demo {
+        if store.head_position() == 0 {
+            let summary = load_demo_into(&store, projections.clone()).await?;
+            println!(
+                "loaded the demo workspaces ({} commands): {}",
+                summary.commands,
+                summary
+                    .workspaces
+                    .iter()
+                    .map(|(_, name)| name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        } else {
+            println!(
+                "the store already holds {} events; the demo is loaded only into an empty store",
+                store.head_position()
+            );
+        }
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -138,6 +214,118 @@ async fn serve(data: &Path, listen: SocketAddr) -> anyhow::Result<ExitCode> {
         data.display()
     );
     partnerhub::server::run(listener, store, shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn demo(data: &Path) -> anyhow::Result<ExitCode> {
+    let store = open_store(data)?;
+    let projections = start_projections(&store).await?;
+    let result = load_demo_into(&store, projections).await;
+    store.shutdown().await;
+    let summary = result?;
+    if summary.already_loaded == summary.commands {
+        println!("the demo workspaces were loaded already; nothing was appended");
+    } else {
+        println!(
+            "loaded the demo workspaces: {} commands, log head at position {}",
+            summary.commands - summary.already_loaded,
+            store.head_position()
+        );
+    }
+    for (id, name) in summary.workspaces {
+        println!("  {name}  {id}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn replay(
+    data: &Path,
+    as_of: Option<String>,
+    since: Option<String>,
+    workspace: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    use partnerhub::projection::{diff::diff, report::workspace_report, AsOf};
+    let moment = match as_of.as_deref().map(AsOf::parse).transpose() {
+        Ok(moment) => moment,
+        Err(message) => {
+            eprintln!("error: --as-of {message}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let earlier = match since.as_deref().map(AsOf::parse).transpose() {
+        Ok(earlier) => earlier,
+        Err(message) => {
+            eprintln!("error: --since {message}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let store = open_store(data)?;
+    let head = store.head_position();
+    let bar = progress_bar(head, "rebuilding views");
+    let projections =
+        partnerhub::projection::rebuild(store.as_ref(), &mut |done| bar.set_position(done)).await?;
+    bar.finish_and_clear();
+    let moment = moment.unwrap_or(AsOf::Position(head));
+    let selected: Vec<uuid::Uuid> = match &workspace {
+        Some(wanted) => match projections.find_workspace(wanted) {
+            Some(id) => vec![id],
+            None => {
+                store.shutdown().await;
+                let known: Vec<String> = projections
+                    .workspace_names()
+                    .into_iter()
+                    .map(|(id, name)| format!("{name} ({id})"))
+                    .collect();
+                eprintln!(
+                    "error: no workspace `{wanted}`; the log holds: {}",
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+        },
+        None => projections
+            .workspace_names()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect(),
+    };
+    let mut reports = Vec::new();
+    for workspace_id in selected {
+        let view = projections
+            .state_as_of(store.as_ref(), workspace_id, moment)
+            .await?;
+        let live = projections.read(workspace_id, |live| live.clone());
+        let Some(live) = live else { continue };
+        // Overdue evaluations are measured against the moment asked for: its date, or for a
+        // position the date its last event was recorded.
+        let today = match moment {
+            AsOf::Time(time) => time.date_naive(),
+            AsOf::Position(_) => view
+                .state
+                .updated_at
+                .map(|time| time.date_naive())
+                .unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        };
+        let mut report = serde_json::to_value(workspace_report(&view, &live, today))?;
+        if let Some(earlier) = earlier {
+            let before = projections
+                .state_as_of(store.as_ref(), workspace_id, earlier)
+                .await?;
+            report["changes_since"] = serde_json::to_value(diff(&before.state, &view.state))?;
+        }
+        reports.push(report);
+    }
+    store.shutdown().await;
+    let output = serde_json::json!({
+        "as_of": moment,
+        "head_position": head,
+        "workspaces": reports,
+    });
+    println!("{}", serde_json::to_string_pretty(&output)?);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -846,7 +846,8 @@ pub fn decide(
             colour,
         } => {
             let board = open_board(state, *board_id)?;
-            if matches!(board.phase, BoardPhase::Voting | BoardPhase::Closed) {
+            // A closed board is refused by `open_board` already.
+            if board.phase == BoardPhase::Voting {
                 return Err(DomainError::WrongBoardPhase {
                     action: "add notes",
                     phase: board.phase,

@@ -22,3 +22,6 @@ pub use self::decide::{decide, Request};
 pub use self::error::DomainError;
 pub use self::events::DomainEvent;
 pub use self::state::{EventContext, WorkspaceState};
+
+#[cfg(test)]
+mod decide_tests;

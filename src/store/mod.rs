@@ -185,6 +185,12 @@ pub trait EventStore: Send + Sync + 'static {
         limit: usize,
     ) -> Result<Vec<RecordedEvent>, StoreError>;
 
+    /// The outcome of an earlier append with this command id, if it is durable.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError>;
+
     /// The position of the last durable event (0 for an empty log).
     fn head_position(&self) -> Position;
 

@@ -100,7 +100,9 @@ pub struct SledEventStore {
     /// Position of the last flushed event: readers never look past it.
     durable_head: Arc<AtomicU64>,
     /// Where the writer publishes durable events; kept to hand out receivers.
-    live: broadcast::Sender<Arc<RecordedEvent>>,
+    /// Taken on shutdown, so that once the flusher's copy is gone too every subscription
+    /// learns that no more events will come.
+    live: Mutex<Option<broadcast::Sender<Arc<RecordedEvent>>>>,
     /// The writer thread's queue.
     writer: mpsc::Sender<WriterMessage>,
     /// The writer and flusher threads, joined on shutdown so the databases are closed when
@@ -286,7 +288,7 @@ impl SledEventStore {
             events,
             index,
             durable_head,
-            live,
+            live: Mutex::new(Some(live)),
             writer: sender,
             threads: Mutex::new(vec![writer_thread, flusher_thread]),
             counters,
@@ -442,12 +444,39 @@ impl EventStore for SledEventStore {
         .await
     }
 
+    async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
+        let index = self.index.clone();
+        run_blocking(move || {
+            let Some(bytes) = index.get(command_key(command_id)).map_err(backend)? else {
+                return Ok(None);
+            };
+            let outcome: AppendOutcome =
+                serde_json::from_slice(&bytes).map_err(|error| StoreError::Corrupt {
+                    position: 0,
+                    reason: format!("the record of command {command_id} cannot be read: {error}"),
+                })?;
+            Ok(Some(AppendOutcome {
+                deduplicated: true,
+                ..outcome
+            }))
+        })
+        .await
+    }
+
     fn head_position(&self) -> Position {
         self.durable_head.load(Ordering::Acquire)
     }
 
     fn live_events(&self) -> broadcast::Receiver<Arc<RecordedEvent>> {
-        self.live.subscribe()
+        let live = match self.live.lock() {
+            Ok(live) => live,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        match live.as_ref() {
+            Some(sender) => sender.subscribe(),
+            // Shut down: a receiver whose channel is already closed.
+            None => broadcast::channel(1).1,
+        }
     }
 
     async fn shutdown(&self) {
@@ -462,6 +491,11 @@ impl EventStore for SledEventStore {
         for thread in threads {
             let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         }
+        let sender = match self.live.lock() {
+            Ok(mut live) => live.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        drop(sender);
     }
 }
 

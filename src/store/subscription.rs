@@ -47,7 +47,8 @@ impl Subscription {
     /// Waits for the next event.
     ///
     /// # Returns
-    /// `None` once the store has shut down and every durable event was handed out.
+    /// `None` once the store has shut down and every durable event was handed out, so tasks
+    /// that follow the log end with the store.
     ///
     /// # Errors
     /// Store read failures while catching up; the subscription may be polled again.

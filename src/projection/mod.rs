@@ -1,0 +1,19 @@
+//! Views rebuilt from the log: the network map, the portfolio, timelines, and the projector
+//! that keeps them current and answers "as of" questions.
+//!
+//! - [`projector`]: consumes the log in order into per-workspace views, with a checkpoint,
+//!   snapshots for time travel, and network metrics per point in time.
+//! - [`network`]: nodes and edges of the network circle, who knows whom, risks, metrics.
+//! - [`portfolio`]: partnerships per room x goal, sector and age group, gaps, overdue
+//!   evaluations, resources per party, level counts over time.
+//! - [`timeline`]: every event about one entity, in words.
+//! - [`diff`]: what changed between two moments.
+
+pub mod diff;
+pub mod network;
+pub mod portfolio;
+pub mod projector;
+pub mod report;
+pub mod timeline;
+
+pub use self::projector::{rebuild, spawn_projector, AsOf, Projections, WorkspaceView};

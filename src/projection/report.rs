@@ -1,0 +1,87 @@
+//! One workspace's views together, as `partnerhub replay` prints them and the API will serve
+//! them: the network map, the portfolio, every partnership's file, the network database, the
+//! assets list, the boards, the metrics history and the timeline.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::network::{network_view, NetworkFilter, NetworkView};
+use super::portfolio::{portfolio_view, PortfolioView};
+use super::projector::{MetricsPoint, WorkspaceView};
+use super::timeline::TimelineEntry;
+use crate::domain::state::{Asset, Board, FocusArea, Organisation, Partnership, StaffMember};
+
+/// Everything known about a workspace at one moment.
+#[derive(Debug, Serialize)]
+pub struct WorkspaceReport<'a> {
+    /// The workspace.
+    pub workspace_id: Uuid,
+    /// Its name.
+    pub name: &'a str,
+    /// The position of the last event included.
+    pub position: u64,
+    /// How many of the workspace's events are included.
+    pub version: u64,
+    /// The date overdue evaluations are measured against.
+    pub today: NaiveDate,
+    /// The network map.
+    pub network: NetworkView,
+    /// The portfolio.
+    pub portfolio: PortfolioView,
+    /// Strategic focus areas.
+    pub focus_areas: &'a BTreeMap<Uuid, FocusArea>,
+    /// Staff.
+    pub staff: &'a BTreeMap<Uuid, StaffMember>,
+    /// The network database.
+    pub organisations: &'a BTreeMap<Uuid, Organisation>,
+    /// Every partnership's file.
+    pub partnerships: &'a BTreeMap<Uuid, Partnership>,
+    /// The assets list.
+    pub assets: &'a BTreeMap<Uuid, Asset>,
+    /// Workshop boards.
+    pub boards: &'a BTreeMap<Uuid, Board>,
+    /// Network metrics at each change of the network, up to this moment.
+    pub metrics_history: Vec<&'a MetricsPoint>,
+    /// Every event of the workspace up to this moment, in words.
+    pub timeline: Vec<&'a TimelineEntry>,
+}
+
+/// Assembles the report of `view`. `timeline_source` supplies the timeline (a view replayed
+/// from a snapshot only holds the entries after it; the live view holds all of them).
+pub fn workspace_report<'a>(
+    view: &'a WorkspaceView,
+    timeline_source: &'a WorkspaceView,
+    today: NaiveDate,
+) -> WorkspaceReport<'a> {
+    let state = &view.state;
+    let position = state.position;
+    WorkspaceReport {
+        workspace_id: state.workspace_id,
+        name: &state.name,
+        position,
+        version: state.version,
+        today,
+        network: network_view(state, &NetworkFilter::default()),
+        portfolio: portfolio_view(state, today),
+        focus_areas: &state.focus_areas,
+        staff: &state.staff,
+        organisations: &state.organisations,
+        partnerships: &state.partnerships,
+        assets: &state.assets,
+        boards: &state.boards,
+        metrics_history: timeline_source
+            .metrics_history
+            .iter()
+            .filter(|point| point.position <= position)
+            .collect(),
+        timeline: timeline_source
+            .timeline
+            .about(state.workspace_id)
+            .into_iter()
+            .filter(|entry| entry.position <= position)
+            .collect(),
+    }
+}

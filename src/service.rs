@@ -1,0 +1,177 @@
+//! Executing commands: decide against the current state, append to the workspace's stream,
+//! wait until the projections show the result.
+//!
+//! [`Workspaces`] is the one way anything changes a workspace: the HTTP API, the websocket
+//! hub, the demo loader and the tests all call [`Workspaces::execute`]. Commands of one
+//! workspace are serialized in this process (a per-workspace lock), and the append carries
+//! the stream version the decision was made against, so a command decided on stale state
+//! (another process appended first) is a version conflict, retried on fresh state. A
+//! command id seen before returns its first outcome: clients retry safely.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::{decide, Command, DomainError, Request};
+use crate::projection::Projections;
+use crate::store::{
+    AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, Position, StoreError,
+};
+
+/// How often a command decided on stale state is decided again.
+const CONFLICT_RETRIES: usize = 5;
+
+/// Where a command's events landed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandOutcome {
+    /// The workspace.
+    pub workspace_id: Uuid,
+    /// The command's id.
+    pub command_id: Uuid,
+    /// Position of its first event.
+    pub first_position: Position,
+    /// Position of its last event.
+    pub last_position: Position,
+    /// The workspace stream's version after it.
+    pub workspace_version: u64,
+    /// True when the command had run before and this is its first outcome again.
+    pub deduplicated: bool,
+}
+
+/// Why a command did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The rules refuse it.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The log failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Executes commands against workspaces.
+pub struct Workspaces {
+    store: Arc<dyn EventStore>,
+    projections: Arc<Projections>,
+    locks: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl Workspaces {
+    /// Commands go to `store`; decisions read `projections`, which a projector keeps current.
+    pub fn new(store: Arc<dyn EventStore>, projections: Arc<Projections>) -> Self {
+        Workspaces {
+            store,
+            projections,
+            locks: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The projections commands are decided against.
+    pub fn projections(&self) -> &Arc<Projections> {
+        &self.projections
+    }
+
+    /// The event log.
+    pub fn store(&self) -> &Arc<dyn EventStore> {
+        &self.store
+    }
+
+    fn lock_for(&self, workspace_id: Uuid) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = match self.locks.lock() {
+            Ok(locks) => locks,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        locks.entry(workspace_id).or_default().clone()
+    }
+
+    /// Decides `command` for `workspace_id` on behalf of `actor`, appends its events and waits
+    /// until the projections include them.
+    ///
+    /// # Errors
+    /// [`CommandError::Domain`] when the rules refuse it (nothing is written);
+    /// [`CommandError::Store`] when the log fails.
+    #[tracing::instrument(skip(self, command), fields(%workspace_id, %command_id, %actor))]
+    pub async fn execute(
+        &self,
+        workspace_id: Uuid,
+        command: &Command,
+        actor: &str,
+        command_id: Uuid,
+    ) -> Result<CommandOutcome, CommandError> {
+        let lock = self.lock_for(workspace_id);
+        let _serialized = lock.lock().await;
+        if let Some(outcome) = self.store.command_outcome(command_id).await? {
+            self.projections.wait_for(outcome.last_position).await;
+            return Ok(CommandOutcome {
+                workspace_id,
+                command_id,
+                first_position: outcome.first_position,
+                last_position: outcome.last_position,
+                workspace_version: outcome.stream_version,
+                deduplicated: true,
+            });
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let decide_on = |state: &crate::domain::WorkspaceState| {
+                let request = Request {
+                    actor,
+                    now: Utc::now(),
+                };
+                (state.version, decide(state, command, &request))
+            };
+            let (version, decided) = self
+                .projections
+                .read(workspace_id, |view| decide_on(&view.state))
+                .unwrap_or_else(|| decide_on(&crate::domain::WorkspaceState::new(workspace_id)));
+            let events = decided?;
+            let mut new_events = Vec::with_capacity(events.len());
+            for event in events {
+                let (event_type, payload) = event.into_parts().map_err(|error| {
+                    StoreError::InvalidAppend(format!("an event cannot be encoded: {error}"))
+                })?;
+                new_events.push(NewEvent {
+                    event_type,
+                    payload,
+                });
+            }
+            let request = AppendRequest {
+                stream_id: workspace_id,
+                expected_version: if version == 0 {
+                    ExpectedVersion::NoStream
+                } else {
+                    ExpectedVersion::Exact(version)
+                },
+                context: CommandContext {
+                    workspace_id,
+                    actor: actor.to_owned(),
+                    command_id,
+                    correlation_id: command_id,
+                },
+                events: new_events,
+            };
+            match self.store.append(request).await {
+                Ok(outcome) => {
+                    self.projections.wait_for(outcome.last_position).await;
+                    return Ok(CommandOutcome {
+                        workspace_id,
+                        command_id,
+                        first_position: outcome.first_position,
+                        last_position: outcome.last_position,
+                        workspace_version: outcome.stream_version,
+                        deduplicated: outcome.deduplicated,
+                    });
+                }
+                Err(StoreError::VersionConflict { .. }) if attempt < CONFLICT_RETRIES => {
+                    // Another process appended first: catch up and decide again.
+                    self.projections.wait_for(self.store.head_position()).await;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
+}

@@ -1,0 +1,424 @@
+//! Projections over time: the demo workspace as `replay` prints it, any moment by position or
+//! time, the difference between two moments, snapshots, and views after a restart.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
+
+mod common;
+
+use std::process::Command as Process;
+
+use chrono::NaiveDate;
+use common::{binary, Running};
+use partnerhub::domain::vocabulary::{BoardTemplate, Level, PartnershipForm, Sector, Zone};
+use partnerhub::domain::Command;
+use partnerhub::projection::diff::diff;
+use partnerhub::projection::projector::replay_stream;
+use partnerhub::projection::AsOf;
+use partnerhub::store::EventStore;
+use serde_json::Value;
+use uuid::Uuid;
+
+fn replay(data: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = Process::new(binary())
+        .arg("--data")
+        .arg(data)
+        .arg("replay")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn find<'a>(items: &'a Value, field: &str, value: &str) -> (&'a String, &'a Value) {
+    items
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, item)| item[field] == value)
+        .unwrap_or_else(|| panic!("no item with {field} = {value}"))
+}
+
+#[test]
+fn replay_of_the_demo_shows_the_guides_examples_and_their_history() {
+    let data = tempfile::tempdir().unwrap();
+    let demo = Process::new(binary())
+        .arg("--data")
+        .arg(data.path())
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let again = Process::new(binary())
+        .arg("--data")
+        .arg(data.path())
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("loaded already; nothing was appended"));
+
+    let (code, stdout, stderr) = replay(data.path(), &["--workspace", "Roskilde Bibliotekerne"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let output: Value = serde_json::from_str(&stdout).unwrap();
+    let roskilde = &output["workspaces"][0];
+    assert_eq!(roskilde["name"], "Roskilde Bibliotekerne");
+
+    let (_, festival) = find(&roskilde["organisations"], "name", "Roskilde Festival");
+    assert_eq!(festival["level"], "partnership");
+    let levels: Vec<&Value> = festival["level_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["to"])
+        .collect();
+    assert_eq!(levels, ["network", "collaboration", "partnership"]);
+    assert_eq!(festival["level_history"][2]["actor"], "mads@roskilde");
+
+    let (_, area) = find(
+        &roskilde["partnerships"],
+        "title",
+        "The library's alternative festival area",
+    );
+    assert_eq!(area["agreement"]["version"], 2);
+    assert!(area["agreement"]["sections"]["resources"]
+        .as_str()
+        .unwrap()
+        .contains("4 staff days"));
+    assert_eq!(area["screening"]["score"], 23);
+    assert_eq!(area["screening"]["decision"], "go");
+    assert_eq!(area["evaluations"].as_array().unwrap().len(), 2);
+    assert_eq!(area["evaluations"][1]["decision"], "adjust");
+    assert_eq!(area["communication_plan"].as_object().unwrap().len(), 2);
+    assert_eq!(area["readiness"].as_object().unwrap().len(), 6);
+    assert_eq!(
+        area["readiness"]["evaluation_planned"]["actor"],
+        "jens@roskilde"
+    );
+    assert_eq!(area["phase"], "adjustment");
+
+    let (_, ended) = find(
+        &roskilde["partnerships"],
+        "title",
+        "IT teaching with the trade unions",
+    );
+    assert!(ended["ending"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("reached its goal"));
+    assert_eq!(roskilde["assets"].as_object().unwrap().len(), 6);
+    let (_, board) = find(&roskilde["boards"], "template", "network_circle");
+    let promoted = board["notes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|note| !note["promoted_to"].is_null())
+        .count();
+    assert_eq!(promoted, 1);
+    let (_, gymnasium) = find(&roskilde["organisations"], "name", "Roskilde Gymnasium");
+    assert_eq!(gymnasium["priority"], 4, "the promoted note's four dots");
+    assert_eq!(gymnasium["tags"][0], "level:collaboration");
+
+    let timeline: Vec<&str> = roskilde["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["summary"].as_str().unwrap())
+        .collect();
+    assert!(timeline.iter().any(|line| line.contains(
+        "mads@roskilde moved Roskilde Festival from collaboration to partnership (on 2024-05-02): festival area agreed as a yearly frame"
+    )));
+    assert_eq!(
+        roskilde["network"]["duplicate_contacts"][0]["organisation_name"],
+        "Roskilde Festival"
+    );
+    assert!(!roskilde["metrics_history"].as_array().unwrap().is_empty());
+    assert!(roskilde["portfolio"]["gaps"].as_array().is_some());
+
+    let (_, all, _) = replay(data.path(), &[]);
+    let all: Value = serde_json::from_str(&all).unwrap();
+    let names: Vec<&str> = all["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Aarhus Hovedbibliotek") && names.contains(&"Roskilde Bibliotekerne"));
+
+    let (code, _, stderr) = replay(data.path(), &["--as-of", "yesterday"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("neither a log position"), "{stderr}");
+    let (code, _, stderr) = replay(data.path(), &["--workspace", "Odense"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("no workspace `Odense`") && stderr.contains("Roskilde Bibliotekerne"),
+        "{stderr}"
+    );
+}
+
+fn create(name: &str) -> Command {
+    Command::CreateWorkspace {
+        name: name.into(),
+        description: String::new(),
+    }
+}
+
+fn register(id: Uuid, name: &str) -> Command {
+    Command::RegisterOrganisation {
+        organisation_id: id,
+        name: name.into(),
+        sector: Sector::CivilSociety,
+        kind: "festival".into(),
+        tags: vec![],
+        topics: vec![],
+        website: None,
+        age_groups: vec![],
+        rooms: vec![],
+        level: Some(Level::Network),
+        reason: "met at a conference".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_moment_by_position_or_time_and_the_difference_between_two() {
+    let data = tempfile::tempdir().unwrap();
+    let running = Running::open(data.path()).await;
+    let workspace = Uuid::new_v4();
+    let festival = Uuid::new_v4();
+    let partnership = Uuid::new_v4();
+    running.run(workspace, "anna", create("Roskilde")).await;
+    let registered = running
+        .run(workspace, "anna", register(festival, "Roskilde Festival"))
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    let between = chrono::Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    running
+        .run(
+            workspace,
+            "mads",
+            Command::ChangeRelationLevel {
+                organisation_id: festival,
+                to: Some(Level::Collaboration),
+                reason: "festival area".into(),
+                occurred_on: None,
+            },
+        )
+        .await;
+    running
+        .run(
+            workspace,
+            "mads",
+            Command::ProposePartnership {
+                partnership_id: partnership,
+                title: "Festival area".into(),
+                partner_ids: vec![festival],
+                purpose: String::new(),
+                form: PartnershipForm::Frame,
+                goals: vec![],
+                rooms: vec![],
+                age_groups: vec![],
+                owner_id: None,
+            },
+        )
+        .await;
+    running
+        .run(
+            workspace,
+            "mads",
+            Command::EndPartnership {
+                partnership_id: partnership,
+                reason: "the festival was cancelled".into(),
+                ended_on: None,
+            },
+        )
+        .await;
+    let store = running.store.as_ref();
+
+    let by_position = running
+        .projections
+        .state_as_of(store, workspace, AsOf::Position(registered.last_position))
+        .await
+        .unwrap();
+    assert_eq!(
+        by_position.state.organisations[&festival].level,
+        Some(Level::Network)
+    );
+    assert!(by_position.state.partnerships.is_empty());
+    let by_time = running
+        .projections
+        .state_as_of(store, workspace, AsOf::Time(between))
+        .await
+        .unwrap();
+    assert_eq!(
+        by_time.state, by_position.state,
+        "the moment between is the same state"
+    );
+    let now = running
+        .projections
+        .state_as_of(store, workspace, AsOf::Position(store.head_position()))
+        .await
+        .unwrap();
+    assert_eq!(
+        now.state.organisations[&festival].level,
+        Some(Level::Collaboration)
+    );
+    let live = running
+        .projections
+        .read(workspace, |view| view.state.clone())
+        .unwrap();
+    assert_eq!(now.state, live);
+    let before_anything = running
+        .projections
+        .state_as_of(
+            store,
+            workspace,
+            AsOf::Time(chrono::Utc::now() - chrono::Duration::days(1)),
+        )
+        .await
+        .unwrap();
+    assert!(!before_anything.state.created);
+
+    let changes = diff(&by_time.state, &now.state);
+    assert_eq!(changes.level_moves.len(), 1);
+    assert_eq!(changes.level_moves[0].from, Some(Level::Network));
+    assert_eq!(changes.level_moves[0].to, Some(Level::Collaboration));
+    assert_eq!(changes.partnerships_appeared.len(), 1);
+    assert_eq!(
+        changes.partnerships_ended[0].1,
+        "the festival was cancelled"
+    );
+    assert!(changes.organisations_appeared.is_empty());
+    running.close().await;
+
+    // The same through the command line, as an auditor would ask.
+    let (code, stdout, stderr) = replay(
+        data.path(),
+        &[
+            "--as-of",
+            &registered.last_position.to_string(),
+            "--since",
+            "1",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let output: Value = serde_json::from_str(&stdout).unwrap();
+    let workspace_report = &output["workspaces"][0];
+    assert_eq!(workspace_report["position"], registered.last_position);
+    assert_eq!(
+        workspace_report["changes_since"]["organisations_appeared"][0]["name"],
+        "Roskilde Festival"
+    );
+    let (code, stdout, _) = replay(data.path(), &["--as-of", &between.to_rfc3339()]);
+    assert_eq!(code, Some(0));
+    let output: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        output["workspaces"][0]["position"],
+        registered.last_position
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshots_give_the_same_state_as_a_replay_from_the_start() {
+    let data = tempfile::tempdir().unwrap();
+    let running = Running::open(data.path()).await;
+    let workspace = Uuid::new_v4();
+    let board = Uuid::new_v4();
+    running.run(workspace, "anna", create("Aarhus")).await;
+    running
+        .run(
+            workspace,
+            "anna",
+            Command::CreateBoard {
+                board_id: board,
+                title: "Staff day".into(),
+                template: BoardTemplate::Free,
+                vote_budget: None,
+            },
+        )
+        .await;
+    let total = partnerhub::projection::projector::SNAPSHOT_EVERY as usize * 2 + 150;
+    let mut positions = Vec::new();
+    for index in 0..total {
+        let outcome = running
+            .run(
+                workspace,
+                "anna",
+                Command::AddNote {
+                    board_id: board,
+                    note_id: Uuid::new_v4(),
+                    text: format!("idea {index}"),
+                    zone: Zone {
+                        label: Some(format!("cluster {}", index % 7)),
+                        ..Zone::default()
+                    },
+                    x: index as i32,
+                    y: 0,
+                    colour: None,
+                },
+            )
+            .await;
+        positions.push(outcome.last_position);
+    }
+    let store = running.store.as_ref();
+    for position in [
+        positions[10],
+        positions[total / 2],
+        positions[total - 160],
+        positions[total - 1],
+    ] {
+        let with_snapshot = running
+            .projections
+            .state_as_of(store, workspace, AsOf::Position(position))
+            .await
+            .unwrap();
+        let from_scratch = replay_stream(store, workspace, None, AsOf::Position(position))
+            .await
+            .unwrap();
+        assert_eq!(
+            with_snapshot.state, from_scratch.state,
+            "as of position {position}"
+        );
+        assert_eq!(with_snapshot.state.position, position);
+    }
+    running.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn projections_after_a_restart_equal_those_before() {
+    let data = tempfile::tempdir().unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let running = Running::open(data.path()).await;
+    partnerhub::demo::load_demo(&running.workspaces)
+        .await
+        .unwrap();
+    let roskilde = partnerhub::demo::roskilde_workspace_id();
+    let aarhus = partnerhub::demo::aarhus_workspace_id();
+    let before = (
+        running.report_json(roskilde, today),
+        running.report_json(aarhus, today),
+    );
+    running.close().await;
+
+    let restarted = Running::open(data.path()).await;
+    let after = (
+        restarted.report_json(roskilde, today),
+        restarted.report_json(aarhus, today),
+    );
+    assert_eq!(before, after);
+    // The restarted service continues where the log ends.
+    let outcome = restarted
+        .run(
+            roskilde,
+            "jens@roskilde",
+            register(Uuid::new_v4(), "Roskilde Kommune"),
+        )
+        .await;
+    assert!(outcome.first_position > before.0["position"].as_u64().unwrap());
+    restarted.close().await;
+}
