@@ -222,18 +222,28 @@ impl Server {
 }
 
 fn start_server(data: &Path) -> Server {
+    start_server_with(data, &[])
+}
+
+fn start_server_with(data: &Path, extra: &[&str]) -> Server {
     let mut child = Command::new(binary())
         .arg("--data")
         .arg(data)
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    while !line.contains("listening on") {
+        line.clear();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the server exited"
+        );
+    }
     let address = line
         .split("http://")
         .nth(1)
@@ -272,8 +282,27 @@ async fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
 }
 
 #[test]
+fn serve_with_demo_loads_the_demo_workspaces_into_an_empty_store_only() {
+    let data = tempfile::tempdir().unwrap();
+    let mut server = start_server_with(data.path(), &["--demo"]);
+    let response = http_get(&server.address, "/healthz");
+    let head: u64 = response
+        .split("\"head_position\":")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|digits| digits.parse().ok())
+        .unwrap_or(0);
+    assert!(head > 100, "{response}");
+    assert!(server.stop().success());
+    // A second start with --demo leaves the store as it is.
+    let mut server = start_server_with(data.path(), &["--demo"]);
+    assert!(http_get(&server.address, "/healthz").contains(&format!("\"head_position\":{head}")));
+    assert!(server.stop().success());
+}
+
+#[test]
 fn every_subcommand_has_help() {
-    for subcommand in ["serve", "verify", "export", "import"] {
+    for subcommand in ["serve", "demo", "replay", "verify", "export", "import"] {
         let output = Command::new(binary())
             .args([subcommand, "--help"])
             .output()

@@ -1,0 +1,250 @@
+//! Property: whatever valid commands users send, in whatever order, the views kept current by
+//! the projector equal the views rebuilt from the log, and equal a replay of the workspace's
+//! stream. Invalid commands in the mix are refused and change nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
+
+mod common;
+
+use chrono::NaiveDate;
+use common::Running;
+use partnerhub::domain::events::ScreeningAnswer;
+use partnerhub::domain::vocabulary::{
+    AgeGroup, AgreementSection, Answer, BoardPhase, BoardTemplate, Goal, Level, PartnershipForm,
+    Phase, ReadinessItem, Room, ScreeningDecision, Sector, Zone,
+};
+use partnerhub::domain::Command;
+use partnerhub::projection::projector::replay_stream;
+use partnerhub::projection::report::workspace_report;
+use partnerhub::projection::AsOf;
+use partnerhub::store::EventStore;
+use proptest::prelude::*;
+use uuid::Uuid;
+
+/// A small universe of ids, so generated commands often hit existing entities.
+fn id(kind: &str, index: u8) -> Uuid {
+    Uuid::new_v5(
+        &Uuid::NAMESPACE_OID,
+        format!("{kind}{}", index % 3).as_bytes(),
+    )
+}
+
+const ACTORS: [&str; 3] = ["anna", "mads", "sofie"];
+const LEVELS: [Option<Level>; 4] = [
+    None,
+    Some(Level::Network),
+    Some(Level::Collaboration),
+    Some(Level::Partnership),
+];
+
+fn command(kind: u8, a: u8, b: u8, c: u8) -> Command {
+    match kind % 16 {
+        0 => Command::AddStaffMember {
+            staff_id: id("staff", a),
+            name: format!("Colleague {a}"),
+            team: ["Musik", "Digital"][usize::from(b % 2)].into(),
+            competences: vec![],
+        },
+        1 => Command::RegisterOrganisation {
+            organisation_id: id("organisation", a),
+            name: format!("Partner {a}"),
+            sector: [Sector::Public, Sector::Private, Sector::CivilSociety][usize::from(b % 3)],
+            kind: String::new(),
+            tags: vec![],
+            topics: vec!["music".into()],
+            website: None,
+            age_groups: vec![AgeGroup::ALL[usize::from(c) % AgeGroup::ALL.len()]],
+            rooms: vec![Room::ALL[usize::from(b) % 4]],
+            level: LEVELS[usize::from(c % 4)],
+            reason: "met".into(),
+        },
+        2 => Command::ChangeRelationLevel {
+            organisation_id: id("organisation", a),
+            to: LEVELS[usize::from(b % 4)],
+            reason: format!("reason {c}"),
+            occurred_on: None,
+        },
+        3 => Command::AssignContactHolder {
+            organisation_id: id("organisation", a),
+            staff_id: id("staff", b),
+            topics: vec!["music".into()],
+        },
+        4 => Command::RecordStaffDeparture {
+            staff_id: id("staff", a),
+            reason: String::new(),
+        },
+        5 => Command::ProposePartnership {
+            partnership_id: id("partnership", a),
+            title: format!("Partnership {a}"),
+            partner_ids: vec![id("organisation", b)],
+            purpose: String::new(),
+            form: PartnershipForm::Frame,
+            goals: vec![Goal::ALL[usize::from(c) % 4]],
+            rooms: vec![Room::ALL[usize::from(b) % 4]],
+            age_groups: vec![],
+            owner_id: None,
+        },
+        6 => Command::MovePartnershipPhase {
+            partnership_id: id("partnership", a),
+            to: Phase::ALL[usize::from(b) % 12],
+            note: String::new(),
+        },
+        7 => Command::ScreenPartnership {
+            partnership_id: id("partnership", a),
+            answers: (1..=14)
+                .map(|question| ScreeningAnswer {
+                    question,
+                    answer: Answer::ALL[usize::from(question + b) % 4],
+                    note: String::new(),
+                })
+                .collect(),
+            decision: ScreeningDecision::ALL[usize::from(c) % 3],
+            decision_note: String::new(),
+        },
+        8 => Command::AmendAgreement {
+            partnership_id: id("partnership", a),
+            expected_version: u32::from(b % 3),
+            sections: [(
+                AgreementSection::ALL[usize::from(c) % 8],
+                Some(format!("text {c}")),
+            )]
+            .into_iter()
+            .collect(),
+            reason: String::new(),
+        },
+        9 => Command::TickReadinessItem {
+            partnership_id: id("partnership", a),
+            item: ReadinessItem::ALL[usize::from(b) % 6],
+            note: String::new(),
+        },
+        10 => Command::EndPartnership {
+            partnership_id: id("partnership", a),
+            reason: "done".into(),
+            ended_on: None,
+        },
+        11 => Command::CreateBoard {
+            board_id: id("board", a),
+            title: "Mapping".into(),
+            template: BoardTemplate::NetworkCircle,
+            vote_budget: Some(2),
+        },
+        12 => Command::AddNote {
+            board_id: id("board", a),
+            note_id: id("note", b),
+            text: format!("note {b}"),
+            zone: Zone {
+                level: LEVELS[usize::from(c % 4)],
+                ..Zone::default()
+            },
+            x: i32::from(c),
+            y: 0,
+            colour: None,
+        },
+        13 => Command::AdvanceBoardPhase {
+            board_id: id("board", a),
+            to: BoardPhase::ALL[usize::from(b) % 6],
+            anonymous: None,
+        },
+        14 => Command::CastVote {
+            board_id: id("board", a),
+            note_id: id("note", b),
+        },
+        _ => Command::EvaluatePartnership {
+            partnership_id: id("partnership", a),
+            evaluation_id: Uuid::new_v5(&Uuid::NAMESPACE_OID, &[a, b, c]),
+            evaluated_on: NaiveDate::from_ymd_opt(2025, 1, 1 + u32::from(c % 28)).unwrap(),
+            criteria: vec![partnerhub::domain::events::CriterionScore {
+                criterion: "reach".into(),
+                target: String::new(),
+                score: 1 + b % 5,
+                note: String::new(),
+            }],
+            narrative: "went well".into(),
+            decision: partnerhub::domain::vocabulary::EvaluationDecision::Continue,
+            next_evaluation_due: None,
+        },
+    }
+}
+
+fn check(steps: Vec<(u8, u8, u8, u8, u8)>) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let data = tempfile::tempdir().unwrap();
+        let running = Running::open(data.path()).await;
+        let workspace = Uuid::new_v4();
+        running
+            .run(
+                workspace,
+                "anna",
+                Command::CreateWorkspace {
+                    name: "Roskilde".into(),
+                    description: String::new(),
+                },
+            )
+            .await;
+        let mut accepted = 0;
+        for (kind, a, b, c, actor) in steps {
+            let actor = ACTORS[usize::from(actor) % 3];
+            let head_before = running.store.head_position();
+            match running
+                .workspaces
+                .execute(workspace, &command(kind, a, b, c), actor, Uuid::new_v4())
+                .await
+            {
+                Ok(_) => accepted += 1,
+                Err(partnerhub::service::CommandError::Domain(_)) => {
+                    assert_eq!(
+                        running.store.head_position(),
+                        head_before,
+                        "a refused command wrote"
+                    );
+                }
+                Err(other) => panic!("store failure: {other}"),
+            }
+        }
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let live = running.report_json(workspace, today);
+        let store = running.store.as_ref();
+        let rebuilt = partnerhub::projection::rebuild(store, &mut |_| {})
+            .await
+            .unwrap();
+        let rebuilt_report = rebuilt
+            .read(workspace, |view| {
+                serde_json::to_value(workspace_report(view, view, today)).unwrap()
+            })
+            .unwrap();
+        assert_eq!(
+            live, rebuilt_report,
+            "live views differ from a rebuild ({accepted} commands accepted)"
+        );
+        let replayed = replay_stream(
+            store,
+            workspace,
+            None,
+            AsOf::Position(store.head_position()),
+        )
+        .await
+        .unwrap();
+        let replayed_report =
+            serde_json::to_value(workspace_report(&replayed, &replayed, today)).unwrap();
+        assert_eq!(
+            live, replayed_report,
+            "live views differ from a stream replay"
+        );
+        running.close().await;
+    });
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    #[test]
+    fn projections_equal_a_fresh_rebuild_after_any_command_sequence(
+        steps in proptest::collection::vec((0u8..16, 0u8..6, 0u8..12, 0u8..12, 0u8..3), 1..60)
+    ) {
+        check(steps);
+    }
+}
