@@ -233,6 +233,14 @@ async fn load_roskilde(script: &mut Script<'_>) -> Result<(), CommandError> {
             )
             .await?;
     }
+    script
+        .run(
+            jens,
+            Command::SetWantedCompetences {
+                competences: strings(&["gaming", "fundraising", "podcast production"]),
+            },
+        )
+        .await?;
     let festival = demo_id("organisation:roskilde-festival");
     let rockmuseum = demo_id("organisation:danmarks-rockmuseum");
     let eplehuset = demo_id("organisation:eplehuset");

@@ -104,6 +104,12 @@ pub enum Command {
         #[serde(default)]
         reason: String,
     },
+    /// Say which competences the library would like to have (the guide's "which would it be
+    /// good to get?"); replaces the previous list.
+    SetWantedCompetences {
+        /// The competences, in staff's words.
+        competences: Vec<String>,
+    },
     /// Register an organisation, optionally already on the network circle.
     RegisterOrganisation {
         /// New id.

@@ -125,6 +125,15 @@ pub fn decide(
                 reason: optional("reason", reason, TEXT_LIMIT)?,
             }])
         }
+        Command::SetWantedCompetences { competences } => {
+            let competences = words("competences", competences)?;
+            if competences == state.wanted_competences {
+                return Err(DomainError::NothingChanged {
+                    what: "the list of wanted competences reads like that already".into(),
+                });
+            }
+            Ok(vec![DomainEvent::WantedCompetencesSet { competences }])
+        }
         Command::RegisterOrganisation {
             organisation_id,
             name,

@@ -4340,3 +4340,47 @@ fn promoting_an_unknown_note_is_refused() {
     );
     assert_eq!(error.code(), "unknown_entity");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Wanted competences.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn wanted_competences_are_set_trimmed_and_replace_the_previous_list() {
+    let state = given(&[workspace_created()]);
+    let events = when(
+        &state,
+        Command::SetWantedCompetences {
+            competences: vec![" fundraising ".into(), "podcasts".into()],
+        },
+        ANNA,
+    )
+    .unwrap();
+    assert_eq!(
+        events,
+        vec![DomainEvent::WantedCompetencesSet {
+            competences: vec!["fundraising".into(), "podcasts".into()],
+        }]
+    );
+    let state = then_state(state, &events, ANNA);
+    assert_eq!(state.wanted_competences, vec!["fundraising", "podcasts"]);
+
+    let what = assert_nothing_changed(when(
+        &state,
+        Command::SetWantedCompetences {
+            competences: vec!["fundraising".into(), "podcasts".into()],
+        },
+        ANNA,
+    ));
+    assert!(what.contains("wanted competences"), "{what}");
+    assert_invalid(
+        when(
+            &state,
+            Command::SetWantedCompetences {
+                competences: vec!["".into()],
+            },
+            ANNA,
+        ),
+        "competences",
+    );
+}

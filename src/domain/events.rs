@@ -150,6 +150,11 @@ pub enum DomainEvent {
         #[serde(default)]
         reason: String,
     },
+    /// The list of competences the library would like to have was set.
+    WantedCompetencesSet {
+        /// The competences.
+        competences: Vec<String>,
+    },
     /// An organisation entered the network database.
     OrganisationRegistered {
         /// Its id.

@@ -408,6 +408,9 @@ pub struct WorkspaceState {
     pub focus_areas: BTreeMap<Uuid, FocusArea>,
     /// Staff.
     pub staff: BTreeMap<Uuid, StaffMember>,
+    /// Competences the library would like to have.
+    #[serde(default)]
+    pub wanted_competences: Vec<String>,
     /// The network database.
     pub organisations: BTreeMap<Uuid, Organisation>,
     /// Partnerships.
@@ -498,6 +501,9 @@ impl WorkspaceState {
                 for organisation in self.organisations.values_mut() {
                     organisation.contact_holders.remove(staff_id);
                 }
+            }
+            DomainEvent::WantedCompetencesSet { competences } => {
+                self.wanted_competences = competences.clone();
             }
             DomainEvent::OrganisationRegistered {
                 organisation_id,

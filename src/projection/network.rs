@@ -765,10 +765,35 @@ fn graph_metrics(
         top_betweenness.truncate(RANKING_LENGTH);
     }
 
-    let labels = label_propagation(&graph.neighbours);
+    // The library node touches every relation; left in, it would pull the whole network
+    // into one community. Communities are found among colleagues, teams and partners.
+    let is_library: Vec<bool> = graph
+        .nodes
+        .iter()
+        .map(|node| node.kind == NodeKind::Library)
+        .collect();
+    let without_library: Vec<Vec<usize>> = graph
+        .neighbours
+        .iter()
+        .enumerate()
+        .map(|(node, adjacent)| {
+            if is_library[node] {
+                Vec::new()
+            } else {
+                adjacent
+                    .iter()
+                    .copied()
+                    .filter(|neighbour| !is_library[*neighbour])
+                    .collect()
+            }
+        })
+        .collect();
+    let labels = label_propagation(&without_library);
     let mut clusters: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for (node, label) in graph.nodes.iter().zip(labels) {
-        clusters.entry(label).or_default().push(node.label.clone());
+    for ((node, label), library) in graph.nodes.iter().zip(labels).zip(&is_library) {
+        if !library {
+            clusters.entry(label).or_default().push(node.label.clone());
+        }
     }
     let mut communities: Vec<Community> = clusters
         .into_values()
@@ -1403,6 +1428,8 @@ pub(crate) mod tests {
             let staff = [log.staff(first, team), log.staff(second, team)];
             for partner in partners {
                 let organisation = log.organisation(partner, Sector::CivilSociety, &[], &[]);
+                // Every partner also relates to the library: the hub must not merge them.
+                log.move_to(organisation, Some(Level::Collaboration));
                 for staff_id in staff {
                     log.hold(organisation, staff_id, &["events"]);
                 }
@@ -1422,7 +1449,7 @@ pub(crate) mod tests {
             .iter()
             .map(|community| community.size)
             .collect();
-        assert_eq!(sizes, vec![5, 5, 1], "{:?}", metrics.communities);
+        assert_eq!(sizes, vec![5, 5], "{:?}", metrics.communities);
         assert_eq!(
             metrics.communities[1].members,
             vec!["Anna", "Bo", "Børn", "FOF Aarhus", "Red Barnet Ungdom"]
@@ -1437,7 +1464,13 @@ pub(crate) mod tests {
                 "Århus Stiftstidende"
             ]
         );
-        assert_eq!(metrics.communities[2].members, vec!["Aarhus"]);
+        assert!(
+            metrics
+                .communities
+                .iter()
+                .all(|community| !community.members.contains(&"Aarhus".to_owned())),
+            "the library node is no community member"
+        );
     }
 
     #[test]

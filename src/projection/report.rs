@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::competences::{competences_view, CompetencesView};
 use super::network::{network_view, NetworkFilter, NetworkView};
 use super::portfolio::{portfolio_view, PortfolioView};
 use super::projector::{MetricsPoint, WorkspaceView};
@@ -31,6 +32,8 @@ pub struct WorkspaceReport<'a> {
     pub network: NetworkView,
     /// The portfolio.
     pub portfolio: PortfolioView,
+    /// Competences the library has and lacks.
+    pub competences: CompetencesView,
     /// Strategic focus areas.
     pub focus_areas: &'a BTreeMap<Uuid, FocusArea>,
     /// Staff.
@@ -66,6 +69,7 @@ pub fn workspace_report<'a>(
         today,
         network: network_view(state, &NetworkFilter::default()),
         portfolio: portfolio_view(state, today),
+        competences: competences_view(state),
         focus_areas: &state.focus_areas,
         staff: &state.staff,
         organisations: &state.organisations,

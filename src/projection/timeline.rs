@@ -161,6 +161,10 @@ pub fn describe(before: &WorkspaceState, event: &DomainEvent, actor: &str) -> St
             format!("{actor} recorded that {} left", staff_name(before, staff_id)),
             reason,
         ),
+        DomainEvent::WantedCompetencesSet { competences } => format!(
+            "{actor} set the competences the library would like to have: {}",
+            competences.join(", ")
+        ),
         DomainEvent::OrganisationRegistered { name, sector, kind, .. } => {
             format!("{actor} registered {name} ({sector}, {kind}) in the network database")
         }
