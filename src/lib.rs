@@ -18,9 +18,12 @@
 //! to the log (durable before the caller hears back); projections and the live hub consume
 //! the log in order. Nothing writes state except through the log.
 
+pub mod accounts;
+pub mod api;
 pub mod bench;
 pub mod demo;
 pub mod domain;
+pub mod hub;
 pub mod projection;
 pub mod server;
 pub mod service;

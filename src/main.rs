@@ -68,10 +68,51 @@ enum Command {
         /// The file to read.
         file: PathBuf,
     },
+    /// Manage local accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Measure a scenario beside baselines run in the same process (see BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
         scenario: BenchScenario,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create a local account; the password is read from standard input (one line).
+    Add {
+        /// The login name (also the actor name of the account's changes).
+        name: String,
+        /// Also give the account a role in a workspace (id or name).
+        #[arg(long, requires = "role")]
+        workspace: Option<String>,
+        /// The role: owner, editor, viewer or auditor.
+        #[arg(long, requires = "workspace")]
+        role: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Issue an API token for a workspace and print it (it is shown only once).
+    Create {
+        /// The workspace (id or name).
+        #[arg(long)]
+        workspace: String,
+        /// The role: owner, editor, viewer or auditor.
+        #[arg(long)]
+        role: String,
+        /// What it is for.
+        #[arg(long, default_value = "command line")]
+        label: String,
     },
 }
 
@@ -131,6 +172,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export { out } => export(&cli.data, &out).await,
         Command::Import { file } => import(&cli.data, &file).await,
         Command::Bench { scenario } => bench(&cli.data, scenario).await,
+        Command::User { action } => user(&cli.data, action).await,
+        Command::Token { action } => token(&cli.data, action).await,
     }
 }
 
@@ -151,53 +194,87 @@ fn progress_bar(length: u64, message: &'static str) -> ProgressBar {
     bar
 }
 
-/// Rebuilds the projections from the log (with progress) and keeps them current.
-async fn start_projections(
-    store: &Arc<SledEventStore>,
-) -> anyhow::Result<Arc<partnerhub::projection::Projections>> {
+/// Rebuilds the views from the log (with progress) and starts the services.
+async fn start(store: &Arc<SledEventStore>) -> anyhow::Result<partnerhub::api::AppState> {
     let bar = progress_bar(store.head_position(), "rebuilding views");
-    let projections =
-        partnerhub::projection::rebuild(store.as_ref(), &mut |done| bar.set_position(done)).await?;
+    let dyn_store: Arc<dyn EventStore> = store.clone();
+    let state =
+        partnerhub::server::start(dyn_store, partnerhub::api::Limits::default(), &mut |done| {
+            bar.set_position(done)
+        })
+        .await?;
     bar.finish_and_clear();
-    if projections.skipped() > 0 {
+    if state.projections.skipped() > 0 {
         tracing::warn!(
-            skipped = projections.skipped(),
-            "some events of the log are not partnerhub domain events and were skipped"
+            skipped = state.projections.skipped(),
+            "some events of the log are not partnerhub events and were skipped"
         );
     }
-    let dyn_store: Arc<dyn EventStore> = store.clone();
-    partnerhub::projection::spawn_projector(dyn_store, projections.clone());
-    Ok(projections)
+    Ok(state)
 }
 
-async fn load_demo_into(
-    store: &Arc<SledEventStore>,
-    projections: Arc<partnerhub::projection::Projections>,
-) -> anyhow::Result<partnerhub::demo::DemoSummary> {
-    let dyn_store: Arc<dyn EventStore> = store.clone();
-    let workspaces = partnerhub::service::Workspaces::new(dyn_store, projections);
-    let summary = partnerhub::demo::load_demo(&workspaces)
+/// Loads the demo, creates its owner account and a guest invite, and prints how to use them.
+async fn load_demo_with_access(
+    state: &partnerhub::api::AppState,
+    listen: Option<SocketAddr>,
+) -> anyhow::Result<()> {
+    use partnerhub::accounts::Role;
+    let summary = partnerhub::demo::load_demo(&state.workspaces)
         .await
         .context("loading the demo workspaces failed")?;
-    Ok(summary)
+    let password = format!("demo-{}", uuid::Uuid::new_v4().simple());
+    let owner = "jens@roskilde";
+    state
+        .accounts
+        .create_account("system", owner, &password)
+        .await?;
+    for (workspace_id, _) in &summary.workspaces {
+        state
+            .accounts
+            .grant("system", owner, *workspace_id, Role::Owner)
+            .await?;
+    }
+    let board = partnerhub::demo::demo_id("board:mapping-2025");
+    let (_, invite) = state
+        .accounts
+        .issue_token(
+            owner,
+            "demo workshop guests",
+            None,
+            partnerhub::demo::roskilde_workspace_id(),
+            Role::Guest,
+            Some(board),
+            Some(chrono::Utc::now() + chrono::Duration::days(7)),
+        )
+        .await?;
+    println!(
+        "loaded the demo workspaces ({} commands): {}",
+        summary.commands,
+        summary
+            .workspaces
+            .iter()
+            .map(|(_, name)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!("owner login: {owner} / {password}  (POST /api/login; shown once)");
+    let base = listen
+        .map(|address| format!("http://{address}"))
+        .unwrap_or_default();
+    println!("guest invite to the mapping board: {base}/join#{invite}");
+    Ok(())
 }
 
 async fn serve(data: &Path, listen: SocketAddr, demo: bool) -> anyhow::Result<ExitCode> {
     let store = open_store(data)?;
-    let projections = start_projections(&store).await?;
+    let state = start(&store).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
     if demo {
         if store.head_position() == 0 {
-            let summary = load_demo_into(&store, projections.clone()).await?;
-            println!(
-                "loaded the demo workspaces ({} commands): {}",
-                summary.commands,
-                summary
-                    .workspaces
-                    .iter()
-                    .map(|(_, name)| name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            load_demo_with_access(&state, Some(address)).await?;
         } else {
             println!(
                 "the store already holds {} events; the demo is loaded only into an empty store",
@@ -205,24 +282,20 @@ async fn serve(data: &Path, listen: SocketAddr, demo: bool) -> anyhow::Result<Ex
             );
         }
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    let address = listener.local_addr()?;
     println!(
         "partnerhub listening on http://{address} (data in {})",
         data.display()
     );
-    partnerhub::server::run(listener, store, shutdown_signal()).await?;
+    partnerhub::server::run(listener, state, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
 
 async fn demo(data: &Path) -> anyhow::Result<ExitCode> {
     let store = open_store(data)?;
-    let projections = start_projections(&store).await?;
-    let result = load_demo_into(&store, projections).await;
+    let state = start(&store).await?;
+    let result = partnerhub::demo::load_demo(&state.workspaces).await;
     store.shutdown().await;
-    let summary = result?;
+    let summary = result.context("loading the demo workspaces failed")?;
     if summary.already_loaded == summary.commands {
         println!("the demo workspaces were loaded already; nothing was appended");
     } else {
@@ -235,6 +308,97 @@ async fn demo(data: &Path) -> anyhow::Result<ExitCode> {
     for (id, name) in summary.workspaces {
         println!("  {name}  {id}");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn find_workspace(state: &partnerhub::api::AppState, wanted: &str) -> anyhow::Result<uuid::Uuid> {
+    state.projections.find_workspace(wanted).ok_or_else(|| {
+        let known: Vec<String> = state
+            .projections
+            .workspace_names()
+            .into_iter()
+            .map(|(id, name)| format!("{name} ({id})"))
+            .collect();
+        anyhow::anyhow!(
+            "no workspace `{wanted}`; the log holds: {}",
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        )
+    })
+}
+
+async fn user(data: &Path, action: UserAction) -> anyhow::Result<ExitCode> {
+    let UserAction::Add {
+        name,
+        workspace,
+        role,
+    } = action;
+    let role = role
+        .map(|role| partnerhub::accounts::Role::parse(&role))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    let store = open_store(data)?;
+    let state = start(&store).await?;
+    let result = async {
+        let workspace_id = workspace
+            .as_deref()
+            .map(|wanted| find_workspace(&state, wanted))
+            .transpose()?;
+        state
+            .accounts
+            .create_account("cli", &name, password)
+            .await?;
+        if let (Some(workspace_id), Some(role)) = (workspace_id, role) {
+            state
+                .accounts
+                .grant("cli", &name, workspace_id, role)
+                .await?;
+        }
+        anyhow::Ok(workspace_id)
+    }
+    .await;
+    store.shutdown().await;
+    match result? {
+        Some(workspace_id) => {
+            println!("created account {name} with a role in workspace {workspace_id}")
+        }
+        None => println!("created account {name}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn token(data: &Path, action: TokenAction) -> anyhow::Result<ExitCode> {
+    let TokenAction::Create {
+        workspace,
+        role,
+        label,
+    } = action;
+    let role = partnerhub::accounts::Role::parse(&role).map_err(anyhow::Error::msg)?;
+    anyhow::ensure!(
+        role != partnerhub::accounts::Role::Guest,
+        "guests join one board through an invite link (POST /api/workspaces/{{id}}/boards/{{board}}/invites)"
+    );
+    let store = open_store(data)?;
+    let state = start(&store).await?;
+    let result = async {
+        let workspace_id = find_workspace(&state, &workspace)?;
+        let (_, text) = state
+            .accounts
+            .issue_token("cli", &label, None, workspace_id, role, None, None)
+            .await?;
+        anyhow::Ok(text)
+    }
+    .await;
+    store.shutdown().await;
+    println!("{}", result?);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,58 +1,97 @@
-//! The HTTP server: one entry point, [`run`], used by `partnerhub serve` and by the tests.
+//! The server: wires the store, the projections, the services and the hub into one
+//! [`AppState`], and serves the HTTP API and the websocket hub until a shutdown signal.
 //!
-//! [`run`] takes an already-bound listener and a shutdown future, so tests can bind
-//! `127.0.0.1:0` and stop the server when they like. On shutdown it stops accepting, lets
-//! in-flight requests finish, then shuts the store down so every acknowledged event is on disk.
-//! Today it answers liveness (`GET /healthz`); the API and the websocket hub are added here.
+//! [`start`] rebuilds the views from the log and starts the projector; [`run`] takes an
+//! already-bound listener and a shutdown future, so `partnerhub serve` and the tests call the
+//! same entry point (tests bind `127.0.0.1:0`). On shutdown it stops accepting, tells every
+//! websocket "going away" (1001) once its in-flight command is done, lets HTTP requests
+//! finish, then shuts the store down so every acknowledged event is on disk.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::State;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
 use axum::routing::get;
-use axum::{Json, Router};
-use serde_json::{json, Value};
+use axum::Router;
 use tokio::net::TcpListener;
 
-use crate::store::EventStore;
+use crate::accounts::Accounts;
+use crate::api::{ApiError, AppState, Limits};
+use crate::hub::Hub;
+use crate::projection::{rebuild, spawn_projector, Projections};
+use crate::service::Workspaces;
+use crate::store::{EventStore, Position, StoreError};
 
-/// What every request handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    /// The event log.
-    pub store: Arc<dyn EventStore>,
+/// How long shutdown waits for websocket connections to close.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Rebuilds the views from `store` (reporting progress) and starts everything a server needs.
+///
+/// # Errors
+/// Store errors while rebuilding.
+pub async fn start(
+    store: Arc<dyn EventStore>,
+    limits: Limits,
+    progress: &mut (dyn FnMut(Position) + Send),
+) -> Result<AppState, StoreError> {
+    let projections: Arc<Projections> = rebuild(store.as_ref(), progress).await?;
+    spawn_projector(store.clone(), projections.clone());
+    Ok(AppState {
+        workspaces: Arc::new(Workspaces::new(store.clone(), projections.clone())),
+        accounts: Arc::new(Accounts::new(store.clone(), projections.clone())),
+        hub: Hub::new(),
+        store,
+        projections,
+        limits,
+    })
 }
 
-/// The routes of the server.
+/// The routes of the server: the API, `/ws`, and a JSON 404 for everything else.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(health))
+    let body_limit = state.limits.max_message_bytes;
+    crate::api::routes::router()
+        .route("/ws", get(crate::hub::connection::websocket))
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such route; see /api/openapi.json",
+            )
+        })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route does not take that method; see /api/openapi.json",
+            )
+        })
+        .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state)
 }
 
-/// `GET /healthz`: the process is up and answering. Also reports the log's head position.
-async fn health(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({
-        "status": "ok",
-        "head_position": state.store.head_position(),
-    }))
-}
-
-/// Serves `listener` until `shutdown` completes, then closes the store.
+/// Serves `listener` until `shutdown` completes, then closes websockets and the store.
 ///
 /// # Errors
 /// An I/O error of the listener.
 pub async fn run(
     listener: TcpListener,
-    store: Arc<dyn EventStore>,
+    state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(AppState {
-        store: store.clone(),
-    });
+    let hub = state.hub.clone();
+    let store = state.store.clone();
+    let app = router(state);
+    let signal_hub = hub.clone();
     let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // Websockets are upgraded connections axum does not wait for: tell them now.
+            signal_hub.begin_shutdown();
+        })
         .await;
+    hub.shut_down(SHUTDOWN_GRACE).await;
     store.shutdown().await;
     tracing::info!("server stopped; the store is closed");
     served

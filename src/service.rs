@@ -25,7 +25,7 @@ use crate::store::{
 const CONFLICT_RETRIES: usize = 5;
 
 /// Where a command's events landed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CommandOutcome {
     /// The workspace.
     pub workspace_id: Uuid,

@@ -18,7 +18,7 @@ use super::vocabulary::{
 };
 
 /// What a promoted note becomes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "becomes")]
 pub enum PromoteTo {
     /// A new organisation in the network database.
@@ -45,7 +45,7 @@ pub enum PromoteTo {
 }
 
 /// Everything a user can ask of a workspace.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", deny_unknown_fields)]
 pub enum Command {
     /// Create the workspace.

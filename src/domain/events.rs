@@ -19,7 +19,7 @@ use super::vocabulary::{
 };
 
 /// A contact person's name, email and phone: personal data, kept apart.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PersonalData {
     /// Full name.
     pub name: String,
@@ -32,7 +32,7 @@ pub struct PersonalData {
 }
 
 /// One answered screening question.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScreeningAnswer {
     /// The question's number, 1 to 14 (see [`super::vocabulary::SCREENING_QUESTIONS`]).
     pub question: u8,
@@ -44,7 +44,7 @@ pub struct ScreeningAnswer {
 }
 
 /// One section of an agreement as it was and as it became.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SectionChange {
     /// The section.
     pub section: AgreementSection,
@@ -55,7 +55,7 @@ pub struct SectionChange {
 }
 
 /// A success criterion scored by an evaluation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CriterionScore {
     /// What success means, measurably.
     pub criterion: String,
@@ -70,7 +70,19 @@ pub struct CriterionScore {
 }
 
 /// Which party commits a resource.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "organisation_id")]
 pub enum Party {
     /// The library itself.
@@ -80,7 +92,7 @@ pub enum Party {
 }
 
 /// What a board note was promoted to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "id")]
 pub enum Promotion {
     /// A new organisation in the network database.
@@ -91,7 +103,14 @@ pub enum Promotion {
 
 /// Everything that can happen in a workspace.
 #[derive(
-    Clone, Debug, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames,
+    Clone,
+    Debug,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+    schemars::JsonSchema,
 )]
 #[serde(tag = "event_type", content = "payload")]
 pub enum DomainEvent {

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use super::network::{network_metrics, NetworkMetrics};
 use super::timeline::Timeline;
+use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
 use crate::domain::{DomainEvent, EventContext, WorkspaceState};
 use crate::store::{EventStore, Position, RecordedEvent, StoreError, Subscription, READ_PAGE};
 
@@ -186,6 +187,8 @@ pub fn decode(event: &RecordedEvent) -> Result<(DomainEvent, EventContext), serd
 /// The views of every workspace, kept current by consuming the log in order.
 pub struct Projections {
     workspaces: RwLock<BTreeMap<Uuid, WorkspaceView>>,
+    /// Accounts, roles and tokens, folded from the system stream.
+    accounts: RwLock<AccountsState>,
     checkpoint: watch::Sender<Position>,
     skipped: AtomicU64,
 }
@@ -194,6 +197,7 @@ impl Default for Projections {
     fn default() -> Self {
         Projections {
             workspaces: RwLock::new(BTreeMap::new()),
+            accounts: RwLock::new(AccountsState::default()),
             checkpoint: watch::channel(0).0,
             skipped: AtomicU64::new(0),
         }
@@ -209,6 +213,11 @@ impl Projections {
     /// Applies the next event of the log. Events must come in position order; one that is not
     /// a domain event (written by another tool) is counted and skipped.
     pub fn apply(&self, event: &RecordedEvent) {
+        if event.metadata.workspace_id == SYSTEM_STREAM {
+            self.apply_account_event(event);
+            self.checkpoint.send_replace(event.position);
+            return;
+        }
         match decode(event) {
             Ok((domain, context)) => {
                 let workspace_id = event.metadata.workspace_id;
@@ -232,6 +241,37 @@ impl Projections {
             }
         }
         self.checkpoint.send_replace(event.position);
+    }
+
+    fn apply_account_event(&self, event: &RecordedEvent) {
+        let mut map = serde_json::Map::with_capacity(2);
+        map.insert(
+            "event_type".into(),
+            serde_json::Value::String(event.event_type.clone()),
+        );
+        map.insert("payload".into(), event.payload.clone());
+        match serde_json::from_value::<AccountEvent>(serde_json::Value::Object(map)) {
+            Ok(account_event) => {
+                let mut accounts = match self.accounts.write() {
+                    Ok(guard) => guard,
+                    Err(poisoned) => poisoned.into_inner(),
+                };
+                accounts.apply(&account_event, event.metadata.recorded_at);
+            }
+            Err(error) => {
+                self.skipped.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(position = event.position, %error, "skipped an unreadable account event");
+            }
+        }
+    }
+
+    /// Reads the accounts, roles and tokens.
+    pub fn accounts<R>(&self, reader: impl FnOnce(&AccountsState) -> R) -> R {
+        let accounts = match self.accounts.read() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        reader(&accounts)
     }
 
     /// The position of the last event applied.

@@ -1,0 +1,347 @@
+//! Accounts, workspace roles, API tokens and sessions: who may do what.
+//!
+//! Accounts, memberships and tokens are events too, in the log's *system stream* (stream and
+//! workspace id `00000000-0000-0000-0000-000000000000`), so who was given which role when is
+//! part of the audited history. What is secret never enters the log in clear: passwords are
+//! stored as argon2id hashes, API tokens as BLAKE3 hashes of their random secret (a token is
+//! 256 random bits, so a fast hash is enough), compared in constant time.
+//! Sessions from a password login are kept in memory only (they end with the process), and
+//! so is each token's last use.
+//!
+//! Roles per workspace ([`Role`]): owner, editor, viewer, auditor, and workshop guest (one
+//! board, through an invite link). [`Permission`] says what each may do; the API and the
+//! websocket hub ask [`Role::allows`] and nothing else.
+
+pub mod service;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use self::service::{AccessError, Accounts, Principal};
+
+/// The stream (and workspace id) of account events.
+pub const SYSTEM_STREAM: Uuid = Uuid::nil();
+
+/// A role in one workspace.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, including members and tokens.
+    Owner,
+    /// Every command and every view except the raw log.
+    Editor,
+    /// Every view of the current state; no commands.
+    Viewer,
+    /// Everything to read, including history and the raw log; no commands.
+    Auditor,
+    /// One workshop board: read it, add, move and vote on notes. Nothing else.
+    Guest,
+}
+
+impl Role {
+    /// Parses `owner`, `editor`, `viewer`, `auditor` or `guest`.
+    ///
+    /// # Errors
+    /// A message listing the roles.
+    pub fn parse(text: &str) -> Result<Role, String> {
+        serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|_| {
+            format!("`{text}` is not a role; roles are owner, editor, viewer, auditor and guest")
+        })
+    }
+
+    /// Whether this role may do `permission`.
+    pub fn allows(self, permission: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Owner => true,
+            Role::Editor => matches!(permission, ReadViews | ReadHistory | RunCommands | UseBoard),
+            Role::Viewer => matches!(permission, ReadViews | UseBoard),
+            Role::Auditor => matches!(permission, ReadViews | ReadHistory | ReadRawLog),
+            Role::Guest => false,
+        }
+    }
+}
+
+/// Things a role may be allowed to do in a workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Permission {
+    /// Read the current views: network, portfolio, files, assets, boards.
+    ReadViews,
+    /// Read history: timelines, as-of views, diffs.
+    ReadHistory,
+    /// Read the raw event log.
+    ReadRawLog,
+    /// Run any domain command.
+    RunCommands,
+    /// Read boards (guests: only theirs).
+    UseBoard,
+    /// Manage members, tokens and invites.
+    ManageAccess,
+}
+
+/// An account event, in the system stream.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event_type", content = "payload")]
+pub enum AccountEvent {
+    /// A local account was created.
+    AccountCreated {
+        /// Its id.
+        account_id: Uuid,
+        /// Its login name.
+        name: String,
+        /// The argon2id hash of its password (PHC string).
+        password_hash: String,
+    },
+    /// An account's password changed.
+    PasswordChanged {
+        /// The account.
+        account_id: Uuid,
+        /// The new argon2id hash.
+        password_hash: String,
+    },
+    /// An account got a role in a workspace (replacing any earlier one).
+    MembershipGranted {
+        /// The account.
+        account_id: Uuid,
+        /// The workspace.
+        workspace_id: Uuid,
+        /// The role.
+        role: Role,
+    },
+    /// An account's role in a workspace was taken away.
+    MembershipRevoked {
+        /// The account.
+        account_id: Uuid,
+        /// The workspace.
+        workspace_id: Uuid,
+    },
+    /// An API token (or a guest invite) was issued. Only the hash of its secret is kept.
+    TokenIssued {
+        /// Its id (part of the token text).
+        token_id: Uuid,
+        /// What it is for, e.g. "dashboard in the staff room" or "guest: Aarhus workshop".
+        label: String,
+        /// The account it acts for, if any (a guest invite has none).
+        account_id: Option<Uuid>,
+        /// The workspace it is limited to.
+        workspace_id: Uuid,
+        /// Its role there.
+        role: Role,
+        /// For a guest invite: the one board it opens.
+        board_id: Option<Uuid>,
+        /// BLAKE3 hash of the secret, hex.
+        secret_hash: String,
+        /// When it stops working, if ever.
+        expires_at: Option<DateTime<Utc>>,
+    },
+    /// A token was revoked.
+    TokenRevoked {
+        /// The token.
+        token_id: Uuid,
+    },
+}
+
+impl AccountEvent {
+    /// The event's type name.
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            AccountEvent::AccountCreated { .. } => "AccountCreated",
+            AccountEvent::PasswordChanged { .. } => "PasswordChanged",
+            AccountEvent::MembershipGranted { .. } => "MembershipGranted",
+            AccountEvent::MembershipRevoked { .. } => "MembershipRevoked",
+            AccountEvent::TokenIssued { .. } => "TokenIssued",
+            AccountEvent::TokenRevoked { .. } => "TokenRevoked",
+        }
+    }
+}
+
+/// A local account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// Its id.
+    pub account_id: Uuid,
+    /// Its login name (also the actor name of its events).
+    pub name: String,
+    /// Its password hash.
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    /// Its roles per workspace.
+    pub roles: BTreeMap<Uuid, Role>,
+}
+
+/// An issued token, as the server knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Token {
+    /// Its id.
+    pub token_id: Uuid,
+    /// What it is for.
+    pub label: String,
+    /// The account it acts for.
+    pub account_id: Option<Uuid>,
+    /// The workspace.
+    pub workspace_id: Uuid,
+    /// The role.
+    pub role: Role,
+    /// A guest invite's board.
+    pub board_id: Option<Uuid>,
+    /// Hash of the secret.
+    #[serde(skip_serializing)]
+    pub secret_hash: String,
+    /// Expiry.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was issued.
+    pub issued_at: DateTime<Utc>,
+    /// Whether it was revoked.
+    pub revoked: bool,
+}
+
+/// Everything the system stream says, folded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountsState {
+    /// Accounts by id.
+    pub accounts: BTreeMap<Uuid, Account>,
+    /// Tokens by id.
+    pub tokens: BTreeMap<Uuid, Token>,
+    /// Events applied (the system stream's version).
+    pub version: u64,
+}
+
+impl AccountsState {
+    /// Folds one account event.
+    pub fn apply(&mut self, event: &AccountEvent, recorded_at: DateTime<Utc>) {
+        self.version += 1;
+        match event {
+            AccountEvent::AccountCreated {
+                account_id,
+                name,
+                password_hash,
+            } => {
+                self.accounts.insert(
+                    *account_id,
+                    Account {
+                        account_id: *account_id,
+                        name: name.clone(),
+                        password_hash: password_hash.clone(),
+                        roles: BTreeMap::new(),
+                    },
+                );
+            }
+            AccountEvent::PasswordChanged {
+                account_id,
+                password_hash,
+            } => {
+                if let Some(account) = self.accounts.get_mut(account_id) {
+                    account.password_hash = password_hash.clone();
+                }
+            }
+            AccountEvent::MembershipGranted {
+                account_id,
+                workspace_id,
+                role,
+            } => {
+                if let Some(account) = self.accounts.get_mut(account_id) {
+                    account.roles.insert(*workspace_id, *role);
+                }
+            }
+            AccountEvent::MembershipRevoked {
+                account_id,
+                workspace_id,
+            } => {
+                if let Some(account) = self.accounts.get_mut(account_id) {
+                    account.roles.remove(workspace_id);
+                }
+            }
+            AccountEvent::TokenIssued {
+                token_id,
+                label,
+                account_id,
+                workspace_id,
+                role,
+                board_id,
+                secret_hash,
+                expires_at,
+            } => {
+                self.tokens.insert(
+                    *token_id,
+                    Token {
+                        token_id: *token_id,
+                        label: label.clone(),
+                        account_id: *account_id,
+                        workspace_id: *workspace_id,
+                        role: *role,
+                        board_id: *board_id,
+                        secret_hash: secret_hash.clone(),
+                        expires_at: *expires_at,
+                        issued_at: recorded_at,
+                        revoked: false,
+                    },
+                );
+            }
+            AccountEvent::TokenRevoked { token_id } => {
+                if let Some(token) = self.tokens.get_mut(token_id) {
+                    token.revoked = true;
+                }
+            }
+        }
+    }
+
+    /// The account with this login name.
+    pub fn account_named(&self, name: &str) -> Option<&Account> {
+        self.accounts.values().find(|account| account.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_allow_what_the_issue_says_and_nothing_more() {
+        use Permission::*;
+        let all = [
+            ReadViews,
+            ReadHistory,
+            ReadRawLog,
+            RunCommands,
+            UseBoard,
+            ManageAccess,
+        ];
+        let allowed = |role: Role| -> Vec<Permission> {
+            all.iter()
+                .copied()
+                .filter(|permission| role.allows(*permission))
+                .collect()
+        };
+        assert_eq!(allowed(Role::Owner), all.to_vec());
+        assert_eq!(
+            allowed(Role::Editor),
+            vec![ReadViews, ReadHistory, RunCommands, UseBoard]
+        );
+        assert_eq!(allowed(Role::Viewer), vec![ReadViews, UseBoard]);
+        assert_eq!(
+            allowed(Role::Auditor),
+            vec![ReadViews, ReadHistory, ReadRawLog]
+        );
+        assert!(
+            allowed(Role::Guest).is_empty(),
+            "guests get only their board, checked apart"
+        );
+        assert_eq!(Role::parse("auditor"), Ok(Role::Auditor));
+        assert!(Role::parse("admin").unwrap_err().contains("owner, editor"));
+    }
+}

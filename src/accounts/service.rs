@@ -1,0 +1,663 @@
+//! The accounts service: creates accounts, grants roles, issues and revokes tokens (all as
+//! events of the system stream), logs in, and authenticates bearer tokens.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+use uuid::Uuid;
+
+use super::{AccountEvent, Permission, Role, Token, SYSTEM_STREAM};
+use crate::projection::Projections;
+use crate::store::{
+    AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, StoreError,
+};
+
+/// How long a login session lasts.
+const SESSION_HOURS: i64 = 12;
+/// Failed logins per name before it is refused for a while.
+const LOGIN_ATTEMPTS: u32 = 5;
+/// The window over which failed logins are counted.
+const LOGIN_WINDOW_SECONDS: i64 = 60;
+
+/// Who is asking: an account (from a session or a token acting for it) or a bare token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    /// The name recorded as the actor of their events.
+    pub actor: String,
+    /// The account, if any.
+    pub account_id: Option<Uuid>,
+    /// When authenticated by an API token: its id, workspace, role and (guests) board.
+    pub token: Option<TokenScope>,
+}
+
+/// What an API token is limited to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenScope {
+    /// The token.
+    pub token_id: Uuid,
+    /// Its workspace.
+    pub workspace_id: Uuid,
+    /// Its role there.
+    pub role: Role,
+    /// A guest invite's board.
+    pub board_id: Option<Uuid>,
+}
+
+impl Principal {
+    /// The principal's role in a workspace, if any.
+    pub fn role_in(&self, accounts: &Accounts, workspace_id: Uuid) -> Option<Role> {
+        match &self.token {
+            Some(scope) if scope.workspace_id == workspace_id => Some(scope.role),
+            Some(_) => None,
+            None => {
+                let account_id = self.account_id?;
+                accounts.projections.accounts(|state| {
+                    state
+                        .accounts
+                        .get(&account_id)?
+                        .roles
+                        .get(&workspace_id)
+                        .copied()
+                })
+            }
+        }
+    }
+
+    /// The only board a guest may use.
+    pub fn guest_board(&self) -> Option<Uuid> {
+        self.token.as_ref().and_then(|scope| scope.board_id)
+    }
+
+    /// Checks a permission in a workspace.
+    ///
+    /// # Errors
+    /// [`AccessError::Forbidden`] naming what is missing.
+    pub fn require(
+        &self,
+        accounts: &Accounts,
+        workspace_id: Uuid,
+        permission: Permission,
+    ) -> Result<Role, AccessError> {
+        match self.role_in(accounts, workspace_id) {
+            Some(role) if role.allows(permission) => Ok(role),
+            Some(role) => Err(AccessError::Forbidden(format!(
+                "a {} of this workspace may not {}",
+                serde_json::to_value(role)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                permission_words(permission)
+            ))),
+            None => Err(AccessError::NotMember),
+        }
+    }
+}
+
+fn permission_words(permission: Permission) -> &'static str {
+    match permission {
+        Permission::ReadViews => "read its views",
+        Permission::ReadHistory => "read its history",
+        Permission::ReadRawLog => "read the raw event log",
+        Permission::RunCommands => "change anything",
+        Permission::UseBoard => "use its boards",
+        Permission::ManageAccess => "manage members and tokens",
+    }
+}
+
+/// Why an account operation or an authentication failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// No credentials, or they are wrong, expired or revoked.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Not a member of the workspace (indistinguishable from a workspace that does not exist).
+    #[error("no such workspace, or you are not a member of it")]
+    NotMember,
+    /// A member, but the role does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A bad name, password, role or label.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The account or token exists already, or not at all.
+    #[error("{0}")]
+    Conflict(String),
+    /// Unknown account or token.
+    #[error("{0}")]
+    NotFound(String),
+    /// Too many failed logins.
+    #[error("too many failed logins for this name; wait a minute")]
+    TooManyAttempts,
+    /// The log failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A token as listed to its workspace's owners.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TokenListing {
+    /// Its id.
+    pub token_id: Uuid,
+    /// What it is for.
+    pub label: String,
+    /// Its role.
+    pub role: Role,
+    /// A guest invite's board.
+    pub board_id: Option<Uuid>,
+    /// When issued.
+    pub issued_at: DateTime<Utc>,
+    /// Expiry.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Whether revoked.
+    pub revoked: bool,
+    /// Last use since this server started.
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+struct Session {
+    account_id: Uuid,
+    name: String,
+    expires_at: DateTime<Utc>,
+}
+
+/// The accounts service.
+pub struct Accounts {
+    store: Arc<dyn EventStore>,
+    projections: Arc<Projections>,
+    /// Serializes writes to the system stream in this process.
+    write_lock: tokio::sync::Mutex<()>,
+    /// Sessions by the hash of their secret.
+    sessions: Mutex<HashMap<String, Session>>,
+    /// Last use of each token since start.
+    last_used: Mutex<HashMap<Uuid, DateTime<Utc>>>,
+    /// Failed logins per name: count and first failure of the window.
+    failures: Mutex<HashMap<String, (u32, DateTime<Utc>)>>,
+}
+
+fn hash_secret(secret: &str) -> String {
+    blake3::hash(secret.as_bytes()).to_hex().to_string()
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buffer);
+    hex::encode(buffer)
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match mutex.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+fn check_name(name: &str) -> Result<(), AccessError> {
+    let valid = (2..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@.-_".contains(c));
+    if valid {
+        Ok(())
+    } else {
+        Err(AccessError::InvalidInput(format!(
+            "`{name}` is not an account name: use 2 to 64 letters, digits and @ . - _"
+        )))
+    }
+}
+
+impl Accounts {
+    /// Accounts over `store`, read from `projections`.
+    pub fn new(store: Arc<dyn EventStore>, projections: Arc<Projections>) -> Self {
+        Accounts {
+            store,
+            projections,
+            write_lock: tokio::sync::Mutex::new(()),
+            sessions: Mutex::new(HashMap::new()),
+            last_used: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    async fn append(&self, actor: &str, events: Vec<AccountEvent>) -> Result<(), AccessError> {
+        let version = self.projections.accounts(|state| state.version);
+        let mut new_events = Vec::with_capacity(events.len());
+        for event in events {
+            let event_type = event.event_type().to_owned();
+            let mut value = serde_json::to_value(&event)
+                .map_err(|error| StoreError::InvalidAppend(error.to_string()))?;
+            let payload = value
+                .get_mut("payload")
+                .map(serde_json::Value::take)
+                .unwrap_or_default();
+            new_events.push(NewEvent {
+                event_type,
+                payload,
+            });
+        }
+        let command_id = Uuid::new_v4();
+        let outcome = self
+            .store
+            .append(AppendRequest {
+                stream_id: SYSTEM_STREAM,
+                expected_version: if version == 0 {
+                    ExpectedVersion::NoStream
+                } else {
+                    ExpectedVersion::Exact(version)
+                },
+                context: CommandContext {
+                    workspace_id: SYSTEM_STREAM,
+                    actor: actor.to_owned(),
+                    command_id,
+                    correlation_id: command_id,
+                },
+                events: new_events,
+            })
+            .await?;
+        self.projections.wait_for(outcome.last_position).await;
+        Ok(())
+    }
+
+    /// Creates a local account with an argon2id password hash.
+    ///
+    /// # Errors
+    /// Invalid name or password, a taken name, store failures.
+    pub async fn create_account(
+        &self,
+        actor: &str,
+        name: &str,
+        password: &str,
+    ) -> Result<Uuid, AccessError> {
+        check_name(name)?;
+        if password.chars().count() < 10 {
+            return Err(AccessError::InvalidInput(
+                "a password has at least 10 characters".into(),
+            ));
+        }
+        let password = password.to_owned();
+        let password_hash = tokio::task::spawn_blocking(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|hash| hash.to_string())
+        })
+        .await
+        .map_err(|error| StoreError::Backend(error.to_string()))?
+        .map_err(|error| {
+            AccessError::InvalidInput(format!("the password cannot be hashed: {error}"))
+        })?;
+        let _serialized = self.write_lock.lock().await;
+        if self
+            .projections
+            .accounts(|state| state.account_named(name).is_some())
+        {
+            return Err(AccessError::Conflict(format!(
+                "an account named `{name}` exists already"
+            )));
+        }
+        let account_id = Uuid::new_v4();
+        self.append(
+            actor,
+            vec![AccountEvent::AccountCreated {
+                account_id,
+                name: name.to_owned(),
+                password_hash,
+            }],
+        )
+        .await?;
+        Ok(account_id)
+    }
+
+    /// Gives an account a role in a workspace.
+    ///
+    /// # Errors
+    /// Unknown account, guest role (guests come by invite), store failures.
+    pub async fn grant(
+        &self,
+        actor: &str,
+        account_name: &str,
+        workspace_id: Uuid,
+        role: Role,
+    ) -> Result<(), AccessError> {
+        if role == Role::Guest {
+            return Err(AccessError::InvalidInput(
+                "guests join one board through an invite link, not as members".into(),
+            ));
+        }
+        let _serialized = self.write_lock.lock().await;
+        let account_id = self
+            .projections
+            .accounts(|state| {
+                state
+                    .account_named(account_name)
+                    .map(|account| account.account_id)
+            })
+            .ok_or_else(|| {
+                AccessError::NotFound(format!("there is no account named `{account_name}`"))
+            })?;
+        self.append(
+            actor,
+            vec![AccountEvent::MembershipGranted {
+                account_id,
+                workspace_id,
+                role,
+            }],
+        )
+        .await
+    }
+
+    /// Takes an account's role in a workspace away.
+    ///
+    /// # Errors
+    /// Unknown account or membership, store failures.
+    pub async fn revoke_membership(
+        &self,
+        actor: &str,
+        account_name: &str,
+        workspace_id: Uuid,
+    ) -> Result<(), AccessError> {
+        let _serialized = self.write_lock.lock().await;
+        let account_id = self
+            .projections
+            .accounts(|state| {
+                state
+                    .account_named(account_name)
+                    .filter(|account| account.roles.contains_key(&workspace_id))
+                    .map(|account| account.account_id)
+            })
+            .ok_or_else(|| {
+                AccessError::NotFound(format!(
+                    "`{account_name}` is not a member of this workspace"
+                ))
+            })?;
+        self.append(
+            actor,
+            vec![AccountEvent::MembershipRevoked {
+                account_id,
+                workspace_id,
+            }],
+        )
+        .await
+    }
+
+    /// Issues an API token (or, with `board_id` and the guest role, an invite). Returns its id
+    /// and its text, which is shown once and never stored.
+    ///
+    /// # Errors
+    /// A guest token without a board or a board on a non-guest token, store failures.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn issue_token(
+        &self,
+        actor: &str,
+        label: &str,
+        account_id: Option<Uuid>,
+        workspace_id: Uuid,
+        role: Role,
+        board_id: Option<Uuid>,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Result<(Uuid, String), AccessError> {
+        if (role == Role::Guest) != board_id.is_some() {
+            return Err(AccessError::InvalidInput(
+                "a guest token opens exactly one board; other roles open none".into(),
+            ));
+        }
+        let label = label.trim();
+        if label.is_empty() || label.chars().count() > 200 {
+            return Err(AccessError::InvalidInput(
+                "a token needs a label of 1 to 200 characters".into(),
+            ));
+        }
+        let token_id = Uuid::new_v4();
+        let secret = random_hex(32);
+        let text = format!("ph_{}_{secret}", token_id.simple());
+        let _serialized = self.write_lock.lock().await;
+        self.append(
+            actor,
+            vec![AccountEvent::TokenIssued {
+                token_id,
+                label: label.to_owned(),
+                account_id,
+                workspace_id,
+                role,
+                board_id,
+                secret_hash: hash_secret(&secret),
+                expires_at,
+            }],
+        )
+        .await?;
+        Ok((token_id, text))
+    }
+
+    /// Revokes a token of a workspace.
+    ///
+    /// # Errors
+    /// Unknown token, store failures.
+    pub async fn revoke_token(
+        &self,
+        actor: &str,
+        workspace_id: Uuid,
+        token_id: Uuid,
+    ) -> Result<(), AccessError> {
+        let _serialized = self.write_lock.lock().await;
+        let known = self.projections.accounts(|state| {
+            state
+                .tokens
+                .get(&token_id)
+                .is_some_and(|token| token.workspace_id == workspace_id && !token.revoked)
+        });
+        if !known {
+            return Err(AccessError::NotFound(format!(
+                "no active token {token_id} in this workspace"
+            )));
+        }
+        self.append(actor, vec![AccountEvent::TokenRevoked { token_id }])
+            .await
+    }
+
+    /// The tokens of a workspace, with their last use.
+    pub fn tokens_of(&self, workspace_id: Uuid) -> Vec<TokenListing> {
+        let last_used = locked(&self.last_used).clone();
+        self.projections.accounts(|state| {
+            state
+                .tokens
+                .values()
+                .filter(|token| token.workspace_id == workspace_id)
+                .map(|token: &Token| TokenListing {
+                    token_id: token.token_id,
+                    label: token.label.clone(),
+                    role: token.role,
+                    board_id: token.board_id,
+                    issued_at: token.issued_at,
+                    expires_at: token.expires_at,
+                    revoked: token.revoked,
+                    last_used_at: last_used.get(&token.token_id).copied(),
+                })
+                .collect()
+        })
+    }
+
+    /// The members of a workspace: name and role.
+    pub fn members_of(&self, workspace_id: Uuid) -> Vec<(String, Role)> {
+        self.projections.accounts(|state| {
+            state
+                .accounts
+                .values()
+                .filter_map(|account| {
+                    Some((account.name.clone(), *account.roles.get(&workspace_id)?))
+                })
+                .collect()
+        })
+    }
+
+    /// The workspaces an account is a member of.
+    pub fn workspaces_of(&self, principal: &Principal) -> Vec<(Uuid, Role)> {
+        if let Some(scope) = &principal.token {
+            return vec![(scope.workspace_id, scope.role)];
+        }
+        let Some(account_id) = principal.account_id else {
+            return Vec::new();
+        };
+        self.projections.accounts(|state| {
+            state
+                .accounts
+                .get(&account_id)
+                .map(|account| {
+                    account
+                        .roles
+                        .iter()
+                        .map(|(id, role)| (*id, *role))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    }
+
+    /// Logs in with name and password; returns a session token and its expiry.
+    /// Failed attempts per name are limited.
+    ///
+    /// # Errors
+    /// [`AccessError::Unauthenticated`] (the same message for an unknown name and a wrong
+    /// password), [`AccessError::TooManyAttempts`].
+    pub async fn login(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<(String, DateTime<Utc>), AccessError> {
+        let now = Utc::now();
+        {
+            let failures = locked(&self.failures);
+            if let Some((count, since)) = failures.get(name) {
+                if *count >= LOGIN_ATTEMPTS
+                    && now - *since < Duration::seconds(LOGIN_WINDOW_SECONDS)
+                {
+                    return Err(AccessError::TooManyAttempts);
+                }
+            }
+        }
+        let account = self.projections.accounts(|state| {
+            state
+                .account_named(name)
+                .map(|account| (account.account_id, account.password_hash.clone()))
+        });
+        // Verify against a dummy hash when the name is unknown, so both cost the same.
+        let (account_id, stored) = account.unwrap_or((Uuid::nil(), DUMMY_HASH.to_owned()));
+        let password = password.to_owned();
+        let verified = tokio::task::spawn_blocking(move || {
+            PasswordHash::new(&stored)
+                .map(|hash| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &hash)
+                        .is_ok()
+                })
+                .unwrap_or(false)
+        })
+        .await
+        .map_err(|error| StoreError::Backend(error.to_string()))?;
+        if !verified || account_id.is_nil() {
+            let mut failures = locked(&self.failures);
+            let entry = failures.entry(name.to_owned()).or_insert((0, now));
+            if now - entry.1 >= Duration::seconds(LOGIN_WINDOW_SECONDS) {
+                *entry = (0, now);
+            }
+            entry.0 += 1;
+            return Err(AccessError::Unauthenticated(
+                "wrong name or password".into(),
+            ));
+        }
+        locked(&self.failures).remove(name);
+        let secret = format!("phs_{}", random_hex(32));
+        let expires_at = now + Duration::hours(SESSION_HOURS);
+        locked(&self.sessions).insert(
+            hash_secret(&secret),
+            Session {
+                account_id,
+                name: name.to_owned(),
+                expires_at,
+            },
+        );
+        Ok((secret, expires_at))
+    }
+
+    /// Authenticates a bearer token (a session or an API token).
+    ///
+    /// # Errors
+    /// [`AccessError::Unauthenticated`] saying why.
+    pub fn authenticate(&self, bearer: &str) -> Result<Principal, AccessError> {
+        let now = Utc::now();
+        if bearer.starts_with("phs_") {
+            let sessions = locked(&self.sessions);
+            return match sessions.get(&hash_secret(bearer)) {
+                Some(session) if session.expires_at > now => Ok(Principal {
+                    actor: session.name.clone(),
+                    account_id: Some(session.account_id),
+                    token: None,
+                }),
+                Some(_) => Err(AccessError::Unauthenticated(
+                    "the session has expired; log in again".into(),
+                )),
+                None => Err(AccessError::Unauthenticated(
+                    "unknown session; log in again".into(),
+                )),
+            };
+        }
+        let malformed =
+            || AccessError::Unauthenticated("the token is not a partnerhub token".into());
+        let rest = bearer.strip_prefix("ph_").ok_or_else(malformed)?;
+        let (id_text, secret) = rest.split_once('_').ok_or_else(malformed)?;
+        let token_id = Uuid::parse_str(id_text).map_err(|_| malformed())?;
+        let token = self
+            .projections
+            .accounts(|state| state.tokens.get(&token_id).cloned())
+            .ok_or_else(|| AccessError::Unauthenticated("unknown or revoked token".into()))?;
+        let presented = hash_secret(secret);
+        let matches: bool = presented
+            .as_bytes()
+            .ct_eq(token.secret_hash.as_bytes())
+            .into();
+        if !matches || token.revoked {
+            return Err(AccessError::Unauthenticated(
+                "unknown or revoked token".into(),
+            ));
+        }
+        if token.expires_at.is_some_and(|expiry| expiry <= now) {
+            return Err(AccessError::Unauthenticated("the token has expired".into()));
+        }
+        locked(&self.last_used).insert(token_id, now);
+        let account = token.account_id.and_then(|account_id| {
+            self.projections.accounts(|state| {
+                state
+                    .accounts
+                    .get(&account_id)
+                    .map(|account| account.name.clone())
+            })
+        });
+        Ok(Principal {
+            actor: account.unwrap_or_else(|| {
+                if token.role == Role::Guest {
+                    format!("guest:{}", token.label)
+                } else {
+                    format!("token:{}", token.label)
+                }
+            }),
+            account_id: token.account_id,
+            token: Some(TokenScope {
+                token_id,
+                workspace_id: token.workspace_id,
+                role: token.role,
+                board_id: token.board_id,
+            }),
+        })
+    }
+}
+
+/// An argon2id hash of a random password, verified against when a login names an unknown
+/// account so that unknown names and wrong passwords take the same time.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4nKfWbO1nHgUS3xQ3m7s9SSEuQv/rW4vt5I5w0IYzpg";

@@ -1,0 +1,218 @@
+//! One error shape for the whole API, and the one place where every error of the library
+//! becomes an HTTP status and a protocol error code.
+//!
+//! The body is always `{"code": "...", "message": "...", "details": {...}}`. The same
+//! [`ErrorBody`] travels in websocket `reject` and `error` frames, so clients handle one
+//! shape. Internal failures are logged with their cause and answered with a generic message.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::accounts::AccessError;
+use crate::domain::DomainError;
+use crate::service::CommandError;
+use crate::store::StoreError;
+
+/// The error body of every failed request and every rejected websocket message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ErrorBody {
+    /// A stable, machine-readable code, e.g. `version_conflict`.
+    pub code: String,
+    /// What went wrong, for people.
+    pub message: String,
+    /// Specifics, e.g. `{"expected": 1, "actual": 2}`.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub details: Value,
+}
+
+/// An error of the API: a status and a body.
+#[derive(Debug)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The body.
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    /// An error with no details.
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            body: ErrorBody {
+                code: code.to_owned(),
+                message: message.into(),
+                details: Value::Null,
+            },
+        }
+    }
+
+    /// Adds details.
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.body.details = details;
+        self
+    }
+
+    /// 400 with a code.
+    pub fn bad_request(code: &str, message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 404 for something that does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// 429 for a client over a limit.
+    pub fn rate_limited(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
+    }
+
+    /// 500 with a generic message; the cause is logged, never sent.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "something went wrong on the server; it has been logged",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> Self {
+        let status = match &error {
+            DomainError::Unknown { .. } | DomainError::WorkspaceNotCreated => StatusCode::NOT_FOUND,
+            DomainError::AlreadyExists { .. }
+            | DomainError::WorkspaceAlreadyCreated
+            | DomainError::StaleAgreement { .. } => StatusCode::CONFLICT,
+            DomainError::InvalidField { .. } => StatusCode::BAD_REQUEST,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        let details = match &error {
+            DomainError::Unknown { kind, id } => json!({"kind": kind, "id": id}),
+            DomainError::AlreadyExists { kind, id } => json!({"kind": kind, "id": id}),
+            DomainError::InvalidField { field, reason } => {
+                json!({"field": field, "reason": reason})
+            }
+            DomainError::IllegalPhaseJump { from, to } => json!({"from": from, "to": to}),
+            DomainError::PhaseRequirement { to, missing } => json!({"to": to, "missing": missing}),
+            DomainError::ScreeningIncomplete { missing } => json!({"missing": missing}),
+            DomainError::StaleAgreement {
+                partnership_id,
+                expected,
+                actual,
+            } => {
+                json!({"partnership_id": partnership_id, "expected": expected, "actual": actual})
+            }
+            DomainError::IllegalBoardPhaseJump { from, to } => json!({"from": from, "to": to}),
+            DomainError::WrongBoardPhase { phase, .. } => json!({"phase": phase}),
+            DomainError::VoteBudgetSpent { budget } => json!({"budget": budget}),
+            _ => Value::Null,
+        };
+        ApiError::new(status, error.code(), error.to_string()).with_details(details)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::VersionConflict { stream_id, expected, actual } => ApiError::new(
+                StatusCode::CONFLICT,
+                "version_conflict",
+                format!("someone changed this workspace at the same moment (it is at version {actual}); try again"),
+            )
+            .with_details(json!({"stream_id": stream_id, "expected": expected, "actual": actual})),
+            StoreError::InvalidAppend(message) => ApiError::bad_request("invalid_append", message),
+            StoreError::Closed => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                "the server is shutting down; try again in a moment",
+            ),
+            other => ApiError::internal(&other),
+        }
+    }
+}
+
+impl From<CommandError> for ApiError {
+    fn from(error: CommandError) -> Self {
+        match error {
+            CommandError::Domain(error) => error.into(),
+            CommandError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<AccessError> for ApiError {
+    fn from(error: AccessError) -> Self {
+        let message = error.to_string();
+        match error {
+            AccessError::Unauthenticated(_) => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+            }
+            AccessError::NotMember => {
+                ApiError::new(StatusCode::NOT_FOUND, "workspace_not_found", message)
+            }
+            AccessError::Forbidden(_) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", message),
+            AccessError::InvalidInput(_) => ApiError::bad_request("invalid_input", message),
+            AccessError::Conflict(_) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
+            AccessError::NotFound(_) => ApiError::not_found(message),
+            AccessError::TooManyAttempts => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message)
+            }
+            AccessError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonSyntaxError(error) => ApiError::bad_request(
+                "malformed_json",
+                format!("the body is not valid JSON: {}", error.body_text()),
+            ),
+            JsonRejection::JsonDataError(error) => ApiError::bad_request(
+                "invalid_body",
+                format!("the body does not fit: {}", error.body_text()),
+            ),
+            JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with `Content-Type: application/json`",
+            ),
+            JsonRejection::BytesRejection(error)
+                if error.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    error.body_text(),
+                )
+            }
+            other => ApiError::bad_request("invalid_body", other.body_text()),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::bad_request("invalid_path", rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::bad_request("invalid_query", rejection.body_text())
+    }
+}

@@ -1,0 +1,120 @@
+//! The HTTP API: every command and every view of a workspace over JSON, accounts and
+//! tokens, health and readiness, and the OpenAPI document describing all of it.
+//!
+//! Handlers are small: authenticate ([`Caller`]), check the role ([`Principal::require`]),
+//! call the service or read the projections, answer JSON. Every failure is an [`ApiError`]
+//! with one body shape, produced in `error.rs` and nowhere else; even a malformed body or a
+//! wrong path parameter goes through it, because the extractors here reject with it.
+//!
+//! [`Principal::require`]: crate::accounts::Principal::require
+
+pub mod error;
+pub mod openapi;
+pub mod routes;
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+pub use self::error::{ApiError, ErrorBody};
+use crate::accounts::{Accounts, Principal};
+use crate::hub::Hub;
+use crate::projection::Projections;
+use crate::service::Workspaces;
+use crate::store::EventStore;
+
+/// Limits the server enforces, with the defaults of `partnerhub serve`.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest HTTP body or websocket message, in bytes.
+    pub max_message_bytes: usize,
+    /// Commands per second one websocket connection may send (a burst of as many is allowed).
+    pub commands_per_second: u32,
+    /// Open websocket connections per account (or token).
+    pub connections_per_account: usize,
+    /// Events a websocket connection may have queued before it is moved back to catch-up.
+    pub connection_queue: usize,
+    /// Presence updates per second one connection may send; more are dropped quietly.
+    pub presence_per_second: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_bytes: 256 * 1024,
+            commands_per_second: 50,
+            connections_per_account: 20,
+            connection_queue: 1024,
+            presence_per_second: 20,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The event log.
+    pub store: Arc<dyn EventStore>,
+    /// The views.
+    pub projections: Arc<Projections>,
+    /// Commands.
+    pub workspaces: Arc<Workspaces>,
+    /// Accounts, roles, tokens.
+    pub accounts: Arc<Accounts>,
+    /// The websocket hub.
+    pub hub: Arc<Hub>,
+    /// Limits.
+    pub limits: Limits,
+}
+
+/// A JSON body whose rejection is an [`ApiError`].
+#[derive(Debug, Clone, Copy, Default, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// Path parameters whose rejection is an [`ApiError`].
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// Query parameters whose rejection is an [`ApiError`].
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// The authenticated caller, from `Authorization: Bearer <token>` (a session from
+/// `POST /api/login` or an API token).
+#[derive(Debug, Clone)]
+pub struct Caller(pub Principal);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .ok_or_else(|| {
+                ApiError::new(
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    "unauthenticated",
+                    "send `Authorization: Bearer <token>` (log in with POST /api/login, or use an API token)",
+                )
+            })?;
+        let token = header.strip_prefix("Bearer ").unwrap_or(header).trim();
+        Ok(Caller(state.accounts.authenticate(token)?))
+    }
+}

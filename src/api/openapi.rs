@@ -1,0 +1,219 @@
+//! The OpenAPI 3.0 document of the HTTP API, generated from the code: the operation table
+//! below names every route of [`super::routes::router`], and every request and response
+//! schema is derived from the Rust types with `schemars`. It is served at
+//! `/api/openapi.json` and checked into `protocol/openapi.json`; a test fails when the two
+//! differ (regenerate with `PARTNERHUB_WRITE_PROTOCOL=1 cargo test --test protocol`).
+
+use schemars::gen::{SchemaGenerator, SchemaSettings};
+use schemars::JsonSchema;
+use serde_json::{json, Map, Value};
+
+use super::error::ErrorBody;
+use super::routes::{
+    AsOfQuery, CommandRequest, CreateWorkspaceRequest, GrantRequest, InviteRequest, LogEntry,
+    LoginRequest, TokenRequest,
+};
+use super::ApiJson;
+use crate::accounts::service::TokenListing;
+use crate::projection::board::BoardView;
+use crate::service::CommandOutcome;
+
+/// One operation: method, path, summary, who may call it, request body and response schema.
+struct Operation {
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    access: &'static str,
+    request: Option<&'static str>,
+    response: Option<&'static str>,
+    success: u16,
+    query: &'static [(&'static str, &'static str)],
+}
+
+const fn op(
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    access: &'static str,
+) -> Operation {
+    Operation {
+        method,
+        path,
+        summary,
+        access,
+        request: None,
+        response: None,
+        success: 200,
+        query: &[],
+    }
+}
+
+const VIEWS: &str = "owner, editor, viewer, auditor";
+const HISTORY: &str = "owner, editor, auditor";
+
+fn operations() -> Vec<Operation> {
+    vec![
+        op("get", "/healthz", "Liveness: the process answers", "anyone"),
+        op("get", "/readyz", "Readiness: the store answers and the views have caught up (503 otherwise)", "anyone"),
+        op("get", "/api/openapi.json", "This document", "anyone"),
+        Operation { request: Some("LoginRequest"), ..op("post", "/api/login", "Log in with an account; returns a session token for `Authorization: Bearer`", "anyone (failed attempts per name are limited: 429)") },
+        op("get", "/api/me", "Who the token belongs to, and their workspaces", "any token"),
+        op("get", "/api/workspaces", "The caller's workspaces with their role", "any token"),
+        Operation { request: Some("CreateWorkspaceRequest"), success: 201, ..op("post", "/api/workspaces", "Create a workspace; the caller becomes its owner", "accounts (not API tokens)") },
+        op("get", "/api/workspaces/{workspace_id}", "Summary of a workspace (name, counts, your role)", "members and guests"),
+        Operation { request: Some("CommandRequest"), response: Some("CommandOutcome"), ..op("post", "/api/workspaces/{workspace_id}/commands", "Run a command (see the Command schema: every command of the method); 409 on a version conflict, 422 on a rule violation", "owner, editor; guests: note commands on their board") },
+        Operation { query: &[("sector", "public, private, civil_society"), ("level", "network, collaboration, partnership"), ("room", "inspiration, learning, meeting, performative"), ("age_group", "toddlers ... seniors"), ("owner", "staff id holding the contact")], ..op("get", "/api/workspaces/{workspace_id}/network", "The network map: nodes, edges, key-person risks, duplicate contacts, metrics", VIEWS) },
+        op("get", "/api/workspaces/{workspace_id}/organisations/{organisation_id}/contacts", "Who else knows this partner", VIEWS),
+        Operation { query: &[("today", "YYYY-MM-DD the overdue evaluations are measured against (default today)")], ..op("get", "/api/workspaces/{workspace_id}/portfolio", "The portfolio: rooms x goals, sectors, age groups, gaps, overdue evaluations, resources, level counts over time", VIEWS) },
+        op("get", "/api/workspaces/{workspace_id}/competences", "Competences the library has and lacks", VIEWS),
+        op("get", "/api/workspaces/{workspace_id}/organisations", "The network database", VIEWS),
+        op("get", "/api/workspaces/{workspace_id}/organisations/{organisation_id}", "One organisation", VIEWS),
+        op("get", "/api/workspaces/{workspace_id}/partnerships", "Every partnership's file", VIEWS),
+        op("get", "/api/workspaces/{workspace_id}/partnerships/{partnership_id}", "One partnership's file", VIEWS),
+        op("get", "/api/workspaces/{workspace_id}/assets", "The assets list (Vi kan – Vil du?)", VIEWS),
+        op("get", "/api/workspaces/{workspace_id}/boards", "Workshop boards", VIEWS),
+        Operation { response: Some("BoardView"), ..op("get", "/api/workspaces/{workspace_id}/boards/{board_id}", "A board as the caller may see it (private notes, anonymity and running votes hidden)", "members; guests: their board") },
+        Operation { request: Some("InviteRequest"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/boards/{board_id}/invites", "Invite workshop guests to one board: returns a guest token and link", "owner, editor") },
+        Operation { query: &[("entity", "an entity id (default: the whole workspace)")], ..op("get", "/api/workspaces/{workspace_id}/timeline", "Every event about an entity, in words", HISTORY) },
+        Operation { query: &[("at", "a log position or an RFC 3339 time (required)"), ("since", "an earlier moment: adds `changes_since`")], ..op("get", "/api/workspaces/{workspace_id}/as-of", "The workspace's views as of a moment, and what changed since another", HISTORY) },
+        Operation { query: &[("from", "first stream version (default 1)"), ("limit", "page size, 1 to 1000 (default 100)")], response: Some("LogEntry"), ..op("get", "/api/workspaces/{workspace_id}/log", "The raw event log of the workspace, paged, with hashes", "owner, auditor") },
+        op("get", "/api/workspaces/{workspace_id}/members", "Members and their roles", "owner"),
+        Operation { request: Some("GrantRequest"), success: 204, ..op("put", "/api/workspaces/{workspace_id}/members/{account_name}", "Give an account a role", "owner") },
+        Operation { success: 204, ..op("delete", "/api/workspaces/{workspace_id}/members/{account_name}", "Take an account's role away", "owner") },
+        Operation { response: Some("TokenListing"), ..op("get", "/api/workspaces/{workspace_id}/tokens", "API tokens and invites, with last use", "owner") },
+        Operation { request: Some("TokenRequest"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/tokens", "Issue an API token (its text is shown once)", "owner") },
+        Operation { success: 204, ..op("delete", "/api/workspaces/{workspace_id}/tokens/{token_id}", "Revoke a token", "owner") },
+    ]
+}
+
+fn schema_generator() -> SchemaGenerator {
+    SchemaSettings::openapi3().into_generator()
+}
+
+fn register<T: JsonSchema>(
+    generator: &mut SchemaGenerator,
+    components: &mut Map<String, Value>,
+    name: &str,
+) {
+    let schema = generator.subschema_for::<T>();
+    let value = serde_json::to_value(schema).unwrap_or(Value::Null);
+    // `subschema_for` adds a $ref for named types; keep the named definition under `name`.
+    if value.get("$ref").is_none() {
+        components.insert(name.to_owned(), value);
+    }
+}
+
+/// The OpenAPI document.
+pub fn document() -> Value {
+    let mut generator = schema_generator();
+    let mut components = Map::new();
+    register::<ErrorBody>(&mut generator, &mut components, "ErrorBody");
+    register::<LoginRequest>(&mut generator, &mut components, "LoginRequest");
+    register::<CreateWorkspaceRequest>(&mut generator, &mut components, "CreateWorkspaceRequest");
+    register::<CommandRequest>(&mut generator, &mut components, "CommandRequest");
+    register::<CommandOutcome>(&mut generator, &mut components, "CommandOutcome");
+    register::<BoardView>(&mut generator, &mut components, "BoardView");
+    register::<InviteRequest>(&mut generator, &mut components, "InviteRequest");
+    register::<AsOfQuery>(&mut generator, &mut components, "AsOfQuery");
+    register::<LogEntry>(&mut generator, &mut components, "LogEntry");
+    register::<GrantRequest>(&mut generator, &mut components, "GrantRequest");
+    register::<TokenRequest>(&mut generator, &mut components, "TokenRequest");
+    register::<TokenListing>(&mut generator, &mut components, "TokenListing");
+    for (name, schema) in generator.take_definitions() {
+        components.insert(name, serde_json::to_value(schema).unwrap_or(Value::Null));
+    }
+
+    let error_response = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}});
+    let mut paths = Map::new();
+    for operation in operations() {
+        let mut parameters: Vec<Value> = operation
+            .path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+            .map(|name| {
+                let schema = if name == "account_name" {
+                    json!({"type": "string"})
+                } else {
+                    json!({"type": "string", "format": "uuid"})
+                };
+                json!({"name": name, "in": "path", "required": true, "schema": schema})
+            })
+            .collect();
+        for (name, description) in operation.query {
+            parameters.push(json!({"name": name, "in": "query", "required": *name == "at", "description": description, "schema": {"type": "string"}}));
+        }
+        let success_body = match operation.response {
+            Some(name) => {
+                json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}})
+            }
+            None => json!({"application/json": {"schema": {"type": "object"}}}),
+        };
+        let mut responses = Map::new();
+        let success = if operation.success == 204 {
+            json!({"description": "done"})
+        } else {
+            json!({"description": "success", "content": success_body})
+        };
+        responses.insert(operation.success.to_string(), success);
+        for (status, description) in [
+            (
+                "400",
+                "bad input: malformed JSON, a wrong field, an invalid value",
+            ),
+            ("401", "no or invalid token"),
+            ("403", "your role does not allow it"),
+            (
+                "404",
+                "no such workspace (or not a member), or no such entity",
+            ),
+            (
+                "409",
+                "version conflict or already exists; details carry expected and actual",
+            ),
+            ("413", "body too large"),
+            (
+                "422",
+                "a rule of the method refuses it (e.g. an illegal phase jump)",
+            ),
+            ("429", "too many requests or failed logins"),
+        ] {
+            responses.insert(status.to_owned(), error_response(description));
+        }
+        let mut entry = json!({
+            "summary": operation.summary,
+            "description": format!("Who may call it: {}.", operation.access),
+            "parameters": parameters,
+            "responses": responses,
+        });
+        if operation.access != "anyone" && !operation.access.starts_with("anyone") {
+            entry["security"] = json!([{"bearer": []}]);
+        }
+        if let Some(name) = operation.request {
+            entry["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}});
+        }
+        let item = paths
+            .entry(operation.path.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(item) = item.as_object_mut() {
+            item.insert(operation.method.to_owned(), entry);
+        }
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "partnerhub",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Strategic partnership work for public libraries: commands and views of workspaces. The live websocket protocol is described in asyncapi.json beside this document.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "a session token from POST /api/login, or an API token"}},
+        },
+    })
+}
+
+/// `GET /api/openapi.json`.
+pub(super) async fn serve_document() -> ApiJson<Value> {
+    ApiJson(document())
+}

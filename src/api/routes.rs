@@ -1,0 +1,825 @@
+//! The routes of the HTTP API and their handlers. [`router`] lists every route in one place;
+//! `protocol/openapi.json` documents the same list (see [`super::openapi`]).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post, put};
+use axum::Router;
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::{ApiError, ApiJson, ApiPath, ApiQuery, AppState, Caller};
+use crate::accounts::{Permission, Principal, Role};
+use crate::domain::Command;
+use crate::projection::board::board_view;
+use crate::projection::competences::competences_view;
+use crate::projection::diff::diff;
+use crate::projection::network::{network_view, who_knows, NetworkFilter};
+use crate::projection::portfolio::portfolio_view;
+use crate::projection::report::workspace_report;
+use crate::projection::{AsOf, WorkspaceView};
+use crate::service::CommandOutcome;
+
+/// Every route of the API.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/readyz", get(ready))
+        .route("/api/openapi.json", get(super::openapi::serve_document))
+        .route("/api/login", post(login))
+        .route("/api/me", get(me))
+        .route(
+            "/api/workspaces",
+            get(list_workspaces).post(create_workspace),
+        )
+        .route("/api/workspaces/{workspace_id}", get(workspace_summary))
+        .route("/api/workspaces/{workspace_id}/commands", post(run_command))
+        .route("/api/workspaces/{workspace_id}/network", get(network))
+        .route(
+            "/api/workspaces/{workspace_id}/organisations/{organisation_id}/contacts",
+            get(organisation_contacts),
+        )
+        .route("/api/workspaces/{workspace_id}/portfolio", get(portfolio))
+        .route(
+            "/api/workspaces/{workspace_id}/competences",
+            get(competences),
+        )
+        .route(
+            "/api/workspaces/{workspace_id}/organisations",
+            get(organisations),
+        )
+        .route(
+            "/api/workspaces/{workspace_id}/organisations/{organisation_id}",
+            get(organisation),
+        )
+        .route(
+            "/api/workspaces/{workspace_id}/partnerships",
+            get(partnerships),
+        )
+        .route(
+            "/api/workspaces/{workspace_id}/partnerships/{partnership_id}",
+            get(partnership),
+        )
+        .route("/api/workspaces/{workspace_id}/assets", get(assets))
+        .route("/api/workspaces/{workspace_id}/boards", get(boards))
+        .route(
+            "/api/workspaces/{workspace_id}/boards/{board_id}",
+            get(board),
+        )
+        .route(
+            "/api/workspaces/{workspace_id}/boards/{board_id}/invites",
+            post(invite_guest),
+        )
+        .route("/api/workspaces/{workspace_id}/timeline", get(timeline))
+        .route("/api/workspaces/{workspace_id}/as-of", get(as_of))
+        .route("/api/workspaces/{workspace_id}/log", get(raw_log))
+        .route("/api/workspaces/{workspace_id}/members", get(members))
+        .route(
+            "/api/workspaces/{workspace_id}/members/{account_name}",
+            put(grant_member).delete(revoke_member),
+        )
+        .route(
+            "/api/workspaces/{workspace_id}/tokens",
+            get(tokens).post(issue_token),
+        )
+        .route(
+            "/api/workspaces/{workspace_id}/tokens/{token_id}",
+            delete(revoke_token),
+        )
+}
+
+/// `GET /healthz`: the process answers.
+async fn health(State(state): State<AppState>) -> ApiJson<Value> {
+    ApiJson(json!({"status": "ok", "head_position": state.store.head_position()}))
+}
+
+/// `GET /readyz`: the store answers and the views have caught up with the log.
+async fn ready(State(state): State<AppState>) -> Result<ApiJson<Value>, ApiError> {
+    let head = state.store.head_position();
+    let checkpoint = state.projections.checkpoint();
+    state.store.read_all(head.max(1), 1).await?;
+    if checkpoint < head {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            format!("the views are catching up with the log ({checkpoint} of {head})"),
+        )
+        .with_details(json!({"head_position": head, "checkpoint": checkpoint})));
+    }
+    Ok(ApiJson(
+        json!({"status": "ready", "head_position": head, "checkpoint": checkpoint}),
+    ))
+}
+
+/// Login request.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Account name.
+    pub name: String,
+    /// Password.
+    pub password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> Result<ApiJson<Value>, ApiError> {
+    let (token, expires_at) = state
+        .accounts
+        .login(&request.name, &request.password)
+        .await?;
+    Ok(ApiJson(
+        json!({"token": token, "expires_at": expires_at, "account": request.name}),
+    ))
+}
+
+fn workspace_list(state: &AppState, principal: &Principal) -> Vec<Value> {
+    state
+        .accounts
+        .workspaces_of(principal)
+        .into_iter()
+        .map(|(workspace_id, role)| {
+            let name = state
+                .projections
+                .read(workspace_id, |view| view.state.name.clone())
+                .unwrap_or_default();
+            json!({"workspace_id": workspace_id, "name": name, "role": role})
+        })
+        .collect()
+}
+
+async fn me(State(state): State<AppState>, Caller(principal): Caller) -> ApiJson<Value> {
+    ApiJson(json!({
+        "actor": principal.actor,
+        "account_id": principal.account_id,
+        "guest_board": principal.guest_board(),
+        "workspaces": workspace_list(&state, &principal),
+    }))
+}
+
+async fn list_workspaces(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> ApiJson<Vec<Value>> {
+    ApiJson(workspace_list(&state, &principal))
+}
+
+/// Create-workspace request.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWorkspaceRequest {
+    /// Its id (chosen by the client for safe retries; random if absent).
+    #[serde(default)]
+    pub workspace_id: Option<Uuid>,
+    /// Its name.
+    pub name: String,
+    /// What it covers.
+    #[serde(default)]
+    pub description: String,
+}
+
+async fn create_workspace(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(request): ApiJson<CreateWorkspaceRequest>,
+) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+    if principal.token.is_some() || principal.account_id.is_none() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "log in with an account to create a workspace",
+        ));
+    }
+    let workspace_id = request.workspace_id.unwrap_or_else(Uuid::new_v4);
+    let command = Command::CreateWorkspace {
+        name: request.name,
+        description: request.description,
+    };
+    let outcome = state
+        .workspaces
+        .execute(
+            workspace_id,
+            &command,
+            &principal.actor,
+            Uuid::new_v5(&workspace_id, b"create"),
+        )
+        .await?;
+    state
+        .accounts
+        .grant(
+            &principal.actor,
+            &principal.actor,
+            workspace_id,
+            Role::Owner,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(json!({"workspace_id": workspace_id, "outcome": outcome})),
+    ))
+}
+
+fn view<R>(
+    state: &AppState,
+    workspace_id: Uuid,
+    reader: impl FnOnce(&WorkspaceView) -> R,
+) -> Result<R, ApiError> {
+    state.projections.read(workspace_id, reader).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "workspace_not_found",
+            "no such workspace, or you are not a member of it",
+        )
+    })
+}
+
+async fn workspace_summary(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    let role = principal
+        .role_in(&state.accounts, workspace_id)
+        .ok_or_else(|| ApiError::from(crate::accounts::AccessError::NotMember))?;
+    let guest_board = principal.guest_board();
+    view(&state, workspace_id, |view| {
+        let workspace = &view.state;
+        if role == Role::Guest {
+            return ApiJson(
+                json!({"workspace_id": workspace_id, "name": workspace.name, "role": role, "board_id": guest_board}),
+            );
+        }
+        ApiJson(json!({
+            "workspace_id": workspace_id,
+            "name": workspace.name,
+            "description": workspace.description,
+            "role": role,
+            "version": workspace.version,
+            "position": workspace.position,
+            "focus_areas": workspace.focus_areas,
+            "counts": {
+                "staff": workspace.staff.len(),
+                "organisations": workspace.organisations.len(),
+                "partnerships": workspace.partnerships.len(),
+                "assets": workspace.assets.len(),
+                "boards": workspace.boards.len(),
+            },
+        }))
+    })
+}
+
+/// A command request.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommandRequest {
+    /// Chosen by the client; a retry with the same id returns the first outcome. Random if absent.
+    #[serde(default)]
+    pub command_id: Option<Uuid>,
+    /// The command.
+    pub command: Command,
+}
+
+/// Whether `principal` may run `command` in `workspace_id`: members by role, guests only the
+/// note commands of their board.
+pub fn authorize_command(
+    state: &AppState,
+    principal: &Principal,
+    workspace_id: Uuid,
+    command: &Command,
+) -> Result<(), ApiError> {
+    let role = principal
+        .role_in(&state.accounts, workspace_id)
+        .ok_or(crate::accounts::AccessError::NotMember)?;
+    if role == Role::Guest {
+        let board = match command {
+            Command::AddNote { board_id, .. }
+            | Command::MoveNote { board_id, .. }
+            | Command::EditNote { board_id, .. }
+            | Command::CastVote { board_id, .. }
+            | Command::RetractVote { board_id, .. } => Some(*board_id),
+            _ => None,
+        };
+        return match board {
+            Some(board_id) if Some(board_id) == principal.guest_board() => Ok(()),
+            _ => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "a workshop guest may add, move, edit and vote on notes of their board, nothing else",
+            )),
+        };
+    }
+    principal.require(&state.accounts, workspace_id, Permission::RunCommands)?;
+    Ok(())
+}
+
+async fn run_command(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiJson(request): ApiJson<CommandRequest>,
+) -> Result<ApiJson<CommandOutcome>, ApiError> {
+    authorize_command(&state, &principal, workspace_id, &request.command)?;
+    let command_id = request.command_id.unwrap_or_else(Uuid::new_v4);
+    let outcome = state
+        .workspaces
+        .execute(workspace_id, &request.command, &principal.actor, command_id)
+        .await?;
+    Ok(ApiJson(outcome))
+}
+
+fn reader(
+    state: &AppState,
+    principal: &Principal,
+    workspace_id: Uuid,
+    permission: Permission,
+) -> Result<Role, ApiError> {
+    Ok(principal.require(&state.accounts, workspace_id, permission)?)
+}
+
+async fn network(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiQuery(filter): ApiQuery<NetworkFilter>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        ApiJson(json!(network_view(&view.state, &filter)))
+    })
+}
+
+async fn organisation_contacts(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, organisation_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        if !view.state.organisations.contains_key(&organisation_id) {
+            return Err(ApiError::not_found(format!(
+                "there is no organisation with id {organisation_id}"
+            )));
+        }
+        Ok(ApiJson(json!(who_knows(&view.state, organisation_id))))
+    })?
+}
+
+/// The date the portfolio measures overdue evaluations against.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct PortfolioQuery {
+    /// Default: today (UTC).
+    #[serde(default)]
+    pub today: Option<NaiveDate>,
+}
+
+async fn portfolio(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<PortfolioQuery>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    let today = query.today.unwrap_or_else(|| Utc::now().date_naive());
+    view(&state, workspace_id, |view| {
+        ApiJson(json!(portfolio_view(&view.state, today)))
+    })
+}
+
+async fn competences(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        ApiJson(json!(competences_view(&view.state)))
+    })
+}
+
+async fn organisations(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        ApiJson(json!(view.state.organisations))
+    })
+}
+
+async fn organisation(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, organisation_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        view.state
+            .organisations
+            .get(&organisation_id)
+            .map(|found| ApiJson(json!(found)))
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "there is no organisation with id {organisation_id}"
+                ))
+            })
+    })?
+}
+
+async fn partnerships(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        ApiJson(json!(view.state.partnerships))
+    })
+}
+
+async fn partnership(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, partnership_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        view.state
+            .partnerships
+            .get(&partnership_id)
+            .map(|found| ApiJson(json!(found)))
+            .ok_or_else(|| {
+                ApiError::not_found(format!("there is no partnership with id {partnership_id}"))
+            })
+    })?
+}
+
+async fn assets(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        ApiJson(json!(view.state.assets))
+    })
+}
+
+async fn boards(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        let boards: Vec<Value> = view
+            .state
+            .boards
+            .iter()
+            .map(|(id, board)| json!({"board_id": id, "title": board.title, "template": board.template, "phase": board.phase, "notes": board.notes.len()}))
+            .collect();
+        ApiJson(json!(boards))
+    })
+}
+
+/// Whether `principal` may see `board_id`, and whether they see everything on it.
+pub fn board_access(
+    state: &AppState,
+    principal: &Principal,
+    workspace_id: Uuid,
+    board_id: Uuid,
+) -> Result<bool, ApiError> {
+    let role = principal
+        .role_in(&state.accounts, workspace_id)
+        .ok_or(crate::accounts::AccessError::NotMember)?;
+    match role {
+        Role::Guest if principal.guest_board() == Some(board_id) => Ok(false),
+        Role::Guest => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "your invite opens another board",
+        )),
+        Role::Owner | Role::Auditor => Ok(true),
+        Role::Editor | Role::Viewer => Ok(false),
+    }
+}
+
+async fn board(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, board_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<ApiJson<Value>, ApiError> {
+    let privileged = board_access(&state, &principal, workspace_id, board_id)?;
+    view(&state, workspace_id, |view| {
+        let board =
+            view.state.boards.get(&board_id).ok_or_else(|| {
+                ApiError::not_found(format!("there is no board with id {board_id}"))
+            })?;
+        let sees_everything = privileged || board.facilitator == principal.actor;
+        Ok(ApiJson(json!(board_view(
+            board_id,
+            board,
+            &principal.actor,
+            sees_everything
+        ))))
+    })?
+}
+
+/// Invite request.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteRequest {
+    /// Who or what the invite is for, e.g. "theatre workshop guests".
+    pub label: String,
+    /// Hours until it stops working (default 72).
+    #[serde(default)]
+    pub hours: Option<u32>,
+}
+
+async fn invite_guest(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, board_id)): ApiPath<(Uuid, Uuid)>,
+    ApiJson(request): ApiJson<InviteRequest>,
+) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)
+        .or_else(|_| reader(&state, &principal, workspace_id, Permission::RunCommands))?;
+    view(&state, workspace_id, |view| {
+        if view.state.boards.contains_key(&board_id) {
+            Ok(())
+        } else {
+            Err(ApiError::not_found(format!(
+                "there is no board with id {board_id}"
+            )))
+        }
+    })??;
+    let hours = request.hours.unwrap_or(72).clamp(1, 24 * 30);
+    let expires_at = Utc::now() + chrono::Duration::hours(i64::from(hours));
+    let (token_id, token) = state
+        .accounts
+        .issue_token(
+            &principal.actor,
+            &request.label,
+            None,
+            workspace_id,
+            Role::Guest,
+            Some(board_id),
+            Some(expires_at),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(json!({
+            "token_id": token_id,
+            "token": token,
+            "link": format!("/join#{token}"),
+            "expires_at": expires_at,
+        })),
+    ))
+}
+
+/// Which entity's timeline.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct TimelineQuery {
+    /// An organisation, partnership, board, staff member, ...; default: the whole workspace.
+    #[serde(default)]
+    pub entity: Option<Uuid>,
+}
+
+async fn timeline(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<TimelineQuery>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadHistory)?;
+    view(&state, workspace_id, |view| {
+        ApiJson(json!(view
+            .timeline
+            .about(query.entity.unwrap_or(workspace_id))))
+    })
+}
+
+/// A moment, and optionally an earlier one.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct AsOfQuery {
+    /// A log position or an RFC 3339 time.
+    pub at: String,
+    /// An earlier moment: adds what changed since.
+    #[serde(default)]
+    pub since: Option<String>,
+}
+
+async fn as_of(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<AsOfQuery>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadHistory)?;
+    let moment = AsOf::parse(&query.at)
+        .map_err(|message| ApiError::bad_request("invalid_query", format!("`at`: {message}")))?;
+    let earlier = query
+        .since
+        .as_deref()
+        .map(AsOf::parse)
+        .transpose()
+        .map_err(|message| ApiError::bad_request("invalid_query", format!("`since`: {message}")))?;
+    let live = view(&state, workspace_id, Clone::clone)?;
+    let then = state
+        .projections
+        .state_as_of(state.store.as_ref(), workspace_id, moment)
+        .await?;
+    let today = match moment {
+        AsOf::Time(time) => time.date_naive(),
+        AsOf::Position(_) => then
+            .state
+            .updated_at
+            .map(|time| time.date_naive())
+            .unwrap_or_else(|| Utc::now().date_naive()),
+    };
+    let mut report = json!(workspace_report(&then, &live, today));
+    if let Some(earlier) = earlier {
+        let before = state
+            .projections
+            .state_as_of(state.store.as_ref(), workspace_id, earlier)
+            .await?;
+        report["changes_since"] = json!(diff(&before.state, &then.state));
+    }
+    Ok(ApiJson(report))
+}
+
+/// A page of the raw log.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct LogQuery {
+    /// First stream version (1 is the workspace's first event).
+    #[serde(default)]
+    pub from: Option<u64>,
+    /// At most this many (default 100, at most 1000).
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// One event of the raw log, as auditors read it.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct LogEntry {
+    /// Global position.
+    pub position: u64,
+    /// Version within the workspace's stream.
+    pub version: u64,
+    /// Type.
+    pub event_type: String,
+    /// Data.
+    pub payload: Value,
+    /// Who.
+    pub actor: String,
+    /// When.
+    pub recorded_at: chrono::DateTime<Utc>,
+    /// The command.
+    pub command_id: Uuid,
+    /// Hash of the previous event of the log.
+    pub previous_hash: String,
+    /// This event's hash.
+    pub hash: String,
+}
+
+async fn raw_log(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<LogQuery>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadRawLog)?;
+    let from = query.from.unwrap_or(1).max(1);
+    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let events = state.store.read_stream(workspace_id, from, limit).await?;
+    let next = events.last().map(|event| event.stream_version + 1);
+    let entries: Vec<LogEntry> = events
+        .into_iter()
+        .map(|event| LogEntry {
+            position: event.position,
+            version: event.stream_version,
+            event_type: event.event_type,
+            payload: event.payload,
+            actor: event.metadata.actor,
+            recorded_at: event.metadata.recorded_at,
+            command_id: event.metadata.command_id,
+            previous_hash: event.previous_hash.to_hex(),
+            hash: event.hash.to_hex(),
+        })
+        .collect();
+    let more = entries.len() == limit;
+    Ok(ApiJson(
+        json!({"events": entries, "next_from": if more { next } else { None }}),
+    ))
+}
+
+async fn members(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    let members: Vec<Value> = state
+        .accounts
+        .members_of(workspace_id)
+        .into_iter()
+        .map(|(name, role)| json!({"account": name, "role": role}))
+        .collect();
+    Ok(ApiJson(json!(members)))
+}
+
+/// A role to grant.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantRequest {
+    /// The role.
+    pub role: Role,
+}
+
+async fn grant_member(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, account_name)): ApiPath<(Uuid, String)>,
+    ApiJson(request): ApiJson<GrantRequest>,
+) -> Result<StatusCode, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    state
+        .accounts
+        .grant(&principal.actor, &account_name, workspace_id, request.role)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn revoke_member(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, account_name)): ApiPath<(Uuid, String)>,
+) -> Result<StatusCode, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    state
+        .accounts
+        .revoke_membership(&principal.actor, &account_name, workspace_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn tokens(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    Ok(ApiJson(json!(state.accounts.tokens_of(workspace_id))))
+}
+
+/// A token to issue.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// What it is for.
+    pub label: String,
+    /// Its role (not guest; guests come by invite).
+    pub role: Role,
+}
+
+async fn issue_token(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    let (token_id, token) = state
+        .accounts
+        .issue_token(
+            &principal.actor,
+            &request.label,
+            None,
+            workspace_id,
+            request.role,
+            None,
+            None,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(json!({"token_id": token_id, "token": token})),
+    ))
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, token_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    state
+        .accounts
+        .revoke_token(&principal.actor, workspace_id, token_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

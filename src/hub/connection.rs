@@ -1,0 +1,643 @@
+//! One websocket connection: authenticate, subscribe, run commands, relay presence, and close
+//! cleanly (on the client's wish, on shutdown with 1001, or with a documented code).
+//!
+//! The socket is split: a writer task drains a bounded queue of outgoing frames into the
+//! socket; the connection task reads frames, answers them, and relays presence. Each
+//! subscription is its own task following the log and pushing frames into the same queue.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+use super::protocol::{close_code, ClientMessage, ServerMessage, PROTOCOL_VERSION};
+use crate::accounts::{Permission, Principal, Role};
+use crate::api::{routes::authorize_command, ApiError, AppState, ErrorBody};
+use crate::store::{RecordedEvent, Subscription};
+
+/// How long a client has to say `hello`.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a subscription waits for room in a full outgoing queue before the client is
+/// judged too slow.
+const SLOW_CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Messages larger than the limit by this factor end the connection (1009) instead of
+/// getting an error frame.
+const HARD_LIMIT_FACTOR: usize = 4;
+
+enum Outgoing {
+    Text(String),
+    Close(u16, String),
+}
+
+/// `GET /ws`: upgrades to the websocket protocol.
+pub async fn websocket(upgrade: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+    let hard_limit = state
+        .limits
+        .max_message_bytes
+        .saturating_mul(HARD_LIMIT_FACTOR);
+    upgrade
+        .max_message_size(hard_limit)
+        .max_frame_size(hard_limit)
+        .on_upgrade(move |socket| {
+            let tasks = state.hub.tasks.clone();
+            tasks.track_future(serve_connection(socket, state))
+        })
+}
+
+fn encode(message: &ServerMessage) -> String {
+    serde_json::to_string(message).unwrap_or_else(|error| {
+        format!(r#"{{"type":"error","error":{{"code":"internal_error","message":"{error}"}}}}"#)
+    })
+}
+
+fn error_frame(code: &str, message: impl Into<String>) -> ServerMessage {
+    ServerMessage::Error {
+        error: ErrorBody {
+            code: code.to_owned(),
+            message: message.into(),
+            details: serde_json::Value::Null,
+        },
+    }
+}
+
+/// A token bucket: `rate` per second, bursts of `rate`.
+struct RateLimit {
+    rate: f64,
+    tokens: f64,
+    updated: Instant,
+}
+
+impl RateLimit {
+    fn new(rate: u32) -> Self {
+        RateLimit {
+            rate: f64::from(rate.max(1)),
+            tokens: f64::from(rate.max(1)),
+            updated: Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens = (self.tokens + now.duration_since(self.updated).as_secs_f64() * self.rate)
+            .min(self.rate);
+        self.updated = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+struct Session {
+    state: AppState,
+    connection_id: Uuid,
+    out: mpsc::Sender<Outgoing>,
+    principal: Option<Principal>,
+    /// Subscribed workspaces: their board scope and the task following the log.
+    subscriptions: HashMap<Uuid, (Option<Uuid>, JoinHandle<()>)>,
+    /// Workspaces where this connection announced presence (to say goodbye there).
+    present_in: HashMap<Uuid, Option<Uuid>>,
+    commands: RateLimit,
+    presence: RateLimit,
+}
+
+enum Next {
+    Continue,
+    Close(u16, String),
+}
+
+async fn serve_connection(socket: WebSocket, state: AppState) {
+    let (mut sink, mut stream) = socket.split();
+    let (out, mut outgoing) = mpsc::channel::<Outgoing>(state.limits.connection_queue.max(1));
+    let writer = tokio::spawn(async move {
+        while let Some(frame) = outgoing.recv().await {
+            match frame {
+                Outgoing::Text(text) => {
+                    if sink
+                        .send(Message::Text(Utf8Bytes::from(text)))
+                        .await
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+                Outgoing::Close(code, reason) => {
+                    let _ = sink
+                        .send(Message::Close(Some(CloseFrame {
+                            code,
+                            reason: Utf8Bytes::from(reason),
+                        })))
+                        .await;
+                    return;
+                }
+            }
+        }
+        let _ = sink.close().await;
+    });
+
+    let mut session = Session {
+        commands: RateLimit::new(state.limits.commands_per_second),
+        presence: RateLimit::new(state.limits.presence_per_second),
+        state: state.clone(),
+        connection_id: Uuid::new_v4(),
+        out,
+        principal: None,
+        subscriptions: HashMap::new(),
+        present_in: HashMap::new(),
+    };
+    let mut presence = state.hub.presence.subscribe();
+    let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
+    tokio::pin!(hello_deadline);
+    let closing = loop {
+        tokio::select! {
+            () = state.hub.shutdown.cancelled() => {
+                break Some((close_code::GOING_AWAY, "the server is shutting down; reconnect and resume after your last position".to_owned()));
+            }
+            () = &mut hello_deadline, if session.principal.is_none() => {
+                break Some((close_code::UNAUTHENTICATED, "no valid hello within 10 seconds".to_owned()));
+            }
+            frame = stream.next() => match frame {
+                None | Some(Ok(Message::Close(_))) => break None,
+                Some(Err(error)) => {
+                    let text = error.to_string();
+                    if text.contains("size") || text.contains("too long") {
+                        break Some((close_code::MESSAGE_TOO_BIG, "message far over the size limit".to_owned()));
+                    }
+                    break None;
+                }
+                Some(Ok(Message::Text(text))) => match session.handle_text(text.as_str()).await {
+                    Next::Continue => {}
+                    Next::Close(code, reason) => break Some((code, reason)),
+                },
+                Some(Ok(Message::Binary(_))) => {
+                    session.send(error_frame("unsupported_frame", "binary frames are not part of the protocol; send JSON text frames")).await;
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+            },
+            relayed = presence.recv(), if session.principal.is_some() => {
+                if let Ok(relayed) = relayed {
+                    session.relay_presence(&relayed).await;
+                }
+            }
+        }
+    };
+    session.finish(closing).await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
+}
+
+impl Session {
+    async fn send(&self, message: ServerMessage) {
+        let _ = self.out.send(Outgoing::Text(encode(&message))).await;
+    }
+
+    async fn finish(mut self, closing: Option<(u16, String)>) {
+        for (_, (_, task)) in self.subscriptions.drain() {
+            task.abort();
+        }
+        if let Some(principal) = &self.principal {
+            for (workspace_id, board_id) in self.present_in.drain() {
+                let _ = self.state.hub.presence.send(std::sync::Arc::new((
+                    workspace_id,
+                    board_id,
+                    ServerMessage::Presence {
+                        workspace_id,
+                        actor: principal.actor.clone(),
+                        connection_id: self.connection_id,
+                        board_id,
+                        selection: None,
+                        cursor: None,
+                        left: true,
+                    },
+                )));
+            }
+            self.state.hub.release(&principal.actor);
+        }
+        if let Some((code, reason)) = closing {
+            let _ = self.out.send(Outgoing::Close(code, reason)).await;
+        }
+    }
+
+    async fn handle_text(&mut self, text: &str) -> Next {
+        if text.len() > self.state.limits.max_message_bytes {
+            self.send(error_frame(
+                "message_too_large",
+                format!(
+                    "the message has {} bytes; at most {} fit",
+                    text.len(),
+                    self.state.limits.max_message_bytes
+                ),
+            ))
+            .await;
+            return Next::Continue;
+        }
+        let message = match parse(text) {
+            Ok(message) => message,
+            Err(error) => {
+                self.send(ServerMessage::Error { error }).await;
+                return Next::Continue;
+            }
+        };
+        let (principal, message) = match (&self.principal, message) {
+            (None, ClientMessage::Hello { token }) => return self.hello(&token).await,
+            (None, _) => {
+                self.send(error_frame(
+                    "hello_first",
+                    "send hello with your token first",
+                ))
+                .await;
+                return Next::Continue;
+            }
+            (Some(_), ClientMessage::Hello { .. }) => {
+                self.send(error_frame(
+                    "already_authenticated",
+                    "this connection said hello already",
+                ))
+                .await;
+                return Next::Continue;
+            }
+            (Some(principal), message) => (principal.clone(), message),
+        };
+        match message {
+            ClientMessage::Hello { .. } => {}
+            ClientMessage::Ping { nonce } => self.send(ServerMessage::Pong { nonce }).await,
+            ClientMessage::Subscribe {
+                workspace_id,
+                after_position,
+                board_id,
+                partnership_id,
+            } => {
+                self.subscribe(
+                    &principal,
+                    workspace_id,
+                    after_position,
+                    board_id,
+                    partnership_id,
+                )
+                .await;
+            }
+            ClientMessage::Unsubscribe { workspace_id } => {
+                if let Some((_, task)) = self.subscriptions.remove(&workspace_id) {
+                    task.abort();
+                }
+                self.send(ServerMessage::Unsubscribed { workspace_id })
+                    .await;
+            }
+            ClientMessage::Command {
+                workspace_id,
+                command_id,
+                command,
+            } => {
+                let result = if self.commands.take() {
+                    match authorize_command(&self.state, &principal, workspace_id, &command) {
+                        Ok(()) => self
+                            .state
+                            .workspaces
+                            .execute(workspace_id, &command, &principal.actor, command_id)
+                            .await
+                            .map_err(ApiError::from),
+                        Err(error) => Err(error),
+                    }
+                } else {
+                    Err(ApiError::rate_limited(format!(
+                        "at most {} commands per second on one connection",
+                        self.state.limits.commands_per_second
+                    )))
+                };
+                match result {
+                    Ok(outcome) => {
+                        self.send(ServerMessage::Ack {
+                            command_id,
+                            first_position: outcome.first_position,
+                            last_position: outcome.last_position,
+                            deduplicated: outcome.deduplicated,
+                        })
+                        .await;
+                    }
+                    Err(error) => {
+                        self.send(ServerMessage::Reject {
+                            command_id,
+                            error: error.body,
+                        })
+                        .await
+                    }
+                }
+            }
+            ClientMessage::Presence {
+                workspace_id,
+                board_id,
+                selection,
+                cursor,
+            } => {
+                let allowed = match principal.role_in(&self.state.accounts, workspace_id) {
+                    Some(Role::Guest) => board_id.is_some() && board_id == principal.guest_board(),
+                    Some(_) => true,
+                    None => false,
+                };
+                if !allowed {
+                    self.send(error_frame(
+                        "workspace_not_found",
+                        "no such workspace (or board), or you are not a member of it",
+                    ))
+                    .await;
+                } else if self.presence.take() {
+                    self.present_in.insert(workspace_id, board_id);
+                    let _ = self.state.hub.presence.send(std::sync::Arc::new((
+                        workspace_id,
+                        board_id,
+                        ServerMessage::Presence {
+                            workspace_id,
+                            actor: principal.actor.clone(),
+                            connection_id: self.connection_id,
+                            board_id,
+                            selection,
+                            cursor,
+                            left: false,
+                        },
+                    )));
+                }
+                // Over the presence rate, updates are dropped quietly: the next one carries the news.
+            }
+        }
+        Next::Continue
+    }
+
+    async fn hello(&mut self, token: &str) -> Next {
+        let principal = match self.state.accounts.authenticate(token) {
+            Ok(principal) => principal,
+            Err(error) => {
+                let error = ApiError::from(error);
+                self.send(ServerMessage::Error { error: error.body }).await;
+                return Next::Close(close_code::UNAUTHENTICATED, "invalid token".to_owned());
+            }
+        };
+        if !self
+            .state
+            .hub
+            .admit(&principal.actor, self.state.limits.connections_per_account)
+        {
+            self.send(error_frame(
+                "too_many_connections",
+                format!(
+                    "at most {} connections per account",
+                    self.state.limits.connections_per_account
+                ),
+            ))
+            .await;
+            return Next::Close(
+                close_code::TOO_MANY_CONNECTIONS,
+                "too many connections".to_owned(),
+            );
+        }
+        self.send(ServerMessage::Welcome {
+            actor: principal.actor.clone(),
+            protocol: PROTOCOL_VERSION,
+            server_time: chrono::Utc::now(),
+            head_position: self.state.store.head_position(),
+            max_message_bytes: self.state.limits.max_message_bytes,
+            commands_per_second: self.state.limits.commands_per_second,
+        })
+        .await;
+        self.principal = Some(principal);
+        Next::Continue
+    }
+
+    async fn subscribe(
+        &mut self,
+        principal: &Principal,
+        workspace_id: Uuid,
+        after_position: Option<u64>,
+        board_id: Option<Uuid>,
+        partnership_id: Option<Uuid>,
+    ) {
+        let role = principal.role_in(&self.state.accounts, workspace_id);
+        let (board_id, privileged) = match role {
+            None => {
+                self.send(error_frame(
+                    "workspace_not_found",
+                    "no such workspace, or you are not a member of it",
+                ))
+                .await;
+                return;
+            }
+            Some(Role::Guest) => {
+                let own = principal.guest_board();
+                if board_id.is_some() && board_id != own {
+                    self.send(error_frame("forbidden", "your invite opens another board"))
+                        .await;
+                    return;
+                }
+                (own, false)
+            }
+            Some(role) => (board_id, matches!(role, Role::Owner | Role::Auditor)),
+        };
+        if role != Some(Role::Guest) && !role.is_some_and(|role| role.allows(Permission::ReadViews))
+        {
+            self.send(error_frame(
+                "forbidden",
+                "your role may not read this workspace",
+            ))
+            .await;
+            return;
+        }
+        if let Some((_, task)) = self.subscriptions.remove(&workspace_id) {
+            task.abort();
+        }
+        let head = self.state.store.head_position();
+        let after = after_position.unwrap_or(head);
+        self.send(ServerMessage::Subscribed {
+            workspace_id,
+            after_position: after,
+            head_position: head,
+        })
+        .await;
+        let filter = Filter {
+            workspace_id,
+            board_id,
+            partnership_id,
+            viewer: principal.actor.clone(),
+            privileged,
+        };
+        let task = tokio::spawn(follow(self.state.clone(), filter, after, self.out.clone()));
+        self.subscriptions.insert(workspace_id, (board_id, task));
+    }
+
+    async fn relay_presence(&self, relayed: &(Uuid, Option<Uuid>, ServerMessage)) {
+        let (workspace_id, board_id, message) = relayed;
+        let Some((scope, _)) = self.subscriptions.get(workspace_id) else {
+            return;
+        };
+        if scope.is_some() && scope != board_id {
+            return;
+        }
+        if let ServerMessage::Presence { connection_id, .. } = message {
+            if *connection_id == self.connection_id {
+                return;
+            }
+        }
+        // Presence is best effort: a full queue drops it rather than wait.
+        let _ = self.out.try_send(Outgoing::Text(encode(message)));
+    }
+}
+
+/// Which events a subscription passes on, and as whom it sees them.
+struct Filter {
+    workspace_id: Uuid,
+    board_id: Option<Uuid>,
+    partnership_id: Option<Uuid>,
+    viewer: String,
+    /// Owners and auditors see private notes and anonymous authors.
+    privileged: bool,
+}
+
+impl Filter {
+    fn passes(&self, state: &AppState, event: &RecordedEvent) -> bool {
+        if event.metadata.workspace_id != self.workspace_id {
+            return false;
+        }
+        let field = |name: &str| {
+            event
+                .payload
+                .get(name)
+                .and_then(|value| value.as_str())
+                .and_then(|text| text.parse::<Uuid>().ok())
+        };
+        if self.board_id.is_some() && field("board_id") != self.board_id {
+            return false;
+        }
+        if self.partnership_id.is_some() && field("partnership_id") != self.partnership_id {
+            return false;
+        }
+        if self.privileged || event.metadata.actor == self.viewer {
+            return true;
+        }
+        // Others' private notes while writing, and others' dots while voting, stay hidden.
+        let private = matches!(event.event_type.as_str(), "NoteAdded" | "NoteEdited");
+        let vote = matches!(event.event_type.as_str(), "VoteCast" | "VoteRetracted");
+        if !(private || vote) {
+            return true;
+        }
+        let phase = field("board_id").and_then(|board_id| {
+            state
+                .projections
+                .read(self.workspace_id, |view| {
+                    view.state
+                        .boards
+                        .get(&board_id)
+                        .map(|board| (board.phase, board.facilitator.clone()))
+                })
+                .flatten()
+        });
+        match phase {
+            Some((_, facilitator)) if facilitator == self.viewer => true,
+            Some((crate::domain::vocabulary::BoardPhase::Writing, _)) => !private,
+            Some((crate::domain::vocabulary::BoardPhase::Voting, _)) => !vote,
+            _ => true,
+        }
+    }
+}
+
+fn event_frame(event: &RecordedEvent) -> ServerMessage {
+    ServerMessage::Event {
+        workspace_id: event.metadata.workspace_id,
+        position: event.position,
+        version: event.stream_version,
+        event_type: event.event_type.clone(),
+        payload: event.payload.clone(),
+        actor: event.metadata.actor.clone(),
+        recorded_at: event.metadata.recorded_at,
+        command_id: event.metadata.command_id,
+    }
+}
+
+/// Follows the log after `after` and pushes the filtered events into the connection's queue.
+async fn follow(state: AppState, filter: Filter, after: u64, out: mpsc::Sender<Outgoing>) {
+    let mut subscription = Subscription::new(state.store.clone(), after + 1);
+    loop {
+        let next = tokio::select! {
+            () = state.hub.shutdown.cancelled() => return,
+            next = subscription.next() => next,
+        };
+        let event = match next {
+            None => return,
+            Some(Ok(event)) => event,
+            Some(Err(error)) => {
+                tracing::error!(%error, "a subscription cannot read the log");
+                let _ = out
+                    .send(Outgoing::Text(encode(&error_frame(
+                        "internal_error",
+                        "the log cannot be read; resubscribe later",
+                    ))))
+                    .await;
+                return;
+            }
+        };
+        if !filter.passes(&state, &event) {
+            continue;
+        }
+        let frame = Outgoing::Text(encode(&event_frame(&event)));
+        match tokio::time::timeout(SLOW_CLIENT_TIMEOUT, out.send(frame)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return,
+            Err(_) => {
+                tracing::warn!(workspace_id = %filter.workspace_id, "closing a websocket client that cannot keep up");
+                let _ = out.try_send(Outgoing::Close(
+                    close_code::TOO_SLOW,
+                    "you could not keep up with the workspace's events; reconnect and resume after your last position".to_owned(),
+                ));
+                return;
+            }
+        }
+    }
+}
+
+/// Parses a client message, naming what is wrong: malformed JSON, an unknown type, or a
+/// message that does not fit its type.
+fn parse(text: &str) -> Result<ClientMessage, ErrorBody> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| ErrorBody {
+        code: "malformed_json".into(),
+        message: format!("the message is not valid JSON: {error}"),
+        details: serde_json::Value::Null,
+    })?;
+    const KNOWN: [&str; 6] = [
+        "hello",
+        "subscribe",
+        "unsubscribe",
+        "command",
+        "presence",
+        "ping",
+    ];
+    match value.get("type").and_then(|kind| kind.as_str()) {
+        None => {
+            return Err(ErrorBody {
+                code: "invalid_message".into(),
+                message: "every message is a JSON object with a `type`".into(),
+                details: serde_json::Value::Null,
+            })
+        }
+        Some(kind) if !KNOWN.contains(&kind) => {
+            return Err(ErrorBody {
+                code: "unknown_message_type".into(),
+                message: format!(
+                    "`{kind}` is not a message type; known: {}",
+                    KNOWN.join(", ")
+                ),
+                details: json!({"type": kind, "known": KNOWN}),
+            })
+        }
+        Some(_) => {}
+    }
+    serde_json::from_value(value).map_err(|error| ErrorBody {
+        code: "invalid_message".into(),
+        message: format!("the message does not fit its type: {error}"),
+        details: serde_json::Value::Null,
+    })
+}

@@ -1,0 +1,112 @@
+//! The websocket hub (`/ws`): pushes every change live to everyone looking at it, relays
+//! presence, and runs commands sent over the socket.
+//!
+//! One task per connection ([`connection`]). A subscription follows the log with a
+//! [`Subscription`](crate::store::Subscription): it catches up from the store, then follows
+//! live, with no gap and no duplicate, so resuming after a dropped connection is subscribing
+//! after the last position seen. Each connection has a bounded outgoing queue; a subscription
+//! whose client is slow waits on that queue, falls behind the live channel and is moved back
+//! to reading the store (it still gets every event, in order, and memory stays bounded). A
+//! client that cannot keep up even so is told why and closed with code 4008.
+//!
+//! Presence (who is here, what they select, where their pointer is) goes over a broadcast
+//! channel and is never logged. On shutdown every connection is closed with 1001 ("going
+//! away") after in-flight commands finish.
+
+pub mod connection;
+pub mod protocol;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use self::protocol::ServerMessage;
+
+/// How many presence messages may be in flight to slow receivers before they skip some.
+const PRESENCE_CAPACITY: usize = 1024;
+
+/// Shared state of all websocket connections.
+pub struct Hub {
+    /// Presence of everyone, for every workspace; connections filter what they relay.
+    presence: broadcast::Sender<Arc<(uuid::Uuid, Option<uuid::Uuid>, ServerMessage)>>,
+    /// Open connections per actor, for the per-account limit.
+    connections: Mutex<HashMap<String, usize>>,
+    /// Cancelled on shutdown.
+    shutdown: CancellationToken,
+    /// Every connection task, so shutdown can wait for them.
+    tasks: TaskTracker,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            presence: broadcast::channel(PRESENCE_CAPACITY).0,
+            connections: Mutex::new(HashMap::new()),
+            shutdown: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+        }
+    }
+}
+
+impl Hub {
+    /// A hub with no connections.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Hub::default())
+    }
+
+    /// Tells every connection to close with "going away" (they finish their in-flight
+    /// command first).
+    pub fn begin_shutdown(&self) {
+        self.shutdown.cancel();
+    }
+
+    /// Closes every connection with "going away" and waits (at most `grace`) for them.
+    pub async fn shut_down(&self, grace: std::time::Duration) {
+        self.shutdown.cancel();
+        self.tasks.close();
+        if tokio::time::timeout(grace, self.tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("some websocket connections did not close in time");
+        }
+    }
+
+    /// How many websocket connections are open.
+    pub fn open_connections(&self) -> usize {
+        match self.connections.lock() {
+            Ok(counts) => counts.values().sum(),
+            Err(poisoned) => poisoned.into_inner().values().sum(),
+        }
+    }
+
+    /// Counts a connection of `actor`; false if that would exceed `limit`.
+    fn admit(&self, actor: &str, limit: usize) -> bool {
+        let mut counts = match self.connections.lock() {
+            Ok(counts) => counts,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let count = counts.entry(actor.to_owned()).or_insert(0);
+        if *count >= limit {
+            return false;
+        }
+        *count += 1;
+        true
+    }
+
+    fn release(&self, actor: &str) {
+        let mut counts = match self.connections.lock() {
+            Ok(counts) => counts,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(count) = counts.get_mut(actor) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                counts.remove(actor);
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! A workshop board as one participant may see it: notes written privately stay private
+//! until the reveal, authors are hidden in anonymous phases, and dot tallies stay hidden
+//! until the vote closes (each voter sees their own dots).
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::events::Promotion;
+use crate::domain::state::Board;
+use crate::domain::vocabulary::{BoardPhase, BoardTemplate, Zone};
+
+/// A note as the viewer may see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct NoteView {
+    /// Its id.
+    pub note_id: Uuid,
+    /// Text.
+    pub text: String,
+    /// Author, unless hidden in this phase.
+    pub author: Option<String>,
+    /// Zone.
+    pub zone: Zone,
+    /// Horizontal position.
+    pub x: i32,
+    /// Vertical position.
+    pub y: i32,
+    /// Colour.
+    pub colour: String,
+    /// Group.
+    pub group_id: Option<Uuid>,
+    /// The viewer's own dots on it.
+    pub my_votes: u32,
+    /// All dots, once the vote has closed.
+    pub votes: Option<u32>,
+    /// What it was promoted to.
+    pub promoted_to: Option<Promotion>,
+}
+
+/// A board as the viewer may see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct BoardView {
+    /// Its id.
+    pub board_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Layout.
+    pub template: BoardTemplate,
+    /// Facilitator.
+    pub facilitator: String,
+    /// Phase.
+    pub phase: BoardPhase,
+    /// Whether authors are hidden now.
+    pub anonymous: bool,
+    /// Whether locked.
+    pub locked: bool,
+    /// Timer end.
+    pub timer_ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Dots per participant.
+    pub vote_budget: u32,
+    /// Dots the viewer has left.
+    pub my_votes_left: u32,
+    /// Notes others wrote that are still private (writing phase).
+    pub hidden_notes: usize,
+    /// The notes the viewer may see.
+    pub notes: Vec<NoteView>,
+    /// Groups: id, label, notes.
+    pub groups: Vec<(Uuid, String, Vec<Uuid>)>,
+}
+
+/// The board as `viewer` sees it. `sees_everything` (the facilitator, owners and auditors)
+/// lifts the privacy of writing and anonymity but not the secrecy of a running vote.
+pub fn board_view(board_id: Uuid, board: &Board, viewer: &str, sees_everything: bool) -> BoardView {
+    let vote_closed = matches!(board.phase, BoardPhase::Discussion | BoardPhase::Closed);
+    let mut hidden_notes = 0;
+    let notes = board
+        .notes
+        .iter()
+        .filter(|(_, note)| {
+            let visible =
+                board.phase != BoardPhase::Writing || note.author == viewer || sees_everything;
+            if !visible {
+                hidden_notes += 1;
+            }
+            visible
+        })
+        .map(|(note_id, note)| NoteView {
+            note_id: *note_id,
+            text: note.text.clone(),
+            author: (!board.anonymous || sees_everything || note.author == viewer)
+                .then(|| note.author.clone()),
+            zone: note.zone.clone(),
+            x: note.x,
+            y: note.y,
+            colour: note.colour.clone(),
+            group_id: note.group_id,
+            my_votes: note.votes.get(viewer).copied().unwrap_or(0),
+            votes: vote_closed.then(|| note.vote_count()),
+            promoted_to: note.promoted_to,
+        })
+        .collect();
+    BoardView {
+        board_id,
+        title: board.title.clone(),
+        template: board.template,
+        facilitator: board.facilitator.clone(),
+        phase: board.phase,
+        anonymous: board.anonymous,
+        locked: board.locked,
+        timer_ends_at: board.timer_ends_at,
+        vote_budget: board.vote_budget,
+        my_votes_left: board.vote_budget.saturating_sub(board.votes_by(viewer)),
+        hidden_notes,
+        notes,
+        groups: board
+            .groups
+            .iter()
+            .map(|(id, group)| (*id, group.label.clone(), group.note_ids.clone()))
+            .collect(),
+    }
+}
