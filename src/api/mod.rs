@@ -39,6 +39,9 @@ pub struct Limits {
     pub connection_queue: usize,
     /// Presence updates per second one connection may send; more are dropped quietly.
     pub presence_per_second: u32,
+    /// How long a subscription waits for room in a full outgoing queue before the client is
+    /// closed as too slow (4008).
+    pub slow_client_timeout: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -49,6 +52,7 @@ impl Default for Limits {
             connections_per_account: 20,
             connection_queue: 1024,
             presence_per_second: 20,
+            slow_client_timeout: std::time::Duration::from_secs(10),
         }
     }
 }

@@ -15,6 +15,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::protocol::{close_code, ClientMessage, ServerMessage, PROTOCOL_VERSION};
@@ -24,9 +25,6 @@ use crate::store::{RecordedEvent, Subscription};
 
 /// How long a client has to say `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a subscription waits for room in a full outgoing queue before the client is
-/// judged too slow.
-const SLOW_CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Messages larger than the limit by this factor end the connection (1009) instead of
 /// getting an error frame.
 const HARD_LIMIT_FACTOR: usize = 4;
@@ -106,6 +104,8 @@ struct Session {
     subscriptions: HashMap<Uuid, (Option<Uuid>, JoinHandle<()>)>,
     /// Workspaces where this connection announced presence (to say goodbye there).
     present_in: HashMap<Uuid, Option<Uuid>>,
+    /// Cancelled when the client is too slow.
+    too_slow: CancellationToken,
     commands: RateLimit,
     presence: RateLimit,
 }
@@ -118,15 +118,34 @@ enum Next {
 async fn serve_connection(socket: WebSocket, state: AppState) {
     let (mut sink, mut stream) = socket.split();
     let (out, mut outgoing) = mpsc::channel::<Outgoing>(state.limits.connection_queue.max(1));
+    // Cancelled when a subscription finds the client too slow: the writer then stops waiting
+    // for the socket, queues the 4008 close behind what the socket already holds, and ends.
+    let too_slow = CancellationToken::new();
+    let writer_too_slow = too_slow.clone();
     let writer = tokio::spawn(async move {
-        while let Some(frame) = outgoing.recv().await {
+        loop {
+            let frame = tokio::select! {
+                () = writer_too_slow.cancelled() => {
+                    let close = Message::Close(Some(CloseFrame {
+                        code: close_code::TOO_SLOW,
+                        reason: Utf8Bytes::from_static("you could not keep up with the workspace's events; reconnect and resume after your last position"),
+                    }));
+                    // It lands behind what the socket holds; a client that reads again within
+                    // half a minute learns why, one that does not is dropped.
+                    let _ = tokio::time::timeout(Duration::from_secs(30), sink.send(close)).await;
+                    return;
+                }
+                frame = outgoing.recv() => frame,
+            };
+            let Some(frame) = frame else { break };
             match frame {
                 Outgoing::Text(text) => {
-                    if sink
-                        .send(Message::Text(Utf8Bytes::from(text)))
-                        .await
-                        .is_err()
-                    {
+                    let sent = tokio::select! {
+                        // Stop waiting for a client that does not read; the next turn closes.
+                        () = writer_too_slow.cancelled() => true,
+                        sent = sink.send(Message::Text(Utf8Bytes::from(text))) => sent.is_ok(),
+                    };
+                    if !sent {
                         return;
                     }
                 }
@@ -153,6 +172,7 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
         principal: None,
         subscriptions: HashMap::new(),
         present_in: HashMap::new(),
+        too_slow: too_slow.clone(),
     };
     let mut presence = state.hub.presence.subscribe();
     let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
@@ -162,6 +182,7 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
             () = state.hub.shutdown.cancelled() => {
                 break Some((close_code::GOING_AWAY, "the server is shutting down; reconnect and resume after your last position".to_owned()));
             }
+            () = too_slow.cancelled() => break None,
             () = &mut hello_deadline, if session.principal.is_none() => {
                 break Some((close_code::UNAUTHENTICATED, "no valid hello within 10 seconds".to_owned()));
             }
@@ -466,7 +487,13 @@ impl Session {
             viewer: principal.actor.clone(),
             privileged,
         };
-        let task = tokio::spawn(follow(self.state.clone(), filter, after, self.out.clone()));
+        let task = tokio::spawn(follow(
+            self.state.clone(),
+            filter,
+            after,
+            self.out.clone(),
+            self.too_slow.clone(),
+        ));
         self.subscriptions.insert(workspace_id, (board_id, task));
     }
 
@@ -559,7 +586,13 @@ fn event_frame(event: &RecordedEvent) -> ServerMessage {
 }
 
 /// Follows the log after `after` and pushes the filtered events into the connection's queue.
-async fn follow(state: AppState, filter: Filter, after: u64, out: mpsc::Sender<Outgoing>) {
+async fn follow(
+    state: AppState,
+    filter: Filter,
+    after: u64,
+    out: mpsc::Sender<Outgoing>,
+    too_slow: CancellationToken,
+) {
     let mut subscription = Subscription::new(state.store.clone(), after + 1);
     loop {
         let next = tokio::select! {
@@ -584,15 +617,12 @@ async fn follow(state: AppState, filter: Filter, after: u64, out: mpsc::Sender<O
             continue;
         }
         let frame = Outgoing::Text(encode(&event_frame(&event)));
-        match tokio::time::timeout(SLOW_CLIENT_TIMEOUT, out.send(frame)).await {
+        match tokio::time::timeout(state.limits.slow_client_timeout, out.send(frame)).await {
             Ok(Ok(())) => {}
             Ok(Err(_)) => return,
             Err(_) => {
                 tracing::warn!(workspace_id = %filter.workspace_id, "closing a websocket client that cannot keep up");
-                let _ = out.try_send(Outgoing::Close(
-                    close_code::TOO_SLOW,
-                    "you could not keep up with the workspace's events; reconnect and resume after your last position".to_owned(),
-                ));
+                too_slow.cancel();
                 return;
             }
         }

@@ -143,3 +143,272 @@ impl Running {
         projector.await.unwrap();
     }
 }
+
+/// A real server on 127.0.0.1 with a random port and a temporary store, with an owner
+/// account and a workspace ready.
+pub struct TestServer {
+    pub address: std::net::SocketAddr,
+    pub state: partnerhub::api::AppState,
+    pub workspace_id: Uuid,
+    /// Session token of `owner@test` (owner of the workspace).
+    pub owner: String,
+    pub http: reqwest::Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    _dir: tempfile::TempDir,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(partnerhub::api::Limits::default()).await
+    }
+
+    pub async fn start_with(limits: partnerhub::api::Limits) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<dyn EventStore> = Arc::new(SledEventStore::open(dir.path()).unwrap());
+        let state = partnerhub::server::start(store, limits, &mut |_| {})
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(partnerhub::server::run(
+            listener,
+            state.clone(),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        let mut server = TestServer {
+            address,
+            state,
+            workspace_id: Uuid::nil(),
+            owner: String::new(),
+            http: reqwest::Client::new(),
+            stop: Some(stop),
+            task: Some(task),
+            _dir: dir,
+        };
+        server.owner = server.account("owner@test").await;
+        let created = server
+            .post(
+                &server.owner,
+                "/api/workspaces",
+                json!({"name": "Roskilde"}),
+            )
+            .await;
+        assert_eq!(created.0, 201, "{}", created.1);
+        server.workspace_id = created.1["workspace_id"].as_str().unwrap().parse().unwrap();
+        server
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// Creates an account and returns a session token for it.
+    pub async fn account(&self, name: &str) -> String {
+        self.state
+            .accounts
+            .create_account("test", name, PASSWORD)
+            .await
+            .unwrap();
+        let (status, body) = self
+            .post(
+                "",
+                "/api/login",
+                json!({"name": name, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates an account with a role in the test workspace; returns its session token.
+    pub async fn member(&self, name: &str, role: &str) -> String {
+        let token = self.account(name).await;
+        let (status, body) = self
+            .put(
+                &self.owner,
+                &format!("/api/workspaces/{}/members/{name}", self.workspace_id),
+                json!({"role": role}),
+            )
+            .await;
+        assert_eq!(status, 204, "{body}");
+        token
+    }
+
+    async fn answer(response: reqwest::Response) -> (u16, serde_json::Value) {
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        let body = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+        };
+        (status, body)
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (u16, serde_json::Value) {
+        let mut request = self.http.get(self.url(path));
+        if !token.is_empty() {
+            request = request.bearer_auth(token);
+        }
+        Self::answer(request.send().await.unwrap()).await
+    }
+
+    pub async fn post(
+        &self,
+        token: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.http.post(self.url(path)).json(&body);
+        if !token.is_empty() {
+            request = request.bearer_auth(token);
+        }
+        Self::answer(request.send().await.unwrap()).await
+    }
+
+    pub async fn put(
+        &self,
+        token: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.http.put(self.url(path)).json(&body);
+        if !token.is_empty() {
+            request = request.bearer_auth(token);
+        }
+        Self::answer(request.send().await.unwrap()).await
+    }
+
+    pub async fn delete(&self, token: &str, path: &str) -> (u16, serde_json::Value) {
+        let mut request = self.http.delete(self.url(path));
+        if !token.is_empty() {
+            request = request.bearer_auth(token);
+        }
+        Self::answer(request.send().await.unwrap()).await
+    }
+
+    /// Runs a command in the test workspace over HTTP.
+    pub async fn command(
+        &self,
+        token: &str,
+        command: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.post(
+            token,
+            &format!("/api/workspaces/{}/commands", self.workspace_id),
+            json!({"command": command}),
+        )
+        .await
+    }
+
+    /// Stops the server as SIGTERM would and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+    }
+
+    pub async fn websocket(&self) -> Ws {
+        let (stream, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", self.address))
+            .await
+            .unwrap();
+        Ws { stream }
+    }
+}
+
+/// A websocket client speaking the protocol.
+pub struct Ws {
+    pub stream: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl Ws {
+    pub async fn send(&mut self, message: serde_json::Value) {
+        use futures_util::SinkExt;
+        self.stream
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                message.to_string(),
+            ))
+            .await
+            .unwrap();
+    }
+
+    pub async fn send_text(&mut self, text: String) {
+        use futures_util::SinkExt;
+        self.stream
+            .send(tokio_tungstenite::tungstenite::Message::text(text))
+            .await
+            .unwrap();
+    }
+
+    /// The next text frame as JSON (fails after 10 seconds).
+    pub async fn next(&mut self) -> serde_json::Value {
+        match self.next_frame().await {
+            Frame::Json(value) => value,
+            Frame::Closed(code, reason) => panic!("closed with {code}: {reason}"),
+        }
+    }
+
+    /// The next frame: JSON, or the close code and reason.
+    pub async fn next_frame(&mut self) -> Frame {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        loop {
+            let message =
+                tokio::time::timeout(std::time::Duration::from_secs(10), self.stream.next())
+                    .await
+                    .expect("no frame within 10 seconds");
+            match message {
+                Some(Ok(Message::Text(text))) => {
+                    return Frame::Json(serde_json::from_str(text.as_str()).unwrap())
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    return match frame {
+                        Some(frame) => {
+                            Frame::Closed(u16::from(frame.code), frame.reason.to_string())
+                        }
+                        None => Frame::Closed(1005, String::new()),
+                    }
+                }
+                Some(Ok(_)) => continue,
+                None => return Frame::Closed(1006, "ended".into()),
+                Some(Err(error)) => return Frame::Closed(1006, error.to_string()),
+            }
+        }
+    }
+
+    /// The next frame of a given type, skipping presence frames.
+    pub async fn next_of(&mut self, kind: &str) -> serde_json::Value {
+        loop {
+            let frame = self.next().await;
+            if frame["type"] == kind {
+                return frame;
+            }
+            if frame["type"] != "presence" {
+                panic!("expected a {kind} frame, got {frame}");
+            }
+        }
+    }
+
+    pub async fn hello(&mut self, token: &str) -> serde_json::Value {
+        self.send(json!({"type": "hello", "token": token})).await;
+        self.next_of("welcome").await
+    }
+}
+
+/// A frame a websocket client received.
+#[derive(Debug)]
+pub enum Frame {
+    Json(serde_json::Value),
+    Closed(u16, String),
+}

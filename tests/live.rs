@@ -1,0 +1,409 @@
+//! The live collaboration server end to end on 127.0.0.1: two clients see each other's
+//! changes live and in the same order, resume after a dropped connection without gap or
+//! duplicate, a concurrent agreement amendment loses with 409 / reject while the winner's
+//! text is kept, slow consumers fall back to catch-up (or are closed with 4008) while fast
+//! ones keep up, and shutdown closes sockets with 1001.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
+
+mod common;
+
+use common::{Frame, TestServer};
+use serde_json::json;
+use uuid::Uuid;
+
+fn note(board: Uuid, text: &str) -> serde_json::Value {
+    json!({"type": "AddNote", "board_id": board, "note_id": Uuid::new_v4(), "text": text, "x": 1, "y": 2})
+}
+
+async fn board(server: &TestServer) -> Uuid {
+    let board = Uuid::new_v4();
+    let (status, body) = server
+        .command(&server.owner, json!({"type": "CreateBoard", "board_id": board, "title": "Staff day", "template": "free"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // Past the private writing phase, so everyone sees everyone's notes.
+    let (status, body) = server
+        .command(
+            &server.owner,
+            json!({"type": "AdvanceBoardPhase", "board_id": board, "to": "reveal"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    board
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_clients_see_each_others_changes_live_and_in_the_same_order() {
+    let server = TestServer::start().await;
+    let editor = server.member("anna@test", "editor").await;
+    let board = board(&server).await;
+    let mut first = server.websocket().await;
+    let mut second = server.websocket().await;
+    first.hello(&server.owner).await;
+    second.hello(&editor).await;
+    for client in [&mut first, &mut second] {
+        client
+            .send(json!({"type": "subscribe", "workspace_id": server.workspace_id}))
+            .await;
+        client.next_of("subscribed").await;
+    }
+    let mut sent = Vec::new();
+    for index in 0..10 {
+        let command_id = Uuid::new_v4();
+        let (client, who) = if index % 2 == 0 {
+            (&mut first, "first")
+        } else {
+            (&mut second, "second")
+        };
+        client
+            .send(json!({"type": "command", "workspace_id": server.workspace_id, "command_id": command_id, "command": note(board, &format!("{who} {index}"))}))
+            .await;
+        sent.push(command_id);
+    }
+    let mut orders = Vec::new();
+    for client in [&mut first, &mut second] {
+        let mut positions = Vec::new();
+        let mut acks = 0;
+        while positions.len() < 10 || acks < 5 {
+            let frame = client.next().await;
+            match frame["type"].as_str().unwrap() {
+                "event" => {
+                    assert_eq!(frame["event_type"], "NoteAdded");
+                    positions.push((
+                        frame["position"].as_u64().unwrap(),
+                        frame["payload"]["text"].clone(),
+                    ));
+                }
+                "ack" => acks += 1,
+                "presence" => {}
+                other => panic!("unexpected {other}: {frame}"),
+            }
+        }
+        orders.push(positions);
+    }
+    assert_eq!(
+        orders[0], orders[1],
+        "both clients see the same events in the same order"
+    );
+    assert!(orders[0].windows(2).all(|pair| pair[0].0 < pair[1].0));
+    let texts: Vec<String> = orders[0]
+        .iter()
+        .map(|(_, text)| text.as_str().unwrap().to_owned())
+        .collect();
+    assert!(texts.contains(&"first 0".to_owned()) && texts.contains(&"second 9".to_owned()));
+    // The actor of each event is who sent it.
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_reconnects_gets_exactly_what_it_missed() {
+    let server = TestServer::start().await;
+    let board = board(&server).await;
+    let mut client = server.websocket().await;
+    client.hello(&server.owner).await;
+    client
+        .send(json!({"type": "subscribe", "workspace_id": server.workspace_id}))
+        .await;
+    client.next_of("subscribed").await;
+    for index in 0..3 {
+        server
+            .command(&server.owner, note(board, &format!("before {index}")))
+            .await;
+    }
+    let mut last_seen = 0;
+    for _ in 0..3 {
+        last_seen = client.next_of("event").await["position"].as_u64().unwrap();
+    }
+    drop(client); // the connection drops
+
+    let mut missed = Vec::new();
+    for index in 0..25 {
+        let (_, body) = server
+            .command(&server.owner, note(board, &format!("missed {index}")))
+            .await;
+        missed.push(body["last_position"].as_u64().unwrap());
+    }
+    let mut client = server.websocket().await;
+    client.hello(&server.owner).await;
+    client
+        .send(json!({"type": "subscribe", "workspace_id": server.workspace_id, "after_position": last_seen}))
+        .await;
+    let subscribed = client.next_of("subscribed").await;
+    assert_eq!(subscribed["after_position"], last_seen);
+    // Live events arrive too, while the catch-up runs.
+    let live = tokio::spawn({
+        let server_url = server.url("");
+        let token = server.owner.clone();
+        let workspace = server.workspace_id;
+        async move {
+            let http = reqwest::Client::new();
+            let mut positions = Vec::new();
+            for index in 0..5 {
+                let body: serde_json::Value = http
+                    .post(format!("{server_url}/api/workspaces/{workspace}/commands"))
+                    .bearer_auth(&token)
+                    .json(&json!({"command": note(board, &format!("live {index}"))}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                positions.push(body["last_position"].as_u64().unwrap());
+            }
+            positions
+        }
+    });
+    let live_positions = live.await.unwrap();
+    let mut received = Vec::new();
+    while received.len() < missed.len() + live_positions.len() {
+        received.push(client.next_of("event").await["position"].as_u64().unwrap());
+    }
+    let mut expected = missed.clone();
+    expected.extend(&live_positions);
+    assert_eq!(received, expected, "no gap, no duplicate, in order");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_agreement_amendments_keep_the_winner_and_tell_the_loser() {
+    let server = TestServer::start().await;
+    let editor = server.member("anna@test", "editor").await;
+    let partnership = Uuid::new_v4();
+    let (status, body) = server
+        .command(&server.owner, json!({"type": "ProposePartnership", "partnership_id": partnership, "title": "Festival area", "form": {"kind": "frame"}}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let amend = |text: &str| json!({"type": "AmendAgreement", "partnership_id": partnership, "expected_version": 0, "sections": {"purpose": text}});
+    // Over HTTP: both read version 0; the second loses.
+    let (first, _) = server
+        .command(&server.owner, amend("A calm area for festival guests"))
+        .await;
+    let (second, conflict) = server
+        .command(&editor, amend("A loud area for festival guests"))
+        .await;
+    assert_eq!(first, 200);
+    assert_eq!(second, 409, "{conflict}");
+    assert_eq!(conflict["code"], "version_conflict");
+    assert_eq!(conflict["details"]["expected"], 0);
+    assert_eq!(conflict["details"]["actual"], 1);
+    // Over the websocket, the loser gets a reject with the same code.
+    let mut client = server.websocket().await;
+    client.hello(&editor).await;
+    let command_id = Uuid::new_v4();
+    client
+        .send(json!({"type": "command", "workspace_id": server.workspace_id, "command_id": command_id, "command": amend("Another text")}))
+        .await;
+    let reject = client.next_of("reject").await;
+    assert_eq!(reject["command_id"], command_id.to_string());
+    assert_eq!(reject["error"]["code"], "version_conflict");
+    let (_, file) = server
+        .get(
+            &server.owner,
+            &format!(
+                "/api/workspaces/{}/partnerships/{partnership}",
+                server.workspace_id
+            ),
+        )
+        .await;
+    assert_eq!(file["agreement"]["version"], 1);
+    assert_eq!(
+        file["agreement"]["sections"]["purpose"],
+        "A calm area for festival guests"
+    );
+
+    // Truly concurrent amendments: exactly one wins.
+    let partnership_two = Uuid::new_v4();
+    server
+        .command(&server.owner, json!({"type": "ProposePartnership", "partnership_id": partnership_two, "title": "Museum", "form": {"kind": "frame"}}))
+        .await;
+    let mut tasks = Vec::new();
+    for index in 0..6 {
+        let url = server.url(&format!("/api/workspaces/{}/commands", server.workspace_id));
+        let token = if index % 2 == 0 {
+            server.owner.clone()
+        } else {
+            editor.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"command": {"type": "AmendAgreement", "partnership_id": partnership_two, "expected_version": 0, "sections": {"purpose": format!("text {index}")}}}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|status| **status == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|status| *status == 200 || *status == 409),
+        "{statuses:?}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_consumer_catches_up_from_the_store_while_a_fast_one_keeps_up() {
+    let limits = partnerhub::api::Limits {
+        connection_queue: 4,
+        ..partnerhub::api::Limits::default()
+    };
+    let server = TestServer::start_with(limits).await;
+    let board = board(&server).await;
+    let mut fast = server.websocket().await;
+    let mut slow = server.websocket().await;
+    for client in [&mut fast, &mut slow] {
+        client.hello(&server.owner).await;
+        client
+            .send(json!({"type": "subscribe", "workspace_id": server.workspace_id}))
+            .await;
+        client.next_of("subscribed").await;
+    }
+    // Far more events than the live channel (4096) and the queue (4) hold, while `slow`
+    // reads nothing and `fast` reads everything as it comes.
+    let total = 4500;
+    let writer = tokio::spawn({
+        let url = server.url(&format!("/api/workspaces/{}/commands", server.workspace_id));
+        let token = server.owner.clone();
+        async move {
+            let http = reqwest::Client::new();
+            let mut writers = Vec::new();
+            for lane in 0..8 {
+                let (http, url, token) = (http.clone(), url.clone(), token.clone());
+                writers.push(tokio::spawn(async move {
+                    for index in 0..total / 8 {
+                        let response = http
+                            .post(&url)
+                            .bearer_auth(&token)
+                            .json(&json!({"command": note(board, &format!("{lane}-{index}"))}))
+                            .send()
+                            .await
+                            .unwrap();
+                        assert_eq!(response.status().as_u16(), 200);
+                    }
+                }));
+            }
+            for writer in writers {
+                writer.await.unwrap();
+            }
+        }
+    });
+    let mut fast_positions = Vec::new();
+    while fast_positions.len() < total / 8 * 8 {
+        fast_positions.push(fast.next_of("event").await["position"].as_u64().unwrap());
+    }
+    writer.await.unwrap();
+    assert!(
+        fast_positions.windows(2).all(|pair| pair[0] < pair[1]),
+        "the fast client sees every event in order"
+    );
+    // The fast client got everything while the slow one had read nothing at all. Now the
+    // slow one reads: every event, in order, caught up from the store.
+    let mut slow_positions = Vec::new();
+    while slow_positions.len() < fast_positions.len() {
+        slow_positions.push(slow.next_of("event").await["position"].as_u64().unwrap());
+    }
+    assert_eq!(slow_positions, fast_positions);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_closes_sockets_with_going_away_after_finishing_their_work() {
+    let server = TestServer::start().await;
+    let board = board(&server).await;
+    let mut client = server.websocket().await;
+    client.hello(&server.owner).await;
+    let command_id = Uuid::new_v4();
+    client
+        .send(json!({"type": "command", "workspace_id": server.workspace_id, "command_id": command_id, "command": note(board, "last words")}))
+        .await;
+    let ack = client.next_of("ack").await;
+    let position = ack["last_position"].as_u64().unwrap();
+    let store = server.state.store.clone();
+    server.stop().await;
+    match client.next_frame().await {
+        Frame::Closed(code, reason) => {
+            assert_eq!(code, 1001, "{reason}");
+            assert!(reason.contains("shutting down"), "{reason}");
+        }
+        Frame::Json(frame) => panic!("expected a close, got {frame}"),
+    }
+    assert!(
+        store.head_position() >= position,
+        "the acknowledged command is durable"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_cannot_keep_up_even_so_is_closed_with_4008() {
+    let limits = partnerhub::api::Limits {
+        connection_queue: 2,
+        slow_client_timeout: std::time::Duration::from_millis(300),
+        ..partnerhub::api::Limits::default()
+    };
+    let server = TestServer::start_with(limits).await;
+    let board = board(&server).await;
+    // A client with a tiny receive buffer that stops reading after subscribing.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(server.address).await.unwrap();
+    let (stream, _) = tokio_tungstenite::client_async(
+        format!("ws://{}/ws", server.address),
+        tokio_tungstenite::MaybeTlsStream::Plain(stream),
+    )
+    .await
+    .unwrap();
+    let mut slow = common::Ws { stream };
+    slow.hello(&server.owner).await;
+    slow.send(json!({"type": "subscribe", "workspace_id": server.workspace_id}))
+        .await;
+    slow.next_of("subscribed").await;
+    // More than the server's socket buffers hold (up to 4 MiB on Linux).
+    let text = "a long note that fills the socket ".repeat(29);
+    let mut writers = Vec::new();
+    for lane in 0..4 {
+        let url = server.url(&format!("/api/workspaces/{}/commands", server.workspace_id));
+        let token = server.owner.clone();
+        let text = format!("{lane} {text}");
+        writers.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            for _ in 0..1500 {
+                http.post(&url)
+                    .bearer_auth(&token)
+                    .json(&json!({"command": note(board, &text)}))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    // Now read: events that were already on their way, then the close that says why.
+    let closed = loop {
+        match slow.next_frame().await {
+            Frame::Json(_) => continue,
+            Frame::Closed(code, reason) => break (code, reason),
+        }
+    };
+    assert_eq!(closed.0, 4008, "{}", closed.1);
+    assert!(closed.1.contains("could not keep up"), "{}", closed.1);
+    // Other clients are unaffected.
+    let mut fine = server.websocket().await;
+    fine.hello(&server.owner).await;
+    server.stop().await;
+}
