@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod openapi;
+pub mod protocol_files;
 pub mod routes;
 
 use std::sync::Arc;

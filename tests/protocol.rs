@@ -1,0 +1,337 @@
+//! The documented protocol is the real one: the checked-in `protocol/` files equal what the
+//! code generates, the served OpenAPI document equals the checked-in one, the example
+//! transcripts replay against a real server, and bad input of every kind gets its specific
+//! error while the connection and the server survive.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use common::{Frame, TestServer};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+fn protocol_dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/protocol"))
+}
+
+#[test]
+fn checked_in_protocol_files_are_current() {
+    let write = std::env::var_os("PARTNERHUB_WRITE_PROTOCOL").is_some();
+    let mut stale = Vec::new();
+    for (path, content) in partnerhub::api::protocol_files::protocol_files() {
+        let full = protocol_dir().join(path);
+        if write {
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(&full, &content).unwrap();
+        } else if std::fs::read_to_string(&full).ok().as_deref() != Some(content.as_str()) {
+            stale.push(path);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "protocol/{stale:?} differ from the code; regenerate with PARTNERHUB_WRITE_PROTOCOL=1 cargo test --test protocol"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_served_openapi_document_equals_the_checked_in_one() {
+    let server = TestServer::start().await;
+    let (status, served) = server.get("", "/api/openapi.json").await;
+    assert_eq!(status, 200);
+    let checked_in: Value = serde_json::from_str(
+        &std::fs::read_to_string(protocol_dir().join("openapi.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(served, checked_in);
+    // Every documented path answers something other than "no such route".
+    for path in served["paths"].as_object().unwrap().keys() {
+        let concrete = path
+            .replace("{workspace_id}", &server.workspace_id.to_string())
+            .replace("{account_name}", "owner@test")
+            .replace(['{', '}'], "")
+            .replace("organisation_id", &Uuid::nil().to_string())
+            .replace("partnership_id", &Uuid::nil().to_string())
+            .replace("board_id", &Uuid::nil().to_string())
+            .replace("token_id", &Uuid::nil().to_string());
+        let (_, body) = server.get(&server.owner, &concrete).await;
+        assert_ne!(
+            body["message"], "no such route; see /api/openapi.json",
+            "{path}"
+        );
+    }
+    server.stop().await;
+}
+
+/// Whether `actual` matches the `expected` pattern: objects by their expected keys,
+/// "<any>" anything, "<number>" any number, everything else exactly.
+fn matches(expected: &Value, actual: &Value) -> bool {
+    match expected {
+        Value::String(pattern) if pattern == "<any>" => true,
+        Value::String(pattern) if pattern == "<number>" => actual.is_number(),
+        Value::Object(fields) => fields.iter().all(|(key, value)| {
+            actual.get(key).is_some_and(|found| matches(value, found))
+                || (value.is_null() && actual.get(key).is_none())
+        }),
+        other => other == actual,
+    }
+}
+
+fn substitute(value: &Value, names: &HashMap<String, Value>) -> Value {
+    match value {
+        Value::String(text) if text.starts_with('$') => {
+            names.get(text).cloned().unwrap_or_else(|| value.clone())
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|item| substitute(item, names)).collect())
+        }
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(key, item)| (key.clone(), substitute(item, names)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_transcripts_replay_against_a_real_server() {
+    let mut transcripts: Vec<_> = std::fs::read_dir(protocol_dir().join("examples"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "jsonl")
+        })
+        .collect();
+    transcripts.sort();
+    assert!(transcripts.len() >= 3);
+    for transcript in transcripts {
+        let server = TestServer::start().await;
+        let mut names: HashMap<String, Value> = HashMap::new();
+        names.insert("$TOKEN".into(), json!(server.owner));
+        names.insert("$WORKSPACE".into(), json!(server.workspace_id));
+        names.insert("$HEAD".into(), json!(server.state.store.head_position()));
+        for index in 1..=9 {
+            names.insert(format!("$ID{index}"), json!(Uuid::new_v4()));
+        }
+        let mut ws = server.websocket().await;
+        for (number, line) in std::fs::read_to_string(&transcript)
+            .unwrap()
+            .lines()
+            .enumerate()
+        {
+            let step: Value = serde_json::from_str(line)
+                .unwrap_or_else(|error| panic!("{transcript:?}:{}: {error}", number + 1));
+            let place = format!("{}:{}", transcript.display(), number + 1);
+            if let Some(message) = step.get("send") {
+                ws.send(substitute(message, &names)).await;
+            } else if let Some(text) = step.get("send_text") {
+                ws.send_text(text.as_str().unwrap().to_owned()).await;
+            } else if let Some(pattern) = step.get("expect") {
+                let pattern = substitute(pattern, &names);
+                let frame = ws.next().await;
+                assert!(
+                    matches(&pattern, &frame),
+                    "{place}: expected {pattern}\n got {frame}"
+                );
+            }
+        }
+        server.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_http_input_gets_its_specific_error_and_the_server_survives() {
+    let server = TestServer::start().await;
+    let url = server.url(&format!("/api/workspaces/{}/commands", server.workspace_id));
+    let send = |body: String, content_type: &'static str| {
+        let request = server
+            .http
+            .post(&url)
+            .bearer_auth(&server.owner)
+            .header("content-type", content_type)
+            .body(body);
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, body) = send("{\"command\": ".into(), "application/json").await;
+    assert_eq!(
+        (status, body["code"].as_str().unwrap()),
+        (400, "malformed_json"),
+        "{body}"
+    );
+    let (status, body) = send(
+        json!({"command": {"type": "Teleport"}}).to_string(),
+        "application/json",
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str().unwrap()),
+        (400, "invalid_body"),
+        "{body}"
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("Teleport"),
+        "{body}"
+    );
+    let (status, body) = send(json!({"command": {"type": "AddAsset", "asset_id": "not-a-uuid", "category": "trust", "title": "x"}}).to_string(), "application/json").await;
+    assert_eq!(
+        (status, body["code"].as_str().unwrap()),
+        (400, "invalid_body"),
+        "{body}"
+    );
+    let (status, body) = send(json!({"command": {"type": "AddAsset", "asset_id": Uuid::new_v4(), "category": "trust", "title": "x".repeat(201)}}).to_string(), "application/json").await;
+    assert_eq!(
+        (status, body["code"].as_str().unwrap()),
+        (400, "invalid_field"),
+        "{body}"
+    );
+    assert_eq!(body["details"]["field"], "title");
+    let (status, body) = send("{}".into(), "text/plain").await;
+    assert_eq!(
+        (status, body["code"].as_str().unwrap()),
+        (415, "unsupported_media_type"),
+        "{body}"
+    );
+    let (status, body) = send(
+        format!(
+            "{{\"command\": {{\"type\": \"AddAsset\", \"title\": \"{}\"}}}}",
+            "x".repeat(300 * 1024)
+        ),
+        "application/json",
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str().unwrap()),
+        (413, "payload_too_large"),
+        "{body}"
+    );
+    let (status, body) = server
+        .get(&server.owner, "/api/workspaces/not-a-uuid/network")
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str().unwrap()),
+        (400, "invalid_path"),
+        "{body}"
+    );
+    let (status, body) = server
+        .get(
+            &server.owner,
+            &format!(
+                "/api/workspaces/{}/network?level=galaxy",
+                server.workspace_id
+            ),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str().unwrap()),
+        (400, "invalid_query"),
+        "{body}"
+    );
+    let (status, body) = server.get(&server.owner, "/api/nowhere").await;
+    assert_eq!((status, body["code"].as_str().unwrap()), (404, "not_found"));
+    let response = server
+        .http
+        .delete(server.url("/api/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 405);
+    let (status, body) = server
+        .command(&server.owner, json!({"type": "MovePartnershipPhase", "partnership_id": Uuid::new_v4(), "to": "running"}))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str().unwrap()),
+        (404, "unknown_entity")
+    );
+    // Still serving.
+    assert_eq!(server.get("", "/healthz").await.0, 200);
+    assert_eq!(server.get("", "/readyz").await.0, 200);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_websocket_input_gets_its_specific_error_and_the_connection_survives() {
+    let limits = partnerhub::api::Limits {
+        max_message_bytes: 4096,
+        commands_per_second: 3,
+        ..partnerhub::api::Limits::default()
+    };
+    let server = TestServer::start_with(limits).await;
+    let mut ws = server.websocket().await;
+    ws.hello(&server.owner).await;
+    ws.send_text("x".repeat(5000)).await;
+    let error = ws.next_of("error").await;
+    assert_eq!(error["error"]["code"], "message_too_large", "{error}");
+    {
+        use futures_util::SinkExt;
+        ws.stream
+            .send(tokio_tungstenite::tungstenite::Message::binary(vec![
+                1u8, 2, 3,
+            ]))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        ws.next_of("error").await["error"]["code"],
+        "unsupported_frame"
+    );
+    ws.send(json!({"type": "hello", "token": server.owner}))
+        .await;
+    assert_eq!(
+        ws.next_of("error").await["error"]["code"],
+        "already_authenticated"
+    );
+    // Commands beyond the rate are refused, not queued.
+    let mut codes = Vec::new();
+    for _ in 0..6 {
+        let command_id = Uuid::new_v4();
+        ws.send(json!({"type": "command", "workspace_id": server.workspace_id, "command_id": command_id,
+            "command": {"type": "AddAsset", "asset_id": Uuid::new_v4(), "category": "trust", "title": "Trust"}}))
+            .await;
+        let answer = loop {
+            let frame = ws.next().await;
+            if frame["type"] == "ack" || frame["type"] == "reject" {
+                break frame;
+            }
+        };
+        codes.push(answer["error"]["code"].as_str().unwrap_or("ok").to_owned());
+    }
+    assert!(codes.contains(&"rate_limited".to_owned()), "{codes:?}");
+    assert_eq!(
+        codes.iter().filter(|code| *code == "ok").count(),
+        3,
+        "{codes:?}"
+    );
+    ws.send(json!({"type": "ping", "nonce": "alive"})).await;
+    assert_eq!(ws.next_of("pong").await["nonce"], "alive");
+    // Far over the limit: the connection is closed with 1009, the server goes on.
+    ws.send_text("y".repeat(4096 * 5)).await;
+    match ws.next_frame().await {
+        Frame::Closed(code, _) => assert!(code == 1009 || code == 1006, "closed with {code}"),
+        Frame::Json(frame) => panic!("expected a close, got {frame}"),
+    }
+    // A bad token is refused and closed with 4001; no hello at all as well (after 10 s).
+    let mut stranger = server.websocket().await;
+    stranger
+        .send(json!({"type": "hello", "token": "ph_0_0"}))
+        .await;
+    assert_eq!(
+        stranger.next_of("error").await["error"]["code"],
+        "unauthenticated"
+    );
+    match stranger.next_frame().await {
+        Frame::Closed(code, _) => assert_eq!(code, 4001),
+        Frame::Json(frame) => panic!("expected a close, got {frame}"),
+    }
+    let mut fresh = server.websocket().await;
+    fresh.hello(&server.owner).await;
+    server.stop().await;
+}
