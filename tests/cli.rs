@@ -201,6 +201,8 @@ async fn a_second_process_on_the_same_data_directory_gets_a_clear_error() {
 struct Server {
     child: std::process::Child,
     address: String,
+    /// What the server printed before it listened.
+    banner: String,
 }
 
 impl Server {
@@ -237,12 +239,14 @@ fn start_server_with(data: &Path, extra: &[&str]) -> Server {
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
+    let mut banner = String::new();
     while !line.contains("listening on") {
         line.clear();
         assert!(
             stdout.read_line(&mut line).unwrap() > 0,
             "the server exited"
         );
+        banner.push_str(&line);
     }
     let address = line
         .split("http://")
@@ -250,7 +254,11 @@ fn start_server_with(data: &Path, extra: &[&str]) -> Server {
         .and_then(|rest| rest.split_whitespace().next())
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .to_owned();
-    Server { child, address }
+    Server {
+        child,
+        address,
+        banner,
+    }
 }
 
 fn http_get(address: &str, path: &str) -> String {
@@ -293,6 +301,31 @@ fn serve_with_demo_loads_the_demo_workspaces_into_an_empty_store_only() {
         .and_then(|digits| digits.parse().ok())
         .unwrap_or(0);
     assert!(head > 100, "{response}");
+    // The banner gives a working owner login and a guest invite.
+    let password = server
+        .banner
+        .split("owner login: jens@roskilde / ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no owner login in {}", server.banner))
+        .to_owned();
+    assert!(server
+        .banner
+        .contains("guest invite to the mapping board: http://"));
+    let body = format!(r#"{{"name":"jens@roskilde","password":"{password}"}}"#);
+    let mut stream = std::net::TcpStream::connect(&server.address).unwrap();
+    write!(
+        stream,
+        "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut login = String::new();
+    stream.read_to_string(&mut login).unwrap();
+    assert!(
+        login.starts_with("HTTP/1.1 200") && login.contains("phs_"),
+        "{login}"
+    );
     assert!(server.stop().success());
     // A second start with --demo leaves the store as it is.
     let mut server = start_server_with(data.path(), &["--demo"]);
@@ -301,8 +334,114 @@ fn serve_with_demo_loads_the_demo_workspaces_into_an_empty_store_only() {
 }
 
 #[test]
+fn user_add_and_token_create_bootstrap_access_from_the_command_line() {
+    let data = tempfile::tempdir().unwrap();
+    assert!(run(data.path(), &["demo"]).status.success());
+    let mut child = Command::new(binary())
+        .arg("--data")
+        .arg(data.path())
+        .args([
+            "user",
+            "add",
+            "lene@aarhus",
+            "--workspace",
+            "Aarhus Hovedbibliotek",
+            "--role",
+            "auditor",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("created account lene@aarhus"));
+
+    let output = run(
+        data.path(),
+        &[
+            "token",
+            "create",
+            "--workspace",
+            "Roskilde Bibliotekerne",
+            "--role",
+            "viewer",
+            "--label",
+            "dashboard",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let token = text(&output.stdout).trim().to_owned();
+    assert!(token.starts_with("ph_"), "{token}");
+    let mut server = start_server(data.path());
+    let mut stream = std::net::TcpStream::connect(&server.address).unwrap();
+    write!(stream, "GET /api/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut me = String::new();
+    stream.read_to_string(&mut me).unwrap();
+    assert!(
+        me.starts_with("HTTP/1.1 200") && me.contains("token:dashboard") && me.contains("viewer"),
+        "{me}"
+    );
+    assert!(server.stop().success());
+
+    // Clear errors for bad input, with a non-zero exit.
+    let output = run(
+        data.path(),
+        &[
+            "token",
+            "create",
+            "--workspace",
+            "Odense",
+            "--role",
+            "viewer",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("no workspace `Odense`"));
+    let output = run(
+        data.path(),
+        &[
+            "token",
+            "create",
+            "--workspace",
+            "Roskilde Bibliotekerne",
+            "--role",
+            "admin",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("not a role"));
+    let mut child = Command::new(binary())
+        .arg("--data")
+        .arg(data.path())
+        .args(["user", "add", "x"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("not an account name"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
 fn every_subcommand_has_help() {
-    for subcommand in ["serve", "demo", "replay", "verify", "export", "import"] {
+    for subcommand in [
+        "serve", "demo", "replay", "verify", "export", "import", "user", "token",
+    ] {
         let output = Command::new(binary())
             .args([subcommand, "--help"])
             .output()

@@ -407,3 +407,87 @@ async fn a_client_that_cannot_keep_up_even_so_is_closed_with_4008() {
     fine.hello(&server.owner).await;
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presence_is_relayed_to_the_others_throttled_and_never_logged() {
+    let server = TestServer::start().await;
+    let editor = server.member("anna@test", "editor").await;
+    let board = board(&server).await;
+    let mut owner = server.websocket().await;
+    let mut anna = server.websocket().await;
+    owner.hello(&server.owner).await;
+    anna.hello(&editor).await;
+    for client in [&mut owner, &mut anna] {
+        client
+            .send(json!({"type": "subscribe", "workspace_id": server.workspace_id}))
+            .await;
+        client.next_of("subscribed").await;
+    }
+    let head = server.state.store.head_position();
+    let note = Uuid::new_v4();
+    for step in 0..40 {
+        anna.send(json!({"type": "presence", "workspace_id": server.workspace_id, "board_id": board, "selection": note, "cursor": {"x": f64::from(step), "y": 2.0}}))
+            .await;
+    }
+    anna.send(json!({"type": "ping", "nonce": "done"})).await;
+    assert_eq!(
+        anna.next_of("pong").await["nonce"],
+        "done",
+        "nobody echoes your own presence back"
+    );
+    let first = owner.next().await;
+    assert_eq!(first["type"], "presence");
+    assert_eq!(first["actor"], "anna@test");
+    assert_eq!(first["selection"], note.to_string());
+    assert_eq!(first["left"], false);
+    // Throttled: of 40 updates in a burst, about the per-second allowance (20) is relayed,
+    // plus what refills while the burst is read.
+    let mut relayed = 1;
+    owner.send(json!({"type": "ping", "nonce": "count"})).await;
+    loop {
+        let frame = owner.next().await;
+        if frame["type"] == "pong" {
+            break;
+        }
+        assert_eq!(frame["type"], "presence");
+        relayed += 1;
+    }
+    assert!(
+        (20..=25).contains(&relayed),
+        "{relayed} presence updates relayed"
+    );
+    assert_eq!(
+        server.state.store.head_position(),
+        head,
+        "presence is never logged"
+    );
+    drop(anna);
+    let left = owner.next_of("presence").await;
+    assert_eq!(left["left"], true);
+    assert_eq!(left["actor"], "anna@test");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roles_hold_over_the_websocket_too() {
+    let server = TestServer::start().await;
+    let viewer = server.member("viewer@test", "viewer").await;
+    let auditor = server.member("auditor@test", "auditor").await;
+    for token in [&viewer, &auditor] {
+        let mut client = server.websocket().await;
+        client.hello(token).await;
+        client.send(json!({"type": "subscribe", "workspace_id": server.workspace_id, "after_position": 0})).await;
+        client.next_of("subscribed").await;
+        assert_eq!(
+            client.next_of("event").await["event_type"],
+            "WorkspaceCreated"
+        );
+        let command_id = Uuid::new_v4();
+        client
+            .send(json!({"type": "command", "workspace_id": server.workspace_id, "command_id": command_id, "command": {"type": "AddAsset", "asset_id": Uuid::new_v4(), "category": "trust", "title": "x"}}))
+            .await;
+        let reject = client.next_of("reject").await;
+        assert_eq!(reject["error"]["code"], "forbidden");
+    }
+    server.stop().await;
+}

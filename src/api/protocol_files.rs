@@ -76,7 +76,7 @@ pub fn asyncapi_document() -> Value {
             },
         },
         "x-close-codes": {
-            close_code::GOING_AWAY.to_string(): "the server is shutting down; reconnect and resume after your last position",
+            close_code::GOING_AWAY.to_string(): "the server is shutting down, or no answer to heartbeats (a websocket ping every 30 s) for 90 s; reconnect and resume after your last position",
             close_code::MESSAGE_TOO_BIG.to_string(): "a message far over the size limit (four times max_message_bytes)",
             close_code::UNAUTHENTICATED.to_string(): "no valid hello within 10 seconds, or an invalid token",
             close_code::TOO_SLOW.to_string(): "the client could not keep up even with catch-up from the store",

@@ -25,12 +25,15 @@ use crate::store::{RecordedEvent, Subscription};
 
 /// How long a client has to say `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the server pings a quiet connection; three missed beats end it.
+const HEARTBEAT: Duration = Duration::from_secs(30);
 /// Messages larger than the limit by this factor end the connection (1009) instead of
 /// getting an error frame.
 const HARD_LIMIT_FACTOR: usize = 4;
 
 enum Outgoing {
     Text(String),
+    Ping,
     Close(u16, String),
 }
 
@@ -149,6 +152,11 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
                         return;
                     }
                 }
+                Outgoing::Ping => {
+                    if sink.send(Message::Ping(Default::default())).await.is_err() {
+                        return;
+                    }
+                }
                 Outgoing::Close(code, reason) => {
                     let _ = sink
                         .send(Message::Close(Some(CloseFrame {
@@ -177,16 +185,28 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
     let mut presence = state.hub.presence.subscribe();
     let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
     tokio::pin!(hello_deadline);
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_heard = Instant::now();
     let closing = loop {
         tokio::select! {
             () = state.hub.shutdown.cancelled() => {
                 break Some((close_code::GOING_AWAY, "the server is shutting down; reconnect and resume after your last position".to_owned()));
             }
             () = too_slow.cancelled() => break None,
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > HEARTBEAT * 3 {
+                    break Some((close_code::GOING_AWAY, "no answer to heartbeats for 90 seconds".to_owned()));
+                }
+                // The client's websocket library answers with a pong, which counts as heard.
+                let _ = session.out.try_send(Outgoing::Ping);
+            }
             () = &mut hello_deadline, if session.principal.is_none() => {
                 break Some((close_code::UNAUTHENTICATED, "no valid hello within 10 seconds".to_owned()));
             }
-            frame = stream.next() => match frame {
+            frame = stream.next() => {
+                last_heard = Instant::now();
+                match frame {
                 None | Some(Ok(Message::Close(_))) => break None,
                 Some(Err(error)) => {
                     let text = error.to_string();
@@ -203,7 +223,8 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
                     session.send(error_frame("unsupported_frame", "binary frames are not part of the protocol; send JSON text frames")).await;
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-            },
+                }
+            }
             relayed = presence.recv(), if session.principal.is_some() => {
                 if let Ok(relayed) = relayed {
                     session.relay_presence(&relayed).await;
