@@ -24,6 +24,7 @@ pub mod bench;
 pub mod demo;
 pub mod domain;
 pub mod hub;
+pub mod privacy;
 pub mod projection;
 pub mod server;
 pub mod service;

@@ -195,14 +195,20 @@ fn progress_bar(length: u64, message: &'static str) -> ProgressBar {
 }
 
 /// Rebuilds the views from the log (with progress) and starts the services.
-async fn start(store: &Arc<SledEventStore>) -> anyhow::Result<partnerhub::api::AppState> {
+async fn start(
+    data: &Path,
+    store: &Arc<SledEventStore>,
+) -> anyhow::Result<partnerhub::api::AppState> {
     let bar = progress_bar(store.head_position(), "rebuilding views");
     let dyn_store: Arc<dyn EventStore> = store.clone();
+    let keys = Arc::new(
+        partnerhub::privacy::KeyStore::open(&data.join("keys"))
+            .with_context(|| format!("cannot open the key store in {}", data.display()))?,
+    );
+    let limits = partnerhub::api::Limits::default();
     let state =
-        partnerhub::server::start(dyn_store, partnerhub::api::Limits::default(), &mut |done| {
-            bar.set_position(done)
-        })
-        .await?;
+        partnerhub::server::start(dyn_store, keys, limits, &mut |done| bar.set_position(done))
+            .await?;
     bar.finish_and_clear();
     if state.projections.skipped() > 0 {
         tracing::warn!(
@@ -267,7 +273,7 @@ async fn load_demo_with_access(
 
 async fn serve(data: &Path, listen: SocketAddr, demo: bool) -> anyhow::Result<ExitCode> {
     let store = open_store(data)?;
-    let state = start(&store).await?;
+    let state = start(data, &store).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -292,7 +298,7 @@ async fn serve(data: &Path, listen: SocketAddr, demo: bool) -> anyhow::Result<Ex
 
 async fn demo(data: &Path) -> anyhow::Result<ExitCode> {
     let store = open_store(data)?;
-    let state = start(&store).await?;
+    let state = start(data, &store).await?;
     let result = partnerhub::demo::load_demo(&state.workspaces).await;
     store.shutdown().await;
     let summary = result.context("loading the demo workspaces failed")?;
@@ -346,7 +352,7 @@ async fn user(data: &Path, action: UserAction) -> anyhow::Result<ExitCode> {
         .context("cannot read the password from standard input")?;
     let password = password.trim_end_matches(['\n', '\r']);
     let store = open_store(data)?;
-    let state = start(&store).await?;
+    let state = start(data, &store).await?;
     let result = async {
         let workspace_id = workspace
             .as_deref()
@@ -387,7 +393,7 @@ async fn token(data: &Path, action: TokenAction) -> anyhow::Result<ExitCode> {
         "guests join one board through an invite link (POST /api/workspaces/{{id}}/boards/{{board}}/invites)"
     );
     let store = open_store(data)?;
-    let state = start(&store).await?;
+    let state = start(data, &store).await?;
     let result = async {
         let workspace_id = find_workspace(&state, &workspace)?;
         let (_, text) = state
@@ -425,10 +431,8 @@ async fn replay(
     };
     let store = open_store(data)?;
     let head = store.head_position();
-    let bar = progress_bar(head, "rebuilding views");
-    let projections =
-        partnerhub::projection::rebuild(store.as_ref(), &mut |done| bar.set_position(done)).await?;
-    bar.finish_and_clear();
+    let state = start(data, &store).await?;
+    let projections = state.projections.clone();
     let moment = moment.unwrap_or(AsOf::Position(head));
     let selected: Vec<uuid::Uuid> = match &workspace {
         Some(wanted) => match projections.find_workspace(wanted) {
@@ -481,6 +485,7 @@ async fn replay(
                 .await?;
             report["changes_since"] = serde_json::to_value(diff(&before.state, &view.state))?;
         }
+        state.workspaces.keys().reveal_in_json(&mut report);
         reports.push(report);
     }
     store.shutdown().await;

@@ -20,6 +20,7 @@ use tokio::net::TcpListener;
 use crate::accounts::Accounts;
 use crate::api::{ApiError, AppState, Limits};
 use crate::hub::Hub;
+use crate::privacy::KeyStore;
 use crate::projection::{rebuild, spawn_projector, Projections};
 use crate::service::Workspaces;
 use crate::store::{EventStore, Position, StoreError};
@@ -27,19 +28,26 @@ use crate::store::{EventStore, Position, StoreError};
 /// How long shutdown waits for websocket connections to close.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// Rebuilds the views from `store` (reporting progress) and starts everything a server needs.
+/// Rebuilds the views from `store` (reporting progress) and starts everything a server needs;
+/// `keys` holds the keys of personal data (see [`crate::privacy`]).
 ///
 /// # Errors
 /// Store errors while rebuilding.
 pub async fn start(
     store: Arc<dyn EventStore>,
+    keys: Arc<KeyStore>,
     limits: Limits,
     progress: &mut (dyn FnMut(Position) + Send),
 ) -> Result<AppState, StoreError> {
     let projections: Arc<Projections> = rebuild(store.as_ref(), progress).await?;
     spawn_projector(store.clone(), projections.clone());
+    let workspaces = Arc::new(Workspaces::new(store.clone(), projections.clone(), keys));
+    let finished = workspaces.finish_erasures()?;
+    if finished > 0 {
+        tracing::info!(finished, "finished erasures a crash had interrupted");
+    }
     Ok(AppState {
-        workspaces: Arc::new(Workspaces::new(store.clone(), projections.clone())),
+        workspaces,
         accounts: Arc::new(Accounts::new(store.clone(), projections.clone())),
         hub: Hub::new(),
         store,

@@ -15,7 +15,9 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::{decide, Command, DomainError, Request};
+use crate::domain::events::PersonalField;
+use crate::domain::{decide, Command, DomainError, DomainEvent, Request};
+use crate::privacy::KeyStore;
 use crate::projection::Projections;
 use crate::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, Position, StoreError,
@@ -56,17 +58,58 @@ pub enum CommandError {
 pub struct Workspaces {
     store: Arc<dyn EventStore>,
     projections: Arc<Projections>,
+    /// Seals personal data before it is appended, and destroys keys on erasure.
+    keys: Arc<KeyStore>,
     locks: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Workspaces {
-    /// Commands go to `store`; decisions read `projections`, which a projector keeps current.
-    pub fn new(store: Arc<dyn EventStore>, projections: Arc<Projections>) -> Self {
+    /// Commands go to `store`; decisions read `projections`, which a projector keeps current;
+    /// personal data is sealed with keys from `keys`.
+    pub fn new(
+        store: Arc<dyn EventStore>,
+        projections: Arc<Projections>,
+        keys: Arc<KeyStore>,
+    ) -> Self {
         Workspaces {
             store,
             projections,
+            keys,
             locks: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The personal-data keys.
+    pub fn keys(&self) -> &Arc<KeyStore> {
+        &self.keys
+    }
+
+    /// Destroys the keys of every person whose erasure is in the log (an erasure whose key
+    /// deletion a crash interrupted is finished here). Returns how many keys were destroyed.
+    ///
+    /// # Errors
+    /// Key store failures.
+    pub fn finish_erasures(&self) -> Result<usize, StoreError> {
+        let mut erased = Vec::new();
+        for (workspace_id, _) in self.projections.workspace_names() {
+            self.projections.read(workspace_id, |view| {
+                for organisation in view.state.organisations.values() {
+                    for (person_id, person) in &organisation.contact_persons {
+                        if person.erased {
+                            erased.push(*person_id);
+                        }
+                    }
+                }
+            });
+        }
+        let mut destroyed = 0;
+        for person_id in erased {
+            if self.keys.has_key(person_id)? {
+                self.keys.erase(person_id)?;
+                destroyed += 1;
+            }
+        }
+        Ok(destroyed)
     }
 
     /// The projections commands are decided against.
@@ -130,7 +173,22 @@ impl Workspaces {
                 .unwrap_or_else(|| decide_on(&crate::domain::WorkspaceState::new(workspace_id)));
             let events = decided?;
             let mut new_events = Vec::with_capacity(events.len());
-            for event in events {
+            let mut erasures = Vec::new();
+            for mut event in events {
+                match &mut event {
+                    // Personal data never enters the log in clear.
+                    DomainEvent::ContactPersonAdded {
+                        person_id,
+                        personal,
+                        ..
+                    } => {
+                        if let PersonalField::Clear(data) = personal {
+                            *personal = PersonalField::Sealed(self.keys.seal(*person_id, data)?);
+                        }
+                    }
+                    DomainEvent::ContactPersonErased { person_id, .. } => erasures.push(*person_id),
+                    _ => {}
+                }
                 let (event_type, payload) = event.into_parts().map_err(|error| {
                     StoreError::InvalidAppend(format!("an event cannot be encoded: {error}"))
                 })?;
@@ -156,6 +214,11 @@ impl Workspaces {
             };
             match self.store.append(request).await {
                 Ok(outcome) => {
+                    // The erasure is in the log; now destroy the key (a crash in between is
+                    // finished by `finish_erasures` at the next start).
+                    for person_id in erasures {
+                        self.keys.erase(person_id)?;
+                    }
                     self.projections.wait_for(outcome.last_position).await;
                     return Ok(CommandOutcome {
                         workspace_id,

@@ -405,9 +405,9 @@ async fn organisations(
     ApiPath(workspace_id): ApiPath<Uuid>,
 ) -> Result<ApiJson<Value>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
-    view(&state, workspace_id, |view| {
-        ApiJson(json!(view.state.organisations))
-    })
+    let mut organisations = view(&state, workspace_id, |view| json!(view.state.organisations))?;
+    state.workspaces.keys().reveal_in_json(&mut organisations);
+    Ok(ApiJson(organisations))
 }
 
 async fn organisation(
@@ -416,17 +416,19 @@ async fn organisation(
     ApiPath((workspace_id, organisation_id)): ApiPath<(Uuid, Uuid)>,
 ) -> Result<ApiJson<Value>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
-    view(&state, workspace_id, |view| {
+    let mut found = view(&state, workspace_id, |view| {
         view.state
             .organisations
             .get(&organisation_id)
-            .map(|found| ApiJson(json!(found)))
+            .map(|found| json!(found))
             .ok_or_else(|| {
                 ApiError::not_found(format!(
                     "there is no organisation with id {organisation_id}"
                 ))
             })
-    })?
+    })??;
+    state.workspaces.keys().reveal_in_json(&mut found);
+    Ok(ApiJson(found))
 }
 
 async fn partnerships(
@@ -649,6 +651,7 @@ async fn as_of(
             .await?;
         report["changes_since"] = json!(diff(&before.state, &then.state));
     }
+    state.workspaces.keys().reveal_in_json(&mut report);
     Ok(ApiJson(report))
 }
 

@@ -201,6 +201,16 @@ pub enum Command {
         /// Name, email, phone.
         personal: PersonalData,
     },
+    /// Erase a contact person's personal data for good (right to erasure).
+    EraseContactPerson {
+        /// The organisation.
+        organisation_id: Uuid,
+        /// The person.
+        person_id: Uuid,
+        /// Why.
+        #[serde(default)]
+        reason: String,
+    },
     /// Remove a contact person.
     RemoveContactPerson {
         /// The organisation.

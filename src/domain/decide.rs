@@ -275,8 +275,29 @@ pub fn decide(
                 organisation_id: *organisation_id,
                 person_id: *person_id,
                 role: optional("role", role, NAME_LIMIT)?,
-                personal,
+                personal: super::events::PersonalField::Clear(personal),
             }])
+        }
+        Command::EraseContactPerson {
+            organisation_id,
+            person_id,
+            reason,
+        } => {
+            let found = organisation(state, *organisation_id)?;
+            match found.contact_persons.get(person_id) {
+                None => Err(DomainError::Unknown {
+                    kind: "contact person",
+                    id: *person_id,
+                }),
+                Some(person) if person.erased => Err(DomainError::NothingChanged {
+                    what: "this person's data was erased already".into(),
+                }),
+                Some(_) => Ok(vec![DomainEvent::ContactPersonErased {
+                    organisation_id: *organisation_id,
+                    person_id: *person_id,
+                    reason: optional("reason", reason, TEXT_LIMIT)?,
+                }]),
+            }
         }
         Command::RemoveContactPerson {
             organisation_id,

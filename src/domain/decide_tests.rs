@@ -10,7 +10,8 @@ use super::commands::{Command, PromoteTo};
 use super::decide::{decide, Request};
 use super::error::DomainError;
 use super::events::{
-    CriterionScore, DomainEvent, Party, PersonalData, Promotion, ScreeningAnswer, SectionChange,
+    CriterionScore, DomainEvent, Party, PersonalData, PersonalField, Promotion, ScreeningAnswer,
+    SectionChange,
 };
 use super::state::{EventContext, WorkspaceState};
 use super::vocabulary::{
@@ -208,11 +209,11 @@ fn person_added(organisation_id: Uuid, person_id: Uuid) -> DomainEvent {
         organisation_id,
         person_id,
         role: "programme lead".into(),
-        personal: PersonalData {
+        personal: PersonalField::Clear(PersonalData {
             name: "Mette Lund".into(),
             email: Some("mette@example.org".into()),
             phone: None,
-        },
+        }),
     }
 }
 
@@ -1330,16 +1331,49 @@ fn a_contact_person_is_recorded_with_their_personal_data() {
             organisation_id: FESTIVAL,
             person_id: PERSON,
             role: "programme lead".into(),
-            personal: PersonalData {
+            personal: PersonalField::Clear(PersonalData {
                 name: "Mette Lund".into(),
                 email: Some("mette@example.org".into()),
                 phone: Some("+45 12 34 56 78".into()),
-            },
+            }),
         }]
     );
     let state = then_state(state, &events, ANNA);
     let person = &state.organisations[&FESTIVAL].contact_persons[&PERSON];
-    assert_eq!(person.personal.name, "Mette Lund");
+    assert!(matches!(&person.personal, PersonalField::Clear(data) if data.name == "Mette Lund"));
+    assert!(!person.erased);
+}
+
+#[test]
+fn erasing_a_contact_person_marks_them_erased_once() {
+    let state = given(&[basics(), vec![person_added(FESTIVAL, PERSON)]].concat());
+    let erase = || Command::EraseContactPerson {
+        organisation_id: FESTIVAL,
+        person_id: PERSON,
+        reason: "request from the person".into(),
+    };
+    let events = when(&state, erase(), ANNA).unwrap();
+    assert_eq!(
+        events,
+        vec![DomainEvent::ContactPersonErased {
+            organisation_id: FESTIVAL,
+            person_id: PERSON,
+            reason: "request from the person".into(),
+        }]
+    );
+    let state = then_state(state, &events, ANNA);
+    assert!(state.organisations[&FESTIVAL].contact_persons[&PERSON].erased);
+    assert_nothing_changed(when(&state, erase(), ANNA));
+    let unknown = refused(when(
+        &state,
+        Command::EraseContactPerson {
+            organisation_id: FESTIVAL,
+            person_id: Uuid::from_u128(0xdead),
+            reason: String::new(),
+        },
+        ANNA,
+    ));
+    assert_eq!(unknown.code(), "unknown_entity");
 }
 
 #[test]

@@ -31,6 +31,27 @@ pub struct PersonalData {
     pub phone: Option<String>,
 }
 
+/// Personal data sealed with its person's own key (see `crate::privacy`): destroying the key
+/// erases the data everywhere the event was copied, while the log stays append-only and its
+/// hash chain intact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SealedPersonalData {
+    /// The key's id (the person's id).
+    pub key: Uuid,
+    /// Nonce and ciphertext (XChaCha20-Poly1305), hex.
+    pub sealed: String,
+}
+
+/// Personal data as a command carries it (clear) or as the log keeps it (sealed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum PersonalField {
+    /// Sealed with the person's key; how every stored event holds it.
+    Sealed(SealedPersonalData),
+    /// In clear: only between the rules and the sealing before the append.
+    Clear(PersonalData),
+}
+
 /// One answered screening question.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScreeningAnswer {
@@ -248,8 +269,20 @@ pub enum DomainEvent {
         person_id: Uuid,
         /// Their role at the organisation.
         role: String,
-        /// Name, email and phone: personal data.
-        personal: PersonalData,
+        /// Name, email and phone: personal data, sealed in the log.
+        personal: PersonalField,
+    },
+    /// A contact person's personal data was erased (right to erasure): their key is destroyed,
+    /// so their name, email and phone are unreadable in the log, the views and any export made
+    /// afterwards.
+    ContactPersonErased {
+        /// The organisation.
+        organisation_id: Uuid,
+        /// The person.
+        person_id: Uuid,
+        /// Why (e.g. "request from the person, 2026-11-24").
+        #[serde(default)]
+        reason: String,
     },
     /// A contact person was removed.
     ContactPersonRemoved {

@@ -11,7 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::events::{CriterionScore, DomainEvent, Party, PersonalData, Promotion, ScreeningAnswer};
+use super::events::{
+    CriterionScore, DomainEvent, Party, PersonalField, Promotion, ScreeningAnswer,
+};
 use super::vocabulary::{
     AgeGroup, AgreementSection, AssetCategory, Audience, BoardPhase, BoardTemplate,
     EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
@@ -88,8 +90,11 @@ pub struct ContactHolder {
 pub struct ContactPerson {
     /// Their role.
     pub role: String,
-    /// Name, email, phone: personal data.
-    pub personal: PersonalData,
+    /// Name, email, phone: personal data, sealed with the person's key.
+    pub personal: PersonalField,
+    /// Whether the personal data was erased (its key destroyed).
+    #[serde(default)]
+    pub erased: bool,
 }
 
 /// An organisation in the network database and the library's relation with it.
@@ -595,8 +600,22 @@ impl WorkspaceState {
                         ContactPerson {
                             role: role.clone(),
                             personal: personal.clone(),
+                            erased: false,
                         },
                     );
+                }
+            }
+            DomainEvent::ContactPersonErased {
+                organisation_id,
+                person_id,
+                ..
+            } => {
+                if let Some(person) = self
+                    .organisations
+                    .get_mut(organisation_id)
+                    .and_then(|organisation| organisation.contact_persons.get_mut(person_id))
+                {
+                    person.erased = true;
                 }
             }
             DomainEvent::ContactPersonRemoved {

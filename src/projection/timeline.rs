@@ -192,6 +192,13 @@ pub fn describe(before: &WorkspaceState, event: &DomainEvent, actor: &str) -> St
             "{actor} added a contact person ({role}) at {}",
             organisation_name(before, organisation_id)
         ),
+        DomainEvent::ContactPersonErased { organisation_id, reason, .. } => with_reason(
+            format!(
+                "{actor} erased a contact person's personal data at {}",
+                organisation_name(before, organisation_id)
+            ),
+            reason,
+        ),
         DomainEvent::ContactPersonRemoved { organisation_id, .. } => format!(
             "{actor} removed a contact person at {}",
             organisation_name(before, organisation_id)

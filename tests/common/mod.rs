@@ -94,7 +94,8 @@ impl Running {
         let dyn_store: Arc<dyn EventStore> = store.clone();
         let projector =
             partnerhub::projection::spawn_projector(dyn_store.clone(), projections.clone());
-        let workspaces = partnerhub::service::Workspaces::new(dyn_store, projections.clone());
+        let keys = Arc::new(partnerhub::privacy::KeyStore::open(&path.join("keys")).unwrap());
+        let workspaces = partnerhub::service::Workspaces::new(dyn_store, projections.clone(), keys);
         Running {
             store,
             projections,
@@ -168,7 +169,8 @@ impl TestServer {
     pub async fn start_with(limits: partnerhub::api::Limits) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn EventStore> = Arc::new(SledEventStore::open(dir.path()).unwrap());
-        let state = partnerhub::server::start(store, limits, &mut |_| {})
+        let keys = Arc::new(partnerhub::privacy::KeyStore::open(&dir.path().join("keys")).unwrap());
+        let state = partnerhub::server::start(store, keys, limits, &mut |_| {})
             .await
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -1,0 +1,128 @@
+//! The right to erasure by crypto-shredding: a contact person's name, email and phone never
+//! enter the log in clear; erasing them destroys their key, so they are unreadable in the
+//! views and in exports made afterwards, while the log stays append-only and verifies.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
+
+mod common;
+
+use common::TestServer;
+use partnerhub::store::transfer;
+use serde_json::json;
+use uuid::Uuid;
+
+async fn export_text(server: &TestServer) -> String {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    transfer::export_log(server.state.store.as_ref(), file.path(), &mut |_| {})
+        .await
+        .unwrap();
+    std::fs::read_to_string(file.path()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erasing_a_person_makes_their_data_unreadable_everywhere_and_the_log_still_verifies() {
+    let server = TestServer::start().await;
+    let organisation = Uuid::new_v4();
+    let person = Uuid::new_v4();
+    let base = format!("/api/workspaces/{}", server.workspace_id);
+    server
+        .command(&server.owner, json!({"type": "RegisterOrganisation", "organisation_id": organisation, "name": "Roskilde Festival", "sector": "civil_society"}))
+        .await;
+    let (status, body) = server
+        .command(&server.owner, json!({"type": "AddContactPerson", "organisation_id": organisation, "person_id": person, "role": "programme coordinator",
+            "personal": {"name": "Lise Mortensen", "email": "lise.mortensen@example.org", "phone": "+45 46 00 00 00"}}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // The views show the data; the log holds it sealed only.
+    let (_, found) = server
+        .get(
+            &server.owner,
+            &format!("{base}/organisations/{organisation}"),
+        )
+        .await;
+    assert_eq!(
+        found["contact_persons"][person.to_string()]["personal"]["name"],
+        "Lise Mortensen",
+        "{found}"
+    );
+    let before = export_text(&server).await;
+    for secret in [
+        "Lise Mortensen",
+        "lise.mortensen@example.org",
+        "+45 46 00 00 00",
+    ] {
+        assert!(!before.contains(secret), "{secret} is in the log in clear");
+    }
+    assert!(before.contains("\"sealed\""));
+
+    let (status, body) = server
+        .command(&server.owner, json!({"type": "EraseContactPerson", "organisation_id": organisation, "person_id": person, "reason": "request from the person"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        !server.state.workspaces.keys().has_key(person).unwrap(),
+        "the key is destroyed"
+    );
+
+    let (_, found) = server
+        .get(
+            &server.owner,
+            &format!("{base}/organisations/{organisation}"),
+        )
+        .await;
+    assert_eq!(
+        found["contact_persons"][person.to_string()]["personal"],
+        json!({"erased": true})
+    );
+    let (_, report) = server
+        .get(&server.owner, &format!("{base}/as-of?at=1"))
+        .await;
+    assert!(!report.to_string().contains("Lise"), "{report}");
+    let (_, old_view) = server
+        .get(
+            &server.owner,
+            &format!("{base}/as-of?at={}", server.state.store.head_position() - 1),
+        )
+        .await;
+    assert_eq!(
+        old_view["organisations"][organisation.to_string()]["contact_persons"][person.to_string()]
+            ["personal"],
+        json!({"unreadable": true}),
+        "even the moment before the erasure can no longer be read"
+    );
+    let after = export_text(&server).await;
+    assert!(
+        after.starts_with(&before),
+        "the log is append-only: the erasure only adds"
+    );
+    assert!(after.contains("ContactPersonErased"));
+    let report = transfer::verify_log(server.state.store.as_ref(), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.events, server.state.store.head_position());
+    // The timeline says that it happened, not what was erased.
+    let (_, timeline) = server
+        .get(&server.owner, &format!("{base}/timeline?entity={person}"))
+        .await;
+    let lines: Vec<String> = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["summary"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains("erased a contact person's personal data")),
+        "{lines:?}"
+    );
+    // Erasing twice says so.
+    let (status, body) = server
+        .command(&server.owner, json!({"type": "EraseContactPerson", "organisation_id": organisation, "person_id": person}))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str().unwrap()),
+        (422, "nothing_changed")
+    );
+    server.stop().await;
+}
