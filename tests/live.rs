@@ -372,27 +372,37 @@ async fn a_client_that_cannot_keep_up_even_so_is_closed_with_4008() {
         .await;
     slow.next_of("subscribed").await;
     // More than the server's socket buffers hold (up to 4 MiB on Linux).
-    let text = "a long note that fills the socket ".repeat(29);
-    let mut writers = Vec::new();
-    for lane in 0..4 {
-        let url = server.url(&format!("/api/workspaces/{}/commands", server.workspace_id));
-        let token = server.owner.clone();
-        let text = format!("{lane} {text}");
-        writers.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            for _ in 0..1500 {
-                http.post(&url)
-                    .bearer_auth(&token)
-                    .json(&json!({"command": note(board, &text)}))
-                    .send()
-                    .await
-                    .unwrap();
-            }
-        }));
+    // More than the server's socket buffers hold (up to 4 MiB on Linux), in few commands:
+    // agreement amendments whose events carry every section's text before and after.
+    let partnership = Uuid::new_v4();
+    server
+        .command(&server.owner, json!({"type": "ProposePartnership", "partnership_id": partnership, "title": "Festival area", "form": {"kind": "frame"}}))
+        .await;
+    let sections = [
+        "purpose",
+        "expectations",
+        "roles",
+        "results",
+        "resources",
+        "duration",
+        "communication",
+        "exit",
+    ];
+    for version in 0..60u32 {
+        let text = format!(
+            "version {version}: {}",
+            "clear agreements make good partners. ".repeat(500)
+        );
+        let body: serde_json::Map<String, serde_json::Value> = sections
+            .iter()
+            .map(|section| ((*section).to_owned(), json!(text)))
+            .collect();
+        let (status, answer) = server
+            .command(&server.owner, json!({"type": "AmendAgreement", "partnership_id": partnership, "expected_version": version, "sections": body}))
+            .await;
+        assert_eq!(status, 200, "{answer}");
     }
-    for writer in writers {
-        writer.await.unwrap();
-    }
+    let _ = board;
     // Now read: events that were already on their way, then the close that says why.
     let closed = loop {
         match slow.next_frame().await {
