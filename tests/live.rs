@@ -412,6 +412,7 @@ async fn a_client_that_cannot_keep_up_even_so_is_closed_with_4008() {
     };
     assert_eq!(closed.0, 4008, "{}", closed.1);
     assert!(closed.1.contains("could not keep up"), "{}", closed.1);
+    drop(slow);
     // Other clients are unaffected.
     let mut fine = server.websocket().await;
     fine.hello(&server.owner).await;

@@ -25,6 +25,10 @@ use crate::store::{RecordedEvent, Subscription};
 
 /// How long a client has to say `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client-initiated close waits for the writer to finish.
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
+/// How long a server-initiated close waits for the client's answering close.
+const CLOSE_WAIT: Duration = Duration::from_secs(35);
 /// How often the server pings a quiet connection; three missed beats end it.
 const HEARTBEAT: Duration = Duration::from_secs(30);
 /// Messages larger than the limit by this factor end the connection (1009) instead of
@@ -193,7 +197,8 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
             () = state.hub.shutdown.cancelled() => {
                 break Some((close_code::GOING_AWAY, "the server is shutting down; reconnect and resume after your last position".to_owned()));
             }
-            () = too_slow.cancelled() => break None,
+            // The writer sends the 4008 close itself, behind what the socket holds.
+            () = too_slow.cancelled() => break Some((close_code::TOO_SLOW, String::new())),
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > HEARTBEAT * 3 {
                     break Some((close_code::GOING_AWAY, "no answer to heartbeats for 90 seconds".to_owned()));
@@ -232,8 +237,32 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
             }
         }
     };
+    let client_closed = closing.is_none();
+    // A too-slow client's close is already on its way through the writer.
+    let closing = closing.filter(|(code, _)| *code != close_code::TOO_SLOW);
     session.finish(closing).await;
-    let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
+    let mut writer = writer;
+    if client_closed {
+        let _ = tokio::time::timeout(CLOSE_GRACE, writer).await;
+        return;
+    }
+    // The server closed: keep reading until the client answers the close, while the writer
+    // delivers it. Dropping the socket with the client's frames unread would reset the
+    // connection and could destroy the close frame, and its reason, before the client reads
+    // it. A client that never answers is dropped after the writer's own limit.
+    let deadline = tokio::time::sleep(CLOSE_WAIT);
+    tokio::pin!(deadline);
+    let mut writer_done = false;
+    loop {
+        tokio::select! {
+            _ = &mut writer, if !writer_done => writer_done = true,
+            message = stream.next() => match message {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {}
+            },
+            () = &mut deadline => break,
+        }
+    }
 }
 
 impl Session {
