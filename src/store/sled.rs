@@ -37,12 +37,10 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use uuid::Uuid;
 
-use super::chain::{seal, ChainVerifier};
-use super::record::{envelope_bytes, now_for_log, EventBody, EventHash, EventMetadata};
+use super::backend::{check_continues, decode_event, LogTail, OutcomeCollector};
 use super::{
     AppendOutcome, AppendRequest, EventStore, Position, RecordedEvent, StoreError, StreamVersion,
 };
@@ -174,20 +172,6 @@ fn backend(error: sled::Error) -> StoreError {
     StoreError::Backend(error.to_string())
 }
 
-fn decode_event(position: Position, bytes: &[u8]) -> Result<RecordedEvent, StoreError> {
-    let event = RecordedEvent::from_bytes(bytes).map_err(|error| StoreError::Corrupt {
-        position,
-        reason: format!("the stored event cannot be decoded: {error}"),
-    })?;
-    if event.position != position {
-        return Err(StoreError::Corrupt {
-            position,
-            reason: format!("the event stored here claims position {}", event.position),
-        });
-    }
-    Ok(event)
-}
-
 impl SledEventStore {
     /// Opens (or creates) the store in `directory`.
     ///
@@ -223,8 +207,8 @@ impl SledEventStore {
         let index = index_db.open_tree("index").map_err(backend)?;
 
         let last = events.last().map_err(backend)?;
-        let (head, last_hash, last_recorded_at) = match last {
-            None => (0, EventHash::GENESIS, None),
+        let tail = match last {
+            None => LogTail::EMPTY,
             Some((key, value)) => {
                 let position = position_from_key(&key, 0).unwrap_or(0);
                 let event = decode_event(position, &value)?;
@@ -242,9 +226,14 @@ impl SledEventStore {
                         ),
                     });
                 }
-                (position, event.hash, Some(event.metadata.recorded_at))
+                LogTail {
+                    head: position,
+                    last_hash: event.hash,
+                    last_recorded_at: Some(event.metadata.recorded_at),
+                }
             }
         };
+        let head = tail.head;
         reindex_tail(&events, &index, head)?;
 
         let durable_head = Arc::new(AtomicU64::new(head));
@@ -265,9 +254,7 @@ impl SledEventStore {
         let writer = Writer {
             events: events.clone(),
             index: index.clone(),
-            head,
-            last_hash,
-            last_recorded_at,
+            tail,
             stream_versions: HashMap::new(),
             commands_in_flight: HashMap::new(),
             durable_head: durable_head.clone(),
@@ -511,10 +498,8 @@ async fn run_blocking<T: Send + 'static>(
 struct Writer {
     events: sled::Tree,
     index: sled::Tree,
-    /// Position of the last event inserted (durable or not yet).
-    head: Position,
-    last_hash: EventHash,
-    last_recorded_at: Option<DateTime<Utc>>,
+    /// The last event inserted (durable or not yet).
+    tail: LogTail,
     /// Versions of the streams written or looked up so far, including groups in flight.
     stream_versions: HashMap<Uuid, StreamVersion>,
     /// Commands of groups not yet indexed (in flight to the flusher), for idempotent retries.
@@ -559,9 +544,8 @@ struct Staged {
     /// Index entries, written after the flush.
     index_entries: Vec<(Vec<u8>, Vec<u8>)>,
     events: Vec<Arc<RecordedEvent>>,
-    head: Position,
-    last_hash: EventHash,
-    last_recorded_at: Option<DateTime<Utc>>,
+    /// The end of the log once the group is written.
+    tail: LogTail,
     stream_versions: HashMap<Uuid, StreamVersion>,
     commands: HashMap<Uuid, AppendOutcome>,
 }
@@ -620,9 +604,7 @@ impl Writer {
             writes: Vec::new(),
             index_entries: Vec::new(),
             events: Vec::new(),
-            head: self.head,
-            last_hash: self.last_hash,
-            last_recorded_at: self.last_recorded_at,
+            tail: self.tail,
             stream_versions: HashMap::new(),
             commands: HashMap::new(),
         };
@@ -651,14 +633,12 @@ impl Writer {
 
         let write_error = self.insert_events(std::mem::take(&mut staged.writes)).err();
         if write_error.is_none() {
-            self.head = staged.head;
-            self.last_hash = staged.last_hash;
-            self.last_recorded_at = staged.last_recorded_at;
+            self.tail = staged.tail;
             self.stream_versions.extend(staged.stream_versions);
             self.commands_in_flight.extend(staged.commands);
         }
         FlushJob {
-            head: staged.head,
+            head: staged.tail.head,
             index_entries: staged.index_entries,
             events: staged.events,
             replies,
@@ -734,58 +714,19 @@ impl Writer {
                 ..outcome
             });
         }
-        validate_request(&request)?;
+        // Checked before the stream's version is looked up, as a malformed request needs none.
+        super::backend::validate_request(&request)?;
         let current = self.stream_version(staged, request.stream_id)?;
-        if !request.expected_version.admits(current) {
-            return Err(StoreError::VersionConflict {
-                stream_id: request.stream_id,
-                expected: request.expected_version,
-                actual: current,
-            });
-        }
-
-        let first_position = staged.head + 1;
-        let mut version = current;
-        let mut encoded = Vec::with_capacity(request.events.len());
-        for new_event in request.events {
-            version += 1;
-            let now = now_for_log();
-            let recorded_at = match staged.last_recorded_at {
-                Some(previous) if previous > now => previous,
-                _ => now,
-            };
-            let body = EventBody {
-                position: staged.head + 1,
-                stream_id: request.stream_id,
-                stream_version: version,
-                event_type: new_event.event_type,
-                payload: new_event.payload,
-                metadata: EventMetadata {
-                    workspace_id: request.context.workspace_id,
-                    actor: request.context.actor.clone(),
-                    recorded_at,
-                    command_id,
-                    correlation_id: request.context.correlation_id,
-                },
-                previous_hash: staged.last_hash,
-            };
-            let (body_bytes, hash) = seal(&body).map_err(|error| {
-                StoreError::InvalidAppend(format!("the event cannot be encoded: {error}"))
-            })?;
-            let event = RecordedEvent::from_body(body, hash);
-            encoded.push(envelope_bytes(&body_bytes, &hash));
+        let sealed = staged.tail.seal_append(request, current)?;
+        staged.writes.push(EventWrite::new(
+            sealed.outcome.first_position,
+            sealed.encoded,
+        ));
+        for event in sealed.events {
             stage_event(staged, event);
         }
-        staged.writes.push(EventWrite::new(first_position, encoded));
-        let outcome = AppendOutcome {
-            stream_id: request.stream_id,
-            first_position,
-            last_position: staged.head,
-            stream_version: version,
-            deduplicated: false,
-        };
-        stage_command(staged, command_id, &outcome)?;
-        Ok(outcome)
+        stage_command(staged, command_id, &sealed.outcome)?;
+        Ok(sealed.outcome)
     }
 
     fn stage_recorded(
@@ -794,51 +735,25 @@ impl Writer {
         events: Vec<RecordedEvent>,
     ) -> Result<(), StoreError> {
         // Check every event before staging any, so a bad batch leaves nothing behind.
-        let mut verifier =
-            ChainVerifier::resume(staged.head, staged.last_hash, staged.last_recorded_at);
-        let mut versions: HashMap<Uuid, StreamVersion> = HashMap::new();
-        for event in &events {
-            let previous = match versions.get(&event.stream_id) {
-                Some(version) => *version,
-                None => self.stream_version(staged, event.stream_id)?,
-            };
-            verifier
-                .check_continuing(event, previous)
-                .map_err(StoreError::DoesNotContinue)?;
-            versions.insert(event.stream_id, event.stream_version);
-        }
-        let mut outcomes: Vec<(Uuid, AppendOutcome)> = Vec::new();
-        let first_position = staged.head + 1;
+        let tail = staged.tail;
+        check_continues(&tail, &events, |stream_id| {
+            self.stream_version(staged, stream_id)
+        })?;
+        let mut outcomes = OutcomeCollector::default();
+        let first_position = staged.tail.head + 1;
         let mut encoded = Vec::with_capacity(events.len());
         for event in events {
             let bytes = event.to_canonical_bytes().map_err(|error| {
                 StoreError::InvalidAppend(format!("the event cannot be encoded: {error}"))
             })?;
-            let command_id = event.metadata.command_id;
-            match outcomes.iter_mut().find(|(id, _)| *id == command_id) {
-                Some((_, outcome)) if outcome.stream_id == event.stream_id => {
-                    outcome.last_position = event.position;
-                    outcome.stream_version = event.stream_version;
-                }
-                Some(_) => {}
-                None => outcomes.push((
-                    command_id,
-                    AppendOutcome {
-                        stream_id: event.stream_id,
-                        first_position: event.position,
-                        last_position: event.position,
-                        stream_version: event.stream_version,
-                        deduplicated: false,
-                    },
-                )),
-            }
+            outcomes.add(&event);
             encoded.push(bytes);
             stage_event(staged, event);
         }
         if !encoded.is_empty() {
             staged.writes.push(EventWrite::new(first_position, encoded));
         }
-        for (command_id, outcome) in outcomes {
+        for (command_id, outcome) in outcomes.finish() {
             if !staged.commands.contains_key(&command_id) {
                 stage_command(staged, command_id, &outcome)?;
             }
@@ -965,28 +880,6 @@ impl Flusher {
     }
 }
 
-fn validate_request(request: &AppendRequest) -> Result<(), StoreError> {
-    if request.events.is_empty() {
-        return Err(StoreError::InvalidAppend(
-            "an append needs at least one event".into(),
-        ));
-    }
-    if request.context.actor.trim().is_empty() {
-        return Err(StoreError::InvalidAppend(
-            "every event must name its actor".into(),
-        ));
-    }
-    for event in &request.events {
-        let name = &event.event_type;
-        if name.is_empty() || name.len() > 128 || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(StoreError::InvalidAppend(format!(
-                "event type `{name}` must be 1 to 128 ASCII letters and digits"
-            )));
-        }
-    }
-    Ok(())
-}
-
 /// The events of one append (or import message), written so that they are recovered whole or
 /// not at all.
 enum EventWrite {
@@ -1016,9 +909,7 @@ fn stage_event(staged: &mut Staged, event: RecordedEvent) {
         stream_key(event.stream_id, event.stream_version).to_vec(),
         event.position.to_be_bytes().to_vec(),
     ));
-    staged.head = event.position;
-    staged.last_hash = event.hash;
-    staged.last_recorded_at = Some(event.metadata.recorded_at);
+    staged.tail.follow(&event);
     staged
         .stream_versions
         .insert(event.stream_id, event.stream_version);
@@ -1051,7 +942,7 @@ fn reindex_tail(events: &sled::Tree, index: &sled::Tree, head: Position) -> Resu
     if indexed_through >= head {
         return Ok(());
     }
-    let mut outcomes: Vec<(Uuid, AppendOutcome)> = Vec::new();
+    let mut outcomes = OutcomeCollector::default();
     for item in events.range(event_key(indexed_through + 1)..=event_key(head)) {
         let (key, value) = item.map_err(backend)?;
         let position = position_from_key(&key, 0).unwrap_or(0);
@@ -1062,26 +953,9 @@ fn reindex_tail(events: &sled::Tree, index: &sled::Tree, head: Position) -> Resu
                 &position.to_be_bytes(),
             )
             .map_err(backend)?;
-        let command_id = event.metadata.command_id;
-        match outcomes.iter_mut().find(|(id, _)| *id == command_id) {
-            Some((_, outcome)) if outcome.stream_id == event.stream_id => {
-                outcome.last_position = position;
-                outcome.stream_version = event.stream_version;
-            }
-            Some(_) => {}
-            None => outcomes.push((
-                command_id,
-                AppendOutcome {
-                    stream_id: event.stream_id,
-                    first_position: position,
-                    last_position: position,
-                    stream_version: event.stream_version,
-                    deduplicated: false,
-                },
-            )),
-        }
+        outcomes.add(&event);
     }
-    for (command_id, outcome) in outcomes {
+    for (command_id, outcome) in outcomes.finish() {
         let bytes = serde_json::to_vec(&outcome).map_err(|error| StoreError::Corrupt {
             position: outcome.first_position,
             reason: error.to_string(),

@@ -1,0 +1,1731 @@
+//! The event log's contract, one body per test, run against every backend: sled in a
+//! temporary directory and PostgreSQL in a schema of its own (`ph_test_<random>`, dropped at
+//! the end). Then what only PostgreSQL has: several store instances ("nodes") on one schema,
+//! writers whose transactions interleave, a writer killed while it holds the head lock, the
+//! unique key as the last line of defence, and migrations between the backends.
+//!
+//! PostgreSQL is reached at `PARTNERHUB_TEST_POSTGRES` (default
+//! `postgres://postgres@127.0.0.1:5432/test`); set it to `skip` to run the sled half only.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use partnerhub::store::migrate::migrate_store;
+use partnerhub::store::postgres::PostgresOptions;
+use partnerhub::store::transfer::{self, TransferError};
+use partnerhub::store::{
+    AppendOutcome, AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent,
+    PostgresEventStore, RecordedEvent, SledEventStore, StoreError, Subscription,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+// ---------------------------------------------------------------------------------------
+// Backends
+// ---------------------------------------------------------------------------------------
+
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// Which backend a contract test runs against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Backend {
+    Sled,
+    Postgres,
+}
+
+/// The PostgreSQL server the tests use, or `None` when told to skip it.
+fn postgres_base_url() -> Option<String> {
+    match std::env::var("PARTNERHUB_TEST_POSTGRES") {
+        Ok(value) if value == "skip" => None,
+        Ok(value) if !value.is_empty() => Some(value),
+        _ => Some(DEFAULT_POSTGRES_URL.to_owned()),
+    }
+}
+
+/// A connection outside any store, for setting up and inspecting schemas.
+async fn raw_client(url: &str) -> (tokio_postgres::Client, tokio::task::JoinHandle<()>) {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|error| {
+            panic!(
+                "cannot reach PostgreSQL at {url} ({error}); start it, point \
+                 PARTNERHUB_TEST_POSTGRES at another server, or set it to `skip`"
+            )
+        });
+    let driver = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    (client, driver)
+}
+
+/// A schema of one test's own, dropped when the guard drops (also when the test panics).
+struct TestSchema {
+    name: String,
+    base_url: String,
+}
+
+impl TestSchema {
+    async fn create() -> Option<Self> {
+        let base_url = postgres_base_url()?;
+        let name = format!("ph_test_{}", Uuid::new_v4().simple());
+        let (client, driver) = raw_client(&base_url).await;
+        client
+            .batch_execute(&format!("CREATE SCHEMA {name}"))
+            .await
+            .unwrap();
+        drop(client);
+        let _ = driver.await;
+        Some(TestSchema { name, base_url })
+    }
+
+    /// The URL a store opens: the server's, with the schema as the search path.
+    fn url(&self) -> String {
+        let separator = if self.base_url.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        format!(
+            "{}{separator}options=-c%20search_path%3D{}",
+            self.base_url, self.name
+        )
+    }
+}
+
+impl Drop for TestSchema {
+    fn drop(&mut self) {
+        let (url, name) = (self.base_url.clone(), self.name.clone());
+        // Drop runs inside the test's runtime; a thread of its own may block on another.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let Ok((client, connection)) =
+                    tokio_postgres::connect(&url, tokio_postgres::NoTls).await
+                else {
+                    return;
+                };
+                let driver = tokio::spawn(connection);
+                let _ = client
+                    .batch_execute(&format!(
+                        "SET lock_timeout = '10s'; DROP SCHEMA IF EXISTS {name} CASCADE"
+                    ))
+                    .await;
+                drop(client);
+                let _ = driver.await;
+            });
+        });
+        let _ = dropped.join();
+    }
+}
+
+/// An open store and where it keeps its data. Fields drop in order: the store first.
+struct Harness {
+    store: Open,
+    place: Place,
+}
+
+enum Open {
+    Sled(Arc<SledEventStore>),
+    Postgres(Arc<PostgresEventStore>),
+}
+
+enum Place {
+    Directory(tempfile::TempDir),
+    Schema(TestSchema),
+}
+
+impl Harness {
+    /// A new empty store, or `None` when PostgreSQL is to be skipped.
+    async fn new(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sled => {
+                let directory = tempfile::tempdir().unwrap();
+                let store = Arc::new(SledEventStore::open(directory.path()).unwrap());
+                Some(Harness {
+                    store: Open::Sled(store),
+                    place: Place::Directory(directory),
+                })
+            }
+            Backend::Postgres => {
+                let schema = TestSchema::create().await?;
+                let store = Arc::new(PostgresEventStore::connect(&schema.url()).await.unwrap());
+                Some(Harness {
+                    store: Open::Postgres(store),
+                    place: Place::Schema(schema),
+                })
+            }
+        }
+    }
+
+    fn store(&self) -> Arc<dyn EventStore> {
+        match &self.store {
+            Open::Sled(store) => store.clone(),
+            Open::Postgres(store) => store.clone(),
+        }
+    }
+
+    fn schema(&self) -> &TestSchema {
+        match &self.place {
+            Place::Schema(schema) => schema,
+            Place::Directory(_) => panic!("not a PostgreSQL harness"),
+        }
+    }
+
+    /// How many group commits (sled: flushes; PostgreSQL: transactions) wrote events.
+    fn commits(&self) -> u64 {
+        match &self.store {
+            Open::Sled(store) => store.write_statistics().flushes,
+            Open::Postgres(store) => store.commit_statistics().commits,
+        }
+    }
+
+    /// How many events this instance's writer made durable.
+    fn written_events(&self) -> u64 {
+        match &self.store {
+            Open::Sled(store) => store.write_statistics().events,
+            Open::Postgres(store) => store.commit_statistics().events,
+        }
+    }
+
+    /// Another store instance on the same schema: a second "node".
+    async fn second_instance(&self) -> Arc<PostgresEventStore> {
+        Arc::new(
+            PostgresEventStore::connect(&self.schema().url())
+                .await
+                .unwrap(),
+        )
+    }
+
+    /// Shuts the store down and opens the same place again, as a restarted process would.
+    async fn restarted(self) -> Self {
+        let Harness { store, place } = self;
+        match store {
+            Open::Sled(store) => {
+                store.shutdown().await;
+                drop(store);
+                let Place::Directory(directory) = &place else {
+                    unreachable!()
+                };
+                let store = Arc::new(SledEventStore::open(directory.path()).unwrap());
+                Harness {
+                    store: Open::Sled(store),
+                    place,
+                }
+            }
+            Open::Postgres(store) => {
+                store.shutdown().await;
+                drop(store);
+                let Place::Schema(schema) = &place else {
+                    unreachable!()
+                };
+                let store = Arc::new(PostgresEventStore::connect(&schema.url()).await.unwrap());
+                Harness {
+                    store: Open::Postgres(store),
+                    place,
+                }
+            }
+        }
+    }
+
+    async fn finish(self) {
+        self.store().shutdown().await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------
+
+fn context(actor: &str) -> CommandContext {
+    let command_id = Uuid::new_v4();
+    CommandContext {
+        workspace_id: Uuid::from_u128(7),
+        actor: actor.into(),
+        command_id,
+        correlation_id: command_id,
+    }
+}
+
+fn request(stream_id: Uuid, expected: ExpectedVersion, texts: &[&str]) -> AppendRequest {
+    AppendRequest {
+        stream_id,
+        expected_version: expected,
+        context: context("anna@roskilde"),
+        events: texts
+            .iter()
+            .map(|text| NewEvent::new("NoteAdded", json!({"text": text, "zone": "learning"})))
+            .collect(),
+    }
+}
+
+/// Appends `count` single-event commands to fresh streams, in order.
+async fn append_many(store: &dyn EventStore, count: usize) {
+    for index in 0..count {
+        store
+            .append(request(
+                Uuid::new_v4(),
+                ExpectedVersion::NoStream,
+                &[&format!("Partner {index}")],
+            ))
+            .await
+            .unwrap();
+    }
+}
+
+async fn racing_copies(
+    store: Arc<dyn EventStore>,
+    request: AppendRequest,
+    copies: usize,
+) -> Vec<AppendOutcome> {
+    let tasks: Vec<_> = (0..copies)
+        .map(|_| {
+            let store = store.clone();
+            let request = request.clone();
+            tokio::spawn(async move { store.append(request).await })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.unwrap().unwrap());
+    }
+    outcomes
+}
+
+/// Takes the next event of a subscription, failing after 20 seconds.
+async fn next_event(subscription: &mut Subscription) -> Arc<RecordedEvent> {
+    tokio::time::timeout(Duration::from_secs(20), subscription.next())
+        .await
+        .expect("subscription stalled")
+        .expect("subscription ended")
+        .expect("subscription failed")
+}
+
+/// Collects `count` events from a subscription and checks they are exactly `from..from+count`.
+async fn collect_in_order(
+    mut subscription: Subscription,
+    from: u64,
+    count: u64,
+) -> Vec<Arc<RecordedEvent>> {
+    let mut events = Vec::with_capacity(count as usize);
+    for expected in from..from + count {
+        let event = next_event(&mut subscription).await;
+        assert_eq!(event.position, expected, "gap or duplicate at the seam");
+        events.push(event);
+    }
+    events
+}
+
+/// Waits until `store` can read up to `position`.
+async fn wait_for_head(store: &dyn EventStore, position: u64) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while store.head_position() < position {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the head stayed at {} instead of reaching {position}",
+            store.head_position()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+async fn read_everything(store: &dyn EventStore) -> Vec<RecordedEvent> {
+    let mut events = Vec::new();
+    loop {
+        let page = store.read_all(events.len() as u64 + 1, 500).await.unwrap();
+        if page.is_empty() {
+            return events;
+        }
+        events.extend(page);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The contract, one body per test
+// ---------------------------------------------------------------------------------------
+
+/// Runs each named contract test against every backend, as `sled::name` and
+/// `postgres::name`.
+macro_rules! for_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sled {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::Backend::Sled).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+for_every_backend!(
+    appended_events_are_read_back_by_stream_and_by_position,
+    a_stale_expected_version_is_a_conflict_naming_stream_and_versions,
+    concurrent_appends_at_the_same_version_let_exactly_one_win,
+    a_retried_command_returns_the_first_result_without_appending_again,
+    malformed_appends_are_refused_with_a_reason,
+    the_log_survives_a_restart_and_continues_its_chain,
+    concurrent_appenders_share_commits_and_are_acknowledged_only_when_readable,
+    subscriptions_catch_up_then_follow_live_without_gap_or_duplicate,
+    a_subscriber_that_falls_far_behind_still_gets_every_event_in_order,
+    recorded_events_must_continue_the_log_all_or_nothing,
+    verify_export_and_import_round_trip_byte_for_byte,
+    shutdown_ends_subscriptions_and_refuses_appends,
+);
+
+async fn appended_events_are_read_back_by_stream_and_by_position(backend: Backend) {
+    let Some(harness) = Harness::new(backend).await else {
+        return;
+    };
+    let store = harness.store();
+    let festival = Uuid::new_v4();
+    let museum = Uuid::new_v4();
+
+    let first = store
+        .append(request(
+            festival,
+            ExpectedVersion::NoStream,
+            &["met at the festival", "agreed area"],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            first.first_position,
+            first.last_position,
+            first.stream_version
+        ),
+        (1, 2, 2)
+    );
+    assert!(!first.deduplicated);
+    let second = store
+        .append(request(
+            museum,
+            ExpectedVersion::NoStream,
+            &["library in the museum"],
+        ))
+        .await
+        .unwrap();
+    assert_eq!((second.first_position, second.stream_version), (3, 1));
+    let third = store
+        .append(request(festival, ExpectedVersion::Exact(2), &["evaluated"]))
+        .await
+        .unwrap();
+    assert_eq!((third.first_position, third.stream_version), (4, 3));
+
+    let stream = store.read_stream(festival, 1, 100).await.unwrap();
+    let versions: Vec<_> = stream
+        .iter()
+        .map(|e| (e.position, e.stream_version))
+        .collect();
+    assert_eq!(versions, vec![(1, 1), (2, 2), (4, 3)]);
+    assert_eq!(
+        stream[2].payload,
+        json!({"text": "evaluated", "zone": "learning"})
+    );
+    assert_eq!(stream[0].metadata.actor, "anna@roskilde");
+    assert_eq!(stream[0].metadata.workspace_id, Uuid::from_u128(7));
+    assert_eq!(store.read_stream(festival, 3, 100).await.unwrap().len(), 1);
+    assert_eq!(store.read_stream(festival, 1, 2).await.unwrap().len(), 2);
+    assert!(store
+        .read_stream(Uuid::new_v4(), 1, 100)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let all = store.read_all(1, 100).await.unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.position).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4]
+    );
+    assert_eq!(
+        all[1].previous_hash, all[0].hash,
+        "each event chains to the one before"
+    );
+    assert!(all
+        .windows(2)
+        .all(|w| w[0].metadata.recorded_at <= w[1].metadata.recorded_at));
+    assert_eq!(store.read_all(3, 1).await.unwrap()[0].stream_id, museum);
+    assert!(store.read_all(5, 10).await.unwrap().is_empty());
+    assert_eq!(store.head_position(), 4);
+
+    let outcome = store
+        .command_outcome(first_command(&all))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            outcome.first_position,
+            outcome.last_position,
+            outcome.deduplicated
+        ),
+        (1, 2, true)
+    );
+    assert!(store
+        .command_outcome(Uuid::new_v4())
+        .await
+        .unwrap()
+        .is_none());
+    harness.finish().await;
+}
+
+fn first_command(events: &[RecordedEvent]) -> Uuid {
+    events[0].metadata.command_id
+}
+
+async fn a_stale_expected_version_is_a_conflict_naming_stream_and_versions(backend: Backend) {
+    let Some(harness) = Harness::new(backend).await else {
+        return;
+    };
+    let store = harness.store();
+    let agreement = Uuid::new_v4();
+    store
+        .append(request(agreement, ExpectedVersion::NoStream, &["v1", "v2"]))
+        .await
+        .unwrap();
+
+    let error = store
+        .append(request(
+            agreement,
+            ExpectedVersion::Exact(1),
+            &["stale amendment"],
+        ))
+        .await
+        .unwrap_err();
+    match error {
+        StoreError::VersionConflict {
+            stream_id,
+            expected,
+            actual,
+        } => {
+            assert_eq!(stream_id, agreement);
+            assert_eq!(expected, ExpectedVersion::Exact(1));
+            assert_eq!(actual, 2);
+        }
+        other => panic!("expected a version conflict, got {other:?}"),
+    }
+    let message = store
+        .append(request(agreement, ExpectedVersion::NoStream, &["again"]))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains(&agreement.to_string()) && message.contains("version 2"),
+        "{message}"
+    );
+    assert_eq!(store.head_position(), 2, "a rejected append writes nothing");
+    harness.finish().await;
+}
+
+async fn concurrent_appends_at_the_same_version_let_exactly_one_win(backend: Backend) {
+    let Some(harness) = Harness::new(backend).await else {
+        return;
+    };
+    let store = harness.store();
+    let agreement = Uuid::new_v4();
+    store
+        .append(request(agreement, ExpectedVersion::NoStream, &["draft"]))
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for index in 0..32 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .append(request(
+                    agreement,
+                    ExpectedVersion::Exact(1),
+                    &[&format!("amendment {index}")],
+                ))
+                .await
+        }));
+    }
+    let mut winners = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(outcome) => {
+                winners += 1;
+                assert_eq!(outcome.stream_version, 2);
+            }
+            Err(StoreError::VersionConflict { actual: 2, .. }) => {}
+            Err(other) => panic!("unexpected error {other:?}"),
+        }
+    }
+    assert_eq!(winners, 1);
+    assert_eq!(store.read_stream(agreement, 1, 100).await.unwrap().len(), 2);
+    assert_eq!(store.head_position(), 2);
+    harness.finish().await;
+}
+
+async fn a_retried_command_returns_the_first_result_without_appending_again(backend: Backend) {
+    let Some(mut harness) = Harness::new(backend).await else {
+        return;
+    };
+    let stream = Uuid::new_v4();
+    let first_request = request(stream, ExpectedVersion::NoStream, &["screened", "decided"]);
+    let first = harness.store().append(first_request.clone()).await.unwrap();
+    assert_eq!((first.first_position, first.last_position), (1, 2));
+
+    // The same command again (the client never saw the ack), even after other appends.
+    append_many(harness.store().as_ref(), 3).await;
+    let retry = harness.store().append(first_request.clone()).await.unwrap();
+    assert!(retry.deduplicated);
+    assert_eq!(
+        (
+            retry.first_position,
+            retry.last_position,
+            retry.stream_version
+        ),
+        (1, 2, 2)
+    );
+    assert_eq!(harness.store().head_position(), 5);
+
+    // Many retries racing each other (in one group commit or several) append once.
+    let racing = request(Uuid::new_v4(), ExpectedVersion::NoStream, &["once"]);
+    let results = racing_copies(harness.store(), racing, 16).await;
+    let fresh: Vec<_> = results.iter().filter(|o| !o.deduplicated).collect();
+    assert_eq!(fresh.len(), 1);
+    assert!(results
+        .iter()
+        .all(|o| o.first_position == fresh[0].first_position));
+    assert_eq!(harness.store().head_position(), 6);
+
+    // And after a restart the command is still remembered.
+    harness = harness.restarted().await;
+    let after_restart = harness.store().append(first_request).await.unwrap();
+    assert!(after_restart.deduplicated);
+    assert_eq!(after_restart.first_position, 1);
+    assert_eq!(harness.store().head_position(), 6);
+    harness.finish().await;
+}
+
+async fn malformed_appends_are_refused_with_a_reason(backend: Backend) {
+    let Some(harness) = Harness::new(backend).await else {
+        return;
+    };
+    let store = harness.store();
+    let empty = AppendRequest {
+        stream_id: Uuid::new_v4(),
+        expected_version: ExpectedVersion::Any,
+        context: context("anna"),
+        events: vec![],
+    };
+    assert!(
+        matches!(store.append(empty).await, Err(StoreError::InvalidAppend(m)) if m.contains("at least one event"))
+    );
+    let bad_type = AppendRequest {
+        events: vec![NewEvent::new("Note Added!", json!({}))],
+        ..request(Uuid::new_v4(), ExpectedVersion::Any, &[])
+    };
+    assert!(
+        matches!(store.append(bad_type).await, Err(StoreError::InvalidAppend(m)) if m.contains("Note Added!"))
+    );
+    let anonymous = AppendRequest {
+        context: context(" "),
+        ..request(Uuid::new_v4(), ExpectedVersion::Any, &["x"])
+    };
+    assert!(
+        matches!(store.append(anonymous).await, Err(StoreError::InvalidAppend(m)) if m.contains("actor"))
+    );
+    assert_eq!(store.head_position(), 0);
+    // A malformed request in the same group as good ones fails alone.
+    let mut tasks = Vec::new();
+    for index in 0..8 {
+        let store = store.clone();
+        let actor = if index == 3 { " " } else { "anna" };
+        tasks.push(tokio::spawn(async move {
+            store
+                .append(AppendRequest {
+                    context: context(actor),
+                    ..request(Uuid::new_v4(), ExpectedVersion::NoStream, &["x"])
+                })
+                .await
+        }));
+    }
+    let mut refused = 0;
+    for task in tasks {
+        if task.await.unwrap().is_err() {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 1);
+    assert_eq!(store.head_position(), 7);
+    harness.finish().await;
+}
+
+async fn the_log_survives_a_restart_and_continues_its_chain(backend: Backend) {
+    let Some(mut harness) = Harness::new(backend).await else {
+        return;
+    };
+    let stream = Uuid::new_v4();
+    harness
+        .store()
+        .append(request(stream, ExpectedVersion::NoStream, &["one", "two"]))
+        .await
+        .unwrap();
+    append_many(harness.store().as_ref(), 10).await;
+    let before = harness.store().read_all(1, 100).await.unwrap();
+
+    harness = harness.restarted().await;
+    let store = harness.store();
+    assert_eq!(store.head_position(), 12);
+    assert_eq!(store.read_all(1, 100).await.unwrap(), before);
+    // The stream's version and the chain continue where they were.
+    let conflict = store
+        .append(request(stream, ExpectedVersion::NoStream, &["three"]))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        conflict,
+        StoreError::VersionConflict { actual: 2, .. }
+    ));
+    let next = store
+        .append(request(stream, ExpectedVersion::Exact(2), &["three"]))
+        .await
+        .unwrap();
+    assert_eq!((next.first_position, next.stream_version), (13, 3));
+    let after = store.read_all(13, 1).await.unwrap();
+    assert_eq!(after[0].previous_hash, before[11].hash);
+    assert!(after[0].metadata.recorded_at >= before[11].metadata.recorded_at);
+    let report = transfer::verify_log(store.as_ref(), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.events, 13);
+    harness.finish().await;
+}
+
+async fn concurrent_appenders_share_commits_and_are_acknowledged_only_when_readable(
+    backend: Backend,
+) {
+    let Some(harness) = Harness::new(backend).await else {
+        return;
+    };
+    let writers = 64;
+    let appends_per_writer = 20;
+    let mut tasks = Vec::new();
+    for writer in 0..writers {
+        let store = harness.store();
+        tasks.push(tokio::spawn(async move {
+            let stream = Uuid::new_v4();
+            let mut acknowledged = Vec::new();
+            for index in 0..appends_per_writer {
+                let outcome = store
+                    .append(request(
+                        stream,
+                        ExpectedVersion::Exact(index),
+                        &[&format!("writer {writer} note {index}")],
+                    ))
+                    .await
+                    .unwrap();
+                // The head moves before the ack: an ack never runs ahead of what readers see.
+                assert!(store.head_position() >= outcome.last_position);
+                let read = store.read_all(outcome.last_position, 1).await.unwrap();
+                assert_eq!(read[0].stream_id, stream);
+                acknowledged.push(outcome.last_position);
+            }
+            acknowledged
+        }));
+    }
+    let mut positions = HashSet::new();
+    for task in tasks {
+        for position in task.await.unwrap() {
+            assert!(
+                positions.insert(position),
+                "position {position} acknowledged twice"
+            );
+        }
+    }
+    let total = writers * appends_per_writer;
+    assert_eq!(positions.len() as u64, total);
+    assert_eq!(
+        positions.iter().max().copied(),
+        Some(total),
+        "positions are gap-free"
+    );
+    assert_eq!(harness.written_events(), total);
+    let commits = harness.commits();
+    assert!(
+        commits * 2 < total,
+        "{commits} commits for {total} appends: concurrent appends should share commits"
+    );
+    let report = transfer::verify_log(harness.store().as_ref(), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.events, total);
+    harness.finish().await;
+}
+
+async fn subscriptions_catch_up_then_follow_live_without_gap_or_duplicate(backend: Backend) {
+    let Some(harness) = Harness::new(backend).await else {
+        return;
+    };
+    let store = harness.store();
+    append_many(store.as_ref(), 300).await;
+
+    let total: u64 = 300 + 8 * 150;
+    let mut writers = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        writers.push(tokio::spawn(async move {
+            append_many(store.as_ref(), 150).await
+        }));
+    }
+    // Subscribers start while the writers run: some from the beginning, some mid-log,
+    // some at the head, so each crosses the catch-up/live seam under concurrent appends.
+    let mut readers = Vec::new();
+    for (index, from) in [1u64, 1, 150, 299, 301].into_iter().enumerate() {
+        let subscription = Subscription::new(store.clone(), from);
+        readers.push(tokio::spawn(collect_in_order(
+            subscription,
+            from,
+            total - from + 1,
+        )));
+        tokio::time::sleep(Duration::from_millis(5 * index as u64)).await;
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let late = Subscription::new(store.clone(), store.head_position() + 1);
+    let late_reader = tokio::spawn(collect_in_order(late, total + 1, 5));
+    append_many(store.as_ref(), 5).await;
+    for reader in readers {
+        reader.await.unwrap();
+    }
+    late_reader.await.unwrap();
+    harness.finish().await;
+}
+
+async fn a_subscriber_that_falls_far_behind_still_gets_every_event_in_order(backend: Backend) {
+    let Some(harness) = Harness::new(backend).await else {
+        return;
+    };
+    let store = harness.store();
+    let mut subscription = Subscription::new(store.clone(), 1);
+    // Far more events than the live channel holds arrive while nobody reads.
+    let total = 5000u64;
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            append_many(store.as_ref(), 500).await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    for expected in 1..=total {
+        let event = next_event(&mut subscription).await;
+        assert_eq!(event.position, expected);
+    }
+    assert_eq!(subscription.next_position(), total + 1);
+    harness.finish().await;
+}
+
+async fn recorded_events_must_continue_the_log_all_or_nothing(backend: Backend) {
+    let Some(source) = Harness::new(backend).await else {
+        return;
+    };
+    let Some(target) = Harness::new(backend).await else {
+        return;
+    };
+    let stream = Uuid::new_v4();
+    source
+        .store()
+        .append(request(stream, ExpectedVersion::NoStream, &["a", "b"]))
+        .await
+        .unwrap();
+    append_many(source.store().as_ref(), 4).await;
+    let events = source.store().read_all(1, 100).await.unwrap();
+    assert_eq!(events.len(), 6);
+    let store = target.store();
+
+    store.append_recorded(events[0..2].to_vec()).await.unwrap();
+    assert_eq!(store.head_position(), 2);
+    // A batch whose first event fits but whose second skips a position: nothing is written.
+    let error = store
+        .append_recorded(vec![events[2].clone(), events[4].clone()])
+        .await
+        .unwrap_err();
+    assert!(matches!(error, StoreError::DoesNotContinue(_)), "{error:?}");
+    assert_eq!(store.head_position(), 2);
+    assert_eq!(store.read_all(3, 10).await.unwrap().len(), 0);
+    // An event of another log does not continue this one.
+    let foreign = {
+        let mut event = events[2].clone();
+        event.previous_hash = events[2].hash;
+        event
+    };
+    assert!(matches!(
+        store.append_recorded(vec![foreign]).await,
+        Err(StoreError::DoesNotContinue(_))
+    ));
+    store.append_recorded(events[2..].to_vec()).await.unwrap();
+    assert_eq!(store.head_position(), 6);
+    assert_eq!(store.read_all(1, 100).await.unwrap(), events);
+    // Streams and commands imported are known: versions continue, retries are recognised.
+    assert!(matches!(
+        store
+            .append(request(stream, ExpectedVersion::Exact(1), &["c"]))
+            .await,
+        Err(StoreError::VersionConflict { actual: 2, .. })
+    ));
+    let retry = AppendRequest {
+        context: CommandContext {
+            command_id: events[0].metadata.command_id,
+            ..context("anna@roskilde")
+        },
+        ..request(stream, ExpectedVersion::NoStream, &["a", "b"])
+    };
+    let outcome = store.append(retry).await.unwrap();
+    assert!(outcome.deduplicated);
+    assert_eq!((outcome.first_position, outcome.last_position), (1, 2));
+    // Appends continue the imported chain.
+    let next = store
+        .append(request(stream, ExpectedVersion::Exact(2), &["c"]))
+        .await
+        .unwrap();
+    assert_eq!(next.first_position, 7);
+    let report = transfer::verify_log(store.as_ref(), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.events, 7);
+    source.finish().await;
+    target.finish().await;
+}
+
+async fn verify_export_and_import_round_trip_byte_for_byte(backend: Backend) {
+    let Some(source) = Harness::new(backend).await else {
+        return;
+    };
+    let Some(target) = Harness::new(backend).await else {
+        return;
+    };
+    let files = tempfile::tempdir().unwrap();
+    let stream = Uuid::new_v4();
+    source
+        .store()
+        .append(request(
+            stream,
+            ExpectedVersion::NoStream,
+            &["é and \"quotes\"", "two"],
+        ))
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let store = source.store();
+        tasks.push(tokio::spawn(async move {
+            append_many(store.as_ref(), 300).await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let verified = transfer::verify_log(source.store().as_ref(), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(verified.events, 1202);
+
+    let first = files.path().join("first.jsonl");
+    let exported = transfer::export_log(source.store().as_ref(), &first, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(exported, 1202);
+    let imported = transfer::import_log(target.store().as_ref(), &first, &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(imported, verified);
+    let second = files.path().join("second.jsonl");
+    transfer::export_log(target.store().as_ref(), &second, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap(),
+        "an export of an import is identical byte for byte"
+    );
+    assert_eq!(
+        transfer::verify_log(target.store().as_ref(), &mut |_| {})
+            .await
+            .unwrap(),
+        verified
+    );
+    // A second import into the now non-empty store is refused.
+    assert!(matches!(
+        transfer::import_log(target.store().as_ref(), &first, &mut |_, _| {}).await,
+        Err(TransferError::StoreNotEmpty { events: 1202 })
+    ));
+    // A changed line is refused naming it, and nothing is written.
+    let Some(empty) = Harness::new(backend).await else {
+        return;
+    };
+    let text = std::fs::read_to_string(&first).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[99] = lines[99].replace("Partner", "Someone");
+    let broken = files.path().join("broken.jsonl");
+    std::fs::write(&broken, lines.join("\n") + "\n").unwrap();
+    match transfer::import_log(empty.store().as_ref(), &broken, &mut |_, _| {}).await {
+        Err(TransferError::BrokenChain { line: 100, .. }) => {}
+        other => panic!("expected a broken chain at line 100, got {other:?}"),
+    }
+    assert_eq!(empty.store().head_position(), 0);
+    source.finish().await;
+    target.finish().await;
+    empty.finish().await;
+}
+
+async fn shutdown_ends_subscriptions_and_refuses_appends(backend: Backend) {
+    let Some(harness) = Harness::new(backend).await else {
+        return;
+    };
+    let store = harness.store();
+    append_many(store.as_ref(), 3).await;
+    let mut caught_up = Subscription::new(store.clone(), 1);
+    for position in 1..=3 {
+        assert_eq!(next_event(&mut caught_up).await.position, position);
+    }
+    // One subscriber is still behind when the store shuts down: it gets the rest, then ends.
+    let mut behind = Subscription::new(store.clone(), 2);
+    store.shutdown().await;
+    let ended = tokio::time::timeout(Duration::from_secs(10), caught_up.next())
+        .await
+        .expect("a subscription must end with the store");
+    assert!(ended.is_none());
+    assert_eq!(next_event(&mut behind).await.position, 2);
+    assert_eq!(next_event(&mut behind).await.position, 3);
+    let ended = tokio::time::timeout(Duration::from_secs(10), behind.next())
+        .await
+        .expect("a subscription must end with the store");
+    assert!(ended.is_none());
+    assert!(matches!(
+        store
+            .append(request(
+                Uuid::new_v4(),
+                ExpectedVersion::NoStream,
+                &["late"]
+            ))
+            .await,
+        Err(StoreError::Closed)
+    ));
+    assert_eq!(store.head_position(), 3);
+    drop(store);
+    harness.finish().await;
+}
+
+// ---------------------------------------------------------------------------------------
+// PostgreSQL only: several processes on one schema, and what can go wrong between them
+// ---------------------------------------------------------------------------------------
+
+/// Appends `count` notes to a stream of its own, in order, returning every acknowledgement.
+async fn write_stream(store: Arc<dyn EventStore>, count: u64) -> Vec<(u64, Uuid, u64)> {
+    let stream = Uuid::new_v4();
+    let mut acknowledged = Vec::new();
+    for version in 0..count {
+        let outcome = store
+            .append(request(
+                stream,
+                ExpectedVersion::Exact(version),
+                &[&format!("note {version}")],
+            ))
+            .await
+            .unwrap();
+        acknowledged.push((outcome.last_position, stream, outcome.stream_version));
+    }
+    acknowledged
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_on_one_schema_see_every_event_of_both_in_one_order() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let first: Arc<dyn EventStore> = harness.store();
+    let second: Arc<dyn EventStore> = harness.second_instance().await;
+    let writers_per_node = 4;
+    let appends_per_writer = 40;
+    let total = 2 * writers_per_node * appends_per_writer;
+    let readers: Vec<_> = [first.clone(), second.clone()]
+        .into_iter()
+        .map(|store| tokio::spawn(collect_in_order(Subscription::new(store, 1), 1, total)))
+        .collect();
+    let mut writers = Vec::new();
+    for _ in 0..writers_per_node {
+        writers.push(tokio::spawn(write_stream(
+            first.clone(),
+            appends_per_writer,
+        )));
+        writers.push(tokio::spawn(write_stream(
+            second.clone(),
+            appends_per_writer,
+        )));
+    }
+    let mut acknowledged = Vec::new();
+    for writer in writers {
+        acknowledged.extend(writer.await.unwrap());
+    }
+    let mut seen = Vec::new();
+    for reader in readers {
+        seen.push(reader.await.unwrap());
+    }
+    // Both nodes delivered the same events, in the same order, hash for hash.
+    let hashes =
+        |events: &[Arc<RecordedEvent>]| events.iter().map(|event| event.hash).collect::<Vec<_>>();
+    assert_eq!(hashes(&seen[0]), hashes(&seen[1]));
+    // Every acknowledged append is there, where its acknowledgement said.
+    assert_eq!(acknowledged.len() as u64, total);
+    for (position, stream, version) in acknowledged {
+        let event = &seen[0][position as usize - 1];
+        assert_eq!((event.stream_id, event.stream_version), (stream, version));
+    }
+    for store in [&first, &second] {
+        wait_for_head(store.as_ref(), total).await;
+        let report = transfer::verify_log(store.as_ref(), &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(report.events, total);
+    }
+    second.shutdown().await;
+    harness.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interleaved_writers_on_two_nodes_keep_the_order_gap_free_and_streams_contiguous() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let nodes: Vec<Arc<dyn EventStore>> = vec![harness.store(), harness.second_instance().await];
+    let streams: Vec<Uuid> = (0..3).map(|_| Uuid::new_v4()).collect();
+    let mut writers = Vec::new();
+    for writer in 0..12usize {
+        let store = nodes[writer % 2].clone();
+        let streams = streams.clone();
+        writers.push(tokio::spawn(async move {
+            let mut successes = 0u64;
+            let mut conflicts = 0u64;
+            let mut believed: HashMap<Uuid, u64> = HashMap::new();
+            for round in 0..15usize {
+                let stream = streams[(writer + round) % streams.len()];
+                loop {
+                    let expected = *believed.get(&stream).unwrap_or(&0);
+                    let note = format!("writer {writer} round {round}");
+                    match store
+                        .append(request(stream, ExpectedVersion::Exact(expected), &[&note]))
+                        .await
+                    {
+                        Ok(outcome) => {
+                            believed.insert(stream, outcome.stream_version);
+                            successes += 1;
+                            break;
+                        }
+                        Err(StoreError::VersionConflict { actual, .. }) => {
+                            // Decide again on the version the other writers reached.
+                            believed.insert(stream, actual);
+                            conflicts += 1;
+                        }
+                        Err(other) => panic!("unexpected error {other:?}"),
+                    }
+                }
+            }
+            (successes, conflicts)
+        }));
+    }
+    let (mut successes, mut conflicts) = (0, 0);
+    for writer in writers {
+        let (won, lost) = writer.await.unwrap();
+        successes += won;
+        conflicts += lost;
+    }
+    assert_eq!(successes, 12 * 15);
+    // Every stream starts at version 0 once: at least 9 of the 12 first attempts conflict,
+    // across nodes as well as within one.
+    assert!(conflicts >= 9, "{conflicts} conflicts");
+    for node in &nodes {
+        wait_for_head(node.as_ref(), successes).await;
+        let events = read_everything(node.as_ref()).await;
+        let positions: Vec<u64> = events.iter().map(|event| event.position).collect();
+        assert_eq!(positions, (1..=successes).collect::<Vec<_>>());
+        let mut versions: HashMap<Uuid, Vec<u64>> = HashMap::new();
+        for event in &events {
+            versions
+                .entry(event.stream_id)
+                .or_default()
+                .push(event.stream_version);
+        }
+        for (stream, versions) in versions {
+            assert_eq!(
+                versions,
+                (1..=versions.len() as u64).collect::<Vec<_>>(),
+                "stream {stream} has gaps or duplicates"
+            );
+        }
+        transfer::verify_log(node.as_ref(), &mut |_| {})
+            .await
+            .unwrap();
+    }
+    nodes[1].shutdown().await;
+    harness.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_killed_while_holding_the_head_lock_leaves_no_gap() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let store = harness.store();
+    append_many(store.as_ref(), 5).await;
+
+    // Another "process" takes the head lock, writes position 6 and moves the head... and dies
+    // before it commits.
+    let (killed, connection) = raw_client(&harness.schema().url()).await;
+    killed
+        .batch_execute(
+            "BEGIN;
+             SELECT position FROM log_head FOR UPDATE;
+             INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
+             VALUES (6, gen_random_uuid(), 1, gen_random_uuid(), now(), 'not an event');
+             UPDATE log_head SET position = 6;",
+        )
+        .await
+        .unwrap();
+    let mut appends = Vec::new();
+    for _ in 0..3 {
+        let store = store.clone();
+        appends.push(tokio::spawn(async move {
+            store
+                .append(request(
+                    Uuid::new_v4(),
+                    ExpectedVersion::NoStream,
+                    &["after"],
+                ))
+                .await
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(
+        appends.iter().all(|append| !append.is_finished()),
+        "appends wait for the head lock"
+    );
+    assert_eq!(
+        store.head_position(),
+        5,
+        "an uncommitted position is never seen"
+    );
+    assert!(store.read_all(6, 10).await.unwrap().is_empty());
+
+    connection.abort();
+    drop(killed);
+    let mut positions = Vec::new();
+    for append in appends {
+        let outcome = tokio::time::timeout(Duration::from_secs(20), append)
+            .await
+            .expect("the lock is released when the killed writer's connection goes")
+            .unwrap()
+            .unwrap();
+        positions.push(outcome.first_position);
+    }
+    positions.sort_unstable();
+    assert_eq!(
+        positions,
+        vec![6, 7, 8],
+        "the dead writer's position is reused"
+    );
+    let events = read_everything(store.as_ref()).await;
+    assert_eq!(
+        events
+            .iter()
+            .map(|event| event.position)
+            .collect::<Vec<_>>(),
+        (1..=8).collect::<Vec<_>>()
+    );
+    transfer::verify_log(store.as_ref(), &mut |_| {})
+        .await
+        .unwrap();
+
+    // A transaction that rolls back after taking positions leaves no gap either.
+    let (client, connection) = raw_client(&harness.schema().url()).await;
+    client
+        .batch_execute(
+            "BEGIN;
+             SELECT position FROM log_head FOR UPDATE;
+             UPDATE log_head SET position = 9;
+             ROLLBACK;",
+        )
+        .await
+        .unwrap();
+    drop(client);
+    let _ = connection.await;
+    let next = store
+        .append(request(
+            Uuid::new_v4(),
+            ExpectedVersion::NoStream,
+            &["next"],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(next.first_position, 9);
+    harness.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_unique_stream_version_key_reports_a_writer_that_bypassed_the_lock_as_a_conflict() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let store = harness.store();
+    let stream = Uuid::new_v4();
+    store
+        .append(request(stream, ExpectedVersion::NoStream, &["one"]))
+        .await
+        .unwrap();
+    // A rogue writer, ignoring the head lock, inserts version 2 and has not committed yet.
+    let (rogue, connection) = raw_client(&harness.schema().url()).await;
+    rogue
+        .batch_execute(&format!(
+            "BEGIN;
+             INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
+             VALUES (1000000, '{stream}', 2, gen_random_uuid(), now(), 'rogue');"
+        ))
+        .await
+        .unwrap();
+    let racing = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .append(request(stream, ExpectedVersion::Exact(1), &["two"]))
+                .await
+        })
+    };
+    let bystander = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .append(request(
+                    Uuid::new_v4(),
+                    ExpectedVersion::NoStream,
+                    &["other"],
+                ))
+                .await
+        })
+    };
+    // The store's insert of version 2 waits on the rogue's uncommitted key, then fails.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    rogue.batch_execute("COMMIT").await.unwrap();
+    drop(rogue);
+    let _ = connection.await;
+    match racing.await.unwrap() {
+        Err(StoreError::VersionConflict {
+            stream_id, actual, ..
+        }) => assert_eq!((stream_id, actual), (stream, 2)),
+        other => panic!("expected a version conflict, got {other:?}"),
+    }
+    assert!(
+        bystander.await.unwrap().is_ok(),
+        "only the colliding append fails"
+    );
+    harness.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrations_are_idempotent_and_a_schema_can_be_named() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    append_many(harness.store().as_ref(), 3).await;
+    // Two more instances connecting at once apply nothing twice.
+    let url = harness.schema().url();
+    let (again, twice) = tokio::join!(
+        PostgresEventStore::connect(&url),
+        PostgresEventStore::connect(&url)
+    );
+    let (again, twice) = (again.unwrap(), twice.unwrap());
+    assert_eq!(again.head_position(), 3);
+    assert_eq!(twice.head_position(), 3);
+    again.shutdown().await;
+    twice.shutdown().await;
+    let (client, connection) = raw_client(&harness.schema().url()).await;
+    let versions: Vec<i32> = client
+        .query(
+            "SELECT version FROM schema_migrations ORDER BY version",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(versions, vec![1]);
+    // The stored bytes are exactly the canonical bytes of each event.
+    let rows = client
+        .query("SELECT position, bytes FROM events ORDER BY position", &[])
+        .await
+        .unwrap();
+    let events = harness.store().read_all(1, 10).await.unwrap();
+    for (row, event) in rows.iter().zip(&events) {
+        let bytes: Vec<u8> = row.get(1);
+        assert_eq!(bytes, event.to_canonical_bytes().unwrap());
+    }
+    // A log written by a newer partnerhub is refused.
+    client
+        .batch_execute("INSERT INTO schema_migrations (version) VALUES (999)")
+        .await
+        .unwrap();
+    drop(client);
+    let _ = connection.await;
+    assert!(matches!(
+        PostgresEventStore::connect(&harness.schema().url()).await,
+        Err(StoreError::Incompatible(message)) if message.contains("999")
+    ));
+
+    // Two processes opening a new schema at once create its tables once.
+    let fresh = TestSchema::create().await.unwrap();
+    let url = fresh.url();
+    let (one, other) = tokio::join!(
+        PostgresEventStore::connect(&url),
+        PostgresEventStore::connect(&url)
+    );
+    let (one, other) = (one.unwrap(), other.unwrap());
+    append_many(&one, 2).await;
+    wait_for_head(&other, 2).await;
+    one.shutdown().await;
+    other.shutdown().await;
+
+    // connect_to_schema creates its schema and keeps the tables there.
+    let named = TestSchema {
+        name: format!("ph_test_{}", Uuid::new_v4().simple()),
+        base_url: harness.schema().base_url.clone(),
+    };
+    let store = PostgresEventStore::connect_to_schema(&named.base_url, &named.name)
+        .await
+        .unwrap();
+    append_many(&store, 2).await;
+    store.shutdown().await;
+    drop(store);
+    let reopened = PostgresEventStore::connect(&named.url()).await.unwrap();
+    assert_eq!(reopened.head_position(), 2);
+    reopened.shutdown().await;
+    assert!(matches!(
+        PostgresEventStore::connect_to_schema(&named.base_url, "no; drop").await,
+        Err(StoreError::Incompatible(_))
+    ));
+    harness.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_that_splits_a_command_across_batches_keeps_its_whole_outcome() {
+    let Some(source) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let Some(target) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let stream = Uuid::new_v4();
+    let command = request(stream, ExpectedVersion::NoStream, &["one", "two", "three"]);
+    let command_id = command.context.command_id;
+    source.store().append(command.clone()).await.unwrap();
+    let events = source.store().read_all(1, 10).await.unwrap();
+    // The batch boundary falls inside the command, in separate commits and in one group.
+    target
+        .store()
+        .append_recorded(events[..1].to_vec())
+        .await
+        .unwrap();
+    target
+        .store()
+        .append_recorded(events[1..].to_vec())
+        .await
+        .unwrap();
+    let outcome = target
+        .store()
+        .command_outcome(command_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            outcome.first_position,
+            outcome.last_position,
+            outcome.stream_version
+        ),
+        (1, 3, 3)
+    );
+    let retry = target.store().append(command.clone()).await.unwrap();
+    assert!(retry.deduplicated);
+    assert_eq!((retry.first_position, retry.last_position), (1, 3));
+
+    let Some(grouped) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let store = grouped.store();
+    let (first, second) = tokio::join!(
+        store.append_recorded(events[..2].to_vec()),
+        store.append_recorded(events[2..].to_vec())
+    );
+    first.unwrap();
+    second.unwrap();
+    let outcome = store.command_outcome(command_id).await.unwrap().unwrap();
+    assert_eq!((outcome.first_position, outcome.last_position), (1, 3));
+    for harness in [source, target, grouped] {
+        harness.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sled_export_imports_into_postgres_and_exports_again_byte_for_byte() {
+    let Some(sled) = Harness::new(Backend::Sled).await else {
+        return;
+    };
+    let Some(postgres) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let files = tempfile::tempdir().unwrap();
+    let stream = Uuid::new_v4();
+    sled.store()
+        .append(request(
+            stream,
+            ExpectedVersion::NoStream,
+            &["ø", "{\"nested\": 1}"],
+        ))
+        .await
+        .unwrap();
+    append_many(sled.store().as_ref(), 700).await;
+    let from_sled = files.path().join("sled.jsonl");
+    transfer::export_log(sled.store().as_ref(), &from_sled, &mut |_| {})
+        .await
+        .unwrap();
+    let imported = transfer::import_log(postgres.store().as_ref(), &from_sled, &mut |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(imported.events, 702);
+    let from_postgres = files.path().join("postgres.jsonl");
+    transfer::export_log(postgres.store().as_ref(), &from_postgres, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        std::fs::read(&from_sled).unwrap(),
+        std::fs::read(&from_postgres).unwrap()
+    );
+    // The imported log goes on in PostgreSQL.
+    let next = postgres
+        .store()
+        .append(request(stream, ExpectedVersion::Exact(2), &["three"]))
+        .await
+        .unwrap();
+    assert_eq!((next.first_position, next.stream_version), (703, 3));
+    sled.finish().await;
+    postgres.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_store_copies_sled_into_postgres_and_back_hash_for_hash() {
+    let Some(sled) = Harness::new(Backend::Sled).await else {
+        return;
+    };
+    let Some(postgres) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let mut tasks = Vec::new();
+    for _ in 0..3 {
+        let store = sled.store();
+        tasks.push(tokio::spawn(async move {
+            append_many(store.as_ref(), 1000).await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let source_report = transfer::verify_log(sled.store().as_ref(), &mut |_| {})
+        .await
+        .unwrap();
+    let mut calls = Vec::new();
+    let report = migrate_store(
+        sled.store().as_ref(),
+        postgres.store().as_ref(),
+        &mut |position| calls.push(position),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report, source_report);
+    assert!(calls.contains(&3000) && calls.len() >= 3, "{calls:?}");
+    assert_eq!(
+        read_everything(postgres.store().as_ref()).await,
+        read_everything(sled.store().as_ref()).await
+    );
+
+    // Back into a new sled store: the same log again.
+    let Some(back) = Harness::new(Backend::Sled).await else {
+        return;
+    };
+    let round_trip = migrate_store(
+        postgres.store().as_ref(),
+        back.store().as_ref(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(round_trip, source_report);
+
+    // A destination that already holds events is refused, and left as it was.
+    let Some(occupied) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    append_many(occupied.store().as_ref(), 2).await;
+    match migrate_store(
+        sled.store().as_ref(),
+        occupied.store().as_ref(),
+        &mut |_| {},
+    )
+    .await
+    {
+        Err(TransferError::StoreNotEmpty { events: 2 }) => {}
+        other => panic!("expected StoreNotEmpty, got {other:?}"),
+    }
+    assert_eq!(occupied.store().head_position(), 2);
+    // An empty source migrates to an empty log.
+    let Some(empty) = Harness::new(Backend::Sled).await else {
+        return;
+    };
+    let Some(empty_target) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let nothing = migrate_store(
+        empty.store().as_ref(),
+        empty_target.store().as_ref(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(nothing.events, 0);
+    for harness in [sled, postgres, back, occupied, empty, empty_target] {
+        harness.finish().await;
+    }
+}
+
+/// A second node that polls only as often as `poll_interval`, with its own
+/// `application_name` so that its connections can be found in `pg_stat_activity`.
+async fn quiet_node(
+    harness: &Harness,
+    application_name: &str,
+    poll_interval: Duration,
+) -> Arc<PostgresEventStore> {
+    let url = format!(
+        "{}&application_name={application_name}",
+        harness.schema().url()
+    );
+    let config: tokio_postgres::Config = url.parse().unwrap();
+    let options = PostgresOptions {
+        poll_interval,
+        ..PostgresOptions::default()
+    };
+    Arc::new(
+        PostgresEventStore::connect_with(config, options)
+            .await
+            .unwrap(),
+    )
+}
+
+/// The backend process ids of a node's notification connection.
+async fn listener_pids(client: &tokio_postgres::Client, application_name: &str) -> Vec<i32> {
+    client
+        .query(
+            "SELECT pid FROM pg_stat_activity
+             WHERE application_name = $1 AND query = 'LISTEN partnerhub_log'",
+            &[&application_name],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notifications_alone_tell_another_node_of_new_events() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    // This node polls once an hour: whatever it learns, it learns from NOTIFY.
+    let quiet = quiet_node(&harness, "ph_test_quiet", Duration::from_secs(3600)).await;
+    let mut live = quiet.live_events();
+    append_many(harness.store().as_ref(), 3).await;
+    for position in 1..=3 {
+        let event = tokio::time::timeout(Duration::from_secs(5), live.recv())
+            .await
+            .expect("the notification tells the quiet node")
+            .unwrap();
+        assert_eq!(event.position, position);
+    }
+    assert_eq!(quiet.head_position(), 3);
+    assert_eq!(quiet.read_all(1, 10).await.unwrap().len(), 3);
+    // A command appended on one node is a known command on the other.
+    let first = harness.store().read_all(1, 1).await.unwrap();
+    let outcome = quiet
+        .command_outcome(first[0].metadata.command_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((outcome.first_position, outcome.deduplicated), (1, true));
+    quiet.shutdown().await;
+    harness.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_that_loses_its_notification_connection_polls_and_listens_again() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let name = format!("ph_test_{}", Uuid::new_v4().simple());
+    let quiet = quiet_node(&harness, &name, Duration::from_millis(100)).await;
+    let (client, connection) = raw_client(&harness.schema().url()).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut pids = listener_pids(&client, &name).await;
+    while pids.is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "no listener");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        pids = listener_pids(&client, &name).await;
+    }
+    client
+        .execute("SELECT pg_terminate_backend($1)", &[&pids[0]])
+        .await
+        .unwrap();
+
+    let mut live = quiet.live_events();
+    append_many(harness.store().as_ref(), 3).await;
+    for position in 1..=3 {
+        let event = tokio::time::timeout(Duration::from_secs(5), live.recv())
+            .await
+            .expect("polling tells the node while it cannot listen")
+            .unwrap();
+        assert_eq!(event.position, position);
+    }
+    // And it listens again on a new connection.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = listener_pids(&client, &name).await;
+        if !now.is_empty() && !now.contains(&pids[0]) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the listener did not come back"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(client);
+    let _ = connection.await;
+    quiet.shutdown().await;
+    harness.finish().await;
+}
