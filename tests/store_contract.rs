@@ -384,6 +384,7 @@ for_every_backend!(
     recorded_events_must_continue_the_log_all_or_nothing,
     verify_export_and_import_round_trip_byte_for_byte,
     shutdown_ends_subscriptions_and_refuses_appends,
+    an_import_that_splits_a_command_across_batches_keeps_its_whole_outcome,
 );
 
 async fn appended_events_are_read_back_by_stream_and_by_position(backend: Backend) {
@@ -1424,12 +1425,11 @@ async fn migrations_are_idempotent_and_a_schema_can_be_named() {
     harness.finish().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_import_that_splits_a_command_across_batches_keeps_its_whole_outcome() {
-    let Some(source) = Harness::new(Backend::Postgres).await else {
+async fn an_import_that_splits_a_command_across_batches_keeps_its_whole_outcome(backend: Backend) {
+    let Some(source) = Harness::new(backend).await else {
         return;
     };
-    let Some(target) = Harness::new(Backend::Postgres).await else {
+    let Some(target) = Harness::new(backend).await else {
         return;
     };
     let stream = Uuid::new_v4();
@@ -1466,7 +1466,7 @@ async fn an_import_that_splits_a_command_across_batches_keeps_its_whole_outcome(
     assert!(retry.deduplicated);
     assert_eq!((retry.first_position, retry.last_position), (1, 3));
 
-    let Some(grouped) = Harness::new(Backend::Postgres).await else {
+    let Some(grouped) = Harness::new(backend).await else {
         return;
     };
     let store = grouped.store();

@@ -18,6 +18,42 @@ use crate::accounts::service::TokenListing;
 use crate::projection::board::BoardView;
 use crate::service::CommandOutcome;
 
+/// The shape of a successful response's body.
+#[derive(Clone, Copy)]
+enum Body {
+    /// A JSON object (a view whose shape is documented in words).
+    Object,
+    /// A JSON array of objects.
+    List,
+    /// The named component schema.
+    Named(&'static str),
+    /// A JSON array of the named component schema.
+    ListOf(&'static str),
+    /// A page of the raw log: `events` (each a `LogEntry`) and `next_from`, the version to
+    /// ask for next (`null` on the last page).
+    LogPage,
+}
+
+impl Body {
+    fn schema(self) -> Value {
+        let named = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+        match self {
+            Body::Object => json!({"type": "object"}),
+            Body::List => json!({"type": "array", "items": {"type": "object"}}),
+            Body::Named(name) => named(name),
+            Body::ListOf(name) => json!({"type": "array", "items": named(name)}),
+            Body::LogPage => json!({
+                "type": "object",
+                "required": ["events", "next_from"],
+                "properties": {
+                    "events": {"type": "array", "items": named("LogEntry")},
+                    "next_from": {"type": "integer", "minimum": 1, "nullable": true},
+                },
+            }),
+        }
+    }
+}
+
 /// One operation: method, path, summary, who may call it, request body and response schema.
 struct Operation {
     method: &'static str,
@@ -25,7 +61,7 @@ struct Operation {
     summary: &'static str,
     access: &'static str,
     request: Option<&'static str>,
-    response: Option<&'static str>,
+    response: Body,
     success: u16,
     query: &'static [(&'static str, &'static str)],
 }
@@ -42,7 +78,7 @@ const fn op(
         summary,
         access,
         request: None,
-        response: None,
+        response: Body::Object,
         success: 200,
         query: &[],
     }
@@ -58,12 +94,12 @@ fn operations() -> Vec<Operation> {
         op("get", "/api/openapi.json", "This document", "anyone"),
         Operation { request: Some("LoginRequest"), ..op("post", "/api/login", "Log in with an account; returns a session token for `Authorization: Bearer`", "anyone (failed attempts per name are limited: 429)") },
         op("get", "/api/me", "Who the token belongs to, and their workspaces", "any token"),
-        op("get", "/api/workspaces", "The caller's workspaces with their role", "any token"),
+        Operation { response: Body::List, ..op("get", "/api/workspaces", "The caller's workspaces with their role", "any token") },
         Operation { request: Some("CreateWorkspaceRequest"), success: 201, ..op("post", "/api/workspaces", "Create a workspace; the caller becomes its owner", "accounts (not API tokens)") },
         op("get", "/api/workspaces/{workspace_id}", "Summary of a workspace (name, counts, your role)", "members and guests"),
-        Operation { request: Some("CommandRequest"), response: Some("CommandOutcome"), ..op("post", "/api/workspaces/{workspace_id}/commands", "Run a command (see the Command schema: every command of the method); 409 on a version conflict, 422 on a rule violation", "owner, editor; guests: note commands on their board") },
+        Operation { request: Some("CommandRequest"), response: Body::Named("CommandOutcome"), ..op("post", "/api/workspaces/{workspace_id}/commands", "Run a command (see the Command schema: every command of the method); 409 on a version conflict, 422 on a rule violation", "owner, editor; guests: note commands on their board") },
         Operation { query: &[("sector", "public, private, civil_society"), ("level", "network, collaboration, partnership"), ("room", "inspiration, learning, meeting, performative"), ("age_group", "toddlers ... seniors"), ("owner", "staff id holding the contact")], ..op("get", "/api/workspaces/{workspace_id}/network", "The network map: nodes, edges, key-person risks, duplicate contacts, metrics", VIEWS) },
-        op("get", "/api/workspaces/{workspace_id}/organisations/{organisation_id}/contacts", "Who else knows this partner", VIEWS),
+        Operation { response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/organisations/{organisation_id}/contacts", "Who else knows this partner", VIEWS) },
         Operation { query: &[("today", "YYYY-MM-DD the overdue evaluations are measured against (default today)")], ..op("get", "/api/workspaces/{workspace_id}/portfolio", "The portfolio: rooms x goals, sectors, age groups, gaps, overdue evaluations, resources, level counts over time", VIEWS) },
         op("get", "/api/workspaces/{workspace_id}/competences", "Competences the library has and lacks", VIEWS),
         op("get", "/api/workspaces/{workspace_id}/organisations", "The network database", VIEWS),
@@ -71,16 +107,16 @@ fn operations() -> Vec<Operation> {
         op("get", "/api/workspaces/{workspace_id}/partnerships", "Every partnership's file", VIEWS),
         op("get", "/api/workspaces/{workspace_id}/partnerships/{partnership_id}", "One partnership's file", VIEWS),
         op("get", "/api/workspaces/{workspace_id}/assets", "The assets list (Vi kan – Vil du?)", VIEWS),
-        op("get", "/api/workspaces/{workspace_id}/boards", "Workshop boards", VIEWS),
-        Operation { response: Some("BoardView"), ..op("get", "/api/workspaces/{workspace_id}/boards/{board_id}", "A board as the caller may see it (private notes, anonymity and running votes hidden)", "members; guests: their board") },
+        Operation { response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/boards", "Workshop boards", VIEWS) },
+        Operation { response: Body::Named("BoardView"), ..op("get", "/api/workspaces/{workspace_id}/boards/{board_id}", "A board as the caller may see it (private notes, anonymity and running votes hidden)", "members; guests: their board") },
         Operation { request: Some("InviteRequest"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/boards/{board_id}/invites", "Invite workshop guests to one board: returns a guest token and link", "owner, editor") },
-        Operation { query: &[("entity", "an entity id (default: the whole workspace)")], ..op("get", "/api/workspaces/{workspace_id}/timeline", "Every event about an entity, in words", HISTORY) },
+        Operation { query: &[("entity", "an entity id (default: the whole workspace)")], response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/timeline", "Every event about an entity, in words", HISTORY) },
         Operation { query: &[("at", "a log position or an RFC 3339 time (required)"), ("since", "an earlier moment: adds `changes_since`")], ..op("get", "/api/workspaces/{workspace_id}/as-of", "The workspace's views as of a moment, and what changed since another", HISTORY) },
-        Operation { query: &[("from", "first stream version (default 1)"), ("limit", "page size, 1 to 1000 (default 100)")], response: Some("LogEntry"), ..op("get", "/api/workspaces/{workspace_id}/log", "The raw event log of the workspace, paged, with hashes", "owner, auditor") },
-        op("get", "/api/workspaces/{workspace_id}/members", "Members and their roles", "owner"),
+        Operation { query: &[("from", "first stream version (default 1)"), ("limit", "page size, 1 to 1000 (default 100)")], response: Body::LogPage, ..op("get", "/api/workspaces/{workspace_id}/log", "The raw event log of the workspace, paged, with hashes", "owner, auditor") },
+        Operation { response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/members", "Members and their roles", "owner") },
         Operation { request: Some("GrantRequest"), success: 204, ..op("put", "/api/workspaces/{workspace_id}/members/{account_name}", "Give an account a role", "owner") },
         Operation { success: 204, ..op("delete", "/api/workspaces/{workspace_id}/members/{account_name}", "Take an account's role away", "owner") },
-        Operation { response: Some("TokenListing"), ..op("get", "/api/workspaces/{workspace_id}/tokens", "API tokens and invites, with last use", "owner") },
+        Operation { response: Body::ListOf("TokenListing"), ..op("get", "/api/workspaces/{workspace_id}/tokens", "API tokens and invites, with last use", "owner") },
         Operation { request: Some("TokenRequest"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/tokens", "Issue an API token (its text is shown once)", "owner") },
         Operation { success: 204, ..op("delete", "/api/workspaces/{workspace_id}/tokens/{token_id}", "Revoke a token", "owner") },
     ]
@@ -100,6 +136,28 @@ fn register<T: JsonSchema>(
     // `subschema_for` adds a $ref for named types; keep the named definition under `name`.
     if value.get("$ref").is_none() {
         components.insert(name.to_owned(), value);
+    }
+}
+
+/// The schema of a query parameter, as strict as the handler that reads it.
+fn query_schema(name: &str, components: &Map<String, Value>) -> Value {
+    let vocabulary = |component: &str| {
+        if components.contains_key(component) {
+            json!({"$ref": format!("#/components/schemas/{component}")})
+        } else {
+            json!({"type": "string"})
+        }
+    };
+    match name {
+        "from" => json!({"type": "integer", "minimum": 1}),
+        "limit" => json!({"type": "integer", "minimum": 1, "maximum": 1000}),
+        "entity" | "owner" => json!({"type": "string", "format": "uuid"}),
+        "today" => json!({"type": "string", "format": "date"}),
+        "sector" => vocabulary("Sector"),
+        "level" => vocabulary("Level"),
+        "room" => vocabulary("Room"),
+        "age_group" => vocabulary("AgeGroup"),
+        _ => json!({"type": "string"}),
     }
 }
 
@@ -140,14 +198,9 @@ pub fn document() -> Value {
             })
             .collect();
         for (name, description) in operation.query {
-            parameters.push(json!({"name": name, "in": "query", "required": *name == "at", "description": description, "schema": {"type": "string"}}));
+            parameters.push(json!({"name": name, "in": "query", "required": *name == "at", "description": description, "schema": query_schema(name, &components)}));
         }
-        let success_body = match operation.response {
-            Some(name) => {
-                json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}})
-            }
-            None => json!({"application/json": {"schema": {"type": "object"}}}),
-        };
+        let success_body = json!({"application/json": {"schema": operation.response.schema()}});
         let mut responses = Map::new();
         let success = if operation.success == 204 {
             json!({"description": "done"})

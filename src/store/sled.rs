@@ -434,18 +434,12 @@ impl EventStore for SledEventStore {
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
         let index = self.index.clone();
         run_blocking(move || {
-            let Some(bytes) = index.get(command_key(command_id)).map_err(backend)? else {
-                return Ok(None);
-            };
-            let outcome: AppendOutcome =
-                serde_json::from_slice(&bytes).map_err(|error| StoreError::Corrupt {
-                    position: 0,
-                    reason: format!("the record of command {command_id} cannot be read: {error}"),
-                })?;
-            Ok(Some(AppendOutcome {
-                deduplicated: true,
-                ..outcome
-            }))
+            Ok(
+                read_outcome(&index, command_id)?.map(|outcome| AppendOutcome {
+                    deduplicated: true,
+                    ..outcome
+                }),
+            )
         })
         .await
     }
@@ -703,12 +697,7 @@ impl Writer {
                 ..outcome.clone()
             });
         }
-        if let Some(bytes) = self.index.get(command_key(command_id)).map_err(backend)? {
-            let outcome: AppendOutcome =
-                serde_json::from_slice(&bytes).map_err(|error| StoreError::Corrupt {
-                    position: 0,
-                    reason: format!("the record of command {command_id} cannot be read: {error}"),
-                })?;
+        if let Some(outcome) = self.stored_outcome(command_id)? {
             return Ok(AppendOutcome {
                 deduplicated: true,
                 ..outcome
@@ -754,12 +743,51 @@ impl Writer {
             staged.writes.push(EventWrite::new(first_position, encoded));
         }
         for (command_id, outcome) in outcomes.finish() {
-            if !staged.commands.contains_key(&command_id) {
-                stage_command(staged, command_id, &outcome)?;
+            // A command split across import batches continues the outcome stored for it.
+            let earlier = match staged.commands.get(&command_id) {
+                Some(earlier) => Some(earlier.clone()),
+                None => match self.commands_in_flight.get(&command_id) {
+                    Some(earlier) => Some(earlier.clone()),
+                    None => self.stored_outcome(command_id)?,
+                },
+            };
+            match earlier {
+                None => stage_command(staged, command_id, &outcome)?,
+                Some(earlier)
+                    if earlier.stream_id == outcome.stream_id
+                        && earlier.last_position + 1 == outcome.first_position =>
+                {
+                    let continued = AppendOutcome {
+                        last_position: outcome.last_position,
+                        stream_version: outcome.stream_version,
+                        ..earlier
+                    };
+                    stage_command(staged, command_id, &continued)?;
+                }
+                // The same id on another stream or further away is not the same command.
+                Some(_) => {}
             }
         }
         Ok(())
     }
+
+    /// The durable outcome of a command, from the index.
+    fn stored_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
+        read_outcome(&self.index, command_id)
+    }
+}
+
+/// Reads a command's outcome from the index.
+fn read_outcome(index: &sled::Tree, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
+    let Some(bytes) = index.get(command_key(command_id)).map_err(backend)? else {
+        return Ok(None);
+    };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|error| StoreError::Corrupt {
+            position: 0,
+            reason: format!("the record of command {command_id} cannot be read: {error}"),
+        })
 }
 
 impl Flusher {
@@ -939,7 +967,20 @@ fn reindex_tail(events: &sled::Tree, index: &sled::Tree, head: Position) -> Resu
         .map_err(backend)?
         .and_then(|value| position_from_key(&value, 0))
         .unwrap_or(0);
-    if indexed_through >= head {
+    if indexed_through > head {
+        // The index is written only after its events are flushed, so it is never ahead of
+        // an intact log: acknowledged events have been lost from the log's files.
+        return Err(StoreError::Corrupt {
+            position: head + 1,
+            reason: format!(
+                "the log ends at position {head} but events up to position {indexed_through} were \
+                 acknowledged: the log's files are damaged and acknowledged events are missing; \
+                 restore the data directory from a backup (partnerhub refuses to serve a \
+                 shortened history)"
+            ),
+        });
+    }
+    if indexed_through == head {
         return Ok(());
     }
     let mut outcomes = OutcomeCollector::default();
