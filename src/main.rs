@@ -131,6 +131,66 @@ enum BenchScenario {
         #[arg(long)]
         json: bool,
     },
+    /// Scenario 2: one workspace's events pushed to N websocket subscribers at 20 events/s,
+    /// beside a bare tokio-tungstenite broadcast of frames of the same size (the floor).
+    Fanout {
+        /// Subscriber counts to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "100,1000,5000")]
+        subscribers: Vec<usize>,
+        /// Seconds of writing per configuration (and per baseline).
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Print one JSON object per configuration instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Scenario 3: idle authenticated subscribers held by the server (driven from a second
+    /// process); resident memory per connection and health-check latency.
+    Connections {
+        /// Idle subscribers.
+        #[arg(long, default_value_t = 10_000)]
+        connections: usize,
+        /// Health checks before and with the subscribers (20 ms apart).
+        #[arg(long, default_value_t = 1_500)]
+        health_checks: usize,
+        /// Print one JSON object instead of a report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The client process of scenario 3 (started by `bench connections`; reads the token from
+    /// standard input and holds the connections until standard input ends).
+    #[command(hide = true)]
+    ConnectionsClient {
+        /// The server's websocket address.
+        #[arg(long)]
+        url: String,
+        /// The workspace to subscribe to.
+        #[arg(long)]
+        workspace: uuid::Uuid,
+        /// Connections to hold.
+        #[arg(long)]
+        connections: usize,
+    },
+    /// Scenario 4: a generated history of one workspace; full rebuild of the views beside a
+    /// scan that only parses (the floor), and "as of" queries with and without snapshots.
+    Rebuild {
+        /// Events in the generated history.
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        /// "As of" queries with snapshots.
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        /// "As of" queries without snapshots (each replays from the first event).
+        #[arg(long, default_value_t = 10)]
+        queries_without: usize,
+        /// Stop the rebuild or a query when this process's resident memory passes this many
+        /// GiB (the figures then say how far it got).
+        #[arg(long, default_value_t = 12.0)]
+        max_memory_gib: f64,
+        /// Print one JSON object instead of a report.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -622,6 +682,13 @@ async fn import(data: &Path, file: &Path) -> anyhow::Result<ExitCode> {
 }
 
 async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode> {
+    /// One result as one line of JSON on standard output.
+    fn emit_json(result: &impl serde::Serialize) {
+        match serde_json::to_string(result) {
+            Ok(line) => println!("{line}"),
+            Err(error) => eprintln!("cannot encode a result: {error}"),
+        }
+    }
     match scenario {
         BenchScenario::Append {
             events,
@@ -680,6 +747,95 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
                 }
             })
             .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchScenario::Fanout {
+            subscribers,
+            seconds,
+            json,
+        } => {
+            anyhow::ensure!(seconds > 0, "--seconds must be at least 1");
+            anyhow::ensure!(
+                subscribers.iter().all(|count| *count > 0),
+                "--subscribers must all be at least 1"
+            );
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("cannot create {}", data.display()))?;
+            // Client and server side of every connection are files of this process.
+            let needed = subscribers.iter().max().copied().unwrap_or(0) * 2 + 256;
+            let (soft, hard) = partnerhub::bench::raise_open_file_limit()?;
+            if (soft as usize) < needed {
+                eprintln!("warning: this process may open {soft} files (hard limit {hard}); {needed} are needed for the largest configuration");
+            }
+            if !json {
+                println!("{}", partnerhub::bench::FanoutResult::table_header());
+            }
+            partnerhub::bench::fanout(data, &subscribers, seconds, &mut |result| {
+                if json {
+                    emit_json(result);
+                } else {
+                    println!("{}", result.table_row());
+                }
+            })
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchScenario::Connections {
+            connections,
+            health_checks,
+            json,
+        } => {
+            anyhow::ensure!(connections > 0, "--connections must be at least 1");
+            anyhow::ensure!(health_checks > 0, "--health-checks must be at least 1");
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("cannot create {}", data.display()))?;
+            let (soft, hard) = partnerhub::bench::raise_open_file_limit()?;
+            if (soft as usize) < connections + 256 {
+                eprintln!("warning: the server may open {soft} files (hard limit {hard}); {connections} connections need more");
+            }
+            let result =
+                partnerhub::bench::connections_held(data, connections, health_checks).await?;
+            if json {
+                emit_json(&result);
+            } else {
+                println!("{}", result.report());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchScenario::ConnectionsClient {
+            url,
+            workspace,
+            connections,
+        } => {
+            partnerhub::bench::raise_open_file_limit()?;
+            partnerhub::bench::hold_idle_connections(&url, workspace, connections).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchScenario::Rebuild {
+            events,
+            queries,
+            queries_without,
+            max_memory_gib,
+            json,
+        } => {
+            anyhow::ensure!(events > 0, "--events must be at least 1");
+            anyhow::ensure!(max_memory_gib > 0.0, "--max-memory-gib must be positive");
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("cannot create {}", data.display()))?;
+            let result = partnerhub::bench::rebuild_and_replay(
+                data,
+                events,
+                queries,
+                queries_without,
+                (max_memory_gib * 1024.0 * 1024.0 * 1024.0) as u64,
+                &mut |step| eprintln!("rebuild: {step}"),
+            )
+            .await?;
+            if json {
+                emit_json(&result);
+            } else {
+                println!("{}", result.report());
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,12 +1,7 @@
-//! Benchmarks that print figures beside baselines measured in the same run
-//! (`partnerhub bench <scenario>`).
-//!
-//! Absolute times on shared machines drift, so every scenario measures its own floor or
-//! ceiling on the same disk, with events of the same size, right before or after the real
-//! thing, and reports the ratio. Nothing here asserts a time; the figures are for people and
-//! for `BENCHMARKS.md`.
+//! Scenario 1: durable appends with 1, 16 and 256 concurrent writers, each to its own stream,
+//! beside raw sled loops on the same disk that flush per event (a) and per 256 events (b).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,51 +9,12 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::{BenchError, Latency, Scratch, Throughput};
 use crate::store::sled::WriteStatistics;
 use crate::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, RecordedEvent,
     SledEventStore, StoreError,
 };
-
-/// Latency percentiles of a set of samples, in milliseconds.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Latency {
-    /// Median.
-    pub p50_ms: f64,
-    /// 99th percentile.
-    pub p99_ms: f64,
-    /// Slowest.
-    pub max_ms: f64,
-}
-
-impl Latency {
-    /// Percentiles of `samples` (sorted in place).
-    pub fn of(samples: &mut [Duration]) -> Latency {
-        samples.sort_unstable();
-        let at = |quantile: f64| -> f64 {
-            if samples.is_empty() {
-                return 0.0;
-            }
-            let index = ((samples.len() as f64 - 1.0) * quantile).round() as usize;
-            samples[index.min(samples.len() - 1)].as_secs_f64() * 1000.0
-        };
-        Latency {
-            p50_ms: at(0.50),
-            p99_ms: at(0.99),
-            max_ms: at(1.0),
-        }
-    }
-}
-
-/// A throughput figure with its latencies.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Throughput {
-    /// Events made durable per second.
-    pub events_per_s: f64,
-    /// Latency from the call to the acknowledgement (per flush for the batched baseline).
-    #[serde(flatten)]
-    pub latency: Latency,
-}
 
 /// One measured configuration of the durable-append scenario.
 #[derive(Debug, Clone, Serialize)]
@@ -94,40 +50,6 @@ pub struct DurableAppendResult {
     pub bar: String,
     /// Whether the bar was met.
     pub bar_met: bool,
-}
-
-/// Why a benchmark could not run.
-#[derive(Debug, thiserror::Error)]
-pub enum BenchError {
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The raw sled baseline failed.
-    #[error("sled baseline: {0}")]
-    Sled(#[from] sled::Error),
-    /// Scratch files could not be made.
-    #[error("scratch directory: {0}")]
-    Io(#[from] std::io::Error),
-    /// A benchmark task failed.
-    #[error("benchmark task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
-}
-
-/// A scratch directory beside the data, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(parent: &Path, name: &str) -> Result<Scratch, std::io::Error> {
-        let path = parent.join(format!("bench-{name}-{}", Uuid::new_v4()));
-        std::fs::create_dir_all(&path)?;
-        Ok(Scratch(path))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// A realistic small event: a note on a workshop board, about 300 bytes stored.

@@ -1,0 +1,172 @@
+//! Benchmarks that print figures beside baselines measured in the same run
+//! (`partnerhub bench <scenario>`).
+//!
+//! Absolute times on shared machines drift, so every scenario measures its own floor or
+//! ceiling on the same machine, with events or frames of the same size, right before or after
+//! the real thing, and reports the ratio. Nothing here asserts a time; the figures are for
+//! people and for `BENCHMARKS.md`.
+//!
+//! ## Layout
+//!
+//! - [`append`]: scenario 1, durable appends beside raw sled loops.
+//! - [`fanout`](mod@fanout): scenario 2, one workspace's events pushed to many websocket subscribers,
+//!   beside a bare tokio-tungstenite broadcast of frames of the same size.
+//! - [`connections`]: scenario 3, idle authenticated subscribers held by the server, driven
+//!   from a second process; resident memory per connection and health-check latency.
+//! - [`rebuild`]: scenario 4, rebuilding the views from a generated history of a million
+//!   events beside a scan that only parses, and "as of" queries with and without snapshots.
+//! - `history` (private): the generator of that history; `live` (private): a real server in
+//!   this process with an account and a workspace; `client` (private): the websocket
+//!   subscriber every scenario drives the same way.
+
+pub mod append;
+mod client;
+pub mod connections;
+pub mod fanout;
+mod history;
+mod live;
+pub mod rebuild;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+pub use self::append::{durable_append, DurableAppendResult};
+pub use self::connections::{connections_held, hold_idle_connections, ConnectionsResult};
+pub use self::fanout::{fanout, FanoutFigures, FanoutResult};
+pub use self::rebuild::{rebuild_and_replay, RebuildResult};
+use crate::store::StoreError;
+
+/// Latency percentiles of a set of samples, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Latency {
+    /// Median.
+    pub p50_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Slowest.
+    pub max_ms: f64,
+}
+
+impl Latency {
+    /// Percentiles of `samples` (sorted in place).
+    pub fn of(samples: &mut [Duration]) -> Latency {
+        samples.sort_unstable();
+        let at = |quantile: f64| -> f64 {
+            if samples.is_empty() {
+                return 0.0;
+            }
+            let index = ((samples.len() as f64 - 1.0) * quantile).round() as usize;
+            samples[index.min(samples.len() - 1)].as_secs_f64() * 1000.0
+        };
+        Latency {
+            p50_ms: at(0.50),
+            p99_ms: at(0.99),
+            max_ms: at(1.0),
+        }
+    }
+}
+
+/// A throughput figure with its latencies.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Throughput {
+    /// Events made durable (or processed) per second.
+    pub events_per_s: f64,
+    /// Latency from the call to the acknowledgement (per flush for the batched baseline).
+    #[serde(flatten)]
+    pub latency: Latency,
+}
+
+/// Why a benchmark could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The raw sled baseline failed.
+    #[error("sled baseline: {0}")]
+    Sled(#[from] sled::Error),
+    /// Scratch files, sockets or a child process failed.
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+    /// A benchmark task failed.
+    #[error("benchmark task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// A websocket connection failed.
+    #[error("websocket: {0}")]
+    Websocket(#[from] tokio_tungstenite::tungstenite::Error),
+    /// Setting up the server, the account, the workspace or a client failed, or a peer did
+    /// not behave as the protocol says.
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// A scratch directory beside the data, removed when dropped.
+pub(crate) struct Scratch(pub(crate) PathBuf);
+
+impl Scratch {
+    pub(crate) fn new(parent: &Path, name: &str) -> Result<Scratch, std::io::Error> {
+        let path = parent.join(format!("bench-{name}-{}", Uuid::new_v4()));
+        std::fs::create_dir_all(&path)?;
+        Ok(Scratch(path))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Raises this process's soft limit of open files to its hard limit (sockets are files: the
+/// websocket scenarios hold thousands). Returns the soft and hard limits now in force.
+///
+/// # Errors
+/// The system calls failing.
+pub fn raise_open_file_limit() -> Result<(u64, u64), BenchError> {
+    rlimit::increase_nofile_limit(u64::MAX)?;
+    Ok(rlimit::Resource::NOFILE.get()?)
+}
+
+/// This process's resident memory (`VmRSS` of `/proc/self/status`), in bytes; 0 where that
+/// file does not exist.
+pub fn resident_bytes() -> u64 {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return 0;
+    };
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .map_or(0, |kib| kib * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_pick_the_nearest_rank() {
+        let mut samples: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        let latency = Latency::of(&mut samples);
+        assert_eq!(latency.p50_ms, 51.0);
+        assert_eq!(latency.p99_ms, 99.0);
+        assert_eq!(latency.max_ms, 100.0);
+        assert_eq!(Latency::of(&mut []).p99_ms, 0.0);
+    }
+
+    #[test]
+    fn resident_memory_is_read_on_linux() {
+        if Path::new("/proc/self/status").exists() {
+            assert!(resident_bytes() > 0);
+        }
+    }
+}
