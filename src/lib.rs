@@ -9,6 +9,9 @@
 //!   acknowledged), a hash chain that makes the log tamper-evident, and subscriptions that
 //!   catch up from disk and then follow live. [`store::SledEventStore`] is the embedded
 //!   backend.
+//! - [`node`]: where a server process keeps its state: the embedded store in a data
+//!   directory, or a PostgreSQL schema shared by several nodes (log, personal-data keys,
+//!   login sessions; presence relayed between the nodes by [`hub::presence`]).
 //! - [`bench`]: benchmarks that measure the log beside raw baselines in the same run.
 //! - [`server`]: the HTTP server: liveness today; the API and websocket hub build on it.
 //!
@@ -24,6 +27,7 @@ pub mod bench;
 pub mod demo;
 pub mod domain;
 pub mod hub;
+pub mod node;
 pub mod privacy;
 pub mod projection;
 pub mod server;

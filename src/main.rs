@@ -8,8 +8,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use partnerhub::node::{Backing, OpenedStore, StoreLocation};
 use partnerhub::store::transfer::{self, ImportStage, TransferError, VerifyError};
-use partnerhub::store::{EventStore, SledEventStore};
+use partnerhub::store::EventStore;
 
 /// partnerhub: an event-sourced collaboration server for strategic partnership work in
 /// public libraries.
@@ -24,6 +25,12 @@ struct Cli {
         default_value = "./partnerhub-data"
     )]
     data: PathBuf,
+
+    /// Keep the log in PostgreSQL instead (postgres://user@host:5432/database; add
+    /// ?options=-c%20search_path%3Dname for a schema), shared by every node given the same
+    /// URL. Absent: the embedded store in --data.
+    #[arg(long, global = true, env = "PARTNERHUB_STORE", hide_env_values = true)]
+    store: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -67,6 +74,16 @@ enum Command {
     Import {
         /// The file to read.
         file: PathBuf,
+    },
+    /// Copy the embedded store of a data directory (its log, checking the hash chain, and the
+    /// keys of personal data) into an empty PostgreSQL store.
+    MigrateStore {
+        /// The data directory of the embedded store to copy (no server may be running on it).
+        #[arg(long)]
+        from: PathBuf,
+        /// The PostgreSQL store to copy into (postgres://...); it must be empty.
+        #[arg(long)]
+        to: String,
     },
     /// Manage local accounts.
     User {
@@ -220,27 +237,38 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let location = StoreLocation::choose(&cli.data, cli.store.as_deref())?;
+    let data = &location;
     match cli.command {
-        Command::Serve { listen, demo } => serve(&cli.data, listen, demo).await,
-        Command::Demo => demo(&cli.data).await,
+        Command::Serve { listen, demo } => serve(data, listen, demo).await,
+        Command::Demo => demo(data).await,
         Command::Replay {
             as_of,
             since,
             workspace,
-        } => replay(&cli.data, as_of, since, workspace).await,
-        Command::Verify => verify(&cli.data).await,
-        Command::Export { out } => export(&cli.data, &out).await,
-        Command::Import { file } => import(&cli.data, &file).await,
+        } => replay(data, as_of, since, workspace).await,
+        Command::Verify => verify(data).await,
+        Command::Export { out } => export(data, &out).await,
+        Command::Import { file } => import(data, &file).await,
+        Command::MigrateStore { from, to } => migrate_store(&from, &to).await,
         Command::Bench { scenario } => bench(&cli.data, scenario).await,
-        Command::User { action } => user(&cli.data, action).await,
-        Command::Token { action } => token(&cli.data, action).await,
+        Command::User { action } => user(data, action).await,
+        Command::Token { action } => token(data, action).await,
     }
 }
 
-fn open_store(data: &Path) -> anyhow::Result<Arc<SledEventStore>> {
-    let store = SledEventStore::open(data)
-        .with_context(|| format!("cannot open the store in {}", data.display()))?;
-    Ok(Arc::new(store))
+/// Opens the log at `location` with its key store.
+async fn open_backing(location: &StoreLocation) -> anyhow::Result<Backing> {
+    Backing::open(location)
+        .await
+        .with_context(|| format!("cannot open the store ({})", location.describe()))
+}
+
+/// Opens the log at `location` (the key store is opened by [`start`] where it is needed).
+async fn open_store(location: &StoreLocation) -> anyhow::Result<(Backing, Arc<dyn EventStore>)> {
+    let backing = open_backing(location).await?;
+    let store = backing.event_store();
+    Ok((backing, store))
 }
 
 fn progress_bar(length: u64, message: &'static str) -> ProgressBar {
@@ -255,20 +283,11 @@ fn progress_bar(length: u64, message: &'static str) -> ProgressBar {
 }
 
 /// Rebuilds the views from the log (with progress) and starts the services.
-async fn start(
-    data: &Path,
-    store: &Arc<SledEventStore>,
-) -> anyhow::Result<partnerhub::api::AppState> {
-    let bar = progress_bar(store.head_position(), "rebuilding views");
-    let dyn_store: Arc<dyn EventStore> = store.clone();
-    let keys = Arc::new(
-        partnerhub::privacy::KeyStore::open(&data.join("keys"))
-            .with_context(|| format!("cannot open the key store in {}", data.display()))?,
-    );
+async fn start(backing: &Backing) -> anyhow::Result<partnerhub::api::AppState> {
+    let bar = progress_bar(backing.event_store().head_position(), "rebuilding views");
     let limits = partnerhub::api::Limits::default();
     let state =
-        partnerhub::server::start(dyn_store, keys, limits, &mut |done| bar.set_position(done))
-            .await?;
+        partnerhub::server::start_node(backing, limits, &mut |done| bar.set_position(done)).await?;
     bar.finish_and_clear();
     if state.projections.skipped() > 0 {
         tracing::warn!(
@@ -331,9 +350,12 @@ async fn load_demo_with_access(
     Ok(())
 }
 
-async fn serve(data: &Path, listen: SocketAddr, demo: bool) -> anyhow::Result<ExitCode> {
-    let store = open_store(data)?;
-    let state = start(data, &store).await?;
+async fn serve(data: &StoreLocation, listen: SocketAddr, demo: bool) -> anyhow::Result<ExitCode> {
+    let (backing, store) = open_store(data).await?;
+    let state = start(&backing).await?;
+    if let OpenedStore::Postgres(postgres) = &backing.store {
+        partnerhub::hub::presence::relay(&state.hub, postgres).await;
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -349,16 +371,16 @@ async fn serve(data: &Path, listen: SocketAddr, demo: bool) -> anyhow::Result<Ex
         }
     }
     println!(
-        "partnerhub listening on http://{address} (data in {})",
-        data.display()
+        "partnerhub listening on http://{address} ({})",
+        data.describe()
     );
     partnerhub::server::run(listener, state, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn demo(data: &Path) -> anyhow::Result<ExitCode> {
-    let store = open_store(data)?;
-    let state = start(data, &store).await?;
+async fn demo(data: &StoreLocation) -> anyhow::Result<ExitCode> {
+    let (backing, store) = open_store(data).await?;
+    let state = start(&backing).await?;
     let result = partnerhub::demo::load_demo(&state.workspaces).await;
     store.shutdown().await;
     let summary = result.context("loading the demo workspaces failed")?;
@@ -396,7 +418,7 @@ fn find_workspace(state: &partnerhub::api::AppState, wanted: &str) -> anyhow::Re
     })
 }
 
-async fn user(data: &Path, action: UserAction) -> anyhow::Result<ExitCode> {
+async fn user(data: &StoreLocation, action: UserAction) -> anyhow::Result<ExitCode> {
     let UserAction::Add {
         name,
         workspace,
@@ -411,8 +433,8 @@ async fn user(data: &Path, action: UserAction) -> anyhow::Result<ExitCode> {
         .read_line(&mut password)
         .context("cannot read the password from standard input")?;
     let password = password.trim_end_matches(['\n', '\r']);
-    let store = open_store(data)?;
-    let state = start(data, &store).await?;
+    let (backing, store) = open_store(data).await?;
+    let state = start(&backing).await?;
     let result = async {
         let workspace_id = workspace
             .as_deref()
@@ -441,7 +463,7 @@ async fn user(data: &Path, action: UserAction) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn token(data: &Path, action: TokenAction) -> anyhow::Result<ExitCode> {
+async fn token(data: &StoreLocation, action: TokenAction) -> anyhow::Result<ExitCode> {
     let TokenAction::Create {
         workspace,
         role,
@@ -452,8 +474,8 @@ async fn token(data: &Path, action: TokenAction) -> anyhow::Result<ExitCode> {
         role != partnerhub::accounts::Role::Guest,
         "guests join one board through an invite link (POST /api/workspaces/{{id}}/boards/{{board}}/invites)"
     );
-    let store = open_store(data)?;
-    let state = start(data, &store).await?;
+    let (backing, store) = open_store(data).await?;
+    let state = start(&backing).await?;
     let result = async {
         let workspace_id = find_workspace(&state, &workspace)?;
         let (_, text) = state
@@ -469,7 +491,7 @@ async fn token(data: &Path, action: TokenAction) -> anyhow::Result<ExitCode> {
 }
 
 async fn replay(
-    data: &Path,
+    data: &StoreLocation,
     as_of: Option<String>,
     since: Option<String>,
     workspace: Option<String>,
@@ -489,9 +511,9 @@ async fn replay(
             return Ok(ExitCode::from(2));
         }
     };
-    let store = open_store(data)?;
+    let (backing, store) = open_store(data).await?;
     let head = store.head_position();
-    let state = start(data, &store).await?;
+    let state = start(&backing).await?;
     let projections = state.projections.clone();
     let moment = moment.unwrap_or(AsOf::Position(head));
     let selected: Vec<uuid::Uuid> = match &workspace {
@@ -545,7 +567,7 @@ async fn replay(
                 .await?;
             report["changes_since"] = serde_json::to_value(diff(&before.state, &view.state))?;
         }
-        state.workspaces.keys().reveal_in_json(&mut report);
+        state.workspaces.keys().reveal_in_json(&mut report).await;
         reports.push(report);
     }
     store.shutdown().await;
@@ -586,22 +608,31 @@ async fn shutdown_signal() {
     }
 }
 
-async fn verify(data: &Path) -> anyhow::Result<ExitCode> {
-    let store = match SledEventStore::open(data) {
-        Ok(store) => Arc::new(store),
+async fn verify(data: &StoreLocation) -> anyhow::Result<ExitCode> {
+    let backing = match Backing::open(data).await {
+        Ok(backing) => backing,
         Err(error) => {
-            eprintln!("verify failed: {error}");
+            eprintln!(
+                "verify failed: cannot open the store ({}): {error}",
+                data.describe()
+            );
             return Ok(ExitCode::FAILURE);
         }
     };
+    let store = backing.event_store();
     let bar = progress_bar(store.head_position(), "verifying");
     let result = transfer::verify_log(store.as_ref(), &mut |done| bar.set_position(done)).await;
     bar.finish_and_clear();
     let index = match &result {
-        Ok(_) => {
-            let checked = store.clone();
-            tokio::task::spawn_blocking(move || checked.check_stream_index()).await?
-        }
+        Ok(_) => match &backing.store {
+            // sled keeps a stream index beside the log; PostgreSQL's unique key on stream and
+            // version is checked by the database itself.
+            OpenedStore::Sled(sled) => {
+                let checked = sled.clone();
+                tokio::task::spawn_blocking(move || checked.check_stream_index()).await?
+            }
+            OpenedStore::Postgres(_) => Ok(0),
+        },
         Err(_) => Ok(0),
     };
     store.shutdown().await;
@@ -625,8 +656,8 @@ async fn verify(data: &Path) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn export(data: &Path, out: &Path) -> anyhow::Result<ExitCode> {
-    let store = open_store(data)?;
+async fn export(data: &StoreLocation, out: &Path) -> anyhow::Result<ExitCode> {
+    let (_backing, store) = open_store(data).await?;
     let bar = progress_bar(store.head_position(), "exporting");
     let result =
         transfer::export_log(store.as_ref(), out, &mut |done| bar.set_position(done)).await;
@@ -637,8 +668,8 @@ async fn export(data: &Path, out: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn import(data: &Path, file: &Path) -> anyhow::Result<ExitCode> {
-    let store = open_store(data)?;
+async fn import(data: &StoreLocation, file: &Path) -> anyhow::Result<ExitCode> {
+    let (_backing, store) = open_store(data).await?;
     let bar = progress_bar(0, "checking");
     bar.set_length(0);
     let result = transfer::import_log(store.as_ref(), file, &mut |stage, done| {
@@ -679,6 +710,77 @@ async fn import(data: &Path, file: &Path) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// Copies the embedded store in `from` (log and personal-data keys) into the empty PostgreSQL
+/// store at `to`, verifying the copy.
+async fn migrate_store(from: &Path, to: &str) -> anyhow::Result<ExitCode> {
+    let destination = StoreLocation::choose(from, Some(to))?;
+    anyhow::ensure!(
+        matches!(destination, StoreLocation::Postgres(_)),
+        "--to takes a postgres:// URL"
+    );
+    // Opening a directory that holds nothing would create an empty store there.
+    let holds_store = std::fs::read_dir(from)
+        .map(|mut entries| entries.next().is_some())
+        .unwrap_or(false);
+    anyhow::ensure!(
+        holds_store,
+        "there is no embedded store in {} to migrate",
+        from.display()
+    );
+    let source = open_backing(&StoreLocation::Embedded(from.to_path_buf())).await?;
+    let target = open_backing(&destination).await?;
+    let (source_store, target_store) = (source.event_store(), target.event_store());
+    let result = async {
+        let events = target_store.head_position();
+        let keys = target.keys.count().await?;
+        if events > 0 || keys > 0 {
+            anyhow::bail!(
+                "the destination ({}) is not empty: it holds {events} events and {keys} \
+                 personal-data keys; migrate-store copies only into an empty store \
+                 (use a new database, or a new schema with ?options=-c%20search_path%3Dname)",
+                destination.describe()
+            );
+        }
+        let head = source_store.head_position();
+        let bar = progress_bar(head, "copying");
+        let mut last = 0;
+        let report = partnerhub::store::migrate::migrate_store(
+            source_store.as_ref(),
+            target_store.as_ref(),
+            // Counts up while copying, then again from the start while verifying.
+            &mut |done| {
+                if done < last {
+                    bar.set_message("verifying");
+                }
+                last = done;
+                bar.set_position(done);
+            },
+        )
+        .await;
+        bar.finish_and_clear();
+        let report = report.context("the migration failed")?;
+        let copied_keys = source
+            .keys
+            .copy_into(&target.keys)
+            .await
+            .context("the log was copied, but the personal-data keys were not")?;
+        anyhow::Ok((report, copied_keys))
+    }
+    .await;
+    source_store.shutdown().await;
+    target_store.shutdown().await;
+    let (report, keys) = result?;
+    println!(
+        "migrated {} events and {keys} personal-data keys from {} to {}; the copy verifies, \
+         head hash {}",
+        report.events,
+        from.display(),
+        destination.describe(),
+        report.head_hash
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode> {

@@ -17,6 +17,7 @@ use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 
+use crate::accounts::sessions::Sessions;
 use crate::accounts::Accounts;
 use crate::api::{ApiError, AppState, Limits};
 use crate::hub::Hub;
@@ -29,7 +30,8 @@ use crate::store::{EventStore, Position, StoreError};
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Rebuilds the views from `store` (reporting progress) and starts everything a server needs;
-/// `keys` holds the keys of personal data (see [`crate::privacy`]).
+/// `keys` holds the keys of personal data (see [`crate::privacy`]); login sessions are kept
+/// in memory.
 ///
 /// # Errors
 /// Store errors while rebuilding.
@@ -39,16 +41,52 @@ pub async fn start(
     limits: Limits,
     progress: &mut (dyn FnMut(Position) + Send),
 ) -> Result<AppState, StoreError> {
+    start_with_sessions(store, keys, Sessions::in_memory(), limits, progress).await
+}
+
+/// Like [`start`], on what [`Backing::open`](crate::node::Backing::open) opened: on
+/// PostgreSQL, keys and sessions are those every node of the schema shares. (Presence is
+/// relayed between nodes only when [`crate::hub::presence::relay`] is started too, as
+/// `partnerhub serve` does.)
+///
+/// # Errors
+/// Store errors while rebuilding.
+pub async fn start_node(
+    backing: &crate::node::Backing,
+    limits: Limits,
+    progress: &mut (dyn FnMut(Position) + Send),
+) -> Result<AppState, StoreError> {
+    start_with_sessions(
+        backing.event_store(),
+        backing.keys.clone(),
+        backing.sessions(),
+        limits,
+        progress,
+    )
+    .await
+}
+
+async fn start_with_sessions(
+    store: Arc<dyn EventStore>,
+    keys: Arc<KeyStore>,
+    sessions: Sessions,
+    limits: Limits,
+    progress: &mut (dyn FnMut(Position) + Send),
+) -> Result<AppState, StoreError> {
     let projections: Arc<Projections> = rebuild(store.as_ref(), progress).await?;
     spawn_projector(store.clone(), projections.clone());
     let workspaces = Arc::new(Workspaces::new(store.clone(), projections.clone(), keys));
-    let finished = workspaces.finish_erasures()?;
+    let finished = workspaces.finish_erasures().await?;
     if finished > 0 {
         tracing::info!(finished, "finished erasures a crash had interrupted");
     }
     Ok(AppState {
         workspaces,
-        accounts: Arc::new(Accounts::new(store.clone(), projections.clone())),
+        accounts: Arc::new(Accounts::with_sessions(
+            store.clone(),
+            projections.clone(),
+            sessions,
+        )),
         hub: Hub::new(),
         store,
         projections,

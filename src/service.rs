@@ -23,8 +23,10 @@ use crate::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, Position, StoreError,
 };
 
-/// How often a command decided on stale state is decided again.
-const CONFLICT_RETRIES: usize = 5;
+/// How often a command decided on stale state is decided again. Several server nodes writing
+/// to one workspace collide often (each node serializes only its own commands), so there is
+/// room for many rounds, with a growing random pause between them.
+const CONFLICT_RETRIES: usize = 32;
 
 /// Where a command's events landed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -89,7 +91,7 @@ impl Workspaces {
     ///
     /// # Errors
     /// Key store failures.
-    pub fn finish_erasures(&self) -> Result<usize, StoreError> {
+    pub async fn finish_erasures(&self) -> Result<usize, StoreError> {
         let mut erased = Vec::new();
         for (workspace_id, _) in self.projections.workspace_names() {
             self.projections.read(workspace_id, |view| {
@@ -104,8 +106,8 @@ impl Workspaces {
         }
         let mut destroyed = 0;
         for person_id in erased {
-            if self.keys.has_key(person_id)? {
-                self.keys.erase(person_id)?;
+            if self.keys.has_key(person_id).await? {
+                self.keys.erase(person_id).await?;
                 destroyed += 1;
             }
         }
@@ -183,7 +185,8 @@ impl Workspaces {
                         ..
                     } => {
                         if let PersonalField::Clear(data) = personal {
-                            *personal = PersonalField::Sealed(self.keys.seal(*person_id, data)?);
+                            *personal =
+                                PersonalField::Sealed(self.keys.seal(*person_id, data).await?);
                         }
                     }
                     DomainEvent::ContactPersonErased { person_id, .. } => erasures.push(*person_id),
@@ -217,7 +220,7 @@ impl Workspaces {
                     // The erasure is in the log; now destroy the key (a crash in between is
                     // finished by `finish_erasures` at the next start).
                     for person_id in erasures {
-                        self.keys.erase(person_id)?;
+                        self.keys.erase(person_id).await?;
                     }
                     self.projections.wait_for(outcome.last_position).await;
                     return Ok(CommandOutcome {
@@ -230,8 +233,13 @@ impl Workspaces {
                     });
                 }
                 Err(StoreError::VersionConflict { .. }) if attempt < CONFLICT_RETRIES => {
-                    // Another process appended first: catch up and decide again.
+                    // Another process appended first: catch up and decide again; when that
+                    // keeps happening, after a random pause, so that two nodes stop meeting.
                     self.projections.wait_for(self.store.head_position()).await;
+                    if attempt > 1 {
+                        let pause = rand::random::<u64>() % (attempt as u64 * 2);
+                        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                    }
                 }
                 Err(error) => return Err(error.into()),
             }

@@ -5,14 +5,16 @@
 //! part of the audited history. What is secret never enters the log in clear: passwords are
 //! stored as argon2id hashes, API tokens as BLAKE3 hashes of their random secret (a token is
 //! 256 random bits, so a fast hash is enough), compared in constant time.
-//! Sessions from a password login are kept in memory only (they end with the process), and
-//! so is each token's last use.
+//! Sessions from a password login are kept as hashes too ([`sessions`]): in memory on the
+//! embedded store (they end with the process), in a table shared by every node on
+//! PostgreSQL. Each token's last use is kept in memory per process.
 //!
 //! Roles per workspace ([`Role`]): owner, editor, viewer, auditor, and workshop guest (one
 //! board, through an invite link). [`Permission`] says what each may do; the API and the
 //! websocket hub ask [`Role::allows`] and nothing else.
 
 pub mod service;
+pub mod sessions;
 
 use std::collections::BTreeMap;
 

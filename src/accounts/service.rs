@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
+use super::sessions::{Session, Sessions};
 use super::{AccountEvent, Permission, Role, Token, SYSTEM_STREAM};
 use crate::projection::Projections;
 use crate::store::{
@@ -162,20 +163,14 @@ pub struct TokenListing {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
-struct Session {
-    account_id: Uuid,
-    name: String,
-    expires_at: DateTime<Utc>,
-}
-
 /// The accounts service.
 pub struct Accounts {
     store: Arc<dyn EventStore>,
     projections: Arc<Projections>,
     /// Serializes writes to the system stream in this process.
     write_lock: tokio::sync::Mutex<()>,
-    /// Sessions by the hash of their secret.
-    sessions: Mutex<HashMap<String, Session>>,
+    /// Login sessions by the hash of their secret (shared between nodes on PostgreSQL).
+    sessions: Sessions,
     /// Last use of each token since start.
     last_used: Mutex<HashMap<Uuid, DateTime<Utc>>>,
     /// Failed logins per name: count and first failure of the window.
@@ -214,13 +209,23 @@ fn check_name(name: &str) -> Result<(), AccessError> {
 }
 
 impl Accounts {
-    /// Accounts over `store`, read from `projections`.
+    /// Accounts over `store`, read from `projections`, with sessions in memory.
     pub fn new(store: Arc<dyn EventStore>, projections: Arc<Projections>) -> Self {
+        Self::with_sessions(store, projections, Sessions::in_memory())
+    }
+
+    /// Accounts over `store`, read from `projections`, with login sessions kept in
+    /// `sessions` (shared by several nodes on PostgreSQL).
+    pub fn with_sessions(
+        store: Arc<dyn EventStore>,
+        projections: Arc<Projections>,
+        sessions: Sessions,
+    ) -> Self {
         Accounts {
             store,
             projections,
             write_lock: tokio::sync::Mutex::new(()),
-            sessions: Mutex::new(HashMap::new()),
+            sessions,
             last_used: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
         }
@@ -574,26 +579,28 @@ impl Accounts {
         locked(&self.failures).remove(name);
         let secret = format!("phs_{}", random_hex(32));
         let expires_at = now + Duration::hours(SESSION_HOURS);
-        locked(&self.sessions).insert(
-            hash_secret(&secret),
-            Session {
-                account_id,
-                name: name.to_owned(),
-                expires_at,
-            },
-        );
+        self.sessions
+            .insert(
+                hash_secret(&secret),
+                Session {
+                    account_id,
+                    name: name.to_owned(),
+                    expires_at,
+                },
+            )
+            .await?;
         Ok((secret, expires_at))
     }
 
     /// Authenticates a bearer token (a session or an API token).
     ///
     /// # Errors
-    /// [`AccessError::Unauthenticated`] saying why.
-    pub fn authenticate(&self, bearer: &str) -> Result<Principal, AccessError> {
+    /// [`AccessError::Unauthenticated`] saying why; [`AccessError::Store`] when the shared
+    /// session table cannot be read.
+    pub async fn authenticate(&self, bearer: &str) -> Result<Principal, AccessError> {
         let now = Utc::now();
         if bearer.starts_with("phs_") {
-            let sessions = locked(&self.sessions);
-            return match sessions.get(&hash_secret(bearer)) {
+            return match self.sessions.find(&hash_secret(bearer)).await? {
                 Some(session) if session.expires_at > now => Ok(Principal {
                     actor: session.name.clone(),
                     account_id: Some(session.account_id),

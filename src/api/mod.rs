@@ -120,6 +120,6 @@ impl FromRequestParts<AppState> for Caller {
                 )
             })?;
         let token = header.strip_prefix("Bearer ").unwrap_or(header).trim();
-        Ok(Caller(state.accounts.authenticate(token)?))
+        Ok(Caller(state.accounts.authenticate(token).await?))
     }
 }

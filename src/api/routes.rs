@@ -406,7 +406,11 @@ async fn organisations(
 ) -> Result<ApiJson<Value>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
     let mut organisations = view(&state, workspace_id, |view| json!(view.state.organisations))?;
-    state.workspaces.keys().reveal_in_json(&mut organisations);
+    state
+        .workspaces
+        .keys()
+        .reveal_in_json(&mut organisations)
+        .await;
     Ok(ApiJson(organisations))
 }
 
@@ -427,7 +431,7 @@ async fn organisation(
                 ))
             })
     })??;
-    state.workspaces.keys().reveal_in_json(&mut found);
+    state.workspaces.keys().reveal_in_json(&mut found).await;
     Ok(ApiJson(found))
 }
 
@@ -651,7 +655,7 @@ async fn as_of(
             .await?;
         report["changes_since"] = json!(diff(&before.state, &then.state));
     }
-    state.workspaces.keys().reveal_in_json(&mut report);
+    state.workspaces.keys().reveal_in_json(&mut report).await;
     Ok(ApiJson(report))
 }
 

@@ -276,7 +276,7 @@ impl Session {
         }
         if let Some(principal) = &self.principal {
             for (workspace_id, board_id) in self.present_in.drain() {
-                let _ = self.state.hub.presence.send(std::sync::Arc::new((
+                self.state.hub.publish_presence(std::sync::Arc::new((
                     workspace_id,
                     board_id,
                     ServerMessage::Presence {
@@ -421,7 +421,7 @@ impl Session {
                     .await;
                 } else if self.presence.take() {
                     self.present_in.insert(workspace_id, board_id);
-                    let _ = self.state.hub.presence.send(std::sync::Arc::new((
+                    self.state.hub.publish_presence(std::sync::Arc::new((
                         workspace_id,
                         board_id,
                         ServerMessage::Presence {
@@ -442,7 +442,7 @@ impl Session {
     }
 
     async fn hello(&mut self, token: &str) -> Next {
-        let principal = match self.state.accounts.authenticate(token) {
+        let principal = match self.state.accounts.authenticate(token).await {
             Ok(principal) => principal,
             Err(error) => {
                 let error = ApiError::from(error);

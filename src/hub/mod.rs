@@ -10,10 +10,12 @@
 //! client that cannot keep up even so is told why and closed with code 4008.
 //!
 //! Presence (who is here, what they select, where their pointer is) goes over a broadcast
-//! channel and is never logged. On shutdown every connection is closed with 1001 ("going
-//! away") after in-flight commands finish.
+//! channel and is never logged. With several server nodes on one PostgreSQL schema,
+//! [`presence`] relays it between the nodes too. On shutdown every connection is closed with
+//! 1001 ("going away") after in-flight commands finish.
 
 pub mod connection;
+pub mod presence;
 pub mod protocol;
 
 use std::collections::HashMap;
@@ -28,10 +30,15 @@ use self::protocol::ServerMessage;
 /// How many presence messages may be in flight to slow receivers before they skip some.
 const PRESENCE_CAPACITY: usize = 1024;
 
+/// One presence message with the workspace and board it is for.
+pub type PresenceItem = (uuid::Uuid, Option<uuid::Uuid>, ServerMessage);
+
 /// Shared state of all websocket connections.
 pub struct Hub {
     /// Presence of everyone, for every workspace; connections filter what they relay.
-    presence: broadcast::Sender<Arc<(uuid::Uuid, Option<uuid::Uuid>, ServerMessage)>>,
+    presence: broadcast::Sender<Arc<PresenceItem>>,
+    /// Passes this node's presence on to the other nodes, when there are any.
+    relay: Mutex<Option<presence::RelayHandle>>,
     /// Open connections per actor, for the per-account limit.
     connections: Mutex<HashMap<String, usize>>,
     /// Cancelled on shutdown.
@@ -44,6 +51,7 @@ impl Default for Hub {
     fn default() -> Self {
         Hub {
             presence: broadcast::channel(PRESENCE_CAPACITY).0,
+            relay: Mutex::new(None),
             connections: Mutex::new(HashMap::new()),
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
@@ -63,7 +71,8 @@ impl Hub {
         self.shutdown.cancel();
     }
 
-    /// Closes every connection with "going away" and waits (at most `grace`) for them.
+    /// Closes every connection with "going away" and waits (at most `grace`) for them; then
+    /// stops relaying presence (after passing on the goodbyes of the closed connections).
     pub async fn shut_down(&self, grace: std::time::Duration) {
         self.shutdown.cancel();
         self.tasks.close();
@@ -73,6 +82,42 @@ impl Hub {
         {
             tracing::warn!("some websocket connections did not close in time");
         }
+        let relay = match self.relay.lock() {
+            Ok(mut relay) => relay.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(relay) = relay {
+            relay.stop().await;
+        }
+    }
+
+    /// Tells this node's connections of a presence message and, when presence is relayed,
+    /// the other nodes too.
+    pub(crate) fn publish_presence(&self, item: Arc<PresenceItem>) {
+        let relay = match self.relay.lock() {
+            Ok(relay) => relay,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(relay) = relay.as_ref() {
+            relay.pass_on(&item);
+        }
+        drop(relay);
+        // No receiver is not an error: nobody is connected.
+        let _ = self.presence.send(item);
+    }
+
+    /// Tells this node's connections of a presence message another node relayed.
+    fn deliver_relayed(&self, item: Arc<PresenceItem>) {
+        let _ = self.presence.send(item);
+    }
+
+    /// Starts passing presence on through `relay` (replacing an earlier one).
+    fn set_relay(&self, relay: presence::RelayHandle) {
+        let mut current = match self.relay.lock() {
+            Ok(current) => current,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *current = Some(relay);
     }
 
     /// How many websocket connections are open.

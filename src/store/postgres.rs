@@ -13,7 +13,10 @@
 //!   other backend;
 //! - `commands`: each command id's first [`AppendOutcome`], for idempotent retries;
 //! - `log_head`: one row, the last position, its hash and its time: the tail that new
-//!   events chain to, and the row whose lock orders all writers.
+//!   events chain to, and the row whose lock orders all writers;
+//! - `person_keys` and `sessions`: not part of the log, but what the server nodes on one
+//!   schema share besides it: the keys of personal data ([`crate::privacy::KeyStore`]) and
+//!   login sessions ([`crate::accounts::sessions`]).
 //!
 //! ## Global order: one lock, held to commit
 //!
@@ -130,9 +133,10 @@ const FOLLOW_PAGE: i64 = 1024;
 const STREAM_VERSION_KEY: &str = "events_stream_version_key";
 
 /// The schema, one migration per version, applied in order and each only once.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    "CREATE TABLE events (
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        "CREATE TABLE events (
          position BIGINT PRIMARY KEY CHECK (position > 0),
          stream_id UUID NOT NULL,
          stream_version BIGINT NOT NULL CHECK (stream_version > 0),
@@ -153,7 +157,25 @@ const MIGRATIONS: &[(i32, &str)] = &[(
      );
      INSERT INTO log_head (position, last_hash, last_recorded_at)
      VALUES (0, '0000000000000000000000000000000000000000000000000000000000000000', NULL);",
-)];
+    ),
+    (
+        2,
+        // What the nodes of one deployment share besides the log: the keys of personal data
+        // (crate::privacy) and login sessions (crate::accounts::sessions).
+        "CREATE TABLE person_keys (
+         person_id UUID PRIMARY KEY,
+         key BYTEA NOT NULL CHECK (length(key) = 32),
+         created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+     );
+     CREATE TABLE sessions (
+         secret_hash TEXT PRIMARY KEY,
+         account_id UUID NOT NULL,
+         name TEXT NOT NULL,
+         expires_at TIMESTAMPTZ NOT NULL
+     );
+     CREATE INDEX sessions_expires_at ON sessions (expires_at);",
+    ),
+];
 
 /// Tuning of a [`PostgresEventStore`]; [`PostgresOptions::default`] suits a server.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -194,8 +216,14 @@ struct Counters {
 
 /// The PostgreSQL-backed [`EventStore`]. See the [module docs](self) for the design.
 pub struct PostgresEventStore {
-    /// Connections for reads and the writer's transactions.
+    /// Connections for reads and the writer's transactions (also lent to the key store,
+    /// sessions and presence relay of a server on this schema).
     pool: Pool,
+    /// How to connect, for the services of a server that need a connection of their own (a
+    /// `LISTEN`).
+    config: tokio_postgres::Config,
+    /// The schema the tables are in.
+    schema: String,
     /// This instance's view of the log: its head and its live channel.
     follower: Arc<Follower>,
     /// Kept to hand out live receivers synchronously; taken on shutdown so that, once the
@@ -312,7 +340,7 @@ impl PostgresEventStore {
             .max_size(options.pool_size.max(2))
             .build()
             .map_err(|error| StoreError::Backend(format!("cannot build the pool: {error}")))?;
-        migrate(&pool).await?;
+        let schema = migrate(&pool).await?;
         let tail = open_tail(&pool).await?;
 
         let (live, _) = broadcast::channel(LIVE_CAPACITY);
@@ -338,11 +366,23 @@ impl PostgresEventStore {
                 options.poll_interval,
                 stop.clone(),
             )),
-            tokio::spawn(listen(config, wakeups, stop.clone())),
+            tokio::spawn(listen(
+                config.clone(),
+                NOTIFY_CHANNEL.to_owned(),
+                move |heard| match heard {
+                    // Whatever was committed before the LISTEN took effect sent no
+                    // notification here.
+                    Heard::Listening => wakeups.notified(None),
+                    Heard::Payload(payload) => wakeups.notified(payload.parse().ok()),
+                },
+                stop.clone(),
+            )),
         ];
-        tracing::info!(head = tail.head, "opened PostgreSQL event store");
+        tracing::info!(head = tail.head, %schema, "opened PostgreSQL event store");
         Ok(PostgresEventStore {
             pool,
+            config,
+            schema,
             follower,
             live: Mutex::new(Some(live)),
             writer: sender,
@@ -371,6 +411,21 @@ impl PostgresEventStore {
     async fn client(&self) -> Result<deadpool_postgres::Client, StoreError> {
         self.pool.get().await.map_err(pool_error)
     }
+
+    /// The connection pool, shared with the other services of a server on this schema.
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// How this store connects (for a connection of one's own, such as a `LISTEN`).
+    pub(crate) fn connection_config(&self) -> &tokio_postgres::Config {
+        &self.config
+    }
+
+    /// The schema the tables are in.
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
 }
 
 impl Drop for PostgresEventStore {
@@ -384,7 +439,16 @@ impl EventStore for PostgresEventStore {
     async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.send(WriterMessage::Append { request, reply }).await?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        let answer = answer.await.map_err(|_| StoreError::Closed)?;
+        if let Err(StoreError::VersionConflict { .. }) = &answer {
+            // Most likely another process appended to the stream: read its events before
+            // answering, so a caller that catches up to `head_position` and decides again
+            // decides on them, instead of on the state that just conflicted.
+            if let Err(error) = self.follower.catch_up().await {
+                tracing::warn!(%error, "cannot catch up after a version conflict");
+            }
+        }
+        answer
     }
 
     async fn append_recorded(&self, events: Vec<RecordedEvent>) -> Result<(), StoreError> {
@@ -707,16 +771,31 @@ async fn follow(
     }
 }
 
-/// Keeps a connection that `LISTEN`s on [`NOTIFY_CHANNEL`] and forwards each notification's
-/// position to the follower; reconnects after [`RECONNECT_DELAY`] when the connection is lost.
-async fn listen(config: tokio_postgres::Config, wakeups: Arc<Wakeups>, stop: CancellationToken) {
+/// What a `LISTEN` connection hears.
+pub(crate) enum Heard<'a> {
+    /// The `LISTEN` took effect (on the first connection and after every reconnect):
+    /// notifications sent before were not heard.
+    Listening,
+    /// A notification's payload.
+    Payload(&'a str),
+}
+
+/// Keeps a connection that `LISTEN`s on `channel` and hands what it hears to `heard`;
+/// reconnects after [`RECONNECT_DELAY`] when the connection is lost, until `stop`.
+pub(crate) async fn listen(
+    config: tokio_postgres::Config,
+    channel: String,
+    heard: impl Fn(Heard<'_>) + Send + Sync + 'static,
+    stop: CancellationToken,
+) {
+    let heard = Arc::new(heard);
     loop {
-        let ended = listen_once(&config, &wakeups, &stop).await;
+        let ended = listen_once(&config, &channel, &heard, &stop).await;
         if stop.is_cancelled() {
             return;
         }
         if let Err(error) = ended {
-            tracing::warn!(%error, "the PostgreSQL notification connection was lost; polling until it is back");
+            tracing::warn!(%error, %channel, "a PostgreSQL notification connection was lost; connecting again");
         }
         tokio::select! {
             _ = stop.cancelled() => return,
@@ -725,21 +804,26 @@ async fn listen(config: tokio_postgres::Config, wakeups: Arc<Wakeups>, stop: Can
     }
 }
 
-async fn listen_once(
+async fn listen_once<F>(
     config: &tokio_postgres::Config,
-    wakeups: &Arc<Wakeups>,
+    channel: &str,
+    heard: &Arc<F>,
     stop: &CancellationToken,
-) -> Result<(), String> {
+) -> Result<(), String>
+where
+    F: Fn(Heard<'_>) + Send + Sync + 'static,
+{
     let (client, mut connection) = config
         .connect(NoTls)
         .await
         .map_err(|error| describe(&error))?;
-    let forward = wakeups.clone();
+    let forward = heard.clone();
+    let wanted = channel.to_owned();
     let mut driver = tokio::spawn(async move {
         loop {
             match std::future::poll_fn(|context| connection.poll_message(context)).await {
-                Some(Ok(AsyncMessage::Notification(note))) if note.channel() == NOTIFY_CHANNEL => {
-                    forward.notified(note.payload().parse().ok());
+                Some(Ok(AsyncMessage::Notification(note))) if note.channel() == wanted => {
+                    forward(Heard::Payload(note.payload()));
                 }
                 Some(Ok(_)) => {}
                 Some(Err(error)) => return Err(describe(&error)),
@@ -747,15 +831,11 @@ async fn listen_once(
             }
         }
     });
-    if let Err(error) = client
-        .batch_execute(&format!("LISTEN {NOTIFY_CHANNEL}"))
-        .await
-    {
+    if let Err(error) = client.batch_execute(&format!("LISTEN \"{channel}\"")).await {
         driver.abort();
         return Err(describe(&error));
     }
-    // Whatever was committed before the LISTEN took effect sent no notification here.
-    wakeups.notified(None);
+    heard(Heard::Listening);
     tokio::select! {
         _ = stop.cancelled() => {
             // Dropping the client makes the connection say goodbye and end.
@@ -1275,11 +1355,17 @@ impl Reply {
 }
 
 /// Creates or upgrades the tables, each missing migration once, in one transaction.
-async fn migrate(pool: &Pool) -> Result<(), StoreError> {
+///
+/// # Returns
+/// The schema the tables are in.
+async fn migrate(pool: &Pool) -> Result<String, StoreError> {
     let mut client = pool.get().await.map_err(pool_error)?;
     let transaction = client.transaction().await.map_err(backend)?;
     match apply_migrations(&transaction).await {
-        Ok(()) => transaction.commit().await.map_err(backend),
+        Ok(schema) => {
+            transaction.commit().await.map_err(backend)?;
+            Ok(schema)
+        }
         Err(error) => {
             // Said now rather than when the dropped transaction gets to it: the pool may be
             // dropped right after a failed open.
@@ -1291,7 +1377,7 @@ async fn migrate(pool: &Pool) -> Result<(), StoreError> {
 
 async fn apply_migrations(
     transaction: &deadpool_postgres::Transaction<'_>,
-) -> Result<(), StoreError> {
+) -> Result<String, StoreError> {
     let schema: Option<String> = transaction
         .query_one("SELECT current_schema()", &[])
         .await
@@ -1300,7 +1386,7 @@ async fn apply_migrations(
     let Some(schema) = schema else {
         return Err(StoreError::Incompatible(
             "the connection's search_path names no existing schema to keep the log in; \
-             create it first or use PostgresEventStore::connect_to_schema"
+             create it first (CREATE SCHEMA name) or use PostgresEventStore::connect_to_schema"
                 .into(),
         ));
     };
@@ -1363,7 +1449,7 @@ async fn apply_migrations(
             .map_err(backend)?;
         tracing::info!(%schema, version, "applied a migration of the PostgreSQL event store");
     }
-    Ok(())
+    Ok(schema)
 }
 
 /// Reads the tail of the log and checks it, in one snapshot: `log_head` must name the last
@@ -1453,11 +1539,52 @@ fn outcome_from_json(
     })
 }
 
+/// How long connecting may take when the URL does not say (`connect_timeout`): an
+/// unreachable host is an error, not a hang.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 fn parse_url(url: &str) -> Result<tokio_postgres::Config, StoreError> {
     // The URL may hold a password: name the problem, not the URL.
-    tokio_postgres::Config::from_str(url).map_err(|error| {
+    let mut config = tokio_postgres::Config::from_str(url).map_err(|error| {
         StoreError::Incompatible(format!("not a PostgreSQL connection URL: {error}"))
-    })
+    })?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    Ok(config)
+}
+
+/// Where `url` points, for messages: user, hosts, ports and database, never the password.
+/// A URL that cannot be parsed is described as such.
+pub fn describe_url(url: &str) -> String {
+    let Ok(config) = tokio_postgres::Config::from_str(url) else {
+        return "an unparsable PostgreSQL URL".to_owned();
+    };
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(index, host)| {
+            let name = match host {
+                tokio_postgres::config::Host::Tcp(name) => name.clone(),
+                #[cfg(unix)]
+                tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+            };
+            match config.get_ports().get(index).or(config.get_ports().first()) {
+                Some(port) => format!("{name}:{port}"),
+                None => name,
+            }
+        })
+        .collect();
+    format!(
+        "postgres://{}{}/{}",
+        config
+            .get_user()
+            .map(|user| format!("{user}@"))
+            .unwrap_or_default(),
+        hosts.join(","),
+        config.get_dbname().unwrap_or_default()
+    )
 }
 
 /// A position or version as PostgreSQL stores it (`BIGINT`); a log never gets near 2⁶³.
@@ -1473,10 +1600,14 @@ fn from_sql(value: i64, position: Position) -> Result<u64, StoreError> {
     })
 }
 
-/// The database's own message where there is one (tokio-postgres shows only "db error").
-fn describe(error: &tokio_postgres::Error) -> String {
-    match error.as_db_error() {
-        Some(db) => db.to_string(),
+/// The database's own message where there is one (tokio-postgres shows only "db error"),
+/// else the error with its cause ("error connecting to server: Connection refused").
+pub(crate) fn describe(error: &tokio_postgres::Error) -> String {
+    if let Some(db) = error.as_db_error() {
+        return db.to_string();
+    }
+    match std::error::Error::source(error) {
+        Some(cause) => format!("{error}: {cause}"),
         None => error.to_string(),
     }
 }

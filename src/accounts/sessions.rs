@@ -1,0 +1,147 @@
+//! Login sessions (`phs_` tokens from `POST /api/login`): where they are kept, so that a
+//! session made through one server node works on every node.
+//!
+//! A session is an immutable record: the BLAKE3 hash of its secret (the secret itself is
+//! never stored, as with API tokens), the account, the name and the expiry. [`Sessions`] keeps
+//! the ones this process has made or seen in memory; where it finds nothing it asks the
+//! shared table, if there is one:
+//!
+//! - on the embedded store ([`Sessions::in_memory`]) memory is all there is: sessions end
+//!   with the process;
+//! - on PostgreSQL ([`Sessions::on_postgres`]) every login also writes the table `sessions`
+//!   of the store's schema (created by its migrations) before the token is handed out, so a
+//!   request with that token on any node of the schema finds it, and a restarted node
+//!   still knows it. Since a record never changes, a node may keep what it has read until it
+//!   expires; expired rows are deleted at the next login.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::store::{PostgresEventStore, StoreError};
+
+/// One login session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// The account logged in.
+    pub account_id: Uuid,
+    /// Its name (the actor of its changes).
+    pub name: String,
+    /// When the session ends.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The sessions of this process, and the shared table when there is one.
+pub struct Sessions {
+    /// Sessions made or read here, by the hash of their secret.
+    known: Mutex<HashMap<String, Session>>,
+    /// The `sessions` table every node on one PostgreSQL schema shares.
+    shared: Option<deadpool_postgres::Pool>,
+}
+
+fn postgres_error(error: tokio_postgres::Error) -> StoreError {
+    StoreError::Backend(format!(
+        "the session table failed: {}",
+        crate::store::postgres::describe(&error)
+    ))
+}
+
+fn pool_error(error: deadpool_postgres::PoolError) -> StoreError {
+    StoreError::Backend(format!("no database connection for sessions: {error}"))
+}
+
+impl Sessions {
+    /// Sessions of this process only (the embedded store).
+    pub fn in_memory() -> Self {
+        Sessions {
+            known: Mutex::new(HashMap::new()),
+            shared: None,
+        }
+    }
+
+    /// Sessions shared by every node on `store`'s schema, through its `sessions` table.
+    pub fn on_postgres(store: &PostgresEventStore) -> Self {
+        Sessions {
+            known: Mutex::new(HashMap::new()),
+            shared: Some(store.pool().clone()),
+        }
+    }
+
+    fn known(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
+        match self.known.lock() {
+            Ok(known) => known,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Records a new session under the hash of its secret; durable in the shared table
+    /// (when there is one) before this returns.
+    ///
+    /// # Errors
+    /// Failures of the shared table (the session is then not made).
+    pub async fn insert(&self, secret_hash: String, session: Session) -> Result<(), StoreError> {
+        if let Some(pool) = &self.shared {
+            let client = pool.get().await.map_err(pool_error)?;
+            client
+                .execute("DELETE FROM sessions WHERE expires_at < now()", &[])
+                .await
+                .map_err(postgres_error)?;
+            client
+                .execute(
+                    "INSERT INTO sessions (secret_hash, account_id, name, expires_at)
+                     VALUES ($1, $2, $3, $4)",
+                    &[
+                        &secret_hash,
+                        &session.account_id,
+                        &session.name,
+                        &session.expires_at,
+                    ],
+                )
+                .await
+                .map_err(postgres_error)?;
+        }
+        let now = Utc::now();
+        let mut known = self.known();
+        known.retain(|_, session| session.expires_at > now);
+        known.insert(secret_hash, session);
+        Ok(())
+    }
+
+    /// The session with this secret hash, expired or not, if any node made it.
+    ///
+    /// # Errors
+    /// Failures of the shared table.
+    pub async fn find(&self, secret_hash: &str) -> Result<Option<Session>, StoreError> {
+        if let Some(session) = self.known().get(secret_hash) {
+            return Ok(Some(session.clone()));
+        }
+        let Some(pool) = &self.shared else {
+            return Ok(None);
+        };
+        let client = pool.get().await.map_err(pool_error)?;
+        let statement = client
+            .prepare_cached(
+                "SELECT account_id, name, expires_at FROM sessions WHERE secret_hash = $1",
+            )
+            .await
+            .map_err(postgres_error)?;
+        let Some(row) = client
+            .query_opt(&statement, &[&secret_hash])
+            .await
+            .map_err(postgres_error)?
+        else {
+            return Ok(None);
+        };
+        let session = Session {
+            account_id: row.get(0),
+            name: row.get(1),
+            expires_at: row.get(2),
+        };
+        if session.expires_at > Utc::now() {
+            self.known().insert(secret_hash.to_owned(), session.clone());
+        }
+        Ok(Some(session))
+    }
+}
