@@ -1,7 +1,8 @@
 //! Crash test of the real server: the `partnerhub serve` binary is killed with SIGKILL while
-//! many HTTP clients append, several times over on one data directory, and after every kill
-//! the log must hold every acknowledged command, whole, in a verifiable chain, with views equal
-//! to a fresh rebuild.
+//! many HTTP clients append, several times over on one store, and after every kill the log
+//! must hold every acknowledged command, whole, in a verifiable chain, with views equal to a
+//! fresh rebuild. The same rounds run on both stores: a sled data directory, and a PostgreSQL
+//! schema of the test's own (`tests/nodes.rs` kills one of two nodes on PostgreSQL).
 //!
 //! `tests/durability.rs` proves the same promise one layer down (a store in a child process);
 //! this file proves it end to end, through the HTTP API, the command service, the projector
@@ -11,10 +12,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -23,7 +20,12 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-/// Kill rounds on the same data directory.
+mod common;
+
+use common::postgres::TestSchema;
+use common::process::{Place, ServerProcess as Server};
+
+/// Kill rounds on the same store.
 const ROUNDS: usize = 4;
 /// Concurrent HTTP clients per workspace: one registers organisations (two events per
 /// command, in one append), the others add assets (one event per command). Few
@@ -34,117 +36,6 @@ const CLIENTS_PER_WORKSPACE: usize = 8;
 const WORKSPACES: [&str; 2] = ["Roskilde Bibliotekerne", "Aarhus Hovedbibliotek"];
 /// How long one round may take to reach its kill point.
 const ROUND_LIMIT: Duration = Duration::from_secs(15);
-
-/// Runs the `partnerhub` binary to completion on `data`.
-fn cli(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_partnerhub"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env("PARTNERHUB_LOG", "warn")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs the binary and insists on success, returning its standard output.
-fn cli_ok(data: &Path, args: &[&str]) -> String {
-    let output = cli(data, args);
-    assert!(
-        output.status.success(),
-        "partnerhub {args:?} failed ({}):\n{}{}",
-        output.status,
-        text(&output.stdout),
-        text(&output.stderr)
-    );
-    text(&output.stdout)
-}
-
-/// A running `partnerhub serve` child process.
-struct Server {
-    child: Child,
-    address: SocketAddr,
-}
-
-impl Server {
-    /// Starts `partnerhub serve` on a free port and waits for its "listening" line.
-    fn start(data: &Path, stderr_log: &Path) -> Server {
-        let stderr = std::fs::File::create(stderr_log).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_partnerhub"))
-            .arg("--data")
-            .arg(data)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("PARTNERHUB_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (found, listening) = std::sync::mpsc::channel();
-        // Reads the banner, then keeps draining stdout so the server never blocks on it.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.strip_prefix("partnerhub listening on http://") {
-                    let address = rest
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned();
-                    let _ = found.send(address);
-                }
-            }
-        });
-        let address = match listening.recv_timeout(Duration::from_secs(30)) {
-            Ok(address) => address.parse().unwrap(),
-            Err(_) => {
-                let _ = child.kill();
-                let status = child.wait().unwrap();
-                panic!(
-                    "partnerhub serve did not start ({status}):\n{}",
-                    std::fs::read_to_string(stderr_log).unwrap_or_default()
-                );
-            }
-        };
-        Server { child, address }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
-    }
-
-    /// SIGKILL: no destructor, no graceful shutdown, no final flush.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    /// SIGTERM: the graceful shutdown an operator asks for; it must exit 0.
-    fn terminate(mut self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "serve exited with {status} after SIGTERM");
-                return;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "serve did not stop within 20 s of SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
 
 /// A command the clients send: one that becomes one event, or one that becomes two in a
 /// single append (so a kill can land between them if appends were not atomic).
@@ -315,16 +206,6 @@ async fn workspace_log(
     }
 }
 
-/// The event count `partnerhub verify` reports; it must exit 0.
-fn verified_events(data: &Path) -> u64 {
-    let out = cli_ok(data, &["verify"]);
-    let count = out
-        .strip_prefix("verified ")
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|count| count.parse().ok());
-    count.unwrap_or_else(|| panic!("unexpected verify output: {out}"))
-}
-
 /// Checks everything a restarted server must show after a crash: every acknowledged command
 /// in the log at its acknowledged position, no command twice or mixed up, views equal to a
 /// fresh rebuild, readiness, and idempotent retries of acknowledged commands.
@@ -472,9 +353,9 @@ fn acknowledged_events(acknowledged: &[Acknowledged]) -> u64 {
 }
 
 /// `partnerhub replay` of one workspace, run twice: both runs must print the same thing.
-fn replay_twice(data: &Path, workspace: &str) -> Value {
-    let first = cli_ok(data, &["replay", "--workspace", workspace]);
-    let second = cli_ok(data, &["replay", "--workspace", workspace]);
+fn replay_twice(place: &Place, workspace: &str) -> Value {
+    let first = place.cli_ok(&["replay", "--workspace", workspace]);
+    let second = place.cli_ok(&["replay", "--workspace", workspace]);
     assert_eq!(first, second, "two replays of {workspace} differ");
     let report: Value = serde_json::from_str(&first).unwrap();
     report["workspaces"][0].clone()
@@ -482,6 +363,26 @@ fn replay_twice(data: &Path, workspace: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_commands_survive_sigkill_of_the_server() {
+    let directory = tempfile::tempdir().unwrap();
+    let place = Place::Directory(directory.path().join("data"));
+    kill_rounds(&place, directory.path()).await;
+}
+
+/// The same rounds on PostgreSQL: the server's own commits, its notifications and the
+/// followers of the log are all cut short by the kill.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_commands_survive_sigkill_of_the_server_on_postgres() {
+    let Some(schema) = TestSchema::create().await else {
+        println!("skipped: PARTNERHUB_TEST_POSTGRES=skip");
+        return;
+    };
+    let directory = tempfile::tempdir().unwrap();
+    kill_rounds(&Place::Postgres(schema), directory.path()).await;
+}
+
+/// Kills the server [`ROUNDS`] times at `place` while clients append, checking after each
+/// kill; `scratch` holds logs and the final export.
+async fn kill_rounds(place: &Place, scratch: &std::path::Path) {
     let started = Instant::now();
     let seed: u64 = std::env::var("PARTNERHUB_CRASH_SEED")
         .ok()
@@ -490,29 +391,24 @@ async fn acknowledged_commands_survive_sigkill_of_the_server() {
     println!("crash test seed: {seed} (PARTNERHUB_CRASH_SEED={seed} replays the kill points)");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
 
-    let directory = tempfile::tempdir().unwrap();
-    let data = directory.path().join("data");
-    let stderr_log = directory.path().join("serve.stderr");
-    cli_ok(&data, &["demo"]);
+    let stderr_log = scratch.join("serve.stderr");
+    place.cli_ok(&["demo"]);
     let mut tokens: Vec<(Uuid, String)> = Vec::new();
     for workspace in WORKSPACES {
-        let out = cli_ok(
-            &data,
-            &[
-                "token",
-                "create",
-                "--workspace",
-                workspace,
-                "--role",
-                "owner",
-            ],
-        );
+        let out = place.cli_ok(&[
+            "token",
+            "create",
+            "--workspace",
+            workspace,
+            "--role",
+            "owner",
+        ]);
         tokens.push((Uuid::nil(), out.trim().to_owned()));
     }
-    let initial_events = verified_events(&data);
+    let initial_events = place.verified_events();
 
     let http = reqwest::Client::new();
-    let mut server = Server::start(&data, &stderr_log);
+    let mut server = Server::start(place, &stderr_log);
     // The workspace ids, as a client finds them.
     for ((workspace_id, token), name) in tokens.iter_mut().zip(WORKSPACES) {
         let (status, list) = get_json(&http, &server, token, "/api/workspaces").await;
@@ -573,17 +469,17 @@ async fn acknowledged_commands_survive_sigkill_of_the_server() {
         sent.extend(round.sent.lock().unwrap().drain());
 
         // The log on disk: intact, and at least as long as everything acknowledged.
-        let events = verified_events(&data);
+        let events = place.verified_events();
         let highest = acknowledged.iter().map(|ack| ack.last_position).max();
         assert!(events >= initial_events + acknowledged_events(&acknowledged));
         assert!(events >= highest.unwrap_or(0));
         let replayed: HashMap<Uuid, Value> = tokens
             .iter()
             .zip(WORKSPACES)
-            .map(|((workspace_id, _), name)| (*workspace_id, replay_twice(&data, name)))
+            .map(|((workspace_id, _), name)| (*workspace_id, replay_twice(place, name)))
             .collect();
 
-        server = Server::start(&data, &stderr_log);
+        server = Server::start(place, &stderr_log);
         check_after_restart(&http, &server, &tokens, &acknowledged, &sent, &replayed).await;
         println!(
             "round {round_number}: killed after {} acknowledged of {round_sent} sent \
@@ -595,10 +491,10 @@ async fn acknowledged_commands_survive_sigkill_of_the_server() {
 
     // A clean stop at the end leaves the same, complete log.
     server.terminate();
-    let events = verified_events(&data);
+    let events = place.verified_events();
     assert!(events >= initial_events + acknowledged_events(&acknowledged));
-    let export = directory.path().join("log.jsonl");
-    let out = cli_ok(&data, &["export", "--out", export.to_str().unwrap()]);
+    let export = scratch.join("log.jsonl");
+    let out = place.cli_ok(&["export", "--out", export.to_str().unwrap()]);
     assert!(
         out.starts_with(&format!("exported {events} events")),
         "{out}"

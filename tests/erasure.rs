@@ -1,6 +1,8 @@
 //! The right to erasure by crypto-shredding: a contact person's name, email and phone never
 //! enter the log in clear; erasing them destroys their key, so they are unreadable in the
-//! views and in exports made afterwards, while the log stays append-only and verifies.
+//! views and in exports made afterwards, while the log stays append-only and verifies. On
+//! both stores: the keys in `keys/` beside a sled log, or in PostgreSQL beside its log, where
+//! an erasure through one server node is in force on every node at once.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;
@@ -20,7 +22,19 @@ async fn export_text(server: &TestServer) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn erasing_a_person_makes_their_data_unreadable_everywhere_and_the_log_still_verifies() {
-    let server = TestServer::start().await;
+    erasure_makes_data_unreadable(TestServer::start().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erasure_works_the_same_on_postgres() {
+    let Some(server) = TestServer::start_on_postgres().await else {
+        println!("skipped: PARTNERHUB_TEST_POSTGRES=skip");
+        return;
+    };
+    erasure_makes_data_unreadable(server).await;
+}
+
+async fn erasure_makes_data_unreadable(server: TestServer) {
     let organisation = Uuid::new_v4();
     let person = Uuid::new_v4();
     let base = format!("/api/workspaces/{}", server.workspace_id);
@@ -60,7 +74,13 @@ async fn erasing_a_person_makes_their_data_unreadable_everywhere_and_the_log_sti
         .await;
     assert_eq!(status, 200, "{body}");
     assert!(
-        !server.state.workspaces.keys().has_key(person).unwrap(),
+        !server
+            .state
+            .workspaces
+            .keys()
+            .has_key(person)
+            .await
+            .unwrap(),
         "the key is destroyed"
     );
 
@@ -125,4 +145,74 @@ async fn erasing_a_person_makes_their_data_unreadable_everywhere_and_the_log_sti
         (422, "nothing_changed")
     );
     server.stop().await;
+}
+
+/// Two server nodes on one PostgreSQL schema: personal data sealed through one node is
+/// readable through the other, and an erasure through either destroys the key for both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_through_one_node_is_in_force_on_every_node() {
+    let Some(first) = TestServer::start_on_postgres().await else {
+        println!("skipped: PARTNERHUB_TEST_POSTGRES=skip");
+        return;
+    };
+    let second = first.second_node().await;
+    let organisation = Uuid::new_v4();
+    let person = Uuid::new_v4();
+    let base = format!("/api/workspaces/{}", first.workspace_id);
+    let (status, body) = first
+        .command(&first.owner, json!({"type": "RegisterOrganisation", "organisation_id": organisation, "name": "Roskilde Festival", "sector": "civil_society"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = first
+        .command(&first.owner, json!({"type": "AddContactPerson", "organisation_id": organisation, "person_id": person, "role": "programme coordinator",
+            "personal": {"name": "Lise Mortensen", "email": "lise.mortensen@example.org"}}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let sealed_at = body["last_position"].as_u64().unwrap();
+
+    // Sealed through the first node, read through the second (with the first's session).
+    second.state.projections.wait_for(sealed_at).await;
+    let path = format!("{base}/organisations/{organisation}");
+    let (status, found) = second.get(&first.owner, &path).await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(
+        found["contact_persons"][person.to_string()]["personal"]["name"],
+        "Lise Mortensen",
+        "{found}"
+    );
+    // Both nodes have read the data (and, with a cache, would have kept the key).
+    let (_, before) = first
+        .get(&first.owner, &format!("{base}/as-of?at={sealed_at}"))
+        .await;
+    assert!(before.to_string().contains("Lise Mortensen"), "{before}");
+
+    // Erased through the second node.
+    let (status, body) = second
+        .command(&first.owner, json!({"type": "EraseContactPerson", "organisation_id": organisation, "person_id": person, "reason": "request from the person"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(!first.state.workspaces.keys().has_key(person).await.unwrap());
+
+    // The first node can no longer read it, not even as of before the erasure.
+    let (_, before) = first
+        .get(&first.owner, &format!("{base}/as-of?at={sealed_at}"))
+        .await;
+    assert!(!before.to_string().contains("Lise"), "{before}");
+    assert_eq!(
+        before["organisations"][organisation.to_string()]["contact_persons"][person.to_string()]
+            ["personal"],
+        json!({"unreadable": true})
+    );
+    first
+        .state
+        .projections
+        .wait_for(body["last_position"].as_u64().unwrap())
+        .await;
+    let (_, now) = first.get(&first.owner, &path).await;
+    assert_eq!(
+        now["contact_persons"][person.to_string()]["personal"],
+        json!({"erased": true})
+    );
+    second.stop().await;
+    first.stop().await;
 }

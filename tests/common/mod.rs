@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: temporary stores, requests and the binary.
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
+pub mod postgres;
+pub mod process;
+
 use std::sync::Arc;
 
 use partnerhub::store::{
@@ -157,6 +160,8 @@ pub struct TestServer {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: tempfile::TempDir,
+    /// The PostgreSQL schema of a server on PostgreSQL (shared with its other nodes).
+    pub schema: Option<Arc<postgres::TestSchema>>,
 }
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -173,6 +178,54 @@ impl TestServer {
         let state = partnerhub::server::start(store, keys, limits, &mut |_| {})
             .await
             .unwrap();
+        Self::serve(state, dir, None)
+            .await
+            .with_owner_and_workspace()
+            .await
+    }
+
+    /// A server on a PostgreSQL schema of its own, with an owner and a workspace ready;
+    /// `None` when PostgreSQL is skipped (`PARTNERHUB_TEST_POSTGRES=skip`).
+    pub async fn start_on_postgres() -> Option<Self> {
+        let schema = Arc::new(postgres::TestSchema::create().await?);
+        let node = Self::node_on(schema).await;
+        Some(node.with_owner_and_workspace().await)
+    }
+
+    /// Another server node on the same PostgreSQL schema as this one (same owner session and
+    /// workspace, which it shares through the schema).
+    pub async fn second_node(&self) -> Self {
+        let schema = self
+            .schema
+            .clone()
+            .expect("only a server on PostgreSQL has other nodes");
+        let mut node = Self::node_on(schema).await;
+        node.workspace_id = self.workspace_id;
+        node.owner = self.owner.clone();
+        node
+    }
+
+    async fn node_on(schema: Arc<postgres::TestSchema>) -> Self {
+        let location = partnerhub::node::StoreLocation::Postgres(schema.url());
+        let backing = partnerhub::node::Backing::open(&location).await.unwrap();
+        let state = partnerhub::server::start_node(
+            &backing,
+            partnerhub::api::Limits::default(),
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+        if let partnerhub::node::OpenedStore::Postgres(store) = &backing.store {
+            partnerhub::hub::presence::relay(&state.hub, store).await;
+        }
+        Self::serve(state, tempfile::tempdir().unwrap(), Some(schema)).await
+    }
+
+    async fn serve(
+        state: partnerhub::api::AppState,
+        dir: tempfile::TempDir,
+        schema: Option<Arc<postgres::TestSchema>>,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -183,7 +236,7 @@ impl TestServer {
                 let _ = stopped.await;
             },
         ));
-        let mut server = TestServer {
+        TestServer {
             address,
             state,
             workspace_id: Uuid::nil(),
@@ -192,7 +245,12 @@ impl TestServer {
             stop: Some(stop),
             task: Some(task),
             _dir: dir,
-        };
+            schema,
+        }
+    }
+
+    async fn with_owner_and_workspace(self) -> Self {
+        let mut server = self;
         server.owner = server.account("owner@test").await;
         let created = server
             .post(
@@ -320,10 +378,7 @@ impl TestServer {
     }
 
     pub async fn websocket(&self) -> Ws {
-        let (stream, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", self.address))
-            .await
-            .unwrap();
-        Ws { stream }
+        Ws::connect(self.address).await
     }
 }
 
@@ -335,6 +390,14 @@ pub struct Ws {
 }
 
 impl Ws {
+    /// Connects to the websocket of the server at `address`.
+    pub async fn connect(address: std::net::SocketAddr) -> Ws {
+        let (stream, _) = tokio_tungstenite::connect_async(format!("ws://{address}/ws"))
+            .await
+            .unwrap();
+        Ws { stream }
+    }
+
     pub async fn send(&mut self, message: serde_json::Value) {
         use futures_util::SinkExt;
         self.stream
