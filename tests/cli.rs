@@ -440,7 +440,15 @@ fn user_add_and_token_create_bootstrap_access_from_the_command_line() {
 #[test]
 fn every_subcommand_has_help() {
     for subcommand in [
-        "serve", "demo", "replay", "verify", "export", "import", "user", "token",
+        "serve",
+        "demo",
+        "replay",
+        "verify",
+        "export",
+        "import",
+        "user",
+        "token",
+        "migrate-store",
     ] {
         let output = Command::new(binary())
             .args([subcommand, "--help"])
@@ -448,8 +456,113 @@ fn every_subcommand_has_help() {
             .unwrap();
         assert!(output.status.success(), "{subcommand}");
         assert!(text(&output.stdout).contains("--data"), "{subcommand}");
+        assert!(text(&output.stdout).contains("--store"), "{subcommand}");
     }
     let output = Command::new(binary()).arg("frobnicate").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("unrecognized subcommand"));
+}
+
+/// `migrate-store` copies a sled store's log and personal-data keys into PostgreSQL: the
+/// copy verifies, and `replay` there prints exactly what it printed on sled, contact persons'
+/// names included (so the keys came along). A second migration into the same schema is
+/// refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_store_copies_log_and_keys_into_an_empty_postgres_store_only() {
+    use common::process::Place;
+    let Some(schema) = common::postgres::TestSchema::create().await else {
+        println!("skipped: PARTNERHUB_TEST_POSTGRES=skip");
+        return;
+    };
+    let directory = tempfile::tempdir().unwrap();
+    let sled = Place::Directory(directory.path().join("data"));
+    sled.cli_ok(&["demo"]);
+    let events = sled.verified_events();
+    let on_sled = sled.cli_ok(&["replay", "--workspace", "Roskilde Bibliotekerne"]);
+    assert!(
+        on_sled.contains("\"name\": \"Lise"),
+        "the demo has a contact person: {on_sled}"
+    );
+
+    let url = schema.url();
+    let data = directory.path().join("data");
+    let migrate = [
+        "migrate-store",
+        "--from",
+        data.to_str().unwrap(),
+        "--to",
+        &url,
+    ];
+    let out = sled.cli_ok(&migrate);
+    assert!(
+        out.starts_with(&format!(
+            "migrated {events} events and 1 personal-data keys"
+        )),
+        "{out}"
+    );
+    assert!(
+        !out.contains("search_path"),
+        "the URL is described, not repeated: {out}"
+    );
+    let postgres = Place::Postgres(schema);
+    assert_eq!(postgres.verified_events(), events);
+    let on_postgres = postgres.cli_ok(&["replay", "--workspace", "Roskilde Bibliotekerne"]);
+    assert_eq!(on_postgres, on_sled);
+
+    let again = sled.cli(&migrate);
+    assert_eq!(again.status.code(), Some(1));
+    let message = text(&again.stderr);
+    assert!(
+        message.contains(&format!(
+            "is not empty: it holds {events} events and 1 personal-data keys"
+        )),
+        "{message}"
+    );
+    assert_eq!(postgres.verified_events(), events, "nothing was written");
+}
+
+/// A `--store` that is not a PostgreSQL URL, or a database that cannot be reached, is a clear
+/// error with a non-zero exit, and never shows the password.
+#[test]
+fn a_bad_or_unreachable_store_is_a_clear_error() {
+    let directory = tempfile::tempdir().unwrap();
+    let nothing = directory.path().join("nothing");
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--store", "mysql://root:secret@127.0.0.1/test", "verify"],
+            "takes a PostgreSQL URL such as postgres://user@host:5432/database, but was given a mysql:// URL",
+        ),
+        (
+            &["--store", "postgres://root:secret@127.0.0.1:1/test", "demo"],
+            "cannot open the store (store postgres://root@127.0.0.1:1/test)",
+        ),
+        (
+            &["--store", "postgres://root:secret@127.0.0.1:1/test", "verify"],
+            "Connection refused",
+        ),
+        (
+            &[
+                "migrate-store",
+                "--from",
+                nothing.to_str().unwrap(),
+                "--to",
+                "postgres://root:secret@127.0.0.1:1/test",
+            ],
+            "there is no embedded store in",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = Command::new(binary())
+            .args(args)
+            .env_remove("PARTNERHUB_STORE")
+            .output()
+            .unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("secret"),
+            "{args:?} shows the password: {stderr}"
+        );
+    }
 }
