@@ -5,9 +5,10 @@
 //! with a key of their own, and the keys live outside the log, in the [`KeyStore`]. Erasing
 //! a person destroys their key: the sealed bytes stay in the append-only log (the hash chain
 //! and `verify` are untouched) but nobody can read them any more — not in the views, not in
-//! an export or a backup made afterwards. An export or backup made *before* an erasure still
-//! holds the sealed data, but not the key (keys are never exported), so it too becomes
-//! unreadable once the key is gone.
+//! an export or a backup made afterwards. An export made *before* an erasure still holds the
+//! sealed data, but not the key (keys are never exported), so it too becomes unreadable once
+//! the key is gone. A backup of the whole data directory or database schema holds the keys
+//! of its time, so restoring one made before an erasure undoes it (see SECURITY.md).
 //!
 //! The store of keys has two backends behind one [`KeyStore`]:
 //!
