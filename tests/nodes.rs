@@ -449,3 +449,58 @@ async fn killing_one_node_loses_no_acknowledged_event() {
         acknowledged.len()
     );
 }
+
+/// Account changes through two nodes at the same moment all land: a change decided on stale
+/// accounts (the other node appended first) is decided again, not refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_changes_through_two_nodes_at_once_all_land() {
+    let Some(first) = common::TestServer::start_on_postgres().await else {
+        println!("skipped: PARTNERHUB_TEST_POSTGRES=skip");
+        return;
+    };
+    let second = first.second_node().await;
+    let workspace_id = first.workspace_id;
+    let mut issuing = Vec::new();
+    for (index, node) in [&first, &second].into_iter().enumerate() {
+        for token in 0..20 {
+            let accounts = node.state.accounts.clone();
+            issuing.push(tokio::spawn(async move {
+                accounts
+                    .issue_token(
+                        "test",
+                        &format!("node {index} token {token}"),
+                        None,
+                        workspace_id,
+                        partnerhub::accounts::Role::Viewer,
+                        None,
+                        None,
+                    )
+                    .await
+            }));
+        }
+    }
+    let mut issued = HashSet::new();
+    for task in issuing {
+        let (token_id, _) = task.await.unwrap().unwrap();
+        issued.insert(token_id);
+    }
+    assert_eq!(issued.len(), 40);
+    let head = first
+        .state
+        .store
+        .head_position()
+        .max(second.state.store.head_position());
+    for node in [&first, &second] {
+        node.state.projections.wait_for(head).await;
+        let listed: HashSet<Uuid> = node
+            .state
+            .accounts
+            .tokens_of(workspace_id)
+            .into_iter()
+            .map(|token| token.token_id)
+            .collect();
+        assert!(issued.is_subset(&listed));
+    }
+    second.stop().await;
+    first.stop().await;
+}

@@ -15,7 +15,7 @@ use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use super::sessions::{Session, Sessions};
-use super::{AccountEvent, Permission, Role, Token, SYSTEM_STREAM};
+use super::{AccountEvent, AccountsState, Permission, Role, Token, SYSTEM_STREAM};
 use crate::projection::Projections;
 use crate::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, StoreError,
@@ -27,6 +27,9 @@ const SESSION_HOURS: i64 = 12;
 const LOGIN_ATTEMPTS: u32 = 5;
 /// The window over which failed logins are counted.
 const LOGIN_WINDOW_SECONDS: i64 = 60;
+/// How often an account change decided on stale state (another node changed accounts at the
+/// same moment) is decided again.
+const CONFLICT_RETRIES: usize = 16;
 
 /// Who is asking: an account (from a session or a token acting for it) or a bare token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -231,8 +234,38 @@ impl Accounts {
         }
     }
 
-    async fn append(&self, actor: &str, events: Vec<AccountEvent>) -> Result<(), AccessError> {
-        let version = self.projections.accounts(|state| state.version);
+    /// Appends what `decide` makes of the current accounts to the system stream. Changes are
+    /// serialized in this process; when another process changed accounts first, the change is
+    /// decided again on the fresh state.
+    async fn change(
+        &self,
+        actor: &str,
+        decide: impl Fn(&AccountsState) -> Result<Vec<AccountEvent>, AccessError>,
+    ) -> Result<(), AccessError> {
+        let _serialized = self.write_lock.lock().await;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (version, events) = self
+                .projections
+                .accounts(|state| (state.version, decide(state)));
+            match self.append(actor, version, events?).await {
+                Err(AccessError::Store(StoreError::VersionConflict { .. }))
+                    if attempt < CONFLICT_RETRIES =>
+                {
+                    self.projections.wait_for(self.store.head_position()).await;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    async fn append(
+        &self,
+        actor: &str,
+        version: u64,
+        events: Vec<AccountEvent>,
+    ) -> Result<(), AccessError> {
         let mut new_events = Vec::with_capacity(events.len());
         for event in events {
             let event_type = event.event_type().to_owned();
@@ -298,24 +331,19 @@ impl Accounts {
         .map_err(|error| {
             AccessError::InvalidInput(format!("the password cannot be hashed: {error}"))
         })?;
-        let _serialized = self.write_lock.lock().await;
-        if self
-            .projections
-            .accounts(|state| state.account_named(name).is_some())
-        {
-            return Err(AccessError::Conflict(format!(
-                "an account named `{name}` exists already"
-            )));
-        }
         let account_id = Uuid::new_v4();
-        self.append(
-            actor,
-            vec![AccountEvent::AccountCreated {
+        self.change(actor, |state| {
+            if state.account_named(name).is_some() {
+                return Err(AccessError::Conflict(format!(
+                    "an account named `{name}` exists already"
+                )));
+            }
+            Ok(vec![AccountEvent::AccountCreated {
                 account_id,
                 name: name.to_owned(),
-                password_hash,
-            }],
-        )
+                password_hash: password_hash.clone(),
+            }])
+        })
         .await?;
         Ok(account_id)
     }
@@ -336,25 +364,19 @@ impl Accounts {
                 "guests join one board through an invite link, not as members".into(),
             ));
         }
-        let _serialized = self.write_lock.lock().await;
-        let account_id = self
-            .projections
-            .accounts(|state| {
-                state
-                    .account_named(account_name)
-                    .map(|account| account.account_id)
-            })
-            .ok_or_else(|| {
-                AccessError::NotFound(format!("there is no account named `{account_name}`"))
-            })?;
-        self.append(
-            actor,
-            vec![AccountEvent::MembershipGranted {
+        self.change(actor, |state| {
+            let account_id = state
+                .account_named(account_name)
+                .map(|account| account.account_id)
+                .ok_or_else(|| {
+                    AccessError::NotFound(format!("there is no account named `{account_name}`"))
+                })?;
+            Ok(vec![AccountEvent::MembershipGranted {
                 account_id,
                 workspace_id,
                 role,
-            }],
-        )
+            }])
+        })
         .await
     }
 
@@ -368,27 +390,21 @@ impl Accounts {
         account_name: &str,
         workspace_id: Uuid,
     ) -> Result<(), AccessError> {
-        let _serialized = self.write_lock.lock().await;
-        let account_id = self
-            .projections
-            .accounts(|state| {
-                state
-                    .account_named(account_name)
-                    .filter(|account| account.roles.contains_key(&workspace_id))
-                    .map(|account| account.account_id)
-            })
-            .ok_or_else(|| {
-                AccessError::NotFound(format!(
-                    "`{account_name}` is not a member of this workspace"
-                ))
-            })?;
-        self.append(
-            actor,
-            vec![AccountEvent::MembershipRevoked {
+        self.change(actor, |state| {
+            let account_id = state
+                .account_named(account_name)
+                .filter(|account| account.roles.contains_key(&workspace_id))
+                .map(|account| account.account_id)
+                .ok_or_else(|| {
+                    AccessError::NotFound(format!(
+                        "`{account_name}` is not a member of this workspace"
+                    ))
+                })?;
+            Ok(vec![AccountEvent::MembershipRevoked {
                 account_id,
                 workspace_id,
-            }],
-        )
+            }])
+        })
         .await
     }
 
@@ -422,21 +438,17 @@ impl Accounts {
         let token_id = Uuid::new_v4();
         let secret = random_hex(32);
         let text = format!("ph_{}_{secret}", token_id.simple());
-        let _serialized = self.write_lock.lock().await;
-        self.append(
-            actor,
-            vec![AccountEvent::TokenIssued {
-                token_id,
-                label: label.to_owned(),
-                account_id,
-                workspace_id,
-                role,
-                board_id,
-                secret_hash: hash_secret(&secret),
-                expires_at,
-            }],
-        )
-        .await?;
+        let issued = AccountEvent::TokenIssued {
+            token_id,
+            label: label.to_owned(),
+            account_id,
+            workspace_id,
+            role,
+            board_id,
+            secret_hash: hash_secret(&secret),
+            expires_at,
+        };
+        self.change(actor, |_| Ok(vec![issued.clone()])).await?;
         Ok((token_id, text))
     }
 
@@ -450,20 +462,19 @@ impl Accounts {
         workspace_id: Uuid,
         token_id: Uuid,
     ) -> Result<(), AccessError> {
-        let _serialized = self.write_lock.lock().await;
-        let known = self.projections.accounts(|state| {
-            state
+        self.change(actor, |state| {
+            let known = state
                 .tokens
                 .get(&token_id)
-                .is_some_and(|token| token.workspace_id == workspace_id && !token.revoked)
-        });
-        if !known {
-            return Err(AccessError::NotFound(format!(
-                "no active token {token_id} in this workspace"
-            )));
-        }
-        self.append(actor, vec![AccountEvent::TokenRevoked { token_id }])
-            .await
+                .is_some_and(|token| token.workspace_id == workspace_id && !token.revoked);
+            if !known {
+                return Err(AccessError::NotFound(format!(
+                    "no active token {token_id} in this workspace"
+                )));
+            }
+            Ok(vec![AccountEvent::TokenRevoked { token_id }])
+        })
+        .await
     }
 
     /// The tokens of a workspace, with their last use.
