@@ -23,10 +23,22 @@ use crate::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, Position, StoreError,
 };
 
-/// How often a command decided on stale state is decided again. Several server nodes writing
-/// to one workspace collide often (each node serializes only its own commands), so there is
-/// room for many rounds, with a growing random pause between them.
-const CONFLICT_RETRIES: usize = 32;
+/// How long a command decided on stale state keeps being decided again before it is refused
+/// as a conflict. Several server nodes writing to one workspace collide often: each node
+/// serializes only its own commands, and a node that just appended decides its next command
+/// on current state at once, while the node that lost must first read what the other wrote.
+/// So the loser may lose as many rounds as the winner has commands waiting; a count of
+/// rounds would refuse commands under a burst, a time limit only under a sustained one.
+pub(crate) const CONFLICT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Waits a random moment of up to a few milliseconds before deciding again after the
+/// `attempt`-th conflict in a row, so that two nodes that keep meeting fall out of step.
+pub(crate) async fn pause_after_conflict(attempt: u32) {
+    if attempt > 1 {
+        let pause = rand::random::<u64>() % (u64::from(attempt.min(8)) + 1);
+        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+    }
+}
 
 /// Where a command's events landed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -159,6 +171,7 @@ impl Workspaces {
                 deduplicated: true,
             });
         }
+        let started = tokio::time::Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -232,14 +245,12 @@ impl Workspaces {
                         deduplicated: outcome.deduplicated,
                     });
                 }
-                Err(StoreError::VersionConflict { .. }) if attempt < CONFLICT_RETRIES => {
-                    // Another process appended first: catch up and decide again; when that
-                    // keeps happening, after a random pause, so that two nodes stop meeting.
+                Err(StoreError::VersionConflict { .. })
+                    if started.elapsed() < CONFLICT_PATIENCE =>
+                {
+                    // Another process appended first: catch up and decide again.
                     self.projections.wait_for(self.store.head_position()).await;
-                    if attempt > 1 {
-                        let pause = rand::random::<u64>() % (attempt as u64 * 2);
-                        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
-                    }
+                    pause_after_conflict(attempt).await;
                 }
                 Err(error) => return Err(error.into()),
             }

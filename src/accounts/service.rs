@@ -27,9 +27,6 @@ const SESSION_HOURS: i64 = 12;
 const LOGIN_ATTEMPTS: u32 = 5;
 /// The window over which failed logins are counted.
 const LOGIN_WINDOW_SECONDS: i64 = 60;
-/// How often an account change decided on stale state (another node changed accounts at the
-/// same moment) is decided again.
-const CONFLICT_RETRIES: usize = 16;
 
 /// Who is asking: an account (from a session or a token acting for it) or a bare token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -243,6 +240,7 @@ impl Accounts {
         decide: impl Fn(&AccountsState) -> Result<Vec<AccountEvent>, AccessError>,
     ) -> Result<(), AccessError> {
         let _serialized = self.write_lock.lock().await;
+        let started = tokio::time::Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -251,9 +249,11 @@ impl Accounts {
                 .accounts(|state| (state.version, decide(state)));
             match self.append(actor, version, events?).await {
                 Err(AccessError::Store(StoreError::VersionConflict { .. }))
-                    if attempt < CONFLICT_RETRIES =>
+                    if started.elapsed() < crate::service::CONFLICT_PATIENCE =>
                 {
+                    // Another node changed accounts first (see `CONFLICT_PATIENCE`).
                     self.projections.wait_for(self.store.head_position()).await;
+                    crate::service::pause_after_conflict(attempt).await;
                 }
                 done => return done,
             }
