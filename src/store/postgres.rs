@@ -261,7 +261,8 @@ impl PostgresEventStore {
     /// `url` is a `postgres://user[:password]@host[:port]/database` URL (or libpq key=value
     /// text). The tables go into the connection's first schema on its `search_path`: add
     /// `?options=-c%20search_path%3Dname` to use the existing schema `name`, or use
-    /// [`PostgresEventStore::connect_to_schema`].
+    /// [`PostgresEventStore::connect_to_schema`]. Connecting gives up after 10 s unless the
+    /// URL sets its own `connect_timeout`.
     ///
     /// # Errors
     /// [`StoreError::Incompatible`] for a URL that cannot be parsed, a search path naming no
