@@ -14,6 +14,7 @@
 //! away") after in-flight commands finish.
 
 pub mod connection;
+pub mod frames;
 pub mod protocol;
 
 use std::collections::HashMap;
@@ -38,6 +39,8 @@ pub struct Hub {
     shutdown: CancellationToken,
     /// Every connection task, so shutdown can wait for them.
     tasks: TaskTracker,
+    /// Event frames, encoded once and shared by every connection.
+    frames: frames::EventFrames,
 }
 
 impl Default for Hub {
@@ -47,6 +50,7 @@ impl Default for Hub {
             connections: Mutex::new(HashMap::new()),
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
+            frames: frames::EventFrames::default(),
         }
     }
 }
