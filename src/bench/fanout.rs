@@ -9,7 +9,8 @@
 //! a `tokio::sync::broadcast` channel, fed from a thread outside the runtime as the log's
 //! flusher thread feeds the server's subscriptions). The server under test instead decides
 //! and appends each note durably, then every subscription task follows the log, filters the
-//! event for its viewer, encodes its frame and queues it for that connection's writer task.
+//! event for its viewer, takes the event's frame (encoded once, shared by every connection)
+//! and queues it for that connection's writer task.
 //!
 //! Clients and servers share this process and its two cores, as they do in the floor.
 
