@@ -236,9 +236,12 @@ async fn measure_append(
     let commits = store.commit_statistics().commits;
     store.shutdown().await;
     drop(store);
-    let (sled, _, _) =
-        append::measure_log(&scratch.join(format!("sled-{writers}")), writers, plan.events)
-            .await?;
+    let (sled, _, _) = append::measure_log(
+        &scratch.join(format!("sled-{writers}")),
+        writers,
+        plan.events,
+    )
+    .await?;
     let (measured, baseline) = (measured?, baseline?);
     Ok(PostgresAppendResult {
         scenario: "postgres_append",
@@ -340,15 +343,14 @@ async fn measure_fanout(
                 return Err(error.into());
             }
         };
-    let second = match LiveServer::join(Scratch::new(scratch, "node-b")?, second_store, &first)
-        .await
-    {
-        Ok(second) => second,
-        Err(error) => {
-            first.stop().await?;
-            return Err(error);
-        }
-    };
+    let second =
+        match LiveServer::join(Scratch::new(scratch, "node-b")?, second_store, &first).await {
+            Ok(second) => second,
+            Err(error) => {
+                first.stop().await?;
+                return Err(error);
+            }
+        };
     let measured =
         fanout::measure_nodes(&first, &[&first, &second], subscribers, events, clock).await;
     second.stop().await?;

@@ -101,7 +101,7 @@ mod tests {
                 actor: "alice".to_owned(),
                 command_id: ids(2),
                 correlation_id: ids(2),
-                recorded_at: chrono::Utc::now(),
+                recorded_at: chrono::DateTime::UNIX_EPOCH,
                 workspace_id: ids(3),
             },
             previous_hash: crate::store::EventHash::GENESIS,
