@@ -174,6 +174,29 @@ enum BenchScenario {
         #[arg(long)]
         json: bool,
     },
+    /// Scenario 5: scenarios 1 and 2 on the PostgreSQL store (fan-out on two nodes sharing
+    /// one schema), beside plain INSERTs and sled in the same run. Each configuration gets a
+    /// fresh schema, dropped afterwards.
+    Postgres {
+        /// The database to create the scratch schemas in.
+        #[arg(long, default_value = partnerhub::bench::postgres::DEFAULT_URL)]
+        url: String,
+        /// Events per append configuration (and per baseline).
+        #[arg(long, default_value_t = 10_000)]
+        events: usize,
+        /// Concurrent writer counts to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,16,256")]
+        writers: Vec<usize>,
+        /// Subscriber counts of the fan-out part, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "100,1000,5000")]
+        subscribers: Vec<usize>,
+        /// Seconds of writing per fan-out configuration (and per comparison).
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Print one JSON object per configuration instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// The client process of scenario 3 (started by `bench connections`; reads the token from
     /// standard input and holds the connections until standard input ends).
     #[command(hide = true)]
@@ -873,6 +896,44 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
                 println!("{}", partnerhub::bench::FanoutResult::table_header());
             }
             partnerhub::bench::fanout(data, &subscribers, seconds, &mut |result| {
+                if json {
+                    emit_json(result);
+                } else {
+                    println!("{}", result.table_row());
+                }
+            })
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchScenario::Postgres {
+            url,
+            events,
+            writers,
+            subscribers,
+            seconds,
+            json,
+        } => {
+            anyhow::ensure!(events > 0, "--events must be at least 1");
+            anyhow::ensure!(seconds > 0, "--seconds must be at least 1");
+            anyhow::ensure!(
+                writers.iter().chain(&subscribers).all(|count| *count > 0),
+                "--writers and --subscribers must all be at least 1"
+            );
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("cannot create {}", data.display()))?;
+            let needed = subscribers.iter().max().copied().unwrap_or(0) * 2 + 256;
+            let (soft, hard) = partnerhub::bench::raise_open_file_limit()?;
+            if (soft as usize) < needed {
+                eprintln!("warning: this process may open {soft} files (hard limit {hard}); {needed} are needed for the largest configuration");
+            }
+            let plan = partnerhub::bench::PostgresPlan {
+                url,
+                events,
+                writers,
+                subscribers,
+                seconds,
+            };
+            partnerhub::bench::postgres_store(data, &plan, &mut |result| {
                 if json {
                     emit_json(result);
                 } else {

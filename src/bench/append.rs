@@ -53,7 +53,7 @@ pub struct DurableAppendResult {
 }
 
 /// A realistic small event: a note on a workshop board, about 300 bytes stored.
-fn sample_event(index: usize) -> NewEvent {
+pub(super) fn sample_event(index: usize) -> NewEvent {
     NewEvent::new(
         "BoardNoteAdded",
         json!({
@@ -64,7 +64,7 @@ fn sample_event(index: usize) -> NewEvent {
     )
 }
 
-fn context() -> CommandContext {
+pub(super) fn context() -> CommandContext {
     let command_id = Uuid::new_v4();
     CommandContext {
         workspace_id: Uuid::from_u128(1),
@@ -75,7 +75,7 @@ fn context() -> CommandContext {
 }
 
 /// The stored size of a sample event, so the baselines write values of the same size.
-async fn stored_event_size(scratch: &Path) -> Result<usize, BenchError> {
+pub(super) async fn stored_event_size(scratch: &Path) -> Result<usize, BenchError> {
     let store = SledEventStore::open(&scratch.join("size"))?;
     store
         .append(AppendRequest {
@@ -156,12 +156,32 @@ fn baseline_flush_per_batch(
     })
 }
 
-async fn measure_log(
+/// The sled log with `writers` concurrent writers; also its writer statistics and the run's
+/// duration.
+pub(super) async fn measure_log(
     directory: &Path,
     writers: usize,
     events: usize,
 ) -> Result<(Throughput, WriteStatistics, Duration), BenchError> {
     let store = Arc::new(SledEventStore::open(directory)?);
+    let started = Instant::now();
+    let measured = append_concurrently(store.clone(), writers, events).await;
+    let elapsed = started.elapsed();
+    let statistics = store.write_statistics();
+    store.shutdown().await;
+    Ok((measured?, statistics, elapsed))
+}
+
+/// `writers` concurrent writers, each appending single-event commands to its own stream with
+/// an exact expected version, `events` in all (rounded up to a multiple of `writers`).
+///
+/// # Errors
+/// The store refusing or failing an append.
+pub(super) async fn append_concurrently(
+    store: Arc<dyn EventStore>,
+    writers: usize,
+    events: usize,
+) -> Result<Throughput, BenchError> {
     let per_writer = events.div_ceil(writers);
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(writers);
@@ -190,16 +210,10 @@ async fn measure_log(
         samples.extend(task.await??);
     }
     let elapsed = started.elapsed();
-    let statistics = store.write_statistics();
-    store.shutdown().await;
-    Ok((
-        Throughput {
-            events_per_s: samples.len() as f64 / elapsed.as_secs_f64(),
-            latency: Latency::of(&mut samples),
-        },
-        statistics,
-        elapsed,
-    ))
+    Ok(Throughput {
+        events_per_s: samples.len() as f64 / elapsed.as_secs_f64(),
+        latency: Latency::of(&mut samples),
+    })
 }
 
 /// Scenario 1: durable appends with 1, 16 and 256 writers beside raw sled baselines.

@@ -36,8 +36,8 @@ const BAR_HEALTH_P99_MS: f64 = 10.0;
 const HEALTH_SPACING: Duration = Duration::from_millis(20);
 /// How long the client process may take to connect everything.
 const READY_TIMEOUT: Duration = Duration::from_secs(900);
-/// The read buffer of the idle clients: a small one, to show beside the server's figure what
-/// tungstenite's default of 128 KiB (zero-filled before the first read) costs per connection.
+/// The read buffer of the idle clients: 4 KiB, as the server's (tungstenite's default of
+/// 128 KiB is zero-filled before the first read and stays resident per connection).
 const IDLE_CLIENT_READ_BUFFER: usize = 4 * 1024;
 /// How long memory is left to settle after the last client subscribed.
 const SETTLE: Duration = Duration::from_secs(2);
@@ -60,8 +60,7 @@ pub struct ConnectionsResult {
     /// The difference, per connection, in bytes.
     pub bytes_per_connection: f64,
     /// The client process's resident memory per connection, in bytes: tokio-tungstenite's
-    /// side of the same connections, with 4 KiB read buffers instead of the default 128 KiB
-    /// (the server keeps the default), for comparison.
+    /// side of the same connections, with 4 KiB read buffers as the server's, for comparison.
     pub client_bytes_per_connection: f64,
     /// Health checks made in each phase.
     pub health_checks: usize,
@@ -84,7 +83,7 @@ impl ConnectionsResult {
         format!(
             "idle subscribers     {} asked, {} open on the server (connected in {:.1} s)\n\
              server memory        {:.1} MiB before, {:.1} MiB after: {:.1} KiB per connection\n\
-             client memory        {:.1} KiB per connection (the second process; 4 KiB read buffers, the server's are 128 KiB)\n\
+             client memory        {:.1} KiB per connection (the second process; 4 KiB read buffers, as the server's)\n\
              health checks        {} each: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms with every client connected\n\
              baseline             p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms before any client connected (x {:.2} at p99)\n\
              bar                  {}: {}",

@@ -9,7 +9,8 @@
 //! a `tokio::sync::broadcast` channel, fed from a thread outside the runtime as the log's
 //! flusher thread feeds the server's subscriptions). The server under test instead decides
 //! and appends each note durably, then every subscription task follows the log, filters the
-//! event for its viewer, encodes its frame and queues it for that connection's writer task.
+//! event for its viewer, takes the event's frame (encoded once, shared by every connection)
+//! and queues it for that connection's writer task.
 //!
 //! Clients and servers share this process and its two cores, as they do in the floor.
 
@@ -224,22 +225,44 @@ impl Followers {
 }
 
 /// The real server: N subscribers, a writer running `AddNote` commands at the rate.
-async fn measure_server(
+pub(super) async fn measure_server(
     scratch_parent: &Path,
     subscribers: usize,
     events: u64,
     clock: Instant,
 ) -> Result<(FanoutFigures, Latency), BenchError> {
     let server = LiveServer::start(scratch_parent, "fanout").await?;
+    let measured = measure_nodes(&server, &[&server], subscribers, events, clock).await;
+    server.stop().await?;
+    measured
+}
+
+/// N subscribers split evenly over `nodes` (servers sharing one log), and a writer running
+/// `AddNote` commands at the rate through `writer`.
+pub(super) async fn measure_nodes(
+    writer: &LiveServer,
+    nodes: &[&LiveServer],
+    subscribers: usize,
+    events: u64,
+    clock: Instant,
+) -> Result<(FanoutFigures, Latency), BenchError> {
     let connecting = Instant::now();
-    let sockets = client::connect_all(
-        &server.websocket_url(),
-        &server.token,
-        server.workspace_id,
-        (subscribers, client::DEFAULT_READ_BUFFER),
-        &mut |_| {},
-    )
-    .await?;
+    let mut sockets = Vec::with_capacity(subscribers);
+    let node_count = nodes.len().max(1);
+    for (index, node) in nodes.iter().enumerate() {
+        // The first nodes take the remainder.
+        let share = subscribers / node_count + usize::from(index < subscribers % node_count);
+        sockets.extend(
+            client::connect_all(
+                &node.websocket_url(),
+                &node.token,
+                writer.workspace_id,
+                (share, client::DEFAULT_READ_BUFFER),
+                &mut |_| {},
+            )
+            .await?,
+        );
+    }
     let connect_s = connecting.elapsed().as_secs_f64();
     let followers = Followers::spawn(sockets, clock, events);
     let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / RATE_PER_S));
@@ -247,9 +270,9 @@ async fn measure_server(
     for sequence in 0..events {
         ticks.tick().await;
         let call = Instant::now();
-        server
+        writer
             .run(Command::AddNote {
-                board_id: server.board_id,
+                board_id: writer.board_id,
                 note_id: Uuid::new_v4(),
                 text: client::stamp(sequence, clock.elapsed()),
                 zone: Zone::default(),
@@ -261,12 +284,11 @@ async fn measure_server(
         append.push(call.elapsed());
     }
     let figures = followers.finish(connect_s).await?;
-    server.stop().await?;
     Ok((figures, Latency::of(&mut append)))
 }
 
 /// The floor: a bare tokio-tungstenite broadcast of frames of `frame_bytes` bytes.
-async fn measure_bare(
+pub(super) async fn measure_bare(
     subscribers: usize,
     events: u64,
     frame_bytes: usize,

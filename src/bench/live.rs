@@ -1,7 +1,8 @@
 //! A real partnerhub server in this process for the websocket scenarios: the same
 //! [`crate::server::start`] and [`crate::server::run`] as `partnerhub serve`, on
-//! `127.0.0.1:0` over a scratch sled store, with an owner account, a session token, a
-//! workspace and an open workshop board ready.
+//! `127.0.0.1:0` over a scratch sled store (or a given store, for PostgreSQL), with an owner
+//! account, a session token, a workspace and an open workshop board ready; and further nodes
+//! over the same shared store.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -56,6 +57,50 @@ impl LiveServer {
     pub(crate) async fn start(scratch_parent: &Path, name: &str) -> Result<Self, BenchError> {
         let scratch = Scratch::new(scratch_parent, name)?;
         let store: Arc<dyn EventStore> = Arc::new(SledEventStore::open(&scratch.0.join("store"))?);
+        Self::start_on(scratch, store).await
+    }
+
+    /// Like [`LiveServer::start`], over `store` (empty), with its key store under `scratch`.
+    ///
+    /// # Errors
+    /// Store, socket and setup failures.
+    pub(crate) async fn start_on(
+        scratch: Scratch,
+        store: Arc<dyn EventStore>,
+    ) -> Result<Self, BenchError> {
+        let mut server = Self::serve(scratch, store, Uuid::new_v4(), Uuid::new_v4()).await?;
+        server.prepare().await?;
+        Ok(server)
+    }
+
+    /// A second node: a server over `store`, which shares its log with `first`'s (one
+    /// PostgreSQL schema), serving the same workspace and board; it logs in itself, since
+    /// sessions live in each node's memory.
+    ///
+    /// # Errors
+    /// Store, socket and login failures.
+    pub(crate) async fn join(
+        scratch: Scratch,
+        store: Arc<dyn EventStore>,
+        first: &LiveServer,
+    ) -> Result<Self, BenchError> {
+        let mut server = Self::serve(scratch, store, first.workspace_id, first.board_id).await?;
+        let (token, _) = server
+            .state
+            .accounts
+            .login(ACTOR, PASSWORD)
+            .await
+            .map_err(|error| setup("logging in on the second node", error))?;
+        server.token = token;
+        Ok(server)
+    }
+
+    async fn serve(
+        scratch: Scratch,
+        store: Arc<dyn EventStore>,
+        workspace_id: Uuid,
+        board_id: Uuid,
+    ) -> Result<Self, BenchError> {
         let keys = Arc::new(KeyStore::open(&scratch.0.join("keys"))?);
         let limits = Limits {
             connections_per_account: usize::MAX,
@@ -68,18 +113,16 @@ impl LiveServer {
         let task = tokio::spawn(crate::server::run(listener, state.clone(), async move {
             let _ = stopped.await;
         }));
-        let mut server = LiveServer {
+        Ok(LiveServer {
             address,
             state,
-            workspace_id: Uuid::new_v4(),
-            board_id: Uuid::new_v4(),
+            workspace_id,
+            board_id,
             token: String::new(),
             stop: Some(stop),
             task: Some(task),
             scratch: Some(scratch),
-        };
-        server.prepare().await?;
-        Ok(server)
+        })
     }
 
     async fn prepare(&mut self) -> Result<(), BenchError> {

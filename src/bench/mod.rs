@@ -13,6 +13,8 @@
 //!   beside a bare tokio-tungstenite broadcast of frames of the same size.
 //! - [`connections`]: scenario 3, idle authenticated subscribers held by the server, driven
 //!   from a second process; resident memory per connection and health-check latency.
+//! - [`postgres`](mod@postgres): scenario 5, scenarios 1 and 2 on the PostgreSQL store (fan-out
+//!   on two nodes sharing one schema), beside plain `INSERT`s and the same on sled.
 //! - [`rebuild`]: scenario 4, rebuilding the views from a generated history of a million
 //!   events beside a scan that only parses, and "as of" queries with and without snapshots.
 //! - `history` (private): the generator of that history; `live` (private): a real server in
@@ -25,6 +27,7 @@ pub mod connections;
 pub mod fanout;
 mod history;
 mod live;
+pub mod postgres;
 pub mod rebuild;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +39,7 @@ use uuid::Uuid;
 pub use self::append::{durable_append, DurableAppendResult};
 pub use self::connections::{connections_held, hold_idle_connections, ConnectionsResult};
 pub use self::fanout::{fanout, FanoutFigures, FanoutResult};
+pub use self::postgres::{postgres_store, PostgresPlan, PostgresResult};
 pub use self::rebuild::{rebuild_and_replay, RebuildResult};
 use crate::store::StoreError;
 

@@ -34,9 +34,14 @@ const HEARTBEAT: Duration = Duration::from_secs(30);
 /// Messages larger than the limit by this factor end the connection (1009) instead of
 /// getting an error frame.
 const HARD_LIMIT_FACTOR: usize = 4;
+/// The socket's read buffer: client messages are small (a command, a presence update).
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+/// How much the socket buffers before writing; every send flushes anyway.
+const WRITE_BUFFER_BYTES: usize = 4 * 1024;
 
 enum Outgoing {
-    Text(String),
+    /// A text frame; event frames share their bytes with every other connection's.
+    Text(Utf8Bytes),
     Ping,
     Close(u16, String),
 }
@@ -50,13 +55,18 @@ pub async fn websocket(upgrade: WebSocketUpgrade, State(state): State<AppState>)
     upgrade
         .max_message_size(hard_limit)
         .max_frame_size(hard_limit)
+        // tungstenite's default 128 KiB read buffer is zero-filled and resident from the first
+        // read on, per connection; frames larger than this grow it on demand (up to the limit).
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             let tasks = state.hub.tasks.clone();
             tasks.track_future(serve_connection(socket, state))
         })
 }
 
-fn encode(message: &ServerMessage) -> String {
+/// A server message as the text of its frame.
+pub(super) fn encode(message: &ServerMessage) -> String {
     serde_json::to_string(message).unwrap_or_else(|error| {
         format!(r#"{{"type":"error","error":{{"code":"internal_error","message":"{error}"}}}}"#)
     })
@@ -150,7 +160,7 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
                     let sent = tokio::select! {
                         // Stop waiting for a client that does not read; the next turn closes.
                         () = writer_too_slow.cancelled() => true,
-                        sent = sink.send(Message::Text(Utf8Bytes::from(text))) => sent.is_ok(),
+                        sent = sink.send(Message::Text(text)) => sent.is_ok(),
                     };
                     if !sent {
                         return;
@@ -267,7 +277,7 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
 
 impl Session {
     async fn send(&self, message: ServerMessage) {
-        let _ = self.out.send(Outgoing::Text(encode(&message))).await;
+        let _ = self.out.send(Outgoing::Text(encode(&message).into())).await;
     }
 
     async fn finish(mut self, closing: Option<(u16, String)>) {
@@ -561,7 +571,7 @@ impl Session {
             }
         }
         // Presence is best effort: a full queue drops it rather than wait.
-        let _ = self.out.try_send(Outgoing::Text(encode(message)));
+        let _ = self.out.try_send(Outgoing::Text(encode(message).into()));
     }
 }
 
@@ -622,19 +632,6 @@ impl Filter {
     }
 }
 
-fn event_frame(event: &RecordedEvent) -> ServerMessage {
-    ServerMessage::Event {
-        workspace_id: event.metadata.workspace_id,
-        position: event.position,
-        version: event.stream_version,
-        event_type: event.event_type.clone(),
-        payload: event.payload.clone(),
-        actor: event.metadata.actor.clone(),
-        recorded_at: event.metadata.recorded_at,
-        command_id: event.metadata.command_id,
-    }
-}
-
 /// Follows the log after `after` and pushes the filtered events into the connection's queue.
 async fn follow(
     state: AppState,
@@ -655,10 +652,13 @@ async fn follow(
             Some(Err(error)) => {
                 tracing::error!(%error, "a subscription cannot read the log");
                 let _ = out
-                    .send(Outgoing::Text(encode(&error_frame(
-                        "internal_error",
-                        "the log cannot be read; resubscribe later",
-                    ))))
+                    .send(Outgoing::Text(
+                        encode(&error_frame(
+                            "internal_error",
+                            "the log cannot be read; resubscribe later",
+                        ))
+                        .into(),
+                    ))
                     .await;
                 return;
             }
@@ -666,7 +666,8 @@ async fn follow(
         if !filter.passes(&state, &event) {
             continue;
         }
-        let frame = Outgoing::Text(encode(&event_frame(&event)));
+        // Encoded once for every connection: the filter above is this connection's own work.
+        let frame = Outgoing::Text(state.hub.frames.frame(&event));
         match tokio::time::timeout(state.limits.slow_client_timeout, out.send(frame)).await {
             Ok(Ok(())) => {}
             Ok(Err(_)) => return,

@@ -15,6 +15,7 @@
 //! 1001 ("going away") after in-flight commands finish.
 
 pub mod connection;
+pub mod frames;
 pub mod presence;
 pub mod protocol;
 
@@ -45,6 +46,8 @@ pub struct Hub {
     shutdown: CancellationToken,
     /// Every connection task, so shutdown can wait for them.
     tasks: TaskTracker,
+    /// Event frames, encoded once and shared by every connection.
+    frames: frames::EventFrames,
 }
 
 impl Default for Hub {
@@ -55,6 +58,7 @@ impl Default for Hub {
             connections: Mutex::new(HashMap::new()),
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
+            frames: frames::EventFrames::default(),
         }
     }
 }
