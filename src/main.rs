@@ -191,6 +191,19 @@ enum BenchScenario {
         #[arg(long)]
         json: bool,
     },
+    /// Soak: sled's on-disk bytes beside the logical bytes of the events, while a realistic
+    /// history is appended durably and after reopening (space amplification).
+    Soak {
+        /// Events to append.
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        /// Events between two measurements.
+        #[arg(long, default_value_t = 100_000)]
+        every: u64,
+        /// Print one JSON object per measurement instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -836,6 +849,44 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
             } else {
                 println!("{}", result.report());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchScenario::Soak {
+            events,
+            every,
+            json,
+        } => {
+            anyhow::ensure!(
+                events > 0 && every > 0,
+                "--events and --every must be at least 1"
+            );
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("cannot create {}", data.display()))?;
+            if !json {
+                println!(
+                    "{:>9}  {:>10}  {:>12}  {:>12}  {:>12}  {:>12}  {:>6}  {:>8}",
+                    "stage", "events", "logical MB", "disk MB", "log MB", "index MB", "x", "ev/s"
+                );
+            }
+            partnerhub::bench::soak(data, events, every, &mut |sample| {
+                if json {
+                    emit_json(sample);
+                } else {
+                    let mb = |bytes: u64| bytes as f64 / 1e6;
+                    println!(
+                        "{:>9}  {:>10}  {:>12.1}  {:>12.1}  {:>12.1}  {:>12.1}  {:>6.2}  {:>8.0}",
+                        sample.stage,
+                        sample.events,
+                        mb(sample.logical_bytes),
+                        mb(sample.disk_bytes),
+                        mb(sample.log_disk_bytes),
+                        mb(sample.index_disk_bytes),
+                        sample.amplification,
+                        sample.events_per_s
+                    );
+                }
+            })
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
     }

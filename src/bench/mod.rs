@@ -15,6 +15,7 @@
 //!   from a second process; resident memory per connection and health-check latency.
 //! - [`rebuild`]: scenario 4, rebuilding the views from a generated history of a million
 //!   events beside a scan that only parses, and "as of" queries with and without snapshots.
+//! - [`soak`]: sled's space amplification over a long run of durable appends.
 //! - `history` (private): the generator of that history; `live` (private): a real server in
 //!   this process with an account and a workspace; `client` (private): the websocket
 //!   subscriber every scenario drives the same way.
@@ -26,6 +27,7 @@ pub mod fanout;
 mod history;
 mod live;
 pub mod rebuild;
+pub mod soak;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -37,6 +39,7 @@ pub use self::append::{durable_append, DurableAppendResult};
 pub use self::connections::{connections_held, hold_idle_connections, ConnectionsResult};
 pub use self::fanout::{fanout, FanoutFigures, FanoutResult};
 pub use self::rebuild::{rebuild_and_replay, RebuildResult};
+pub use self::soak::{soak, SoakSample};
 use crate::store::StoreError;
 
 /// Latency percentiles of a set of samples, in milliseconds.
