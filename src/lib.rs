@@ -9,6 +9,7 @@
 //!   acknowledged), a hash chain that makes the log tamper-evident, and subscriptions that
 //!   catch up from disk and then follow live. [`store::SledEventStore`] is the embedded
 //!   backend.
+//! - [`backup`]: online backup of a running server and restore into an empty data directory.
 //! - [`bench`]: benchmarks that measure the log beside raw baselines in the same run.
 //! - [`server`]: the HTTP server: liveness today; the API and websocket hub build on it.
 //!
@@ -20,6 +21,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod backup;
 pub mod bench;
 pub mod demo;
 pub mod domain;

@@ -68,6 +68,25 @@ enum Command {
         /// The file to read.
         file: PathBuf,
     },
+    /// Take an online backup of a running server (log and personal-data keys) into a file;
+    /// the password of a server administrator (`user add --admin`) is read from standard input.
+    Backup {
+        /// The running server, like http://127.0.0.1:7420.
+        #[arg(long, env = "PARTNERHUB_SERVER")]
+        server: String,
+        /// A server administrator's account name.
+        #[arg(long)]
+        user: String,
+        /// The file to write (kept only once the whole backup has arrived and checked out).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup taken with `backup` into an empty data directory (--data), after
+    /// checking the whole file.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
     /// Manage local accounts.
     User {
         #[command(subcommand)]
@@ -97,6 +116,10 @@ enum UserAction {
         /// The role: owner, editor, viewer or auditor.
         #[arg(long, requires = "workspace")]
         role: Option<String>,
+        /// Also make the account a server administrator: its password logins may take online
+        /// backups of the whole server (every workspace and the personal-data keys).
+        #[arg(long)]
+        admin: bool,
     },
 }
 
@@ -244,6 +267,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify => verify(&cli.data).await,
         Command::Export { out } => export(&cli.data, &out).await,
         Command::Import { file } => import(&cli.data, &file).await,
+        Command::Backup { server, user, out } => backup(&server, &user, &out).await,
+        Command::Restore { file } => restore(&cli.data, &file).await,
         Command::Bench { scenario } => bench(&cli.data, scenario).await,
         Command::User { action } => user(&cli.data, action).await,
         Command::Token { action } => token(&cli.data, action).await,
@@ -414,6 +439,7 @@ async fn user(data: &Path, action: UserAction) -> anyhow::Result<ExitCode> {
         name,
         workspace,
         role,
+        admin,
     } = action;
     let role = role
         .map(|role| partnerhub::accounts::Role::parse(&role))
@@ -440,6 +466,9 @@ async fn user(data: &Path, action: UserAction) -> anyhow::Result<ExitCode> {
                 .accounts
                 .grant("cli", &name, workspace_id, role)
                 .await?;
+        }
+        if admin {
+            state.accounts.grant_server_admin("cli", &name).await?;
         }
         anyhow::Ok(workspace_id)
     }
@@ -689,6 +718,101 @@ async fn import(data: &Path, file: &Path) -> anyhow::Result<ExitCode> {
         }
         Err(error) => {
             eprintln!("import failed: {error}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn backup(server: &str, user: &str, out: &Path) -> anyhow::Result<ExitCode> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    let server = server.trim_end_matches('/');
+    let http = reqwest::Client::new();
+    let login = http
+        .post(format!("{server}/api/login"))
+        .json(&serde_json::json!({"name": user, "password": password}))
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {server}"))?;
+    let status = login.status();
+    let answer: serde_json::Value = login.json().await.context("the login answer is not JSON")?;
+    let Some(token) = answer["token"].as_str().filter(|_| status.is_success()) else {
+        eprintln!(
+            "backup failed: login refused ({status}): {}",
+            answer["message"]
+        );
+        return Ok(ExitCode::FAILURE);
+    };
+    let mut response = http
+        .get(format!("{server}/api/backup"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {server}"))?;
+    if !response.status().is_success() {
+        let status = response.status();
+        let answer: serde_json::Value = response.json().await.unwrap_or_default();
+        eprintln!("backup failed ({status}): {}", answer["message"]);
+        return Ok(ExitCode::FAILURE);
+    }
+    let partial = out.with_extension("partial");
+    let mut file = tokio::fs::File::create(&partial)
+        .await
+        .with_context(|| format!("cannot create {}", partial.display()))?;
+    while let Some(chunk) = response.chunk().await.context("the backup was cut off")? {
+        tokio::io::AsyncWriteExt::write_all(&mut file, &chunk).await?;
+    }
+    file.sync_all().await?;
+    drop(file);
+    let scratch = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match partnerhub::backup::check_backup(&partial, &scratch).await {
+        Ok(summary) => {
+            std::fs::rename(&partial, out)
+                .with_context(|| format!("cannot move the backup to {}", out.display()))?;
+            println!(
+                "backed up {} events and {} personal-data keys to {}; head hash {}",
+                summary.events,
+                summary.keys,
+                out.display(),
+                summary.head_hash
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!(
+                "backup failed: what arrived is not an intact backup (kept as {}): {error}",
+                partial.display()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn restore(data: &Path, file: &Path) -> anyhow::Result<ExitCode> {
+    let store = open_store(data)?;
+    let keys = partnerhub::privacy::KeyStore::open(&data.join("keys"))
+        .with_context(|| format!("cannot open the key store in {}", data.display()))?;
+    let result = partnerhub::backup::restore_backup(file, store.as_ref(), &keys, data).await;
+    store.shutdown().await;
+    match result {
+        Ok(summary) => {
+            println!(
+                "restored {} events and {} personal-data keys from {}; head hash {}",
+                summary.events,
+                summary.keys,
+                file.display(),
+                summary.head_hash
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("restore refused: {}: {error}", file.display());
             Ok(ExitCode::FAILURE)
         }
     }

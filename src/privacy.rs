@@ -5,9 +5,11 @@
 //! with a key of their own, and the keys live outside the log, in the [`KeyStore`]. Erasing
 //! a person destroys their key: the sealed bytes stay in the append-only log (the hash chain
 //! and `verify` are untouched) but nobody can read them any more — not in the views, not in
-//! an export or a backup made afterwards. An export or backup made *before* an erasure still
-//! holds the sealed data, but not the key (keys are never exported), so it too becomes
-//! unreadable once the key is gone.
+//! an export or a backup made afterwards. An export made *before* an erasure still holds the
+//! sealed data, but not the key (keys are never exported), so it too becomes unreadable once
+//! the key is gone. An online backup ([`crate::backup`]) carries the keys of the persons not
+//! erased when it was taken, so that it restores readable; a backup taken before an erasure
+//! can bring the person back if restored, and must be kept and expired accordingly.
 //!
 //! The store of keys is a small sled database in the data directory (`keys/`), flushed on
 //! every change. It must be backed up with the data directory; losing it makes personal data
@@ -181,6 +183,27 @@ impl KeyStore {
         self.keys.remove(person_id.as_bytes()).map_err(backend)?;
         self.database.flush().map_err(backend)?;
         self.cache().insert(person_id, None);
+        Ok(())
+    }
+
+    /// A person's key, for an online backup ([`crate::backup`]); `None` once erased.
+    ///
+    /// # Errors
+    /// Key store failures.
+    pub fn key_for_backup(&self, person_id: Uuid) -> Result<Option<[u8; 32]>, StoreError> {
+        self.key(person_id)
+    }
+
+    /// Puts back a key from a backup, durably (restore into an empty data directory).
+    ///
+    /// # Errors
+    /// Key store failures.
+    pub fn restore_key(&self, person_id: Uuid, key: [u8; 32]) -> Result<(), StoreError> {
+        self.keys
+            .insert(person_id.as_bytes(), &key[..])
+            .map_err(backend)?;
+        self.database.flush().map_err(backend)?;
+        self.cache().insert(person_id, Some(key));
         Ok(())
     }
 

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: temporary stores, requests and the binary.
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
+pub mod process;
+
 use std::sync::Arc;
 
 use partnerhub::store::{
