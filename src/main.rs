@@ -231,11 +231,18 @@ enum BenchScenario {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // tungstenite logs every websocket message in full at trace level: tokens in `hello`,
+    // personal data in commands. Capped at info whatever PARTNERHUB_LOG asks for, so that
+    // nothing secret is ever logged (tests/logging.rs).
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("PARTNERHUB_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    for cap in ["tungstenite=info", "tokio_tungstenite=info"] {
+        if let Ok(directive) = cap.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PARTNERHUB_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
