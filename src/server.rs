@@ -105,6 +105,9 @@ pub async fn run(
     tokio::pin!(shutdown);
     loop {
         let (stream, remote) = tokio::select! {
+            // The shutdown future first, every time: it must be polled from the start (a
+            // signal handler is installed on its first poll), however busy the listener.
+            biased;
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
