@@ -12,8 +12,9 @@
 //! - [`node`]: where a server process keeps its state: the embedded store in a data
 //!   directory, or a PostgreSQL schema shared by several nodes (log, personal-data keys,
 //!   login sessions; presence relayed between the nodes by [`hub::presence`]).
+//! - [`backup`]: online backup of a running server and restore into an empty data directory.
 //! - [`bench`]: benchmarks that measure the log beside raw baselines in the same run.
-//! - [`server`]: the HTTP server: liveness today; the API and websocket hub build on it.
+//! - [`server`]: the HTTP server that carries the API ([`api`]) and the websocket hub ([`hub`]).
 //!
 //! ## How a change flows
 //!
@@ -23,6 +24,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod backup;
 pub mod bench;
 pub mod demo;
 pub mod domain;

@@ -85,6 +85,25 @@ enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Take an online backup of a running server (log and personal-data keys) into a file;
+    /// the password of a server administrator (`user add --admin`) is read from standard input.
+    Backup {
+        /// The running server, like http://127.0.0.1:7420.
+        #[arg(long, env = "PARTNERHUB_SERVER")]
+        server: String,
+        /// A server administrator's account name.
+        #[arg(long)]
+        user: String,
+        /// The file to write (kept only once the whole backup has arrived and checked out).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup taken with `backup` into an empty data directory (--data), after
+    /// checking the whole file.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
     /// Manage local accounts.
     User {
         #[command(subcommand)]
@@ -114,6 +133,10 @@ enum UserAction {
         /// The role: owner, editor, viewer or auditor.
         #[arg(long, requires = "workspace")]
         role: Option<String>,
+        /// Also make the account a server administrator: its password logins may take online
+        /// backups of the whole server (every workspace and the personal-data keys).
+        #[arg(long)]
+        admin: bool,
     },
 }
 
@@ -231,15 +254,35 @@ enum BenchScenario {
         #[arg(long)]
         json: bool,
     },
+    /// Soak: sled's on-disk bytes beside the logical bytes of the events, while a realistic
+    /// history is appended durably and after reopening (space amplification).
+    Soak {
+        /// Events to append.
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        /// Events between two measurements.
+        #[arg(long, default_value_t = 100_000)]
+        every: u64,
+        /// Print one JSON object per measurement instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // tungstenite logs every websocket message in full at trace level: tokens in `hello`,
+    // personal data in commands. Capped at info whatever PARTNERHUB_LOG asks for, so that
+    // nothing secret is ever logged (tests/logging.rs).
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("PARTNERHUB_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    for cap in ["tungstenite=info", "tokio_tungstenite=info"] {
+        if let Ok(directive) = cap.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PARTNERHUB_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
@@ -274,6 +317,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export { out } => export(data, &out).await,
         Command::Import { file } => import(data, &file).await,
         Command::MigrateStore { from, to } => migrate_store(&from, &to).await,
+        Command::Backup { server, user, out } => backup(&server, &user, &out).await,
+        Command::Restore { file } => restore(data, &file).await,
         Command::Bench { scenario } => bench(&cli.data, scenario).await,
         Command::User { action } => user(data, action).await,
         Command::Token { action } => token(data, action).await,
@@ -446,6 +491,7 @@ async fn user(data: &StoreLocation, action: UserAction) -> anyhow::Result<ExitCo
         name,
         workspace,
         role,
+        admin,
     } = action;
     let role = role
         .map(|role| partnerhub::accounts::Role::parse(&role))
@@ -472,6 +518,9 @@ async fn user(data: &StoreLocation, action: UserAction) -> anyhow::Result<ExitCo
                 .accounts
                 .grant("cli", &name, workspace_id, role)
                 .await?;
+        }
+        if admin {
+            state.accounts.grant_server_admin("cli", &name).await?;
         }
         anyhow::Ok(workspace_id)
     }
@@ -806,6 +855,106 @@ async fn migrate_store(from: &Path, to: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+async fn backup(server: &str, user: &str, out: &Path) -> anyhow::Result<ExitCode> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    let server = server.trim_end_matches('/');
+    let http = reqwest::Client::new();
+    let login = http
+        .post(format!("{server}/api/login"))
+        .json(&serde_json::json!({"name": user, "password": password}))
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {server}"))?;
+    let status = login.status();
+    let answer: serde_json::Value = login.json().await.context("the login answer is not JSON")?;
+    let Some(token) = answer["token"].as_str().filter(|_| status.is_success()) else {
+        eprintln!(
+            "backup failed: login refused ({status}): {}",
+            answer["message"]
+        );
+        return Ok(ExitCode::FAILURE);
+    };
+    let mut response = http
+        .get(format!("{server}/api/backup"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {server}"))?;
+    if !response.status().is_success() {
+        let status = response.status();
+        let answer: serde_json::Value = response.json().await.unwrap_or_default();
+        eprintln!("backup failed ({status}): {}", answer["message"]);
+        return Ok(ExitCode::FAILURE);
+    }
+    let partial = out.with_extension("partial");
+    let mut file = tokio::fs::File::create(&partial)
+        .await
+        .with_context(|| format!("cannot create {}", partial.display()))?;
+    while let Some(chunk) = response.chunk().await.context("the backup was cut off")? {
+        tokio::io::AsyncWriteExt::write_all(&mut file, &chunk).await?;
+    }
+    file.sync_all().await?;
+    drop(file);
+    let scratch = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match partnerhub::backup::check_backup(&partial, &scratch).await {
+        Ok(summary) => {
+            std::fs::rename(&partial, out)
+                .with_context(|| format!("cannot move the backup to {}", out.display()))?;
+            println!(
+                "backed up {} events and {} personal-data keys to {}; head hash {}",
+                summary.events,
+                summary.keys,
+                out.display(),
+                summary.head_hash
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!(
+                "backup failed: what arrived is not an intact backup (kept as {}): {error}",
+                partial.display()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn restore(data: &StoreLocation, file: &Path) -> anyhow::Result<ExitCode> {
+    let (backing, store) = open_store(data).await?;
+    // The events are checked into a scratch file first: beside the data, or in the temporary
+    // directory for PostgreSQL.
+    let scratch = match data {
+        StoreLocation::Embedded(directory) => directory.clone(),
+        StoreLocation::Postgres(_) => std::env::temp_dir(),
+    };
+    let result =
+        partnerhub::backup::restore_backup(file, store.as_ref(), &backing.keys, &scratch).await;
+    store.shutdown().await;
+    match result {
+        Ok(summary) => {
+            println!(
+                "restored {} events and {} personal-data keys from {}; head hash {}",
+                summary.events,
+                summary.keys,
+                file.display(),
+                summary.head_hash
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("restore refused: {}: {error}", file.display());
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
 async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode> {
     /// One result as one line of JSON on standard output.
     fn emit_json(result: &impl serde::Serialize) {
@@ -999,6 +1148,44 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
             } else {
                 println!("{}", result.report());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchScenario::Soak {
+            events,
+            every,
+            json,
+        } => {
+            anyhow::ensure!(
+                events > 0 && every > 0,
+                "--events and --every must be at least 1"
+            );
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("cannot create {}", data.display()))?;
+            if !json {
+                println!(
+                    "{:>9}  {:>10}  {:>12}  {:>12}  {:>12}  {:>12}  {:>6}  {:>8}",
+                    "stage", "events", "logical MB", "disk MB", "log MB", "index MB", "x", "ev/s"
+                );
+            }
+            partnerhub::bench::soak(data, events, every, &mut |sample| {
+                if json {
+                    emit_json(sample);
+                } else {
+                    let mb = |bytes: u64| bytes as f64 / 1e6;
+                    println!(
+                        "{:>9}  {:>10}  {:>12.1}  {:>12.1}  {:>12.1}  {:>12.1}  {:>6.2}  {:>8.0}",
+                        sample.stage,
+                        sample.events,
+                        mb(sample.logical_bytes),
+                        mb(sample.disk_bytes),
+                        mb(sample.log_disk_bytes),
+                        mb(sample.index_disk_bytes),
+                        sample.amplification,
+                        sample.events_per_s
+                    );
+                }
+            })
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
     }

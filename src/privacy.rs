@@ -7,8 +7,10 @@
 //! and `verify` are untouched) but nobody can read them any more — not in the views, not in
 //! an export or a backup made afterwards. An export made *before* an erasure still holds the
 //! sealed data, but not the key (keys are never exported), so it too becomes unreadable once
-//! the key is gone. A backup of the whole data directory or database schema holds the keys
-//! of its time, so restoring one made before an erasure undoes it (see SECURITY.md).
+//! the key is gone. An online backup ([`crate::backup`]) carries the keys of the persons not
+//! erased when it was taken, so that it restores readable; a backup taken before an erasure
+//! (or a copy of the whole data directory or database schema) can bring the person back if
+//! restored, and must be kept and expired accordingly (see SECURITY.md).
 //!
 //! The store of keys has two backends behind one [`KeyStore`]:
 //!
@@ -329,6 +331,18 @@ impl KeyStore {
         Ok(())
     }
 
+    /// The keys of the persons among `person_ids` that have one, for an online backup
+    /// ([`crate::backup`]); an erased person has none.
+    ///
+    /// # Errors
+    /// Key store failures.
+    pub async fn keys_for_backup(
+        &self,
+        person_ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, [u8; 32]>, StoreError> {
+        self.keys_of(person_ids).await
+    }
+
     /// Whether a key exists for this person.
     ///
     /// # Errors
@@ -366,25 +380,36 @@ impl KeyStore {
     /// [`StoreError::Incompatible`] when `destination` already holds keys (nothing is
     /// copied), and key store failures of either side.
     pub async fn copy_into(&self, destination: &KeyStore) -> Result<u64, StoreError> {
-        let existing = destination.count().await?;
+        destination.fill_empty(self.all_keys()?).await
+    }
+
+    /// Puts `keys` into this key store, which must hold none, durably and all at once (a
+    /// store migration, or a restore from a backup).
+    ///
+    /// # Returns
+    /// How many keys were put.
+    ///
+    /// # Errors
+    /// [`StoreError::Incompatible`] when this store already holds keys (nothing is written),
+    /// and key store failures.
+    pub async fn fill_empty(&self, keys: Vec<(Uuid, PersonKey)>) -> Result<u64, StoreError> {
+        let existing = self.count().await?;
         if existing > 0 {
             return Err(StoreError::Incompatible(format!(
                 "the destination already holds {existing} personal-data keys; \
                  keys are copied only into an empty key store"
             )));
         }
-        let keys = self.all_keys()?;
         let copied = keys.len() as u64;
-        match &destination.backend {
+        match &self.backend {
             Backend::Sled {
                 keys: tree,
                 database,
                 cache,
             } => {
                 let (tree, database) = (tree.clone(), database.clone());
-                let stored = keys.clone();
                 tokio::task::spawn_blocking(move || {
-                    for (person_id, key) in &stored {
+                    for (person_id, key) in &keys {
                         tree.insert(person_id.as_bytes(), &key[..])?;
                     }
                     database.flush()

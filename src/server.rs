@@ -6,6 +6,11 @@
 //! same entry point (tests bind `127.0.0.1:0`). On shutdown it stops accepting, tells every
 //! websocket "going away" (1001) once its in-flight command is done, lets HTTP requests
 //! finish, then shuts the store down so every acknowledged event is on disk.
+//!
+//! Connections are served by hyper's HTTP/1 server directly rather than `axum::serve`,
+//! because only there can a header-read timeout be set ([`Limits::header_read_timeout`]):
+//! without it a client that sends its request header a byte at a time, or never, holds its
+//! connection (and a file descriptor) forever.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -16,6 +21,8 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::accounts::sessions::Sessions;
 use crate::accounts::Accounts;
@@ -120,7 +127,8 @@ pub fn router(state: AppState) -> Router {
 /// Serves `listener` until `shutdown` completes, then closes websockets and the store.
 ///
 /// # Errors
-/// An I/O error of the listener.
+/// None in practice: a failed accept (out of file descriptors, a connection reset before it
+/// was accepted) is logged and retried, as `axum::serve` does.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
@@ -128,17 +136,59 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let hub = state.hub.clone();
     let store = state.store.clone();
+    let header_read_timeout = state.limits.header_read_timeout;
     let app = router(state);
-    let signal_hub = hub.clone();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            // Websockets are upgraded connections axum does not wait for: tell them now.
-            signal_hub.begin_shutdown();
-        })
-        .await;
+    let stopping = CancellationToken::new();
+    let connections = TaskTracker::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            // The shutdown future first, every time: it must be polled from the start (a
+            // signal handler is installed on its first poll), however busy the listener.
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors or a connection gone before it was accepted:
+                    // wait a moment rather than spin, and go on serving the others.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_read_timeout)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+            .with_upgrades();
+        let stopping = stopping.clone();
+        connections.spawn(async move {
+            tokio::pin!(connection);
+            let served = tokio::select! {
+                served = connection.as_mut() => served,
+                () = stopping.cancelled() => {
+                    // Finish the request in flight, then close; an idle connection closes now.
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = served {
+                // Timeouts, resets and malformed requests: the client's problem, not ours.
+                tracing::debug!(%remote, %error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    // Websockets are upgraded connections the HTTP server no longer tracks: tell them now.
+    hub.begin_shutdown();
+    stopping.cancel();
+    connections.close();
+    connections.wait().await;
     hub.shut_down(SHUTDOWN_GRACE).await;
     store.shutdown().await;
     tracing::info!("server stopped; the store is closed");
-    served
+    Ok(())
 }

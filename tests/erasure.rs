@@ -216,3 +216,195 @@ async fn an_erasure_through_one_node_is_in_force_on_every_node() {
     second.stop().await;
     first.stop().await;
 }
+
+/// Runs a command given as JSON through the command service, as the API would.
+async fn run(
+    state: &partnerhub::api::AppState,
+    workspace_id: Uuid,
+    command: serde_json::Value,
+) -> partnerhub::service::CommandOutcome {
+    let command: partnerhub::domain::Command = serde_json::from_value(command).unwrap();
+    state
+        .workspaces
+        .execute(workspace_id, &command, "owner@test", Uuid::new_v4())
+        .await
+        .unwrap()
+}
+
+/// A server's state on the store in `directory`, as `partnerhub serve` starts it.
+async fn start(directory: &std::path::Path) -> partnerhub::api::AppState {
+    let store: std::sync::Arc<dyn partnerhub::store::EventStore> =
+        std::sync::Arc::new(partnerhub::store::SledEventStore::open(directory).unwrap());
+    let keys =
+        std::sync::Arc::new(partnerhub::privacy::KeyStore::open(&directory.join("keys")).unwrap());
+    partnerhub::server::start(store, keys, partnerhub::api::Limits::default(), &mut |_| {})
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_interrupted_before_its_key_was_destroyed_is_finished_at_the_next_start() {
+    use partnerhub::store::{AppendRequest, CommandContext, ExpectedVersion, NewEvent};
+    let directory = tempfile::tempdir().unwrap();
+    let workspace_id = Uuid::new_v4();
+    let organisation = Uuid::new_v4();
+    let person = Uuid::new_v4();
+    let state = start(directory.path()).await;
+    run(
+        &state,
+        workspace_id,
+        json!({"type": "CreateWorkspace", "name": "Køge"}),
+    )
+    .await;
+    run(&state, workspace_id, json!({"type": "RegisterOrganisation", "organisation_id": organisation, "name": "Køge Museum", "sector": "public"})).await;
+    run(&state, workspace_id, json!({"type": "AddContactPerson", "organisation_id": organisation, "person_id": person, "role": "curator",
+        "personal": {"name": "Mette Kjær", "email": "mette.kjaer@example.org", "phone": "+45 56 00 00 00"}})).await;
+    let added_at = state.store.head_position();
+
+    // The crash point: the erasure is durable in the log, the key is not yet destroyed. The
+    // event is decided by the rules exactly as `Workspaces::execute` decides it, and appended
+    // the way it appends, stopping before its key deletion.
+    let version = state
+        .projections
+        .read(workspace_id, |view| view.state.version)
+        .unwrap();
+    let command: partnerhub::domain::Command =
+        serde_json::from_value(json!({"type": "EraseContactPerson",
+        "organisation_id": organisation, "person_id": person, "reason": "request from the person"}))
+        .unwrap();
+    let decided = state
+        .projections
+        .read(workspace_id, |view| {
+            partnerhub::domain::decide(
+                &view.state,
+                &command,
+                &partnerhub::domain::Request {
+                    actor: "owner@test",
+                    now: chrono::Utc::now(),
+                },
+            )
+        })
+        .unwrap()
+        .unwrap();
+    let events = decided
+        .into_iter()
+        .map(|event| {
+            let (event_type, payload) = event.into_parts().unwrap();
+            NewEvent {
+                event_type,
+                payload,
+            }
+        })
+        .collect();
+    let command_id = Uuid::new_v4();
+    state
+        .store
+        .append(AppendRequest {
+            stream_id: workspace_id,
+            expected_version: ExpectedVersion::Exact(version),
+            context: CommandContext {
+                workspace_id,
+                actor: "owner@test".into(),
+                command_id,
+                correlation_id: command_id,
+            },
+            events,
+        })
+        .await
+        .unwrap();
+    assert!(
+        state.workspaces.keys().has_key(person).await.unwrap(),
+        "the simulated crash left the key in place"
+    );
+    // The process dies here: nothing more of it runs (the store is closed without anything
+    // else being written, as after SIGKILL the next start finds a log ahead of the keys).
+    state.store.shutdown().await;
+    drop(state);
+
+    let state = start(directory.path()).await;
+    assert!(
+        !state.workspaces.keys().has_key(person).await.unwrap(),
+        "the key is destroyed at start"
+    );
+    // Views, as the API serves them (revealed through the key store).
+    let mut organisation_view = state
+        .projections
+        .read(workspace_id, |view| {
+            serde_json::to_value(&view.state.organisations[&organisation]).unwrap()
+        })
+        .unwrap();
+    state
+        .workspaces
+        .keys()
+        .reveal_in_json(&mut organisation_view)
+        .await;
+    assert_eq!(
+        organisation_view["contact_persons"][person.to_string()]["personal"],
+        json!({"erased": true}),
+        "{organisation_view}"
+    );
+    // A view as of the moment the person was added, before the erasure: unreadable now.
+    let before = state
+        .projections
+        .state_as_of(
+            state.store.as_ref(),
+            workspace_id,
+            partnerhub::projection::AsOf::Position(added_at),
+        )
+        .await
+        .unwrap();
+    let mut before_view = serde_json::to_value(&before.state.organisations[&organisation]).unwrap();
+    state
+        .workspaces
+        .keys()
+        .reveal_in_json(&mut before_view)
+        .await;
+    assert_eq!(
+        before_view["contact_persons"][person.to_string()]["personal"],
+        json!({"unreadable": true}),
+        "{before_view}"
+    );
+    // The export holds the sealed bytes only, and they can no longer be opened.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    transfer::export_log(state.store.as_ref(), file.path(), &mut |_| {})
+        .await
+        .unwrap();
+    let exported = std::fs::read_to_string(file.path()).unwrap();
+    for secret in ["Mette Kjær", "mette.kjaer@example.org", "+45 56 00 00 00"] {
+        assert!(!exported.contains(secret), "{secret} is in the export");
+    }
+    let added = exported
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .find(|event| event.to_string().contains("ContactPersonAdded"))
+        .unwrap();
+    let sealed = find_personal(&added).expect("the added event carries sealed personal data");
+    let field: partnerhub::domain::events::PersonalField = serde_json::from_value(sealed).unwrap();
+    assert!(matches!(
+        field,
+        partnerhub::domain::events::PersonalField::Sealed(_)
+    ));
+    assert_eq!(
+        state.workspaces.keys().reveal(&field, false).await,
+        partnerhub::privacy::Revealed::Unreadable
+    );
+    // The log verifies, and a second start has nothing left to finish.
+    let report = transfer::verify_log(state.store.as_ref(), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.events, state.store.head_position());
+    assert_eq!(state.workspaces.finish_erasures().await.unwrap(), 0);
+    state.store.shutdown().await;
+}
+
+/// The first `personal` object anywhere in a JSON value.
+fn find_personal(value: &serde_json::Value) -> Option<serde_json::Value> {
+    match value {
+        serde_json::Value::Object(fields) => fields
+            .get("personal")
+            .cloned()
+            .or_else(|| fields.values().find_map(find_personal)),
+        serde_json::Value::Array(items) => items.iter().find_map(find_personal),
+        _ => None,
+    }
+}

@@ -12,6 +12,13 @@
 //! Roles per workspace ([`Role`]): owner, editor, viewer, auditor, and workshop guest (one
 //! board, through an invite link). [`Permission`] says what each may do; the API and the
 //! websocket hub ask [`Role::allows`] and nothing else.
+//!
+//! Apart from the roles, an account may be a *server administrator*
+//! ([`AccountEvent::ServerAdminGranted`], given only on the command line with
+//! `partnerhub user add --admin`). It is no role in any workspace and opens none; it allows
+//! exactly what concerns the whole server, not one workspace: taking an online backup, which
+//! holds every workspace and the keys of personal data. Only a password login of the account
+//! carries it, never an API token (tokens are limited to one workspace).
 
 pub mod service;
 pub mod sessions;
@@ -156,6 +163,11 @@ pub enum AccountEvent {
         /// The token.
         token_id: Uuid,
     },
+    /// An account was made a server administrator (see the module documentation).
+    ServerAdminGranted {
+        /// The account.
+        account_id: Uuid,
+    },
 }
 
 impl AccountEvent {
@@ -168,6 +180,7 @@ impl AccountEvent {
             AccountEvent::MembershipRevoked { .. } => "MembershipRevoked",
             AccountEvent::TokenIssued { .. } => "TokenIssued",
             AccountEvent::TokenRevoked { .. } => "TokenRevoked",
+            AccountEvent::ServerAdminGranted { .. } => "ServerAdminGranted",
         }
     }
 }
@@ -184,6 +197,9 @@ pub struct Account {
     pub password_hash: String,
     /// Its roles per workspace.
     pub roles: BTreeMap<Uuid, Role>,
+    /// Whether it is a server administrator (may take backups).
+    #[serde(default)]
+    pub server_admin: bool,
 }
 
 /// An issued token, as the server knows it.
@@ -240,6 +256,7 @@ impl AccountsState {
                         name: name.clone(),
                         password_hash: password_hash.clone(),
                         roles: BTreeMap::new(),
+                        server_admin: false,
                     },
                 );
             }
@@ -297,6 +314,11 @@ impl AccountsState {
             AccountEvent::TokenRevoked { token_id } => {
                 if let Some(token) = self.tokens.get_mut(token_id) {
                     token.revoked = true;
+                }
+            }
+            AccountEvent::ServerAdminGranted { account_id } => {
+                if let Some(account) = self.accounts.get_mut(account_id) {
+                    account.server_admin = true;
                 }
             }
         }

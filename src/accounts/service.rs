@@ -72,6 +72,19 @@ impl Principal {
         }
     }
 
+    /// Whether this is a password login of a server administrator (API tokens never are).
+    pub fn is_server_admin(&self, accounts: &Accounts) -> bool {
+        let Some(account_id) = self.account_id.filter(|_| self.token.is_none()) else {
+            return false;
+        };
+        accounts.projections.accounts(|state| {
+            state
+                .accounts
+                .get(&account_id)
+                .is_some_and(|account| account.server_admin)
+        })
+    }
+
     /// The only board a guest may use.
     pub fn guest_board(&self) -> Option<Uuid> {
         self.token.as_ref().and_then(|scope| scope.board_id)
@@ -376,6 +389,27 @@ impl Accounts {
                 workspace_id,
                 role,
             }])
+        })
+        .await
+    }
+
+    /// Makes an account a server administrator (the command line's `user add --admin`).
+    ///
+    /// # Errors
+    /// Unknown account, store failures.
+    pub async fn grant_server_admin(
+        &self,
+        actor: &str,
+        account_name: &str,
+    ) -> Result<(), AccessError> {
+        self.change(actor, |state| {
+            let account_id = state
+                .account_named(account_name)
+                .map(|account| account.account_id)
+                .ok_or_else(|| {
+                    AccessError::NotFound(format!("there is no account named `{account_name}`"))
+                })?;
+            Ok(vec![AccountEvent::ServerAdminGranted { account_id }])
         })
         .await
     }

@@ -43,6 +43,11 @@ pub struct Limits {
     /// How long a subscription waits for room in a full outgoing queue before the client is
     /// closed as too slow (4008).
     pub slow_client_timeout: std::time::Duration,
+    /// How long a client has to send a request's whole header (from the moment the server
+    /// starts waiting for it, including an idle keep-alive connection's wait for its next
+    /// request); then the connection is closed. Stops slowloris clients holding connections
+    /// with a header sent a byte at a time, or never.
+    pub header_read_timeout: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -54,6 +59,7 @@ impl Default for Limits {
             connection_queue: 1024,
             presence_per_second: 20,
             slow_client_timeout: std::time::Duration::from_secs(10),
+            header_read_timeout: std::time::Duration::from_secs(15),
         }
     }
 }

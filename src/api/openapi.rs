@@ -29,6 +29,8 @@ enum Body {
     Named(&'static str),
     /// A JSON array of the named component schema.
     ListOf(&'static str),
+    /// A backup: JSON Lines (`application/x-ndjson`), see `crate::backup`.
+    Backup,
     /// A page of the raw log: `events` (each a `LogEntry`) and `next_from`, the version to
     /// ask for next (`null` on the last page).
     LogPage,
@@ -42,6 +44,9 @@ impl Body {
             Body::List => json!({"type": "array", "items": {"type": "object"}}),
             Body::Named(name) => named(name),
             Body::ListOf(name) => json!({"type": "array", "items": named(name)}),
+            Body::Backup => {
+                json!({"type": "string", "description": "JSON Lines: a header, the events in export form, the personal-data keys, an end line"})
+            }
             Body::LogPage => json!({
                 "type": "object",
                 "required": ["events", "next_from"],
@@ -94,6 +99,7 @@ fn operations() -> Vec<Operation> {
         op("get", "/api/openapi.json", "This document", "anyone"),
         Operation { request: Some("LoginRequest"), ..op("post", "/api/login", "Log in with an account; returns a session token for `Authorization: Bearer`", "anyone (failed attempts per name are limited: 429)") },
         op("get", "/api/me", "Who the token belongs to, and their workspaces", "any token"),
+        Operation { response: Body::Backup, ..op("get", "/api/backup", "An online backup of the whole server: the log up to now and the keys of personal data not erased", "server administrators' password logins (not API tokens)") },
         Operation { response: Body::List, ..op("get", "/api/workspaces", "The caller's workspaces with their role", "any token") },
         Operation { request: Some("CreateWorkspaceRequest"), success: 201, ..op("post", "/api/workspaces", "Create a workspace; the caller becomes its owner", "accounts (not API tokens)") },
         op("get", "/api/workspaces/{workspace_id}", "Summary of a workspace (name, counts, your role)", "members and guests"),
@@ -200,7 +206,11 @@ pub fn document() -> Value {
         for (name, description) in operation.query {
             parameters.push(json!({"name": name, "in": "query", "required": *name == "at", "description": description, "schema": query_schema(name, &components)}));
         }
-        let success_body = json!({"application/json": {"schema": operation.response.schema()}});
+        let media_type = match operation.response {
+            Body::Backup => "application/x-ndjson",
+            _ => "application/json",
+        };
+        let success_body = json!({media_type: {"schema": operation.response.schema()}});
         let mut responses = Map::new();
         let success = if operation.success == 204 {
             json!({"description": "done"})

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/openapi.json", get(super::openapi::serve_document))
         .route("/api/login", post(login))
         .route("/api/me", get(me))
+        .route("/api/backup", get(backup))
         .route(
             "/api/workspaces",
             get(list_workspaces).post(create_workspace),
@@ -158,6 +159,48 @@ async fn me(State(state): State<AppState>, Caller(principal): Caller) -> ApiJson
         "guest_board": principal.guest_board(),
         "workspaces": workspace_list(&state, &principal),
     }))
+}
+
+/// `GET /api/backup`: a consistent backup of the whole server as of now, streamed as JSON
+/// Lines (see [`crate::backup`]). Only a server administrator's password login may take it.
+async fn backup(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    use tracing::Instrument;
+    if !principal.is_server_admin(&state.accounts) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "only a server administrator's password login may take a backup (partnerhub user add --admin)",
+        ));
+    }
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(8);
+    let store = state.store.clone();
+    let keys = state.workspaces.keys().clone();
+    let span = tracing::info_span!("backup", actor = %principal.actor);
+    tokio::spawn(
+        async move {
+            match crate::backup::stream_backup(store.as_ref(), &keys, &sender).await {
+                Ok(summary) => {
+                    tracing::info!(events = summary.events, keys = summary.keys, "backup taken")
+                }
+                // The stream ends without its trailer: the client sees a cut-off backup.
+                Err(error) => tracing::warn!(%error, "backup stopped"),
+            }
+        }
+        .instrument(span),
+    );
+    let chunks = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        let chunk = receiver.recv().await?;
+        Some((Ok::<_, std::io::Error>(chunk), receiver))
+    });
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/x-ndjson")],
+        axum::body::Body::from_stream(chunks),
+    )
+        .into_response())
 }
 
 async fn list_workspaces(

@@ -17,6 +17,7 @@
 //!   on two nodes sharing one schema), beside plain `INSERT`s and the same on sled.
 //! - [`rebuild`]: scenario 4, rebuilding the views from a generated history of a million
 //!   events beside a scan that only parses, and "as of" queries with and without snapshots.
+//! - [`soak`]: sled's space amplification over a long run of durable appends.
 //! - `history` (private): the generator of that history; `live` (private): a real server in
 //!   this process with an account and a workspace; `client` (private): the websocket
 //!   subscriber every scenario drives the same way.
@@ -29,6 +30,7 @@ mod history;
 mod live;
 pub mod postgres;
 pub mod rebuild;
+pub mod soak;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -41,6 +43,7 @@ pub use self::connections::{connections_held, hold_idle_connections, Connections
 pub use self::fanout::{fanout, FanoutFigures, FanoutResult};
 pub use self::postgres::{postgres_store, PostgresPlan, PostgresResult};
 pub use self::rebuild::{rebuild_and_replay, RebuildResult};
+pub use self::soak::{soak, SoakSample};
 use crate::store::StoreError;
 
 /// Latency percentiles of a set of samples, in milliseconds.

@@ -241,7 +241,11 @@ impl TestServer {
             state,
             workspace_id: Uuid::nil(),
             owner: String::new(),
-            http: reqwest::Client::new(),
+            // Idle pooled connections are let go before the server's keep-alive limit.
+            http: reqwest::Client::builder()
+                .pool_idle_timeout(std::time::Duration::from_secs(5))
+                .build()
+                .unwrap(),
             stop: Some(stop),
             task: Some(task),
             _dir: dir,

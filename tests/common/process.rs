@@ -1,5 +1,7 @@
 //! The `partnerhub` binary as an operator runs it: one-shot commands and `serve` processes
-//! that can be killed with SIGKILL, on either store (a data directory or a PostgreSQL schema).
+//! that can be killed with SIGKILL, on either store (a data directory or a PostgreSQL schema),
+//! for tests that need what only a process has (its own resident memory, its own log output,
+//! a data directory it holds locked, a kill).
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use std::ffi::OsString;
@@ -79,6 +81,16 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Runs `partnerhub --data <data> <args>` to completion with `stdin` as its standard input.
+pub fn cli_with_input(data: &Path, args: &[&str], stdin: &str) -> Output {
+    Place::Directory(data.to_path_buf()).cli_with_input(args, stdin)
+}
+
+/// Runs `partnerhub --data <data> <args>`, insists on success and returns its standard output.
+pub fn cli_ok(data: &Path, args: &[&str], stdin: &str) -> String {
+    Place::Directory(data.to_path_buf()).cli_ok_with_input(args, stdin)
+}
+
 fn checked(args: &[&str], output: Output) -> String {
     assert!(
         output.status.success(),
@@ -94,17 +106,26 @@ fn checked(args: &[&str], output: Output) -> String {
 pub struct ServerProcess {
     child: Child,
     pub address: SocketAddr,
+    /// Everything the server printed on standard output so far.
+    stdout: std::sync::Arc<std::sync::Mutex<String>>,
+    /// Where its standard error goes.
+    stderr_log: PathBuf,
 }
 
 impl ServerProcess {
     /// Starts `partnerhub serve` on a free port at `place` and waits for its "listening"
     /// line; its standard error goes to `stderr_log`.
     pub fn start(place: &Place, stderr_log: &Path) -> ServerProcess {
+        ServerProcess::start_with_log(place, stderr_log, "warn")
+    }
+
+    /// Like [`ServerProcess::start`], with `PARTNERHUB_LOG=<log>`.
+    pub fn start_with_log(place: &Place, stderr_log: &Path, log: &str) -> ServerProcess {
         let stderr = std::fs::File::create(stderr_log).unwrap();
         let mut child = Command::new(super::binary())
             .args(place.args())
             .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("PARTNERHUB_LOG", "warn")
+            .env("PARTNERHUB_LOG", log)
             .env_remove("PARTNERHUB_STORE")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -113,10 +134,16 @@ impl ServerProcess {
             .unwrap();
         let stdout = child.stdout.take().unwrap();
         let (found, listening) = std::sync::mpsc::channel();
+        let printed = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let kept = printed.clone();
         // Reads the banner, then keeps draining stdout so the server never blocks on it.
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
+                if let Ok(mut kept) = kept.lock() {
+                    kept.push_str(&line);
+                    kept.push('\n');
+                }
                 if let Some(rest) = line.strip_prefix("partnerhub listening on http://") {
                     let address = rest
                         .split_whitespace()
@@ -138,7 +165,35 @@ impl ServerProcess {
                 );
             }
         };
-        ServerProcess { child, address }
+        ServerProcess {
+            child,
+            address,
+            stdout: printed,
+            stderr_log: stderr_log.to_path_buf(),
+        }
+    }
+
+    /// The server's resident memory (`VmRSS` of `/proc/<pid>/status`), in bytes.
+    pub fn resident_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap();
+        kib * 1024
+    }
+
+    /// Everything the server wrote to standard output and error so far.
+    pub fn output(&self) -> String {
+        format!(
+            "{}{}",
+            self.stdout
+                .lock()
+                .map(|out| out.clone())
+                .unwrap_or_default(),
+            std::fs::read_to_string(&self.stderr_log).unwrap_or_default()
+        )
     }
 
     /// The URL of `path` on this server.
@@ -166,8 +221,8 @@ impl ServerProcess {
                 return;
             }
             assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "serve did not stop within 20 s of SIGTERM"
+                started.elapsed() < Duration::from_secs(30),
+                "serve did not stop within 30 s of SIGTERM"
             );
             std::thread::sleep(Duration::from_millis(20));
         }
