@@ -452,15 +452,19 @@ async fn presence_is_relayed_to_the_others_throttled_and_never_logged() {
     assert_eq!(first["selection"], note.to_string());
     assert_eq!(first["left"], false);
     // Throttled: of 40 updates in a burst, about the per-second allowance (20) is relayed,
-    // plus what refills while the burst is read.
+    // plus what refills while the burst is read. Once the allowance has refilled, one more
+    // update marks the end: the relay keeps one sender's order, so everything before it has
+    // arrived when it does (a ping would race the relay).
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    anna.send(json!({"type": "presence", "workspace_id": server.workspace_id, "board_id": board, "selection": note, "cursor": {"x": 999.0, "y": 2.0}}))
+        .await;
     let mut relayed = 1;
-    owner.send(json!({"type": "ping", "nonce": "count"})).await;
     loop {
         let frame = owner.next().await;
-        if frame["type"] == "pong" {
+        assert_eq!(frame["type"], "presence", "{frame}");
+        if frame["cursor"]["x"] == 999.0 {
             break;
         }
-        assert_eq!(frame["type"], "presence");
         relayed += 1;
     }
     assert!(

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::protocol::{close_code, ClientMessage, ServerMessage, PROTOCOL_VERSION};
 use crate::accounts::{Permission, Principal, Role};
 use crate::api::{routes::authorize_command, ApiError, AppState, ErrorBody};
-use crate::store::{RecordedEvent, Subscription};
+use crate::store::{Position, RecordedEvent, Subscription};
 
 /// How long a client has to say `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -112,13 +112,30 @@ impl RateLimit {
     }
 }
 
+/// One subscription of a connection: its board scope, the task following the log, and how
+/// far that task has come.
+struct Following {
+    board_id: Option<Uuid>,
+    task: JoinHandle<()>,
+    /// The last log position the task has passed on or filtered out.
+    seen: watch::Receiver<Position>,
+}
+
+impl Following {
+    /// Waits (at most `patience`) until the events up to `position` are in the connection's
+    /// queue, so that an ack never overtakes the events of its own command.
+    async fn reached(&mut self, position: Position, patience: Duration) {
+        let _ = tokio::time::timeout(patience, self.seen.wait_for(|seen| *seen >= position)).await;
+    }
+}
+
 struct Session {
     state: AppState,
     connection_id: Uuid,
     out: mpsc::Sender<Outgoing>,
     principal: Option<Principal>,
-    /// Subscribed workspaces: their board scope and the task following the log.
-    subscriptions: HashMap<Uuid, (Option<Uuid>, JoinHandle<()>)>,
+    /// Subscribed workspaces and how each follows the log.
+    subscriptions: HashMap<Uuid, Following>,
     /// Workspaces where this connection announced presence (to say goodbye there).
     present_in: HashMap<Uuid, Option<Uuid>>,
     /// Cancelled when the client is too slow.
@@ -281,8 +298,8 @@ impl Session {
     }
 
     async fn finish(mut self, closing: Option<(u16, String)>) {
-        for (_, (_, task)) in self.subscriptions.drain() {
-            task.abort();
+        for (_, following) in self.subscriptions.drain() {
+            following.task.abort();
         }
         if let Some(principal) = &self.principal {
             for (workspace_id, board_id) in self.present_in.drain() {
@@ -366,8 +383,8 @@ impl Session {
                 .await;
             }
             ClientMessage::Unsubscribe { workspace_id } => {
-                if let Some((_, task)) = self.subscriptions.remove(&workspace_id) {
-                    task.abort();
+                if let Some(following) = self.subscriptions.remove(&workspace_id) {
+                    following.task.abort();
                 }
                 self.send(ServerMessage::Unsubscribed { workspace_id })
                     .await;
@@ -395,6 +412,11 @@ impl Session {
                 };
                 match result {
                     Ok(outcome) => {
+                        // Subscribed to the workspace: its own events go out first.
+                        let patience = self.state.limits.slow_client_timeout;
+                        if let Some(following) = self.subscriptions.get_mut(&workspace_id) {
+                            following.reached(outcome.last_position, patience).await;
+                        }
                         self.send(ServerMessage::Ack {
                             command_id,
                             first_position: outcome.first_position,
@@ -529,8 +551,8 @@ impl Session {
             .await;
             return;
         }
-        if let Some((_, task)) = self.subscriptions.remove(&workspace_id) {
-            task.abort();
+        if let Some(following) = self.subscriptions.remove(&workspace_id) {
+            following.task.abort();
         }
         let head = self.state.store.head_position();
         let after = after_position.unwrap_or(head);
@@ -547,19 +569,31 @@ impl Session {
             viewer: principal.actor.clone(),
             privileged,
         };
+        let (seen_sender, seen) = watch::channel(after);
         let task = tokio::spawn(follow(
             self.state.clone(),
             filter,
             after,
             self.out.clone(),
             self.too_slow.clone(),
+            seen_sender,
         ));
-        self.subscriptions.insert(workspace_id, (board_id, task));
+        self.subscriptions.insert(
+            workspace_id,
+            Following {
+                board_id,
+                task,
+                seen,
+            },
+        );
     }
 
     async fn relay_presence(&self, relayed: &(Uuid, Option<Uuid>, ServerMessage)) {
         let (workspace_id, board_id, message) = relayed;
-        let Some((scope, _)) = self.subscriptions.get(workspace_id) else {
+        let Some(Following {
+            board_id: scope, ..
+        }) = self.subscriptions.get(workspace_id)
+        else {
             return;
         };
         if scope.is_some() && scope != board_id {
@@ -632,13 +666,15 @@ impl Filter {
     }
 }
 
-/// Follows the log after `after` and pushes the filtered events into the connection's queue.
+/// Follows the log after `after` and pushes the filtered events into the connection's queue,
+/// telling `seen` how far it has come.
 async fn follow(
     state: AppState,
     filter: Filter,
     after: u64,
     out: mpsc::Sender<Outgoing>,
     too_slow: CancellationToken,
+    seen: watch::Sender<Position>,
 ) {
     let mut subscription = Subscription::new(state.store.clone(), after + 1);
     loop {
@@ -664,12 +700,15 @@ async fn follow(
             }
         };
         if !filter.passes(&state, &event) {
+            seen.send_replace(event.position);
             continue;
         }
         // Encoded once for every connection: the filter above is this connection's own work.
         let frame = Outgoing::Text(state.hub.frames.frame(&event));
         match tokio::time::timeout(state.limits.slow_client_timeout, out.send(frame)).await {
-            Ok(Ok(())) => {}
+            Ok(Ok(())) => {
+                seen.send_replace(event.position);
+            }
             Ok(Err(_)) => return,
             Err(_) => {
                 tracing::warn!(workspace_id = %filter.workspace_id, "closing a websocket client that cannot keep up");

@@ -110,6 +110,8 @@ pub struct ServerProcess {
     stdout: std::sync::Arc<std::sync::Mutex<String>>,
     /// Where its standard error goes.
     stderr_log: PathBuf,
+    /// The thread that drains standard output; it ends when the server does.
+    drain: Option<std::thread::JoinHandle<()>>,
 }
 
 impl ServerProcess {
@@ -137,7 +139,7 @@ impl ServerProcess {
         let printed = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let kept = printed.clone();
         // Reads the banner, then keeps draining stdout so the server never blocks on it.
-        std::thread::spawn(move || {
+        let drain = std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
                 if let Ok(mut kept) = kept.lock() {
@@ -170,6 +172,7 @@ impl ServerProcess {
             address,
             stdout: printed,
             stderr_log: stderr_log.to_path_buf(),
+            drain: Some(drain),
         }
     }
 
@@ -207,8 +210,9 @@ impl ServerProcess {
         self.child.wait().unwrap();
     }
 
-    /// SIGTERM: the graceful shutdown an operator asks for; it must exit 0.
-    pub fn terminate(mut self) {
+    /// SIGTERM: the graceful shutdown an operator asks for; it must exit 0. Returns all it
+    /// wrote to standard output and error, to the end.
+    pub fn terminate(mut self) -> String {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -218,7 +222,10 @@ impl ServerProcess {
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 assert!(status.success(), "serve exited with {status} after SIGTERM");
-                return;
+                if let Some(drain) = self.drain.take() {
+                    let _ = drain.join();
+                }
+                return self.output();
             }
             assert!(
                 started.elapsed() < Duration::from_secs(30),
