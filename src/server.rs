@@ -97,6 +97,9 @@ async fn start_with_sessions(
         hub: Hub::new(),
         store,
         projections,
+        http_commands: Arc::new(crate::api::rate::RateLimits::new(
+            limits.http_commands_per_second,
+        )),
         limits,
     })
 }

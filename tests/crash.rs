@@ -143,6 +143,13 @@ async fn client(
         let Ok(answer) = response.json::<Value>().await else {
             return;
         };
+        if status == 429 {
+            // Over the HTTP command limit (nothing was appended): wait and send the next one,
+            // as a well-behaved client does.
+            round.sent.lock().unwrap().remove(&command_id);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        }
         if status != 200 {
             round
                 .unexpected

@@ -328,6 +328,11 @@ async fn append_until_stopped(
         let expected_failure = node == 0 && appends.killed.load(Ordering::SeqCst);
         let answer = match response {
             Ok(response) if response.status().as_u16() == 200 => response.json::<Value>().await,
+            Ok(response) if response.status().as_u16() == 429 => {
+                // Over the HTTP command limit (nothing was appended): wait and go on.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
             Ok(response) => {
                 let status = response.status();
                 if !expected_failure {

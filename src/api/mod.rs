@@ -11,6 +11,7 @@
 pub mod error;
 pub mod openapi;
 pub mod protocol_files;
+pub mod rate;
 pub mod routes;
 
 use std::sync::Arc;
@@ -34,6 +35,9 @@ pub struct Limits {
     pub max_message_bytes: usize,
     /// Commands per second one websocket connection may send (a burst of as many is allowed).
     pub commands_per_second: u32,
+    /// Commands per second one account (or API token) may send over HTTP, across all its
+    /// requests (a burst of as many is allowed); more get 429 `rate_limited`.
+    pub http_commands_per_second: u32,
     /// Open websocket connections per account (or token).
     pub connections_per_account: usize,
     /// Events a websocket connection may have queued before it is moved back to catch-up.
@@ -55,6 +59,7 @@ impl Default for Limits {
         Limits {
             max_message_bytes: 256 * 1024,
             commands_per_second: 50,
+            http_commands_per_second: 50,
             connections_per_account: 20,
             connection_queue: 1024,
             presence_per_second: 20,
@@ -79,6 +84,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Limits.
     pub limits: Limits,
+    /// The HTTP command rate limit, per account or token.
+    pub http_commands: Arc<rate::RateLimits>,
 }
 
 /// A JSON body whose rejection is an [`ApiError`].

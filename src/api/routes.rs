@@ -365,6 +365,12 @@ async fn run_command(
     ApiJson(request): ApiJson<CommandRequest>,
 ) -> Result<ApiJson<CommandOutcome>, ApiError> {
     authorize_command(&state, &principal, workspace_id, &request.command)?;
+    if !state.http_commands.take(&principal.actor) {
+        return Err(ApiError::rate_limited(format!(
+            "at most {} commands per second from one account or token; retry shortly",
+            state.limits.http_commands_per_second
+        )));
+    }
     let command_id = request.command_id.unwrap_or_else(Uuid::new_v4);
     let outcome = state
         .workspaces

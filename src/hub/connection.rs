@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use super::protocol::{close_code, ClientMessage, ServerMessage, PROTOCOL_VERSION};
 use crate::accounts::{Permission, Principal, Role};
+use crate::api::rate::RateLimit;
 use crate::api::{routes::authorize_command, ApiError, AppState, ErrorBody};
 use crate::store::{Position, RecordedEvent, Subscription};
 
@@ -79,36 +80,6 @@ fn error_frame(code: &str, message: impl Into<String>) -> ServerMessage {
             message: message.into(),
             details: serde_json::Value::Null,
         },
-    }
-}
-
-/// A token bucket: `rate` per second, bursts of `rate`.
-struct RateLimit {
-    rate: f64,
-    tokens: f64,
-    updated: Instant,
-}
-
-impl RateLimit {
-    fn new(rate: u32) -> Self {
-        RateLimit {
-            rate: f64::from(rate.max(1)),
-            tokens: f64::from(rate.max(1)),
-            updated: Instant::now(),
-        }
-    }
-
-    fn take(&mut self) -> bool {
-        let now = Instant::now();
-        self.tokens = (self.tokens + now.duration_since(self.updated).as_secs_f64() * self.rate)
-            .min(self.rate);
-        self.updated = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
     }
 }
 
