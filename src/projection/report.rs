@@ -3,6 +3,7 @@
 //! assets list, the boards, the metrics history and the timeline.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -39,13 +40,13 @@ pub struct WorkspaceReport<'a> {
     /// Staff.
     pub staff: &'a BTreeMap<Uuid, StaffMember>,
     /// The network database.
-    pub organisations: &'a BTreeMap<Uuid, Organisation>,
+    pub organisations: &'a BTreeMap<Uuid, Arc<Organisation>>,
     /// Every partnership's file.
-    pub partnerships: &'a BTreeMap<Uuid, Partnership>,
+    pub partnerships: &'a BTreeMap<Uuid, Arc<Partnership>>,
     /// The assets list.
-    pub assets: &'a BTreeMap<Uuid, Asset>,
+    pub assets: &'a BTreeMap<Uuid, Arc<Asset>>,
     /// Workshop boards.
-    pub boards: &'a BTreeMap<Uuid, Board>,
+    pub boards: &'a BTreeMap<Uuid, Arc<Board>>,
     /// Network metrics at each change of the network, up to this moment.
     pub metrics_history: Vec<&'a MetricsPoint>,
     /// Every event of the workspace up to this moment, in words.
