@@ -2,8 +2,11 @@
 //! answers "as of" questions by replaying from the nearest snapshot.
 //!
 //! [`Projections`] holds, per workspace, the folded [`WorkspaceState`], its [`Timeline`], the
-//! network metrics recorded at each change of the network (kept per point in time, never
-//! overwritten) and snapshots of the state every [`SNAPSHOT_EVERY`] events. Its checkpoint
+//! network metrics recorded at changes of the network (kept per point in time, never
+//! overwritten; at most one per `nodes² / `[`METRICS_WORK_PER_EVENT`] events, so their cost
+//! per event is bounded on any network) and evenly spaced snapshots of the state that share
+//! unchanged entities with it (every [`SNAPSHOT_EVERY`] events, the spacing doubling to keep
+//! at most [`SNAPSHOT_LIMIT`]). "As of" questions fold the state only. Its checkpoint
 //! is the position of the last event applied; [`Projections::wait_for`] lets a command see
 //! its own effects. [`spawn_projector`] follows the log with a
 //! [`Subscription`](crate::store::Subscription), so the checkpoint survives nothing: on start

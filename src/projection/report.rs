@@ -47,14 +47,17 @@ pub struct WorkspaceReport<'a> {
     pub assets: &'a BTreeMap<Uuid, Arc<Asset>>,
     /// Workshop boards.
     pub boards: &'a BTreeMap<Uuid, Arc<Board>>,
-    /// Network metrics at each change of the network, up to this moment.
+    /// Network metrics recorded at changes of the network up to this moment (at most one per
+    /// `nodes² / METRICS_WORK_PER_EVENT` events, see
+    /// [`METRICS_WORK_PER_EVENT`](super::projector::METRICS_WORK_PER_EVENT)).
     pub metrics_history: Vec<&'a MetricsPoint>,
     /// Every event of the workspace up to this moment, in words.
     pub timeline: Vec<&'a TimelineEntry>,
 }
 
-/// Assembles the report of `view`. `timeline_source` supplies the timeline (a view replayed
-/// from a snapshot only holds the entries after it; the live view holds all of them).
+/// Assembles the report of `view`. `timeline_source` supplies the timeline and the metrics
+/// history (a view from [`Projections::state_as_of`](super::Projections::state_as_of) holds
+/// neither; the live view holds all of them).
 pub fn workspace_report<'a>(
     view: &'a WorkspaceView,
     timeline_source: &'a WorkspaceView,
