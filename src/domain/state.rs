@@ -120,11 +120,11 @@ pub struct Organisation {
     /// The current level on the network circle (none: no relation).
     pub level: Option<Level>,
     /// Every move on the network circle, oldest first.
-    pub level_history: Vec<LevelChange>,
+    pub level_history: Vec<Arc<LevelChange>>,
     /// Colleagues holding the contact.
     pub contact_holders: BTreeMap<Uuid, ContactHolder>,
     /// Contact persons at the organisation.
-    pub contact_persons: BTreeMap<Uuid, ContactPerson>,
+    pub contact_persons: BTreeMap<Uuid, Arc<ContactPerson>>,
     /// Priority from a workshop note's votes, if it was promoted from one.
     pub priority: u32,
     /// When it was registered.
@@ -277,13 +277,13 @@ pub struct Partnership {
     /// The agreement.
     pub agreement: Agreement,
     /// Resources from each party.
-    pub resources: Vec<ResourceCommitment>,
+    pub resources: Vec<Arc<ResourceCommitment>>,
     /// Evaluations, oldest first.
-    pub evaluations: Vec<Evaluation>,
+    pub evaluations: Vec<Arc<Evaluation>>,
     /// The communication plan.
-    pub communication_plan: BTreeMap<Uuid, CommunicationItem>,
+    pub communication_plan: BTreeMap<Uuid, Arc<CommunicationItem>>,
     /// What was sent.
-    pub communications_sent: Vec<SentCommunication>,
+    pub communications_sent: Vec<Arc<SentCommunication>>,
     /// The readiness checklist: ticked items.
     pub readiness: BTreeMap<ReadinessItem, Tick>,
     /// How it ended, if it did.
@@ -609,11 +609,11 @@ impl WorkspaceState {
                 if let Some(organisation) = entity_mut(&mut self.organisations, organisation_id) {
                     organisation.contact_persons.insert(
                         *person_id,
-                        ContactPerson {
+                        Arc::new(ContactPerson {
                             role: role.clone(),
                             personal: personal.clone(),
                             erased: false,
-                        },
+                        }),
                     );
                 }
             }
@@ -622,8 +622,10 @@ impl WorkspaceState {
                 person_id,
                 ..
             } => {
-                if let Some(person) = entity_mut(&mut self.organisations, organisation_id)
-                    .and_then(|organisation| organisation.contact_persons.get_mut(person_id))
+                if let Some(person) =
+                    entity_mut(&mut self.organisations, organisation_id).and_then(|organisation| {
+                        entity_mut(&mut organisation.contact_persons, person_id)
+                    })
                 {
                     person.erased = true;
                 }
@@ -645,7 +647,7 @@ impl WorkspaceState {
             } => {
                 if let Some(organisation) = entity_mut(&mut self.organisations, organisation_id) {
                     organisation.level = *to;
-                    organisation.level_history.push(LevelChange {
+                    organisation.level_history.push(Arc::new(LevelChange {
                         from: *from,
                         to: *to,
                         reason: reason.clone(),
@@ -653,7 +655,7 @@ impl WorkspaceState {
                         recorded_at: at,
                         occurred_on: *occurred_on,
                         position: context.position,
-                    });
+                    }));
                 }
             }
             DomainEvent::PartnershipProposed {
@@ -777,13 +779,13 @@ impl WorkspaceState {
                 amount_dkk,
             } => {
                 if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
-                    partnership.resources.push(ResourceCommitment {
+                    partnership.resources.push(Arc::new(ResourceCommitment {
                         commitment_id: *commitment_id,
                         party: *party,
                         description: description.clone(),
                         hours: *hours,
                         amount_dkk: *amount_dkk,
-                    });
+                    }));
                 }
             }
             DomainEvent::PartnershipEvaluated {
@@ -796,14 +798,14 @@ impl WorkspaceState {
                 next_evaluation_due,
             } => {
                 if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
-                    partnership.evaluations.push(Evaluation {
+                    partnership.evaluations.push(Arc::new(Evaluation {
                         evaluation_id: *evaluation_id,
                         evaluated_on: *evaluated_on,
                         criteria: criteria.clone(),
                         narrative: narrative.clone(),
                         decision: *decision,
                         next_evaluation_due: *next_evaluation_due,
-                    });
+                    }));
                 }
             }
             DomainEvent::CommunicationPlanned {
@@ -819,14 +821,14 @@ impl WorkspaceState {
                 if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
                     partnership.communication_plan.insert(
                         *item_id,
-                        CommunicationItem {
+                        Arc::new(CommunicationItem {
                             audience: *audience,
                             sender: sender.clone(),
                             recipients: recipients.clone(),
                             about: about.clone(),
                             when: when.clone(),
                             channel: channel.clone(),
-                        },
+                        }),
                     );
                 }
             }
@@ -838,13 +840,15 @@ impl WorkspaceState {
                 summary,
             } => {
                 if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
-                    partnership.communications_sent.push(SentCommunication {
-                        item_id: *item_id,
-                        sent_on: *sent_on,
-                        channel: channel.clone(),
-                        summary: summary.clone(),
-                        actor: context.actor.clone(),
-                    });
+                    partnership
+                        .communications_sent
+                        .push(Arc::new(SentCommunication {
+                            item_id: *item_id,
+                            sent_on: *sent_on,
+                            channel: channel.clone(),
+                            summary: summary.clone(),
+                            actor: context.actor.clone(),
+                        }));
                 }
             }
             DomainEvent::ReadinessItemTicked {

@@ -516,7 +516,7 @@ fn level_counts_over_time(state: &WorkspaceState) -> Vec<LevelCountsAt> {
     // Each organisation's history is in log order, so the level the replay last gave an
     // organisation before one of its moves is the `to` of its move before: no map of
     // current levels is needed, only the moves of all organisations in log order.
-    let mut moves: Vec<(Uuid, &LevelChange, Option<Level>)> = state
+    let mut moves: Vec<(u64, Uuid, &LevelChange, Option<Level>)> = state
         .organisations
         .iter()
         .flat_map(|(organisation_id, organisation)| {
@@ -526,17 +526,18 @@ fn level_counts_over_time(state: &WorkspaceState) -> Vec<LevelCountsAt> {
                 .level_history
                 .iter()
                 .zip(previous)
-                .map(move |(change, previous)| (*organisation_id, change, previous))
+                .map(move |(change, previous)| {
+                    (change.position, *organisation_id, &**change, previous)
+                })
         })
         .collect();
-    // (position, organisation) is unique: one event moves one organisation once.
-    moves.sort_unstable_by(|(first_id, first, _), (second_id, second, _)| {
-        (first.position, first_id).cmp(&(second.position, second_id))
-    });
+    // (position, organisation) is unique: one event moves one organisation once. The key is
+    // kept beside the move so that sorting reads no change.
+    moves.sort_unstable_by_key(|(position, organisation_id, _, _)| (*position, *organisation_id));
 
     let mut counts = LevelCounts::default();
     let mut series = Vec::with_capacity(moves.len());
-    for (organisation_id, change, previous) in moves {
+    for (_, organisation_id, change, previous) in moves {
         if let Some(previous) = previous {
             counts.remove(previous);
         }
