@@ -366,25 +366,35 @@ async fn snapshots_give_the_same_state_as_a_replay_from_the_start() {
         positions.push(outcome.last_position);
     }
     let store = running.store.as_ref();
-    for position in [
-        positions[10],
-        positions[total / 2],
-        positions[total - 160],
-        positions[total - 1],
-    ] {
-        let with_snapshot = running
-            .projections
-            .state_as_of(store, workspace, AsOf::Position(position))
-            .await
-            .unwrap();
-        let from_scratch = replay_stream(store, workspace, None, AsOf::Position(position))
-            .await
-            .unwrap();
-        assert_eq!(
-            with_snapshot.state, from_scratch.state,
-            "as of position {position}"
-        );
-        assert_eq!(with_snapshot.state.position, position);
+    // The notes are versions 3 onwards: positions[index] is version index + 3. Snapshots are
+    // taken at versions 500 and 1000; ask at, just before and just after each.
+    let every = partnerhub::projection::projector::SNAPSHOT_EVERY as usize;
+    let mut indexes = vec![10, total / 2, total - 160, total - 1];
+    for boundary in [every, 2 * every] {
+        indexes.extend([boundary - 4, boundary - 3, boundary - 2]);
+    }
+    for index in indexes {
+        let position = positions[index];
+        let recorded_at = store.read_all(position, 1).await.unwrap()[0]
+            .metadata
+            .recorded_at;
+        for moment in [AsOf::Position(position), AsOf::Time(recorded_at)] {
+            let with_snapshot = running
+                .projections
+                .state_as_of(store, workspace, moment)
+                .await
+                .unwrap();
+            let from_scratch = replay_stream(store, workspace, None, moment).await.unwrap();
+            assert_eq!(
+                with_snapshot.state,
+                from_scratch.state,
+                "as of {moment:?} (version {})",
+                index + 3
+            );
+            if let AsOf::Position(_) = moment {
+                assert_eq!(with_snapshot.state.position, position);
+            }
+        }
     }
     running.close().await;
 }

@@ -848,6 +848,26 @@ mod tests {
     use crate::domain::{EventContext, WorkspaceState};
 
     #[test]
+    fn entity_ids_of_the_history_equal_those_read_through_json() {
+        let mut history = History::new(11);
+        let mut events = history.opening("Test");
+        while events.len() < 5_000 {
+            history.next_activity(&mut events);
+        }
+        for event in &events {
+            let mut expected = crate::domain::entity_ids::ids_through_json(event);
+            if let DomainEvent::NotePromoted {
+                to: Promotion::Organisation(id) | Promotion::Partnership(id),
+                ..
+            } = event
+            {
+                expected.push(*id);
+            }
+            assert_eq!(event.entity_ids(), expected, "{event:?}");
+        }
+    }
+
+    #[test]
     fn the_history_is_deterministic_and_folds_into_a_lively_workspace() {
         let generate = |seed| {
             let mut history = History::new(seed);

@@ -8,7 +8,8 @@
 //! - the full rebuild of every view ([`crate::projection::rebuild`]): events per second;
 //! - "as of" queries of the portfolio at random moments of the history: the state from the
 //!   nearest snapshot ([`Projections::state_as_of`]) beside the same replay from the first
-//!   event ([`replay_stream`] from nothing), each followed by the portfolio view.
+//!   event ([`replay_state`] from nothing), each followed by the portfolio view. Both fold
+//!   the state only, as every "as of" question does.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,7 +26,7 @@ use super::history::History;
 use super::{resident_bytes, BenchError, Latency, Scratch};
 use crate::domain::DomainEvent;
 use crate::projection::portfolio::portfolio_view;
-use crate::projection::projector::replay_stream;
+use crate::projection::projector::replay_state;
 use crate::projection::{AsOf, Projections};
 use crate::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, SledEventStore, READ_PAGE,
@@ -66,8 +67,12 @@ pub struct RebuildResult {
     pub partnerships: usize,
     /// Notes on all the boards at the end.
     pub notes: usize,
-    /// Bytes of the final state as JSON (a measure of what each snapshot copies).
+    /// Bytes of the final state as JSON (what a deep copy of the state would copy).
     pub state_json_bytes: usize,
+    /// Snapshots of the state kept at the end (they share unchanged entities).
+    pub snapshots_kept: usize,
+    /// Events between two snapshots at the end: an "as of" question replays fewer.
+    pub snapshot_spacing: u64,
     /// Entries of the workspace's timeline.
     pub timeline_entries: usize,
     /// Points of network metrics recorded over the history.
@@ -128,13 +133,15 @@ impl RebuildResult {
         )];
         lines.push(if self.rebuild_completed {
             format!(
-                "at its end           {} organisations, {} partnerships, {} notes on boards; state {:.1} MiB as JSON, {} timeline entries, {} metrics points",
+                "at its end           {} organisations, {} partnerships, {} notes on boards; state {:.1} MiB as JSON, {} timeline entries, {} metrics points, {} snapshots {} events apart",
                 self.organisations,
                 self.partnerships,
                 self.notes,
                 mib(self.state_json_bytes as u64),
                 self.timeline_entries,
-                self.metrics_points
+                self.metrics_points,
+                self.snapshots_kept,
+                self.snapshot_spacing
             )
         } else {
             "at its end           (not measured: the rebuild did not finish)".to_owned()
@@ -188,8 +195,8 @@ impl RebuildResult {
 /// is removed afterwards. `progress` hears what is being done.
 ///
 /// The rebuild and each query run as a task that is stopped if this process's resident
-/// memory passes `memory_limit` bytes (the projector keeps full copies of the state as
-/// snapshots, which a long history can make larger than the machine): the result then says
+/// memory passes `memory_limit` bytes (a guard against a projector whose memory grows with
+/// the history, as it did when snapshots were deep copies): the result then says
 /// how far it got.
 ///
 /// # Errors
@@ -264,6 +271,8 @@ pub async fn rebuild_and_replay(
         state_json_bytes: 0,
         timeline_entries: 0,
         metrics_points: 0,
+        snapshots_kept: 0,
+        snapshot_spacing: 0,
         skipped: 0,
         memory_limit_bytes: memory_limit,
         rebuild_completed: rebuilt.is_some(),
@@ -325,6 +334,13 @@ fn describe_state(result: &mut RebuildResult, projections: &Projections, workspa
         result.state_json_bytes = serde_json::to_vec(&view.state).map_or(0, |json| json.len());
         result.timeline_entries = view.timeline.len();
         result.metrics_points = view.metrics_history.len();
+        let versions = view.snapshot_versions();
+        result.snapshots_kept = versions.len();
+        result.snapshot_spacing = match versions.as_slice() {
+            [first, second, ..] => second - first,
+            [only] => *only,
+            [] => 0,
+        };
     });
 }
 
@@ -530,8 +546,8 @@ async fn as_of_without_snapshots(
     moment: DateTime<Utc>,
 ) -> Result<Duration, BenchError> {
     let call = Instant::now();
-    let view = replay_stream(store, workspace_id, None, AsOf::Time(moment)).await?;
-    std::hint::black_box(portfolio_view(&view.state, moment.date_naive()));
+    let state = replay_state(store, workspace_id, None, AsOf::Time(moment)).await?;
+    std::hint::black_box(portfolio_view(&state, moment.date_naive()));
     Ok(call.elapsed())
 }
 

@@ -1213,10 +1213,14 @@ fn present(exists: bool, kind: &'static str, id: Uuid) -> Result<(), DomainError
 }
 
 fn organisation(state: &WorkspaceState, id: Uuid) -> Result<&Organisation, DomainError> {
-    state.organisations.get(&id).ok_or(DomainError::Unknown {
-        kind: "organisation",
-        id,
-    })
+    state
+        .organisations
+        .get(&id)
+        .map(|organisation| &**organisation)
+        .ok_or(DomainError::Unknown {
+            kind: "organisation",
+            id,
+        })
 }
 
 fn active_staff(state: &WorkspaceState, id: Uuid) -> Result<(), DomainError> {
@@ -1245,6 +1249,7 @@ fn board(state: &WorkspaceState, id: Uuid) -> Result<&Board, DomainError> {
     state
         .boards
         .get(&id)
+        .map(|board| &**board)
         .ok_or(DomainError::Unknown { kind: "board", id })
 }
 

@@ -6,8 +6,6 @@
 //! from the payload. Personal data of contact persons sits in its own [`PersonalData`] value
 //! so that it can later be encrypted per person and erased without touching the rest.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -703,30 +701,7 @@ impl DomainEvent {
 
     /// The ids of the entities this event is about, for per-entity timelines.
     pub fn entity_ids(&self) -> Vec<Uuid> {
-        let mut ids = Vec::new();
-        let value = match serde_json::to_value(self) {
-            Ok(value) => value,
-            Err(_) => return ids,
-        };
-        if let Some(serde_json::Value::Object(payload)) = value.get("payload") {
-            let ordered: BTreeMap<&String, &serde_json::Value> = payload.iter().collect();
-            for (key, field) in ordered {
-                if key.ends_with("_id") {
-                    if let Some(id) = field.as_str().and_then(|text| text.parse().ok()) {
-                        ids.push(id);
-                    }
-                }
-                if key == "partner_ids" || key == "note_ids" {
-                    if let Some(items) = field.as_array() {
-                        ids.extend(
-                            items
-                                .iter()
-                                .filter_map(|item| item.as_str()?.parse::<Uuid>().ok()),
-                        );
-                    }
-                }
-            }
-        }
+        let mut ids = super::entity_ids::payload_ids(self);
         if let DomainEvent::NotePromoted { to, .. } = self {
             match to {
                 Promotion::Organisation(id) | Promotion::Partnership(id) => ids.push(*id),

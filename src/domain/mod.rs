@@ -12,6 +12,7 @@
 
 pub mod commands;
 pub mod decide;
+pub(crate) mod entity_ids;
 pub mod error;
 pub mod events;
 pub mod state;

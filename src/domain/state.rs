@@ -6,6 +6,7 @@
 //! what and when) because a view can only show what the state remembers.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -119,11 +120,11 @@ pub struct Organisation {
     /// The current level on the network circle (none: no relation).
     pub level: Option<Level>,
     /// Every move on the network circle, oldest first.
-    pub level_history: Vec<LevelChange>,
+    pub level_history: Vec<Arc<LevelChange>>,
     /// Colleagues holding the contact.
     pub contact_holders: BTreeMap<Uuid, ContactHolder>,
     /// Contact persons at the organisation.
-    pub contact_persons: BTreeMap<Uuid, ContactPerson>,
+    pub contact_persons: BTreeMap<Uuid, Arc<ContactPerson>>,
     /// Priority from a workshop note's votes, if it was promoted from one.
     pub priority: u32,
     /// When it was registered.
@@ -276,13 +277,13 @@ pub struct Partnership {
     /// The agreement.
     pub agreement: Agreement,
     /// Resources from each party.
-    pub resources: Vec<ResourceCommitment>,
+    pub resources: Vec<Arc<ResourceCommitment>>,
     /// Evaluations, oldest first.
-    pub evaluations: Vec<Evaluation>,
+    pub evaluations: Vec<Arc<Evaluation>>,
     /// The communication plan.
-    pub communication_plan: BTreeMap<Uuid, CommunicationItem>,
+    pub communication_plan: BTreeMap<Uuid, Arc<CommunicationItem>>,
     /// What was sent.
-    pub communications_sent: Vec<SentCommunication>,
+    pub communications_sent: Vec<Arc<SentCommunication>>,
     /// The readiness checklist: ticked items.
     pub readiness: BTreeMap<ReadinessItem, Tick>,
     /// How it ended, if it did.
@@ -417,13 +418,22 @@ pub struct WorkspaceState {
     #[serde(default)]
     pub wanted_competences: Vec<String>,
     /// The network database.
-    pub organisations: BTreeMap<Uuid, Organisation>,
+    pub organisations: BTreeMap<Uuid, Arc<Organisation>>,
     /// Partnerships.
-    pub partnerships: BTreeMap<Uuid, Partnership>,
+    pub partnerships: BTreeMap<Uuid, Arc<Partnership>>,
     /// The assets list.
-    pub assets: BTreeMap<Uuid, Asset>,
+    pub assets: BTreeMap<Uuid, Arc<Asset>>,
     /// Workshop boards.
-    pub boards: BTreeMap<Uuid, Board>,
+    pub boards: BTreeMap<Uuid, Arc<Board>>,
+}
+
+/// The entity `id` of one of the state's shared collections, ready to change: copied first
+/// if a snapshot still shares it (copy on write), so snapshots cost only what changed.
+fn entity_mut<'map, T: Clone>(
+    map: &'map mut BTreeMap<Uuid, Arc<T>>,
+    id: &Uuid,
+) -> Option<&'map mut T> {
+    map.get_mut(id).map(Arc::make_mut)
 }
 
 fn set<T: Clone>(target: &mut T, value: &Option<T>) {
@@ -504,7 +514,9 @@ impl WorkspaceState {
                     member.left = true;
                 }
                 for organisation in self.organisations.values_mut() {
-                    organisation.contact_holders.remove(staff_id);
+                    if organisation.contact_holders.contains_key(staff_id) {
+                        Arc::make_mut(organisation).contact_holders.remove(staff_id);
+                    }
                 }
             }
             DomainEvent::WantedCompetencesSet { competences } => {
@@ -523,7 +535,7 @@ impl WorkspaceState {
             } => {
                 self.organisations.insert(
                     *organisation_id,
-                    Organisation {
+                    Arc::new(Organisation {
                         name: name.clone(),
                         sector: *sector,
                         kind: kind.clone(),
@@ -538,7 +550,7 @@ impl WorkspaceState {
                         contact_persons: BTreeMap::new(),
                         priority: 0,
                         registered_at: at,
-                    },
+                    }),
                 );
             }
             DomainEvent::OrganisationUpdated {
@@ -552,7 +564,7 @@ impl WorkspaceState {
                 age_groups,
                 rooms,
             } => {
-                if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                if let Some(organisation) = entity_mut(&mut self.organisations, organisation_id) {
                     set(&mut organisation.name, name);
                     set(&mut organisation.sector, sector);
                     set(&mut organisation.kind, kind);
@@ -570,7 +582,7 @@ impl WorkspaceState {
                 staff_id,
                 topics,
             } => {
-                if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                if let Some(organisation) = entity_mut(&mut self.organisations, organisation_id) {
                     organisation.contact_holders.insert(
                         *staff_id,
                         ContactHolder {
@@ -584,7 +596,7 @@ impl WorkspaceState {
                 organisation_id,
                 staff_id,
             } => {
-                if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                if let Some(organisation) = entity_mut(&mut self.organisations, organisation_id) {
                     organisation.contact_holders.remove(staff_id);
                 }
             }
@@ -594,14 +606,14 @@ impl WorkspaceState {
                 role,
                 personal,
             } => {
-                if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                if let Some(organisation) = entity_mut(&mut self.organisations, organisation_id) {
                     organisation.contact_persons.insert(
                         *person_id,
-                        ContactPerson {
+                        Arc::new(ContactPerson {
                             role: role.clone(),
                             personal: personal.clone(),
                             erased: false,
-                        },
+                        }),
                     );
                 }
             }
@@ -610,10 +622,10 @@ impl WorkspaceState {
                 person_id,
                 ..
             } => {
-                if let Some(person) = self
-                    .organisations
-                    .get_mut(organisation_id)
-                    .and_then(|organisation| organisation.contact_persons.get_mut(person_id))
+                if let Some(person) =
+                    entity_mut(&mut self.organisations, organisation_id).and_then(|organisation| {
+                        entity_mut(&mut organisation.contact_persons, person_id)
+                    })
                 {
                     person.erased = true;
                 }
@@ -622,7 +634,7 @@ impl WorkspaceState {
                 organisation_id,
                 person_id,
             } => {
-                if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                if let Some(organisation) = entity_mut(&mut self.organisations, organisation_id) {
                     organisation.contact_persons.remove(person_id);
                 }
             }
@@ -633,9 +645,9 @@ impl WorkspaceState {
                 reason,
                 occurred_on,
             } => {
-                if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                if let Some(organisation) = entity_mut(&mut self.organisations, organisation_id) {
                     organisation.level = *to;
-                    organisation.level_history.push(LevelChange {
+                    organisation.level_history.push(Arc::new(LevelChange {
                         from: *from,
                         to: *to,
                         reason: reason.clone(),
@@ -643,7 +655,7 @@ impl WorkspaceState {
                         recorded_at: at,
                         occurred_on: *occurred_on,
                         position: context.position,
-                    });
+                    }));
                 }
             }
             DomainEvent::PartnershipProposed {
@@ -661,7 +673,7 @@ impl WorkspaceState {
             } => {
                 self.partnerships.insert(
                     *partnership_id,
-                    Partnership {
+                    Arc::new(Partnership {
                         title: title.clone(),
                         partner_ids: partner_ids.clone(),
                         purpose: purpose.clone(),
@@ -682,7 +694,7 @@ impl WorkspaceState {
                         readiness: BTreeMap::new(),
                         ending: None,
                         proposed_at: at,
-                    },
+                    }),
                 );
             }
             DomainEvent::PartnershipUpdated {
@@ -696,7 +708,7 @@ impl WorkspaceState {
                 age_groups,
                 owner_id,
             } => {
-                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
                     set(&mut partnership.title, title);
                     set(&mut partnership.partner_ids, partner_ids);
                     set(&mut partnership.purpose, purpose);
@@ -712,7 +724,7 @@ impl WorkspaceState {
             DomainEvent::PartnershipPhaseChanged {
                 partnership_id, to, ..
             } => {
-                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
                     partnership.phase = *to;
                 }
             }
@@ -724,7 +736,7 @@ impl WorkspaceState {
                 decision,
                 decision_note,
             } => {
-                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
                     partnership.screening = Some(Screening {
                         answers: answers.clone(),
                         score: *score,
@@ -742,7 +754,7 @@ impl WorkspaceState {
                 changes,
                 ..
             } => {
-                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
                     let agreement = &mut partnership.agreement;
                     agreement.version = *version;
                     agreement.amended_at = Some(at);
@@ -766,14 +778,14 @@ impl WorkspaceState {
                 hours,
                 amount_dkk,
             } => {
-                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
-                    partnership.resources.push(ResourceCommitment {
+                if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
+                    partnership.resources.push(Arc::new(ResourceCommitment {
                         commitment_id: *commitment_id,
                         party: *party,
                         description: description.clone(),
                         hours: *hours,
                         amount_dkk: *amount_dkk,
-                    });
+                    }));
                 }
             }
             DomainEvent::PartnershipEvaluated {
@@ -785,15 +797,15 @@ impl WorkspaceState {
                 decision,
                 next_evaluation_due,
             } => {
-                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
-                    partnership.evaluations.push(Evaluation {
+                if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
+                    partnership.evaluations.push(Arc::new(Evaluation {
                         evaluation_id: *evaluation_id,
                         evaluated_on: *evaluated_on,
                         criteria: criteria.clone(),
                         narrative: narrative.clone(),
                         decision: *decision,
                         next_evaluation_due: *next_evaluation_due,
-                    });
+                    }));
                 }
             }
             DomainEvent::CommunicationPlanned {
@@ -806,17 +818,17 @@ impl WorkspaceState {
                 when,
                 channel,
             } => {
-                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
                     partnership.communication_plan.insert(
                         *item_id,
-                        CommunicationItem {
+                        Arc::new(CommunicationItem {
                             audience: *audience,
                             sender: sender.clone(),
                             recipients: recipients.clone(),
                             about: about.clone(),
                             when: when.clone(),
                             channel: channel.clone(),
-                        },
+                        }),
                     );
                 }
             }
@@ -827,14 +839,16 @@ impl WorkspaceState {
                 channel,
                 summary,
             } => {
-                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
-                    partnership.communications_sent.push(SentCommunication {
-                        item_id: *item_id,
-                        sent_on: *sent_on,
-                        channel: channel.clone(),
-                        summary: summary.clone(),
-                        actor: context.actor.clone(),
-                    });
+                if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
+                    partnership
+                        .communications_sent
+                        .push(Arc::new(SentCommunication {
+                            item_id: *item_id,
+                            sent_on: *sent_on,
+                            channel: channel.clone(),
+                            summary: summary.clone(),
+                            actor: context.actor.clone(),
+                        }));
                 }
             }
             DomainEvent::ReadinessItemTicked {
@@ -842,7 +856,7 @@ impl WorkspaceState {
                 item,
                 note,
             } => {
-                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
                     partnership.readiness.insert(
                         *item,
                         Tick {
@@ -858,7 +872,7 @@ impl WorkspaceState {
                 item,
                 ..
             } => {
-                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
                     partnership.readiness.remove(item);
                 }
             }
@@ -868,7 +882,7 @@ impl WorkspaceState {
                 ended_on,
                 ..
             } => {
-                if let Some(partnership) = self.partnerships.get_mut(partnership_id) {
+                if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
                     partnership.phase = Phase::Ended;
                     partnership.ending = Some(Ending {
                         reason: reason.clone(),
@@ -886,12 +900,12 @@ impl WorkspaceState {
             } => {
                 self.assets.insert(
                     *asset_id,
-                    Asset {
+                    Arc::new(Asset {
                         category: *category,
                         title: title.clone(),
                         description: description.clone(),
                         contact_staff_id: *contact_staff_id,
-                    },
+                    }),
                 );
             }
             DomainEvent::AssetUpdated {
@@ -900,7 +914,7 @@ impl WorkspaceState {
                 title,
                 description,
             } => {
-                if let Some(asset) = self.assets.get_mut(asset_id) {
+                if let Some(asset) = entity_mut(&mut self.assets, asset_id) {
                     asset.category = *category;
                     asset.title = title.clone();
                     asset.description = description.clone();
@@ -917,7 +931,7 @@ impl WorkspaceState {
             } => {
                 self.boards.insert(
                     *board_id,
-                    Board {
+                    Arc::new(Board {
                         title: title.clone(),
                         template: *template,
                         facilitator: context.actor.clone(),
@@ -928,7 +942,7 @@ impl WorkspaceState {
                         timer_ends_at: None,
                         notes: BTreeMap::new(),
                         groups: BTreeMap::new(),
-                    },
+                    }),
                 );
             }
             DomainEvent::BoardPhaseChanged {
@@ -937,30 +951,30 @@ impl WorkspaceState {
                 anonymous,
                 ..
             } => {
-                if let Some(board) = self.boards.get_mut(board_id) {
+                if let Some(board) = entity_mut(&mut self.boards, board_id) {
                     board.phase = *to;
                     board.anonymous = *anonymous;
                 }
             }
             DomainEvent::BoardLocked { board_id } => {
-                if let Some(board) = self.boards.get_mut(board_id) {
+                if let Some(board) = entity_mut(&mut self.boards, board_id) {
                     board.locked = true;
                 }
             }
             DomainEvent::BoardUnlocked { board_id } => {
-                if let Some(board) = self.boards.get_mut(board_id) {
+                if let Some(board) = entity_mut(&mut self.boards, board_id) {
                     board.locked = false;
                 }
             }
             DomainEvent::BoardTimerStarted {
                 board_id, ends_at, ..
             } => {
-                if let Some(board) = self.boards.get_mut(board_id) {
+                if let Some(board) = entity_mut(&mut self.boards, board_id) {
                     board.timer_ends_at = Some(*ends_at);
                 }
             }
             DomainEvent::BoardTimerStopped { board_id } => {
-                if let Some(board) = self.boards.get_mut(board_id) {
+                if let Some(board) = entity_mut(&mut self.boards, board_id) {
                     board.timer_ends_at = None;
                 }
             }
@@ -973,7 +987,7 @@ impl WorkspaceState {
                 y,
                 colour,
             } => {
-                if let Some(board) = self.boards.get_mut(board_id) {
+                if let Some(board) = entity_mut(&mut self.boards, board_id) {
                     board.notes.insert(
                         *note_id,
                         Note {
@@ -1018,7 +1032,7 @@ impl WorkspaceState {
                 label,
                 note_ids,
             } => {
-                if let Some(board) = self.boards.get_mut(board_id) {
+                if let Some(board) = entity_mut(&mut self.boards, board_id) {
                     let members: BTreeSet<Uuid> = note_ids.iter().copied().collect();
                     for group in board.groups.values_mut() {
                         group.note_ids.retain(|id| !members.contains(id));
@@ -1063,7 +1077,8 @@ impl WorkspaceState {
                     note.promoted_to = Some(*to);
                 }
                 if let Promotion::Organisation(organisation_id) = to {
-                    if let Some(organisation) = self.organisations.get_mut(organisation_id) {
+                    if let Some(organisation) = entity_mut(&mut self.organisations, organisation_id)
+                    {
                         organisation.priority = *priority;
                     }
                 }
@@ -1072,6 +1087,8 @@ impl WorkspaceState {
     }
 
     fn note_mut(&mut self, board_id: &Uuid, note_id: &Uuid) -> Option<&mut Note> {
-        self.boards.get_mut(board_id)?.notes.get_mut(note_id)
+        entity_mut(&mut self.boards, board_id)?
+            .notes
+            .get_mut(note_id)
     }
 }

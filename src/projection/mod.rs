@@ -2,7 +2,7 @@
 //! that keeps them current and answers "as of" questions.
 //!
 //! - [`projector`]: consumes the log in order into per-workspace views, with a checkpoint,
-//!   snapshots for time travel, and network metrics per point in time.
+//!   copy-on-write snapshots for time travel, and network metrics per point in time.
 //! - [`network`]: nodes and edges of the network circle, who knows whom, risks, metrics.
 //! - [`portfolio`]: partnerships per room x goal, sector and age group, gaps, overdue
 //!   evaluations, resources per party, level counts over time.

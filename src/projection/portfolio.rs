@@ -248,7 +248,7 @@ pub fn portfolio_view(state: &WorkspaceState, today: NaiveDate) -> PortfolioView
         .partnerships
         .iter()
         .filter(|(_, partnership)| partnership.is_active())
-        .map(|(partnership_id, partnership)| (*partnership_id, partnership))
+        .map(|(partnership_id, partnership)| (*partnership_id, &**partnership))
         .collect();
     active.sort_by(|(first_id, first), (second_id, second)| {
         (&first.title, first_id).cmp(&(&second.title, second_id))
@@ -513,29 +513,35 @@ fn ended(state: &WorkspaceState) -> Vec<EndedPartnership> {
 /// each move. The level an organisation is counted at is the one the replay last gave it, so a
 /// move whose recorded `from` disagrees cannot make a count drift.
 fn level_counts_over_time(state: &WorkspaceState) -> Vec<LevelCountsAt> {
-    let mut moves: Vec<(Uuid, &LevelChange)> = state
+    // Each organisation's history is in log order, so the level the replay last gave an
+    // organisation before one of its moves is the `to` of its move before: no map of
+    // current levels is needed, only the moves of all organisations in log order.
+    let mut moves: Vec<(u64, Uuid, &LevelChange, Option<Level>)> = state
         .organisations
         .iter()
         .flat_map(|(organisation_id, organisation)| {
+            let previous = std::iter::once(None)
+                .chain(organisation.level_history.iter().map(|change| change.to));
             organisation
                 .level_history
                 .iter()
-                .map(move |change| (*organisation_id, change))
+                .zip(previous)
+                .map(move |(change, previous)| {
+                    (change.position, *organisation_id, &**change, previous)
+                })
         })
         .collect();
-    moves.sort_by(|(first_id, first), (second_id, second)| {
-        (first.position, first_id).cmp(&(second.position, second_id))
-    });
+    // (position, organisation) is unique: one event moves one organisation once. The key is
+    // kept beside the move so that sorting reads no change.
+    moves.sort_unstable_by_key(|(position, organisation_id, _, _)| (*position, *organisation_id));
 
-    let mut current: BTreeMap<Uuid, Level> = BTreeMap::new();
     let mut counts = LevelCounts::default();
     let mut series = Vec::with_capacity(moves.len());
-    for (organisation_id, change) in moves {
-        if let Some(previous) = current.remove(&organisation_id) {
+    for (_, organisation_id, change, previous) in moves {
+        if let Some(previous) = previous {
             counts.remove(previous);
         }
         if let Some(level) = change.to {
-            current.insert(organisation_id, level);
             counts.add(level);
         }
         series.push(LevelCountsAt {

@@ -2,8 +2,11 @@
 //! answers "as of" questions by replaying from the nearest snapshot.
 //!
 //! [`Projections`] holds, per workspace, the folded [`WorkspaceState`], its [`Timeline`], the
-//! network metrics recorded at each change of the network (kept per point in time, never
-//! overwritten) and snapshots of the state every [`SNAPSHOT_EVERY`] events. Its checkpoint
+//! network metrics recorded at changes of the network (kept per point in time, never
+//! overwritten; at most one per `nodes² / `[`METRICS_WORK_PER_EVENT`] events, so their cost
+//! per event is bounded on any network) and evenly spaced snapshots of the state that share
+//! unchanged entities with it (every [`SNAPSHOT_EVERY`] events, the spacing doubling to keep
+//! at most [`SNAPSHOT_LIMIT`]). "As of" questions fold the state only. Its checkpoint
 //! is the position of the last event applied; [`Projections::wait_for`] lets a command see
 //! its own effects. [`spawn_projector`] follows the log with a
 //! [`Subscription`](crate::store::Subscription), so the checkpoint survives nothing: on start
@@ -24,15 +27,21 @@ use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
 use crate::domain::{DomainEvent, EventContext, WorkspaceState};
 use crate::store::{EventStore, Position, RecordedEvent, StoreError, Subscription, READ_PAGE};
 
-/// How many events of a workspace between two snapshots of its state.
-pub const SNAPSHOT_EVERY: u64 = 500;
-/// How many snapshots a workspace keeps; when full, every other one is dropped, so the
-/// spacing doubles and memory stays bounded on any log.
-const SNAPSHOT_LIMIT: usize = 128;
-/// Networks up to this many nodes get metrics recorded at every change; larger ones at
-/// every [`METRICS_SAMPLE`]th change, since betweenness costs nodes x edges.
-const METRICS_EVERY_CHANGE_UP_TO: usize = 500;
-const METRICS_SAMPLE: u64 = 100;
+/// How many events of a workspace between two snapshots of its state at first; the spacing
+/// doubles whenever a workspace holds more than [`SNAPSHOT_LIMIT`] snapshots.
+pub const SNAPSHOT_EVERY: u64 = 1_000;
+/// How many snapshots a workspace keeps at most. When one more is taken, the spacing doubles
+/// and only the snapshots at multiples of the new spacing stay, so they stay evenly spaced:
+/// an "as of" question replays fewer than `spacing` events from the nearest one, and on a log
+/// of `n` events the spacing is at most `max(SNAPSHOT_EVERY, 2n / SNAPSHOT_LIMIT)`.
+pub const SNAPSHOT_LIMIT: usize = 512;
+/// Network metrics cost about (nodes)² (Brandes' betweenness on a sparse graph). A metrics
+/// point is recorded at a change of the network once at least `nodes² / METRICS_WORK_PER_EVENT`
+/// events have passed since the previous point, so the metrics cost per event stays bounded
+/// whatever the network's size: networks of up to 8 nodes get a point at every change, one of
+/// 100 nodes at most every 156 events, one of 2,800 (the million-event benchmark's) at most
+/// every 122,500.
+pub const METRICS_WORK_PER_EVENT: u64 = 64;
 
 /// Network metrics at one point in time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,12 +54,61 @@ pub struct MetricsPoint {
     pub metrics: NetworkMetrics,
 }
 
-/// A snapshot of a workspace's state.
+/// A snapshot of a workspace's state. The state's large collections hold their entities
+/// behind `Arc`s, so a snapshot shares every entity that has not changed since.
 #[derive(Clone, Debug)]
 struct Snapshot {
     position: Position,
     recorded_at: DateTime<Utc>,
     state: Arc<WorkspaceState>,
+}
+
+/// Evenly spaced snapshots of one workspace's state, at stream versions that are multiples
+/// of `every`.
+#[derive(Clone, Debug)]
+struct Snapshots {
+    every: u64,
+    limit: usize,
+    taken: Vec<Snapshot>,
+}
+
+impl Default for Snapshots {
+    fn default() -> Self {
+        Snapshots {
+            every: SNAPSHOT_EVERY,
+            limit: SNAPSHOT_LIMIT,
+            taken: Vec::new(),
+        }
+    }
+}
+
+impl Snapshots {
+    /// Takes a snapshot of `state` if its version is due; thins to the doubled spacing when
+    /// more than `limit` ([`SNAPSHOT_LIMIT`]) are kept.
+    fn after_apply(&mut self, state: &WorkspaceState) {
+        if state.version % self.every != 0 {
+            return;
+        }
+        self.taken.push(Snapshot {
+            position: state.position,
+            recorded_at: state.updated_at.unwrap_or_default(),
+            state: Arc::new(state.clone()),
+        });
+        if self.taken.len() > self.limit {
+            self.every *= 2;
+            let every = self.every;
+            self.taken
+                .retain(|snapshot| snapshot.state.version % every == 0);
+        }
+    }
+
+    /// The newest snapshot taken at or before `target`.
+    fn before(&self, target: &AsOf) -> Option<&Snapshot> {
+        self.taken
+            .iter()
+            .rev()
+            .find(|snapshot| target.includes(snapshot.position, snapshot.recorded_at))
+    }
 }
 
 /// Everything the projector keeps for one workspace.
@@ -60,10 +118,12 @@ pub struct WorkspaceView {
     pub state: WorkspaceState,
     /// Every event about every entity, in words.
     pub timeline: Timeline,
-    /// Network metrics at each change of the network.
+    /// Network metrics at changes of the network, at most one per
+    /// `nodes² / METRICS_WORK_PER_EVENT` events (see [`METRICS_WORK_PER_EVENT`]).
     pub metrics_history: Vec<MetricsPoint>,
-    graph_changes: u64,
-    snapshots: Vec<Snapshot>,
+    /// The stream version of the last metrics point.
+    last_metrics_version: Option<u64>,
+    snapshots: Snapshots,
 }
 
 impl WorkspaceView {
@@ -72,8 +132,8 @@ impl WorkspaceView {
             state: WorkspaceState::new(workspace_id),
             timeline: Timeline::default(),
             metrics_history: Vec::new(),
-            graph_changes: 0,
-            snapshots: Vec::new(),
+            last_metrics_version: None,
+            snapshots: Snapshots::default(),
         }
     }
 
@@ -82,40 +142,38 @@ impl WorkspaceView {
     pub fn apply(&mut self, event: &DomainEvent, context: &EventContext) {
         self.timeline.record(&self.state, event, context);
         self.state.apply(event, context);
-        if changes_network(event) {
-            self.graph_changes += 1;
-            let small = self.state.organisations.len() + self.state.staff.len()
-                <= METRICS_EVERY_CHANGE_UP_TO;
-            if small || self.graph_changes % METRICS_SAMPLE == 1 {
-                self.metrics_history.push(MetricsPoint {
-                    position: context.position,
-                    recorded_at: context.recorded_at,
-                    metrics: network_metrics(&self.state),
-                });
-            }
-        }
-        if self.state.version % SNAPSHOT_EVERY == 0 {
-            self.snapshots.push(Snapshot {
+        if changes_network(event) && self.metrics_due() {
+            self.last_metrics_version = Some(self.state.version);
+            self.metrics_history.push(MetricsPoint {
                 position: context.position,
                 recorded_at: context.recorded_at,
-                state: Arc::new(self.state.clone()),
+                metrics: network_metrics(&self.state),
             });
-            if self.snapshots.len() > SNAPSHOT_LIMIT {
-                let mut index = 0;
-                self.snapshots.retain(|_| {
-                    index += 1;
-                    index % 2 == 0
-                });
-            }
         }
+        self.snapshots.after_apply(&self.state);
+    }
+
+    /// Whether enough events passed since the last metrics point for the network's size.
+    fn metrics_due(&self) -> bool {
+        let Some(last) = self.last_metrics_version else {
+            return true;
+        };
+        let nodes = (self.state.organisations.len() + self.state.staff.len() + 1) as u64;
+        self.state.version - last >= nodes * nodes / METRICS_WORK_PER_EVENT
     }
 
     /// The newest snapshot taken at or before `target`.
     fn snapshot_before(&self, target: &AsOf) -> Option<&Snapshot> {
+        self.snapshots.before(target)
+    }
+
+    /// The stream versions of the snapshots kept, oldest first (for tests and benchmarks).
+    pub fn snapshot_versions(&self) -> Vec<u64> {
         self.snapshots
+            .taken
             .iter()
-            .rev()
-            .find(|snapshot| target.includes(snapshot.position, snapshot.recorded_at))
+            .map(|snapshot| snapshot.state.version)
+            .collect()
     }
 }
 
@@ -335,6 +393,10 @@ impl Projections {
 
     /// A workspace's state as of a moment: from the nearest snapshot, replaying its stream.
     ///
+    /// Only the state is folded: the view's timeline and metrics history are empty (the live
+    /// view holds them for every moment; [`workspace_report`](super::report::workspace_report)
+    /// takes them from there). Replaying reads fewer events than the snapshot spacing.
+    ///
     /// # Errors
     /// Store errors while reading the stream.
     pub async fn state_as_of(
@@ -349,11 +411,43 @@ impl Projections {
                     .map(|snapshot| (*snapshot.state).clone())
             })
             .flatten();
-        replay_stream(store, workspace_id, start, as_of).await
+        let mut view = WorkspaceView::new(workspace_id);
+        view.state = replay_state(store, workspace_id, start, as_of).await?;
+        Ok(view)
     }
 }
 
-/// Replays a workspace's stream onto `start` (or an empty workspace) up to `as_of`.
+/// Reads a workspace's stream after `from_version` up to `as_of`, handing each domain event
+/// to `apply`.
+async fn replay_events(
+    store: &dyn EventStore,
+    workspace_id: Uuid,
+    from_version: u64,
+    as_of: AsOf,
+    mut apply: impl FnMut(&DomainEvent, &EventContext),
+) -> Result<(), StoreError> {
+    let mut next_version = from_version + 1;
+    loop {
+        let page = store
+            .read_stream(workspace_id, next_version, READ_PAGE)
+            .await?;
+        if page.is_empty() {
+            return Ok(());
+        }
+        for event in &page {
+            if !as_of.includes(event.position, event.metadata.recorded_at) {
+                return Ok(());
+            }
+            if let Ok((domain, context)) = decode(event) {
+                apply(&domain, &context);
+            }
+            next_version = event.stream_version + 1;
+        }
+    }
+}
+
+/// Replays a workspace's stream onto `start` (or an empty workspace) up to `as_of`: every
+/// view, the timeline and metrics history included.
 ///
 /// # Errors
 /// Store errors while reading the stream.
@@ -367,25 +461,44 @@ pub async fn replay_stream(
     if let Some(state) = start {
         view.state = state;
     }
-    let mut next_version = view.state.version + 1;
-    'reading: loop {
-        let page = store
-            .read_stream(workspace_id, next_version, READ_PAGE)
-            .await?;
-        if page.is_empty() {
-            break;
-        }
-        for event in &page {
-            if !as_of.includes(event.position, event.metadata.recorded_at) {
-                break 'reading;
-            }
-            if let Ok((domain, context)) = decode(event) {
-                view.apply(&domain, &context);
-            }
-            next_version = event.stream_version + 1;
-        }
-    }
+    let from_version = view.state.version;
+    replay_events(
+        store,
+        workspace_id,
+        from_version,
+        as_of,
+        |event, context| {
+            view.apply(event, context);
+        },
+    )
+    .await?;
     Ok(view)
+}
+
+/// Replays a workspace's stream onto `start` (or an empty workspace) up to `as_of`, folding
+/// the state only (no timeline, metrics or snapshots): what "as of" questions need.
+///
+/// # Errors
+/// Store errors while reading the stream.
+pub async fn replay_state(
+    store: &dyn EventStore,
+    workspace_id: Uuid,
+    start: Option<WorkspaceState>,
+    as_of: AsOf,
+) -> Result<WorkspaceState, StoreError> {
+    let mut state = start.unwrap_or_else(|| WorkspaceState::new(workspace_id));
+    let from_version = state.version;
+    replay_events(
+        store,
+        workspace_id,
+        from_version,
+        as_of,
+        |event, context| {
+            state.apply(event, context);
+        },
+    )
+    .await?;
+    Ok(state)
 }
 
 /// Rebuilds every view from the whole log (the projections of a fresh start).
@@ -430,4 +543,282 @@ pub fn spawn_projector(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
+
+    use super::*;
+    use crate::domain::vocabulary::{Level, Sector};
+
+    /// A workspace history touching organisations again and again (registrations, level
+    /// changes, updates), so snapshots share some entities and not others.
+    fn history(length: u64) -> Vec<(DomainEvent, EventContext)> {
+        let start = DateTime::parse_from_rfc3339("2026-01-05T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let organisations: Vec<Uuid> = (0..7).map(|_| Uuid::new_v4()).collect();
+        (1..=length)
+            .map(|version| {
+                let organisation_id = organisations[(version % 7) as usize];
+                let event = match version {
+                    1 => DomainEvent::WorkspaceCreated {
+                        name: "Snapshots".into(),
+                        description: String::new(),
+                    },
+                    2..=8 => DomainEvent::OrganisationRegistered {
+                        organisation_id,
+                        name: format!("Organisation {version}"),
+                        sector: Sector::Public,
+                        kind: "museum".into(),
+                        tags: Vec::new(),
+                        topics: Vec::new(),
+                        website: None,
+                        age_groups: Vec::new(),
+                        rooms: Vec::new(),
+                    },
+                    _ if version % 3 == 0 => DomainEvent::OrganisationUpdated {
+                        organisation_id,
+                        name: Some(format!("Renamed at {version}")),
+                        sector: None,
+                        kind: None,
+                        tags: None,
+                        topics: None,
+                        website: None,
+                        age_groups: None,
+                        rooms: None,
+                    },
+                    _ => DomainEvent::RelationLevelChanged {
+                        organisation_id,
+                        from: None,
+                        to: Some(if version % 2 == 0 {
+                            Level::Network
+                        } else {
+                            Level::Collaboration
+                        }),
+                        reason: format!("step {version}"),
+                        occurred_on: None,
+                    },
+                };
+                let context = EventContext {
+                    position: version * 10,
+                    actor: "anna".into(),
+                    recorded_at: start + chrono::Duration::minutes(version as i64),
+                };
+                (event, context)
+            })
+            .collect()
+    }
+
+    fn fold(events: &[(DomainEvent, EventContext)], workspace_id: Uuid) -> WorkspaceState {
+        let mut state = WorkspaceState::new(workspace_id);
+        for (event, context) in events {
+            state.apply(event, context);
+        }
+        state
+    }
+
+    /// The state as of `target` the way `state_as_of` finds it: the nearest snapshot, then
+    /// the events after it. Also gives how many events were replayed.
+    fn from_snapshot(
+        view: &WorkspaceView,
+        events: &[(DomainEvent, EventContext)],
+        target: AsOf,
+    ) -> (WorkspaceState, u64) {
+        let mut state = view
+            .snapshot_before(&target)
+            .map(|snapshot| (*snapshot.state).clone())
+            .unwrap_or_else(|| WorkspaceState::new(view.state.workspace_id));
+        let mut replayed = 0;
+        for (event, context) in &events[state.version as usize..] {
+            if !target.includes(context.position, context.recorded_at) {
+                break;
+            }
+            state.apply(event, context);
+            replayed += 1;
+        }
+        (state, replayed)
+    }
+
+    #[test]
+    fn as_of_from_a_snapshot_equals_a_replay_of_the_prefix_at_and_around_every_boundary() {
+        let events = history(300);
+        let workspace_id = Uuid::new_v4();
+        let mut view = WorkspaceView::new(workspace_id);
+        view.snapshots.every = 4;
+        view.snapshots.limit = 8;
+        for (event, context) in &events {
+            view.apply(event, context);
+        }
+        // 300 events, at most 8 snapshots: the spacing doubled from 4 to 64, and the
+        // snapshots left are those at multiples of 64.
+        assert_eq!(view.snapshots.every, 64);
+        assert_eq!(view.snapshot_versions(), vec![64, 128, 192, 256]);
+        for version in 1..=events.len() as u64 {
+            let expected = fold(&events[..version as usize], workspace_id);
+            let (event_context, at_time) = {
+                let context = &events[version as usize - 1].1;
+                (context.position, context.recorded_at)
+            };
+            for target in [AsOf::Position(event_context), AsOf::Time(at_time)] {
+                let (state, replayed) = from_snapshot(&view, &events, target);
+                assert_eq!(state, expected, "as of version {version} ({target:?})");
+                assert!(
+                    replayed < 64,
+                    "replayed {replayed} events for version {version}"
+                );
+            }
+            // A moment between two events (positions are 10 apart) gives the earlier one.
+            let (state, _) = from_snapshot(&view, &events, AsOf::Position(event_context + 5));
+            assert_eq!(state, expected, "between version {version} and the next");
+        }
+    }
+
+    #[test]
+    fn snapshots_stay_evenly_spaced_and_bounded_as_the_log_grows() {
+        let events = history(2_000);
+        let mut view = WorkspaceView::new(Uuid::new_v4());
+        view.snapshots.every = 3;
+        view.snapshots.limit = 10;
+        for (index, (event, context)) in events.iter().enumerate() {
+            view.apply(event, context);
+            let versions = view.snapshot_versions();
+            let every = view.snapshots.every;
+            assert!(versions.len() <= 10, "{versions:?}");
+            let expected: Vec<u64> = (1..=(index as u64 + 1) / every)
+                .map(|step| step * every)
+                .collect();
+            assert_eq!(versions, expected, "after {} events", index + 1);
+        }
+    }
+
+    #[test]
+    fn a_snapshot_shares_unchanged_entities_and_keeps_its_own_copy_of_changed_ones() {
+        let events = history(40);
+        let mut view = WorkspaceView::new(Uuid::new_v4());
+        view.snapshots.every = 20;
+        for (event, context) in &events[..20] {
+            view.apply(event, context);
+        }
+        let snapshot = view.snapshots.taken[0].state.clone();
+        let before = (*snapshot).clone();
+        for (event, context) in &events[20..] {
+            view.apply(event, context);
+        }
+        assert_eq!(
+            *snapshot, before,
+            "later events left the snapshot as it was"
+        );
+        let shared = view
+            .state
+            .organisations
+            .iter()
+            .filter(|(id, organisation)| Arc::ptr_eq(organisation, &snapshot.organisations[*id]))
+            .count();
+        assert!(
+            shared < view.state.organisations.len(),
+            "changed ones were copied"
+        );
+    }
+
+    #[test]
+    fn a_small_network_gets_metrics_at_every_change() {
+        let events = history(300);
+        let mut view = WorkspaceView::new(Uuid::new_v4());
+        for (event, context) in &events {
+            view.apply(event, context);
+        }
+        // 7 organisations and the library: 8 nodes, 64 / METRICS_WORK_PER_EVENT = 1 apart.
+        let changes: Vec<u64> = events
+            .iter()
+            .filter(|(event, _)| changes_network(event))
+            .map(|(_, context)| context.position)
+            .collect();
+        let points: Vec<u64> = view
+            .metrics_history
+            .iter()
+            .map(|point| point.position)
+            .collect();
+        assert_eq!(points, changes);
+    }
+
+    #[test]
+    fn a_larger_network_gets_metrics_at_most_once_per_its_size_squared_in_work() {
+        let mut events = history(1);
+        let start = events[0].1.recorded_at;
+        let organisations: Vec<Uuid> = (0..40).map(|_| Uuid::new_v4()).collect();
+        for version in 2..=1_000u64 {
+            let organisation_id = organisations[(version % 40) as usize];
+            let event = if version <= 41 {
+                DomainEvent::OrganisationRegistered {
+                    organisation_id,
+                    name: format!("Organisation {version}"),
+                    sector: Sector::Private,
+                    kind: "shop".into(),
+                    tags: Vec::new(),
+                    topics: Vec::new(),
+                    website: None,
+                    age_groups: Vec::new(),
+                    rooms: Vec::new(),
+                }
+            } else {
+                DomainEvent::RelationLevelChanged {
+                    organisation_id,
+                    from: None,
+                    to: Some(Level::Network),
+                    reason: String::new(),
+                    occurred_on: None,
+                }
+            };
+            let context = EventContext {
+                position: version,
+                actor: "anna".into(),
+                recorded_at: start + chrono::Duration::seconds(version as i64),
+            };
+            events.push((event, context));
+        }
+        let workspace_id = Uuid::new_v4();
+        let mut view = WorkspaceView::new(workspace_id);
+        for (event, context) in &events {
+            view.apply(event, context);
+        }
+        let points: Vec<u64> = view
+            .metrics_history
+            .iter()
+            .map(|point| point.position)
+            .collect();
+        assert_eq!(points[0], 2, "the first change of the network has a point");
+        // From 41 nodes on, points are 41² / 64 = 26 events apart, and each one comes as
+        // soon as it is due (every event from 42 on changes the network).
+        let late: Vec<&u64> = points.iter().filter(|position| **position > 41).collect();
+        for pair in late.windows(2) {
+            assert_eq!(pair[1] - pair[0], 41 * 41 / METRICS_WORK_PER_EVENT);
+        }
+        assert!(late.len() >= 30, "{}", late.len());
+        assert_eq!(
+            view.metrics_history.last().map(|point| &point.metrics),
+            Some(&network_metrics(&fold_until(
+                &events,
+                workspace_id,
+                *points.last().unwrap_or(&0)
+            ))),
+            "a point holds the metrics of the state after its event"
+        );
+    }
+
+    fn fold_until(
+        events: &[(DomainEvent, EventContext)],
+        workspace_id: Uuid,
+        position: Position,
+    ) -> WorkspaceState {
+        let mut state = WorkspaceState::new(workspace_id);
+        for (event, context) in events {
+            if context.position > position {
+                break;
+            }
+            state.apply(event, context);
+        }
+        state
+    }
 }

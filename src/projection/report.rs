@@ -3,6 +3,7 @@
 //! assets list, the boards, the metrics history and the timeline.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -39,21 +40,24 @@ pub struct WorkspaceReport<'a> {
     /// Staff.
     pub staff: &'a BTreeMap<Uuid, StaffMember>,
     /// The network database.
-    pub organisations: &'a BTreeMap<Uuid, Organisation>,
+    pub organisations: &'a BTreeMap<Uuid, Arc<Organisation>>,
     /// Every partnership's file.
-    pub partnerships: &'a BTreeMap<Uuid, Partnership>,
+    pub partnerships: &'a BTreeMap<Uuid, Arc<Partnership>>,
     /// The assets list.
-    pub assets: &'a BTreeMap<Uuid, Asset>,
+    pub assets: &'a BTreeMap<Uuid, Arc<Asset>>,
     /// Workshop boards.
-    pub boards: &'a BTreeMap<Uuid, Board>,
-    /// Network metrics at each change of the network, up to this moment.
+    pub boards: &'a BTreeMap<Uuid, Arc<Board>>,
+    /// Network metrics recorded at changes of the network up to this moment (at most one per
+    /// `nodes² / METRICS_WORK_PER_EVENT` events, see
+    /// [`METRICS_WORK_PER_EVENT`](super::projector::METRICS_WORK_PER_EVENT)).
     pub metrics_history: Vec<&'a MetricsPoint>,
     /// Every event of the workspace up to this moment, in words.
     pub timeline: Vec<&'a TimelineEntry>,
 }
 
-/// Assembles the report of `view`. `timeline_source` supplies the timeline (a view replayed
-/// from a snapshot only holds the entries after it; the live view holds all of them).
+/// Assembles the report of `view`. `timeline_source` supplies the timeline and the metrics
+/// history (a view from [`Projections::state_as_of`](super::Projections::state_as_of) holds
+/// neither; the live view holds all of them).
 pub fn workspace_report<'a>(
     view: &'a WorkspaceView,
     timeline_source: &'a WorkspaceView,
