@@ -16,7 +16,6 @@ use partnerhub::domain::Command;
 use partnerhub::projection::projector::replay_stream;
 use partnerhub::projection::report::workspace_report;
 use partnerhub::projection::AsOf;
-use partnerhub::store::EventStore;
 use proptest::prelude::*;
 use uuid::Uuid;
 

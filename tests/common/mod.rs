@@ -82,23 +82,28 @@ pub fn binary() -> std::path::PathBuf {
 
 /// A store with running projections and the command service, as the server wires them.
 pub struct Running {
-    pub store: Arc<SledEventStore>,
+    pub store: Arc<dyn EventStore>,
     pub projections: Arc<partnerhub::projection::Projections>,
     pub workspaces: partnerhub::service::Workspaces,
     projector: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
+    /// The embedded store in the data directory `path`.
     pub async fn open(path: &std::path::Path) -> Self {
-        let store = Arc::new(SledEventStore::open(path).unwrap());
+        Self::open_at(&partnerhub::node::StoreLocation::Embedded(path.to_owned())).await
+    }
+
+    /// The store at `location`, with its key store beside it, as `serve` opens them.
+    pub async fn open_at(location: &partnerhub::node::StoreLocation) -> Self {
+        let backing = partnerhub::node::Backing::open(location).await.unwrap();
+        let store = backing.event_store();
         let projections = partnerhub::projection::rebuild(store.as_ref(), &mut |_| {})
             .await
             .unwrap();
-        let dyn_store: Arc<dyn EventStore> = store.clone();
-        let projector =
-            partnerhub::projection::spawn_projector(dyn_store.clone(), projections.clone());
-        let keys = Arc::new(partnerhub::privacy::KeyStore::open(&path.join("keys")).unwrap());
-        let workspaces = partnerhub::service::Workspaces::new(dyn_store, projections.clone(), keys);
+        let projector = partnerhub::projection::spawn_projector(store.clone(), projections.clone());
+        let workspaces =
+            partnerhub::service::Workspaces::new(store.clone(), projections.clone(), backing.keys);
         Running {
             store,
             projections,
@@ -195,6 +200,49 @@ macro_rules! on_every_backend {
 }
 #[allow(unused_imports)] // not every test crate runs tests on every backend
 pub(crate) use on_every_backend;
+
+/// Where a test keeps its log on a backend: a temporary data directory, and on PostgreSQL a
+/// schema of the test's own (dropped with it).
+pub struct TestLocation {
+    pub dir: tempfile::TempDir,
+    pub schema: Option<postgres::TestSchema>,
+}
+
+impl TestLocation {
+    /// A fresh, empty location on `backend`. Panics when PostgreSQL is skipped:
+    /// [`on_every_backend!`] does not call a test's body then.
+    pub async fn on(backend: Backend) -> Self {
+        let schema = match backend {
+            Backend::Sled => None,
+            Backend::Postgres => Some(
+                postgres::TestSchema::create()
+                    .await
+                    .expect("PostgreSQL is skipped (PARTNERHUB_TEST_POSTGRES=skip)"),
+            ),
+        };
+        TestLocation {
+            dir: tempfile::tempdir().unwrap(),
+            schema,
+        }
+    }
+
+    /// The store location, as the server and the command line choose it.
+    pub fn location(&self) -> partnerhub::node::StoreLocation {
+        match &self.schema {
+            None => partnerhub::node::StoreLocation::Embedded(self.dir.path().to_owned()),
+            Some(schema) => partnerhub::node::StoreLocation::Postgres(schema.url()),
+        }
+    }
+
+    /// The command-line arguments that name this location (`--data`, and `--store`).
+    pub fn cli_args(&self) -> Vec<std::ffi::OsString> {
+        let mut args = vec!["--data".into(), self.dir.path().into()];
+        if let Some(schema) = &self.schema {
+            args.extend(["--store".into(), schema.url().into()]);
+        }
+        args
+    }
+}
 
 /// A real server on 127.0.0.1 with a random port and a temporary store, with an owner
 /// account and a workspace ready.
