@@ -1,6 +1,7 @@
 //! Accounts and roles over HTTP and websocket: what each role may and may not do, workshop
 //! guests confined to their board, tokens revoked and limited, logins limited, and a member
-//! of one workspace seeing nothing of another, on every route and message.
+//! of one workspace seeing nothing of another, on every route and message. Each test runs on
+//! sled and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;

@@ -2,7 +2,7 @@
 //! changes live and in the same order, resume after a dropped connection without gap or
 //! duplicate, a concurrent agreement amendment loses with 409 / reject while the winner's
 //! text is kept, slow consumers fall back to catch-up (or are closed with 4008) while fast
-//! ones keep up, and shutdown closes sockets with 1001.
+//! ones keep up, and shutdown closes sockets with 1001. Each test runs on sled and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;

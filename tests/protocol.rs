@@ -1,7 +1,8 @@
 //! The documented protocol is the real one: the checked-in `protocol/` files equal what the
 //! code generates, the served OpenAPI document equals the checked-in one, the example
 //! transcripts replay against a real server, and bad input of every kind gets its specific
-//! error while the connection and the server survive.
+//! error while the connection and the server survive. The tests with a server run on sled
+//! and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;

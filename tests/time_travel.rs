@@ -1,5 +1,6 @@
 //! Projections over time: the demo workspace as `replay` prints it, any moment by position or
-//! time, the difference between two moments, snapshots, and views after a restart.
+//! time, the difference between two moments, snapshots, and views after a restart. Each test
+//! runs on sled and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;
