@@ -1,11 +1,12 @@
 //! Accounts and roles over HTTP and websocket: what each role may and may not do, workshop
 //! guests confined to their board, tokens revoked and limited, logins limited, and a member
-//! of one workspace seeing nothing of another, on every route and message.
+//! of one workspace seeing nothing of another, on every route and message. Each test runs on
+//! sled and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;
 
-use common::TestServer;
+use common::{on_every_backend, Backend, TestServer};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -64,9 +65,8 @@ async fn fixture(server: &TestServer) -> Fixture {
     fixture
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_role_is_allowed_what_it_may_do_and_refused_the_rest() {
-    let server = TestServer::start().await;
+async fn every_role_is_allowed_what_it_may_do_and_refused_the_rest(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     let fixture = fixture(&server).await;
     let editor = server.member("editor@test", "editor").await;
     let viewer = server.member("viewer@test", "viewer").await;
@@ -146,9 +146,10 @@ async fn every_role_is_allowed_what_it_may_do_and_refused_the_rest() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_workshop_guest_may_add_move_and_vote_on_notes_of_their_board_and_see_nothing_else() {
-    let server = TestServer::start().await;
+async fn a_workshop_guest_may_add_move_and_vote_on_notes_of_their_board_and_see_nothing_else(
+    backend: Backend,
+) {
+    let server = TestServer::start_on(backend).await;
     let fixture = fixture(&server).await;
     let other_board = Uuid::new_v4();
     server
@@ -269,9 +270,10 @@ async fn a_workshop_guest_may_add_move_and_vote_on_notes_of_their_board_and_see_
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_member_of_one_workspace_sees_nothing_of_another_on_any_route_or_message() {
-    let server = TestServer::start().await;
+async fn a_member_of_one_workspace_sees_nothing_of_another_on_any_route_or_message(
+    backend: Backend,
+) {
+    let server = TestServer::start_on(backend).await;
     let fixture = fixture(&server).await;
     // Another library's account and workspace.
     let stranger = server.account("aarhus@test").await;
@@ -388,9 +390,8 @@ async fn a_member_of_one_workspace_sees_nothing_of_another_on_any_route_or_messa
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tokens_are_listed_with_last_use_revocable_and_logins_are_limited() {
-    let server = TestServer::start().await;
+async fn tokens_are_listed_with_last_use_revocable_and_logins_are_limited(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     let base = format!("/api/workspaces/{}", server.workspace_id);
     let (status, issued) = server
         .post(
@@ -465,13 +466,12 @@ async fn tokens_are_listed_with_last_use_revocable_and_logins_are_limited() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn connections_per_account_are_limited() {
+async fn connections_per_account_are_limited(backend: Backend) {
     let limits = partnerhub::api::Limits {
         connections_per_account: 2,
         ..partnerhub::api::Limits::default()
     };
-    let server = TestServer::start_with(limits).await;
+    let server = TestServer::start_on_with(backend, limits).await;
     let mut first = server.websocket().await;
     let mut second = server.websocket().await;
     first.hello(&server.owner).await;
@@ -494,3 +494,11 @@ async fn connections_per_account_are_limited() {
     fourth.hello(&server.owner).await;
     server.stop().await;
 }
+
+on_every_backend!(
+    every_role_is_allowed_what_it_may_do_and_refused_the_rest,
+    a_workshop_guest_may_add_move_and_vote_on_notes_of_their_board_and_see_nothing_else,
+    a_member_of_one_workspace_sees_nothing_of_another_on_any_route_or_message,
+    tokens_are_listed_with_last_use_revocable_and_logins_are_limited,
+    connections_per_account_are_limited,
+);

@@ -22,7 +22,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use partnerhub::store::EventStore;
 use serde_json::json;
 use uuid::Uuid;
 

@@ -2,12 +2,12 @@
 //! changes live and in the same order, resume after a dropped connection without gap or
 //! duplicate, a concurrent agreement amendment loses with 409 / reject while the winner's
 //! text is kept, slow consumers fall back to catch-up (or are closed with 4008) while fast
-//! ones keep up, and shutdown closes sockets with 1001.
+//! ones keep up, and shutdown closes sockets with 1001. Each test runs on sled and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;
 
-use common::{Frame, TestServer};
+use common::{on_every_backend, Backend, Frame, TestServer};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -32,9 +32,8 @@ async fn board(server: &TestServer) -> Uuid {
     board
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_clients_see_each_others_changes_live_and_in_the_same_order() {
-    let server = TestServer::start().await;
+async fn two_clients_see_each_others_changes_live_and_in_the_same_order(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     let editor = server.member("anna@test", "editor").await;
     let board = board(&server).await;
     let mut first = server.websocket().await;
@@ -95,9 +94,8 @@ async fn two_clients_see_each_others_changes_live_and_in_the_same_order() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_that_reconnects_gets_exactly_what_it_missed() {
-    let server = TestServer::start().await;
+async fn a_client_that_reconnects_gets_exactly_what_it_missed(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     let board = board(&server).await;
     let mut client = server.websocket().await;
     client.hello(&server.owner).await;
@@ -165,9 +163,8 @@ async fn a_client_that_reconnects_gets_exactly_what_it_missed() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_agreement_amendments_keep_the_winner_and_tell_the_loser() {
-    let server = TestServer::start().await;
+async fn concurrent_agreement_amendments_keep_the_winner_and_tell_the_loser(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     let editor = server.member("anna@test", "editor").await;
     let partnership = Uuid::new_v4();
     let (status, body) = server
@@ -255,13 +252,12 @@ async fn concurrent_agreement_amendments_keep_the_winner_and_tell_the_loser() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_slow_consumer_catches_up_from_the_store_while_a_fast_one_keeps_up() {
+async fn a_slow_consumer_catches_up_from_the_store_while_a_fast_one_keeps_up(backend: Backend) {
     let limits = partnerhub::api::Limits {
         connection_queue: 4,
         ..partnerhub::api::Limits::default()
     };
-    let server = TestServer::start_with(limits).await;
+    let server = TestServer::start_on_with(backend, limits).await;
     let board = board(&server).await;
     let mut fast = server.websocket().await;
     let mut slow = server.websocket().await;
@@ -320,9 +316,8 @@ async fn a_slow_consumer_catches_up_from_the_store_while_a_fast_one_keeps_up() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shutdown_closes_sockets_with_going_away_after_finishing_their_work() {
-    let server = TestServer::start().await;
+async fn shutdown_closes_sockets_with_going_away_after_finishing_their_work(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     let board = board(&server).await;
     let mut client = server.websocket().await;
     client.hello(&server.owner).await;
@@ -347,14 +342,13 @@ async fn shutdown_closes_sockets_with_going_away_after_finishing_their_work() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_that_cannot_keep_up_even_so_is_closed_with_4008() {
+async fn a_client_that_cannot_keep_up_even_so_is_closed_with_4008(backend: Backend) {
     let limits = partnerhub::api::Limits {
         connection_queue: 2,
         slow_client_timeout: std::time::Duration::from_millis(300),
         ..partnerhub::api::Limits::default()
     };
-    let server = TestServer::start_with(limits).await;
+    let server = TestServer::start_on_with(backend, limits).await;
     let board = board(&server).await;
     // A client with a tiny receive buffer that stops reading after subscribing.
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
@@ -419,9 +413,8 @@ async fn a_client_that_cannot_keep_up_even_so_is_closed_with_4008() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn presence_is_relayed_to_the_others_throttled_and_never_logged() {
-    let server = TestServer::start().await;
+async fn presence_is_relayed_to_the_others_throttled_and_never_logged(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     let editor = server.member("anna@test", "editor").await;
     let board = board(&server).await;
     let mut owner = server.websocket().await;
@@ -483,9 +476,8 @@ async fn presence_is_relayed_to_the_others_throttled_and_never_logged() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn roles_hold_over_the_websocket_too() {
-    let server = TestServer::start().await;
+async fn roles_hold_over_the_websocket_too(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     let viewer = server.member("viewer@test", "viewer").await;
     let auditor = server.member("auditor@test", "auditor").await;
     for token in [&viewer, &auditor] {
@@ -506,3 +498,14 @@ async fn roles_hold_over_the_websocket_too() {
     }
     server.stop().await;
 }
+
+on_every_backend!(
+    two_clients_see_each_others_changes_live_and_in_the_same_order,
+    a_client_that_reconnects_gets_exactly_what_it_missed,
+    concurrent_agreement_amendments_keep_the_winner_and_tell_the_loser,
+    a_slow_consumer_catches_up_from_the_store_while_a_fast_one_keeps_up,
+    shutdown_closes_sockets_with_going_away_after_finishing_their_work,
+    a_client_that_cannot_keep_up_even_so_is_closed_with_4008,
+    presence_is_relayed_to_the_others_throttled_and_never_logged,
+    roles_hold_over_the_websocket_too,
+);

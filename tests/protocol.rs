@@ -1,7 +1,8 @@
 //! The documented protocol is the real one: the checked-in `protocol/` files equal what the
 //! code generates, the served OpenAPI document equals the checked-in one, the example
 //! transcripts replay against a real server, and bad input of every kind gets its specific
-//! error while the connection and the server survive.
+//! error while the connection and the server survive. The tests with a server run on sled
+//! and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;
@@ -9,7 +10,7 @@ mod common;
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::{Frame, TestServer};
+use common::{on_every_backend, Backend, Frame, TestServer};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -36,9 +37,8 @@ fn checked_in_protocol_files_are_current() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_served_openapi_document_equals_the_checked_in_one() {
-    let server = TestServer::start().await;
+async fn the_served_openapi_document_equals_the_checked_in_one(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     let (status, served) = server.get("", "/api/openapi.json").await;
     assert_eq!(status, 200);
     let checked_in: Value = serde_json::from_str(
@@ -97,8 +97,7 @@ fn substitute(value: &Value, names: &HashMap<String, Value>) -> Value {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_example_transcripts_replay_against_a_real_server() {
+async fn the_example_transcripts_replay_against_a_real_server(backend: Backend) {
     let mut transcripts: Vec<_> = std::fs::read_dir(protocol_dir().join("examples"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -110,7 +109,7 @@ async fn the_example_transcripts_replay_against_a_real_server() {
     transcripts.sort();
     assert!(transcripts.len() >= 3);
     for transcript in transcripts {
-        let server = TestServer::start().await;
+        let server = TestServer::start_on(backend).await;
         let mut names: HashMap<String, Value> = HashMap::new();
         names.insert("$TOKEN".into(), json!(server.owner));
         names.insert("$WORKSPACE".into(), json!(server.workspace_id));
@@ -144,9 +143,8 @@ async fn the_example_transcripts_replay_against_a_real_server() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_http_input_gets_its_specific_error_and_the_server_survives() {
-    let server = TestServer::start().await;
+async fn bad_http_input_gets_its_specific_error_and_the_server_survives(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
     let url = server.url(&format!("/api/workspaces/{}/commands", server.workspace_id));
     let send = |body: String, content_type: &'static str| {
         let request = server
@@ -257,14 +255,13 @@ async fn bad_http_input_gets_its_specific_error_and_the_server_survives() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_websocket_input_gets_its_specific_error_and_the_connection_survives() {
+async fn bad_websocket_input_gets_its_specific_error_and_the_connection_survives(backend: Backend) {
     let limits = partnerhub::api::Limits {
         max_message_bytes: 4096,
         commands_per_second: 3,
         ..partnerhub::api::Limits::default()
     };
-    let server = TestServer::start_with(limits).await;
+    let server = TestServer::start_on_with(backend, limits).await;
     let mut ws = server.websocket().await;
     ws.hello(&server.owner).await;
     ws.send_text("x".repeat(5000)).await;
@@ -335,3 +332,10 @@ async fn bad_websocket_input_gets_its_specific_error_and_the_connection_survives
     fresh.hello(&server.owner).await;
     server.stop().await;
 }
+
+on_every_backend!(
+    the_served_openapi_document_equals_the_checked_in_one,
+    the_example_transcripts_replay_against_a_real_server,
+    bad_http_input_gets_its_specific_error_and_the_server_survives,
+    bad_websocket_input_gets_its_specific_error_and_the_connection_survives,
+);

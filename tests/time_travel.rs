@@ -1,5 +1,6 @@
 //! Projections over time: the demo workspace as `replay` prints it, any moment by position or
-//! time, the difference between two moments, snapshots, and views after a restart.
+//! time, the difference between two moments, snapshots, and views after a restart. Each test
+//! runs on sled and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;
@@ -7,20 +8,18 @@ mod common;
 use std::process::Command as Process;
 
 use chrono::NaiveDate;
-use common::{binary, Running};
+use common::{binary, on_every_backend, Backend, Running, TestLocation};
 use partnerhub::domain::vocabulary::{BoardTemplate, Level, PartnershipForm, Sector, Zone};
 use partnerhub::domain::Command;
 use partnerhub::projection::diff::diff;
 use partnerhub::projection::projector::replay_stream;
 use partnerhub::projection::AsOf;
-use partnerhub::store::EventStore;
 use serde_json::Value;
 use uuid::Uuid;
 
-fn replay(data: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
+fn replay(data: &TestLocation, args: &[&str]) -> (Option<i32>, String, String) {
     let output = Process::new(binary())
-        .arg("--data")
-        .arg(data)
+        .args(data.cli_args())
         .arg("replay")
         .args(args)
         .output()
@@ -41,12 +40,10 @@ fn find<'a>(items: &'a Value, field: &str, value: &str) -> (&'a String, &'a Valu
         .unwrap_or_else(|| panic!("no item with {field} = {value}"))
 }
 
-#[test]
-fn replay_of_the_demo_shows_the_guides_examples_and_their_history() {
-    let data = tempfile::tempdir().unwrap();
+async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend: Backend) {
+    let data = TestLocation::on(backend).await;
     let demo = Process::new(binary())
-        .arg("--data")
-        .arg(data.path())
+        .args(data.cli_args())
         .arg("demo")
         .output()
         .unwrap();
@@ -56,14 +53,13 @@ fn replay_of_the_demo_shows_the_guides_examples_and_their_history() {
         String::from_utf8_lossy(&demo.stderr)
     );
     let again = Process::new(binary())
-        .arg("--data")
-        .arg(data.path())
+        .args(data.cli_args())
         .arg("demo")
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("loaded already; nothing was appended"));
 
-    let (code, stdout, stderr) = replay(data.path(), &["--workspace", "Roskilde Bibliotekerne"]);
+    let (code, stdout, stderr) = replay(&data, &["--workspace", "Roskilde Bibliotekerne"]);
     assert_eq!(code, Some(0), "{stderr}");
     let output: Value = serde_json::from_str(&stdout).unwrap();
     let roskilde = &output["workspaces"][0];
@@ -140,7 +136,7 @@ fn replay_of_the_demo_shows_the_guides_examples_and_their_history() {
     assert!(!roskilde["metrics_history"].as_array().unwrap().is_empty());
     assert!(roskilde["portfolio"]["gaps"].as_array().is_some());
 
-    let (_, all, _) = replay(data.path(), &[]);
+    let (_, all, _) = replay(&data, &[]);
     let all: Value = serde_json::from_str(&all).unwrap();
     let names: Vec<&str> = all["workspaces"]
         .as_array()
@@ -150,10 +146,10 @@ fn replay_of_the_demo_shows_the_guides_examples_and_their_history() {
         .collect();
     assert!(names.contains(&"Aarhus Hovedbibliotek") && names.contains(&"Roskilde Bibliotekerne"));
 
-    let (code, _, stderr) = replay(data.path(), &["--as-of", "yesterday"]);
+    let (code, _, stderr) = replay(&data, &["--as-of", "yesterday"]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("neither a log position"), "{stderr}");
-    let (code, _, stderr) = replay(data.path(), &["--workspace", "Odense"]);
+    let (code, _, stderr) = replay(&data, &["--workspace", "Odense"]);
     assert_eq!(code, Some(1));
     assert!(
         stderr.contains("no workspace `Odense`") && stderr.contains("Roskilde Bibliotekerne"),
@@ -184,10 +180,9 @@ fn register(id: Uuid, name: &str) -> Command {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn any_moment_by_position_or_time_and_the_difference_between_two() {
-    let data = tempfile::tempdir().unwrap();
-    let running = Running::open(data.path()).await;
+async fn any_moment_by_position_or_time_and_the_difference_between_two(backend: Backend) {
+    let data = TestLocation::on(backend).await;
+    let running = Running::open_at(&data.location()).await;
     let workspace = Uuid::new_v4();
     let festival = Uuid::new_v4();
     let partnership = Uuid::new_v4();
@@ -298,7 +293,7 @@ async fn any_moment_by_position_or_time_and_the_difference_between_two() {
 
     // The same through the command line, as an auditor would ask.
     let (code, stdout, stderr) = replay(
-        data.path(),
+        &data,
         &[
             "--as-of",
             &registered.last_position.to_string(),
@@ -314,7 +309,7 @@ async fn any_moment_by_position_or_time_and_the_difference_between_two() {
         workspace_report["changes_since"]["organisations_appeared"][0]["name"],
         "Roskilde Festival"
     );
-    let (code, stdout, _) = replay(data.path(), &["--as-of", &between.to_rfc3339()]);
+    let (code, stdout, _) = replay(&data, &["--as-of", &between.to_rfc3339()]);
     assert_eq!(code, Some(0));
     let output: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
@@ -323,10 +318,9 @@ async fn any_moment_by_position_or_time_and_the_difference_between_two() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn snapshots_give_the_same_state_as_a_replay_from_the_start() {
-    let data = tempfile::tempdir().unwrap();
-    let running = Running::open(data.path()).await;
+async fn snapshots_give_the_same_state_as_a_replay_from_the_start(backend: Backend) {
+    let data = TestLocation::on(backend).await;
+    let running = Running::open_at(&data.location()).await;
     let workspace = Uuid::new_v4();
     let board = Uuid::new_v4();
     running.run(workspace, "anna", create("Aarhus")).await;
@@ -399,11 +393,10 @@ async fn snapshots_give_the_same_state_as_a_replay_from_the_start() {
     running.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn projections_after_a_restart_equal_those_before() {
-    let data = tempfile::tempdir().unwrap();
+async fn projections_after_a_restart_equal_those_before(backend: Backend) {
+    let data = TestLocation::on(backend).await;
     let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-    let running = Running::open(data.path()).await;
+    let running = Running::open_at(&data.location()).await;
     partnerhub::demo::load_demo(&running.workspaces)
         .await
         .unwrap();
@@ -415,7 +408,7 @@ async fn projections_after_a_restart_equal_those_before() {
     );
     running.close().await;
 
-    let restarted = Running::open(data.path()).await;
+    let restarted = Running::open_at(&data.location()).await;
     let after = (
         restarted.report_json(roskilde, today),
         restarted.report_json(aarhus, today),
@@ -432,3 +425,10 @@ async fn projections_after_a_restart_equal_those_before() {
     assert!(outcome.first_position > before.0["position"].as_u64().unwrap());
     restarted.close().await;
 }
+
+on_every_backend!(
+    replay_of_the_demo_shows_the_guides_examples_and_their_history,
+    any_moment_by_position_or_time_and_the_difference_between_two,
+    snapshots_give_the_same_state_as_a_replay_from_the_start,
+    projections_after_a_restart_equal_those_before,
+);

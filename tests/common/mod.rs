@@ -82,23 +82,28 @@ pub fn binary() -> std::path::PathBuf {
 
 /// A store with running projections and the command service, as the server wires them.
 pub struct Running {
-    pub store: Arc<SledEventStore>,
+    pub store: Arc<dyn EventStore>,
     pub projections: Arc<partnerhub::projection::Projections>,
     pub workspaces: partnerhub::service::Workspaces,
     projector: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
+    /// The embedded store in the data directory `path`.
     pub async fn open(path: &std::path::Path) -> Self {
-        let store = Arc::new(SledEventStore::open(path).unwrap());
+        Self::open_at(&partnerhub::node::StoreLocation::Embedded(path.to_owned())).await
+    }
+
+    /// The store at `location`, with its key store beside it, as `serve` opens them.
+    pub async fn open_at(location: &partnerhub::node::StoreLocation) -> Self {
+        let backing = partnerhub::node::Backing::open(location).await.unwrap();
+        let store = backing.event_store();
         let projections = partnerhub::projection::rebuild(store.as_ref(), &mut |_| {})
             .await
             .unwrap();
-        let dyn_store: Arc<dyn EventStore> = store.clone();
-        let projector =
-            partnerhub::projection::spawn_projector(dyn_store.clone(), projections.clone());
-        let keys = Arc::new(partnerhub::privacy::KeyStore::open(&path.join("keys")).unwrap());
-        let workspaces = partnerhub::service::Workspaces::new(dyn_store, projections.clone(), keys);
+        let projector = partnerhub::projection::spawn_projector(store.clone(), projections.clone());
+        let workspaces =
+            partnerhub::service::Workspaces::new(store.clone(), projections.clone(), backing.keys);
         Running {
             store,
             projections,
@@ -148,6 +153,97 @@ impl Running {
     }
 }
 
+/// The store a test runs on: one test body, run once on each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded sled store in a temporary directory.
+    Sled,
+    /// PostgreSQL at `PARTNERHUB_TEST_POSTGRES`, on a schema of the test's own.
+    Postgres,
+}
+
+impl Backend {
+    /// Whether the tests on this backend are told to skip it (`PARTNERHUB_TEST_POSTGRES=skip`;
+    /// unset, as in CI, they run for real and fail if PostgreSQL cannot be reached).
+    pub fn skipped(self) -> bool {
+        self == Backend::Postgres && postgres::postgres_base_url().is_none()
+    }
+}
+
+/// Runs each named `async fn name(backend: Backend)` test body on every backend, as the
+/// tests `sled::name` and `postgres::name` (which says so and returns when PostgreSQL is
+/// skipped).
+#[allow(unused_macros)] // not every test crate runs tests on every backend
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sled {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Sled).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if $crate::common::Backend::Postgres.skipped() {
+                        println!("skipped: PARTNERHUB_TEST_POSTGRES=skip");
+                        return;
+                    }
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+#[allow(unused_imports)] // not every test crate runs tests on every backend
+pub(crate) use on_every_backend;
+
+/// Where a test keeps its log on a backend: a temporary data directory, and on PostgreSQL a
+/// schema of the test's own (dropped with it).
+pub struct TestLocation {
+    pub dir: tempfile::TempDir,
+    pub schema: Option<postgres::TestSchema>,
+}
+
+impl TestLocation {
+    /// A fresh, empty location on `backend`. Panics when PostgreSQL is skipped:
+    /// [`on_every_backend!`] does not call a test's body then.
+    pub async fn on(backend: Backend) -> Self {
+        let schema = match backend {
+            Backend::Sled => None,
+            Backend::Postgres => Some(
+                postgres::TestSchema::create()
+                    .await
+                    .expect("PostgreSQL is skipped (PARTNERHUB_TEST_POSTGRES=skip)"),
+            ),
+        };
+        TestLocation {
+            dir: tempfile::tempdir().unwrap(),
+            schema,
+        }
+    }
+
+    /// The store location, as the server and the command line choose it.
+    pub fn location(&self) -> partnerhub::node::StoreLocation {
+        match &self.schema {
+            None => partnerhub::node::StoreLocation::Embedded(self.dir.path().to_owned()),
+            Some(schema) => partnerhub::node::StoreLocation::Postgres(schema.url()),
+        }
+    }
+
+    /// The command-line arguments that name this location (`--data`, and `--store`).
+    pub fn cli_args(&self) -> Vec<std::ffi::OsString> {
+        let mut args = vec!["--data".into(), self.dir.path().into()];
+        if let Some(schema) = &self.schema {
+            args.extend(["--store".into(), schema.url().into()]);
+        }
+        args
+    }
+}
+
 /// A real server on 127.0.0.1 with a random port and a temporary store, with an owner
 /// account and a workspace ready.
 pub struct TestServer {
@@ -187,9 +283,31 @@ impl TestServer {
     /// A server on a PostgreSQL schema of its own, with an owner and a workspace ready;
     /// `None` when PostgreSQL is skipped (`PARTNERHUB_TEST_POSTGRES=skip`).
     pub async fn start_on_postgres() -> Option<Self> {
+        Self::start_on_postgres_with(partnerhub::api::Limits::default()).await
+    }
+
+    /// As [`TestServer::start_on_postgres`], with the given limits.
+    pub async fn start_on_postgres_with(limits: partnerhub::api::Limits) -> Option<Self> {
         let schema = Arc::new(postgres::TestSchema::create().await?);
-        let node = Self::node_on(schema).await;
+        let node = Self::node_on(schema, limits).await;
         Some(node.with_owner_and_workspace().await)
+    }
+
+    /// A server on `backend` (a PostgreSQL one on a schema of its own), with an owner and a
+    /// workspace ready. Panics when PostgreSQL is skipped: [`on_every_backend!`] does not
+    /// call a test's body then.
+    pub async fn start_on(backend: Backend) -> Self {
+        Self::start_on_with(backend, partnerhub::api::Limits::default()).await
+    }
+
+    /// As [`TestServer::start_on`], with the given limits.
+    pub async fn start_on_with(backend: Backend, limits: partnerhub::api::Limits) -> Self {
+        match backend {
+            Backend::Sled => Self::start_with(limits).await,
+            Backend::Postgres => Self::start_on_postgres_with(limits)
+                .await
+                .expect("PostgreSQL is skipped (PARTNERHUB_TEST_POSTGRES=skip)"),
+        }
     }
 
     /// Another server node on the same PostgreSQL schema as this one (same owner session and
@@ -199,22 +317,18 @@ impl TestServer {
             .schema
             .clone()
             .expect("only a server on PostgreSQL has other nodes");
-        let mut node = Self::node_on(schema).await;
+        let mut node = Self::node_on(schema, partnerhub::api::Limits::default()).await;
         node.workspace_id = self.workspace_id;
         node.owner = self.owner.clone();
         node
     }
 
-    async fn node_on(schema: Arc<postgres::TestSchema>) -> Self {
+    async fn node_on(schema: Arc<postgres::TestSchema>, limits: partnerhub::api::Limits) -> Self {
         let location = partnerhub::node::StoreLocation::Postgres(schema.url());
         let backing = partnerhub::node::Backing::open(&location).await.unwrap();
-        let state = partnerhub::server::start_node(
-            &backing,
-            partnerhub::api::Limits::default(),
-            &mut |_| {},
-        )
-        .await
-        .unwrap();
+        let state = partnerhub::server::start_node(&backing, limits, &mut |_| {})
+            .await
+            .unwrap();
         if let partnerhub::node::OpenedStore::Postgres(store) = &backing.store {
             partnerhub::hub::presence::relay(&state.hub, store).await;
         }
