@@ -232,9 +232,22 @@ async fn run(
 }
 
 /// A server's state on the store in `directory`, as `partnerhub serve` starts it.
+/// The previous "process" in the same test lets go of the directory when its projector task
+/// has seen the store shut down; until then opening finds the directory in use, so this
+/// waits for that (at most 30 s) as a restarted process would wait for the old one to exit.
 async fn start(directory: &std::path::Path) -> partnerhub::api::AppState {
-    let store: std::sync::Arc<dyn partnerhub::store::EventStore> =
-        std::sync::Arc::new(partnerhub::store::SledEventStore::open(directory).unwrap());
+    let started = std::time::Instant::now();
+    let sled = loop {
+        match partnerhub::store::SledEventStore::open(directory) {
+            Ok(store) => break store,
+            Err(error) if started.elapsed() < std::time::Duration::from_secs(30) => {
+                assert!(error.to_string().contains("in use"), "{error}");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(error) => panic!("{error}"),
+        }
+    };
+    let store: std::sync::Arc<dyn partnerhub::store::EventStore> = std::sync::Arc::new(sled);
     let keys =
         std::sync::Arc::new(partnerhub::privacy::KeyStore::open(&directory.join("keys")).unwrap());
     partnerhub::server::start(store, keys, partnerhub::api::Limits::default(), &mut |_| {})
