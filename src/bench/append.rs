@@ -34,9 +34,10 @@ pub struct DurableAppendResult {
     pub flushes: u64,
     /// Share of the run the writer thread spent validating, encoding and inserting.
     pub writer_busy: f64,
-    /// Share of the run the flusher thread spent in flushes.
+    /// Share of the run spent in flushes (flusher thread, or the writer committing alone).
     pub flusher_flushing: f64,
-    /// Share of the run the flusher thread spent indexing, acknowledging and publishing.
+    /// Share of the run spent indexing, acknowledging and publishing (flusher thread, or the
+    /// writer committing alone).
     pub flusher_acknowledging: f64,
     /// Baseline (a): raw sled, insert one value and flush, per event.
     pub baseline_flush_per_event: Throughput,

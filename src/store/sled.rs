@@ -19,6 +19,14 @@
 //! so the more writers there are, the more events share a flush. Readers see only events up to
 //! the durable head, never an event that could still be lost.
 //!
+//! **No hand-off for a lone writer.** When the flusher has answered every group it was given
+//! and no request waits in the queue, a second thread would only add a wake-up, so the writer
+//! commits the group itself (flush, index, answer, publish) with the same code
+//! ([`Committer`]). This is safe because only the writer hands groups to the flusher: seeing
+//! nothing outstanding, it knows the flusher is idle until the writer's next hand-off, so
+//! groups are still committed one at a time and in order, and every ack still follows the
+//! flush that made its events durable.
+//!
 //! **Atomic appends, derived indexes.** A single-event append is one sled insert, which sled
 //! recovers whole or not at all; a multi-event append is one sled batch (atomic, but it costs
 //! sled an extra write, so it is kept for when it is needed). The index is derived from the
@@ -68,9 +76,11 @@ pub struct WriteStatistics {
     pub events: u64,
     /// Time the writer spent validating, encoding and inserting groups, in microseconds.
     pub staging_micros: u64,
-    /// Time the flusher spent in flushes, in microseconds.
+    /// Time spent in flushes (by the flusher, or the writer committing a group itself), in
+    /// microseconds.
     pub flushing_micros: u64,
-    /// Time the flusher spent indexing, acknowledging and publishing, in microseconds.
+    /// Time spent indexing, acknowledging and publishing (by the flusher, or the writer
+    /// committing a group itself), in microseconds.
     pub acknowledging_micros: u64,
 }
 
@@ -242,7 +252,7 @@ impl SledEventStore {
         let (sender, receiver) = mpsc::channel(WRITER_QUEUE);
         let stopped = Arc::new(Mutex::new(None));
         let (flush_sender, flush_receiver) = std::sync::mpsc::sync_channel(FLUSH_QUEUE);
-        let flusher = Flusher {
+        let committer = Arc::new(Committer {
             db,
             index_db,
             index: index.clone(),
@@ -250,6 +260,11 @@ impl SledEventStore {
             live: live.clone(),
             counters: counters.clone(),
             stopped: stopped.clone(),
+        });
+        let outstanding = Arc::new(AtomicU64::new(0));
+        let flusher = Flusher {
+            committer: committer.clone(),
+            outstanding: outstanding.clone(),
         };
         let writer = Writer {
             events: events.clone(),
@@ -260,6 +275,8 @@ impl SledEventStore {
             durable_head: durable_head.clone(),
             stopped,
             flusher: flush_sender,
+            outstanding,
+            committer,
             counters: counters.clone(),
         };
         let flusher_thread = std::thread::Builder::new()
@@ -501,8 +518,12 @@ struct Writer {
     durable_head: Arc<AtomicU64>,
     /// Set by the flusher when a write failed: no more writes are accepted.
     stopped: Arc<Mutex<Option<String>>>,
-    /// Where finished groups go to be flushed.
+    /// Where finished groups go to be flushed while the writer stages the next ones.
     flusher: std::sync::mpsc::SyncSender<FlushJob>,
+    /// Groups sent to the flusher and not yet acknowledged.
+    outstanding: Arc<AtomicU64>,
+    /// Commits a group on the writer's own thread when nothing is in flight.
+    committer: Arc<Committer>,
     counters: Arc<WriteCounters>,
 }
 
@@ -520,8 +541,10 @@ struct FlushJob {
     shutdown: Option<oneshot::Sender<()>>,
 }
 
-/// The flusher: makes groups durable, indexes them, acknowledges and publishes them.
-struct Flusher {
+/// Makes groups durable, indexes them, acknowledges and publishes them. Used by the flusher
+/// thread, and by the writer thread itself when nothing is in flight (see [`Writer::run`]);
+/// never by both at once, so groups are committed in order.
+struct Committer {
     db: sled::Db,
     index_db: sled::Db,
     index: sled::Tree,
@@ -529,6 +552,15 @@ struct Flusher {
     live: broadcast::Sender<Arc<RecordedEvent>>,
     counters: Arc<WriteCounters>,
     stopped: Arc<Mutex<Option<String>>>,
+}
+
+/// The flusher thread: commits the groups the writer hands it while the writer stages the
+/// next ones.
+struct Flusher {
+    committer: Arc<Committer>,
+    /// Groups sent to the flusher and not yet acknowledged (incremented by the writer,
+    /// decremented here once a group's callers are answered).
+    outstanding: Arc<AtomicU64>,
 }
 
 /// One group commit in the making: what it will write and the state after it.
@@ -572,6 +604,15 @@ impl Writer {
             if shutting_down {
                 queue.close();
             }
+            // Nothing in flight and nobody waiting: a flusher would only add a hand-off (a
+            // lone writer's case), so commit here. Only this thread sends to the flusher, so
+            // `outstanding == 0` means the flusher has answered every earlier group and stays
+            // idle until the next send: groups are still committed in order.
+            if !shutting_down && self.outstanding.load(Ordering::Acquire) == 0 && queue.is_empty() {
+                let _ = self.committer.commit(vec![job]);
+                continue;
+            }
+            self.outstanding.fetch_add(1, Ordering::AcqRel);
             if self.flusher.send(job).is_err() {
                 tracing::error!("the log flusher stopped; no more writes are accepted");
                 return;
@@ -797,46 +838,57 @@ impl Flusher {
             while let Ok(job) = groups.try_recv() {
                 jobs.push(job);
             }
-            let mut failure = self.stopped_reason();
-            if failure.is_none() {
-                failure = jobs.iter().find_map(|job| job.write_error.clone());
-            }
-            let has_events = jobs.iter().any(|job| !job.events.is_empty());
-            if failure.is_none() && has_events {
-                let started = std::time::Instant::now();
-                let flushed = self.db.flush();
-                WriteCounters::add_time(&self.counters.flushing_micros, started);
-                match flushed {
-                    Ok(_) => {
-                        self.counters.flushes.fetch_add(1, Ordering::AcqRel);
-                    }
-                    Err(error) => failure = Some(error.to_string()),
-                }
-            }
-            let mut shutdown = None;
-            let started = std::time::Instant::now();
-            for job in jobs {
-                if job.shutdown.is_some() {
-                    shutdown = job.shutdown;
-                }
-                match &failure {
-                    None => self.acknowledge(job.head, job.index_entries, job.events, job.replies),
-                    Some(reason) => {
-                        self.stop(reason);
-                        for reply in job.replies {
-                            reply.fail(reason);
-                        }
-                    }
-                }
-            }
-            WriteCounters::add_time(&self.counters.acknowledging_micros, started);
+            let count = jobs.len() as u64;
+            let shutdown = self.committer.commit(jobs);
+            self.outstanding.fetch_sub(count, Ordering::AcqRel);
             if let Some(shutdown) = shutdown {
-                self.final_flush();
+                self.committer.final_flush();
                 let _ = shutdown.send(());
                 return;
             }
         }
-        self.final_flush();
+        self.committer.final_flush();
+    }
+}
+
+impl Committer {
+    /// Flushes once for `jobs`, then indexes, publishes and answers them in order. Returns
+    /// the reply of a shutdown request among them.
+    fn commit(&self, jobs: Vec<FlushJob>) -> Option<oneshot::Sender<()>> {
+        let mut failure = self.stopped_reason();
+        if failure.is_none() {
+            failure = jobs.iter().find_map(|job| job.write_error.clone());
+        }
+        let has_events = jobs.iter().any(|job| !job.events.is_empty());
+        if failure.is_none() && has_events {
+            let started = std::time::Instant::now();
+            let flushed = self.db.flush();
+            WriteCounters::add_time(&self.counters.flushing_micros, started);
+            match flushed {
+                Ok(_) => {
+                    self.counters.flushes.fetch_add(1, Ordering::AcqRel);
+                }
+                Err(error) => failure = Some(error.to_string()),
+            }
+        }
+        let mut shutdown = None;
+        let started = std::time::Instant::now();
+        for job in jobs {
+            if job.shutdown.is_some() {
+                shutdown = job.shutdown;
+            }
+            match &failure {
+                None => self.acknowledge(job.head, job.index_entries, job.events, job.replies),
+                Some(reason) => {
+                    self.stop(reason);
+                    for reply in job.replies {
+                        reply.fail(reason);
+                    }
+                }
+            }
+        }
+        WriteCounters::add_time(&self.counters.acknowledging_micros, started);
+        shutdown
     }
 
     fn stopped_reason(&self) -> Option<String> {
