@@ -358,12 +358,15 @@ impl OpenStore {
     }
 }
 
+/// The outcomes of a batch's commands: (command id, the outcome's JSON).
+type CommandOutcomes = Vec<(Uuid, Vec<u8>)>;
+
 /// Splits the events into batches of whole commands of at least `batch_events` events each
 /// (the last may be smaller), with each command's outcome as the sled store encodes it.
 fn batches(
     events: &[SoakEvent],
     batch_events: usize,
-) -> Result<Vec<(&[SoakEvent], Vec<(Uuid, Vec<u8>)>)>, BenchError> {
+) -> Result<Vec<(&[SoakEvent], CommandOutcomes)>, BenchError> {
     let mut result = Vec::new();
     let mut start = 0;
     let mut commands = Vec::new();
@@ -472,7 +475,7 @@ const CRASH_STREAMS: u64 = 8;
 /// bytes (a deterministic body of about the soak's mean size, so a damaged copy is seen).
 fn crash_event(position: Position) -> SoakEvent {
     let stream = (position - 1) % CRASH_STREAMS;
-    let stream_id = Uuid::from_u64_pair(0x70_61_72_74, stream);
+    let stream_id = Uuid::from_u64_pair(0x7061_7274, stream);
     let mut bytes = format!("{{\"position\":{position},\"body\":\"").into_bytes();
     let digest = blake3::hash(&position.to_be_bytes()).to_hex();
     while bytes.len() < 740 {
@@ -483,7 +486,7 @@ fn crash_event(position: Position) -> SoakEvent {
         position,
         stream_id,
         stream_version: (position - 1) / CRASH_STREAMS + 1,
-        command_id: Uuid::from_u64_pair(0x63_6d_64, position),
+        command_id: Uuid::from_u64_pair(0x636d64, position),
         bytes,
     }
 }
@@ -510,7 +513,7 @@ pub fn crash_child(
         let events: Vec<SoakEvent> = (head + 1..=head + batch_events.max(1) as u64)
             .map(crash_event)
             .collect();
-        let commands: Vec<(Uuid, Vec<u8>)> = events
+        let commands: CommandOutcomes = events
             .iter()
             .map(|event| (event.command_id, event.position.to_be_bytes().to_vec()))
             .collect();
@@ -634,4 +637,63 @@ pub fn crash_check(
         lost,
         inconsistent,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Synthetic events where every third command appends two events.
+    fn events(count: u64) -> Vec<SoakEvent> {
+        let mut events: Vec<SoakEvent> = (1..=count).map(crash_event).collect();
+        for position in (2..=count).step_by(3) {
+            let previous = events[position as usize - 2].command_id;
+            events[position as usize - 1].command_id = previous;
+        }
+        events
+    }
+
+    #[test]
+    fn batches_keep_commands_whole_and_cover_every_event() -> Result<(), BenchError> {
+        let events = events(1000);
+        let batches = batches(&events, 10)?;
+        let mut next = 1;
+        for (batch, commands) in &batches {
+            assert_eq!(batch[0].position, next);
+            next = batch[batch.len() - 1].position + 1;
+            let distinct: std::collections::HashSet<Uuid> =
+                batch.iter().map(|event| event.command_id).collect();
+            assert_eq!(commands.len(), distinct.len());
+        }
+        assert_eq!(next, 1001);
+        for pair in batches.windows(2) {
+            assert!(pair[0].0.len() >= 10);
+            assert_ne!(
+                pair[0].0[pair[0].0.len() - 1].command_id,
+                pair[1].0[0].command_id
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn every_store_holds_every_event_after_reopening() -> Result<(), BenchError> {
+        let parent = tempfile::tempdir()?;
+        let events = events(700);
+        for kind in AlternativeStore::ALL {
+            let mut samples = Vec::new();
+            let last = soak_alternative(kind, parent.path(), &events, 64, 300, &mut |sample| {
+                samples.push(sample.clone())
+            })?;
+            assert_eq!(last.stage, "reopened");
+            assert_eq!(last.events, 700);
+            assert_eq!(
+                last.logical_bytes,
+                events.iter().map(|event| event.bytes.len() as u64).sum::<u64>()
+            );
+            assert!(last.disk_bytes > 0);
+            assert_eq!(samples.len(), 4, "{kind}: three while appending, one reopened");
+        }
+        Ok(())
+    }
 }
