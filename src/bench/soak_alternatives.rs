@@ -585,7 +585,8 @@ pub fn crash_check(
             .ok_or_else(|| BenchError::Setup("the crash child has no standard output".into()))?;
         let wanted = random.gen_range(5..60u32);
         let mut acks = 0u32;
-        for line in BufReader::new(stdout).lines() {
+        let mut lines = BufReader::new(stdout).lines();
+        for line in lines.by_ref() {
             let line = line?;
             if let Some(position) = line.strip_prefix("acked ") {
                 acknowledged = position.trim().parse().map_err(|error| {
@@ -597,6 +598,9 @@ pub fn crash_check(
                 }
             }
         }
+        // Keep reading, so the child goes on appending (not stopped by a broken pipe) until
+        // the kill.
+        let drain = std::thread::spawn(move || lines.for_each(drop));
         if acks == 0 {
             let status = child.wait()?;
             return Err(BenchError::Setup(format!(
@@ -607,7 +611,17 @@ pub fn crash_check(
         // Let it run into the middle of a later batch before the kill.
         std::thread::sleep(Duration::from_micros(random.gen_range(0..20_000)));
         child.kill()?;
-        child.wait()?;
+        let status = child.wait()?;
+        let _ = drain.join();
+        {
+            use std::os::unix::process::ExitStatusExt;
+            if status.signal() != Some(9) {
+                return Err(BenchError::Setup(format!(
+                    "the crash child for {} ended before the kill ({status})",
+                    kind.label()
+                )));
+            }
+        }
 
         let store = OpenStore::open(kind, &directory)?;
         let (count, last) = store.log_extent()?;
@@ -689,10 +703,17 @@ mod tests {
             assert_eq!(last.events, 700);
             assert_eq!(
                 last.logical_bytes,
-                events.iter().map(|event| event.bytes.len() as u64).sum::<u64>()
+                events
+                    .iter()
+                    .map(|event| event.bytes.len() as u64)
+                    .sum::<u64>()
             );
             assert!(last.disk_bytes > 0);
-            assert_eq!(samples.len(), 4, "{kind}: three while appending, one reopened");
+            assert_eq!(
+                samples.len(),
+                4,
+                "{kind}: three while appending, one reopened"
+            );
         }
         Ok(())
     }
