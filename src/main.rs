@@ -255,7 +255,8 @@ enum BenchScenario {
         json: bool,
     },
     /// Soak: sled's on-disk bytes beside the logical bytes of the events, while a realistic
-    /// history is appended durably and after reopening (space amplification).
+    /// history is appended durably and after reopening (space amplification); then the same
+    /// events in raw sled, redb and fjall, and an abrupt-stop check of redb and fjall.
     Soak {
         /// Events to append.
         #[arg(long, default_value_t = 1_000_000)]
@@ -263,9 +264,31 @@ enum BenchScenario {
         /// Events between two measurements.
         #[arg(long, default_value_t = 100_000)]
         every: u64,
+        /// Events per durable batch (whole commands) of the baselines.
+        #[arg(long, default_value_t = 256)]
+        batch: usize,
+        /// Abrupt stops (SIGKILL of a child appending) per baseline; 0 skips the check.
+        #[arg(long, default_value_t = 20)]
+        kills: usize,
         /// Print one JSON object per measurement instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// The child process of the soak's abrupt-stop check (started and killed by `bench soak`).
+    #[command(hide = true)]
+    SoakCrashChild {
+        /// `redb` or `fjall` (or `sled-batched`).
+        #[arg(long)]
+        engine: partnerhub::bench::AlternativeStore,
+        /// The store's directory.
+        #[arg(long)]
+        directory: std::path::PathBuf,
+        /// Events per fsync'd batch.
+        #[arg(long)]
+        batch: usize,
+        /// Stop after appending this many events (if not killed first).
+        #[arg(long, default_value_t = 2_000_000)]
+        limit: u64,
     },
 }
 
@@ -1150,30 +1173,50 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
             }
             Ok(ExitCode::SUCCESS)
         }
+        BenchScenario::SoakCrashChild {
+            engine,
+            directory,
+            batch,
+            limit,
+        } => {
+            partnerhub::bench::crash_child(engine, &directory, batch, limit)?;
+            Ok(ExitCode::SUCCESS)
+        }
         BenchScenario::Soak {
             events,
             every,
+            batch,
+            kills,
             json,
         } => {
             anyhow::ensure!(
-                events > 0 && every > 0,
-                "--events and --every must be at least 1"
+                events > 0 && every > 0 && batch > 0,
+                "--events, --every and --batch must be at least 1"
             );
             std::fs::create_dir_all(data)
                 .with_context(|| format!("cannot create {}", data.display()))?;
             if !json {
                 println!(
-                    "{:>9}  {:>10}  {:>12}  {:>12}  {:>12}  {:>12}  {:>6}  {:>8}",
-                    "stage", "events", "logical MB", "disk MB", "log MB", "index MB", "x", "ev/s"
+                    "{:>12}  {:>9}  {:>10}  {:>12}  {:>12}  {:>12}  {:>12}  {:>6}  {:>8}",
+                    "store",
+                    "stage",
+                    "events",
+                    "logical MB",
+                    "disk MB",
+                    "log MB",
+                    "index MB",
+                    "x",
+                    "ev/s"
                 );
             }
-            partnerhub::bench::soak(data, events, every, &mut |sample| {
+            let (_, group_events) = partnerhub::bench::soak(data, events, every, batch, &mut |sample| {
                 if json {
                     emit_json(sample);
                 } else {
                     let mb = |bytes: u64| bytes as f64 / 1e6;
                     println!(
-                        "{:>9}  {:>10}  {:>12.1}  {:>12.1}  {:>12.1}  {:>12.1}  {:>6.2}  {:>8.0}",
+                        "{:>12}  {:>9}  {:>10}  {:>12.1}  {:>12.1}  {:>12.1}  {:>12.1}  {:>6.2}  {:>8.0}",
+                        sample.store,
                         sample.stage,
                         sample.events,
                         mb(sample.logical_bytes),
@@ -1186,6 +1229,48 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
                 }
             })
             .await?;
+            if json {
+                emit_json(&serde_json::json!({
+                    "scenario": "soak-groups",
+                    "store": "sled",
+                    "events_per_durable_flush": group_events,
+                    "baseline_batch_events": batch,
+                }));
+            } else {
+                println!(
+                    "sled's group commit made {group_events:.1} events durable per flush; \
+                     the baselines write batches of at least {batch}"
+                );
+            }
+            if kills > 0 {
+                for store in [
+                    partnerhub::bench::AlternativeStore::Redb,
+                    partnerhub::bench::AlternativeStore::Fjall,
+                ] {
+                    let result = partnerhub::bench::crash_check(store, data, kills, batch)?;
+                    if json {
+                        emit_json(&result);
+                    } else {
+                        println!(
+                            "abrupt stops of {}: {} SIGKILLs of a child appending batches of {}; \
+                             last acknowledged {}, found {}; acknowledged events lost: {}; \
+                             inconsistent reopenings: {}",
+                            result.store,
+                            result.kills,
+                            result.batch_events,
+                            result.acknowledged,
+                            result.found,
+                            result.lost,
+                            result.inconsistent
+                        );
+                    }
+                    anyhow::ensure!(
+                        result.lost == 0 && result.inconsistent == 0,
+                        "{} lost acknowledged events or reopened inconsistent after SIGKILL",
+                        result.store
+                    );
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -17,7 +17,9 @@
 //!   on two nodes sharing one schema), beside plain `INSERT`s and the same on sled.
 //! - [`rebuild`]: scenario 4, rebuilding the views from a generated history of a million
 //!   events beside a scan that only parses, and "as of" queries with and without snapshots.
-//! - [`soak`]: sled's space amplification over a long run of durable appends.
+//! - [`soak`]: sled's space amplification over a long run of durable appends, beside
+//!   [`soak_alternatives`]: the same events in raw sled, redb and fjall, and an abrupt-stop
+//!   check of the latter two.
 //! - `history` (private): the generator of that history; `live` (private): a real server in
 //!   this process with an account and a workspace; `client` (private): the websocket
 //!   subscriber every scenario drives the same way.
@@ -31,6 +33,7 @@ mod live;
 pub mod postgres;
 pub mod rebuild;
 pub mod soak;
+pub mod soak_alternatives;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -44,6 +47,7 @@ pub use self::fanout::{fanout, FanoutFigures, FanoutResult};
 pub use self::postgres::{postgres_store, PostgresPlan, PostgresResult};
 pub use self::rebuild::{rebuild_and_replay, RebuildResult};
 pub use self::soak::{soak, SoakSample};
+pub use self::soak_alternatives::{crash_check, crash_child, AlternativeStore, CrashCheckResult};
 use crate::store::StoreError;
 
 /// Latency percentiles of a set of samples, in milliseconds.

@@ -9,6 +9,10 @@
 //! the store, opens it again (sled reclaims and compacts on open) and measures once more. The
 //! baseline is the logical size itself: an append-only file of the same events (an export)
 //! takes exactly that, so the ratio is the store's amplification.
+//!
+//! The same events are then written into other embedded stores in the same run
+//! ([`super::soak_alternatives`]: raw sled, redb and fjall in fixed durable batches), so the
+//! figures of a switch are measured beside the store's own.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,6 +23,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::history::History;
+use super::soak_alternatives::{soak_alternative, AlternativeStore, SoakEvent};
 use super::{BenchError, Scratch};
 use crate::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, Position, SledEventStore,
@@ -32,6 +37,9 @@ const WRITERS: usize = 32;
 pub struct SoakSample {
     /// Always `soak`.
     pub scenario: &'static str,
+    /// The store measured: `sled` (partnerhub's store, group commit as it comes), or a
+    /// baseline written in fixed durable batches: `sled-batched`, `redb`, `fjall`.
+    pub store: &'static str,
     /// When it was taken: `appending`, or `reopened` after a close and a new open.
     pub stage: &'static str,
     /// Events in the log.
@@ -42,18 +50,53 @@ pub struct SoakSample {
     pub disk_bytes: u64,
     /// Apparent size of the files of the data directory (sparse files count in full).
     pub apparent_bytes: u64,
-    /// Of `disk_bytes`, the event log's database (`log/`).
+    /// Of `disk_bytes`, the event log (sled: `log/`; fjall: the `log` partition; redb: the
+    /// whole file, which holds the index too).
     pub log_disk_bytes: u64,
-    /// Of `disk_bytes`, the stream and command index (`index/`).
+    /// Of `disk_bytes`, the stream and command index (sled: `index/`; fjall: the `streams`
+    /// and `commands` partitions; redb: 0, in the one file).
     pub index_disk_bytes: u64,
     /// `disk_bytes` / `logical_bytes`.
     pub amplification: f64,
-    /// Events appended per second so far (durable before acknowledged).
+    /// Events appended per second so far (durable before acknowledged; for the baselines,
+    /// over the time spent in their writes).
     pub events_per_s: f64,
 }
 
+impl SoakSample {
+    /// Measures the store in `directory` whose log and index take `parts` bytes on disk.
+    pub(crate) fn measure(
+        store: &'static str,
+        directory: &Path,
+        stage: &'static str,
+        events: Position,
+        logical_bytes: u64,
+        parts: (u64, u64),
+        events_per_s: f64,
+    ) -> Result<SoakSample, BenchError> {
+        let (disk_bytes, apparent_bytes) = directory_bytes(directory)?;
+        Ok(SoakSample {
+            scenario: "soak",
+            store,
+            stage,
+            events,
+            logical_bytes,
+            disk_bytes,
+            apparent_bytes,
+            log_disk_bytes: parts.0,
+            index_disk_bytes: parts.1,
+            amplification: if logical_bytes == 0 {
+                0.0
+            } else {
+                disk_bytes as f64 / logical_bytes as f64
+            },
+            events_per_s,
+        })
+    }
+}
+
 /// Bytes a directory takes: (allocated on disk, apparent), recursively.
-fn directory_bytes(path: &Path) -> std::io::Result<(u64, u64)> {
+pub(crate) fn directory_bytes(path: &Path) -> std::io::Result<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     let mut allocated = 0;
     let mut apparent = 0;
@@ -105,25 +148,44 @@ fn sample(
     logical_bytes: u64,
     events_per_s: f64,
 ) -> Result<SoakSample, BenchError> {
-    let (disk_bytes, apparent_bytes) = directory_bytes(data)?;
     let (log_disk_bytes, _) = directory_bytes(&data.join("log"))?;
     let (index_disk_bytes, _) = directory_bytes(&data.join("index"))?;
-    Ok(SoakSample {
-        scenario: "soak",
+    SoakSample::measure(
+        "sled",
+        data,
         stage,
         events,
         logical_bytes,
-        disk_bytes,
-        apparent_bytes,
-        log_disk_bytes,
-        index_disk_bytes,
-        amplification: if logical_bytes == 0 {
-            0.0
-        } else {
-            disk_bytes as f64 / logical_bytes as f64
-        },
+        (log_disk_bytes, index_disk_bytes),
         events_per_s,
-    })
+    )
+}
+
+/// Every event of the store, in log order, as the baselines write them.
+async fn read_events(store: &dyn EventStore) -> Result<Vec<SoakEvent>, BenchError> {
+    let head = store.head_position();
+    let mut events = Vec::with_capacity(head as usize);
+    let mut next: Position = 1;
+    while next <= head {
+        let page = store.read_all(next, 4096).await?;
+        if page.is_empty() {
+            break;
+        }
+        for event in page {
+            let bytes = event.to_canonical_bytes().map_err(|error| {
+                BenchError::Setup(format!("an event cannot be encoded: {error}"))
+            })?;
+            next = event.position + 1;
+            events.push(SoakEvent {
+                position: event.position,
+                stream_id: event.stream_id,
+                stream_version: event.stream_version,
+                command_id: event.metadata.command_id,
+                bytes,
+            });
+        }
+    }
+    Ok(events)
 }
 
 /// One writer: its own workspace's history, one durable append per activity, until `total`
@@ -181,7 +243,10 @@ async fn writer(
 }
 
 /// Appends about `events` events to a scratch store under `data`, reporting a sample every
-/// `every` events and one after reopening. The scratch store is removed at the end.
+/// `every` events and one after reopening; then writes the same events into each baseline
+/// store in durable batches of at least `batch_events` events (whole commands), sampled the
+/// same way. Scratch stores are removed as soon as they are measured. Returns the sled
+/// store's sample after reopening and the mean events per durable flush of its group commit.
 ///
 /// # Errors
 /// Store, file and task failures.
@@ -189,8 +254,9 @@ pub async fn soak(
     data: &Path,
     events: u64,
     every: u64,
+    batch_events: usize,
     report: &mut (dyn FnMut(&SoakSample) + Send),
-) -> Result<SoakSample, BenchError> {
+) -> Result<(SoakSample, f64), BenchError> {
     let scratch = Scratch::new(data, "soak")?;
     let directory = scratch.0.join("store");
     let store = Arc::new(SledEventStore::open(&directory)?);
@@ -227,6 +293,8 @@ pub async fn soak(
     if reported != counted {
         report(&sample(&directory, "appending", counted, logical, rate)?);
     }
+    let statistics = store.write_statistics();
+    let group_events = statistics.events as f64 / statistics.flushes.max(1) as f64;
     store.shutdown().await;
     drop(store);
 
@@ -241,5 +309,15 @@ pub async fn soak(
     }
     let last = sample(&directory, "reopened", counted, logical, rate)?;
     report(&last);
-    Ok(last)
+
+    let reopened = SledEventStore::open(&directory)?;
+    let stored = read_events(&reopened).await?;
+    reopened.shutdown().await;
+    drop(reopened);
+    drop(scratch);
+    for kind in AlternativeStore::ALL {
+        // Blocking on purpose: nothing else runs on the runtime while a baseline writes.
+        soak_alternative(kind, data, &stored, batch_events, every, report)?;
+    }
+    Ok((last, group_events))
 }
