@@ -255,6 +255,8 @@ async fn concurrent_agreement_amendments_keep_the_winner_and_tell_the_loser(back
 async fn a_slow_consumer_catches_up_from_the_store_while_a_fast_one_keeps_up(backend: Backend) {
     let limits = partnerhub::api::Limits {
         connection_queue: 4,
+        // The writer appends as fast as it can through one token.
+        http_commands_per_second: 1_000_000,
         ..partnerhub::api::Limits::default()
     };
     let server = TestServer::start_on_with(backend, limits).await;
