@@ -12,6 +12,12 @@ use partnerhub::node::{Backing, OpenedStore, StoreLocation};
 use partnerhub::store::transfer::{self, ImportStage, TransferError, VerifyError};
 use partnerhub::store::EventStore;
 
+/// mimalloc instead of the system allocator: the log's hot path (encoding, sled's node
+/// copies, one small allocation per wake-up) is allocation-bound, and glibc's malloc spent
+/// a fifth of the writer threads' time in its own bookkeeping (BENCHMARKS.md, scenario 1).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// partnerhub: an event-sourced collaboration server for strategic partnership work in
 /// public libraries.
 #[derive(Parser)]
@@ -1007,7 +1013,7 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
                     "p50 ms",
                     "p99 ms",
                     "flushes",
-                    "busy w/f/a %",
+                    "busy w/f/a/i %",
                     "(a) ev/s",
                     "(b) ev/s",
                     "x (a)",
@@ -1029,10 +1035,11 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
                         result.measured.latency.p99_ms,
                         result.flushes,
                         format!(
-                            "{:.0}/{:.0}/{:.0}",
+                            "{:.0}/{:.0}/{:.0}/{:.0}",
                             result.writer_busy * 100.0,
                             result.flusher_flushing * 100.0,
-                            result.flusher_acknowledging * 100.0
+                            result.flusher_acknowledging * 100.0,
+                            result.indexer_busy * 100.0
                         ),
                         result.baseline_flush_per_event.events_per_s,
                         result.baseline_flush_per_256.events_per_s,

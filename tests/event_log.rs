@@ -467,3 +467,88 @@ async fn the_index_is_derived_from_the_log_and_rebuilt_when_lost() {
         22
     );
 }
+
+/// Index entries reach sled some time after their events are durable (a background indexer
+/// writes them in bulk). Readers and retries must not notice where an entry waits: while one
+/// writer appends, readers keep reading the stream, and every read holds every event up to
+/// the head it started at, in order, with no gap; every command is then deduplicated whether
+/// its entry was written long ago or a moment ago.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stream_reads_and_retries_see_index_entries_wherever_they_wait() {
+    let temp = TempStore::new();
+    let store = temp.dyn_store();
+    let stream = Uuid::new_v4();
+    const APPENDS: u64 = 3_000;
+
+    let writer = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut requests = Vec::new();
+            for version in 0..APPENDS {
+                let expected = if version == 0 {
+                    ExpectedVersion::NoStream
+                } else {
+                    ExpectedVersion::Exact(version)
+                };
+                let text = format!("note {version}");
+                let next = request(stream, expected, &[text.as_str()]);
+                store.append(next.clone()).await.unwrap();
+                requests.push(next);
+                if version % 1_000 == 999 {
+                    // Let the indexer write what waits, so the reads cross the seam.
+                    tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+                }
+            }
+            requests
+        })
+    };
+    let mut reads = 0;
+    while !writer.is_finished() {
+        let head = store.head_position();
+        let events = store.read_stream(stream, 1, usize::MAX).await.unwrap();
+        assert!(events.len() as u64 >= head, "a read missed durable events");
+        for (index, event) in events.iter().enumerate() {
+            assert_eq!(
+                event.stream_version,
+                index as u64 + 1,
+                "a gap in the stream"
+            );
+            assert_eq!(event.position, index as u64 + 1);
+        }
+        let middle = head / 2 + 1;
+        if head > 0 {
+            let tail = store.read_stream(stream, middle, 10).await.unwrap();
+            assert_eq!(tail.first().map(|event| event.stream_version), Some(middle));
+        }
+        reads += 1;
+    }
+    let requests = writer.await.unwrap();
+    assert!(reads > 10, "only {reads} reads raced the writer");
+
+    // Retries of old commands (long in sled) and of the newest (perhaps still waiting).
+    for (index, earlier) in requests
+        .iter()
+        .enumerate()
+        .step_by(97)
+        .chain(requests.iter().enumerate().skip(APPENDS as usize - 3))
+    {
+        let retry = store.append(earlier.clone()).await.unwrap();
+        assert!(retry.deduplicated);
+        assert_eq!(retry.first_position, index as u64 + 1);
+        let outcome = store
+            .command_outcome(earlier.context.command_id)
+            .await
+            .unwrap()
+            .expect("the command is remembered");
+        assert_eq!(outcome.last_position, index as u64 + 1);
+    }
+    assert_eq!(store.head_position(), APPENDS);
+    let checked = temp.store.clone();
+    assert_eq!(
+        tokio::task::spawn_blocking(move || checked.check_stream_index())
+            .await
+            .unwrap()
+            .unwrap(),
+        APPENDS
+    );
+}

@@ -39,6 +39,9 @@ pub struct DurableAppendResult {
     /// Share of the run spent indexing, acknowledging and publishing (flusher thread, or the
     /// writer committing alone).
     pub flusher_acknowledging: f64,
+    /// Share of the run the indexer thread spent writing index entries into sled (off the
+    /// acknowledging path).
+    pub indexer_busy: f64,
     /// Baseline (a): raw sled, insert one value and flush, per event.
     pub baseline_flush_per_event: Throughput,
     /// Baseline (b): raw sled, insert 256 values and flush, per batch.
@@ -268,6 +271,7 @@ pub async fn durable_append(
             writer_busy: share(statistics.staging_micros),
             flusher_flushing: share(statistics.flushing_micros),
             flusher_acknowledging: share(statistics.acknowledging_micros),
+            indexer_busy: share(statistics.indexing_micros),
             baseline_flush_per_event: baseline_a,
             baseline_flush_per_256: baseline_b,
             ratio_to_flush_per_event: ratio_a,

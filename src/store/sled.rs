@@ -14,7 +14,7 @@
 //! takes every request waiting in its queue, validates them in order against the current
 //! stream versions, assigns positions and hashes, inserts the events and hands the group to
 //! the flusher thread. The flusher takes every group waiting for it and flushes once; only
-//! then are the groups' index entries written, their callers acknowledged and their events
+//! then are the groups' index entries recorded, their callers acknowledged and their events
 //! published live. While the flusher waits for the disk, the writer prepares the next group,
 //! so the more writers there are, the more events share a flush. Readers see only events up to
 //! the durable head, never an event that could still be lost.
@@ -25,15 +25,18 @@
 //! ([`Committer`]). This is safe because only the writer hands groups to the flusher: seeing
 //! nothing outstanding, it knows the flusher is idle until the writer's next hand-off, so
 //! groups are still committed one at a time and in order, and every ack still follows the
-//! flush that made its events durable.
+//! flush that made its events durable. Between groups the writer polls its queue briefly
+//! before it sleeps, so a caller appending in a loop does not have to wake it each time.
 //!
-//! **Atomic appends, derived indexes.** A single-event append is one sled insert, which sled
-//! recovers whole or not at all; a multi-event append is one sled batch (atomic, but it costs
-//! sled an extra write, so it is kept for when it is needed). The index is derived from the
-//! events: its entries for a group are written *after* the group's flush (sled flushes them
-//! within half a second), and `m:indexed_through` says how far it is complete. Opening the
-//! store re-indexes the events after that mark, so a crash can lose index entries but never
-//! leaves one pointing at an event that is not there.
+//! **Atomic appends, derived indexes.** A group of one event is one sled insert, which sled
+//! recovers whole or not at all; a larger group is one sled batch, so each of its appends is
+//! atomic too, at the cost of one write for the whole group. The index is derived from the
+//! events and kept off the acknowledging path: once a group is durable its entries are
+//! recorded in memory ([`pending`]), where readers find them at once, and an indexer thread
+//! writes them into sled in bulk and moves `m:indexed_through`. Opening the store re-indexes
+//! the events after that mark, so a crash can lose index entries but never leaves one
+//! pointing at an event that is not there. A Bloom filter of command ids
+//! ([`command_filter`]) spares the index lookup that idempotency needs for a new command.
 //!
 //! A failed flush stops all further writes (the in-memory view might then be ahead of the
 //! disk); a restart recovers whatever sled made durable.
@@ -48,10 +51,15 @@ use async_trait::async_trait;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use uuid::Uuid;
 
+use self::command_filter::CommandFilter;
+use self::pending::{GroupEntries, PendingIndex, MAX_PENDING};
 use super::backend::{check_continues, decode_event, LogTail, OutcomeCollector};
 use super::{
     AppendOutcome, AppendRequest, EventStore, Position, RecordedEvent, StoreError, StreamVersion,
 };
+
+mod command_filter;
+mod pending;
 
 /// The most requests one group commit takes from the queue.
 const MAX_BATCH_REQUESTS: usize = 4096;
@@ -79,9 +87,11 @@ pub struct WriteStatistics {
     /// Time spent in flushes (by the flusher, or the writer committing a group itself), in
     /// microseconds.
     pub flushing_micros: u64,
-    /// Time spent indexing, acknowledging and publishing (by the flusher, or the writer
-    /// committing a group itself), in microseconds.
+    /// Time spent acknowledging and publishing (by the flusher, or the writer committing a
+    /// group itself), in microseconds.
     pub acknowledging_micros: u64,
+    /// Time the indexer spent writing index entries into sled, in microseconds.
+    pub indexing_micros: u64,
 }
 
 #[derive(Default)]
@@ -105,6 +115,8 @@ pub struct SledEventStore {
     events: sled::Tree,
     /// Stream and command indexes, derived from `events`.
     index: sled::Tree,
+    /// Index entries of durable events not yet in `index`.
+    pending: Arc<PendingIndex>,
     /// Position of the last flushed event: readers never look past it.
     durable_head: Arc<AtomicU64>,
     /// Where the writer publishes durable events; kept to hand out receivers.
@@ -245,6 +257,8 @@ impl SledEventStore {
         };
         let head = tail.head;
         reindex_tail(&events, &index, head)?;
+        let command_filter = fill_command_filter(&index)?;
+        let pending = Arc::new(PendingIndex::default());
 
         let durable_head = Arc::new(AtomicU64::new(head));
         let (live, _) = broadcast::channel(LIVE_CAPACITY);
@@ -256,6 +270,7 @@ impl SledEventStore {
             db,
             index_db,
             index: index.clone(),
+            pending: pending.clone(),
             durable_head: durable_head.clone(),
             live: live.clone(),
             counters: counters.clone(),
@@ -272,6 +287,8 @@ impl SledEventStore {
             tail,
             stream_versions: HashMap::new(),
             commands_in_flight: HashMap::new(),
+            command_filter,
+            pending: pending.clone(),
             durable_head: durable_head.clone(),
             stopped,
             flusher: flush_sender,
@@ -287,14 +304,24 @@ impl SledEventStore {
             .name("log-writer".into())
             .spawn(move || writer.run(receiver))
             .map_err(|error| StoreError::Backend(format!("cannot start the writer: {error}")))?;
+        let indexer_thread = {
+            let (pending, index) = (pending.clone(), index.clone());
+            std::thread::Builder::new()
+                .name("log-indexer".into())
+                .spawn(move || pending.run_indexer(&index))
+                .map_err(|error| {
+                    StoreError::Backend(format!("cannot start the indexer: {error}"))
+                })?
+        };
         tracing::info!(directory = %directory.display(), head, "opened sled event store");
         Ok(SledEventStore {
             events,
             index,
+            pending,
             durable_head,
             live: Mutex::new(Some(live)),
             writer: sender,
-            threads: Mutex::new(vec![writer_thread, flusher_thread]),
+            threads: Mutex::new(vec![writer_thread, flusher_thread, indexer_thread]),
             counters,
         })
     }
@@ -307,6 +334,7 @@ impl SledEventStore {
             staging_micros: self.counters.staging_micros.load(Ordering::Relaxed),
             flushing_micros: self.counters.flushing_micros.load(Ordering::Relaxed),
             acknowledging_micros: self.counters.acknowledging_micros.load(Ordering::Relaxed),
+            indexing_micros: self.pending.indexing_micros.load(Ordering::Relaxed),
         }
     }
 
@@ -316,6 +344,9 @@ impl SledEventStore {
     /// # Errors
     /// [`StoreError::Corrupt`] at the first inconsistency.
     pub fn check_stream_index(&self) -> Result<u64, StoreError> {
+        self.pending
+            .drain(&self.index)
+            .map_err(StoreError::Backend)?;
         let mut entries = 0u64;
         for item in self.index.scan_prefix([b's']) {
             let (key, value) = item.map_err(backend)?;
@@ -386,13 +417,20 @@ impl EventStore for SledEventStore {
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         let (events_tree, index) = (self.events.clone(), self.index.clone());
         let head = self.head_position();
+        let from_version = from_version.max(1);
+        // Entries waiting for the indexer first, then sled: an entry leaves the first only
+        // once it is in the second, so together they hold every one (see `pending`).
+        let mut positions = self.pending.stream(stream_id, from_version);
         run_blocking(move || {
-            let mut events = Vec::new();
-            let range =
-                stream_key(stream_id, from_version.max(1))..=stream_key(stream_id, u64::MAX);
+            let range = stream_key(stream_id, from_version)..=stream_key(stream_id, u64::MAX);
             for item in index.range(range).take(limit) {
-                let (_, value) = item.map_err(backend)?;
+                let (key, value) = item.map_err(backend)?;
+                let version = position_from_key(&key, 17).unwrap_or(0);
                 let position = position_from_key(&value, 0).unwrap_or(0);
+                positions.insert(version, position);
+            }
+            let mut events = Vec::new();
+            for (_, position) in positions.into_iter().take(limit) {
                 if position > head {
                     break;
                 }
@@ -450,15 +488,15 @@ impl EventStore for SledEventStore {
 
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
         let index = self.index.clone();
-        run_blocking(move || {
-            Ok(
-                read_outcome(&index, command_id)?.map(|outcome| AppendOutcome {
-                    deduplicated: true,
-                    ..outcome
-                }),
-            )
-        })
-        .await
+        let waiting = self.pending.command(command_id);
+        let outcome = match waiting {
+            Some(outcome) => Some(outcome),
+            None => run_blocking(move || read_outcome(&index, command_id)).await?,
+        };
+        Ok(outcome.map(|outcome| AppendOutcome {
+            deduplicated: true,
+            ..outcome
+        }))
     }
 
     fn head_position(&self) -> Position {
@@ -505,6 +543,29 @@ async fn run_blocking<T: Send + 'static>(
         .map_err(|error| StoreError::Backend(format!("a read task failed: {error}")))?
 }
 
+/// How long the writer polls its empty queue before it sleeps: about the time a caller
+/// takes to wake on its answer and send its next append.
+const SPIN_BEFORE_SLEEP: std::time::Duration = std::time::Duration::from_micros(50);
+
+/// The writer's next message: polled for [`SPIN_BEFORE_SLEEP`] first, because a writer that
+/// sleeps must be woken by the caller's send (a system call and a reschedule, tens of
+/// microseconds here), which a lone caller appending in a loop pays on every append.
+/// `None` once every sender is gone.
+fn next_message(queue: &mut mpsc::Receiver<WriterMessage>) -> Option<WriterMessage> {
+    let started = std::time::Instant::now();
+    loop {
+        match queue.try_recv() {
+            Ok(message) => return Some(message),
+            Err(mpsc::error::TryRecvError::Disconnected) => return None,
+            Err(mpsc::error::TryRecvError::Empty) => {}
+        }
+        if started.elapsed() >= SPIN_BEFORE_SLEEP {
+            return queue.blocking_recv();
+        }
+        std::hint::spin_loop();
+    }
+}
+
 /// The single writer: owns the head of the log and every stream's version.
 struct Writer {
     events: sled::Tree,
@@ -513,8 +574,12 @@ struct Writer {
     tail: LogTail,
     /// Versions of the streams written or looked up so far, including groups in flight.
     stream_versions: HashMap<Uuid, StreamVersion>,
-    /// Commands of groups not yet indexed (in flight to the flusher), for idempotent retries.
+    /// Commands of groups not yet durable (in flight to the flusher), for idempotent retries.
     commands_in_flight: HashMap<Uuid, AppendOutcome>,
+    /// Every command id in the log or in flight: a new command needs no index lookup.
+    command_filter: CommandFilter,
+    /// Index entries of durable events not yet in `index`.
+    pending: Arc<PendingIndex>,
     durable_head: Arc<AtomicU64>,
     /// Set by the flusher when a write failed: no more writes are accepted.
     stopped: Arc<Mutex<Option<String>>>,
@@ -531,8 +596,8 @@ struct Writer {
 struct FlushJob {
     /// The last position of the group.
     head: Position,
-    /// Index entries to write once the group is durable.
-    index_entries: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Index entries to record once the group is durable.
+    entries: GroupEntries,
     events: Vec<Arc<RecordedEvent>>,
     replies: Vec<Reply>,
     /// Why inserting the group failed, if it did.
@@ -548,6 +613,7 @@ struct Committer {
     db: sled::Db,
     index_db: sled::Db,
     index: sled::Tree,
+    pending: Arc<PendingIndex>,
     durable_head: Arc<AtomicU64>,
     live: broadcast::Sender<Arc<RecordedEvent>>,
     counters: Arc<WriteCounters>,
@@ -565,10 +631,10 @@ struct Flusher {
 
 /// One group commit in the making: what it will write and the state after it.
 struct Staged {
-    /// Event writes, one per append (or import message): each is recovered whole or not at all.
-    writes: Vec<EventWrite>,
-    /// Index entries, written after the flush.
-    index_entries: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The group's events, by position, encoded.
+    writes: Vec<(Position, Vec<u8>)>,
+    /// Index entries, recorded after the flush.
+    entries: GroupEntries,
     events: Vec<Arc<RecordedEvent>>,
     /// The end of the log once the group is written.
     tail: LogTail,
@@ -589,7 +655,7 @@ enum Reply {
 
 impl Writer {
     fn run(mut self, mut queue: mpsc::Receiver<WriterMessage>) {
-        while let Some(first) = queue.blocking_recv() {
+        while let Some(first) = next_message(&mut queue) {
             let mut messages = vec![first];
             while messages.len() < MAX_BATCH_REQUESTS {
                 match queue.try_recv() {
@@ -637,7 +703,7 @@ impl Writer {
             .retain(|_, outcome| outcome.last_position > durable);
         let mut staged = Staged {
             writes: Vec::new(),
-            index_entries: Vec::new(),
+            entries: GroupEntries::default(),
             events: Vec::new(),
             tail: self.tail,
             stream_versions: HashMap::new(),
@@ -674,7 +740,7 @@ impl Writer {
         }
         FlushJob {
             head: staged.tail.head,
-            index_entries: staged.index_entries,
+            entries: staged.entries,
             events: staged.events,
             replies,
             write_error,
@@ -682,22 +748,26 @@ impl Writer {
         }
     }
 
-    fn insert_events(&self, writes: Vec<EventWrite>) -> Result<(), String> {
-        for write in writes {
-            match write {
-                EventWrite::Single(key, bytes) => {
-                    self.events
-                        .insert(key, bytes)
-                        .map_err(|error| error.to_string())?;
-                }
-                EventWrite::Batch(batch) => {
-                    self.events
-                        .apply_batch(batch)
-                        .map_err(|error| error.to_string())?;
-                }
+    /// Inserts a group's events: one insert for a lone event, otherwise one sled batch, so
+    /// the group (and with it each of its appends) is recovered whole or not at all.
+    fn insert_events(&self, writes: Vec<(Position, Vec<u8>)>) -> Result<(), String> {
+        if let [(position, _)] = writes.as_slice() {
+            let key = event_key(*position);
+            let bytes = writes.into_iter().map(|(_, bytes)| bytes).next();
+            if let Some(bytes) = bytes {
+                self.events
+                    .insert(key, bytes)
+                    .map_err(|error| error.to_string())?;
             }
+            return Ok(());
         }
-        Ok(())
+        let mut batch = sled::Batch::default();
+        for (position, bytes) in writes {
+            batch.insert(&event_key(position), bytes);
+        }
+        self.events
+            .apply_batch(batch)
+            .map_err(|error| error.to_string())
     }
 
     fn stream_version(
@@ -748,14 +818,13 @@ impl Writer {
         super::backend::validate_request(&request)?;
         let current = self.stream_version(staged, request.stream_id)?;
         let sealed = staged.tail.seal_append(request, current)?;
-        staged.writes.push(EventWrite::new(
-            sealed.outcome.first_position,
-            sealed.encoded,
-        ));
+        let first_position = sealed.outcome.first_position;
+        staged.writes.extend((first_position..).zip(sealed.encoded));
         for event in sealed.events {
             stage_event(staged, event);
         }
-        stage_command(staged, command_id, &sealed.outcome)?;
+        self.command_filter.insert(command_id);
+        stage_command(staged, command_id, &sealed.outcome);
         Ok(sealed.outcome)
     }
 
@@ -769,19 +838,19 @@ impl Writer {
         check_continues(&tail, &events, |stream_id| {
             self.stream_version(staged, stream_id)
         })?;
+        let encoded = events
+            .iter()
+            .map(|event| {
+                event.to_canonical_bytes().map_err(|error| {
+                    StoreError::InvalidAppend(format!("the event cannot be encoded: {error}"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let mut outcomes = OutcomeCollector::default();
-        let first_position = staged.tail.head + 1;
-        let mut encoded = Vec::with_capacity(events.len());
+        staged.writes.extend((staged.tail.head + 1..).zip(encoded));
         for event in events {
-            let bytes = event.to_canonical_bytes().map_err(|error| {
-                StoreError::InvalidAppend(format!("the event cannot be encoded: {error}"))
-            })?;
             outcomes.add(&event);
-            encoded.push(bytes);
             stage_event(staged, event);
-        }
-        if !encoded.is_empty() {
-            staged.writes.push(EventWrite::new(first_position, encoded));
         }
         for (command_id, outcome) in outcomes.finish() {
             // A command split across import batches continues the outcome stored for it.
@@ -793,7 +862,10 @@ impl Writer {
                 },
             };
             match earlier {
-                None => stage_command(staged, command_id, &outcome)?,
+                None => {
+                    self.command_filter.insert(command_id);
+                    stage_command(staged, command_id, &outcome);
+                }
                 Some(earlier)
                     if earlier.stream_id == outcome.stream_id
                         && earlier.last_position + 1 == outcome.first_position =>
@@ -803,7 +875,7 @@ impl Writer {
                         stream_version: outcome.stream_version,
                         ..earlier
                     };
-                    stage_command(staged, command_id, &continued)?;
+                    stage_command(staged, command_id, &continued);
                 }
                 // The same id on another stream or further away is not the same command.
                 Some(_) => {}
@@ -812,8 +884,15 @@ impl Writer {
         Ok(())
     }
 
-    /// The durable outcome of a command, from the index.
+    /// The durable outcome of a command: waiting for the indexer, or in the index. The
+    /// filter spares the index lookup for (nearly every) new command.
     fn stored_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
+        if let Some(outcome) = self.pending.command(command_id) {
+            return Ok(Some(outcome));
+        }
+        if !self.command_filter.might_contain(command_id) {
+            return Ok(None);
+        }
         read_outcome(&self.index, command_id)
     }
 }
@@ -878,7 +957,7 @@ impl Committer {
                 shutdown = job.shutdown;
             }
             match &failure {
-                None => self.acknowledge(job.head, job.index_entries, job.events, job.replies),
+                None => self.acknowledge(job.head, job.entries, job.events, job.replies),
                 Some(reason) => {
                     self.stop(reason);
                     for reply in job.replies {
@@ -909,18 +988,25 @@ impl Committer {
         }
     }
 
-    /// Indexes a durable group, moves the durable head, publishes and answers.
+    /// Records a durable group's index entries, moves the durable head, publishes and
+    /// answers.
     fn acknowledge(
         &self,
         head: Position,
-        index_entries: Vec<(Vec<u8>, Vec<u8>)>,
+        entries: GroupEntries,
         events: Vec<Arc<RecordedEvent>>,
         replies: Vec<Reply>,
     ) {
         if !events.is_empty() {
-            if let Err(error) = self.write_index(index_entries, head) {
-                // The events are durable; the index is re-derived from them at the next open.
-                self.stop(&format!("writing the index failed: {error}"));
+            // Recorded before the head moves, so a reader that sees an event finds its entry.
+            let waiting = self.pending.record(entries, head);
+            if waiting > MAX_PENDING {
+                // The indexer is behind: write the entries here rather than let them pile up.
+                if let Err(reason) = self.pending.drain(&self.index) {
+                    // The events are durable; the index is re-derived from them at the next
+                    // open.
+                    self.stop(&reason);
+                }
             }
             self.durable_head.store(head, Ordering::Release);
             self.counters
@@ -936,22 +1022,12 @@ impl Committer {
         }
     }
 
-    /// Writes the index entries of events that are already durable; sled flushes them in the
-    /// background (or the re-index at the next open derives them again).
-    fn write_index(
-        &self,
-        entries: Vec<(Vec<u8>, Vec<u8>)>,
-        head: Position,
-    ) -> Result<(), sled::Error> {
-        for (key, value) in entries {
-            self.index.insert(key, value)?;
-        }
-        self.index
-            .insert(INDEXED_THROUGH_KEY, &head.to_be_bytes())?;
-        Ok(())
-    }
-
+    /// Writes the waiting index entries, stops the indexer and flushes both databases.
     fn final_flush(&self) {
+        if let Err(reason) = self.pending.drain(&self.index) {
+            tracing::error!(%reason, "the next start re-indexes the log");
+        }
+        self.pending.shut_down();
         for database in [&self.db, &self.index_db] {
             if let Err(error) = database.flush() {
                 tracing::error!(%error, "final flush failed");
@@ -960,35 +1036,11 @@ impl Committer {
     }
 }
 
-/// The events of one append (or import message), written so that they are recovered whole or
-/// not at all.
-enum EventWrite {
-    /// One event: a plain insert, atomic by itself.
-    Single([u8; 8], Vec<u8>),
-    /// Several events: a sled batch.
-    Batch(sled::Batch),
-}
-
-impl EventWrite {
-    fn new(first_position: Position, mut encoded: Vec<Vec<u8>>) -> Self {
-        if encoded.len() == 1 {
-            if let Some(bytes) = encoded.pop() {
-                return EventWrite::Single(event_key(first_position), bytes);
-            }
-        }
-        let mut batch = sled::Batch::default();
-        for (offset, bytes) in encoded.into_iter().enumerate() {
-            batch.insert(&event_key(first_position + offset as u64), bytes);
-        }
-        EventWrite::Batch(batch)
-    }
-}
-
 fn stage_event(staged: &mut Staged, event: RecordedEvent) {
-    staged.index_entries.push((
-        stream_key(event.stream_id, event.stream_version).to_vec(),
-        event.position.to_be_bytes().to_vec(),
-    ));
+    staged
+        .entries
+        .streams
+        .push((event.stream_id, event.stream_version, event.position));
     staged.tail.follow(&event);
     staged
         .stream_versions
@@ -996,19 +1048,35 @@ fn stage_event(staged: &mut Staged, event: RecordedEvent) {
     staged.events.push(Arc::new(event));
 }
 
-fn stage_command(
-    staged: &mut Staged,
-    command_id: Uuid,
-    outcome: &AppendOutcome,
-) -> Result<(), StoreError> {
-    let bytes = serde_json::to_vec(outcome).map_err(|error| {
-        StoreError::InvalidAppend(format!("the outcome cannot be encoded: {error}"))
-    })?;
-    staged
-        .index_entries
-        .push((command_key(command_id).to_vec(), bytes));
+fn stage_command(staged: &mut Staged, command_id: Uuid, outcome: &AppendOutcome) {
+    staged.entries.commands.push((command_id, outcome.clone()));
     staged.commands.insert(command_id, outcome.clone());
-    Ok(())
+}
+
+/// A filter of every command id in the index, read from its keys.
+fn fill_command_filter(index: &sled::Tree) -> Result<CommandFilter, StoreError> {
+    let started = std::time::Instant::now();
+    let mut command_ids = Vec::new();
+    for key in index.scan_prefix([b'c']).keys() {
+        let key = key.map_err(backend)?;
+        if let Some(command_id) = key
+            .get(1..17)
+            .and_then(|bytes| Uuid::from_slice(bytes).ok())
+        {
+            command_ids.push(command_id);
+        }
+    }
+    // Room for as many again before the filter needs a new layer.
+    let mut filter = CommandFilter::with_capacity(command_ids.len() * 2);
+    for command_id in command_ids {
+        filter.insert(command_id);
+    }
+    tracing::debug!(
+        bytes = filter.bytes(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "filled the command filter"
+    );
+    Ok(filter)
 }
 
 /// Re-derives the index entries of events after `m:indexed_through`: those whose index writes
