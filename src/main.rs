@@ -1007,13 +1007,14 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
                 .with_context(|| format!("cannot create {}", data.display()))?;
             if !json {
                 println!(
-                    "{:>7}  {:>12}  {:>8}  {:>8}  {:>7}  {:>15}  {:>12}  {:>12}  {:>8}  {:>8}  bar",
+                    "{:>7}  {:>12}  {:>8}  {:>8}  {:>7}  {:>15}  {:>11}  {:>12}  {:>12}  {:>8}  {:>8}  bar",
                     "writers",
                     "events/s",
                     "p50 ms",
                     "p99 ms",
                     "flushes",
                     "busy w/f/a/i %",
+                    "cpu µs/ev",
                     "(a) ev/s",
                     "(b) ev/s",
                     "x (a)",
@@ -1028,7 +1029,7 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
                     }
                 } else {
                     println!(
-                        "{:>7}  {:>12.0}  {:>8.3}  {:>8.3}  {:>7}  {:>15}  {:>12.0}  {:>12.0}  {:>8.2}  {:>8.2}  {} {}",
+                        "{:>7}  {:>12.0}  {:>8.3}  {:>8.3}  {:>7}  {:>15}  {:>11}  {:>12.0}  {:>12.0}  {:>8.2}  {:>8.2}  {} {}",
                         result.writers,
                         result.measured.events_per_s,
                         result.measured.latency.p50_ms,
@@ -1040,6 +1041,11 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
                             result.flusher_flushing * 100.0,
                             result.flusher_acknowledging * 100.0,
                             result.indexer_busy * 100.0
+                        ),
+                        format!(
+                            "{:.1}/{:.1}",
+                            result.cpu_us_per_event.get("total").copied().unwrap_or(0.0),
+                            result.baseline_flush_per_256_cpu_us_per_event
                         ),
                         result.baseline_flush_per_event.events_per_s,
                         result.baseline_flush_per_256.events_per_s,

@@ -1,6 +1,7 @@
 //! Scenario 1: durable appends with 1, 16 and 256 concurrent writers, each to its own stream,
 //! beside raw sled loops on the same disk that flush per event (a) and per 256 events (b).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{BenchError, Latency, Scratch, Throughput};
+use super::{BenchError, CpuTimes, Latency, Scratch, Throughput};
 use crate::store::sled::WriteStatistics;
 use crate::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, RecordedEvent,
@@ -42,6 +43,11 @@ pub struct DurableAppendResult {
     /// Share of the run the indexer thread spent writing index entries into sled (off the
     /// acknowledging path).
     pub indexer_busy: f64,
+    /// Microseconds of CPU per event the whole process used during the run (`total`, which
+    /// includes the writers' tasks generating the load), and the log's own threads.
+    pub cpu_us_per_event: BTreeMap<String, f64>,
+    /// The same for baseline (b).
+    pub baseline_flush_per_256_cpu_us_per_event: f64,
     /// Baseline (a): raw sled, insert one value and flush, per event.
     pub baseline_flush_per_event: Throughput,
     /// Baseline (b): raw sled, insert 256 values and flush, per batch.
@@ -160,20 +166,33 @@ fn baseline_flush_per_batch(
     })
 }
 
-/// The sled log with `writers` concurrent writers; also its writer statistics and the run's
-/// duration.
+/// The sled log with `writers` concurrent writers; also its writer statistics, the run's
+/// duration, and the CPU it used per event (in all, and by the log's threads).
 pub(super) async fn measure_log(
     directory: &Path,
     writers: usize,
     events: usize,
-) -> Result<(Throughput, WriteStatistics, Duration), BenchError> {
+) -> Result<(Throughput, WriteStatistics, Duration, BTreeMap<String, f64>), BenchError> {
     let store = Arc::new(SledEventStore::open(directory)?);
+    let cpu_before = CpuTimes::now();
     let started = Instant::now();
     let measured = append_concurrently(store.clone(), writers, events).await;
     let elapsed = started.elapsed();
+    // Read before the shutdown ends the log's threads.
+    let cpu = CpuTimes::now().per_event_since(
+        &cpu_before,
+        writers * events.div_ceil(writers),
+        &[
+            "log-writer",
+            "log-flusher",
+            "log-indexer",
+            "tokio-rt-worker",
+            "sled-io",
+        ],
+    );
     let statistics = store.write_statistics();
     store.shutdown().await;
-    Ok((measured?, statistics, elapsed))
+    Ok((measured?, statistics, elapsed, cpu))
 }
 
 /// `writers` concurrent writers, each appending single-event commands to its own stream with
@@ -244,11 +263,13 @@ pub async fn durable_append(
         })
         .await??;
         let directory = scratch.0.join(format!("b-{writers}"));
+        let cpu_before_b = CpuTimes::now();
         let baseline_b = tokio::task::spawn_blocking(move || {
             baseline_flush_per_batch(&directory, events, event_bytes, 256)
         })
         .await??;
-        let (measured, statistics, elapsed) =
+        let cpu_b = CpuTimes::now().per_event_since(&cpu_before_b, events, &[]);
+        let (measured, statistics, elapsed, cpu) =
             measure_log(&scratch.0.join(format!("log-{writers}")), writers, events).await?;
         let share = |micros: u64| micros as f64 / 1e6 / elapsed.as_secs_f64();
         let ratio_a = measured.events_per_s / baseline_a.events_per_s;
@@ -272,6 +293,8 @@ pub async fn durable_append(
             flusher_flushing: share(statistics.flushing_micros),
             flusher_acknowledging: share(statistics.acknowledging_micros),
             indexer_busy: share(statistics.indexing_micros),
+            cpu_us_per_event: cpu,
+            baseline_flush_per_256_cpu_us_per_event: cpu_b.get("total").copied().unwrap_or(0.0),
             baseline_flush_per_event: baseline_a,
             baseline_flush_per_256: baseline_b,
             ratio_to_flush_per_event: ratio_a,

@@ -35,6 +35,7 @@ pub mod rebuild;
 pub mod soak;
 pub mod soak_alternatives;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -160,6 +161,82 @@ pub fn resident_bytes() -> u64 {
         .map_or(0, |kib| kib * 1024)
 }
 
+/// CPU time (user and system) this process has used: in all, and by thread name (a trailing
+/// number dropped, so `sled-io-3` counts as `sled-io`). Read from `/proc`; empty elsewhere.
+/// Threads that ended count in the total only.
+#[derive(Debug, Clone, Default)]
+pub struct CpuTimes {
+    total: Duration,
+    by_thread: BTreeMap<String, Duration>,
+}
+
+/// Linux reports CPU time in ticks of 1/100 s (`USER_HZ`).
+const TICK: Duration = Duration::from_millis(10);
+
+/// User plus system ticks from the text of a `/proc/.../stat` file.
+fn cpu_of_stat(stat: &str) -> Option<Duration> {
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(") ")?.1.split_whitespace().collect();
+    let user: u32 = fields.get(11)?.parse().ok()?;
+    let system: u32 = fields.get(12)?.parse().ok()?;
+    Some(TICK * (user + system))
+}
+
+impl CpuTimes {
+    /// The times now.
+    pub fn now() -> CpuTimes {
+        let mut times = CpuTimes::default();
+        if let Some(total) = std::fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|stat| cpu_of_stat(&stat))
+        {
+            times.total = total;
+        }
+        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+            return times;
+        };
+        for task in tasks.flatten() {
+            let path = task.path();
+            let (Ok(name), Ok(stat)) = (
+                std::fs::read_to_string(path.join("comm")),
+                std::fs::read_to_string(path.join("stat")),
+            ) else {
+                continue;
+            };
+            let name = name.trim().trim_end_matches(|c: char| c.is_ascii_digit());
+            let name = name.trim_end_matches('-').to_owned();
+            if let Some(used) = cpu_of_stat(&stat) {
+                *times.by_thread.entry(name).or_default() += used;
+            }
+        }
+        times
+    }
+
+    /// Microseconds of CPU per event since `earlier`, for `events` events: `total`, and each
+    /// of `threads` that used any.
+    pub fn per_event_since(
+        &self,
+        earlier: &CpuTimes,
+        events: usize,
+        threads: &[&str],
+    ) -> BTreeMap<String, f64> {
+        let per_event = |used: Duration| used.as_secs_f64() * 1e6 / events.max(1) as f64;
+        let mut figures = BTreeMap::new();
+        figures.insert(
+            "total".to_owned(),
+            per_event(self.total.saturating_sub(earlier.total)),
+        );
+        for thread in threads {
+            let now = self.by_thread.get(*thread).copied().unwrap_or_default();
+            let then = earlier.by_thread.get(*thread).copied().unwrap_or_default();
+            if now > then {
+                figures.insert((*thread).to_owned(), per_event(now - then));
+            }
+        }
+        figures
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +249,23 @@ mod tests {
         assert_eq!(latency.p99_ms, 99.0);
         assert_eq!(latency.max_ms, 100.0);
         assert_eq!(Latency::of(&mut []).p99_ms, 0.0);
+    }
+
+    #[test]
+    fn cpu_time_is_read_from_proc_stat() {
+        let stat = "4242 (log writer) S 1 2 3 4 5 6 7 8 9 10 250 30 0 0 20 0 9 0 100";
+        assert_eq!(cpu_of_stat(stat), Some(Duration::from_millis(2_800)));
+        if Path::new("/proc/self/stat").exists() {
+            let before = CpuTimes::now();
+            let mut spin = 0u64;
+            let started = std::time::Instant::now();
+            while started.elapsed() < Duration::from_millis(60) {
+                spin = spin.wrapping_add(1);
+            }
+            let used = CpuTimes::now().per_event_since(&before, 1, &[]);
+            assert!(spin > 0);
+            assert!(used["total"] >= 10_000.0, "{used:?}");
+        }
     }
 
     #[test]

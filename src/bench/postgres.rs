@@ -236,7 +236,7 @@ async fn measure_append(
     let commits = store.commit_statistics().commits;
     store.shutdown().await;
     drop(store);
-    let (sled, _, _) = append::measure_log(
+    let (sled, _, _, _) = append::measure_log(
         &scratch.join(format!("sled-{writers}")),
         writers,
         plan.events,

@@ -194,28 +194,36 @@ pub(crate) fn check_continues(
 #[derive(Debug, Default)]
 pub(crate) struct OutcomeCollector {
     outcomes: Vec<(Uuid, AppendOutcome)>,
+    /// Where each command's outcome is in `outcomes` (a re-index may gather millions).
+    places: HashMap<Uuid, usize>,
 }
 
 impl OutcomeCollector {
     /// Adds the next event in log order.
     pub(crate) fn add(&mut self, event: &RecordedEvent) {
         let command_id = event.metadata.command_id;
-        match self.outcomes.iter_mut().find(|(id, _)| *id == command_id) {
-            Some((_, outcome)) if outcome.stream_id == event.stream_id => {
-                outcome.last_position = event.position;
-                outcome.stream_version = event.stream_version;
+        match self.places.get(&command_id) {
+            Some(&place) => {
+                if let Some((_, outcome)) = self.outcomes.get_mut(place) {
+                    if outcome.stream_id == event.stream_id {
+                        outcome.last_position = event.position;
+                        outcome.stream_version = event.stream_version;
+                    }
+                }
             }
-            Some(_) => {}
-            None => self.outcomes.push((
-                command_id,
-                AppendOutcome {
-                    stream_id: event.stream_id,
-                    first_position: event.position,
-                    last_position: event.position,
-                    stream_version: event.stream_version,
-                    deduplicated: false,
-                },
-            )),
+            None => {
+                self.places.insert(command_id, self.outcomes.len());
+                self.outcomes.push((
+                    command_id,
+                    AppendOutcome {
+                        stream_id: event.stream_id,
+                        first_position: event.position,
+                        last_position: event.position,
+                        stream_version: event.stream_version,
+                        deduplicated: false,
+                    },
+                ));
+            }
         }
     }
 

@@ -28,9 +28,10 @@
 //! flush that made its events durable. Between groups the writer polls its queue briefly
 //! before it sleeps, so a caller appending in a loop does not have to wake it each time.
 //!
-//! **Atomic appends, derived indexes.** A group of one event is one sled insert, which sled
-//! recovers whole or not at all; a larger group is one sled batch, so each of its appends is
-//! atomic too, at the cost of one write for the whole group. The index is derived from the
+//! **Atomic appends, derived indexes.** A single-event append is one sled insert, which sled
+//! recovers whole or not at all; a multi-event append is one sled batch (atomic, but a sled
+//! batch stops every other sled write in the process while it applies, so it is kept for
+//! when it is needed). The index is derived from the
 //! events and kept off the acknowledging path: once a group is durable its entries are
 //! recorded in memory ([`pending`]), where readers find them at once, and an indexer thread
 //! writes them into sled in bulk and moves `m:indexed_through`. Opening the store re-indexes
@@ -52,6 +53,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use uuid::Uuid;
 
 use self::command_filter::CommandFilter;
+use self::index::read_outcome;
 use self::pending::{GroupEntries, PendingIndex, MAX_PENDING};
 use super::backend::{check_continues, decode_event, LogTail, OutcomeCollector};
 use super::{
@@ -59,6 +61,7 @@ use super::{
 };
 
 mod command_filter;
+mod index;
 mod pending;
 
 /// The most requests one group commit takes from the queue.
@@ -72,8 +75,6 @@ const LIVE_CAPACITY: usize = 4096;
 /// Marks a data directory as a partnerhub sled store of this layout.
 const FORMAT_KEY: &[u8] = b"partnerhub:format";
 const FORMAT_VALUE: &[u8] = b"partnerhub-sled-log-2";
-/// Index key of the last position the index covers.
-const INDEXED_THROUGH_KEY: &[u8] = b"m:indexed_through";
 
 /// Counters of the writer, for tests and benchmarks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -147,21 +148,6 @@ enum WriterMessage {
 
 fn event_key(position: Position) -> [u8; 8] {
     position.to_be_bytes()
-}
-
-fn stream_key(stream_id: Uuid, version: StreamVersion) -> [u8; 25] {
-    let mut key = [0u8; 25];
-    key[0] = b's';
-    key[1..17].copy_from_slice(stream_id.as_bytes());
-    key[17..].copy_from_slice(&version.to_be_bytes());
-    key
-}
-
-fn command_key(command_id: Uuid) -> [u8; 17] {
-    let mut key = [0u8; 17];
-    key[0] = b'c';
-    key[1..].copy_from_slice(command_id.as_bytes());
-    key
 }
 
 fn position_from_key(key: &[u8], offset: usize) -> Option<u64> {
@@ -256,7 +242,7 @@ impl SledEventStore {
             }
         };
         let head = tail.head;
-        reindex_tail(&events, &index, head)?;
+        index::derive_missing(&events, &index, head)?;
         let command_filter = fill_command_filter(&index)?;
         let pending = Arc::new(PendingIndex::default());
 
@@ -347,36 +333,7 @@ impl SledEventStore {
         self.pending
             .drain(&self.index)
             .map_err(StoreError::Backend)?;
-        let mut entries = 0u64;
-        for item in self.index.scan_prefix([b's']) {
-            let (key, value) = item.map_err(backend)?;
-            let position = position_from_key(&value, 0).unwrap_or(0);
-            let stream_id = key
-                .get(1..17)
-                .and_then(|bytes| Uuid::from_slice(bytes).ok())
-                .unwrap_or_default();
-            let version = position_from_key(&key, 17).unwrap_or(0);
-            let stored = self.events.get(event_key(position)).map_err(backend)?;
-            let Some(bytes) = stored else {
-                return Err(StoreError::Corrupt {
-                    position,
-                    reason: format!(
-                        "the index of stream {stream_id} version {version} points at a missing event"
-                    ),
-                });
-            };
-            let event = decode_event(position, &bytes)?;
-            if event.stream_id != stream_id || event.stream_version != version {
-                return Err(StoreError::Corrupt {
-                    position,
-                    reason: format!(
-                        "the index says stream {stream_id} version {version}, the event says stream {} version {}",
-                        event.stream_id, event.stream_version
-                    ),
-                });
-            }
-            entries += 1;
-        }
+        let entries = index::check_streams(&self.index, &self.events)?;
         let head = self.head_position();
         if entries != head {
             return Err(StoreError::Corrupt {
@@ -422,13 +379,12 @@ impl EventStore for SledEventStore {
         // once it is in the second, so together they hold every one (see `pending`).
         let mut positions = self.pending.stream(stream_id, from_version);
         run_blocking(move || {
-            let range = stream_key(stream_id, from_version)..=stream_key(stream_id, u64::MAX);
-            for item in index.range(range).take(limit) {
-                let (key, value) = item.map_err(backend)?;
-                let version = position_from_key(&key, 17).unwrap_or(0);
-                let position = position_from_key(&value, 0).unwrap_or(0);
-                positions.insert(version, position);
-            }
+            positions.extend(index::stream_positions(
+                &index,
+                stream_id,
+                from_version,
+                limit,
+            )?);
             let mut events = Vec::new();
             for (_, position) in positions.into_iter().take(limit) {
                 if position > head {
@@ -631,8 +587,8 @@ struct Flusher {
 
 /// One group commit in the making: what it will write and the state after it.
 struct Staged {
-    /// The group's events, by position, encoded.
-    writes: Vec<(Position, Vec<u8>)>,
+    /// Event writes, one per append (or import message): each is recovered whole or not at all.
+    writes: Vec<EventWrite>,
     /// Index entries, recorded after the flush.
     entries: GroupEntries,
     events: Vec<Arc<RecordedEvent>>,
@@ -748,26 +704,26 @@ impl Writer {
         }
     }
 
-    /// Inserts a group's events: one insert for a lone event, otherwise one sled batch, so
-    /// the group (and with it each of its appends) is recovered whole or not at all.
-    fn insert_events(&self, writes: Vec<(Position, Vec<u8>)>) -> Result<(), String> {
-        if let [(position, _)] = writes.as_slice() {
-            let key = event_key(*position);
-            let bytes = writes.into_iter().map(|(_, bytes)| bytes).next();
-            if let Some(bytes) = bytes {
-                self.events
-                    .insert(key, bytes)
-                    .map_err(|error| error.to_string())?;
+    /// Inserts a group's events, each append as one write that sled recovers whole or not
+    /// at all: a plain insert for one event, a batch for several. (A batch for the whole
+    /// group would be atomic too, but a sled batch takes a lock that stops every other sled
+    /// write in the process, the indexer's among them, and saves no work per event.)
+    fn insert_events(&self, writes: Vec<EventWrite>) -> Result<(), String> {
+        for write in writes {
+            match write {
+                EventWrite::Single(key, bytes) => {
+                    self.events
+                        .insert(key, bytes)
+                        .map_err(|error| error.to_string())?;
+                }
+                EventWrite::Batch(batch) => {
+                    self.events
+                        .apply_batch(batch)
+                        .map_err(|error| error.to_string())?;
+                }
             }
-            return Ok(());
         }
-        let mut batch = sled::Batch::default();
-        for (position, bytes) in writes {
-            batch.insert(&event_key(position), bytes);
-        }
-        self.events
-            .apply_batch(batch)
-            .map_err(|error| error.to_string())
+        Ok(())
     }
 
     fn stream_version(
@@ -781,15 +737,7 @@ impl Writer {
         if let Some(version) = self.stream_versions.get(&stream_id) {
             return Ok(*version);
         }
-        let last = self
-            .index
-            .range(stream_key(stream_id, 0)..=stream_key(stream_id, u64::MAX))
-            .next_back()
-            .transpose()
-            .map_err(backend)?;
-        Ok(last
-            .and_then(|(key, _)| position_from_key(&key, 17))
-            .unwrap_or(0))
+        index::last_stream_version(&self.index, stream_id)
     }
 
     fn stage_append(
@@ -819,7 +767,9 @@ impl Writer {
         let current = self.stream_version(staged, request.stream_id)?;
         let sealed = staged.tail.seal_append(request, current)?;
         let first_position = sealed.outcome.first_position;
-        staged.writes.extend((first_position..).zip(sealed.encoded));
+        staged
+            .writes
+            .push(EventWrite::new(first_position, sealed.encoded));
         for event in sealed.events {
             stage_event(staged, event);
         }
@@ -847,7 +797,11 @@ impl Writer {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let mut outcomes = OutcomeCollector::default();
-        staged.writes.extend((staged.tail.head + 1..).zip(encoded));
+        if !encoded.is_empty() {
+            staged
+                .writes
+                .push(EventWrite::new(staged.tail.head + 1, encoded));
+        }
         for event in events {
             outcomes.add(&event);
             stage_event(staged, event);
@@ -895,19 +849,6 @@ impl Writer {
         }
         read_outcome(&self.index, command_id)
     }
-}
-
-/// Reads a command's outcome from the index.
-fn read_outcome(index: &sled::Tree, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError> {
-    let Some(bytes) = index.get(command_key(command_id)).map_err(backend)? else {
-        return Ok(None);
-    };
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|error| StoreError::Corrupt {
-            position: 0,
-            reason: format!("the record of command {command_id} cannot be read: {error}"),
-        })
 }
 
 impl Flusher {
@@ -1036,6 +977,30 @@ impl Committer {
     }
 }
 
+/// The events of one append (or import message), written so that they are recovered whole or
+/// not at all.
+enum EventWrite {
+    /// One event: a plain insert, atomic by itself.
+    Single([u8; 8], Vec<u8>),
+    /// Several events: a sled batch.
+    Batch(sled::Batch),
+}
+
+impl EventWrite {
+    fn new(first_position: Position, mut encoded: Vec<Vec<u8>>) -> Self {
+        if encoded.len() == 1 {
+            if let Some(bytes) = encoded.pop() {
+                return EventWrite::Single(event_key(first_position), bytes);
+            }
+        }
+        let mut batch = sled::Batch::default();
+        for (offset, bytes) in encoded.into_iter().enumerate() {
+            batch.insert(&event_key(first_position + offset as u64), bytes);
+        }
+        EventWrite::Batch(batch)
+    }
+}
+
 fn stage_event(staged: &mut Staged, event: RecordedEvent) {
     staged
         .entries
@@ -1077,64 +1042,6 @@ fn fill_command_filter(index: &sled::Tree) -> Result<CommandFilter, StoreError> 
         "filled the command filter"
     );
     Ok(filter)
-}
-
-/// Re-derives the index entries of events after `m:indexed_through`: those whose index writes
-/// were lost in a crash after their events were flushed.
-fn reindex_tail(events: &sled::Tree, index: &sled::Tree, head: Position) -> Result<(), StoreError> {
-    let indexed_through = index
-        .get(INDEXED_THROUGH_KEY)
-        .map_err(backend)?
-        .and_then(|value| position_from_key(&value, 0))
-        .unwrap_or(0);
-    if indexed_through > head {
-        // The index is written only after its events are flushed, so it is never ahead of
-        // an intact log: acknowledged events have been lost from the log's files.
-        return Err(StoreError::Corrupt {
-            position: head + 1,
-            reason: format!(
-                "the log ends at position {head} but events up to position {indexed_through} were \
-                 acknowledged: the log's files are damaged and acknowledged events are missing; \
-                 restore the data directory from a backup (partnerhub refuses to serve a \
-                 shortened history)"
-            ),
-        });
-    }
-    if indexed_through == head {
-        return Ok(());
-    }
-    let mut outcomes = OutcomeCollector::default();
-    for item in events.range(event_key(indexed_through + 1)..=event_key(head)) {
-        let (key, value) = item.map_err(backend)?;
-        let position = position_from_key(&key, 0).unwrap_or(0);
-        let event = decode_event(position, &value)?;
-        index
-            .insert(
-                stream_key(event.stream_id, event.stream_version),
-                &position.to_be_bytes(),
-            )
-            .map_err(backend)?;
-        outcomes.add(&event);
-    }
-    for (command_id, outcome) in outcomes.finish() {
-        let bytes = serde_json::to_vec(&outcome).map_err(|error| StoreError::Corrupt {
-            position: outcome.first_position,
-            reason: error.to_string(),
-        })?;
-        index
-            .insert(command_key(command_id), bytes)
-            .map_err(backend)?;
-    }
-    index
-        .insert(INDEXED_THROUGH_KEY, &head.to_be_bytes())
-        .map_err(backend)?;
-    index.flush().map_err(backend)?;
-    tracing::info!(
-        from = indexed_through + 1,
-        to = head,
-        "re-indexed the tail of the log"
-    );
-    Ok(())
 }
 
 impl Reply {

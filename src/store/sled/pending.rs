@@ -26,8 +26,7 @@ use std::time::{Duration, Instant};
 
 use uuid::Uuid;
 
-use super::{command_key, stream_key, INDEXED_THROUGH_KEY};
-use crate::store::{AppendOutcome, Position, StreamVersion};
+use crate::store::{AppendOutcome, Position, StoreError, StreamVersion};
 
 /// Entries waiting before the indexer is woken early.
 const WAKE_AT: usize = 8_192;
@@ -173,7 +172,7 @@ impl PendingIndex {
             taken
         };
         let started = Instant::now();
-        let written = write_entries(index, &taken);
+        let written = write_all(index, &taken);
         self.indexing_micros.fetch_add(
             started.elapsed().as_micros() as u64,
             std::sync::atomic::Ordering::Relaxed,
@@ -223,34 +222,23 @@ impl PendingIndex {
     }
 }
 
-/// Writes `entries` into the sled index, sorted by key so that neighbouring inserts touch the
-/// same pages, then marks them covered.
-fn write_entries(index: &sled::Tree, entries: &Entries) -> Result<(), sled::Error> {
-    let mut writes: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(entries.count);
-    for (stream_id, versions) in &entries.streams {
-        for (version, position) in versions {
-            writes.push((
-                stream_key(*stream_id, *version).to_vec(),
-                position.to_be_bytes().to_vec(),
-            ));
-        }
-    }
-    for (command_id, outcome) in &entries.commands {
-        let bytes = serde_json::to_vec(outcome).map_err(|error| {
-            sled::Error::Unsupported(format!("a command outcome cannot be encoded: {error}"))
-        })?;
-        writes.push((command_key(*command_id).to_vec(), bytes));
-    }
-    writes.sort_unstable_by(|left, right| left.0.cmp(&right.0));
-    for (key, value) in writes {
-        index.insert(key, value)?;
-    }
-    index.insert(INDEXED_THROUGH_KEY, &entries.through.to_be_bytes())?;
-    Ok(())
+/// Writes everything in `entries`.
+fn write_all(index: &sled::Tree, entries: &Entries) -> Result<(), StoreError> {
+    let streams = entries.streams.iter().flat_map(|(stream_id, versions)| {
+        versions
+            .iter()
+            .map(move |(version, position)| (*stream_id, *version, *position))
+    });
+    let commands = entries
+        .commands
+        .iter()
+        .map(|(command_id, outcome)| (*command_id, outcome));
+    super::index::write_entries(index, streams, commands, entries.through)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::index::{read_outcome, stream_positions, INDEXED_THROUGH_KEY};
     use super::*;
 
     fn outcome(stream_id: Uuid, position: Position) -> AppendOutcome {
@@ -310,13 +298,13 @@ mod tests {
         assert!(pending.stream(stream_id, 1).is_empty());
         assert_eq!(pending.command(Uuid::from_u128(2)), None);
         assert_eq!(
-            index.get(stream_key(stream_id, 3)).unwrap().as_deref(),
-            Some(&3u64.to_be_bytes()[..])
+            stream_positions(&index, stream_id, 3, 10).unwrap(),
+            vec![(3, 3)]
         );
-        assert!(index
-            .get(command_key(Uuid::from_u128(1)))
-            .unwrap()
-            .is_some());
+        assert_eq!(
+            read_outcome(&index, Uuid::from_u128(1)).unwrap(),
+            Some(outcome(stream_id, 1))
+        );
         assert_eq!(
             index.get(INDEXED_THROUGH_KEY).unwrap().as_deref(),
             Some(&3u64.to_be_bytes()[..])
@@ -338,7 +326,8 @@ mod tests {
         pending.shut_down();
         indexer.join().unwrap();
         assert_eq!(pending.stream(stream_id, 1).len(), 0);
-        assert_eq!(index.scan_prefix([b's']).count(), 10_000);
+        let positions = stream_positions(&index, stream_id, 1, usize::MAX).unwrap();
+        assert_eq!(positions, (1..=10_000).map(|v| (v, v)).collect::<Vec<_>>());
         assert_eq!(index.scan_prefix([b'c']).count(), 10_000);
         assert_eq!(
             index.get(INDEXED_THROUGH_KEY).unwrap().as_deref(),
