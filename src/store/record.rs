@@ -60,7 +60,11 @@ impl fmt::Display for EventHash {
 
 impl Serialize for EventHash {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_hex())
+        // Into a buffer on the stack: every event's encoding writes two hashes.
+        let mut digits = [0u8; 64];
+        hex::encode_to_slice(self.0, &mut digits).map_err(serde::ser::Error::custom)?;
+        let text = std::str::from_utf8(&digits).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(text)
     }
 }
 
