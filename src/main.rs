@@ -984,6 +984,19 @@ async fn restore(data: &StoreLocation, file: &Path) -> anyhow::Result<ExitCode> 
     }
 }
 
+/// Raises this process's open-file limit as far as it goes and warns when that is still
+/// fewer than `needed` files (a benchmark's sockets count as files).
+fn ensure_open_files(needed: usize) -> anyhow::Result<()> {
+    let (soft, hard) = partnerhub::bench::raise_open_file_limit()?;
+    if (soft as usize) < needed {
+        eprintln!(
+            "warning: this process may open {soft} files (hard limit {hard}); {needed} are \
+             needed for the largest configuration"
+        );
+    }
+    Ok(())
+}
+
 async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode> {
     /// One result as one line of JSON on standard output.
     fn emit_json(result: &impl serde::Serialize) {
@@ -1072,11 +1085,7 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
             std::fs::create_dir_all(data)
                 .with_context(|| format!("cannot create {}", data.display()))?;
             // Client and server side of every connection are files of this process.
-            let needed = subscribers.iter().max().copied().unwrap_or(0) * 2 + 256;
-            let (soft, hard) = partnerhub::bench::raise_open_file_limit()?;
-            if (soft as usize) < needed {
-                eprintln!("warning: this process may open {soft} files (hard limit {hard}); {needed} are needed for the largest configuration");
-            }
+            ensure_open_files(subscribers.iter().max().copied().unwrap_or(0) * 2 + 256)?;
             if !json {
                 println!("{}", partnerhub::bench::FanoutResult::table_header());
             }
@@ -1106,11 +1115,7 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
             );
             std::fs::create_dir_all(data)
                 .with_context(|| format!("cannot create {}", data.display()))?;
-            let needed = subscribers.iter().max().copied().unwrap_or(0) * 2 + 256;
-            let (soft, hard) = partnerhub::bench::raise_open_file_limit()?;
-            if (soft as usize) < needed {
-                eprintln!("warning: this process may open {soft} files (hard limit {hard}); {needed} are needed for the largest configuration");
-            }
+            ensure_open_files(subscribers.iter().max().copied().unwrap_or(0) * 2 + 256)?;
             let plan = partnerhub::bench::PostgresPlan {
                 url,
                 events,
@@ -1137,10 +1142,7 @@ async fn bench(data: &Path, scenario: BenchScenario) -> anyhow::Result<ExitCode>
             anyhow::ensure!(health_checks > 0, "--health-checks must be at least 1");
             std::fs::create_dir_all(data)
                 .with_context(|| format!("cannot create {}", data.display()))?;
-            let (soft, hard) = partnerhub::bench::raise_open_file_limit()?;
-            if (soft as usize) < connections + 256 {
-                eprintln!("warning: the server may open {soft} files (hard limit {hard}); {connections} connections need more");
-            }
+            ensure_open_files(connections + 256)?;
             let result =
                 partnerhub::bench::connections_held(data, connections, health_checks).await?;
             if json {

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::process::{cli_ok, Place, ServerProcess};
+use common::process::{demo_with_owner_token, Place, ServerProcess};
 use common::{Frame, TestServer};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -72,21 +72,7 @@ fn asset(title: &str) -> Value {
 async fn thousands_of_idle_connections_and_a_flood_starve_no_one_and_memory_stays_bounded() {
     let directory = tempfile::tempdir().unwrap();
     let data = directory.path().join("data");
-    cli_ok(&data, &["demo"], "");
-    let owner = cli_ok(
-        &data,
-        &[
-            "token",
-            "create",
-            "--workspace",
-            "Roskilde Bibliotekerne",
-            "--role",
-            "owner",
-        ],
-        "",
-    )
-    .trim()
-    .to_owned();
+    let owner = demo_with_owner_token(&data);
     let server = ServerProcess::start_with_log(
         &Place::Directory(data.clone()),
         &directory.path().join("serve.stderr"),
@@ -98,20 +84,7 @@ async fn thousands_of_idle_connections_and_a_flood_starve_no_one_and_memory_stay
         .pool_idle_timeout(Duration::from_secs(5))
         .build()
         .unwrap();
-    let me: Value = http
-        .get(server.url("/api/me"))
-        .bearer_auth(&owner)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let workspace_id: Uuid = me["workspaces"][0]["workspace_id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let workspace_id = server.first_workspace(&http, &owner).await;
     let commands = server.url(&format!("/api/workspaces/{workspace_id}/commands"));
     let mut tokens = vec![owner.clone()];
     while tokens.len() < IDLE_WEBSOCKETS / 20 {

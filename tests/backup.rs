@@ -8,12 +8,11 @@ mod common;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::process::{cli_ok, cli_with_input, Place, ServerProcess};
+use common::process::{cli_ok, cli_with_input, demo_with_owner_token, Place, ServerProcess};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 const ADMIN_PASSWORD: &str = "backup operator password";
-const WORKSPACE: &str = "Roskilde Bibliotekerne";
 
 async fn post(http: &reqwest::Client, url: String, token: &str, body: Value) -> (u16, Value) {
     let response = http
@@ -64,46 +63,19 @@ fn export(data: &std::path::Path, file: &std::path::Path) -> Vec<u8> {
 async fn a_backup_taken_while_clients_write_restores_to_the_identical_log_and_views() {
     let directory = tempfile::tempdir().unwrap();
     let data = directory.path().join("data");
-    cli_ok(&data, &["demo"], "");
+    let owner = demo_with_owner_token(&data);
     cli_ok(
         &data,
         &["user", "add", "admin@roskilde", "--admin"],
         &format!("{ADMIN_PASSWORD}\n"),
     );
-    let owner = cli_ok(
-        &data,
-        &[
-            "token",
-            "create",
-            "--workspace",
-            WORKSPACE,
-            "--role",
-            "owner",
-        ],
-        "",
-    )
-    .trim()
-    .to_owned();
     let server = ServerProcess::start_with_log(
         &Place::Directory(data.clone()),
         &directory.path().join("serve.stderr"),
         "warn",
     );
     let http = reqwest::Client::new();
-    let me: Value = http
-        .get(server.url("/api/me"))
-        .bearer_auth(&owner)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let workspace_id: Uuid = me["workspaces"][0]["workspace_id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let workspace_id = server.first_workspace(&http, &owner).await;
     let commands = server.url(&format!("/api/workspaces/{workspace_id}/commands"));
 
     // Two contact persons; one of them is erased before the backup.

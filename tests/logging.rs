@@ -72,12 +72,7 @@ async fn the_server_logs_no_password_token_or_personal_data_even_at_trace_level(
     )
     .await;
     assert_eq!(status, 401);
-    let (_, me) = send(&http, http.get(server.url("/api/me")).bearer_auth(&session)).await;
-    let workspace_id: Uuid = me["workspaces"][0]["workspace_id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let workspace_id = server.first_workspace(&http, &session).await;
     let base = format!("/api/workspaces/{workspace_id}");
     let (status, token) = send(
         &http,

@@ -236,6 +236,48 @@ impl ServerProcess {
     }
 }
 
+/// The workspace `partnerhub demo` creates.
+pub const DEMO_WORKSPACE: &str = "Roskilde Bibliotekerne";
+
+/// Creates the demo workspace in `data` and returns a fresh owner token for it.
+pub fn demo_with_owner_token(data: &Path) -> String {
+    cli_ok(data, &["demo"], "");
+    cli_ok(
+        data,
+        &[
+            "token",
+            "create",
+            "--workspace",
+            DEMO_WORKSPACE,
+            "--role",
+            "owner",
+        ],
+        "",
+    )
+    .trim()
+    .to_owned()
+}
+
+impl ServerProcess {
+    /// The first workspace `token` reaches, as a client finds it (`GET /api/me`).
+    pub async fn first_workspace(&self, http: &reqwest::Client, token: &str) -> uuid::Uuid {
+        let me: serde_json::Value = http
+            .get(self.url("/api/me"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        me["workspaces"][0]["workspace_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no workspace in {me}"))
+            .parse()
+            .unwrap()
+    }
+}
+
 impl Drop for ServerProcess {
     /// A test that fails leaves no server behind.
     fn drop(&mut self) {
