@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{BenchError, CpuTimes, Latency, Scratch, Throughput};
+use super::{BenchError, CpuTimes, Scratch, Throughput};
 use crate::store::sled::WriteStatistics;
 use crate::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, RecordedEvent,
@@ -127,10 +127,7 @@ fn baseline_flush_per_event(
         samples.push(call.elapsed());
     }
     let elapsed = started.elapsed();
-    Ok(Throughput {
-        events_per_s: events as f64 / elapsed.as_secs_f64(),
-        latency: Latency::of(&mut samples),
-    })
+    Ok(Throughput::of(events, elapsed, &mut samples))
 }
 
 fn baseline_flush_per_batch(
@@ -160,10 +157,7 @@ fn baseline_flush_per_batch(
         samples.push(call.elapsed());
     }
     let elapsed = started.elapsed();
-    Ok(Throughput {
-        events_per_s: events as f64 / elapsed.as_secs_f64(),
-        latency: Latency::of(&mut samples),
-    })
+    Ok(Throughput::of(events, elapsed, &mut samples))
 }
 
 /// The sled log with `writers` concurrent writers; also its writer statistics, the run's
@@ -233,10 +227,7 @@ pub(super) async fn append_concurrently(
         samples.extend(task.await??);
     }
     let elapsed = started.elapsed();
-    Ok(Throughput {
-        events_per_s: samples.len() as f64 / elapsed.as_secs_f64(),
-        latency: Latency::of(&mut samples),
-    })
+    Ok(Throughput::of(samples.len(), elapsed, &mut samples))
 }
 
 /// Scenario 1: durable appends with 1, 16 and 256 writers beside raw sled baselines.

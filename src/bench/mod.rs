@@ -91,6 +91,16 @@ pub struct Throughput {
     pub latency: Latency,
 }
 
+impl Throughput {
+    /// `events` done in `elapsed`, with the latency `samples` (sorted in place).
+    pub fn of(events: usize, elapsed: Duration, samples: &mut [Duration]) -> Throughput {
+        Throughput {
+            events_per_s: events as f64 / elapsed.as_secs_f64(),
+            latency: Latency::of(samples),
+        }
+    }
+}
+
 /// Why a benchmark could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {

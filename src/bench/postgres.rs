@@ -316,10 +316,7 @@ async fn plain_inserts(
         samples.extend(task.await??);
     }
     let elapsed = started.elapsed();
-    Ok(Throughput {
-        events_per_s: samples.len() as f64 / elapsed.as_secs_f64(),
-        latency: Latency::of(&mut samples),
-    })
+    Ok(Throughput::of(samples.len(), elapsed, &mut samples))
 }
 
 async fn measure_fanout(
