@@ -28,10 +28,9 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use uuid::Uuid;
 
-use crate::domain::events::SealedPersonalData;
+use crate::domain::events::PersonalField;
 use crate::privacy::KeyStore;
 use crate::store::transfer::{self, TransferError};
 use crate::store::{EventHash, EventStore, Position, RecordedEvent, StoreError};
@@ -109,29 +108,6 @@ fn line_of(marker: &Marker) -> Result<Vec<u8>, StoreError> {
     Ok(line)
 }
 
-/// Collects the sealed personal data's key ids in a payload.
-fn sealed_keys(value: &Value, found: &mut HashSet<Uuid>) {
-    match value {
-        Value::Object(fields) => {
-            if fields.contains_key("sealed") {
-                if let Ok(sealed) = serde_json::from_value::<SealedPersonalData>(value.clone()) {
-                    found.insert(sealed.key);
-                    return;
-                }
-            }
-            for child in fields.values() {
-                sealed_keys(child, found);
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                sealed_keys(item, found);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// Writes a backup of `store` and `keys` as of now, in chunks handed to `sender` (each a run
 /// of whole lines). The server streams them to the client as they come.
 ///
@@ -192,7 +168,11 @@ pub async fn stream_backup(
                 })?;
             chunk.extend_from_slice(&bytes);
             chunk.push(b'\n');
-            sealed_keys(&event.payload, &mut sealed);
+            crate::privacy::for_each_personal(&event.payload, &mut |field, _| {
+                if let PersonalField::Sealed(data) = field {
+                    sealed.insert(data.key);
+                }
+            });
             if event.event_type == "ContactPersonErased" {
                 if let Some(person_id) = event
                     .payload

@@ -463,13 +463,12 @@ impl KeyStore {
     /// or `{"erased": true}`, or `{"unreadable": true}`. The keys it needs are read at once.
     pub async fn reveal_in_json(&self, value: &mut Value) {
         let mut wanted = HashSet::new();
-        visit_personal(value, &mut |field, erased| {
+        for_each_personal(value, &mut |field, erased| {
             if let PersonalField::Sealed(sealed) = field {
                 if !erased {
                     wanted.insert(sealed.key);
                 }
             }
-            None
         });
         let wanted: Vec<Uuid> = wanted.into_iter().collect();
         let keys = self.keys_or_none(&wanted).await;
@@ -487,6 +486,33 @@ fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     match mutex.lock() {
         Ok(guard) => guard,
         Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// Calls `visit` with every personal-data field in `value` (a payload or a view) and whether
+/// the person it belongs to is marked erased; reads only (see [`visit_personal`] to replace).
+pub(crate) fn for_each_personal(value: &Value, visit: &mut dyn FnMut(&PersonalField, bool)) {
+    match value {
+        Value::Object(fields) => {
+            let erased = fields
+                .get("erased")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            if let Some(personal) = fields.get("personal") {
+                if let Ok(field) = serde::Deserialize::deserialize(personal) {
+                    visit(&field, erased);
+                }
+            }
+            for child in fields.values() {
+                for_each_personal(child, visit);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                for_each_personal(item, visit);
+            }
+        }
+        _ => {}
     }
 }
 
