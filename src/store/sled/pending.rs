@@ -32,6 +32,8 @@ use crate::store::{AppendOutcome, Position, StoreError, StreamVersion};
 const WAKE_AT: usize = 8_192;
 /// The longest an entry waits for the indexer when few arrive.
 const WAIT_AT_MOST: Duration = Duration::from_millis(50);
+/// How often the indexer makes the index durable.
+const FLUSH_EVERY: Duration = Duration::from_secs(5);
 /// Entries waiting above which the committer writes them itself.
 pub(super) const MAX_PENDING: usize = 1 << 18;
 
@@ -194,6 +196,7 @@ impl PendingIndex {
     /// The indexer thread's loop: drains whenever enough entries wait or the oldest has
     /// waited long enough, until [`PendingIndex::shut_down`]; then drains what is left.
     pub(super) fn run_indexer(&self, index: &sled::Tree) {
+        let mut last_flush = Instant::now();
         loop {
             let shutting_down = {
                 let mut generations = self.generations();
@@ -208,6 +211,14 @@ impl PendingIndex {
             if let Err(reason) = self.drain(index) {
                 tracing::error!(%reason, "the indexer stopped; the next start re-indexes the log");
                 return;
+            }
+            if last_flush.elapsed() >= FLUSH_EVERY {
+                // Bounds what a crash makes the next start derive again; nothing depends on
+                // it being sooner.
+                if let Err(error) = index.flush() {
+                    tracing::warn!(%error, "flushing the index failed");
+                }
+                last_flush = Instant::now();
             }
             if shutting_down {
                 return;
