@@ -44,14 +44,7 @@ async fn the_index_is_derived_from_the_log_and_rebuilt_when_lost() {
         conflict,
         StoreError::VersionConflict { actual: 2, .. }
     ));
-    let checked = temp.store.clone();
-    assert_eq!(
-        tokio::task::spawn_blocking(move || checked.check_stream_index())
-            .await
-            .unwrap()
-            .unwrap(),
-        22
-    );
+    assert_eq!(checked_stream_index(&temp).await, 22);
 }
 
 /// Index entries reach sled some time after their events are durable (a background indexer
@@ -129,12 +122,14 @@ async fn stream_reads_and_retries_see_index_entries_wherever_they_wait() {
         assert_eq!(outcome.last_position, index as u64 + 1);
     }
     assert_eq!(store.head_position(), APPENDS);
+    assert_eq!(checked_stream_index(&temp).await, APPENDS);
+}
+
+/// Checks the whole stream index against the log; returns its entries.
+async fn checked_stream_index(temp: &TempStore) -> u64 {
     let checked = temp.store.clone();
-    assert_eq!(
-        tokio::task::spawn_blocking(move || checked.check_stream_index())
-            .await
-            .unwrap()
-            .unwrap(),
-        APPENDS
-    );
+    tokio::task::spawn_blocking(move || checked.check_stream_index())
+        .await
+        .unwrap()
+        .unwrap()
 }
