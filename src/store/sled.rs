@@ -26,7 +26,8 @@
 //! nothing outstanding, it knows the flusher is idle until the writer's next hand-off, so
 //! groups are still committed one at a time and in order, and every ack still follows the
 //! flush that made its events durable. Between groups the writer polls its queue briefly
-//! before it sleeps, so a caller appending in a loop does not have to wake it each time.
+//! before it sleeps, and a lone caller polls for its answer ([`poll_then_await`]), so that
+//! neither has to be woken by the other on every append.
 //!
 //! **Atomic appends, derived indexes.** A single-event append is one sled insert, which sled
 //! recovers whole or not at all; a multi-event append is one sled batch (atomic, but a sled
@@ -130,6 +131,54 @@ pub struct SledEventStore {
     /// `shutdown` returns.
     threads: Mutex<Vec<JoinHandle<()>>>,
     counters: Arc<WriteCounters>,
+    /// Appends waiting for their answer; a lone one polls for it (see [`poll_then_await`]).
+    appends_in_flight: AtomicU64,
+}
+
+/// Counts an append in flight for as long as it lives.
+struct InFlight<'a> {
+    counter: &'a AtomicU64,
+    /// Whether no other append was in flight when this one began.
+    alone: bool,
+}
+
+impl<'a> InFlight<'a> {
+    fn enter(counter: &'a AtomicU64) -> Self {
+        let before = counter.fetch_add(1, Ordering::AcqRel);
+        InFlight {
+            counter,
+            alone: before == 0,
+        }
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.counter.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// How long a lone append polls for its answer before it waits to be woken.
+const POLL_ANSWER_FOR: std::time::Duration = std::time::Duration::from_micros(500);
+
+/// Waits for a lone append's answer by polling it for up to [`POLL_ANSWER_FOR`] (about a
+/// flush), yielding to the runtime's other tasks in between, and only then by being woken.
+/// A woken task whose worker thread went to sleep costs a system call and a reschedule, tens
+/// of microseconds here, on every append of a lone caller, which is the common case: commands
+/// of one workspace are serialized. With other appends in flight the answer is awaited
+/// normally, so many writers do not spin.
+async fn poll_then_await<T>(
+    mut answer: oneshot::Receiver<T>,
+) -> Result<T, oneshot::error::RecvError> {
+    let started = std::time::Instant::now();
+    while started.elapsed() < POLL_ANSWER_FOR {
+        match answer.try_recv() {
+            Ok(value) => return Ok(value),
+            Err(oneshot::error::TryRecvError::Empty) => tokio::task::yield_now().await,
+            Err(oneshot::error::TryRecvError::Closed) => break,
+        }
+    }
+    answer.await
 }
 
 enum WriterMessage {
@@ -313,6 +362,7 @@ impl SledEventStore {
             writer: sender,
             threads: Mutex::new(vec![writer_thread, flusher_thread, indexer_thread]),
             counters,
+            appends_in_flight: AtomicU64::new(0),
         })
     }
 
@@ -360,8 +410,14 @@ impl SledEventStore {
 impl EventStore for SledEventStore {
     async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError> {
         let (reply, answer) = oneshot::channel();
+        let in_flight = InFlight::enter(&self.appends_in_flight);
         self.send(WriterMessage::Append { request, reply }).await?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        let answer = if in_flight.alone {
+            poll_then_await(answer).await
+        } else {
+            answer.await
+        };
+        answer.map_err(|_| StoreError::Closed)?
     }
 
     async fn append_recorded(&self, events: Vec<RecordedEvent>) -> Result<(), StoreError> {
