@@ -435,16 +435,26 @@ pub struct WorkspaceState {
     pub level_moves: ChunkedLog<LevelMove, 256>,
 }
 
-/// One move on the network circle in the workspace's list of moves.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One move on the network circle in the workspace's list of moves: what the level counts
+/// over time need, held inline (reading 120,000 moves through pointers to their
+/// [`LevelChange`]s was most of an "as of" portfolio at a million events).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LevelMove {
     /// The organisation that moved.
     pub organisation_id: Uuid,
-    /// Its level before, as the fold had it (absent: no relation yet), which a recorded
+    /// The event's position.
+    pub position: u64,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// When it happened, if stated.
+    pub occurred_on: Option<NaiveDate>,
+    /// Its level before, as the fold had it (absent: no relation yet), which the recorded
     /// `from` may disagree with.
     pub previous: Option<Level>,
-    /// The move, shared with the organisation's level history.
-    pub change: Arc<LevelChange>,
+    /// The recorded level before.
+    pub from: Option<Level>,
+    /// After.
+    pub to: Option<Level>,
 }
 
 /// An append-only list whose full chunks of `CHUNK` entries are shared between clones:
@@ -796,11 +806,15 @@ impl WorkspaceState {
                         occurred_on: *occurred_on,
                         position: context.position,
                     });
-                    organisation.level_history.push(change.clone());
+                    organisation.level_history.push(change);
                     self.level_moves.push(LevelMove {
                         organisation_id: *organisation_id,
+                        position: context.position,
+                        recorded_at: at,
+                        occurred_on: *occurred_on,
                         previous,
-                        change,
+                        from: *from,
+                        to: *to,
                     });
                 }
             }

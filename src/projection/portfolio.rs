@@ -579,20 +579,19 @@ fn level_counts_over_time(state: &WorkspaceState) -> Vec<LevelCountsAt> {
     let mut counts = LevelCounts::default();
     let mut series = Vec::with_capacity(state.level_moves.len());
     for level_move in state.level_moves.iter() {
-        let change = &level_move.change;
         if let Some(previous) = level_move.previous {
             counts.remove(previous);
         }
-        if let Some(level) = change.to {
+        if let Some(level) = level_move.to {
             counts.add(level);
         }
         series.push(LevelCountsAt {
-            position: change.position,
-            recorded_at: change.recorded_at,
-            occurred_on: change.occurred_on,
+            position: level_move.position,
+            recorded_at: level_move.recorded_at,
+            occurred_on: level_move.occurred_on,
             organisation_id: level_move.organisation_id,
-            from: change.from,
-            to: change.to,
+            from: level_move.from,
+            to: level_move.to,
             counts,
         });
     }
