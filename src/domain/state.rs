@@ -277,8 +277,9 @@ pub struct Partnership {
     pub screening: Option<Arc<Screening>>,
     /// The agreement (copied only when amended, shared with snapshots otherwise).
     pub agreement: Arc<Agreement>,
-    /// Resources from each party.
-    pub resources: ChunkedLog<Arc<ResourceCommitment>>,
+    /// Resources from each party, held inline in their chunks: the portfolio sums them over
+    /// every active partnership per "as of" query, and an `Arc` each was a cache miss each.
+    pub resources: ChunkedLog<ResourceCommitment>,
     /// Evaluations, oldest first.
     pub evaluations: ChunkedLog<Arc<Evaluation>>,
     /// The communication plan.
@@ -939,13 +940,13 @@ impl WorkspaceState {
                 amount_dkk,
             } => {
                 if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
-                    partnership.resources.push(Arc::new(ResourceCommitment {
+                    partnership.resources.push(ResourceCommitment {
                         commitment_id: *commitment_id,
                         party: *party,
                         description: description.clone(),
                         hours: *hours,
                         amount_dkk: *amount_dkk,
-                    }));
+                    });
                 }
             }
             DomainEvent::PartnershipEvaluated {
