@@ -114,8 +114,8 @@ pub struct RebuildResult {
     /// The same, replaying the workspace from its first event.
     pub as_of_without_snapshots: Latency,
     /// CPU time of this process per query with snapshots (every thread: the replay's reads run
-    /// on the store's blocking threads). Unlike the wall time, it hardly moves when other
-    /// processes share the cores.
+    /// on the store's blocking threads). It moves less than the wall time when other
+    /// processes share the cores (they still compete for caches and memory).
     pub as_of_with_snapshots_cpu: Latency,
     /// The same moments with snapshots, for a like-for-like ratio.
     pub as_of_with_snapshots_same_moments: Latency,
@@ -192,7 +192,7 @@ impl RebuildResult {
             met(self.bar_as_of_met)
         ));
         lines.push(format!(
-            "as of, CPU time      per query with snapshots: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms (all threads; little moved by other processes)",
+            "as of, CPU time      per query with snapshots: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms (all threads; moved less than wall time by other processes)",
             self.as_of_with_snapshots_cpu.p50_ms,
             self.as_of_with_snapshots_cpu.p99_ms,
             self.as_of_with_snapshots_cpu.max_ms
