@@ -597,7 +597,8 @@ async fn replay(
     since: Option<String>,
     workspace: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    use partnerhub::projection::{diff::diff, report::workspace_report, AsOf};
+    use partnerhub::projection::report::{workspace_report_until, HistoryUntil};
+    use partnerhub::projection::{diff::diff, AsOf};
     let moment = match as_of.as_deref().map(AsOf::parse).transpose() {
         Ok(moment) => moment,
         Err(message) => {
@@ -649,8 +650,11 @@ async fn replay(
         let view = projections
             .state_as_of(store.as_ref(), workspace_id, moment)
             .await?;
-        let live = projections.read(workspace_id, |live| live.clone());
-        let Some(live) = live else { continue };
+        // Only the live timeline and metrics up to the moment asked are copied.
+        let history = projections.read(workspace_id, |live| {
+            HistoryUntil::of(live, view.state.position)
+        });
+        let Some(history) = history else { continue };
         // Overdue evaluations are measured against the moment asked for: its date, or for a
         // position the date its last event was recorded.
         let today = match moment {
@@ -661,7 +665,7 @@ async fn replay(
                 .map(|time| time.date_naive())
                 .unwrap_or_else(|| chrono::Utc::now().date_naive()),
         };
-        let mut report = serde_json::to_value(workspace_report(&view, &live, today))?;
+        let mut report = serde_json::to_value(workspace_report_until(&view, &history, today))?;
         if let Some(earlier) = earlier {
             let before = projections
                 .state_as_of(store.as_ref(), workspace_id, earlier)

@@ -18,7 +18,7 @@ use crate::projection::competences::competences_view;
 use crate::projection::diff::diff;
 use crate::projection::network::{network_view, who_knows, NetworkFilter};
 use crate::projection::portfolio::portfolio_view;
-use crate::projection::report::workspace_report;
+use crate::projection::report::{workspace_report_until, HistoryUntil};
 use crate::projection::{AsOf, WorkspaceView};
 use crate::service::CommandOutcome;
 
@@ -683,11 +683,15 @@ async fn as_of(
         .map(AsOf::parse)
         .transpose()
         .map_err(|message| ApiError::bad_request("invalid_query", format!("`since`: {message}")))?;
-    let live = view(&state, workspace_id, Clone::clone)?;
+    view(&state, workspace_id, |_| ())?;
     let then = state
         .projections
         .state_as_of(state.store.as_ref(), workspace_id, moment)
         .await?;
+    // Only the live timeline and metrics up to the moment asked are copied, not the live view.
+    let history = view(&state, workspace_id, |live| {
+        HistoryUntil::of(live, then.state.position)
+    })?;
     let today = match moment {
         AsOf::Time(time) => time.date_naive(),
         AsOf::Position(_) => then
@@ -696,7 +700,7 @@ async fn as_of(
             .map(|time| time.date_naive())
             .unwrap_or_else(|| Utc::now().date_naive()),
     };
-    let mut report = json!(workspace_report(&then, &live, today));
+    let mut report = json!(workspace_report_until(&then, &history, today));
     if let Some(earlier) = earlier {
         let before = state
             .projections

@@ -845,7 +845,10 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::vocabulary::Level;
     use crate::domain::{EventContext, WorkspaceState};
+    use crate::projection::network::LevelCounts;
+    use crate::projection::portfolio::{portfolio_view, LevelCountsAt};
 
     #[test]
     fn entity_ids_of_the_history_equal_those_read_through_json() {
@@ -910,5 +913,84 @@ mod tests {
             .filter(|partnership| !partnership.is_active())
             .count();
         assert!(ended > 0);
+    }
+
+    /// The series as it was computed before the state kept its moves in log order: every
+    /// organisation's history merged by position, each move counted from the organisation's
+    /// move before.
+    fn level_counts_from_histories(state: &WorkspaceState) -> Vec<LevelCountsAt> {
+        let mut moves: Vec<(u64, Uuid, &crate::domain::state::LevelChange, Option<Level>)> =
+            state
+                .organisations
+                .iter()
+                .flat_map(|(organisation_id, organisation)| {
+                    let previous = std::iter::once(None)
+                        .chain(organisation.level_history.iter().map(|change| change.to));
+                    organisation.level_history.iter().zip(previous).map(
+                        move |(change, previous)| {
+                            (change.position, *organisation_id, &**change, previous)
+                        },
+                    )
+                })
+                .collect();
+        moves.sort_by_key(|(position, organisation_id, _, _)| (*position, *organisation_id));
+        let mut counts = LevelCounts::default();
+        moves
+            .into_iter()
+            .map(|(_, organisation_id, change, previous)| {
+                if let Some(previous) = previous {
+                    counts.remove(previous);
+                }
+                if let Some(level) = change.to {
+                    counts.add(level);
+                }
+                LevelCountsAt {
+                    position: change.position,
+                    recorded_at: change.recorded_at,
+                    occurred_on: change.occurred_on,
+                    organisation_id,
+                    from: change.from,
+                    to: change.to,
+                    counts,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_level_counts_kept_in_log_order_equal_a_merge_of_every_organisations_history() {
+        let mut history = History::new(11);
+        let mut events = history.opening("Series");
+        while events.len() < 30_000 {
+            history.next_activity(&mut events);
+        }
+        let start = chrono::DateTime::parse_from_rfc3339("2024-01-01T08:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let today = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+        let mut state = WorkspaceState::new(Uuid::nil());
+        let mut snapshot = None;
+        for (index, event) in events.iter().enumerate() {
+            state.apply(
+                event,
+                &EventContext {
+                    position: index as u64 + 1,
+                    actor: "bench".into(),
+                    recorded_at: start + chrono::Duration::seconds(index as i64),
+                },
+            );
+            if index == events.len() / 2 {
+                snapshot = Some((state.clone(), level_counts_from_histories(&state)));
+            }
+        }
+        let series = portfolio_view(&state, today).level_counts_over_time;
+        assert!(series.len() > 1_000, "{}", series.len());
+        assert_eq!(series, level_counts_from_histories(&state));
+        let (snapshot, expected) = snapshot.unwrap();
+        assert_eq!(
+            portfolio_view(&snapshot, today).level_counts_over_time,
+            expected,
+            "a clone taken midway keeps its own moves"
+        );
     }
 }

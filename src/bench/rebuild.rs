@@ -48,6 +48,8 @@ pub struct Pass {
     pub events_per_s: f64,
     /// Seconds for the whole log.
     pub seconds: f64,
+    /// CPU seconds this process used for it (every thread).
+    pub cpu_s: f64,
 }
 
 /// The measured configuration of the rebuild scenario.
@@ -91,6 +93,9 @@ pub struct RebuildResult {
     pub events_per_s: f64,
     /// Seconds the rebuild took.
     pub rebuild_s: f64,
+    /// CPU seconds this process used during the rebuild (every thread: it decodes the next
+    /// page while it folds the current one).
+    pub rebuild_cpu_s: f64,
     /// The floor: scan and parse into typed events, nothing else (the faster of a pass
     /// before and a pass after the rebuild).
     pub baseline_scan_and_parse: Pass,
@@ -108,6 +113,10 @@ pub struct RebuildResult {
     pub as_of_queries_without: usize,
     /// The same, replaying the workspace from its first event.
     pub as_of_without_snapshots: Latency,
+    /// CPU time of this process per query with snapshots (every thread: the replay's reads run
+    /// on the store's blocking threads). It moves less than the wall time when other
+    /// processes share the cores (they still compete for caches and memory).
+    pub as_of_with_snapshots_cpu: Latency,
     /// The same moments with snapshots, for a like-for-like ratio.
     pub as_of_with_snapshots_same_moments: Latency,
     /// p99 without snapshots divided by p99 with them (same moments).
@@ -166,6 +175,10 @@ impl RebuildResult {
             self.baseline_scan_and_parse_before.events_per_s
         ));
         lines.push(format!(
+            "CPU time             rebuild {:.1} s, floor {:.1} s (all threads)",
+            self.rebuild_cpu_s, self.baseline_scan_and_parse.cpu_s
+        ));
+        lines.push(format!(
             "ratio                {:.3} x the floor: bar >= {BAR_REBUILD_RATIO}x {}",
             self.ratio_to_floor,
             met(self.bar_rebuild_met)
@@ -177,6 +190,12 @@ impl RebuildResult {
             self.as_of_with_snapshots.p99_ms,
             self.as_of_with_snapshots.max_ms,
             met(self.bar_as_of_met)
+        ));
+        lines.push(format!(
+            "as of, CPU time      per query with snapshots: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms (all threads; moved less than wall time by other processes)",
+            self.as_of_with_snapshots_cpu.p50_ms,
+            self.as_of_with_snapshots_cpu.p99_ms,
+            self.as_of_with_snapshots_cpu.max_ms
         ));
         lines.push(format!(
             "as of, no snapshots  {} queries: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({:.1}x the p99 with snapshots at the same moments)",
@@ -226,6 +245,7 @@ pub async fn rebuild_and_replay(
     progress("rebuilding every view");
     let reached = Arc::new(AtomicU64::new(0));
     let rebuilding = Instant::now();
+    let rebuild_cpu_before = process_cpu();
     let rebuilt = within_memory(memory_limit, {
         let (store, reached) = (store.clone(), reached.clone());
         async move {
@@ -238,6 +258,9 @@ pub async fn rebuild_and_replay(
     .await?
     .transpose()?;
     let rebuild_s = rebuilding.elapsed().as_secs_f64();
+    let rebuild_cpu_s = process_cpu()
+        .saturating_sub(rebuild_cpu_before)
+        .as_secs_f64();
     let rss_after_rebuild = resident_bytes();
     let rebuilt_events = match &rebuilt {
         Some(_) => head,
@@ -280,12 +303,14 @@ pub async fn rebuild_and_replay(
         stopped,
         events_per_s,
         rebuild_s,
+        rebuild_cpu_s,
         baseline_scan_and_parse: floor,
         baseline_scan_and_parse_before: floor_before,
         ratio_to_floor: events_per_s / floor.events_per_s.max(f64::MIN_POSITIVE),
         rss_after_rebuild_bytes: rss_after_rebuild,
         as_of_queries: 0,
         as_of_with_snapshots: Latency::default(),
+        as_of_with_snapshots_cpu: Latency::default(),
         as_of_queries_without: 0,
         as_of_without_snapshots: Latency::default(),
         as_of_with_snapshots_same_moments: Latency::default(),
@@ -358,13 +383,18 @@ async fn query_as_of(
     let moments = random_moments(store.as_ref(), queries.max(queries_without)).await?;
     progress(&format!("{} as-of queries with snapshots", moments.len()));
     let mut with = Vec::with_capacity(moments.len());
+    let mut with_cpu = Vec::with_capacity(moments.len());
     for &moment in &moments {
         let (projections, store) = (projections.clone(), store.clone());
         let query = within_memory(memory_limit, async move {
             as_of_with_snapshots(&projections, store.as_ref(), workspace_id, moment).await
         });
+        let cpu_before = process_cpu();
         match query.await?.transpose()? {
-            Some(elapsed) => with.push(elapsed),
+            Some(elapsed) => {
+                with.push(elapsed);
+                with_cpu.push(process_cpu().saturating_sub(cpu_before));
+            }
             None => break,
         }
     }
@@ -389,6 +419,8 @@ async fn query_as_of(
     let asked = queries.min(with.len());
     result.as_of_queries = asked;
     result.as_of_with_snapshots = Latency::of(&mut with[..asked]);
+    with_cpu.truncate(asked);
+    result.as_of_with_snapshots_cpu = Latency::of(&mut with_cpu);
     result.as_of_queries_without = without.len();
     result.as_of_without_snapshots = Latency::of(&mut without);
     result.as_of_with_snapshots_same_moments = same_moments;
@@ -397,6 +429,20 @@ async fn query_as_of(
     result.bar_as_of_met =
         asked == queries && result.as_of_with_snapshots.p99_ms <= BAR_AS_OF_P99_MS;
     Ok(())
+}
+
+/// CPU time used so far by every thread of this process (`/proc/self/task/*/schedstat`,
+/// nanoseconds); zero where that cannot be read.
+fn process_cpu() -> Duration {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    let nanos: u64 = tasks
+        .filter_map(Result::ok)
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|line| line.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    Duration::from_nanos(nanos)
 }
 
 /// Runs `work` as a task; stops it (at its next await) and returns `None` if this process's
@@ -482,6 +528,7 @@ async fn generate(
 async fn scan_and_parse(store: &dyn EventStore) -> Result<Pass, BenchError> {
     let head = store.head_position();
     let started = Instant::now();
+    let cpu_before = process_cpu();
     let mut next = 1;
     let mut parsed = 0u64;
     while next <= head {
@@ -501,6 +548,7 @@ async fn scan_and_parse(store: &dyn EventStore) -> Result<Pass, BenchError> {
     Ok(Pass {
         events_per_s: parsed as f64 / seconds.max(f64::MIN_POSITIVE),
         seconds,
+        cpu_s: process_cpu().saturating_sub(cpu_before).as_secs_f64(),
     })
 }
 

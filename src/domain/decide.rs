@@ -1297,5 +1297,6 @@ fn note(board: &Board, id: Uuid) -> Result<&Note, DomainError> {
     board
         .notes
         .get(&id)
+        .map(|note| &**note)
         .ok_or(DomainError::Unknown { kind: "note", id })
 }

@@ -120,9 +120,10 @@ pub struct Organisation {
     /// The current level on the network circle (none: no relation).
     pub level: Option<Level>,
     /// Every move on the network circle, oldest first.
-    pub level_history: Vec<Arc<LevelChange>>,
-    /// Colleagues holding the contact.
-    pub contact_holders: BTreeMap<Uuid, ContactHolder>,
+    pub level_history: ChunkedLog<Arc<LevelChange>>,
+    /// Colleagues holding the contact (each behind an `Arc`, so copying the organisation
+    /// after a snapshot copies pointers, not topics).
+    pub contact_holders: BTreeMap<Uuid, Arc<ContactHolder>>,
     /// Contact persons at the organisation.
     pub contact_persons: BTreeMap<Uuid, Arc<ContactPerson>>,
     /// Priority from a workshop note's votes, if it was promoted from one.
@@ -272,20 +273,21 @@ pub struct Partnership {
     pub priority: u32,
     /// Tags.
     pub tags: Vec<String>,
-    /// The latest screening.
-    pub screening: Option<Screening>,
-    /// The agreement.
-    pub agreement: Agreement,
-    /// Resources from each party.
-    pub resources: Vec<Arc<ResourceCommitment>>,
+    /// The latest screening (replaced whole, shared with snapshots).
+    pub screening: Option<Arc<Screening>>,
+    /// The agreement (copied only when amended, shared with snapshots otherwise).
+    pub agreement: Arc<Agreement>,
+    /// Resources from each party, held inline in their chunks: the portfolio sums them over
+    /// every active partnership per "as of" query, and an `Arc` each was a cache miss each.
+    pub resources: ChunkedLog<ResourceCommitment>,
     /// Evaluations, oldest first.
-    pub evaluations: Vec<Arc<Evaluation>>,
+    pub evaluations: ChunkedLog<Arc<Evaluation>>,
     /// The communication plan.
     pub communication_plan: BTreeMap<Uuid, Arc<CommunicationItem>>,
     /// What was sent.
-    pub communications_sent: Vec<Arc<SentCommunication>>,
+    pub communications_sent: ChunkedLog<Arc<SentCommunication>>,
     /// The readiness checklist: ticked items.
-    pub readiness: BTreeMap<ReadinessItem, Tick>,
+    pub readiness: BTreeMap<ReadinessItem, Arc<Tick>>,
     /// How it ended, if it did.
     pub ending: Option<Ending>,
     /// When it was proposed.
@@ -377,10 +379,10 @@ pub struct Board {
     pub locked: bool,
     /// When the running timer ends.
     pub timer_ends_at: Option<DateTime<Utc>>,
-    /// Notes.
-    pub notes: BTreeMap<Uuid, Note>,
+    /// Notes (each behind an `Arc`: copying the board after a snapshot copies pointers).
+    pub notes: BTreeMap<Uuid, Arc<Note>>,
     /// Groups.
-    pub groups: BTreeMap<Uuid, NoteGroup>,
+    pub groups: BTreeMap<Uuid, Arc<NoteGroup>>,
 }
 
 impl Board {
@@ -425,6 +427,154 @@ pub struct WorkspaceState {
     pub assets: BTreeMap<Uuid, Arc<Asset>>,
     /// Workshop boards.
     pub boards: BTreeMap<Uuid, Arc<Board>>,
+    /// Every move on the network circle of every organisation, in log order: the same
+    /// changes as the organisations' level histories, kept in one list as the state folds so
+    /// that the portfolio's level counts over time need no sort of every organisation's
+    /// history. Derived from the events like everything here, but not serialized (the
+    /// organisations' histories hold the same facts).
+    #[serde(skip)]
+    pub level_moves: ChunkedLog<LevelMove, 256>,
+}
+
+/// One move on the network circle in the workspace's list of moves: what the level counts
+/// over time need, held inline (reading 120,000 moves through pointers to their
+/// [`LevelChange`]s was most of an "as of" portfolio at a million events).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LevelMove {
+    /// The organisation that moved.
+    pub organisation_id: Uuid,
+    /// The event's position.
+    pub position: u64,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// When it happened, if stated.
+    pub occurred_on: Option<NaiveDate>,
+    /// Its level before, as the fold had it (absent: no relation yet), which the recorded
+    /// `from` may disagree with.
+    pub previous: Option<Level>,
+    /// The recorded level before.
+    pub from: Option<Level>,
+    /// After.
+    pub to: Option<Level>,
+}
+
+/// An append-only list whose full chunks of `CHUNK` entries are shared between clones:
+/// cloning it copies one pointer per chunk, and the first append after a clone copies at most
+/// one chunk. A copy of an entity holding long histories (made when it first changes after a
+/// snapshot) so costs a few pointers, not one per entry. Reads like a slice: `len`, `iter`,
+/// `last`, indexing; serialized as a plain list.
+#[derive(Clone, Debug)]
+pub struct ChunkedLog<T, const CHUNK: usize = 32> {
+    full: Vec<Arc<Vec<T>>>,
+    tail: Arc<Vec<T>>,
+}
+
+impl<T, const CHUNK: usize> Default for ChunkedLog<T, CHUNK> {
+    fn default() -> Self {
+        ChunkedLog {
+            full: Vec::new(),
+            tail: Arc::new(Vec::new()),
+        }
+    }
+}
+
+impl<T: Clone, const CHUNK: usize> ChunkedLog<T, CHUNK> {
+    /// Appends one entry (copying the last, partly filled chunk if a clone shares it).
+    pub fn push(&mut self, entry: T) {
+        if self.tail.len() >= CHUNK {
+            let full = std::mem::replace(&mut self.tail, Arc::new(Vec::with_capacity(CHUNK)));
+            self.full.push(full);
+        }
+        Arc::make_mut(&mut self.tail).push(entry);
+    }
+}
+
+impl<T, const CHUNK: usize> ChunkedLog<T, CHUNK> {
+    /// The entries, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> {
+        self.full
+            .iter()
+            .chain(std::iter::once(&self.tail))
+            .flat_map(|chunk| chunk.iter())
+    }
+
+    /// How many entries there are.
+    pub fn len(&self) -> usize {
+        self.full.len() * CHUNK + self.tail.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The newest entry.
+    pub fn last(&self) -> Option<&T> {
+        self.tail
+            .last()
+            .or_else(|| self.full.last().and_then(|chunk| chunk.last()))
+    }
+
+    /// The entry at `index`, oldest first.
+    pub fn get(&self, index: usize) -> Option<&T> {
+        match self.full.get(index / CHUNK) {
+            Some(chunk) => chunk.get(index % CHUNK),
+            None if index / CHUNK == self.full.len() => self.tail.get(index % CHUNK),
+            None => None,
+        }
+    }
+}
+
+impl<T, const CHUNK: usize> std::ops::Index<usize> for ChunkedLog<T, CHUNK> {
+    type Output = T;
+
+    fn index(&self, index: usize) -> &T {
+        match self.get(index) {
+            Some(entry) => entry,
+            None => panic!("index {index} out of a log of {}", self.len()),
+        }
+    }
+}
+
+impl<'log, T, const CHUNK: usize> IntoIterator for &'log ChunkedLog<T, CHUNK> {
+    type Item = &'log T;
+    type IntoIter = Box<dyn DoubleEndedIterator<Item = &'log T> + 'log>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl<T: Clone, const CHUNK: usize> FromIterator<T> for ChunkedLog<T, CHUNK> {
+    fn from_iter<I: IntoIterator<Item = T>>(entries: I) -> Self {
+        let mut log = ChunkedLog::default();
+        for entry in entries {
+            log.push(entry);
+        }
+        log
+    }
+}
+
+impl<T: PartialEq, const CHUNK: usize> PartialEq for ChunkedLog<T, CHUNK> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: Eq, const CHUNK: usize> Eq for ChunkedLog<T, CHUNK> {}
+
+impl<T: Serialize, const CHUNK: usize> Serialize for ChunkedLog<T, CHUNK> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Clone, const CHUNK: usize> Deserialize<'de>
+    for ChunkedLog<T, CHUNK>
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<T>::deserialize(deserializer).map(|entries| entries.into_iter().collect())
+    }
 }
 
 /// The entity `id` of one of the state's shared collections, ready to change: copied first
@@ -545,7 +695,7 @@ impl WorkspaceState {
                         age_groups: age_groups.clone(),
                         rooms: rooms.clone(),
                         level: None,
-                        level_history: Vec::new(),
+                        level_history: ChunkedLog::default(),
                         contact_holders: BTreeMap::new(),
                         contact_persons: BTreeMap::new(),
                         priority: 0,
@@ -585,10 +735,10 @@ impl WorkspaceState {
                 if let Some(organisation) = entity_mut(&mut self.organisations, organisation_id) {
                     organisation.contact_holders.insert(
                         *staff_id,
-                        ContactHolder {
+                        Arc::new(ContactHolder {
                             topics: topics.clone(),
                             since: at,
-                        },
+                        }),
                     );
                 }
             }
@@ -646,8 +796,9 @@ impl WorkspaceState {
                 occurred_on,
             } => {
                 if let Some(organisation) = entity_mut(&mut self.organisations, organisation_id) {
+                    let previous = organisation.level;
                     organisation.level = *to;
-                    organisation.level_history.push(Arc::new(LevelChange {
+                    let change = Arc::new(LevelChange {
                         from: *from,
                         to: *to,
                         reason: reason.clone(),
@@ -655,7 +806,17 @@ impl WorkspaceState {
                         recorded_at: at,
                         occurred_on: *occurred_on,
                         position: context.position,
-                    }));
+                    });
+                    organisation.level_history.push(change);
+                    self.level_moves.push(LevelMove {
+                        organisation_id: *organisation_id,
+                        position: context.position,
+                        recorded_at: at,
+                        occurred_on: *occurred_on,
+                        previous,
+                        from: *from,
+                        to: *to,
+                    });
                 }
             }
             DomainEvent::PartnershipProposed {
@@ -686,11 +847,11 @@ impl WorkspaceState {
                         priority: *priority,
                         tags: tags.clone(),
                         screening: None,
-                        agreement: Agreement::default(),
-                        resources: Vec::new(),
-                        evaluations: Vec::new(),
+                        agreement: Arc::default(),
+                        resources: ChunkedLog::default(),
+                        evaluations: ChunkedLog::default(),
                         communication_plan: BTreeMap::new(),
-                        communications_sent: Vec::new(),
+                        communications_sent: ChunkedLog::default(),
                         readiness: BTreeMap::new(),
                         ending: None,
                         proposed_at: at,
@@ -737,7 +898,7 @@ impl WorkspaceState {
                 decision_note,
             } => {
                 if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
-                    partnership.screening = Some(Screening {
+                    partnership.screening = Some(Arc::new(Screening {
                         answers: answers.clone(),
                         score: *score,
                         max_score: *max_score,
@@ -745,7 +906,7 @@ impl WorkspaceState {
                         decision_note: decision_note.clone(),
                         actor: context.actor.clone(),
                         recorded_at: at,
-                    });
+                    }));
                 }
             }
             DomainEvent::AgreementAmended {
@@ -755,7 +916,7 @@ impl WorkspaceState {
                 ..
             } => {
                 if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
-                    let agreement = &mut partnership.agreement;
+                    let agreement = Arc::make_mut(&mut partnership.agreement);
                     agreement.version = *version;
                     agreement.amended_at = Some(at);
                     for change in changes {
@@ -779,13 +940,13 @@ impl WorkspaceState {
                 amount_dkk,
             } => {
                 if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
-                    partnership.resources.push(Arc::new(ResourceCommitment {
+                    partnership.resources.push(ResourceCommitment {
                         commitment_id: *commitment_id,
                         party: *party,
                         description: description.clone(),
                         hours: *hours,
                         amount_dkk: *amount_dkk,
-                    }));
+                    });
                 }
             }
             DomainEvent::PartnershipEvaluated {
@@ -859,11 +1020,11 @@ impl WorkspaceState {
                 if let Some(partnership) = entity_mut(&mut self.partnerships, partnership_id) {
                     partnership.readiness.insert(
                         *item,
-                        Tick {
+                        Arc::new(Tick {
                             actor: context.actor.clone(),
                             recorded_at: at,
                             note: note.clone(),
-                        },
+                        }),
                     );
                 }
             }
@@ -990,7 +1151,7 @@ impl WorkspaceState {
                 if let Some(board) = entity_mut(&mut self.boards, board_id) {
                     board.notes.insert(
                         *note_id,
-                        Note {
+                        Arc::new(Note {
                             text: text.clone(),
                             author: context.actor.clone(),
                             zone: zone.clone(),
@@ -1000,7 +1161,7 @@ impl WorkspaceState {
                             votes: BTreeMap::new(),
                             group_id: None,
                             promoted_to: None,
-                        },
+                        }),
                     );
                 }
             }
@@ -1035,17 +1196,21 @@ impl WorkspaceState {
                 if let Some(board) = entity_mut(&mut self.boards, board_id) {
                     let members: BTreeSet<Uuid> = note_ids.iter().copied().collect();
                     for group in board.groups.values_mut() {
-                        group.note_ids.retain(|id| !members.contains(id));
+                        if group.note_ids.iter().any(|id| members.contains(id)) {
+                            Arc::make_mut(group)
+                                .note_ids
+                                .retain(|id| !members.contains(id));
+                        }
                     }
                     board.groups.insert(
                         *group_id,
-                        NoteGroup {
+                        Arc::new(NoteGroup {
                             label: label.clone(),
                             note_ids: note_ids.clone(),
-                        },
+                        }),
                     );
                     for note_id in note_ids {
-                        if let Some(note) = board.notes.get_mut(note_id) {
+                        if let Some(note) = entity_mut(&mut board.notes, note_id) {
                             note.group_id = Some(*group_id);
                         }
                     }
@@ -1087,8 +1252,7 @@ impl WorkspaceState {
     }
 
     fn note_mut(&mut self, board_id: &Uuid, note_id: &Uuid) -> Option<&mut Note> {
-        entity_mut(&mut self.boards, board_id)?
-            .notes
-            .get_mut(note_id)
+        let board = entity_mut(&mut self.boards, board_id)?;
+        entity_mut(&mut board.notes, note_id)
     }
 }

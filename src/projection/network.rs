@@ -488,7 +488,7 @@ fn active_holders<'state>(
         .iter()
         .filter_map(|(staff_id, holder)| {
             let member = state.staff.get(staff_id)?;
-            (!member.left).then_some((*staff_id, member, holder))
+            (!member.left).then_some((*staff_id, member, &**holder))
         })
 }
 

@@ -10,7 +10,7 @@
 //! "Active" means not ended, whatever the phase. Output is deterministic: lists are sorted and
 //! maps are `BTreeMap`s, so equal states serialize to byte-identical JSON.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::network::LevelCounts;
 use crate::domain::events::Party;
-use crate::domain::state::{LevelChange, Partnership, WorkspaceState};
+use crate::domain::state::{Partnership, WorkspaceState};
 use crate::domain::vocabulary::{AgeGroup, Goal, Level, Phase, Room, Sector};
 
 /// The phases in which a partnership should have been evaluated at least once.
@@ -254,17 +254,24 @@ pub fn portfolio_view(state: &WorkspaceState, today: NaiveDate) -> PortfolioView
         (&first.title, first_id).cmp(&(&second.title, second_id))
     });
 
-    let matrix = matrix_of(&active);
+    // What each active partnership serves, read once into bits side by side: the matrix, the
+    // gaps and the age groups then scan these instead of every partnership's lists again.
+    let served: Vec<Served> = active
+        .iter()
+        .map(|(_, partnership)| Served::of(partnership))
+        .collect();
+    let matrix = matrix_of(&active, &served);
     PortfolioView {
-        gaps: gaps_of(&active, &matrix),
+        gaps: gaps_of(&served, &matrix),
         by_sector: by_sector(state, &active),
         by_age_group: AgeGroup::ALL
             .iter()
-            .map(|age_group| AgeGroupCount {
+            .enumerate()
+            .map(|(index, age_group)| AgeGroupCount {
                 age_group: *age_group,
-                partnerships: active
+                partnerships: served
                     .iter()
-                    .filter(|(_, partnership)| partnership.age_groups.contains(age_group))
+                    .filter(|served| served.age_groups & (1 << index) != 0)
                     .count(),
             })
             .collect(),
@@ -280,22 +287,33 @@ pub fn portfolio_view(state: &WorkspaceState, today: NaiveDate) -> PortfolioView
             .collect(),
         overdue_evaluations: overdue_evaluations(&active, today),
         resources_by_party: resources_by_party(state, &active),
-        phases: Phase::ALL
-            .iter()
-            .map(|phase| PhaseCount {
-                phase: *phase,
-                partnerships: state
-                    .partnerships
-                    .values()
-                    .filter(|partnership| partnership.phase == *phase)
-                    .count(),
-            })
-            .collect(),
+        phases: phases(state),
         ended: ended(state),
         level_counts_over_time: level_counts_over_time(state),
         focus_areas: focus_areas(state, &matrix),
         matrix,
     }
+}
+
+/// Partnerships per phase, every phase listed in order, counted in one pass.
+fn phases(state: &WorkspaceState) -> Vec<PhaseCount> {
+    let mut counts = vec![0usize; Phase::ALL.len()];
+    for partnership in state.partnerships.values() {
+        if let Some(index) = Phase::ALL
+            .iter()
+            .position(|phase| *phase == partnership.phase)
+        {
+            counts[index] += 1;
+        }
+    }
+    Phase::ALL
+        .iter()
+        .zip(counts)
+        .map(|(phase, partnerships)| PhaseCount {
+            phase: *phase,
+            partnerships,
+        })
+        .collect()
 }
 
 fn reference(partnership_id: Uuid, partnership: &Partnership) -> PartnershipReference {
@@ -305,19 +323,49 @@ fn reference(partnership_id: Uuid, partnership: &Partnership) -> PartnershipRefe
     }
 }
 
-fn matrix_of(active: &[(Uuid, &Partnership)]) -> Vec<MatrixCell> {
+/// The rooms, goals and age groups one partnership serves, as bits in the order of
+/// `Room::ALL`, `Goal::ALL` and `AgeGroup::ALL`.
+#[derive(Clone, Copy)]
+struct Served {
+    rooms: u64,
+    goals: u64,
+    age_groups: u64,
+}
+
+impl Served {
+    fn of(partnership: &Partnership) -> Self {
+        Served {
+            rooms: bits(Room::ALL, &partnership.rooms),
+            goals: bits(Goal::ALL, &partnership.goals),
+            age_groups: bits(AgeGroup::ALL, &partnership.age_groups),
+        }
+    }
+}
+
+fn bits<T: PartialEq>(all: &[T], chosen: &[T]) -> u64 {
+    chosen
+        .iter()
+        .filter_map(|item| all.iter().position(|known| known == item))
+        .fold(0, |bits, index| bits | 1 << index)
+}
+
+fn matrix_of(active: &[(Uuid, &Partnership)], served: &[Served]) -> Vec<MatrixCell> {
     let mut matrix = Vec::with_capacity(Room::ALL.len() * Goal::ALL.len());
-    for room in Room::ALL {
-        for goal in Goal::ALL {
+    for (room_index, room) in Room::ALL.iter().enumerate() {
+        for (goal_index, goal) in Goal::ALL.iter().enumerate() {
             matrix.push(MatrixCell {
                 room: *room,
                 goal: *goal,
                 partnerships: active
                     .iter()
-                    .filter(|(_, partnership)| {
-                        partnership.rooms.contains(room) && partnership.goals.contains(goal)
+                    .zip(served)
+                    .filter(|(_, served)| {
+                        served.rooms & (1 << room_index) != 0
+                            && served.goals & (1 << goal_index) != 0
                     })
-                    .map(|(partnership_id, partnership)| reference(*partnership_id, partnership))
+                    .map(|((partnership_id, partnership), _)| {
+                        reference(*partnership_id, partnership)
+                    })
                     .collect(),
             });
         }
@@ -325,35 +373,38 @@ fn matrix_of(active: &[(Uuid, &Partnership)]) -> Vec<MatrixCell> {
     matrix
 }
 
-fn gaps_of(active: &[(Uuid, &Partnership)], matrix: &[MatrixCell]) -> Vec<Gap> {
+fn gaps_of(served: &[Served], matrix: &[MatrixCell]) -> Vec<Gap> {
     let mut gaps = Vec::new();
-    for room in Room::ALL {
-        if !active
-            .iter()
-            .any(|(_, partnership)| partnership.rooms.contains(room))
-        {
+    let any = served.iter().fold(
+        Served {
+            rooms: 0,
+            goals: 0,
+            age_groups: 0,
+        },
+        |any, served| Served {
+            rooms: any.rooms | served.rooms,
+            goals: any.goals | served.goals,
+            age_groups: any.age_groups | served.age_groups,
+        },
+    );
+    for (index, room) in Room::ALL.iter().enumerate() {
+        if any.rooms & (1 << index) == 0 {
             gaps.push(Gap {
                 area: GapArea::Room { room: *room },
                 message: format!("No active partnership serves the {room}"),
             });
         }
     }
-    for goal in Goal::ALL {
-        if !active
-            .iter()
-            .any(|(_, partnership)| partnership.goals.contains(goal))
-        {
+    for (index, goal) in Goal::ALL.iter().enumerate() {
+        if any.goals & (1 << index) == 0 {
             gaps.push(Gap {
                 area: GapArea::Goal { goal: *goal },
                 message: format!("No active partnership serves the goal {goal}"),
             });
         }
     }
-    for age_group in AgeGroup::ALL {
-        if !active
-            .iter()
-            .any(|(_, partnership)| partnership.age_groups.contains(age_group))
-        {
+    for (index, age_group) in AgeGroup::ALL.iter().enumerate() {
+        if any.age_groups & (1 << index) == 0 {
             gaps.push(Gap {
                 area: GapArea::AgeGroup {
                     age_group: *age_group,
@@ -378,21 +429,32 @@ fn gaps_of(active: &[(Uuid, &Partnership)], matrix: &[MatrixCell]) -> Vec<Gap> {
 }
 
 fn by_sector(state: &WorkspaceState, active: &[(Uuid, &Partnership)]) -> Vec<SectorCount> {
-    let mut counts: BTreeMap<Sector, usize> =
-        Sector::ALL.iter().map(|sector| (*sector, 0)).collect();
+    // Sectors in their order (`Sector::ALL` is sorted), counted without a set per partnership.
+    let mut sectors: Vec<Sector> = Sector::ALL.to_vec();
+    sectors.sort();
+    let mut counts = vec![0usize; sectors.len()];
+    let mut seen = vec![false; sectors.len()];
     for (_, partnership) in active {
-        let sectors: BTreeSet<Sector> = partnership
+        seen.iter_mut().for_each(|flag| *flag = false);
+        for organisation in partnership
             .partner_ids
             .iter()
             .filter_map(|partner_id| state.organisations.get(partner_id))
-            .map(|organisation| organisation.sector)
-            .collect();
-        for sector in sectors {
-            *counts.entry(sector).or_insert(0) += 1;
+        {
+            if let Some(index) = sectors
+                .iter()
+                .position(|sector| *sector == organisation.sector)
+            {
+                seen[index] = true;
+            }
+        }
+        for (count, seen) in counts.iter_mut().zip(&seen) {
+            *count += usize::from(*seen);
         }
     }
-    counts
+    sectors
         .into_iter()
+        .zip(counts)
         .map(|(sector, partnerships)| SectorCount {
             sector,
             partnerships,
@@ -509,48 +571,27 @@ fn ended(state: &WorkspaceState) -> Vec<EndedPartnership> {
     ended
 }
 
-/// Replays every organisation's level history in log order, counting relations per level after
-/// each move. The level an organisation is counted at is the one the replay last gave it, so a
-/// move whose recorded `from` disagrees cannot make a count drift.
+/// Counts relations per level after each move on the network circle, in log order. The level
+/// an organisation is counted at is the one the fold last gave it (the move's `previous`), so a
+/// move whose recorded `from` disagrees cannot make a count drift. The state keeps the moves in
+/// log order as it folds, so this is one pass.
 fn level_counts_over_time(state: &WorkspaceState) -> Vec<LevelCountsAt> {
-    // Each organisation's history is in log order, so the level the replay last gave an
-    // organisation before one of its moves is the `to` of its move before: no map of
-    // current levels is needed, only the moves of all organisations in log order.
-    let mut moves: Vec<(u64, Uuid, &LevelChange, Option<Level>)> = state
-        .organisations
-        .iter()
-        .flat_map(|(organisation_id, organisation)| {
-            let previous = std::iter::once(None)
-                .chain(organisation.level_history.iter().map(|change| change.to));
-            organisation
-                .level_history
-                .iter()
-                .zip(previous)
-                .map(move |(change, previous)| {
-                    (change.position, *organisation_id, &**change, previous)
-                })
-        })
-        .collect();
-    // (position, organisation) is unique: one event moves one organisation once. The key is
-    // kept beside the move so that sorting reads no change.
-    moves.sort_unstable_by_key(|(position, organisation_id, _, _)| (*position, *organisation_id));
-
     let mut counts = LevelCounts::default();
-    let mut series = Vec::with_capacity(moves.len());
-    for (_, organisation_id, change, previous) in moves {
-        if let Some(previous) = previous {
+    let mut series = Vec::with_capacity(state.level_moves.len());
+    for level_move in state.level_moves.iter() {
+        if let Some(previous) = level_move.previous {
             counts.remove(previous);
         }
-        if let Some(level) = change.to {
+        if let Some(level) = level_move.to {
             counts.add(level);
         }
         series.push(LevelCountsAt {
-            position: change.position,
-            recorded_at: change.recorded_at,
-            occurred_on: change.occurred_on,
-            organisation_id,
-            from: change.from,
-            to: change.to,
+            position: level_move.position,
+            recorded_at: level_move.recorded_at,
+            occurred_on: level_move.occurred_on,
+            organisation_id: level_move.organisation_id,
+            from: level_move.from,
+            to: level_move.to,
             counts,
         });
     }

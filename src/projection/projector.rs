@@ -83,6 +83,18 @@ impl Default for Snapshots {
 }
 
 impl Snapshots {
+    /// Snapshots of a stream expected to reach at most `events` events: the spacing starts
+    /// where doubling would have taken it by then, so a rebuild takes no snapshot it would
+    /// thin away later (a third of them at a million events). The bound on the spacing holds:
+    /// at most `max(SNAPSHOT_EVERY, 2 * events / SNAPSHOT_LIMIT)`.
+    fn expecting(events: u64) -> Self {
+        let mut snapshots = Snapshots::default();
+        while events / snapshots.every > snapshots.limit as u64 {
+            snapshots.every *= 2;
+        }
+        snapshots
+    }
+
     /// Takes a snapshot of `state` if its version is due; thins to the doubled spacing when
     /// more than `limit` ([`SNAPSHOT_LIMIT`]) are kept.
     fn after_apply(&mut self, state: &WorkspaceState) {
@@ -128,12 +140,18 @@ pub struct WorkspaceView {
 
 impl WorkspaceView {
     fn new(workspace_id: Uuid) -> Self {
+        WorkspaceView::expecting(workspace_id, 0)
+    }
+
+    /// An empty view whose stream is expected to reach at most `events` events (0: unknown),
+    /// which sets the snapshots' first spacing (see `Snapshots::expecting`).
+    fn expecting(workspace_id: Uuid, events: u64) -> Self {
         WorkspaceView {
             state: WorkspaceState::new(workspace_id),
             timeline: Timeline::default(),
             metrics_history: Vec::new(),
             last_metrics_version: None,
-            snapshots: Snapshots::default(),
+            snapshots: Snapshots::expecting(events),
         }
     }
 
@@ -249,6 +267,9 @@ pub struct Projections {
     accounts: RwLock<AccountsState>,
     checkpoint: watch::Sender<Position>,
     skipped: AtomicU64,
+    /// How many events a workspace's stream may reach, as far as a rebuild knows (the log's
+    /// length; 0 when unknown): sets the first snapshot spacing of the workspaces it creates.
+    expected_events: AtomicU64,
 }
 
 impl Default for Projections {
@@ -258,6 +279,7 @@ impl Default for Projections {
             accounts: RwLock::new(AccountsState::default()),
             checkpoint: watch::channel(0).0,
             skipped: AtomicU64::new(0),
+            expected_events: AtomicU64::new(0),
         }
     }
 }
@@ -276,7 +298,17 @@ impl Projections {
             self.checkpoint.send_replace(event.position);
             return;
         }
-        match decode(event) {
+        self.apply_decoded(event, decode(event));
+    }
+
+    /// Applies the next event of the log, already decoded by [`decode`] (on another thread
+    /// during a rebuild). `event` must not be of the system stream.
+    fn apply_decoded(
+        &self,
+        event: &RecordedEvent,
+        decoded: Result<(DomainEvent, EventContext), serde_json::Error>,
+    ) {
+        match decoded {
             Ok((domain, context)) => {
                 let workspace_id = event.metadata.workspace_id;
                 let mut workspaces = match self.workspaces.write() {
@@ -285,7 +317,12 @@ impl Projections {
                 };
                 workspaces
                     .entry(workspace_id)
-                    .or_insert_with(|| WorkspaceView::new(workspace_id))
+                    .or_insert_with(|| {
+                        WorkspaceView::expecting(
+                            workspace_id,
+                            self.expected_events.load(Ordering::Relaxed),
+                        )
+                    })
                     .apply(&domain, &context);
             }
             Err(error) => {
@@ -501,7 +538,47 @@ pub async fn replay_state(
     Ok(state)
 }
 
+/// One event of a page read by [`rebuild`], decoded ahead of the fold.
+struct DecodedEvent {
+    event: RecordedEvent,
+    /// `None` for the system stream, which the fold decodes itself.
+    decoded: Option<Result<(DomainEvent, EventContext), serde_json::Error>>,
+}
+
+fn decode_page(page: Vec<RecordedEvent>) -> Vec<DecodedEvent> {
+    page.into_iter()
+        .map(|event| {
+            let decoded = (event.metadata.workspace_id != SYSTEM_STREAM).then(|| decode(&event));
+            DecodedEvent { event, decoded }
+        })
+        .collect()
+}
+
+fn apply_page(projections: &Projections, page: Vec<DecodedEvent>) {
+    for DecodedEvent { event, decoded } in page {
+        match decoded {
+            Some(decoded) => projections.apply_decoded(&event, decoded),
+            None => projections.apply(&event),
+        }
+    }
+}
+
+/// Waits for the fold of a page; a panic in it goes on as a panic of the rebuild.
+async fn finish_fold(folding: tokio::task::JoinHandle<()>) -> bool {
+    match folding.await {
+        Ok(()) => true,
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        Err(_) => false,
+    }
+}
+
 /// Rebuilds every view from the whole log (the projections of a fresh start).
+///
+/// Reading and decoding a page overlaps the fold of the page before, which runs on a
+/// blocking thread (one fold at a time, pages in order, so events are applied in log order as
+/// ever): on two cores the rebuild takes about as long as the fold alone, not the scan, the
+/// decoding and the fold one after the other. `progress` hears the position of the last event
+/// folded, after each page.
 ///
 /// # Errors
 /// Store errors while reading the log.
@@ -511,17 +588,33 @@ pub async fn rebuild(
 ) -> Result<Arc<Projections>, StoreError> {
     let projections = Projections::new();
     let head = store.head_position();
+    // No workspace's stream is longer than the log: plan the snapshots' spacing for it.
+    projections.expected_events.store(head, Ordering::Relaxed);
     let mut next = 1;
+    let mut folding: Option<(tokio::task::JoinHandle<()>, Position)> = None;
     while next <= head {
         let page = store.read_all(next, READ_PAGE * 4).await?;
-        if page.is_empty() {
+        let Some(last) = page.last().map(|event| event.position) else {
             break;
+        };
+        next = last + 1;
+        let page = decode_page(page);
+        if let Some((previous, folded_to)) = folding.take() {
+            if !finish_fold(previous).await {
+                return Ok(projections);
+            }
+            progress(folded_to);
         }
-        for event in &page {
-            projections.apply(event);
-            next = event.position + 1;
+        let for_fold = projections.clone();
+        folding = Some((
+            tokio::task::spawn_blocking(move || apply_page(&for_fold, page)),
+            last,
+        ));
+    }
+    if let Some((previous, folded_to)) = folding {
+        if finish_fold(previous).await {
+            progress(folded_to);
         }
-        progress(next - 1);
     }
     Ok(projections)
 }
@@ -691,6 +784,39 @@ mod tests {
                 .collect();
             assert_eq!(versions, expected, "after {} events", index + 1);
         }
+    }
+
+    #[test]
+    fn a_view_expecting_its_length_takes_only_the_snapshots_it_keeps() {
+        let events = history(2_000);
+        let mut grown = WorkspaceView::new(Uuid::new_v4());
+        grown.snapshots.limit = 10;
+        let mut planned = WorkspaceView::new(Uuid::new_v4());
+        planned.snapshots = Snapshots {
+            limit: 10,
+            ..Snapshots::default()
+        };
+        planned.snapshots.every = 3;
+        grown.snapshots.every = 3;
+        while 2_000 / planned.snapshots.every > 10 {
+            planned.snapshots.every *= 2;
+        }
+        let mut taken = 0;
+        for (event, context) in &events {
+            grown.apply(event, context);
+            let before = planned.snapshots.taken.len();
+            planned.apply(event, context);
+            taken += planned.snapshots.taken.len().saturating_sub(before);
+        }
+        assert_eq!(planned.snapshot_versions(), grown.snapshot_versions());
+        assert_eq!(
+            taken,
+            planned.snapshot_versions().len(),
+            "none was thinned away"
+        );
+        assert_eq!(Snapshots::expecting(1_000_000).every, 2_000);
+        assert_eq!(Snapshots::expecting(100_000).every, 1_000);
+        assert_eq!(Snapshots::expecting(0).every, SNAPSHOT_EVERY);
     }
 
     #[test]

@@ -55,12 +55,92 @@ pub struct WorkspaceReport<'a> {
     pub timeline: Vec<&'a TimelineEntry>,
 }
 
+/// The live view's history up to one position: the timeline entries about the workspace and
+/// the metrics points at or before it. A report of an earlier moment needs only these from the
+/// live view, so an "as of" request copies them under the read lock (not the whole live view
+/// with its timeline index, snapshots and later entries) and lets the projector go on.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryUntil {
+    /// Network metrics points at or before the position.
+    pub metrics_history: Vec<MetricsPoint>,
+    /// Timeline entries about the workspace at or before the position.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+impl HistoryUntil {
+    /// Copies `live`'s metrics points and workspace timeline entries up to `position`.
+    pub fn of(live: &WorkspaceView, position: u64) -> Self {
+        HistoryUntil {
+            metrics_history: live
+                .metrics_history
+                .iter()
+                .take_while(|point| point.position <= position)
+                .cloned()
+                .collect(),
+            timeline: live
+                .timeline
+                .entries_about(live.state.workspace_id)
+                .take_while(|entry| entry.position <= position)
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// Assembles the report of `view` with the timeline and metrics history copied from the live
+/// view by [`HistoryUntil::of`] (what "as of" requests use).
+pub fn workspace_report_until<'a>(
+    view: &'a WorkspaceView,
+    history: &'a HistoryUntil,
+    today: NaiveDate,
+) -> WorkspaceReport<'a> {
+    let position = view.state.position;
+    report_with(
+        view,
+        history
+            .metrics_history
+            .iter()
+            .filter(|point| point.position <= position)
+            .collect(),
+        history
+            .timeline
+            .iter()
+            .filter(|entry| entry.position <= position)
+            .collect(),
+        today,
+    )
+}
+
 /// Assembles the report of `view`. `timeline_source` supplies the timeline and the metrics
 /// history (a view from [`Projections::state_as_of`](super::Projections::state_as_of) holds
 /// neither; the live view holds all of them).
 pub fn workspace_report<'a>(
     view: &'a WorkspaceView,
     timeline_source: &'a WorkspaceView,
+    today: NaiveDate,
+) -> WorkspaceReport<'a> {
+    let position = view.state.position;
+    report_with(
+        view,
+        timeline_source
+            .metrics_history
+            .iter()
+            .filter(|point| point.position <= position)
+            .collect(),
+        timeline_source
+            .timeline
+            .about(view.state.workspace_id)
+            .into_iter()
+            .filter(|entry| entry.position <= position)
+            .collect(),
+        today,
+    )
+}
+
+fn report_with<'a>(
+    view: &'a WorkspaceView,
+    metrics_history: Vec<&'a MetricsPoint>,
+    timeline: Vec<&'a TimelineEntry>,
     today: NaiveDate,
 ) -> WorkspaceReport<'a> {
     let state = &view.state;
@@ -80,16 +160,7 @@ pub fn workspace_report<'a>(
         partnerships: &state.partnerships,
         assets: &state.assets,
         boards: &state.boards,
-        metrics_history: timeline_source
-            .metrics_history
-            .iter()
-            .filter(|point| point.position <= position)
-            .collect(),
-        timeline: timeline_source
-            .timeline
-            .about(state.workspace_id)
-            .into_iter()
-            .filter(|entry| entry.position <= position)
-            .collect(),
+        metrics_history,
+        timeline,
     }
 }

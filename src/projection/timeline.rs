@@ -6,7 +6,10 @@
 //! just before the event; the projector keeps one [`Timeline`] per workspace, with an index
 //! from every entity id an event mentions to its entries.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -24,10 +27,10 @@ pub struct TimelineEntry {
     pub position: u64,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
-    /// Who did it.
-    pub actor: String,
-    /// The event's type.
-    pub event_type: String,
+    /// Who did it (one shared copy per actor in a timeline).
+    pub actor: Arc<str>,
+    /// The event's type (a name known at compile time when recorded).
+    pub event_type: Cow<'static, str>,
     /// What happened, in words.
     pub summary: String,
     /// The entities it is about.
@@ -38,7 +41,12 @@ pub struct TimelineEntry {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timeline {
     entries: Vec<TimelineEntry>,
-    by_entity: BTreeMap<Uuid, Vec<usize>>,
+    /// Where each entity's entries are. A hash map: the record of every event looks up every
+    /// id it mentions, among some hundred thousand entities at a million events.
+    by_entity: HashMap<Uuid, Vec<usize>>,
+    /// Every actor's name once: entries share it instead of each holding a copy.
+    #[serde(skip)]
+    actors: HashSet<Arc<str>>,
 }
 
 impl Timeline {
@@ -53,11 +61,19 @@ impl Timeline {
             .entry(before.workspace_id)
             .or_default()
             .push(index);
+        let actor = match self.actors.get(context.actor.as_str()) {
+            Some(actor) => actor.clone(),
+            None => {
+                let actor: Arc<str> = Arc::from(context.actor.as_str());
+                self.actors.insert(actor.clone());
+                actor
+            }
+        };
         self.entries.push(TimelineEntry {
             position: context.position,
             recorded_at: context.recorded_at,
-            actor: context.actor.clone(),
-            event_type: event.event_type().to_owned(),
+            actor,
+            event_type: Cow::Borrowed(event.event_type()),
             summary: describe(before, event, &context.actor),
             entity_ids,
         });
@@ -76,6 +92,16 @@ impl Timeline {
             .unwrap_or_default()
     }
 
+    /// Every entry about `entity_id` (the workspace id gives all), oldest first, without
+    /// collecting them.
+    pub fn entries_about(&self, entity_id: Uuid) -> impl Iterator<Item = &TimelineEntry> {
+        self.by_entity
+            .get(&entity_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|index| self.entries.get(*index))
+    }
+
     /// How many entries there are.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -87,36 +113,60 @@ impl Timeline {
     }
 }
 
-fn organisation_name(state: &WorkspaceState, id: &Uuid) -> String {
+/// A name in a sentence, written straight into it (no copy of the name first).
+enum Name<'state> {
+    /// As the state has it.
+    Plain(&'state str),
+    /// As the state has it, in quotes (titles).
+    Quoted(&'state str),
+    /// Not (or no longer) in the state: its kind and id.
+    Unknown(&'static str, &'state Uuid),
+}
+
+impl fmt::Display for Name<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Name::Plain(name) => formatter.write_str(name),
+            Name::Quoted(title) => write!(formatter, "\"{title}\""),
+            Name::Unknown(kind, id) => write!(formatter, "{kind} {id}"),
+        }
+    }
+}
+
+fn organisation_name<'state>(state: &'state WorkspaceState, id: &'state Uuid) -> Name<'state> {
     state
         .organisations
         .get(id)
-        .map(|organisation| organisation.name.clone())
-        .unwrap_or_else(|| format!("organisation {id}"))
+        .map_or(Name::Unknown("organisation", id), |organisation| {
+            Name::Plain(&organisation.name)
+        })
 }
 
-fn partnership_title(state: &WorkspaceState, id: &Uuid) -> String {
+fn partnership_title<'state>(state: &'state WorkspaceState, id: &'state Uuid) -> Name<'state> {
     state
         .partnerships
         .get(id)
-        .map(|partnership| format!("\"{}\"", partnership.title))
-        .unwrap_or_else(|| format!("partnership {id}"))
+        .map_or(Name::Unknown("partnership", id), |partnership| {
+            Name::Quoted(&partnership.title)
+        })
 }
 
-fn staff_name(state: &WorkspaceState, id: &Uuid) -> String {
+fn staff_name<'state>(state: &'state WorkspaceState, id: &'state Uuid) -> Name<'state> {
     state
         .staff
         .get(id)
-        .map(|member| member.name.clone())
-        .unwrap_or_else(|| format!("staff member {id}"))
+        .map_or(Name::Unknown("staff member", id), |member| {
+            Name::Plain(&member.name)
+        })
 }
 
-fn board_title(state: &WorkspaceState, id: &Uuid) -> String {
+fn board_title<'state>(state: &'state WorkspaceState, id: &'state Uuid) -> Name<'state> {
     state
         .boards
         .get(id)
-        .map(|board| format!("\"{}\"", board.title))
-        .unwrap_or_else(|| format!("board {id}"))
+        .map_or(Name::Unknown("board", id), |board| {
+            Name::Quoted(&board.title)
+        })
 }
 
 fn level_name(level: &Option<crate::domain::vocabulary::Level>) -> String {
@@ -126,12 +176,13 @@ fn level_name(level: &Option<crate::domain::vocabulary::Level>) -> String {
     }
 }
 
-fn with_reason(sentence: String, reason: &str) -> String {
-    if reason.is_empty() {
-        sentence
-    } else {
-        format!("{sentence}: {reason}")
+fn with_reason(mut sentence: String, reason: &str) -> String {
+    if !reason.is_empty() {
+        sentence.reserve(2 + reason.len());
+        sentence.push_str(": ");
+        sentence.push_str(reason);
     }
+    sentence
 }
 
 /// One event as a sentence, with names as they were just before it.
@@ -222,7 +273,7 @@ pub fn describe(before: &WorkspaceState, event: &DomainEvent, actor: &str) -> St
         DomainEvent::PartnershipProposed { title, partner_ids, .. } => {
             let partners: Vec<String> = partner_ids
                 .iter()
-                .map(|id| organisation_name(before, id))
+                .map(|id| organisation_name(before, id).to_string())
                 .collect();
             if partners.is_empty() {
                 format!("{actor} proposed the partnership \"{title}\"")
@@ -266,7 +317,7 @@ pub fn describe(before: &WorkspaceState, event: &DomainEvent, actor: &str) -> St
         DomainEvent::ResourcesCommitted { partnership_id, party, description, .. } => {
             let who = match party {
                 Party::Library => "the library".to_owned(),
-                Party::Organisation(id) => organisation_name(before, id),
+                Party::Organisation(id) => organisation_name(before, id).to_string(),
             };
             format!(
                 "{actor} recorded that {who} commits {description} to {}",
