@@ -94,19 +94,10 @@ pub fn workspace_report_until<'a>(
     history: &'a HistoryUntil,
     today: NaiveDate,
 ) -> WorkspaceReport<'a> {
-    let position = view.state.position;
-    report_with(
+    report_up_to_view(
         view,
-        history
-            .metrics_history
-            .iter()
-            .filter(|point| point.position <= position)
-            .collect(),
-        history
-            .timeline
-            .iter()
-            .filter(|entry| entry.position <= position)
-            .collect(),
+        history.metrics_history.iter(),
+        history.timeline.iter(),
         today,
     )
 }
@@ -119,18 +110,32 @@ pub fn workspace_report<'a>(
     timeline_source: &'a WorkspaceView,
     today: NaiveDate,
 ) -> WorkspaceReport<'a> {
-    let position = view.state.position;
-    report_with(
+    report_up_to_view(
         view,
-        timeline_source
-            .metrics_history
-            .iter()
-            .filter(|point| point.position <= position)
-            .collect(),
+        timeline_source.metrics_history.iter(),
         timeline_source
             .timeline
             .about(view.state.workspace_id)
-            .into_iter()
+            .into_iter(),
+        today,
+    )
+}
+
+/// The report of `view`, with the metrics points and timeline entries at or before its
+/// position.
+fn report_up_to_view<'a>(
+    view: &'a WorkspaceView,
+    metrics_history: impl Iterator<Item = &'a MetricsPoint>,
+    timeline: impl Iterator<Item = &'a TimelineEntry>,
+    today: NaiveDate,
+) -> WorkspaceReport<'a> {
+    let position = view.state.position;
+    report_with(
+        view,
+        metrics_history
+            .filter(|point| point.position <= position)
+            .collect(),
+        timeline
             .filter(|entry| entry.position <= position)
             .collect(),
         today,
