@@ -1,5 +1,6 @@
-//! What only the sled store has: its derived index, re-derived when lost, and index entries
-//! that wait in memory for the indexer while readers and retries must find them. The event
+//! What only the sled store has: its derived index, re-derived when lost, index entries
+//! that wait in memory for the indexer while readers and retries must find them, and lone
+//! appends written on their caller's thread. The event
 //! log's contract itself (append, read, conflicts, retries, restart, group commit,
 //! subscriptions) is tested on every store in `store_contract.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
@@ -123,6 +124,74 @@ async fn stream_reads_and_retries_see_index_entries_wherever_they_wait() {
     }
     assert_eq!(store.head_position(), APPENDS);
     assert_eq!(checked_stream_index(&temp).await, APPENDS);
+}
+
+/// A lone append is written on its caller's thread; appends that overlap go through the
+/// writer thread and share its flushes; both keep every stream's order and every event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_append_is_written_by_its_caller_and_overlapping_ones_by_the_writer() {
+    let temp = TempStore::new();
+    let stream = Uuid::new_v4();
+    for version in 0..20u64 {
+        let expected = match version {
+            0 => ExpectedVersion::NoStream,
+            _ => ExpectedVersion::Exact(version),
+        };
+        let outcome = temp
+            .store
+            .append(request(stream, expected, &["alone"]))
+            .await
+            .unwrap();
+        assert_eq!(outcome.stream_version, version + 1);
+    }
+    let alone = temp.store.write_statistics();
+    assert_eq!(alone.appends_written_by_caller, 20);
+    assert_eq!(
+        alone.flushes, 20,
+        "each lone append is durable before its ack"
+    );
+
+    let writers: Vec<_> = (0..32)
+        .map(|_| {
+            let store = temp.store.clone();
+            tokio::spawn(async move {
+                let stream = Uuid::new_v4();
+                for version in 0..25u64 {
+                    let expected = match version {
+                        0 => ExpectedVersion::NoStream,
+                        _ => ExpectedVersion::Exact(version),
+                    };
+                    store
+                        .append(request(stream, expected, &["together"]))
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let together = temp.store.write_statistics();
+    let by_writer = 32 * 25 - (together.appends_written_by_caller - 20);
+    assert!(by_writer > 0, "overlapping appends went through the writer");
+    assert!(
+        together.flushes - alone.flushes < 32 * 25,
+        "overlapping appends share flushes"
+    );
+    assert_eq!(temp.store.head_position(), 20 + 32 * 25);
+    assert_eq!(checked_stream_index(&temp).await, 20 + 32 * 25);
+}
+
+/// On a current-thread runtime the caller's thread is the runtime's only one, so every
+/// append goes through the writer thread rather than block it.
+#[tokio::test]
+async fn a_current_thread_runtime_always_hands_appends_to_the_writer() {
+    let temp = TempStore::new();
+    append_many(temp.store.as_ref(), 5).await;
+    let statistics = temp.store.write_statistics();
+    assert_eq!(statistics.appends_written_by_caller, 0);
+    assert_eq!(statistics.events, 5);
 }
 
 /// Checks the whole stream index against the log; returns its entries.

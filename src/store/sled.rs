@@ -19,15 +19,17 @@
 //! so the more writers there are, the more events share a flush. Readers see only events up to
 //! the durable head, never an event that could still be lost.
 //!
-//! **No hand-off for a lone writer.** When the flusher has answered every group it was given
-//! and no request waits in the queue, a second thread would only add a wake-up, so the writer
-//! commits the group itself (flush, index, answer, publish) with the same code
-//! ([`Committer`]). This is safe because only the writer hands groups to the flusher: seeing
-//! nothing outstanding, it knows the flusher is idle until the writer's next hand-off, so
-//! groups are still committed one at a time and in order, and every ack still follows the
-//! flush that made its events durable. Between groups the writer polls its queue briefly
-//! before it sleeps, and a lone caller polls for its answer ([`poll_then_await`]), so that
-//! neither has to be woken by the other on every append.
+//! **No hand-off for a lone writer.** The writer's state sits behind a mutex that the writer
+//! thread holds while it writes a group. When an append is the only one in flight, nothing
+//! waits in the queue and no group waits for the flusher, the caller takes the writer and
+//! writes its append on its own thread ([`SledEventStore::append_here`]), with the same code:
+//! a lone caller appending in a loop then never waits for another thread to wake, which
+//! costs tens of microseconds per append here. Likewise the writer thread commits a group
+//! itself (flush, index, answer, publish, [`Committer`]) when nothing is outstanding and
+//! nobody waits. Both are safe because only the writer's holder hands groups to the flusher:
+//! seeing nothing outstanding, it knows the flusher is idle until its next hand-off, so groups
+//! are still committed one at a time and in order, and every ack still follows the flush that
+//! made its events durable.
 //!
 //! **Atomic appends, derived indexes.** A single-event append is one sled insert, which sled
 //! recovers whole or not at all; a multi-event append is one sled batch (atomic, but a sled
@@ -94,6 +96,8 @@ pub struct WriteStatistics {
     pub acknowledging_micros: u64,
     /// Time the indexer spent writing index entries into sled, in microseconds.
     pub indexing_micros: u64,
+    /// Appends written on their caller's thread, as the only one in flight.
+    pub appends_written_by_caller: u64,
 }
 
 #[derive(Default)]
@@ -103,6 +107,7 @@ struct WriteCounters {
     staging_micros: AtomicU64,
     flushing_micros: AtomicU64,
     acknowledging_micros: AtomicU64,
+    appends_written_by_caller: AtomicU64,
 }
 
 impl WriteCounters {
@@ -125,13 +130,18 @@ pub struct SledEventStore {
     /// Taken on shutdown, so that once the flusher's copy is gone too every subscription
     /// learns that no more events will come.
     live: Mutex<Option<broadcast::Sender<Arc<RecordedEvent>>>>,
+    /// The writer's state: locked by the writer thread for each group, and by a lone append
+    /// that writes on its caller's thread (see [`SledEventStore::append_here`]).
+    /// `None` once the writer has shut down, so that its hold on the live channel (through
+    /// the [`Committer`]) ends with it and every subscription learns that no more events come.
+    writer: Arc<Mutex<Option<Writer>>>,
     /// The writer thread's queue.
-    writer: mpsc::Sender<WriterMessage>,
+    queue: mpsc::Sender<WriterMessage>,
     /// The writer and flusher threads, joined on shutdown so the databases are closed when
     /// `shutdown` returns.
     threads: Mutex<Vec<JoinHandle<()>>>,
     counters: Arc<WriteCounters>,
-    /// Appends waiting for their answer; a lone one polls for it (see [`poll_then_await`]).
+    /// Appends waiting for their answer; a lone one is written on its caller's thread.
     appends_in_flight: AtomicU64,
 }
 
@@ -158,27 +168,12 @@ impl Drop for InFlight<'_> {
     }
 }
 
-/// How long a lone append polls for its answer before it waits to be woken.
-const POLL_ANSWER_FOR: std::time::Duration = std::time::Duration::from_micros(500);
-
-/// Waits for a lone append's answer by polling it for up to [`POLL_ANSWER_FOR`] (about a
-/// flush), yielding to the runtime's other tasks in between, and only then by being woken.
-/// A woken task whose worker thread went to sleep costs a system call and a reschedule, tens
-/// of microseconds here, on every append of a lone caller, which is the common case: commands
-/// of one workspace are serialized. With other appends in flight the answer is awaited
-/// normally, so many writers do not spin.
-async fn poll_then_await<T>(
-    mut answer: oneshot::Receiver<T>,
-) -> Result<T, oneshot::error::RecvError> {
-    let started = std::time::Instant::now();
-    while started.elapsed() < POLL_ANSWER_FOR {
-        match answer.try_recv() {
-            Ok(value) => return Ok(value),
-            Err(oneshot::error::TryRecvError::Empty) => tokio::task::yield_now().await,
-            Err(oneshot::error::TryRecvError::Closed) => break,
-        }
-    }
-    answer.await
+/// What became of an append offered to [`SledEventStore::append_here`].
+enum WrittenHere {
+    /// Written (or refused) on the caller's thread: the answer.
+    Answered(Result<AppendOutcome, StoreError>),
+    /// The writer is busy: the request goes through the queue.
+    NotNow(AppendRequest),
 }
 
 enum WriterMessage {
@@ -335,13 +330,17 @@ impl SledEventStore {
             committer,
             counters: counters.clone(),
         };
+        let writer = Arc::new(Mutex::new(Some(writer)));
         let flusher_thread = std::thread::Builder::new()
             .name("log-flusher".into())
             .spawn(move || flusher.run(flush_receiver))
             .map_err(|error| StoreError::Backend(format!("cannot start the flusher: {error}")))?;
         let writer_thread = std::thread::Builder::new()
             .name("log-writer".into())
-            .spawn(move || writer.run(receiver))
+            .spawn({
+                let writer = writer.clone();
+                move || run_writer(&writer, receiver)
+            })
             .map_err(|error| StoreError::Backend(format!("cannot start the writer: {error}")))?;
         let indexer_thread = {
             let (pending, index) = (pending.clone(), index.clone());
@@ -359,7 +358,8 @@ impl SledEventStore {
             pending,
             durable_head,
             live: Mutex::new(Some(live)),
-            writer: sender,
+            writer,
+            queue: sender,
             threads: Mutex::new(vec![writer_thread, flusher_thread, indexer_thread]),
             counters,
             appends_in_flight: AtomicU64::new(0),
@@ -375,6 +375,10 @@ impl SledEventStore {
             flushing_micros: self.counters.flushing_micros.load(Ordering::Relaxed),
             acknowledging_micros: self.counters.acknowledging_micros.load(Ordering::Relaxed),
             indexing_micros: self.pending.indexing_micros.load(Ordering::Relaxed),
+            appends_written_by_caller: self
+                .counters
+                .appends_written_by_caller
+                .load(Ordering::Relaxed),
         }
     }
 
@@ -398,8 +402,47 @@ impl SledEventStore {
         Ok(entries)
     }
 
+    /// Writes a lone append on the caller's thread, as the writer thread would (stage, insert,
+    /// flush, index, answer, publish), so that it crosses no thread: the writer thread and a
+    /// woken caller each cost a system call and a reschedule, tens of microseconds here, on
+    /// every append of a lone caller, which is the common case (a workspace's commands are
+    /// serialized). The caller's worker is handed to the runtime for the duration
+    /// ([`tokio::task::block_in_place`]), so other tasks keep running.
+    ///
+    /// Gives the request back when it must go through the queue instead: on a runtime that
+    /// cannot lend its worker (a current-thread runtime), while the writer thread holds the
+    /// writer or has appends queued, or while groups wait for the flusher. Only the holder of
+    /// the writer hands groups to the flusher, so with none outstanding the flusher is idle
+    /// and groups are still committed one at a time, in order.
+    fn append_here(&self, request: AppendRequest) -> WrittenHere {
+        let can_block = tokio::runtime::Handle::try_current().is_ok_and(|runtime| {
+            runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread
+        });
+        if !can_block || self.queue.capacity() != self.queue.max_capacity() {
+            return WrittenHere::NotNow(request);
+        }
+        let Ok(mut holder) = self.writer.try_lock() else {
+            return WrittenHere::NotNow(request);
+        };
+        let Some(writer) = holder.as_mut() else {
+            return WrittenHere::Answered(Err(StoreError::Closed));
+        };
+        if writer.outstanding.load(Ordering::Acquire) != 0 {
+            return WrittenHere::NotNow(request);
+        }
+        tokio::task::block_in_place(|| {
+            let (reply, mut answer) = oneshot::channel();
+            writer.write_group(vec![WriterMessage::Append { request, reply }], false);
+            writer
+                .counters
+                .appends_written_by_caller
+                .fetch_add(1, Ordering::Relaxed);
+            WrittenHere::Answered(answer.try_recv().unwrap_or(Err(StoreError::Closed)))
+        })
+    }
+
     async fn send(&self, message: WriterMessage) -> Result<(), StoreError> {
-        self.writer
+        self.queue
             .send(message)
             .await
             .map_err(|_| StoreError::Closed)
@@ -409,15 +452,18 @@ impl SledEventStore {
 #[async_trait]
 impl EventStore for SledEventStore {
     async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError> {
-        let (reply, answer) = oneshot::channel();
         let in_flight = InFlight::enter(&self.appends_in_flight);
-        self.send(WriterMessage::Append { request, reply }).await?;
-        let answer = if in_flight.alone {
-            poll_then_await(answer).await
+        let request = if in_flight.alone {
+            match self.append_here(request) {
+                WrittenHere::Answered(answer) => return answer,
+                WrittenHere::NotNow(request) => request,
+            }
         } else {
-            answer.await
+            request
         };
-        answer.map_err(|_| StoreError::Closed)?
+        let (reply, answer) = oneshot::channel();
+        self.send(WriterMessage::Append { request, reply }).await?;
+        answer.await.map_err(|_| StoreError::Closed)?
     }
 
     async fn append_recorded(&self, events: Vec<RecordedEvent>) -> Result<(), StoreError> {
@@ -564,8 +610,8 @@ async fn run_blocking<T: Send + 'static>(
 const SPIN_BEFORE_SLEEP: std::time::Duration = std::time::Duration::from_micros(50);
 
 /// The writer's next message: polled for [`SPIN_BEFORE_SLEEP`] first, because a writer that
-/// sleeps must be woken by the caller's send (a system call and a reschedule, tens of
-/// microseconds here), which a lone caller appending in a loop pays on every append.
+/// sleeps must be woken by the next caller's send (a system call and a reschedule, tens of
+/// microseconds here), which a few callers appending in turn would pay on every group.
 /// `None` once every sender is gone.
 fn next_message(queue: &mut mpsc::Receiver<WriterMessage>) -> Option<WriterMessage> {
     let started = std::time::Instant::now();
@@ -624,8 +670,8 @@ struct FlushJob {
 }
 
 /// Makes groups durable, indexes them, acknowledges and publishes them. Used by the flusher
-/// thread, and by the writer thread itself when nothing is in flight (see [`Writer::run`]);
-/// never by both at once, so groups are committed in order.
+/// thread, and by the writer's holder itself when nothing is in flight (see
+/// [`Writer::write_group`]); never by both at once, so groups are committed in order.
 struct Committer {
     db: sled::Db,
     index_db: sled::Db,
@@ -670,40 +716,58 @@ enum Reply {
     ),
 }
 
-impl Writer {
-    fn run(mut self, mut queue: mpsc::Receiver<WriterMessage>) {
-        while let Some(first) = next_message(&mut queue) {
-            let mut messages = vec![first];
-            while messages.len() < MAX_BATCH_REQUESTS {
-                match queue.try_recv() {
-                    Ok(message) => messages.push(message),
-                    Err(_) => break,
-                }
-            }
-            let started = std::time::Instant::now();
-            let job = self.stage_group(messages);
-            WriteCounters::add_time(&self.counters.staging_micros, started);
-            let shutting_down = job.shutdown.is_some();
-            if shutting_down {
-                queue.close();
-            }
-            // Nothing in flight and nobody waiting: a flusher would only add a hand-off (a
-            // lone writer's case), so commit here. Only this thread sends to the flusher, so
-            // `outstanding == 0` means the flusher has answered every earlier group and stays
-            // idle until the next send: groups are still committed in order.
-            if !shutting_down && self.outstanding.load(Ordering::Acquire) == 0 && queue.is_empty() {
-                let _ = self.committer.commit(vec![job]);
-                continue;
-            }
-            self.outstanding.fetch_add(1, Ordering::AcqRel);
-            if self.flusher.send(job).is_err() {
-                tracing::error!("the log flusher stopped; no more writes are accepted");
-                return;
-            }
-            if shutting_down {
-                return;
+/// The writer thread: takes every request waiting in the queue (up to
+/// [`MAX_BATCH_REQUESTS`]) and writes them as one group, until shutdown; then drops the
+/// writer.
+fn run_writer(writer: &Mutex<Option<Writer>>, mut queue: mpsc::Receiver<WriterMessage>) {
+    while let Some(first) = next_message(&mut queue) {
+        let mut messages = vec![first];
+        while messages.len() < MAX_BATCH_REQUESTS {
+            match queue.try_recv() {
+                Ok(message) => messages.push(message),
+                Err(_) => break,
             }
         }
+        let Ok(mut holder) = writer.lock() else {
+            // A panic while writing: the state may be torn, so nothing more is written.
+            tracing::error!("the log writer failed; no more writes are accepted");
+            return;
+        };
+        let Some(writer) = holder.as_mut() else {
+            return;
+        };
+        if !writer.write_group(messages, !queue.is_empty()) {
+            queue.close();
+            *holder = None;
+            return;
+        }
+    }
+}
+
+impl Writer {
+    /// Stages `messages` as one group and commits it, or hands it to the flusher. Returns
+    /// whether the writer goes on (false after a shutdown, or when the flusher is gone).
+    ///
+    /// With nothing in flight and nobody waiting (`others_waiting`), a flusher would only add
+    /// a hand-off (a lone writer's case), so the group is committed here. Only the holder of
+    /// the writer sends to the flusher, so `outstanding == 0` means the flusher has answered
+    /// every earlier group and stays idle until the next send: groups are still committed in
+    /// order.
+    fn write_group(&mut self, messages: Vec<WriterMessage>, others_waiting: bool) -> bool {
+        let started = std::time::Instant::now();
+        let job = self.stage_group(messages);
+        WriteCounters::add_time(&self.counters.staging_micros, started);
+        let shutting_down = job.shutdown.is_some();
+        if !shutting_down && !others_waiting && self.outstanding.load(Ordering::Acquire) == 0 {
+            let _ = self.committer.commit(vec![job]);
+            return true;
+        }
+        self.outstanding.fetch_add(1, Ordering::AcqRel);
+        if self.flusher.send(job).is_err() {
+            tracing::error!("the log flusher stopped; no more writes are accepted");
+            return false;
+        }
+        !shutting_down
     }
 
     fn stopped_reason(&self) -> Option<String> {
