@@ -1,5 +1,6 @@
 //! Scenario 1: durable appends with 1, 16 and 256 concurrent writers, each to its own stream,
 //! beside raw sled loops on the same disk that flush per event (a) and per 256 events (b).
+//! The three take turns, a slice of each per round, so that drift hits them alike.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -107,86 +108,184 @@ pub(super) async fn stored_event_size(scratch: &Path) -> Result<usize, BenchErro
     Ok(size)
 }
 
-fn baseline_flush_per_event(
-    directory: &Path,
-    events: usize,
-    size: usize,
-) -> Result<Throughput, BenchError> {
-    let db = sled::Config::new()
-        .path(directory)
-        .mode(sled::Mode::HighThroughput)
-        .open()?;
-    let tree = db.open_tree("log")?;
-    let value = vec![b'x'; size];
-    let mut samples = Vec::with_capacity(events);
-    let started = Instant::now();
-    for index in 0..events as u64 {
-        let call = Instant::now();
-        tree.insert(index.to_be_bytes(), value.as_slice())?;
-        db.flush()?;
-        samples.push(call.elapsed());
-    }
-    let elapsed = started.elapsed();
-    Ok(Throughput::of(events, elapsed, &mut samples))
+/// Rounds in which the log and the two baselines take turns, each writing a slice of its
+/// events per round, so that the machine's drift during a configuration (its disk, its other
+/// tenants) hits all three alike rather than whichever ran in the slow second.
+const ROUNDS: usize = 5;
+
+/// The part of `total` written in `round` (of [`ROUNDS`]).
+fn slice_of(total: usize, round: usize) -> usize {
+    total / ROUNDS + usize::from(round < total % ROUNDS)
 }
 
-fn baseline_flush_per_batch(
-    directory: &Path,
+/// Latency samples and time spent, gathered over one or more slices of a run.
+#[derive(Debug, Default)]
+pub(super) struct Timed {
     events: usize,
-    size: usize,
-    batch_size: usize,
-) -> Result<Throughput, BenchError> {
-    let db = sled::Config::new()
-        .path(directory)
-        .mode(sled::Mode::HighThroughput)
-        .open()?;
-    let tree = db.open_tree("log")?;
-    let value = vec![b'x'; size];
-    let mut samples = Vec::new();
-    let started = Instant::now();
-    let mut written = 0u64;
-    while (written as usize) < events {
-        let call = Instant::now();
-        let mut batch = sled::Batch::default();
-        for _ in 0..batch_size.min(events - written as usize) {
-            batch.insert(&written.to_be_bytes(), value.as_slice());
-            written += 1;
+    elapsed: Duration,
+    samples: Vec<Duration>,
+}
+
+impl Timed {
+    fn add(&mut self, slice: Timed) {
+        self.events += slice.events;
+        self.elapsed += slice.elapsed;
+        self.samples.extend(slice.samples);
+    }
+
+    /// Events per second over all slices, and the latency percentiles of every sample.
+    pub(super) fn throughput(mut self) -> Throughput {
+        Throughput::of(self.events, self.elapsed, &mut self.samples)
+    }
+}
+
+/// A raw sled database for the baselines, written a slice at a time, with the figures and
+/// the CPU of its slices.
+struct RawSled {
+    db: sled::Db,
+    tree: sled::Tree,
+    /// A value of the stored event's size.
+    value: Vec<u8>,
+    next_key: u64,
+    timed: Timed,
+    cpu: CpuTimes,
+}
+
+impl RawSled {
+    fn open(directory: &Path, size: usize) -> Result<RawSled, BenchError> {
+        let db = sled::Config::new()
+            .path(directory)
+            .mode(sled::Mode::HighThroughput)
+            .open()?;
+        let tree = db.open_tree("log")?;
+        Ok(RawSled {
+            db,
+            tree,
+            value: vec![b'x'; size],
+            next_key: 0,
+            timed: Timed::default(),
+            cpu: CpuTimes::default(),
+        })
+    }
+
+    /// Baseline (a): insert one value and flush, `events` times.
+    fn flush_per_event(&mut self, events: usize) -> Result<(), BenchError> {
+        let mut samples = Vec::with_capacity(events);
+        let started = Instant::now();
+        for _ in 0..events {
+            let call = Instant::now();
+            self.tree
+                .insert(self.next_key.to_be_bytes(), self.value.as_slice())?;
+            self.db.flush()?;
+            self.next_key += 1;
+            samples.push(call.elapsed());
         }
-        tree.apply_batch(batch)?;
-        db.flush()?;
-        samples.push(call.elapsed());
+        self.timed.add(Timed {
+            events,
+            elapsed: started.elapsed(),
+            samples,
+        });
+        Ok(())
     }
-    let elapsed = started.elapsed();
-    Ok(Throughput::of(events, elapsed, &mut samples))
+
+    /// Baseline (b): insert `batch_size` values as one batch and flush, until `events` are
+    /// written.
+    fn flush_per_batch(&mut self, events: usize, batch_size: usize) -> Result<(), BenchError> {
+        let mut samples = Vec::new();
+        let started = Instant::now();
+        let mut written = 0;
+        while written < events {
+            let call = Instant::now();
+            let mut batch = sled::Batch::default();
+            for _ in 0..batch_size.min(events - written) {
+                batch.insert(&self.next_key.to_be_bytes(), self.value.as_slice());
+                self.next_key += 1;
+                written += 1;
+            }
+            self.tree.apply_batch(batch)?;
+            self.db.flush()?;
+            samples.push(call.elapsed());
+        }
+        self.timed.add(Timed {
+            events,
+            elapsed: started.elapsed(),
+            samples,
+        });
+        Ok(())
+    }
+
+    /// Runs one slice, `write`, on a blocking thread, as the raw loops block on the disk.
+    async fn slice(
+        mut self,
+        write: impl FnOnce(&mut RawSled) -> Result<(), BenchError> + Send + 'static,
+    ) -> Result<RawSled, BenchError> {
+        tokio::task::spawn_blocking(move || {
+            let before = CpuTimes::now();
+            write(&mut self)?;
+            self.cpu.add(&CpuTimes::now().since(&before));
+            Ok(self)
+        })
+        .await?
+    }
 }
 
-/// The sled log with `writers` concurrent writers; also its writer statistics, the run's
-/// duration, and the CPU it used per event (in all, and by the log's threads).
+/// The sled log under measurement, written a slice at a time, with the CPU its slices used.
+pub(super) struct LogUnderTest {
+    store: Arc<SledEventStore>,
+    timed: Timed,
+    cpu: CpuTimes,
+}
+
+/// The threads whose CPU time the append scenario reports.
+const LOG_THREADS: [&str; 5] = [
+    "log-writer",
+    "log-flusher",
+    "log-indexer",
+    "tokio-rt-worker",
+    "sled-io",
+];
+
+impl LogUnderTest {
+    pub(super) fn open(directory: &Path) -> Result<LogUnderTest, BenchError> {
+        Ok(LogUnderTest {
+            store: Arc::new(SledEventStore::open(directory)?),
+            timed: Timed::default(),
+            cpu: CpuTimes::default(),
+        })
+    }
+
+    /// One slice: `events` appended by `writers` concurrent writers.
+    pub(super) async fn append(&mut self, writers: usize, events: usize) -> Result<(), BenchError> {
+        let before = CpuTimes::now();
+        let slice = append_concurrently(self.store.clone(), writers, events).await?;
+        self.cpu.add(&CpuTimes::now().since(&before));
+        self.timed.add(slice);
+        Ok(())
+    }
+
+    /// Shuts the log down; its figures over every slice, its writer statistics, the time its
+    /// slices took, and the CPU they used per event (in all, and by the log's threads).
+    pub(super) async fn finish(
+        self,
+    ) -> (Throughput, WriteStatistics, Duration, BTreeMap<String, f64>) {
+        let cpu = self.cpu.per_event(self.timed.events, &LOG_THREADS);
+        let statistics = self.store.write_statistics();
+        self.store.shutdown().await;
+        let elapsed = self.timed.elapsed;
+        (self.timed.throughput(), statistics, elapsed, cpu)
+    }
+}
+
+/// The sled log with `writers` concurrent writers, in one slice (see [`LogUnderTest::finish`]).
 pub(super) async fn measure_log(
     directory: &Path,
     writers: usize,
     events: usize,
 ) -> Result<(Throughput, WriteStatistics, Duration, BTreeMap<String, f64>), BenchError> {
-    let store = Arc::new(SledEventStore::open(directory)?);
-    let cpu_before = CpuTimes::now();
-    let started = Instant::now();
-    let measured = append_concurrently(store.clone(), writers, events).await;
-    let elapsed = started.elapsed();
-    // Read before the shutdown ends the log's threads.
-    let cpu = CpuTimes::now().per_event_since(
-        &cpu_before,
-        writers * events.div_ceil(writers),
-        &[
-            "log-writer",
-            "log-flusher",
-            "log-indexer",
-            "tokio-rt-worker",
-            "sled-io",
-        ],
-    );
-    let statistics = store.write_statistics();
-    store.shutdown().await;
-    Ok((measured?, statistics, elapsed, cpu))
+    let mut log = LogUnderTest::open(directory)?;
+    let appended = log.append(writers, events).await;
+    let figures = log.finish().await;
+    appended.map(|()| figures)
 }
 
 /// `writers` concurrent writers, each appending single-event commands to its own stream with
@@ -198,7 +297,7 @@ pub(super) async fn append_concurrently(
     store: Arc<dyn EventStore>,
     writers: usize,
     events: usize,
-) -> Result<Throughput, BenchError> {
+) -> Result<Timed, BenchError> {
     let per_writer = events.div_ceil(writers);
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(writers);
@@ -226,13 +325,17 @@ pub(super) async fn append_concurrently(
     for task in tasks {
         samples.extend(task.await??);
     }
-    let elapsed = started.elapsed();
-    Ok(Throughput::of(samples.len(), elapsed, &mut samples))
+    Ok(Timed {
+        events: samples.len(),
+        elapsed: started.elapsed(),
+        samples,
+    })
 }
 
 /// Scenario 1: durable appends with 1, 16 and 256 writers beside raw sled baselines.
-/// `events` is the number of events per configuration (and per baseline); scratch stores go
-/// under `scratch_parent` and are removed afterwards. `report` receives each result as soon
+/// `events` is the number of events per configuration (and per baseline; baseline (a) writes
+/// at most 20,000), written in [`ROUNDS`] rounds in which the baselines and the log take
+/// turns. Scratch stores go under `scratch_parent` and are removed afterwards. `report` receives each result as soon
 /// as it is measured.
 ///
 /// # Errors
@@ -247,21 +350,29 @@ pub async fn durable_append(
     let event_bytes = stored_event_size(&scratch.0).await?;
     let mut results = Vec::new();
     for &writers in writer_counts {
-        // Baselines right beside each measurement, on the same disk, so drift hits both.
-        let directory = scratch.0.join(format!("a-{writers}"));
-        let baseline_a = tokio::task::spawn_blocking(move || {
-            baseline_flush_per_event(&directory, events.min(20_000), event_bytes)
-        })
-        .await??;
-        let directory = scratch.0.join(format!("b-{writers}"));
-        let cpu_before_b = CpuTimes::now();
-        let baseline_b = tokio::task::spawn_blocking(move || {
-            baseline_flush_per_batch(&directory, events, event_bytes, 256)
-        })
-        .await??;
-        let cpu_b = CpuTimes::now().per_event_since(&cpu_before_b, events, &[]);
-        let (measured, statistics, elapsed, cpu) =
-            measure_log(&scratch.0.join(format!("log-{writers}")), writers, events).await?;
+        // Baselines beside the log, on the same disk, taking turns with it.
+        let mut baseline_a = RawSled::open(&scratch.0.join(format!("a-{writers}")), event_bytes)?;
+        let mut baseline_b = RawSled::open(&scratch.0.join(format!("b-{writers}")), event_bytes)?;
+        let mut log = LogUnderTest::open(&scratch.0.join(format!("log-{writers}")))?;
+        for round in 0..ROUNDS {
+            let slice = slice_of(events.min(20_000), round);
+            baseline_a = baseline_a
+                .slice(move |raw| raw.flush_per_event(slice))
+                .await?;
+            let slice = slice_of(events, round);
+            baseline_b = baseline_b
+                .slice(move |raw| raw.flush_per_batch(slice, 256))
+                .await?;
+            if let Err(error) = log.append(writers, slice).await {
+                log.finish().await;
+                return Err(error);
+            }
+        }
+        let cpu_b = baseline_b.cpu.per_event(baseline_b.timed.events, &[]);
+        let (baseline_a, baseline_b) =
+            (baseline_a.timed.throughput(), baseline_b.timed.throughput());
+        let events_appended = log.timed.events;
+        let (measured, statistics, elapsed, cpu) = log.finish().await;
         let share = |micros: u64| micros as f64 / 1e6 / elapsed.as_secs_f64();
         let ratio_a = measured.events_per_s / baseline_a.events_per_s;
         let ratio_b = measured.events_per_s / baseline_b.events_per_s;
@@ -276,7 +387,7 @@ pub async fn durable_append(
         let result = DurableAppendResult {
             scenario: "durable_append",
             writers,
-            events: writers * events.div_ceil(writers),
+            events: events_appended,
             event_bytes,
             measured,
             flushes: statistics.flushes,

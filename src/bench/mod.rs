@@ -222,25 +222,40 @@ impl CpuTimes {
         times
     }
 
-    /// Microseconds of CPU per event since `earlier`, for `events` events: `total`, and each
-    /// of `threads` that used any.
-    pub fn per_event_since(
-        &self,
-        earlier: &CpuTimes,
-        events: usize,
-        threads: &[&str],
-    ) -> BTreeMap<String, f64> {
+    /// The CPU used from `earlier` to these times.
+    pub fn since(&self, earlier: &CpuTimes) -> CpuTimes {
+        let by_thread = self
+            .by_thread
+            .iter()
+            .map(|(name, now)| {
+                let then = earlier.by_thread.get(name).copied().unwrap_or_default();
+                (name.clone(), now.saturating_sub(then))
+            })
+            .collect();
+        CpuTimes {
+            total: self.total.saturating_sub(earlier.total),
+            by_thread,
+        }
+    }
+
+    /// Adds the CPU of `more` (a [`CpuTimes::since`]) to these times.
+    pub fn add(&mut self, more: &CpuTimes) {
+        self.total += more.total;
+        for (name, used) in &more.by_thread {
+            *self.by_thread.entry(name.clone()).or_default() += *used;
+        }
+    }
+
+    /// Microseconds of CPU per event of these times (a [`CpuTimes::since`] or a sum of them),
+    /// for `events` events: `total`, and each of `threads` that used any.
+    pub fn per_event(&self, events: usize, threads: &[&str]) -> BTreeMap<String, f64> {
         let per_event = |used: Duration| used.as_secs_f64() * 1e6 / events.max(1) as f64;
         let mut figures = BTreeMap::new();
-        figures.insert(
-            "total".to_owned(),
-            per_event(self.total.saturating_sub(earlier.total)),
-        );
+        figures.insert("total".to_owned(), per_event(self.total));
         for thread in threads {
-            let now = self.by_thread.get(*thread).copied().unwrap_or_default();
-            let then = earlier.by_thread.get(*thread).copied().unwrap_or_default();
-            if now > then {
-                figures.insert((*thread).to_owned(), per_event(now - then));
+            let used = self.by_thread.get(*thread).copied().unwrap_or_default();
+            if !used.is_zero() {
+                figures.insert((*thread).to_owned(), per_event(used));
             }
         }
         figures
@@ -272,7 +287,7 @@ mod tests {
             while started.elapsed() < Duration::from_millis(60) {
                 spin = spin.wrapping_add(1);
             }
-            let used = CpuTimes::now().per_event_since(&before, 1, &[]);
+            let used = CpuTimes::now().since(&before).per_event(1, &[]);
             assert!(spin > 0);
             assert!(used["total"] >= 10_000.0, "{used:?}");
         }

@@ -232,7 +232,9 @@ async fn measure_append(
         .map_err(|error| database("creating the baseline's table", error))?;
     let connections = writers.clamp(1, BASELINE_CONNECTIONS);
     let baseline = plain_inserts(&plan.url, &table, connections, plan.events, event_bytes).await;
-    let measured = append::append_concurrently(store.clone(), writers, plan.events).await;
+    let measured = append::append_concurrently(store.clone(), writers, plan.events)
+        .await
+        .map(append::Timed::throughput);
     let commits = store.commit_statistics().commits;
     store.shutdown().await;
     drop(store);
