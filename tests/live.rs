@@ -348,6 +348,9 @@ async fn a_client_that_cannot_keep_up_even_so_is_closed_with_4008(backend: Backe
     let limits = partnerhub::api::Limits {
         connection_queue: 2,
         slow_client_timeout: std::time::Duration::from_millis(300),
+        // The 61 commands below come as fast as the server answers (faster than the default
+        // 50 per second in a release build); this test is not about rate limits.
+        http_commands_per_second: 1_000,
         ..partnerhub::api::Limits::default()
     };
     let server = TestServer::start_on_with(backend, limits).await;
@@ -399,6 +402,9 @@ async fn a_client_that_cannot_keep_up_even_so_is_closed_with_4008(backend: Backe
         assert_eq!(status, 200, "{answer}");
     }
     let _ = board;
+    // Still not reading for longer than the server's patience, however fast the commands
+    // above went (in a release build they can all be done before it runs out).
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     // Now read: events that were already on their way, then the close that says why.
     let closed = loop {
         match slow.next_frame().await {

@@ -169,9 +169,11 @@ impl RawSled {
     }
 
     /// Baseline (a): insert one value and flush, `events` times.
-    fn flush_per_event(&mut self, events: usize) -> Result<(), BenchError> {
-        let mut samples = Vec::with_capacity(events);
-        let started = Instant::now();
+    fn flush_per_event(
+        &mut self,
+        events: usize,
+        samples: &mut Vec<Duration>,
+    ) -> Result<(), BenchError> {
         for _ in 0..events {
             let call = Instant::now();
             self.tree
@@ -180,19 +182,17 @@ impl RawSled {
             self.next_key += 1;
             samples.push(call.elapsed());
         }
-        self.timed.add(Timed {
-            events,
-            elapsed: started.elapsed(),
-            samples,
-        });
         Ok(())
     }
 
     /// Baseline (b): insert `batch_size` values as one batch and flush, until `events` are
     /// written.
-    fn flush_per_batch(&mut self, events: usize, batch_size: usize) -> Result<(), BenchError> {
-        let mut samples = Vec::new();
-        let started = Instant::now();
+    fn flush_per_batch(
+        &mut self,
+        events: usize,
+        batch_size: usize,
+        samples: &mut Vec<Duration>,
+    ) -> Result<(), BenchError> {
         let mut written = 0;
         while written < events {
             let call = Instant::now();
@@ -206,22 +206,26 @@ impl RawSled {
             self.db.flush()?;
             samples.push(call.elapsed());
         }
-        self.timed.add(Timed {
-            events,
-            elapsed: started.elapsed(),
-            samples,
-        });
         Ok(())
     }
 
-    /// Runs one slice, `write`, on a blocking thread, as the raw loops block on the disk.
+    /// Runs one slice of `events` on a blocking thread, as the raw loops block on the disk:
+    /// `write` writes them and records a latency sample per call.
     async fn slice(
         mut self,
-        write: impl FnOnce(&mut RawSled) -> Result<(), BenchError> + Send + 'static,
+        events: usize,
+        write: impl FnOnce(&mut RawSled, &mut Vec<Duration>) -> Result<(), BenchError> + Send + 'static,
     ) -> Result<RawSled, BenchError> {
         tokio::task::spawn_blocking(move || {
             let before = CpuTimes::now();
-            write(&mut self)?;
+            let started = Instant::now();
+            let mut samples = Vec::with_capacity(events);
+            write(&mut self, &mut samples)?;
+            self.timed.add(Timed {
+                events,
+                elapsed: started.elapsed(),
+                samples,
+            });
             self.cpu.add(&CpuTimes::now().since(&before));
             Ok(self)
         })
@@ -357,11 +361,15 @@ pub async fn durable_append(
         for round in 0..ROUNDS {
             let slice = slice_of(events.min(20_000), round);
             baseline_a = baseline_a
-                .slice(move |raw| raw.flush_per_event(slice))
+                .slice(slice, move |raw, samples| {
+                    raw.flush_per_event(slice, samples)
+                })
                 .await?;
             let slice = slice_of(events, round);
             baseline_b = baseline_b
-                .slice(move |raw| raw.flush_per_batch(slice, 256))
+                .slice(slice, move |raw, samples| {
+                    raw.flush_per_batch(slice, 256, samples)
+                })
                 .await?;
             if let Err(error) = log.append(writers, slice).await {
                 log.finish().await;
