@@ -130,6 +130,9 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
     let writer = tokio::spawn(async move {
         loop {
             let frame = tokio::select! {
+                // Checked first: once the session has ended the queue is closed too, and a
+                // random pick of that branch would close without saying why (1005).
+                biased;
                 () = writer_too_slow.cancelled() => {
                     let close = Message::Close(Some(CloseFrame {
                         code: close_code::TOO_SLOW,
