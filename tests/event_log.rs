@@ -1,6 +1,6 @@
 //! What only the sled store has: its derived index, re-derived when lost, index entries
 //! that wait in memory for the indexer while readers and retries must find them, and lone
-//! appends written on their caller's thread. The event
+//! appends written on their caller's thread, and its records of several events. The event
 //! log's contract itself (append, read, conflicts, retries, restart, group commit,
 //! subscriptions) is tested on every store in `store_contract.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
@@ -192,6 +192,154 @@ async fn a_current_thread_runtime_always_hands_appends_to_the_writer() {
     let statistics = temp.store.write_statistics();
     assert_eq!(statistics.appends_written_by_caller, 0);
     assert_eq!(statistics.events, 5);
+}
+
+/// Overlapping appends are packed into records of several events, each record starting
+/// where an append starts; after a restart every event reads back whole, by position and by
+/// stream, and an index derived again from the records matches the log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overlapping_appends_are_packed_into_records_and_read_back_whole_after_a_restart() {
+    let temp = TempStore::new();
+    let writers: Vec<_> = (0..32)
+        .map(|writer| {
+            let store = temp.store.clone();
+            tokio::spawn(async move {
+                let stream = Uuid::new_v4();
+                let mut texts = Vec::new();
+                let mut first_positions = Vec::new();
+                for append in 0..20usize {
+                    let expected = match texts.len() {
+                        0 => ExpectedVersion::NoStream,
+                        version => ExpectedVersion::Exact(version as u64),
+                    };
+                    let new: Vec<String> = (0..append % 3 + 1)
+                        .map(|event| format!("writer {writer} append {append} event {event}"))
+                        .collect();
+                    let borrowed: Vec<&str> = new.iter().map(String::as_str).collect();
+                    let outcome = store
+                        .append(request(stream, expected, &borrowed))
+                        .await
+                        .unwrap();
+                    first_positions.push(outcome.first_position);
+                    texts.extend(new);
+                }
+                (stream, texts, first_positions)
+            })
+        })
+        .collect();
+    let mut written = Vec::new();
+    for writer in writers {
+        written.push(writer.await.unwrap());
+    }
+    let events: u64 = written.iter().map(|(_, texts, _)| texts.len() as u64).sum();
+    assert_eq!(temp.store.head_position(), events);
+    let TempStore { store, dir } = temp;
+    store.shutdown().await;
+    drop(store);
+
+    {
+        let db = sled::open(dir.path().join("log")).unwrap();
+        let records: Vec<u64> = db
+            .open_tree("events")
+            .unwrap()
+            .iter()
+            .keys()
+            .map(|key| u64::from_be_bytes(key.unwrap().as_ref().try_into().unwrap()))
+            .collect();
+        assert!(
+            (records.len() as u64) < events / 2,
+            "{} records hold {events} events",
+            records.len()
+        );
+        let append_starts: std::collections::HashSet<u64> = written
+            .iter()
+            .flat_map(|(_, _, firsts)| firsts.iter().copied())
+            .collect();
+        for first in records {
+            assert!(append_starts.contains(&first), "a record starts at {first}");
+        }
+    }
+
+    // Without its index, the store derives it again from the records.
+    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
+    let temp = TempStore {
+        store: Arc::new(partnerhub::store::SledEventStore::open(dir.path()).unwrap()),
+        dir,
+    };
+    let all = temp.store.read_all(1, usize::MAX).await.unwrap();
+    assert_eq!(
+        all.iter().map(|event| event.position).collect::<Vec<_>>(),
+        (1..=events).collect::<Vec<_>>()
+    );
+    for (stream, texts, _) in &written {
+        let read = temp
+            .store
+            .read_stream(*stream, 1, usize::MAX)
+            .await
+            .unwrap();
+        let read_texts: Vec<&str> = read
+            .iter()
+            .map(|event| event.payload["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            read_texts,
+            texts.iter().map(String::as_str).collect::<Vec<_>>()
+        );
+        // From the middle of a stream too, which may start inside a record.
+        let tail = temp.store.read_stream(*stream, 7, 3).await.unwrap();
+        assert_eq!(
+            tail.iter()
+                .map(|event| event.stream_version)
+                .collect::<Vec<_>>(),
+            vec![7, 8, 9]
+        );
+    }
+    let middle = temp.store.read_all(events / 2, 5).await.unwrap();
+    assert_eq!(middle.first().map(|event| event.position), Some(events / 2));
+    assert_eq!(middle.len(), 5);
+    assert_eq!(checked_stream_index(&temp).await, events);
+}
+
+/// A store of the layout before records (one event per key, `partnerhub-sled-log-2`) is
+/// valid as it is: it opens, reads, takes appends of several events, and is marked as the new
+/// layout, so that an older partnerhub refuses it rather than misread it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_of_one_event_per_key_opens_as_it_is_and_takes_records() {
+    let temp = TempStore::new();
+    append_many(temp.store.as_ref(), 5).await;
+    let TempStore { store, dir } = temp;
+    store.shutdown().await;
+    drop(store);
+    let mark = |value: &[u8]| {
+        let db = sled::open(dir.path().join("log")).unwrap();
+        let before = db.get("partnerhub:format").unwrap().unwrap().to_vec();
+        db.insert("partnerhub:format", value).unwrap();
+        db.flush().unwrap();
+        before
+    };
+    mark(b"partnerhub-sled-log-2");
+
+    let store = Arc::new(partnerhub::store::SledEventStore::open(dir.path()).unwrap());
+    let stream = Uuid::new_v4();
+    store
+        .append(request(stream, ExpectedVersion::NoStream, &["a", "b", "c"]))
+        .await
+        .unwrap();
+    let all = store.read_all(1, usize::MAX).await.unwrap();
+    assert_eq!(all.len(), 8);
+    assert_eq!(
+        store
+            .read_stream(stream, 2, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|event| event.payload["text"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>(),
+        vec!["b", "c"]
+    );
+    store.shutdown().await;
+    drop(store);
+    assert_eq!(mark(b"partnerhub-sled-log-3"), b"partnerhub-sled-log-3");
 }
 
 /// Checks the whole stream index against the log; returns its entries.

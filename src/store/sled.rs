@@ -5,7 +5,7 @@
 //!
 //! | database, tree     | key                                  | value                            |
 //! |--------------------|--------------------------------------|----------------------------------|
-//! | `log/`, `events`   | position (u64, big-endian)           | the event's canonical bytes      |
+//! | `log/`, `events`   | first position (u64, big-endian)     | a record of one or more events ([`records`]) |
 //! | `index/`, `index`  | `s` + stream id (16) + version (u64) | the event's position             |
 //! | `index/`, `index`  | `c` + command id (16)                | the command's [`AppendOutcome`]  |
 //! | `index/`, `index`  | `m:indexed_through`                  | the last position it covers      |
@@ -31,11 +31,11 @@
 //! are still committed one at a time and in order, and every ack still follows the flush that
 //! made its events durable.
 //!
-//! **Atomic appends, derived indexes.** A single-event append is one sled insert, which sled
-//! recovers whole or not at all; a multi-event append is one sled batch (atomic, but a sled
-//! batch stops every other sled write in the process while it applies, so it is kept for
-//! when it is needed). The index is derived from the
-//! events and kept off the acknowledging path: once a group is durable its entries are
+//! **Atomic appends, derived indexes.** A group's appends are packed into records of a few
+//! KiB, one sled insert each, and an append never spans two records (but for one too large
+//! for a record, whose records are one sled batch): sled recovers an insert or a batch whole
+//! or not at all, so a crash keeps or loses each append whole. The index is derived
+//! from the events and kept off the acknowledging path: once a group is durable its entries are
 //! recorded in memory ([`pending`]), where readers find them at once, and an indexer thread
 //! writes them into sled in bulk and moves `m:indexed_through`. Opening the store re-indexes
 //! the events after that mark, so a crash can lose index entries but never leaves one
@@ -58,6 +58,7 @@ use uuid::Uuid;
 use self::command_filter::CommandFilter;
 use self::index::read_outcome;
 use self::pending::{GroupEntries, PendingIndex, MAX_PENDING};
+use self::records::RecordPacker;
 use super::backend::{check_continues, decode_event, LogTail, OutcomeCollector};
 use super::{
     AppendOutcome, AppendRequest, EventStore, Position, RecordedEvent, StoreError, StreamVersion,
@@ -66,6 +67,7 @@ use super::{
 mod command_filter;
 mod index;
 mod pending;
+mod records;
 
 /// The most requests one group commit takes from the queue.
 const MAX_BATCH_REQUESTS: usize = 4096;
@@ -77,7 +79,10 @@ const WRITER_QUEUE: usize = 16_384;
 const LIVE_CAPACITY: usize = 4096;
 /// Marks a data directory as a partnerhub sled store of this layout.
 const FORMAT_KEY: &[u8] = b"partnerhub:format";
-const FORMAT_VALUE: &[u8] = b"partnerhub-sled-log-2";
+const FORMAT_VALUE: &[u8] = b"partnerhub-sled-log-3";
+/// The layout before records of several events: one event per key, which is a valid store
+/// of this layout as it is, so opening it only renames its format.
+const FORMAT_ONE_EVENT_PER_KEY: &[u8] = b"partnerhub-sled-log-2";
 
 /// Counters of the writer, for tests and benchmarks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -240,6 +245,11 @@ impl SledEventStore {
         let index_db = open_database(&directory.join("index"))?;
         match db.get(FORMAT_KEY).map_err(backend)? {
             Some(format) if format.as_ref() == FORMAT_VALUE => {}
+            Some(format) if format.as_ref() == FORMAT_ONE_EVENT_PER_KEY => {
+                db.insert(FORMAT_KEY, FORMAT_VALUE).map_err(backend)?;
+                db.flush().map_err(backend)?;
+                tracing::info!("the log keeps one event per key: now also records of several");
+            }
             Some(other) => {
                 return Err(StoreError::Incompatible(format!(
                     "{} holds a store of format {:?}, this partnerhub reads {:?}",
@@ -262,33 +272,29 @@ impl SledEventStore {
         let events = db.open_tree("events").map_err(backend)?;
         let index = index_db.open_tree("index").map_err(backend)?;
 
-        let last = events.last().map_err(backend)?;
-        let tail = match last {
-            None => LogTail::EMPTY,
-            Some((key, value)) => {
-                let position = position_from_key(&key, 0).unwrap_or(0);
-                let event = decode_event(position, &value)?;
-                let computed =
-                    super::chain::hash_body(&event).map_err(|error| StoreError::Corrupt {
-                        position,
-                        reason: error.to_string(),
-                    })?;
-                if computed != event.hash {
-                    return Err(StoreError::Corrupt {
-                        position,
-                        reason: format!(
-                            "the last event's contents hash to {computed} but its recorded hash is {}",
-                            event.hash
-                        ),
-                    });
-                }
-                LogTail {
-                    head: position,
-                    last_hash: event.hash,
-                    last_recorded_at: Some(event.metadata.recorded_at),
-                }
+        let last = records::read_last(&events, |position, bytes| {
+            let event = decode_event(position, bytes)?;
+            let computed =
+                super::chain::hash_body(&event).map_err(|error| StoreError::Corrupt {
+                    position,
+                    reason: error.to_string(),
+                })?;
+            if computed != event.hash {
+                return Err(StoreError::Corrupt {
+                    position,
+                    reason: format!(
+                        "the last event's contents hash to {computed} but its recorded hash is {}",
+                        event.hash
+                    ),
+                });
             }
-        };
+            Ok(LogTail {
+                head: position,
+                last_hash: event.hash,
+                last_recorded_at: Some(event.metadata.recorded_at),
+            })
+        })?;
+        let tail = last.unwrap_or(LogTail::EMPTY);
         let head = tail.head;
         index::derive_missing(&events, &index, head)?;
         let command_filter = fill_command_filter(&index)?;
@@ -496,14 +502,14 @@ impl EventStore for SledEventStore {
                 if position > head {
                     break;
                 }
-                let bytes = events_tree
-                    .get(event_key(position))
-                    .map_err(backend)?
-                    .ok_or_else(|| StoreError::Corrupt {
-                        position,
-                        reason: format!("stream {stream_id} points at a missing event"),
-                    })?;
-                events.push(decode_event(position, &bytes)?);
+                let event = records::read_event(&events_tree, position, |bytes| {
+                    decode_event(position, bytes)
+                })?
+                .ok_or_else(|| StoreError::Corrupt {
+                    position,
+                    reason: format!("stream {stream_id} points at a missing event"),
+                })?;
+                events.push(event);
             }
             Ok(events)
         })
@@ -524,25 +530,10 @@ impl EventStore for SledEventStore {
         let events_tree = self.events.clone();
         run_blocking(move || {
             let mut events = Vec::with_capacity((last - from + 1) as usize);
-            let mut expected = from;
-            for item in events_tree.range(event_key(from)..=event_key(last)) {
-                let (key, value) = item.map_err(backend)?;
-                let position = position_from_key(&key, 0).unwrap_or(0);
-                if position != expected {
-                    return Err(StoreError::Corrupt {
-                        position: expected,
-                        reason: "the event at this position is missing".into(),
-                    });
-                }
-                events.push(decode_event(position, &value)?);
-                expected += 1;
-            }
-            if expected != last + 1 {
-                return Err(StoreError::Corrupt {
-                    position: expected,
-                    reason: "the event at this position is missing".into(),
-                });
-            }
+            records::read_range(&events_tree, from, last, |position, bytes| {
+                events.push(decode_event(position, bytes)?);
+                Ok(())
+            })?;
             Ok(events)
         })
         .await
@@ -694,8 +685,8 @@ struct Flusher {
 
 /// One group commit in the making: what it will write and the state after it.
 struct Staged {
-    /// Event writes, one per append (or import message): each is recovered whole or not at all.
-    writes: Vec<EventWrite>,
+    /// The group's events, packed into records.
+    records: RecordPacker,
     /// Index entries, recorded after the flush.
     entries: GroupEntries,
     events: Vec<Arc<RecordedEvent>>,
@@ -783,7 +774,7 @@ impl Writer {
         self.commands_in_flight
             .retain(|_, outcome| outcome.last_position > durable);
         let mut staged = Staged {
-            writes: Vec::new(),
+            records: RecordPacker::default(),
             entries: GroupEntries::default(),
             events: Vec::new(),
             tail: self.tail,
@@ -813,7 +804,9 @@ impl Writer {
             }
         }
 
-        let write_error = self.insert_events(std::mem::take(&mut staged.writes)).err();
+        let write_error = records::write(&self.events, std::mem::take(&mut staged.records))
+            .err()
+            .map(|error| error.to_string());
         if write_error.is_none() {
             self.tail = staged.tail;
             self.stream_versions.extend(staged.stream_versions);
@@ -827,28 +820,6 @@ impl Writer {
             write_error,
             shutdown,
         }
-    }
-
-    /// Inserts a group's events, each append as one write that sled recovers whole or not
-    /// at all: a plain insert for one event, a batch for several. (A batch for the whole
-    /// group would be atomic too, but a sled batch takes a lock that stops every other sled
-    /// write in the process, the indexer's among them, and saves no work per event.)
-    fn insert_events(&self, writes: Vec<EventWrite>) -> Result<(), String> {
-        for write in writes {
-            match write {
-                EventWrite::Single(key, bytes) => {
-                    self.events
-                        .insert(key, bytes)
-                        .map_err(|error| error.to_string())?;
-                }
-                EventWrite::Batch(batch) => {
-                    self.events
-                        .apply_batch(batch)
-                        .map_err(|error| error.to_string())?;
-                }
-            }
-        }
-        Ok(())
     }
 
     fn stream_version(
@@ -892,9 +863,7 @@ impl Writer {
         let current = self.stream_version(staged, request.stream_id)?;
         let sealed = staged.tail.seal_append(request, current)?;
         let first_position = sealed.outcome.first_position;
-        staged
-            .writes
-            .push(EventWrite::new(first_position, sealed.encoded));
+        staged.records.add_append(first_position, sealed.encoded);
         for event in sealed.events {
             stage_event(staged, event);
         }
@@ -922,10 +891,23 @@ impl Writer {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let mut outcomes = OutcomeCollector::default();
-        if !encoded.is_empty() {
-            staged
-                .writes
-                .push(EventWrite::new(staged.tail.head + 1, encoded));
+        // Each command's events stay together, as its append did.
+        let mut run: Vec<Vec<u8>> = Vec::new();
+        let mut run_start = (staged.tail.head + 1, None);
+        for (event, bytes) in events.iter().zip(encoded) {
+            let command_id = Some(event.metadata.command_id);
+            if command_id != run_start.1 && !run.is_empty() {
+                staged
+                    .records
+                    .add_append(run_start.0, std::mem::take(&mut run));
+            }
+            if run.is_empty() {
+                run_start = (event.position, command_id);
+            }
+            run.push(bytes);
+        }
+        if !run.is_empty() {
+            staged.records.add_append(run_start.0, run);
         }
         for event in events {
             outcomes.add(&event);
@@ -1099,30 +1081,6 @@ impl Committer {
                 tracing::error!(%error, "final flush failed");
             }
         }
-    }
-}
-
-/// The events of one append (or import message), written so that they are recovered whole or
-/// not at all.
-enum EventWrite {
-    /// One event: a plain insert, atomic by itself.
-    Single([u8; 8], Vec<u8>),
-    /// Several events: a sled batch.
-    Batch(sled::Batch),
-}
-
-impl EventWrite {
-    fn new(first_position: Position, mut encoded: Vec<Vec<u8>>) -> Self {
-        if encoded.len() == 1 {
-            if let Some(bytes) = encoded.pop() {
-                return EventWrite::Single(event_key(first_position), bytes);
-            }
-        }
-        let mut batch = sled::Batch::default();
-        for (offset, bytes) in encoded.into_iter().enumerate() {
-            batch.insert(&event_key(first_position + offset as u64), bytes);
-        }
-        EventWrite::Batch(batch)
     }
 }
 

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
-use super::{backend, event_key, position_from_key};
+use super::{backend, position_from_key, records};
 use crate::store::backend::{decode_event, OutcomeCollector};
 use crate::store::{AppendOutcome, Position, StoreError, StreamVersion};
 
@@ -231,7 +231,9 @@ pub(super) fn check_streams(index: &sled::Tree, events: &sled::Tree) -> Result<u
         for (offset, bytes) in value.chunks_exact(8).enumerate() {
             let version = chunk * STREAM_CHUNK + offset as u64 + 1;
             let position = position_from_key(bytes, 0).unwrap_or(0);
-            let Some(stored) = events.get(event_key(position)).map_err(backend)? else {
+            let Some(event) =
+                records::read_event(events, position, |bytes| decode_event(position, bytes))?
+            else {
                 return Err(StoreError::Corrupt {
                     position,
                     reason: format!(
@@ -239,7 +241,6 @@ pub(super) fn check_streams(index: &sled::Tree, events: &sled::Tree) -> Result<u
                     ),
                 });
             };
-            let event = decode_event(position, &stored)?;
             if event.stream_id != stream_id || event.stream_version != version {
                 return Err(StoreError::Corrupt {
                     position,
@@ -298,13 +299,12 @@ pub(super) fn derive_missing(
     }
     let mut outcomes = OutcomeCollector::default();
     let mut streams = Vec::new();
-    for item in events.range(event_key(indexed_through + 1)..=event_key(head)) {
-        let (key, value) = item.map_err(backend)?;
-        let position = position_from_key(&key, 0).unwrap_or(0);
-        let event = decode_event(position, &value)?;
+    records::read_range(events, indexed_through + 1, head, |position, bytes| {
+        let event = decode_event(position, bytes)?;
         streams.push((event.stream_id, event.stream_version, position));
         outcomes.add(&event);
-    }
+        Ok(())
+    })?;
     let outcomes = outcomes.finish();
     write_entries(
         index,
