@@ -15,6 +15,9 @@ use partnerhub::store::EventStore;
 /// mimalloc instead of the system allocator: the log's hot path (encoding, sled's node
 /// copies, one small allocation per wake-up) is allocation-bound, and glibc's malloc spent
 /// a fifth of the writer threads' time in its own bookkeeping (BENCHMARKS.md, scenario 1).
+/// Built without transparent huge pages (`no_thp`): with them, memory it reused after
+/// returning it to the system came back as fresh 2 MiB pages for the kernel to zero, which
+/// took two fifths of the log writer's time at 256 writers.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
