@@ -6,7 +6,7 @@
 //! | database, tree     | key                                  | value                            |
 //! |--------------------|--------------------------------------|----------------------------------|
 //! | `log/`, `events`   | first position (u64, big-endian)     | a record of one or more events ([`records`]) |
-//! | `index/`, `index`  | `s` + stream id (16) + version (u64) | the event's position             |
+//! | `index/`, `index`  | `s` + stream id (16) + chunk (u64)   | positions of 64 of the stream's versions ([`index`]) |
 //! | `index/`, `index`  | `c` + command id (16)                | the command's [`AppendOutcome`]  |
 //! | `index/`, `index`  | `m:indexed_through`                  | the last position it covers      |
 //!

@@ -424,4 +424,98 @@ mod tests {
         let cut = read_event(&tree, 12, |_| Ok(())).unwrap_err();
         assert!(matches!(cut, StoreError::Corrupt { .. }), "{cut}");
     }
+
+    /// Each write's positions: from the first event of its first record to the last event of
+    /// its last.
+    fn write_span(write: &RecordWrite) -> (Position, Position) {
+        let records = match write {
+            RecordWrite::Alone(record) => std::slice::from_ref(record),
+            RecordWrite::Together(records) => records.as_slice(),
+        };
+        let positions: Vec<Position> = records
+            .iter()
+            .flat_map(|(key, value)| {
+                let first = position_from_key(key, 0).unwrap();
+                record_events(first, value)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(position, _)| position)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        (positions[0], positions[positions.len() - 1])
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 64,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Whatever the appends' sizes, each append lies inside one write (one record, or one
+        /// batch of records), and any range reads back every event whole and in order.
+        #[test]
+        fn any_group_reads_back_whole_and_in_order_with_no_append_split(
+            appends in proptest::collection::vec((1usize..8, 40usize..1500), 1..40),
+            from_offset in 0u64..1000,
+            length in 1u64..400,
+        ) {
+            let mut sizes = vec![0];
+            let mut spans = Vec::new();
+            let (mut inspected, mut written) = (RecordPacker::default(), RecordPacker::default());
+            for &(count, size) in &appends {
+                let first = sizes.len() as u64;
+                let encoded: Vec<Vec<u8>> =
+                    (first..first + count as u64).map(|at| event(at, size)).collect();
+                inspected.add_append(first, encoded.clone());
+                written.add_append(first, encoded);
+                sizes.extend(std::iter::repeat_n(size, count));
+                spans.push((first, first + count as u64 - 1));
+            }
+            let write_spans: Vec<_> = inspected.finish().iter().map(write_span).collect();
+            for (first, last) in spans {
+                let write = write_spans
+                    .iter()
+                    .find(|(start, end)| (*start..=*end).contains(&first))
+                    .unwrap();
+                proptest::prop_assert!(write.1 >= last, "append {first}..={last} split at {write:?}");
+            }
+
+            let tree = temporary_tree();
+            write(&tree, written).unwrap();
+            let head = sizes.len() as u64 - 1;
+            let from = 1 + from_offset % head;
+            let last = head.min(from + length - 1);
+            let mut read = Vec::new();
+            read_range(&tree, from, last, |position, bytes| {
+                assert_eq!(bytes, &event(position, sizes[position as usize])[..]);
+                read.push(position);
+                Ok(())
+            })
+            .unwrap();
+            proptest::prop_assert_eq!(read, (from..=last).collect::<Vec<_>>());
+            let position = from + length % (last - from + 1);
+            let found = read_event(&tree, position, |bytes| Ok(bytes.len())).unwrap();
+            proptest::prop_assert_eq!(found, Some(event(position, sizes[position as usize]).len()));
+        }
+
+        /// Any value decodes to its events or to a clear error, never a panic.
+        #[test]
+        fn any_bytes_behind_the_group_tag_decode_or_are_refused(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        ) {
+            let mut value = vec![GROUP_TAG];
+            value.extend(bytes);
+            match record_events(1, &value) {
+                Ok(events) => {
+                    let framed: usize = events.iter().map(|(_, bytes)| bytes.len() + 4).sum();
+                    proptest::prop_assert_eq!(framed, value.len() - 1);
+                }
+                Err(error) => {
+                    let corrupt = matches!(error, StoreError::Corrupt { .. });
+                    proptest::prop_assert!(corrupt, "{}", error);
+                }
+            }
+        }
+    }
 }
