@@ -15,8 +15,8 @@
 //!
 //! **Atomic appends.** An append (or the events of one command in an import) is one record,
 //! and one sled insert is recovered whole or not at all, so a crash keeps or loses each
-//! append whole. Only an append larger than a record (hundreds of events at once, as a
-//! generated history has) is split into several, written together as one sled batch, which
+//! append whole. Only an append larger than a record (more than about six events of a
+//! typical size, or a generated history's thousand) is split into several, written together as one sled batch, which
 //! is atomic too but stops every other sled write in the process while it applies.
 //!
 //! A lone append is a record of one event, stored exactly as before, so stores written
@@ -30,10 +30,10 @@ use crate::store::{Position, StoreError};
 /// Marks a record of several events (a lone event's canonical JSON starts with `{`).
 const GROUP_TAG: u8 = 0;
 /// Size at which a record takes no further append.
-pub(super) const RECORD_TARGET_BYTES: usize = 4096;
+const RECORD_TARGET_BYTES: usize = 4096;
 
 /// A record's sled key (its first position) and value.
-pub(super) type Record = ([u8; 8], Vec<u8>);
+type Record = ([u8; 8], Vec<u8>);
 
 /// How records are written so that every append is recovered whole or not at all.
 #[derive(Debug, PartialEq, Eq)]
@@ -207,7 +207,8 @@ pub(super) fn read_event<T>(
     position: Position,
     visit: impl FnOnce(&[u8]) -> Result<T, StoreError>,
 ) -> Result<Option<T>, StoreError> {
-    // Most events start their record; the rest are found by the record before them.
+    // An event that starts its record (a lone append's, say) is found by its key, the others
+    // by the record before them.
     let record = match tree.get(event_key(position)).map_err(backend)? {
         Some(value) => Some((position, value)),
         None => record_at(tree, position)?,
