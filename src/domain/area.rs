@@ -1,0 +1,150 @@
+//! The areas of the domain, and which area each command and event belongs to: the one
+//! list that routes a command to its area's rules ([`decide`](super::decide())), an event to
+//! its area's fold ([`WorkspaceState::apply`](super::WorkspaceState::apply)) and to its
+//! area's words for the timeline ([`describe`](super::describe())).
+//!
+//! A new command or event is added to this list first (the compiler asks for it: the matches
+//! name every variant), then to its area's `decide`, `apply` and `describe`.
+
+use std::fmt;
+
+use super::commands::Command;
+use super::events::DomainEvent;
+
+/// A part of the method with its own commands, events, rules and words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Area {
+    /// The workspace itself: creating it.
+    Workspace,
+    /// The network: focus areas, staff and their competences, organisations, contact holders
+    /// and contact persons, relation levels on the network circle.
+    Network,
+    /// Partnerships through their twelve phases: proposal, screening, the agreement,
+    /// resources, evaluations, communication, the readiness checklist, the end.
+    Partnerships,
+    /// The library's assets list.
+    Assets,
+    /// Workshop boards: facilitation, notes, groups, dots, and promoting notes.
+    Boards,
+}
+
+impl Area {
+    /// The area's name, as its module is called.
+    pub fn name(self) -> &'static str {
+        match self {
+            Area::Workspace => "workspace",
+            Area::Network => "network",
+            Area::Partnerships => "partnerships",
+            Area::Assets => "assets",
+            Area::Boards => "boards",
+        }
+    }
+}
+
+impl fmt::Display for Area {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.name())
+    }
+}
+
+impl Command {
+    /// The area whose rules decide this command.
+    pub fn area(&self) -> Area {
+        match self {
+            Command::CreateWorkspace { .. } => Area::Workspace,
+            Command::DefineFocusArea { .. }
+            | Command::RemoveFocusArea { .. }
+            | Command::AddStaffMember { .. }
+            | Command::UpdateStaffMember { .. }
+            | Command::RecordStaffDeparture { .. }
+            | Command::SetWantedCompetences { .. }
+            | Command::RegisterOrganisation { .. }
+            | Command::UpdateOrganisation { .. }
+            | Command::AssignContactHolder { .. }
+            | Command::RemoveContactHolder { .. }
+            | Command::AddContactPerson { .. }
+            | Command::EraseContactPerson { .. }
+            | Command::RemoveContactPerson { .. }
+            | Command::ChangeRelationLevel { .. } => Area::Network,
+            Command::ProposePartnership { .. }
+            | Command::UpdatePartnership { .. }
+            | Command::MovePartnershipPhase { .. }
+            | Command::ScreenPartnership { .. }
+            | Command::AmendAgreement { .. }
+            | Command::CommitResources { .. }
+            | Command::EvaluatePartnership { .. }
+            | Command::PlanCommunication { .. }
+            | Command::RecordCommunicationSent { .. }
+            | Command::TickReadinessItem { .. }
+            | Command::UntickReadinessItem { .. }
+            | Command::EndPartnership { .. } => Area::Partnerships,
+            Command::AddAsset { .. }
+            | Command::UpdateAsset { .. }
+            | Command::RemoveAsset { .. } => Area::Assets,
+            Command::CreateBoard { .. }
+            | Command::AdvanceBoardPhase { .. }
+            | Command::LockBoard { .. }
+            | Command::UnlockBoard { .. }
+            | Command::StartBoardTimer { .. }
+            | Command::StopBoardTimer { .. }
+            | Command::AddNote { .. }
+            | Command::EditNote { .. }
+            | Command::MoveNote { .. }
+            | Command::GroupNotes { .. }
+            | Command::CastVote { .. }
+            | Command::RetractVote { .. }
+            | Command::PromoteNote { .. } => Area::Boards,
+        }
+    }
+}
+
+impl DomainEvent {
+    /// The area whose fold applies this event and whose words describe it.
+    pub fn area(&self) -> Area {
+        match self {
+            DomainEvent::WorkspaceCreated { .. } => Area::Workspace,
+            DomainEvent::FocusAreaDefined { .. }
+            | DomainEvent::FocusAreaRemoved { .. }
+            | DomainEvent::StaffMemberAdded { .. }
+            | DomainEvent::StaffMemberUpdated { .. }
+            | DomainEvent::StaffMemberLeft { .. }
+            | DomainEvent::WantedCompetencesSet { .. }
+            | DomainEvent::OrganisationRegistered { .. }
+            | DomainEvent::OrganisationUpdated { .. }
+            | DomainEvent::ContactHolderAssigned { .. }
+            | DomainEvent::ContactHolderRemoved { .. }
+            | DomainEvent::ContactPersonAdded { .. }
+            | DomainEvent::ContactPersonErased { .. }
+            | DomainEvent::ContactPersonRemoved { .. }
+            | DomainEvent::RelationLevelChanged { .. } => Area::Network,
+            DomainEvent::PartnershipProposed { .. }
+            | DomainEvent::PartnershipUpdated { .. }
+            | DomainEvent::PartnershipPhaseChanged { .. }
+            | DomainEvent::PartnershipScreened { .. }
+            | DomainEvent::AgreementAmended { .. }
+            | DomainEvent::ResourcesCommitted { .. }
+            | DomainEvent::PartnershipEvaluated { .. }
+            | DomainEvent::CommunicationPlanned { .. }
+            | DomainEvent::CommunicationSent { .. }
+            | DomainEvent::ReadinessItemTicked { .. }
+            | DomainEvent::ReadinessItemUnticked { .. }
+            | DomainEvent::PartnershipEnded { .. } => Area::Partnerships,
+            DomainEvent::AssetAdded { .. }
+            | DomainEvent::AssetUpdated { .. }
+            | DomainEvent::AssetRemoved { .. } => Area::Assets,
+            DomainEvent::BoardCreated { .. }
+            | DomainEvent::BoardPhaseChanged { .. }
+            | DomainEvent::BoardLocked { .. }
+            | DomainEvent::BoardUnlocked { .. }
+            | DomainEvent::BoardTimerStarted { .. }
+            | DomainEvent::BoardTimerStopped { .. }
+            | DomainEvent::NoteAdded { .. }
+            | DomainEvent::NoteEdited { .. }
+            | DomainEvent::NoteMoved { .. }
+            | DomainEvent::NotesGrouped { .. }
+            | DomainEvent::VoteCast { .. }
+            | DomainEvent::VoteRetracted { .. }
+            | DomainEvent::NotePromoted { .. } => Area::Boards,
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! How the events of the assets list fold into the workspace's state: pure and total, like
+//! [`WorkspaceState::apply`](crate::domain::WorkspaceState::apply) that calls it.
+
+use std::sync::Arc;
+
+use crate::domain::events::DomainEvent;
+use crate::domain::state::{entity_mut, Asset, WorkspaceState};
+
+/// Folds one of the area's events into the state.
+pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent) {
+    match event {
+        DomainEvent::AssetAdded {
+            asset_id,
+            category,
+            title,
+            description,
+            contact_staff_id,
+        } => {
+            state.assets.insert(
+                *asset_id,
+                Arc::new(Asset {
+                    category: *category,
+                    title: title.clone(),
+                    description: description.clone(),
+                    contact_staff_id: *contact_staff_id,
+                }),
+            );
+        }
+        DomainEvent::AssetUpdated {
+            asset_id,
+            category,
+            title,
+            description,
+        } => {
+            if let Some(asset) = entity_mut(&mut state.assets, asset_id) {
+                asset.category = *category;
+                asset.title = title.clone();
+                asset.description = description.clone();
+            }
+        }
+        DomainEvent::AssetRemoved { asset_id, .. } => {
+            state.assets.remove(asset_id);
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,63 @@
+//! The rules of the assets list: each of its commands, decided against the workspace's state.
+
+use crate::domain::area::Area;
+use crate::domain::commands::Command;
+use crate::domain::decide::{
+    absent, active_staff, misrouted, optional, present, required, NAME_LIMIT, TEXT_LIMIT,
+};
+use crate::domain::error::DomainError;
+use crate::domain::events::DomainEvent;
+use crate::domain::state::WorkspaceState;
+
+/// Decides one of the area's commands against the workspace's state.
+///
+/// # Errors
+/// The [`DomainError`] naming the rule the command breaks.
+pub(crate) fn decide(
+    state: &WorkspaceState,
+    command: &Command,
+) -> Result<Vec<DomainEvent>, DomainError> {
+    match command {
+        Command::AddAsset {
+            asset_id,
+            category,
+            title,
+            description,
+            contact_staff_id,
+        } => {
+            absent(state.assets.contains_key(asset_id), "asset", *asset_id)?;
+            if let Some(staff_id) = contact_staff_id {
+                active_staff(state, *staff_id)?;
+            }
+            Ok(vec![DomainEvent::AssetAdded {
+                asset_id: *asset_id,
+                category: *category,
+                title: required("title", title, NAME_LIMIT)?,
+                description: optional("description", description, TEXT_LIMIT)?,
+                contact_staff_id: *contact_staff_id,
+            }])
+        }
+        Command::UpdateAsset {
+            asset_id,
+            category,
+            title,
+            description,
+        } => {
+            present(state.assets.contains_key(asset_id), "asset", *asset_id)?;
+            Ok(vec![DomainEvent::AssetUpdated {
+                asset_id: *asset_id,
+                category: *category,
+                title: required("title", title, NAME_LIMIT)?,
+                description: optional("description", description, TEXT_LIMIT)?,
+            }])
+        }
+        Command::RemoveAsset { asset_id, reason } => {
+            present(state.assets.contains_key(asset_id), "asset", *asset_id)?;
+            Ok(vec![DomainEvent::AssetRemoved {
+                asset_id: *asset_id,
+                reason: optional("reason", reason, TEXT_LIMIT)?,
+            }])
+        }
+        _ => Err(misrouted(Area::Assets)),
+    }
+}

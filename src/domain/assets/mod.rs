@@ -1,0 +1,16 @@
+//! The assets list: what the library brings to partnerships (rooms, collections, competences,
+//! reach), added, rewritten and removed.
+//!
+//! The area in the shape of every area of the domain:
+//! - `decide`: the rules of its commands, events or a refusal;
+//! - `apply`: how its events fold into the [`WorkspaceState`](super::WorkspaceState);
+//! - `describe`: its events in words for the timeline;
+//! - `tests`: its given/when/then tests.
+
+mod apply;
+mod decide;
+mod describe;
+
+pub(crate) use self::apply::apply;
+pub(crate) use self::decide::decide;
+pub(crate) use self::describe::describe;
