@@ -148,3 +148,67 @@ impl DomainEvent {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::testing::*;
+    use crate::domain::{describe, network, Area};
+
+    /// The workspace with a board: a board command and event to hand to the wrong area.
+    fn with_board() -> WorkspaceState {
+        let mut events = basics();
+        events.push(board_created(BOARD, BoardTemplate::RoomsByGoals, 3));
+        given(&events)
+    }
+
+    #[test]
+    fn commands_and_events_name_their_area() {
+        let lock = Command::LockBoard { board_id: BOARD };
+        let locked = DomainEvent::BoardLocked { board_id: BOARD };
+        assert_eq!(lock.area(), Area::Boards);
+        assert_eq!(locked.area(), Area::Boards);
+        assert_eq!(workspace_created().area(), Area::Workspace);
+        assert_eq!(Area::Partnerships.to_string(), "partnerships");
+    }
+
+    #[test]
+    fn an_area_refuses_a_command_of_another_area_as_misrouted() {
+        let state = with_board();
+        let lock = Command::LockBoard { board_id: BOARD };
+        let error = refused(network::decide(&state, &lock));
+        assert_eq!(
+            error,
+            DomainError::InvalidField {
+                field: "type",
+                reason: "the network area does not decide this command".into(),
+            }
+        );
+        // Routed by its area, the same command is decided.
+        assert_eq!(
+            when(&state, lock, ANNA).unwrap(),
+            vec![DomainEvent::BoardLocked { board_id: BOARD }]
+        );
+    }
+
+    #[test]
+    fn an_area_leaves_an_event_of_another_area_alone_and_names_only_its_type() {
+        let before = with_board();
+        let locked = DomainEvent::BoardLocked { board_id: BOARD };
+        let context = EventContext {
+            position: 9,
+            actor: ANNA.into(),
+            recorded_at: recorded_at(),
+        };
+        let mut state = before.clone();
+        network::apply(&mut state, &locked, &context);
+        assert_eq!(state, before);
+        assert_eq!(
+            network::describe(&before, &locked, ANNA),
+            "anna@roskilde recorded BoardLocked"
+        );
+        assert_eq!(
+            describe(&before, &locked, ANNA),
+            "anna@roskilde locked \"Workshop: nye partnerskaber\""
+        );
+    }
+}

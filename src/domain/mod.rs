@@ -55,4 +55,4 @@ pub use self::events::DomainEvent;
 pub use self::state::{EventContext, WorkspaceState};
 
 #[cfg(test)]
-mod decide_tests;
+mod testing;

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use crate::domain::events::DomainEvent;
 use crate::domain::state::{entity_mut, Asset, WorkspaceState};
 
-/// Folds one of the area's events into the state.
+/// Folds one of the area's events into the state. [`WorkspaceState::apply`] hands only the
+/// area's events here (by [`DomainEvent::area`]); any other changes nothing.
 pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent) {
     match event {
         DomainEvent::AssetAdded {

@@ -9,7 +9,8 @@ use crate::domain::events::{DomainEvent, Promotion};
 use crate::domain::state::{entity_mut, Board, EventContext, Note, NoteGroup, WorkspaceState};
 use crate::domain::vocabulary::BoardPhase;
 
-/// Folds one of the area's events into the state.
+/// Folds one of the area's events into the state. [`WorkspaceState::apply`] hands only the
+/// area's events here (by [`DomainEvent::area`]); any other changes nothing.
 pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &EventContext) {
     match event {
         DomainEvent::BoardCreated {

@@ -10,7 +10,8 @@ use crate::domain::state::{
     LevelChange, LevelMove, Organisation, StaffMember, WorkspaceState,
 };
 
-/// Folds one of the area's events into the state.
+/// Folds one of the area's events into the state. [`WorkspaceState::apply`] hands only the
+/// area's events here (by [`DomainEvent::area`]); any other changes nothing.
 pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &EventContext) {
     let at = context.recorded_at;
     match event {

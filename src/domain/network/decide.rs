@@ -10,10 +10,13 @@ use crate::domain::error::DomainError;
 use crate::domain::events::{DomainEvent, PersonalField};
 use crate::domain::state::WorkspaceState;
 
-/// Decides one of the area's commands against the workspace's state.
+/// Decides one of the area's commands against the workspace's state. The top-level
+/// [`decide`](crate::domain::decide()) hands only the area's commands here (by
+/// [`Command::area`]).
 ///
 /// # Errors
-/// The [`DomainError`] naming the rule the command breaks.
+/// The [`DomainError`] naming the rule the command breaks; a command of another area is
+/// refused as [`misrouted`].
 pub(crate) fn decide(
     state: &WorkspaceState,
     command: &Command,

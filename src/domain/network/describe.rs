@@ -5,7 +5,9 @@ use crate::domain::describe::{level_name, organisation_name, other_area, staff_n
 use crate::domain::events::DomainEvent;
 use crate::domain::state::WorkspaceState;
 
-/// One of the area's events as a sentence, with names as they were just before it.
+/// One of the area's events as a sentence, with names as they were just before it. The
+/// top-level [`describe`](crate::domain::describe()) hands only the area's events here (by
+/// [`DomainEvent::area`]).
 pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent, actor: &str) -> String {
     match event {
         DomainEvent::FocusAreaDefined {

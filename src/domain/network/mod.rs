@@ -13,6 +13,8 @@
 mod apply;
 mod decide;
 mod describe;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use self::apply::apply;
 pub(crate) use self::decide::decide;

@@ -6,7 +6,9 @@ use crate::domain::events::{DomainEvent, Party};
 use crate::domain::state::WorkspaceState;
 use crate::domain::vocabulary::SCREENING_QUESTIONS;
 
-/// One of the area's events as a sentence, with names as they were just before it.
+/// One of the area's events as a sentence, with names as they were just before it. The
+/// top-level [`describe`](crate::domain::describe()) hands only the area's events here (by
+/// [`DomainEvent::area`]).
 pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent, actor: &str) -> String {
     match event {
         DomainEvent::PartnershipProposed { title, partner_ids, .. } => {

@@ -4,14 +4,12 @@
 use crate::domain::events::DomainEvent;
 use crate::domain::state::WorkspaceState;
 
-/// Folds one of the area's events into the state.
+/// Folds one of the area's events into the state. [`WorkspaceState::apply`] hands only the
+/// area's events here (by [`DomainEvent::area`]); any other changes nothing.
 pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent) {
-    match event {
-        DomainEvent::WorkspaceCreated { name, description } => {
-            state.created = true;
-            state.name = name.clone();
-            state.description = description.clone();
-        }
-        _ => {}
+    if let DomainEvent::WorkspaceCreated { name, description } = event {
+        state.created = true;
+        state.name = name.clone();
+        state.description = description.clone();
     }
 }

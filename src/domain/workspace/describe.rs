@@ -4,7 +4,9 @@
 use crate::domain::describe::other_area;
 use crate::domain::events::DomainEvent;
 
-/// One of the area's events as a sentence, with names as they were just before it.
+/// One of the area's events as a sentence, with names as they were just before it. The
+/// top-level [`describe`](crate::domain::describe()) hands only the area's events here (by
+/// [`DomainEvent::area`]).
 pub(crate) fn describe(event: &DomainEvent, actor: &str) -> String {
     match event {
         DomainEvent::WorkspaceCreated { name, .. } => {

@@ -1,0 +1,6 @@
+//! Given/when/then tests of the network, one file per part:
+//! - `staff`: focus areas, staff and wanted competences;
+//! - `organisations`: organisations, their contacts and relation levels.
+
+mod organisations;
+mod staff;
