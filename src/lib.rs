@@ -7,9 +7,9 @@
 //! - [`domain`]: the method as code, pure (no I/O, no clock): commands, events, the
 //!   workspace state they fold into and the rules. Split by area (workspace, network,
 //!   partnerships, assets, workshop boards): each area owns its commands' rules, its events'
-//!   fold, its words for the timeline and its given/when/then tests; the top-level
-//!   [`domain::decide()`], [`domain::WorkspaceState::apply`] and [`domain::describe()`] only
-//!   route by [`domain::Area`].
+//!   fold and the entities it builds, its words for the timeline and its given/when/then
+//!   tests; the top-level [`domain::decide()`], [`domain::WorkspaceState::apply`] and
+//!   [`domain::describe()`] only route by [`domain::Area`].
 //! - [`store`]: the event log, the one source of truth. An [`store::EventStore`] trait with
 //!   optimistic concurrency per stream, idempotent command ids, group commit (durable before
 //!   acknowledged), a hash chain that makes the log tamper-evident, and subscriptions that

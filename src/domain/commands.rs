@@ -1,7 +1,7 @@
 //! Everything a user can ask of a workspace, in the imperative: the commands.
 //!
 //! Commands carry the ids of what they create (chosen by the client, so a retried command
-//! refers to the same entity) and are decided by [`super::decide`] against the current
+//! refers to the same entity) and are decided by [`super::decide()`] against the current
 //! [`super::WorkspaceState`]. On the wire a command is a JSON object with a `type` naming it.
 
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 //!
 //! A [`DomainEvent`] is stored as the log's `event_type` (the variant name) and `payload` (its
 //! fields). Events are facts: they are never validated when applied, only when decided
-//! (see [`super::decide`]). Who made a change and when come from the log's metadata, not
+//! (see [`super::decide()`]). Who made a change and when come from the log's metadata, not
 //! from the payload. Personal data of contact persons sits in its own [`PersonalData`] value
 //! so that it can later be encrypted per person and erased without touching the rest.
 

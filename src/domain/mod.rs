@@ -8,14 +8,16 @@
 //! - [`events`]: what happened ([`DomainEvent`]), as stored in the log, likewise one enum.
 //! - [`area`]: which [`Area`] each command and event belongs to: the one routing list.
 //! - [`state`]: a workspace's state folded from its events ([`WorkspaceState`]);
-//!   [`WorkspaceState::apply`] hands each event to its area's fold.
+//!   [`WorkspaceState::apply`] hands each event to its area's fold. The areas' entities are
+//!   re-exported here, so `domain::state::Board` names a board wherever it is defined.
 //! - [`decide()`]: the rules' entry point (a command and the state in, events or a
 //!   [`DomainError`] out), handing each command to its area's rules; beside it the checks
 //!   every area shares (text fields, ids, lookups).
 //! - [`describe()`]: an event in words for the timeline, likewise by area.
 //!
 //! The areas, each owning its commands' rules (`decide.rs`), its events' fold (`apply.rs`),
-//! its words for the timeline (`describe.rs`) and its given/when/then tests (`tests/`):
+//! the entities that fold builds (`state.rs`, but for `workspace`), its words for the
+//! timeline (`describe.rs`) and its given/when/then tests (`tests`):
 //! - `workspace`: creating the workspace;
 //! - `network`: focus areas, staff and competences, organisations, contact holders and
 //!   contact persons, relation levels;
@@ -26,7 +28,7 @@
 //!
 //! Adding a command: its variant in [`commands`] (and its event in [`events`]), its area in
 //! [`area`], its arm in the area's `decide`, `apply` and `describe`, and its tests in the
-//! area's `tests/`.
+//! area's `tests`.
 //!
 //! Each workspace is one stream of the log (its id is the stream id), so every command is
 //! decided against the whole workspace and its events are appended atomically.

@@ -2,7 +2,7 @@
 //! ("anna@roskilde moved Roskilde Festival from collaboration to partnership: festival area
 //! agreed").
 //!
-//! The words come from the domain: [`describe`] turns one event into a sentence, each area
+//! The words come from the domain: [`describe()`] turns one event into a sentence, each area
 //! its own events, reading names from the state as it was just before the event. Here the
 //! projector keeps one [`Timeline`] per workspace, with an index from every entity id an
 //! event mentions to its entries.

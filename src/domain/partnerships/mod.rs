@@ -7,11 +7,14 @@
 //! - `decide`: the rules of its commands, events or a refusal;
 //! - `apply`: how its events fold into the [`WorkspaceState`](super::WorkspaceState);
 //! - `describe`: its events in words for the timeline;
+//! - `state`: its entities as the workspace's state holds them (re-exported from
+//!   [`state`](super::state), which keeps the workspace itself);
 //! - `tests`: its given/when/then tests.
 
 mod apply;
 mod decide;
 mod describe;
+pub(crate) mod state;
 #[cfg(test)]
 mod tests;
 

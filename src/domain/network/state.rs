@@ -1,0 +1,113 @@
+//! The network as the workspace's state holds it: focus areas, colleagues, organisations
+//! with their contact holders, contact persons and level history.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::events::PersonalField;
+use crate::domain::state::ChunkedLog;
+use crate::domain::vocabulary::{AgeGroup, Goal, Level, Room, Sector};
+
+/// A strategic focus area on the library model.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FocusArea {
+    /// Its name.
+    pub name: String,
+    /// Its goal.
+    pub goal: Goal,
+    /// Its room.
+    pub room: Room,
+    /// What it means.
+    pub description: String,
+}
+
+/// A colleague.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    /// Their name.
+    pub name: String,
+    /// Their team.
+    pub team: String,
+    /// Their competences.
+    pub competences: Vec<String>,
+    /// Whether they have left.
+    pub left: bool,
+}
+
+/// One move on the network circle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelChange {
+    /// Before.
+    pub from: Option<Level>,
+    /// After.
+    pub to: Option<Level>,
+    /// Why.
+    pub reason: String,
+    /// Who recorded it.
+    pub actor: String,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// When it happened, if stated.
+    pub occurred_on: Option<NaiveDate>,
+    /// The event's position.
+    pub position: u64,
+}
+
+/// A colleague's contact with an organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactHolder {
+    /// What they talk about.
+    pub topics: Vec<String>,
+    /// Since when.
+    pub since: DateTime<Utc>,
+}
+
+/// A contact person at an organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactPerson {
+    /// Their role.
+    pub role: String,
+    /// Name, email, phone: personal data, sealed with the person's key.
+    pub personal: PersonalField,
+    /// Whether the personal data was erased (its key destroyed).
+    #[serde(default)]
+    pub erased: bool,
+}
+
+/// An organisation in the network database and the library's relation with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    /// Its name.
+    pub name: String,
+    /// Its sector.
+    pub sector: Sector,
+    /// Its kind.
+    pub kind: String,
+    /// Free tags (zone tags of a promoted note among them).
+    pub tags: Vec<String>,
+    /// What the library talks with it about.
+    pub topics: Vec<String>,
+    /// Its website.
+    pub website: Option<String>,
+    /// Age groups it reaches.
+    pub age_groups: Vec<AgeGroup>,
+    /// Rooms it fits.
+    pub rooms: Vec<Room>,
+    /// The current level on the network circle (none: no relation).
+    pub level: Option<Level>,
+    /// Every move on the network circle, oldest first.
+    pub level_history: ChunkedLog<Arc<LevelChange>>,
+    /// Colleagues holding the contact (each behind an `Arc`, so copying the organisation
+    /// after a snapshot copies pointers, not topics).
+    pub contact_holders: BTreeMap<Uuid, Arc<ContactHolder>>,
+    /// Contact persons at the organisation.
+    pub contact_persons: BTreeMap<Uuid, Arc<ContactPerson>>,
+    /// Priority from a workshop note's votes, if it was promoted from one.
+    pub priority: u32,
+    /// When it was registered.
+    pub registered_at: DateTime<Utc>,
+}
