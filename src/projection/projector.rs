@@ -25,7 +25,10 @@ use super::network::{network_metrics, NetworkMetrics};
 use super::timeline::Timeline;
 use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
 use crate::domain::{DomainEvent, EventContext, WorkspaceState};
-use crate::store::{EventStore, Position, RecordedEvent, StoreError, Subscription, READ_PAGE};
+use crate::store::{
+    envelope, EventStore, Position, RecordedEvent, StoreError, Subscription, READ_PAGE,
+};
+use crate::sync::unpoisoned;
 
 /// How many events of a workspace between two snapshots of its state at first; the spacing
 /// doubles whenever a workspace holds more than [`SNAPSHOT_LIMIT`] snapshots.
@@ -249,7 +252,7 @@ impl AsOf {
 /// # Errors
 /// The decoding error when the event is not a domain event.
 pub fn decode(event: &RecordedEvent) -> Result<(DomainEvent, EventContext), serde_json::Error> {
-    let domain = DomainEvent::from_parts(&event.event_type, &event.payload)?;
+    let domain: DomainEvent = envelope::from_parts(&event.event_type, &event.payload)?;
     Ok((
         domain,
         EventContext {
@@ -311,10 +314,7 @@ impl Projections {
         match decoded {
             Ok((domain, context)) => {
                 let workspace_id = event.metadata.workspace_id;
-                let mut workspaces = match self.workspaces.write() {
-                    Ok(guard) => guard,
-                    Err(poisoned) => poisoned.into_inner(),
-                };
+                let mut workspaces = unpoisoned(self.workspaces.write());
                 workspaces
                     .entry(workspace_id)
                     .or_insert_with(|| {
@@ -339,18 +339,9 @@ impl Projections {
     }
 
     fn apply_account_event(&self, event: &RecordedEvent) {
-        let mut map = serde_json::Map::with_capacity(2);
-        map.insert(
-            "event_type".into(),
-            serde_json::Value::String(event.event_type.clone()),
-        );
-        map.insert("payload".into(), event.payload.clone());
-        match serde_json::from_value::<AccountEvent>(serde_json::Value::Object(map)) {
+        match envelope::from_parts::<AccountEvent>(&event.event_type, &event.payload) {
             Ok(account_event) => {
-                let mut accounts = match self.accounts.write() {
-                    Ok(guard) => guard,
-                    Err(poisoned) => poisoned.into_inner(),
-                };
+                let mut accounts = unpoisoned(self.accounts.write());
                 accounts.apply(&account_event, event.metadata.recorded_at);
             }
             Err(error) => {
@@ -362,10 +353,7 @@ impl Projections {
 
     /// Reads the accounts, roles and tokens.
     pub fn accounts<R>(&self, reader: impl FnOnce(&AccountsState) -> R) -> R {
-        let accounts = match self.accounts.read() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let accounts = unpoisoned(self.accounts.read());
         reader(&accounts)
     }
 
@@ -394,19 +382,13 @@ impl Projections {
         workspace_id: Uuid,
         reader: impl FnOnce(&WorkspaceView) -> R,
     ) -> Option<R> {
-        let workspaces = match self.workspaces.read() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let workspaces = unpoisoned(self.workspaces.read());
         workspaces.get(&workspace_id).map(reader)
     }
 
     /// Every workspace's id and name.
     pub fn workspace_names(&self) -> Vec<(Uuid, String)> {
-        let workspaces = match self.workspaces.read() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let workspaces = unpoisoned(self.workspaces.read());
         workspaces
             .iter()
             .map(|(id, view)| (*id, view.state.name.clone()))

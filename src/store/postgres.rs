@@ -114,6 +114,7 @@ use super::{
     AppendOutcome, AppendRequest, EventHash, EventStore, Position, RecordedEvent, StoreError,
     StreamVersion,
 };
+use crate::sync::locked;
 
 /// The channel every commit notifies, with its last position as the payload.
 pub const NOTIFY_CHANNEL: &str = "partnerhub_log";
@@ -563,10 +564,7 @@ impl EventStore for PostgresEventStore {
     }
 
     fn live_events(&self) -> broadcast::Receiver<Arc<RecordedEvent>> {
-        let live = match self.live.lock() {
-            Ok(live) => live,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let live = locked(&self.live);
         match live.as_ref() {
             Some(sender) => sender.subscribe(),
             // Shut down: a receiver whose channel is already closed.
@@ -580,17 +578,11 @@ impl EventStore for PostgresEventStore {
             let _ = done.await;
         }
         self.stop.cancel();
-        let tasks = match self.tasks.lock() {
-            Ok(mut tasks) => std::mem::take(&mut *tasks),
-            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-        };
+        let tasks = std::mem::take(&mut *locked(&self.tasks));
         for task in tasks {
             let _ = task.await;
         }
-        let sender = match self.live.lock() {
-            Ok(mut live) => live.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
-        };
+        let sender = locked(&self.live).take();
         drop(sender);
         drop(self.follower.live.lock().await.take());
         // Readers may still catch up to the final head; the pool closes with the store.

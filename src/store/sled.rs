@@ -63,6 +63,7 @@ use super::backend::{check_continues, decode_event, LogTail, OutcomeCollector};
 use super::{
     AppendOutcome, AppendRequest, EventStore, Position, RecordedEvent, StoreError, StreamVersion,
 };
+use crate::sync::locked;
 
 mod command_filter;
 mod index;
@@ -557,10 +558,7 @@ impl EventStore for SledEventStore {
     }
 
     fn live_events(&self) -> broadcast::Receiver<Arc<RecordedEvent>> {
-        let live = match self.live.lock() {
-            Ok(live) => live,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let live = locked(&self.live);
         match live.as_ref() {
             Some(sender) => sender.subscribe(),
             // Shut down: a receiver whose channel is already closed.
@@ -573,17 +571,11 @@ impl EventStore for SledEventStore {
         if self.send(WriterMessage::Shutdown { reply }).await.is_ok() {
             let _ = done.await;
         }
-        let threads = match self.threads.lock() {
-            Ok(mut threads) => std::mem::take(&mut *threads),
-            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-        };
+        let threads = std::mem::take(&mut *locked(&self.threads));
         for thread in threads {
             let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         }
-        let sender = match self.live.lock() {
-            Ok(mut live) => live.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
-        };
+        let sender = locked(&self.live).take();
         drop(sender);
     }
 }
@@ -762,10 +754,7 @@ impl Writer {
     }
 
     fn stopped_reason(&self) -> Option<String> {
-        match self.stopped.lock() {
-            Ok(reason) => reason.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        locked(&self.stopped).clone()
     }
 
     /// Validates one group of messages and inserts its events, ready for the flusher.
@@ -1019,17 +1008,11 @@ impl Committer {
     }
 
     fn stopped_reason(&self) -> Option<String> {
-        match self.stopped.lock() {
-            Ok(reason) => reason.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        locked(&self.stopped).clone()
     }
 
     fn stop(&self, reason: &str) {
-        let mut stopped = match self.stopped.lock() {
-            Ok(stopped) => stopped,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut stopped = locked(&self.stopped);
         if stopped.is_none() {
             tracing::error!(%reason, "writing to the log failed; no more writes are accepted");
             *stopped = Some(reason.to_owned());

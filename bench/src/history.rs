@@ -17,11 +17,11 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
-use crate::domain::events::{
+use partnerhub::domain::events::{
     CriterionScore, DomainEvent, Party, PersonalField, Promotion, ScreeningAnswer,
     SealedPersonalData, SectionChange,
 };
-use crate::domain::vocabulary::{
+use partnerhub::domain::vocabulary::{
     AgeGroup, AgreementSection, Answer, AssetCategory, Audience, BoardPhase, BoardTemplate,
     EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
     ScreeningDecision, Sector, Zone,
@@ -844,11 +844,37 @@ impl History {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
-    use crate::domain::vocabulary::Level;
-    use crate::domain::{EventContext, WorkspaceState};
-    use crate::projection::network::LevelCounts;
-    use crate::projection::portfolio::{portfolio_view, LevelCountsAt};
+    use partnerhub::domain::vocabulary::Level;
+    use partnerhub::domain::{EventContext, WorkspaceState};
+    use partnerhub::projection::network::LevelCounts;
+    use partnerhub::projection::portfolio::{portfolio_view, LevelCountsAt};
+
+    /// The ids `entity_ids` finds, read the slow way through a JSON value: the reference of
+    /// the server's own tests (`domain::entity_ids`, test-only there and so out of reach of
+    /// this crate), written again here to check it against a whole generated history.
+    fn ids_through_json(event: &DomainEvent) -> Vec<Uuid> {
+        let Ok(value) = serde_json::to_value(event) else {
+            return Vec::new();
+        };
+        let payload = value["payload"].as_object().cloned().unwrap_or_default();
+        let ordered: BTreeMap<_, _> = payload.into_iter().collect();
+        let mut ids = Vec::new();
+        for (key, field) in ordered {
+            let id_of = |item: &serde_json::Value| -> Option<Uuid> {
+                item.as_str().and_then(|text| text.parse().ok())
+            };
+            if key.ends_with("_id") {
+                ids.extend(id_of(&field));
+            }
+            if key == "partner_ids" || key == "note_ids" {
+                ids.extend(field.as_array().into_iter().flatten().filter_map(id_of));
+            }
+        }
+        ids
+    }
 
     #[test]
     fn entity_ids_of_the_history_equal_those_read_through_json() {
@@ -858,7 +884,7 @@ mod tests {
             history.next_activity(&mut events);
         }
         for event in &events {
-            let mut expected = crate::domain::entity_ids::ids_through_json(event);
+            let mut expected = ids_through_json(event);
             if let DomainEvent::NotePromoted {
                 to: Promotion::Organisation(id) | Promotion::Partnership(id),
                 ..
@@ -919,7 +945,12 @@ mod tests {
     /// organisation's history merged by position, each move counted from the organisation's
     /// move before.
     fn level_counts_from_histories(state: &WorkspaceState) -> Vec<LevelCountsAt> {
-        let mut moves: Vec<(u64, Uuid, &crate::domain::state::LevelChange, Option<Level>)> =
+        let mut moves: Vec<(
+            u64,
+            Uuid,
+            &partnerhub::domain::state::LevelChange,
+            Option<Level>,
+        )> =
             state
                 .organisations
                 .iter()

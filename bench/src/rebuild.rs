@@ -5,7 +5,7 @@
 //! - the floor: scan the whole log with `read_all` pages and parse each event into its typed
 //!   [`DomainEvent`], nothing else; measured before and after the rebuild, the faster of the
 //!   two counts;
-//! - the full rebuild of every view ([`crate::projection::rebuild`]): events per second;
+//! - the full rebuild of every view ([`partnerhub::projection::rebuild`]): events per second;
 //! - "as of" queries of the portfolio at random moments of the history: the state from the
 //!   nearest snapshot ([`Projections::state_as_of`]) beside the same replay from the first
 //!   event ([`replay_state`] from nothing), each followed by the portfolio view. Both fold
@@ -24,11 +24,11 @@ use uuid::Uuid;
 
 use super::history::History;
 use super::{resident_bytes, BenchError, Latency, Scratch};
-use crate::domain::DomainEvent;
-use crate::projection::portfolio::portfolio_view;
-use crate::projection::projector::replay_state;
-use crate::projection::{AsOf, Projections};
-use crate::store::{
+use partnerhub::domain::DomainEvent;
+use partnerhub::projection::portfolio::portfolio_view;
+use partnerhub::projection::projector::replay_state;
+use partnerhub::projection::{AsOf, Projections};
+use partnerhub::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, SledEventStore, READ_PAGE,
 };
 
@@ -249,7 +249,7 @@ pub async fn rebuild_and_replay(
     let rebuilt = within_memory(memory_limit, {
         let (store, reached) = (store.clone(), reached.clone());
         async move {
-            crate::projection::rebuild(store.as_ref(), &mut |position| {
+            partnerhub::projection::rebuild(store.as_ref(), &mut |position| {
                 reached.store(position, Ordering::Relaxed);
             })
             .await

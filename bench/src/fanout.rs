@@ -30,10 +30,10 @@ use uuid::Uuid;
 use super::client::{self, Socket, Tally};
 use super::live::{LiveServer, ACTOR};
 use super::{BenchError, Latency};
-use crate::domain::events::DomainEvent;
-use crate::domain::vocabulary::Zone;
-use crate::domain::Command;
-use crate::hub::protocol::ServerMessage;
+use partnerhub::domain::events::DomainEvent;
+use partnerhub::domain::vocabulary::Zone;
+use partnerhub::domain::Command;
+use partnerhub::hub::protocol::ServerMessage;
 
 /// Notes per second the writer adds (a lively workshop).
 pub const RATE_PER_S: f64 = 20.0;

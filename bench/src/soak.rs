@@ -25,7 +25,7 @@ use uuid::Uuid;
 use super::history::History;
 use super::soak_alternatives::{soak_alternative, AlternativeStore, SoakEvent};
 use super::{BenchError, Scratch};
-use crate::store::{
+use partnerhub::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, Position, SledEventStore,
 };
 
