@@ -189,6 +189,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// One result as one line of JSON on standard output.
+fn emit_json(result: &impl serde::Serialize) {
+    match serde_json::to_string(result) {
+        Ok(line) => println!("{line}"),
+        Err(error) => eprintln!("cannot encode a result: {error}"),
+    }
+}
+
+/// Creates `data`, where the scenarios put their scratch stores.
+fn create_data_directory(data: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))
+}
+
 /// Raises this process's open-file limit as far as it goes and warns when that is still
 /// fewer than `needed` files (a benchmark's sockets count as files).
 fn ensure_open_files(needed: usize) -> anyhow::Result<()> {
@@ -202,14 +215,8 @@ fn ensure_open_files(needed: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Runs `scenario` with its scratch stores under `data`.
 async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
-    /// One result as one line of JSON on standard output.
-    fn emit_json(result: &impl serde::Serialize) {
-        match serde_json::to_string(result) {
-            Ok(line) => println!("{line}"),
-            Err(error) => eprintln!("cannot encode a result: {error}"),
-        }
-    }
     match scenario {
         Scenario::Append {
             events,
@@ -221,8 +228,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 writers.iter().all(|count| *count > 0),
                 "--writers must all be at least 1"
             );
-            std::fs::create_dir_all(data)
-                .with_context(|| format!("cannot create {}", data.display()))?;
+            create_data_directory(data)?;
             if !json {
                 println!(
                     "{:>7}  {:>12}  {:>8}  {:>8}  {:>7}  {:>15}  {:>11}  {:>12}  {:>12}  {:>8}  {:>8}  bar",
@@ -241,10 +247,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             }
             partnerhub_bench::durable_append(data, events, &writers, &mut |result| {
                 if json {
-                    match serde_json::to_string(result) {
-                        Ok(line) => println!("{line}"),
-                        Err(error) => eprintln!("cannot encode a result: {error}"),
-                    }
+                    emit_json(result);
                 } else {
                     println!(
                         "{:>7}  {:>12.0}  {:>8.3}  {:>8.3}  {:>7}  {:>15}  {:>11}  {:>12.0}  {:>12.0}  {:>8.2}  {:>8.2}  {} {}",
@@ -287,8 +290,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 subscribers.iter().all(|count| *count > 0),
                 "--subscribers must all be at least 1"
             );
-            std::fs::create_dir_all(data)
-                .with_context(|| format!("cannot create {}", data.display()))?;
+            create_data_directory(data)?;
             // Client and server side of every connection are files of this process.
             ensure_open_files(subscribers.iter().max().copied().unwrap_or(0) * 2 + 256)?;
             if !json {
@@ -318,8 +320,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 writers.iter().chain(&subscribers).all(|count| *count > 0),
                 "--writers and --subscribers must all be at least 1"
             );
-            std::fs::create_dir_all(data)
-                .with_context(|| format!("cannot create {}", data.display()))?;
+            create_data_directory(data)?;
             ensure_open_files(subscribers.iter().max().copied().unwrap_or(0) * 2 + 256)?;
             let plan = partnerhub_bench::PostgresPlan {
                 url,
@@ -345,8 +346,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
         } => {
             anyhow::ensure!(connections > 0, "--connections must be at least 1");
             anyhow::ensure!(health_checks > 0, "--health-checks must be at least 1");
-            std::fs::create_dir_all(data)
-                .with_context(|| format!("cannot create {}", data.display()))?;
+            create_data_directory(data)?;
             ensure_open_files(connections + 256)?;
             let result =
                 partnerhub_bench::connections_held(data, connections, health_checks).await?;
@@ -375,8 +375,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
         } => {
             anyhow::ensure!(events > 0, "--events must be at least 1");
             anyhow::ensure!(max_memory_gib > 0.0, "--max-memory-gib must be positive");
-            std::fs::create_dir_all(data)
-                .with_context(|| format!("cannot create {}", data.display()))?;
+            create_data_directory(data)?;
             let result = partnerhub_bench::rebuild_and_replay(
                 data,
                 events,
@@ -413,8 +412,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 events > 0 && every > 0 && batch > 0,
                 "--events, --every and --batch must be at least 1"
             );
-            std::fs::create_dir_all(data)
-                .with_context(|| format!("cannot create {}", data.display()))?;
+            create_data_directory(data)?;
             if !json {
                 println!(
                     "{:>12}  {:>9}  {:>10}  {:>12}  {:>12}  {:>12}  {:>12}  {:>6}  {:>8}",
