@@ -146,6 +146,7 @@ fn main() -> ExitCode {
     }
 }
 
+/// Opens nothing itself: finds where the store is and runs the subcommand asked for.
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let location = StoreLocation::choose(&cli.data, cli.store.as_deref())?;
     let data = &location;

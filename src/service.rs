@@ -20,8 +20,7 @@ use crate::domain::{decide, Command, DomainError, DomainEvent, Request};
 use crate::privacy::KeyStore;
 use crate::projection::Projections;
 use crate::store::{
-    envelope, AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, Position,
-    StoreError,
+    envelope, AppendRequest, CommandContext, EventStore, ExpectedVersion, Position, StoreError,
 };
 use crate::sync::locked;
 
@@ -204,13 +203,7 @@ impl Workspaces {
                     DomainEvent::ContactPersonErased { person_id, .. } => erasures.push(*person_id),
                     _ => {}
                 }
-                let (event_type, payload) = envelope::into_parts(&event).map_err(|error| {
-                    StoreError::InvalidAppend(format!("an event cannot be encoded: {error}"))
-                })?;
-                new_events.push(NewEvent {
-                    event_type,
-                    payload,
-                });
+                new_events.push(envelope::new_event(&event)?);
             }
             let request = AppendRequest {
                 stream_id: workspace_id,

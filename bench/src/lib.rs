@@ -1,5 +1,5 @@
 //! Benchmarks that print figures beside baselines measured in the same run
-//! (`partnerhub bench <scenario>`).
+//! (`partnerhub-bench <scenario>`, the binary of this crate).
 //!
 //! Absolute times on shared machines drift, so every scenario measures its own floor or
 //! ceiling on the same machine, with events or frames of the same size, right before or after

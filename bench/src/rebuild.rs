@@ -29,7 +29,7 @@ use partnerhub::projection::portfolio::portfolio_view;
 use partnerhub::projection::projector::replay_state;
 use partnerhub::projection::{AsOf, Projections};
 use partnerhub::store::{
-    AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, SledEventStore, READ_PAGE,
+    envelope, AppendRequest, CommandContext, EventStore, ExpectedVersion, SledEventStore, READ_PAGE,
 };
 
 /// Events per append while generating the history.
@@ -491,13 +491,7 @@ async fn generate(
         let batch = std::mem::replace(&mut pending, rest);
         let mut new_events = Vec::with_capacity(batch.len());
         for event in batch {
-            let (event_type, payload) = event.into_parts().map_err(|error| {
-                BenchError::Setup(format!("a generated event cannot be encoded: {error}"))
-            })?;
-            new_events.push(NewEvent {
-                event_type,
-                payload,
-            });
+            new_events.push(envelope::new_event(&event)?);
         }
         let count = new_events.len() as u64;
         let command_id = Uuid::new_v4();
@@ -537,7 +531,9 @@ async fn scan_and_parse(store: &dyn EventStore) -> Result<Pass, BenchError> {
             break;
         }
         for event in &page {
-            if let Ok(domain) = DomainEvent::from_parts(&event.event_type, &event.payload) {
+            if let Ok(domain) =
+                envelope::from_parts::<DomainEvent>(&event.event_type, &event.payload)
+            {
                 std::hint::black_box(&domain);
                 parsed += 1;
             }

@@ -18,7 +18,7 @@ use super::sessions::{Session, Sessions};
 use super::{AccountEvent, AccountsState, Permission, Role, Token, SYSTEM_STREAM};
 use crate::projection::Projections;
 use crate::store::{
-    envelope, AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, StoreError,
+    envelope, AppendRequest, CommandContext, EventStore, ExpectedVersion, StoreError,
 };
 use crate::sync::locked;
 
@@ -275,12 +275,7 @@ impl Accounts {
     ) -> Result<(), AccessError> {
         let mut new_events = Vec::with_capacity(events.len());
         for event in events {
-            let (event_type, payload) = envelope::into_parts(&event)
-                .map_err(|error| StoreError::InvalidAppend(error.to_string()))?;
-            new_events.push(NewEvent {
-                event_type,
-                payload,
-            });
+            new_events.push(envelope::new_event(&event)?);
         }
         let command_id = Uuid::new_v4();
         let outcome = self

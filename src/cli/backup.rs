@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+/// Logs in to `server` as `user` (password from standard input), downloads its backup to
+/// `out` with the extension `partial`, and keeps it as `out` only once it checks out whole.
 pub(crate) async fn backup(server: &str, user: &str, out: &Path) -> anyhow::Result<ExitCode> {
     let mut password = String::new();
     std::io::stdin()

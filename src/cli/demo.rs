@@ -60,6 +60,7 @@ pub(crate) async fn load_demo_with_access(
     Ok(())
 }
 
+/// Loads the demo workspaces into the store at `data` (again: nothing is appended).
 pub(crate) async fn demo(data: &StoreLocation) -> anyhow::Result<ExitCode> {
     let (backing, store) = open_store(data).await?;
     let state = start(&backing).await?;

@@ -8,6 +8,7 @@ use partnerhub::store::transfer;
 
 use super::{open_store, progress_bar};
 
+/// Writes the whole log at `data` to `out` as JSON Lines, with progress.
 pub(crate) async fn export(data: &StoreLocation, out: &Path) -> anyhow::Result<ExitCode> {
     let (_backing, store) = open_store(data).await?;
     let bar = progress_bar(store.head_position(), "exporting");

@@ -9,6 +9,8 @@ use partnerhub::store::transfer::{self, ImportStage, TransferError};
 
 use super::{open_store, progress_bar};
 
+/// Checks the whole of `file` against the hash chain, then loads it into the empty store at
+/// `data`; a broken file is refused and nothing is written.
 pub(crate) async fn import(data: &StoreLocation, file: &Path) -> anyhow::Result<ExitCode> {
     let (_backing, store) = open_store(data).await?;
     let bar = progress_bar(0, "checking");

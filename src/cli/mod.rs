@@ -37,6 +37,7 @@ pub(crate) async fn open_store(
     Ok((backing, store))
 }
 
+/// A progress bar over `length` events, labelled `message` (drawn only on a terminal).
 pub(crate) fn progress_bar(length: u64, message: &'static str) -> ProgressBar {
     let bar = ProgressBar::new(length);
     if let Ok(style) =
@@ -64,6 +65,8 @@ pub(crate) async fn start(backing: &Backing) -> anyhow::Result<partnerhub::api::
     Ok(state)
 }
 
+/// The id of the workspace named `wanted` (its id or its name), or an error listing the
+/// workspaces the log holds.
 pub(crate) fn find_workspace(
     state: &partnerhub::api::AppState,
     wanted: &str,

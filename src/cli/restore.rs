@@ -8,6 +8,7 @@ use partnerhub::node::StoreLocation;
 
 use super::open_store;
 
+/// Checks the backup `file` whole, then restores it into the empty store at `data`.
 pub(crate) async fn restore(data: &StoreLocation, file: &Path) -> anyhow::Result<ExitCode> {
     let (backing, store) = open_store(data).await?;
     // The events are checked into a scratch file first: beside the data, or in the temporary

@@ -9,6 +9,8 @@ use partnerhub::node::{OpenedStore, StoreLocation};
 use super::demo::load_demo_with_access;
 use super::{open_store, start};
 
+/// Serves the store at `data` on `listen` until SIGTERM or Ctrl-C; with `demo`, loads the
+/// demo workspaces into an empty store first.
 pub(crate) async fn serve(
     data: &StoreLocation,
     listen: SocketAddr,

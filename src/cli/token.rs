@@ -23,6 +23,7 @@ pub(crate) enum TokenAction {
     },
 }
 
+/// Issues an API token and prints it (shown once).
 pub(crate) async fn token(data: &StoreLocation, action: TokenAction) -> anyhow::Result<ExitCode> {
     let TokenAction::Create {
         workspace,

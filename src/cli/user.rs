@@ -27,6 +27,8 @@ pub(crate) enum UserAction {
     },
 }
 
+/// Creates a local account (password from standard input), with a role or as a server
+/// administrator if asked.
 pub(crate) async fn user(data: &StoreLocation, action: UserAction) -> anyhow::Result<ExitCode> {
     let UserAction::Add {
         name,

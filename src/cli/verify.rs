@@ -7,6 +7,8 @@ use partnerhub::store::transfer::{self, VerifyError};
 
 use super::progress_bar;
 
+/// Walks the whole log at `data` (positions, hash chain, stream versions, sled's stream
+/// index); exits 1 naming where it is broken.
 pub(crate) async fn verify(data: &StoreLocation) -> anyhow::Result<ExitCode> {
     let backing = match Backing::open(data).await {
         Ok(backing) => backing,

@@ -9,6 +9,23 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::{NewEvent, StoreError};
+
+/// `event` as the log takes it in an append.
+///
+/// # Errors
+/// [`StoreError::InvalidAppend`] if [`into_parts`] fails, which it does not for the event
+/// enums of this crate.
+pub fn new_event<E: Serialize>(event: &E) -> Result<NewEvent, StoreError> {
+    let (event_type, payload) = into_parts(event).map_err(|error| {
+        StoreError::InvalidAppend(format!("an event cannot be encoded: {error}"))
+    })?;
+    Ok(NewEvent {
+        event_type,
+        payload,
+    })
+}
+
 /// Splits `event` into the log's type name and payload (an empty object for an event
 /// without data).
 ///

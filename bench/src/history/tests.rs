@@ -2,11 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use super::*;
 use partnerhub::domain::vocabulary::Level;
 use partnerhub::domain::{EventContext, WorkspaceState};
 use partnerhub::projection::network::LevelCounts;
 use partnerhub::projection::portfolio::{portfolio_view, LevelCountsAt};
+use partnerhub::store::envelope;
+
+use super::*;
 
 /// The ids `entity_ids` finds, read the slow way through a JSON value: the reference of
 /// the server's own tests (`domain::entity_ids`, test-only there and so out of reach of
@@ -66,8 +68,8 @@ fn the_history_is_deterministic_and_folds_into_a_lively_workspace() {
     assert_eq!(events, generate(7));
     let mut state = WorkspaceState::new(Uuid::nil());
     for (index, event) in events.iter().enumerate() {
-        let (event_type, payload) = event.clone().into_parts().unwrap_or_default();
-        let back = DomainEvent::from_parts(&event_type, &payload);
+        let (event_type, payload) = envelope::into_parts(event).unwrap_or_default();
+        let back = envelope::from_parts::<DomainEvent>(&event_type, &payload);
         assert_eq!(back.as_ref().ok(), Some(event), "{event_type} reads back");
         state.apply(
             event,
