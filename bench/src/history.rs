@@ -17,6 +17,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
+use self::words::{KINDS, NOTE_IDEAS, PLACES, TOPICS};
 use partnerhub::domain::events::{
     CriterionScore, DomainEvent, Party, PersonalField, Promotion, ScreeningAnswer,
     SealedPersonalData, SectionChange,
@@ -24,8 +25,10 @@ use partnerhub::domain::events::{
 use partnerhub::domain::vocabulary::{
     AgeGroup, AgreementSection, Answer, AssetCategory, Audience, BoardPhase, BoardTemplate,
     EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
-    ScreeningDecision, Sector, Zone,
+    ScreeningDecision, Zone,
 };
+
+mod words;
 
 /// Organisations the network grows to; after that new ones are rare.
 const ORGANISATIONS: usize = 1_600;
@@ -35,53 +38,6 @@ const STAFF: usize = 80;
 const ACTIVE_PARTNERSHIPS: usize = 250;
 /// Events per simulated day (dates in the events advance with the history).
 const EVENTS_PER_DAY: u64 = 400;
-
-const PLACES: [&str; 12] = [
-    "Roskilde", "Aarhus", "Køge", "Vejle", "Odense", "Holbæk", "Greve", "Lejre", "Solrød",
-    "Ringsted", "Viborg", "Horsens",
-];
-const KINDS: [(&str, Sector); 12] = [
-    ("Museum", Sector::Public),
-    ("Festival", Sector::CivilSociety),
-    ("Ungdomsskole", Sector::Public),
-    ("Gymnasium", Sector::Public),
-    ("Folkeuniversitet", Sector::CivilSociety),
-    ("Frivilligcenter", Sector::CivilSociety),
-    ("Kulturhus", Sector::Public),
-    ("Spejderne", Sector::CivilSociety),
-    ("Sprogcafé", Sector::CivilSociety),
-    ("Erhvervsforening", Sector::Private),
-    ("Boghandel", Sector::Private),
-    ("Bryghus", Sector::Private),
-];
-const TOPICS: [&str; 14] = [
-    "læsefremme",
-    "digital dannelse",
-    "klima",
-    "demokrati",
-    "lektiehjælp",
-    "sprog",
-    "iværksætteri",
-    "seniorliv",
-    "musik",
-    "teater",
-    "lokalhistorie",
-    "sundhed",
-    "familieliv",
-    "maker",
-];
-const NOTE_IDEAS: [&str; 10] = [
-    "Lektiecafé med Red Barnet Ungdom hver tirsdag",
-    "Fortællefestival for familier i sommerferien",
-    "Digital hjælp for seniorer med ældresagen",
-    "Klimaværksted med gymnasiets naturfagslærere",
-    "Sprogcafé for nye borgere i samarbejde med jobcentret",
-    "Koncertrække i læsesalen med musikskolen",
-    "Makerspace for teenagere med den lokale fablab",
-    "Lokalhistoriske byvandringer med museet",
-    "Iværksættermorgener med erhvervsforeningen",
-    "Højtlæsning for vuggestuer med dagplejen",
-];
 
 struct OrganisationModel {
     id: Uuid,
