@@ -14,13 +14,21 @@
 //!   optimistic concurrency per stream, idempotent command ids, group commit (durable before
 //!   acknowledged), a hash chain that makes the log tamper-evident, and subscriptions that
 //!   catch up from disk and then follow live. [`store::SledEventStore`] is the embedded
-//!   backend.
+//!   backend; [`store::envelope`] is how every typed event becomes the log's type name and
+//!   payload and back.
 //! - [`node`]: where a server process keeps its state: the embedded store in a data
 //!   directory, or a PostgreSQL schema shared by several nodes (log, personal-data keys,
 //!   login sessions; presence relayed between the nodes by [`hub::presence`]).
 //! - [`backup`]: online backup of a running server and restore into an empty data directory.
-//! - [`bench`]: benchmarks that measure the log beside raw baselines in the same run.
 //! - [`server`]: the HTTP server that carries the API ([`api`]) and the websocket hub ([`hub`]).
+//! - [`projection`]: the views rebuilt from the log; [`projection::report::report_as_of`] is
+//!   the one "as of" assembly, for the API and for `partnerhub replay`.
+//! - `sync` (private): the one way a `std::sync` lock is taken, surviving a panic elsewhere.
+//!
+//! Beside the library: the `partnerhub` binary (`src/main.rs` parses the command line,
+//! `src/cli/` holds one module per subcommand), and the benchmarks, a crate and binary of
+//! their own (`bench/`, `partnerhub-bench`) so that the server carries none of their code
+//! nor the stores they compare it with.
 //!
 //! ## How a change flows
 //!
@@ -31,7 +39,6 @@
 pub mod accounts;
 pub mod api;
 pub mod backup;
-pub mod bench;
 pub mod demo;
 pub mod domain;
 pub mod hub;
@@ -41,3 +48,4 @@ pub mod projection;
 pub mod server;
 pub mod service;
 pub mod store;
+mod sync;

@@ -41,6 +41,7 @@ use uuid::Uuid;
 
 use crate::domain::events::{PersonalData, PersonalField, SealedPersonalData};
 use crate::store::{PostgresEventStore, StoreError};
+use crate::sync::locked;
 
 /// What a view may show of someone's personal data.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -479,13 +480,6 @@ impl KeyStore {
                 Revealed::Unreadable => serde_json::json!({"unreadable": true}),
             })
         });
-    }
-}
-
-fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    match mutex.lock() {
-        Ok(guard) => guard,
-        Err(poisoned) => poisoned.into_inner(),
     }
 }
 

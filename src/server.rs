@@ -195,3 +195,25 @@ pub async fn run(
     tracing::info!("server stopped; the store is closed");
     Ok(())
 }
+
+/// Installs the log subscriber of a `partnerhub` process (the server's command line and the
+/// benchmarks'): the filter from `PARTNERHUB_LOG` (default `info`), lines on standard error,
+/// coloured only on a terminal.
+///
+/// tungstenite logs every websocket message in full at trace level: tokens in `hello`,
+/// personal data in commands. It is capped at info whatever `PARTNERHUB_LOG` asks for, so
+/// that nothing secret is ever logged (tests/logging.rs).
+pub fn init_logging() {
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("PARTNERHUB_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    for cap in ["tungstenite=info", "tokio_tungstenite=info"] {
+        if let Ok(directive) = cap.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}

@@ -20,8 +20,9 @@ use crate::domain::{decide, Command, DomainError, DomainEvent, Request};
 use crate::privacy::KeyStore;
 use crate::projection::Projections;
 use crate::store::{
-    AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, Position, StoreError,
+    envelope, AppendRequest, CommandContext, EventStore, ExpectedVersion, Position, StoreError,
 };
+use crate::sync::locked;
 
 /// How long a command decided on stale state keeps being decided again before it is refused
 /// as a conflict. Several server nodes writing to one workspace collide often: each node
@@ -137,10 +138,7 @@ impl Workspaces {
     }
 
     fn lock_for(&self, workspace_id: Uuid) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = match self.locks.lock() {
-            Ok(locks) => locks,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut locks = locked(&self.locks);
         locks.entry(workspace_id).or_default().clone()
     }
 
@@ -205,13 +203,7 @@ impl Workspaces {
                     DomainEvent::ContactPersonErased { person_id, .. } => erasures.push(*person_id),
                     _ => {}
                 }
-                let (event_type, payload) = event.into_parts().map_err(|error| {
-                    StoreError::InvalidAppend(format!("an event cannot be encoded: {error}"))
-                })?;
-                new_events.push(NewEvent {
-                    event_type,
-                    payload,
-                });
+                new_events.push(envelope::new_event(&event)?);
             }
             let request = AppendRequest {
                 stream_id: workspace_id,

@@ -18,8 +18,9 @@ use super::sessions::{Session, Sessions};
 use super::{AccountEvent, AccountsState, Permission, Role, Token, SYSTEM_STREAM};
 use crate::projection::Projections;
 use crate::store::{
-    AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, StoreError,
+    envelope, AppendRequest, CommandContext, EventStore, ExpectedVersion, StoreError,
 };
+use crate::sync::locked;
 
 /// How long a login session lasts.
 const SESSION_HOURS: i64 = 12;
@@ -200,13 +201,6 @@ fn random_hex(bytes: usize) -> String {
     hex::encode(buffer)
 }
 
-fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    match mutex.lock() {
-        Ok(guard) => guard,
-        Err(poisoned) => poisoned.into_inner(),
-    }
-}
-
 fn check_name(name: &str) -> Result<(), AccessError> {
     let valid = (2..=64).contains(&name.len())
         && name
@@ -281,17 +275,7 @@ impl Accounts {
     ) -> Result<(), AccessError> {
         let mut new_events = Vec::with_capacity(events.len());
         for event in events {
-            let event_type = event.event_type().to_owned();
-            let mut value = serde_json::to_value(&event)
-                .map_err(|error| StoreError::InvalidAppend(error.to_string()))?;
-            let payload = value
-                .get_mut("payload")
-                .map(serde_json::Value::take)
-                .unwrap_or_default();
-            new_events.push(NewEvent {
-                event_type,
-                payload,
-            });
+            new_events.push(envelope::new_event(&event)?);
         }
         let command_id = Uuid::new_v4();
         let outcome = self

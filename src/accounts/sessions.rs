@@ -21,6 +21,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::store::{PostgresEventStore, StoreError};
+use crate::sync::locked;
 
 /// One login session.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,10 +71,7 @@ impl Sessions {
     }
 
     fn known(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
-        match self.known.lock() {
-            Ok(known) => known,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        locked(&self.known)
     }
 
     /// Records a new session under the hash of its secret; durable in the shared table

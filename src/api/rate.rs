@@ -5,6 +5,7 @@
 //! [`RateLimits`] shared by all requests, since HTTP requests have no connection to hang a
 //! bucket on. One bucket type serves both, so the two limits behave the same.
 
+use crate::sync::locked;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -73,10 +74,7 @@ impl RateLimits {
 
     /// Takes one token from `key`'s bucket if there is one.
     pub fn take(&self, key: &str) -> bool {
-        let mut buckets = match self.buckets.lock() {
-            Ok(buckets) => buckets,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut buckets = locked(&self.buckets);
         if buckets.len() > FORGET_ABOVE {
             let now = Instant::now();
             buckets.retain(|_, bucket| !bucket.is_full(now));

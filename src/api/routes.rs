@@ -15,10 +15,9 @@ use crate::accounts::{Permission, Principal, Role};
 use crate::domain::Command;
 use crate::projection::board::board_view;
 use crate::projection::competences::competences_view;
-use crate::projection::diff::diff;
 use crate::projection::network::{network_view, who_knows, NetworkFilter};
 use crate::projection::portfolio::portfolio_view;
-use crate::projection::report::{workspace_report_until, HistoryUntil};
+use crate::projection::report::report_as_of;
 use crate::projection::{AsOf, WorkspaceView};
 use crate::service::CommandOutcome;
 
@@ -684,32 +683,22 @@ async fn as_of(
         .transpose()
         .map_err(|message| ApiError::bad_request("invalid_query", format!("`since`: {message}")))?;
     view(&state, workspace_id, |_| ())?;
-    let then = state
-        .projections
-        .state_as_of(state.store.as_ref(), workspace_id, moment)
-        .await?;
-    // Only the live timeline and metrics up to the moment asked are copied, not the live view.
-    let history = view(&state, workspace_id, |live| {
-        HistoryUntil::of(live, then.state.position)
-    })?;
-    let today = match moment {
-        AsOf::Time(time) => time.date_naive(),
-        AsOf::Position(_) => then
-            .state
-            .updated_at
-            .map(|time| time.date_naive())
-            .unwrap_or_else(|| Utc::now().date_naive()),
-    };
-    let mut report = json!(workspace_report_until(&then, &history, today));
-    if let Some(earlier) = earlier {
-        let before = state
-            .projections
-            .state_as_of(state.store.as_ref(), workspace_id, earlier)
-            .await?;
-        report["changes_since"] = json!(diff(&before.state, &then.state));
-    }
-    state.workspaces.keys().reveal_in_json(&mut report).await;
-    Ok(ApiJson(report))
+    let report = report_as_of(
+        &state.projections,
+        state.store.as_ref(),
+        state.workspaces.keys(),
+        workspace_id,
+        moment,
+        earlier,
+    )
+    .await?;
+    // `None` only if the live views lost the workspace since the check above (they never
+    // drop one): answered as that check answers.
+    report.map(ApiJson).ok_or_else(|| {
+        view(&state, workspace_id, |_| ())
+            .err()
+            .unwrap_or_else(|| ApiError::internal(&"the workspace left the live views"))
+    })
 }
 
 /// A page of the raw log.

@@ -17,6 +17,7 @@ use axum::extract::ws::Utf8Bytes;
 use super::connection::encode;
 use super::protocol::ServerMessage;
 use crate::store::{Position, RecordedEvent};
+use crate::sync::locked;
 
 /// How many positions' frames the cache keeps.
 pub const RECENT_FRAMES: usize = 4096;
@@ -41,10 +42,7 @@ impl EventFrames {
     /// The `event` frame of `event`, encoded at most once while it is in the window.
     pub fn frame(&self, event: &RecordedEvent) -> Utf8Bytes {
         let shared = {
-            let mut recent = match self.recent.lock() {
-                Ok(recent) => recent,
-                Err(poisoned) => poisoned.into_inner(),
-            };
+            let mut recent = locked(&self.recent);
             recent.shared(event.position)
         };
         // Encoding happens outside the lock; others asking meanwhile wait on this cell only.

@@ -27,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use self::protocol::ServerMessage;
+use crate::sync::locked;
 
 /// How many presence messages may be in flight to slow receivers before they skip some.
 const PRESENCE_CAPACITY: usize = 1024;
@@ -86,10 +87,7 @@ impl Hub {
         {
             tracing::warn!("some websocket connections did not close in time");
         }
-        let relay = match self.relay.lock() {
-            Ok(mut relay) => relay.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
-        };
+        let relay = locked(&self.relay).take();
         if let Some(relay) = relay {
             relay.stop().await;
         }
@@ -98,10 +96,7 @@ impl Hub {
     /// Tells this node's connections of a presence message and, when presence is relayed,
     /// the other nodes too.
     pub(crate) fn publish_presence(&self, item: Arc<PresenceItem>) {
-        let relay = match self.relay.lock() {
-            Ok(relay) => relay,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let relay = locked(&self.relay);
         if let Some(relay) = relay.as_ref() {
             relay.pass_on(&item);
         }
@@ -117,27 +112,18 @@ impl Hub {
 
     /// Starts passing presence on through `relay` (replacing an earlier one).
     fn set_relay(&self, relay: presence::RelayHandle) {
-        let mut current = match self.relay.lock() {
-            Ok(current) => current,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut current = locked(&self.relay);
         *current = Some(relay);
     }
 
     /// How many websocket connections are open.
     pub fn open_connections(&self) -> usize {
-        match self.connections.lock() {
-            Ok(counts) => counts.values().sum(),
-            Err(poisoned) => poisoned.into_inner().values().sum(),
-        }
+        locked(&self.connections).values().sum()
     }
 
     /// Counts a connection of `actor`; false if that would exceed `limit`.
     fn admit(&self, actor: &str, limit: usize) -> bool {
-        let mut counts = match self.connections.lock() {
-            Ok(counts) => counts,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut counts = locked(&self.connections);
         let count = counts.entry(actor.to_owned()).or_insert(0);
         if *count >= limit {
             return false;
@@ -147,10 +133,7 @@ impl Hub {
     }
 
     fn release(&self, actor: &str) {
-        let mut counts = match self.connections.lock() {
-            Ok(counts) => counts,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut counts = locked(&self.connections);
         if let Some(count) = counts.get_mut(actor) {
             *count = count.saturating_sub(1);
             if *count == 0 {

@@ -1,20 +1,28 @@
 //! One workspace's views together, as `partnerhub replay` prints them and the API will serve
 //! them: the network map, the portfolio, every partnership's file, the network database, the
 //! assets list, the boards, the metrics history and the timeline.
+//!
+//! [`report_as_of`] is the one "as of" assembly (which date is "today" at a past moment,
+//! which history belongs to it, what changed since an earlier moment) that both
+//! `GET /api/workspaces/{id}/as-of` and `partnerhub replay` answer with.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use serde::Serialize;
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::competences::{competences_view, CompetencesView};
+use super::diff::diff;
 use super::network::{network_view, NetworkFilter, NetworkView};
 use super::portfolio::{portfolio_view, PortfolioView};
-use super::projector::{MetricsPoint, WorkspaceView};
+use super::projector::{AsOf, MetricsPoint, Projections, WorkspaceView};
 use super::timeline::TimelineEntry;
 use crate::domain::state::{Asset, Board, FocusArea, Organisation, Partnership, StaffMember};
+use crate::privacy::KeyStore;
+use crate::store::{EventStore, StoreError};
 
 /// Everything known about a workspace at one moment.
 #[derive(Debug, Serialize)]
@@ -85,6 +93,52 @@ impl HistoryUntil {
                 .collect(),
         }
     }
+}
+
+/// The report of workspace `workspace_id` as of `moment`, as JSON with its personal data
+/// revealed by `keys` (or shown erased), and under `changes_since` what changed since
+/// `earlier` when that is given.
+///
+/// Overdue evaluations are measured against the moment asked for: its date, or for a
+/// position the date its last event was recorded (today if it has none). Only the live
+/// timeline and metrics up to the moment are copied, not the live view.
+///
+/// # Returns
+/// `None` when the live views hold no workspace `workspace_id`.
+///
+/// # Errors
+/// Reading the log to replay up to `moment` or `earlier` fails.
+pub async fn report_as_of(
+    projections: &Projections,
+    store: &dyn EventStore,
+    keys: &KeyStore,
+    workspace_id: Uuid,
+    moment: AsOf,
+    earlier: Option<AsOf>,
+) -> Result<Option<Value>, StoreError> {
+    let then = projections.state_as_of(store, workspace_id, moment).await?;
+    let Some(history) = projections.read(workspace_id, |live| {
+        HistoryUntil::of(live, then.state.position)
+    }) else {
+        return Ok(None);
+    };
+    let today = match moment {
+        AsOf::Time(time) => time.date_naive(),
+        AsOf::Position(_) => then
+            .state
+            .updated_at
+            .map(|time| time.date_naive())
+            .unwrap_or_else(|| Utc::now().date_naive()),
+    };
+    let mut report = json!(workspace_report_until(&then, &history, today));
+    if let Some(earlier) = earlier {
+        let before = projections
+            .state_as_of(store, workspace_id, earlier)
+            .await?;
+        report["changes_since"] = json!(diff(&before.state, &then.state));
+    }
+    keys.reveal_in_json(&mut report).await;
+    Ok(Some(report))
 }
 
 /// Assembles the report of `view` with the timeline and metrics history copied from the live

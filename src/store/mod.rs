@@ -22,12 +22,15 @@
 //!   number of server processes; a row lock held to commit gives one gap-free global order,
 //!   and `LISTEN`/`NOTIFY` tells every process of new positions.
 //!
+//! [`envelope`] turns a typed event into the type name and payload the log keeps, and back.
+//!
 //! Readers only ever see durable events. [`transfer`] moves logs through files (verify,
 //! export, import) and [`migrate`] from one store to another; both work through the trait,
 //! so they serve every backend alike.
 
 mod backend;
 pub mod chain;
+pub mod envelope;
 pub mod migrate;
 pub mod postgres;
 pub mod record;

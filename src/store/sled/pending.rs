@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 use crate::store::{AppendOutcome, Position, StoreError, StreamVersion};
+use crate::sync::{locked, unpoisoned};
 
 /// Entries waiting before the indexer is woken early.
 const WAKE_AT: usize = 8_192;
@@ -80,10 +81,7 @@ pub(super) struct PendingIndex {
 
 impl PendingIndex {
     fn generations(&self) -> MutexGuard<'_, Generations> {
-        match self.generations.lock() {
-            Ok(generations) => generations,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        locked(&self.generations)
     }
 
     /// Records the entries of a durable group ending at `head`; returns how many entries now
@@ -157,10 +155,7 @@ impl PendingIndex {
     /// The sled error, also remembered: the entries stay readable here and later drains
     /// refuse, so the index never claims to cover what it does not hold.
     pub(super) fn drain(&self, index: &sled::Tree) -> Result<(), String> {
-        let _draining = match self.draining.lock() {
-            Ok(draining) => draining,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let _draining = locked(&self.draining);
         let taken = {
             let mut generations = self.generations();
             if let Some(reason) = &generations.failed {
@@ -201,10 +196,8 @@ impl PendingIndex {
             let shutting_down = {
                 let mut generations = self.generations();
                 if !generations.shutting_down && generations.recording.count < WAKE_AT {
-                    generations = match self.wake_indexer.wait_timeout(generations, WAIT_AT_MOST) {
-                        Ok((generations, _)) => generations,
-                        Err(poisoned) => poisoned.into_inner().0,
-                    };
+                    generations =
+                        unpoisoned(self.wake_indexer.wait_timeout(generations, WAIT_AT_MOST)).0;
                 }
                 generations.shutting_down
             };

@@ -12,8 +12,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{BenchError, CpuTimes, Scratch, Throughput};
-use crate::store::sled::WriteStatistics;
-use crate::store::{
+use partnerhub::store::sled::WriteStatistics;
+use partnerhub::store::{
     AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, RecordedEvent,
     SledEventStore, StoreError,
 };

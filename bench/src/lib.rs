@@ -1,5 +1,5 @@
 //! Benchmarks that print figures beside baselines measured in the same run
-//! (`partnerhub bench <scenario>`).
+//! (`partnerhub-bench <scenario>`, the binary of this crate).
 //!
 //! Absolute times on shared machines drift, so every scenario measures its own floor or
 //! ceiling on the same machine, with events or frames of the same size, right before or after
@@ -49,7 +49,7 @@ pub use self::postgres::{postgres_store, PostgresPlan, PostgresResult};
 pub use self::rebuild::{rebuild_and_replay, RebuildResult};
 pub use self::soak::{soak, SoakSample};
 pub use self::soak_alternatives::{crash_check, crash_child, AlternativeStore, CrashCheckResult};
-use crate::store::StoreError;
+use partnerhub::store::StoreError;
 
 /// Latency percentiles of a set of samples, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, Serialize)]

@@ -26,7 +26,7 @@ use uuid::Uuid;
 use super::fanout::{self, FanoutFigures, RATE_PER_S};
 use super::live::LiveServer;
 use super::{append, BenchError, Latency, Scratch, Throughput};
-use crate::store::{EventStore, PostgresEventStore};
+use partnerhub::store::{EventStore, PostgresEventStore};
 
 /// Where the benchmark finds PostgreSQL unless told otherwise.
 pub const DEFAULT_URL: &str = "postgres://root@127.0.0.1:5432/test";

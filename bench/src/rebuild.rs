@@ -5,7 +5,7 @@
 //! - the floor: scan the whole log with `read_all` pages and parse each event into its typed
 //!   [`DomainEvent`], nothing else; measured before and after the rebuild, the faster of the
 //!   two counts;
-//! - the full rebuild of every view ([`crate::projection::rebuild`]): events per second;
+//! - the full rebuild of every view ([`partnerhub::projection::rebuild`]): events per second;
 //! - "as of" queries of the portfolio at random moments of the history: the state from the
 //!   nearest snapshot ([`Projections::state_as_of`]) beside the same replay from the first
 //!   event ([`replay_state`] from nothing), each followed by the portfolio view. Both fold
@@ -24,12 +24,12 @@ use uuid::Uuid;
 
 use super::history::History;
 use super::{resident_bytes, BenchError, Latency, Scratch};
-use crate::domain::DomainEvent;
-use crate::projection::portfolio::portfolio_view;
-use crate::projection::projector::replay_state;
-use crate::projection::{AsOf, Projections};
-use crate::store::{
-    AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, SledEventStore, READ_PAGE,
+use partnerhub::domain::DomainEvent;
+use partnerhub::projection::portfolio::portfolio_view;
+use partnerhub::projection::projector::replay_state;
+use partnerhub::projection::{AsOf, Projections};
+use partnerhub::store::{
+    envelope, AppendRequest, CommandContext, EventStore, ExpectedVersion, SledEventStore, READ_PAGE,
 };
 
 /// Events per append while generating the history.
@@ -249,7 +249,7 @@ pub async fn rebuild_and_replay(
     let rebuilt = within_memory(memory_limit, {
         let (store, reached) = (store.clone(), reached.clone());
         async move {
-            crate::projection::rebuild(store.as_ref(), &mut |position| {
+            partnerhub::projection::rebuild(store.as_ref(), &mut |position| {
                 reached.store(position, Ordering::Relaxed);
             })
             .await
@@ -491,13 +491,7 @@ async fn generate(
         let batch = std::mem::replace(&mut pending, rest);
         let mut new_events = Vec::with_capacity(batch.len());
         for event in batch {
-            let (event_type, payload) = event.into_parts().map_err(|error| {
-                BenchError::Setup(format!("a generated event cannot be encoded: {error}"))
-            })?;
-            new_events.push(NewEvent {
-                event_type,
-                payload,
-            });
+            new_events.push(envelope::new_event(&event)?);
         }
         let count = new_events.len() as u64;
         let command_id = Uuid::new_v4();
@@ -537,7 +531,9 @@ async fn scan_and_parse(store: &dyn EventStore) -> Result<Pass, BenchError> {
             break;
         }
         for event in &page {
-            if let Ok(domain) = DomainEvent::from_parts(&event.event_type, &event.payload) {
+            if let Ok(domain) =
+                envelope::from_parts::<DomainEvent>(&event.event_type, &event.payload)
+            {
                 std::hint::black_box(&domain);
                 parsed += 1;
             }

@@ -1,6 +1,6 @@
 //! Scenario 3: connections held. The server in this process, N idle authenticated
 //! subscribers of one workspace in a second process (this same binary, re-run as the hidden
-//! `partnerhub bench connections-client`), because the open-file limit is per process and
+//! `partnerhub-bench connections-client`), because the open-file limit is per process and
 //! each side of a loopback connection is a file. Measured: the server process's resident
 //! memory (`VmRSS`) before and after, per connection, and the latency of `GET /healthz` with
 //! every client connected, beside the same health check on the same server before any
@@ -125,7 +125,6 @@ pub async fn connections_held(
 
     let mut child = tokio::process::Command::new(std::env::current_exe()?)
         .args([
-            "bench",
             "connections-client",
             "--url",
             &server.websocket_url(),
@@ -230,7 +229,7 @@ async fn check_health(address: std::net::SocketAddr, count: usize) -> Result<Lat
     Ok(Latency::of(&mut samples))
 }
 
-/// The client side of scenario 3 (`partnerhub bench connections-client`): reads the token
+/// The client side of scenario 3 (`partnerhub-bench connections-client`): reads the token
 /// from the first line of standard input, opens `connections` subscriptions to `url` for
 /// `workspace_id`, reports `ready`, holds them idle until standard input ends, then closes
 /// them and reports `done`.

@@ -17,15 +17,18 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
-use crate::domain::events::{
+use self::words::{KINDS, NOTE_IDEAS, PLACES, TOPICS};
+use partnerhub::domain::events::{
     CriterionScore, DomainEvent, Party, PersonalField, Promotion, ScreeningAnswer,
     SealedPersonalData, SectionChange,
 };
-use crate::domain::vocabulary::{
+use partnerhub::domain::vocabulary::{
     AgeGroup, AgreementSection, Answer, AssetCategory, Audience, BoardPhase, BoardTemplate,
     EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
-    ScreeningDecision, Sector, Zone,
+    ScreeningDecision, Zone,
 };
+
+mod words;
 
 /// Organisations the network grows to; after that new ones are rare.
 const ORGANISATIONS: usize = 1_600;
@@ -35,53 +38,6 @@ const STAFF: usize = 80;
 const ACTIVE_PARTNERSHIPS: usize = 250;
 /// Events per simulated day (dates in the events advance with the history).
 const EVENTS_PER_DAY: u64 = 400;
-
-const PLACES: [&str; 12] = [
-    "Roskilde", "Aarhus", "Køge", "Vejle", "Odense", "Holbæk", "Greve", "Lejre", "Solrød",
-    "Ringsted", "Viborg", "Horsens",
-];
-const KINDS: [(&str, Sector); 12] = [
-    ("Museum", Sector::Public),
-    ("Festival", Sector::CivilSociety),
-    ("Ungdomsskole", Sector::Public),
-    ("Gymnasium", Sector::Public),
-    ("Folkeuniversitet", Sector::CivilSociety),
-    ("Frivilligcenter", Sector::CivilSociety),
-    ("Kulturhus", Sector::Public),
-    ("Spejderne", Sector::CivilSociety),
-    ("Sprogcafé", Sector::CivilSociety),
-    ("Erhvervsforening", Sector::Private),
-    ("Boghandel", Sector::Private),
-    ("Bryghus", Sector::Private),
-];
-const TOPICS: [&str; 14] = [
-    "læsefremme",
-    "digital dannelse",
-    "klima",
-    "demokrati",
-    "lektiehjælp",
-    "sprog",
-    "iværksætteri",
-    "seniorliv",
-    "musik",
-    "teater",
-    "lokalhistorie",
-    "sundhed",
-    "familieliv",
-    "maker",
-];
-const NOTE_IDEAS: [&str; 10] = [
-    "Lektiecafé med Red Barnet Ungdom hver tirsdag",
-    "Fortællefestival for familier i sommerferien",
-    "Digital hjælp for seniorer med ældresagen",
-    "Klimaværksted med gymnasiets naturfagslærere",
-    "Sprogcafé for nye borgere i samarbejde med jobcentret",
-    "Koncertrække i læsesalen med musikskolen",
-    "Makerspace for teenagere med den lokale fablab",
-    "Lokalhistoriske byvandringer med museet",
-    "Iværksættermorgener med erhvervsforeningen",
-    "Højtlæsning for vuggestuer med dagplejen",
-];
 
 struct OrganisationModel {
     id: Uuid,
@@ -843,154 +799,4 @@ impl History {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::vocabulary::Level;
-    use crate::domain::{EventContext, WorkspaceState};
-    use crate::projection::network::LevelCounts;
-    use crate::projection::portfolio::{portfolio_view, LevelCountsAt};
-
-    #[test]
-    fn entity_ids_of_the_history_equal_those_read_through_json() {
-        let mut history = History::new(11);
-        let mut events = history.opening("Test");
-        while events.len() < 5_000 {
-            history.next_activity(&mut events);
-        }
-        for event in &events {
-            let mut expected = crate::domain::entity_ids::ids_through_json(event);
-            if let DomainEvent::NotePromoted {
-                to: Promotion::Organisation(id) | Promotion::Partnership(id),
-                ..
-            } = event
-            {
-                expected.push(*id);
-            }
-            assert_eq!(event.entity_ids(), expected, "{event:?}");
-        }
-    }
-
-    #[test]
-    fn the_history_is_deterministic_and_folds_into_a_lively_workspace() {
-        let generate = |seed| {
-            let mut history = History::new(seed);
-            let mut events = history.opening("Test");
-            while events.len() < 20_000 {
-                history.next_activity(&mut events);
-            }
-            events
-        };
-        let events = generate(7);
-        assert_eq!(events, generate(7));
-        let mut state = WorkspaceState::new(Uuid::nil());
-        for (index, event) in events.iter().enumerate() {
-            let (event_type, payload) = event.clone().into_parts().unwrap_or_default();
-            let back = DomainEvent::from_parts(&event_type, &payload);
-            assert_eq!(back.as_ref().ok(), Some(event), "{event_type} reads back");
-            state.apply(
-                event,
-                &EventContext {
-                    position: index as u64 + 1,
-                    actor: "bench".into(),
-                    recorded_at: chrono::Utc::now(),
-                },
-            );
-        }
-        assert!(
-            state.organisations.len() > 500,
-            "{}",
-            state.organisations.len()
-        );
-        assert!(
-            state.partnerships.len() > 50,
-            "{}",
-            state.partnerships.len()
-        );
-        assert!(!state.boards.is_empty());
-        let ended = state
-            .partnerships
-            .values()
-            .filter(|partnership| !partnership.is_active())
-            .count();
-        assert!(ended > 0);
-    }
-
-    /// The series as it was computed before the state kept its moves in log order: every
-    /// organisation's history merged by position, each move counted from the organisation's
-    /// move before.
-    fn level_counts_from_histories(state: &WorkspaceState) -> Vec<LevelCountsAt> {
-        let mut moves: Vec<(u64, Uuid, &crate::domain::state::LevelChange, Option<Level>)> =
-            state
-                .organisations
-                .iter()
-                .flat_map(|(organisation_id, organisation)| {
-                    let previous = std::iter::once(None)
-                        .chain(organisation.level_history.iter().map(|change| change.to));
-                    organisation.level_history.iter().zip(previous).map(
-                        move |(change, previous)| {
-                            (change.position, *organisation_id, &**change, previous)
-                        },
-                    )
-                })
-                .collect();
-        moves.sort_by_key(|(position, organisation_id, _, _)| (*position, *organisation_id));
-        let mut counts = LevelCounts::default();
-        moves
-            .into_iter()
-            .map(|(_, organisation_id, change, previous)| {
-                if let Some(previous) = previous {
-                    counts.remove(previous);
-                }
-                if let Some(level) = change.to {
-                    counts.add(level);
-                }
-                LevelCountsAt {
-                    position: change.position,
-                    recorded_at: change.recorded_at,
-                    occurred_on: change.occurred_on,
-                    organisation_id,
-                    from: change.from,
-                    to: change.to,
-                    counts,
-                }
-            })
-            .collect()
-    }
-
-    #[test]
-    fn the_level_counts_kept_in_log_order_equal_a_merge_of_every_organisations_history() {
-        let mut history = History::new(11);
-        let mut events = history.opening("Series");
-        while events.len() < 30_000 {
-            history.next_activity(&mut events);
-        }
-        let start = chrono::DateTime::parse_from_rfc3339("2024-01-01T08:00:00Z")
-            .unwrap()
-            .with_timezone(&chrono::Utc);
-        let today = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
-        let mut state = WorkspaceState::new(Uuid::nil());
-        let mut snapshot = None;
-        for (index, event) in events.iter().enumerate() {
-            state.apply(
-                event,
-                &EventContext {
-                    position: index as u64 + 1,
-                    actor: "bench".into(),
-                    recorded_at: start + chrono::Duration::seconds(index as i64),
-                },
-            );
-            if index == events.len() / 2 {
-                snapshot = Some((state.clone(), level_counts_from_histories(&state)));
-            }
-        }
-        let series = portfolio_view(&state, today).level_counts_over_time;
-        assert!(series.len() > 1_000, "{}", series.len());
-        assert_eq!(series, level_counts_from_histories(&state));
-        let (snapshot, expected) = snapshot.unwrap();
-        assert_eq!(
-            portfolio_view(&snapshot, today).level_counts_over_time,
-            expected,
-            "a clone taken midway keeps its own moves"
-        );
-    }
-}
+mod tests;

@@ -1,5 +1,5 @@
 //! A real partnerhub server in this process for the websocket scenarios: the same
-//! [`crate::server::start`] and [`crate::server::run`] as `partnerhub serve`, on
+//! [`partnerhub::server::start`] and [`partnerhub::server::run`] as `partnerhub serve`, on
 //! `127.0.0.1:0` over a scratch sled store (or a given store, for PostgreSQL), with an owner
 //! account, a session token, a workspace and an open workshop board ready; and further nodes
 //! over the same shared store.
@@ -13,12 +13,12 @@ use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use super::{BenchError, Scratch};
-use crate::accounts::Role;
-use crate::api::{AppState, Limits};
-use crate::domain::vocabulary::BoardTemplate;
-use crate::domain::Command;
-use crate::privacy::KeyStore;
-use crate::store::{EventStore, SledEventStore};
+use partnerhub::accounts::Role;
+use partnerhub::api::{AppState, Limits};
+use partnerhub::domain::vocabulary::BoardTemplate;
+use partnerhub::domain::Command;
+use partnerhub::privacy::KeyStore;
+use partnerhub::store::{EventStore, SledEventStore};
 
 /// The account every benchmark client logs in as.
 pub(crate) const ACTOR: &str = "facilitator@bench";
@@ -106,13 +106,17 @@ impl LiveServer {
             connections_per_account: usize::MAX,
             ..Limits::default()
         };
-        let state = crate::server::start(store, keys, limits, &mut |_| {}).await?;
+        let state = partnerhub::server::start(store, keys, limits, &mut |_| {}).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(crate::server::run(listener, state.clone(), async move {
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(partnerhub::server::run(
+            listener,
+            state.clone(),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
         Ok(LiveServer {
             address,
             state,

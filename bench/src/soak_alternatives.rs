@@ -19,7 +19,7 @@
 //! closed, reopened and checked to hold every event, then removed before the next one runs,
 //! so only one store is on disk at a time.
 //!
-//! [`crash_check`] is the abrupt-stop check: a child process (`bench soak-crash-child`)
+//! [`crash_check`] is the abrupt-stop check: a child process (`partnerhub-bench soak-crash-child`)
 //! appends fsync'd batches to redb or fjall and prints each acknowledged position; it is
 //! killed with `SIGKILL`, and the store reopened must hold every acknowledged event with its
 //! index entry, with no hole and no partial batch.
@@ -36,7 +36,7 @@ use uuid::Uuid;
 
 use super::soak::{directory_bytes, SoakSample};
 use super::{BenchError, Scratch};
-use crate::store::{AppendOutcome, Position};
+use partnerhub::store::{AppendOutcome, Position};
 
 const REDB_EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
 const REDB_STREAMS: TableDefinition<&[u8], u64> = TableDefinition::new("streams");
@@ -571,7 +571,7 @@ pub fn crash_check(
         let mut child = Command::new(&executable)
             .arg("--data")
             .arg(&scratch.0)
-            .args(["bench", "soak-crash-child", "--engine", kind.label()])
+            .args(["soak-crash-child", "--engine", kind.label()])
             .arg("--directory")
             .arg(&directory)
             .args(["--batch", &batch_events.to_string()])

@@ -30,10 +30,11 @@ use uuid::Uuid;
 use super::client::{self, Socket, Tally};
 use super::live::{LiveServer, ACTOR};
 use super::{BenchError, Latency};
-use crate::domain::events::DomainEvent;
-use crate::domain::vocabulary::Zone;
-use crate::domain::Command;
-use crate::hub::protocol::ServerMessage;
+use partnerhub::domain::events::DomainEvent;
+use partnerhub::domain::vocabulary::Zone;
+use partnerhub::domain::Command;
+use partnerhub::hub::protocol::ServerMessage;
+use partnerhub::store::envelope;
 
 /// Notes per second the writer adds (a lively workshop).
 pub const RATE_PER_S: f64 = 20.0;
@@ -352,8 +353,7 @@ fn bare_frame(workspace_id: Uuid, sequence: u64, sent: Duration, size: usize) ->
             y: 0,
             colour: "#ffd54f".into(),
         };
-        let payload = note
-            .into_parts()
+        let payload = envelope::into_parts(&note)
             .map(|(_, payload)| payload)
             .unwrap_or_default();
         serde_json::to_string(&ServerMessage::Event {

@@ -25,8 +25,8 @@ use uuid::Uuid;
 use super::history::History;
 use super::soak_alternatives::{soak_alternative, AlternativeStore, SoakEvent};
 use super::{BenchError, Scratch};
-use crate::store::{
-    AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent, Position, SledEventStore,
+use partnerhub::store::{
+    envelope, AppendRequest, CommandContext, EventStore, ExpectedVersion, Position, SledEventStore,
 };
 
 /// Concurrent writers (one workspace each), so group commit works as on a busy server.
@@ -212,13 +212,7 @@ async fn writer(
         }
         let mut events = Vec::with_capacity(activity.len());
         for event in activity {
-            let (event_type, payload) = event.into_parts().map_err(|error| {
-                BenchError::Setup(format!("a generated event cannot be encoded: {error}"))
-            })?;
-            events.push(NewEvent {
-                event_type,
-                payload,
-            });
+            events.push(envelope::new_event(&event)?);
         }
         let command_id = Uuid::new_v4();
         let outcome = store

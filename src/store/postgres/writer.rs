@@ -1,0 +1,506 @@
+//! The write path of the PostgreSQL store: the writer task that commits every waiting
+//! append as one group in one transaction, serialized on the `log_head` row, and answers its
+//! callers once the transaction is committed.
+
+use super::*;
+
+/// The writer task: one group commit at a time.
+pub(super) struct Writer {
+    pub(super) pool: Pool,
+    pub(super) follower: Arc<Follower>,
+    pub(super) counters: Arc<Counters>,
+}
+
+/// One request of a group and where its answer goes.
+pub(super) struct Item {
+    work: Work,
+    reply: Reply,
+}
+
+pub(super) enum Work {
+    Append(AppendRequest),
+    Recorded(Vec<RecordedEvent>),
+}
+
+pub(super) enum Reply {
+    Append(oneshot::Sender<Result<AppendOutcome, StoreError>>),
+    Recorded(oneshot::Sender<Result<(), StoreError>>),
+}
+
+/// A request's answer within a group: an append's outcome, or `None` for an import.
+pub(super) type Answer = Result<Option<AppendOutcome>, StoreError>;
+
+/// A committed group.
+pub(super) struct Committed {
+    /// The log's head before the group: everything up to it was committed earlier.
+    before: Position,
+    /// The group's events, in order.
+    events: Vec<Arc<RecordedEvent>>,
+    /// One answer per item.
+    answers: Vec<Answer>,
+}
+
+/// Why a group was not committed.
+pub(super) enum CommitError {
+    /// The database refused or failed before the commit: nothing was written.
+    Database(tokio_postgres::Error),
+    /// No connection could be had.
+    Pool(String),
+    /// The stored tail cannot be read.
+    Store(StoreError),
+    /// `COMMIT` itself failed: the group may or may not have been written.
+    Commit(tokio_postgres::Error),
+}
+
+impl From<tokio_postgres::Error> for CommitError {
+    fn from(error: tokio_postgres::Error) -> Self {
+        CommitError::Database(error)
+    }
+}
+
+impl CommitError {
+    /// The constraint a unique violation hit, if that is what happened.
+    fn unique_violation(&self) -> Option<String> {
+        let CommitError::Database(error) = self else {
+            return None;
+        };
+        let db = error.as_db_error()?;
+        (*db.code() == SqlState::UNIQUE_VIOLATION)
+            .then(|| db.constraint().unwrap_or_default().to_owned())
+    }
+
+    fn to_store_error(&self) -> StoreError {
+        match self {
+            CommitError::Database(error) => StoreError::Backend(describe(error)),
+            CommitError::Pool(reason) => StoreError::Backend(reason.clone()),
+            CommitError::Store(error) => copy_error(error),
+            CommitError::Commit(error) if error.as_db_error().is_some() => {
+                StoreError::Backend(format!("the commit failed: {}", describe(error)))
+            }
+            CommitError::Commit(error) => StoreError::Backend(format!(
+                "the connection failed during the commit, which may or may not have happened \
+                 (retry with the same command id): {}",
+                describe(error)
+            )),
+        }
+    }
+}
+
+/// Rows of a group, in the column arrays `UNNEST` inserts at once.
+#[derive(Default)]
+pub(super) struct Rows {
+    positions: Vec<i64>,
+    stream_ids: Vec<Uuid>,
+    versions: Vec<i64>,
+    command_ids: Vec<Uuid>,
+    times: Vec<DateTime<Utc>>,
+    bytes: Vec<Vec<u8>>,
+    events: Vec<Arc<RecordedEvent>>,
+    /// Outcomes of new appends: their command ids are new (checked under the lock).
+    new_commands: Vec<(Uuid, AppendOutcome)>,
+    /// Outcomes implied by imported events, with where each is in the list. An imported
+    /// command may already be stored from an earlier batch it straddles: the insert then
+    /// extends the stored outcome.
+    recorded_commands: Vec<(Uuid, AppendOutcome)>,
+    recorded_index: HashMap<Uuid, usize>,
+}
+
+/// Whether `later` continues the command `earlier` (an import batch ended inside it).
+pub(super) fn continues(earlier: &AppendOutcome, later: &AppendOutcome) -> bool {
+    earlier.stream_id == later.stream_id && earlier.last_position + 1 == later.first_position
+}
+
+/// Command ids and outcomes as the arrays `UNNEST` inserts.
+pub(super) fn command_columns(
+    commands: &[(Uuid, AppendOutcome)],
+) -> Result<(Vec<Uuid>, Vec<serde_json::Value>), StoreError> {
+    let mut ids = Vec::with_capacity(commands.len());
+    let mut outcomes = Vec::with_capacity(commands.len());
+    for (command_id, outcome) in commands {
+        ids.push(*command_id);
+        outcomes.push(outcome_to_json(outcome)?);
+    }
+    Ok((ids, outcomes))
+}
+
+impl Rows {
+    fn add(&mut self, events: Vec<RecordedEvent>, encoded: Vec<Vec<u8>>) {
+        for (event, bytes) in events.into_iter().zip(encoded) {
+            self.positions.push(to_sql(event.position));
+            self.stream_ids.push(event.stream_id);
+            self.versions.push(to_sql(event.stream_version));
+            self.command_ids.push(event.metadata.command_id);
+            self.times.push(event.metadata.recorded_at);
+            self.bytes.push(bytes);
+            self.events.push(Arc::new(event));
+        }
+    }
+}
+
+impl Writer {
+    pub(super) async fn run(self, mut queue: mpsc::Receiver<WriterMessage>) {
+        while let Some(first) = queue.recv().await {
+            let mut messages = vec![first];
+            while messages.len() < MAX_BATCH_REQUESTS {
+                match queue.try_recv() {
+                    Ok(message) => messages.push(message),
+                    Err(_) => break,
+                }
+            }
+            let mut items = Vec::with_capacity(messages.len());
+            let mut shutdown = None;
+            for message in messages {
+                match message {
+                    WriterMessage::Append { request, reply } => items.push(Item {
+                        work: Work::Append(request),
+                        reply: Reply::Append(reply),
+                    }),
+                    WriterMessage::Recorded { events, reply } => items.push(Item {
+                        work: Work::Recorded(events),
+                        reply: Reply::Recorded(reply),
+                    }),
+                    WriterMessage::Shutdown { reply } => shutdown = Some(reply),
+                }
+            }
+            if !items.is_empty() {
+                self.commit_group(items).await;
+            }
+            if let Some(reply) = shutdown {
+                queue.close();
+                let _ = reply.send(());
+                return;
+            }
+        }
+    }
+
+    /// Commits a group in one transaction and answers its callers.
+    async fn commit_group(&self, items: Vec<Item>) {
+        match self.try_commit(&items).await {
+            Ok(committed) => self.acknowledge(items, committed).await,
+            Err(error) if items.len() > 1 && error.unique_violation().is_some() => {
+                // Another writer got past the lock (it should not exist): find out which
+                // request collides by committing each alone.
+                tracing::warn!(
+                    constraint = error.unique_violation().unwrap_or_default(),
+                    "a group commit hit a unique key; committing its requests one by one"
+                );
+                for item in items {
+                    let items = vec![item];
+                    match self.try_commit(&items).await {
+                        Ok(committed) => self.acknowledge(items, committed).await,
+                        Err(error) => self.fail(items, &error).await,
+                    }
+                }
+            }
+            Err(error) => self.fail(items, &error).await,
+        }
+    }
+
+    /// Answers every item of a group that was not committed.
+    async fn fail(&self, items: Vec<Item>, error: &CommitError) {
+        let conflict = error.unique_violation().as_deref() == Some(STREAM_VERSION_KEY);
+        for item in items {
+            let answer = match (&item.work, conflict) {
+                (Work::Append(request), true) => match self.stream_version(request.stream_id).await
+                {
+                    Ok(actual) => StoreError::VersionConflict {
+                        stream_id: request.stream_id,
+                        expected: request.expected_version,
+                        actual,
+                    },
+                    Err(error) => error,
+                },
+                _ => error.to_store_error(),
+            };
+            item.reply.send(Err(answer));
+        }
+    }
+
+    /// Lets this instance read a committed group, then answers its callers: an append is
+    /// acknowledged only once `head_position` covers it.
+    async fn acknowledge(&self, items: Vec<Item>, committed: Committed) {
+        let advanced = self
+            .follower
+            .advance(committed.before, committed.events)
+            .await;
+        if let Err(error) = &advanced {
+            tracing::error!(%error, "a committed group cannot be read back");
+        }
+        for (item, answer) in items.into_iter().zip(committed.answers) {
+            let answer = match (&advanced, answer) {
+                (Err(error), Ok(_)) => Err(StoreError::Backend(format!(
+                    "the append was committed but cannot be read back yet ({error}); \
+                     retry with the same command id"
+                ))),
+                (_, answer) => answer,
+            };
+            item.reply.send(answer);
+        }
+    }
+
+    /// The current version of one stream, outside any group.
+    async fn stream_version(&self, stream_id: Uuid) -> Result<StreamVersion, StoreError> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let row = client
+            .query_opt(
+                "SELECT stream_version FROM events WHERE stream_id = $1
+                 ORDER BY stream_version DESC LIMIT 1",
+                &[&stream_id],
+            )
+            .await
+            .map_err(backend)?;
+        match row {
+            Some(row) => from_sql(row.get(0), 0),
+            None => Ok(0),
+        }
+    }
+
+    /// Validates, seals and writes a group in one transaction under the `log_head` lock.
+    async fn try_commit(&self, items: &[Item]) -> Result<Committed, CommitError> {
+        let mut client = self
+            .pool
+            .get()
+            .await
+            .map_err(|error| CommitError::Pool(pool_error(error).to_string()))?;
+        let transaction = client.transaction().await?;
+        let lock = transaction
+            .prepare_cached("SELECT position, last_hash, last_recorded_at FROM log_head FOR UPDATE")
+            .await?;
+        let row = transaction.query_one(&lock, &[]).await?;
+        let before = tail_from_row(&row).map_err(CommitError::Store)?;
+
+        let mut command_ids = Vec::new();
+        let mut stream_ids = HashSet::new();
+        for item in items {
+            match &item.work {
+                Work::Append(request) => {
+                    command_ids.push(request.context.command_id);
+                    stream_ids.insert(request.stream_id);
+                }
+                Work::Recorded(events) => {
+                    stream_ids.extend(events.iter().map(|event| event.stream_id));
+                }
+            }
+        }
+        let mut known: HashMap<Uuid, AppendOutcome> = HashMap::new();
+        if !command_ids.is_empty() {
+            let statement = transaction
+                .prepare_cached(
+                    "SELECT command_id, outcome FROM commands WHERE command_id = ANY($1)",
+                )
+                .await?;
+            for row in transaction.query(&statement, &[&command_ids]).await? {
+                let command_id: Uuid = row.get(0);
+                let outcome =
+                    outcome_from_json(command_id, row.get(1)).map_err(CommitError::Store)?;
+                known.insert(command_id, outcome);
+            }
+        }
+        let mut versions: HashMap<Uuid, StreamVersion> = HashMap::new();
+        if !stream_ids.is_empty() {
+            let stream_ids: Vec<Uuid> = stream_ids.into_iter().collect();
+            let statement = transaction
+                .prepare_cached(
+                    "SELECT s.stream_id,
+                            (SELECT e.stream_version FROM events e WHERE e.stream_id = s.stream_id
+                             ORDER BY e.stream_version DESC LIMIT 1)
+                     FROM UNNEST($1::uuid[]) AS s(stream_id)",
+                )
+                .await?;
+            for row in transaction.query(&statement, &[&stream_ids]).await? {
+                let version: Option<i64> = row.get(1);
+                let version = from_sql(version.unwrap_or(0), 0).map_err(CommitError::Store)?;
+                versions.insert(row.get(0), version);
+            }
+        }
+
+        let mut tail = before;
+        let mut rows = Rows::default();
+        let mut answers = Vec::with_capacity(items.len());
+        for item in items {
+            let answer = match &item.work {
+                Work::Append(request) => {
+                    stage_append(&mut tail, &mut rows, &mut known, &mut versions, request)
+                }
+                Work::Recorded(events) => {
+                    stage_recorded(&mut tail, &mut rows, &mut known, &mut versions, events)
+                }
+            };
+            answers.push(answer);
+        }
+
+        let written = rows.events.len() as u64;
+        if written > 0 {
+            let insert = transaction
+                .prepare_cached(
+                    "INSERT INTO events
+                         (position, stream_id, stream_version, command_id, recorded_at, bytes)
+                     SELECT * FROM UNNEST($1::bigint[], $2::uuid[], $3::bigint[], $4::uuid[],
+                                          $5::timestamptz[], $6::bytea[])",
+                )
+                .await?;
+            transaction
+                .execute(
+                    &insert,
+                    &[
+                        &rows.positions,
+                        &rows.stream_ids,
+                        &rows.versions,
+                        &rows.command_ids,
+                        &rows.times,
+                        &rows.bytes,
+                    ],
+                )
+                .await?;
+            if !rows.new_commands.is_empty() {
+                let (ids, outcomes) =
+                    command_columns(&rows.new_commands).map_err(CommitError::Store)?;
+                let insert = transaction
+                    .prepare_cached(
+                        "INSERT INTO commands (command_id, outcome)
+                         SELECT * FROM UNNEST($1::uuid[], $2::jsonb[])",
+                    )
+                    .await?;
+                transaction.execute(&insert, &[&ids, &outcomes]).await?;
+            }
+            if !rows.recorded_commands.is_empty() {
+                let (ids, outcomes) =
+                    command_columns(&rows.recorded_commands).map_err(CommitError::Store)?;
+                // A command already stored keeps its first outcome, extended when these
+                // events continue it (an earlier import batch ended inside the command).
+                let insert = transaction
+                    .prepare_cached(
+                        "INSERT INTO commands (command_id, outcome)
+                         SELECT * FROM UNNEST($1::uuid[], $2::jsonb[])
+                         ON CONFLICT (command_id) DO UPDATE
+                         SET outcome = commands.outcome || jsonb_build_object(
+                                 'last_position', EXCLUDED.outcome -> 'last_position',
+                                 'stream_version', EXCLUDED.outcome -> 'stream_version')
+                         WHERE commands.outcome ->> 'stream_id' = EXCLUDED.outcome ->> 'stream_id'
+                           AND (commands.outcome ->> 'last_position')::bigint + 1
+                               = (EXCLUDED.outcome ->> 'first_position')::bigint",
+                    )
+                    .await?;
+                transaction.execute(&insert, &[&ids, &outcomes]).await?;
+            }
+            let update = transaction
+                .prepare_cached(
+                    "UPDATE log_head SET position = $1, last_hash = $2, last_recorded_at = $3",
+                )
+                .await?;
+            transaction
+                .execute(
+                    &update,
+                    &[
+                        &to_sql(tail.head),
+                        &tail.last_hash.to_hex(),
+                        &tail.last_recorded_at,
+                    ],
+                )
+                .await?;
+            // Delivered when (and only if) the transaction commits.
+            let notify = transaction
+                .prepare_cached("SELECT pg_notify($1, $2)")
+                .await?;
+            transaction
+                .execute(&notify, &[&NOTIFY_CHANNEL, &tail.head.to_string()])
+                .await?;
+        }
+        transaction.commit().await.map_err(CommitError::Commit)?;
+        if written > 0 {
+            self.counters.commits.fetch_add(1, Ordering::AcqRel);
+            self.counters.events.fetch_add(written, Ordering::AcqRel);
+        }
+        Ok(Committed {
+            before: before.head,
+            events: rows.events,
+            answers,
+        })
+    }
+}
+
+/// Stages one append of a group: a known command id returns its first outcome, otherwise the
+/// request is checked against its stream's version and sealed at the tail.
+pub(super) fn stage_append(
+    tail: &mut LogTail,
+    rows: &mut Rows,
+    known: &mut HashMap<Uuid, AppendOutcome>,
+    versions: &mut HashMap<Uuid, StreamVersion>,
+    request: &AppendRequest,
+) -> Answer {
+    let command_id = request.context.command_id;
+    if let Some(outcome) = known.get(&command_id) {
+        return Ok(Some(AppendOutcome {
+            deduplicated: true,
+            ..outcome.clone()
+        }));
+    }
+    let current = versions.get(&request.stream_id).copied().unwrap_or(0);
+    let sealed = tail.seal_append(request.clone(), current)?;
+    versions.insert(request.stream_id, sealed.outcome.stream_version);
+    known.insert(command_id, sealed.outcome.clone());
+    rows.new_commands.push((command_id, sealed.outcome.clone()));
+    rows.add(sealed.events, sealed.encoded);
+    Ok(Some(sealed.outcome))
+}
+
+/// Stages one import message of a group: all of it continues the log, or none is written.
+pub(super) fn stage_recorded(
+    tail: &mut LogTail,
+    rows: &mut Rows,
+    known: &mut HashMap<Uuid, AppendOutcome>,
+    versions: &mut HashMap<Uuid, StreamVersion>,
+    events: &[RecordedEvent],
+) -> Answer {
+    let after = check_continues(tail, events, |stream_id| {
+        Ok(versions.get(&stream_id).copied().unwrap_or(0))
+    })?;
+    let mut encoded = Vec::with_capacity(events.len());
+    let mut outcomes = OutcomeCollector::default();
+    for event in events {
+        encoded.push(event.to_canonical_bytes().map_err(|error| {
+            StoreError::InvalidAppend(format!("the event cannot be encoded: {error}"))
+        })?);
+        outcomes.add(event);
+    }
+    for (command_id, outcome) in outcomes.finish() {
+        if let Some(&index) = rows.recorded_index.get(&command_id) {
+            // Imported earlier in this group: extend it if these events continue it.
+            let earlier = &mut rows.recorded_commands[index].1;
+            if continues(earlier, &outcome) {
+                earlier.last_position = outcome.last_position;
+                earlier.stream_version = outcome.stream_version;
+                known.insert(command_id, earlier.clone());
+            }
+        } else if let Entry::Vacant(entry) = known.entry(command_id) {
+            rows.recorded_index
+                .insert(command_id, rows.recorded_commands.len());
+            rows.recorded_commands.push((command_id, outcome.clone()));
+            entry.insert(outcome);
+        }
+    }
+    versions.extend(after);
+    if let Some(last) = events.last() {
+        tail.follow(last);
+    }
+    rows.add(events.to_vec(), encoded);
+    Ok(None)
+}
+
+impl Reply {
+    fn send(self, answer: Answer) {
+        // A caller that gave up waiting is not the writer's problem.
+        match self {
+            Reply::Append(reply) => {
+                let _ = reply.send(answer.and_then(|outcome| {
+                    outcome.ok_or_else(|| {
+                        StoreError::Backend("the writer lost the append's outcome".into())
+                    })
+                }));
+            }
+            Reply::Recorded(reply) => {
+                let _ = reply.send(answer.map(|_| ()));
+            }
+        }
+    }
+}
