@@ -266,6 +266,25 @@ impl FailedLogins {
     }
 }
 
+/// Runs `work` on a blocking thread once `turns` has a permit for it, waiting at most
+/// `patience` for one.
+///
+/// # Errors
+/// [`AccessError::Busy`] when no turn came in time.
+async fn in_turn<T: Send + 'static>(
+    turns: &tokio::sync::Semaphore,
+    patience: std::time::Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AccessError> {
+    let _turn = tokio::time::timeout(patience, turns.acquire())
+        .await
+        .map_err(|_| AccessError::Busy)?
+        .map_err(|_| AccessError::Busy)?;
+    Ok(tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| StoreError::Backend(error.to_string()))?)
+}
+
 fn hash_secret(secret: &str) -> String {
     blake3::hash(secret.as_bytes()).to_hex().to_string()
 }
@@ -406,13 +425,7 @@ impl Accounts {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AccessError> {
-        let _turn = tokio::time::timeout(HASHING_PATIENCE, self.hashing.acquire())
-            .await
-            .map_err(|_| AccessError::Busy)?
-            .map_err(|_| AccessError::Busy)?;
-        Ok(tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|error| StoreError::Backend(error.to_string()))?)
+        in_turn(&self.hashing, HASHING_PATIENCE, work).await
     }
 
     /// Gives the account `actor` the owner role in the workspace it just created, unless
@@ -999,6 +1012,39 @@ mod tests {
         failures.record("someone", later);
         assert_eq!(failures.tracked(), 1);
         assert!(!failures.locked("jens@roskilde", later));
+    }
+
+    #[tokio::test]
+    async fn hashing_runs_at_most_its_turns_at_once_and_refuses_after_waiting_too_long() {
+        let turns = std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHING));
+        let running = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let most = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..CONCURRENT_HASHING * 3 {
+            let (turns, running, most) = (turns.clone(), running.clone(), most.clone());
+            tasks.push(tokio::spawn(async move {
+                in_turn(&turns, std::time::Duration::from_secs(30), move || {
+                    use std::sync::atomic::Ordering::SeqCst;
+                    let now = running.fetch_add(1, SeqCst) + 1;
+                    most.fetch_max(now, SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, SeqCst);
+                })
+                .await
+            }));
+        }
+        for task in tasks {
+            assert!(task.await.unwrap().is_ok(), "the excess waits its turn");
+        }
+        let most = most.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            (1..=CONCURRENT_HASHING).contains(&most),
+            "{most} ran at once"
+        );
+        // Every turn taken: a caller that waits too long is refused.
+        let _all = turns.acquire_many(CONCURRENT_HASHING as u32).await.unwrap();
+        let refused = in_turn(&turns, std::time::Duration::from_millis(20), || ()).await;
+        assert!(matches!(refused, Err(AccessError::Busy)));
     }
 
     #[test]
