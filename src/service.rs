@@ -6,7 +6,13 @@
 //! workspace are serialized in this process (a per-workspace lock), and the append carries
 //! the stream version the decision was made against, so a command decided on stale state
 //! (another process appended first) is a version conflict, retried on fresh state. A
-//! command id seen before returns its first outcome: clients retry safely.
+//! command id seen before returns its first outcome, so clients retry safely, but only to
+//! the actor who ran it, in the workspace it ran in ([`CommandError::CommandIdTaken`]
+//! otherwise, which says nothing of the first outcome). Whether a retry carries *the same
+//! command* is not checked: the log keeps the events a command became, not the command, and
+//! comparing would need the command's hash in the stored metadata (a format change); a
+//! retry by the same actor in the same workspace with another command under the same id gets
+//! the first outcome and runs nothing.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -64,6 +70,10 @@ pub enum CommandError {
     /// The rules refuse it.
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// The command id was used before by another actor or in another workspace. Nothing of
+    /// that first command is told.
+    #[error("this command id is taken by another command; send your command with a new id")]
+    CommandIdTaken,
     /// The log failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -142,11 +152,48 @@ impl Workspaces {
         locks.entry(workspace_id).or_default().clone()
     }
 
+    /// The first outcome of `command_id`, told again only to the actor who ran it in the
+    /// workspace it ran in: the stored outcome names the stream, and the event at its first
+    /// position names the actor.
+    ///
+    /// # Errors
+    /// [`CommandError::CommandIdTaken`] for anyone else; store failures.
+    async fn earlier_outcome(
+        &self,
+        workspace_id: Uuid,
+        actor: &str,
+        command_id: Uuid,
+        outcome: crate::store::AppendOutcome,
+    ) -> Result<CommandOutcome, CommandError> {
+        if outcome.stream_id != workspace_id {
+            return Err(CommandError::CommandIdTaken);
+        }
+        let first = self.store.read_all(outcome.first_position, 1).await?;
+        let same_actor = first.first().is_some_and(|event| {
+            event.metadata.actor == actor
+                && event.metadata.command_id == command_id
+                && event.metadata.workspace_id == workspace_id
+        });
+        if !same_actor {
+            return Err(CommandError::CommandIdTaken);
+        }
+        self.projections.wait_for(outcome.last_position).await;
+        Ok(CommandOutcome {
+            workspace_id,
+            command_id,
+            first_position: outcome.first_position,
+            last_position: outcome.last_position,
+            workspace_version: outcome.stream_version,
+            deduplicated: true,
+        })
+    }
+
     /// Decides `command` for `workspace_id` on behalf of `actor`, appends its events and waits
     /// until the projections include them.
     ///
     /// # Errors
     /// [`CommandError::Domain`] when the rules refuse it (nothing is written);
+    /// [`CommandError::CommandIdTaken`] when another actor or workspace used the command id;
     /// [`CommandError::Store`] when the log fails.
     #[tracing::instrument(skip(self, command), fields(%workspace_id, %command_id, %actor))]
     pub async fn execute(
@@ -159,15 +206,9 @@ impl Workspaces {
         let lock = self.lock_for(workspace_id);
         let _serialized = lock.lock().await;
         if let Some(outcome) = self.store.command_outcome(command_id).await? {
-            self.projections.wait_for(outcome.last_position).await;
-            return Ok(CommandOutcome {
-                workspace_id,
-                command_id,
-                first_position: outcome.first_position,
-                last_position: outcome.last_position,
-                workspace_version: outcome.stream_version,
-                deduplicated: true,
-            });
+            return self
+                .earlier_outcome(workspace_id, actor, command_id, outcome)
+                .await;
         }
         let started = tokio::time::Instant::now();
         let mut attempt = 0;
@@ -221,6 +262,12 @@ impl Workspaces {
                 events: new_events,
             };
             match self.store.append(request).await {
+                Ok(outcome) if outcome.deduplicated => {
+                    // Another process appended this command id first.
+                    return self
+                        .earlier_outcome(workspace_id, actor, command_id, outcome)
+                        .await;
+                }
                 Ok(outcome) => {
                     // The erasure is in the log; now destroy the key (a crash in between is
                     // finished by `finish_erasures` at the next start).

@@ -166,8 +166,19 @@ async fn a_workshop_guest_may_add_move_and_vote_on_notes_of_their_board_and_see_
         )
         .await;
     assert_eq!(status, 201, "{invite}");
-    let guest = invite["token"].as_str().unwrap().to_owned();
+    let invite_token = invite["token"].as_str().unwrap().to_owned();
     assert!(invite["link"].as_str().unwrap().starts_with("/join#ph_"));
+    // The invite itself acts as nobody: it only lets people join.
+    let (status, body) = server
+        .command(&invite_token, json!({"type": "AddNote", "board_id": fixture.board, "note_id": Uuid::new_v4(), "text": "x"}))
+        .await;
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("/api/join"),
+        "{body}"
+    );
+    let (guest, guest_actor) = server.join(&invite_token, "Theatre guest").await;
+    assert!(guest_actor.starts_with("guest:"), "{guest_actor}");
 
     let note = Uuid::new_v4();
     let (status, body) = server
@@ -188,7 +199,12 @@ async fn a_workshop_guest_may_add_move_and_vote_on_notes_of_their_board_and_see_
         )
         .await;
     assert_eq!(status, 200);
-    assert_eq!(board["notes"][0]["author"], "guest:theatre workshop");
+    assert_eq!(board["notes"][0]["author"], guest_actor.as_str());
+    assert_eq!(
+        board["display_names"][guest_actor.as_str()],
+        "Theatre guest",
+        "{board}"
+    );
     // Refused: another board, any other command, every other view.
     let (status, _) = server
         .command(&guest, json!({"type": "AddNote", "board_id": other_board, "note_id": Uuid::new_v4(), "text": "x"}))
@@ -258,15 +274,46 @@ async fn a_workshop_guest_may_add_move_and_vote_on_notes_of_their_board_and_see_
     )
     .await;
     assert_eq!(ws.next_of("error").await["error"]["code"], "forbidden");
+    // A guest sees the board as it is, not its history.
     ws.send(json!({"type": "subscribe", "workspace_id": server.workspace_id, "after_position": 0}))
+        .await;
+    assert_eq!(
+        ws.next_of("error").await["error"]["code"],
+        "history_forbidden"
+    );
+    ws.send(json!({"type": "subscribe", "workspace_id": server.workspace_id}))
         .await;
     assert_eq!(
         ws.next_of("subscribed").await["workspace_id"],
         server.workspace_id.to_string()
     );
-    // Only events of their board come, starting with the board's creation.
-    let first = ws.next_of("event").await;
-    assert_eq!(first["event_type"], "BoardCreated");
+    // Changes elsewhere in the workspace, then one on their board: every event that comes
+    // is of their board, and the last one comes.
+    let mut last_position = 0;
+    for command in [
+        json!({"type": "AddNote", "board_id": other_board, "note_id": Uuid::new_v4(), "text": "elsewhere"}),
+        json!({"type": "RegisterOrganisation", "organisation_id": Uuid::new_v4(), "name": "Musikskolen", "sector": "public", "level": "network", "reason": "met"}),
+        json!({"type": "AdvanceBoardPhase", "board_id": other_board, "to": "reveal"}),
+        json!({"type": "AdvanceBoardPhase", "board_id": fixture.board, "to": "discussion"}),
+    ] {
+        let (status, body) = server.command(&server.owner, command).await;
+        assert_eq!(status, 200, "{body}");
+        last_position = body["last_position"].as_u64().unwrap();
+    }
+    let mut received = 0;
+    loop {
+        let event = ws.next_of("event").await;
+        received += 1;
+        assert_eq!(
+            event["payload"]["board_id"],
+            fixture.board.to_string(),
+            "a guest got an event of something else: {event}"
+        );
+        if event["position"].as_u64().unwrap() >= last_position {
+            break;
+        }
+    }
+    assert_eq!(received, 1, "only the one change of their board comes");
     server.stop().await;
 }
 

@@ -386,7 +386,9 @@ fn user_add_and_token_create_bootstrap_access_from_the_command_line() {
     let mut me = String::new();
     stream.read_to_string(&mut me).unwrap();
     assert!(
-        me.starts_with("HTTP/1.1 200") && me.contains("token:dashboard") && me.contains("viewer"),
+        me.starts_with("HTTP/1.1 200")
+            && me.contains("\"display_name\":\"dashboard\"")
+            && me.contains("viewer"),
         "{me}"
     );
     assert!(server.stop().success());

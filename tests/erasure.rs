@@ -46,6 +46,13 @@ async fn erasure_makes_data_unreadable(server: TestServer) {
             "personal": {"name": "Lise Mortensen", "email": "lise.mortensen@example.org", "phone": "+45 46 00 00 00"}}))
         .await;
     assert_eq!(status, 200, "{body}");
+    let sealed_at = body["last_position"].as_u64().unwrap();
+    // Before the erasure, the view as of that moment shows the person (so the check after
+    // it can fail).
+    let (_, then) = server
+        .get(&server.owner, &format!("{base}/as-of?at={sealed_at}"))
+        .await;
+    assert!(then.to_string().contains("Lise Mortensen"), "{then}");
 
     // The views show the data; the log holds it sealed only.
     let (_, found) = server
@@ -95,9 +102,15 @@ async fn erasure_makes_data_unreadable(server: TestServer) {
         json!({"erased": true})
     );
     let (_, report) = server
-        .get(&server.owner, &format!("{base}/as-of?at=1"))
+        .get(&server.owner, &format!("{base}/as-of?at={sealed_at}"))
         .await;
     assert!(!report.to_string().contains("Lise"), "{report}");
+    assert_eq!(
+        report["organisations"][organisation.to_string()]["contact_persons"][person.to_string()]
+            ["personal"],
+        json!({"unreadable": true}),
+        "{report}"
+    );
     let (_, old_view) = server
         .get(
             &server.owner,

@@ -170,11 +170,20 @@ async fn the_server_logs_no_password_token_or_personal_data_even_at_trace_level(
             }
         }
     }
-    // The guest's invite is used, and a backup is taken (it carries keys).
+    // A guest joins through the invite and uses their credential, and a backup is taken
+    // (it carries keys).
+    let (status, joined) = send(
+        &http,
+        http.post(server.url("/api/join"))
+            .json(&json!({"invite": invite_token, "display_name": "Theatre guest"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{joined}");
+    let guest_token = joined["token"].as_str().unwrap().to_owned();
     let (status, _) = send(
         &http,
         http.get(server.url(&format!("{base}/boards/{board_id}")))
-            .bearer_auth(&invite_token),
+            .bearer_auth(&guest_token),
     )
     .await;
     assert_eq!(status, 200);
@@ -199,6 +208,7 @@ async fn the_server_logs_no_password_token_or_personal_data_even_at_trace_level(
         secret_of(&session),
         secret_of(&api_token),
         secret_of(&invite_token),
+        secret_of(&guest_token),
     ];
     for (name, email, phone) in personal {
         secrets.extend([name.to_owned(), email.to_owned(), phone.to_owned()]);

@@ -1,5 +1,6 @@
 //! The documented protocol is the real one: the checked-in `protocol/` files equal what the
-//! code generates, the served OpenAPI document equals the checked-in one, the example
+//! code generates, the served OpenAPI document equals the checked-in one and names exactly
+//! the router's routes and the methods each answers, the example
 //! transcripts replay against a real server, and bad input of every kind gets its specific
 //! error while the connection and the server survive. The tests with a server run on sled
 //! and on PostgreSQL.
@@ -46,21 +47,59 @@ async fn the_served_openapi_document_equals_the_checked_in_one(backend: Backend)
     )
     .unwrap();
     assert_eq!(served, checked_in);
-    // Every documented path answers something other than "no such route".
-    for path in served["paths"].as_object().unwrap().keys() {
+    // The router's routes are the documented paths, no more and no fewer.
+    let documented = served["paths"].as_object().unwrap();
+    let mut routed: Vec<&str> = partnerhub::api::routes::route_paths();
+    routed.sort_unstable();
+    let mut paths: Vec<&str> = documented.keys().map(String::as_str).collect();
+    paths.sort_unstable();
+    assert_eq!(
+        routed, paths,
+        "the router's routes and the OpenAPI paths differ"
+    );
+    // On every path, each documented method is routed and every other one is answered 405.
+    for (path, item) in documented {
         let concrete = path
             .replace("{workspace_id}", &server.workspace_id.to_string())
-            .replace("{account_name}", "owner@test")
+            // No member of that name: a DELETE routed here changes nothing.
+            .replace("{account_name}", "nobody@test")
             .replace(['{', '}'], "")
             .replace("organisation_id", &Uuid::nil().to_string())
             .replace("partnership_id", &Uuid::nil().to_string())
             .replace("board_id", &Uuid::nil().to_string())
             .replace("token_id", &Uuid::nil().to_string());
-        let (_, body) = server.get(&server.owner, &concrete).await;
-        assert_ne!(
-            body["message"], "no such route; see /api/openapi.json",
-            "{path}"
-        );
+        for method in ["get", "post", "put", "delete", "patch"] {
+            let request = server
+                .http
+                .request(
+                    reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(),
+                    server.url(&concrete),
+                )
+                .bearer_auth(&server.owner)
+                // A body that is no request of any route: a routed method answers 400 or
+                // 415, never 405.
+                .header("content-type", "text/plain")
+                .body("x");
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap();
+            let is_documented = item.get(method).is_some();
+            assert!(
+                !body.contains("no such route"),
+                "{method} {path}: no such route"
+            );
+            if is_documented {
+                assert_ne!(
+                    status, 405,
+                    "{method} {path} is documented but not routed: {body}"
+                );
+            } else {
+                assert_eq!(
+                    status, 405,
+                    "{method} {path} is routed but not documented: {body}"
+                );
+            }
+        }
     }
     server.stop().await;
 }

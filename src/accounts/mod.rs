@@ -9,6 +9,15 @@
 //! embedded store (they end with the process), in a table shared by every node on
 //! PostgreSQL. Each token's last use is kept in memory per process.
 //!
+//! Every actor is unique, because actors decide who wrote a note, whose vote counts and who
+//! facilitates a board: an account acts under its login name (unique), an API token that
+//! acts for no account as `token:<token id>`, and each person who joined a workshop through
+//! an invite as `guest:<guest id>` ([`AccountEvent::GuestJoined`]). A token's label and a
+//! guest's display name are for people only and never decide anything;
+//! [`AccountsState::display_name`] is the one place that turns an actor into words.
+//! (Events written before this rule carry `token:<label>` or `guest:<label>`: they stay as
+//! they are, as history.) An invite token only lets people join; it does not act itself.
+//!
 //! Roles per workspace ([`Role`]): owner, editor, viewer, auditor, and workshop guest (one
 //! board, through an invite link). [`Permission`] says what each may do; the API and the
 //! websocket hub ask [`Role::allows`] and nothing else.
@@ -23,7 +32,7 @@
 pub mod service;
 pub mod sessions;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -158,6 +167,19 @@ pub enum AccountEvent {
         /// When it stops working, if ever.
         expires_at: Option<DateTime<Utc>>,
     },
+    /// A person joined a workshop through an invite and got a guest credential of their own
+    /// (acting as `guest:<guest_id>`). Only the hash of its secret is kept.
+    GuestJoined {
+        /// The guest's id (part of the credential and of the actor name).
+        guest_id: Uuid,
+        /// The invite (a guest token) they joined through; its workspace, board, expiry and
+        /// revocation are the guest's.
+        invite_id: Uuid,
+        /// The name they gave, shown to others; decides nothing.
+        display_name: String,
+        /// BLAKE3 hash of the credential's secret, hex.
+        secret_hash: String,
+    },
     /// A token was revoked.
     TokenRevoked {
         /// The token.
@@ -179,6 +201,7 @@ impl AccountEvent {
             AccountEvent::MembershipGranted { .. } => "MembershipGranted",
             AccountEvent::MembershipRevoked { .. } => "MembershipRevoked",
             AccountEvent::TokenIssued { .. } => "TokenIssued",
+            AccountEvent::GuestJoined { .. } => "GuestJoined",
             AccountEvent::TokenRevoked { .. } => "TokenRevoked",
             AccountEvent::ServerAdminGranted { .. } => "ServerAdminGranted",
         }
@@ -228,6 +251,21 @@ pub struct Token {
     pub revoked: bool,
 }
 
+/// A person who joined a workshop through an invite.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Guest {
+    /// Their id (the actor is `guest:<guest_id>`).
+    pub guest_id: Uuid,
+    /// The invite they joined through.
+    pub invite_id: Uuid,
+    /// The name they gave.
+    pub display_name: String,
+    /// Hash of their credential's secret.
+    pub secret_hash: String,
+    /// When they joined.
+    pub joined_at: DateTime<Utc>,
+}
+
 /// Everything the system stream says, folded.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AccountsState {
@@ -235,6 +273,11 @@ pub struct AccountsState {
     pub accounts: BTreeMap<Uuid, Account>,
     /// Tokens by id.
     pub tokens: BTreeMap<Uuid, Token>,
+    /// Guests who joined through an invite, by id.
+    pub guests: BTreeMap<Uuid, Guest>,
+    /// Workspaces in which anyone was ever given a role: their creator has had the owner
+    /// role once, and a retried create does not give it again.
+    pub workspaces_with_members: BTreeSet<Uuid>,
     /// Events applied (the system stream's version).
     pub version: u64,
 }
@@ -276,6 +319,7 @@ impl AccountsState {
                 if let Some(account) = self.accounts.get_mut(account_id) {
                     account.roles.insert(*workspace_id, *role);
                 }
+                self.workspaces_with_members.insert(*workspace_id);
             }
             AccountEvent::MembershipRevoked {
                 account_id,
@@ -311,6 +355,23 @@ impl AccountsState {
                     },
                 );
             }
+            AccountEvent::GuestJoined {
+                guest_id,
+                invite_id,
+                display_name,
+                secret_hash,
+            } => {
+                self.guests.insert(
+                    *guest_id,
+                    Guest {
+                        guest_id: *guest_id,
+                        invite_id: *invite_id,
+                        display_name: display_name.clone(),
+                        secret_hash: secret_hash.clone(),
+                        joined_at: recorded_at,
+                    },
+                );
+            }
             AccountEvent::TokenRevoked { token_id } => {
                 if let Some(token) = self.tokens.get_mut(token_id) {
                     token.revoked = true;
@@ -328,6 +389,33 @@ impl AccountsState {
     pub fn account_named(&self, name: &str) -> Option<&Account> {
         self.accounts.values().find(|account| account.name == name)
     }
+
+    /// How an actor is shown to people: a guest's display name, a token's label, an account's
+    /// name. Anything else (an actor of older history, `token:<label>`) is shown as it is.
+    pub fn display_name(&self, actor: &str) -> String {
+        let known = |prefix: &str| {
+            actor
+                .strip_prefix(prefix)
+                .and_then(|id| Uuid::parse_str(id).ok())
+        };
+        if let Some(guest) = known("guest:").and_then(|id| self.guests.get(&id)) {
+            return guest.display_name.clone();
+        }
+        if let Some(token) = known("token:").and_then(|id| self.tokens.get(&id)) {
+            return token.label.clone();
+        }
+        actor.to_owned()
+    }
+}
+
+/// The actor of an API token that acts for no account.
+pub fn token_actor(token_id: Uuid) -> String {
+    format!("token:{token_id}")
+}
+
+/// The actor of a guest who joined through an invite.
+pub fn guest_actor(guest_id: Uuid) -> String {
+    format!("guest:{guest_id}")
 }
 
 #[cfg(test)]

@@ -1,5 +1,12 @@
-//! The accounts service: creates accounts, grants roles, issues and revokes tokens (all as
-//! events of the system stream), logs in, and authenticates bearer tokens.
+//! The accounts service: creates accounts, grants roles, issues and revokes tokens, lets
+//! guests join through invites (all as events of the system stream), logs in, and
+//! authenticates bearer tokens.
+//!
+//! What an attacker can send is bounded here: failed logins are counted for at most
+//! [`TRACKED_LOGIN_NAMES`] names ([`FailedLogins`]), and at most [`CONCURRENT_HASHING`]
+//! argon2 hashes (about 19 MiB of memory each) run at once; a request that waits longer than
+//! [`HASHING_PATIENCE`] for its turn is answered 503. The system stream's own idempotency
+//! is not open to callers: every change is appended under a fresh command id.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,6 +35,14 @@ const SESSION_HOURS: i64 = 12;
 const LOGIN_ATTEMPTS: u32 = 5;
 /// The window over which failed logins are counted.
 const LOGIN_WINDOW_SECONDS: i64 = 60;
+/// At most this many names have failed logins counted; the oldest is forgotten first.
+pub const TRACKED_LOGIN_NAMES: usize = 4096;
+/// At most this many argon2 password hashes run at once.
+pub const CONCURRENT_HASHING: usize = 4;
+/// How long a login or account creation waits for its turn to hash before it is refused.
+pub const HASHING_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+/// At most this many guests join through one invite.
+pub const GUESTS_PER_INVITE: usize = 500;
 
 /// Who is asking: an account (from a session or a token acting for it) or a bare token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,6 +166,9 @@ pub enum AccessError {
     /// Too many failed logins.
     #[error("too many failed logins for this name; wait a minute")]
     TooManyAttempts,
+    /// Too many password checks are running; the caller may try again shortly.
+    #[error("the server is checking too many passwords at once; try again in a few seconds")]
+    Busy,
     /// The log failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -187,8 +205,85 @@ pub struct Accounts {
     sessions: Sessions,
     /// Last use of each token since start.
     last_used: Mutex<HashMap<Uuid, DateTime<Utc>>>,
-    /// Failed logins per name: count and first failure of the window.
-    failures: Mutex<HashMap<String, (u32, DateTime<Utc>)>>,
+    /// Failed logins per name.
+    failures: Mutex<FailedLogins>,
+    /// Turns for argon2 hashing ([`CONCURRENT_HASHING`]).
+    hashing: tokio::sync::Semaphore,
+}
+
+/// Failed logins per name: how many within the window, and when the window began. Bounded:
+/// windows that have ended are pruned whenever a failure is recorded, and when
+/// [`TRACKED_LOGIN_NAMES`] names are still tracked the oldest window is forgotten.
+#[derive(Debug, Default)]
+pub struct FailedLogins {
+    by_name: HashMap<String, (u32, DateTime<Utc>)>,
+}
+
+impl FailedLogins {
+    fn window() -> Duration {
+        Duration::seconds(LOGIN_WINDOW_SECONDS)
+    }
+
+    /// Whether `name` has failed too often within the window.
+    pub fn locked(&self, name: &str, now: DateTime<Utc>) -> bool {
+        self.by_name
+            .get(name)
+            .is_some_and(|(count, since)| *count >= LOGIN_ATTEMPTS && now - *since < Self::window())
+    }
+
+    /// Counts a failed login of `name`.
+    pub fn record(&mut self, name: &str, now: DateTime<Utc>) {
+        if !self.by_name.contains_key(name) {
+            if self.by_name.len() >= TRACKED_LOGIN_NAMES {
+                self.by_name
+                    .retain(|_, (_, since)| now - *since < Self::window());
+            }
+            if self.by_name.len() >= TRACKED_LOGIN_NAMES {
+                let oldest = self
+                    .by_name
+                    .iter()
+                    .min_by_key(|(_, (_, since))| *since)
+                    .map(|(name, _)| name.clone());
+                if let Some(oldest) = oldest {
+                    self.by_name.remove(&oldest);
+                }
+            }
+        }
+        let entry = self.by_name.entry(name.to_owned()).or_insert((0, now));
+        if now - entry.1 >= Self::window() {
+            *entry = (0, now);
+        }
+        entry.0 += 1;
+    }
+
+    /// Forgets `name`'s failures (after a successful login).
+    pub fn clear(&mut self, name: &str) {
+        self.by_name.remove(name);
+    }
+
+    /// How many names are tracked.
+    pub fn tracked(&self) -> usize {
+        self.by_name.len()
+    }
+}
+
+/// Runs `work` on a blocking thread once `turns` has a permit for it, waiting at most
+/// `patience` for one.
+///
+/// # Errors
+/// [`AccessError::Busy`] when no turn came in time.
+async fn in_turn<T: Send + 'static>(
+    turns: &tokio::sync::Semaphore,
+    patience: std::time::Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AccessError> {
+    let _turn = tokio::time::timeout(patience, turns.acquire())
+        .await
+        .map_err(|_| AccessError::Busy)?
+        .map_err(|_| AccessError::Busy)?;
+    Ok(tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| StoreError::Backend(error.to_string()))?)
 }
 
 fn hash_secret(secret: &str) -> String {
@@ -234,7 +329,8 @@ impl Accounts {
             write_lock: tokio::sync::Mutex::new(()),
             sessions,
             last_used: Mutex::new(HashMap::new()),
-            failures: Mutex::new(HashMap::new()),
+            failures: Mutex::new(FailedLogins::default()),
+            hashing: tokio::sync::Semaphore::new(CONCURRENT_HASHING),
         }
     }
 
@@ -254,7 +350,11 @@ impl Accounts {
             let (version, events) = self
                 .projections
                 .accounts(|state| (state.version, decide(state)));
-            match self.append(actor, version, events?).await {
+            let events = events?;
+            if events.is_empty() {
+                return Ok(());
+            }
+            match self.append(actor, version, events).await {
                 Err(AccessError::Store(StoreError::VersionConflict { .. }))
                     if started.elapsed() < crate::service::CONFLICT_PATIENCE =>
                 {
@@ -300,6 +400,44 @@ impl Accounts {
         Ok(())
     }
 
+    /// Runs argon2 work on a blocking thread once one of the [`CONCURRENT_HASHING`] turns is
+    /// free.
+    ///
+    /// # Errors
+    /// [`AccessError::Busy`] after [`HASHING_PATIENCE`] without a turn.
+    async fn hash_in_turn<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AccessError> {
+        in_turn(&self.hashing, HASHING_PATIENCE, work).await
+    }
+
+    /// Gives the account `actor` the owner role in the workspace it just created, unless
+    /// anyone was ever given a role there: a retried create does not hand the role out again
+    /// (to a creator who was since demoted or removed, say).
+    ///
+    /// # Errors
+    /// Unknown account, store failures.
+    pub async fn grant_creator(&self, actor: &str, workspace_id: Uuid) -> Result<(), AccessError> {
+        self.change(actor, |state| {
+            if state.workspaces_with_members.contains(&workspace_id) {
+                return Ok(Vec::new());
+            }
+            let account_id = state
+                .account_named(actor)
+                .map(|account| account.account_id)
+                .ok_or_else(|| {
+                    AccessError::NotFound(format!("there is no account named `{actor}`"))
+                })?;
+            Ok(vec![AccountEvent::MembershipGranted {
+                account_id,
+                workspace_id,
+                role: Role::Owner,
+            }])
+        })
+        .await
+    }
+
     /// Creates a local account with an argon2id password hash.
     ///
     /// # Errors
@@ -317,17 +455,17 @@ impl Accounts {
             ));
         }
         let password = password.to_owned();
-        let password_hash = tokio::task::spawn_blocking(move || {
-            let salt = SaltString::generate(&mut OsRng);
-            Argon2::default()
-                .hash_password(password.as_bytes(), &salt)
-                .map(|hash| hash.to_string())
-        })
-        .await
-        .map_err(|error| StoreError::Backend(error.to_string()))?
-        .map_err(|error| {
-            AccessError::InvalidInput(format!("the password cannot be hashed: {error}"))
-        })?;
+        let password_hash = self
+            .hash_in_turn(move || {
+                let salt = SaltString::generate(&mut OsRng);
+                Argon2::default()
+                    .hash_password(password.as_bytes(), &salt)
+                    .map(|hash| hash.to_string())
+            })
+            .await?
+            .map_err(|error| {
+                AccessError::InvalidInput(format!("the password cannot be hashed: {error}"))
+            })?;
         let account_id = Uuid::new_v4();
         self.change(actor, |state| {
             if state.account_named(name).is_some() {
@@ -565,15 +703,8 @@ impl Accounts {
         password: &str,
     ) -> Result<(String, DateTime<Utc>), AccessError> {
         let now = Utc::now();
-        {
-            let failures = locked(&self.failures);
-            if let Some((count, since)) = failures.get(name) {
-                if *count >= LOGIN_ATTEMPTS
-                    && now - *since < Duration::seconds(LOGIN_WINDOW_SECONDS)
-                {
-                    return Err(AccessError::TooManyAttempts);
-                }
-            }
+        if locked(&self.failures).locked(name, now) {
+            return Err(AccessError::TooManyAttempts);
         }
         let account = self.projections.accounts(|state| {
             state
@@ -583,29 +714,24 @@ impl Accounts {
         // Verify against a dummy hash when the name is unknown, so both cost the same.
         let (account_id, stored) = account.unwrap_or((Uuid::nil(), DUMMY_HASH.to_owned()));
         let password = password.to_owned();
-        let verified = tokio::task::spawn_blocking(move || {
-            PasswordHash::new(&stored)
-                .map(|hash| {
-                    Argon2::default()
-                        .verify_password(password.as_bytes(), &hash)
-                        .is_ok()
-                })
-                .unwrap_or(false)
-        })
-        .await
-        .map_err(|error| StoreError::Backend(error.to_string()))?;
+        let verified = self
+            .hash_in_turn(move || {
+                PasswordHash::new(&stored)
+                    .map(|hash| {
+                        Argon2::default()
+                            .verify_password(password.as_bytes(), &hash)
+                            .is_ok()
+                    })
+                    .unwrap_or(false)
+            })
+            .await?;
         if !verified || account_id.is_nil() {
-            let mut failures = locked(&self.failures);
-            let entry = failures.entry(name.to_owned()).or_insert((0, now));
-            if now - entry.1 >= Duration::seconds(LOGIN_WINDOW_SECONDS) {
-                *entry = (0, now);
-            }
-            entry.0 += 1;
+            locked(&self.failures).record(name, now);
             return Err(AccessError::Unauthenticated(
                 "wrong name or password".into(),
             ));
         }
-        locked(&self.failures).remove(name);
+        locked(&self.failures).clear(name);
         let secret = format!("phs_{}", random_hex(32));
         let expires_at = now + Duration::hours(SESSION_HOURS);
         self.sessions
@@ -645,6 +771,9 @@ impl Accounts {
         }
         let malformed =
             || AccessError::Unauthenticated("the token is not a partnerhub token".into());
+        if let Some(rest) = bearer.strip_prefix("phg_") {
+            return self.authenticate_guest(rest, now);
+        }
         let rest = bearer.strip_prefix("ph_").ok_or_else(malformed)?;
         let (id_text, secret) = rest.split_once('_').ok_or_else(malformed)?;
         let token_id = Uuid::parse_str(id_text).map_err(|_| malformed())?;
@@ -665,6 +794,11 @@ impl Accounts {
         if token.expires_at.is_some_and(|expiry| expiry <= now) {
             return Err(AccessError::Unauthenticated("the token has expired".into()));
         }
+        if token.role == Role::Guest {
+            return Err(AccessError::Unauthenticated(
+                "an invite only lets people join: send it with your name to POST /api/join and use the credential you get back".into(),
+            ));
+        }
         locked(&self.last_used).insert(token_id, now);
         let account = token.account_id.and_then(|account_id| {
             self.projections.accounts(|state| {
@@ -675,13 +809,7 @@ impl Accounts {
             })
         });
         Ok(Principal {
-            actor: account.unwrap_or_else(|| {
-                if token.role == Role::Guest {
-                    format!("guest:{}", token.label)
-                } else {
-                    format!("token:{}", token.label)
-                }
-            }),
+            actor: account.unwrap_or_else(|| super::token_actor(token_id)),
             account_id: token.account_id,
             token: Some(TokenScope {
                 token_id,
@@ -693,7 +821,228 @@ impl Accounts {
     }
 }
 
+impl Accounts {
+    /// Authenticates a guest credential (`phg_<guest id>_<secret>`): valid while the invite
+    /// it came from is neither revoked nor expired.
+    fn authenticate_guest(&self, rest: &str, now: DateTime<Utc>) -> Result<Principal, AccessError> {
+        let refused = || AccessError::Unauthenticated("unknown or revoked guest credential".into());
+        let (id_text, secret) = rest.split_once('_').ok_or_else(refused)?;
+        let guest_id = Uuid::parse_str(id_text).map_err(|_| refused())?;
+        let (guest, invite) = self
+            .projections
+            .accounts(|state| {
+                let guest = state.guests.get(&guest_id)?.clone();
+                let invite = state.tokens.get(&guest.invite_id)?.clone();
+                Some((guest, invite))
+            })
+            .ok_or_else(refused)?;
+        let matches: bool = hash_secret(secret)
+            .as_bytes()
+            .ct_eq(guest.secret_hash.as_bytes())
+            .into();
+        if !matches || invite.revoked {
+            return Err(refused());
+        }
+        if invite.expires_at.is_some_and(|expiry| expiry <= now) {
+            return Err(AccessError::Unauthenticated(
+                "the invite you joined through has expired".into(),
+            ));
+        }
+        locked(&self.last_used).insert(invite.token_id, now);
+        Ok(Principal {
+            actor: super::guest_actor(guest_id),
+            account_id: None,
+            token: Some(TokenScope {
+                token_id: invite.token_id,
+                workspace_id: invite.workspace_id,
+                role: Role::Guest,
+                board_id: invite.board_id,
+            }),
+        })
+    }
+
+    /// Lets a person join the workshop an invite opens: a guest identity of their own, with
+    /// `display_name` shown to others. Returns what [`GuestCredential`] says.
+    ///
+    /// # Errors
+    /// [`AccessError::Unauthenticated`] for an unknown, revoked or expired invite (or a token
+    /// that is no invite); [`AccessError::InvalidInput`] for a display name that is empty or
+    /// over 80 characters; [`AccessError::Conflict`] when [`GUESTS_PER_INVITE`] joined
+    /// already; store failures.
+    pub async fn join(
+        &self,
+        invite: &str,
+        display_name: &str,
+    ) -> Result<GuestCredential, AccessError> {
+        let display_name = display_name.trim();
+        if display_name.is_empty()
+            || display_name.chars().count() > 80
+            || display_name.chars().any(char::is_control)
+        {
+            return Err(AccessError::InvalidInput(
+                "a display name has 1 to 80 characters and no control characters".into(),
+            ));
+        }
+        let refused = || AccessError::Unauthenticated("unknown, revoked or expired invite".into());
+        let (id_text, secret) = invite
+            .strip_prefix("ph_")
+            .and_then(|rest| rest.split_once('_'))
+            .ok_or_else(refused)?;
+        let invite_id = Uuid::parse_str(id_text).map_err(|_| refused())?;
+        let token = self
+            .projections
+            .accounts(|state| state.tokens.get(&invite_id).cloned())
+            .ok_or_else(refused)?;
+        let matches: bool = hash_secret(secret)
+            .as_bytes()
+            .ct_eq(token.secret_hash.as_bytes())
+            .into();
+        let now = Utc::now();
+        if !matches
+            || token.revoked
+            || token.role != Role::Guest
+            || token.expires_at.is_some_and(|expiry| expiry <= now)
+        {
+            return Err(refused());
+        }
+        let guest_id = Uuid::new_v4();
+        let secret = random_hex(32);
+        let joined = AccountEvent::GuestJoined {
+            guest_id,
+            invite_id,
+            display_name: display_name.to_owned(),
+            secret_hash: hash_secret(&secret),
+        };
+        let actor = super::guest_actor(guest_id);
+        self.change(&actor, |state| {
+            let joined_already = state
+                .guests
+                .values()
+                .filter(|guest| guest.invite_id == invite_id)
+                .count();
+            if joined_already >= GUESTS_PER_INVITE {
+                return Err(AccessError::Conflict(format!(
+                    "{GUESTS_PER_INVITE} people have joined through this invite already; ask for a new one"
+                )));
+            }
+            Ok(vec![joined.clone()])
+        })
+        .await?;
+        Ok(GuestCredential {
+            token: format!("phg_{}_{secret}", guest_id.simple()),
+            actor,
+            display_name: display_name.to_owned(),
+            workspace_id: token.workspace_id,
+            board_id: token.board_id,
+            expires_at: token.expires_at,
+        })
+    }
+
+    /// How an actor is shown to people (see [`AccountsState::display_name`]).
+    ///
+    /// [`AccountsState::display_name`]: super::AccountsState::display_name
+    pub fn display_name(&self, actor: &str) -> String {
+        self.projections.accounts(|state| state.display_name(actor))
+    }
+
+    /// How many names have failed logins counted (bounded by [`TRACKED_LOGIN_NAMES`]).
+    pub fn tracked_login_names(&self) -> usize {
+        locked(&self.failures).tracked()
+    }
+}
+
+/// What a person who joined through an invite gets back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct GuestCredential {
+    /// Their own bearer secret (`phg_...`), shown once and never stored.
+    pub token: String,
+    /// Their actor, `guest:<id>`, unique to them.
+    pub actor: String,
+    /// The name they gave, shown to others.
+    pub display_name: String,
+    /// The workspace.
+    pub workspace_id: Uuid,
+    /// The one board they may use.
+    pub board_id: Option<Uuid>,
+    /// When it stops working (the invite's expiry).
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 /// An argon2id hash of a random password, verified against when a login names an unknown
 /// account so that unknown names and wrong passwords take the same time.
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4nKfWbO1nHgUS3xQ3m7s9SSEuQv/rW4vt5I5w0IYzpg";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_failed_login_counter_stays_bounded_under_ten_thousand_names() {
+        let mut failures = FailedLogins::default();
+        let start = Utc::now();
+        for index in 0..10_000 {
+            failures.record(&format!("attacker-{index}"), start);
+            assert!(failures.tracked() <= TRACKED_LOGIN_NAMES);
+        }
+        assert_eq!(failures.tracked(), TRACKED_LOGIN_NAMES);
+        // A name under attack right now is still limited.
+        for _ in 0..LOGIN_ATTEMPTS {
+            failures.record("jens@roskilde", start);
+        }
+        assert!(failures.locked("jens@roskilde", start));
+        // Windows that ended are pruned as new failures come, not only on success.
+        let later = start + Duration::seconds(LOGIN_WINDOW_SECONDS + 1);
+        failures.record("someone", later);
+        assert_eq!(failures.tracked(), 1);
+        assert!(!failures.locked("jens@roskilde", later));
+    }
+
+    #[tokio::test]
+    async fn hashing_runs_at_most_its_turns_at_once_and_refuses_after_waiting_too_long() {
+        let turns = std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHING));
+        let running = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let most = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..CONCURRENT_HASHING * 3 {
+            let (turns, running, most) = (turns.clone(), running.clone(), most.clone());
+            tasks.push(tokio::spawn(async move {
+                in_turn(&turns, std::time::Duration::from_secs(30), move || {
+                    use std::sync::atomic::Ordering::SeqCst;
+                    let now = running.fetch_add(1, SeqCst) + 1;
+                    most.fetch_max(now, SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, SeqCst);
+                })
+                .await
+            }));
+        }
+        for task in tasks {
+            assert!(task.await.unwrap().is_ok(), "the excess waits its turn");
+        }
+        let most = most.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            (1..=CONCURRENT_HASHING).contains(&most),
+            "{most} ran at once"
+        );
+        // Every turn taken: a caller that waits too long is refused.
+        let _all = turns.acquire_many(CONCURRENT_HASHING as u32).await.unwrap();
+        let refused = in_turn(&turns, std::time::Duration::from_millis(20), || ()).await;
+        assert!(matches!(refused, Err(AccessError::Busy)));
+    }
+
+    #[test]
+    fn the_oldest_name_is_forgotten_first() {
+        let mut failures = FailedLogins::default();
+        let start = Utc::now();
+        for index in 0..TRACKED_LOGIN_NAMES {
+            let at = start + Duration::milliseconds(index as i64);
+            failures.record(&format!("name-{index}"), at);
+        }
+        failures.record("newcomer", start + Duration::seconds(1));
+        assert_eq!(failures.tracked(), TRACKED_LOGIN_NAMES);
+        assert!(!failures.by_name.contains_key("name-0"));
+        assert!(failures.by_name.contains_key("name-1"));
+        assert!(failures.by_name.contains_key("newcomer"));
+    }
+}

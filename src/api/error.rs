@@ -148,6 +148,11 @@ impl From<CommandError> for ApiError {
     fn from(error: CommandError) -> Self {
         match error {
             CommandError::Domain(error) => error.into(),
+            CommandError::CommandIdTaken => ApiError::new(
+                StatusCode::CONFLICT,
+                "command_id_taken",
+                CommandError::CommandIdTaken.to_string(),
+            ),
             CommandError::Store(error) => error.into(),
         }
     }
@@ -170,6 +175,7 @@ impl From<AccessError> for ApiError {
             AccessError::TooManyAttempts => {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message)
             }
+            AccessError::Busy => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message),
             AccessError::Store(error) => error.into(),
         }
     }

@@ -10,11 +10,11 @@ use serde_json::{json, Map, Value};
 
 use super::error::ErrorBody;
 use super::routes::{
-    AsOfQuery, CommandRequest, CreateWorkspaceRequest, GrantRequest, InviteRequest, LogEntry,
-    LoginRequest, TokenRequest,
+    AsOfQuery, CommandRequest, CreateWorkspaceRequest, GrantRequest, InviteRequest, JoinRequest,
+    LogEntry, LoginRequest, TokenRequest,
 };
 use super::ApiJson;
-use crate::accounts::service::TokenListing;
+use crate::accounts::service::{GuestCredential, TokenListing};
 use crate::projection::board::BoardView;
 use crate::service::CommandOutcome;
 
@@ -34,6 +34,8 @@ enum Body {
     /// A page of the raw log: `events` (each a `LogEntry`) and `next_from`, the version to
     /// ask for next (`null` on the last page).
     LogPage,
+    /// A board view with `display_names`: how each actor it shows is named for people.
+    Board,
 }
 
 impl Body {
@@ -47,6 +49,22 @@ impl Body {
             Body::Backup => {
                 json!({"type": "string", "description": "JSON Lines: a header, the events in export form, the personal-data keys, an end line"})
             }
+            Body::Board => json!({
+                "allOf": [
+                    named("BoardView"),
+                    {
+                        "type": "object",
+                        "required": ["display_names"],
+                        "properties": {
+                            "display_names": {
+                                "type": "object",
+                                "description": "the display name of each actor the view shows (facilitator, note authors): an account's name, a token's label, a guest's chosen name",
+                                "additionalProperties": {"type": "string"},
+                            },
+                        },
+                    },
+                ],
+            }),
             Body::LogPage => json!({
                 "type": "object",
                 "required": ["events", "next_from"],
@@ -98,12 +116,13 @@ fn operations() -> Vec<Operation> {
         op("get", "/readyz", "Readiness: the store answers and the views have caught up (503 otherwise)", "anyone"),
         op("get", "/api/openapi.json", "This document", "anyone"),
         Operation { request: Some("LoginRequest"), ..op("post", "/api/login", "Log in with an account; returns a session token for `Authorization: Bearer`", "anyone (failed attempts per name are limited: 429)") },
-        op("get", "/api/me", "Who the token belongs to, and their workspaces", "any token"),
+        Operation { request: Some("JoinRequest"), response: Body::Named("GuestCredential"), success: 201, ..op("post", "/api/join", "Join a workshop through an invite: a guest credential of your own (actor `guest:<id>`, your display name shown to others); the invite itself acts as nobody", "anyone with an invite that is neither revoked nor expired") },
+        op("get", "/api/me", "Who the token belongs to (actor and display name), and their workspaces", "any token"),
         Operation { response: Body::Backup, ..op("get", "/api/backup", "An online backup of the whole server: the log up to now and the keys of personal data not erased", "server administrators' password logins (not API tokens)") },
         Operation { response: Body::List, ..op("get", "/api/workspaces", "The caller's workspaces with their role", "any token") },
-        Operation { request: Some("CreateWorkspaceRequest"), success: 201, ..op("post", "/api/workspaces", "Create a workspace; the caller becomes its owner", "accounts (not API tokens)") },
+        Operation { request: Some("CreateWorkspaceRequest"), success: 201, ..op("post", "/api/workspaces", "Create a workspace; the caller becomes its owner. An id that exists is refused (409 `already_exists`) unless the caller created it (a retry: `deduplicated: true`)", "accounts (not API tokens)") },
         op("get", "/api/workspaces/{workspace_id}", "Summary of a workspace (name, counts, your role)", "members and guests"),
-        Operation { request: Some("CommandRequest"), response: Body::Named("CommandOutcome"), ..op("post", "/api/workspaces/{workspace_id}/commands", "Run a command (see the Command schema: every command of the method); 409 on a version conflict, 422 on a rule violation", "owner, editor; guests: note commands on their board") },
+        Operation { request: Some("CommandRequest"), response: Body::Named("CommandOutcome"), ..op("post", "/api/workspaces/{workspace_id}/commands", "Run a command (see the Command schema: every command of the method); 409 on a version conflict or a command id another actor or workspace used (`command_id_taken`), 422 on a rule violation", "owner, editor; guests: note commands on their board") },
         Operation { query: &[("sector", "public, private, civil_society"), ("level", "network, collaboration, partnership"), ("room", "inspiration, learning, meeting, performative"), ("age_group", "toddlers ... seniors"), ("owner", "staff id holding the contact")], ..op("get", "/api/workspaces/{workspace_id}/network", "The network map: nodes, edges, key-person risks, duplicate contacts, metrics", VIEWS) },
         Operation { response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/organisations/{organisation_id}/contacts", "Who else knows this partner", VIEWS) },
         Operation { query: &[("today", "YYYY-MM-DD the overdue evaluations are measured against (default today)")], ..op("get", "/api/workspaces/{workspace_id}/portfolio", "The portfolio: rooms x goals, sectors, age groups, gaps, overdue evaluations, resources, level counts over time", VIEWS) },
@@ -114,8 +133,8 @@ fn operations() -> Vec<Operation> {
         op("get", "/api/workspaces/{workspace_id}/partnerships/{partnership_id}", "One partnership's file", VIEWS),
         op("get", "/api/workspaces/{workspace_id}/assets", "The assets list (Vi kan – Vil du?)", VIEWS),
         Operation { response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/boards", "Workshop boards", VIEWS) },
-        Operation { response: Body::Named("BoardView"), ..op("get", "/api/workspaces/{workspace_id}/boards/{board_id}", "A board as the caller may see it (private notes, anonymity and running votes hidden)", "members; guests: their board") },
-        Operation { request: Some("InviteRequest"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/boards/{board_id}/invites", "Invite workshop guests to one board: returns a guest token and link", "owner, editor") },
+        Operation { response: Body::Board, ..op("get", "/api/workspaces/{workspace_id}/boards/{board_id}", "A board as the caller may see it (private notes, anonymity and running votes hidden)", "members; guests: their board") },
+        Operation { request: Some("InviteRequest"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/boards/{board_id}/invites", "Invite workshop guests to one board: returns an invite token and link; each person joins with it through POST /api/join", "owner, editor") },
         Operation { query: &[("entity", "an entity id (default: the whole workspace)")], response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/timeline", "Every event about an entity, in words", HISTORY) },
         Operation { query: &[("at", "a log position or an RFC 3339 time (required)"), ("since", "an earlier moment: adds `changes_since`")], ..op("get", "/api/workspaces/{workspace_id}/as-of", "The workspace's views as of a moment, and what changed since another", HISTORY) },
         Operation { query: &[("from", "first stream version (default 1)"), ("limit", "page size, 1 to 1000 (default 100)")], response: Body::LogPage, ..op("get", "/api/workspaces/{workspace_id}/log", "The raw event log of the workspace, paged, with hashes", "owner, auditor") },
@@ -178,6 +197,8 @@ pub fn document() -> Value {
     register::<CommandOutcome>(&mut generator, &mut components, "CommandOutcome");
     register::<BoardView>(&mut generator, &mut components, "BoardView");
     register::<InviteRequest>(&mut generator, &mut components, "InviteRequest");
+    register::<JoinRequest>(&mut generator, &mut components, "JoinRequest");
+    register::<GuestCredential>(&mut generator, &mut components, "GuestCredential");
     register::<AsOfQuery>(&mut generator, &mut components, "AsOfQuery");
     register::<LogEntry>(&mut generator, &mut components, "LogEntry");
     register::<GrantRequest>(&mut generator, &mut components, "GrantRequest");
@@ -231,7 +252,7 @@ pub fn document() -> Value {
             ),
             (
                 "409",
-                "version conflict or already exists; details carry expected and actual",
+                "version conflict (details carry expected and actual), already exists, or a command id taken by another actor or workspace",
             ),
             ("413", "body too large"),
             (
@@ -239,6 +260,10 @@ pub fn document() -> Value {
                 "a rule of the method refuses it (e.g. an illegal phase jump)",
             ),
             ("429", "too many requests or failed logins"),
+            (
+                "503",
+                "the server is busy (too many password checks at once) or shutting down; try again shortly",
+            ),
         ] {
             responses.insert(status.to_owned(), error_response(description));
         }

@@ -58,8 +58,8 @@ pub fn asyncapi_document() -> Value {
         },
         "components": {
             "messages": {
-                "hello": {"summary": "First message: authenticate", "payload": {"$ref": "schemas/client-message.schema.json"}},
-                "subscribe": {"summary": "Receive a workspace's events after a position (resume)", "payload": {"$ref": "schemas/client-message.schema.json"}},
+                "hello": {"summary": "First message: authenticate with a session, an API token or a guest credential from POST /api/join (an invite token is refused)", "payload": {"$ref": "schemas/client-message.schema.json"}},
+                "subscribe": {"summary": "Receive a workspace's events after a position (resume); a position beyond the head is refused (position_beyond_head), and so is one before the workspace's current state for a role without history, viewer or guest (history_forbidden)", "payload": {"$ref": "schemas/client-message.schema.json"}},
                 "unsubscribe": {"summary": "Stop receiving a workspace's events", "payload": {"$ref": "schemas/client-message.schema.json"}},
                 "command": {"summary": "Run a command; answered by ack or reject", "payload": {"$ref": "schemas/client-message.schema.json"}},
                 "presence": {"summary": "Where I am and what I select (never logged, throttled)", "payload": {"$ref": "schemas/client-message.schema.json"}},
@@ -79,6 +79,7 @@ pub fn asyncapi_document() -> Value {
             close_code::GOING_AWAY.to_string(): "the server is shutting down, or no answer to heartbeats (a websocket ping every 30 s) for 90 s; reconnect and resume after your last position",
             close_code::MESSAGE_TOO_BIG.to_string(): "a message far over the size limit (four times max_message_bytes)",
             close_code::UNAUTHENTICATED.to_string(): "no valid hello within 10 seconds, or an invalid token",
+            close_code::ACCESS_ENDED.to_string(): "access ended while the connection was open: the token or guest invite was revoked or expired, the session expired, or the account was removed from a subscribed workspace; checked within a second of the change (within 30 s for an expiry)",
             close_code::TOO_SLOW.to_string(): "the client could not keep up even with catch-up from the store",
             close_code::TOO_MANY_CONNECTIONS.to_string(): "too many connections for this account",
         },

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::Router;
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -19,75 +19,92 @@ use crate::projection::network::{network_view, who_knows, NetworkFilter};
 use crate::projection::portfolio::portfolio_view;
 use crate::projection::report::report_as_of;
 use crate::projection::{AsOf, WorkspaceView};
-use crate::service::CommandOutcome;
+use crate::service::{CommandError, CommandOutcome};
 
 /// Every route of the API.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(health))
-        .route("/readyz", get(ready))
-        .route("/api/openapi.json", get(super::openapi::serve_document))
-        .route("/api/login", post(login))
-        .route("/api/me", get(me))
-        .route("/api/backup", get(backup))
-        .route(
+    route_table()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handlers)| {
+            router.route(path, handlers)
+        })
+}
+
+/// The path of every route [`router`] has, in its order; the protocol tests compare them
+/// (and the methods each answers) with the OpenAPI document.
+pub fn route_paths() -> Vec<&'static str> {
+    route_table().into_iter().map(|(path, _)| path).collect()
+}
+
+/// Every route of the API: its path and its handler per method.
+fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/healthz", get(health)),
+        ("/readyz", get(ready)),
+        ("/api/openapi.json", get(super::openapi::serve_document)),
+        ("/api/login", post(login)),
+        ("/api/join", post(join)),
+        ("/api/me", get(me)),
+        ("/api/backup", get(backup)),
+        (
             "/api/workspaces",
             get(list_workspaces).post(create_workspace),
-        )
-        .route("/api/workspaces/{workspace_id}", get(workspace_summary))
-        .route("/api/workspaces/{workspace_id}/commands", post(run_command))
-        .route("/api/workspaces/{workspace_id}/network", get(network))
-        .route(
+        ),
+        ("/api/workspaces/{workspace_id}", get(workspace_summary)),
+        ("/api/workspaces/{workspace_id}/commands", post(run_command)),
+        ("/api/workspaces/{workspace_id}/network", get(network)),
+        (
             "/api/workspaces/{workspace_id}/organisations/{organisation_id}/contacts",
             get(organisation_contacts),
-        )
-        .route("/api/workspaces/{workspace_id}/portfolio", get(portfolio))
-        .route(
+        ),
+        ("/api/workspaces/{workspace_id}/portfolio", get(portfolio)),
+        (
             "/api/workspaces/{workspace_id}/competences",
             get(competences),
-        )
-        .route(
+        ),
+        (
             "/api/workspaces/{workspace_id}/organisations",
             get(organisations),
-        )
-        .route(
+        ),
+        (
             "/api/workspaces/{workspace_id}/organisations/{organisation_id}",
             get(organisation),
-        )
-        .route(
+        ),
+        (
             "/api/workspaces/{workspace_id}/partnerships",
             get(partnerships),
-        )
-        .route(
+        ),
+        (
             "/api/workspaces/{workspace_id}/partnerships/{partnership_id}",
             get(partnership),
-        )
-        .route("/api/workspaces/{workspace_id}/assets", get(assets))
-        .route("/api/workspaces/{workspace_id}/boards", get(boards))
-        .route(
+        ),
+        ("/api/workspaces/{workspace_id}/assets", get(assets)),
+        ("/api/workspaces/{workspace_id}/boards", get(boards)),
+        (
             "/api/workspaces/{workspace_id}/boards/{board_id}",
             get(board),
-        )
-        .route(
+        ),
+        (
             "/api/workspaces/{workspace_id}/boards/{board_id}/invites",
             post(invite_guest),
-        )
-        .route("/api/workspaces/{workspace_id}/timeline", get(timeline))
-        .route("/api/workspaces/{workspace_id}/as-of", get(as_of))
-        .route("/api/workspaces/{workspace_id}/log", get(raw_log))
-        .route("/api/workspaces/{workspace_id}/members", get(members))
-        .route(
+        ),
+        ("/api/workspaces/{workspace_id}/timeline", get(timeline)),
+        ("/api/workspaces/{workspace_id}/as-of", get(as_of)),
+        ("/api/workspaces/{workspace_id}/log", get(raw_log)),
+        ("/api/workspaces/{workspace_id}/members", get(members)),
+        (
             "/api/workspaces/{workspace_id}/members/{account_name}",
             put(grant_member).delete(revoke_member),
-        )
-        .route(
+        ),
+        (
             "/api/workspaces/{workspace_id}/tokens",
             get(tokens).post(issue_token),
-        )
-        .route(
+        ),
+        (
             "/api/workspaces/{workspace_id}/tokens/{token_id}",
             delete(revoke_token),
-        )
+        ),
+    ]
 }
 
 /// `GET /healthz`: the process answers.
@@ -136,6 +153,35 @@ async fn login(
     ))
 }
 
+/// Join request: an invite and the name to be shown to others.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinRequest {
+    /// The invite token (the part of the invite link after `#`).
+    pub invite: String,
+    /// The name others see beside your notes (1 to 80 characters).
+    pub display_name: String,
+}
+
+/// `POST /api/join`: a person joins the workshop an invite opens and gets a guest credential
+/// of their own (the invite itself acts as nobody).
+async fn join(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<JoinRequest>,
+) -> Result<
+    (
+        StatusCode,
+        ApiJson<crate::accounts::service::GuestCredential>,
+    ),
+    ApiError,
+> {
+    let credential = state
+        .accounts
+        .join(&request.invite, &request.display_name)
+        .await?;
+    Ok((StatusCode::CREATED, ApiJson(credential)))
+}
+
 fn workspace_list(state: &AppState, principal: &Principal) -> Vec<Value> {
     state
         .accounts
@@ -154,6 +200,7 @@ fn workspace_list(state: &AppState, principal: &Principal) -> Vec<Value> {
 async fn me(State(state): State<AppState>, Caller(principal): Caller) -> ApiJson<Value> {
     ApiJson(json!({
         "actor": principal.actor,
+        "display_name": state.accounts.display_name(&principal.actor),
         "account_id": principal.account_id,
         "guest_board": principal.guest_board(),
         "workspaces": workspace_list(&state, &principal),
@@ -240,6 +287,15 @@ async fn create_workspace(
         name: request.name,
         description: request.description,
     };
+    let already_exists = || {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "already_exists",
+            format!("a workspace with the id {workspace_id} exists already; create yours with another id, or leave the id out"),
+        )
+    };
+    // Only the account that created the workspace gets its first outcome again (a retry);
+    // anyone else is refused and given no role.
     let outcome = state
         .workspaces
         .execute(
@@ -248,15 +304,17 @@ async fn create_workspace(
             &principal.actor,
             Uuid::new_v5(&workspace_id, b"create"),
         )
-        .await?;
+        .await
+        .map_err(|error| match error {
+            CommandError::CommandIdTaken
+            | CommandError::Domain(crate::domain::DomainError::WorkspaceAlreadyCreated) => {
+                already_exists()
+            }
+            other => ApiError::from(other),
+        })?;
     state
         .accounts
-        .grant(
-            &principal.actor,
-            &principal.actor,
-            workspace_id,
-            Role::Owner,
-        )
+        .grant_creator(&principal.actor, workspace_id)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -567,19 +625,34 @@ async fn board(
     ApiPath((workspace_id, board_id)): ApiPath<(Uuid, Uuid)>,
 ) -> Result<ApiJson<Value>, ApiError> {
     let privileged = board_access(&state, &principal, workspace_id, board_id)?;
-    view(&state, workspace_id, |view| {
+    let board = view(&state, workspace_id, |view| {
         let board =
             view.state.boards.get(&board_id).ok_or_else(|| {
                 ApiError::not_found(format!("there is no board with id {board_id}"))
             })?;
         let sees_everything = privileged || board.facilitator == principal.actor;
-        Ok(ApiJson(json!(board_view(
+        Ok::<_, ApiError>(board_view(
             board_id,
             board,
             &principal.actor,
-            sees_everything
-        ))))
-    })?
+            sees_everything,
+        ))
+    })??;
+    let mut answer = json!(board);
+    answer["display_names"] = display_names(
+        &state,
+        std::iter::once(board.facilitator.as_str())
+            .chain(board.notes.iter().filter_map(|note| note.author.as_deref())),
+    );
+    Ok(ApiJson(answer))
+}
+
+/// How the actors a view shows are named for people: `{"<actor>": "<display name>"}`.
+fn display_names<'a>(state: &AppState, actors: impl Iterator<Item = &'a str>) -> Value {
+    let names: std::collections::BTreeMap<&str, String> = actors
+        .map(|actor| (actor, state.accounts.display_name(actor)))
+        .collect();
+    json!(names)
 }
 
 /// Invite request.

@@ -57,6 +57,9 @@ pub(crate) async fn load_demo_with_access(
         .map(|address| format!("http://{address}"))
         .unwrap_or_default();
     println!("guest invite to the mapping board: {base}/join#{invite}");
+    println!(
+        "  (each guest joins once with POST /api/join {{\"invite\": ..., \"display_name\": ...}} and acts with the credential it returns)"
+    );
     Ok(())
 }
 

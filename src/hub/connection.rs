@@ -1,6 +1,13 @@
 //! One websocket connection: authenticate, subscribe, run commands, relay presence, and close
 //! cleanly (on the client's wish, on shutdown with 1001, or with a documented code).
 //!
+//! A connection honours its credential for its whole life: whenever the accounts change (and
+//! every half minute regardless) it checks the credential and its roles in the subscribed
+//! workspaces again, and closes with 4003 when access ended (a revoked token or invite, an
+//! expired session, a removed member). A subscription of a role that may not read history
+//! (viewer, guest) starts at the workspace's current state: catching up from an earlier
+//! position is refused (`history_forbidden`); a position beyond the head is refused too.
+//!
 //! The socket is split: a writer task drains a bounded queue of outgoing frames into the
 //! socket; the connection task reads frames, answers them, and relays presence. Each
 //! subscription is its own task following the log and pushing frames into the same queue.
@@ -39,6 +46,12 @@ const HARD_LIMIT_FACTOR: usize = 4;
 const READ_BUFFER_BYTES: usize = 4 * 1024;
 /// How much the socket buffers before writing; every send flushes anyway.
 const WRITE_BUFFER_BYTES: usize = 4 * 1024;
+/// How often an open connection looks whether the accounts changed; when they did, its
+/// credential and its roles in the subscribed workspaces are checked again.
+const ACCESS_CHECK: Duration = Duration::from_secs(1);
+/// How often the credential is checked again even when the accounts did not change (a
+/// session or an invite that reached its expiry).
+const ACCESS_RECHECK: Duration = Duration::from_secs(30);
 
 enum Outgoing {
     /// A text frame; event frames share their bytes with every other connection's.
@@ -105,6 +118,10 @@ struct Session {
     connection_id: Uuid,
     out: mpsc::Sender<Outgoing>,
     principal: Option<Principal>,
+    /// The credential the client said hello with, checked again while the connection lives.
+    bearer: String,
+    /// The accounts' version at the last check of the credential, and when that was.
+    access_checked: (u64, Instant),
     /// Subscribed workspaces and how each follows the log.
     subscriptions: HashMap<Uuid, Following>,
     /// Workspaces where this connection announced presence (to say goodbye there).
@@ -183,6 +200,8 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
         connection_id: Uuid::new_v4(),
         out,
         principal: None,
+        bearer: String::new(),
+        access_checked: (0, Instant::now()),
         subscriptions: HashMap::new(),
         present_in: HashMap::new(),
         too_slow: too_slow.clone(),
@@ -193,6 +212,8 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_heard = Instant::now();
+    let mut access_check = tokio::time::interval(ACCESS_CHECK);
+    access_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let closing = loop {
         tokio::select! {
             () = state.hub.shutdown.cancelled() => {
@@ -207,6 +228,11 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
                 // The client's websocket library answers with a pong, which counts as heard.
                 let _ = session.out.try_send(Outgoing::Ping);
             }
+            _ = access_check.tick(), if session.principal.is_some() => {
+                if let Some(ended) = session.access_ended().await {
+                    break Some(ended);
+                }
+            }
             () = &mut hello_deadline, if session.principal.is_none() => {
                 break Some((close_code::UNAUTHENTICATED, "no valid hello within 10 seconds".to_owned()));
             }
@@ -215,8 +241,7 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
                 match frame {
                 None | Some(Ok(Message::Close(_))) => break None,
                 Some(Err(error)) => {
-                    let text = error.to_string();
-                    if text.contains("size") || text.contains("too long") {
+                    if is_over_capacity(error) {
                         break Some((close_code::MESSAGE_TOO_BIG, "message far over the size limit".to_owned()));
                     }
                     break None;
@@ -266,7 +291,53 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
     }
 }
 
+/// Whether a read failed because a message or frame was over the size limit (tungstenite's
+/// capacity error), told by the error's type rather than its text.
+fn is_over_capacity(error: axum::Error) -> bool {
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    let inner = error.into_inner();
+    matches!(inner.downcast_ref::<WsError>(), Some(WsError::Capacity(_)))
+}
+
 impl Session {
+    /// Checks the credential and the roles of the subscriptions again when the accounts
+    /// changed or [`ACCESS_RECHECK`] passed; returns the close when access ended (after an
+    /// error frame `access_ended` saying why).
+    async fn access_ended(&mut self) -> Option<(u16, String)> {
+        let version = self.state.projections.accounts(|state| state.version);
+        let (checked_version, checked_at) = self.access_checked;
+        if version == checked_version && checked_at.elapsed() < ACCESS_RECHECK {
+            return None;
+        }
+        let why = match self.state.accounts.authenticate(&self.bearer).await {
+            // The shared session table may be briefly out of reach: check again later.
+            Err(crate::accounts::AccessError::Store(error)) => {
+                tracing::warn!(%error, "a websocket credential cannot be checked now");
+                return None;
+            }
+            Err(error) => Some(error.to_string()),
+            Ok(principal) => self
+                .subscriptions
+                .keys()
+                .find(|workspace_id| {
+                    !principal
+                        .role_in(&self.state.accounts, **workspace_id)
+                        .is_some_and(|role| {
+                            role == Role::Guest || role.allows(Permission::ReadViews)
+                        })
+                })
+                .map(|workspace_id| format!("you may no longer read workspace {workspace_id}")),
+        };
+        self.access_checked = (version, Instant::now());
+        let why = why?;
+        self.send(error_frame(
+            "access_ended",
+            format!("{why}; this connection ends"),
+        ))
+        .await;
+        Some((close_code::ACCESS_ENDED, "access ended".to_owned()))
+    }
+
     async fn send(&self, message: ServerMessage) {
         let _ = self.out.send(Outgoing::Text(encode(&message).into())).await;
     }
@@ -484,6 +555,11 @@ impl Session {
         })
         .await;
         self.principal = Some(principal);
+        self.bearer = token.to_owned();
+        self.access_checked = (
+            self.state.projections.accounts(|state| state.version),
+            Instant::now(),
+        );
         Next::Continue
     }
 
@@ -525,11 +601,45 @@ impl Session {
             .await;
             return;
         }
+        let head = self.state.store.head_position();
+        let after = after_position.unwrap_or(head);
+        if after > head {
+            self.send(ServerMessage::Error {
+                error: ErrorBody {
+                    code: "position_beyond_head".into(),
+                    message: format!(
+                        "after_position {after} is beyond the end of the log ({head}); subscribe after a position you have seen, or leave it out to start now"
+                    ),
+                    details: json!({"after_position": after, "head_position": head}),
+                },
+            })
+            .await;
+            return;
+        }
+        if !role.is_some_and(|role| role.allows(Permission::ReadHistory)) {
+            // The workspace's last event so far: anything earlier is history.
+            let current = self
+                .state
+                .projections
+                .read(workspace_id, |view| view.state.position)
+                .unwrap_or(0);
+            if after < current {
+                self.send(ServerMessage::Error {
+                    error: ErrorBody {
+                        code: "history_forbidden".into(),
+                        message: format!(
+                            "your role sees the current state, not the history: load the views over HTTP and subscribe after their position ({current}), or leave after_position out"
+                        ),
+                        details: json!({"after_position": after, "workspace_position": current}),
+                    },
+                })
+                .await;
+                return;
+            }
+        }
         if let Some(following) = self.subscriptions.remove(&workspace_id) {
             following.task.abort();
         }
-        let head = self.state.store.head_position();
-        let after = after_position.unwrap_or(head);
         self.send(ServerMessage::Subscribed {
             workspace_id,
             after_position: after,
@@ -650,7 +760,7 @@ async fn follow(
     too_slow: CancellationToken,
     seen: watch::Sender<Position>,
 ) {
-    let mut subscription = Subscription::new(state.store.clone(), after + 1);
+    let mut subscription = Subscription::new(state.store.clone(), after.saturating_add(1));
     loop {
         let next = tokio::select! {
             () = state.hub.shutdown.cancelled() => return,

@@ -21,6 +21,10 @@ pub mod close_code {
     pub const MESSAGE_TOO_BIG: u16 = 1009;
     /// No valid `hello` in time, or the token stopped being valid.
     pub const UNAUTHENTICATED: u16 = 4001;
+    /// The connection's access ended while it was open: its token or guest invite was
+    /// revoked or expired, its session expired, or its account was removed from a
+    /// subscribed workspace.
+    pub const ACCESS_ENDED: u16 = 4003;
     /// The client could not keep up even with catch-up from the store.
     pub const TOO_SLOW: u16 = 4008;
     /// Too many connections for this account.
@@ -42,7 +46,8 @@ pub struct Cursor {
 pub enum ClientMessage {
     /// The first message: authenticate with a session or API token.
     Hello {
-        /// A token from `POST /api/login`, an API token or a guest invite token.
+        /// A token from `POST /api/login`, an API token, or a guest credential from
+        /// `POST /api/join` (an invite token itself is refused).
         token: String,
     },
     /// Receive a workspace's events, in log order, after a position.
@@ -50,7 +55,9 @@ pub enum ClientMessage {
         /// The workspace.
         workspace_id: Uuid,
         /// The last position the client has seen: it gets every later event of the workspace,
-        /// first from the store, then live. Absent: only events from now on.
+        /// first from the store, then live. Absent: only events from now on. Beyond the end
+        /// of the log: `error position_beyond_head`. Roles without history (viewer, guest)
+        /// may not start before the workspace's current position: `error history_forbidden`.
         #[serde(default)]
         after_position: Option<u64>,
         /// Only events of this board (guests must give their board).

@@ -418,6 +418,38 @@ impl TestServer {
         token
     }
 
+    /// Invites guests to `board_id` of the test workspace; returns the invite token.
+    pub async fn invite(&self, board_id: Uuid, label: &str) -> String {
+        let (status, body) = self
+            .post(
+                &self.owner,
+                &format!(
+                    "/api/workspaces/{}/boards/{board_id}/invites",
+                    self.workspace_id
+                ),
+                json!({ "label": label }),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Joins through `invite` as `display_name`; returns the guest's credential and actor.
+    pub async fn join(&self, invite: &str, display_name: &str) -> (String, String) {
+        let (status, body) = self
+            .post(
+                "",
+                "/api/join",
+                json!({"invite": invite, "display_name": display_name}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        (
+            body["token"].as_str().unwrap().to_owned(),
+            body["actor"].as_str().unwrap().to_owned(),
+        )
+    }
+
     async fn answer(response: reqwest::Response) -> (u16, serde_json::Value) {
         let status = response.status().as_u16();
         let text = response.text().await.unwrap();
