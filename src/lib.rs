@@ -15,6 +15,7 @@
 //! - [`backup`]: online backup of a running server and restore into an empty data directory.
 //! - [`bench`]: benchmarks that measure the log beside raw baselines in the same run.
 //! - [`server`]: the HTTP server that carries the API ([`api`]) and the websocket hub ([`hub`]).
+//! - [`web`]: the browser app (`web/`), built into `web/dist/` and embedded in the binary.
 //!
 //! ## How a change flows
 //!
@@ -35,3 +36,4 @@ pub mod projection;
 pub mod server;
 pub mod service;
 pub mod store;
+pub mod web;
