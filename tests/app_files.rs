@@ -6,7 +6,10 @@
 mod common;
 
 use common::TestServer;
-use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY};
+use reqwest::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY,
+    X_CONTENT_TYPE_OPTIONS,
+};
 
 fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> String {
     response
@@ -50,6 +53,15 @@ async fn the_app_is_served_at_the_root_invite_links_and_deep_links() {
             "{path}"
         );
         assert_eq!(header(&response, CACHE_CONTROL), "no-cache", "{path}");
+        assert_eq!(
+            header(&response, X_CONTENT_TYPE_OPTIONS),
+            "nosniff",
+            "{path}"
+        );
+        assert!(
+            header(&response, CONTENT_SECURITY_POLICY).contains("script-src 'self'"),
+            "{path}"
+        );
         let html = response.text().await.unwrap();
         assert!(html.contains("<div id=\"app\">"), "{path}: {html}");
         assert_eq!(

@@ -49,12 +49,12 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
       </div>
       <aside class="side">
         <NodeDetails view={view} nodeId={selected} onClose={() => setSelected(null)} />
+        <Legend />
         {summary && WRITERS.has(summary.role) ? (
           <AddOrganisation store={store} online={live.state.value === 'online'} />
         ) : (
           <p class="muted">{t('addOrganisation.readOnly')}</p>
         )}
-        <Legend />
       </aside>
     </main>
   );

@@ -41,6 +41,11 @@ export class LiveConnection {
   private readonly outbox = new Outbox();
   private readonly watches = new Map<string, Watch>();
   private readonly wentOnline = () => this.retryNow();
+  /** The browser lost the network: the socket may take minutes to notice, so drop it now. */
+  private readonly wentOffline = () => {
+    this.state.value = 'offline';
+    this.socket?.close(1000, 'offline');
+  };
 
   constructor(
     private readonly token: string,
@@ -51,12 +56,14 @@ export class LiveConnection {
   start(): void {
     this.stopped = false;
     window.addEventListener('online', this.wentOnline);
+    window.addEventListener('offline', this.wentOffline);
     this.open();
   }
 
   stop(): void {
     this.stopped = true;
     window.removeEventListener('online', this.wentOnline);
+    window.removeEventListener('offline', this.wentOffline);
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.socket?.close(1000, 'logged out');
     this.socket = null;
@@ -169,8 +176,10 @@ export class LiveConnection {
 
   private scheduleRetry(): void {
     if (this.stopped) return;
-    this.state.value = navigator.onLine === false ? 'offline' : 'reconnecting';
-    const delay = backoffDelay(this.attempt);
+    const offline = navigator.onLine === false;
+    this.state.value = offline ? 'offline' : 'reconnecting';
+    // Offline, the 'online' event reconnects at once; until then try only now and then.
+    const delay = backoffDelay(offline ? Number.MAX_SAFE_INTEGER : this.attempt);
     this.attempt += 1;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
