@@ -29,6 +29,7 @@ export class WorkspaceStore {
     readonly workspaceId: string,
     private readonly token: string,
     private readonly live: LiveConnection,
+    private readonly onUnauthenticated: () => void,
   ) {}
 
   /** Loads the views, then follows the workspace's events after their position. */
@@ -73,6 +74,11 @@ export class WorkspaceStore {
         this.network.value = network;
         this.error.value = null;
       } catch (failure) {
+        if (failure instanceof ApiFailure && failure.status === 401) {
+          // The session expired or was revoked: back to the login page.
+          this.onUnauthenticated();
+          return;
+        }
         this.error.value =
           failure instanceof ApiFailure ? failure.body : { code: 'unknown', message: String(failure) };
       } finally {

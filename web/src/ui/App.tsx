@@ -25,7 +25,7 @@ export function App() {
 
   const workspaceId = where.page === 'workspace' ? where.workspaceId : null;
   const store = useMemo(
-    () => (live && token && workspaceId ? new WorkspaceStore(workspaceId, token, live) : null),
+    () => (live && token && workspaceId ? new WorkspaceStore(workspaceId, token, live, logOut) : null),
     [live, token, workspaceId],
   );
   useEffect(() => {
