@@ -29,6 +29,7 @@
 //! `src/cli/` holds one module per subcommand), and the benchmarks, a crate and binary of
 //! their own (`bench/`, `partnerhub-bench`) so that the server carries none of their code
 //! nor the stores they compare it with.
+//! - [`web`]: the browser app (`web/`), built into `web/dist/` and embedded in the binary.
 //!
 //! ## How a change flows
 //!
@@ -49,3 +50,4 @@ pub mod server;
 pub mod service;
 pub mod store;
 mod sync;
+pub mod web;

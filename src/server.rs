@@ -104,18 +104,13 @@ async fn start_with_sessions(
     })
 }
 
-/// The routes of the server: the API, `/ws`, and a JSON 404 for everything else.
+/// The routes of the server: the API, `/ws`, and the browser app ([`crate::web`]) for
+/// everything else (a JSON 404 for unknown API paths).
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_message_bytes;
     crate::api::routes::router()
         .route("/ws", get(crate::hub::connection::websocket))
-        .fallback(|| async {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "no such route; see /api/openapi.json",
-            )
-        })
+        .fallback(crate::web::app_or_not_found)
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,

@@ -281,7 +281,8 @@ async fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains(r#""status":"ok""#), "{response}");
     assert!(response.contains(r#""head_position":3"#), "{response}");
-    assert!(http_get(&server.address, "/nope").starts_with("HTTP/1.1 404"));
+    assert!(http_get(&server.address, "/api/nope").starts_with("HTTP/1.1 404"));
+    assert!(http_get(&server.address, "/").contains("<div id=\"app\">"));
     let status = server.stop();
     assert!(status.success(), "exit status {status:?}");
     // The store was closed cleanly and is intact.

@@ -1,0 +1,123 @@
+// The English catalogue. Its type is the Danish catalogue's keys, so a missing or extra key
+// is a compile error.
+import type { Catalogue } from './da';
+
+export const en: Catalogue = {
+  'app.name': 'partnerhub',
+  'app.language': 'Language',
+  'app.skip': 'Skip to content',
+
+  'connection.online': 'Connected',
+  'connection.reconnecting': 'Reconnecting …',
+  'connection.offline': 'Offline',
+  'connection.queued': '{count} change(s) waiting for the connection',
+
+  'login.title': 'Log in',
+  'login.intro': "Log in to work with the library's network and partnerships.",
+  'login.name': 'User name',
+  'login.password': 'Password',
+  'login.submit': 'Log in',
+  'login.busy': 'Logging in …',
+  'logout': 'Log out',
+  'session.signedInAs': 'Logged in as {name}',
+
+  'join.title': 'Invitation to a workshop',
+  'join.text': 'You are invited to a workshop board. The board in the browser comes in a later version; until then the invitation works with the API.',
+  'join.missing': 'The link lacks its invitation. Ask for a new link.',
+
+  'workspaces.title': 'Choose a workspace',
+  'workspaces.none': 'You are not a member of any workspace yet.',
+  'workspaces.role': 'Role: {role}',
+  'workspaces.loading': 'Loading workspaces …',
+  'workspaces.change': 'Change workspace',
+
+  'role.owner': 'owner',
+  'role.editor': 'editor',
+  'role.viewer': 'viewer',
+  'role.auditor': 'auditor',
+  'role.guest': 'guest',
+
+  'map.title': 'Network map',
+  'map.loading': 'Loading the network …',
+  'map.showMap': 'Map',
+  'map.showTable': 'Table',
+  'map.viewChoice': 'View',
+  'map.canvasLabel': 'Network map of the library, teams, staff and organisations. The table view shows the same as text.',
+  'map.layoutRunning': 'Placing nodes …',
+  'map.nothingSelected': 'Click a node on the map to see its details.',
+  'map.details': 'Details',
+  'map.closeDetails': 'Close details',
+
+  'legend.title': 'Legend',
+  'legend.sectors': 'Sector',
+  'legend.levels': 'Network circle',
+  'legend.others': 'Other nodes',
+
+  'kind.library': 'Library',
+  'kind.team': 'Team',
+  'kind.staff': 'Staff member',
+  'kind.organisation': 'Organisation',
+
+  'edge.relation': 'Relation',
+  'edge.knows': 'Knows',
+  'edge.member_of': 'Member of',
+
+  'sector.public': 'Public',
+  'sector.private': 'Private',
+  'sector.civil_society': 'Civil society',
+
+  'level.network': 'Network',
+  'level.collaboration': 'Collaboration',
+  'level.partnership': 'Partnership',
+  'level.none': 'No relation yet',
+
+  'room.inspiration': 'Inspiration space',
+  'room.learning': 'Learning space',
+  'room.meeting': 'Meeting space',
+  'room.performative': 'Performative space',
+
+  'field.name': 'Name',
+  'field.kind': 'Kind',
+  'field.sector': 'Sector',
+  'field.level': 'Level',
+  'field.rooms': 'Rooms',
+  'field.tags': 'Tags',
+  'field.team': 'Team',
+  'field.competences': 'Competences',
+  'field.from': 'From',
+  'field.to': 'To',
+  'field.topics': 'Topics',
+  'field.risks': 'Risks',
+
+  'table.nodes': 'Nodes ({count})',
+  'table.edges': 'Connections ({count})',
+
+  'addOrganisation.title': 'Add an organisation',
+  'addOrganisation.submit': 'Add',
+  'addOrganisation.sent': '{name} has been added.',
+  'addOrganisation.queued': '{name} will be added when the connection is back.',
+  'addOrganisation.readOnly': 'Your role can see the map but not change it.',
+
+  'command.rejected': 'The change was refused: {reason}',
+
+  'error.unauthenticated': 'Wrong user name or password, or your session has expired. Log in again.',
+  'error.forbidden': 'Your role may not do this.',
+  'error.workspace_not_found': 'The workspace does not exist, or you are not a member of it.',
+  'error.not_found': 'It does not exist.',
+  'error.unknown_entity': 'What the change is about does not exist (any more).',
+  'error.already_exists': 'It already exists.',
+  'error.version_conflict': 'A colleague changed the same thing meanwhile. Look at the new version and try again.',
+  'error.invalid_field': 'A field is not filled in correctly.',
+  'error.invalid_body': 'The information is incomplete or has the wrong form.',
+  'error.invalid_input': 'The information is incomplete or has the wrong form.',
+  'error.malformed_json': 'The information could not be read.',
+  'error.nothing_changed': 'There is nothing to change.',
+  'error.rate_limited': 'Too many changes in a short time. Wait a moment and try again.',
+  'error.too_many_attempts': 'Too many attempts to log in. Wait a minute and try again.',
+  'error.payload_too_large': 'It is too large to send.',
+  'error.shutting_down': 'The server is restarting. Try again shortly.',
+  'error.internal_error': 'Something went wrong on the server.',
+  'error.network': 'The server cannot be reached. Check the connection and try again.',
+  'error.unknown': 'Something went wrong.',
+  'error.emptyName': 'Write a name.',
+};

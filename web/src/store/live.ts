@@ -1,0 +1,203 @@
+// The one websocket of a session, and `send`, the one way a change leaves the app.
+//
+// The connection says hello with the session's token, subscribes each watched workspace
+// after the last position it has seen (so a reconnect resumes with no gap and no duplicate:
+// see `EventCursor`), hands events to their workspace in log order, and reconnects by itself
+// with backoff when the connection drops. `send` gives every command its id (UUID v4) when
+// it is made, queues it while offline and resends unanswered ones after a reconnect (the
+// server answers a repeated id with the first outcome), and settles with the ack or the
+// rejection. `state` is what the connection badge shows.
+import { signal } from '@preact/signals';
+import type { ClientMessage } from '../protocol/client-message';
+import type { Command } from '../protocol/command';
+import type { ServerMessage } from '../protocol/server-message';
+import { backoffDelay } from './backoff';
+import type { EventCursor } from './cursor';
+import { uuidv4 } from './ids';
+import { Outbox, type Outcome } from './outbox';
+
+export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'offline';
+export type LiveEvent = Extract<ServerMessage, { type: 'event' }>;
+
+/** Close code of the server for a missing or invalid token. */
+const CLOSE_UNAUTHENTICATED = 4001;
+
+interface Watch {
+  readonly cursor: EventCursor;
+  readonly onEvent: (event: LiveEvent) => void;
+}
+
+export class LiveConnection {
+  /** What the connection badge shows. */
+  readonly state = signal<ConnectionState>('connecting');
+  /** Commands without an answer yet (queued or in flight). */
+  readonly pending = signal(0);
+
+  private socket: WebSocket | null = null;
+  private welcomed = false;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  private readonly outbox = new Outbox();
+  private readonly watches = new Map<string, Watch>();
+  private readonly wentOnline = () => this.retryNow();
+  /** The browser lost the network: the socket may take minutes to notice, so drop it now. */
+  private readonly wentOffline = () => {
+    this.state.value = 'offline';
+    this.socket?.close(1000, 'offline');
+  };
+
+  constructor(
+    private readonly token: string,
+    private readonly onUnauthenticated: () => void,
+    private readonly url: string = defaultUrl(),
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    window.addEventListener('online', this.wentOnline);
+    window.addEventListener('offline', this.wentOffline);
+    this.open();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    window.removeEventListener('online', this.wentOnline);
+    window.removeEventListener('offline', this.wentOffline);
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.socket?.close(1000, 'logged out');
+    this.socket = null;
+  }
+
+  /** Follows a workspace's events after `cursor`'s position, now and after every reconnect. */
+  watch(workspaceId: string, cursor: EventCursor, onEvent: (event: LiveEvent) => void): () => void {
+    this.watches.set(workspaceId, { cursor, onEvent });
+    if (this.welcomed) this.subscribe(workspaceId, cursor);
+    return () => {
+      if (this.watches.get(workspaceId)?.onEvent !== onEvent) return;
+      this.watches.delete(workspaceId);
+      if (this.welcomed) this.write({ type: 'unsubscribe', workspace_id: workspaceId });
+    };
+  }
+
+  /** Sends a command to a workspace; settles with its ack or its rejection. */
+  send(workspaceId: string, command: Command): Promise<Outcome> {
+    const outcome = this.outbox.add({ commandId: uuidv4(), workspaceId, command });
+    this.pending.value = this.outbox.size;
+    this.flush();
+    return outcome;
+  }
+
+  private open(): void {
+    if (this.stopped) return;
+    this.welcomed = false;
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(this.url);
+    } catch {
+      this.scheduleRetry();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => this.write({ type: 'hello', token: this.token });
+    socket.onmessage = (frame) => {
+      if (typeof frame.data !== 'string') return;
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(frame.data) as ServerMessage;
+      } catch {
+        return;
+      }
+      this.receive(message);
+    };
+    socket.onclose = (close) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.welcomed = false;
+      this.outbox.connectionLost();
+      if (close.code === CLOSE_UNAUTHENTICATED) {
+        this.stop();
+        this.onUnauthenticated();
+        return;
+      }
+      this.scheduleRetry();
+    };
+  }
+
+  private receive(message: ServerMessage): void {
+    switch (message.type) {
+      case 'welcome':
+        this.welcomed = true;
+        this.attempt = 0;
+        this.state.value = 'online';
+        for (const [workspaceId, watch] of this.watches) this.subscribe(workspaceId, watch.cursor);
+        this.flush();
+        break;
+      case 'event': {
+        const watch = this.watches.get(message.workspace_id);
+        if (watch && watch.cursor.take(message.position) === 'new') watch.onEvent(message);
+        break;
+      }
+      case 'ack':
+        this.outbox.settle({
+          kind: 'ack',
+          commandId: message.command_id,
+          lastPosition: message.last_position,
+          deduplicated: message.deduplicated,
+        });
+        this.pending.value = this.outbox.size;
+        break;
+      case 'reject':
+        this.outbox.settle({ kind: 'reject', commandId: message.command_id, error: message.error });
+        this.pending.value = this.outbox.size;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private subscribe(workspaceId: string, cursor: EventCursor): void {
+    this.write({ type: 'subscribe', workspace_id: workspaceId, after_position: cursor.resumeAfter() });
+  }
+
+  private flush(): void {
+    if (!this.welcomed) return;
+    for (const entry of this.outbox.unsent()) {
+      if (!this.write({ type: 'command', workspace_id: entry.workspaceId, command_id: entry.commandId, command: entry.command })) return;
+      this.outbox.markSent(entry.commandId);
+    }
+  }
+
+  private write(message: ClientMessage): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped) return;
+    const offline = navigator.onLine === false;
+    this.state.value = offline ? 'offline' : 'reconnecting';
+    // Offline, the 'online' event reconnects at once; until then try only now and then.
+    const delay = backoffDelay(offline ? Number.MAX_SAFE_INTEGER : this.attempt);
+    this.attempt += 1;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.open();
+    }, delay);
+  }
+
+  private retryNow(): void {
+    if (this.stopped || this.socket !== null) return;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.attempt = 0;
+    this.open();
+  }
+}
+
+function defaultUrl(): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws`;
+}

@@ -1,0 +1,54 @@
+// The shapes of the workspace views the app reads over HTTP. (The OpenAPI document does not
+// describe response bodies yet; when it does, these come from it like src/protocol/.)
+import type { Level, Sector, Room, AgeGroup } from '../protocol/command';
+
+export type Role = 'owner' | 'editor' | 'viewer' | 'auditor' | 'guest';
+
+export interface WorkspaceEntry {
+  readonly workspace_id: string;
+  readonly name: string;
+  readonly role: Role;
+}
+
+export interface WorkspaceSummary {
+  readonly workspace_id: string;
+  readonly name: string;
+  readonly role: Role;
+  /** The log position of the workspace's last event the server's views include. */
+  readonly position?: number;
+}
+
+export type NodeKind = 'library' | 'team' | 'staff' | 'organisation';
+export type EdgeKind = 'relation' | 'knows' | 'member_of';
+
+export interface NetworkNode {
+  readonly kind: NodeKind;
+  readonly id: string;
+  readonly label: string;
+  readonly sector?: Sector;
+  readonly level?: Level;
+  readonly rooms?: readonly Room[];
+  readonly age_groups?: readonly AgeGroup[];
+  readonly tags?: readonly string[];
+  readonly team?: string;
+  readonly competences?: readonly string[];
+}
+
+export interface NetworkEdge {
+  readonly kind: EdgeKind;
+  readonly source: string;
+  readonly target: string;
+  readonly level?: Level;
+  readonly topics?: readonly string[];
+}
+
+export interface KeyPersonRisk {
+  readonly organisation_id: string;
+  readonly message: string;
+}
+
+export interface NetworkView {
+  readonly nodes: readonly NetworkNode[];
+  readonly edges: readonly NetworkEdge[];
+  readonly key_person_risks: readonly KeyPersonRisk[];
+}

@@ -1,0 +1,90 @@
+// One workspace's client state: the views loaded over HTTP at a known log position, kept
+// current by the websocket. An event after the loaded position schedules a refresh
+// (debounced, so a burst of events costs one reload); a view older than the last event seen
+// (the server's views may lag the log by a moment) is loaded again. Views are signals, so the
+// UI is a function of them.
+import { signal } from '@preact/signals';
+import type { Command } from '../protocol/command';
+import type { ErrorBody } from '../protocol/error';
+import { EventCursor } from './cursor';
+import { api, ApiFailure } from './http';
+import type { LiveConnection } from './live';
+import type { Outcome } from './outbox';
+import type { NetworkView, WorkspaceSummary } from './views';
+
+const REFRESH_DEBOUNCE_MS = 150;
+
+export class WorkspaceStore {
+  readonly summary = signal<WorkspaceSummary | null>(null);
+  readonly network = signal<NetworkView | null>(null);
+  readonly error = signal<ErrorBody | null>(null);
+
+  private readonly cursor = new EventCursor();
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private loading: Promise<void> | null = null;
+  private unwatch: (() => void) | null = null;
+  private disposed = false;
+
+  constructor(
+    readonly workspaceId: string,
+    private readonly token: string,
+    private readonly live: LiveConnection,
+    private readonly onUnauthenticated: () => void,
+  ) {}
+
+  /** Loads the views, then follows the workspace's events after their position. */
+  async open(): Promise<void> {
+    await this.load();
+    if (this.disposed || this.error.value !== null) return;
+    this.unwatch = this.live.watch(this.workspaceId, this.cursor, () => this.scheduleRefresh());
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.unwatch?.();
+    if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
+  }
+
+  /** Sends a command to this workspace (see `LiveConnection.send`). */
+  send(command: Command): Promise<Outcome> {
+    return this.live.send(this.workspaceId, command);
+  }
+
+  private scheduleRefresh(delay = REFRESH_DEBOUNCE_MS): void {
+    if (this.disposed || this.refreshTimer !== null) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.load().then(() => {
+        if (this.cursor.needsRefresh()) this.scheduleRefresh(REFRESH_DEBOUNCE_MS * 2);
+      });
+    }, delay);
+  }
+
+  private load(): Promise<void> {
+    if (this.loading) return this.loading;
+    const base = `/api/workspaces/${encodeURIComponent(this.workspaceId)}`;
+    this.loading = (async () => {
+      try {
+        // The summary first: the network read after it includes at least its position.
+        const summary = await api<WorkspaceSummary>(base, { token: this.token });
+        const network = await api<NetworkView>(`${base}/network`, { token: this.token });
+        if (this.disposed) return;
+        this.cursor.viewLoaded(summary.position ?? 0);
+        this.summary.value = summary;
+        this.network.value = network;
+        this.error.value = null;
+      } catch (failure) {
+        if (failure instanceof ApiFailure && failure.status === 401) {
+          // The session expired or was revoked: back to the login page.
+          this.onUnauthenticated();
+          return;
+        }
+        this.error.value =
+          failure instanceof ApiFailure ? failure.body : { code: 'unknown', message: String(failure) };
+      } finally {
+        this.loading = null;
+      }
+    })();
+    return this.loading;
+  }
+}

@@ -1,0 +1,61 @@
+// The bar at the top of every page: the app, the connection state (always visible once
+// logged in), the language switch, who is logged in and the way out.
+import type { LiveConnection } from '../store/live';
+import { chooseLanguage, language, LANGUAGES, t } from '../i18n';
+import { session, logOut } from '../auth/session';
+import { navigate } from './router';
+
+const LANGUAGE_NAMES = { da: 'Dansk', en: 'English' } as const;
+
+export function Header({ live, title }: { live: LiveConnection | null; title?: string | undefined }) {
+  const account = session.value?.account ?? null;
+  return (
+    <header class="top">
+      <a class="brand" href="/" onClick={(event) => { event.preventDefault(); navigate('/'); }}>
+        {t('app.name')}
+      </a>
+      {title && <span class="workspace-name">{title}</span>}
+      <span class="spacer" />
+      {live && <ConnectionBadge live={live} />}
+      <label class="language">
+        <span>{t('app.language')}</span>
+        <select
+          value={language.value}
+          onChange={(event) => chooseLanguage((event.currentTarget.value === 'en' ? 'en' : 'da'), account)}
+        >
+          {LANGUAGES.map((lang) => (
+            <option key={lang} value={lang} lang={lang}>
+              {LANGUAGE_NAMES[lang]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {account && (
+        <>
+          <span class="account">{t('session.signedInAs', { name: account })}</span>
+          <button type="button" onClick={() => { logOut(); navigate('/'); }}>
+            {t('logout')}
+          </button>
+        </>
+      )}
+    </header>
+  );
+}
+
+function ConnectionBadge({ live }: { live: LiveConnection }) {
+  const state = live.state.value;
+  const text =
+    state === 'online'
+      ? t('connection.online')
+      : state === 'offline'
+        ? t('connection.offline')
+        : t('connection.reconnecting');
+  const pending = live.pending.value;
+  return (
+    <span class={`connection connection-${state}`} role="status" data-state={state}>
+      <span class="dot" aria-hidden="true" />
+      {text}
+      {pending > 0 && state !== 'online' && <span class="queued"> · {t('connection.queued', { count: pending })}</span>}
+    </span>
+  );
+}

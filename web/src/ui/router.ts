@@ -1,0 +1,18 @@
+// The app's addresses: `/` (log in, choose a workspace), `/w/<workspace id>` (its network
+// map), `/join#<invite>` (a guest invite link). The server answers index.html for all of
+// them (src/web.rs), so they can be bookmarked and reloaded.
+import { signal } from '@preact/signals';
+import { parseRoute, type Route } from './routes';
+
+export type { Route } from './routes';
+
+export const route = signal<Route>(parseRoute(location.pathname, location.hash));
+
+window.addEventListener('popstate', () => {
+  route.value = parseRoute(location.pathname, location.hash);
+});
+
+export function navigate(path: string): void {
+  history.pushState(null, '', path);
+  route.value = parseRoute(location.pathname, location.hash);
+}

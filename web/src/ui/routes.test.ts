@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute } from './routes';
+
+describe('parseRoute', () => {
+  it('reads workspaces, invite links and everything else as home', () => {
+    expect(parseRoute('/w/f5a55859-ef1a-533e-a356-7737f6868912', '')).toEqual({
+      page: 'workspace',
+      workspaceId: 'f5a55859-ef1a-533e-a356-7737f6868912',
+    });
+    expect(parseRoute('/join', '#ph_abc_def')).toEqual({ page: 'join', invite: 'ph_abc_def' });
+    expect(parseRoute('/join', '')).toEqual({ page: 'join', invite: null });
+    expect(parseRoute('/', '')).toEqual({ page: 'home' });
+    expect(parseRoute('/somewhere/else', '')).toEqual({ page: 'home' });
+  });
+
+  it('does not throw on a broken escape in the address', () => {
+    expect(parseRoute('/w/%E0%A4%A', '')).toEqual({ page: 'home' });
+  });
+});

@@ -1,0 +1,219 @@
+// Browser tests: what a person does, in Debian's Chromium driven by playwright-core, against
+// a REAL partnerhub server with the demo workspaces (started here on a free port with a
+// temporary data directory). Two people on the same map see each other's changes live; the
+// language switch turns the texts Danish/English; axe-core finds no serious or critical
+// accessibility violation; screenshots of the map go to docs/screenshots/.
+//
+// Usage: node tests/browser.mjs [path to the partnerhub binary]
+//   (default: ../target/debug/partnerhub; env CHROMIUM overrides /usr/bin/chromium)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const root = new URL('../..', import.meta.url).pathname;
+const binary = process.argv[2] ?? join(root, 'target', 'debug', 'partnerhub');
+const screenshots = join(root, 'docs', 'screenshots');
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Starts `partnerhub serve --demo` and resolves with its address and the owner's login. */
+function startServer(dataDir) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['--data', dataDir, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
+      env: { ...process.env, PARTNERHUB_LOG: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not start in 60 s:\n${output}`)), 60_000);
+    const read = (chunk) => {
+      output += chunk.toString();
+      const address = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      const login = /owner login: (\S+) \/ (\S+)/.exec(output);
+      if (address && login) {
+        clearTimeout(timer);
+        resolve({ child, url: address[1], name: login[1], password: login[2] });
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => reject(new Error(`the server exited with ${code}:\n${output}`)));
+  });
+}
+
+async function logIn(page, server) {
+  await page.goto(server.url + '/');
+  await page.getByLabel('Brugernavn').fill(server.name);
+  await page.getByLabel('Adgangskode').fill(server.password);
+  await page.getByRole('button', { name: 'Log ind' }).click();
+  await page.getByRole('heading', { name: 'Vælg et arbejdsområde' }).waitFor();
+}
+
+async function openMap(page, workspace) {
+  await page.getByRole('link', { name: workspace }).click();
+  await page.getByRole('heading', { name: 'Netværkskort' }).waitFor();
+  await page.locator('[data-state="online"]').waitFor();
+  await page.locator('.map-canvas canvas').first().waitFor();
+}
+
+async function axeViolations(page) {
+  // Evaluated through the devtools protocol: the page's content security policy (rightly)
+  // refuses inline scripts.
+  await page.evaluate(axeSource);
+  const results = await page.evaluate(() => globalThis.axe.run());
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+const steps = [];
+async function step(name, body) {
+  const started = Date.now();
+  try {
+    await body();
+    steps.push(`ok   ${name} (${Date.now() - started} ms)`);
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    console.log(`FAIL ${name}`);
+    throw error;
+  }
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'partnerhub-browser-'));
+let server;
+let browser;
+try {
+  server = await startServer(join(dataDir, 'data'));
+  // launch() gives every run a fresh, temporary profile of its own.
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  const viewport = { width: 1280, height: 800 };
+  const contextA = await browser.newContext({ viewport });
+  const contextB = await browser.newContext({ viewport });
+  const anna = await contextA.newPage();
+  const bo = await contextB.newPage();
+  const problems = [];
+  for (const page of [anna, bo]) {
+    page.on('pageerror', (error) => problems.push(String(error)));
+    page.on('console', (message) => {
+      // A failed login's 401 is expected; anything else logged as an error is a problem
+      // (a content security policy violation, a failed script).
+      if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(message.text());
+    });
+  }
+
+  await step('the login page has no serious accessibility violations', async () => {
+    await anna.goto(server.url + '/');
+    await anna.getByRole('heading', { name: 'Log ind' }).waitFor();
+    assert.deepEqual(await axeViolations(anna), []);
+  });
+
+  await step('a wrong password is said as a sentence, not parser output', async () => {
+    await anna.getByLabel('Brugernavn').fill(server.name);
+    await anna.getByLabel('Adgangskode').fill('not the password');
+    await anna.getByRole('button', { name: 'Log ind' }).click();
+    await anna.getByRole('alert').filter({ hasText: 'Forkert brugernavn eller adgangskode' }).waitFor();
+  });
+
+  await step('two colleagues log in and open the same map', async () => {
+    await logIn(anna, server);
+    await logIn(bo, server);
+    await openMap(anna, 'Roskilde Bibliotekerne');
+    await openMap(bo, 'Roskilde Bibliotekerne');
+  });
+
+  await step('the map has no serious accessibility violations', async () => {
+    assert.deepEqual(await axeViolations(anna), []);
+  });
+
+  await step('screenshot of the map in Danish', async () => {
+    await anna.getByText('Placerer knuder …').waitFor({ state: 'detached', timeout: 15_000 });
+    await anna.waitForTimeout(500);
+    await anna.screenshot({ path: join(screenshots, 'map-da.png') });
+  });
+
+  await step('the language switch turns the texts English and back to Danish', async () => {
+    await anna.getByLabel('Sprog').selectOption('en');
+    await anna.getByRole('heading', { name: 'Network map' }).waitFor();
+    for (const text of ['Legend', 'Add an organisation', 'Connected', 'Log out', 'Civil society', 'Network circle']) {
+      await anna.getByText(text, { exact: true }).first().waitFor();
+    }
+    assert.equal(await anna.getByText('Signaturforklaring').count(), 0);
+    assert.equal(await anna.evaluate(() => document.documentElement.lang), 'en');
+    await anna.waitForTimeout(300);
+    await anna.screenshot({ path: join(screenshots, 'map-en.png') });
+    // Remembered for this user after a reload.
+    await anna.reload();
+    await anna.getByRole('heading', { name: 'Network map' }).waitFor();
+    await anna.getByLabel('Language').selectOption('da');
+    await anna.getByRole('heading', { name: 'Netværkskort' }).waitFor();
+    await anna.getByText('Signaturforklaring').waitFor();
+  });
+
+  await step('the table view lists the nodes and relations', async () => {
+    await bo.getByRole('button', { name: 'Tabel' }).click();
+    await bo.getByRole('table').first().waitFor();
+    await bo.getByRole('cell', { name: 'Roskilde Festival' }).or(bo.getByRole('button', { name: 'Roskilde Festival' })).first().waitFor();
+    assert.deepEqual(await axeViolations(bo), []);
+  });
+
+  const newName = `Foreningen for Læsehunde ${Date.now() % 100000}`;
+  await step('an organisation added by one colleague appears live for the other', async () => {
+    await anna.getByLabel('Navn').fill(newName);
+    await anna.getByLabel('Sektor').selectOption('civil_society');
+    await anna.getByRole('button', { name: 'Tilføj', exact: true }).click();
+    await anna.getByText(`${newName} er tilføjet.`).waitFor();
+    // Bo did not reload: the websocket told his store, which reloaded the view.
+    await bo.getByRole('button', { name: newName }).waitFor({ timeout: 10_000 });
+    // And on Anna's own map: select the node from the table and see its details.
+    await anna.getByRole('button', { name: 'Tabel' }).click();
+    await anna.getByRole('button', { name: newName }).click();
+    await anna.getByTestId('node-details').getByText('Civilsamfund').waitFor();
+    await anna.getByRole('button', { name: 'Kort' }).click();
+    await anna.locator('.map-canvas canvas').first().waitFor();
+  });
+
+  await step('a change made while offline is queued, sent on reconnect, and arrives once', async () => {
+    const offlineName = `Offline Forening ${Date.now() % 100000}`;
+    await contextA.setOffline(true);
+    await anna.locator('.connection:not([data-state="online"])').waitFor({ timeout: 15_000 });
+    await anna.getByRole('button', { name: 'Tabel' }).click();
+    await anna.getByLabel('Navn').fill(offlineName);
+    await anna.getByRole('button', { name: 'Tilføj', exact: true }).click();
+    await anna.getByText(`${offlineName} tilføjes, når forbindelsen er tilbage.`).waitFor();
+    await anna.getByText('1 ændring(er) venter på forbindelsen').waitFor();
+    await contextA.setOffline(false);
+    await anna.locator('[data-state="online"]').waitFor({ timeout: 20_000 });
+    await anna.getByText(`${offlineName} er tilføjet.`).waitFor({ timeout: 10_000 });
+    await bo.getByRole('button', { name: offlineName }).waitFor({ timeout: 10_000 });
+    await anna.getByRole('button', { name: offlineName }).waitFor({ timeout: 10_000 });
+    assert.equal(await anna.getByRole('button', { name: offlineName }).count(), 1);
+    assert.equal(await bo.getByRole('button', { name: offlineName }).count(), 1);
+    await anna.getByRole('button', { name: 'Kort' }).click();
+  });
+
+  await step('a deep link opens the map after a reload', async () => {
+    await bo.reload();
+    await bo.getByRole('heading', { name: 'Netværkskort' }).waitFor();
+  });
+
+  await step('log out returns to the login page', async () => {
+    await bo.getByRole('button', { name: 'Log ud' }).click();
+    await bo.getByRole('heading', { name: 'Log ind' }).waitFor();
+  });
+
+  assert.deepEqual(problems, [], 'no script errors in the pages');
+  console.log(`browser tests passed (${steps.length} steps)`);
+} finally {
+  await browser?.close();
+  server?.child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+}
