@@ -146,7 +146,8 @@ pub enum ServerMessage {
         position: u64,
         /// Version within the workspace.
         version: u64,
-        /// The event's type, e.g. `NoteAdded`.
+        /// The event's type, e.g. `NoteAdded`; `PrivateNoteAdded` is the placeholder a
+        /// subscriber gets for another's note written in private writing.
         event_type: String,
         /// Its data. For `PrivateNoteAdded` (the placeholder of another's note written
         /// privately): only `board_id`, `note_id` and `zone`.

@@ -18,7 +18,8 @@ pub struct NoteView {
     pub note_id: Uuid,
     /// Text.
     pub text: String,
-    /// Author, unless hidden in this phase.
+    /// Author: the viewer's own notes always; others' only when the note was not written in
+    /// an anonymous phase and the board's phase now is not anonymous.
     pub author: Option<String>,
     /// Zone.
     pub zone: Zone,
@@ -32,7 +33,7 @@ pub struct NoteView {
     pub group_id: Option<Uuid>,
     /// The viewer's own dots on it.
     pub my_votes: u32,
-    /// All dots, once the vote has closed.
+    /// All dots (a total, never per voter), once the vote has closed.
     pub votes: Option<u32>,
     /// What it was promoted to.
     pub promoted_to: Option<Promotion>,
@@ -61,7 +62,8 @@ pub struct BoardView {
     pub vote_budget: u32,
     /// Dots the viewer has left.
     pub my_votes_left: u32,
-    /// Notes others wrote that are still private (writing phase).
+    /// Notes others wrote that are still private (writing phase): the viewer learns only
+    /// how many.
     pub hidden_notes: usize,
     /// The notes the viewer may see.
     pub notes: Vec<NoteView>,
