@@ -201,11 +201,12 @@ pub fn event_seen(reader: &str, board: &Board, event: &BoardEvent<'_>, moment: u
     }
     let then = phase_at(board, event.position);
     let still_then = same_phase(board, event.position, moment);
-    let private_writing = then.phase == BoardPhase::Writing && still_then;
-    let anonymous_note = event
-        .note_id
-        .and_then(|note_id| board.notes.get(&note_id))
-        .is_some_and(|note| written_anonymously(board, note));
+    let note = event.note_id.and_then(|note_id| board.notes.get(&note_id));
+    // A private note is private from everyone but its author, whoever changed it (the
+    // facilitator may edit it).
+    let readers_own_note = note.is_some_and(|note| note.author == reader);
+    let private_writing = then.phase == BoardPhase::Writing && still_then && !readers_own_note;
+    let anonymous_note = note.is_some_and(|note| written_anonymously(board, note));
     let anonymous = then.anonymous || anonymous_note;
     match event.kind {
         BoardEventKind::Facilitation => Seen::Whole,
@@ -346,6 +347,17 @@ mod tests {
             assert_eq!(event_seen(reader, &board(1), &edited, 6), Seen::Nothing);
         }
         assert_eq!(event_seen("ann", &board(1), &added, 5), Seen::Whole);
+        // The facilitator's edit of ann's private note reaches ann, not naming the editor
+        // in the anonymous phase; nobody else learns of it.
+        let facilitators_edit = event(BoardEventKind::NoteEdited, "fay", 7);
+        assert_eq!(
+            event_seen("ann", &board(1), &facilitators_edit, 7),
+            Seen::WithoutActor
+        );
+        assert_eq!(
+            event_seen("bob", &board(1), &facilitators_edit, 7),
+            Seen::Nothing
+        );
         // Revealed since: the text, never the author (written anonymously).
         assert_eq!(event_seen("bob", &board(2), &added, 10), Seen::WithoutActor);
         // Judged by the phase then, not now: "as of" before the reveal still hides it.
