@@ -23,6 +23,8 @@
 //! - [`server`]: the HTTP server that carries the API ([`api`]) and the websocket hub ([`hub`]).
 //! - [`projection`]: the views rebuilt from the log; [`projection::report::report_as_of`] is
 //!   the one "as of" assembly, for the API and for `partnerhub replay`.
+//! - [`visibility`]: the one place that decides what a reader may see of a workshop board
+//!   (private writing, anonymity, hidden tallies), asked by every read path.
 //! - `sync` (private): the one way a `std::sync` lock is taken, surviving a panic elsewhere.
 //!
 //! Beside the library: the `partnerhub` binary (`src/main.rs` parses the command line,
@@ -50,4 +52,5 @@ pub mod server;
 pub mod service;
 pub mod store;
 mod sync;
+pub mod visibility;
 pub mod web;

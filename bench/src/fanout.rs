@@ -362,7 +362,7 @@ fn bare_frame(workspace_id: Uuid, sequence: u64, sent: Duration, size: usize) ->
             version: sequence + 3,
             event_type: "NoteAdded".into(),
             payload,
-            actor: ACTOR.into(),
+            actor: Some(ACTOR.into()),
             recorded_at: chrono::Utc::now(),
             command_id: Uuid::new_v4(),
         })

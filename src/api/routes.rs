@@ -597,25 +597,25 @@ async fn boards(
     })
 }
 
-/// Whether `principal` may see `board_id`, and whether they see everything on it.
+/// Whether `principal` may see `board_id` (what they see of it is decided by
+/// [`crate::visibility`], the same for every role).
 pub fn board_access(
     state: &AppState,
     principal: &Principal,
     workspace_id: Uuid,
     board_id: Uuid,
-) -> Result<bool, ApiError> {
+) -> Result<(), ApiError> {
     let role = principal
         .role_in(&state.accounts, workspace_id)
         .ok_or(crate::accounts::AccessError::NotMember)?;
     match role {
-        Role::Guest if principal.guest_board() == Some(board_id) => Ok(false),
+        Role::Guest if principal.guest_board() == Some(board_id) => Ok(()),
         Role::Guest => Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
             "your invite opens another board",
         )),
-        Role::Owner | Role::Auditor => Ok(true),
-        Role::Editor | Role::Viewer => Ok(false),
+        Role::Owner | Role::Auditor | Role::Editor | Role::Viewer => Ok(()),
     }
 }
 
@@ -624,19 +624,13 @@ async fn board(
     Caller(principal): Caller,
     ApiPath((workspace_id, board_id)): ApiPath<(Uuid, Uuid)>,
 ) -> Result<ApiJson<Value>, ApiError> {
-    let privileged = board_access(&state, &principal, workspace_id, board_id)?;
+    board_access(&state, &principal, workspace_id, board_id)?;
     let board = view(&state, workspace_id, |view| {
         let board =
             view.state.boards.get(&board_id).ok_or_else(|| {
                 ApiError::not_found(format!("there is no board with id {board_id}"))
             })?;
-        let sees_everything = privileged || board.facilitator == principal.actor;
-        Ok::<_, ApiError>(board_view(
-            board_id,
-            board,
-            &principal.actor,
-            sees_everything,
-        ))
+        Ok::<_, ApiError>(board_view(board_id, board, &principal.actor))
     })??;
     let mut answer = json!(board);
     answer["display_names"] = display_names(
@@ -724,9 +718,12 @@ async fn timeline(
 ) -> Result<ApiJson<Value>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadHistory)?;
     view(&state, workspace_id, |view| {
-        ApiJson(json!(view
-            .timeline
-            .about(query.entity.unwrap_or(workspace_id))))
+        ApiJson(json!(crate::projection::timeline::seen_by(
+            &principal.actor,
+            view.timeline.about(query.entity.unwrap_or(workspace_id)),
+            &view.state.boards,
+            u64::MAX,
+        )))
     })
 }
 
@@ -763,6 +760,7 @@ async fn as_of(
         workspace_id,
         moment,
         earlier,
+        Some(&principal.actor),
     )
     .await?;
     // `None` only if the live views lost the workspace since the check above (they never

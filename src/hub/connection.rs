@@ -30,6 +30,7 @@ use crate::accounts::{Permission, Principal, Role};
 use crate::api::rate::RateLimit;
 use crate::api::{routes::authorize_command, ApiError, AppState, ErrorBody};
 use crate::store::{Position, RecordedEvent, Subscription};
+use crate::visibility::{self, BoardEvent, Seen};
 
 /// How long a client has to say `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -572,7 +573,7 @@ impl Session {
         partnership_id: Option<Uuid>,
     ) {
         let role = principal.role_in(&self.state.accounts, workspace_id);
-        let (board_id, privileged) = match role {
+        let board_id = match role {
             None => {
                 self.send(error_frame(
                     "workspace_not_found",
@@ -588,9 +589,9 @@ impl Session {
                         .await;
                     return;
                 }
-                (own, false)
+                own
             }
-            Some(role) => (board_id, matches!(role, Role::Owner | Role::Auditor)),
+            Some(_) => board_id,
         };
         if role != Some(Role::Guest) && !role.is_some_and(|role| role.allows(Permission::ReadViews))
         {
@@ -651,7 +652,6 @@ impl Session {
             board_id,
             partnership_id,
             viewer: principal.actor.clone(),
-            privileged,
         };
         let (seen_sender, seen) = watch::channel(after);
         let task = tokio::spawn(follow(
@@ -699,14 +699,15 @@ struct Filter {
     board_id: Option<Uuid>,
     partnership_id: Option<Uuid>,
     viewer: String,
-    /// Owners and auditors see private notes and anonymous authors.
-    privileged: bool,
 }
 
 impl Filter {
-    fn passes(&self, state: &AppState, event: &RecordedEvent) -> bool {
+    /// What this subscription gets of `event`: nothing outside its workspace and scope;
+    /// within, what [`crate::visibility`] lets the viewer see of a board event, judged by
+    /// the board's phases as the live state holds them once it includes the event.
+    async fn seen(&self, state: &AppState, event: &RecordedEvent) -> Seen {
         if event.metadata.workspace_id != self.workspace_id {
-            return false;
+            return Seen::Nothing;
         }
         let field = |name: &str| {
             event
@@ -716,37 +717,28 @@ impl Filter {
                 .and_then(|text| text.parse::<Uuid>().ok())
         };
         if self.board_id.is_some() && field("board_id") != self.board_id {
-            return false;
+            return Seen::Nothing;
         }
         if self.partnership_id.is_some() && field("partnership_id") != self.partnership_id {
-            return false;
+            return Seen::Nothing;
         }
-        if self.privileged || event.metadata.actor == self.viewer {
-            return true;
-        }
-        // Others' private notes while writing, and others' dots while voting, stay hidden.
-        let private = matches!(event.event_type.as_str(), "NoteAdded" | "NoteEdited");
-        let vote = matches!(event.event_type.as_str(), "VoteCast" | "VoteRetracted");
-        if !(private || vote) {
-            return true;
-        }
-        let phase = field("board_id").and_then(|board_id| {
-            state
-                .projections
-                .read(self.workspace_id, |view| {
-                    view.state
-                        .boards
-                        .get(&board_id)
-                        .map(|board| (board.phase, board.facilitator.clone()))
-                })
-                .flatten()
-        });
-        match phase {
-            Some((_, facilitator)) if facilitator == self.viewer => true,
-            Some((crate::domain::vocabulary::BoardPhase::Writing, _)) => !private,
-            Some((crate::domain::vocabulary::BoardPhase::Voting, _)) => !vote,
-            _ => true,
-        }
+        let Some(board_event) = BoardEvent::of_recorded(
+            &event.event_type,
+            &event.payload,
+            &event.metadata.actor,
+            event.position,
+        ) else {
+            return Seen::Whole;
+        };
+        // The live state may not have folded this event yet (the subscription can be ahead
+        // of the projector): the board's phases must reach it.
+        state.projections.wait_for(event.position).await;
+        state
+            .projections
+            .read(self.workspace_id, |view| {
+                visibility::seen_on(&self.viewer, &view.state.boards, &board_event, u64::MAX)
+            })
+            .unwrap_or(Seen::Nothing)
     }
 }
 
@@ -783,12 +775,17 @@ async fn follow(
                 return;
             }
         };
-        if !filter.passes(&state, &event) {
+        // Encoded once for every connection that sees the event the same way: the filter is
+        // this connection's own work.
+        let Some(frame) = state
+            .hub
+            .frames
+            .frame(&event, filter.seen(&state, &event).await)
+        else {
             seen.send_replace(event.position);
             continue;
-        }
-        // Encoded once for every connection: the filter above is this connection's own work.
-        let frame = Outgoing::Text(state.hub.frames.frame(&event));
+        };
+        let frame = Outgoing::Text(frame);
         match tokio::time::timeout(state.limits.slow_client_timeout, out.send(frame)).await {
             Ok(Ok(())) => {
                 seen.send_replace(event.position);

@@ -1,13 +1,16 @@
-//! Event frames encoded once per event and shared by every connection that passes it on.
+//! Event frames encoded once per event and redaction, and shared by every connection that
+//! passes the event on that way.
 //!
-//! An event's `event` frame is the same bytes for every subscriber allowed to see it: the
-//! per-connection filter decides *whether* a connection gets an event, never *what* it gets.
-//! So the first subscription to pass an event on encodes its frame, and every other one takes
-//! a reference-counted handle to the same bytes; on the hot path of a fan-out to thousands of
-//! sockets, each connection does its filter, one short cache lookup and its write. The cache
-//! keeps the frames of the most recent [`RECENT_FRAMES`] positions it was asked for (live
-//! events arrive in log order, so that is the live window); an older event, wanted by a
-//! subscriber catching up from the store, is encoded again once it has left the window.
+//! What a subscriber gets of an event is decided by [`crate::visibility`]: the whole event,
+//! the event without its `actor`, or a placeholder for another's private note. Each of those
+//! is the same bytes for every subscriber it applies to, so the cache is keyed by the
+//! event's position *and* the redaction: the first subscription to pass an event on in one
+//! way encodes that frame, and every other one takes a reference-counted handle to the same
+//! bytes; on the hot path of a fan-out to thousands of sockets, each connection does its
+//! filter, one short cache lookup and its write. The cache keeps the frames of the most
+//! recent [`RECENT_FRAMES`] frames it was asked for (live events arrive in log order, so
+//! that is the live window); an older event, wanted by a subscriber catching up from the
+//! store, is encoded again once it has left the window.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -18,8 +21,9 @@ use super::connection::encode;
 use super::protocol::ServerMessage;
 use crate::store::{Position, RecordedEvent};
 use crate::sync::locked;
+use crate::visibility::{placeholder_payload, Seen, PRIVATE_NOTE_ADDED};
 
-/// How many positions' frames the cache keeps.
+/// How many frames (an event's in one redaction each) the cache keeps.
 pub const RECENT_FRAMES: usize = 4096;
 
 /// A frame, encoded by whoever asks first.
@@ -33,54 +37,79 @@ pub struct EventFrames {
 
 #[derive(Default)]
 struct RecentFrames {
-    by_position: HashMap<Position, SharedFrame>,
-    /// Positions in the order they were first asked for, oldest first, for eviction.
-    order: VecDeque<Position>,
+    /// By position and redaction.
+    by_key: HashMap<(Position, Seen), SharedFrame>,
+    /// Keys in the order they were first asked for, oldest first, for eviction.
+    order: VecDeque<(Position, Seen)>,
 }
 
 impl EventFrames {
-    /// The `event` frame of `event`, encoded at most once while it is in the window.
-    pub fn frame(&self, event: &RecordedEvent) -> Utf8Bytes {
+    /// The `event` frame of `event` as `seen`, encoded at most once while it is in the
+    /// window; `None` when nothing of it is seen.
+    pub fn frame(&self, event: &RecordedEvent, seen: Seen) -> Option<Utf8Bytes> {
+        if seen == Seen::Nothing {
+            return None;
+        }
         let shared = {
             let mut recent = locked(&self.recent);
-            recent.shared(event.position)
+            recent.shared((event.position, seen))
         };
         // Encoding happens outside the lock; others asking meanwhile wait on this cell only.
-        shared
-            .get_or_init(|| Utf8Bytes::from(encode(&event_frame(event))))
-            .clone()
+        let frame = shared.get_or_init(|| {
+            Utf8Bytes::from(
+                event_frame(event, seen)
+                    .map(|message| encode(&message))
+                    .unwrap_or_default(),
+            )
+        });
+        Some(frame.clone())
     }
 }
 
 impl RecentFrames {
-    fn shared(&mut self, position: Position) -> SharedFrame {
-        if let Some(shared) = self.by_position.get(&position) {
+    fn shared(&mut self, key: (Position, Seen)) -> SharedFrame {
+        if let Some(shared) = self.by_key.get(&key) {
             return shared.clone();
         }
         let shared = SharedFrame::default();
-        self.by_position.insert(position, shared.clone());
-        self.order.push_back(position);
+        self.by_key.insert(key, shared.clone());
+        self.order.push_back(key);
         while self.order.len() > RECENT_FRAMES {
             if let Some(oldest) = self.order.pop_front() {
-                self.by_position.remove(&oldest);
+                self.by_key.remove(&oldest);
             }
         }
         shared
     }
 }
 
-/// The protocol's `event` message for a recorded event.
-pub fn event_frame(event: &RecordedEvent) -> ServerMessage {
-    ServerMessage::Event {
+/// The protocol's `event` message for a recorded event as `seen` (`None` for
+/// [`Seen::Nothing`]).
+pub fn event_frame(event: &RecordedEvent, seen: Seen) -> Option<ServerMessage> {
+    let (event_type, payload, actor) = match seen {
+        Seen::Nothing => return None,
+        Seen::Whole => (
+            event.event_type.clone(),
+            event.payload.clone(),
+            Some(event.metadata.actor.clone()),
+        ),
+        Seen::WithoutActor => (event.event_type.clone(), event.payload.clone(), None),
+        Seen::Placeholder => (
+            PRIVATE_NOTE_ADDED.to_owned(),
+            placeholder_payload(&event.payload),
+            None,
+        ),
+    };
+    Some(ServerMessage::Event {
         workspace_id: event.metadata.workspace_id,
         position: event.position,
         version: event.stream_version,
-        event_type: event.event_type.clone(),
-        payload: event.payload.clone(),
-        actor: event.metadata.actor.clone(),
+        event_type,
+        payload,
+        actor,
         recorded_at: event.metadata.recorded_at,
         command_id: event.metadata.command_id,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -107,32 +136,58 @@ mod tests {
         }
     }
 
+    /// The frame of `event` seen whole.
+    fn whole(frames: &EventFrames, event: &RecordedEvent) -> Utf8Bytes {
+        frames
+            .frame(event, Seen::Whole)
+            .unwrap_or_else(|| Utf8Bytes::from_static("none"))
+    }
+
     #[test]
     fn a_frame_is_the_encoded_event_message_and_is_shared() {
         let frames = EventFrames::default();
         let event = recorded(7, "first");
-        let first = frames.frame(&event);
-        assert_eq!(first.as_str(), encode(&event_frame(&event)));
-        let second = frames.frame(&event);
+        let first = whole(&frames, &event);
+        let expected = event_frame(&event, Seen::Whole).map(|message| encode(&message));
+        assert_eq!(Some(first.as_str().to_owned()), expected);
+        let second = whole(&frames, &event);
         // The same bytes, not a second encoding.
         assert_eq!(first.as_str().as_ptr(), second.as_str().as_ptr());
     }
 
     #[test]
+    fn each_redaction_is_its_own_frame() {
+        let frames = EventFrames::default();
+        let event = recorded(7, "secret");
+        let whole = whole(&frames, &event);
+        assert!(whole.as_str().contains("alice") && whole.as_str().contains("secret"));
+        let Some(anonymous) = frames.frame(&event, Seen::WithoutActor) else {
+            panic!("a frame without the actor")
+        };
+        assert!(!anonymous.as_str().contains("alice") && anonymous.as_str().contains("secret"));
+        let Some(placeholder) = frames.frame(&event, Seen::Placeholder) else {
+            panic!("a placeholder frame")
+        };
+        assert!(!placeholder.as_str().contains("alice"));
+        assert!(!placeholder.as_str().contains("secret"));
+        assert!(placeholder.as_str().contains(PRIVATE_NOTE_ADDED));
+        assert_eq!(frames.frame(&event, Seen::Nothing), None);
+    }
+
+    #[test]
     fn frames_leave_the_window_oldest_first() {
         let frames = EventFrames::default();
-        let oldest = frames.frame(&recorded(1, "old"));
+        let oldest = whole(&frames, &recorded(1, "old"));
         for position in 2..=(RECENT_FRAMES as u64 + 1) {
-            frames.frame(&recorded(position, "filler"));
+            whole(&frames, &recorded(position, "filler"));
         }
-        let again = frames.frame(&recorded(1, "old"));
+        let again = whole(&frames, &recorded(1, "old"));
         assert_eq!(oldest.as_str(), again.as_str());
         assert_ne!(oldest.as_str().as_ptr(), again.as_str().as_ptr());
-        let recent = frames.frame(&recorded(RECENT_FRAMES as u64, "filler"));
+        let recent = whole(&frames, &recorded(RECENT_FRAMES as u64, "filler"));
         assert_eq!(
             recent.as_str().as_ptr(),
-            frames
-                .frame(&recorded(RECENT_FRAMES as u64, "filler"))
+            whole(&frames, &recorded(RECENT_FRAMES as u64, "filler"))
                 .as_str()
                 .as_ptr()
         );

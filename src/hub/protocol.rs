@@ -146,12 +146,16 @@ pub enum ServerMessage {
         position: u64,
         /// Version within the workspace.
         version: u64,
-        /// The event's type, e.g. `NoteAdded`.
+        /// The event's type, e.g. `NoteAdded`; `PrivateNoteAdded` is the placeholder a
+        /// subscriber gets for another's note written in private writing.
         event_type: String,
-        /// Its data.
+        /// Its data. For `PrivateNoteAdded` (the placeholder of another's note written
+        /// privately): only `board_id`, `note_id` and `zone`.
         payload: Value,
-        /// Who made the change.
-        actor: String,
+        /// Who made the change; absent where the board's secrecy hides it from this
+        /// subscriber (anonymous phases, private notes, votes of an anonymous vote).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        actor: Option<String>,
         /// When the log recorded it.
         recorded_at: DateTime<Utc>,
         /// The command that produced it.

@@ -1,6 +1,7 @@
 //! A workshop board as one participant may see it: notes written privately stay private
 //! until the reveal, authors are hidden in anonymous phases, and dot tallies stay hidden
-//! until the vote closes (each voter sees their own dots).
+//! until the vote closes (each voter sees their own dots). What is hidden is decided by
+//! [`crate::visibility`]; this module only assembles the view.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -8,6 +9,7 @@ use uuid::Uuid;
 use crate::domain::events::Promotion;
 use crate::domain::state::Board;
 use crate::domain::vocabulary::{BoardPhase, BoardTemplate, Zone};
+use crate::visibility;
 
 /// A note as the viewer may see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -16,7 +18,8 @@ pub struct NoteView {
     pub note_id: Uuid,
     /// Text.
     pub text: String,
-    /// Author, unless hidden in this phase.
+    /// Author: the viewer's own notes always; others' only when the note was not written in
+    /// an anonymous phase and the board's phase now is not anonymous.
     pub author: Option<String>,
     /// Zone.
     pub zone: Zone,
@@ -30,7 +33,7 @@ pub struct NoteView {
     pub group_id: Option<Uuid>,
     /// The viewer's own dots on it.
     pub my_votes: u32,
-    /// All dots, once the vote has closed.
+    /// All dots (a total, never per voter), once the vote has closed.
     pub votes: Option<u32>,
     /// What it was promoted to.
     pub promoted_to: Option<Promotion>,
@@ -59,7 +62,8 @@ pub struct BoardView {
     pub vote_budget: u32,
     /// Dots the viewer has left.
     pub my_votes_left: u32,
-    /// Notes others wrote that are still private (writing phase).
+    /// Notes others wrote that are still private (writing phase): the viewer learns only
+    /// how many.
     pub hidden_notes: usize,
     /// The notes the viewer may see.
     pub notes: Vec<NoteView>,
@@ -67,34 +71,32 @@ pub struct BoardView {
     pub groups: Vec<(Uuid, String, Vec<Uuid>)>,
 }
 
-/// The board as `viewer` sees it. `sees_everything` (the facilitator, owners and auditors)
-/// lifts the privacy of writing and anonymity but not the secrecy of a running vote.
-pub fn board_view(board_id: Uuid, board: &Board, viewer: &str, sees_everything: bool) -> BoardView {
-    let vote_closed = matches!(board.phase, BoardPhase::Discussion | BoardPhase::Closed);
+/// The board as `viewer` sees it, by the rules of [`crate::visibility`] (the same for every
+/// role, the facilitator included).
+pub fn board_view(board_id: Uuid, board: &Board, viewer: &str) -> BoardView {
+    let tallies = visibility::tallies_shown(board);
     let mut hidden_notes = 0;
     let notes = board
         .notes
         .iter()
         .filter(|(_, note)| {
-            let visible =
-                board.phase != BoardPhase::Writing || note.author == viewer || sees_everything;
-            if !visible {
+            let shown = visibility::note_shown(viewer, board, note);
+            if !shown {
                 hidden_notes += 1;
             }
-            visible
+            shown
         })
         .map(|(note_id, note)| NoteView {
             note_id: *note_id,
             text: note.text.clone(),
-            author: (!board.anonymous || sees_everything || note.author == viewer)
-                .then(|| note.author.clone()),
+            author: visibility::author_shown(viewer, board, note).then(|| note.author.clone()),
             zone: note.zone.clone(),
             x: note.x,
             y: note.y,
             colour: note.colour.clone(),
             group_id: note.group_id,
             my_votes: note.votes.get(viewer).copied().unwrap_or(0),
-            votes: vote_closed.then(|| note.vote_count()),
+            votes: tallies.then(|| note.vote_count()),
             promoted_to: note.promoted_to,
         })
         .collect();

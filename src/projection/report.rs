@@ -14,12 +14,13 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::board::{board_view, BoardView};
 use super::competences::{competences_view, CompetencesView};
 use super::diff::diff;
 use super::network::{network_view, NetworkFilter, NetworkView};
 use super::portfolio::{portfolio_view, PortfolioView};
 use super::projector::{AsOf, MetricsPoint, Projections, WorkspaceView};
-use super::timeline::TimelineEntry;
+use super::timeline::{seen_by, TimelineEntry};
 use crate::domain::state::{Asset, Board, FocusArea, Organisation, Partnership, StaffMember};
 use crate::privacy::KeyStore;
 use crate::store::{EventStore, StoreError};
@@ -99,6 +100,10 @@ impl HistoryUntil {
 /// revealed by `keys` (or shown erased), and under `changes_since` what changed since
 /// `earlier` when that is given.
 ///
+/// With a `reader`, the boards and the timeline are what [`crate::visibility`] lets that
+/// reader see at the moment (each board as [`board_view`] shows it, the timeline as
+/// [`seen_by`]); without one (the administrator's `partnerhub replay`), as recorded.
+///
 /// Overdue evaluations are measured against the moment asked for: its date, or for a
 /// position the date its last event was recorded (today if it has none). Only the live
 /// timeline and metrics up to the moment are copied, not the live view.
@@ -115,6 +120,7 @@ pub async fn report_as_of(
     workspace_id: Uuid,
     moment: AsOf,
     earlier: Option<AsOf>,
+    reader: Option<&str>,
 ) -> Result<Option<Value>, StoreError> {
     let then = projections.state_as_of(store, workspace_id, moment).await?;
     let Some(history) = projections.read(workspace_id, |live| {
@@ -131,6 +137,21 @@ pub async fn report_as_of(
             .unwrap_or_else(|| Utc::now().date_naive()),
     };
     let mut report = json!(workspace_report_until(&then, &history, today));
+    if let Some(reader) = reader {
+        let boards: BTreeMap<Uuid, BoardView> = then
+            .state
+            .boards
+            .iter()
+            .map(|(board_id, board)| (*board_id, board_view(*board_id, board, reader)))
+            .collect();
+        report["boards"] = json!(boards);
+        report["timeline"] = json!(seen_by(
+            reader,
+            &history.timeline,
+            &then.state.boards,
+            then.state.position,
+        ));
+    }
     if let Some(earlier) = earlier {
         let before = projections
             .state_as_of(store, workspace_id, earlier)

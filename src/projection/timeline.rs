@@ -6,17 +6,25 @@
 //! its own events, reading names from the state as it was just before the event. Here the
 //! projector keeps one [`Timeline`] per workspace, with an index from every entity id an
 //! event mentions to its entries.
+//!
+//! A timeline is read by someone: [`Timeline::about`] gives the entries as recorded (for the
+//! administrator's `partnerhub replay`), [`seen_by`] what one reader may see of them, as
+//! [`crate::visibility`] decides for entries about workshop boards (an anonymous note's
+//! sentence without the name, a private note's without its text). Each board entry keeps
+//! its other sentences for that, made when it was recorded, with names as they were then.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::state::WorkspaceState;
+use crate::domain::describe::board_title;
+use crate::domain::state::{Board, WorkspaceState};
 use crate::domain::{describe, DomainEvent, EventContext};
+use crate::visibility::{self, BoardEvent, BoardEventKind, Seen, HIDDEN_ACTOR, PRIVATE_NOTE_ADDED};
 
 /// One line of a timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +41,91 @@ pub struct TimelineEntry {
     pub summary: String,
     /// The entities it is about.
     pub entity_ids: Vec<Uuid>,
+    /// For an entry about a workshop board: what a reader may be shown instead.
+    #[serde(skip)]
+    pub board_secrecy: Option<Box<BoardSecrecy>>,
+}
+
+/// What a timeline entry about a workshop board needs so that [`crate::visibility`] can hide
+/// what a reader may not see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoardSecrecy {
+    /// The board.
+    pub board_id: Uuid,
+    /// The note it is about, if one.
+    pub note_id: Option<Uuid>,
+    /// The event's kind.
+    pub kind: BoardEventKind,
+    /// The sentence without who did it.
+    pub without_actor: String,
+    /// The sentence for a placeholder: no author, no text.
+    pub placeholder: String,
+}
+
+/// One line of a timeline as a reader sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TimelineLine<'a> {
+    /// The event's position in the log.
+    pub position: u64,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Who did it; absent where it is hidden from the reader.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<&'a str>,
+    /// The event's type.
+    pub event_type: &'a str,
+    /// What happened, in words the reader may see.
+    pub summary: &'a str,
+    /// The entities it is about.
+    pub entity_ids: &'a [Uuid],
+}
+
+/// What `reader` may see of `entries`, with the workspace's boards as `boards` holds them at
+/// `moment` (the live state and the head, or an "as of" state and its position).
+pub fn seen_by<'a>(
+    reader: &str,
+    entries: impl IntoIterator<Item = &'a TimelineEntry>,
+    boards: &BTreeMap<Uuid, Arc<Board>>,
+    moment: u64,
+) -> Vec<TimelineLine<'a>> {
+    entries
+        .into_iter()
+        .filter_map(|entry| {
+            let whole = TimelineLine {
+                position: entry.position,
+                recorded_at: entry.recorded_at,
+                actor: Some(&entry.actor),
+                event_type: &entry.event_type,
+                summary: &entry.summary,
+                entity_ids: &entry.entity_ids,
+            };
+            let Some(secrecy) = &entry.board_secrecy else {
+                return Some(whole);
+            };
+            let event = BoardEvent {
+                kind: secrecy.kind,
+                actor: &entry.actor,
+                position: entry.position,
+                board_id: secrecy.board_id,
+                note_id: secrecy.note_id,
+            };
+            match visibility::seen_on(reader, boards, &event, moment) {
+                Seen::Whole => Some(whole),
+                Seen::WithoutActor => Some(TimelineLine {
+                    actor: None,
+                    summary: &secrecy.without_actor,
+                    ..whole
+                }),
+                Seen::Placeholder => Some(TimelineLine {
+                    actor: None,
+                    event_type: PRIVATE_NOTE_ADDED,
+                    summary: &secrecy.placeholder,
+                    ..whole
+                }),
+                Seen::Nothing => None,
+            }
+        })
+        .collect()
 }
 
 /// A workspace's timeline: all entries in log order and, per entity, where its entries are.
@@ -67,6 +160,19 @@ impl Timeline {
                 actor
             }
         };
+        let board_secrecy =
+            BoardEvent::of_domain(event, &context.actor, context.position).map(|board_event| {
+                Box::new(BoardSecrecy {
+                    board_id: board_event.board_id,
+                    note_id: board_event.note_id,
+                    kind: board_event.kind,
+                    without_actor: describe(before, event, HIDDEN_ACTOR),
+                    placeholder: format!(
+                        "{HIDDEN_ACTOR} added a private note to {}",
+                        board_title(before, &board_event.board_id)
+                    ),
+                })
+            });
         self.entries.push(TimelineEntry {
             position: context.position,
             recorded_at: context.recorded_at,
@@ -74,6 +180,7 @@ impl Timeline {
             event_type: Cow::Borrowed(event.event_type()),
             summary: describe(before, event, &context.actor),
             entity_ids,
+            board_secrecy,
         });
     }
 

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use crate::domain::events::{DomainEvent, Promotion};
-use crate::domain::state::{entity_mut, Board, EventContext, Note, NoteGroup, WorkspaceState};
+use crate::domain::state::{
+    entity_mut, Board, EventContext, Note, NoteGroup, PhaseSince, WorkspaceState,
+};
 use crate::domain::vocabulary::BoardPhase;
 
 /// Folds one of the area's events into the state. [`WorkspaceState::apply`] hands only the
@@ -32,6 +34,11 @@ pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &E
                     timer_ends_at: None,
                     notes: BTreeMap::new(),
                     groups: BTreeMap::new(),
+                    phases: vec![PhaseSince {
+                        position: context.position,
+                        phase: BoardPhase::Writing,
+                        anonymous: true,
+                    }],
                 }),
             );
         }
@@ -44,6 +51,11 @@ pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &E
             if let Some(board) = entity_mut(&mut state.boards, board_id) {
                 board.phase = *to;
                 board.anonymous = *anonymous;
+                board.phases.push(PhaseSince {
+                    position: context.position,
+                    phase: *to,
+                    anonymous: *anonymous,
+                });
             }
         }
         DomainEvent::BoardLocked { board_id } => {
@@ -90,6 +102,7 @@ pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &E
                         votes: BTreeMap::new(),
                         group_id: None,
                         promoted_to: None,
+                        added_at: context.position,
                     }),
                 );
             }

@@ -31,6 +31,10 @@ pub struct Note {
     pub group_id: Option<Uuid>,
     /// What it was promoted to.
     pub promoted_to: Option<Promotion>,
+    /// The log position of the event that added it: with the board's [`Board::phases`] it
+    /// tells in which phase it was written (and so whether its author stays hidden).
+    #[serde(default)]
+    pub added_at: u64,
 }
 
 impl Note {
@@ -72,6 +76,22 @@ pub struct Board {
     pub notes: BTreeMap<Uuid, Arc<Note>>,
     /// Groups.
     pub groups: BTreeMap<Uuid, Arc<NoteGroup>>,
+    /// Every phase the board has been in, oldest first, each with the log position where it
+    /// began and its anonymity: what [`crate::visibility`] reads to judge an event by the
+    /// phase at its time. Folded from the events only, so replay and "as of" agree.
+    #[serde(default)]
+    pub phases: Vec<PhaseSince>,
+}
+
+/// A phase of a board, from the log position where it began.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseSince {
+    /// The position of the event that began it (`BoardCreated` or `BoardPhaseChanged`).
+    pub position: u64,
+    /// The phase.
+    pub phase: BoardPhase,
+    /// Whether authors and voters are hidden in it.
+    pub anonymous: bool,
 }
 
 impl Board {

@@ -56,19 +56,19 @@ export type ServerMessage =
     }
   | {
       /**
-       * Who made the change.
+       * Who made the change; absent where the board's secrecy hides it from this subscriber (anonymous phases, private notes, votes of an anonymous vote).
        */
-      actor: string;
+      actor?: string | null;
       /**
        * The command that produced it.
        */
       command_id: string;
       /**
-       * The event's type, e.g. `NoteAdded`.
+       * The event's type, e.g. `NoteAdded`; `PrivateNoteAdded` is the placeholder a subscriber gets for another's note written in private writing.
        */
       event_type: string;
       /**
-       * Its data.
+       * Its data. For `PrivateNoteAdded` (the placeholder of another's note written privately): only `board_id`, `note_id` and `zone`.
        */
       payload: {
         [k: string]: unknown;

@@ -1,0 +1,413 @@
+//! What a reader may see of a workshop board: the one place that rule lives. Every read path
+//! asks here (the board view, "as of" reports, timelines, websocket frames live and caught
+//! up); none judges a board's secrecy itself.
+//!
+//! Three promises, for every reader alike (owner, editor, viewer, auditor, guest, and the
+//! facilitator too: no role and no facilitation lifts them, and there is no facilitator
+//! "peek"):
+//! - **Private writing**: while a board is in its writing phase, a note (its adding and its
+//!   edits) is seen only by its author; everyone else learns that a note exists, on which
+//!   board and in which zone, never its text or author, until the board moves on.
+//! - **Anonymity**: of a note written in a phase marked anonymous, and of anything done to a
+//!   note (moved, grouped, promoted, voted on) in such a phase, nobody but the person who
+//!   did it learns who did it: not during the board, not afterwards.
+//! - **Hidden tallies**: while a vote is open, each voter sees only their own dots; once it
+//!   closes, tallies are shown, and of an anonymous vote only without the voters.
+//!
+//! An event is judged by the board's phase and anonymity **at the event's position**, read
+//! from [`Board::phases`]: the list of the board's phases with the log position where each
+//! began, folded from the events like the rest of the state (so replaying the log, an "as
+//! of" state and the live state give the same answer, and no path depends on the board's
+//! phase *now*). Only whether a secret has since been lifted (the writing phase or the vote
+//! ended) is judged at the reader's `moment`: the live head for the live paths, the asked
+//! position for "as of". A state from before the list existed (no phases recorded) is judged
+//! by its current phase.
+//!
+//! What stays open (SECURITY.md): the raw log (`GET .../log`, auditors) keeps the actor of
+//! every event, so that its hashes still verify; sealing anonymous authors and voters with a
+//! per-board key is a later step.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::domain::state::{Board, Note, PhaseSince};
+use crate::domain::vocabulary::BoardPhase;
+use crate::domain::DomainEvent;
+
+/// How a reader is named where the actor is hidden (timelines).
+pub const HIDDEN_ACTOR: &str = "a participant";
+
+/// The type of the placeholder event frame that stands for another's private note.
+pub const PRIVATE_NOTE_ADDED: &str = "PrivateNoteAdded";
+
+/// What a reader gets of one event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Seen {
+    /// The event as recorded.
+    Whole,
+    /// The event without who did it (the actor, and any author or voter it names).
+    WithoutActor,
+    /// A placeholder: that a note exists, its board and zone; no text, no author.
+    Placeholder,
+    /// Nothing.
+    Nothing,
+}
+
+/// The board events' kinds, as far as secrecy cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoardEventKind {
+    /// The facilitator's own handling of the board (created, phase, lock, timer).
+    Facilitation,
+    /// A note added.
+    NoteAdded,
+    /// A note's text edited.
+    NoteEdited,
+    /// A note moved, grouped or promoted.
+    NoteHandled,
+    /// A dot placed or taken back.
+    Vote,
+}
+
+impl BoardEventKind {
+    /// The kind of an event by its type name, `None` for events not about a board.
+    pub fn of(event_type: &str) -> Option<BoardEventKind> {
+        Some(match event_type {
+            "BoardCreated" | "BoardPhaseChanged" | "BoardLocked" | "BoardUnlocked"
+            | "BoardTimerStarted" | "BoardTimerStopped" => BoardEventKind::Facilitation,
+            "NoteAdded" => BoardEventKind::NoteAdded,
+            "NoteEdited" => BoardEventKind::NoteEdited,
+            "NoteMoved" | "NotesGrouped" | "NotePromoted" => BoardEventKind::NoteHandled,
+            "VoteCast" | "VoteRetracted" => BoardEventKind::Vote,
+            _ => return None,
+        })
+    }
+}
+
+/// One board event as secrecy needs it: what kind, by whom, where in the log, on which
+/// board and note.
+#[derive(Clone, Copy, Debug)]
+pub struct BoardEvent<'a> {
+    /// Its kind.
+    pub kind: BoardEventKind,
+    /// Who did it.
+    pub actor: &'a str,
+    /// Its log position.
+    pub position: u64,
+    /// The board.
+    pub board_id: Uuid,
+    /// The note it is about, if one.
+    pub note_id: Option<Uuid>,
+}
+
+impl<'a> BoardEvent<'a> {
+    /// A domain event as a board event, `None` when it is not about a board.
+    pub fn of_domain(event: &DomainEvent, actor: &'a str, position: u64) -> Option<Self> {
+        let (board_id, note_id) = match event {
+            DomainEvent::BoardCreated { board_id, .. }
+            | DomainEvent::BoardPhaseChanged { board_id, .. }
+            | DomainEvent::BoardLocked { board_id }
+            | DomainEvent::BoardUnlocked { board_id }
+            | DomainEvent::BoardTimerStarted { board_id, .. }
+            | DomainEvent::BoardTimerStopped { board_id }
+            | DomainEvent::NotesGrouped { board_id, .. } => (*board_id, None),
+            DomainEvent::NoteAdded {
+                board_id, note_id, ..
+            }
+            | DomainEvent::NoteEdited {
+                board_id, note_id, ..
+            }
+            | DomainEvent::NoteMoved {
+                board_id, note_id, ..
+            }
+            | DomainEvent::VoteCast { board_id, note_id }
+            | DomainEvent::VoteRetracted { board_id, note_id }
+            | DomainEvent::NotePromoted {
+                board_id, note_id, ..
+            } => (*board_id, Some(*note_id)),
+            _ => return None,
+        };
+        Some(BoardEvent {
+            kind: BoardEventKind::of(event.event_type())?,
+            actor,
+            position,
+            board_id,
+            note_id,
+        })
+    }
+
+    /// A recorded event (type name and payload) as a board event, `None` when it is not
+    /// about a board.
+    pub fn of_recorded(
+        event_type: &str,
+        payload: &Value,
+        actor: &'a str,
+        position: u64,
+    ) -> Option<Self> {
+        let field = |name: &str| {
+            payload
+                .get(name)
+                .and_then(Value::as_str)
+                .and_then(|text| text.parse::<Uuid>().ok())
+        };
+        Some(BoardEvent {
+            kind: BoardEventKind::of(event_type)?,
+            actor,
+            position,
+            board_id: field("board_id")?,
+            note_id: field("note_id"),
+        })
+    }
+}
+
+/// The phase a board was in at `position` (the last one begun at or before it).
+fn phase_index(board: &Board, position: u64) -> Option<usize> {
+    board
+        .phases
+        .iter()
+        .rposition(|phase| phase.position <= position)
+}
+
+/// The phase at `position`, or the board's current one when no phases are recorded.
+fn phase_at(board: &Board, position: u64) -> PhaseSince {
+    phase_index(board, position)
+        .and_then(|index| board.phases.get(index).copied())
+        .unwrap_or(PhaseSince {
+            position: 0,
+            phase: board.phase,
+            anonymous: board.anonymous,
+        })
+}
+
+/// Whether the phase at `position` is still the phase at `moment` (no change in between).
+fn same_phase(board: &Board, position: u64, moment: u64) -> bool {
+    phase_index(board, position) == phase_index(board, moment)
+}
+
+/// Whether a note's author stays hidden from others for good: it was written in an
+/// anonymous phase.
+fn written_anonymously(board: &Board, note: &Note) -> bool {
+    phase_at(board, note.added_at).anonymous
+}
+
+/// What `reader` sees of `event` on `board` (the board as the reader's state holds it, its
+/// phase list reaching at least the event), at `moment` (the latest position the reader's
+/// view includes). See the module's documentation for the rules.
+pub fn event_seen(reader: &str, board: &Board, event: &BoardEvent<'_>, moment: u64) -> Seen {
+    if event.actor == reader {
+        return Seen::Whole;
+    }
+    let then = phase_at(board, event.position);
+    let still_then = same_phase(board, event.position, moment);
+    let note = event.note_id.and_then(|note_id| board.notes.get(&note_id));
+    // A private note is private from everyone but its author, whoever changed it (the
+    // facilitator may edit it).
+    let readers_own_note = note.is_some_and(|note| note.author == reader);
+    let private_writing = then.phase == BoardPhase::Writing && still_then && !readers_own_note;
+    let anonymous_note = note.is_some_and(|note| written_anonymously(board, note));
+    let anonymous = then.anonymous || anonymous_note;
+    match event.kind {
+        BoardEventKind::Facilitation => Seen::Whole,
+        BoardEventKind::NoteAdded if private_writing => Seen::Placeholder,
+        // The placeholder of the note's adding already told that it exists.
+        BoardEventKind::NoteEdited if private_writing => Seen::Nothing,
+        BoardEventKind::NoteAdded | BoardEventKind::NoteEdited | BoardEventKind::NoteHandled
+            if anonymous || private_writing =>
+        {
+            Seen::WithoutActor
+        }
+        BoardEventKind::NoteAdded | BoardEventKind::NoteEdited | BoardEventKind::NoteHandled => {
+            Seen::Whole
+        }
+        BoardEventKind::Vote if then.phase == BoardPhase::Voting && still_then => Seen::Nothing,
+        BoardEventKind::Vote if anonymous => Seen::WithoutActor,
+        BoardEventKind::Vote => Seen::Whole,
+    }
+}
+
+/// What `reader` sees of `event`, finding its board in `boards` (a state at `moment`): as
+/// [`event_seen`]; of a board the state does not hold, only the facilitation.
+pub fn seen_on(
+    reader: &str,
+    boards: &BTreeMap<Uuid, Arc<Board>>,
+    event: &BoardEvent<'_>,
+    moment: u64,
+) -> Seen {
+    match boards.get(&event.board_id) {
+        Some(board) => event_seen(reader, board, event, moment),
+        None if event.kind == BoardEventKind::Facilitation => Seen::Whole,
+        None => Seen::Nothing,
+    }
+}
+
+/// Whether `reader` sees `note` on `board` in the board's current phase: others' notes are
+/// hidden while the board is in private writing.
+pub fn note_shown(reader: &str, board: &Board, note: &Note) -> bool {
+    board.phase != BoardPhase::Writing || note.author == reader
+}
+
+/// Whether `reader` sees who wrote `note`: their own always; others' only when the note was
+/// not written in an anonymous phase and the board's current phase is not anonymous.
+pub fn author_shown(reader: &str, board: &Board, note: &Note) -> bool {
+    note.author == reader || !(board.anonymous || written_anonymously(board, note))
+}
+
+/// Whether the board's vote tallies (totals per note) are shown: once the vote has closed.
+/// Per-voter ballots are never shown to anyone but each voter, of any vote.
+pub fn tallies_shown(board: &Board) -> bool {
+    matches!(board.phase, BoardPhase::Discussion | BoardPhase::Closed)
+}
+
+/// The placeholder payload for another's private note: its board, id and zone.
+pub fn placeholder_payload(payload: &Value) -> Value {
+    let mut placeholder = serde_json::Map::new();
+    for field in ["board_id", "note_id", "zone"] {
+        if let Some(value) = payload.get(field) {
+            placeholder.insert(field.to_owned(), value.clone());
+        }
+    }
+    Value::Object(placeholder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::vocabulary::{BoardTemplate, Zone};
+
+    const BOARD: Uuid = Uuid::from_u128(1);
+    const NOTE: Uuid = Uuid::from_u128(2);
+
+    /// A board written privately and anonymously from 1, revealed at 10, voted anonymously
+    /// from 20, discussed from 30; one note by "ann" added at 5.
+    fn board(phase_count: usize) -> Board {
+        let phases = [
+            (1, BoardPhase::Writing, true),
+            (10, BoardPhase::Reveal, false),
+            (20, BoardPhase::Voting, true),
+            (30, BoardPhase::Discussion, false),
+        ]
+        .into_iter()
+        .take(phase_count)
+        .map(|(position, phase, anonymous)| PhaseSince {
+            position,
+            phase,
+            anonymous,
+        })
+        .collect::<Vec<_>>();
+        let last = phases.last().copied().unwrap_or(PhaseSince {
+            position: 0,
+            phase: BoardPhase::Writing,
+            anonymous: true,
+        });
+        let note = Note {
+            text: "theatre".into(),
+            author: "ann".into(),
+            zone: Zone::default(),
+            x: 0,
+            y: 0,
+            colour: "yellow".into(),
+            votes: BTreeMap::new(),
+            group_id: None,
+            promoted_to: None,
+            added_at: 5,
+        };
+        Board {
+            title: "map".into(),
+            template: BoardTemplate::Free,
+            facilitator: "fay".into(),
+            vote_budget: 3,
+            phase: last.phase,
+            anonymous: last.anonymous,
+            locked: false,
+            timer_ends_at: None,
+            notes: BTreeMap::from([(NOTE, Arc::new(note))]),
+            groups: BTreeMap::new(),
+            phases,
+        }
+    }
+
+    fn event(kind: BoardEventKind, actor: &str, position: u64) -> BoardEvent<'_> {
+        BoardEvent {
+            kind,
+            actor,
+            position,
+            board_id: BOARD,
+            note_id: Some(NOTE),
+        }
+    }
+
+    #[test]
+    fn a_private_note_is_a_placeholder_for_everyone_else_until_the_reveal() {
+        let added = event(BoardEventKind::NoteAdded, "ann", 5);
+        for reader in ["fay", "owner", "auditor", "bob"] {
+            assert_eq!(event_seen(reader, &board(1), &added, 5), Seen::Placeholder);
+            let edited = event(BoardEventKind::NoteEdited, "ann", 6);
+            assert_eq!(event_seen(reader, &board(1), &edited, 6), Seen::Nothing);
+        }
+        assert_eq!(event_seen("ann", &board(1), &added, 5), Seen::Whole);
+        // The facilitator's edit of ann's private note reaches ann, not naming the editor
+        // in the anonymous phase; nobody else learns of it.
+        let facilitators_edit = event(BoardEventKind::NoteEdited, "fay", 7);
+        assert_eq!(
+            event_seen("ann", &board(1), &facilitators_edit, 7),
+            Seen::WithoutActor
+        );
+        assert_eq!(
+            event_seen("bob", &board(1), &facilitators_edit, 7),
+            Seen::Nothing
+        );
+        // Revealed since: the text, never the author (written anonymously).
+        assert_eq!(event_seen("bob", &board(2), &added, 10), Seen::WithoutActor);
+        // Judged by the phase then, not now: "as of" before the reveal still hides it.
+        assert_eq!(event_seen("bob", &board(4), &added, 9), Seen::Placeholder);
+    }
+
+    #[test]
+    fn an_anonymous_authors_edits_later_do_not_name_them() {
+        let edited = event(BoardEventKind::NoteEdited, "ann", 12);
+        assert_eq!(
+            event_seen("bob", &board(2), &edited, 12),
+            Seen::WithoutActor
+        );
+        let moved = event(BoardEventKind::NoteHandled, "ann", 12);
+        assert_eq!(event_seen("fay", &board(2), &moved, 12), Seen::WithoutActor);
+    }
+
+    #[test]
+    fn votes_are_hidden_while_open_and_anonymous_afterwards() {
+        let vote = event(BoardEventKind::Vote, "bob", 21);
+        for reader in ["fay", "owner", "ann"] {
+            assert_eq!(event_seen(reader, &board(3), &vote, 25), Seen::Nothing);
+            assert_eq!(event_seen(reader, &board(4), &vote, 30), Seen::WithoutActor);
+            // "As of" a moment while the vote was open: still hidden.
+            assert_eq!(event_seen(reader, &board(4), &vote, 29), Seen::Nothing);
+        }
+        assert_eq!(event_seen("bob", &board(3), &vote, 25), Seen::Whole);
+    }
+
+    #[test]
+    fn facilitation_is_seen_by_all() {
+        let phase = event(BoardEventKind::Facilitation, "fay", 10);
+        assert_eq!(event_seen("bob", &board(2), &phase, 10), Seen::Whole);
+    }
+
+    #[test]
+    fn the_view_hides_private_notes_anonymous_authors_and_open_tallies() {
+        let writing = board(1);
+        let note = writing.notes.get(&NOTE).cloned();
+        let Some(note) = note else {
+            panic!("the test board has its note")
+        };
+        assert!(!note_shown("fay", &writing, &note));
+        assert!(note_shown("ann", &writing, &note));
+        assert!(note_shown("fay", &board(2), &note));
+        // Written anonymously: hidden even in the non-anonymous reveal and after the vote.
+        assert!(!author_shown("owner", &board(2), &note));
+        assert!(!author_shown("owner", &board(4), &note));
+        assert!(author_shown("ann", &board(4), &note));
+        assert!(!tallies_shown(&board(3)));
+        assert!(tallies_shown(&board(4)));
+    }
+}
