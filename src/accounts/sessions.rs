@@ -142,4 +142,41 @@ impl Sessions {
         }
         Ok(Some(session))
     }
+
+    /// Ends one session (a logout): removed here and from the shared table.
+    ///
+    /// # Errors
+    /// Failures of the shared table.
+    pub async fn end(&self, secret_hash: &str) -> Result<(), StoreError> {
+        if let Some(pool) = &self.shared {
+            let client = pool.get().await.map_err(pool_error)?;
+            client
+                .execute(
+                    "DELETE FROM sessions WHERE secret_hash = $1",
+                    &[&secret_hash],
+                )
+                .await
+                .map_err(postgres_error)?;
+        }
+        self.known().remove(secret_hash);
+        Ok(())
+    }
+
+    /// Ends every session of an account (its password changed): removed here and from the
+    /// shared table. Other nodes refuse them too, since they began before the change.
+    ///
+    /// # Errors
+    /// Failures of the shared table.
+    pub async fn end_account(&self, account_id: Uuid) -> Result<(), StoreError> {
+        if let Some(pool) = &self.shared {
+            let client = pool.get().await.map_err(pool_error)?;
+            client
+                .execute("DELETE FROM sessions WHERE account_id = $1", &[&account_id])
+                .await
+                .map_err(postgres_error)?;
+        }
+        self.known()
+            .retain(|_, session| session.account_id != account_id);
+        Ok(())
+    }
 }

@@ -7,14 +7,14 @@
 export type ClientMessage =
   | {
       /**
-       * A token from `POST /api/login`, an API token or a guest invite token.
+       * A token from `POST /api/login`, an API token, or a guest credential from `POST /api/join` (an invite token itself is refused).
        */
       token: string;
       type: 'hello';
     }
   | {
       /**
-       * The last position the client has seen: it gets every later event of the workspace, first from the store, then live. Absent: only events from now on.
+       * The last position the client has seen: it gets every later event of the workspace, first from the store, then live. Absent: only events from now on. Beyond the end of the log: `error position_beyond_head`. Roles without history (viewer, guest) may not start before the workspace's current position: `error history_forbidden`.
        */
       after_position?: number | null;
       /**
