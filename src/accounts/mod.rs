@@ -5,9 +5,9 @@
 //! part of the audited history. What is secret never enters the log in clear: passwords are
 //! stored as argon2id hashes, API tokens as BLAKE3 hashes of their random secret (a token is
 //! 256 random bits, so a fast hash is enough), compared in constant time.
-//! Sessions from a password login are kept as hashes too ([`sessions`]): in memory on the
-//! embedded store (they end with the process), in a table shared by every node on
-//! PostgreSQL. Each token's last use is kept in memory per process.
+//! Sessions from a password login are kept as hashes too ([`sessions`]): on the embedded
+//! store in a sled tree beside the log, in a table shared by every node on PostgreSQL; both
+//! survive a restart. Each token's last use is kept in memory per process.
 //!
 //! Every actor is unique, because actors decide who wrote a note, whose vote counts and who
 //! facilitates a board: an account acts under its login name (unique), an API token that
