@@ -206,7 +206,7 @@ async fn a_taken_name_or_a_weak_password_leaves_the_invite_open(backend: Backend
     let (status, body) = accept(&server, &text, "karen@roskilde", "short").await;
     assert_eq!(
         (status, body["code"].as_str()),
-        (400, Some("invalid_input"))
+        (400, Some("weak_password"))
     );
     assert!(
         body["message"]
