@@ -75,6 +75,10 @@ pub enum OpenedStore {
     Postgres(Arc<PostgresEventStore>),
 }
 
+/// The name of the sled tree of login sessions on the embedded store (in the key store's
+/// database).
+pub const SESSIONS_TREE: &str = "sessions";
+
 /// The event log of a node and the services that are kept beside it.
 pub struct Backing {
     /// The event log.
@@ -119,12 +123,19 @@ impl Backing {
         }
     }
 
-    /// Where login sessions are kept: in memory on the embedded store, in the shared table on
-    /// PostgreSQL.
-    pub fn sessions(&self) -> Sessions {
-        match &self.store {
-            OpenedStore::Sled(_) => Sessions::in_memory(),
+    /// Where login sessions are kept: on the embedded store in a tree of the key store's sled
+    /// database (`<data>/keys/`), in the shared table on PostgreSQL; either way as hashes, and
+    /// they survive a restart.
+    ///
+    /// # Errors
+    /// When the sessions' tree cannot be opened.
+    pub fn sessions(&self) -> Result<Sessions, StoreError> {
+        Ok(match &self.store {
+            OpenedStore::Sled(_) => match self.keys.embedded_tree(SESSIONS_TREE)? {
+                Some(tree) => Sessions::embedded(tree),
+                None => Sessions::in_memory(),
+            },
             OpenedStore::Postgres(store) => Sessions::on_postgres(store),
-        }
+        })
     }
 }

@@ -132,6 +132,21 @@ impl KeyStore {
         })
     }
 
+    /// A tree of its own in the key store's sled database, for other small server state
+    /// that must survive a restart beside the log (login sessions); `None` on PostgreSQL,
+    /// which has tables for that.
+    ///
+    /// # Errors
+    /// When the tree cannot be opened.
+    pub fn embedded_tree(&self, name: &str) -> Result<Option<sled::Tree>, StoreError> {
+        match &self.backend {
+            Backend::Sled { database, .. } => {
+                Ok(Some(database.open_tree(name).map_err(sled_error)?))
+            }
+            Backend::Postgres { .. } => Ok(None),
+        }
+    }
+
     /// The key store in the `person_keys` table of `store`'s schema (created by its
     /// migrations), shared by every node on that schema. Uses `store`'s connections.
     pub fn on_postgres(store: &PostgresEventStore) -> Self {

@@ -51,7 +51,8 @@ pub async fn start(
     start_with_sessions(store, keys, Sessions::in_memory(), limits, progress).await
 }
 
-/// Like [`start`], on what [`Backing::open`](crate::node::Backing::open) opened: on
+/// Like [`start`], on what [`Backing::open`](crate::node::Backing::open) opened: login
+/// sessions survive a restart (see [`Backing::sessions`](crate::node::Backing::sessions)); on
 /// PostgreSQL, keys and sessions are those every node of the schema shares. (Presence is
 /// relayed between nodes only when [`crate::hub::presence::relay`] is started too, as
 /// `partnerhub serve` does.)
@@ -66,7 +67,7 @@ pub async fn start_node(
     start_with_sessions(
         backing.event_store(),
         backing.keys.clone(),
-        backing.sessions(),
+        backing.sessions()?,
         limits,
         progress,
     )

@@ -290,6 +290,101 @@ async fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
     assert!(text(&output.stdout).contains("verified 3 events"));
 }
 
+/// Sends a request with an optional bearer token and JSON body; returns the raw response.
+fn http_request(address: &str, method: &str, path: &str, bearer: &str, body: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let authorization = if bearer.is_empty() {
+        String::new()
+    } else {
+        format!("Authorization: Bearer {bearer}\r\n")
+    };
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: x\r\n{authorization}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+fn session_token(login: &str) -> String {
+    login
+        .split("\"token\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no session in {login}"))
+        .to_owned()
+}
+
+#[test]
+fn login_sessions_survive_a_restart_of_serve_on_the_embedded_store() {
+    let data = tempfile::tempdir().unwrap();
+    let mut server = start_server_with(data.path(), &["--demo"]);
+    let password = server
+        .banner
+        .split("owner login: jens@roskilde / ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no owner login in {}", server.banner))
+        .to_owned();
+    let body = format!(r#"{{"name":"jens@roskilde","password":"{password}"}}"#);
+    let kept = session_token(&http_request(
+        &server.address,
+        "POST",
+        "/api/login",
+        "",
+        &body,
+    ));
+    let ended = session_token(&http_request(
+        &server.address,
+        "POST",
+        "/api/login",
+        "",
+        &body,
+    ));
+    let logout = http_request(&server.address, "POST", "/api/logout", &ended, "");
+    assert!(logout.starts_with("HTTP/1.1 204"), "{logout}");
+    assert!(server.stop().success());
+
+    let mut server = start_server(data.path());
+    let me = http_request(&server.address, "GET", "/api/me", &kept, "");
+    assert!(
+        me.starts_with("HTTP/1.1 200") && me.contains("jens@roskilde"),
+        "{me}"
+    );
+    let me = http_request(&server.address, "GET", "/api/me", &ended, "");
+    assert!(me.starts_with("HTTP/1.1 401"), "a logout lasts: {me}");
+    // Only hashes are kept: the secret is nowhere in the data directory.
+    let secret = kept.trim_start_matches("phs_");
+    for entry in walk(data.path()) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(
+            !bytes
+                .windows(secret.len())
+                .any(|window| window == secret.as_bytes()),
+            "{} holds the session secret",
+            entry.display()
+        );
+    }
+    assert!(server.stop().success());
+}
+
+/// Every file under `directory`.
+fn walk(directory: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(directory).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
 #[test]
 fn serve_with_demo_loads_the_demo_workspaces_into_an_empty_store_only() {
     let data = tempfile::tempdir().unwrap();

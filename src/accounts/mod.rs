@@ -5,9 +5,9 @@
 //! part of the audited history. What is secret never enters the log in clear: passwords are
 //! stored as argon2id hashes, API tokens as BLAKE3 hashes of their random secret (a token is
 //! 256 random bits, so a fast hash is enough), compared in constant time.
-//! Sessions from a password login are kept as hashes too ([`sessions`]): in memory on the
-//! embedded store (they end with the process), in a table shared by every node on
-//! PostgreSQL. Each token's last use is kept in memory per process.
+//! Sessions from a password login are kept as hashes too ([`sessions`]): on the embedded
+//! store in a sled tree beside the log, in a table shared by every node on PostgreSQL; both
+//! survive a restart. Each token's last use is kept in memory per process.
 //!
 //! Every actor is unique, because actors decide who wrote a note, whose vote counts and who
 //! facilitates a board: an account acts under its login name (unique), an API token that
@@ -17,6 +17,13 @@
 //! [`AccountsState::display_name`] is the one place that turns an actor into words.
 //! (Events written before this rule carry `token:<label>` or `guest:<label>`: they stay as
 //! they are, as history.) An invite token only lets people join; it does not act itself.
+//!
+//! Colleagues join a running server through a *member invite*
+//! ([`AccountEvent::MemberInviteIssued`]): an owner makes one for a role, only the BLAKE3
+//! hash of its secret is kept, and it is used at most once, since accepting it appends the
+//! new account (if any), the role and [`AccountEvent::MemberInviteAccepted`] together, decided
+//! on the current state. A password change ([`AccountEvent::PasswordChanged`]) ends every
+//! login session that began before it, on every node.
 //!
 //! Roles per workspace ([`Role`]): owner, editor, viewer, auditor, and workshop guest (one
 //! board, through an invite link). [`Permission`] says what each may do; the API and the
@@ -190,6 +197,33 @@ pub enum AccountEvent {
         /// The account.
         account_id: Uuid,
     },
+    /// An owner invited a colleague to become a member with a role: single use, until
+    /// `expires_at`, revocable. Only the hash of the invite's secret is kept.
+    MemberInviteIssued {
+        /// Its id (part of the invite text).
+        invite_id: Uuid,
+        /// The workspace the colleague joins.
+        workspace_id: Uuid,
+        /// The role they get (never guest).
+        role: Role,
+        /// BLAKE3 hash of the secret, hex.
+        secret_hash: String,
+        /// When it stops working.
+        expires_at: DateTime<Utc>,
+    },
+    /// A colleague accepted a member invite; the same append grants the role (and, for a new
+    /// colleague, creates the account), so an invite is used at most once.
+    MemberInviteAccepted {
+        /// The invite.
+        invite_id: Uuid,
+        /// The account that accepted it.
+        account_id: Uuid,
+    },
+    /// An owner revoked a member invite before it was used.
+    MemberInviteRevoked {
+        /// The invite.
+        invite_id: Uuid,
+    },
 }
 
 impl AccountEvent {
@@ -204,6 +238,9 @@ impl AccountEvent {
             AccountEvent::GuestJoined { .. } => "GuestJoined",
             AccountEvent::TokenRevoked { .. } => "TokenRevoked",
             AccountEvent::ServerAdminGranted { .. } => "ServerAdminGranted",
+            AccountEvent::MemberInviteIssued { .. } => "MemberInviteIssued",
+            AccountEvent::MemberInviteAccepted { .. } => "MemberInviteAccepted",
+            AccountEvent::MemberInviteRevoked { .. } => "MemberInviteRevoked",
         }
     }
 }
@@ -223,6 +260,30 @@ pub struct Account {
     /// Whether it is a server administrator (may take backups).
     #[serde(default)]
     pub server_admin: bool,
+    /// When its password last changed: login sessions made before then have ended.
+    #[serde(default)]
+    pub password_changed_at: Option<DateTime<Utc>>,
+}
+
+/// An invite for a colleague to become a member of a workspace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberInvite {
+    /// Its id.
+    pub invite_id: Uuid,
+    /// The workspace.
+    pub workspace_id: Uuid,
+    /// The role it gives.
+    pub role: Role,
+    /// Hash of the secret.
+    pub secret_hash: String,
+    /// When it was issued.
+    pub issued_at: DateTime<Utc>,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// The account that accepted it, if one did.
+    pub accepted_by: Option<Uuid>,
+    /// Whether it was revoked.
+    pub revoked: bool,
 }
 
 /// An issued token, as the server knows it.
@@ -275,6 +336,8 @@ pub struct AccountsState {
     pub tokens: BTreeMap<Uuid, Token>,
     /// Guests who joined through an invite, by id.
     pub guests: BTreeMap<Uuid, Guest>,
+    /// Invites for colleagues to become members, by id.
+    pub member_invites: BTreeMap<Uuid, MemberInvite>,
     /// Workspaces in which anyone was ever given a role: their creator has had the owner
     /// role once, and a retried create does not give it again.
     pub workspaces_with_members: BTreeSet<Uuid>,
@@ -300,6 +363,7 @@ impl AccountsState {
                         password_hash: password_hash.clone(),
                         roles: BTreeMap::new(),
                         server_admin: false,
+                        password_changed_at: None,
                     },
                 );
             }
@@ -309,6 +373,7 @@ impl AccountsState {
             } => {
                 if let Some(account) = self.accounts.get_mut(account_id) {
                     account.password_hash = password_hash.clone();
+                    account.password_changed_at = Some(recorded_at);
                 }
             }
             AccountEvent::MembershipGranted {
@@ -380,6 +445,40 @@ impl AccountsState {
             AccountEvent::ServerAdminGranted { account_id } => {
                 if let Some(account) = self.accounts.get_mut(account_id) {
                     account.server_admin = true;
+                }
+            }
+            AccountEvent::MemberInviteIssued {
+                invite_id,
+                workspace_id,
+                role,
+                secret_hash,
+                expires_at,
+            } => {
+                self.member_invites.insert(
+                    *invite_id,
+                    MemberInvite {
+                        invite_id: *invite_id,
+                        workspace_id: *workspace_id,
+                        role: *role,
+                        secret_hash: secret_hash.clone(),
+                        issued_at: recorded_at,
+                        expires_at: *expires_at,
+                        accepted_by: None,
+                        revoked: false,
+                    },
+                );
+            }
+            AccountEvent::MemberInviteAccepted {
+                invite_id,
+                account_id,
+            } => {
+                if let Some(invite) = self.member_invites.get_mut(invite_id) {
+                    invite.accepted_by = Some(*account_id);
+                }
+            }
+            AccountEvent::MemberInviteRevoked { invite_id } => {
+                if let Some(invite) = self.member_invites.get_mut(invite_id) {
+                    invite.revoked = true;
                 }
             }
         }

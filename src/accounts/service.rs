@@ -22,7 +22,7 @@ use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use super::sessions::{Session, Sessions};
-use super::{AccountEvent, AccountsState, Permission, Role, Token, SYSTEM_STREAM};
+use super::{AccountEvent, AccountsState, MemberInvite, Permission, Role, Token, SYSTEM_STREAM};
 use crate::projection::Projections;
 use crate::store::{
     envelope, AppendRequest, CommandContext, EventStore, ExpectedVersion, StoreError,
@@ -41,6 +41,10 @@ pub const TRACKED_LOGIN_NAMES: usize = 4096;
 pub const CONCURRENT_HASHING: usize = 4;
 /// How long a login or account creation waits for its turn to hash before it is refused.
 pub const HASHING_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// How long a member invite works unless its owner says otherwise.
+pub const MEMBER_INVITE_HOURS: u32 = 72;
 /// At most this many guests join through one invite.
 pub const GUESTS_PER_INVITE: usize = 500;
 
@@ -53,6 +57,8 @@ pub struct Principal {
     pub account_id: Option<Uuid>,
     /// When authenticated by an API token: its id, workspace, role and (guests) board.
     pub token: Option<TokenScope>,
+    /// When authenticated by a login session: the hash of its secret (to end it).
+    pub session: Option<String>,
 }
 
 /// What an API token is limited to.
@@ -169,9 +175,41 @@ pub enum AccessError {
     /// Too many password checks are running; the caller may try again shortly.
     #[error("the server is checking too many passwords at once; try again in a few seconds")]
     Busy,
+    /// An account name that breaks the rule (the message says it).
+    #[error("{0}")]
+    InvalidAccountName(String),
+    /// An account name someone has already.
+    #[error("the account name `{0}` is taken; choose another")]
+    NameTaken(String),
+    /// A password that breaks the rule (the message says it).
+    #[error("{0}")]
+    WeakPassword(String),
+    /// The current password given to confirm a change is wrong.
+    #[error("the current password is wrong")]
+    WrongPassword,
+    /// A member invite that cannot be used (any more).
+    #[error("{0}")]
+    Invite(InviteProblem),
     /// The log failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Why a member invite cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InviteProblem {
+    /// No invite has this id and secret.
+    #[error("this invite link is not known here; ask the workspace's owner for a new one")]
+    Unknown,
+    /// Someone accepted it already.
+    #[error("this invite link has been used already; each link lets one person join")]
+    Used,
+    /// An owner revoked it.
+    #[error("this invite link was revoked; ask the workspace's owner for a new one")]
+    Revoked,
+    /// It expired.
+    #[error("this invite link has expired; ask the workspace's owner for a new one")]
+    Expired,
 }
 
 /// A token as listed to its workspace's owners.
@@ -304,7 +342,7 @@ fn check_name(name: &str) -> Result<(), AccessError> {
     if valid {
         Ok(())
     } else {
-        Err(AccessError::InvalidInput(format!(
+        Err(AccessError::InvalidAccountName(format!(
             "`{name}` is not an account name: use 2 to 64 letters, digits and @ . - _"
         )))
     }
@@ -449,29 +487,11 @@ impl Accounts {
         password: &str,
     ) -> Result<Uuid, AccessError> {
         check_name(name)?;
-        if password.chars().count() < 10 {
-            return Err(AccessError::InvalidInput(
-                "a password has at least 10 characters".into(),
-            ));
-        }
-        let password = password.to_owned();
-        let password_hash = self
-            .hash_in_turn(move || {
-                let salt = SaltString::generate(&mut OsRng);
-                Argon2::default()
-                    .hash_password(password.as_bytes(), &salt)
-                    .map(|hash| hash.to_string())
-            })
-            .await?
-            .map_err(|error| {
-                AccessError::InvalidInput(format!("the password cannot be hashed: {error}"))
-            })?;
+        let password_hash = self.hash_new_password(password).await?;
         let account_id = Uuid::new_v4();
         self.change(actor, |state| {
             if state.account_named(name).is_some() {
-                return Err(AccessError::Conflict(format!(
-                    "an account named `{name}` exists already"
-                )));
+                return Err(name_taken(name));
             }
             Ok(vec![AccountEvent::AccountCreated {
                 account_id,
@@ -732,8 +752,18 @@ impl Accounts {
             ));
         }
         locked(&self.failures).clear(name);
+        self.open_session(account_id, name).await
+    }
+
+    /// Starts a login session for an account whose password was just checked (or set);
+    /// returns its secret (`phs_...`, never stored) and its expiry.
+    async fn open_session(
+        &self,
+        account_id: Uuid,
+        name: &str,
+    ) -> Result<(String, DateTime<Utc>), AccessError> {
         let secret = format!("phs_{}", random_hex(32));
-        let expires_at = now + Duration::hours(SESSION_HOURS);
+        let expires_at = Utc::now() + Duration::hours(SESSION_HOURS);
         self.sessions
             .insert(
                 hash_secret(&secret),
@@ -747,6 +777,114 @@ impl Accounts {
         Ok((secret, expires_at))
     }
 
+    /// Hashes a new password with argon2id (in turn, see [`CONCURRENT_HASHING`]) once it
+    /// meets the rule.
+    ///
+    /// # Errors
+    /// [`AccessError::InvalidInput`] naming the rule; [`AccessError::Busy`].
+    async fn hash_new_password(&self, password: &str) -> Result<String, AccessError> {
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(AccessError::WeakPassword(format!(
+                "a password has at least {MIN_PASSWORD_CHARS} characters"
+            )));
+        }
+        let password = password.to_owned();
+        self.hash_in_turn(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|hash| hash.to_string())
+        })
+        .await?
+        .map_err(|error| {
+            AccessError::InvalidInput(format!("the password cannot be hashed: {error}"))
+        })
+    }
+
+    /// Whether `password` is the account's current one (in turn, as logins are).
+    async fn password_matches(
+        &self,
+        account_id: Uuid,
+        password: &str,
+    ) -> Result<bool, AccessError> {
+        let stored = self
+            .projections
+            .accounts(|state| {
+                state
+                    .accounts
+                    .get(&account_id)
+                    .map(|account| account.password_hash.clone())
+            })
+            .unwrap_or_else(|| DUMMY_HASH.to_owned());
+        let password = password.to_owned();
+        self.hash_in_turn(move || {
+            PasswordHash::new(&stored)
+                .map(|hash| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &hash)
+                        .is_ok()
+                })
+                .unwrap_or(false)
+        })
+        .await
+    }
+
+    /// Changes the password of the account `principal` logged in with: every login session
+    /// of the account ends, on every node (sessions started before the change are refused),
+    /// and a new one is returned for the caller.
+    ///
+    /// # Errors
+    /// [`AccessError::Forbidden`] for anything but a password login;
+    /// [`AccessError::WrongPassword`] when `current` is wrong; the password rule; store
+    /// failures.
+    pub async fn change_password(
+        &self,
+        principal: &Principal,
+        current: &str,
+        new: &str,
+    ) -> Result<(String, DateTime<Utc>), AccessError> {
+        let account_id = principal
+            .account_id
+            .filter(|_| principal.session.is_some())
+            .ok_or_else(|| {
+                AccessError::Forbidden(
+                    "only a person logged in with their password may change it".into(),
+                )
+            })?;
+        // Guesses of the current password count as failed logins of the name.
+        let now = Utc::now();
+        if locked(&self.failures).locked(&principal.actor, now) {
+            return Err(AccessError::TooManyAttempts);
+        }
+        if !self.password_matches(account_id, current).await? {
+            locked(&self.failures).record(&principal.actor, now);
+            return Err(AccessError::WrongPassword);
+        }
+        let password_hash = self.hash_new_password(new).await?;
+        self.change(&principal.actor, |_| {
+            Ok(vec![AccountEvent::PasswordChanged {
+                account_id,
+                password_hash: password_hash.clone(),
+            }])
+        })
+        .await?;
+        self.sessions.end_account(account_id).await?;
+        self.open_session(account_id, &principal.actor).await
+    }
+
+    /// Ends the login session `principal` came with (`POST /api/logout`).
+    ///
+    /// # Errors
+    /// [`AccessError::Forbidden`] for an API token (revoke it instead); store failures.
+    pub async fn logout(&self, principal: &Principal) -> Result<(), AccessError> {
+        let session = principal.session.as_deref().ok_or_else(|| {
+            AccessError::Forbidden(
+                "an API token does not log out; an owner revokes it instead".into(),
+            )
+        })?;
+        Ok(self.sessions.end(session).await?)
+    }
+
     /// Authenticates a bearer token (a session or an API token).
     ///
     /// # Errors
@@ -755,11 +893,18 @@ impl Accounts {
     pub async fn authenticate(&self, bearer: &str) -> Result<Principal, AccessError> {
         let now = Utc::now();
         if bearer.starts_with("phs_") {
-            return match self.sessions.find(&hash_secret(bearer)).await? {
+            let secret_hash = hash_secret(bearer);
+            return match self.sessions.find(&secret_hash).await? {
+                Some(session) if self.ended_by_password_change(&session) => {
+                    Err(AccessError::Unauthenticated(
+                        "the password was changed since this session began; log in again".into(),
+                    ))
+                }
                 Some(session) if session.expires_at > now => Ok(Principal {
                     actor: session.name.clone(),
                     account_id: Some(session.account_id),
                     token: None,
+                    session: Some(secret_hash),
                 }),
                 Some(_) => Err(AccessError::Unauthenticated(
                     "the session has expired; log in again".into(),
@@ -810,6 +955,7 @@ impl Accounts {
         });
         Ok(Principal {
             actor: account.unwrap_or_else(|| super::token_actor(token_id)),
+            session: None,
             account_id: token.account_id,
             token: Some(TokenScope {
                 token_id,
@@ -852,6 +998,7 @@ impl Accounts {
         Ok(Principal {
             actor: super::guest_actor(guest_id),
             account_id: None,
+            session: None,
             token: Some(TokenScope {
                 token_id: invite.token_id,
                 workspace_id: invite.workspace_id,
@@ -938,6 +1085,239 @@ impl Accounts {
         })
     }
 
+    /// Whether the account's password changed after `session` began (it then has ended).
+    fn ended_by_password_change(&self, session: &Session) -> bool {
+        let began = session.expires_at - Duration::hours(SESSION_HOURS);
+        self.projections.accounts(|state| {
+            state
+                .accounts
+                .get(&session.account_id)
+                .and_then(|account| account.password_changed_at)
+                .is_some_and(|changed| changed > began)
+        })
+    }
+
+    /// Invites a colleague to become a member of `workspace_id` with `role`: single use,
+    /// until `expires_at`, revocable. Returns its id and its text (`phm_<id>_<secret>`),
+    /// shown once and never stored (only the BLAKE3 hash of the secret is).
+    ///
+    /// # Errors
+    /// The guest role (guests come by board invites), store failures.
+    pub async fn invite_member(
+        &self,
+        actor: &str,
+        workspace_id: Uuid,
+        role: Role,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(Uuid, String), AccessError> {
+        if role == Role::Guest {
+            return Err(AccessError::InvalidInput(
+                "guests join one board through a workshop invite; a member invite gives owner, editor, viewer or auditor".into(),
+            ));
+        }
+        let invite_id = Uuid::new_v4();
+        let secret = random_hex(32);
+        let issued = AccountEvent::MemberInviteIssued {
+            invite_id,
+            workspace_id,
+            role,
+            secret_hash: hash_secret(&secret),
+            expires_at,
+        };
+        self.change(actor, |_| Ok(vec![issued.clone()])).await?;
+        Ok((invite_id, format!("phm_{}_{secret}", invite_id.simple())))
+    }
+
+    /// Revokes a member invite of a workspace that was not used yet.
+    ///
+    /// # Errors
+    /// Unknown or used invite, store failures.
+    pub async fn revoke_member_invite(
+        &self,
+        actor: &str,
+        workspace_id: Uuid,
+        invite_id: Uuid,
+    ) -> Result<(), AccessError> {
+        self.change(actor, |state| {
+            let invite = state
+                .member_invites
+                .get(&invite_id)
+                .filter(|invite| invite.workspace_id == workspace_id)
+                .ok_or_else(|| {
+                    AccessError::NotFound(format!("no member invite {invite_id} in this workspace"))
+                })?;
+            if invite.accepted_by.is_some() {
+                return Err(AccessError::Invite(InviteProblem::Used));
+            }
+            if invite.revoked {
+                return Ok(Vec::new());
+            }
+            Ok(vec![AccountEvent::MemberInviteRevoked { invite_id }])
+        })
+        .await
+    }
+
+    /// The member invites of a workspace, newest first.
+    pub fn member_invites_of(&self, workspace_id: Uuid) -> Vec<MemberInviteListing> {
+        let now = Utc::now();
+        let mut invites: Vec<MemberInviteListing> = self.projections.accounts(|state| {
+            state
+                .member_invites
+                .values()
+                .filter(|invite| invite.workspace_id == workspace_id)
+                .map(|invite| MemberInviteListing {
+                    invite_id: invite.invite_id,
+                    role: invite.role,
+                    issued_at: invite.issued_at,
+                    expires_at: invite.expires_at,
+                    state: match invite_problem(invite, now) {
+                        None => MemberInviteState::Open,
+                        Some(InviteProblem::Used) => MemberInviteState::Used,
+                        Some(InviteProblem::Revoked) => MemberInviteState::Revoked,
+                        Some(_) => MemberInviteState::Expired,
+                    },
+                    accepted_by: invite
+                        .accepted_by
+                        .and_then(|id| state.accounts.get(&id))
+                        .map(|account| account.name.clone()),
+                })
+                .collect()
+        });
+        invites.sort_by_key(|invite| std::cmp::Reverse(invite.issued_at));
+        invites
+    }
+
+    /// The member invite `text` names, if its secret matches.
+    fn member_invite(&self, text: &str) -> Result<MemberInvite, AccessError> {
+        let unknown = || AccessError::Invite(InviteProblem::Unknown);
+        let (id_text, secret) = text
+            .trim()
+            .strip_prefix("phm_")
+            .and_then(|rest| rest.split_once('_'))
+            .ok_or_else(unknown)?;
+        let invite_id = Uuid::parse_str(id_text).map_err(|_| unknown())?;
+        let invite = self
+            .projections
+            .accounts(|state| state.member_invites.get(&invite_id).cloned())
+            .ok_or_else(unknown)?;
+        let matches: bool = hash_secret(secret)
+            .as_bytes()
+            .ct_eq(invite.secret_hash.as_bytes())
+            .into();
+        if matches {
+            Ok(invite)
+        } else {
+            Err(unknown())
+        }
+    }
+
+    /// Accepts a member invite: `joiner` (a new account, or an existing one logged in with
+    /// its password) becomes a member with the invite's role. The account (if new), the role
+    /// and the invite's use are one append to the log, so an invite is used at most once,
+    /// on every node. Returns the account's name, a login session when the account is new,
+    /// the workspace and the role.
+    ///
+    /// # Errors
+    /// [`AccessError::Invite`] for an unknown, used, revoked or expired invite; a taken name
+    /// or one that breaks the rule; a password that breaks its rule; [`AccessError::Conflict`]
+    /// when the account is a member of the workspace already; store failures.
+    pub async fn accept_member_invite(
+        &self,
+        text: &str,
+        joiner: Joiner<'_>,
+    ) -> Result<AcceptedInvite, AccessError> {
+        let invite = self.member_invite(text)?;
+        if let Some(problem) = invite_problem(&invite, Utc::now()) {
+            return Err(AccessError::Invite(problem));
+        }
+        let (account_id, name, new_account) = match joiner {
+            Joiner::NewAccount { name, password } => {
+                let name = name.trim();
+                check_name(name)?;
+                if self
+                    .projections
+                    .accounts(|state| state.account_named(name).is_some())
+                {
+                    return Err(name_taken(name));
+                }
+                let password_hash = self.hash_new_password(password).await?;
+                let account_id = Uuid::new_v4();
+                let created = AccountEvent::AccountCreated {
+                    account_id,
+                    name: name.to_owned(),
+                    password_hash,
+                };
+                (account_id, name.to_owned(), Some(created))
+            }
+            Joiner::Existing(principal) => {
+                let account_id = principal
+                    .account_id
+                    .filter(|_| principal.session.is_some())
+                    .ok_or_else(|| {
+                        AccessError::Forbidden(
+                            "accept an invite logged in with your password, not with an API token"
+                                .into(),
+                        )
+                    })?;
+                (account_id, principal.actor.clone(), None)
+            }
+        };
+        let invite_id = invite.invite_id;
+        let workspace_id = invite.workspace_id;
+        let role = invite.role;
+        self.change(&name, |state| {
+            let current = state
+                .member_invites
+                .get(&invite_id)
+                .ok_or(AccessError::Invite(InviteProblem::Unknown))?;
+            if let Some(problem) = invite_problem(current, Utc::now()) {
+                return Err(AccessError::Invite(problem));
+            }
+            let mut events = Vec::new();
+            match &new_account {
+                Some(created) => {
+                    if state.account_named(&name).is_some() {
+                        return Err(name_taken(&name));
+                    }
+                    events.push(created.clone());
+                }
+                None => {
+                    let existing = state.accounts.get(&account_id).ok_or_else(|| {
+                        AccessError::NotFound(format!("there is no account named `{name}`"))
+                    })?;
+                    if let Some(role) = existing.roles.get(&workspace_id) {
+                        return Err(AccessError::Conflict(format!(
+                            "you are a member of this workspace already (as {}); the invite stays unused for someone else",
+                            role_word(*role)
+                        )));
+                    }
+                }
+            }
+            events.push(AccountEvent::MembershipGranted {
+                account_id,
+                workspace_id,
+                role,
+            });
+            events.push(AccountEvent::MemberInviteAccepted {
+                invite_id,
+                account_id,
+            });
+            Ok(events)
+        })
+        .await?;
+        let session = match new_account {
+            Some(_) => Some(self.open_session(account_id, &name).await?),
+            None => None,
+        };
+        Ok(AcceptedInvite {
+            account: name,
+            token: session.as_ref().map(|(token, _)| token.clone()),
+            expires_at: session.map(|(_, expires_at)| expires_at),
+            workspace_id,
+            role,
+        })
+    }
+
     /// How an actor is shown to people (see [`AccountsState::display_name`]).
     ///
     /// [`AccountsState::display_name`]: super::AccountsState::display_name
@@ -949,6 +1329,89 @@ impl Accounts {
     pub fn tracked_login_names(&self) -> usize {
         locked(&self.failures).tracked()
     }
+}
+
+/// Who accepts a member invite.
+pub enum Joiner<'a> {
+    /// A colleague without an account here: the one they choose.
+    NewAccount {
+        /// The login name.
+        name: &'a str,
+        /// The password.
+        password: &'a str,
+    },
+    /// Someone logged in with their password already.
+    Existing(&'a Principal),
+}
+
+/// What accepting a member invite gives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AcceptedInvite {
+    /// The account that is now a member.
+    pub account: String,
+    /// A login session for a new account (`phs_...`), to use as `Authorization: Bearer`.
+    pub token: Option<String>,
+    /// When that session ends.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The workspace.
+    pub workspace_id: Uuid,
+    /// The role there.
+    pub role: Role,
+}
+
+/// Whether a member invite is open, used, revoked or expired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberInviteState {
+    /// It can still be accepted.
+    Open,
+    /// Someone accepted it.
+    Used,
+    /// An owner revoked it.
+    Revoked,
+    /// It expired unused.
+    Expired,
+}
+
+/// A member invite as listed to its workspace's owners (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct MemberInviteListing {
+    /// Its id.
+    pub invite_id: Uuid,
+    /// The role it gives.
+    pub role: Role,
+    /// When issued.
+    pub issued_at: DateTime<Utc>,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// Whether it can still be used.
+    pub state: MemberInviteState,
+    /// The account that accepted it.
+    pub accepted_by: Option<String>,
+}
+
+/// Why `invite` cannot be accepted at `now`, if it cannot.
+fn invite_problem(invite: &MemberInvite, now: DateTime<Utc>) -> Option<InviteProblem> {
+    if invite.accepted_by.is_some() {
+        Some(InviteProblem::Used)
+    } else if invite.revoked {
+        Some(InviteProblem::Revoked)
+    } else if invite.expires_at <= now {
+        Some(InviteProblem::Expired)
+    } else {
+        None
+    }
+}
+
+fn name_taken(name: &str) -> AccessError {
+    AccessError::NameTaken(name.to_owned())
+}
+
+fn role_word(role: Role) -> String {
+    serde_json::to_value(role)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// What a person who joined through an invite gets back.

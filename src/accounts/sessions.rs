@@ -6,8 +6,12 @@
 //! the ones this process has made or seen in memory; where it finds nothing it asks the
 //! shared table, if there is one:
 //!
-//! - on the embedded store ([`Sessions::in_memory`]) memory is all there is: sessions end
-//!   with the process;
+//! - on the embedded store as `serve` opens it ([`Sessions::embedded`]) every login also
+//!   writes a sled tree beside the log (in the key store's database, `<data>/keys/`), flushed
+//!   before the token is handed out, so sessions survive a restart; expired entries are
+//!   removed at the next login;
+//! - in memory only ([`Sessions::in_memory`], a server started without a data directory of
+//!   its own, as in some tests) sessions end with the process;
 //! - on PostgreSQL ([`Sessions::on_postgres`]) every login also writes the table `sessions`
 //!   of the store's schema (created by its migrations) before the token is handed out, so a
 //!   request with that token on any node of the schema finds it, and a restarted node
@@ -24,7 +28,7 @@ use crate::store::{PostgresEventStore, StoreError};
 use crate::sync::locked;
 
 /// One login session.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     /// The account logged in.
     pub account_id: Uuid,
@@ -40,6 +44,17 @@ pub struct Sessions {
     known: Mutex<HashMap<String, Session>>,
     /// The `sessions` table every node on one PostgreSQL schema shares.
     shared: Option<deadpool_postgres::Pool>,
+    /// The sled tree that keeps them across restarts on the embedded store.
+    embedded: Option<sled::Tree>,
+}
+
+fn sled_error(error: sled::Error) -> StoreError {
+    StoreError::Backend(format!("the session tree failed: {error}"))
+}
+
+fn decode(bytes: &[u8]) -> Result<Session, StoreError> {
+    serde_json::from_slice(bytes)
+        .map_err(|error| StoreError::Backend(format!("a stored session is unreadable: {error}")))
 }
 
 fn postgres_error(error: tokio_postgres::Error) -> StoreError {
@@ -59,6 +74,16 @@ impl Sessions {
         Sessions {
             known: Mutex::new(HashMap::new()),
             shared: None,
+            embedded: None,
+        }
+    }
+
+    /// Sessions of the embedded store, kept in `tree` across restarts.
+    pub fn embedded(tree: sled::Tree) -> Self {
+        Sessions {
+            known: Mutex::new(HashMap::new()),
+            shared: None,
+            embedded: Some(tree),
         }
     }
 
@@ -67,6 +92,7 @@ impl Sessions {
         Sessions {
             known: Mutex::new(HashMap::new()),
             shared: Some(store.pool().clone()),
+            embedded: None,
         }
     }
 
@@ -101,6 +127,20 @@ impl Sessions {
                 .map_err(postgres_error)?;
         }
         let now = Utc::now();
+        if let Some(tree) = &self.embedded {
+            for entry in tree.iter() {
+                let (key, value) = entry.map_err(sled_error)?;
+                if decode(&value).map_or(true, |stored| stored.expires_at <= now) {
+                    tree.remove(key).map_err(sled_error)?;
+                }
+            }
+            let value = serde_json::to_vec(&session).map_err(|error| {
+                StoreError::Backend(format!("a session cannot be stored: {error}"))
+            })?;
+            tree.insert(secret_hash.as_bytes(), value)
+                .map_err(sled_error)?;
+            tree.flush_async().await.map_err(sled_error)?;
+        }
         let mut known = self.known();
         known.retain(|_, session| session.expires_at > now);
         known.insert(secret_hash, session);
@@ -114,6 +154,16 @@ impl Sessions {
     pub async fn find(&self, secret_hash: &str) -> Result<Option<Session>, StoreError> {
         if let Some(session) = self.known().get(secret_hash) {
             return Ok(Some(session.clone()));
+        }
+        if let Some(tree) = &self.embedded {
+            let Some(value) = tree.get(secret_hash.as_bytes()).map_err(sled_error)? else {
+                return Ok(None);
+            };
+            let session = decode(&value)?;
+            if session.expires_at > Utc::now() {
+                self.known().insert(secret_hash.to_owned(), session.clone());
+            }
+            return Ok(Some(session));
         }
         let Some(pool) = &self.shared else {
             return Ok(None);
@@ -141,5 +191,55 @@ impl Sessions {
             self.known().insert(secret_hash.to_owned(), session.clone());
         }
         Ok(Some(session))
+    }
+
+    /// Ends one session (a logout): removed here and from the shared table.
+    ///
+    /// # Errors
+    /// Failures of the shared table.
+    pub async fn end(&self, secret_hash: &str) -> Result<(), StoreError> {
+        if let Some(pool) = &self.shared {
+            let client = pool.get().await.map_err(pool_error)?;
+            client
+                .execute(
+                    "DELETE FROM sessions WHERE secret_hash = $1",
+                    &[&secret_hash],
+                )
+                .await
+                .map_err(postgres_error)?;
+        }
+        if let Some(tree) = &self.embedded {
+            tree.remove(secret_hash.as_bytes()).map_err(sled_error)?;
+            tree.flush_async().await.map_err(sled_error)?;
+        }
+        self.known().remove(secret_hash);
+        Ok(())
+    }
+
+    /// Ends every session of an account (its password changed): removed here and from the
+    /// shared table. Other nodes refuse them too, since they began before the change.
+    ///
+    /// # Errors
+    /// Failures of the shared table.
+    pub async fn end_account(&self, account_id: Uuid) -> Result<(), StoreError> {
+        if let Some(pool) = &self.shared {
+            let client = pool.get().await.map_err(pool_error)?;
+            client
+                .execute("DELETE FROM sessions WHERE account_id = $1", &[&account_id])
+                .await
+                .map_err(postgres_error)?;
+        }
+        if let Some(tree) = &self.embedded {
+            for entry in tree.iter() {
+                let (key, value) = entry.map_err(sled_error)?;
+                if decode(&value).map_or(true, |stored| stored.account_id == account_id) {
+                    tree.remove(key).map_err(sled_error)?;
+                }
+            }
+            tree.flush_async().await.map_err(sled_error)?;
+        }
+        self.known()
+            .retain(|_, session| session.account_id != account_id);
+        Ok(())
     }
 }

@@ -12,6 +12,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::accounts::service::InviteProblem;
 use crate::accounts::AccessError;
 use crate::domain::DomainError;
 use crate::service::CommandError;
@@ -176,6 +177,23 @@ impl From<AccessError> for ApiError {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message)
             }
             AccessError::Busy => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message),
+            AccessError::InvalidAccountName(_) => {
+                ApiError::bad_request("invalid_account_name", message)
+            }
+            AccessError::NameTaken(_) => ApiError::new(StatusCode::CONFLICT, "name_taken", message),
+            AccessError::WeakPassword(_) => ApiError::bad_request("weak_password", message),
+            AccessError::WrongPassword => {
+                ApiError::new(StatusCode::FORBIDDEN, "wrong_password", message)
+            }
+            AccessError::Invite(problem) => {
+                let (status, code) = match problem {
+                    InviteProblem::Unknown => (StatusCode::NOT_FOUND, "invite_unknown"),
+                    InviteProblem::Used => (StatusCode::GONE, "invite_used"),
+                    InviteProblem::Revoked => (StatusCode::GONE, "invite_revoked"),
+                    InviteProblem::Expired => (StatusCode::GONE, "invite_expired"),
+                };
+                ApiError::new(status, code, message)
+            }
             AccessError::Store(error) => error.into(),
         }
     }

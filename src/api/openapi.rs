@@ -10,11 +10,14 @@ use serde_json::{json, Map, Value};
 
 use super::error::ErrorBody;
 use super::routes::{
-    AsOfQuery, CommandRequest, CreateWorkspaceRequest, GrantRequest, InviteRequest, JoinRequest,
-    LogEntry, LoginRequest, TokenRequest,
+    AcceptInviteAsMeRequest, AcceptInviteRequest, AsOfQuery, CommandRequest,
+    CreateWorkspaceRequest, GrantRequest, InviteRequest, JoinRequest, LogEntry, LoginRequest,
+    MemberInviteRequest, PasswordChangeRequest, TokenRequest,
 };
 use super::ApiJson;
-use crate::accounts::service::{GuestCredential, TokenListing};
+use crate::accounts::service::{
+    AcceptedInvite, GuestCredential, MemberInviteListing, TokenListing,
+};
 use crate::projection::board::BoardView;
 use crate::service::CommandOutcome;
 
@@ -117,7 +120,11 @@ fn operations() -> Vec<Operation> {
         op("get", "/api/openapi.json", "This document", "anyone"),
         Operation { request: Some("LoginRequest"), ..op("post", "/api/login", "Log in with an account; returns a session token for `Authorization: Bearer`", "anyone (failed attempts per name are limited: 429)") },
         Operation { request: Some("JoinRequest"), response: Body::Named("GuestCredential"), success: 201, ..op("post", "/api/join", "Join a workshop through an invite: a guest credential of your own (actor `guest:<id>`, your display name shown to others); the invite itself acts as nobody", "anyone with an invite that is neither revoked nor expired") },
+        Operation { success: 204, ..op("post", "/api/logout", "Log out: ends the caller's login session on the server", "password logins (an API token is revoked by an owner instead)") },
+        Operation { request: Some("AcceptInviteRequest"), response: Body::Named("AcceptedInvite"), success: 201, ..op("post", "/api/invites/accept", "Accept a member invite with a new account: creates it, makes it a member with the invite's role and returns its login session. An invite works once; a used, revoked or expired one is answered 410 (`invite_used`, `invite_revoked`, `invite_expired`), an unknown one 404 (`invite_unknown`); a taken name 409", "anyone with a member invite") },
         op("get", "/api/me", "Who the token belongs to (actor and display name), and their workspaces", "any token"),
+        Operation { request: Some("PasswordChangeRequest"), ..op("post", "/api/me/password", "Change your password: every login session of the account ends, on every node, and the answer carries a new one (as POST /api/login does); a wrong current password is 403 `wrong_password`", "password logins") },
+        Operation { request: Some("AcceptInviteAsMeRequest"), response: Body::Named("AcceptedInvite"), ..op("post", "/api/me/accept-invite", "Accept a member invite with the account you are logged in with (410/404 as for POST /api/invites/accept; 409 when you are a member already)", "password logins") },
         Operation { response: Body::Backup, ..op("get", "/api/backup", "An online backup of the whole server: the log up to now and the keys of personal data not erased", "server administrators' password logins (not API tokens)") },
         Operation { response: Body::List, ..op("get", "/api/workspaces", "The caller's workspaces with their role", "any token") },
         Operation { request: Some("CreateWorkspaceRequest"), success: 201, ..op("post", "/api/workspaces", "Create a workspace; the caller becomes its owner. An id that exists is refused (409 `already_exists`) unless the caller created it (a retry: `deduplicated: true`)", "accounts (not API tokens)") },
@@ -141,6 +148,9 @@ fn operations() -> Vec<Operation> {
         Operation { response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/members", "Members and their roles", "owner") },
         Operation { request: Some("GrantRequest"), success: 204, ..op("put", "/api/workspaces/{workspace_id}/members/{account_name}", "Give an account a role", "owner") },
         Operation { success: 204, ..op("delete", "/api/workspaces/{workspace_id}/members/{account_name}", "Take an account's role away", "owner") },
+        Operation { response: Body::ListOf("MemberInviteListing"), ..op("get", "/api/workspaces/{workspace_id}/member-invites", "Member invites, newest first: role, expiry, whether open, used (and by whom), revoked or expired; never their secret", "owner") },
+        Operation { request: Some("MemberInviteRequest"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/member-invites", "Invite a colleague to become a member with a role: returns the invite (shown once) and its link `/invite#<invite>`; single use, expires (default 72 hours), revocable", "owner") },
+        Operation { success: 204, ..op("delete", "/api/workspaces/{workspace_id}/member-invites/{invite_id}", "Revoke a member invite that was not used (410 `invite_used` when it was)", "owner") },
         Operation { response: Body::ListOf("TokenListing"), ..op("get", "/api/workspaces/{workspace_id}/tokens", "API tokens and invites, with last use", "owner") },
         Operation { request: Some("TokenRequest"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/tokens", "Issue an API token (its text is shown once)", "owner") },
         Operation { success: 204, ..op("delete", "/api/workspaces/{workspace_id}/tokens/{token_id}", "Revoke a token", "owner") },
@@ -204,6 +214,12 @@ pub fn document() -> Value {
     register::<GrantRequest>(&mut generator, &mut components, "GrantRequest");
     register::<TokenRequest>(&mut generator, &mut components, "TokenRequest");
     register::<TokenListing>(&mut generator, &mut components, "TokenListing");
+    register::<PasswordChangeRequest>(&mut generator, &mut components, "PasswordChangeRequest");
+    register::<AcceptInviteRequest>(&mut generator, &mut components, "AcceptInviteRequest");
+    register::<AcceptInviteAsMeRequest>(&mut generator, &mut components, "AcceptInviteAsMeRequest");
+    register::<AcceptedInvite>(&mut generator, &mut components, "AcceptedInvite");
+    register::<MemberInviteRequest>(&mut generator, &mut components, "MemberInviteRequest");
+    register::<MemberInviteListing>(&mut generator, &mut components, "MemberInviteListing");
     for (name, schema) in generator.take_definitions() {
         components.insert(name, serde_json::to_value(schema).unwrap_or(Value::Null));
     }
@@ -253,6 +269,10 @@ pub fn document() -> Value {
             (
                 "409",
                 "version conflict (details carry expected and actual), already exists, or a command id taken by another actor or workspace",
+            ),
+            (
+                "410",
+                "an invite that was used, revoked or has expired",
             ),
             ("413", "body too large"),
             (

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::{ApiError, ApiJson, ApiPath, ApiQuery, AppState, Caller};
+use crate::accounts::service::{AcceptedInvite, Joiner, MemberInviteListing, MEMBER_INVITE_HOURS};
 use crate::accounts::{Permission, Principal, Role};
 use crate::domain::Command;
 use crate::projection::board::board_view;
@@ -44,7 +45,11 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/openapi.json", get(super::openapi::serve_document)),
         ("/api/login", post(login)),
         ("/api/join", post(join)),
+        ("/api/logout", post(logout)),
+        ("/api/invites/accept", post(accept_invite)),
         ("/api/me", get(me)),
+        ("/api/me/password", post(change_password)),
+        ("/api/me/accept-invite", post(accept_invite_as_me)),
         ("/api/backup", get(backup)),
         (
             "/api/workspaces",
@@ -95,6 +100,14 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/api/workspaces/{workspace_id}/members/{account_name}",
             put(grant_member).delete(revoke_member),
+        ),
+        (
+            "/api/workspaces/{workspace_id}/member-invites",
+            get(member_invites).post(invite_member),
+        ),
+        (
+            "/api/workspaces/{workspace_id}/member-invites/{invite_id}",
+            delete(revoke_member_invite),
         ),
         (
             "/api/workspaces/{workspace_id}/tokens",
@@ -180,6 +193,93 @@ async fn join(
         .join(&request.invite, &request.display_name)
         .await?;
     Ok((StatusCode::CREATED, ApiJson(credential)))
+}
+
+/// `POST /api/logout`: ends the caller's login session on the server.
+async fn logout(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> Result<StatusCode, ApiError> {
+    state.accounts.logout(&principal).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A password change: the current password and the new one.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeRequest {
+    /// The password now.
+    pub current: String,
+    /// The new password (at least 10 characters).
+    pub new: String,
+}
+
+/// `POST /api/me/password`: changes the caller's password; every session of the account
+/// ends and the caller gets a new one.
+async fn change_password(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(request): ApiJson<PasswordChangeRequest>,
+) -> Result<ApiJson<Value>, ApiError> {
+    let (token, expires_at) = state
+        .accounts
+        .change_password(&principal, &request.current, &request.new)
+        .await?;
+    Ok(ApiJson(
+        json!({"token": token, "expires_at": expires_at, "account": principal.actor}),
+    ))
+}
+
+/// Accepting a member invite with a new account.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInviteRequest {
+    /// The invite (the part of the invite link after `#`).
+    pub invite: String,
+    /// The account name to create (2 to 64 letters, digits and @ . - _).
+    pub name: String,
+    /// Its password (at least 10 characters).
+    pub password: String,
+}
+
+/// `POST /api/invites/accept`: a colleague creates an account through a member invite and
+/// becomes a member; the answer carries their login session.
+async fn accept_invite(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<AcceptInviteRequest>,
+) -> Result<(StatusCode, ApiJson<AcceptedInvite>), ApiError> {
+    let accepted = state
+        .accounts
+        .accept_member_invite(
+            &request.invite,
+            Joiner::NewAccount {
+                name: &request.name,
+                password: &request.password,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, ApiJson(accepted)))
+}
+
+/// Accepting a member invite with the account one is logged in with.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInviteAsMeRequest {
+    /// The invite (the part of the invite link after `#`).
+    pub invite: String,
+}
+
+/// `POST /api/me/accept-invite`: the logged-in account becomes a member through an invite.
+async fn accept_invite_as_me(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(request): ApiJson<AcceptInviteAsMeRequest>,
+) -> Result<ApiJson<AcceptedInvite>, ApiError> {
+    let accepted = state
+        .accounts
+        .accept_member_invite(&request.invite, Joiner::Existing(&principal))
+        .await?;
+    Ok(ApiJson(accepted))
 }
 
 fn workspace_list(state: &AppState, principal: &Principal) -> Vec<Value> {
@@ -883,6 +983,73 @@ async fn revoke_member(
     state
         .accounts
         .revoke_membership(&principal.actor, &account_name, workspace_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn member_invites(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Vec<MemberInviteListing>>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    Ok(ApiJson(state.accounts.member_invites_of(workspace_id)))
+}
+
+/// A member invite to issue.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberInviteRequest {
+    /// The role the colleague gets (owner, editor, viewer or auditor).
+    pub role: Role,
+    /// Hours until it stops working, 1 to 720 (default 72).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 720))]
+    pub hours: Option<u32>,
+}
+
+/// `POST /api/workspaces/{id}/member-invites`: an owner invites a colleague; the answer
+/// carries the invite's text and link, shown once.
+async fn invite_member(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiJson(request): ApiJson<MemberInviteRequest>,
+) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    let hours = request.hours.unwrap_or(MEMBER_INVITE_HOURS);
+    if !(1..=24 * 30).contains(&hours) {
+        return Err(ApiError::bad_request(
+            "invalid_input",
+            "an invite works for 1 to 720 hours",
+        ));
+    }
+    let expires_at = Utc::now() + chrono::Duration::hours(i64::from(hours));
+    let (invite_id, token) = state
+        .accounts
+        .invite_member(&principal.actor, workspace_id, request.role, expires_at)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(json!({
+            "invite_id": invite_id,
+            "token": token,
+            "link": format!("/invite#{token}"),
+            "role": request.role,
+            "expires_at": expires_at,
+        })),
+    ))
+}
+
+async fn revoke_member_invite(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, invite_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    state
+        .accounts
+        .revoke_member_invite(&principal.actor, workspace_id, invite_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,7 +1,8 @@
 // Browser tests: what a person does, in Debian's Chromium driven by playwright-core, against
 // a REAL partnerhub server with the demo workspaces (started here on a free port with a
 // temporary data directory). Two people on the same map see each other's changes live; the
-// language switch turns the texts Danish/English; axe-core finds no serious or critical
+// language switch turns the texts Danish/English; an owner invites a colleague, who creates
+// an account through the link and sees the map; log out and password change; axe-core finds no serious or critical
 // accessibility violation; screenshots of the map go to docs/screenshots/.
 //
 // Usage: node tests/browser.mjs [path to the partnerhub binary]
@@ -104,9 +105,10 @@ try {
   for (const page of [anna, bo]) {
     page.on('pageerror', (error) => problems.push(String(error)));
     page.on('console', (message) => {
-      // A failed login's 401 is expected; anything else logged as an error is a problem
-      // (a content security policy violation, a failed script).
-      if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(message.text());
+      // Refusals the steps provoke (a failed login's 401, a weak password's 400, a wrong
+      // current password's 403, a used invite's 410) are expected; anything else logged as an
+      // error is a problem (a content security policy violation, a failed script).
+      if (message.type() === 'error' && !/status of (400|401|403|410)/.test(message.text())) problems.push(message.text());
     });
   }
 
@@ -143,7 +145,7 @@ try {
   await step('the language switch turns the texts English and back to Danish', async () => {
     await anna.getByLabel('Sprog').selectOption('en');
     await anna.getByRole('heading', { name: 'Network map' }).waitFor();
-    for (const text of ['Legend', 'Add an organisation', 'Connected', 'Log out', 'Civil society', 'Network circle']) {
+    for (const text of ['Legend', 'Add an organisation', 'Connected', `Logged in as ${server.name}`, 'Civil society', 'Network circle']) {
       await anna.getByText(text, { exact: true }).first().waitFor();
     }
     assert.equal(await anna.getByText('Signaturforklaring').count(), 0);
@@ -205,9 +207,76 @@ try {
     await bo.getByRole('heading', { name: 'Netværkskort' }).waitFor();
   });
 
-  await step('log out returns to the login page', async () => {
+  await step('log out (from the account menu) ends the session on the server', async () => {
+    const token = await bo.evaluate(() => JSON.parse(globalThis.localStorage.getItem('partnerhub.session')).token);
+    await bo.getByText(`Logget ind som ${server.name}`).click();
     await bo.getByRole('button', { name: 'Log ud' }).click();
     await bo.getByRole('heading', { name: 'Log ind' }).waitFor();
+    const status = await bo.evaluate(async (bearer) => (await globalThis.fetch('/api/me', { headers: { authorization: `Bearer ${bearer}` } })).status, token);
+    assert.equal(status, 401);
+  });
+
+  let inviteLink = '';
+  await step('an owner invites a colleague as editor from the members page', async () => {
+    await anna.getByRole('link', { name: 'Medlemmer' }).click();
+    await anna.getByRole('heading', { name: 'Medlemmer', exact: true }).waitFor();
+    await anna.locator('form.invite-form select[name="role"]').selectOption('editor');
+    await anna.getByRole('button', { name: 'Lav invitationslink' }).click();
+    const field = anna.getByLabel('Invitationslink (vises kun nu)');
+    await field.waitFor();
+    inviteLink = await field.inputValue();
+    assert.match(inviteLink, /\/invite#phm_[0-9a-f]{32}_[0-9a-f]{64}$/);
+    await anna.getByText('Åben', { exact: true }).waitFor();
+    assert.deepEqual(await axeViolations(anna), []);
+  });
+
+  const colleague = `karen-${Date.now() % 100000}@roskilde`;
+  await step('the colleague opens the link, creates an account and sees the map', async () => {
+    await bo.goto(inviteLink);
+    await bo.getByRole('heading', { name: 'Invitation til et arbejdsområde' }).waitFor();
+    assert.deepEqual(await axeViolations(bo), []);
+    await bo.getByLabel('Brugernavn').fill(colleague);
+    await bo.getByLabel('Adgangskode').fill('short');
+    await bo.getByRole('button', { name: 'Opret konto og bliv medlem' }).click();
+    await bo.getByRole('alert').filter({ hasText: 'mindst 10 tegn' }).waitFor();
+    await bo.getByLabel('Adgangskode').fill('en god lang adgangskode');
+    await bo.getByRole('button', { name: 'Opret konto og bliv medlem' }).click();
+    await bo.getByRole('heading', { name: 'Netværkskort' }).waitFor();
+    await bo.locator('[data-state="online"]').waitFor();
+    await bo.locator('.map-canvas canvas').first().waitFor();
+    await bo.getByText(`Logget ind som ${colleague}`).waitFor();
+    // An editor may change the map.
+    await bo.getByRole('button', { name: 'Tilføj', exact: true }).waitFor();
+  });
+
+  await step('the owner sees the new member, and the link does not work twice', async () => {
+    await anna.reload();
+    const row = anna.locator(`tr[data-account="${colleague}"]`);
+    await row.waitFor();
+    assert.equal(await row.getByRole('combobox').inputValue(), 'editor');
+    await anna.getByText(`Brugt af ${colleague}`).waitFor();
+    await bo.getByText(`Logget ind som ${colleague}`).click();
+    await bo.getByRole('button', { name: 'Log ud' }).click();
+    await bo.getByRole('heading', { name: 'Log ind' }).waitFor();
+    await bo.goto(inviteLink);
+    await bo.getByLabel('Brugernavn').fill('mallory@roskilde');
+    await bo.getByLabel('Adgangskode').fill('en god lang adgangskode');
+    await bo.getByRole('button', { name: 'Opret konto og bliv medlem' }).click();
+    await bo.getByRole('alert').filter({ hasText: 'Invitationslinket er allerede brugt' }).waitFor();
+  });
+
+  await step('changing the password from the account menu keeps this session', async () => {
+    await anna.getByText(`Logget ind som ${server.name}`).click();
+    await anna.getByRole('link', { name: 'Skift adgangskode' }).click();
+    await anna.getByLabel('Nuværende adgangskode').fill('not the password');
+    await anna.getByLabel('Ny adgangskode').fill('et helt nyt kodeord');
+    await anna.getByRole('button', { name: 'Skift adgangskode' }).click();
+    await anna.getByRole('alert').filter({ hasText: 'Den nuværende adgangskode er forkert' }).waitFor();
+    await anna.getByLabel('Nuværende adgangskode').fill(server.password);
+    await anna.getByRole('button', { name: 'Skift adgangskode' }).click();
+    await anna.getByText('Adgangskoden er skiftet').waitFor();
+    await anna.goto(server.url + '/');
+    await anna.getByRole('heading', { name: 'Vælg et arbejdsområde' }).waitFor();
   });
 
   assert.deepEqual(problems, [], 'no script errors in the pages');

@@ -1,5 +1,6 @@
-// Who is logged in: the session token from `POST /api/login`, kept in localStorage until it
-// expires or the user logs out, and a guest invite token taken from a `/join#<token>` link.
+// Who is logged in: the session token from `POST /api/login` (or from accepting a member
+// invite, or a password change), kept in localStorage until it expires or the user logs out;
+// logging out ends the session on the server too.
 import { signal } from '@preact/signals';
 import { api } from '../store/http';
 
@@ -25,19 +26,48 @@ function readStored(): Session | null {
   }
 }
 
-/** Logs in; throws `ApiFailure` with the server's reason. */
-export async function logIn(name: string, password: string): Promise<Session> {
-  const answer = await api<{ token: string; expires_at: string; account: string }>('/api/login', {
-    body: { name, password },
-  });
-  const next = { token: answer.token, account: answer.account, expiresAt: answer.expires_at };
+/** Keeps a session the server handed out (login, accepted invite, changed password). */
+export function adoptSession(token: string, account: string, expiresAt: string | null): Session {
+  const next = { token, account, expiresAt };
   localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
   session.value = next;
   return next;
 }
 
-/** Forgets the session on this device. */
+/** Logs in; throws `ApiFailure` with the server's reason. */
+export async function logIn(name: string, password: string): Promise<Session> {
+  const answer = await api<{ token: string; expires_at: string; account: string }>('/api/login', {
+    body: { name, password },
+  });
+  return adoptSession(answer.token, answer.account, answer.expires_at);
+}
+
+/** Changes the password; the server ends every session of the account and hands out a new
+ * one, which replaces this one. Throws `ApiFailure` with the server's reason. */
+export async function changePassword(current: string, next: string): Promise<Session> {
+  const token = session.value?.token ?? null;
+  const answer = await api<{ token: string; expires_at: string; account: string }>('/api/me/password', {
+    token,
+    body: { current, new: next },
+  });
+  return adoptSession(answer.token, answer.account, answer.expires_at);
+}
+
+/** Forgets the session on this device (when the server has ended it already). */
 export function logOut(): void {
   localStorage.removeItem(STORAGE_KEY);
   session.value = null;
+}
+
+/** Ends the session on the server (`POST /api/logout`), then forgets it here; it is
+ * forgotten here even when the server cannot be reached. */
+export async function logOutEverywhere(): Promise<void> {
+  const token = session.value?.token ?? null;
+  logOut();
+  if (!token) return;
+  try {
+    await api('/api/logout', { token, method: 'POST' });
+  } catch {
+    // Expired or unreachable: nothing more to end.
+  }
 }

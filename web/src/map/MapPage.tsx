@@ -10,6 +10,7 @@ import { Legend } from './Legend';
 import { MapView } from './MapView';
 import { NodeDetails } from './NodeDetails';
 import { NodeTable } from './NodeTable';
+import { navigate } from '../ui/router';
 
 const WRITERS = new Set(['owner', 'editor']);
 
@@ -40,6 +41,15 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
               {t('map.showTable')}
             </button>
           </div>
+          {summary?.role === 'owner' && (
+            <a
+              class="members-link"
+              href={`/w/${store.workspaceId}/members`}
+              onClick={(event) => { event.preventDefault(); navigate(`/w/${store.workspaceId}/members`); }}
+            >
+              {t('members.title')}
+            </a>
+          )}
         </div>
         {mode === 'map' ? (
           <MapView view={view} selected={selected} onSelect={setSelected} />

@@ -3,6 +3,8 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { session, logOut } from '../auth/session';
 import { Login } from '../auth/Login';
+import { InvitePage } from '../auth/Invite';
+import { AccountPage } from '../auth/Account';
 import { LiveConnection } from '../store/live';
 import { WorkspaceStore } from '../store/workspace';
 import { MapPage } from '../map/MapPage';
@@ -11,6 +13,7 @@ import { Header } from './Header';
 import { Notices } from './Notices';
 import { route } from './router';
 import { Workspaces } from './Workspaces';
+import { MembersPage } from './Members';
 
 export function App() {
   const current = session.value;
@@ -41,8 +44,14 @@ export function App() {
         <p>{where.invite ? t('join.text') : t('join.missing')}</p>
       </main>
     );
+  } else if (where.page === 'invite') {
+    page = <InvitePage invite={where.invite} />;
   } else if (!current || !live) {
     page = <Login />;
+  } else if (where.page === 'account') {
+    page = <AccountPage />;
+  } else if (where.page === 'members') {
+    page = <MembersPage token={current.token} workspaceId={where.workspaceId} self={current.account} />;
   } else if (store) {
     page = <MapPage store={store} live={live} />;
   } else {

@@ -1,8 +1,9 @@
 // The bar at the top of every page: the app, the connection state (always visible once
-// logged in), the language switch, who is logged in and the way out.
+// logged in), the language switch, and the account menu (who is logged in, change password,
+// log out).
 import type { LiveConnection } from '../store/live';
 import { chooseLanguage, language, LANGUAGES, t } from '../i18n';
-import { session, logOut } from '../auth/session';
+import { session, logOutEverywhere } from '../auth/session';
 import { navigate } from './router';
 
 const LANGUAGE_NAMES = { da: 'Dansk', en: 'English' } as const;
@@ -30,15 +31,36 @@ export function Header({ live, title }: { live: LiveConnection | null; title?: s
           ))}
         </select>
       </label>
-      {account && (
-        <>
-          <span class="account">{t('session.signedInAs', { name: account })}</span>
-          <button type="button" onClick={() => { logOut(); navigate('/'); }}>
+      {account && <AccountMenu account={account} />}
+    </header>
+  );
+}
+
+/** The account menu: who is logged in, changing the password, logging out (on the server). */
+function AccountMenu({ account }: { account: string }) {
+  return (
+    <details class="account-menu">
+      <summary>{t('session.signedInAs', { name: account })}</summary>
+      <ul>
+        <li>
+          <a
+            href="/account"
+            onClick={(event) => {
+              event.preventDefault();
+              (event.currentTarget.closest('details') as HTMLDetailsElement | null)?.removeAttribute('open');
+              navigate('/account');
+            }}
+          >
+            {t('account.changePassword')}
+          </a>
+        </li>
+        <li>
+          <button type="button" class="link" onClick={() => { void logOutEverywhere(); navigate('/'); }}>
             {t('logout')}
           </button>
-        </>
-      )}
-    </header>
+        </li>
+      </ul>
+    </details>
   );
 }
 

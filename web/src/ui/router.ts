@@ -1,5 +1,7 @@
 // The app's addresses: `/` (log in, choose a workspace), `/w/<workspace id>` (its network
-// map), `/join#<invite>` (a guest invite link). The server answers index.html for all of
+// map), `/w/<workspace id>/members` (owners: members and invites), `/account` (change the
+// password), `/join#<invite>` (a guest invite link), `/invite#<invite>` (a colleague's
+// member invite). The server answers index.html for all of
 // them (src/web.rs), so they can be bookmarked and reloaded.
 import { signal } from '@preact/signals';
 import { parseRoute, type Route } from './routes';

@@ -9,6 +9,10 @@ describe('parseRoute', () => {
     });
     expect(parseRoute('/join', '#ph_abc_def')).toEqual({ page: 'join', invite: 'ph_abc_def' });
     expect(parseRoute('/join', '')).toEqual({ page: 'join', invite: null });
+    expect(parseRoute('/invite', '#phm_abc_def')).toEqual({ page: 'invite', invite: 'phm_abc_def' });
+    expect(parseRoute('/invite', '')).toEqual({ page: 'invite', invite: null });
+    expect(parseRoute('/w/abc/members', '')).toEqual({ page: 'members', workspaceId: 'abc' });
+    expect(parseRoute('/account', '')).toEqual({ page: 'account' });
     expect(parseRoute('/', '')).toEqual({ page: 'home' });
     expect(parseRoute('/somewhere/else', '')).toEqual({ page: 'home' });
   });

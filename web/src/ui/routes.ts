@@ -2,20 +2,27 @@
 export type Route =
   | { readonly page: 'home' }
   | { readonly page: 'workspace'; readonly workspaceId: string }
-  | { readonly page: 'join'; readonly invite: string | null };
+  | { readonly page: 'members'; readonly workspaceId: string }
+  | { readonly page: 'account' }
+  | { readonly page: 'join'; readonly invite: string | null }
+  | { readonly page: 'invite'; readonly invite: string | null };
 
 export function parseRoute(pathname: string, hash: string): Route {
-  const workspace = /^\/w\/([^/]+)\/?$/.exec(pathname);
+  const workspace = /^\/w\/([^/]+)(\/members)?\/?$/.exec(pathname);
   if (workspace?.[1]) {
     try {
-      return { page: 'workspace', workspaceId: decodeURIComponent(workspace[1]) };
+      const workspaceId = decodeURIComponent(workspace[1]);
+      return workspace[2] ? { page: 'members', workspaceId } : { page: 'workspace', workspaceId };
     } catch {
       return { page: 'home' };
     }
   }
-  if (pathname === '/join' || pathname === '/join/') {
-    const invite = hash.replace(/^#/, '');
-    return { page: 'join', invite: invite === '' ? null : invite };
+  if (pathname === '/account' || pathname === '/account/') return { page: 'account' };
+  for (const page of ['join', 'invite'] as const) {
+    if (pathname === `/${page}` || pathname === `/${page}/`) {
+      const invite = hash.replace(/^#/, '');
+      return { page, invite: invite === '' ? null : invite };
+    }
   }
   return { page: 'home' };
 }
