@@ -202,7 +202,11 @@ pub async fn run(
 pub fn init_logging() {
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("PARTNERHUB_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    for cap in ["tungstenite=info", "tokio_tungstenite=info"] {
+    // sled logs at debug and trace level from destructors (`IoBufs dropped`, `dropping
+    // pagecache`) that may run in a thread-local destructor as a thread exits, after the
+    // fmt subscriber's own thread-local buffer is gone: at `PARTNERHUB_LOG=trace` that
+    // aborted the process at shutdown now and then. Its messages are capped at info.
+    for cap in ["tungstenite=info", "tokio_tungstenite=info", "sled=info"] {
         if let Ok(directive) = cap.parse() {
             filter = filter.add_directive(directive);
         }

@@ -226,6 +226,7 @@ impl Workspaces {
                 .read(workspace_id, |view| decide_on(&view.state))
                 .unwrap_or_else(|| decide_on(&crate::domain::WorkspaceState::new(workspace_id)));
             let events = decided?;
+            tracing::trace!(events = events.len(), version, attempt, "decided");
             let mut new_events = Vec::with_capacity(events.len());
             let mut erasures = Vec::new();
             for mut event in events {
