@@ -270,7 +270,7 @@ async fn start(directory: &std::path::Path) -> partnerhub::api::AppState {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_erasure_interrupted_before_its_key_was_destroyed_is_finished_at_the_next_start() {
-    use partnerhub::store::{AppendRequest, CommandContext, ExpectedVersion, NewEvent};
+    use partnerhub::store::{AppendRequest, CommandContext, ExpectedVersion};
     let directory = tempfile::tempdir().unwrap();
     let workspace_id = Uuid::new_v4();
     let organisation = Uuid::new_v4();
@@ -314,13 +314,7 @@ async fn an_erasure_interrupted_before_its_key_was_destroyed_is_finished_at_the_
         .unwrap();
     let events = decided
         .into_iter()
-        .map(|event| {
-            let (event_type, payload) = event.into_parts().unwrap();
-            NewEvent {
-                event_type,
-                payload,
-            }
-        })
+        .map(|event| partnerhub::store::envelope::new_event(&event).unwrap())
         .collect();
     let command_id = Uuid::new_v4();
     state

@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use chrono::{DateTime, TimeZone, Utc};
 use libfuzzer_sys::fuzz_target;
 use partnerhub::domain::{decide, Command, DomainEvent, EventContext, Request, WorkspaceState};
+use partnerhub::store::envelope;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -38,11 +39,9 @@ fn run(state: &mut WorkspaceState, command: &Command) -> Result<(), String> {
     };
     let events = decide(state, command, &request).map_err(|error| error.to_string())?;
     for event in events {
-        let (event_type, payload) = event
-            .clone()
-            .into_parts()
-            .expect("a decided event can be stored");
-        let stored = DomainEvent::from_parts(&event_type, &payload)
+        let (event_type, payload) =
+            envelope::into_parts(&event).expect("a decided event can be stored");
+        let stored = envelope::from_parts::<DomainEvent>(&event_type, &payload)
             .expect("a stored event reads back from the log");
         assert_eq!(
             stored, event,

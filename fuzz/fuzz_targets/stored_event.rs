@@ -9,7 +9,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use partnerhub::domain::DomainEvent;
-use partnerhub::store::{ChainVerifier, RecordedEvent};
+use partnerhub::store::{envelope, ChainVerifier, RecordedEvent};
 
 fuzz_target!(|data: &[u8]| {
     let mut verifier = ChainVerifier::new();
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
         let again = RecordedEvent::from_bytes(&bytes).expect("canonical bytes decode");
         assert_eq!(again, event, "canonical bytes decode to a different event");
         // What the projector does with an event it reads.
-        let _ = DomainEvent::from_parts(&event.event_type, &event.payload);
+        let _ = envelope::from_parts::<DomainEvent>(&event.event_type, &event.payload);
         if let Err(broken) = verifier.check(&event) {
             let _ = broken.to_string();
         }

@@ -662,43 +662,6 @@ impl DomainEvent {
         self.into()
     }
 
-    /// Splits the event into the log's type name and payload.
-    ///
-    /// # Errors
-    /// Only if serialization fails, which it does not for these types.
-    pub fn into_parts(self) -> Result<(String, serde_json::Value), serde_json::Error> {
-        let value = serde_json::to_value(self)?;
-        let mut map = match value {
-            serde_json::Value::Object(map) => map,
-            _ => return Err(serde::ser::Error::custom("an event is a JSON object")),
-        };
-        let event_type = match map.remove("event_type") {
-            Some(serde_json::Value::String(name)) => name,
-            _ => return Err(serde::ser::Error::custom("an event has a type")),
-        };
-        let payload = map
-            .remove("payload")
-            .unwrap_or(serde_json::Value::Object(Default::default()));
-        Ok((event_type, payload))
-    }
-
-    /// Reads an event back from the log's type name and payload.
-    ///
-    /// # Errors
-    /// When the type is unknown or the payload does not fit it.
-    pub fn from_parts(
-        event_type: &str,
-        payload: &serde_json::Value,
-    ) -> Result<Self, serde_json::Error> {
-        let mut map = serde_json::Map::with_capacity(2);
-        map.insert(
-            "event_type".into(),
-            serde_json::Value::String(event_type.to_owned()),
-        );
-        map.insert("payload".into(), payload.clone());
-        serde_json::from_value(serde_json::Value::Object(map))
-    }
-
     /// The ids of the entities this event is about, for per-entity timelines.
     pub fn entity_ids(&self) -> Vec<Uuid> {
         let mut ids = super::entity_ids::payload_ids(self);
