@@ -16,7 +16,12 @@
 //!    before the backup started (or while it ran) is left out, and a person whose erasure is
 //!    in the copied log is left out even if a crash kept their key; such a person stays
 //!    unreadable in the restored store;
-//! 4. a trailer `{"backup_end": {"events", "keys"}}`, so a cut-off copy is refused.
+//! 4. one `{"board_key": {"board_id", "key"}}` line per workshop board created and not closed
+//!    in those events whose key exists ([`crate::sealing`]), so that a restored board still
+//!    knows each participant's anonymous notes and dots (and their dot budgets hold). A
+//!    closed board's key is gone and never in a backup;
+//! 5. a trailer `{"backup_end": {"events", "keys"}}` (`keys` counts both kinds), so a cut-off
+//!    copy is refused.
 //!
 //! [`restore_backup`] checks the whole file first (header, hash chain, head hash, counts,
 //! trailer), then writes the events as `import` does and puts the keys back. The file holds
@@ -31,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::events::PersonalField;
+use crate::domain::vocabulary::BoardPhase;
 use crate::privacy::KeyStore;
 use crate::store::transfer::{self, TransferError};
 use crate::store::{EventHash, EventStore, Position, RecordedEvent, StoreError};
@@ -69,6 +75,12 @@ struct PersonKey {
 }
 
 #[derive(Serialize, Deserialize)]
+struct BoardKey {
+    board_id: Uuid,
+    key: String,
+}
+
+#[derive(Serialize, Deserialize)]
 struct BackupEnd {
     events: Position,
     keys: usize,
@@ -80,6 +92,7 @@ struct BackupEnd {
 enum Marker {
     Backup(BackupHeader),
     PersonKey(PersonKey),
+    BoardKey(BoardKey),
     BackupEnd(BackupEnd),
 }
 
@@ -146,6 +159,7 @@ pub async fn stream_backup(
     send(line_of(&header)?).await?;
     let mut sealed = HashSet::new();
     let mut erased = HashSet::new();
+    let mut open_boards = HashSet::new();
     let mut written: Position = 0;
     while written < position {
         let page = store
@@ -173,6 +187,27 @@ pub async fn stream_backup(
                     sealed.insert(data.key);
                 }
             });
+            let board_id = || {
+                event
+                    .payload
+                    .get("board_id")
+                    .and_then(|id| serde_json::from_value::<Uuid>(id.clone()).ok())
+            };
+            match event.event_type.as_str() {
+                "BoardCreated" => open_boards.extend(board_id()),
+                "BoardPhaseChanged"
+                    if event
+                        .payload
+                        .get("to")
+                        .and_then(|to| serde_json::from_value::<BoardPhase>(to.clone()).ok())
+                        == Some(BoardPhase::Closed) =>
+                {
+                    if let Some(board_id) = board_id() {
+                        open_boards.remove(&board_id);
+                    }
+                }
+                _ => {}
+            }
             if event.event_type == "ContactPersonErased" {
                 if let Some(person_id) = event
                     .payload
@@ -197,6 +232,18 @@ pub async fn stream_backup(
         if let Some(key) = found.get(&person_id) {
             chunk.extend(line_of(&Marker::PersonKey(PersonKey {
                 person_id,
+                key: hex::encode(key),
+            }))?);
+            key_count += 1;
+        }
+    }
+    let mut boards: Vec<Uuid> = open_boards.into_iter().collect();
+    boards.sort_unstable();
+    let found = keys.board_keys(&boards).await?;
+    for board_id in boards {
+        if let Some(key) = found.get(&board_id) {
+            chunk.extend(line_of(&Marker::BoardKey(BoardKey {
+                board_id,
                 key: hex::encode(key),
             }))?);
             key_count += 1;
@@ -270,14 +317,21 @@ fn split_backup(path: &Path, events_out: &Path) -> Result<CheckedBackup, BackupE
         }
         if let Ok(marker) = serde_json::from_slice::<Marker>(&line) {
             match marker {
-                Marker::PersonKey(PersonKey { person_id, key }) => {
+                Marker::PersonKey(PersonKey {
+                    person_id: subject_id,
+                    key,
+                })
+                | Marker::BoardKey(BoardKey {
+                    board_id: subject_id,
+                    key,
+                }) => {
                     let key = hex::decode(&key)
                         .ok()
                         .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
                         .ok_or_else(|| {
                             BackupError::Invalid(format!("line {line_number}: a malformed key"))
                         })?;
-                    keys.push((person_id, key));
+                    keys.push((subject_id, key));
                 }
                 Marker::BackupEnd(found) => end = Some(found),
                 Marker::Backup(_) => {
@@ -379,7 +433,7 @@ pub async fn restore_backup(
     let existing_keys = keys.count().await?;
     if existing_keys > 0 {
         return Err(StoreError::Incompatible(format!(
-            "the key store already holds {existing_keys} personal-data keys; \
+            "the key store already holds {existing_keys} keys; \
              a backup is restored only into an empty data directory"
         ))
         .into());

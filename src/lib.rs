@@ -17,7 +17,7 @@
 //!   backend; [`store::envelope`] is how every typed event becomes the log's type name and
 //!   payload and back.
 //! - [`node`]: where a server process keeps its state: the embedded store in a data
-//!   directory, or a PostgreSQL schema shared by several nodes (log, personal-data keys,
+//!   directory, or a PostgreSQL schema shared by several nodes (log, keys of personal data and of boards,
 //!   login sessions; presence relayed between the nodes by [`hub::presence`]).
 //! - [`backup`]: online backup of a running server and restore into an empty data directory.
 //! - [`server`]: the HTTP server that carries the API ([`api`]) and the websocket hub ([`hub`]).
@@ -25,6 +25,8 @@
 //!   the one "as of" assembly, for the API and for `partnerhub replay`.
 //! - [`visibility`]: the one place that decides what a reader may see of a workshop board
 //!   (private writing, anonymity, hidden tallies), asked by every read path.
+//! - [`sealing`]: the log itself keeps no more: anonymous authors and voters are recorded under
+//!   names sealed with a per-board key ([`privacy::KeyStore`]), destroyed when the board closes.
 //! - `sync` (private): the one way a `std::sync` lock is taken, surviving a panic elsewhere.
 //!
 //! Beside the library: the `partnerhub` binary (`src/main.rs` parses the command line,
@@ -48,6 +50,7 @@ pub mod hub;
 pub mod node;
 pub mod privacy;
 pub mod projection;
+pub mod sealing;
 pub mod server;
 pub mod service;
 pub mod store;

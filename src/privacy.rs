@@ -12,13 +12,18 @@
 //! (or a copy of the whole data directory or database schema) can bring the person back if
 //! restored, and must be kept and expired accordingly (see SECURITY.md).
 //!
+//! The same [`KeyStore`] keeps the keys of workshop boards, one per board, with which
+//! [`crate::sealing`] names who did what in an anonymous phase; a board's key is destroyed when
+//! the board closes, as a person's is at their erasure. Keys are kept per *subject* (a person's
+//! or a board's id; both are random UUIDs).
+//!
 //! The store of keys has two backends behind one [`KeyStore`]:
 //!
 //! - **sled** ([`KeyStore::open`]), the default: a small sled database in the data directory
 //!   (`keys/`), flushed on every change, with the keys read so far cached in memory. It must
 //!   be backed up with the data directory; losing it makes personal data unreadable (which is
 //!   safe, not silent: views say so).
-//! - **PostgreSQL** ([`KeyStore::on_postgres`]): the table `person_keys` in the schema of the
+//! - **PostgreSQL** ([`KeyStore::on_postgres`]): the table `sealing_keys` in the schema of the
 //!   [`PostgresEventStore`], created by its migrations, so that every server node on that
 //!   schema seals and reveals with the same keys. Nothing is cached: every view that shows
 //!   personal data reads the keys it needs in one query, so an erasure committed through one
@@ -72,7 +77,7 @@ enum Backend {
         /// every person. Only this process changes the keys, so the cache cannot go stale.
         cache: Mutex<HashMap<Uuid, Option<PersonKey>>>,
     },
-    /// The `person_keys` table shared by every node on one PostgreSQL schema; not cached, so
+    /// The `sealing_keys` table shared by every node on one PostgreSQL schema; not cached, so
     /// an erasure through another node is seen at once.
     Postgres { pool: deadpool_postgres::Pool },
 }
@@ -122,6 +127,7 @@ impl KeyStore {
                     directory.display()
                 ))
             })?;
+        // The tree's name is from before it held boards' keys too; data directories keep it.
         let keys = database.open_tree("person_keys").map_err(sled_error)?;
         Ok(KeyStore {
             backend: Backend::Sled {
@@ -147,7 +153,7 @@ impl KeyStore {
         }
     }
 
-    /// The key store in the `person_keys` table of `store`'s schema (created by its
+    /// The key store in the `sealing_keys` table of `store`'s schema (created by its
     /// migrations), shared by every node on that schema. Uses `store`'s connections.
     pub fn on_postgres(store: &PostgresEventStore) -> Self {
         KeyStore {
@@ -190,7 +196,7 @@ impl KeyStore {
                 let client = pool.get().await.map_err(pool_error)?;
                 let statement = client
                     .prepare_cached(
-                        "SELECT person_id, key FROM person_keys WHERE person_id = ANY($1)",
+                        "SELECT subject_id, key FROM sealing_keys WHERE subject_id = ANY($1)",
                     )
                     .await
                     .map_err(postgres_error)?;
@@ -238,10 +244,10 @@ impl KeyStore {
                 let statement = client
                     .prepare_cached(
                         "WITH created AS (
-                             INSERT INTO person_keys (person_id, key) VALUES ($1, $2)
-                             ON CONFLICT (person_id) DO NOTHING RETURNING key)
+                             INSERT INTO sealing_keys (subject_id, key) VALUES ($1, $2)
+                             ON CONFLICT (subject_id) DO NOTHING RETURNING key)
                          SELECT key FROM created
-                         UNION ALL SELECT key FROM person_keys WHERE person_id = $1
+                         UNION ALL SELECT key FROM sealing_keys WHERE subject_id = $1
                          LIMIT 1",
                     )
                     .await
@@ -337,7 +343,7 @@ impl KeyStore {
                 let client = pool.get().await.map_err(pool_error)?;
                 client
                     .execute(
-                        "DELETE FROM person_keys WHERE person_id = $1",
+                        "DELETE FROM sealing_keys WHERE subject_id = $1",
                         &[&person_id],
                     )
                     .await
@@ -347,7 +353,35 @@ impl KeyStore {
         Ok(())
     }
 
-    /// The keys of the persons among `person_ids` that have one, for an online backup
+    /// The key of a workshop board, created (durably) when it has none ([`crate::sealing`]).
+    ///
+    /// # Errors
+    /// Key store failures.
+    pub async fn board_key_or_create(&self, board_id: Uuid) -> Result<[u8; 32], StoreError> {
+        self.key_or_create(board_id).await
+    }
+
+    /// The keys of the boards among `board_ids` that have one (none of a closed board).
+    ///
+    /// # Errors
+    /// Key store failures.
+    pub async fn board_keys(
+        &self,
+        board_ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, [u8; 32]>, StoreError> {
+        self.keys_of(board_ids).await
+    }
+
+    /// Destroys a board's key, durably (on PostgreSQL, for every node), when the board
+    /// closes. Idempotent.
+    ///
+    /// # Errors
+    /// Key store failures.
+    pub async fn destroy_board_key(&self, board_id: Uuid) -> Result<(), StoreError> {
+        self.erase(board_id).await
+    }
+
+    /// The keys of the subjects among `person_ids` (persons, or boards) that have one, for an online backup
     /// ([`crate::backup`]); an erased person has none.
     ///
     /// # Errors
@@ -377,7 +411,7 @@ impl KeyStore {
             Backend::Postgres { pool } => {
                 let client = pool.get().await.map_err(pool_error)?;
                 let row = client
-                    .query_one("SELECT count(*) FROM person_keys", &[])
+                    .query_one("SELECT count(*) FROM sealing_keys", &[])
                     .await
                     .map_err(postgres_error)?;
                 let count: i64 = row.get(0);
@@ -442,7 +476,7 @@ impl KeyStore {
                 let bytes: Vec<Vec<u8>> = keys.iter().map(|(_, key)| key.to_vec()).collect();
                 transaction
                     .execute(
-                        "INSERT INTO person_keys (person_id, key)
+                        "INSERT INTO sealing_keys (subject_id, key)
                          SELECT * FROM UNNEST($1::uuid[], $2::bytea[])",
                         &[&ids, &bytes],
                     )

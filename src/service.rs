@@ -22,9 +22,12 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::events::PersonalField;
+use crate::domain::state::{OnBoard, SealedNames};
+use crate::domain::vocabulary::BoardPhase;
 use crate::domain::{decide, Command, DomainError, DomainEvent, Request};
 use crate::privacy::KeyStore;
 use crate::projection::Projections;
+use crate::sealing::{self, BoardAct};
 use crate::store::{
     envelope, AppendRequest, CommandContext, EventStore, ExpectedVersion, Position, StoreError,
 };
@@ -109,8 +112,9 @@ impl Workspaces {
         &self.keys
     }
 
-    /// Destroys the keys of every person whose erasure is in the log (an erasure whose key
-    /// deletion a crash interrupted is finished here). Returns how many keys were destroyed.
+    /// Destroys the keys of every person whose erasure is in the log and of every closed
+    /// board (an erasure or a close whose key deletion a crash interrupted is finished here).
+    /// Returns how many keys were destroyed.
     ///
     /// # Errors
     /// Key store failures.
@@ -125,6 +129,11 @@ impl Workspaces {
                         }
                     }
                 }
+                for (board_id, board) in &view.state.boards {
+                    if board.phase == BoardPhase::Closed {
+                        erased.push(*board_id);
+                    }
+                }
             });
         }
         let mut destroyed = 0;
@@ -135,6 +144,24 @@ impl Workspaces {
             }
         }
         Ok(destroyed)
+    }
+
+    /// `actor`'s sealed names on the board of `act`, its key created if needed; `None` when
+    /// the command is no participant's act on a board, or the board is closed or unknown.
+    async fn sealed_names(
+        &self,
+        workspace_id: Uuid,
+        act: Option<BoardAct>,
+        actor: &str,
+    ) -> Result<Option<SealedNames>, StoreError> {
+        let Some(act) = act else { return Ok(None) };
+        let board = self.projections.read(workspace_id, |view| {
+            view.state.boards.get(&act.board_id).cloned()
+        });
+        match board.flatten() {
+            Some(board) => sealing::names_on(&self.keys, &board, act.board_id, actor).await,
+            None => Ok(None),
+        }
     }
 
     /// The projections commands are decided against.
@@ -154,14 +181,14 @@ impl Workspaces {
 
     /// The first outcome of `command_id`, told again only to the actor who ran it in the
     /// workspace it ran in: the stored outcome names the stream, and the event at its first
-    /// position names the actor.
+    /// position names the actor (or their sealed name on the board, while it has its key).
     ///
     /// # Errors
     /// [`CommandError::CommandIdTaken`] for anyone else; store failures.
     async fn earlier_outcome(
         &self,
         workspace_id: Uuid,
-        actor: &str,
+        caller: &OnBoard<'_>,
         command_id: Uuid,
         outcome: crate::store::AppendOutcome,
     ) -> Result<CommandOutcome, CommandError> {
@@ -170,7 +197,7 @@ impl Workspaces {
         }
         let first = self.store.read_all(outcome.first_position, 1).await?;
         let same_actor = first.first().is_some_and(|event| {
-            event.metadata.actor == actor
+            caller.is(&event.metadata.actor)
                 && event.metadata.command_id == command_id
                 && event.metadata.workspace_id == workspace_id
         });
@@ -205,9 +232,16 @@ impl Workspaces {
     ) -> Result<CommandOutcome, CommandError> {
         let lock = self.lock_for(workspace_id);
         let _serialized = lock.lock().await;
+        // A participant's act on a board: their sealed names there (crate::sealing).
+        let act = BoardAct::of(command);
+        let sealed = self.sealed_names(workspace_id, act, actor).await?;
+        let caller = OnBoard {
+            actor,
+            sealed: sealed.as_ref(),
+        };
         if let Some(outcome) = self.store.command_outcome(command_id).await? {
             return self
-                .earlier_outcome(workspace_id, actor, command_id, outcome)
+                .earlier_outcome(workspace_id, &caller, command_id, outcome)
                 .await;
         }
         let started = tokio::time::Instant::now();
@@ -217,18 +251,31 @@ impl Workspaces {
             let decide_on = |state: &crate::domain::WorkspaceState| {
                 let request = Request {
                     actor,
+                    sealed: sealed.as_ref(),
                     now: Utc::now(),
                 };
-                (state.version, decide(state, command, &request))
+                // The name the act is appended under, judged on the state it is decided on.
+                let acting_as = act.zip(sealed.as_ref()).and_then(|(act, names)| {
+                    let board = state.boards.get(&act.board_id)?;
+                    act.sealed_name(board, names).map(str::to_owned)
+                });
+                (state.version, decide(state, command, &request), acting_as)
             };
-            let (version, decided) = self
+            let (version, decided, acting_as) = self
                 .projections
                 .read(workspace_id, |view| decide_on(&view.state))
                 .unwrap_or_else(|| decide_on(&crate::domain::WorkspaceState::new(workspace_id)));
             let events = decided?;
-            tracing::trace!(events = events.len(), version, attempt, "decided");
+            tracing::trace!(
+                events = events.len(),
+                version,
+                attempt,
+                sealed = acting_as.is_some(),
+                "decided"
+            );
             let mut new_events = Vec::with_capacity(events.len());
             let mut erasures = Vec::new();
+            let mut closed_boards = Vec::new();
             for mut event in events {
                 match &mut event {
                     // Personal data never enters the log in clear.
@@ -243,6 +290,11 @@ impl Workspaces {
                         }
                     }
                     DomainEvent::ContactPersonErased { person_id, .. } => erasures.push(*person_id),
+                    DomainEvent::BoardPhaseChanged {
+                        board_id,
+                        to: BoardPhase::Closed,
+                        ..
+                    } => closed_boards.push(*board_id),
                     _ => {}
                 }
                 new_events.push(envelope::new_event(&event)?);
@@ -256,7 +308,7 @@ impl Workspaces {
                 },
                 context: CommandContext {
                     workspace_id,
-                    actor: actor.to_owned(),
+                    actor: acting_as.unwrap_or_else(|| actor.to_owned()),
                     command_id,
                     correlation_id: command_id,
                 },
@@ -266,14 +318,17 @@ impl Workspaces {
                 Ok(outcome) if outcome.deduplicated => {
                     // Another process appended this command id first.
                     return self
-                        .earlier_outcome(workspace_id, actor, command_id, outcome)
+                        .earlier_outcome(workspace_id, &caller, command_id, outcome)
                         .await;
                 }
                 Ok(outcome) => {
-                    // The erasure is in the log; now destroy the key (a crash in between is
-                    // finished by `finish_erasures` at the next start).
+                    // The erasure or the close is in the log; now destroy the key (a crash in
+                    // between is finished by `finish_erasures` at the next start).
                     for person_id in erasures {
                         self.keys.erase(person_id).await?;
+                    }
+                    for board_id in closed_boards {
+                        self.keys.destroy_board_key(board_id).await?;
                     }
                     self.projections.wait_for(outcome.last_position).await;
                     return Ok(CommandOutcome {

@@ -23,25 +23,74 @@
 //! position for "as of". A state from before the list existed (no phases recorded) is judged
 //! by its current phase.
 //!
-//! What stays open (SECURITY.md): the raw log (`GET .../log`, auditors) keeps the actor of
-//! every event, so that its hashes still verify; sealing anonymous authors and voters with a
-//! per-board key is a later step.
+//! Who the reader is on each board is a [`Reader`]: their actor and, on boards whose anonymous
+//! acts are sealed ([`crate::sealing`]), the names those acts carry in the log, so that the
+//! reader's own sealed notes and dots are recognised as theirs and nobody else's are.
+//! [`seals`] says which acts are sealed: exactly those whose actor this module hides from
+//! everyone else for good, so the log itself keeps no more than any reader may see.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::domain::state::{Board, Note, PhaseSince};
+use crate::domain::state::{is_sealed, Board, Note, OnBoard, PhaseSince, SealedNames};
 use crate::domain::vocabulary::BoardPhase;
 use crate::domain::DomainEvent;
+use crate::store::RecordedEvent;
 
 /// How a reader is named where the actor is hidden (timelines).
 pub const HIDDEN_ACTOR: &str = "a participant";
 
 /// The type of the placeholder event frame that stands for another's private note.
 pub const PRIVATE_NOTE_ADDED: &str = "PrivateNoteAdded";
+
+/// Who reads: their actor, and their sealed names on the boards that have keys.
+#[derive(Clone, Debug, Default)]
+pub struct Reader {
+    actor: String,
+    /// Per board looked up: their names there, `None` when the board has no key.
+    sealed: HashMap<Uuid, Option<SealedNames>>,
+}
+
+impl Reader {
+    /// `actor`, with their sealed names per board (see [`crate::sealing::reader`]).
+    pub fn new(actor: &str, sealed: HashMap<Uuid, Option<SealedNames>>) -> Self {
+        Reader {
+            actor: actor.to_owned(),
+            sealed,
+        }
+    }
+
+    /// `actor`, known by no sealed name: on a board with sealed acts, none of them is theirs.
+    pub fn unsealed(actor: &str) -> Self {
+        Reader::new(actor, HashMap::new())
+    }
+
+    /// Their actor.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Whether `board_id`'s key was looked up for them (found or not).
+    pub fn knows(&self, board_id: Uuid) -> bool {
+        self.sealed.contains_key(&board_id)
+    }
+
+    /// Their sealed names on a board, or that it has no key.
+    pub fn learn(&mut self, board_id: Uuid, names: Option<SealedNames>) {
+        self.sealed.insert(board_id, names);
+    }
+
+    /// The reader on `board_id`.
+    pub fn on(&self, board_id: Uuid) -> OnBoard<'_> {
+        OnBoard {
+            actor: &self.actor,
+            sealed: self.sealed.get(&board_id).and_then(Option::as_ref),
+        }
+    }
+}
 
 /// What a reader gets of one event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -50,6 +99,9 @@ pub enum Seen {
     Whole,
     /// The event without who did it (the actor, and any author or voter it names).
     WithoutActor,
+    /// The reader's own act, which the log keeps under a sealed name: the event with the
+    /// reader's actor in place of that name (only its owner is ever told so).
+    Own,
     /// A placeholder: that a note exists, its board and zone; no text, no author.
     Placeholder,
     /// Nothing.
@@ -59,13 +111,14 @@ pub enum Seen {
 /// The board events' kinds, as far as secrecy cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BoardEventKind {
-    /// The facilitator's own handling of the board (created, phase, lock, timer).
+    /// The handling of the board that is known to all: its facilitation (created, phase,
+    /// lock, timer) and promoting a note, the library's decision after the discussion.
     Facilitation,
     /// A note added.
     NoteAdded,
     /// A note's text edited.
     NoteEdited,
-    /// A note moved, grouped or promoted.
+    /// A note moved, or notes grouped.
     NoteHandled,
     /// A dot placed or taken back.
     Vote,
@@ -76,10 +129,12 @@ impl BoardEventKind {
     pub fn of(event_type: &str) -> Option<BoardEventKind> {
         Some(match event_type {
             "BoardCreated" | "BoardPhaseChanged" | "BoardLocked" | "BoardUnlocked"
-            | "BoardTimerStarted" | "BoardTimerStopped" => BoardEventKind::Facilitation,
+            | "BoardTimerStarted" | "BoardTimerStopped" | "NotePromoted" => {
+                BoardEventKind::Facilitation
+            }
             "NoteAdded" => BoardEventKind::NoteAdded,
             "NoteEdited" => BoardEventKind::NoteEdited,
-            "NoteMoved" | "NotesGrouped" | "NotePromoted" => BoardEventKind::NoteHandled,
+            "NoteMoved" | "NotesGrouped" => BoardEventKind::NoteHandled,
             "VoteCast" | "VoteRetracted" => BoardEventKind::Vote,
             _ => return None,
         })
@@ -195,16 +250,27 @@ fn written_anonymously(board: &Board, note: &Note) -> bool {
 /// What `reader` sees of `event` on `board` (the board as the reader's state holds it, its
 /// phase list reaching at least the event), at `moment` (the latest position the reader's
 /// view includes). See the module's documentation for the rules.
-pub fn event_seen(reader: &str, board: &Board, event: &BoardEvent<'_>, moment: u64) -> Seen {
-    if event.actor == reader {
-        return Seen::Whole;
+pub fn event_seen(
+    reader: &OnBoard<'_>,
+    board: &Board,
+    event: &BoardEvent<'_>,
+    moment: u64,
+) -> Seen {
+    if reader.is(event.actor) {
+        // Their own act; a sealed name is shown on no read path: to its owner, the act is
+        // shown as theirs.
+        return if is_sealed(event.actor) {
+            Seen::Own
+        } else {
+            Seen::Whole
+        };
     }
     let then = phase_at(board, event.position);
     let still_then = same_phase(board, event.position, moment);
     let note = event.note_id.and_then(|note_id| board.notes.get(&note_id));
     // A private note is private from everyone but its author, whoever changed it (the
     // facilitator may edit it).
-    let readers_own_note = note.is_some_and(|note| note.author == reader);
+    let readers_own_note = note.is_some_and(|note| reader.is(&note.author));
     let private_writing = then.phase == BoardPhase::Writing && still_then && !readers_own_note;
     let anonymous_note = note.is_some_and(|note| written_anonymously(board, note));
     let anonymous = then.anonymous || anonymous_note;
@@ -230,28 +296,70 @@ pub fn event_seen(reader: &str, board: &Board, event: &BoardEvent<'_>, moment: u
 /// What `reader` sees of `event`, finding its board in `boards` (a state at `moment`): as
 /// [`event_seen`]; of a board the state does not hold, only the facilitation.
 pub fn seen_on(
-    reader: &str,
+    reader: &Reader,
     boards: &BTreeMap<Uuid, Arc<Board>>,
     event: &BoardEvent<'_>,
     moment: u64,
 ) -> Seen {
     match boards.get(&event.board_id) {
-        Some(board) => event_seen(reader, board, event, moment),
+        Some(board) => event_seen(&reader.on(event.board_id), board, event, moment),
         None if event.kind == BoardEventKind::Facilitation => Seen::Whole,
         None => Seen::Nothing,
     }
 }
 
+/// What `reader` sees of a recorded event of the workspace whose boards are `boards` (a state
+/// that includes the event), at `moment`: [`seen_on`] for a board event, the whole event for
+/// any other.
+pub fn seen_recorded(
+    reader: &Reader,
+    boards: &BTreeMap<Uuid, Arc<Board>>,
+    event: &RecordedEvent,
+    moment: u64,
+) -> Seen {
+    match BoardEvent::of_recorded(
+        &event.event_type,
+        &event.payload,
+        &event.metadata.actor,
+        event.position,
+    ) {
+        Some(board_event) => seen_on(reader, boards, &board_event, moment),
+        None => Seen::Whole,
+    }
+}
+
 /// Whether `reader` sees `note` on `board` in the board's current phase: others' notes are
 /// hidden while the board is in private writing.
-pub fn note_shown(reader: &str, board: &Board, note: &Note) -> bool {
-    board.phase != BoardPhase::Writing || note.author == reader
+pub fn note_shown(reader: &OnBoard<'_>, board: &Board, note: &Note) -> bool {
+    board.phase != BoardPhase::Writing || reader.is(&note.author)
 }
 
 /// Whether `reader` sees who wrote `note`: their own always; others' only when the note was
 /// not written in an anonymous phase and the board's current phase is not anonymous.
-pub fn author_shown(reader: &str, board: &Board, note: &Note) -> bool {
-    note.author == reader || !(board.anonymous || written_anonymously(board, note))
+pub fn author_shown(reader: &OnBoard<'_>, board: &Board, note: &Note) -> bool {
+    reader.is(&note.author) || !(board.anonymous || written_anonymously(board, note))
+}
+
+/// Whether others are shown what someone on `board` points at (their presence's selection
+/// and cursor): not while the board's phase is anonymous or private writing, where pointing
+/// at a note could tell whose it is. That someone is on the board is always shown.
+pub fn pointers_shown(board: &Board) -> bool {
+    !board.anonymous && board.phase != BoardPhase::Writing
+}
+
+/// Whether an act of `kind` on `board` now, about `note`, is sealed in the log (its actor
+/// recorded as a [`SealedNames`] name): when this module hides its actor from everyone else
+/// for good, that is when the board's phase is anonymous, or the act handles a note written
+/// in an anonymous phase (a dot only in an anonymous vote). The facilitation is never
+/// sealed: the facilitator is known to all.
+pub fn seals(board: &Board, kind: BoardEventKind, note: Option<&Note>) -> bool {
+    match kind {
+        BoardEventKind::Facilitation => false,
+        BoardEventKind::Vote => board.anonymous,
+        BoardEventKind::NoteAdded | BoardEventKind::NoteEdited | BoardEventKind::NoteHandled => {
+            board.anonymous || note.is_some_and(|note| written_anonymously(board, note))
+        }
+    }
 }
 
 /// Whether the board's vote tallies (totals per note) are shown: once the vote has closed.
@@ -342,55 +450,134 @@ mod tests {
     fn a_private_note_is_a_placeholder_for_everyone_else_until_the_reveal() {
         let added = event(BoardEventKind::NoteAdded, "ann", 5);
         for reader in ["fay", "owner", "auditor", "bob"] {
-            assert_eq!(event_seen(reader, &board(1), &added, 5), Seen::Placeholder);
+            assert_eq!(
+                event_seen(&OnBoard::actor(reader), &board(1), &added, 5),
+                Seen::Placeholder
+            );
             let edited = event(BoardEventKind::NoteEdited, "ann", 6);
-            assert_eq!(event_seen(reader, &board(1), &edited, 6), Seen::Nothing);
+            assert_eq!(
+                event_seen(&OnBoard::actor(reader), &board(1), &edited, 6),
+                Seen::Nothing
+            );
         }
-        assert_eq!(event_seen("ann", &board(1), &added, 5), Seen::Whole);
+        assert_eq!(
+            event_seen(&OnBoard::actor("ann"), &board(1), &added, 5),
+            Seen::Whole
+        );
         // The facilitator's edit of ann's private note reaches ann, not naming the editor
         // in the anonymous phase; nobody else learns of it.
         let facilitators_edit = event(BoardEventKind::NoteEdited, "fay", 7);
         assert_eq!(
-            event_seen("ann", &board(1), &facilitators_edit, 7),
+            event_seen(&OnBoard::actor("ann"), &board(1), &facilitators_edit, 7),
             Seen::WithoutActor
         );
         assert_eq!(
-            event_seen("bob", &board(1), &facilitators_edit, 7),
+            event_seen(&OnBoard::actor("bob"), &board(1), &facilitators_edit, 7),
             Seen::Nothing
         );
         // Revealed since: the text, never the author (written anonymously).
-        assert_eq!(event_seen("bob", &board(2), &added, 10), Seen::WithoutActor);
+        assert_eq!(
+            event_seen(&OnBoard::actor("bob"), &board(2), &added, 10),
+            Seen::WithoutActor
+        );
         // Judged by the phase then, not now: "as of" before the reveal still hides it.
-        assert_eq!(event_seen("bob", &board(4), &added, 9), Seen::Placeholder);
+        assert_eq!(
+            event_seen(&OnBoard::actor("bob"), &board(4), &added, 9),
+            Seen::Placeholder
+        );
     }
 
     #[test]
     fn an_anonymous_authors_edits_later_do_not_name_them() {
         let edited = event(BoardEventKind::NoteEdited, "ann", 12);
         assert_eq!(
-            event_seen("bob", &board(2), &edited, 12),
+            event_seen(&OnBoard::actor("bob"), &board(2), &edited, 12),
             Seen::WithoutActor
         );
         let moved = event(BoardEventKind::NoteHandled, "ann", 12);
-        assert_eq!(event_seen("fay", &board(2), &moved, 12), Seen::WithoutActor);
+        assert_eq!(
+            event_seen(&OnBoard::actor("fay"), &board(2), &moved, 12),
+            Seen::WithoutActor
+        );
     }
 
     #[test]
     fn votes_are_hidden_while_open_and_anonymous_afterwards() {
         let vote = event(BoardEventKind::Vote, "bob", 21);
         for reader in ["fay", "owner", "ann"] {
-            assert_eq!(event_seen(reader, &board(3), &vote, 25), Seen::Nothing);
-            assert_eq!(event_seen(reader, &board(4), &vote, 30), Seen::WithoutActor);
+            assert_eq!(
+                event_seen(&OnBoard::actor(reader), &board(3), &vote, 25),
+                Seen::Nothing
+            );
+            assert_eq!(
+                event_seen(&OnBoard::actor(reader), &board(4), &vote, 30),
+                Seen::WithoutActor
+            );
             // "As of" a moment while the vote was open: still hidden.
-            assert_eq!(event_seen(reader, &board(4), &vote, 29), Seen::Nothing);
+            assert_eq!(
+                event_seen(&OnBoard::actor(reader), &board(4), &vote, 29),
+                Seen::Nothing
+            );
         }
-        assert_eq!(event_seen("bob", &board(3), &vote, 25), Seen::Whole);
+        assert_eq!(
+            event_seen(&OnBoard::actor("bob"), &board(3), &vote, 25),
+            Seen::Whole
+        );
+    }
+
+    #[test]
+    fn a_sealed_name_is_its_owners_and_nobody_elses() {
+        let names = SealedNames {
+            as_author: "sealed:aa".into(),
+            as_voter: "sealed:bb".into(),
+        };
+        let mut writing = board(1);
+        if let Some(note) = writing.notes.get_mut(&NOTE) {
+            Arc::make_mut(note).author = names.as_author.clone();
+        }
+        let Some(note) = writing.notes.get(&NOTE).cloned() else {
+            panic!("the test board has its note")
+        };
+        let ann = OnBoard {
+            actor: "ann",
+            sealed: Some(&names),
+        };
+        assert!(note_shown(&ann, &writing, &note));
+        assert!(author_shown(&ann, &writing, &note));
+        assert!(!note_shown(&OnBoard::actor("ann"), &writing, &note));
+        let added = event(BoardEventKind::NoteAdded, "sealed:aa", 5);
+        assert_eq!(event_seen(&ann, &writing, &added, 5), Seen::Own);
+        assert_eq!(
+            event_seen(&OnBoard::actor("bob"), &writing, &added, 5),
+            Seen::Placeholder
+        );
+    }
+
+    #[test]
+    fn exactly_the_acts_hidden_for_good_are_sealed() {
+        let Some(note) = board(1).notes.get(&NOTE).cloned() else {
+            panic!("the test board has its note")
+        };
+        // Writing anonymously: notes sealed; the facilitation never.
+        assert!(seals(&board(1), BoardEventKind::NoteAdded, None));
+        assert!(!seals(&board(1), BoardEventKind::Facilitation, None));
+        // Revealed (not anonymous): a note written anonymously stays sealed when edited or
+        // moved; a new note is not.
+        assert!(seals(&board(2), BoardEventKind::NoteEdited, Some(&note)));
+        assert!(seals(&board(2), BoardEventKind::NoteHandled, Some(&note)));
+        assert!(!seals(&board(2), BoardEventKind::NoteAdded, None));
+        // Dots: sealed in an anonymous vote only.
+        assert!(seals(&board(3), BoardEventKind::Vote, Some(&note)));
+        assert!(!seals(&board(4), BoardEventKind::Vote, Some(&note)));
     }
 
     #[test]
     fn facilitation_is_seen_by_all() {
         let phase = event(BoardEventKind::Facilitation, "fay", 10);
-        assert_eq!(event_seen("bob", &board(2), &phase, 10), Seen::Whole);
+        assert_eq!(
+            event_seen(&OnBoard::actor("bob"), &board(2), &phase, 10),
+            Seen::Whole
+        );
     }
 
     #[test]
@@ -400,13 +587,13 @@ mod tests {
         let Some(note) = note else {
             panic!("the test board has its note")
         };
-        assert!(!note_shown("fay", &writing, &note));
-        assert!(note_shown("ann", &writing, &note));
-        assert!(note_shown("fay", &board(2), &note));
+        assert!(!note_shown(&OnBoard::actor("fay"), &writing, &note));
+        assert!(note_shown(&OnBoard::actor("ann"), &writing, &note));
+        assert!(note_shown(&OnBoard::actor("fay"), &board(2), &note));
         // Written anonymously: hidden even in the non-anonymous reveal and after the vote.
-        assert!(!author_shown("owner", &board(2), &note));
-        assert!(!author_shown("owner", &board(4), &note));
-        assert!(author_shown("ann", &board(4), &note));
+        assert!(!author_shown(&OnBoard::actor("owner"), &board(2), &note));
+        assert!(!author_shown(&OnBoard::actor("owner"), &board(4), &note));
+        assert!(author_shown(&OnBoard::actor("ann"), &board(4), &note));
         assert!(!tallies_shown(&board(3)));
         assert!(tallies_shown(&board(4)));
     }

@@ -37,6 +37,7 @@ struct Written {
 
 const OWNER: usize = 0;
 const EDITOR: usize = 1;
+const VIEWER: usize = 2;
 const AUDITOR: usize = 3;
 const GUEST_ONE: usize = 4;
 const GUEST_TWO: usize = 5;
@@ -50,6 +51,219 @@ enum Stage {
     VoteClosed,
     BoardClosed,
 }
+
+/// How a route is held to the workshop's secrecy. Every route of the router has an entry in
+/// [`ROUTES`] (the test fails otherwise), and each is requested by every reader at every stage.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Rule {
+    /// Shows the workspace, or nothing of it: no other participant's name as an author or
+    /// voter, no other's private text, whatever the status.
+    Shows,
+    /// Lists people with their roles (members, tokens, member invites): their names are what
+    /// it lists; nobody's private text is in it.
+    ListsPeople,
+    /// The server administrator's backup: refused to every reader here (they are no
+    /// administrators); what it holds after the close is searched by `sealed_for_good`.
+    Administrator,
+    /// A change, sent with an empty body by every reader: refused, saying nothing secret.
+    Changes,
+    /// Ends the caller's session: not requested here (`tests/accounts.rs` covers it).
+    EndsSession,
+}
+
+/// Every route of the API: method, path as the router and the OpenAPI document name it, the
+/// query it is asked with here, and its rule.
+const ROUTES: &[(&str, &str, &str, Rule)] = &[
+    ("get", "/healthz", "", Rule::Shows),
+    ("get", "/readyz", "", Rule::Shows),
+    ("get", "/api/openapi.json", "", Rule::Shows),
+    ("get", "/api/backup", "", Rule::Administrator),
+    ("post", "/api/login", "", Rule::Changes),
+    ("post", "/api/join", "", Rule::Changes),
+    ("post", "/api/logout", "", Rule::EndsSession),
+    ("get", "/api/me", "", Rule::Shows),
+    ("post", "/api/me/password", "", Rule::Changes),
+    ("post", "/api/me/accept-invite", "", Rule::Changes),
+    ("post", "/api/invites/accept", "", Rule::Changes),
+    ("get", "/api/workspaces", "", Rule::Shows),
+    ("post", "/api/workspaces", "", Rule::Changes),
+    ("get", "/api/workspaces/{workspace_id}", "", Rule::Shows),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/as-of",
+        "?at={head}",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/assets",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/boards",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/boards/{board_id}",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "post",
+        "/api/workspaces/{workspace_id}/boards/{board_id}/invites",
+        "",
+        Rule::Changes,
+    ),
+    (
+        "post",
+        "/api/workspaces/{workspace_id}/commands",
+        "",
+        Rule::Changes,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/competences",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/log",
+        "?limit=1000",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/member-invites",
+        "",
+        Rule::ListsPeople,
+    ),
+    (
+        "post",
+        "/api/workspaces/{workspace_id}/member-invites",
+        "",
+        Rule::Changes,
+    ),
+    (
+        "delete",
+        "/api/workspaces/{workspace_id}/member-invites/{invite_id}",
+        "",
+        Rule::Changes,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/members",
+        "",
+        Rule::ListsPeople,
+    ),
+    (
+        "put",
+        "/api/workspaces/{workspace_id}/members/{account_name}",
+        "",
+        Rule::Changes,
+    ),
+    (
+        "delete",
+        "/api/workspaces/{workspace_id}/members/{account_name}",
+        "",
+        Rule::Changes,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/network",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/organisations",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/organisations/{organisation_id}",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/organisations/{organisation_id}/contacts",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/partnerships",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/partnerships/{partnership_id}",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/portfolio",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/timeline",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/timeline",
+        "?entity={board_id}",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/tokens",
+        "",
+        Rule::ListsPeople,
+    ),
+    (
+        "post",
+        "/api/workspaces/{workspace_id}/tokens",
+        "",
+        Rule::Changes,
+    ),
+    (
+        "delete",
+        "/api/workspaces/{workspace_id}/tokens/{token_id}",
+        "",
+        Rule::Changes,
+    ),
+];
+
+/// Every message type of the websocket protocol, and how it is held to the secrecy.
+const MESSAGES: &[(&str, &str)] = &[
+    ("client hello", "answered by welcome"),
+    ("client subscribe", "catch-up and live frames, checked at every stage"),
+    ("client unsubscribe", "says nothing of the board"),
+    ("client command", "answered by ack or reject, as the commands route"),
+    ("client presence", "relayed without selection and cursor where they could tell whose a note is, checked at every stage"),
+    ("client ping", "answered by pong"),
+    ("server welcome", "names the reader only"),
+    ("server subscribed", "positions only"),
+    ("server unsubscribed", "the workspace only"),
+    ("server event", "as visibility says, searched at every stage"),
+    ("server ack", "positions only"),
+    ("server reject", "the refusal of one's own command"),
+    ("server presence", "who is there; pointers only where shown, checked at every stage"),
+    ("server error", "the error of one's own message"),
+    ("server pong", "the nonce"),
+];
 
 struct Workshop {
     server: TestServer,
@@ -185,14 +399,20 @@ impl Workshop {
                 forbidden.push(self.guest_names[index - 1].to_owned());
             }
         }
-        if stage == Stage::PrivateWriting {
-            for note in &self.notes {
-                if note.author != reader {
-                    forbidden.push(secret_of(note.text).to_owned());
-                }
-            }
-        }
+        forbidden.extend(self.secret_texts(reader, stage));
         forbidden
+    }
+
+    /// The private texts `reader` must not learn at `stage`.
+    fn secret_texts(&self, reader: usize, stage: Stage) -> Vec<String> {
+        if stage != Stage::PrivateWriting {
+            return Vec::new();
+        }
+        self.notes
+            .iter()
+            .filter(|note| note.author != reader)
+            .map(|note| secret_of(note.text).to_owned())
+            .collect()
     }
 
     fn own_notes(&self, reader: usize) -> usize {
@@ -282,7 +502,7 @@ impl Workshop {
                             "{name}: others' votes hidden: {timeline}"
                         );
                     }
-                    Stage::VoteClosed | Stage::BoardClosed => {
+                    Stage::VoteClosed => {
                         let own_votes =
                             votes().iter().filter(|(voter, _)| *voter == reader).count();
                         assert_eq!(
@@ -290,6 +510,10 @@ impl Workshop {
                             votes().len() - own_votes,
                             "{name}: {timeline}"
                         );
+                    }
+                    // Closed: the key is gone, so even one's own dots are nobody's.
+                    Stage::BoardClosed => {
+                        assert_eq!(anonymous_votes, votes().len(), "{name}: {timeline}");
                     }
                     Stage::Revealed => assert_eq!(private, 0, "{name}"),
                 }
@@ -346,6 +570,93 @@ impl Workshop {
                 }
                 _ => {}
             }
+            self.every_route(reader, stage, barrier).await;
+        }
+        self.presence(stage).await;
+    }
+
+    /// Every route of [`ROUTES`], asked by `reader` at `stage`, keeps to its rule.
+    async fn every_route(&self, reader: usize, stage: Stage, head: u64) {
+        let name = self.readers[reader].name;
+        let token = &self.readers[reader].token;
+        let forbidden = self.forbidden(reader, stage);
+        let texts = self.secret_texts(reader, stage);
+        for (method, path, query, rule) in ROUTES {
+            if *rule == Rule::EndsSession {
+                continue;
+            }
+            let concrete = format!("{path}{query}")
+                .replace("{workspace_id}", &self.server.workspace_id.to_string())
+                .replace("{board_id}", &self.board.to_string())
+                .replace("{head}", &head.to_string())
+                .replace("{account_name}", "nobody@test")
+                .replace("{organisation_id}", &Uuid::nil().to_string())
+                .replace("{partnership_id}", &Uuid::nil().to_string())
+                .replace("{invite_id}", &Uuid::nil().to_string())
+                .replace("{token_id}", &Uuid::nil().to_string());
+            let what = format!("{method} {concrete}");
+            let (status, body) = match *method {
+                "get" => self.server.get(token, &concrete).await,
+                "post" => self.server.post(token, &concrete, json!({})).await,
+                "put" => self.server.put(token, &concrete, json!({})).await,
+                "delete" => self.server.delete(token, &concrete).await,
+                other => panic!("no method {other}"),
+            };
+            match rule {
+                Rule::Shows => assert_hidden(&body, &forbidden, stage, name, &what),
+                Rule::ListsPeople => assert_hidden(&body, &texts, stage, name, &what),
+                Rule::Administrator => {
+                    assert!(status == 401 || status == 403, "{name} {what}: {status}");
+                    assert_hidden(&body, &forbidden, stage, name, &what);
+                }
+                Rule::Changes => {
+                    assert!(
+                        (400..500).contains(&status),
+                        "{name} {what} with an empty body: {status} {body}"
+                    );
+                    assert_hidden(&body, &forbidden, stage, name, &what);
+                }
+                Rule::EndsSession => {}
+            }
+        }
+    }
+
+    /// The first guest points at their own note: the readers on the board see that they are
+    /// there, and what they point at only where that cannot tell whose a note is.
+    async fn presence(&mut self, stage: Stage) {
+        let note = self.notes[0].id;
+        let pointer_shown = matches!(
+            stage,
+            Stage::Revealed | Stage::VoteClosed | Stage::BoardClosed
+        );
+        let (workspace, board) = (self.server.workspace_id, self.board);
+        let pointing = self.readers[GUEST_ONE].actor.clone();
+        let Some(guest) = self.readers[GUEST_ONE].live.as_mut() else {
+            panic!("the guest follows live")
+        };
+        guest
+            .send(json!({"type": "presence", "workspace_id": workspace, "board_id": board, "selection": note, "cursor": {"x": 1.0, "y": 2.0}}))
+            .await;
+        for reader in [VIEWER, GUEST_TWO] {
+            let Some(live) = self.readers[reader].live.as_mut() else {
+                continue;
+            };
+            let presence = live.next_of("presence").await;
+            assert_eq!(presence["actor"], pointing.as_str());
+            let name = self.readers[reader].name;
+            if pointer_shown {
+                assert_eq!(
+                    presence["selection"],
+                    note.to_string(),
+                    "{name} at {stage:?}"
+                );
+            } else {
+                assert!(
+                    presence.get("selection").is_none_or(Value::is_null)
+                        && presence.get("cursor").is_none_or(Value::is_null),
+                    "{name} learns what the guest points at, at {stage:?}: {presence}"
+                );
+            }
         }
     }
 
@@ -373,9 +684,11 @@ impl Workshop {
                 .iter()
                 .find(|note| shown["note_id"] == note.id.to_string())
                 .unwrap();
-            if note.author == reader {
+            if note.author == reader && stage != Stage::BoardClosed {
                 assert_eq!(shown["author"], self.readers[reader].actor, "{name} {path}");
             } else {
+                // Others' notes; and once the board closed, the author's own too: the key
+                // that told them theirs is destroyed (crate::sealing).
                 assert!(shown["author"].is_null(), "{name} {path}: {shown}");
             }
             let total = votes()
@@ -392,11 +705,13 @@ impl Workshop {
                 }
                 _ => assert!(shown["votes"].is_null(), "{name} {path}: {shown}"),
             }
-            if matches!(
-                stage,
-                Stage::VoteOpen | Stage::VoteClosed | Stage::BoardClosed
-            ) {
-                assert_eq!(shown["my_votes"], mine, "{name} {path}: {shown}");
+            match stage {
+                Stage::VoteOpen | Stage::VoteClosed => {
+                    assert_eq!(shown["my_votes"], mine, "{name} {path}: {shown}")
+                }
+                // The anonymous vote's dots are nobody's once the board's key is gone.
+                Stage::BoardClosed => assert_eq!(shown["my_votes"], 0, "{name} {path}: {shown}"),
+                Stage::PrivateWriting | Stage::Revealed => {}
             }
         }
     }
@@ -508,23 +823,155 @@ async fn secrecy_holds_on_every_path_in_every_phase(backend: Backend) {
     workshop.advance("closed").await;
     let barrier = workshop.barrier().await;
     workshop.check(Stage::BoardClosed, barrier).await;
+    workshop.sealed_for_good().await;
+}
 
-    // The auditor's raw log keeps every actor until sealing lands (SECURITY.md): its bytes
-    // are what `verify` checks.
-    let (status, log) = workshop
-        .server
-        .get(
-            &workshop.readers[AUDITOR].token,
-            &format!(
-                "/api/workspaces/{}/log?limit=1000",
-                workshop.server.workspace_id
-            ),
-        )
-        .await;
-    assert_eq!(status, 200, "{log}");
-    assert!(log
-        .to_string()
-        .contains(workshop.readers[GUEST_ONE].actor.as_str()));
+impl Workshop {
+    /// After the close: the authors and voters of the anonymous notes and dots (the editor
+    /// and both guests: their actors, the guests' ids and display names) are in none of the
+    /// auditor's raw log, an export of the log and a backup, and the board's key is in no
+    /// backup; `verify` passes. Searched are the workspace's events, every line of them; the
+    /// accounts' own stream says who is a member and who joined through the invite, not who
+    /// wrote or voted what.
+    async fn sealed_for_good(&self) {
+        let server = &self.server;
+        let workspace = server.workspace_id;
+        let mut identities = vec![];
+        for reader in [EDITOR, GUEST_ONE, GUEST_TWO] {
+            let actor = self.readers[reader].actor.clone();
+            if let Some(id) = actor.strip_prefix("guest:") {
+                identities.push(id.to_owned());
+            }
+            identities.push(actor);
+        }
+        identities.extend(self.guest_names.iter().map(|name| name.to_string()));
+        let search = |what: &str, text: &str| {
+            for identity in &identities {
+                assert!(
+                    !text.contains(identity.as_str()),
+                    "{what} names {identity} after the board closed"
+                );
+            }
+        };
+
+        let (status, log) = server
+            .get(
+                &self.readers[AUDITOR].token,
+                &format!("/api/workspaces/{workspace}/log?limit=1000"),
+            )
+            .await;
+        assert_eq!(status, 200, "{log}");
+        let raw = log.to_string();
+        search("the auditor's raw log", &raw);
+        assert!(
+            raw.contains("sealed:"),
+            "the anonymous acts are in the log, under sealed names: {raw}"
+        );
+
+        let store = server.state.store.as_ref();
+        let export = tempfile::NamedTempFile::new().unwrap();
+        partnerhub::store::transfer::export_log(store, export.path(), &mut |_| {})
+            .await
+            .unwrap();
+        let exported = std::fs::read_to_string(export.path()).unwrap();
+        let workspace_lines = |text: &str| {
+            text.lines()
+                .filter(|line| line.contains(&workspace.to_string()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let exported_workspace = workspace_lines(&exported);
+        assert!(exported_workspace.contains("NoteAdded"));
+        search("the export", &exported_workspace);
+
+        let keys = server.state.workspaces.keys();
+        let (sender, mut receiver) = tokio::sync::mpsc::channel(64);
+        let collect = tokio::spawn(async move {
+            let mut bytes = Vec::new();
+            while let Some(chunk) = receiver.recv().await {
+                bytes.extend(chunk);
+            }
+            bytes
+        });
+        partnerhub::backup::stream_backup(store, keys, &sender)
+            .await
+            .unwrap();
+        drop(sender);
+        let backup = String::from_utf8(collect.await.unwrap()).unwrap();
+        search("the backup", &workspace_lines(&backup));
+        assert!(
+            !backup.contains(&self.board.to_string().replace('-', ""))
+                && !backup.contains("board_key"),
+            "a closed board's key is in no backup"
+        );
+        assert!(
+            keys.board_keys(&[self.board]).await.unwrap().is_empty(),
+            "the board's key is destroyed at its close"
+        );
+
+        partnerhub::store::transfer::verify_log(store, &mut |_| {})
+            .await
+            .unwrap();
+    }
 }
 
 on_every_backend!(secrecy_holds_on_every_path_in_every_phase);
+
+/// The tables above name every route of the router (as the OpenAPI document lists them, which
+/// `tests/protocol.rs` holds equal to the router) with every method, and every message type
+/// of the websocket protocol: a route or a message type added without an entry fails here.
+#[test]
+fn every_route_and_message_type_has_a_secrecy_rule() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("protocol");
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(root.join(name)).unwrap()).unwrap()
+    };
+    let openapi = read("openapi.json");
+    let mut documented = std::collections::BTreeSet::new();
+    for (path, item) in openapi["paths"].as_object().unwrap() {
+        for method in ["get", "post", "put", "delete", "patch"] {
+            if item.get(method).is_some() {
+                documented.insert(format!("{method} {path}"));
+            }
+        }
+    }
+    let mut routed: Vec<&str> = partnerhub::api::routes::route_paths();
+    routed.sort_unstable();
+    let mut paths: Vec<&str> = openapi["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    paths.sort_unstable();
+    assert_eq!(routed, paths, "the router and the OpenAPI document differ");
+    let ruled: std::collections::BTreeSet<String> = ROUTES
+        .iter()
+        .map(|(method, path, _, _)| format!("{method} {path}"))
+        .collect();
+    assert_eq!(
+        ruled, documented,
+        "every route needs a secrecy rule in ROUTES, and every entry a route"
+    );
+
+    let mut types = std::collections::BTreeSet::new();
+    for (side, file) in [("client", "client-message"), ("server", "server-message")] {
+        let schema = read(&format!("schemas/{file}.schema.json"));
+        for variant in schema["oneOf"].as_array().unwrap() {
+            let kind = &variant["properties"]["type"];
+            let name = kind["const"]
+                .as_str()
+                .or_else(|| kind["enum"][0].as_str())
+                .unwrap();
+            types.insert(format!("{side} {name}"));
+        }
+    }
+    let ruled: std::collections::BTreeSet<String> = MESSAGES
+        .iter()
+        .map(|(kind, _)| (*kind).to_owned())
+        .collect();
+    assert_eq!(
+        ruled, types,
+        "every websocket message type needs a secrecy entry in MESSAGES"
+    );
+}

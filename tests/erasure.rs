@@ -306,6 +306,7 @@ async fn an_erasure_interrupted_before_its_key_was_destroyed_is_finished_at_the_
                 &command,
                 &partnerhub::domain::Request {
                     actor: "owner@test",
+                    sealed: None,
                     now: chrono::Utc::now(),
                 },
             )

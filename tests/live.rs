@@ -8,7 +8,7 @@
 mod common;
 
 use common::{on_every_backend, Backend, Frame, TestServer};
-use serde_json::json;
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 fn note(board: Uuid, text: &str) -> serde_json::Value {
@@ -476,6 +476,34 @@ async fn presence_is_relayed_to_the_others_throttled_and_never_logged(backend: B
         server.state.store.head_position(),
         head,
         "presence is never logged"
+    );
+    // In an anonymous phase (the vote), others learn that anna is on the board, not what she
+    // points at: a selected note could tell whose it is.
+    for to in ["grouping", "voting"] {
+        let (status, body) = server
+            .command(
+                &server.owner,
+                json!({"type": "AdvanceBoardPhase", "board_id": board, "to": to}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    anna.send(json!({"type": "presence", "workspace_id": server.workspace_id, "board_id": board, "selection": note, "cursor": {"x": 5.0, "y": 2.0}}))
+        .await;
+    // The phase changes' events come first.
+    let anonymous = loop {
+        let frame = owner.next().await;
+        if frame["type"] == "presence" {
+            break frame;
+        }
+        assert_eq!(frame["type"], "event", "{frame}");
+    };
+    assert_eq!(anonymous["actor"], "anna@test");
+    assert!(
+        anonymous.get("selection").is_none_or(Value::is_null)
+            && anonymous.get("cursor").is_none_or(Value::is_null),
+        "{anonymous}"
     );
     drop(anna);
     let left = owner.next_of("presence").await;

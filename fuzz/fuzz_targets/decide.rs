@@ -35,6 +35,7 @@ fn id(n: u128) -> Uuid {
 fn run(state: &mut WorkspaceState, command: &Command) -> Result<(), String> {
     let request = Request {
         actor: ACTOR,
+        sealed: None,
         now: now(),
     };
     let events = decide(state, command, &request).map_err(|error| error.to_string())?;

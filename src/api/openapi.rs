@@ -50,7 +50,7 @@ impl Body {
             Body::Named(name) => named(name),
             Body::ListOf(name) => json!({"type": "array", "items": named(name)}),
             Body::Backup => {
-                json!({"type": "string", "description": "JSON Lines: a header, the events in export form, the personal-data keys, an end line"})
+                json!({"type": "string", "description": "JSON Lines: a header, the events in export form, the keys of personal data and of running workshop boards, an end line"})
             }
             Body::Board => json!({
                 "allOf": [

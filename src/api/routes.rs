@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::{ApiError, ApiJson, ApiPath, ApiQuery, AppState, Caller};
 use crate::accounts::service::{AcceptedInvite, Joiner, MemberInviteListing, MEMBER_INVITE_HOURS};
 use crate::accounts::{Permission, Principal, Role};
+use crate::domain::state::is_sealed;
 use crate::domain::Command;
 use crate::projection::board::board_view;
 use crate::projection::competences::competences_view;
@@ -21,6 +22,8 @@ use crate::projection::portfolio::portfolio_view;
 use crate::projection::report::report_as_of;
 use crate::projection::{AsOf, WorkspaceView};
 use crate::service::{CommandError, CommandOutcome};
+use crate::store::RecordedEvent;
+use crate::visibility::{self, Reader, Seen};
 
 /// Every route of the API.
 pub fn router() -> Router<AppState> {
@@ -719,18 +722,30 @@ pub fn board_access(
     }
 }
 
+/// `actor` as a reader of the workspace's boards, knowing their sealed names
+/// ([`crate::sealing::reader`]).
+async fn reader_on_boards(
+    state: &AppState,
+    workspace_id: Uuid,
+    actor: &str,
+) -> Result<Reader, ApiError> {
+    let boards = view(state, workspace_id, |view| view.state.boards.clone())?;
+    Ok(crate::sealing::reader(state.workspaces.keys(), actor, &boards).await)
+}
+
 async fn board(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath((workspace_id, board_id)): ApiPath<(Uuid, Uuid)>,
 ) -> Result<ApiJson<Value>, ApiError> {
     board_access(&state, &principal, workspace_id, board_id)?;
+    let reader = reader_on_boards(&state, workspace_id, &principal.actor).await?;
     let board = view(&state, workspace_id, |view| {
         let board =
             view.state.boards.get(&board_id).ok_or_else(|| {
                 ApiError::not_found(format!("there is no board with id {board_id}"))
             })?;
-        Ok::<_, ApiError>(board_view(board_id, board, &principal.actor))
+        Ok::<_, ApiError>(board_view(board_id, board, &reader.on(board_id)))
     })??;
     let mut answer = json!(board);
     answer["display_names"] = display_names(
@@ -817,9 +832,10 @@ async fn timeline(
     ApiQuery(query): ApiQuery<TimelineQuery>,
 ) -> Result<ApiJson<Value>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadHistory)?;
+    let reader = reader_on_boards(&state, workspace_id, &principal.actor).await?;
     view(&state, workspace_id, |view| {
         ApiJson(json!(crate::projection::timeline::seen_by(
-            &principal.actor,
+            &reader,
             view.timeline.about(query.entity.unwrap_or(workspace_id)),
             &view.state.boards,
             u64::MAX,
@@ -883,19 +899,28 @@ pub struct LogQuery {
     pub limit: Option<usize>,
 }
 
-/// One event of the raw log, as auditors read it.
+/// One event of the raw log, as auditors read it: as recorded, but for what the workshop's
+/// secrecy withholds from everyone for now ([`crate::visibility`]): another's note in private
+/// writing until the reveal (a `PrivateNoteAdded` placeholder), dots while their vote is open
+/// (`Withheld`), an actor a phase hides (left out). The authors and voters of anonymous phases
+/// are recorded under sealed names (`sealed:…`, [`crate::sealing`]) and shown as such.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct LogEntry {
     /// Global position.
     pub position: u64,
     /// Version within the workspace's stream.
     pub version: u64,
-    /// Type.
+    /// Type (`PrivateNoteAdded` or `Withheld` for an event withheld for now).
     pub event_type: String,
-    /// Data.
+    /// Data (what may be seen of it).
     pub payload: Value,
-    /// Who.
-    pub actor: String,
+    /// Who, unless withheld.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// Whether part of the event is withheld for now: its hash cannot be checked against
+    /// what is shown until the secret is lifted (the reveal, the vote's close); the chain of
+    /// hashes still links.
+    pub withheld: bool,
     /// When.
     pub recorded_at: chrono::DateTime<Utc>,
     /// The command.
@@ -904,6 +929,38 @@ pub struct LogEntry {
     pub previous_hash: String,
     /// This event's hash.
     pub hash: String,
+}
+
+/// `event` as a raw log entry, as `seen`.
+fn log_entry(event: RecordedEvent, seen: Seen) -> LogEntry {
+    let actor = event.metadata.actor;
+    let (event_type, payload, actor, withheld) = match seen {
+        Seen::Whole | Seen::Own => (event.event_type, event.payload, Some(actor), false),
+        // A sealed name names nobody: shown, so that the event's hash can be checked.
+        Seen::WithoutActor if is_sealed(&actor) => {
+            (event.event_type, event.payload, Some(actor), false)
+        }
+        Seen::WithoutActor => (event.event_type, event.payload, None, true),
+        Seen::Placeholder => (
+            visibility::PRIVATE_NOTE_ADDED.to_owned(),
+            visibility::placeholder_payload(&event.payload),
+            None,
+            true,
+        ),
+        Seen::Nothing => ("Withheld".to_owned(), json!({}), None, true),
+    };
+    LogEntry {
+        position: event.position,
+        version: event.stream_version,
+        event_type,
+        payload,
+        actor,
+        withheld,
+        recorded_at: event.metadata.recorded_at,
+        command_id: event.metadata.command_id,
+        previous_hash: event.previous_hash.to_hex(),
+        hash: event.hash.to_hex(),
+    }
 }
 
 async fn raw_log(
@@ -917,20 +974,20 @@ async fn raw_log(
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
     let events = state.store.read_stream(workspace_id, from, limit).await?;
     let next = events.last().map(|event| event.stream_version + 1);
-    let entries: Vec<LogEntry> = events
-        .into_iter()
-        .map(|event| LogEntry {
-            position: event.position,
-            version: event.stream_version,
-            event_type: event.event_type,
-            payload: event.payload,
-            actor: event.metadata.actor,
-            recorded_at: event.metadata.recorded_at,
-            command_id: event.metadata.command_id,
-            previous_hash: event.previous_hash.to_hex(),
-            hash: event.hash.to_hex(),
-        })
-        .collect();
+    // The boards' phases must reach the last event read.
+    if let Some(last) = events.last() {
+        state.projections.wait_for(last.position).await;
+    }
+    let reader = reader_on_boards(&state, workspace_id, &principal.actor).await?;
+    let entries: Vec<LogEntry> = view(&state, workspace_id, |view| {
+        events
+            .into_iter()
+            .map(|event| {
+                let seen = visibility::seen_recorded(&reader, &view.state.boards, &event, u64::MAX);
+                log_entry(event, seen)
+            })
+            .collect()
+    })?;
     let more = entries.len() == limit;
     Ok(ApiJson(
         json!({"events": entries, "next_from": if more { next } else { None }}),

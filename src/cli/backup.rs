@@ -60,7 +60,7 @@ pub(crate) async fn backup(server: &str, user: &str, out: &Path) -> anyhow::Resu
             std::fs::rename(&partial, out)
                 .with_context(|| format!("cannot move the backup to {}", out.display()))?;
             println!(
-                "backed up {} events and {} personal-data keys to {}; head hash {}",
+                "backed up {} events and {} keys (of personal data and of running workshop boards) to {}; head hash {}",
                 summary.events,
                 summary.keys,
                 out.display(),

@@ -34,7 +34,7 @@ pub(crate) async fn migrate_store(from: &Path, to: &str) -> anyhow::Result<ExitC
         if events > 0 || keys > 0 {
             anyhow::bail!(
                 "the destination ({}) is not empty: it holds {events} events and {keys} \
-                 personal-data keys; migrate-store copies only into an empty store \
+                 keys; migrate-store copies only into an empty store \
                  (use a new database, or a new schema with ?options=-c%20search_path%3Dname)",
                 destination.describe()
             );
@@ -57,11 +57,9 @@ pub(crate) async fn migrate_store(from: &Path, to: &str) -> anyhow::Result<ExitC
         .await;
         bar.finish_and_clear();
         let report = report.context("the migration failed")?;
-        let copied_keys = source
-            .keys
-            .copy_into(&target.keys)
-            .await
-            .context("the log was copied, but the personal-data keys were not")?;
+        let copied_keys = source.keys.copy_into(&target.keys).await.context(
+            "the log was copied, but the keys (of personal data and of workshop boards) were not",
+        )?;
         anyhow::Ok((report, copied_keys))
     }
     .await;
@@ -69,7 +67,7 @@ pub(crate) async fn migrate_store(from: &Path, to: &str) -> anyhow::Result<ExitC
     target_store.shutdown().await;
     let (report, keys) = result?;
     println!(
-        "migrated {} events and {keys} personal-data keys from {} to {}; the copy verifies, \
+        "migrated {} events and {keys} keys (of personal data and of running workshop boards) from {} to {}; the copy verifies, \
          head hash {}",
         report.events,
         from.display(),

@@ -23,7 +23,7 @@ pub(crate) async fn restore(data: &StoreLocation, file: &Path) -> anyhow::Result
     match result {
         Ok(summary) => {
             println!(
-                "restored {} events and {} personal-data keys from {}; head hash {}",
+                "restored {} events and {} keys (of personal data and of running workshop boards) from {}; head hash {}",
                 summary.events,
                 summary.keys,
                 file.display(),

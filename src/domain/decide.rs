@@ -15,7 +15,7 @@ use super::area::Area;
 use super::commands::Command;
 use super::error::DomainError;
 use super::events::DomainEvent;
-use super::state::{Organisation, WorkspaceState};
+use super::state::{OnBoard, Organisation, SealedNames, WorkspaceState};
 use super::{assets, boards, network, partnerships, workspace};
 
 /// Who asks and when: the parts of deciding that come from outside the command.
@@ -23,8 +23,22 @@ use super::{assets, boards, network, partnerships, workspace};
 pub struct Request<'a> {
     /// Who asks (an account name).
     pub actor: &'a str,
+    /// The names the asker's sealed acts carry on the board the command is about, when that
+    /// board has a key (see [`SealedNames`]): so that the rules recognise their anonymous
+    /// notes and dots.
+    pub sealed: Option<&'a SealedNames>,
     /// The time of the request.
     pub now: DateTime<Utc>,
+}
+
+impl<'a> Request<'a> {
+    /// The asker on the command's board.
+    pub fn on_board(&self) -> OnBoard<'a> {
+        OnBoard {
+            actor: self.actor,
+            sealed: self.sealed,
+        }
+    }
 }
 
 /// Decides a command against the workspace's current state: refuses every command but

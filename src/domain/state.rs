@@ -23,7 +23,9 @@ use super::vocabulary::Level;
 use super::{assets, boards, network, partnerships, workspace};
 
 pub use super::assets::state::Asset;
-pub use super::boards::state::{Board, Note, NoteGroup, PhaseSince};
+pub use super::boards::state::{
+    is_sealed, Board, Note, NoteGroup, OnBoard, PhaseSince, SealedNames, SEALED_PREFIX,
+};
 pub use super::network::state::{
     ContactHolder, ContactPerson, FocusArea, LevelChange, Organisation, StaffMember,
 };

@@ -15,7 +15,7 @@ pub(crate) use crate::domain::events::{
     CriterionScore, DomainEvent, Party, PersonalData, PersonalField, Promotion, ScreeningAnswer,
     SectionChange,
 };
-pub(crate) use crate::domain::state::{EventContext, WorkspaceState};
+pub(crate) use crate::domain::state::{EventContext, OnBoard, SealedNames, WorkspaceState};
 pub(crate) use crate::domain::vocabulary::{
     AgeGroup, AgreementSection, Answer, AssetCategory, Audience, BoardPhase, BoardTemplate,
     EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
@@ -100,7 +100,25 @@ pub(crate) fn when(
     command: Command,
     actor: &str,
 ) -> Result<Vec<DomainEvent>, DomainError> {
-    decide(state, &command, &Request { actor, now: now() })
+    when_sealed(state, command, actor, None)
+}
+
+/// Decides `command` as `actor` known on the command's board by the sealed names `sealed`.
+pub(crate) fn when_sealed(
+    state: &WorkspaceState,
+    command: Command,
+    actor: &str,
+    sealed: Option<&SealedNames>,
+) -> Result<Vec<DomainEvent>, DomainError> {
+    decide(
+        state,
+        &command,
+        &Request {
+            actor,
+            sealed,
+            now: now(),
+        },
+    )
 }
 
 /// The state after the decided `events` are recorded by `actor`.

@@ -30,7 +30,7 @@ use crate::accounts::{Permission, Principal, Role};
 use crate::api::rate::RateLimit;
 use crate::api::{routes::authorize_command, ApiError, AppState, ErrorBody};
 use crate::store::{Position, RecordedEvent, Subscription};
-use crate::visibility::{self, BoardEvent, Seen};
+use crate::visibility::{self, Reader, Seen};
 
 /// How long a client has to say `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -499,6 +499,24 @@ impl Session {
                     .await;
                 } else if self.presence.take() {
                     self.present_in.insert(workspace_id, board_id);
+                    // On a board whose phase hides authors, what someone points at could tell
+                    // whose a note is: others learn only that they are there.
+                    let pointers_shown = board_id.is_none_or(|board_id| {
+                        self.state
+                            .projections
+                            .read(workspace_id, |view| {
+                                view.state
+                                    .boards
+                                    .get(&board_id)
+                                    .is_none_or(|board| visibility::pointers_shown(board))
+                            })
+                            .unwrap_or(true)
+                    });
+                    let (selection, cursor) = if pointers_shown {
+                        (selection, cursor)
+                    } else {
+                        (None, None)
+                    };
                     self.state.hub.publish_presence(std::sync::Arc::new((
                         workspace_id,
                         board_id,
@@ -651,7 +669,7 @@ impl Session {
             workspace_id,
             board_id,
             partnership_id,
-            viewer: principal.actor.clone(),
+            reader: Reader::unsealed(&principal.actor),
         };
         let (seen_sender, seen) = watch::channel(after);
         let task = tokio::spawn(follow(
@@ -698,14 +716,15 @@ struct Filter {
     workspace_id: Uuid,
     board_id: Option<Uuid>,
     partnership_id: Option<Uuid>,
-    viewer: String,
+    /// Who reads, learning their sealed names board by board as the boards' events come.
+    reader: Reader,
 }
 
 impl Filter {
     /// What this subscription gets of `event`: nothing outside its workspace and scope;
     /// within, what [`crate::visibility`] lets the viewer see of a board event, judged by
     /// the board's phases as the live state holds them once it includes the event.
-    async fn seen(&self, state: &AppState, event: &RecordedEvent) -> Seen {
+    async fn seen(&mut self, state: &AppState, event: &RecordedEvent) -> Seen {
         if event.metadata.workspace_id != self.workspace_id {
             return Seen::Nothing;
         }
@@ -722,21 +741,19 @@ impl Filter {
         if self.partnership_id.is_some() && field("partnership_id") != self.partnership_id {
             return Seen::Nothing;
         }
-        let Some(board_event) = BoardEvent::of_recorded(
-            &event.event_type,
-            &event.payload,
-            &event.metadata.actor,
-            event.position,
-        ) else {
+        if visibility::BoardEventKind::of(&event.event_type).is_none() {
             return Seen::Whole;
-        };
+        }
         // The live state may not have folded this event yet (the subscription can be ahead
         // of the projector): the board's phases must reach it.
         state.projections.wait_for(event.position).await;
+        if let Some(board_id) = field("board_id") {
+            crate::sealing::learn(state.workspaces.keys(), &mut self.reader, board_id).await;
+        }
         state
             .projections
             .read(self.workspace_id, |view| {
-                visibility::seen_on(&self.viewer, &view.state.boards, &board_event, u64::MAX)
+                visibility::seen_recorded(&self.reader, &view.state.boards, event, u64::MAX)
             })
             .unwrap_or(Seen::Nothing)
     }
@@ -746,7 +763,7 @@ impl Filter {
 /// telling `seen` how far it has come.
 async fn follow(
     state: AppState,
-    filter: Filter,
+    mut filter: Filter,
     after: u64,
     out: mpsc::Sender<Outgoing>,
     too_slow: CancellationToken,
@@ -777,11 +794,11 @@ async fn follow(
         };
         // Encoded once for every connection that sees the event the same way: the filter is
         // this connection's own work.
-        let Some(frame) = state
-            .hub
-            .frames
-            .frame(&event, filter.seen(&state, &event).await)
-        else {
+        let Some(frame) = state.hub.frames.frame(
+            &event,
+            filter.seen(&state, &event).await,
+            filter.reader.actor(),
+        ) else {
             seen.send_replace(event.position);
             continue;
         };

@@ -46,7 +46,10 @@ struct RecentFrames {
 impl EventFrames {
     /// The `event` frame of `event` as `seen`, encoded at most once while it is in the
     /// window; `None` when nothing of it is seen.
-    pub fn frame(&self, event: &RecordedEvent, seen: Seen) -> Option<Utf8Bytes> {
+    ///
+    /// `reader` is whose the frame is, named in a [`Seen::Own`] frame: every reader of such
+    /// a frame is the one person whose sealed name the event carries, so it is shared too.
+    pub fn frame(&self, event: &RecordedEvent, seen: Seen, reader: &str) -> Option<Utf8Bytes> {
         if seen == Seen::Nothing {
             return None;
         }
@@ -57,7 +60,7 @@ impl EventFrames {
         // Encoding happens outside the lock; others asking meanwhile wait on this cell only.
         let frame = shared.get_or_init(|| {
             Utf8Bytes::from(
-                event_frame(event, seen)
+                event_frame(event, seen, reader)
                     .map(|message| encode(&message))
                     .unwrap_or_default(),
             )
@@ -85,7 +88,7 @@ impl RecentFrames {
 
 /// The protocol's `event` message for a recorded event as `seen` (`None` for
 /// [`Seen::Nothing`]).
-pub fn event_frame(event: &RecordedEvent, seen: Seen) -> Option<ServerMessage> {
+pub fn event_frame(event: &RecordedEvent, seen: Seen, reader: &str) -> Option<ServerMessage> {
     let (event_type, payload, actor) = match seen {
         Seen::Nothing => return None,
         Seen::Whole => (
@@ -94,6 +97,11 @@ pub fn event_frame(event: &RecordedEvent, seen: Seen) -> Option<ServerMessage> {
             Some(event.metadata.actor.clone()),
         ),
         Seen::WithoutActor => (event.event_type.clone(), event.payload.clone(), None),
+        Seen::Own => (
+            event.event_type.clone(),
+            event.payload.clone(),
+            Some(reader.to_owned()),
+        ),
         Seen::Placeholder => (
             PRIVATE_NOTE_ADDED.to_owned(),
             placeholder_payload(&event.payload),
@@ -139,7 +147,7 @@ mod tests {
     /// The frame of `event` seen whole.
     fn whole(frames: &EventFrames, event: &RecordedEvent) -> Utf8Bytes {
         frames
-            .frame(event, Seen::Whole)
+            .frame(event, Seen::Whole, "alice")
             .unwrap_or_else(|| Utf8Bytes::from_static("none"))
     }
 
@@ -148,7 +156,7 @@ mod tests {
         let frames = EventFrames::default();
         let event = recorded(7, "first");
         let first = whole(&frames, &event);
-        let expected = event_frame(&event, Seen::Whole).map(|message| encode(&message));
+        let expected = event_frame(&event, Seen::Whole, "alice").map(|message| encode(&message));
         assert_eq!(Some(first.as_str().to_owned()), expected);
         let second = whole(&frames, &event);
         // The same bytes, not a second encoding.
@@ -161,17 +169,17 @@ mod tests {
         let event = recorded(7, "secret");
         let whole = whole(&frames, &event);
         assert!(whole.as_str().contains("alice") && whole.as_str().contains("secret"));
-        let Some(anonymous) = frames.frame(&event, Seen::WithoutActor) else {
+        let Some(anonymous) = frames.frame(&event, Seen::WithoutActor, "bob") else {
             panic!("a frame without the actor")
         };
         assert!(!anonymous.as_str().contains("alice") && anonymous.as_str().contains("secret"));
-        let Some(placeholder) = frames.frame(&event, Seen::Placeholder) else {
+        let Some(placeholder) = frames.frame(&event, Seen::Placeholder, "bob") else {
             panic!("a placeholder frame")
         };
         assert!(!placeholder.as_str().contains("alice"));
         assert!(!placeholder.as_str().contains("secret"));
         assert!(placeholder.as_str().contains(PRIVATE_NOTE_ADDED));
-        assert_eq!(frames.frame(&event, Seen::Nothing), None);
+        assert_eq!(frames.frame(&event, Seen::Nothing, "bob"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::events::Promotion;
-use crate::domain::state::Board;
+use crate::domain::state::{is_sealed, Board, OnBoard};
 use crate::domain::vocabulary::{BoardPhase, BoardTemplate, Zone};
 use crate::visibility;
 
@@ -73,7 +73,11 @@ pub struct BoardView {
 
 /// The board as `viewer` sees it, by the rules of [`crate::visibility`] (the same for every
 /// role, the facilitator included).
-pub fn board_view(board_id: Uuid, board: &Board, viewer: &str) -> BoardView {
+///
+/// A note's author is shown as the viewer's own actor on their own notes (whether the log
+/// names them or their sealed name), as recorded on others' notes where the rules allow, and
+/// a sealed name never.
+pub fn board_view(board_id: Uuid, board: &Board, viewer: &OnBoard<'_>) -> BoardView {
     let tallies = visibility::tallies_shown(board);
     let mut hidden_notes = 0;
     let notes = board
@@ -89,13 +93,18 @@ pub fn board_view(board_id: Uuid, board: &Board, viewer: &str) -> BoardView {
         .map(|(note_id, note)| NoteView {
             note_id: *note_id,
             text: note.text.clone(),
-            author: visibility::author_shown(viewer, board, note).then(|| note.author.clone()),
+            author: if viewer.is(&note.author) {
+                Some(viewer.actor.to_owned())
+            } else {
+                (visibility::author_shown(viewer, board, note) && !is_sealed(&note.author))
+                    .then(|| note.author.clone())
+            },
             zone: note.zone.clone(),
             x: note.x,
             y: note.y,
             colour: note.colour.clone(),
             group_id: note.group_id,
-            my_votes: note.votes.get(viewer).copied().unwrap_or(0),
+            my_votes: note.votes_by(viewer),
             votes: tallies.then(|| note.vote_count()),
             promoted_to: note.promoted_to,
         })

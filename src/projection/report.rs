@@ -138,15 +138,21 @@ pub async fn report_as_of(
     };
     let mut report = json!(workspace_report_until(&then, &history, today));
     if let Some(reader) = reader {
+        let reader = crate::sealing::reader(keys, reader, &then.state.boards).await;
         let boards: BTreeMap<Uuid, BoardView> = then
             .state
             .boards
             .iter()
-            .map(|(board_id, board)| (*board_id, board_view(*board_id, board, reader)))
+            .map(|(board_id, board)| {
+                (
+                    *board_id,
+                    board_view(*board_id, board, &reader.on(*board_id)),
+                )
+            })
             .collect();
         report["boards"] = json!(boards);
         report["timeline"] = json!(seen_by(
-            reader,
+            &reader,
             &history.timeline,
             &then.state.boards,
             then.state.position,

@@ -24,7 +24,9 @@ use uuid::Uuid;
 use crate::domain::describe::board_title;
 use crate::domain::state::{Board, WorkspaceState};
 use crate::domain::{describe, DomainEvent, EventContext};
-use crate::visibility::{self, BoardEvent, BoardEventKind, Seen, HIDDEN_ACTOR, PRIVATE_NOTE_ADDED};
+use crate::visibility::{
+    self, BoardEvent, BoardEventKind, Reader, Seen, HIDDEN_ACTOR, PRIVATE_NOTE_ADDED,
+};
 
 /// One line of a timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +85,7 @@ pub struct TimelineLine<'a> {
 /// What `reader` may see of `entries`, with the workspace's boards as `boards` holds them at
 /// `moment` (the live state and the head, or an "as of" state and its position).
 pub fn seen_by<'a>(
-    reader: &str,
+    reader: &'a Reader,
     entries: impl IntoIterator<Item = &'a TimelineEntry>,
     boards: &BTreeMap<Uuid, Arc<Board>>,
     moment: u64,
@@ -113,6 +115,11 @@ pub fn seen_by<'a>(
                 Seen::Whole => Some(whole),
                 Seen::WithoutActor => Some(TimelineLine {
                     actor: None,
+                    summary: &secrecy.without_actor,
+                    ..whole
+                }),
+                Seen::Own => Some(TimelineLine {
+                    actor: Some(reader.actor()),
                     summary: &secrecy.without_actor,
                     ..whole
                 }),

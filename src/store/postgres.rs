@@ -14,7 +14,7 @@
 //! - `commands`: each command id's first [`AppendOutcome`], for idempotent retries;
 //! - `log_head`: one row, the last position, its hash and its time: the tail that new
 //!   events chain to, and the row whose lock orders all writers;
-//! - `person_keys` and `sessions`: not part of the log, but what the server nodes on one
+//! - `sealing_keys` and `sessions`: not part of the log, but what the server nodes on one
 //!   schema share besides it: the keys of personal data ([`crate::privacy::KeyStore`]) and
 //!   login sessions ([`crate::accounts::sessions`]).
 //!

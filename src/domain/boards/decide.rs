@@ -151,7 +151,7 @@ pub(crate) fn decide(
         } => {
             let board = open_board(state, *board_id)?;
             let note = note(board, *note_id)?;
-            if note.author != request.actor && board.facilitator != request.actor {
+            if !request.on_board().is(&note.author) && board.facilitator != request.actor {
                 return Err(DomainError::NotAuthor);
             }
             Ok(vec![DomainEvent::NoteEdited {
@@ -209,7 +209,7 @@ pub(crate) fn decide(
         Command::CastVote { board_id, note_id } => {
             let board = voting_board(state, *board_id)?;
             note(board, *note_id)?;
-            if board.votes_by(request.actor) >= board.vote_budget {
+            if board.votes_by(&request.on_board()) >= board.vote_budget {
                 return Err(DomainError::VoteBudgetSpent {
                     budget: board.vote_budget,
                 });
@@ -222,7 +222,7 @@ pub(crate) fn decide(
         Command::RetractVote { board_id, note_id } => {
             let board = voting_board(state, *board_id)?;
             let note = note(board, *note_id)?;
-            if !note.votes.contains_key(request.actor) {
+            if note.votes_by(&request.on_board()) == 0 {
                 return Err(DomainError::NothingChanged {
                     what: "you have no dot on this note".into(),
                 });

@@ -15,7 +15,8 @@ use crate::domain::vocabulary::{BoardPhase, BoardTemplate, Zone};
 pub struct Note {
     /// Text.
     pub text: String,
-    /// Author (the actor who added it).
+    /// Author: the actor who added it, or the name their sealed act carries
+    /// ([`SealedNames::as_author`]) when it was added in an anonymous phase.
     pub author: String,
     /// Zone.
     pub zone: Zone,
@@ -25,7 +26,7 @@ pub struct Note {
     pub y: i32,
     /// Colour.
     pub colour: String,
-    /// Dots per voter.
+    /// Dots per voter (their actor, or [`SealedNames::as_voter`] in an anonymous vote).
     pub votes: BTreeMap<String, u32>,
     /// The group it is in.
     pub group_id: Option<Uuid>,
@@ -96,10 +97,70 @@ pub struct PhaseSince {
 
 impl Board {
     /// Dots `voter` has placed on this board.
-    pub fn votes_by(&self, voter: &str) -> u32 {
-        self.notes
-            .values()
-            .filter_map(|note| note.votes.get(voter))
+    pub fn votes_by(&self, voter: &OnBoard<'_>) -> u32 {
+        self.notes.values().map(|note| note.votes_by(voter)).sum()
+    }
+}
+
+impl Note {
+    /// Dots `voter` has placed on this note.
+    pub fn votes_by(&self, voter: &OnBoard<'_>) -> u32 {
+        self.votes
+            .iter()
+            .filter(|(name, _)| voter.is(name))
+            .map(|(_, count)| count)
             .sum()
+    }
+}
+
+/// How every sealed name begins: `sealed:` and 32 hex digits. Account names cannot contain a
+/// colon, and `token:`/`guest:` actors begin otherwise, so no actor is mistaken for one.
+pub const SEALED_PREFIX: &str = "sealed:";
+
+/// Whether an actor as the log records it is a sealed name rather than someone's actor.
+pub fn is_sealed(actor: &str) -> bool {
+    actor.starts_with(SEALED_PREFIX)
+}
+
+/// The names a person's acts carry in the log on one board where they are sealed (an
+/// anonymous phase, or a note written in one): one as an author (adding, editing, moving,
+/// grouping and promoting notes), another as a voter, so that the log does not link a
+/// person's notes to their ballot. Each is a keyed hash of their actor under the board's key
+/// ([`crate::sealing`]); once the key is destroyed at the board's close nobody can tell whose
+/// a name was, while the names still add up (a retracted dot takes back the dot of the same
+/// name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedNames {
+    /// The name of their notes and note handling.
+    pub as_author: String,
+    /// The name of their dots.
+    pub as_voter: String,
+}
+
+/// Someone on one board: their actor and, on a board whose key exists, the names their sealed
+/// acts carry there. The one way rules and views ask "is this name theirs?".
+#[derive(Clone, Copy, Debug)]
+pub struct OnBoard<'a> {
+    /// Their actor.
+    pub actor: &'a str,
+    /// Their sealed names on the board, when it has a key.
+    pub sealed: Option<&'a SealedNames>,
+}
+
+impl<'a> OnBoard<'a> {
+    /// Someone known only by their actor (a board without sealed acts, or a test).
+    pub fn actor(actor: &'a str) -> Self {
+        OnBoard {
+            actor,
+            sealed: None,
+        }
+    }
+
+    /// Whether `name`, an actor as the log records it, is theirs.
+    pub fn is(&self, name: &str) -> bool {
+        name == self.actor
+            || self
+                .sealed
+                .is_some_and(|sealed| name == sealed.as_author || name == sealed.as_voter)
     }
 }

@@ -47,6 +47,13 @@ pub(super) const MIGRATIONS: &[(i32, &str)] = &[
      );
      CREATE INDEX sessions_expires_at ON sessions (expires_at);",
     ),
+    (
+        3,
+        // The keys table holds workshop boards' keys as well (crate::sealing): one key per
+        // sealed subject, a contact person or a board.
+        "ALTER TABLE person_keys RENAME TO sealing_keys;
+     ALTER TABLE sealing_keys RENAME COLUMN person_id TO subject_id;",
+    ),
 ];
 
 /// Creates or upgrades the tables, each missing migration once, in one transaction.

@@ -363,7 +363,7 @@ fn a_dot_is_placed_on_a_note_while_voting() {
     let state = then_state(state, &events, CARL);
     let board = &state.boards[&BOARD];
     assert_eq!(board.notes[&NOTE].vote_count(), 1);
-    assert_eq!(board.votes_by(CARL), 1);
+    assert_eq!(board.votes_by(&OnBoard::actor(CARL)), 1);
 }
 
 #[test]
@@ -412,7 +412,7 @@ fn each_person_places_at_most_their_budget_of_dots_while_others_still_vote() {
     ));
     history.push((CARL, vote_cast(BOARD, NOTE_2)));
     let state = given_by(&history);
-    assert_eq!(state.boards[&BOARD].votes_by(CARL), 3);
+    assert_eq!(state.boards[&BOARD].votes_by(&OnBoard::actor(CARL)), 3);
 
     for note_id in [NOTE, NOTE_2] {
         let error = refused(when(&state, cast(note_id), CARL));
@@ -493,4 +493,71 @@ fn taking_back_a_dot_you_did_not_place_changes_nothing() {
     ));
 
     assert_eq!(what, "you have no dot on this note");
+}
+
+/// Carl's sealed names on the board, as the service would compute them with its key.
+const CARL_AS_AUTHOR: &str = "sealed:0000000000000000000000000000c0a1";
+const CARL_AS_VOTER: &str = "sealed:0000000000000000000000000000c0a2";
+
+fn carl_sealed() -> SealedNames {
+    SealedNames {
+        as_author: CARL_AS_AUTHOR.into(),
+        as_voter: CARL_AS_VOTER.into(),
+    }
+}
+
+#[test]
+fn sealed_dots_count_against_their_voters_budget_and_only_they_take_them_back() {
+    let sealed = carl_sealed();
+    let state = given_by(&board_history(
+        BoardTemplate::RoomsByGoals,
+        learning_empowerment(),
+        BoardPhase::Voting,
+        &[CARL_AS_VOTER, CARL_AS_VOTER, CARL_AS_VOTER],
+    ));
+    let carl = OnBoard {
+        actor: CARL,
+        sealed: Some(&sealed),
+    };
+    assert_eq!(state.boards[&BOARD].votes_by(&carl), 3);
+    assert_eq!(state.boards[&BOARD].votes_by(&OnBoard::actor(CARL)), 0);
+
+    let error = refused(when_sealed(&state, cast(NOTE), CARL, Some(&sealed)));
+    assert_eq!(error, DomainError::VoteBudgetSpent { budget: 3 });
+    let retract = Command::RetractVote {
+        board_id: BOARD,
+        note_id: NOTE,
+    };
+    assert_eq!(
+        when_sealed(&state, retract.clone(), CARL, Some(&sealed)).unwrap(),
+        vec![DomainEvent::VoteRetracted {
+            board_id: BOARD,
+            note_id: NOTE,
+        }]
+    );
+    assert_nothing_changed(when(&state, retract, BO));
+}
+
+#[test]
+fn a_sealed_author_edits_their_note_and_nobody_else_does() {
+    let sealed = carl_sealed();
+    let state = given_by(&[
+        (ANNA, workspace_created()),
+        (ANNA, board_created(BOARD, BoardTemplate::Free, 3)),
+        (
+            CARL_AS_AUTHOR,
+            note_added(BOARD, NOTE, "Theatre group", Zone::default()),
+        ),
+    ]);
+    let edit = Command::EditNote {
+        board_id: BOARD,
+        note_id: NOTE,
+        text: "Theatre group for teenagers".into(),
+    };
+    assert!(when_sealed(&state, edit.clone(), CARL, Some(&sealed)).is_ok());
+    assert_eq!(
+        refused(when(&state, edit.clone(), CARL)),
+        DomainError::NotAuthor
+    );
+    assert_eq!(refused(when(&state, edit, BO)), DomainError::NotAuthor);
 }
