@@ -65,5 +65,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // The browser build of graphology-gexf reads the page's DOMParser when loaded; the unit
+    // tests run in Node, where the package's main entry has the same writer (and a parser).
+    alias: { 'graphology-gexf/browser': 'graphology-gexf' },
   },
 });

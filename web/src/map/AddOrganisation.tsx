@@ -1,12 +1,13 @@
 // Adding an organisation to the network database: a `RegisterOrganisation` command through
-// the store's `send`, so it works offline (queued) and appears live for every colleague.
+// `sendAndTell` (the store's `send`), so it works offline (queued) and appears live for every colleague.
 import { useState } from 'preact/hooks';
 import type { Level, Sector } from '../protocol/command';
 import type { WorkspaceStore } from '../store/workspace';
 import { uuidv4 } from '../store/ids';
-import { errorSentence, t } from '../i18n';
+import { t } from '../i18n';
 import { notify } from '../ui/notices';
 import { LEVELS, SECTORS } from './colours';
+import { sendAndTell } from './send';
 
 export function AddOrganisation({ store, online }: { store: WorkspaceStore; online: boolean }) {
   const [name, setName] = useState('');
@@ -24,18 +25,17 @@ export function AddOrganisation({ store, online }: { store: WorkspaceStore; onli
     setError(null);
     setName('');
     if (!online) notify(() => t('addOrganisation.queued', { name: trimmed }));
-    void store
-      .send({
+    void sendAndTell(
+      store,
+      {
         type: 'RegisterOrganisation',
         organisation_id: uuidv4(),
         name: trimmed,
         sector,
         ...(level === '' ? {} : { level }),
-      })
-      .then((outcome) => {
-        if (outcome.kind === 'ack') notify(() => t('addOrganisation.sent', { name: trimmed }));
-        else notify(() => t('command.rejected', { reason: errorSentence(outcome.error) }), 'error');
-      });
+      },
+      () => t('addOrganisation.sent', { name: trimmed }),
+    );
   };
 
   return (

@@ -1,13 +1,20 @@
-// A workspace's network map page: the map or its tables (a switch), the legend, the selected
-// node's details, and adding an organisation. Everything it shows comes from the
-// workspace's store.
-import { useState } from 'preact/hooks';
+// A workspace's network map page: the controls (search, filters, focus, size), the map or its
+// tables (a switch), the selected node's details with its relation editing, the findings, the
+// legend, and adding an organisation. Everything it shows comes from the workspace's store;
+// what of it is shown (filters, focus) is decided here once and handed to map and tables.
+import { useMemo, useState } from 'preact/hooks';
 import type { WorkspaceStore } from '../store/workspace';
 import type { LiveConnection } from '../store/live';
 import { errorSentence, t } from '../i18n';
 import { AddOrganisation } from './AddOrganisation';
 import { Legend } from './Legend';
-import { MapView } from './MapView';
+import { MapView, type CentreRequest } from './MapView';
+import { MapControls } from './MapControls';
+import { Findings } from './Findings';
+import { NO_FILTER, neighbourhood, shownView, visibleNodeIds, type MapFilter } from './filters';
+import { findings as findingsOf } from './findings';
+import type { MapDisplay } from './canvas';
+import type { SizeBy } from './metrics';
 import { NodeDetails } from './NodeDetails';
 import { NodeTable } from './NodeTable';
 import { navigate } from '../ui/router';
@@ -17,9 +24,37 @@ const WRITERS = new Set(['owner', 'editor']);
 export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConnection }) {
   const [mode, setMode] = useState<'map' | 'table'>('map');
   const [selected, setSelected] = useState<string | null>(null);
+  const [filter, setFilter] = useState<MapFilter>(NO_FILTER);
+  const [focus, setFocus] = useState(false);
+  const [sizeBy, setSizeBy] = useState<SizeBy>('kind');
+  const [centre, setCentre] = useState<CentreRequest | null>(null);
   const view = store.network.value;
   const summary = store.summary.value;
   const error = store.error.value;
+
+  const visible = useMemo(() => (view ? visibleNodeIds(view, filter) : new Set<string>()), [view, filter]);
+  const shownFindings = useMemo(
+    () => (view ? findingsOf(view).filter((finding) => visible.has(finding.organisationId)) : []),
+    [view, visible],
+  );
+  const findingsByNode = useMemo(() => {
+    const grouped = new Map<string, typeof shownFindings>();
+    for (const finding of shownFindings) grouped.set(finding.organisationId, [...(grouped.get(finding.organisationId) ?? []), finding]);
+    return grouped;
+  }, [shownFindings]);
+  const focusSet = useMemo(
+    () => (view && focus && selected !== null && visible.has(selected) ? neighbourhood(view, selected) : null),
+    [view, focus, selected, visible],
+  );
+  const display = useMemo<MapDisplay>(
+    () => ({ visible, focus: focusSet, sizeBy, flagged: new Set(findingsByNode.keys()) }),
+    [visible, focusSet, sizeBy, findingsByNode],
+  );
+  const find = (nodeId: string) => {
+    if (!visible.has(nodeId)) setFilter(NO_FILTER);
+    setSelected(nodeId);
+    setCentre({ nodeId, serial: (centre?.serial ?? 0) + 1 });
+  };
 
   if (!view) {
     return (
@@ -51,14 +86,34 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
             </a>
           )}
         </div>
+        <MapControls
+          view={view}
+          filter={filter}
+          onFilter={setFilter}
+          shownCount={visible.size}
+          focus={focus}
+          onFocus={setFocus}
+          hasSelection={selected !== null}
+          sizeBy={sizeBy}
+          onSizeBy={setSizeBy}
+          onFind={find}
+        />
         {mode === 'map' ? (
-          <MapView view={view} selected={selected} onSelect={setSelected} />
+          <MapView view={view} display={display} findings={findingsByNode} selected={selected} centre={centre} onSelect={setSelected} />
         ) : (
-          <NodeTable view={view} onSelect={setSelected} />
+          <NodeTable view={shownView(view, focusSet ?? visible)} onSelect={setSelected} />
         )}
       </div>
       <aside class="side">
-        <NodeDetails view={view} nodeId={selected} onClose={() => setSelected(null)} />
+        <NodeDetails
+          view={view}
+          nodeId={selected}
+          findings={findingsByNode}
+          store={store}
+          canEdit={summary !== null && WRITERS.has(summary.role)}
+          onClose={() => setSelected(null)}
+        />
+        <Findings findings={shownFindings} names={new Map(view.nodes.map((node) => [node.id, node.label]))} onSelect={find} />
         <Legend />
         {summary && WRITERS.has(summary.role) ? (
           <AddOrganisation store={store} online={live.state.value === 'online'} />

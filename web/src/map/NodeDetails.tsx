@@ -1,19 +1,38 @@
-// The side panel of the selected node: what it is, its sector and level, rooms, tags, and the
-// server's key-person risk sentences about it.
+// The side panel of the selected node: what it is, its sector and level, rooms, age groups,
+// tags, the findings about it (key-person risks, duplicate contacts), and for an organisation
+// the editing of its relation (for roles that may change the map).
 import type { NetworkView } from '../store/views';
+import type { WorkspaceStore } from '../store/workspace';
 import { t } from '../i18n';
+import type { Finding } from './findings';
 import { kindLabel, levelLabel, sectorLabel } from './labels';
+import { RelationEditor } from './RelationEditor';
 
-export function NodeDetails({ view, nodeId, onClose }: { view: NetworkView; nodeId: string | null; onClose: () => void }) {
+export function NodeDetails({
+  view,
+  nodeId,
+  findings,
+  store,
+  canEdit,
+  onClose,
+}: {
+  view: NetworkView;
+  nodeId: string | null;
+  findings: ReadonlyMap<string, readonly Finding[]>;
+  store: WorkspaceStore;
+  canEdit: boolean;
+  onClose: () => void;
+}) {
   const node = nodeId === null ? undefined : view.nodes.find((candidate) => candidate.id === nodeId);
   if (!node) return <p class="muted">{t('map.nothingSelected')}</p>;
-  const risks = view.key_person_risks.filter((risk) => risk.organisation_id === node.id);
+  const risks = findings.get(node.id) ?? [];
   const rows: [string, string][] = [
     [t('field.kind'), kindLabel(node)],
     [t('field.sector'), sectorLabel(node)],
     [t('field.level'), node.kind === 'organisation' ? levelLabel(node.level) || t('level.none') : ''],
     [t('field.team'), node.team ?? ''],
     [t('field.rooms'), (node.rooms ?? []).map((room) => t(`room.${room}`)).join(', ')],
+    [t('field.ageGroups'), (node.age_groups ?? []).map((group) => t(`ageGroup.${group}`)).join(', ')],
     [t('field.tags'), (node.tags ?? []).join(', ')],
     [t('field.competences'), (node.competences ?? []).join(', ')],
   ];
@@ -38,13 +57,16 @@ export function NodeDetails({ view, nodeId, onClose }: { view: NetworkView; node
       {risks.length > 0 && (
         <>
           <h3>{t('field.risks')}</h3>
-          <ul>
-            {risks.map((risk) => (
-              <li key={risk.message}>{risk.message}</li>
+          <ul class="findings">
+            {risks.map((risk, index) => (
+              <li key={index}>
+                <strong>{t(`finding.${risk.kind}`)}:</strong> {risk.sentence()}
+              </li>
             ))}
           </ul>
         </>
       )}
+      {canEdit && node.kind === 'organisation' && <RelationEditor key={node.id} store={store} view={view} organisation={node} />}
     </section>
   );
 }

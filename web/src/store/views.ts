@@ -42,8 +42,29 @@ export interface NetworkEdge {
   readonly topics?: readonly string[];
 }
 
+/** A relation beyond network that only one colleague holds (the server's words in `message`). */
 export interface KeyPersonRisk {
   readonly organisation_id: string;
+  readonly organisation_name?: string;
+  readonly level?: Level;
+  readonly staff_id?: string;
+  readonly staff_name?: string;
+  readonly message: string;
+}
+
+export interface StaffReference {
+  readonly staff_id: string;
+  readonly name: string;
+  readonly team: string;
+}
+
+/** Two colleagues courting the same partner (the server's words in `message`). */
+export interface DuplicateContact {
+  readonly organisation_id: string;
+  readonly organisation_name: string;
+  readonly holders: readonly StaffReference[];
+  readonly shared_topics: readonly string[];
+  readonly different_teams: boolean;
   readonly message: string;
 }
 
@@ -51,4 +72,6 @@ export interface NetworkView {
   readonly nodes: readonly NetworkNode[];
   readonly edges: readonly NetworkEdge[];
   readonly key_person_risks: readonly KeyPersonRisk[];
+  /** Absent in views from servers before duplicate contacts were reported. */
+  readonly duplicate_contacts?: readonly DuplicateContact[];
 }
