@@ -674,6 +674,18 @@ impl Workshop {
                 self.notes.len() - own,
                 "{name} {path}"
             );
+            // The placeholders: each other's note by id and zone, nothing more.
+            let private = view["private_notes"].as_array().unwrap();
+            assert_eq!(private.len(), self.notes.len() - own, "{name} {path}");
+            for placeholder in private {
+                let fields: Vec<&String> = placeholder.as_object().unwrap().keys().collect();
+                assert_eq!(fields, ["note_id", "zone"], "{name} {path}: {placeholder}");
+                assert!(self
+                    .notes
+                    .iter()
+                    .any(|note| note.author != reader
+                        && placeholder["note_id"] == note.id.to_string()));
+            }
         } else {
             assert_eq!(notes.len(), self.notes.len(), "{name} {path}: {view}");
             assert_eq!(view["hidden_notes"], 0, "{name} {path}");

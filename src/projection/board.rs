@@ -39,6 +39,16 @@ pub struct NoteView {
     pub promoted_to: Option<Promotion>,
 }
 
+/// Another's note still private (the board is in private writing): that it exists, and
+/// where; the same as the `PrivateNoteAdded` placeholder a subscriber gets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PrivateNoteView {
+    /// Its id.
+    pub note_id: Uuid,
+    /// Its zone.
+    pub zone: Zone,
+}
+
 /// A board as the viewer may see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BoardView {
@@ -65,6 +75,9 @@ pub struct BoardView {
     /// Notes others wrote that are still private (writing phase): the viewer learns only
     /// how many.
     pub hidden_notes: usize,
+    /// The same notes as placeholders: which zone each is in, no text, no author.
+    #[serde(default)]
+    pub private_notes: Vec<PrivateNoteView>,
     /// The notes the viewer may see.
     pub notes: Vec<NoteView>,
     /// Groups: id, label, notes.
@@ -79,14 +92,17 @@ pub struct BoardView {
 /// a sealed name never.
 pub fn board_view(board_id: Uuid, board: &Board, viewer: &OnBoard<'_>) -> BoardView {
     let tallies = visibility::tallies_shown(board);
-    let mut hidden_notes = 0;
+    let mut private_notes = Vec::new();
     let notes = board
         .notes
         .iter()
-        .filter(|(_, note)| {
+        .filter(|(note_id, note)| {
             let shown = visibility::note_shown(viewer, board, note);
             if !shown {
-                hidden_notes += 1;
+                private_notes.push(PrivateNoteView {
+                    note_id: **note_id,
+                    zone: note.zone.clone(),
+                });
             }
             shown
         })
@@ -120,7 +136,8 @@ pub fn board_view(board_id: Uuid, board: &Board, viewer: &OnBoard<'_>) -> BoardV
         timer_ends_at: board.timer_ends_at,
         vote_budget: board.vote_budget,
         my_votes_left: board.vote_budget.saturating_sub(board.votes_by(viewer)),
-        hidden_notes,
+        hidden_notes: private_notes.len(),
+        private_notes,
         notes,
         groups: board
             .groups
