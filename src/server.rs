@@ -26,7 +26,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::accounts::sessions::Sessions;
 use crate::accounts::Accounts;
-use crate::api::{ApiError, AppState, Limits};
+use crate::app_state::{ApiError, AppState, Limits};
 use crate::hub::Hub;
 use crate::privacy::KeyStore;
 use crate::projection::{rebuild, spawn_projector, Projections};
@@ -98,7 +98,7 @@ async fn start_with_sessions(
         hub: Hub::new(),
         store,
         projections,
-        http_commands: Arc::new(crate::api::rate::RateLimits::new(
+        http_commands: Arc::new(crate::app_state::rate::RateLimits::new(
             limits.http_commands_per_second,
         )),
         limits,

@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{ApiError, ApiJson, ApiPath, ApiQuery, AppState, Caller};
+use super::{ApiJson, ApiPath, ApiQuery, Caller};
 use crate::accounts::service::{AcceptedInvite, Joiner, MemberInviteListing, MEMBER_INVITE_HOURS};
 use crate::accounts::{Permission, Principal, Role};
+use crate::app_state::{ApiError, AppState};
 use crate::domain::Command;
 use crate::projection::board::board_view;
 use crate::projection::competences::competences_view;

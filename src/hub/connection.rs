@@ -27,8 +27,9 @@ use uuid::Uuid;
 
 use super::protocol::{close_code, ClientMessage, ServerMessage, PROTOCOL_VERSION};
 use crate::accounts::{Permission, Principal, Role};
-use crate::api::rate::RateLimit;
-use crate::api::{routes::authorize_command, ApiError, AppState, ErrorBody};
+use crate::api::routes::authorize_command;
+use crate::app_state::rate::RateLimit;
+use crate::app_state::{ApiError, AppState, ErrorBody};
 use crate::store::{Position, RecordedEvent, Subscription};
 use crate::visibility::{self, BoardEvent, Seen};
 

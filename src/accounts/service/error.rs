@@ -1,5 +1,5 @@
 //! Why an account operation or an authentication was refused: one enum, mapped to HTTP
-//! statuses and protocol codes in `api/error.rs`.
+//! statuses and protocol codes in `app_state/error.rs`.
 
 use crate::store::StoreError;
 
