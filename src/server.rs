@@ -220,7 +220,7 @@ fn init_logging() {
 }
 
 /// The one startup of both command lines, `partnerhub` and `partnerhub-bench`: installs the
-/// log subscriber ([`init_logging`]), runs `work` to its end on a new multi-threaded tokio
+/// log subscriber (`init_logging`), runs `work` to its end on a new multi-threaded tokio
 /// runtime, and turns its outcome into the process's exit code. A failure is printed to
 /// standard error with its chain of causes (`error: ...`) and exits with failure.
 pub fn run_command_line(work: impl Future<Output = anyhow::Result<ExitCode>>) -> ExitCode {

@@ -10,7 +10,7 @@
 //!
 //! ## Layout
 //!
-//! Each workspace's history is data: a [`Script`] of who sends which command, in order,
+//! Each workspace's history is data: a `Script` of who sends which command, in order,
 //! written by area in `roskilde/` (network, partnerships, assets, workshop) and in `aarhus`.
 //! [`load_demo`] sends each script's commands through [`Workspaces::execute`], nothing else.
 //!
