@@ -21,6 +21,9 @@
 //!   login sessions; presence relayed between the nodes by [`hub::presence`]).
 //! - [`backup`]: online backup of a running server and restore into an empty data directory.
 //! - [`server`]: the HTTP server that carries the API ([`api`]) and the websocket hub ([`hub`]).
+//! - [`app_state`]: what the API and the hub share, so that neither depends on the other: the
+//!   application state ([`app_state::AppState`], its [`app_state::Limits`]), the one error
+//!   shape both answer with ([`app_state::ApiError`]) and the rate limits both apply.
 //! - [`projection`]: the views rebuilt from the log; [`projection::report::report_as_of`] is
 //!   the one "as of" assembly, for the API and for `partnerhub replay`.
 //! - [`visibility`]: the one place that decides what a reader may see of a workshop board
@@ -43,6 +46,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod app_state;
 pub mod backup;
 pub mod demo;
 pub mod domain;

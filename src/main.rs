@@ -129,21 +129,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    partnerhub::server::init_logging();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run(cli)) {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
+    partnerhub::server::run_command_line(run(cli))
 }
 
 /// Opens nothing itself: finds where the store is and runs the subcommand asked for.

@@ -13,6 +13,7 @@
 //! connection (and a file descriptor) forever.
 
 use std::future::Future;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,7 +27,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::accounts::sessions::Sessions;
 use crate::accounts::Accounts;
-use crate::api::{ApiError, AppState, Limits};
+use crate::app_state::{ApiError, AppState, Limits};
 use crate::hub::Hub;
 use crate::privacy::KeyStore;
 use crate::projection::{rebuild, spawn_projector, Projections};
@@ -98,7 +99,7 @@ async fn start_with_sessions(
         hub: Hub::new(),
         store,
         projections,
-        http_commands: Arc::new(crate::api::rate::RateLimits::new(
+        http_commands: Arc::new(crate::app_state::rate::RateLimits::new(
             limits.http_commands_per_second,
         )),
         limits,
@@ -193,13 +194,13 @@ pub async fn run(
 }
 
 /// Installs the log subscriber of a `partnerhub` process (the server's command line and the
-/// benchmarks'): the filter from `PARTNERHUB_LOG` (default `info`), lines on standard error,
+/// benchmarks', through [`run_command_line`]): the filter from `PARTNERHUB_LOG` (default `info`), lines on standard error,
 /// coloured only on a terminal.
 ///
 /// tungstenite logs every websocket message in full at trace level: tokens in `hello`,
 /// personal data in commands. It is capped at info whatever `PARTNERHUB_LOG` asks for, so
 /// that nothing secret is ever logged (tests/logging.rs).
-pub fn init_logging() {
+fn init_logging() {
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("PARTNERHUB_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // sled logs at debug and trace level from destructors (`IoBufs dropped`, `dropping
@@ -216,4 +217,26 @@ pub fn init_logging() {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+}
+
+/// The one startup of both command lines, `partnerhub` and `partnerhub-bench`: installs the
+/// log subscriber (`init_logging`), runs `work` to its end on a new multi-threaded tokio
+/// runtime, and turns its outcome into the process's exit code. A failure is printed to
+/// standard error with its chain of causes (`error: ...`) and exits with failure.
+pub fn run_command_line(work: impl Future<Output = anyhow::Result<ExitCode>>) -> ExitCode {
+    init_logging();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(work) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -28,7 +28,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
-use crate::api::ApiError;
+use crate::app_state::ApiError;
 
 /// The built app, `web/dist/` at compile time.
 #[derive(RustEmbed)]

@@ -247,9 +247,9 @@ async fn thousands_of_idle_connections_and_a_flood_starve_no_one_and_memory_stay
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slowloris_clients_are_closed_after_the_header_read_timeout_and_block_no_one() {
-    let limits = partnerhub::api::Limits {
+    let limits = partnerhub::app_state::Limits {
         header_read_timeout: Duration::from_secs(1),
-        ..partnerhub::api::Limits::default()
+        ..partnerhub::app_state::Limits::default()
     };
     let server = TestServer::start_with(limits).await;
     // Slowloris: request headers (plain and websocket handshakes) sent a byte every 100 ms,
@@ -333,9 +333,9 @@ async fn slowloris_clients_are_closed_after_the_header_read_timeout_and_block_no
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_websocket_command_flood_is_rate_limited_and_other_clients_keep_working() {
-    let limits = partnerhub::api::Limits {
+    let limits = partnerhub::app_state::Limits {
         commands_per_second: 20,
-        ..partnerhub::api::Limits::default()
+        ..partnerhub::app_state::Limits::default()
     };
     let server = TestServer::start_with(limits).await;
     let mut flooder = server.websocket().await;
@@ -397,9 +397,9 @@ async fn a_websocket_command_flood_is_rate_limited_and_other_clients_keep_workin
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_commands_are_limited_per_token_and_others_keep_working() {
-    let limits = partnerhub::api::Limits {
+    let limits = partnerhub::app_state::Limits {
         http_commands_per_second: 5,
-        ..partnerhub::api::Limits::default()
+        ..partnerhub::app_state::Limits::default()
     };
     let server = TestServer::start_with(limits).await;
     let editor = server.member("editor@test", "editor").await;

@@ -514,9 +514,9 @@ async fn tokens_are_listed_with_last_use_revocable_and_logins_are_limited(backen
 }
 
 async fn connections_per_account_are_limited(backend: Backend) {
-    let limits = partnerhub::api::Limits {
+    let limits = partnerhub::app_state::Limits {
         connections_per_account: 2,
-        ..partnerhub::api::Limits::default()
+        ..partnerhub::app_state::Limits::default()
     };
     let server = TestServer::start_on_with(backend, limits).await;
     let mut first = server.websocket().await;

@@ -232,7 +232,7 @@ async fn an_erasure_through_one_node_is_in_force_on_every_node() {
 
 /// Runs a command given as JSON through the command service, as the API would.
 async fn run(
-    state: &partnerhub::api::AppState,
+    state: &partnerhub::app_state::AppState,
     workspace_id: Uuid,
     command: serde_json::Value,
 ) -> partnerhub::service::CommandOutcome {
@@ -248,7 +248,7 @@ async fn run(
 /// The previous "process" in the same test lets go of the directory when its projector task
 /// has seen the store shut down; until then opening finds the directory in use, so this
 /// waits for that (at most 30 s) as a restarted process would wait for the old one to exit.
-async fn start(directory: &std::path::Path) -> partnerhub::api::AppState {
+async fn start(directory: &std::path::Path) -> partnerhub::app_state::AppState {
     let started = std::time::Instant::now();
     let sled = loop {
         match partnerhub::store::SledEventStore::open(directory) {
@@ -263,9 +263,14 @@ async fn start(directory: &std::path::Path) -> partnerhub::api::AppState {
     let store: std::sync::Arc<dyn partnerhub::store::EventStore> = std::sync::Arc::new(sled);
     let keys =
         std::sync::Arc::new(partnerhub::privacy::KeyStore::open(&directory.join("keys")).unwrap());
-    partnerhub::server::start(store, keys, partnerhub::api::Limits::default(), &mut |_| {})
-        .await
-        .unwrap()
+    partnerhub::server::start(
+        store,
+        keys,
+        partnerhub::app_state::Limits::default(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

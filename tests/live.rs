@@ -253,11 +253,11 @@ async fn concurrent_agreement_amendments_keep_the_winner_and_tell_the_loser(back
 }
 
 async fn a_slow_consumer_catches_up_from_the_store_while_a_fast_one_keeps_up(backend: Backend) {
-    let limits = partnerhub::api::Limits {
+    let limits = partnerhub::app_state::Limits {
         connection_queue: 4,
         // The writer appends as fast as it can through one token.
         http_commands_per_second: 1_000_000,
-        ..partnerhub::api::Limits::default()
+        ..partnerhub::app_state::Limits::default()
     };
     let server = TestServer::start_on_with(backend, limits).await;
     let board = board(&server).await;
@@ -345,13 +345,13 @@ async fn shutdown_closes_sockets_with_going_away_after_finishing_their_work(back
 }
 
 async fn a_client_that_cannot_keep_up_even_so_is_closed_with_4008(backend: Backend) {
-    let limits = partnerhub::api::Limits {
+    let limits = partnerhub::app_state::Limits {
         connection_queue: 2,
         slow_client_timeout: std::time::Duration::from_millis(300),
         // The 61 commands below come as fast as the server answers (faster than the default
         // 50 per second in a release build); this test is not about rate limits.
         http_commands_per_second: 1_000,
-        ..partnerhub::api::Limits::default()
+        ..partnerhub::app_state::Limits::default()
     };
     let server = TestServer::start_on_with(backend, limits).await;
     let board = board(&server).await;

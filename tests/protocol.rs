@@ -295,10 +295,10 @@ async fn bad_http_input_gets_its_specific_error_and_the_server_survives(backend:
 }
 
 async fn bad_websocket_input_gets_its_specific_error_and_the_connection_survives(backend: Backend) {
-    let limits = partnerhub::api::Limits {
+    let limits = partnerhub::app_state::Limits {
         max_message_bytes: 4096,
         commands_per_second: 3,
-        ..partnerhub::api::Limits::default()
+        ..partnerhub::app_state::Limits::default()
     };
     let server = TestServer::start_on_with(backend, limits).await;
     let mut ws = server.websocket().await;

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{BenchError, Scratch};
 use partnerhub::accounts::Role;
-use partnerhub::api::{AppState, Limits};
+use partnerhub::app_state::{AppState, Limits};
 use partnerhub::domain::vocabulary::BoardTemplate;
 use partnerhub::domain::Command;
 use partnerhub::privacy::KeyStore;

@@ -172,21 +172,7 @@ enum Scenario {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    partnerhub::server::init_logging();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run(&cli.data, cli.scenario)) {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
+    partnerhub::server::run_command_line(run(&cli.data, cli.scenario))
 }
 
 /// One result as one line of JSON on standard output.

@@ -3,90 +3,24 @@
 //!
 //! Handlers are small: authenticate ([`Caller`]), check the role ([`Principal::require`]),
 //! call the service or read the projections, answer JSON. Every failure is an [`ApiError`]
-//! with one body shape, produced in `error.rs` and nowhere else; even a malformed body or a
-//! wrong path parameter goes through it, because the extractors here reject with it.
+//! with one body shape, produced in [`crate::app_state::error`] and nowhere else; even a
+//! malformed body or a wrong path parameter goes through it, because the extractors here
+//! reject with it. The state the handlers reach ([`AppState`]) and that error are shared with
+//! the websocket hub, so they live in [`crate::app_state`], which both depend on.
 //!
 //! [`Principal::require`]: crate::accounts::Principal::require
 
-pub mod error;
 pub mod openapi;
 pub mod protocol_files;
-pub mod rate;
 pub mod routes;
-
-use std::sync::Arc;
 
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-pub use self::error::{ApiError, ErrorBody};
-use crate::accounts::{Accounts, Principal};
-use crate::hub::Hub;
-use crate::projection::Projections;
-use crate::service::Workspaces;
-use crate::store::EventStore;
-
-/// Limits the server enforces, with the defaults of `partnerhub serve`.
-#[derive(Clone, Debug)]
-pub struct Limits {
-    /// Largest HTTP body or websocket message, in bytes.
-    pub max_message_bytes: usize,
-    /// Commands per second one websocket connection may send (a burst of as many is allowed).
-    pub commands_per_second: u32,
-    /// Commands per second one account (or API token) may send over HTTP, across all its
-    /// requests (a burst of as many is allowed); more get 429 `rate_limited`.
-    pub http_commands_per_second: u32,
-    /// Open websocket connections per account (or token).
-    pub connections_per_account: usize,
-    /// Events a websocket connection may have queued before it is moved back to catch-up.
-    pub connection_queue: usize,
-    /// Presence updates per second one connection may send; more are dropped quietly.
-    pub presence_per_second: u32,
-    /// How long a subscription waits for room in a full outgoing queue before the client is
-    /// closed as too slow (4008).
-    pub slow_client_timeout: std::time::Duration,
-    /// How long a client has to send a request's whole header (from the moment the server
-    /// starts waiting for it, including an idle keep-alive connection's wait for its next
-    /// request); then the connection is closed. Stops slowloris clients holding connections
-    /// with a header sent a byte at a time, or never.
-    pub header_read_timeout: std::time::Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_message_bytes: 256 * 1024,
-            commands_per_second: 50,
-            http_commands_per_second: 50,
-            connections_per_account: 20,
-            connection_queue: 1024,
-            presence_per_second: 20,
-            slow_client_timeout: std::time::Duration::from_secs(10),
-            header_read_timeout: std::time::Duration::from_secs(15),
-        }
-    }
-}
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    /// The event log.
-    pub store: Arc<dyn EventStore>,
-    /// The views.
-    pub projections: Arc<Projections>,
-    /// Commands.
-    pub workspaces: Arc<Workspaces>,
-    /// Accounts, roles, tokens.
-    pub accounts: Arc<Accounts>,
-    /// The websocket hub.
-    pub hub: Arc<Hub>,
-    /// Limits.
-    pub limits: Limits,
-    /// The HTTP command rate limit, per account or token.
-    pub http_commands: Arc<rate::RateLimits>,
-}
+use crate::accounts::Principal;
+use crate::app_state::{ApiError, AppState};
 
 /// A JSON body whose rejection is an [`ApiError`].
 #[derive(Debug, Clone, Copy, Default, FromRequest)]

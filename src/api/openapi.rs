@@ -8,7 +8,6 @@ use schemars::gen::{SchemaGenerator, SchemaSettings};
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
-use super::error::ErrorBody;
 use super::routes::{
     AcceptInviteAsMeRequest, AcceptInviteRequest, AsOfQuery, CommandRequest,
     CreateWorkspaceRequest, GrantRequest, InviteRequest, JoinRequest, LogEntry, LoginRequest,
@@ -18,6 +17,7 @@ use super::ApiJson;
 use crate::accounts::service::{
     AcceptedInvite, GuestCredential, MemberInviteListing, TokenListing,
 };
+use crate::app_state::ErrorBody;
 use crate::projection::board::BoardView;
 use crate::service::CommandOutcome;
 

@@ -7,7 +7,7 @@ use schemars::gen::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{json, Value};
 
-use super::error::ErrorBody;
+use crate::app_state::ErrorBody;
 use crate::domain::{Command, DomainEvent};
 use crate::hub::protocol::{close_code, ClientMessage, ServerMessage, PROTOCOL_VERSION};
 

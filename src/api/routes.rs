@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{ApiError, ApiJson, ApiPath, ApiQuery, AppState, Caller};
+use super::{ApiJson, ApiPath, ApiQuery, Caller};
 use crate::accounts::service::{AcceptedInvite, Joiner, MemberInviteListing, MEMBER_INVITE_HOURS};
 use crate::accounts::{Permission, Principal, Role};
+use crate::app_state::{ApiError, AppState};
 use crate::domain::state::is_sealed;
 use crate::domain::Command;
 use crate::projection::board::board_view;
@@ -485,46 +486,13 @@ pub struct CommandRequest {
     pub command: Command,
 }
 
-/// Whether `principal` may run `command` in `workspace_id`: members by role, guests only the
-/// note commands of their board.
-pub fn authorize_command(
-    state: &AppState,
-    principal: &Principal,
-    workspace_id: Uuid,
-    command: &Command,
-) -> Result<(), ApiError> {
-    let role = principal
-        .role_in(&state.accounts, workspace_id)
-        .ok_or(crate::accounts::AccessError::NotMember)?;
-    if role == Role::Guest {
-        let board = match command {
-            Command::AddNote { board_id, .. }
-            | Command::MoveNote { board_id, .. }
-            | Command::EditNote { board_id, .. }
-            | Command::CastVote { board_id, .. }
-            | Command::RetractVote { board_id, .. } => Some(*board_id),
-            _ => None,
-        };
-        return match board {
-            Some(board_id) if Some(board_id) == principal.guest_board() => Ok(()),
-            _ => Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "a workshop guest may add, move, edit and vote on notes of their board, nothing else",
-            )),
-        };
-    }
-    principal.require(&state.accounts, workspace_id, Permission::RunCommands)?;
-    Ok(())
-}
-
 async fn run_command(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
     ApiJson(request): ApiJson<CommandRequest>,
 ) -> Result<ApiJson<CommandOutcome>, ApiError> {
-    authorize_command(&state, &principal, workspace_id, &request.command)?;
+    state.authorize_command(&principal, workspace_id, &request.command)?;
     if !state.http_commands.take(&principal.actor) {
         return Err(ApiError::rate_limited(format!(
             "at most {} commands per second from one account or token; retry shortly",

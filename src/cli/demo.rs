@@ -10,7 +10,7 @@ use super::{open_store, start};
 
 /// Loads the demo, creates its owner account and a guest invite, and prints how to use them.
 pub(crate) async fn load_demo_with_access(
-    state: &partnerhub::api::AppState,
+    state: &partnerhub::app_state::AppState,
     listen: Option<SocketAddr>,
 ) -> anyhow::Result<()> {
     use partnerhub::accounts::Role;

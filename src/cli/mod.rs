@@ -50,9 +50,9 @@ pub(crate) fn progress_bar(length: u64, message: &'static str) -> ProgressBar {
 }
 
 /// Rebuilds the views from the log (with progress) and starts the services.
-pub(crate) async fn start(backing: &Backing) -> anyhow::Result<partnerhub::api::AppState> {
+pub(crate) async fn start(backing: &Backing) -> anyhow::Result<partnerhub::app_state::AppState> {
     let bar = progress_bar(backing.event_store().head_position(), "rebuilding views");
-    let limits = partnerhub::api::Limits::default();
+    let limits = partnerhub::app_state::Limits::default();
     let state =
         partnerhub::server::start_node(backing, limits, &mut |done| bar.set_position(done)).await?;
     bar.finish_and_clear();
@@ -68,7 +68,7 @@ pub(crate) async fn start(backing: &Backing) -> anyhow::Result<partnerhub::api::
 /// The id of the workspace named `wanted` (its id or its name), or an error listing the
 /// workspaces the log holds.
 pub(crate) fn find_workspace(
-    state: &partnerhub::api::AppState,
+    state: &partnerhub::app_state::AppState,
     wanted: &str,
 ) -> anyhow::Result<uuid::Uuid> {
     state.projections.find_workspace(wanted).ok_or_else(|| {

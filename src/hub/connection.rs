@@ -27,8 +27,8 @@ use uuid::Uuid;
 
 use super::protocol::{close_code, ClientMessage, ServerMessage, PROTOCOL_VERSION};
 use crate::accounts::{Permission, Principal, Role};
-use crate::api::rate::RateLimit;
-use crate::api::{routes::authorize_command, ApiError, AppState, ErrorBody};
+use crate::app_state::rate::RateLimit;
+use crate::app_state::{ApiError, AppState, ErrorBody};
 use crate::store::{Position, RecordedEvent, Subscription};
 use crate::visibility::{self, Reader, Seen};
 
@@ -441,7 +441,10 @@ impl Session {
                 command,
             } => {
                 let result = if self.commands.take() {
-                    match authorize_command(&self.state, &principal, workspace_id, &command) {
+                    match self
+                        .state
+                        .authorize_command(&principal, workspace_id, &command)
+                    {
                         Ok(()) => self
                             .state
                             .workspaces

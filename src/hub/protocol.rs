@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::api::ErrorBody;
+use crate::app_state::ErrorBody;
 use crate::domain::Command;
 
 /// The protocol's version, sent in `welcome`.

@@ -248,7 +248,7 @@ impl TestLocation {
 /// account and a workspace ready.
 pub struct TestServer {
     pub address: std::net::SocketAddr,
-    pub state: partnerhub::api::AppState,
+    pub state: partnerhub::app_state::AppState,
     pub workspace_id: Uuid,
     /// Session token of `owner@test` (owner of the workspace).
     pub owner: String,
@@ -264,10 +264,10 @@ pub const PASSWORD: &str = "correct horse battery";
 
 impl TestServer {
     pub async fn start() -> Self {
-        Self::start_with(partnerhub::api::Limits::default()).await
+        Self::start_with(partnerhub::app_state::Limits::default()).await
     }
 
-    pub async fn start_with(limits: partnerhub::api::Limits) -> Self {
+    pub async fn start_with(limits: partnerhub::app_state::Limits) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn EventStore> = Arc::new(SledEventStore::open(dir.path()).unwrap());
         let keys = Arc::new(partnerhub::privacy::KeyStore::open(&dir.path().join("keys")).unwrap());
@@ -283,11 +283,11 @@ impl TestServer {
     /// A server on a PostgreSQL schema of its own, with an owner and a workspace ready;
     /// `None` when PostgreSQL is skipped (`PARTNERHUB_TEST_POSTGRES=skip`).
     pub async fn start_on_postgres() -> Option<Self> {
-        Self::start_on_postgres_with(partnerhub::api::Limits::default()).await
+        Self::start_on_postgres_with(partnerhub::app_state::Limits::default()).await
     }
 
     /// As [`TestServer::start_on_postgres`], with the given limits.
-    pub async fn start_on_postgres_with(limits: partnerhub::api::Limits) -> Option<Self> {
+    pub async fn start_on_postgres_with(limits: partnerhub::app_state::Limits) -> Option<Self> {
         let schema = Arc::new(postgres::TestSchema::create().await?);
         let node = Self::node_on(schema, limits).await;
         Some(node.with_owner_and_workspace().await)
@@ -297,11 +297,11 @@ impl TestServer {
     /// workspace ready. Panics when PostgreSQL is skipped: [`on_every_backend!`] does not
     /// call a test's body then.
     pub async fn start_on(backend: Backend) -> Self {
-        Self::start_on_with(backend, partnerhub::api::Limits::default()).await
+        Self::start_on_with(backend, partnerhub::app_state::Limits::default()).await
     }
 
     /// As [`TestServer::start_on`], with the given limits.
-    pub async fn start_on_with(backend: Backend, limits: partnerhub::api::Limits) -> Self {
+    pub async fn start_on_with(backend: Backend, limits: partnerhub::app_state::Limits) -> Self {
         match backend {
             Backend::Sled => Self::start_with(limits).await,
             Backend::Postgres => Self::start_on_postgres_with(limits)
@@ -317,13 +317,16 @@ impl TestServer {
             .schema
             .clone()
             .expect("only a server on PostgreSQL has other nodes");
-        let mut node = Self::node_on(schema, partnerhub::api::Limits::default()).await;
+        let mut node = Self::node_on(schema, partnerhub::app_state::Limits::default()).await;
         node.workspace_id = self.workspace_id;
         node.owner = self.owner.clone();
         node
     }
 
-    async fn node_on(schema: Arc<postgres::TestSchema>, limits: partnerhub::api::Limits) -> Self {
+    async fn node_on(
+        schema: Arc<postgres::TestSchema>,
+        limits: partnerhub::app_state::Limits,
+    ) -> Self {
         let location = partnerhub::node::StoreLocation::Postgres(schema.url());
         let backing = partnerhub::node::Backing::open(&location).await.unwrap();
         let state = partnerhub::server::start_node(&backing, limits, &mut |_| {})
@@ -336,7 +339,7 @@ impl TestServer {
     }
 
     async fn serve(
-        state: partnerhub::api::AppState,
+        state: partnerhub::app_state::AppState,
         dir: tempfile::TempDir,
         schema: Option<Arc<postgres::TestSchema>>,
     ) -> Self {

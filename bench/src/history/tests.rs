@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use partnerhub::domain::events::Promotion;
 use partnerhub::domain::vocabulary::Level;
 use partnerhub::domain::{EventContext, WorkspaceState};
 use partnerhub::projection::network::LevelCounts;

@@ -1,0 +1,426 @@
+//! Roskilde's partnerships: the festival area through the whole method (screening, an
+//! amended agreement, resources, a communication plan, the readiness checklist, two
+//! evaluations), the Rockmuseum screened and in the agreement phase, and IT teaching with
+//! the unions, ended.
+
+use std::collections::BTreeMap;
+
+use super::{JENS, MADS, SOFIE};
+use crate::demo::{all_answers, date, demo_id, Script};
+use crate::domain::events::{CriterionScore, Party};
+use crate::domain::vocabulary::{
+    AgeGroup, AgreementSection, Answer, Audience, EvaluationDecision, Goal, PartnershipForm, Phase,
+    ReadinessItem, Room, ScreeningDecision,
+};
+use crate::domain::Command;
+
+use Answer::{Partly, Unknown, Yes};
+
+/// The festival agreement's first text, section by section.
+const FESTIVAL_AGREEMENT: [(AgreementSection, &str); 8] = [
+    (
+        AgreementSection::Purpose,
+        "A calm library area at the festival: music, books and talks.",
+    ),
+    (
+        AgreementSection::Expectations,
+        "The festival provides the area; the library runs it.",
+    ),
+    (
+        AgreementSection::Roles,
+        "Mads Kruse (library) and the festival's programme coordinator.",
+    ),
+    (
+        AgreementSection::Results,
+        "3,000 visits to the area; 20 talks.",
+    ),
+    (
+        AgreementSection::Resources,
+        "Library: 3 staff days of 8 people. Festival: area, power, tickets.",
+    ),
+    (AgreementSection::Duration, "Yearly; reviewed each August."),
+    (
+        AgreementSection::Communication,
+        "Festival app and programme; library website and newsletter.",
+    ),
+    (
+        AgreementSection::Exit,
+        "Either party ends it by 1 December for the next year.",
+    ),
+];
+
+/// The festival's communication plan: item key, audience, sender, recipients, about, when,
+/// channel.
+const FESTIVAL_COMMUNICATION: [(&str, Audience, &str, &str, &str, &str, &str); 2] = [
+    (
+        "staff-meeting",
+        Audience::Internal,
+        "Mads Kruse",
+        "all staff",
+        "shifts and what the area offers",
+        "monthly staff meeting from March",
+        "staff meeting",
+    ),
+    (
+        "press",
+        Audience::External,
+        "the festival's press office",
+        "festival guests and press",
+        "the library area's programme",
+        "two weeks before the festival",
+        "festival app and press release",
+    ),
+];
+
+/// The festival's readiness checklist, ticked with a note each.
+const FESTIVAL_READINESS: [(ReadinessItem, &str); 6] = [
+    (ReadinessItem::StrategyLink, "Det musiske bibliotek"),
+    (
+        ReadinessItem::PartnerChosenWithCare,
+        "screened 2024: 23 of 28",
+    ),
+    (ReadinessItem::AgreementInPlace, "version 2"),
+    (
+        ReadinessItem::RolesClear,
+        "Mads Kruse and the programme coordinator",
+    ),
+    (ReadinessItem::CommunicationPlanned, "internal and external"),
+    (ReadinessItem::EvaluationPlanned, "each August"),
+];
+
+/// The three partnerships, in the order they happen.
+pub(super) fn write(script: &mut Script) {
+    festival_area(script);
+    rockmuseum(script);
+    it_teaching(script);
+}
+
+/// `actor` moves `partnership_id` through `phases`, one command each, with a note each.
+fn move_through(
+    script: &mut Script,
+    actor: &'static str,
+    partnership_id: uuid::Uuid,
+    phases: &[(Phase, &str)],
+) {
+    for (to, note) in phases {
+        script.send(
+            actor,
+            Command::MovePartnershipPhase {
+                partnership_id,
+                to: *to,
+                note: (*note).into(),
+            },
+        );
+    }
+}
+
+/// The festival partnership: the full method.
+fn festival_area(script: &mut Script) {
+    let festival = demo_id("organisation:roskilde-festival");
+    let partnership_id = demo_id("partnership:festival-area");
+    script.send(
+        MADS,
+        Command::ProposePartnership {
+            partnership_id,
+            title: "The library's alternative festival area".into(),
+            partner_ids: vec![festival],
+            purpose: "Meet festival guests where they are, with music, reading and quiet in the middle of the festival".into(),
+            form: PartnershipForm::Frame,
+            goals: vec![Goal::Experience, Goal::Engagement],
+            rooms: vec![Room::Inspiration, Room::Performative],
+            age_groups: vec![AgeGroup::YoungAdults, AgeGroup::Adults],
+            owner_id: Some(demo_id("staff:mads")),
+        },
+    );
+    move_through(
+        script,
+        MADS,
+        partnership_id,
+        &[
+            (Phase::Exploration, "who at the library knows the festival?"),
+            (Phase::Screening, "screening with the department heads"),
+        ],
+    );
+    script.send(
+        JENS,
+        Command::ScreenPartnership {
+            partnership_id,
+            answers: all_answers(
+                [
+                    Yes, Yes, Partly, Yes, Yes, Partly, Yes, Yes, Yes, Yes, Yes, Yes, Partly,
+                    Unknown,
+                ],
+                "Det musiske bibliotek is one of our four focus areas",
+            ),
+            decision: ScreeningDecision::Go,
+            decision_note: "strong fit; financing of staff hours to be found".into(),
+        },
+    );
+    move_through(
+        script,
+        JENS,
+        partnership_id,
+        &[
+            (Phase::Decision, "management says go"),
+            (
+                Phase::GoalsAndRoles,
+                "Mads and the festival's programme coordinator lead",
+            ),
+            (Phase::Agreement, ""),
+        ],
+    );
+    let first_text: BTreeMap<AgreementSection, Option<String>> = FESTIVAL_AGREEMENT
+        .into_iter()
+        .map(|(section, text)| (section, Some(text.to_owned())))
+        .collect();
+    script.send(
+        JENS,
+        Command::AmendAgreement {
+            partnership_id,
+            expected_version: 0,
+            sections: first_text,
+            reason: "first agreement".into(),
+        },
+    );
+    script.send(
+        MADS,
+        Command::AmendAgreement {
+            partnership_id,
+            expected_version: 1,
+            sections: [(
+                AgreementSection::Resources,
+                Some("Library: 4 staff days of 8 people. Festival: area, power, tickets, a stage slot.".to_owned()),
+            )]
+            .into_iter()
+            .collect(),
+            reason: "the festival added a stage slot; we add a day".into(),
+        },
+    );
+    for (commitment, party, description, hours, amount_dkk) in [
+        (
+            "library-staff",
+            Party::Library,
+            "staff for the area, 4 days x 8 people",
+            Some(256),
+            None,
+        ),
+        (
+            "festival-area",
+            Party::Organisation(festival),
+            "area, power, tickets and a stage slot",
+            None,
+            Some(40_000),
+        ),
+    ] {
+        script.send(
+            MADS,
+            Command::CommitResources {
+                partnership_id,
+                commitment_id: demo_id(&format!("commitment:{commitment}")),
+                party,
+                description: description.into(),
+                hours,
+                amount_dkk,
+            },
+        );
+    }
+    move_through(script, MADS, partnership_id, &[(Phase::Planning, "")]);
+    for (item, audience, sender, recipients, about, when, channel) in FESTIVAL_COMMUNICATION {
+        script.send(
+            MADS,
+            Command::PlanCommunication {
+                partnership_id,
+                item_id: demo_id(&format!("communication:{item}")),
+                audience,
+                sender: sender.into(),
+                recipients: recipients.into(),
+                about: about.into(),
+                when: when.into(),
+                channel: channel.into(),
+            },
+        );
+    }
+    script.send(
+        MADS,
+        Command::RecordCommunicationSent {
+            partnership_id,
+            item_id: Some(demo_id("communication:staff-meeting")),
+            sent_on: date(2024, 3, 12),
+            channel: "staff meeting".into(),
+            summary: "shift plan presented; 14 volunteers signed up".into(),
+        },
+    );
+    for (item, note) in FESTIVAL_READINESS {
+        script.send(
+            JENS,
+            Command::TickReadinessItem {
+                partnership_id,
+                item,
+                note: note.into(),
+            },
+        );
+    }
+    move_through(
+        script,
+        MADS,
+        partnership_id,
+        &[
+            (Phase::Launch, ""),
+            (Phase::Running, ""),
+            (Phase::Evaluation, ""),
+        ],
+    );
+    script.send(
+        MADS,
+        Command::EvaluatePartnership {
+            partnership_id,
+            evaluation_id: demo_id("evaluation:festival-2024"),
+            evaluated_on: date(2024, 8, 15),
+            criteria: vec![
+                CriterionScore {
+                    criterion: "visits to the area".into(),
+                    target: "3,000".into(),
+                    score: 4,
+                    note: "2,700 counted".into(),
+                },
+                CriterionScore {
+                    criterion: "talks held".into(),
+                    target: "20".into(),
+                    score: 5,
+                    note: "22".into(),
+                },
+            ],
+            narrative: "Guests used the area as a calm space; talks were full.".into(),
+            decision: EvaluationDecision::Continue,
+            next_evaluation_due: Some(date(2025, 8, 31)),
+        },
+    );
+    move_through(
+        script,
+        MADS,
+        partnership_id,
+        &[
+            (Phase::Adjustment, ""),
+            (Phase::Running, ""),
+            (Phase::Evaluation, ""),
+        ],
+    );
+    script.send(
+        MADS,
+        Command::EvaluatePartnership {
+            partnership_id,
+            evaluation_id: demo_id("evaluation:festival-2025"),
+            evaluated_on: date(2025, 8, 20),
+            criteria: vec![
+                CriterionScore {
+                    criterion: "visits to the area".into(),
+                    target: "3,000".into(),
+                    score: 5,
+                    note: "3,400 counted".into(),
+                },
+                CriterionScore {
+                    criterion: "young adults reached".into(),
+                    target: "half of visitors".into(),
+                    score: 3,
+                    note: "about a third".into(),
+                },
+            ],
+            narrative: "More visits, but fewer young adults than hoped: move the gaming tent next to the area.".into(),
+            decision: EvaluationDecision::Adjust,
+            next_evaluation_due: Some(date(2026, 8, 31)),
+        },
+    );
+    move_through(
+        script,
+        MADS,
+        partnership_id,
+        &[(Phase::Adjustment, "gaming tent next to the area")],
+    );
+}
+
+/// The Rockmuseum: screened, in the agreement phase.
+fn rockmuseum(script: &mut Script) {
+    let partnership_id = demo_id("partnership:rockmuseum");
+    script.send(
+        MADS,
+        Command::ProposePartnership {
+            partnership_id,
+            title: "Library offer in Danmarks Rockmuseum".into(),
+            partner_ids: vec![demo_id("organisation:danmarks-rockmuseum")],
+            purpose: "Books, music and a librarian in the museum's café on weekends".into(),
+            form: PartnershipForm::Activity {
+                starts_on: date(2025, 9, 1),
+                ends_on: date(2026, 6, 30),
+            },
+            goals: vec![Goal::Experience],
+            rooms: vec![Room::Learning, Room::Inspiration],
+            age_groups: vec![AgeGroup::Teenagers, AgeGroup::Adults],
+            owner_id: Some(demo_id("staff:mads")),
+        },
+    );
+    move_through(
+        script,
+        MADS,
+        partnership_id,
+        &[(Phase::Exploration, ""), (Phase::Screening, "")],
+    );
+    script.send(
+        JENS,
+        Command::ScreenPartnership {
+            partnership_id,
+            answers: all_answers(
+                [
+                    Yes, Partly, Yes, Yes, Partly, Partly, Yes, Yes, Partly, Yes, Yes, Partly,
+                    Partly, Partly,
+                ],
+                "fits Det musiske bibliotek",
+            ),
+            decision: ScreeningDecision::Go,
+            decision_note: "a trial season".into(),
+        },
+    );
+    move_through(
+        script,
+        MADS,
+        partnership_id,
+        &[
+            (Phase::Decision, ""),
+            (Phase::GoalsAndRoles, ""),
+            (Phase::Agreement, ""),
+        ],
+    );
+}
+
+/// IT teaching with the unions and Eplehuset: ended when the unions took the courses over.
+fn it_teaching(script: &mut Script) {
+    let partnership_id = demo_id("partnership:it-teaching");
+    script.send(
+        SOFIE,
+        Command::ProposePartnership {
+            partnership_id,
+            title: "IT teaching with the trade unions".into(),
+            partner_ids: vec![
+                demo_id("organisation:fagbevaegelsen-roskilde"),
+                demo_id("organisation:eplehuset"),
+            ],
+            purpose: "IT courses for union members, with iPads lent by Eplehuset".into(),
+            form: PartnershipForm::Activity {
+                starts_on: date(2023, 9, 1),
+                ends_on: date(2025, 3, 31),
+            },
+            goals: vec![Goal::Empowerment],
+            rooms: vec![Room::Learning],
+            age_groups: vec![AgeGroup::Adults, AgeGroup::Seniors],
+            owner_id: Some(demo_id("staff:sofie")),
+        },
+    );
+    script.send(
+        SOFIE,
+        Command::EndPartnership {
+            partnership_id,
+            reason: "the course series reached its goal; the unions now run the courses themselves"
+                .into(),
+            ended_on: Some(date(2025, 3, 31)),
+        },
+    );
+}
