@@ -1,0 +1,243 @@
+//! The routes that decide who gets in: workshop guest invites, members and their roles,
+//! member invites, API tokens.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::{ApiJson, ApiPath, Caller};
+use crate::accounts::service::{MemberInviteListing, MEMBER_INVITE_HOURS};
+use crate::accounts::{Permission, Role};
+use crate::app_state::{ApiError, AppState};
+
+use super::{reader, view};
+
+/// Invite request.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteRequest {
+    /// Who or what the invite is for, e.g. "theatre workshop guests".
+    pub label: String,
+    /// Hours until it stops working (default 72).
+    #[serde(default)]
+    pub hours: Option<u32>,
+}
+
+pub(super) async fn invite_guest(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, board_id)): ApiPath<(Uuid, Uuid)>,
+    ApiJson(request): ApiJson<InviteRequest>,
+) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)
+        .or_else(|_| reader(&state, &principal, workspace_id, Permission::RunCommands))?;
+    view(&state, workspace_id, |view| {
+        if view.state.boards.contains_key(&board_id) {
+            Ok(())
+        } else {
+            Err(ApiError::not_found(format!(
+                "there is no board with id {board_id}"
+            )))
+        }
+    })??;
+    let hours = request.hours.unwrap_or(72).clamp(1, 24 * 30);
+    let expires_at = Utc::now() + chrono::Duration::hours(i64::from(hours));
+    let (token_id, token) = state
+        .accounts
+        .issue_token(
+            &principal.actor,
+            &request.label,
+            None,
+            workspace_id,
+            Role::Guest,
+            Some(board_id),
+            Some(expires_at),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(json!({
+            "token_id": token_id,
+            "token": token,
+            "link": format!("/join#{token}"),
+            "expires_at": expires_at,
+        })),
+    ))
+}
+
+pub(super) async fn members(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    let members: Vec<Value> = state
+        .accounts
+        .members_of(workspace_id)
+        .into_iter()
+        .map(|(name, role)| json!({"account": name, "role": role}))
+        .collect();
+    Ok(ApiJson(json!(members)))
+}
+
+/// A role to grant.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantRequest {
+    /// The role.
+    pub role: Role,
+}
+
+pub(super) async fn grant_member(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, account_name)): ApiPath<(Uuid, String)>,
+    ApiJson(request): ApiJson<GrantRequest>,
+) -> Result<StatusCode, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    state
+        .accounts
+        .grant(&principal.actor, &account_name, workspace_id, request.role)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn revoke_member(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, account_name)): ApiPath<(Uuid, String)>,
+) -> Result<StatusCode, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    state
+        .accounts
+        .revoke_membership(&principal.actor, &account_name, workspace_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn member_invites(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Vec<MemberInviteListing>>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    Ok(ApiJson(state.accounts.member_invites_of(workspace_id)))
+}
+
+/// A member invite to issue.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberInviteRequest {
+    /// The role the colleague gets (owner, editor, viewer or auditor).
+    pub role: Role,
+    /// Hours until it stops working, 1 to 720 (default 72).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 720))]
+    pub hours: Option<u32>,
+}
+
+/// `POST /api/workspaces/{id}/member-invites`: an owner invites a colleague; the answer
+/// carries the invite's text and link, shown once.
+pub(super) async fn invite_member(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiJson(request): ApiJson<MemberInviteRequest>,
+) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    let hours = request.hours.unwrap_or(MEMBER_INVITE_HOURS);
+    if !(1..=24 * 30).contains(&hours) {
+        return Err(ApiError::bad_request(
+            "invalid_input",
+            "an invite works for 1 to 720 hours",
+        ));
+    }
+    let expires_at = Utc::now() + chrono::Duration::hours(i64::from(hours));
+    let (invite_id, token) = state
+        .accounts
+        .invite_member(&principal.actor, workspace_id, request.role, expires_at)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(json!({
+            "invite_id": invite_id,
+            "token": token,
+            "link": format!("/invite#{token}"),
+            "role": request.role,
+            "expires_at": expires_at,
+        })),
+    ))
+}
+
+pub(super) async fn revoke_member_invite(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, invite_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    state
+        .accounts
+        .revoke_member_invite(&principal.actor, workspace_id, invite_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn tokens(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    Ok(ApiJson(json!(state.accounts.tokens_of(workspace_id))))
+}
+
+/// A token to issue.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// What it is for.
+    pub label: String,
+    /// Its role (not guest; guests come by invite).
+    pub role: Role,
+}
+
+pub(super) async fn issue_token(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    let (token_id, token) = state
+        .accounts
+        .issue_token(
+            &principal.actor,
+            &request.label,
+            None,
+            workspace_id,
+            request.role,
+            None,
+            None,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(json!({"token_id": token_id, "token": token})),
+    ))
+}
+
+pub(super) async fn revoke_token(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, token_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
+    state
+        .accounts
+        .revoke_token(&principal.actor, workspace_id, token_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

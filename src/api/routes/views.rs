@@ -1,0 +1,194 @@
+//! The routes that read a workspace's live views: the network, organisations and their
+//! contacts, partnerships, the portfolio, competences, assets and workshop boards (each board
+//! as [`crate::visibility`] lets the caller see it).
+
+use axum::extract::State;
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::{ApiJson, ApiPath, ApiQuery, Caller};
+use crate::accounts::Permission;
+use crate::app_state::{ApiError, AppState};
+use crate::projection::board::board_view;
+use crate::projection::competences::competences_view;
+use crate::projection::network::{network_view, who_knows, NetworkFilter};
+use crate::projection::portfolio::portfolio_view;
+
+use super::{board_access, display_names, reader, reader_on_boards, view};
+
+pub(super) async fn network(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiQuery(filter): ApiQuery<NetworkFilter>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        ApiJson(json!(network_view(&view.state, &filter)))
+    })
+}
+
+pub(super) async fn organisation_contacts(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, organisation_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        if !view.state.organisations.contains_key(&organisation_id) {
+            return Err(ApiError::not_found(format!(
+                "there is no organisation with id {organisation_id}"
+            )));
+        }
+        Ok(ApiJson(json!(who_knows(&view.state, organisation_id))))
+    })?
+}
+
+/// The date the portfolio measures overdue evaluations against.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct PortfolioQuery {
+    /// Default: today (UTC).
+    #[serde(default)]
+    pub today: Option<NaiveDate>,
+}
+
+pub(super) async fn portfolio(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<PortfolioQuery>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    let today = query.today.unwrap_or_else(|| Utc::now().date_naive());
+    view(&state, workspace_id, |view| {
+        ApiJson(json!(portfolio_view(&view.state, today)))
+    })
+}
+
+pub(super) async fn competences(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        ApiJson(json!(competences_view(&view.state)))
+    })
+}
+
+pub(super) async fn organisations(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    let mut organisations = view(&state, workspace_id, |view| json!(view.state.organisations))?;
+    state
+        .workspaces
+        .keys()
+        .reveal_in_json(&mut organisations)
+        .await;
+    Ok(ApiJson(organisations))
+}
+
+pub(super) async fn organisation(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, organisation_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    let mut found = view(&state, workspace_id, |view| {
+        view.state
+            .organisations
+            .get(&organisation_id)
+            .map(|found| json!(found))
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "there is no organisation with id {organisation_id}"
+                ))
+            })
+    })??;
+    state.workspaces.keys().reveal_in_json(&mut found).await;
+    Ok(ApiJson(found))
+}
+
+pub(super) async fn partnerships(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        ApiJson(json!(view.state.partnerships))
+    })
+}
+
+pub(super) async fn partnership(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, partnership_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        view.state
+            .partnerships
+            .get(&partnership_id)
+            .map(|found| ApiJson(json!(found)))
+            .ok_or_else(|| {
+                ApiError::not_found(format!("there is no partnership with id {partnership_id}"))
+            })
+    })?
+}
+
+pub(super) async fn assets(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        ApiJson(json!(view.state.assets))
+    })
+}
+
+pub(super) async fn boards(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        let boards: Vec<Value> = view
+            .state
+            .boards
+            .iter()
+            .map(|(id, board)| json!({"board_id": id, "title": board.title, "template": board.template, "phase": board.phase, "notes": board.notes.len()}))
+            .collect();
+        ApiJson(json!(boards))
+    })
+}
+
+pub(super) async fn board(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, board_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<ApiJson<Value>, ApiError> {
+    board_access(&state, &principal, workspace_id, board_id)?;
+    let reader = reader_on_boards(&state, workspace_id, &principal.actor).await?;
+    let board = view(&state, workspace_id, |view| {
+        let board =
+            view.state.boards.get(&board_id).ok_or_else(|| {
+                ApiError::not_found(format!("there is no board with id {board_id}"))
+            })?;
+        Ok::<_, ApiError>(board_view(board_id, board, &reader.on(board_id)))
+    })??;
+    let mut answer = json!(board);
+    answer["display_names"] = display_names(
+        &state,
+        std::iter::once(board.facilitator.as_str())
+            .chain(board.notes.iter().filter_map(|note| note.author.as_deref())),
+    );
+    Ok(ApiJson(answer))
+}

@@ -1,0 +1,157 @@
+//! The routes of workspaces as wholes: list and create them, their summary, and running a
+//! command (`POST .../commands`), the one way anything changes over HTTP.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::{ApiJson, ApiPath, Caller};
+use crate::accounts::Role;
+use crate::app_state::{ApiError, AppState};
+use crate::domain::Command;
+use crate::service::{CommandError, CommandOutcome};
+
+use super::accounts::workspace_list;
+use super::view;
+
+pub(super) async fn list_workspaces(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+) -> ApiJson<Vec<Value>> {
+    ApiJson(workspace_list(&state, &principal))
+}
+
+/// Create-workspace request.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWorkspaceRequest {
+    /// Its id (chosen by the client for safe retries; random if absent).
+    #[serde(default)]
+    pub workspace_id: Option<Uuid>,
+    /// Its name.
+    pub name: String,
+    /// What it covers.
+    #[serde(default)]
+    pub description: String,
+}
+
+pub(super) async fn create_workspace(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiJson(request): ApiJson<CreateWorkspaceRequest>,
+) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+    if principal.token.is_some() || principal.account_id.is_none() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "log in with an account to create a workspace",
+        ));
+    }
+    let workspace_id = request.workspace_id.unwrap_or_else(Uuid::new_v4);
+    let command = Command::CreateWorkspace {
+        name: request.name,
+        description: request.description,
+    };
+    let already_exists = || {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "already_exists",
+            format!("a workspace with the id {workspace_id} exists already; create yours with another id, or leave the id out"),
+        )
+    };
+    // Only the account that created the workspace gets its first outcome again (a retry);
+    // anyone else is refused and given no role.
+    let outcome = state
+        .workspaces
+        .execute(
+            workspace_id,
+            &command,
+            &principal.actor,
+            Uuid::new_v5(&workspace_id, b"create"),
+        )
+        .await
+        .map_err(|error| match error {
+            CommandError::CommandIdTaken
+            | CommandError::Domain(crate::domain::DomainError::WorkspaceAlreadyCreated) => {
+                already_exists()
+            }
+            other => ApiError::from(other),
+        })?;
+    state
+        .accounts
+        .grant_creator(&principal.actor, workspace_id)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(json!({"workspace_id": workspace_id, "outcome": outcome})),
+    ))
+}
+
+pub(super) async fn workspace_summary(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<Value>, ApiError> {
+    let role = principal
+        .role_in(&state.accounts, workspace_id)
+        .ok_or_else(|| ApiError::from(crate::accounts::AccessError::NotMember))?;
+    let guest_board = principal.guest_board();
+    view(&state, workspace_id, |view| {
+        let workspace = &view.state;
+        if role == Role::Guest {
+            return ApiJson(
+                json!({"workspace_id": workspace_id, "name": workspace.name, "role": role, "board_id": guest_board}),
+            );
+        }
+        ApiJson(json!({
+            "workspace_id": workspace_id,
+            "name": workspace.name,
+            "description": workspace.description,
+            "role": role,
+            "version": workspace.version,
+            "position": workspace.position,
+            "focus_areas": workspace.focus_areas,
+            "counts": {
+                "staff": workspace.staff.len(),
+                "organisations": workspace.organisations.len(),
+                "partnerships": workspace.partnerships.len(),
+                "assets": workspace.assets.len(),
+                "boards": workspace.boards.len(),
+            },
+        }))
+    })
+}
+
+/// A command request.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommandRequest {
+    /// Chosen by the client; a retry with the same id returns the first outcome. Random if absent.
+    #[serde(default)]
+    pub command_id: Option<Uuid>,
+    /// The command.
+    pub command: Command,
+}
+
+pub(super) async fn run_command(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+    ApiJson(request): ApiJson<CommandRequest>,
+) -> Result<ApiJson<CommandOutcome>, ApiError> {
+    state.authorize_command(&principal, workspace_id, &request.command)?;
+    if !state.http_commands.take(&principal.actor) {
+        return Err(ApiError::rate_limited(format!(
+            "at most {} commands per second from one account or token; retry shortly",
+            state.limits.http_commands_per_second
+        )));
+    }
+    let command_id = request.command_id.unwrap_or_else(Uuid::new_v4);
+    let outcome = state
+        .workspaces
+        .execute(workspace_id, &request.command, &principal.actor, command_id)
+        .await?;
+    Ok(ApiJson(outcome))
+}
