@@ -210,6 +210,12 @@ const ROUTES: &[(&str, &str, &str, Rule)] = &[
     ),
     (
         "get",
+        "/api/workspaces/{workspace_id}/partnerships/{partnership_id}/agreement/diff",
+        "?from_version=0&to_version=0",
+        Rule::Shows,
+    ),
+    (
+        "get",
         "/api/workspaces/{workspace_id}/portfolio",
         "",
         Rule::Shows,

@@ -18,6 +18,7 @@ use crate::accounts::service::{
     AcceptedInvite, GuestCredential, MemberInviteListing, TokenListing,
 };
 use crate::app_state::ErrorBody;
+use crate::projection::agreement::AgreementDiff;
 use crate::projection::board::BoardView;
 use crate::service::CommandOutcome;
 
@@ -138,6 +139,7 @@ fn operations() -> Vec<Operation> {
         op("get", "/api/workspaces/{workspace_id}/organisations/{organisation_id}", "One organisation", VIEWS),
         op("get", "/api/workspaces/{workspace_id}/partnerships", "Every partnership's file", VIEWS),
         op("get", "/api/workspaces/{workspace_id}/partnerships/{partnership_id}", "One partnership's file", VIEWS),
+        Operation { query: &[("from_version", "the earlier version (0: the empty agreement before the first text)"), ("to_version", "the later version")], response: Body::Named("AgreementDiff"), ..op("get", "/api/workspaces/{workspace_id}/partnerships/{partnership_id}/agreement/diff", "Two versions of the partnership's agreement side by side: each section that differs, its text in both, and the words kept, removed and added; 404 `no_such_version` for a version the agreement does not have", VIEWS) },
         op("get", "/api/workspaces/{workspace_id}/assets", "The assets list (Vi kan – Vil du?)", VIEWS),
         Operation { response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/boards", "Workshop boards", VIEWS) },
         Operation { response: Body::Board, ..op("get", "/api/workspaces/{workspace_id}/boards/{board_id}", "A board as the caller may see it, the same for every role: others' notes in private writing counted, not shown; authors of anonymous phases and open tallies hidden", "members; guests: their board") },
@@ -185,6 +187,7 @@ fn query_schema(name: &str, components: &Map<String, Value>) -> Value {
     };
     match name {
         "from" => json!({"type": "integer", "minimum": 1}),
+        "from_version" | "to_version" => json!({"type": "integer", "minimum": 0}),
         "limit" => json!({"type": "integer", "minimum": 1, "maximum": 1000}),
         "entity" | "owner" => json!({"type": "string", "format": "uuid"}),
         "today" => json!({"type": "string", "format": "date"}),
@@ -206,6 +209,7 @@ pub fn document() -> Value {
     register::<CommandRequest>(&mut generator, &mut components, "CommandRequest");
     register::<CommandOutcome>(&mut generator, &mut components, "CommandOutcome");
     register::<BoardView>(&mut generator, &mut components, "BoardView");
+    register::<AgreementDiff>(&mut generator, &mut components, "AgreementDiff");
     register::<InviteRequest>(&mut generator, &mut components, "InviteRequest");
     register::<JoinRequest>(&mut generator, &mut components, "JoinRequest");
     register::<GuestCredential>(&mut generator, &mut components, "GuestCredential");
@@ -241,7 +245,7 @@ pub fn document() -> Value {
             })
             .collect();
         for (name, description) in operation.query {
-            parameters.push(json!({"name": name, "in": "query", "required": *name == "at", "description": description, "schema": query_schema(name, &components)}));
+            parameters.push(json!({"name": name, "in": "query", "required": matches!(*name, "at" | "from_version" | "to_version"), "description": description, "schema": query_schema(name, &components)}));
         }
         let media_type = match operation.response {
             Body::Backup => "application/x-ndjson",

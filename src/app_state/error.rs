@@ -113,8 +113,9 @@ impl From<DomainError> for ApiError {
                 partnership_id,
                 expected,
                 actual,
+                conflicts,
             } => {
-                json!({"partnership_id": partnership_id, "expected": expected, "actual": actual})
+                json!({"partnership_id": partnership_id, "expected": expected, "actual": actual, "conflicts": conflicts})
             }
             DomainError::IllegalBoardPhaseJump { from, to } => json!({"from": from, "to": to}),
             DomainError::WrongBoardPhase { phase, .. } => json!({"phase": phase}),

@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use super::vocabulary::{BoardPhase, Phase};
+use super::vocabulary::{AgreementSection, BoardPhase, Phase};
 
 /// A command that the current state does not allow. Each variant has a stable [`code`]
 /// (the protocol's error code) and a message a librarian can act on.
@@ -68,8 +68,10 @@ pub enum DomainError {
         /// The questions without an answer.
         missing: Vec<u8>,
     },
-    /// Someone amended the agreement since the caller read it.
-    #[error("the agreement of partnership {partnership_id} is at version {actual}, but the amendment was written against version {expected}: read the current text and amend again")]
+    /// Someone changed a section of the agreement that the amendment changes too, since the
+    /// version the caller read (or the caller named a version that does not exist yet).
+    /// Changes to other sections meanwhile are no conflict.
+    #[error("the agreement of partnership {partnership_id} is at version {actual}, and since version {expected}, which the amendment was written against, {}: compare the current text with yours and amend again from version {actual}", describe_conflicts(.conflicts))]
     StaleAgreement {
         /// The partnership.
         partnership_id: Uuid,
@@ -77,6 +79,8 @@ pub enum DomainError {
         expected: u32,
         /// The version now.
         actual: u32,
+        /// The sections both changed: the current text beside the caller's.
+        conflicts: Vec<SectionConflict>,
     },
     /// The command would change nothing.
     #[error("nothing to change: {what}")]
@@ -160,4 +164,29 @@ impl DomainError {
             DomainError::StaffMemberLeft { .. } => "staff_member_left",
         }
     }
+}
+
+/// A section of an agreement that someone else changed while the caller edited it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SectionConflict {
+    /// The section.
+    pub section: AgreementSection,
+    /// Its text now (none: removed).
+    pub current: Option<String>,
+    /// The caller's text (none: to be removed).
+    pub yours: Option<String>,
+    /// The version that changed it last.
+    pub changed_in: u32,
+}
+
+/// The conflicting sections in words.
+fn describe_conflicts(conflicts: &[SectionConflict]) -> String {
+    if conflicts.is_empty() {
+        return "the version named is not written yet".to_owned();
+    }
+    let sections: Vec<String> = conflicts
+        .iter()
+        .map(|conflict| format!("\"{}\" (version {})", conflict.section, conflict.changed_in))
+        .collect();
+    format!("others changed {}", sections.join(", "))
 }

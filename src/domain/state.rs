@@ -30,8 +30,8 @@ pub use super::network::state::{
     ContactHolder, ContactPerson, FocusArea, LevelChange, Organisation, StaffMember,
 };
 pub use super::partnerships::state::{
-    Agreement, CommunicationItem, Ending, Evaluation, Partnership, ResourceCommitment, Screening,
-    SentCommunication, Tick,
+    Agreement, AgreementVersion, CommunicationItem, Ending, Evaluation, Partnership,
+    ResourceCommitment, Screening, SentCommunication, Tick,
 };
 
 /// Where and when an event happened, and who did it: the log's part of an applied event.

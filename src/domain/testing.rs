@@ -10,7 +10,7 @@ pub(crate) use uuid::Uuid;
 
 pub(crate) use crate::domain::commands::{Command, PromoteTo};
 pub(crate) use crate::domain::decide::{decide, Request};
-pub(crate) use crate::domain::error::DomainError;
+pub(crate) use crate::domain::error::{DomainError, SectionConflict};
 pub(crate) use crate::domain::events::{
     CriterionScore, DomainEvent, Party, PersonalData, PersonalField, Promotion, ScreeningAnswer,
     SectionChange,

@@ -9,6 +9,7 @@
 //! - [`timeline`]: every event about one entity, in words.
 //! - [`diff`]: what changed between two moments.
 
+pub mod agreement;
 pub mod board;
 pub mod competences;
 pub mod diff;

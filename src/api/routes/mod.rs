@@ -31,7 +31,7 @@ pub use self::accounts::{
     AcceptInviteAsMeRequest, AcceptInviteRequest, JoinRequest, LoginRequest, PasswordChangeRequest,
 };
 pub use self::history::{AsOfQuery, LogEntry, LogQuery, TimelineQuery};
-pub use self::views::PortfolioQuery;
+pub use self::views::{AgreementDiffQuery, PortfolioQuery};
 pub use self::workspaces::{CommandRequest, CreateWorkspaceRequest};
 
 /// Every route of the API.
@@ -106,6 +106,10 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/api/workspaces/{workspace_id}/partnerships/{partnership_id}",
             get(views::partnership),
+        ),
+        (
+            "/api/workspaces/{workspace_id}/partnerships/{partnership_id}/agreement/diff",
+            get(views::agreement_diff),
         ),
         ("/api/workspaces/{workspace_id}/assets", get(views::assets)),
         ("/api/workspaces/{workspace_id}/boards", get(views::boards)),

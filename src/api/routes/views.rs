@@ -3,6 +3,7 @@
 //! as [`crate::visibility`] lets the caller see it).
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -11,6 +12,7 @@ use uuid::Uuid;
 use super::{ApiJson, ApiPath, ApiQuery, Caller};
 use crate::accounts::Permission;
 use crate::app_state::{ApiError, AppState};
+use crate::projection::agreement::{self, AgreementDiff};
 use crate::projection::board::board_view;
 use crate::projection::competences::competences_view;
 use crate::projection::network::{network_view, who_knows, NetworkFilter};
@@ -139,6 +141,39 @@ pub(super) async fn partnership(
             .ok_or_else(|| {
                 ApiError::not_found(format!("there is no partnership with id {partnership_id}"))
             })
+    })?
+}
+
+/// Which two versions of an agreement to compare.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementDiffQuery {
+    /// The earlier version (0: the empty agreement before the first text).
+    pub from_version: u32,
+    /// The later version.
+    pub to_version: u32,
+}
+
+/// `GET .../partnerships/{id}/agreement/diff?from_version=&to_version=`: two versions of the
+/// agreement side by side, with the words each section's amendment kept, removed and added.
+pub(super) async fn agreement_diff(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath((workspace_id, partnership_id)): ApiPath<(Uuid, Uuid)>,
+    ApiQuery(query): ApiQuery<AgreementDiffQuery>,
+) -> Result<ApiJson<AgreementDiff>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        let partnership = view
+            .state
+            .partnerships
+            .get(&partnership_id)
+            .ok_or_else(|| {
+                ApiError::not_found(format!("there is no partnership with id {partnership_id}"))
+            })?;
+        agreement::agreement_diff(&partnership.agreement, query.from_version, query.to_version)
+            .map(ApiJson)
+            .map_err(|message| ApiError::new(StatusCode::NOT_FOUND, "no_such_version", message))
     })?
 }
 

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use crate::domain::events::DomainEvent;
 use crate::domain::state::{
-    entity_mut, set, ChunkedLog, CommunicationItem, Ending, Evaluation, EventContext, Partnership,
-    ResourceCommitment, Screening, SentCommunication, Tick, WorkspaceState,
+    entity_mut, set, AgreementVersion, ChunkedLog, CommunicationItem, Ending, Evaluation,
+    EventContext, Partnership, ResourceCommitment, Screening, SentCommunication, Tick,
+    WorkspaceState,
 };
 use crate::domain::vocabulary::Phase;
 
@@ -110,13 +111,21 @@ pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &E
             partnership_id,
             version,
             changes,
-            ..
+            reason,
         } => {
             if let Some(partnership) = entity_mut(&mut state.partnerships, partnership_id) {
                 let agreement = Arc::make_mut(&mut partnership.agreement);
                 agreement.version = *version;
                 agreement.amended_at = Some(at);
+                agreement.versions.push(AgreementVersion {
+                    version: *version,
+                    changes: changes.clone(),
+                    reason: reason.clone(),
+                    actor: context.actor.clone(),
+                    amended_at: at,
+                });
                 for change in changes {
+                    agreement.section_versions.insert(change.section, *version);
                     match &change.after {
                         Some(text) => {
                             agreement.sections.insert(change.section, text.clone());

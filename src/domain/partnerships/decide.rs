@@ -8,7 +8,7 @@ use crate::domain::decide::{
     absent, active_staff, invalid, misrouted, optional, organisation, present, required,
     NAME_LIMIT, TEXT_LIMIT,
 };
-use crate::domain::error::DomainError;
+use crate::domain::error::{DomainError, SectionConflict};
 use crate::domain::events::{DomainEvent, Party, SectionChange};
 use crate::domain::state::{Partnership, WorkspaceState};
 use crate::domain::vocabulary::{
@@ -193,13 +193,16 @@ pub(crate) fn decide(
             reason,
         } => {
             let partnership = open_partnership(state, *partnership_id)?;
-            let actual = partnership.agreement.version;
-            if *expected_version != actual {
-                return Err(DomainError::StaleAgreement {
-                    partnership_id: *partnership_id,
-                    expected: *expected_version,
-                    actual,
-                });
+            let agreement = &partnership.agreement;
+            let actual = agreement.version;
+            let stale = |conflicts| DomainError::StaleAgreement {
+                partnership_id: *partnership_id,
+                expected: *expected_version,
+                actual,
+                conflicts,
+            };
+            if *expected_version > actual {
+                return Err(stale(Vec::new()));
             }
             let mut changes = Vec::new();
             for (section, text) in sections {
@@ -220,6 +223,23 @@ pub(crate) fn decide(
                 return Err(DomainError::NothingChanged {
                     what: "every section already reads like that".into(),
                 });
+            }
+            // Concurrent editing is per section: only a section changed since the version the
+            // caller read, and changed here too, is a conflict.
+            let conflicts: Vec<SectionConflict> = changes
+                .iter()
+                .filter_map(|change| {
+                    let changed_in = *agreement.section_versions.get(&change.section)?;
+                    (changed_in > *expected_version).then(|| SectionConflict {
+                        section: change.section,
+                        current: change.before.clone(),
+                        yours: change.after.clone(),
+                        changed_in,
+                    })
+                })
+                .collect();
+            if !conflicts.is_empty() {
+                return Err(stale(conflicts));
             }
             Ok(vec![DomainEvent::AgreementAmended {
                 partnership_id: *partnership_id,

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::events::{CriterionScore, Party, ScreeningAnswer};
+use crate::domain::events::{CriterionScore, Party, ScreeningAnswer, SectionChange};
 use crate::domain::state::ChunkedLog;
 use crate::domain::vocabulary::{
     AgeGroup, AgreementSection, Audience, EvaluationDecision, Goal, PartnershipForm, Phase,
@@ -43,6 +43,52 @@ pub struct Agreement {
     pub sections: BTreeMap<AgreementSection, String>,
     /// When it last changed.
     pub amended_at: Option<DateTime<Utc>>,
+    /// The version in which each section last changed: an amendment based on an earlier
+    /// version conflicts only with changes to the sections it changes itself.
+    #[serde(default)]
+    pub section_versions: BTreeMap<AgreementSection, u32>,
+    /// Every version, oldest first: what changed, why, by whom and when.
+    #[serde(default)]
+    pub versions: Vec<AgreementVersion>,
+}
+
+/// One version of an agreement: the amendment that made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementVersion {
+    /// Its number (1 for the first text).
+    pub version: u32,
+    /// The sections that changed, as they were and as they became.
+    pub changes: Vec<SectionChange>,
+    /// Why.
+    pub reason: String,
+    /// Who amended it.
+    pub actor: String,
+    /// When.
+    pub amended_at: DateTime<Utc>,
+}
+
+impl Agreement {
+    /// The text of every section at `version` (0: before the first text), `None` when the
+    /// agreement has no such version.
+    pub fn sections_at(&self, version: u32) -> Option<BTreeMap<AgreementSection, String>> {
+        if version > self.version {
+            return None;
+        }
+        let mut sections = BTreeMap::new();
+        for amendment in self.versions.iter().take_while(|v| v.version <= version) {
+            for change in &amendment.changes {
+                match &change.after {
+                    Some(text) => {
+                        sections.insert(change.section, text.clone());
+                    }
+                    None => {
+                        sections.remove(&change.section);
+                    }
+                }
+            }
+        }
+        Some(sections)
+    }
 }
 
 /// Resources a party committed.

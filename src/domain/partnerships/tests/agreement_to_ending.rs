@@ -124,28 +124,116 @@ fn a_second_amendment_shows_each_changed_section_before_and_after() {
 }
 
 #[test]
-fn a_stale_agreement_amendment_is_a_version_conflict() {
+fn changing_a_section_someone_changed_since_is_a_conflict_showing_both_texts() {
     let state = given(&with_agreement());
 
-    for expected_version in [0, 2] {
-        let error = refused(when(
-            &state,
-            amend(
-                expected_version,
-                &[(AgreementSection::Exit, Some("Notice"))],
-            ),
-            BO,
-        ));
-        assert_eq!(
-            error,
-            DomainError::StaleAgreement {
-                partnership_id: PARTNERSHIP,
-                expected: expected_version,
-                actual: 1,
-            }
-        );
-        assert_eq!(error.code(), "version_conflict");
-    }
+    let error = refused(when(
+        &state,
+        amend(
+            0,
+            &[(AgreementSection::Purpose, Some("Poetry at the festival"))],
+        ),
+        BO,
+    ));
+
+    assert_eq!(
+        error,
+        DomainError::StaleAgreement {
+            partnership_id: PARTNERSHIP,
+            expected: 0,
+            actual: 1,
+            conflicts: vec![SectionConflict {
+                section: AgreementSection::Purpose,
+                current: Some("Reading at the festival".into()),
+                yours: Some("Poetry at the festival".into()),
+                changed_in: 1,
+            }],
+        }
+    );
+    assert_eq!(error.code(), "version_conflict");
+    assert!(
+        error.to_string().contains("amend again from version 1"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_version_not_written_yet_is_a_version_conflict() {
+    let state = given(&with_agreement());
+
+    let error = refused(when(
+        &state,
+        amend(2, &[(AgreementSection::Exit, Some("Notice"))]),
+        BO,
+    ));
+
+    assert_eq!(
+        error,
+        DomainError::StaleAgreement {
+            partnership_id: PARTNERSHIP,
+            expected: 2,
+            actual: 1,
+            conflicts: Vec::new(),
+        }
+    );
+}
+
+#[test]
+fn colleagues_editing_different_sections_from_one_version_both_succeed() {
+    // Bo and Carl both read version 1; Bo changes the purpose first.
+    let mut history = with_agreement();
+    let bo = when(
+        &given(&history),
+        amend(1, &[(AgreementSection::Purpose, Some("Reading and music"))]),
+        BO,
+    )
+    .unwrap();
+    history.extend(bo);
+    let state = given(&history);
+
+    // Carl's amendment of another section, written against version 1, is no conflict.
+    let events = when(
+        &state,
+        amend(1, &[(AgreementSection::Exit, Some("One month's notice"))]),
+        CARL,
+    )
+    .unwrap();
+    assert_eq!(
+        events,
+        vec![DomainEvent::AgreementAmended {
+            partnership_id: PARTNERSHIP,
+            version: 3,
+            changes: vec![SectionChange {
+                section: AgreementSection::Exit,
+                before: None,
+                after: Some("One month's notice".into()),
+            }],
+            reason: "after the meeting".into(),
+        }]
+    );
+    let state = then_state(state, &events, CARL);
+    let agreement = &state.partnerships[&PARTNERSHIP].agreement;
+    assert_eq!(agreement.version, 3);
+    assert_eq!(
+        agreement.sections[&AgreementSection::Purpose],
+        "Reading and music",
+        "Bo's change stays"
+    );
+    // Every version is kept, and any one can be read again.
+    assert_eq!(
+        agreement
+            .versions
+            .iter()
+            .map(|v| v.version)
+            .collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert_eq!(agreement.versions[2].actor, CARL);
+    let first = agreement.sections_at(1).unwrap();
+    assert_eq!(first[&AgreementSection::Purpose], "Reading at the festival");
+    assert!(!first.contains_key(&AgreementSection::Exit));
+    assert_eq!(agreement.sections_at(3).unwrap(), agreement.sections);
+    assert_eq!(agreement.sections_at(4), None);
 }
 
 #[test]
