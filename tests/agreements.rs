@@ -1,5 +1,6 @@
-//! Agreements edited by colleagues at once: concurrent editing is per section, a conflict
-//! shows the current text beside the caller's, and any two versions compare word by word.
+//! The partnership file's server side: agreements edited by colleagues at once (concurrent
+//! editing is per section, a conflict shows the current text beside the caller's, any two
+//! versions compare word by word) and the screening questions in words.
 //! Each test runs on sled and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
@@ -120,4 +121,36 @@ async fn colleagues_edit_sections_at_once_and_compare_versions(backend: Backend)
     server.stop().await;
 }
 
-on_every_backend!(colleagues_edit_sections_at_once_and_compare_versions);
+/// The screening form's questions come from the server, in Danish and English, numbered as
+/// screening answers name them; no login needed (they are the method, not a workspace's data).
+async fn the_method_serves_the_screening_questions_in_both_languages(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
+    let (status, method) = server.get("", "/api/method").await;
+    assert_eq!(status, 200, "{method}");
+    let questions = method["screening_questions"].as_array().unwrap();
+    assert_eq!(questions.len(), 14);
+    assert_eq!(questions[0]["number"], 1);
+    assert_eq!(
+        questions[0]["en"],
+        "Does it support our mission and vision?"
+    );
+    assert_eq!(
+        questions[0]["da"],
+        "Understøtter det bibliotekets mission og vision?"
+    );
+    assert_eq!(questions[13]["number"], 14);
+    assert_eq!(questions[13]["da"], "Er det muligt at finansiere?");
+    for question in questions {
+        assert!(
+            question["da"].as_str().unwrap().ends_with('?'),
+            "{question}"
+        );
+        assert_ne!(question["da"], question["en"]);
+    }
+    server.stop().await;
+}
+
+on_every_backend!(
+    colleagues_edit_sections_at_once_and_compare_versions,
+    the_method_serves_the_screening_questions_in_both_languages
+);

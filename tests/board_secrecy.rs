@@ -78,6 +78,7 @@ const ROUTES: &[(&str, &str, &str, Rule)] = &[
     ("get", "/readyz", "", Rule::Shows),
     ("get", "/api/openapi.json", "", Rule::Shows),
     ("get", "/api/backup", "", Rule::Administrator),
+    ("get", "/api/method", "", Rule::Shows),
     ("post", "/api/login", "", Rule::Changes),
     ("post", "/api/join", "", Rule::Changes),
     ("post", "/api/logout", "", Rule::EndsSession),

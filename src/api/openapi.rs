@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use super::routes::{
     AcceptInviteAsMeRequest, AcceptInviteRequest, AsOfQuery, CommandRequest,
     CreateWorkspaceRequest, GrantRequest, InviteRequest, JoinRequest, LogEntry, LoginRequest,
-    MemberInviteRequest, PasswordChangeRequest, TokenRequest,
+    MemberInviteRequest, Method, PasswordChangeRequest, TokenRequest,
 };
 use super::ApiJson;
 use crate::accounts::service::{
@@ -126,6 +126,7 @@ fn operations() -> Vec<Operation> {
         op("get", "/api/me", "Who the token belongs to (actor and display name), and their workspaces", "any token"),
         Operation { request: Some("PasswordChangeRequest"), ..op("post", "/api/me/password", "Change your password: every login session of the account ends, on every node, and the answer carries a new one (as POST /api/login does); a wrong current password is 403 `wrong_password`", "password logins") },
         Operation { request: Some("AcceptInviteAsMeRequest"), response: Body::Named("AcceptedInvite"), ..op("post", "/api/me/accept-invite", "Accept a member invite with the account you are logged in with (410/404 as for POST /api/invites/accept; 409 when you are a member already)", "password logins") },
+        Operation { response: Body::Named("Method"), ..op("get", "/api/method", "The method's texts that data refers to by number, in Danish and English: the fourteen screening questions", "anyone") },
         Operation { response: Body::Backup, ..op("get", "/api/backup", "An online backup of the whole server: the log up to now and the keys of personal data not erased", "server administrators' password logins (not API tokens)") },
         Operation { response: Body::List, ..op("get", "/api/workspaces", "The caller's workspaces with their role", "any token") },
         Operation { request: Some("CreateWorkspaceRequest"), success: 201, ..op("post", "/api/workspaces", "Create a workspace; the caller becomes its owner. An id that exists is refused (409 `already_exists`) unless the caller created it (a retry: `deduplicated: true`)", "accounts (not API tokens)") },
@@ -210,6 +211,7 @@ pub fn document() -> Value {
     register::<CommandOutcome>(&mut generator, &mut components, "CommandOutcome");
     register::<BoardView>(&mut generator, &mut components, "BoardView");
     register::<AgreementDiff>(&mut generator, &mut components, "AgreementDiff");
+    register::<Method>(&mut generator, &mut components, "Method");
     register::<InviteRequest>(&mut generator, &mut components, "InviteRequest");
     register::<JoinRequest>(&mut generator, &mut components, "JoinRequest");
     register::<GuestCredential>(&mut generator, &mut components, "GuestCredential");

@@ -179,6 +179,25 @@ pub const SCREENING_QUESTIONS: [&str; 14] = [
     "Can it be financed?",
 ];
 
+/// The same fourteen questions in Danish, as the guide "Byg partnerskaber!" translates them
+/// (there for the Academy, here for the library), in the order of [`SCREENING_QUESTIONS`].
+pub const SCREENING_QUESTIONS_DA: [&str; 14] = [
+    "Understøtter det bibliotekets mission og vision?",
+    "Er der motivation og begejstring for det internt?",
+    "Understøtter det også de mål, som bibliotekets enkelte afdelinger har opstillet?",
+    "Bidrager det til, at biblioteket samlet har en stærk partnerskabsportefølje?",
+    "Er der potentiale for vækst og mulighed for at gentage det? Kan det skaleres?",
+    "Vil resultaterne være målbare og langtidsholdbare?",
+    "Vil det øge vores publikum og kontaktflade?",
+    "Vil det tilgodese publikums behov?",
+    "Giver det mulighed for exceptionelle partnerskaber?",
+    "Giver det biblioteket mulighed for at være i front og udmærke sig?",
+    "Vil vi lære noget af det?",
+    "Bidrager det til kompetenceudvikling af personalet?",
+    "Har vi kapaciteten og ressourcerne til at udføre arbejdet, eller kan vi skaffe dem?",
+    "Er det muligt at finansiere?",
+];
+
 vocabulary! {
     /// An answer to a screening question.
     Answer {

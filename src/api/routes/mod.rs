@@ -17,12 +17,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::Router;
+use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::{ApiJson, ApiPath, ApiQuery, Caller};
 use crate::accounts::{Permission, Principal, Role};
 use crate::app_state::{ApiError, AppState};
+use crate::domain::vocabulary::{SCREENING_QUESTIONS, SCREENING_QUESTIONS_DA};
 use crate::projection::WorkspaceView;
 use crate::visibility::Reader;
 
@@ -63,6 +65,7 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/me/password", post(accounts::change_password)),
         ("/api/me/accept-invite", post(accounts::accept_invite_as_me)),
         ("/api/backup", get(backup)),
+        ("/api/method", get(method)),
         (
             "/api/workspaces",
             get(workspaces::list_workspaces).post(workspaces::create_workspace),
@@ -152,6 +155,38 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
             delete(access::revoke_token),
         ),
     ]
+}
+
+/// A screening question of the method, in both languages.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ScreeningQuestion {
+    /// Its number, 1 to 14, as screening answers name it.
+    pub number: u8,
+    /// In Danish.
+    pub da: &'static str,
+    /// In English.
+    pub en: &'static str,
+}
+
+/// The texts of the method that the server's data refers to by number, in Danish and
+/// English, so that no client has to write them again.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Method {
+    /// The fourteen screening questions ("How to Say No").
+    pub screening_questions: Vec<ScreeningQuestion>,
+}
+
+/// `GET /api/method`: the method's texts (the screening questions), for anyone.
+async fn method() -> ApiJson<Method> {
+    let screening_questions = SCREENING_QUESTIONS
+        .iter()
+        .zip(SCREENING_QUESTIONS_DA)
+        .zip(1u8..)
+        .map(|((en, da), number)| ScreeningQuestion { number, da, en })
+        .collect();
+    ApiJson(Method {
+        screening_questions,
+    })
 }
 
 /// `GET /healthz`: the process answers.
