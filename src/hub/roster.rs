@@ -27,10 +27,11 @@ use crate::api::AppState;
 use crate::sync::locked;
 use crate::visibility;
 
-/// The last presence of each present connection, by connection id.
+/// The last presence of each present connection, by connection and workspace (a connection
+/// may be present in several workspaces, and says goodbye in each).
 #[derive(Default)]
 pub(crate) struct Roster {
-    last: Mutex<HashMap<Uuid, Arc<PresenceItem>>>,
+    last: Mutex<HashMap<(Uuid, Uuid), Arc<PresenceItem>>>,
 }
 
 impl Roster {
@@ -45,11 +46,12 @@ impl Roster {
         else {
             return;
         };
+        let key = (*connection_id, item.0);
         let mut last = locked(&self.last);
         if *left {
-            last.remove(connection_id);
+            last.remove(&key);
         } else {
-            last.insert(*connection_id, item.clone());
+            last.insert(key, item.clone());
         }
     }
 
@@ -59,8 +61,8 @@ impl Roster {
         let last = locked(&self.last);
         let mut present: Vec<ServerMessage> = last
             .iter()
-            .filter(|(connection_id, item)| {
-                **connection_id != except
+            .filter(|((connection_id, _), item)| {
+                *connection_id != except
                     && item.0 == workspace_id
                     && (scope.is_none() || scope == item.1)
             })
@@ -266,6 +268,22 @@ mod tests {
             )),
             vec![2],
             "a board's subscriber: that board only"
+        );
+    }
+
+    #[test]
+    fn a_connection_present_in_two_workspaces_leaves_each_on_its_own() {
+        let roster = Roster::default();
+        roster.remember(&presence(1, 10, None, false));
+        roster.remember(&presence(1, 11, None, false));
+        roster.remember(&presence(1, 10, None, true));
+
+        assert!(roster
+            .present(Uuid::from_u128(10), None, Uuid::nil())
+            .is_empty());
+        assert_eq!(
+            connections(&roster.present(Uuid::from_u128(11), None, Uuid::nil())),
+            vec![1]
         );
     }
 }
