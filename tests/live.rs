@@ -540,6 +540,168 @@ async fn roles_hold_over_the_websocket_too(backend: Backend) {
     server.stop().await;
 }
 
+/// Everyone the late joiner should be told of, by actor, from the frames after `subscribed`
+/// (a ping marks the end: the snapshot is sent before the server reads the next message).
+async fn presence_snapshot(
+    client: &mut common::Ws,
+    workspace_id: Uuid,
+    board_id: Option<Uuid>,
+) -> Vec<Value> {
+    let mut subscribe = json!({"type": "subscribe", "workspace_id": workspace_id});
+    if let Some(board_id) = board_id {
+        subscribe["board_id"] = json!(board_id);
+    }
+    client.send(subscribe).await;
+    assert_eq!(client.next().await["type"], "subscribed");
+    client.send(json!({"type": "ping", "nonce": "end"})).await;
+    let mut present = Vec::new();
+    loop {
+        let frame = client.next().await;
+        match frame["type"].as_str() {
+            Some("pong") => break,
+            Some("presence") => present.push(frame),
+            _ => panic!("expected presence before the pong, got {frame}"),
+        }
+    }
+    present.sort_by_key(|frame| frame["actor"].as_str().unwrap_or_default().to_owned());
+    present
+}
+
+/// Sends presence and waits until the server has handled it (it answers a ping after).
+async fn announce(client: &mut common::Ws, presence: Value) {
+    client.send(presence).await;
+    client
+        .send(json!({"type": "ping", "nonce": "announced"}))
+        .await;
+    client.next_of("pong").await;
+}
+
+async fn a_late_joiner_is_told_of_everyone_already_there(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
+    let editor = server.member("anna@test", "editor").await;
+    let viewer = server.member("vera@test", "viewer").await;
+    let late = server.member("lars@test", "editor").await;
+    let board = board(&server).await;
+    let workspace = server.workspace_id;
+    let (selected, dragged) = (Uuid::new_v4(), Uuid::new_v4());
+    let mut owner = server.websocket().await;
+    let mut anna = server.websocket().await;
+    let mut vera = server.websocket().await;
+    let owner_actor = owner.hello(&server.owner).await["actor"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    anna.hello(&editor).await;
+    vera.hello(&viewer).await;
+
+    // Before anyone late comes: the owner on the map, selecting a node, pointing and dragging
+    // another; anna on the board (shown: it is past private writing); vera, a viewer, on the
+    // map, trying to drag (she may not change the map, so her drag is not relayed).
+    announce(&mut owner, json!({"type": "presence", "workspace_id": workspace, "selection": selected, "cursor": {"x": 1.5, "y": -2.0}, "dragging": {"node_id": dragged, "x": 120.0, "y": -40.5}})).await;
+    announce(&mut anna, json!({"type": "presence", "workspace_id": workspace, "board_id": board, "selection": selected, "cursor": {"x": 3.0, "y": 4.0}})).await;
+    announce(&mut vera, json!({"type": "presence", "workspace_id": workspace, "cursor": {"x": 9.0, "y": 9.0}, "dragging": {"node_id": dragged, "x": 1.0, "y": 1.0}})).await;
+
+    let mut lars = server.websocket().await;
+    lars.hello(&late).await;
+    let present = presence_snapshot(&mut lars, workspace, None).await;
+    let actors: Vec<&str> = present
+        .iter()
+        .filter_map(|frame| frame["actor"].as_str())
+        .collect();
+    let mut expected = vec!["anna@test", owner_actor.as_str(), "vera@test"];
+    expected.sort_unstable();
+    assert_eq!(actors, expected, "{present:#?}");
+    let of = |actor: &str| {
+        present
+            .iter()
+            .find(|frame| frame["actor"] == actor)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let owners = of(&owner_actor);
+    assert_eq!(owners["selection"], selected.to_string());
+    assert_eq!(owners["cursor"], json!({"x": 1.5, "y": -2.0}));
+    assert_eq!(
+        owners["dragging"],
+        json!({"node_id": dragged, "x": 120.0, "y": -40.5})
+    );
+    assert_eq!(owners["left"], false);
+    assert_eq!(owners["board_id"], Value::Null);
+    assert_eq!(of("anna@test")["board_id"], board.to_string());
+    assert_eq!(of("anna@test")["selection"], selected.to_string());
+    assert_eq!(of("vera@test")["cursor"], json!({"x": 9.0, "y": 9.0}));
+    assert!(
+        of("vera@test").get("dragging").is_none_or(Value::is_null),
+        "a viewer's drag is not relayed"
+    );
+
+    // A board's subscriber hears of the board only.
+    let mut board_only = server.websocket().await;
+    board_only.hello(&late).await;
+    let on_board = presence_snapshot(&mut board_only, workspace, Some(board)).await;
+    assert_eq!(on_board.len(), 1, "{on_board:#?}");
+    assert_eq!(on_board[0]["actor"], "anna@test");
+
+    // The board's vote is anonymous: a snapshot now shows that anna is on the board, not
+    // what she pointed at before the vote began.
+    for to in ["grouping", "voting"] {
+        let (status, body) = server
+            .command(
+                &server.owner,
+                json!({"type": "AdvanceBoardPhase", "board_id": board, "to": to}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let mut during_vote = server.websocket().await;
+    during_vote.hello(&late).await;
+    let present = presence_snapshot(&mut during_vote, workspace, None).await;
+    let annas = present
+        .iter()
+        .find(|frame| frame["actor"] == "anna@test")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(annas["board_id"], board.to_string(), "{present:#?}");
+    assert!(
+        annas["selection"].is_null() && annas["cursor"].is_null(),
+        "nothing she points at during an anonymous vote: {annas}"
+    );
+
+    // Anna leaves; the owner's drag ends (presence without `dragging`).
+    drop(anna);
+    loop {
+        let frame = during_vote.next_of("presence").await;
+        if frame["actor"] == "anna@test" && frame["left"] == true {
+            break;
+        }
+    }
+    announce(
+        &mut owner,
+        json!({"type": "presence", "workspace_id": workspace, "selection": selected}),
+    )
+    .await;
+    let mut later = server.websocket().await;
+    later.hello(&late).await;
+    let present = presence_snapshot(&mut later, workspace, None).await;
+    let actors: Vec<&str> = present
+        .iter()
+        .filter_map(|frame| frame["actor"].as_str())
+        .collect();
+    let mut expected = vec![owner_actor.as_str(), "vera@test"];
+    expected.sort_unstable();
+    assert_eq!(actors, expected, "who left is not present: {present:#?}");
+    let owners = present
+        .iter()
+        .find(|frame| frame["actor"] == owner_actor)
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        owners.get("dragging").is_none_or(Value::is_null),
+        "the drag ended: {owners}"
+    );
+    server.stop().await;
+}
+
 on_every_backend!(
     two_clients_see_each_others_changes_live_and_in_the_same_order,
     a_client_that_reconnects_gets_exactly_what_it_missed,
@@ -549,4 +711,5 @@ on_every_backend!(
     a_client_that_cannot_keep_up_even_so_is_closed_with_4008,
     presence_is_relayed_to_the_others_throttled_and_never_logged,
     roles_hold_over_the_websocket_too,
+    a_late_joiner_is_told_of_everyone_already_there,
 );

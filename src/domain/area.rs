@@ -17,7 +17,7 @@ pub enum Area {
     /// The workspace itself: creating it.
     Workspace,
     /// The network: focus areas, staff and their competences, organisations, contact holders
-    /// and contact persons, relation levels on the network circle.
+    /// and contact persons, relation levels on the network circle, places on the map.
     Network,
     /// Partnerships through their twelve phases: proposal, screening, the agreement,
     /// resources, evaluations, communication, the readiness checklist, the end.
@@ -65,7 +65,8 @@ impl Command {
             | Command::AddContactPerson { .. }
             | Command::EraseContactPerson { .. }
             | Command::RemoveContactPerson { .. }
-            | Command::ChangeRelationLevel { .. } => Area::Network,
+            | Command::ChangeRelationLevel { .. }
+            | Command::PlaceNode { .. } => Area::Network,
             Command::ProposePartnership { .. }
             | Command::UpdatePartnership { .. }
             | Command::MovePartnershipPhase { .. }
@@ -116,7 +117,8 @@ impl DomainEvent {
             | DomainEvent::ContactPersonAdded { .. }
             | DomainEvent::ContactPersonErased { .. }
             | DomainEvent::ContactPersonRemoved { .. }
-            | DomainEvent::RelationLevelChanged { .. } => Area::Network,
+            | DomainEvent::RelationLevelChanged { .. }
+            | DomainEvent::NodePlaced { .. } => Area::Network,
             DomainEvent::PartnershipProposed { .. }
             | DomainEvent::PartnershipUpdated { .. }
             | DomainEvent::PartnershipPhaseChanged { .. }

@@ -230,6 +230,18 @@ pub enum Command {
         #[serde(default)]
         occurred_on: Option<NaiveDate>,
     },
+    /// Put a node of the network map in a place (a drop after a drag, or a move with the
+    /// keyboard). Map units are integers from -1,000,000 to 1,000,000; only their ratios
+    /// matter, as a map is drawn scaled to the screen.
+    PlaceNode {
+        /// The node: the workspace id for the library, a team's node id, a staff id or an
+        /// organisation id.
+        node_id: Uuid,
+        /// Horizontal place.
+        x: i32,
+        /// Vertical place.
+        y: i32,
+    },
     /// Propose a partnership (phase 1, idea).
     ProposePartnership {
         /// New id.

@@ -303,6 +303,17 @@ pub enum DomainEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         occurred_on: Option<NaiveDate>,
     },
+    /// A node of the network map (the library, a team, a colleague or an organisation) was
+    /// put in a place on the map by hand, so every colleague and every replay draws it there.
+    NodePlaced {
+        /// The node: the workspace id for the library, a team's node id, a staff id or an
+        /// organisation id.
+        node_id: Uuid,
+        /// Horizontal place, in map units.
+        x: i32,
+        /// Vertical place, in map units.
+        y: i32,
+    },
     /// A partnership was proposed (phase 1, idea).
     PartnershipProposed {
         /// Its id.

@@ -27,7 +27,8 @@ pub use super::boards::state::{
     is_sealed, Board, Note, NoteGroup, OnBoard, PhaseSince, SealedNames, SEALED_PREFIX,
 };
 pub use super::network::state::{
-    ContactHolder, ContactPerson, FocusArea, LevelChange, Organisation, StaffMember,
+    team_node_id, ContactHolder, ContactPerson, FocusArea, LevelChange, MapPlace, Organisation,
+    StaffMember, MAP_EXTENT,
 };
 pub use super::partnerships::state::{
     Agreement, AgreementVersion, CommunicationItem, Ending, Evaluation, Partnership,
@@ -71,6 +72,10 @@ pub struct WorkspaceState {
     pub wanted_competences: Vec<String>,
     /// The network database.
     pub organisations: BTreeMap<Uuid, Arc<Organisation>>,
+    /// Where people placed nodes of the network map, by node id (a node without a place is
+    /// laid out by the map).
+    #[serde(default)]
+    pub map_places: BTreeMap<Uuid, MapPlace>,
     /// Partnerships.
     pub partnerships: BTreeMap<Uuid, Arc<Partnership>>,
     /// The assets list.

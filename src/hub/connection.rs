@@ -26,6 +26,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::protocol::{close_code, ClientMessage, ServerMessage, PROTOCOL_VERSION};
+use super::roster;
 use crate::accounts::{Permission, Principal, Role};
 use crate::app_state::rate::RateLimit;
 use crate::app_state::{ApiError, AppState, ErrorBody};
@@ -359,6 +360,7 @@ impl Session {
                         board_id,
                         selection: None,
                         cursor: None,
+                        dragging: None,
                         left: true,
                     },
                 )));
@@ -488,6 +490,7 @@ impl Session {
                 board_id,
                 selection,
                 cursor,
+                dragging,
             } => {
                 let allowed = match principal.role_in(&self.state.accounts, workspace_id) {
                     Some(Role::Guest) => board_id.is_some() && board_id == principal.guest_board(),
@@ -502,37 +505,14 @@ impl Session {
                     .await;
                 } else if self.presence.take() {
                     self.present_in.insert(workspace_id, board_id);
-                    // On a board whose phase hides authors, what someone points at could tell
-                    // whose a note is: others learn only that they are there.
-                    let pointers_shown = board_id.is_none_or(|board_id| {
-                        self.state
-                            .projections
-                            .read(workspace_id, |view| {
-                                view.state
-                                    .boards
-                                    .get(&board_id)
-                                    .is_none_or(|board| visibility::pointers_shown(board))
-                            })
-                            .unwrap_or(true)
-                    });
-                    let (selection, cursor) = if pointers_shown {
-                        (selection, cursor)
-                    } else {
-                        (None, None)
-                    };
-                    self.state.hub.publish_presence(std::sync::Arc::new((
+                    let announced = roster::Announced {
                         workspace_id,
                         board_id,
-                        ServerMessage::Presence {
-                            workspace_id,
-                            actor: principal.actor.clone(),
-                            connection_id: self.connection_id,
-                            board_id,
-                            selection,
-                            cursor,
-                            left: false,
-                        },
-                    )));
+                        selection,
+                        cursor,
+                        dragging,
+                    };
+                    roster::publish(&self.state, &principal, self.connection_id, announced);
                 }
                 // Over the presence rate, updates are dropped quietly: the next one carries the news.
             }
@@ -691,6 +671,10 @@ impl Session {
                 seen,
             },
         );
+        // Those already here, so a newcomer need not wait until each of them moves.
+        for present in roster::snapshot(&self.state, workspace_id, board_id, self.connection_id) {
+            self.send(present).await;
+        }
     }
 
     async fn relay_presence(&self, relayed: &(Uuid, Option<Uuid>, ServerMessage)) {

@@ -9,15 +9,17 @@
 //! to reading the store (it still gets every event, in order, and memory stays bounded). A
 //! client that cannot keep up even so is told why and closed with code 4008.
 //!
-//! Presence (who is here, what they select, where their pointer is) goes over a broadcast
-//! channel and is never logged. With several server nodes on one PostgreSQL schema,
-//! [`presence`] relays it between the nodes too. On shutdown every connection is closed with
+//! Presence (who is here, what they select, where their pointer is, which map node they drag)
+//! goes over a broadcast channel and is never logged; [`roster`] keeps each connection's last
+//! presence so a newcomer is told who is already there. With several server nodes on one
+//! PostgreSQL schema, [`presence`] relays it between the nodes too. On shutdown every connection is closed with
 //! 1001 ("going away") after in-flight commands finish.
 
 pub mod connection;
 pub mod frames;
 pub mod presence;
 pub mod protocol;
+pub(crate) mod roster;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -39,6 +41,8 @@ pub type PresenceItem = (uuid::Uuid, Option<uuid::Uuid>, ServerMessage);
 pub struct Hub {
     /// Presence of everyone, for every workspace; connections filter what they relay.
     presence: broadcast::Sender<Arc<PresenceItem>>,
+    /// The last presence of every present connection, for a newcomer's snapshot.
+    roster: roster::Roster,
     /// Passes this node's presence on to the other nodes, when there are any.
     relay: Mutex<Option<presence::RelayHandle>>,
     /// Open connections per actor, for the per-account limit.
@@ -55,6 +59,7 @@ impl Default for Hub {
     fn default() -> Self {
         Hub {
             presence: broadcast::channel(PRESENCE_CAPACITY).0,
+            roster: roster::Roster::default(),
             relay: Mutex::new(None),
             connections: Mutex::new(HashMap::new()),
             shutdown: CancellationToken::new(),
@@ -96,6 +101,7 @@ impl Hub {
     /// Tells this node's connections of a presence message and, when presence is relayed,
     /// the other nodes too.
     pub(crate) fn publish_presence(&self, item: Arc<PresenceItem>) {
+        self.roster.remember(&item);
         let relay = locked(&self.relay);
         if let Some(relay) = relay.as_ref() {
             relay.pass_on(&item);
@@ -107,6 +113,7 @@ impl Hub {
 
     /// Tells this node's connections of a presence message another node relayed.
     fn deliver_relayed(&self, item: Arc<PresenceItem>) {
+        self.roster.remember(&item);
         let _ = self.presence.send(item);
     }
 

@@ -263,6 +263,7 @@ mod tests {
             board_id: Some(Uuid::from_u128(3)),
             selection: None,
             cursor: Some(Cursor { x: 1.5, y: 2.0 }),
+            dragging: None,
             left: false,
         }
     }

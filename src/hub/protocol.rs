@@ -40,6 +40,19 @@ pub struct Cursor {
     pub y: f64,
 }
 
+/// A node of the network map being dragged, and where it is now: live, before the drop is
+/// recorded (`PlaceNode`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dragging {
+    /// The node (as in the network view and `PlaceNode`).
+    pub node_id: Uuid,
+    /// Horizontal place, in map units (as `PlaceNode`'s).
+    pub x: f64,
+    /// Vertical place, in map units.
+    pub y: f64,
+}
+
 /// What a client sends.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -94,6 +107,11 @@ pub enum ClientMessage {
         /// Its pointer.
         #[serde(default)]
         cursor: Option<Cursor>,
+        /// The map node it is dragging and where to (map presence only, no board; relayed
+        /// only from roles that may run commands). Send presence without it when the drag
+        /// ends, and record the drop with `PlaceNode`.
+        #[serde(default)]
+        dragging: Option<Dragging>,
     },
     /// Heartbeat; answered by `pong` with the same nonce.
     Ping {
@@ -179,7 +197,8 @@ pub enum ServerMessage {
         /// Why.
         error: ErrorBody,
     },
-    /// Someone's presence (or their leaving, with `left`).
+    /// Someone's presence (or their leaving, with `left`). Right after `subscribed`, the
+    /// last presence of everyone already there follows, one such message each.
     Presence {
         /// The workspace.
         workspace_id: Uuid,
@@ -193,6 +212,9 @@ pub enum ServerMessage {
         selection: Option<Uuid>,
         /// Their pointer.
         cursor: Option<Cursor>,
+        /// The map node they are dragging and where it is now (absent: none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dragging: Option<Dragging>,
         /// They left.
         left: bool,
     },

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::state::{ContactHolder, Organisation, StaffMember, WorkspaceState};
+use crate::domain::state::{ContactHolder, MapPlace, Organisation, StaffMember, WorkspaceState};
 use crate::domain::vocabulary::{AgeGroup, Level, Room, Sector};
 
 /// Above this many nodes betweenness centrality is skipped: Brandes' algorithm costs
@@ -116,6 +116,10 @@ pub struct NetworkNode {
     /// The colleague's competences.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub competences: Vec<String>,
+    /// Where someone placed the node on the map (`NodePlaced`), in map units; absent: the
+    /// map lays it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<MapPlace>,
 }
 
 impl NetworkNode {
@@ -131,6 +135,7 @@ impl NetworkNode {
             tags: Vec::new(),
             team: None,
             competences: Vec::new(),
+            place: None,
         }
     }
 }
@@ -361,11 +366,7 @@ pub struct NetworkView {
     pub metrics: NetworkMetrics,
 }
 
-/// The id of a team's node: derived from the workspace id and the team's name, so it is the
-/// same in every view of the same workspace.
-pub fn team_node_id(workspace_id: Uuid, team: &str) -> Uuid {
-    Uuid::new_v5(&workspace_id, team.as_bytes())
-}
+pub use crate::domain::state::team_node_id;
 
 /// The network map of `state`, narrowed by `filter`.
 ///
@@ -657,6 +658,9 @@ fn build_graph(
         nodes.push(NetworkNode::bare(NodeKind::Team, team_id, team.to_owned()));
     }
 
+    for node in &mut nodes {
+        node.place = state.map_places.get(&node.id).copied();
+    }
     nodes.sort_by(|first, second| {
         (first.kind, &first.label, first.id).cmp(&(second.kind, &second.label, second.id))
     });

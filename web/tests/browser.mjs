@@ -6,7 +6,11 @@
 // accessibility violation; the map's search, filters, focus, metric sizes and findings; relation
 // editing (link a colleague, move a relation with a reason, a refusal with its reason, end a
 // relation from the keyboard); exports (a GEXF export opens in graphology's parser with the
-// map's counts); screenshots of the map go to docs/screenshots/.
+// map's counts); presence on the map (avatars, selections, pointers, a late joiner sees who
+// is already there); a node dragged by one is seen moving live by the other and recorded at
+// the drop, and moved with the keyboard; the server restarted mid-test (same port, same data
+// directory): both reconnect by themselves and catch up, and a change typed while it was down
+// arrives once; screenshots of the map go to docs/screenshots/.
 //
 // Usage: node tests/browser.mjs [path to the partnerhub binary]
 //   (default: ../target/debug/partnerhub; env CHROMIUM overrides /usr/bin/chromium)
@@ -26,22 +30,28 @@ const binary = process.argv[2] ?? join(root, 'target', 'debug', 'partnerhub');
 const screenshots = join(root, 'docs', 'screenshots');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Starts `partnerhub serve --demo` and resolves with its address and the owner's login. */
-function startServer(dataDir) {
+/**
+ * Starts `partnerhub serve --demo` on `listen` (a free port by default) and resolves with its
+ * address and, on an empty data directory, the owner's login.
+ */
+function startServer(dataDir, listen = '127.0.0.1:0') {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['--data', dataDir, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
+    const child = spawn(binary, ['--data', dataDir, 'serve', '--demo', '--listen', listen], {
       env: { ...process.env, PARTNERHUB_LOG: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let started = false;
     const timer = setTimeout(() => reject(new Error(`the server did not start in 60 s:\n${output}`)), 60_000);
     const read = (chunk) => {
       output += chunk.toString();
       const address = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
       const login = /owner login: (\S+) \/ (\S+)/.exec(output);
-      if (address && login) {
+      const restarted = /the demo is loaded only into an empty store/.test(output);
+      if (!started && address && (login || restarted)) {
+        started = true;
         clearTimeout(timer);
-        resolve({ child, url: address[1], name: login[1], password: login[2] });
+        resolve({ child, url: address[1], name: login?.[1], password: login?.[2] });
       }
     };
     child.stdout.on('data', read);
@@ -50,10 +60,19 @@ function startServer(dataDir) {
   });
 }
 
-async function logIn(page, server) {
+/** Stops the server (SIGTERM: it closes the websockets with 1001) and waits until it exited. */
+function stopServer(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function logIn(page, server, name = server.name, password = server.password) {
   await page.goto(server.url + '/');
-  await page.getByLabel('Brugernavn').fill(server.name);
-  await page.getByLabel('Adgangskode').fill(server.password);
+  await page.getByLabel('Brugernavn').fill(name);
+  await page.getByLabel('Adgangskode').fill(password);
   await page.getByRole('button', { name: 'Log ind' }).click();
   await page.getByRole('heading', { name: 'Vælg et arbejdsområde' }).waitFor();
 }
@@ -73,6 +92,54 @@ async function axeViolations(page) {
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+/** The session token and the workspace of a page showing a workspace. */
+async function sessionOf(page) {
+  const token = await page.evaluate(() => JSON.parse(globalThis.localStorage.getItem('partnerhub.session')).token);
+  const workspace = decodeURIComponent(new URL(page.url()).pathname.split('/')[2]);
+  return { token, workspace };
+}
+
+/** A request to the server from `page`, with its session. */
+async function call(page, method, path, body) {
+  const { token } = await sessionOf(page);
+  return page.evaluate(
+    async ([method, path, body, token]) => {
+      const response = await globalThis.fetch(path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: response.status, body: await response.json().catch(() => null) };
+    },
+    [method, path, body, token],
+  );
+}
+
+/** The recorded place of the node labelled `label`, as the server's network view has it. */
+async function placeOf(page, label) {
+  const { workspace } = await sessionOf(page);
+  const view = await call(page, 'GET', `/api/workspaces/${workspace}/network`);
+  return view.body.nodes.find((node) => node.label === label)?.place ?? null;
+}
+
+/** The recorded place of `label` once `holds(place)`, waiting for the views to catch up. */
+async function placeWhen(page, label, holds) {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const place = await placeOf(page, label);
+    if (holds(place)) return place;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the place of ${label} never became as expected (now ${JSON.stringify(await placeOf(page, label))})`);
+}
+
+/** Where the ring of another's selection is drawn on `page` (the first ring), or null. */
+function ringAt(page) {
+  return page.evaluate(() => {
+    const ring = globalThis.document.querySelector('[data-testid="presence-ring"]');
+    return ring ? { x: parseFloat(ring.style.left), y: parseFloat(ring.style.top) } : null;
+  });
 }
 
 const steps = [];
@@ -115,9 +182,16 @@ try {
       // error is a problem (a content security policy violation, a failed script).
       // A reconnect attempt that Chromium refuses while a step has the context offline
       // (ERR_INTERNET_DISCONNECTED) is expected too: the app keeps trying, with backoff.
-      if (message.type() === 'error' && !/status of (400|401|403|410)|ERR_INTERNET_DISCONNECTED/.test(message.text())) problems.push(message.text());
+      // So is a refused connection while a step has restarted the server.
+      if (message.type() === 'error' && !/status of (400|401|403|410)|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED/.test(message.text())) problems.push(message.text());
     });
   }
+  const watchProblems = (page) => {
+    page.on('pageerror', (error) => problems.push(String(error)));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of (400|401|403|410)|ERR_CONNECTION_REFUSED/.test(message.text())) problems.push(message.text());
+    });
+  };
 
   await step('the login page has no serious accessibility violations', async () => {
     await anna.goto(server.url + '/');
@@ -323,6 +397,143 @@ try {
   await step('a deep link opens the map after a reload', async () => {
     await bo.reload();
     await bo.getByRole('heading', { name: 'Netværkskort' }).waitFor();
+  });
+
+  await step('each sees the other on the map: avatar, selection and pointer', async () => {
+    await anna.getByRole('button', { name: 'Kort' }).click();
+    await bo.getByRole('button', { name: 'Kort' }).click();
+    await anna.getByLabel('Find en knude').fill('Roskilde Festival');
+    await anna.getByRole('button', { name: 'Roskilde Festival' }).first().click();
+    // Anna and Bo share an account here: Bo sees its avatar, saying what Anna selected.
+    const avatar = bo.locator(`.presence-bar li[data-actor="${server.name}"]`);
+    await avatar.waitFor({ timeout: 10_000 });
+    assert.match(await avatar.getAttribute('title'), /Roskilde Festival/);
+    await bo.getByTestId('presence-ring').waitFor({ timeout: 10_000 });
+    const box = await anna.getByTestId('map-canvas').boundingBox();
+    await anna.mouse.move(box.x + 40, box.y + 40);
+    await anna.mouse.move(box.x + 80, box.y + 60, { steps: 4 });
+    await bo.getByTestId('presence-pointer').waitFor({ timeout: 10_000 });
+    await bo.getByLabel('Find en knude').fill('Eplehuset');
+    await bo.getByRole('button', { name: 'Eplehuset' }).first().click();
+    await anna.getByTestId('presence-ring').waitFor({ timeout: 10_000 });
+    // Anna's pointer rests on her map (a late joiner will see it there).
+    await anna.mouse.move(box.x + 60, box.y + 50, { steps: 3 });
+    await bo.getByTestId('presence-pointer').waitFor({ timeout: 10_000 });
+  });
+
+  const lise = { name: `lise-${Date.now() % 100000}@roskilde`, password: 'en god lang adgangskode' };
+  const contextC = await browser.newContext({ viewport });
+  const late = await contextC.newPage();
+  watchProblems(late);
+  await step('a late joiner sees everyone already there, and they see her', async () => {
+    const { workspace } = await sessionOf(anna);
+    const invite = await call(anna, 'POST', `/api/workspaces/${workspace}/member-invites`, { role: 'editor' });
+    assert.equal(invite.status, 201, JSON.stringify(invite.body));
+    const accepted = await call(anna, 'POST', '/api/invites/accept', { invite: invite.body.token, name: lise.name, password: lise.password });
+    assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
+    await logIn(late, server, lise.name, lise.password);
+    await openMap(late, 'Roskilde Bibliotekerne');
+    // Nobody moved since she came: what she sees is the server's snapshot of who is there.
+    const owner = late.locator(`.presence-bar li[data-actor="${server.name}"]`);
+    await owner.waitFor({ timeout: 10_000 });
+    await late.locator('[data-testid="presence-ring"]').nth(1).waitFor({ timeout: 10_000 });
+    await late.getByTestId('presence-pointer').first().waitFor();
+    for (const page of [anna, bo]) await page.locator(`.presence-bar li[data-actor="${lise.name}"]`).waitFor({ timeout: 10_000 });
+    assert.deepEqual(await axeViolations(late), []);
+  });
+
+  await step('a node dragged by one moves live on the other\'s map, and the drop is recorded', async () => {
+    assert.equal(await placeOf(anna, 'Roskilde Festival'), null, 'laid out, not placed, before');
+    await anna.getByLabel('Find en knude').fill('Roskilde Festival');
+    await anna.getByRole('button', { name: 'Roskilde Festival' }).first().click();
+    // The camera glides to the selected node (300 ms): then it is in the middle of the map.
+    await anna.waitForTimeout(700);
+    const box = await anna.getByTestId('map-canvas').boundingBox();
+    const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    const before = await ringAt(bo);
+    assert.ok(before, 'Bo sees what Anna selected');
+    await anna.mouse.move(centre.x, centre.y);
+    await anna.mouse.down();
+    await anna.mouse.move(centre.x + 60, centre.y + 30, { steps: 6 });
+    // While Anna still holds the node, Bo sees her move it, and the node (her selection) moves.
+    await bo.getByTestId('presence-pointer').filter({ hasText: 'flytter Roskilde Festival' }).waitFor({ timeout: 10_000 });
+    await bo.waitForFunction(
+      ([x, y]) => {
+        const ring = globalThis.document.querySelector('[data-testid="presence-ring"]');
+        return ring && Math.hypot(parseFloat(ring.style.left) - x, parseFloat(ring.style.top) - y) > 5;
+      },
+      [before.x, before.y],
+      { timeout: 10_000 },
+    );
+    const midway = await ringAt(bo);
+    await anna.mouse.move(centre.x + 140, centre.y + 70, { steps: 8 });
+    await bo.waitForFunction(
+      ([x, y]) => {
+        const ring = globalThis.document.querySelector('[data-testid="presence-ring"]');
+        return ring && Math.hypot(parseFloat(ring.style.left) - x, parseFloat(ring.style.top) - y) > 5;
+      },
+      [midway.x, midway.y],
+      { timeout: 10_000 },
+    );
+    // The late joiner sees it too (her camera shows the whole map).
+    await late.getByTestId('presence-pointer').filter({ hasText: 'flytter Roskilde Festival' }).waitFor({ timeout: 10_000 });
+    await late.screenshot({ path: join(screenshots, 'map-live-drag-da.png') });
+    await anna.mouse.up();
+    // The drop is an event: the place is in the view, the same for both.
+    await bo.waitForFunction(() => !globalThis.document.querySelector('[data-testid="presence-pointer"]')?.textContent.includes('flytter'), null, { timeout: 10_000 });
+    const place = await placeWhen(anna, 'Roskilde Festival', (found) => found !== null);
+    assert.ok(Number.isInteger(place.x) && Number.isInteger(place.y), `recorded: ${JSON.stringify(place)}`);
+    await bo.reload();
+    await bo.locator('[data-state="online"]').waitFor();
+    await bo.locator('.map-canvas canvas').first().waitFor();
+    assert.deepEqual(await placeOf(bo, 'Roskilde Festival'), place, 'after a reload, the recorded drop');
+  });
+
+  await step('a node is moved with the keyboard alone, and the place is recorded', async () => {
+    const before = await placeOf(anna, 'Roskilde Festival');
+    const right = anna.getByRole('button', { name: 'Flyt til højre' });
+    await right.focus();
+    await anna.keyboard.press('ArrowRight');
+    await anna.getByText('Roskilde Festival er flyttet til højre.').first().waitFor();
+    const after = await placeWhen(anna, 'Roskilde Festival', (found) => found.x !== before.x);
+    assert.ok(after.x > before.x && after.y === before.y, `${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+  });
+
+  await step('the server restarts: both reconnect by themselves, catch up, and a change typed meanwhile arrives once', async () => {
+    const listen = new URL(server.url).host;
+    const owner = await sessionOf(anna);
+    await stopServer(server.child);
+    await anna.locator('.connection:not([data-state="online"])').waitFor({ timeout: 15_000 });
+    await bo.locator('.connection:not([data-state="online"])').waitFor({ timeout: 15_000 });
+    const whileDown = `Genstart Forening ${Date.now() % 100000}`;
+    await anna.locator('form.add-organisation').getByLabel('Navn').fill(whileDown);
+    await anna.getByRole('button', { name: 'Tilføj', exact: true }).click();
+    await anna.getByText(`${whileDown} tilføjes, når forbindelsen er tilbage.`).waitFor();
+    server = { ...server, ...(await startServer(join(dataDir, 'data'), listen)), name: server.name, password: server.password };
+    // A change made over HTTP as soon as the server is back, likely before the clients are:
+    // they catch up on it from where they were.
+    const meanwhile = `Efter Genstart ${Date.now() % 100000}`;
+    const made = await globalThis.fetch(`${server.url}/api/workspaces/${owner.workspace}/commands`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ command: { type: 'RegisterOrganisation', organisation_id: globalThis.crypto.randomUUID(), name: meanwhile, sector: 'public' } }),
+    });
+    assert.equal(made.status, 200, await made.text());
+    for (const page of [anna, bo]) await page.locator('[data-state="online"]').waitFor({ timeout: 30_000 });
+    await anna.getByText(`${whileDown} er tilføjet.`).waitFor({ timeout: 10_000 });
+    for (const page of [anna, bo]) {
+      await page.getByRole('button', { name: 'Tabel' }).click();
+      const table = page.getByTestId('network-table');
+      await table.getByRole('button', { name: whileDown }).waitFor({ timeout: 10_000 });
+      await table.getByRole('button', { name: meanwhile }).waitFor({ timeout: 10_000 });
+      assert.equal(await table.getByRole('button', { name: whileDown }).count(), 1);
+      await page.getByRole('button', { name: 'Kort' }).click();
+    }
+    // Presence is back too: each said where they are again after reconnecting.
+    await anna.locator(`.presence-bar li[data-actor="${lise.name}"]`).waitFor({ timeout: 15_000 });
+    await late.locator(`.presence-bar li[data-actor="${server.name}"]`).waitFor({ timeout: 15_000 });
+    await late.screenshot({ path: join(screenshots, 'map-presence-da.png') });
+    await contextC.close();
   });
 
   await step('log out (from the account menu) ends the session on the server', async () => {

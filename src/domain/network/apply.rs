@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::domain::events::DomainEvent;
 use crate::domain::state::{
     entity_mut, set, ChunkedLog, ContactHolder, ContactPerson, EventContext, FocusArea,
-    LevelChange, LevelMove, Organisation, StaffMember, WorkspaceState,
+    LevelChange, LevelMove, MapPlace, Organisation, StaffMember, WorkspaceState,
 };
 
 /// Folds one of the area's events into the state. [`WorkspaceState::apply`] hands only the
@@ -218,6 +218,9 @@ pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &E
                     to: *to,
                 });
             }
+        }
+        DomainEvent::NodePlaced { node_id, x, y } => {
+            state.map_places.insert(*node_id, MapPlace { x: *x, y: *y });
         }
         _ => {}
     }

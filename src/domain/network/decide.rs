@@ -8,7 +8,8 @@ use crate::domain::decide::{
 };
 use crate::domain::error::DomainError;
 use crate::domain::events::{DomainEvent, PersonalField};
-use crate::domain::state::WorkspaceState;
+use crate::domain::state::{team_node_id, MapPlace, WorkspaceState, MAP_EXTENT};
+use uuid::Uuid;
 
 /// Decides one of the area's commands against the workspace's state. The top-level
 /// [`decide`](crate::domain::decide()) hands only the area's commands here (by
@@ -301,6 +302,51 @@ pub(crate) fn decide(
                 occurred_on: *occurred_on,
             }])
         }
+        Command::PlaceNode { node_id, x, y } => {
+            if !is_map_node(state, *node_id) {
+                return Err(DomainError::Unknown {
+                    kind: "node of the network map",
+                    id: *node_id,
+                });
+            }
+            let x = map_coordinate("x", *x)?;
+            let y = map_coordinate("y", *y)?;
+            if state.map_places.get(node_id) == Some(&MapPlace { x, y }) {
+                return Err(DomainError::NothingChanged {
+                    what: format!("the node is at ({x}, {y}) already"),
+                });
+            }
+            Ok(vec![DomainEvent::NodePlaced {
+                node_id: *node_id,
+                x,
+                y,
+            }])
+        }
         _ => Err(misrouted(Area::Network)),
+    }
+}
+
+/// Whether the network map has a node with this id now: the library (the workspace id), an
+/// organisation, a colleague who has not left, or the team of one.
+fn is_map_node(state: &WorkspaceState, node_id: Uuid) -> bool {
+    node_id == state.workspace_id
+        || state.organisations.contains_key(&node_id)
+        || state.staff.get(&node_id).is_some_and(|member| !member.left)
+        || state.staff.values().any(|member| {
+            !member.left
+                && !member.team.trim().is_empty()
+                && team_node_id(state.workspace_id, &member.team) == node_id
+        })
+}
+
+/// A coordinate within the map's extent.
+fn map_coordinate(field: &'static str, value: i32) -> Result<i32, DomainError> {
+    if (-MAP_EXTENT..=MAP_EXTENT).contains(&value) {
+        Ok(value)
+    } else {
+        Err(invalid(
+            field,
+            format!("a place on the map is at most {MAP_EXTENT} map units from the centre on each axis, not {value}"),
+        ))
     }
 }

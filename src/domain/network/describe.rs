@@ -3,7 +3,8 @@
 
 use crate::domain::describe::{level_name, organisation_name, other_area, staff_name, with_reason};
 use crate::domain::events::DomainEvent;
-use crate::domain::state::WorkspaceState;
+use crate::domain::state::{team_node_id, WorkspaceState};
+use uuid::Uuid;
 
 /// One of the area's events as a sentence, with names as they were just before it. The
 /// top-level [`describe`](crate::domain::describe()) hands only the area's events here (by
@@ -130,6 +131,35 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent, actor: &str
             };
             with_reason(sentence, reason)
         }
+        DomainEvent::NodePlaced { node_id, .. } => {
+            format!(
+                "{actor} moved {} on the network map",
+                node_name(before, *node_id)
+            )
+        }
         _ => other_area(event, actor),
     }
+}
+
+/// A node of the map by its name: the library, an organisation, a colleague or a team.
+fn node_name(before: &WorkspaceState, node_id: Uuid) -> String {
+    if node_id == before.workspace_id {
+        return if before.name.trim().is_empty() {
+            "the library".to_owned()
+        } else {
+            before.name.clone()
+        };
+    }
+    if before.organisations.contains_key(&node_id) {
+        return organisation_name(before, &node_id).to_string();
+    }
+    if before.staff.contains_key(&node_id) {
+        return staff_name(before, &node_id).to_string();
+    }
+    before
+        .staff
+        .values()
+        .find(|member| team_node_id(before.workspace_id, &member.team) == node_id)
+        .map(|member| format!("the team {}", member.team))
+        .unwrap_or_else(|| "a node".to_owned())
 }

@@ -1,5 +1,7 @@
 //! The network as the workspace's state holds it: focus areas, colleagues, organisations
-//! with their contact holders, contact persons and level history.
+//! with their contact holders, contact persons and level history, and the places on the map
+//! that people gave its nodes (and how the map names its team nodes, which have no entity of
+//! their own).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -110,4 +112,23 @@ pub struct Organisation {
     pub priority: u32,
     /// When it was registered.
     pub registered_at: DateTime<Utc>,
+}
+
+/// Where a node of the network map was placed by hand, in map units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MapPlace {
+    /// Horizontal.
+    pub x: i32,
+    /// Vertical.
+    pub y: i32,
+}
+
+/// The largest distance from the origin, in map units, a node may be placed at on either axis.
+pub const MAP_EXTENT: i32 = 1_000_000;
+
+/// The id of a team's node on the map: derived from the workspace id and the team's name, so
+/// it is the same in every view of the same workspace (teams are names on colleagues, not
+/// entities with ids of their own).
+pub fn team_node_id(workspace_id: Uuid, team: &str) -> Uuid {
+    Uuid::new_v5(&workspace_id, team.as_bytes())
 }

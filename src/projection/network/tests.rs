@@ -588,3 +588,42 @@ fn equal_states_give_identical_json() {
     let read_back: NetworkView = serde_json::from_str(&first).unwrap();
     assert_eq!(read_back, network_view(&copy, &filter));
 }
+
+#[test]
+fn each_node_carries_the_place_it_was_last_given_and_unplaced_nodes_none() {
+    let mut log = Log::new("Roskilde");
+    let anna = log.staff("Anna", "Børn");
+    let museum = log.organisation("Museum", Sector::Public, &[], &[]);
+    let festival = log.organisation("Festival", Sector::CivilSociety, &[], &[]);
+    let team = team_node_id(WORKSPACE_ID, "Børn");
+    for (node_id, x, y) in [
+        (museum, 5, 6),
+        (museum, -40, 12),
+        (anna, 1, 2),
+        (team, 3, 4),
+    ] {
+        log.apply(DomainEvent::NodePlaced { node_id, x, y });
+    }
+
+    let view = network_view(&log.state, &NetworkFilter::default());
+
+    let place_of = |id: Uuid| {
+        view.nodes
+            .iter()
+            .find(|node| node.id == id)
+            .map(|node| node.place)
+    };
+    assert_eq!(place_of(museum), Some(Some(MapPlace { x: -40, y: 12 })));
+    assert_eq!(place_of(anna), Some(Some(MapPlace { x: 1, y: 2 })));
+    assert_eq!(place_of(team), Some(Some(MapPlace { x: 3, y: 4 })));
+    assert_eq!(place_of(festival), Some(None));
+    assert_eq!(place_of(WORKSPACE_ID), Some(None));
+    let json = serde_json::to_value(&view.nodes).unwrap();
+    let museum_json = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|node| node["id"] == museum.to_string())
+        .unwrap();
+    assert_eq!(museum_json["place"], serde_json::json!({"x": -40, "y": 12}));
+}

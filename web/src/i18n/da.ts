@@ -93,6 +93,21 @@ export const da = {
   'map.details': 'Detaljer',
   'map.closeDetails': 'Luk detaljer',
 
+  'presence.here': 'På kortet nu',
+  'presence.onlyYou': 'kun dig',
+  'presence.moving': 'flytter {node}',
+  'presence.selects': '{name} har valgt {node}',
+
+  'move.title': 'Flyt på kortet',
+  'move.hint': 'Med knapperne eller piletasterne; hvert skridt gemmes, så alle ser knuden samme sted.',
+  'move.button': 'Flyt {direction}',
+  'move.left': 'til venstre',
+  'move.right': 'til højre',
+  'move.up': 'op',
+  'move.down': 'ned',
+  'move.done': '{name} er flyttet {direction}.',
+  'move.onlyOnMap': 'Skift til kortet for at flytte knuden.',
+
   'legend.title': 'Signaturforklaring',
   'legend.sectors': 'Sektor',
   'legend.levels': 'Netværkscirklen',

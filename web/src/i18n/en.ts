@@ -93,6 +93,21 @@ export const en: Catalogue = {
   'map.details': 'Details',
   'map.closeDetails': 'Close details',
 
+  'presence.here': 'On the map now',
+  'presence.onlyYou': 'only you',
+  'presence.moving': 'moving {node}',
+  'presence.selects': '{name} has selected {node}',
+
+  'move.title': 'Move on the map',
+  'move.hint': 'With the buttons or the arrow keys; each step is saved, so everyone sees the node in the same place.',
+  'move.button': 'Move {direction}',
+  'move.left': 'left',
+  'move.right': 'right',
+  'move.up': 'up',
+  'move.down': 'down',
+  'move.done': '{name} moved {direction}.',
+  'move.onlyOnMap': 'Switch to the map to move the node.',
+
   'legend.title': 'Legend',
   'legend.sectors': 'Sector',
   'legend.levels': 'Network circle',

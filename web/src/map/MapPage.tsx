@@ -1,8 +1,10 @@
 // A workspace's network map page: the controls (search, filters, focus, size), the map or its
-// tables (a switch), the selected node's details with its relation editing, the findings, the
-// legend, and adding an organisation. Everything it shows comes from the workspace's store;
-// what of it is shown (filters, focus) is decided here once and handed to map and tables.
-import { useMemo, useState } from 'preact/hooks';
+// tables (a switch), who else is on the map, the selected node's details with its relation
+// editing and moving, the findings, the legend, and adding an organisation. Everything it
+// shows comes from the workspace's store; what of it is shown (filters, focus) is decided
+// here once and handed to map and tables. It says where this person is (what they select,
+// their pointer, the node they drag) to the others, and records a drop with `PlaceNode`.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { WorkspaceStore } from '../store/workspace';
 import type { LiveConnection } from '../store/live';
 import { errorSentence, t } from '../i18n';
@@ -18,6 +20,11 @@ import type { SizeBy } from './metrics';
 import { NodeDetails } from './NodeDetails';
 import { NodeTable } from './NodeTable';
 import { navigate } from '../ui/router';
+import { notify } from '../ui/notices';
+import { onTheMap } from '../store/presence';
+import type { MapCanvas } from './canvas';
+import { placeNode } from './place';
+import { PresenceBar } from './PresenceBar';
 
 const WRITERS = new Set(['owner', 'editor']);
 
@@ -31,6 +38,33 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
   const view = store.network.value;
   const summary = store.summary.value;
   const error = store.error.value;
+  const presence = store.presence.value;
+  const others = useMemo(() => onTheMap(presence), [presence]);
+  const canEdit = summary !== null && WRITERS.has(summary.role);
+  const canvas = useRef<MapCanvas | null>(null);
+  // What this person shows the others: their selection, pointer and drag, said together.
+  const shown = useRef<{ pointer: { x: number; y: number } | null; dragging: { node_id: string; x: number; y: number } | null }>({
+    pointer: null,
+    dragging: null,
+  });
+  const announce = () =>
+    store.announce({ selection: selected, cursor: shown.current.pointer, dragging: shown.current.dragging });
+  const announceRef = useRef(announce);
+  announceRef.current = announce;
+  useEffect(() => announceRef.current(), [selected]);
+  const onPointer = (at: { x: number; y: number } | null) => {
+    shown.current.pointer = at;
+    announce();
+  };
+  const onDrag = (nodeId: string, x: number, y: number, dropped: boolean) => {
+    shown.current.dragging = dropped ? null : { node_id: nodeId, x, y };
+    shown.current.pointer = { x, y };
+    announce();
+    if (!dropped) return;
+    void store.send(placeNode(nodeId, x, y)).then((outcome) => {
+      if (outcome.kind === 'reject') notify(() => t('command.rejected', { reason: errorSentence(outcome.error) }), 'error');
+    });
+  };
 
   const visible = useMemo(() => (view ? visibleNodeIds(view, filter) : new Set<string>()), [view, filter]);
   const shownFindings = useMemo(
@@ -86,6 +120,7 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
             </a>
           )}
         </div>
+        <PresenceBar others={others} names={new Map(view.nodes.map((node) => [node.id, node.label]))} />
         <MapControls
           view={view}
           filter={filter}
@@ -99,7 +134,19 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
           onFind={find}
         />
         {mode === 'map' ? (
-          <MapView view={view} display={display} findings={findingsByNode} selected={selected} centre={centre} onSelect={setSelected} />
+          <MapView
+            view={view}
+            display={display}
+            findings={findingsByNode}
+            selected={selected}
+            centre={centre}
+            onSelect={setSelected}
+            editable={canEdit}
+            others={others}
+            onDrag={onDrag}
+            onPointer={onPointer}
+            canvasRef={canvas}
+          />
         ) : (
           <NodeTable view={shownView(view, focusSet ?? visible)} onSelect={setSelected} />
         )}
@@ -110,12 +157,13 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
           nodeId={selected}
           findings={findingsByNode}
           store={store}
-          canEdit={summary !== null && WRITERS.has(summary.role)}
+          canEdit={canEdit}
           onClose={() => setSelected(null)}
+          canvas={canvas}
         />
         <Findings findings={shownFindings} names={new Map(view.nodes.map((node) => [node.id, node.label]))} onSelect={find} />
         <Legend />
-        {summary && WRITERS.has(summary.role) ? (
+        {canEdit ? (
           <AddOrganisation store={store} online={live.state.value === 'online'} />
         ) : (
           <p class="muted">{t('addOrganisation.readOnly')}</p>

@@ -1,8 +1,12 @@
 // The map drawn with sigma.js. The renderer module is imported when the map is first shown,
 // so the login page does not load WebGL code; the exports are imported when a person exports.
-// Hovering a flagged organisation shows the findings about it, in words.
+// Hovering a flagged organisation shows the findings about it, in words. Over the map, the
+// others on it: their pointers and what each has selected, in their own colours; their drags
+// move the nodes live.
+import type { MutableRef } from 'preact/hooks';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { NetworkView } from '../store/views';
+import { avatarColour, initials, type Present } from '../store/presence';
 import type { MapCanvas, MapDisplay, ViewportPoint } from './canvas';
 import type { Finding } from './findings';
 import { t } from '../i18n';
@@ -24,6 +28,11 @@ export function MapView({
   selected,
   centre,
   onSelect,
+  editable,
+  others,
+  onDrag,
+  onPointer,
+  canvasRef,
 }: {
   view: NetworkView;
   display: MapDisplay;
@@ -31,38 +40,62 @@ export function MapView({
   selected: string | null;
   centre: CentreRequest | null;
   onSelect: (nodeId: string | null) => void;
+  /** Whether nodes may be dragged. */
+  editable: boolean;
+  /** The others on the map. */
+  others: readonly Present[];
+  onDrag: (nodeId: string, x: number, y: number, dropped: boolean) => void;
+  onPointer: (at: { x: number; y: number } | null) => void;
+  /** Set to the drawn map while it is shown (the keyboard move reads positions from it). */
+  canvasRef: MutableRef<MapCanvas | null>;
 }) {
   const container = useRef<HTMLDivElement>(null);
-  const canvas = useRef<MapCanvas | null>(null);
-  const latest = useRef({ view, display, selected });
-  const select = useRef(onSelect);
+  const canvas = canvasRef;
+  const latest = useRef({ view, display, selected, editable, others });
+  const handlers = useRef({ onSelect, onDrag, onPointer });
   const [layoutRunning, setLayoutRunning] = useState(false);
   const [hover, setHover] = useState<{ nodeId: string; at: ViewportPoint } | null>(null);
-  latest.current = { view, display, selected };
-  select.current = onSelect;
+  // Bumped when the picture is drawn again, so the overlays follow the camera and the nodes.
+  const [, setFrame] = useState(0);
+  latest.current = { view, display, selected, editable, others };
+  handlers.current = { onSelect, onDrag, onPointer };
 
   useEffect(() => {
     let cancelled = false;
+    let frameRequest = 0;
     void import('./canvas').then(({ createMapCanvas }) => {
       if (cancelled || !container.current) return;
-      canvas.current = createMapCanvas(
-        container.current,
-        (id) => select.current(id),
-        setLayoutRunning,
-        (nodeId, at) => setHover(nodeId !== null && at !== null ? { nodeId, at } : null),
-      );
+      canvas.current = createMapCanvas(container.current, {
+        onSelect: (id) => handlers.current.onSelect(id),
+        onLayout: setLayoutRunning,
+        onHover: (nodeId, at) => setHover(nodeId !== null && at !== null ? { nodeId, at } : null),
+        onDrag: (nodeId, x, y, dropped) => handlers.current.onDrag(nodeId, x, y, dropped),
+        onPointer: (at) => handlers.current.onPointer(at),
+        onRender: () => {
+          if (frameRequest !== 0) return;
+          frameRequest = requestAnimationFrame(() => {
+            frameRequest = 0;
+            setFrame((frame) => frame + 1);
+          });
+        },
+      });
       canvas.current.update(latest.current.view);
       canvas.current.display(latest.current.display);
       canvas.current.select(latest.current.selected);
+      canvas.current.setEditable(latest.current.editable);
+      canvas.current.showDrags(dragsOf(latest.current.others));
     });
     return () => {
       cancelled = true;
+      cancelAnimationFrame(frameRequest);
       canvas.current?.destroy();
       canvas.current = null;
     };
   }, []);
 
   useEffect(() => canvas.current?.update(view), [view]);
+  useEffect(() => canvas.current?.setEditable(editable), [editable]);
+  useEffect(() => canvas.current?.showDrags(dragsOf(others)), [others]);
   useEffect(() => canvas.current?.display(display), [display]);
   useEffect(() => canvas.current?.select(selected), [selected]);
   useEffect(() => {
@@ -129,6 +162,7 @@ export function MapView({
             ))}
           </div>
         )}
+        {canvas.current && <PresenceOverlay canvas={canvas.current} others={others} shown={display.visible} view={view} />}
         {layoutRunning && <p class="layout-running">{t('map.layoutRunning')}</p>}
       </div>
       <div class="export-bar" role="group" aria-label={t('export.title')}>
@@ -140,5 +174,49 @@ export function MapView({
         ))}
       </div>
     </>
+  );
+}
+
+/** The nodes others are dragging now, and where each is. */
+function dragsOf(others: readonly Present[]): Map<string, { x: number; y: number }> {
+  const drags = new Map<string, { x: number; y: number }>();
+  for (const other of others) if (other.dragging) drags.set(other.dragging.nodeId, { x: other.dragging.x, y: other.dragging.y });
+  return drags;
+}
+
+/** Others' selections (a ring in their colour) and pointers (a marker with their initials). */
+function PresenceOverlay({
+  canvas,
+  others,
+  shown,
+  view,
+}: {
+  canvas: MapCanvas;
+  others: readonly Present[];
+  shown: ReadonlySet<string>;
+  view: NetworkView;
+}) {
+  const label = (nodeId: string) => view.nodes.find((node) => node.id === nodeId)?.label ?? '';
+  return (
+    <div class="presence-overlay" aria-hidden="true">
+      {others.map((other) => {
+        const colour = avatarColour(other.actor);
+        const ring = other.selection !== null && shown.has(other.selection) ? canvas.nodePoint(other.selection) : null;
+        const pointer = other.cursor ? canvas.mapPoint(other.cursor) : null;
+        return (
+          <div key={other.connectionId} data-actor={other.actor}>
+            {ring && (
+              <span class="presence-ring" data-testid="presence-ring" style={{ left: `${ring.x}px`, top: `${ring.y}px`, borderColor: colour }} />
+            )}
+            {pointer && (
+              <span class="presence-pointer" data-testid="presence-pointer" style={{ left: `${pointer.x}px`, top: `${pointer.y}px`, background: colour }}>
+                {initials(other.actor)}
+                {other.dragging && ` ${t('presence.moving', { node: label(other.dragging.nodeId) })}`}
+              </span>
+            )}
+          </div>
+        );
+      })}
+    </div>
   );
 }

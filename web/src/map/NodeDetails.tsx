@@ -1,12 +1,16 @@
 // The side panel of the selected node: what it is, its sector and level, rooms, age groups,
 // tags, the findings about it (key-person risks, duplicate contacts), and for an organisation
-// the editing of its relation (for roles that may change the map).
+// the editing of its relation, and moving it on the map without dragging (for roles that may
+// change the map).
+import type { MutableRef } from 'preact/hooks';
 import type { NetworkView } from '../store/views';
 import type { WorkspaceStore } from '../store/workspace';
 import { t } from '../i18n';
 import type { Finding } from './findings';
 import { kindLabel, levelLabel, sectorLabel } from './labels';
 import { RelationEditor } from './RelationEditor';
+import type { MapCanvas } from './canvas';
+import { MoveNode } from './MoveNode';
 
 export function NodeDetails({
   view,
@@ -15,6 +19,7 @@ export function NodeDetails({
   store,
   canEdit,
   onClose,
+  canvas,
 }: {
   view: NetworkView;
   nodeId: string | null;
@@ -22,6 +27,8 @@ export function NodeDetails({
   store: WorkspaceStore;
   canEdit: boolean;
   onClose: () => void;
+  /** The drawn map, while it is shown. */
+  canvas: MutableRef<MapCanvas | null>;
 }) {
   const node = nodeId === null ? undefined : view.nodes.find((candidate) => candidate.id === nodeId);
   if (!node) return <p class="muted">{t('map.nothingSelected')}</p>;
@@ -66,6 +73,7 @@ export function NodeDetails({
           </ul>
         </>
       )}
+      {canEdit && <MoveNode key={`move-${node.id}`} node={node} store={store} canvas={canvas} />}
       {canEdit && node.kind === 'organisation' && <RelationEditor key={node.id} store={store} view={view} organisation={node} />}
     </section>
   );

@@ -1,16 +1,20 @@
 // The drawn map: one graphology graph rendered by sigma.js (WebGL), loaded lazily with the
-// map view so the login page stays small. `update` merges a new network view into the graph
-// (nodes keep their places; new ones start on the network circle and ForceAtlas2 relaxes the
-// layout for a fixed number of iterations in a web worker, so the same data gives the same
-// picture). What is shown is decided by reducers, never by copying the graph: filters hide
-// nodes, focus fades everything outside a neighbourhood, a metric resizes nodes, findings
-// flag organisations. Hovering reports the node (for its explanation), a click selects it.
+// map view so the login page stays small. `update` merges a new network view into the graph:
+// a node someone placed (`place`, recorded by `NodePlaced`) is drawn there; a new node
+// without a place starts on the network circle and ForceAtlas2 relaxes the unplaced nodes
+// around the placed ones for a fixed number of iterations in a web worker, so the same data
+// gives the same picture. What is shown is decided by reducers, never by copying the graph:
+// filters hide nodes, focus fades everything outside a neighbourhood, a metric resizes
+// nodes, findings flag organisations. Hovering reports the node (for its explanation), a
+// click selects it. For those who may change the map a node can be dragged: the canvas
+// reports the drag as it goes and the drop (the page sends the presence and the command);
+// others' drags are shown live (`showDrags`) but never move the node one is dragging oneself.
 import Graph from 'graphology';
 import Sigma from 'sigma';
 import type { NodeDisplayData } from 'sigma/types';
 import type { NetworkView } from '../store/views';
 import { drawableEdges, edgeAttributes, edgeKey, nodeAttributes, startPosition, type EdgeAttributes, type NodeAttributes } from './graph';
-import type { LayoutInput } from './layout';
+import { LAYOUT_SCALE, type LayoutInput } from './layout';
 import type { LayoutAnswer, LayoutRequest } from './layout.worker';
 import { nodeScores, scaledSizes, type SizeBy } from './metrics';
 
@@ -31,8 +35,33 @@ export interface ViewportPoint {
   readonly y: number;
 }
 
+/** What the canvas tells the page. */
+export interface MapCanvasHandlers {
+  readonly onSelect: (nodeId: string | null) => void;
+  readonly onLayout: (running: boolean) => void;
+  readonly onHover: (nodeId: string | null, at: ViewportPoint | null) => void;
+  /** A node is being dragged to (x, y) in map units; `dropped` once it is let go. */
+  readonly onDrag: (nodeId: string, x: number, y: number, dropped: boolean) => void;
+  /** The pointer is at (x, y) in map units, or left the map. */
+  readonly onPointer: (at: { x: number; y: number } | null) => void;
+  /** The picture was drawn again (the camera or a node moved): overlays follow. */
+  readonly onRender: () => void;
+}
+
 export interface MapCanvas {
   update(view: NetworkView): void;
+  /** Whether the person may drag nodes (roles that may change the map). */
+  setEditable(editable: boolean): void;
+  /** Others' drags in progress: node id to where it is now, in map units. */
+  showDrags(drags: ReadonlyMap<string, { x: number; y: number }>): void;
+  /** Where a node is drawn now, in map units. */
+  positionOf(nodeId: string): { x: number; y: number } | null;
+  /** Where a node is on the screen, in CSS pixels from the map's top left corner. */
+  nodePoint(nodeId: string): ViewportPoint | null;
+  /** Where a point in map units is on the screen. */
+  mapPoint(at: { x: number; y: number }): ViewportPoint;
+  /** How far one keyboard step moves a node, in map units: a fortieth of the map's extent. */
+  nudgeStep(): number;
   display(display: MapDisplay): void;
   select(nodeId: string | null): void;
   /** Moves the camera to a node (search, keyboard selection). */
@@ -47,18 +76,21 @@ const FADED_NODE = '#dde1e6';
 const FADED_EDGE = '#eceef1';
 const FLAG = '⚠ ';
 
-export function createMapCanvas(
-  container: HTMLElement,
-  onSelect: (nodeId: string | null) => void,
-  onLayout: (running: boolean) => void,
-  onHover: (nodeId: string | null, at: ViewportPoint | null) => void,
-): MapCanvas {
+export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandlers): MapCanvas {
+  const { onSelect, onLayout, onHover, onDrag, onPointer, onRender } = handlers;
   const graph = new Graph<NodeAttributes, EdgeAttributes>({ multi: true, type: 'directed' });
   let selected: string | null = null;
   let hovered: string | null = null;
   let shown: MapDisplay | null = null;
   let latest: NetworkView | null = null;
   let sizes: Map<string, number> | null = null;
+  let editable = false;
+  /** The node this person is dragging, and whether it moved since it was taken. */
+  let dragged: { node: string; moved: boolean } | null = null;
+  /** Nodes others are dragging now. */
+  let remoteDrags: ReadonlyMap<string, { x: number; y: number }> = new Map();
+  /** Nodes with a recorded place: the layout keeps them where they are. */
+  const placed = new Set<string>();
 
   const renderer = new Sigma(graph, container, {
     renderEdgeLabels: false,
@@ -113,6 +145,44 @@ export function createMapCanvas(
   });
   renderer.on('clickNode', ({ node }) => onSelect(node));
   renderer.on('clickStage', () => onSelect(null));
+  renderer.on('afterRender', onRender);
+
+  // Dragging (sigma.js's drag example): the camera holds still while a node moves, and the
+  // frame stays as it was so the rest of the map does not shift under the pointer.
+  const holdFrame = () => {
+    if (!renderer.getCustomBBox()) renderer.setCustomBBox(renderer.getBBox());
+  };
+  renderer.on('downNode', ({ node }) => {
+    if (!editable) return;
+    dragged = { node, moved: false };
+    holdFrame();
+  });
+  renderer.on('moveBody', ({ event }) => {
+    const at = renderer.viewportToGraph(event);
+    onPointer(at);
+    if (!dragged) return;
+    dragged.moved = true;
+    graph.mergeNodeAttributes(dragged.node, { x: at.x, y: at.y });
+    onDrag(dragged.node, at.x, at.y, false);
+    event.preventSigmaDefault();
+    event.original.preventDefault();
+    event.original.stopPropagation();
+  });
+  const drop = () => {
+    if (!dragged) return;
+    const { node, moved } = dragged;
+    dragged = null;
+    if (!moved || !graph.hasNode(node)) return;
+    const { x, y } = graph.getNodeAttributes(node);
+    onDrag(node, x, y, true);
+  };
+  renderer.on('upNode', drop);
+  renderer.on('upStage', drop);
+  const left = () => {
+    drop();
+    onPointer(null);
+  };
+  container.addEventListener('mouseleave', left);
 
   // The layout runs in a worker; only the answer to the latest request is applied.
   const worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
@@ -120,7 +190,10 @@ export function createMapCanvas(
   worker.onmessage = (message: MessageEvent<LayoutAnswer>) => {
     if (message.data.run !== layoutRun) return;
     for (const [node, position] of Object.entries(message.data.positions)) {
-      if (graph.hasNode(node)) graph.mergeNodeAttributes(node, position);
+      // A node placed, or dragged by someone, since the request stays where it is now.
+      if (graph.hasNode(node) && !placed.has(node) && dragged?.node !== node && !remoteDrags.has(node)) {
+        graph.mergeNodeAttributes(node, position);
+      }
     }
     onLayout(false);
   };
@@ -128,7 +201,7 @@ export function createMapCanvas(
     if (graph.order < 2) return;
     layoutRun += 1;
     const input: LayoutInput = {
-      nodes: graph.mapNodes((id, attributes) => ({ id, x: attributes.x, y: attributes.y })),
+      nodes: graph.mapNodes((id, attributes) => ({ id, x: attributes.x, y: attributes.y, fixed: placed.has(id) })),
       edges: graph.mapEdges((_, _attributes, source, target) => [source, target] as const),
     };
     const request: LayoutRequest = { run: layoutRun, input };
@@ -152,15 +225,26 @@ export function createMapCanvas(
       for (const node of view.nodes) {
         nodeIds.add(node.id);
         const attributes = nodeAttributes(node);
+        if (node.place) placed.add(node.id);
+        else placed.delete(node.id);
         if (graph.hasNode(node.id)) {
-          graph.mergeNodeAttributes(node.id, attributes);
+          // What this person is dragging now is not moved under their hand.
+          const place = node.place && dragged?.node !== node.id && !remoteDrags.has(node.id) ? node.place : {};
+          graph.mergeNodeAttributes(node.id, { ...attributes, ...place });
+        } else if (node.place) {
+          graph.addNode(node.id, { ...attributes, x: node.place.x, y: node.place.y });
         } else {
           const start = startPosition(node);
           graph.addNode(node.id, { ...attributes, x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor });
           added = true;
         }
       }
-      for (const node of graph.nodes()) if (!nodeIds.has(node)) graph.dropNode(node);
+      for (const node of graph.nodes()) {
+        if (!nodeIds.has(node)) {
+          graph.dropNode(node);
+          placed.delete(node);
+        }
+      }
       const edgeKeys = new Set<string>();
       for (const edge of drawableEdges(view)) {
         const key = edgeKey(edge);
@@ -170,7 +254,35 @@ export function createMapCanvas(
       }
       for (const edge of graph.edges()) if (!edgeKeys.has(edge)) graph.dropEdge(edge);
       resize();
-      if (added) relax();
+      if (added) {
+        renderer.setCustomBBox(null);
+        relax();
+      }
+    },
+    setEditable(next) {
+      editable = next;
+      if (!editable) dragged = null;
+    },
+    showDrags(drags) {
+      remoteDrags = drags;
+      if (drags.size > 0) holdFrame();
+      for (const [node, at] of drags) {
+        if (graph.hasNode(node) && dragged?.node !== node) graph.mergeNodeAttributes(node, { x: at.x, y: at.y });
+      }
+    },
+    positionOf(nodeId) {
+      if (!graph.hasNode(nodeId)) return null;
+      const { x, y } = graph.getNodeAttributes(nodeId);
+      return { x, y };
+    },
+    nodePoint: hoverPoint,
+    mapPoint(at) {
+      return renderer.graphToViewport(at);
+    },
+    nudgeStep() {
+      const { x, y } = renderer.getBBox();
+      const extent = Math.max(x[1] - x[0], y[1] - y[0]);
+      return Number.isFinite(extent) && extent > 0 ? Math.max(1, Math.round(extent / 40)) : LAYOUT_SCALE;
     },
     display(next) {
       const sizeChanged = next.sizeBy !== shown?.sizeBy;
@@ -188,6 +300,7 @@ export function createMapCanvas(
       void renderer.getCamera().animate({ x: display.x, y: display.y, ratio: 0.6 }, { duration: 300 });
     },
     destroy() {
+      container.removeEventListener('mouseleave', left);
       worker.terminate();
       renderer.kill();
     },
@@ -197,11 +310,11 @@ export function createMapCanvas(
 /** The library's place and how far the laid-out map reaches from it, in start-circle units. */
 function circleScale(graph: Graph<NodeAttributes, EdgeAttributes>): { x: number; y: number; factor: number } {
   const library = graph.findNode((_, attributes) => attributes.kind === 'library');
-  if (library === undefined) return { x: 0, y: 0, factor: 1 };
+  if (library === undefined) return { x: 0, y: 0, factor: LAYOUT_SCALE };
   const { x, y } = graph.getNodeAttributes(library);
   let reach = 0;
   graph.forEachNode((_, attributes) => {
     reach = Math.max(reach, Math.hypot(attributes.x - x, attributes.y - y));
   });
-  return { x, y, factor: reach > 0 ? reach / 9 : 1 };
+  return { x, y, factor: reach > 0 ? reach / 9 : LAYOUT_SCALE };
 }

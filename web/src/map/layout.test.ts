@@ -25,3 +25,18 @@ describe('layout', () => {
     }
   });
 });
+
+describe('layout around placed nodes', () => {
+  it('keeps placed nodes where they were put and moves the others', () => {
+    const placed = new Set(input.nodes.slice(0, 3).map((node) => node.id));
+    const withPlaces: LayoutInput = {
+      ...input,
+      nodes: input.nodes.map((node) => (placed.has(node.id) ? { ...node, x: node.x * 50, y: node.y * 50, fixed: true } : node)),
+    };
+    const relaxed = relaxedPositions(withPlaces);
+    for (const node of withPlaces.nodes) {
+      if (placed.has(node.id)) expect(relaxed[node.id]).toEqual({ x: node.x, y: node.y });
+    }
+    expect(withPlaces.nodes.some((node) => !placed.has(node.id) && (relaxed[node.id]!.x !== node.x || relaxed[node.id]!.y !== node.y))).toBe(true);
+  });
+});

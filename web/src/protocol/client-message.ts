@@ -63,6 +63,10 @@ export type ClientMessage =
        */
       cursor?: Cursor | null;
       /**
+       * The map node it is dragging and where to (map presence only, no board; relayed only from roles that may run commands). Send presence without it when the drag ends, and record the drop with `PlaceNode`.
+       */
+      dragging?: Dragging | null;
+      /**
        * What it selects (a node, a note), if anything.
        */
       selection?: string | null;
@@ -351,6 +355,21 @@ export type Command =
        */
       to?: Level | null;
       type: 'ChangeRelationLevel';
+    }
+  | {
+      /**
+       * The node: the workspace id for the library, a team's node id, a staff id or an organisation id.
+       */
+      node_id: string;
+      type: 'PlaceNode';
+      /**
+       * Horizontal place.
+       */
+      x: number;
+      /**
+       * Vertical place.
+       */
+      y: number;
     }
   | {
       /**
@@ -1128,6 +1147,23 @@ export interface Cursor {
   x: number;
   /**
    * Vertical.
+   */
+  y: number;
+}
+/**
+ * A node of the network map being dragged, and where it is now: live, before the drop is recorded (`PlaceNode`).
+ */
+export interface Dragging {
+  /**
+   * The node (as in the network view and `PlaceNode`).
+   */
+  node_id: string;
+  /**
+   * Horizontal place, in map units (as `PlaceNode`'s).
+   */
+  x: number;
+  /**
+   * Vertical place, in map units.
    */
   y: number;
 }

@@ -276,6 +276,21 @@ export type Command =
     }
   | {
       /**
+       * The node: the workspace id for the library, a team's node id, a staff id or an organisation id.
+       */
+      node_id: string;
+      type: 'PlaceNode';
+      /**
+       * Horizontal place.
+       */
+      x: number;
+      /**
+       * Vertical place.
+       */
+      y: number;
+    }
+  | {
+      /**
        * Age groups.
        */
       age_groups?: AgeGroup[];

@@ -301,6 +301,23 @@ export type DomainEvent =
       };
     }
   | {
+      event_type: 'NodePlaced';
+      payload: {
+        /**
+         * The node: the workspace id for the library, a team's node id, a staff id or an organisation id.
+         */
+        node_id: string;
+        /**
+         * Horizontal place, in map units.
+         */
+        x: number;
+        /**
+         * Vertical place, in map units.
+         */
+        y: number;
+      };
+    }
+  | {
       event_type: 'PartnershipProposed';
       payload: {
         /**

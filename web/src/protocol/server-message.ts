@@ -139,6 +139,10 @@ export type ServerMessage =
        */
       cursor?: Cursor | null;
       /**
+       * The map node they are dragging and where it is now (absent: none).
+       */
+      dragging?: Dragging | null;
+      /**
        * They left.
        */
       left: boolean;
@@ -196,6 +200,23 @@ export interface Cursor {
   x: number;
   /**
    * Vertical.
+   */
+  y: number;
+}
+/**
+ * A node of the network map being dragged, and where it is now: live, before the drop is recorded (`PlaceNode`).
+ */
+export interface Dragging {
+  /**
+   * The node (as in the network view and `PlaceNode`).
+   */
+  node_id: string;
+  /**
+   * Horizontal place, in map units (as `PlaceNode`'s).
+   */
+  x: number;
+  /**
+   * Vertical place, in map units.
    */
   y: number;
 }

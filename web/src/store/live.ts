@@ -6,7 +6,11 @@
 // with backoff when the connection drops. `send` gives every command its id (UUID v4) when
 // it is made, queues it while offline and resends unanswered ones after a reconnect (the
 // server answers a repeated id with the first outcome), and settles with the ack or the
-// rejection. `state` is what the connection badge shows.
+// rejection. `state` is what the connection badge shows. Presence goes the other way too:
+// `announce` says where one is (throttled, never queued: only the latest matters, and it is
+// said again after a reconnect), and the others' presence is handed to the workspace's
+// watcher; when the connection drops, the watcher is told to forget everyone (`null`), and
+// the server's snapshot after the next subscribe brings back who is still there.
 import { signal } from '@preact/signals';
 import type { ClientMessage } from '../protocol/client-message';
 import type { Command } from '../protocol/command';
@@ -15,6 +19,7 @@ import { backoffDelay } from './backoff';
 import type { EventCursor } from './cursor';
 import { uuidv4 } from './ids';
 import { Outbox, type Outcome } from './outbox';
+import { Throttle, type OwnPresence, type PresenceMessage } from './presence';
 
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'offline';
 export type LiveEvent = Extract<ServerMessage, { type: 'event' }>;
@@ -25,6 +30,14 @@ const CLOSE_UNAUTHENTICATED = 4001;
 interface Watch {
   readonly cursor: EventCursor;
   readonly onEvent: (event: LiveEvent) => void;
+  /** Another's presence, or `null`: the connection dropped, forget everyone. */
+  readonly onPresence?: (presence: PresenceMessage | null) => void;
+}
+
+/** One's own presence in a workspace: the last word, and the throttle that sends it. */
+interface OwnPresenceState {
+  latest: OwnPresence;
+  readonly throttle: Throttle<OwnPresence>;
 }
 
 export class LiveConnection {
@@ -40,6 +53,7 @@ export class LiveConnection {
   private stopped = false;
   private readonly outbox = new Outbox();
   private readonly watches = new Map<string, Watch>();
+  private readonly own = new Map<string, OwnPresenceState>();
   private readonly wentOnline = () => this.retryNow();
   /** The browser lost the network: the socket may take minutes to notice, so drop it now. */
   private readonly wentOffline = () => {
@@ -70,11 +84,19 @@ export class LiveConnection {
   }
 
   /** Follows a workspace's events after `cursor`'s position, now and after every reconnect. */
-  watch(workspaceId: string, cursor: EventCursor, onEvent: (event: LiveEvent) => void): () => void {
-    this.watches.set(workspaceId, { cursor, onEvent });
+  watch(
+    workspaceId: string,
+    cursor: EventCursor,
+    onEvent: (event: LiveEvent) => void,
+    onPresence?: (presence: PresenceMessage | null) => void,
+  ): () => void {
+    this.watches.set(workspaceId, { cursor, onEvent, onPresence });
     if (this.welcomed) this.subscribe(workspaceId, cursor);
     return () => {
-      if (this.watches.get(workspaceId)?.onEvent !== onEvent) return;
+      const watch = this.watches.get(workspaceId);
+      if (watch?.onEvent !== onEvent) return;
+      this.own.get(workspaceId)?.throttle.cancel();
+      this.own.delete(workspaceId);
       this.watches.delete(workspaceId);
       if (this.welcomed) this.write({ type: 'unsubscribe', workspace_id: workspaceId });
     };
@@ -86,6 +108,26 @@ export class LiveConnection {
     this.pending.value = this.outbox.size;
     this.flush();
     return outcome;
+  }
+
+  /**
+   * Says where one is in a workspace (selection, pointer, a node being dragged) to the others
+   * there: at most 20 times a second, the latest word last; said once the workspace is
+   * subscribed, and again after every reconnect.
+   */
+  announce(workspaceId: string, presence: OwnPresence): void {
+    let own = this.own.get(workspaceId);
+    if (!own) {
+      own = {
+        latest: presence,
+        throttle: new Throttle((latest) => {
+          if (this.welcomed && this.watches.has(workspaceId)) this.write({ type: 'presence', ...latest });
+        }),
+      };
+      this.own.set(workspaceId, own);
+    }
+    own.latest = presence;
+    own.throttle.push(presence);
   }
 
   private open(): void {
@@ -115,6 +157,8 @@ export class LiveConnection {
       this.socket = null;
       this.welcomed = false;
       this.outbox.connectionLost();
+      for (const own of this.own.values()) own.throttle.cancel();
+      for (const watch of this.watches.values()) watch.onPresence?.(null);
       if (close.code === CLOSE_UNAUTHENTICATED) {
         this.stop();
         this.onUnauthenticated();
@@ -138,6 +182,9 @@ export class LiveConnection {
         if (watch && watch.cursor.take(message.position) === 'new') watch.onEvent(message);
         break;
       }
+      case 'presence':
+        this.watches.get(message.workspace_id)?.onPresence?.(message);
+        break;
       case 'ack':
         this.outbox.settle({
           kind: 'ack',
@@ -158,6 +205,10 @@ export class LiveConnection {
 
   private subscribe(workspaceId: string, cursor: EventCursor): void {
     this.write({ type: 'subscribe', workspace_id: workspaceId, after_position: cursor.resumeAfter() });
+    // Back after a reconnect (the others were told this connection left), or said before
+    // the workspace was subscribed.
+    const own = this.own.get(workspaceId);
+    if (own) this.write({ type: 'presence', ...own.latest });
   }
 
   private flush(): void {

@@ -32,6 +32,8 @@ export interface NetworkNode {
   readonly tags?: readonly string[];
   readonly team?: string;
   readonly competences?: readonly string[];
+  /** Where someone placed the node (`NodePlaced`), in map units; absent: the map lays it out. */
+  readonly place?: { readonly x: number; readonly y: number };
 }
 
 export interface NetworkEdge {

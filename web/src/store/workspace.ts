@@ -2,7 +2,8 @@
 // current by the websocket. An event after the loaded position schedules a refresh
 // (debounced, so a burst of events costs one reload); a view older than the last event seen
 // (the server's views may lag the log by a moment) is loaded again. Views are signals, so the
-// UI is a function of them.
+// UI is a function of them. The others' presence in the workspace is a signal too, fed by
+// the same websocket.
 import { signal } from '@preact/signals';
 import type { Command } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
@@ -10,6 +11,7 @@ import { EventCursor } from './cursor';
 import { api, ApiFailure } from './http';
 import type { LiveConnection } from './live';
 import type { Outcome } from './outbox';
+import { withPresence, type OwnPresence, type PresenceMap } from './presence';
 import type { NetworkView, WorkspaceSummary } from './views';
 
 const REFRESH_DEBOUNCE_MS = 150;
@@ -18,6 +20,8 @@ export class WorkspaceStore {
   readonly summary = signal<WorkspaceSummary | null>(null);
   readonly network = signal<NetworkView | null>(null);
   readonly error = signal<ErrorBody | null>(null);
+  /** Who else is here, by connection (never stored: it lives with the connection). */
+  readonly presence = signal<PresenceMap>(new Map());
 
   private readonly cursor = new EventCursor();
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
@@ -36,7 +40,14 @@ export class WorkspaceStore {
   async open(): Promise<void> {
     await this.load();
     if (this.disposed || this.error.value !== null) return;
-    this.unwatch = this.live.watch(this.workspaceId, this.cursor, () => this.scheduleRefresh());
+    this.unwatch = this.live.watch(
+      this.workspaceId,
+      this.cursor,
+      () => this.scheduleRefresh(),
+      (message) => {
+        this.presence.value = message === null ? new Map() : withPresence(this.presence.value, message);
+      },
+    );
   }
 
   dispose(): void {
@@ -48,6 +59,11 @@ export class WorkspaceStore {
   /** Sends a command to this workspace (see `LiveConnection.send`). */
   send(command: Command): Promise<Outcome> {
     return this.live.send(this.workspaceId, command);
+  }
+
+  /** Says where one is on this workspace's map (see `LiveConnection.announce`). */
+  announce(presence: Omit<OwnPresence, 'workspace_id'>): void {
+    this.live.announce(this.workspaceId, { ...presence, workspace_id: this.workspaceId });
   }
 
   private scheduleRefresh(delay = REFRESH_DEBOUNCE_MS): void {
