@@ -23,7 +23,7 @@ use uuid::Uuid;
 use super::protocol::{Cursor, Dragging, ServerMessage};
 use super::PresenceItem;
 use crate::accounts::{Permission, Principal};
-use crate::api::AppState;
+use crate::app_state::AppState;
 use crate::sync::locked;
 use crate::visibility;
 
