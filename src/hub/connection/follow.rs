@@ -1,0 +1,138 @@
+//! The subscriptions of a connection: each follows the log in a task of its own, filters it
+//! by workspace, scope and what [`crate::visibility`] lets its reader see, and pushes the
+//! frames into the connection's queue.
+
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use super::{encode, error_frame, Outgoing};
+use crate::app_state::AppState;
+use crate::store::{Position, RecordedEvent, Subscription};
+use crate::visibility::{self, Reader, Seen};
+
+/// One subscription of a connection: its board scope, the task following the log, and how
+/// far that task has come.
+pub(super) struct Following {
+    pub(super) board_id: Option<Uuid>,
+    pub(super) task: JoinHandle<()>,
+    /// The last log position the task has passed on or filtered out.
+    pub(super) seen: watch::Receiver<Position>,
+}
+
+impl Following {
+    /// Waits (at most `patience`) until the events up to `position` are in the connection's
+    /// queue, so that an ack never overtakes the events of its own command.
+    pub(super) async fn reached(&mut self, position: Position, patience: Duration) {
+        let _ = tokio::time::timeout(patience, self.seen.wait_for(|seen| *seen >= position)).await;
+    }
+}
+
+/// Which events a subscription passes on, and as whom it sees them.
+pub(super) struct Filter {
+    pub(super) workspace_id: Uuid,
+    pub(super) board_id: Option<Uuid>,
+    pub(super) partnership_id: Option<Uuid>,
+    /// Who reads, learning their sealed names board by board as the boards' events come.
+    pub(super) reader: Reader,
+}
+
+impl Filter {
+    /// What this subscription gets of `event`: nothing outside its workspace and scope;
+    /// within, what [`crate::visibility`] lets the viewer see of a board event, judged by
+    /// the board's phases as the live state holds them once it includes the event.
+    async fn seen(&mut self, state: &AppState, event: &RecordedEvent) -> Seen {
+        if event.metadata.workspace_id != self.workspace_id {
+            return Seen::Nothing;
+        }
+        let field = |name: &str| {
+            event
+                .payload
+                .get(name)
+                .and_then(|value| value.as_str())
+                .and_then(|text| text.parse::<Uuid>().ok())
+        };
+        if self.board_id.is_some() && field("board_id") != self.board_id {
+            return Seen::Nothing;
+        }
+        if self.partnership_id.is_some() && field("partnership_id") != self.partnership_id {
+            return Seen::Nothing;
+        }
+        if visibility::BoardEventKind::of(&event.event_type).is_none() {
+            return Seen::Whole;
+        }
+        // The live state may not have folded this event yet (the subscription can be ahead
+        // of the projector): the board's phases must reach it.
+        state.projections.wait_for(event.position).await;
+        if let Some(board_id) = field("board_id") {
+            crate::sealing::learn(state.workspaces.keys(), &mut self.reader, board_id).await;
+        }
+        state
+            .projections
+            .read(self.workspace_id, |view| {
+                visibility::seen_recorded(&self.reader, &view.state.boards, event, u64::MAX)
+            })
+            .unwrap_or(Seen::Nothing)
+    }
+}
+
+/// Follows the log after `after` and pushes the filtered events into the connection's queue,
+/// telling `seen` how far it has come.
+pub(super) async fn follow(
+    state: AppState,
+    mut filter: Filter,
+    after: u64,
+    out: mpsc::Sender<Outgoing>,
+    too_slow: CancellationToken,
+    seen: watch::Sender<Position>,
+) {
+    let mut subscription = Subscription::new(state.store.clone(), after.saturating_add(1));
+    loop {
+        let next = tokio::select! {
+            () = state.hub.shutdown.cancelled() => return,
+            next = subscription.next() => next,
+        };
+        let event = match next {
+            None => return,
+            Some(Ok(event)) => event,
+            Some(Err(error)) => {
+                tracing::error!(%error, "a subscription cannot read the log");
+                let _ = out
+                    .send(Outgoing::Text(
+                        encode(&error_frame(
+                            "internal_error",
+                            "the log cannot be read; resubscribe later",
+                        ))
+                        .into(),
+                    ))
+                    .await;
+                return;
+            }
+        };
+        // Encoded once for every connection that sees the event the same way: the filter is
+        // this connection's own work.
+        let Some(frame) = state.hub.frames.frame(
+            &event,
+            filter.seen(&state, &event).await,
+            filter.reader.actor(),
+        ) else {
+            seen.send_replace(event.position);
+            continue;
+        };
+        let frame = Outgoing::Text(frame);
+        match tokio::time::timeout(state.limits.slow_client_timeout, out.send(frame)).await {
+            Ok(Ok(())) => {
+                seen.send_replace(event.position);
+            }
+            Ok(Err(_)) => return,
+            Err(_) => {
+                tracing::warn!(workspace_id = %filter.workspace_id, "closing a websocket client that cannot keep up");
+                too_slow.cancel();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! One websocket connection: authenticate, subscribe, run commands, relay presence, and close
+//! cleanly (on the client's wish, on shutdown with 1001, or with a documented code).
+//!
+//! A connection honours its credential for its whole life: whenever the accounts change (and
+//! every half minute regardless) it checks the credential and its roles in the subscribed
+//! workspaces again, and closes with 4003 when access ended (a revoked token or invite, an
+//! expired session, a removed member). A subscription of a role that may not read history
+//! (viewer, guest) starts at the workspace's current state: catching up from an earlier
+//! position is refused (`history_forbidden`); a position beyond the head is refused too.
+//!
+//! The socket is split: a writer task ([`writer`]) drains a bounded queue of outgoing frames
+//! into the socket; the connection task reads frames and hands each message to its
+//! [`session::Session`], which answers it (one method per message) and relays presence. Each
+//! subscription ([`follow`]) is its own task following the log and pushing frames into the
+//! same queue.
+
+mod follow;
+mod session;
+mod writer;
+
+use self::session::{Next, Session};
+
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use futures_util::StreamExt;
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::protocol::{close_code, ClientMessage, ServerMessage};
+use crate::app_state::{AppState, ErrorBody};
+
+/// How long a client has to say `hello`.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client-initiated close waits for the writer to finish.
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
+/// How long a server-initiated close waits for the client's answering close.
+const CLOSE_WAIT: Duration = Duration::from_secs(35);
+/// How often the server pings a quiet connection; three missed beats end it.
+const HEARTBEAT: Duration = Duration::from_secs(30);
+/// Messages larger than the limit by this factor end the connection (1009) instead of
+/// getting an error frame.
+const HARD_LIMIT_FACTOR: usize = 4;
+/// The socket's read buffer: client messages are small (a command, a presence update).
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+/// How much the socket buffers before writing; every send flushes anyway.
+const WRITE_BUFFER_BYTES: usize = 4 * 1024;
+/// How often an open connection looks whether the accounts changed; when they did, its
+/// credential and its roles in the subscribed workspaces are checked again.
+const ACCESS_CHECK: Duration = Duration::from_secs(1);
+/// How often the credential is checked again even when the accounts did not change (a
+/// session or an invite that reached its expiry).
+const ACCESS_RECHECK: Duration = Duration::from_secs(30);
+
+enum Outgoing {
+    /// A text frame; event frames share their bytes with every other connection's.
+    Text(Utf8Bytes),
+    Ping,
+    Close(u16, String),
+}
+
+/// `GET /ws`: upgrades to the websocket protocol.
+pub async fn websocket(upgrade: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+    let hard_limit = state
+        .limits
+        .max_message_bytes
+        .saturating_mul(HARD_LIMIT_FACTOR);
+    upgrade
+        .max_message_size(hard_limit)
+        .max_frame_size(hard_limit)
+        // tungstenite's default 128 KiB read buffer is zero-filled and resident from the first
+        // read on, per connection; frames larger than this grow it on demand (up to the limit).
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
+        .on_upgrade(move |socket| {
+            let tasks = state.hub.tasks.clone();
+            tasks.track_future(serve_connection(socket, state))
+        })
+}
+
+/// A server message as the text of its frame.
+pub(super) fn encode(message: &ServerMessage) -> String {
+    serde_json::to_string(message).unwrap_or_else(|error| {
+        format!(r#"{{"type":"error","error":{{"code":"internal_error","message":"{error}"}}}}"#)
+    })
+}
+
+fn error_frame(code: &str, message: impl Into<String>) -> ServerMessage {
+    ServerMessage::Error {
+        error: ErrorBody {
+            code: code.to_owned(),
+            message: message.into(),
+            details: serde_json::Value::Null,
+        },
+    }
+}
+
+async fn serve_connection(socket: WebSocket, state: AppState) {
+    let (sink, mut stream) = socket.split();
+    let (out, outgoing) = mpsc::channel::<Outgoing>(state.limits.connection_queue.max(1));
+    // Cancelled when a subscription finds the client too slow: the writer then stops waiting
+    // for the socket, queues the 4008 close behind what the socket already holds, and ends.
+    let too_slow = CancellationToken::new();
+    let writer = tokio::spawn(writer::write_frames(sink, outgoing, too_slow.clone()));
+
+    let mut session = Session::new(state.clone(), out, too_slow.clone());
+    let mut presence = state.hub.presence.subscribe();
+    let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
+    tokio::pin!(hello_deadline);
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_heard = Instant::now();
+    let mut access_check = tokio::time::interval(ACCESS_CHECK);
+    access_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let closing = loop {
+        tokio::select! {
+            () = state.hub.shutdown.cancelled() => {
+                break Some((close_code::GOING_AWAY, "the server is shutting down; reconnect and resume after your last position".to_owned()));
+            }
+            // The writer sends the 4008 close itself, behind what the socket holds.
+            () = too_slow.cancelled() => break Some((close_code::TOO_SLOW, String::new())),
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > HEARTBEAT * 3 {
+                    break Some((close_code::GOING_AWAY, "no answer to heartbeats for 90 seconds".to_owned()));
+                }
+                // The client's websocket library answers with a pong, which counts as heard.
+                session.ping();
+            }
+            _ = access_check.tick(), if session.authenticated() => {
+                if let Some(ended) = session.access_ended().await {
+                    break Some(ended);
+                }
+            }
+            () = &mut hello_deadline, if !session.authenticated() => {
+                break Some((close_code::UNAUTHENTICATED, "no valid hello within 10 seconds".to_owned()));
+            }
+            frame = stream.next() => {
+                last_heard = Instant::now();
+                match frame {
+                None | Some(Ok(Message::Close(_))) => break None,
+                Some(Err(error)) => {
+                    if is_over_capacity(error) {
+                        break Some((close_code::MESSAGE_TOO_BIG, "message far over the size limit".to_owned()));
+                    }
+                    break None;
+                }
+                Some(Ok(Message::Text(text))) => match session.handle_text(text.as_str()).await {
+                    Next::Continue => {}
+                    Next::Close(code, reason) => break Some((code, reason)),
+                },
+                Some(Ok(Message::Binary(_))) => {
+                    session.send(error_frame("unsupported_frame", "binary frames are not part of the protocol; send JSON text frames")).await;
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                }
+            }
+            relayed = presence.recv(), if session.authenticated() => {
+                if let Ok(relayed) = relayed {
+                    session.relay_presence(&relayed).await;
+                }
+            }
+        }
+    };
+    let client_closed = closing.is_none();
+    // A too-slow client's close is already on its way through the writer.
+    let closing = closing.filter(|(code, _)| *code != close_code::TOO_SLOW);
+    session.finish(closing).await;
+    let mut writer = writer;
+    if client_closed {
+        let _ = tokio::time::timeout(CLOSE_GRACE, writer).await;
+        return;
+    }
+    // The server closed: keep reading until the client answers the close, while the writer
+    // delivers it. Dropping the socket with the client's frames unread would reset the
+    // connection and could destroy the close frame, and its reason, before the client reads
+    // it. A client that never answers is dropped after the writer's own limit.
+    let deadline = tokio::time::sleep(CLOSE_WAIT);
+    tokio::pin!(deadline);
+    let mut writer_done = false;
+    loop {
+        tokio::select! {
+            _ = &mut writer, if !writer_done => writer_done = true,
+            message = stream.next() => match message {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {}
+            },
+            () = &mut deadline => break,
+        }
+    }
+}
+
+/// Whether a read failed because a message or frame was over the size limit (tungstenite's
+/// capacity error), told by the error's type rather than its text.
+fn is_over_capacity(error: axum::Error) -> bool {
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    let inner = error.into_inner();
+    matches!(inner.downcast_ref::<WsError>(), Some(WsError::Capacity(_)))
+}
+
+/// Parses a client message, naming what is wrong: malformed JSON, an unknown type, or a
+/// message that does not fit its type.
+fn parse(text: &str) -> Result<ClientMessage, ErrorBody> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| ErrorBody {
+        code: "malformed_json".into(),
+        message: format!("the message is not valid JSON: {error}"),
+        details: serde_json::Value::Null,
+    })?;
+    const KNOWN: [&str; 6] = [
+        "hello",
+        "subscribe",
+        "unsubscribe",
+        "command",
+        "presence",
+        "ping",
+    ];
+    match value.get("type").and_then(|kind| kind.as_str()) {
+        None => {
+            return Err(ErrorBody {
+                code: "invalid_message".into(),
+                message: "every message is a JSON object with a `type`".into(),
+                details: serde_json::Value::Null,
+            })
+        }
+        Some(kind) if !KNOWN.contains(&kind) => {
+            return Err(ErrorBody {
+                code: "unknown_message_type".into(),
+                message: format!(
+                    "`{kind}` is not a message type; known: {}",
+                    KNOWN.join(", ")
+                ),
+                details: json!({"type": kind, "known": KNOWN}),
+            })
+        }
+        Some(_) => {}
+    }
+    serde_json::from_value(value).map_err(|error| ErrorBody {
+        code: "invalid_message".into(),
+        message: format!("the message does not fit its type: {error}"),
+        details: serde_json::Value::Null,
+    })
+}
