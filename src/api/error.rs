@@ -119,6 +119,12 @@ impl From<DomainError> for ApiError {
             DomainError::IllegalBoardPhaseJump { from, to } => json!({"from": from, "to": to}),
             DomainError::WrongBoardPhase { phase, .. } => json!({"phase": phase}),
             DomainError::VoteBudgetSpent { budget } => json!({"budget": budget}),
+            DomainError::ImportRowRefused {
+                row,
+                name,
+                problem,
+                reason,
+            } => json!({"row": row, "name": name, "problem": problem, "reason": reason}),
             _ => Value::Null,
         };
         ApiError::new(status, error.code(), error.to_string()).with_details(details)

@@ -9,7 +9,9 @@
 //! [`Principal::require`]: crate::accounts::Principal::require
 
 pub mod error;
+pub mod graph_export;
 pub mod openapi;
+pub mod organisation_import;
 pub mod protocol_files;
 pub mod rate;
 pub mod routes;

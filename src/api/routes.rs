@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{ApiError, ApiJson, ApiPath, ApiQuery, AppState, Caller};
+use super::{
+    graph_export, organisation_import, ApiError, ApiJson, ApiPath, ApiQuery, AppState, Caller,
+};
 use crate::accounts::service::{AcceptedInvite, Joiner, MemberInviteListing, MEMBER_INVITE_HOURS};
 use crate::accounts::{Permission, Principal, Role};
 use crate::domain::state::is_sealed;
@@ -62,6 +64,22 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/workspaces/{workspace_id}/commands", post(run_command)),
         ("/api/workspaces/{workspace_id}/network", get(network)),
         (
+            "/api/workspaces/{workspace_id}/network.gexf",
+            get(graph_export::network_gexf),
+        ),
+        (
+            "/api/workspaces/{workspace_id}/network.graphml",
+            get(graph_export::network_graphml),
+        ),
+        (
+            "/api/workspaces/{workspace_id}/network/nodes.csv",
+            get(graph_export::network_nodes_csv),
+        ),
+        (
+            "/api/workspaces/{workspace_id}/network/relations.csv",
+            get(graph_export::network_relations_csv),
+        ),
+        (
             "/api/workspaces/{workspace_id}/organisations/{organisation_id}/contacts",
             get(organisation_contacts),
         ),
@@ -73,6 +91,10 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/api/workspaces/{workspace_id}/organisations",
             get(organisations),
+        ),
+        (
+            "/api/workspaces/{workspace_id}/organisation-import/preview",
+            post(organisation_import::preview_organisation_import),
         ),
         (
             "/api/workspaces/{workspace_id}/organisations/{organisation_id}",
@@ -425,7 +447,8 @@ async fn create_workspace(
     ))
 }
 
-fn view<R>(
+/// Reads `workspace_id`'s live views; 404 when there is no such workspace.
+pub(super) fn view<R>(
     state: &AppState,
     workspace_id: Uuid,
     reader: impl FnOnce(&WorkspaceView) -> R,
@@ -539,7 +562,8 @@ async fn run_command(
     Ok(ApiJson(outcome))
 }
 
-fn reader(
+/// Checks that `principal` has `permission` in `workspace_id`; answers their role.
+pub(super) fn reader(
     state: &AppState,
     principal: &Principal,
     workspace_id: Uuid,

@@ -65,7 +65,8 @@ impl Command {
             | Command::AddContactPerson { .. }
             | Command::EraseContactPerson { .. }
             | Command::RemoveContactPerson { .. }
-            | Command::ChangeRelationLevel { .. } => Area::Network,
+            | Command::ChangeRelationLevel { .. }
+            | Command::ImportOrganisations { .. } => Area::Network,
             Command::ProposePartnership { .. }
             | Command::UpdatePartnership { .. }
             | Command::MovePartnershipPhase { .. }

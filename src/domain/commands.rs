@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::events::{CriterionScore, Party, PersonalData, ScreeningAnswer};
+pub use super::network::import::ImportedOrganisation;
 use super::vocabulary::{
     AgeGroup, AgreementSection, AssetCategory, Audience, BoardPhase, BoardTemplate,
     EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
@@ -229,6 +230,12 @@ pub enum Command {
         /// When it happened, if not now.
         #[serde(default)]
         occurred_on: Option<NaiveDate>,
+    },
+    /// Import organisations from a spreadsheet, all or none: each row is registered, or
+    /// merged into the organisation of the same name (see `ImportedOrganisation`).
+    ImportOrganisations {
+        /// The rows, at most 2,000.
+        rows: Vec<ImportedOrganisation>,
     },
     /// Propose a partnership (phase 1, idea).
     ProposePartnership {

@@ -301,6 +301,7 @@ pub(crate) fn decide(
                 occurred_on: *occurred_on,
             }])
         }
+        Command::ImportOrganisations { rows } => super::import::decide_import(state, rows),
         _ => Err(misrouted(Area::Network)),
     }
 }
