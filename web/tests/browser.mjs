@@ -6,10 +6,13 @@
 // accessibility violation; the map's search, filters, focus, metric sizes and findings; relation
 // editing (link a colleague, move a relation with a reason, a refusal with its reason, end a
 // relation from the keyboard); exports (a GEXF export opens in graphology's parser with the
-// map's counts); screenshots of the map go to docs/screenshots/.
+// map's counts); importing organisations from a CSV file (a preview with the rejection reasons,
+// nothing written until confirmed, then everything at once); screenshots of the map go to
+// docs/screenshots/.
 //
 // Usage: node tests/browser.mjs [path to the partnerhub binary]
 //   (default: ../target/debug/partnerhub; env CHROMIUM overrides /usr/bin/chromium)
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -274,6 +277,36 @@ try {
     assert.match((await exported('Vektorbillede (SVG)')).toString('utf8'), /^<svg [^>]*>[\s\S]*<circle [\s\S]*Roskilde Festival/);
     assert.match((await exported('Knuder (CSV)')).toString('utf8'), /^\ufeffid,label,kind,[\s\S]*Fagbevægelsen i Roskilde/);
     assert.match((await exported('GraphML (yEd)')).toString('utf8'), /<graphml [\s\S]*<node id=/);
+  });
+
+  await step('a CSV import shows its preview with the rejection reasons and writes nothing until confirmed', async () => {
+    const canvas = anna.getByTestId('map-canvas');
+    const before = Number(await canvas.getAttribute('data-nodes'));
+    const csv = '\ufeffNavn;Sektor;Emner;Niveau\r\n' +
+      'Læsehundene i Ølstykke;civilsamfund;højtlæsning;netværk\r\n' +
+      'Åens Børnehus;offentlig;"sprog; leg";\r\n' +
+      'Roskilde Festival;civilsamfund;importprøve;\r\n' +
+      ';offentlig;;\r\n' +
+      'Skolebiblioteket;;;\r\n';
+    await anna.getByRole('button', { name: 'Importér fra regneark (CSV) …' }).click();
+    const dialog = anna.getByRole('dialog');
+    await dialog.getByLabel('CSV-fil').setInputFiles({ name: 'organisationer.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    const preview = dialog.getByTestId('import-preview');
+    await preview.waitFor();
+    await dialog.getByText('2 oprettes, 1 flettes, 0 er der allerede, 2 afvises.').waitFor();
+    await preview.getByRole('row', { name: /Læsehundene i Ølstykke.*Oprettes/ }).waitFor();
+    await preview.getByRole('row', { name: /Roskilde Festival.*Flettes ind i den eksisterende/ }).waitFor();
+    await preview.getByRole('row', { name: /^5 .*Afvises.*Rækken har intet navn\./ }).waitFor();
+    await preview.getByRole('row', { name: /Skolebiblioteket.*Afvises.*Rækken har ingen sektor/ }).waitFor();
+    assert.deepEqual(await axeViolations(anna), []);
+    // Nothing is written by the preview: neither map nor the colleague's table has the rows.
+    assert.equal(Number(await canvas.getAttribute('data-nodes')), before);
+    assert.equal(await bo.getByRole('button', { name: 'Læsehundene i Ølstykke' }).count(), 0);
+    await dialog.getByRole('button', { name: 'Importér 3 organisation(er)' }).click();
+    await anna.getByText('3 organisation(er) er importeret.').waitFor();
+    await bo.getByRole('button', { name: 'Læsehundene i Ølstykke' }).waitFor({ timeout: 10_000 });
+    await bo.getByRole('button', { name: 'Åens Børnehus' }).waitFor({ timeout: 10_000 });
+    await anna.locator(`[data-testid="map-canvas"][data-nodes="${before + 2}"]`).waitFor({ timeout: 10_000 });
   });
 
   await step('relation editing: link a colleague, move a relation, a refusal with its reason', async () => {

@@ -1,12 +1,14 @@
 // A workspace's network map page: the controls (search, filters, focus, size), the map or its
 // tables (a switch), the selected node's details with its relation editing, the findings, the
-// legend, and adding an organisation. Everything it shows comes from the workspace's store;
-// what of it is shown (filters, focus) is decided here once and handed to map and tables.
+// legend, adding an organisation and importing organisations from a spreadsheet. Everything
+// it shows comes from the workspace's store; what of it is shown (filters, focus) is decided
+// here once and handed to map and tables.
 import { useMemo, useState } from 'preact/hooks';
 import type { WorkspaceStore } from '../store/workspace';
 import type { LiveConnection } from '../store/live';
 import { errorSentence, t } from '../i18n';
 import { AddOrganisation } from './AddOrganisation';
+import { ImportOrganisations } from './ImportOrganisations';
 import { Legend } from './Legend';
 import { MapView, type CentreRequest } from './MapView';
 import { MapControls } from './MapControls';
@@ -116,7 +118,10 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
         <Findings findings={shownFindings} names={new Map(view.nodes.map((node) => [node.id, node.label]))} onSelect={find} />
         <Legend />
         {summary && WRITERS.has(summary.role) ? (
-          <AddOrganisation store={store} online={live.state.value === 'online'} />
+          <>
+            <AddOrganisation store={store} online={live.state.value === 'online'} />
+            <ImportOrganisations store={store} />
+          </>
         ) : (
           <p class="muted">{t('addOrganisation.readOnly')}</p>
         )}

@@ -10,7 +10,7 @@ import { EventCursor } from './cursor';
 import { api, ApiFailure } from './http';
 import type { LiveConnection } from './live';
 import type { Outcome } from './outbox';
-import type { NetworkView, WorkspaceSummary } from './views';
+import type { ImportPreview, NetworkView, WorkspaceSummary } from './views';
 
 const REFRESH_DEBOUNCE_MS = 150;
 
@@ -48,6 +48,14 @@ export class WorkspaceStore {
   /** Sends a command to this workspace (see `LiveConnection.send`). */
   send(command: Command): Promise<Outcome> {
     return this.live.send(this.workspaceId, command);
+  }
+
+  /** What importing `csv` would do, row by row; the server writes nothing. */
+  previewOrganisationImport(csv: string): Promise<ImportPreview> {
+    return api<ImportPreview>(`/api/workspaces/${encodeURIComponent(this.workspaceId)}/organisation-import/preview`, {
+      token: this.token,
+      body: { csv },
+    });
   }
 
   private scheduleRefresh(delay = REFRESH_DEBOUNCE_MS): void {
