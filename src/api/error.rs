@@ -68,6 +68,16 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
+    /// 404 for a workspace that does not exist or that the caller is not a member of (the
+    /// two are not told apart).
+    pub fn workspace_not_found() -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "workspace_not_found",
+            "no such workspace, or you are not a member of it",
+        )
+    }
+
     /// 429 for a client over a limit.
     pub fn rate_limited(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)

@@ -140,9 +140,9 @@ fn operations() -> Vec<Operation> {
         Operation { request: Some("PasswordChangeRequest"), ..op("post", "/api/me/password", "Change your password: every login session of the account ends, on every node, and the answer carries a new one (as POST /api/login does); a wrong current password is 403 `wrong_password`", "password logins") },
         Operation { request: Some("AcceptInviteAsMeRequest"), response: Body::Named("AcceptedInvite"), ..op("post", "/api/me/accept-invite", "Accept a member invite with the account you are logged in with (410/404 as for POST /api/invites/accept; 409 when you are a member already)", "password logins") },
         Operation { response: Body::Backup, ..op("get", "/api/backup", "An online backup of the whole server: the log up to now and the keys of personal data not erased", "server administrators' password logins (not API tokens)") },
-        Operation { response: Body::List, ..op("get", "/api/workspaces", "The caller's workspaces with their role", "any token") },
+        Operation { response: Body::List, ..op("get", "/api/workspaces", "The caller's workspaces with their id, slug (a readable address, unique, accepted wherever the id is), name and role", "any token") },
         Operation { request: Some("CreateWorkspaceRequest"), success: 201, ..op("post", "/api/workspaces", "Create a workspace; the caller becomes its owner. An id that exists is refused (409 `already_exists`) unless the caller created it (a retry: `deduplicated: true`)", "accounts (not API tokens)") },
-        op("get", "/api/workspaces/{workspace_id}", "Summary of a workspace (name, counts, your role)", "members and guests"),
+        op("get", "/api/workspaces/{workspace_id}", "Summary of a workspace (id, slug, name, counts, your role)", "members and guests"),
         Operation { request: Some("CommandRequest"), response: Body::Named("CommandOutcome"), ..op("post", "/api/workspaces/{workspace_id}/commands", "Run a command (see the Command schema: every command of the method); 409 on a version conflict or a command id another actor or workspace used (`command_id_taken`), 422 on a rule violation", "owner, editor; guests: note commands on their board") },
         Operation { query: NETWORK_FILTERS, ..op("get", "/api/workspaces/{workspace_id}/network", "The network map: nodes, edges, key-person risks, duplicate contacts, metrics", VIEWS) },
         Operation { query: NETWORK_FILTERS, response: Body::File("application/gexf+xml", "GEXF 1.2 (UTF-8): every node of the map with its label and the attributes kind, sector, level, rooms, age_groups, tags, team; every edge (id `kind:source:target`, directed) with kind, level, topics; only the attributes that are set"), ..op("get", "/api/workspaces/{workspace_id}/network.gexf", "The network map as GEXF, for Gephi and Kumu: the same nodes, edges and fields as the map (and the app's export), with the same filters", VIEWS) },
@@ -255,6 +255,14 @@ pub fn document() -> Value {
             .map(|name| {
                 let schema = if name == "account_name" {
                     json!({"type": "string"})
+                } else if name == "workspace_id" {
+                    json!({
+                        "description": "the workspace's id, or its slug (from its name, e.g. `roskilde-bibliotekerne`; in `slug` of GET /api/workspaces)",
+                        "anyOf": [
+                            {"type": "string", "format": "uuid"},
+                            {"type": "string", "pattern": "^[a-z0-9-]{1,72}$"},
+                        ],
+                    })
                 } else {
                     json!({"type": "string", "format": "uuid"})
                 };

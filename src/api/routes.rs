@@ -317,7 +317,8 @@ fn workspace_list(state: &AppState, principal: &Principal) -> Vec<Value> {
                 .projections
                 .read(workspace_id, |view| view.state.name.clone())
                 .unwrap_or_default();
-            json!({"workspace_id": workspace_id, "name": name, "role": role})
+            let slug = state.projections.slug_of(workspace_id);
+            json!({"workspace_id": workspace_id, "slug": slug, "name": name, "role": role})
         })
         .collect()
 }
@@ -453,13 +454,10 @@ pub(super) fn view<R>(
     workspace_id: Uuid,
     reader: impl FnOnce(&WorkspaceView) -> R,
 ) -> Result<R, ApiError> {
-    state.projections.read(workspace_id, reader).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "workspace_not_found",
-            "no such workspace, or you are not a member of it",
-        )
-    })
+    state
+        .projections
+        .read(workspace_id, reader)
+        .ok_or_else(ApiError::workspace_not_found)
 }
 
 async fn workspace_summary(
@@ -471,15 +469,17 @@ async fn workspace_summary(
         .role_in(&state.accounts, workspace_id)
         .ok_or_else(|| ApiError::from(crate::accounts::AccessError::NotMember))?;
     let guest_board = principal.guest_board();
+    let slug = state.projections.slug_of(workspace_id);
     view(&state, workspace_id, |view| {
         let workspace = &view.state;
         if role == Role::Guest {
             return ApiJson(
-                json!({"workspace_id": workspace_id, "name": workspace.name, "role": role, "board_id": guest_board}),
+                json!({"workspace_id": workspace_id, "slug": slug, "name": workspace.name, "role": role, "board_id": guest_board}),
             );
         }
         ApiJson(json!({
             "workspace_id": workspace_id,
+            "slug": slug,
             "name": workspace.name,
             "description": workspace.description,
             "role": role,
