@@ -81,8 +81,8 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
           {summary?.role === 'owner' && (
             <a
               class="members-link"
-              href={`/w/${store.workspaceId}/members`}
-              onClick={(event) => { event.preventDefault(); navigate(`/w/${store.workspaceId}/members`); }}
+              href={`/w/${store.slugOrId}/members`}
+              onClick={(event) => { event.preventDefault(); navigate(`/w/${store.slugOrId}/members`); }}
             >
               {t('members.title')}
             </a>

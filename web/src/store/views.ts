@@ -7,12 +7,15 @@ export type Role = 'owner' | 'editor' | 'viewer' | 'auditor' | 'guest';
 
 export interface WorkspaceEntry {
   readonly workspace_id: string;
+  /** Its readable address, accepted wherever the id is (e.g. `roskilde-bibliotekerne`). */
+  readonly slug?: string | null;
   readonly name: string;
   readonly role: Role;
 }
 
 export interface WorkspaceSummary {
   readonly workspace_id: string;
+  readonly slug?: string | null;
   readonly name: string;
   readonly role: Role;
   /** The log position of the workspace's last event the server's views include. */

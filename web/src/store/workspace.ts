@@ -25,12 +25,23 @@ export class WorkspaceStore {
   private unwatch: (() => void) | null = null;
   private disposed = false;
 
+  /** `address`: the workspace's id or its slug, as the app's address names it. */
   constructor(
-    readonly workspaceId: string,
+    readonly address: string,
     private readonly token: string,
     private readonly live: LiveConnection,
     private readonly onUnauthenticated: () => void,
   ) {}
+
+  /** The workspace's id: the server's summary says it (the address may be the slug). */
+  get workspaceId(): string {
+    return this.summary.value?.workspace_id ?? this.address;
+  }
+
+  /** The workspace's address in the app's links: its slug when it has one. */
+  get slugOrId(): string {
+    return this.summary.value?.slug ?? this.workspaceId;
+  }
 
   /** Loads the views, then follows the workspace's events after their position. */
   async open(): Promise<void> {
@@ -70,7 +81,7 @@ export class WorkspaceStore {
 
   private load(): Promise<void> {
     if (this.loading) return this.loading;
-    const base = `/api/workspaces/${encodeURIComponent(this.workspaceId)}`;
+    const base = `/api/workspaces/${encodeURIComponent(this.address)}`;
     this.loading = (async () => {
       try {
         // The summary first: the network read after it includes at least its position.
