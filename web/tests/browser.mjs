@@ -6,7 +6,7 @@
 // accessibility violation; the map's search, filters, focus, metric sizes and findings; relation
 // editing (link a colleague, move a relation with a reason, a refusal with its reason, end a
 // relation from the keyboard); exports (a GEXF export opens in graphology's parser with the
-// map's counts); importing organisations from a CSV file (a preview with the rejection reasons,
+// map's counts); undo and redo that never overwrite a colleague's later change; importing organisations from a CSV file (a preview with the rejection reasons,
 // nothing written until confirmed, then everything at once); screenshots of the map go to
 // docs/screenshots/.
 //
@@ -353,6 +353,37 @@ try {
     await anna.getByText('Relationen til Danmarks Rockmuseum er afsluttet.').waitFor();
     await editor.getByText('Nu: Ingen relation endnu').waitFor({ timeout: 10_000 });
     assert.deepEqual(await axeViolations(anna), []);
+  });
+
+  await step('undo and redo a relation change; a colleague\'s later change is not overwritten', async () => {
+    const editor = anna.getByTestId('relation-editor');
+    await anna.getByRole('button', { name: 'Fortryd', exact: true }).click();
+    await anna.getByText('Fortrudt: relationen til Danmarks Rockmuseum.').waitFor();
+    await editor.getByText('Nu: Partnerskab').waitFor({ timeout: 10_000 });
+    await anna.getByRole('button', { name: 'Gentag', exact: true }).click();
+    await anna.getByText('Gentaget: relationen til Danmarks Rockmuseum.').waitFor();
+    await editor.getByText('Nu: Ingen relation endnu').waitFor({ timeout: 10_000 });
+    // Bo places the relation at network; Anna's undo must not take it back.
+    const workspaceId = await anna.evaluate(async () => {
+      const { token } = JSON.parse(globalThis.localStorage.getItem('partnerhub.session'));
+      const summary = await globalThis.fetch('/api/workspaces/roskilde-bibliotekerne', { headers: { authorization: `Bearer ${token}` } });
+      return (await summary.json()).workspace_id;
+    });
+    const organisationId = await bo.evaluate(async ({ workspaceId }) => {
+      const { token } = JSON.parse(globalThis.localStorage.getItem('partnerhub.session'));
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const network = await (await globalThis.fetch(`/api/workspaces/${workspaceId}/network`, { headers })).json();
+      const museum = network.nodes.find((node) => node.label === 'Danmarks Rockmuseum');
+      const command = { type: 'ChangeRelationLevel', organisation_id: museum.id, to: 'network', reason: 'Bo mødte dem igen' };
+      const answer = await globalThis.fetch(`/api/workspaces/${workspaceId}/commands`, { method: 'POST', headers, body: JSON.stringify({ command }) });
+      if (!answer.ok) throw new Error(await answer.text());
+      return museum.id;
+    }, { workspaceId });
+    assert.ok(organisationId);
+    await editor.getByText('Nu: Netværk').waitFor({ timeout: 10_000 });
+    await anna.getByRole('button', { name: 'Fortryd', exact: true }).click();
+    await anna.getByText('Kan ikke fortryde: relationen til Danmarks Rockmuseum er ændret af en anden siden. Deres ændring er ikke overskrevet.').waitFor();
+    await editor.getByText('Nu: Netværk').waitFor();
   });
 
   await step('a deep link opens the map after a reload', async () => {

@@ -9,6 +9,7 @@ import type { LiveConnection } from '../store/live';
 import { errorSentence, t } from '../i18n';
 import { AddOrganisation } from './AddOrganisation';
 import { ImportOrganisations } from './ImportOrganisations';
+import { UndoButtons } from './UndoButtons';
 import { Legend } from './Legend';
 import { MapView, type CentreRequest } from './MapView';
 import { MapControls } from './MapControls';
@@ -78,6 +79,7 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
               {t('map.showTable')}
             </button>
           </div>
+          {summary && WRITERS.has(summary.role) && <UndoButtons store={store} />}
           {summary?.role === 'owner' && (
             <a
               class="members-link"
