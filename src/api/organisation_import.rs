@@ -15,7 +15,6 @@
 //! ([`crate::domain::import::plan`]), the same the command is decided by.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -547,12 +546,12 @@ pub(super) async fn preview_organisation_import(
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
     ApiJson(request): ApiJson<ImportPreviewRequest>,
-) -> Result<(StatusCode, ApiJson<ImportPreview>), ApiError> {
+) -> Result<ApiJson<ImportPreview>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::RunCommands)?;
     let answer = view(&state, workspace_id, |view| {
         preview(&view.state, &request.csv)
     })??;
-    Ok((StatusCode::OK, ApiJson(answer)))
+    Ok(ApiJson(answer))
 }
 
 #[cfg(test)]
