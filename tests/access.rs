@@ -21,6 +21,10 @@ fn read_routes(
     vec![
         (base.clone(), "summary"),
         (format!("{base}/network"), "views"),
+        (format!("{base}/network.gexf"), "views"),
+        (format!("{base}/network.graphml"), "views"),
+        (format!("{base}/network/nodes.csv"), "views"),
+        (format!("{base}/network/relations.csv"), "views"),
         (
             format!("{base}/organisations/{organisation}/contacts"),
             "views",

@@ -181,6 +181,36 @@ const ROUTES: &[(&str, &str, &str, Rule)] = &[
     ),
     (
         "get",
+        "/api/workspaces/{workspace_id}/network.gexf",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/network.graphml",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/network/nodes.csv",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/network/relations.csv",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "post",
+        "/api/workspaces/{workspace_id}/organisation-import/preview",
+        "",
+        Rule::Changes,
+    ),
+    (
+        "get",
         "/api/workspaces/{workspace_id}/organisations",
         "",
         Rule::Shows,

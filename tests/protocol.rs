@@ -250,8 +250,15 @@ async fn bad_http_input_gets_its_specific_error_and_the_server_survives(backend:
         (413, "payload_too_large"),
         "{body}"
     );
+    // (A workspace's place takes its slug too: `not-a-uuid` would be an unknown slug, 404.)
     let (status, body) = server
-        .get(&server.owner, "/api/workspaces/not-a-uuid/network")
+        .get(
+            &server.owner,
+            &format!(
+                "/api/workspaces/{}/organisations/not-a-uuid",
+                server.workspace_id
+            ),
+        )
         .await;
     assert_eq!(
         (status, body["code"].as_str().unwrap()),

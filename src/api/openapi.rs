@@ -8,6 +8,7 @@ use schemars::gen::{SchemaGenerator, SchemaSettings};
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
+use super::organisation_import::{ImportPreview, ImportPreviewRequest};
 use super::routes::{
     AcceptInviteAsMeRequest, AcceptInviteRequest, AsOfQuery, CommandRequest,
     CreateWorkspaceRequest, GrantRequest, InviteRequest, JoinRequest, LogEntry, LoginRequest,
@@ -40,6 +41,9 @@ enum Body {
     LogPage,
     /// A board view with `display_names`: how each actor it shows is named for people.
     Board,
+    /// A file of the network map for other tools (`crate::api::graph_export`): its media
+    /// type and what it holds.
+    File(&'static str, &'static str),
 }
 
 impl Body {
@@ -50,6 +54,7 @@ impl Body {
             Body::List => json!({"type": "array", "items": {"type": "object"}}),
             Body::Named(name) => named(name),
             Body::ListOf(name) => json!({"type": "array", "items": named(name)}),
+            Body::File(_, description) => json!({"type": "string", "description": description}),
             Body::Backup => {
                 json!({"type": "string", "description": "JSON Lines: a header, the events in export form, the keys of personal data and of running workshop boards, an end line"})
             }
@@ -111,6 +116,15 @@ const fn op(
     }
 }
 
+/// The filters of the network map (`crate::projection::network::NetworkFilter`).
+const NETWORK_FILTERS: &[(&str, &str)] = &[
+    ("sector", "public, private, civil_society"),
+    ("level", "network, collaboration, partnership"),
+    ("room", "inspiration, learning, meeting, performative"),
+    ("age_group", "toddlers ... seniors"),
+    ("owner", "staff id holding the contact"),
+];
+
 const VIEWS: &str = "owner, editor, viewer, auditor";
 const HISTORY: &str = "owner, editor, auditor";
 
@@ -128,15 +142,20 @@ fn operations() -> Vec<Operation> {
         Operation { request: Some("AcceptInviteAsMeRequest"), response: Body::Named("AcceptedInvite"), ..op("post", "/api/me/accept-invite", "Accept a member invite with the account you are logged in with (410/404 as for POST /api/invites/accept; 409 when you are a member already)", "password logins") },
         Operation { response: Body::Named("Method"), ..op("get", "/api/method", "The method's texts that data refers to by number, in Danish and English: the fourteen screening questions", "anyone") },
         Operation { response: Body::Backup, ..op("get", "/api/backup", "An online backup of the whole server: the log up to now and the keys of personal data not erased", "server administrators' password logins (not API tokens)") },
-        Operation { response: Body::List, ..op("get", "/api/workspaces", "The caller's workspaces with their role", "any token") },
+        Operation { response: Body::List, ..op("get", "/api/workspaces", "The caller's workspaces with their id, slug (a readable address, unique, accepted wherever the id is), name and role", "any token") },
         Operation { request: Some("CreateWorkspaceRequest"), success: 201, ..op("post", "/api/workspaces", "Create a workspace; the caller becomes its owner. An id that exists is refused (409 `already_exists`) unless the caller created it (a retry: `deduplicated: true`)", "accounts (not API tokens)") },
-        op("get", "/api/workspaces/{workspace_id}", "Summary of a workspace (name, counts, your role)", "members and guests"),
+        op("get", "/api/workspaces/{workspace_id}", "Summary of a workspace (id, slug, name, counts, your role)", "members and guests"),
         Operation { request: Some("CommandRequest"), response: Body::Named("CommandOutcome"), ..op("post", "/api/workspaces/{workspace_id}/commands", "Run a command (see the Command schema: every command of the method); 409 on a version conflict or a command id another actor or workspace used (`command_id_taken`), 422 on a rule violation", "owner, editor; guests: note commands on their board") },
-        Operation { query: &[("sector", "public, private, civil_society"), ("level", "network, collaboration, partnership"), ("room", "inspiration, learning, meeting, performative"), ("age_group", "toddlers ... seniors"), ("owner", "staff id holding the contact")], ..op("get", "/api/workspaces/{workspace_id}/network", "The network map: nodes, edges, key-person risks, duplicate contacts, metrics", VIEWS) },
+        Operation { query: NETWORK_FILTERS, ..op("get", "/api/workspaces/{workspace_id}/network", "The network map: nodes, edges, key-person risks, duplicate contacts, metrics", VIEWS) },
+        Operation { query: NETWORK_FILTERS, response: Body::File("application/gexf+xml", "GEXF 1.2 (UTF-8): every node of the map with its label and the attributes kind, sector, level, rooms, age_groups, tags, team; every edge (id `kind:source:target`, directed) with kind, level, topics; only the attributes that are set"), ..op("get", "/api/workspaces/{workspace_id}/network.gexf", "The network map as GEXF, for Gephi and Kumu: the same nodes, edges and fields as the map (and the app's export), with the same filters", VIEWS) },
+        Operation { query: NETWORK_FILTERS, response: Body::File("application/graphml+xml", "GraphML (UTF-8) with a declared key per field: node label, kind, sector, level, rooms, age_groups, tags, team; edge kind, level, topics"), ..op("get", "/api/workspaces/{workspace_id}/network.graphml", "The network map as GraphML, for yEd and Gephi, with the same filters as the map", VIEWS) },
+        Operation { query: NETWORK_FILTERS, response: Body::File("text/csv", "CSV (UTF-8 with a byte order mark, comma separated, CRLF): id, label, kind, sector, level, rooms, age_groups, tags, team; lists separated by `; `"), ..op("get", "/api/workspaces/{workspace_id}/network/nodes.csv", "The map's nodes as CSV, for a spreadsheet, with the same filters as the map", VIEWS) },
+        Operation { query: NETWORK_FILTERS, response: Body::File("text/csv", "CSV (UTF-8 with a byte order mark, comma separated, CRLF): source, source_label, kind, target, target_label, level, topics"), ..op("get", "/api/workspaces/{workspace_id}/network/relations.csv", "The map's edges (relations, contacts, team memberships) as CSV, with the same filters as the map", VIEWS) },
         Operation { response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/organisations/{organisation_id}/contacts", "Who else knows this partner", VIEWS) },
         Operation { query: &[("today", "YYYY-MM-DD the overdue evaluations are measured against (default today)")], ..op("get", "/api/workspaces/{workspace_id}/portfolio", "The portfolio: rooms x goals, sectors, age groups, gaps, overdue evaluations, resources, level counts over time", VIEWS) },
         op("get", "/api/workspaces/{workspace_id}/competences", "Competences the library has and lacks", VIEWS),
         op("get", "/api/workspaces/{workspace_id}/organisations", "The network database", VIEWS),
+        Operation { request: Some("ImportPreviewRequest"), response: Body::Named("ImportPreview"), ..op("post", "/api/workspaces/{workspace_id}/organisation-import/preview", "Preview importing organisations from a spreadsheet's CSV (UTF-8, a header row, `;` or `,` separated; columns name, sector, kind, tags, topics, website, age_groups, rooms, level, reason, in English or Danish): per row created, merged (an organisation of that name exists), unchanged or rejected with the reason. Writes nothing; the answer's `command` (ImportOrganisations, all or nothing) is sent to confirm. An unreadable file is 400 `csv_unreadable`, one without a name or sector column 400 `csv_columns_missing`", "owner, editor") },
         op("get", "/api/workspaces/{workspace_id}/organisations/{organisation_id}", "One organisation", VIEWS),
         op("get", "/api/workspaces/{workspace_id}/partnerships", "Every partnership's file", VIEWS),
         op("get", "/api/workspaces/{workspace_id}/partnerships/{partnership_id}", "One partnership's file", VIEWS),
@@ -226,6 +245,8 @@ pub fn document() -> Value {
     register::<AcceptedInvite>(&mut generator, &mut components, "AcceptedInvite");
     register::<MemberInviteRequest>(&mut generator, &mut components, "MemberInviteRequest");
     register::<MemberInviteListing>(&mut generator, &mut components, "MemberInviteListing");
+    register::<ImportPreviewRequest>(&mut generator, &mut components, "ImportPreviewRequest");
+    register::<ImportPreview>(&mut generator, &mut components, "ImportPreview");
     for (name, schema) in generator.take_definitions() {
         components.insert(name, serde_json::to_value(schema).unwrap_or(Value::Null));
     }
@@ -240,6 +261,14 @@ pub fn document() -> Value {
             .map(|name| {
                 let schema = if name == "account_name" {
                     json!({"type": "string"})
+                } else if name == "workspace_id" {
+                    json!({
+                        "description": "the workspace's id, or its slug (from its name, e.g. `roskilde-bibliotekerne`; in `slug` of GET /api/workspaces)",
+                        "anyOf": [
+                            {"type": "string", "format": "uuid"},
+                            {"type": "string", "pattern": "^[a-z0-9-]{1,72}$"},
+                        ],
+                    })
                 } else {
                     json!({"type": "string", "format": "uuid"})
                 };
@@ -251,6 +280,7 @@ pub fn document() -> Value {
         }
         let media_type = match operation.response {
             Body::Backup => "application/x-ndjson",
+            Body::File(media_type, _) => media_type,
             _ => "application/json",
         };
         let success_body = json!({media_type: {"schema": operation.response.schema()}});

@@ -68,6 +68,16 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
+    /// 404 for a workspace that does not exist or that the caller is not a member of (the
+    /// two are not told apart).
+    pub fn workspace_not_found() -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "workspace_not_found",
+            "no such workspace, or you are not a member of it",
+        )
+    }
+
     /// 429 for a client over a limit.
     pub fn rate_limited(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
@@ -120,6 +130,12 @@ impl From<DomainError> for ApiError {
             DomainError::IllegalBoardPhaseJump { from, to } => json!({"from": from, "to": to}),
             DomainError::WrongBoardPhase { phase, .. } => json!({"phase": phase}),
             DomainError::VoteBudgetSpent { budget } => json!({"budget": budget}),
+            DomainError::ImportRowRefused {
+                row,
+                name,
+                problem,
+                reason,
+            } => json!({"row": row, "name": name, "problem": problem, "reason": reason}),
             _ => Value::Null,
         };
         ApiError::new(status, error.code(), error.to_string()).with_details(details)

@@ -66,7 +66,8 @@ impl Command {
             | Command::EraseContactPerson { .. }
             | Command::RemoveContactPerson { .. }
             | Command::ChangeRelationLevel { .. }
-            | Command::PlaceNode { .. } => Area::Network,
+            | Command::PlaceNode { .. }
+            | Command::ImportOrganisations { .. } => Area::Network,
             Command::ProposePartnership { .. }
             | Command::UpdatePartnership { .. }
             | Command::MovePartnershipPhase { .. }

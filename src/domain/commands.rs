@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::events::{CriterionScore, Party, PersonalData, ScreeningAnswer};
+pub use super::network::import::ImportedOrganisation;
 use super::vocabulary::{
     AgeGroup, AgreementSection, AssetCategory, Audience, BoardPhase, BoardTemplate,
     EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
@@ -241,6 +242,12 @@ pub enum Command {
         x: i32,
         /// Vertical place.
         y: i32,
+    },
+    /// Import organisations from a spreadsheet, all or none: each row is registered, or
+    /// merged into the organisation of the same name (see `ImportedOrganisation`).
+    ImportOrganisations {
+        /// The rows, at most 2,000.
+        rows: Vec<ImportedOrganisation>,
     },
     /// Propose a partnership (phase 1, idea).
     ProposePartnership {

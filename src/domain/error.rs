@@ -131,6 +131,18 @@ pub enum DomainError {
         /// The note.
         note_id: Uuid,
     },
+    /// A row of an import cannot be imported, so nothing of the import is.
+    #[error("row {row} ({name}) cannot be imported, so nothing was imported: {reason}")]
+    ImportRowRefused {
+        /// The row, counted from 1.
+        row: usize,
+        /// Its name.
+        name: String,
+        /// The code of the row's problem (e.g. `duplicate_name`, `invalid_field`).
+        problem: &'static str,
+        /// The row's problem in words.
+        reason: String,
+    },
     /// The colleague has left the library.
     #[error("staff member {staff_id} has left the library")]
     StaffMemberLeft {
@@ -162,6 +174,7 @@ impl DomainError {
             DomainError::NotAuthor => "not_author",
             DomainError::AlreadyPromoted { .. } => "already_promoted",
             DomainError::StaffMemberLeft { .. } => "staff_member_left",
+            DomainError::ImportRowRefused { .. } => "import_row_refused",
         }
     }
 }

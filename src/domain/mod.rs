@@ -54,6 +54,7 @@ pub use self::decide::{decide, Request};
 pub use self::describe::describe;
 pub use self::error::DomainError;
 pub use self::events::DomainEvent;
+pub use self::network::import;
 pub use self::state::{EventContext, WorkspaceState};
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //!   evaluations, resources per party, level counts over time.
 //! - [`timeline`]: every event about one entity, in words.
 //! - [`diff`]: what changed between two moments.
+//! - [`slugs`]: readable, unique addresses of workspaces, derived from their names.
 
 pub mod agreement;
 pub mod board;
@@ -17,6 +18,7 @@ pub mod network;
 pub mod portfolio;
 pub mod projector;
 pub mod report;
+pub mod slugs;
 pub mod timeline;
 
 pub use self::projector::{rebuild, spawn_projector, AsOf, Projections, WorkspaceView};

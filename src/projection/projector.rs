@@ -22,6 +22,7 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::network::{network_metrics, NetworkMetrics};
+use super::slugs::Slugs;
 use super::timeline::Timeline;
 use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
 use crate::domain::{DomainEvent, EventContext, WorkspaceState};
@@ -266,6 +267,8 @@ pub fn decode(event: &RecordedEvent) -> Result<(DomainEvent, EventContext), serd
 /// The views of every workspace, kept current by consuming the log in order.
 pub struct Projections {
     workspaces: RwLock<BTreeMap<Uuid, WorkspaceView>>,
+    /// Every workspace's slug, given in the order the workspaces were created.
+    slugs: RwLock<Slugs>,
     /// Accounts, roles and tokens, folded from the system stream.
     accounts: RwLock<AccountsState>,
     checkpoint: watch::Sender<Position>,
@@ -279,6 +282,7 @@ impl Default for Projections {
     fn default() -> Self {
         Projections {
             workspaces: RwLock::new(BTreeMap::new()),
+            slugs: RwLock::new(Slugs::default()),
             accounts: RwLock::new(AccountsState::default()),
             checkpoint: watch::channel(0).0,
             skipped: AtomicU64::new(0),
@@ -314,6 +318,9 @@ impl Projections {
         match decoded {
             Ok((domain, context)) => {
                 let workspace_id = event.metadata.workspace_id;
+                if let DomainEvent::WorkspaceCreated { name, .. } = &domain {
+                    unpoisoned(self.slugs.write()).assign(workspace_id, name);
+                }
                 let mut workspaces = unpoisoned(self.workspaces.write());
                 workspaces
                     .entry(workspace_id)
@@ -395,7 +402,19 @@ impl Projections {
             .collect()
     }
 
-    /// Finds a workspace by id or by name.
+    /// The workspace a slug names (see [`super::slugs`]).
+    pub fn workspace_by_slug(&self, slug: &str) -> Option<Uuid> {
+        unpoisoned(self.slugs.read()).workspace(slug)
+    }
+
+    /// A workspace's slug (see [`super::slugs`]).
+    pub fn slug_of(&self, workspace_id: Uuid) -> Option<String> {
+        unpoisoned(self.slugs.read())
+            .slug(workspace_id)
+            .map(str::to_owned)
+    }
+
+    /// Finds a workspace by id, by slug or by name.
     pub fn find_workspace(&self, id_or_name: &str) -> Option<Uuid> {
         let names = self.workspace_names();
         if let Ok(id) = id_or_name.parse::<Uuid>() {
@@ -403,6 +422,9 @@ impl Projections {
                 .iter()
                 .find(|(known, _)| *known == id)
                 .map(|(id, _)| *id);
+        }
+        if let Some(id) = self.workspace_by_slug(id_or_name) {
+            return Some(id);
         }
         names
             .iter()

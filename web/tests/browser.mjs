@@ -10,10 +10,13 @@
 // is already there); a node dragged by one is seen moving live by the other and recorded at
 // the drop, and moved with the keyboard; the server restarted mid-test (same port, same data
 // directory): both reconnect by themselves and catch up, and a change typed while it was down
-// arrives once; screenshots of the map go to docs/screenshots/.
+// arrives once; undo and redo that never overwrite a colleague's later change; importing
+// organisations from a CSV file (a preview with the rejection reasons, nothing written until
+// confirmed, then everything at once); screenshots of the map go to docs/screenshots/.
 //
 // Usage: node tests/browser.mjs [path to the partnerhub binary]
 //   (default: ../target/debug/partnerhub; env CHROMIUM overrides /usr/bin/chromium)
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +83,8 @@ async function logIn(page, server, name = server.name, password = server.passwor
 async function openMap(page, workspace) {
   await page.getByRole('link', { name: workspace }).click();
   await page.getByRole('heading', { name: 'Netværkskort' }).waitFor();
+  // The address names the workspace by its readable slug.
+  if (workspace === 'Roskilde Bibliotekerne') assert.match(page.url(), /\/w\/roskilde-bibliotekerne$/);
   await page.locator('[data-state="online"]').waitFor();
   await page.locator('.map-canvas canvas').first().waitFor();
 }
@@ -350,6 +355,36 @@ try {
     assert.match((await exported('GraphML (yEd)')).toString('utf8'), /<graphml [\s\S]*<node id=/);
   });
 
+  await step('a CSV import shows its preview with the rejection reasons and writes nothing until confirmed', async () => {
+    const canvas = anna.getByTestId('map-canvas');
+    const before = Number(await canvas.getAttribute('data-nodes'));
+    const csv = '\ufeffNavn;Sektor;Emner;Niveau\r\n' +
+      'Læsehundene i Ølstykke;civilsamfund;højtlæsning;netværk\r\n' +
+      'Åens Børnehus;offentlig;"sprog; leg";\r\n' +
+      'Roskilde Festival;civilsamfund;importprøve;\r\n' +
+      ';offentlig;;\r\n' +
+      'Skolebiblioteket;;;\r\n';
+    await anna.getByRole('button', { name: 'Importér fra regneark (CSV) …' }).click();
+    const dialog = anna.getByRole('dialog');
+    await dialog.getByLabel('CSV-fil').setInputFiles({ name: 'organisationer.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    const preview = dialog.getByTestId('import-preview');
+    await preview.waitFor();
+    await dialog.getByText('2 oprettes, 1 flettes, 0 er der allerede, 2 afvises.').waitFor();
+    await preview.getByRole('row', { name: /Læsehundene i Ølstykke.*Oprettes/ }).waitFor();
+    await preview.getByRole('row', { name: /Roskilde Festival.*Flettes ind i den eksisterende/ }).waitFor();
+    await preview.getByRole('row', { name: /^5 .*Afvises.*Rækken har intet navn\./ }).waitFor();
+    await preview.getByRole('row', { name: /Skolebiblioteket.*Afvises.*Rækken har ingen sektor/ }).waitFor();
+    assert.deepEqual(await axeViolations(anna), []);
+    // Nothing is written by the preview: neither map nor the colleague's table has the rows.
+    assert.equal(Number(await canvas.getAttribute('data-nodes')), before);
+    assert.equal(await bo.getByRole('button', { name: 'Læsehundene i Ølstykke' }).count(), 0);
+    await dialog.getByRole('button', { name: 'Importér 3 organisation(er)' }).click();
+    await anna.getByText('3 organisation(er) er importeret.').waitFor();
+    await bo.getByRole('button', { name: 'Læsehundene i Ølstykke' }).waitFor({ timeout: 10_000 });
+    await bo.getByRole('button', { name: 'Åens Børnehus' }).waitFor({ timeout: 10_000 });
+    await anna.locator(`[data-testid="map-canvas"][data-nodes="${before + 2}"]`).waitFor({ timeout: 10_000 });
+  });
+
   await step('relation editing: link a colleague, move a relation, a refusal with its reason', async () => {
     await anna.getByLabel('Find en knude').fill('Rockmuseum');
     await anna.getByRole('button', { name: 'Danmarks Rockmuseum' }).first().click();
@@ -392,6 +427,37 @@ try {
     await anna.getByText('Relationen til Danmarks Rockmuseum er afsluttet.').waitFor();
     await editor.getByText('Nu: Ingen relation endnu').waitFor({ timeout: 10_000 });
     assert.deepEqual(await axeViolations(anna), []);
+  });
+
+  await step('undo and redo a relation change; a colleague\'s later change is not overwritten', async () => {
+    const editor = anna.getByTestId('relation-editor');
+    await anna.getByRole('button', { name: 'Fortryd', exact: true }).click();
+    await anna.getByText('Fortrudt: relationen til Danmarks Rockmuseum.').waitFor();
+    await editor.getByText('Nu: Partnerskab').waitFor({ timeout: 10_000 });
+    await anna.getByRole('button', { name: 'Gentag', exact: true }).click();
+    await anna.getByText('Gentaget: relationen til Danmarks Rockmuseum.').waitFor();
+    await editor.getByText('Nu: Ingen relation endnu').waitFor({ timeout: 10_000 });
+    // Bo places the relation at network; Anna's undo must not take it back.
+    const workspaceId = await anna.evaluate(async () => {
+      const { token } = JSON.parse(globalThis.localStorage.getItem('partnerhub.session'));
+      const summary = await globalThis.fetch('/api/workspaces/roskilde-bibliotekerne', { headers: { authorization: `Bearer ${token}` } });
+      return (await summary.json()).workspace_id;
+    });
+    const organisationId = await bo.evaluate(async ({ workspaceId }) => {
+      const { token } = JSON.parse(globalThis.localStorage.getItem('partnerhub.session'));
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const network = await (await globalThis.fetch(`/api/workspaces/${workspaceId}/network`, { headers })).json();
+      const museum = network.nodes.find((node) => node.label === 'Danmarks Rockmuseum');
+      const command = { type: 'ChangeRelationLevel', organisation_id: museum.id, to: 'network', reason: 'Bo mødte dem igen' };
+      const answer = await globalThis.fetch(`/api/workspaces/${workspaceId}/commands`, { method: 'POST', headers, body: JSON.stringify({ command }) });
+      if (!answer.ok) throw new Error(await answer.text());
+      return museum.id;
+    }, { workspaceId });
+    assert.ok(organisationId);
+    await editor.getByText('Nu: Netværk').waitFor({ timeout: 10_000 });
+    await anna.getByRole('button', { name: 'Fortryd', exact: true }).click();
+    await anna.getByText('Kan ikke fortryde: relationen til Danmarks Rockmuseum er ændret af en anden siden. Deres ændring er ikke overskrevet.').waitFor();
+    await editor.getByText('Nu: Netværk').waitFor();
   });
 
   await step('a deep link opens the map after a reload', async () => {

@@ -160,7 +160,8 @@ pub(super) fn workspace_list(state: &AppState, principal: &Principal) -> Vec<Val
                 .projections
                 .read(workspace_id, |view| view.state.name.clone())
                 .unwrap_or_default();
-            json!({"workspace_id": workspace_id, "name": name, "role": role})
+            let slug = state.projections.slug_of(workspace_id);
+            json!({"workspace_id": workspace_id, "slug": slug, "name": name, "role": role})
         })
         .collect()
 }

@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{ApiJson, ApiPath, ApiQuery, Caller};
+use super::{graph_export, organisation_import, ApiJson, ApiPath, ApiQuery, Caller};
 use crate::accounts::{Permission, Principal, Role};
 use crate::app_state::{ApiError, AppState};
 use crate::domain::vocabulary::{SCREENING_QUESTIONS, SCREENING_QUESTIONS_DA};
@@ -83,6 +83,22 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(views::network),
         ),
         (
+            "/api/workspaces/{workspace_id}/network.gexf",
+            get(graph_export::network_gexf),
+        ),
+        (
+            "/api/workspaces/{workspace_id}/network.graphml",
+            get(graph_export::network_graphml),
+        ),
+        (
+            "/api/workspaces/{workspace_id}/network/nodes.csv",
+            get(graph_export::network_nodes_csv),
+        ),
+        (
+            "/api/workspaces/{workspace_id}/network/relations.csv",
+            get(graph_export::network_relations_csv),
+        ),
+        (
             "/api/workspaces/{workspace_id}/organisations/{organisation_id}/contacts",
             get(views::organisation_contacts),
         ),
@@ -97,6 +113,10 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/api/workspaces/{workspace_id}/organisations",
             get(views::organisations),
+        ),
+        (
+            "/api/workspaces/{workspace_id}/organisation-import/preview",
+            post(organisation_import::preview_organisation_import),
         ),
         (
             "/api/workspaces/{workspace_id}/organisations/{organisation_id}",
@@ -254,21 +274,20 @@ async fn backup(
         .into_response())
 }
 
-fn view<R>(
+/// Reads `workspace_id`'s live views; 404 when there is no such workspace.
+pub(super) fn view<R>(
     state: &AppState,
     workspace_id: Uuid,
     reader: impl FnOnce(&WorkspaceView) -> R,
 ) -> Result<R, ApiError> {
-    state.projections.read(workspace_id, reader).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "workspace_not_found",
-            "no such workspace, or you are not a member of it",
-        )
-    })
+    state
+        .projections
+        .read(workspace_id, reader)
+        .ok_or_else(ApiError::workspace_not_found)
 }
 
-fn reader(
+/// Checks that `principal` has `permission` in `workspace_id`; answers their role.
+pub(super) fn reader(
     state: &AppState,
     principal: &Principal,
     workspace_id: Uuid,

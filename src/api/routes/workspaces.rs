@@ -98,15 +98,17 @@ pub(super) async fn workspace_summary(
         .role_in(&state.accounts, workspace_id)
         .ok_or_else(|| ApiError::from(crate::accounts::AccessError::NotMember))?;
     let guest_board = principal.guest_board();
+    let slug = state.projections.slug_of(workspace_id);
     view(&state, workspace_id, |view| {
         let workspace = &view.state;
         if role == Role::Guest {
             return ApiJson(
-                json!({"workspace_id": workspace_id, "name": workspace.name, "role": role, "board_id": guest_board}),
+                json!({"workspace_id": workspace_id, "slug": slug, "name": workspace.name, "role": role, "board_id": guest_board}),
             );
         }
         ApiJson(json!({
             "workspace_id": workspace_id,
+            "slug": slug,
             "name": workspace.name,
             "description": workspace.description,
             "role": role,

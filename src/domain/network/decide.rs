@@ -322,6 +322,7 @@ pub(crate) fn decide(
                 y,
             }])
         }
+        Command::ImportOrganisations { rows } => super::import::decide_import(state, rows),
         _ => Err(misrouted(Area::Network)),
     }
 }

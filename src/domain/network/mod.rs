@@ -8,6 +8,7 @@
 //! - `decide`: the rules of its commands, events or a refusal;
 //! - `apply`: how its events fold into the [`WorkspaceState`](super::WorkspaceState);
 //! - `describe`: its events in words for the timeline;
+//! - `import`: importing organisations from a spreadsheet in one command, and its preview;
 //! - `state`: its entities as the workspace's state holds them (re-exported from
 //!   [`state`](super::state), which keeps the workspace itself);
 //! - `tests`: its given/when/then tests.
@@ -15,6 +16,7 @@
 mod apply;
 mod decide;
 mod describe;
+pub mod import;
 pub(crate) mod state;
 #[cfg(test)]
 mod tests;

@@ -57,6 +57,15 @@ export function isMessageKey(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(da, key);
 }
 
+/** The words and numbers of an error's details, as a text's `{name}` parameters. */
+export function detailParams(error: ErrorBody): Record<string, string | number> {
+  const params: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(error.details ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number') params[name] = value;
+  }
+  return params;
+}
+
 /**
  * A server error as a sentence in the UI language, keyed by its `code`. A code without a
  * text of its own falls back to the server's message (written for people), never to raw
@@ -65,6 +74,6 @@ export function isMessageKey(key: string): key is MessageKey {
 export function errorSentence(error: ErrorBody | null | undefined): string {
   if (!error) return t('error.unknown');
   const key = `error.${error.code}`;
-  if (isMessageKey(key)) return t(key);
+  if (isMessageKey(key)) return t(key, detailParams(error));
   return error.message.trim() === '' ? t('error.unknown') : error.message;
 }

@@ -1,14 +1,17 @@
 // A workspace's network map page: the controls (search, filters, focus, size), the map or its
 // tables (a switch), who else is on the map, the selected node's details with its relation
-// editing and moving, the findings, the legend, and adding an organisation. Everything it
-// shows comes from the workspace's store; what of it is shown (filters, focus) is decided
-// here once and handed to map and tables. It says where this person is (what they select,
-// their pointer, the node they drag) to the others, and records a drop with `PlaceNode`.
+// editing and moving, the findings, the legend, adding an organisation and importing
+// organisations from a spreadsheet. Everything it shows comes from the workspace's store; what
+// of it is shown (filters, focus) is decided here once and handed to map and tables. It says
+// where this person is (what they select, their pointer, the node they drag) to the others,
+// and records a drop with `PlaceNode`.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { WorkspaceStore } from '../store/workspace';
 import type { LiveConnection } from '../store/live';
 import { errorSentence, t } from '../i18n';
 import { AddOrganisation } from './AddOrganisation';
+import { ImportOrganisations } from './ImportOrganisations';
+import { UndoButtons } from './UndoButtons';
 import { Legend } from './Legend';
 import { MapView, type CentreRequest } from './MapView';
 import { MapControls } from './MapControls';
@@ -110,11 +113,12 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
               {t('map.showTable')}
             </button>
           </div>
+          {summary && WRITERS.has(summary.role) && <UndoButtons store={store} />}
           {summary?.role === 'owner' && (
             <a
               class="members-link"
-              href={`/w/${store.workspaceId}/members`}
-              onClick={(event) => { event.preventDefault(); navigate(`/w/${store.workspaceId}/members`); }}
+              href={`/w/${store.slugOrId}/members`}
+              onClick={(event) => { event.preventDefault(); navigate(`/w/${store.slugOrId}/members`); }}
             >
               {t('members.title')}
             </a>
@@ -164,7 +168,10 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
         <Findings findings={shownFindings} names={new Map(view.nodes.map((node) => [node.id, node.label]))} onSelect={find} />
         <Legend />
         {canEdit ? (
-          <AddOrganisation store={store} online={live.state.value === 'online'} />
+          <>
+            <AddOrganisation store={store} online={live.state.value === 'online'} />
+            <ImportOrganisations store={store} />
+          </>
         ) : (
           <p class="muted">{t('addOrganisation.readOnly')}</p>
         )}

@@ -373,6 +373,13 @@ export type Command =
     }
   | {
       /**
+       * The rows, at most 2,000.
+       */
+      rows: ImportedOrganisation[];
+      type: 'ImportOrganisations';
+    }
+  | {
+      /**
        * Age groups.
        */
       age_groups?: AgeGroup[];
@@ -1073,6 +1080,55 @@ export interface PersonalData {
    * Phone number.
    */
   phone?: string | null;
+}
+/**
+ * One organisation of an import: the fields of `RegisterOrganisation`.
+ */
+export interface ImportedOrganisation {
+  /**
+   * Age groups.
+   */
+  age_groups?: AgeGroup[];
+  /**
+   * Kind.
+   */
+  kind?: string;
+  /**
+   * The level on the network circle, if any.
+   */
+  level?: Level | null;
+  /**
+   * Name; an organisation of this name (ignoring case) is merged.
+   */
+  name: string;
+  /**
+   * Its id if it is new (an organisation of the same name is merged and keeps its id).
+   */
+  organisation_id: string;
+  /**
+   * Why at that level (needed to move an organisation that has a level already).
+   */
+  reason?: string;
+  /**
+   * Rooms.
+   */
+  rooms?: Room[];
+  /**
+   * Sector.
+   */
+  sector: Sector;
+  /**
+   * Tags.
+   */
+  tags?: string[];
+  /**
+   * Topics.
+   */
+  topics?: string[];
+  /**
+   * Website.
+   */
+  website?: string | null;
 }
 /**
  * One answered screening question.

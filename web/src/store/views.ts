@@ -1,17 +1,21 @@
 // The shapes of the workspace views the app reads over HTTP. (The OpenAPI document does not
 // describe response bodies yet; when it does, these come from it like src/protocol/.)
-import type { Level, Sector, Room, AgeGroup } from '../protocol/command';
+import type { AgeGroup, Command, Level, Room, Sector } from '../protocol/command';
+import type { ErrorBody } from '../protocol/error';
 
 export type Role = 'owner' | 'editor' | 'viewer' | 'auditor' | 'guest';
 
 export interface WorkspaceEntry {
   readonly workspace_id: string;
+  /** Its readable address, accepted wherever the id is (e.g. `roskilde-bibliotekerne`). */
+  readonly slug?: string | null;
   readonly name: string;
   readonly role: Role;
 }
 
 export interface WorkspaceSummary {
   readonly workspace_id: string;
+  readonly slug?: string | null;
   readonly name: string;
   readonly role: Role;
   /** The log position of the workspace's last event the server's views include. */
@@ -76,4 +80,28 @@ export interface NetworkView {
   readonly key_person_risks: readonly KeyPersonRisk[];
   /** Absent in views from servers before duplicate contacts were reported. */
   readonly duplicate_contacts?: readonly DuplicateContact[];
+}
+
+/** What importing a row of a spreadsheet would do (`POST .../organisation-import/preview`). */
+export type ImportRowOutcome = 'created' | 'merged' | 'unchanged' | 'rejected';
+
+export interface ImportPreviewRow {
+  /** The line of the file the row starts on (the header is line 1). */
+  readonly line: number;
+  readonly name: string;
+  readonly outcome: ImportRowOutcome;
+  readonly organisation_id?: string;
+  /** Why it is rejected. */
+  readonly problem?: ErrorBody;
+}
+
+/** The preview of an import; nothing is written until `command` is sent. */
+export interface ImportPreview {
+  readonly separator: string;
+  readonly columns: readonly string[];
+  readonly ignored_columns: readonly string[];
+  readonly rows: readonly ImportPreviewRow[];
+  readonly counts: Readonly<Record<ImportRowOutcome, number>>;
+  /** `ImportOrganisations` with the rows to create or merge; absent when there are none. */
+  readonly command?: Extract<Command, { type: 'ImportOrganisations' }>;
 }

@@ -12,7 +12,7 @@ import { api, ApiFailure } from './http';
 import type { LiveConnection } from './live';
 import type { Outcome } from './outbox';
 import { withPresence, type OwnPresence, type PresenceMap } from './presence';
-import type { NetworkView, WorkspaceSummary } from './views';
+import type { ImportPreview, NetworkView, WorkspaceSummary } from './views';
 
 const REFRESH_DEBOUNCE_MS = 150;
 
@@ -29,12 +29,23 @@ export class WorkspaceStore {
   private unwatch: (() => void) | null = null;
   private disposed = false;
 
+  /** `address`: the workspace's id or its slug, as the app's address names it. */
   constructor(
-    readonly workspaceId: string,
+    readonly address: string,
     private readonly token: string,
     private readonly live: LiveConnection,
     private readonly onUnauthenticated: () => void,
   ) {}
+
+  /** The workspace's id: the server's summary says it (the address may be the slug). */
+  get workspaceId(): string {
+    return this.summary.value?.workspace_id ?? this.address;
+  }
+
+  /** The workspace's address in the app's links: its slug when it has one. */
+  get slugOrId(): string {
+    return this.summary.value?.slug ?? this.workspaceId;
+  }
 
   /** Loads the views, then follows the workspace's events after their position. */
   async open(): Promise<void> {
@@ -66,6 +77,14 @@ export class WorkspaceStore {
     this.live.announce(this.workspaceId, { ...presence, workspace_id: this.workspaceId });
   }
 
+  /** What importing `csv` would do, row by row; the server writes nothing. */
+  previewOrganisationImport(csv: string): Promise<ImportPreview> {
+    return api<ImportPreview>(`/api/workspaces/${encodeURIComponent(this.workspaceId)}/organisation-import/preview`, {
+      token: this.token,
+      body: { csv },
+    });
+  }
+
   private scheduleRefresh(delay = REFRESH_DEBOUNCE_MS): void {
     if (this.disposed || this.refreshTimer !== null) return;
     this.refreshTimer = setTimeout(() => {
@@ -78,7 +97,7 @@ export class WorkspaceStore {
 
   private load(): Promise<void> {
     if (this.loading) return this.loading;
-    const base = `/api/workspaces/${encodeURIComponent(this.workspaceId)}`;
+    const base = `/api/workspaces/${encodeURIComponent(this.address)}`;
     this.loading = (async () => {
       try {
         // The summary first: the network read after it includes at least its position.

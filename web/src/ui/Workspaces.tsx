@@ -23,11 +23,12 @@ export function Workspaces({ token }: { token: string }) {
       <ul>
         {workspaces?.map((workspace) => {
           const roleKey = `role.${workspace.role}`;
+          const address = `/w/${encodeURIComponent(workspace.slug ?? workspace.workspace_id)}`;
           return (
             <li key={workspace.workspace_id}>
               <a
-                href={`/w/${workspace.workspace_id}`}
-                onClick={(event) => { event.preventDefault(); navigate(`/w/${workspace.workspace_id}`); }}
+                href={address}
+                onClick={(event) => { event.preventDefault(); navigate(address); }}
               >
                 {workspace.name}
               </a>{' '}

@@ -1,5 +1,6 @@
-// The app's addresses: `/` (log in, choose a workspace), `/w/<workspace id>` (its network
-// map), `/w/<workspace id>/members` (owners: members and invites), `/account` (change the
+// The app's addresses: `/` (log in, choose a workspace), `/w/<workspace>` (its network
+// map; the workspace by its slug, e.g. `/w/roskilde-bibliotekerne`, or its id),
+// `/w/<workspace>/members` (owners: members and invites), `/account` (change the
 // password), `/join#<invite>` (a guest invite link), `/invite#<invite>` (a colleague's
 // member invite). The server answers index.html for all of
 // them (src/web.rs), so they can be bookmarked and reloaded.

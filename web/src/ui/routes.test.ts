@@ -12,6 +12,7 @@ describe('parseRoute', () => {
     expect(parseRoute('/invite', '#phm_abc_def')).toEqual({ page: 'invite', invite: 'phm_abc_def' });
     expect(parseRoute('/invite', '')).toEqual({ page: 'invite', invite: null });
     expect(parseRoute('/w/abc/members', '')).toEqual({ page: 'members', workspaceId: 'abc' });
+    expect(parseRoute('/w/roskilde-bibliotekerne', '')).toEqual({ page: 'workspace', workspaceId: 'roskilde-bibliotekerne' });
     expect(parseRoute('/account', '')).toEqual({ page: 'account' });
     expect(parseRoute('/', '')).toEqual({ page: 'home' });
     expect(parseRoute('/somewhere/else', '')).toEqual({ page: 'home' });

@@ -1,4 +1,5 @@
 // What an address of the app means (pure; router.ts follows the browser's address with it).
+// A workspace's `workspaceId` is as the address has it: its slug or its id.
 export type Route =
   | { readonly page: 'home' }
   | { readonly page: 'workspace'; readonly workspaceId: string }

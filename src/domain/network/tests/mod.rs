@@ -1,8 +1,10 @@
 //! Given/when/then tests of the network, one file per part:
 //! - `staff`: focus areas, staff and wanted competences;
 //! - `organisations`: organisations, their contacts and relation levels;
-//! - `places`: places of the map's nodes.
+//! - `places`: places of the map's nodes;
+//! - `import`: importing organisations from a spreadsheet in one command.
 
+mod import;
 mod organisations;
 mod places;
 mod staff;
