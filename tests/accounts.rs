@@ -370,6 +370,12 @@ async fn changing_the_password_ends_every_other_session(backend: Backend) {
         assert_eq!(status, 401, "{body}");
     }
     if let Some(node) = &other_node {
+        // The change reaches the other node through the log it follows: once it has read up
+        // to the change (a few milliseconds, longer under load), it refuses the old session.
+        node.state
+            .projections
+            .wait_for(server.state.store.head_position())
+            .await;
         let (status, body) = node.get(&second, "/api/me").await;
         assert_eq!(status, 401, "the other node ends it too: {body}");
         assert_eq!(node.get(&renewed, "/api/me").await.0, 200);
