@@ -255,7 +255,8 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       for (const edge of graph.edges()) if (!edgeKeys.has(edge)) graph.dropEdge(edge);
       resize();
       if (added) {
-        renderer.setCustomBBox(null);
+        // Frame the grown map anew, unless someone holds a node (the map would shift under it).
+        if (!dragged && remoteDrags.size === 0) renderer.setCustomBBox(null);
         relax();
       }
     },
