@@ -76,6 +76,13 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
               {t('map.showTable')}
             </button>
           </div>
+          <a
+            class="boards-link"
+            href={`/w/${store.workspaceId}/boards`}
+            onClick={(event) => { event.preventDefault(); navigate(`/w/${store.workspaceId}/boards`); }}
+          >
+            {t('boards.link')}
+          </a>
           {summary?.role === 'owner' && (
             <a
               class="members-link"

@@ -9,7 +9,7 @@ import { errorSentence, t } from '../i18n';
 import { notify } from '../ui/notices';
 
 /** Sends `command`; notices `done` on the ack, the reason on a rejection. */
-export function sendAndTell(store: WorkspaceStore, command: Command, done: () => string): Promise<Outcome> {
+export function sendAndTell(store: Pick<WorkspaceStore, 'send'>, command: Command, done: () => string): Promise<Outcome> {
   return store.send(command).then((outcome) => {
     if (outcome.kind === 'ack') notify(done);
     else notify(() => t('command.rejected', { reason: errorSentence(outcome.error) }), 'error');

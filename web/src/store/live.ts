@@ -25,6 +25,18 @@ const CLOSE_UNAUTHENTICATED = 4001;
 interface Watch {
   readonly cursor: EventCursor;
   readonly onEvent: (event: LiveEvent) => void;
+  readonly options: WatchOptions;
+}
+
+/** How a watch subscribes (a workshop board's view follows its board from now on). */
+export interface WatchOptions {
+  /** Only this board's events (guests are always scoped to their board). */
+  readonly boardId?: string;
+  /** Subscribe from the present, not after the cursor: for a view that is loaded again after
+   * every (re)subscription, and for guests, who may not catch up from history. */
+  readonly fromNow?: boolean;
+  /** The subscription is in place (after every reconnect too): load the view now. */
+  readonly onSubscribed?: () => void;
 }
 
 export class LiveConnection {
@@ -32,6 +44,9 @@ export class LiveConnection {
   readonly state = signal<ConnectionState>('connecting');
   /** Commands without an answer yet (queued or in flight). */
   readonly pending = signal(0);
+  /** The server's clock minus this browser's, in ms, from the `welcome`'s `server_time`:
+   * what a countdown adds to `Date.now()` so that every client shows the same time left. */
+  readonly serverClockOffsetMs = signal(0);
 
   private socket: WebSocket | null = null;
   private welcomed = false;
@@ -70,8 +85,13 @@ export class LiveConnection {
   }
 
   /** Follows a workspace's events after `cursor`'s position, now and after every reconnect. */
-  watch(workspaceId: string, cursor: EventCursor, onEvent: (event: LiveEvent) => void): () => void {
-    this.watches.set(workspaceId, { cursor, onEvent });
+  watch(
+    workspaceId: string,
+    cursor: EventCursor,
+    onEvent: (event: LiveEvent) => void,
+    options: WatchOptions = {},
+  ): () => void {
+    this.watches.set(workspaceId, { cursor, onEvent, options });
     if (this.welcomed) this.subscribe(workspaceId, cursor);
     return () => {
       if (this.watches.get(workspaceId)?.onEvent !== onEvent) return;
@@ -130,8 +150,12 @@ export class LiveConnection {
         this.welcomed = true;
         this.attempt = 0;
         this.state.value = 'online';
+        this.serverClockOffsetMs.value = clockOffset(message.server_time, Date.now());
         for (const [workspaceId, watch] of this.watches) this.subscribe(workspaceId, watch.cursor);
         this.flush();
+        break;
+      case 'subscribed':
+        this.watches.get(message.workspace_id)?.options.onSubscribed?.();
         break;
       case 'event': {
         const watch = this.watches.get(message.workspace_id);
@@ -157,7 +181,13 @@ export class LiveConnection {
   }
 
   private subscribe(workspaceId: string, cursor: EventCursor): void {
-    this.write({ type: 'subscribe', workspace_id: workspaceId, after_position: cursor.resumeAfter() });
+    const options = this.watches.get(workspaceId)?.options ?? {};
+    this.write({
+      type: 'subscribe',
+      workspace_id: workspaceId,
+      ...(options.fromNow ? {} : { after_position: cursor.resumeAfter() }),
+      ...(options.boardId ? { board_id: options.boardId } : {}),
+    });
   }
 
   private flush(): void {
@@ -195,6 +225,12 @@ export class LiveConnection {
     this.attempt = 0;
     this.open();
   }
+}
+
+/** The server's clock minus the local one (0 when the server's time cannot be read). */
+export function clockOffset(serverTime: string, localNow: number): number {
+  const server = Date.parse(serverTime);
+  return Number.isFinite(server) ? server - localNow : 0;
 }
 
 function defaultUrl(): string {
