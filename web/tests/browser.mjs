@@ -19,6 +19,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import Graph from 'graphology';
 import gexf from 'graphology-gexf';
+import { boardSteps } from './board.mjs';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../..', import.meta.url).pathname;
@@ -107,7 +108,7 @@ try {
   const anna = await contextA.newPage();
   const bo = await contextB.newPage();
   const problems = [];
-  for (const page of [anna, bo]) {
+  const watch = (page) => {
     page.on('pageerror', (error) => problems.push(String(error)));
     page.on('console', (message) => {
       // Refusals the steps provoke (a failed login's 401, a weak password's 400, a wrong
@@ -117,7 +118,8 @@ try {
       // (ERR_INTERNET_DISCONNECTED) is expected too: the app keeps trying, with backoff.
       if (message.type() === 'error' && !/status of (400|401|403|410)|ERR_INTERNET_DISCONNECTED/.test(message.text())) problems.push(message.text());
     });
-  }
+  };
+  for (const page of [anna, bo]) watch(page);
 
   await step('the login page has no serious accessibility violations', async () => {
     await anna.goto(server.url + '/');
@@ -396,6 +398,9 @@ try {
     await anna.goto(server.url + '/');
     await anna.getByRole('heading', { name: 'Vælg et arbejdsområde' }).waitFor();
   });
+
+  // The workshop board (tests/board.mjs): guests on phones, the facilitator on a large screen.
+  await boardSteps({ browser, server, password: 'et helt nyt kodeord', anna, bo, step, axeViolations, screenshots, watch });
 
   assert.deepEqual(problems, [], 'no script errors in the pages');
   console.log(`browser tests passed (${steps.length} steps)`);

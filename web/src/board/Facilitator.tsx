@@ -10,13 +10,8 @@ import { uuidv4 } from '../store/ids';
 import { sendAndTell } from '../map/send';
 import { notify } from '../ui/notices';
 import { PHASES, type BoardView, type NoteView } from './model';
-import type { BoardStore } from './store';
+import type { BoardStore, GuestInvite } from './store';
 import { phaseName } from './words';
-
-interface GuestInvite {
-  readonly token_id: string;
-  readonly link: string;
-}
 
 export function FacilitatorTools({ store, view, token }: { store: BoardStore; view: BoardView; token: string }) {
   const next = PHASES[PHASES.indexOf(view.phase) + 1];
@@ -24,7 +19,10 @@ export function FacilitatorTools({ store, view, token }: { store: BoardStore; vi
   const [choice, setChoice] = useState<{ readonly phase: BoardPhase; readonly anonymous: boolean } | null>(null);
   const anonymous = next && choice?.phase === next ? choice.anonymous : next === 'writing' || next === 'voting';
   const [minutes, setMinutes] = useState(5);
-  const [invite, setInvite] = useState<GuestInvite | null>(null);
+  const invite = store.guestInvite.value;
+  const setInvite = (made: GuestInvite | null) => {
+    store.guestInvite.value = made;
+  };
   const [error, setError] = useState<string | null>(null);
   const workspace = `/api/workspaces/${encodeURIComponent(store.workspaceId)}`;
 

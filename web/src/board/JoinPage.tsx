@@ -3,17 +3,11 @@
 // unknown invite is said in words; so is an access that ended while the person was on the
 // board.
 import { useState } from 'preact/hooks';
-import { errorSentence, isMessageKey, t } from '../i18n';
+import { t } from '../i18n';
 import { ApiFailure } from '../store/http';
-import type { ErrorBody } from '../protocol/error';
 import { navigate } from '../ui/router';
 import { boardPath, guestEnded, join } from './guest';
-
-/** A refused join in words: the invite's own sentences first, then the general ones. */
-export function joinRefusal(error: ErrorBody | null): string {
-  const key = error ? `join.${error.code}` : '';
-  return isMessageKey(key) ? t(key) : errorSentence(error);
-}
+import { joinRefusal } from './words';
 
 export function JoinPage({ invite }: { invite: string | null }) {
   const [name, setName] = useState('');

@@ -7,7 +7,7 @@ import type { Zone } from '../protocol/command';
 import { t } from '../i18n';
 import type { BoardView, NoteView } from './model';
 import { zoneKey, zoneTags, type ZoneSlot } from './zones';
-import { zoneName } from './words';
+import { votesText, zoneName } from './words';
 
 export interface NoteActions {
   readonly move: (note: NoteView, zone: Zone) => void;
@@ -72,11 +72,13 @@ export function NoteCard({
           </div>
         </form>
       )}
-      <p class="note-meta small">
-        {mine ? t('board.mine') : note.author ? t('board.by', { name: names[note.author] ?? note.author }) : null}
-        {tags.length > 0 && <span class="note-tags"> {t('board.tags', { tags: tags.join(', ') })}</span>}
-      </p>
-      {note.votes != null && <p class="note-votes">{t('board.votes', { count: note.votes })}</p>}
+      {(mine || note.author) && (
+        <p class="note-meta small">
+          {mine ? t('board.mine') : t('board.by', { name: names[note.author ?? ''] ?? note.author ?? '' })}
+        </p>
+      )}
+      {tags.length > 0 && <p class="note-tags small">{t('board.tags', { tags: tags.join(', ') })}</p>}
+      {note.votes != null && <p class="note-votes">{votesText(note.votes)}</p>}
       {note.promoted_to && (
         <p class="note-promoted small">
           {note.promoted_to.kind === 'organisation' ? t('board.promotedOrganisation') : t('board.promotedPartnership')}

@@ -7,7 +7,7 @@ import { navigate } from '../ui/router';
 import { boardPath } from './guest';
 import { notesByZone, summaryRows, type BoardView } from './model';
 import type { BoardStore } from './store';
-import { zoneName } from './words';
+import { votesText, zoneName } from './words';
 import { zoneGrid } from './zones';
 import './board.css';
 
@@ -64,7 +64,7 @@ export function SummaryPage({ store }: { store: BoardStore }) {
         <ol class="summary-result" data-testid="vote-result">
           {ranked.map((note) => (
             <li key={note.note_id}>
-              {note.text} — {t('board.votes', { count: note.votes ?? 0 })}
+              {note.text} — {votesText(note.votes ?? 0)}
             </li>
           ))}
         </ol>

@@ -154,3 +154,15 @@ describe('summaryRows', () => {
     ]);
   });
 });
+
+describe('joinRefusal', () => {
+  it("says a refused invite in the invite's words, not a login's", async () => {
+    const { joinRefusal } = await import('./words');
+    const { da } = await import('../i18n/da');
+    const { language } = await import('../i18n');
+    language.value = 'da';
+    expect(joinRefusal({ code: 'unauthenticated', message: 'unknown, revoked or expired invite' })).toBe(da['join.unauthenticated']);
+    expect(joinRefusal({ code: 'invite_revoked', message: '' })).toBe(da['join.invite_revoked']);
+    expect(joinRefusal({ code: 'invalid_input', message: 'x' })).toBe(da['error.invalid_input']);
+  });
+});

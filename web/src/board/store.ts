@@ -17,9 +17,18 @@ import { applyBoardEvent, type BoardView } from './model';
 
 const RELOAD_DEBOUNCE_MS = 120;
 
+/** A guest link as the server made it: its token's id (to withdraw it) and the link. */
+export interface GuestInvite {
+  readonly token_id: string;
+  readonly link: string;
+}
+
 export class BoardStore {
   readonly view = signal<BoardView | null>(null);
   readonly error = signal<ErrorBody | null>(null);
+  /** The guest link the facilitator made on this board in this tab (shown only until it is
+   * withdrawn; the server shows its secret only once). */
+  readonly guestInvite = signal<GuestInvite | null>(null);
 
   private readonly cursor = new EventCursor();
   private unwatch: (() => void) | null = null;

@@ -1,7 +1,8 @@
 // The board's words in the UI language: a zone's name (its room and goal, level, age group
-// or free label), a phase's name.
+// or free label), a phase's name, a refused join.
 import type { BoardPhase, Zone } from '../protocol/command';
-import { t } from '../i18n';
+import type { ErrorBody } from '../protocol/error';
+import { errorSentence, isMessageKey, t } from '../i18n';
 
 /** A zone in words, e.g. "Læringsrum · Innovation". */
 export function zoneName(zone: Zone): string {
@@ -14,6 +15,19 @@ export function zoneName(zone: Zone): string {
   return parts.join(' · ');
 }
 
+/** A note's total of dots in words. */
+export function votesText(count: number): string {
+  return count === 1 ? t('board.votesOne') : t('board.votes', { count });
+}
+
 export function phaseName(phase: BoardPhase): string {
   return t(`phase.${phase}`);
+}
+
+/** A refused join in words: the invite's own sentences first (the server answers a withdrawn,
+ * expired or unknown guest invite alike, 401 `unauthenticated`, which here is about the
+ * invite and not a login), then the general ones. */
+export function joinRefusal(error: ErrorBody | null): string {
+  const key = error ? `join.${error.code}` : '';
+  return isMessageKey(key) ? t(key) : errorSentence(error);
 }

@@ -9,6 +9,7 @@ export const boardDa = {
   'join.invite_revoked': 'Invitationen er trukket tilbage af den, der leder workshoppen. Bed om et nyt link.',
   'join.invite_expired': 'Invitationen er udløbet. Bed den, der leder workshoppen, om et nyt link.',
   'join.invite_unknown': 'Invitationen kendes ikke. Tjek, at hele linket er med, eller bed om et nyt.',
+  'join.unauthenticated': 'Invitationen virker ikke længere: den er trukket tilbage eller udløbet (eller linket er ikke helt). Bed den, der leder workshoppen, om et nyt link.',
   'join.ended': 'Din adgang til tavlen er slut: invitationen er trukket tilbage eller udløbet.',
 
   'boards.title': 'Workshoptavler',
@@ -72,6 +73,7 @@ export const boardDa = {
   'board.dotCast': 'Prikken er givet.',
   'board.dotRetracted': 'Prikken er taget tilbage.',
   'board.votes': '{count} prikker i alt',
+  'board.votesOne': '1 prik i alt',
   'board.tallyHidden': 'Optællingen vises, når afstemningen er lukket.',
   'board.promotedOrganisation': 'Gjort til en organisation på netværkskortet',
   'board.promotedPartnership': 'Gjort til en partnerskabsidé',

@@ -10,6 +10,7 @@ export const boardEn: { readonly [K in keyof typeof boardDa]: string } = {
   'join.invite_revoked': 'The invite was withdrawn by the person leading the workshop. Ask for a new link.',
   'join.invite_expired': 'The invite has expired. Ask the person leading the workshop for a new link.',
   'join.invite_unknown': 'The invite is not known here. Check that the whole link is there, or ask for a new one.',
+  'join.unauthenticated': 'The invite no longer works: it was withdrawn or has expired (or the link is not whole). Ask the person leading the workshop for a new link.',
   'join.ended': 'Your access to the board has ended: the invite was withdrawn or has expired.',
 
   'boards.title': 'Workshop boards',
@@ -73,6 +74,7 @@ export const boardEn: { readonly [K in keyof typeof boardDa]: string } = {
   'board.dotCast': 'The dot was given.',
   'board.dotRetracted': 'The dot was taken back.',
   'board.votes': '{count} dots in all',
+  'board.votesOne': '1 dot in all',
   'board.tallyHidden': 'The count is shown when the vote has closed.',
   'board.promotedOrganisation': 'Made an organisation on the network map',
   'board.promotedPartnership': 'Made a partnership idea',
