@@ -81,7 +81,7 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
     await note(mette.page, 'Læsehunde for børn').waitFor();
     assert.equal(await note(mette.page, 'Læsehunde for børn').getAttribute('data-tags'), 'room:learning goal:innovation');
     await zone(ole.page, LEARNING_INNOVATION).and(ole.page.locator('[data-hidden="1"]')).waitFor();
-    await zone(ole.page, LEARNING_INNOVATION).getByText('1 privat(e) seddel/sedler fra andre').waitFor();
+    await zone(ole.page, LEARNING_INNOVATION).getByText('1 privat seddel fra en anden').waitFor();
     await zone(anna, LEARNING_INNOVATION).and(anna.locator('[data-hidden="1"]')).waitFor();
     assert.equal(await ole.page.getByText('Læsehunde').count(), 0);
     assert.equal(await anna.getByText('Læsehunde').count(), 0);

@@ -6,7 +6,8 @@
 // accessibility violation; the map's search, filters, focus, metric sizes and findings; relation
 // editing (link a colleague, move a relation with a reason, a refusal with its reason, end a
 // relation from the keyboard); exports (a GEXF export opens in graphology's parser with the
-// map's counts); screenshots of the map go to docs/screenshots/.
+// map's counts); the workshop board with guests on phones (tests/board.mjs); screenshots of
+// the map and the board go to docs/screenshots/.
 //
 // Usage: node tests/browser.mjs [path to the partnerhub binary]
 //   (default: ../target/debug/partnerhub; env CHROMIUM overrides /usr/bin/chromium)

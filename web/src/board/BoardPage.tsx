@@ -18,7 +18,7 @@ import { boardPath } from './guest';
 import { facilitates, notesByZone, type BoardView, type NoteView } from './model';
 import { NoteCard, type NoteActions } from './NoteCard';
 import type { BoardStore } from './store';
-import { phaseName, zoneName } from './words';
+import { hiddenText, phaseName, zoneName } from './words';
 import { zoneGrid, zoneKey } from './zones';
 import './board.css';
 
@@ -114,7 +114,7 @@ export function BoardPage({
                       {Array.from({ length: Math.min(here.hidden, 12) }, (_, index) => (
                         <span key={index} class="placeholder" aria-hidden="true" />
                       ))}
-                      <span>{t('board.hidden', { count: here.hidden })}</span>
+                      <span>{hiddenText(here.hidden)}</span>
                     </p>
                   )}
                   <ul class="notes">

@@ -7,7 +7,7 @@ import { navigate } from '../ui/router';
 import { boardPath } from './guest';
 import { notesByZone, summaryRows, type BoardView } from './model';
 import type { BoardStore } from './store';
-import { votesText, zoneName } from './words';
+import { hiddenText, votesText, zoneName } from './words';
 import { zoneGrid } from './zones';
 import './board.css';
 
@@ -109,7 +109,7 @@ export function SummaryPage({ store }: { store: BoardStore }) {
                 ))}
               </tbody>
             </table>
-            {here.hidden > 0 && <p class="muted">{t('board.hidden', { count: here.hidden })}</p>}
+            {here.hidden > 0 && <p class="muted">{hiddenText(here.hidden)}</p>}
           </section>
         );
       })}

@@ -20,6 +20,11 @@ export function votesText(count: number): string {
   return count === 1 ? t('board.votesOne') : t('board.votes', { count });
 }
 
+/** How many of others' private notes a zone holds, in words. */
+export function hiddenText(count: number): string {
+  return count === 1 ? t('board.hiddenOne') : t('board.hidden', { count });
+}
+
 export function phaseName(phase: BoardPhase): string {
   return t(`phase.${phase}`);
 }

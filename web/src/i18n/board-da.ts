@@ -49,8 +49,8 @@ export const boardDa = {
   'board.you': 'Du deltager som {name}',
   'board.timer': 'Tid tilbage: {time}',
   'board.zones': 'Tavlens felter',
-  'board.hidden': '{count} privat(e) seddel/sedler fra andre',
-  'board.hiddenNote': 'Privat seddel',
+  'board.hidden': '{count} private sedler fra andre',
+  'board.hiddenOne': '1 privat seddel fra en anden',
   'board.addTo': 'Ny seddel i {zone}',
   'board.add': 'Sæt op',
   'board.added': 'Sedlen er sat op.',
@@ -79,7 +79,6 @@ export const boardDa = {
   'board.promotedPartnership': 'Gjort til en partnerskabsidé',
   'board.summary': 'Opsummering',
   'board.allBoards': 'Alle tavler',
-  'board.ended': 'Din adgang til tavlen er slut. Bed om et nyt link for at deltage igen.',
 
   'facilitator.title': 'Workshopleder',
   'facilitator.next': 'Videre til: {phase}',
@@ -116,7 +115,6 @@ export const boardDa = {
   'summary.noResult': 'Afstemningen er ikke lukket endnu, så der er ingen optælling.',
   'summary.promoted': 'Gjort til data',
   'summary.nothingPromoted': 'Ingen sedler er gjort til data endnu.',
-  'summary.empty': 'Ingen sedler',
   'summary.hidden': 'Anonym',
 
   'error.vote_budget_spent': 'Du har brugt alle dine prikker. Tag en prik tilbage fra en anden seddel, hvis du vil stemme her.',

@@ -50,8 +50,8 @@ export const boardEn: { readonly [K in keyof typeof boardDa]: string } = {
   'board.you': 'You take part as {name}',
   'board.timer': 'Time left: {time}',
   'board.zones': 'The board\u2019s fields',
-  'board.hidden': '{count} private note(s) by others',
-  'board.hiddenNote': 'Private note',
+  'board.hidden': '{count} private notes by others',
+  'board.hiddenOne': '1 private note by someone else',
   'board.addTo': 'New note in {zone}',
   'board.add': 'Put up',
   'board.added': 'The note is up.',
@@ -80,7 +80,6 @@ export const boardEn: { readonly [K in keyof typeof boardDa]: string } = {
   'board.promotedPartnership': 'Made a partnership idea',
   'board.summary': 'Summary',
   'board.allBoards': 'All boards',
-  'board.ended': 'Your access to the board has ended. Ask for a new link to take part again.',
 
   'facilitator.title': 'Facilitator',
   'facilitator.next': 'On to: {phase}',
@@ -117,7 +116,6 @@ export const boardEn: { readonly [K in keyof typeof boardDa]: string } = {
   'summary.noResult': 'The vote has not closed yet, so there is no count.',
   'summary.promoted': 'Made data',
   'summary.nothingPromoted': 'No note has been made data yet.',
-  'summary.empty': 'No notes',
   'summary.hidden': 'Anonymous',
 
   'error.vote_budget_spent': 'You have used all your dots. Take a dot back from another note if you want to vote here.',

@@ -1,7 +1,8 @@
 // The app's addresses: `/` (log in, choose a workspace), `/w/<workspace id>` (its network
 // map), `/w/<workspace id>/members` (owners: members and invites), `/account` (change the
 // password), `/join#<invite>` (a guest invite link), `/invite#<invite>` (a colleague's
-// member invite). The server answers index.html for all of
+// member invite), `/w/<workspace id>/boards` (workshop boards), `/w/<workspace id>/boards/<board
+// id>` (a live board) and `.../summary` (its summary). The server answers index.html for all of
 // them (src/web.rs), so they can be bookmarked and reloaded.
 import { signal } from '@preact/signals';
 import { parseRoute, type Route } from './routes';
