@@ -128,6 +128,23 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
     assert.equal(await anna.locator('section.zone[data-hidden="1"]').count(), 0);
   });
 
+  await step('board: the facilitator locks the board: everyone sees it, and nobody adds or moves notes until it is unlocked', async () => {
+    await anna.getByRole('button', { name: 'Lås tavlen', exact: true }).click();
+    await ole.page.getByText('Tavlen er låst', { exact: true }).waitFor();
+    // The add form and the notes' menus are gone while locked.
+    assert.equal(await ole.page.locator('form.add-note').count(), 0);
+    assert.equal(await ole.page.locator('li.note details.note-menu').count(), 0);
+    await anna.getByRole('button', { name: 'Lås tavlen op' }).click();
+    await ole.page.getByText('Tavlen er låst', { exact: true }).waitFor({ state: 'detached' });
+    await ole.page.locator('form.add-note').waitFor();
+    // In English on the phone, and back.
+    await ole.page.getByLabel('Sprog').selectOption('en');
+    await ole.page.getByTestId('board-phase').filter({ hasText: 'Phase: Reveal' }).waitFor();
+    await ole.page.getByTestId('board-anonymity').filter({ hasText: 'Names shown' }).waitFor();
+    await ole.page.getByLabel('Language').selectOption('da');
+    await ole.page.getByTestId('board-phase').filter({ hasText: 'Fase: Vis alle sedler' }).waitFor();
+  });
+
   await step('board: a note is dragged to another zone, and moved with the menu; its tags follow', async () => {
     await note(anna, 'Podcast med gymnasiet').dragTo(zone(anna, MEETING_ENGAGEMENT));
     await zone(mette.page, MEETING_ENGAGEMENT).locator('li.note').filter({ hasText: 'Podcast med gymnasiet' }).waitFor({ timeout: 10_000 });

@@ -79,7 +79,7 @@ export function FacilitatorTools({ store, view, token }: { store: BoardStore; vi
             void sendAndTell(
               store,
               { type: view.locked ? 'UnlockBoard' : 'LockBoard', board_id: view.board_id },
-              () => (view.locked ? t('facilitator.unlock') : t('facilitator.lock')),
+              () => (view.locked ? t('facilitator.unlockedDone') : t('facilitator.lockedDone')),
             )
           }
         >
@@ -93,7 +93,7 @@ export function FacilitatorTools({ store, view, token }: { store: BoardStore; vi
           void sendAndTell(
             store,
             { type: 'StartBoardTimer', board_id: view.board_id, seconds: Math.round(minutes * 60) },
-            () => t('facilitator.startTimer'),
+            () => t('facilitator.timerStarted'),
           );
         }}
       >
@@ -113,7 +113,7 @@ export function FacilitatorTools({ store, view, token }: { store: BoardStore; vi
           <button
             type="button"
             class="secondary"
-            onClick={() => void sendAndTell(store, { type: 'StopBoardTimer', board_id: view.board_id }, () => t('facilitator.stopTimer'))}
+            onClick={() => void sendAndTell(store, { type: 'StopBoardTimer', board_id: view.board_id }, () => t('facilitator.timerStopped'))}
           >
             {t('facilitator.stopTimer')}
           </button>
