@@ -19,7 +19,7 @@ import { BoardsPage } from '../board/BoardsPage';
 import { BoardPage } from '../board/BoardPage';
 import { SummaryPage } from '../board/SummaryPage';
 import { BoardStore } from '../board/store';
-import { endGuest, guest } from '../board/guest';
+import { endGuest, guest, guestEnded } from '../board/guest';
 
 export function App() {
   const current = session.value;
@@ -69,7 +69,8 @@ export function App() {
     page = <BoardPage store={boardStore} live={live} token={token} guestName={asGuest?.display_name ?? null} />;
   } else if (boardStore && where.page === 'boardSummary') {
     page = <SummaryPage store={boardStore} />;
-  } else if (boardRoute && !current) {
+  } else if (boardRoute && !current && guestEnded.value) {
+    // A guest whose invite was withdrawn or expired: said in words, not a login form.
     page = <JoinPage invite={null} />;
   } else if (where.page === 'invite') {
     page = <InvitePage invite={where.invite} />;
