@@ -259,6 +259,20 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
     await late.context.close();
   });
 
+  await step('board: on a free board a note can open a field of its own', async () => {
+    await anna.getByRole('link', { name: 'Alle tavler' }).click();
+    await anna.getByLabel('Titel').fill(`Frit ${boardTitle}`);
+    await anna.getByLabel('Skabelon').selectOption('free');
+    await anna.getByRole('button', { name: 'Opret tavle' }).click();
+    await anna.getByRole('heading', { name: `Frit ${boardTitle}` }).waitFor();
+    assert.equal(await anna.locator('section.zone').count(), 3);
+    await anna.locator('form.add-note textarea').fill('Lokalhistorisk forening');
+    await anna.getByLabel('Eller et nyt felt').fill('Foreninger');
+    await anna.getByRole('button', { name: 'Sæt op' }).click();
+    await zone(anna, 'zone:Foreninger').locator('li.note').filter({ hasText: 'Lokalhistorisk forening' }).waitFor();
+    assert.equal(await zone(anna, 'zone:Foreninger').getByRole('heading', { name: 'Felt Foreninger' }).count(), 1);
+  });
+
   await mette.context.close();
   await ole.context.close();
 }

@@ -168,7 +168,9 @@ export function BoardPage({
 function AddNote({ store, view, live, slots }: { store: BoardStore; view: BoardView; live: LiveConnection; slots: readonly Zone[] }) {
   const [text, setText] = useState('');
   const [zoneIndex, setZoneIndex] = useState(0);
-  const zone = slots[zoneIndex] ?? slots[0];
+  // A free board's new field: a label of the person's own instead of a listed field.
+  const [newLabel, setNewLabel] = useState('');
+  const zone = view.template === 'free' && newLabel.trim() !== '' ? { label: newLabel.trim() } : (slots[zoneIndex] ?? slots[0]);
   const submit = (event: Event) => {
     event.preventDefault();
     if (!zone || text.trim() === '') return;
@@ -179,6 +181,7 @@ function AddNote({ store, view, live, slots }: { store: BoardStore; view: BoardV
       () => t('board.added'),
     );
     setText('');
+    setNewLabel('');
   };
   return (
     <form class="add-note" onSubmit={submit}>
@@ -195,6 +198,12 @@ function AddNote({ store, view, live, slots }: { store: BoardStore; view: BoardV
             ))}
           </select>
         </label>
+        {view.template === 'free' && (
+          <label>
+            <span>{t('board.newField')}</span>
+            <input name="new_field" maxLength={60} value={newLabel} onInput={(event) => setNewLabel(event.currentTarget.value)} />
+          </label>
+        )}
         <button type="submit">{t('board.add')}</button>
       </div>
     </form>

@@ -52,6 +52,7 @@ export const boardDa = {
   'board.hidden': '{count} private sedler fra andre',
   'board.hiddenOne': '1 privat seddel fra en anden',
   'board.addTo': 'Ny seddel i {zone}',
+  'board.newField': 'Eller et nyt felt',
   'board.add': 'Sæt op',
   'board.added': 'Sedlen er sat op.',
   'board.addedQueued': 'Sedlen er gemt og sendes, når forbindelsen er tilbage.',

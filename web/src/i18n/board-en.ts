@@ -53,6 +53,7 @@ export const boardEn: { readonly [K in keyof typeof boardDa]: string } = {
   'board.hidden': '{count} private notes by others',
   'board.hiddenOne': '1 private note by someone else',
   'board.addTo': 'New note in {zone}',
+  'board.newField': 'Or a new field',
   'board.add': 'Put up',
   'board.added': 'The note is up.',
   'board.addedQueued': 'The note is kept and will be sent when the connection is back.',
