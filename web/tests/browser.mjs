@@ -12,7 +12,8 @@
 // directory): both reconnect by themselves and catch up, and a change typed while it was down
 // arrives once; undo and redo that never overwrite a colleague's later change; importing
 // organisations from a CSV file (a preview with the rejection reasons, nothing written until
-// confirmed, then everything at once); screenshots of the map go to docs/screenshots/.
+// confirmed, then everything at once); the workshop board with guests on phones
+// (tests/board.mjs); screenshots of the map and the board go to docs/screenshots/.
 //
 // Usage: node tests/browser.mjs [path to the partnerhub binary]
 //   (default: ../target/debug/partnerhub; env CHROMIUM overrides /usr/bin/chromium)
@@ -26,6 +27,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import Graph from 'graphology';
 import gexf from 'graphology-gexf';
+import { boardSteps } from './board.mjs';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../..', import.meta.url).pathname;
@@ -179,7 +181,7 @@ try {
   const anna = await contextA.newPage();
   const bo = await contextB.newPage();
   const problems = [];
-  for (const page of [anna, bo]) {
+  const watch = (page) => {
     page.on('pageerror', (error) => problems.push(String(error)));
     page.on('console', (message) => {
       // Refusals the steps provoke (a failed login's 401, a weak password's 400, a wrong
@@ -190,13 +192,9 @@ try {
       // So is a refused connection while a step has restarted the server.
       if (message.type() === 'error' && !/status of (400|401|403|410)|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED/.test(message.text())) problems.push(message.text());
     });
-  }
-  const watchProblems = (page) => {
-    page.on('pageerror', (error) => problems.push(String(error)));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/status of (400|401|403|410)|ERR_CONNECTION_REFUSED/.test(message.text())) problems.push(message.text());
-    });
   };
+  for (const page of [anna, bo]) watch(page);
+  const watchProblems = watch;
 
   await step('the login page has no serious accessibility violations', async () => {
     await anna.goto(server.url + '/');
@@ -671,6 +669,9 @@ try {
     await anna.goto(server.url + '/');
     await anna.getByRole('heading', { name: 'Vælg et arbejdsområde' }).waitFor();
   });
+
+  // The workshop board (tests/board.mjs): guests on phones, the facilitator on a large screen.
+  await boardSteps({ browser, server, password: 'et helt nyt kodeord', anna, bo, step, axeViolations, screenshots, watch });
 
   assert.deepEqual(problems, [], 'no script errors in the pages');
   console.log(`browser tests passed (${steps.length} steps)`);

@@ -2,7 +2,10 @@
 // keys (en.ts must give a text for every key, or the type-check fails). Domain words follow
 // the table in DOMAIN.md (netværkscirklen; netværk, samarbejde, partnerskab; offentlig,
 // privat, civilsamfund; ...). `{name}` marks a parameter.
+import { boardDa } from './board-da';
+
 export const da = {
+  ...boardDa,
   'app.name': 'partnerhub',
   'app.language': 'Sprog',
   'app.skip': 'Spring til indholdet',
@@ -22,7 +25,7 @@ export const da = {
   'session.signedInAs': 'Logget ind som {name}',
 
   'join.title': 'Invitation til en workshop',
-  'join.text': 'Du er inviteret til en workshoptavle. Tavlen i browseren kommer i en senere version; indtil da virker invitationen med API’et.',
+  'join.text': 'Du er inviteret til en workshoptavle. Skriv dit navn, så kommer du ind på tavlen.',
   'join.missing': 'Linket mangler sin invitation. Bed om et nyt link.',
 
   'invite.title': 'Invitation til et arbejdsområde',

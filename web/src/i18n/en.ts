@@ -2,7 +2,10 @@
 // is a compile error.
 import type { Catalogue } from './da';
 
+import { boardEn } from './board-en';
+
 export const en: Catalogue = {
+  ...boardEn,
   'app.name': 'partnerhub',
   'app.language': 'Language',
   'app.skip': 'Skip to content',
@@ -22,7 +25,7 @@ export const en: Catalogue = {
   'session.signedInAs': 'Logged in as {name}',
 
   'join.title': 'Invitation to a workshop',
-  'join.text': 'You are invited to a workshop board. The board in the browser comes in a later version; until then the invitation works with the API.',
+  'join.text': 'You are invited to a workshop board. Write your name and you are on the board.',
   'join.missing': 'The link lacks its invitation. Ask for a new link.',
 
   'invite.title': 'Invitation to a workspace',

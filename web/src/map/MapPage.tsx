@@ -114,6 +114,13 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
             </button>
           </div>
           {summary && WRITERS.has(summary.role) && <UndoButtons store={store} />}
+          <a
+            class="boards-link"
+            href={`/w/${store.workspaceId}/boards`}
+            onClick={(event) => { event.preventDefault(); navigate(`/w/${store.workspaceId}/boards`); }}
+          >
+            {t('boards.link')}
+          </a>
           {summary?.role === 'owner' && (
             <a
               class="members-link"

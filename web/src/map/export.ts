@@ -140,7 +140,7 @@ function csvField(value: string | number): string {
   return /[",;\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csv(rows: readonly (readonly (string | number)[])[]): string {
+export function csv(rows: readonly (readonly (string | number)[])[]): string {
   // The byte order mark makes spreadsheet programs read the Danish letters as UTF-8.
   return '\ufeff' + rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

@@ -24,16 +24,22 @@ export function historyOf(store: WorkspaceStore): UndoHistory {
 }
 
 /** Sends `command`; notices `done` on the ack, the reason on a rejection. */
-export function sendAndTell(store: WorkspaceStore, command: Command, done: () => string): Promise<Outcome> {
-  const view = store.network.value;
+export function sendAndTell(
+  store: WorkspaceStore | Pick<WorkspaceStore, 'send'>,
+  command: Command,
+  done: () => string,
+): Promise<Outcome> {
+  // Only the map's edits are undone; a workshop board's store has no network view.
+  const map = 'network' in store ? store : null;
+  const view = map?.network.value;
   const entry = view ? undoEntryOf(view, command, t('undo.reason')) : null;
   return send(store, command, done).then((outcome) => {
-    if (outcome.kind === 'ack' && entry) historyOf(store).recorded(entry);
+    if (outcome.kind === 'ack' && entry && map) historyOf(map).recorded(entry);
     return outcome;
   });
 }
 
-function send(store: WorkspaceStore, command: Command, done: () => string): Promise<Outcome> {
+function send(store: Pick<WorkspaceStore, 'send'>, command: Command, done: () => string): Promise<Outcome> {
   return store.send(command).then((outcome) => {
     if (outcome.kind === 'ack') notify(done);
     else notify(() => t('command.rejected', { reason: errorSentence(outcome.error) }), 'error');

@@ -30,6 +30,18 @@ const CLOSE_UNAUTHENTICATED = 4001;
 interface Watch {
   readonly cursor: EventCursor;
   readonly onEvent: (event: LiveEvent) => void;
+  readonly options: WatchOptions;
+}
+
+/** How a watch subscribes (a workshop board's view follows its board from now on). */
+export interface WatchOptions {
+  /** Only this board's events (guests are always scoped to their board). */
+  readonly boardId?: string;
+  /** Subscribe from the present, not after the cursor: for a view that is loaded again after
+   * every (re)subscription, and for guests, who may not catch up from history. */
+  readonly fromNow?: boolean;
+  /** The subscription is in place (after every reconnect too): load the view now. */
+  readonly onSubscribed?: () => void;
   /** Another's presence, or `null`: the connection dropped, forget everyone. */
   readonly onPresence?: (presence: PresenceMessage | null) => void;
 }
@@ -45,6 +57,9 @@ export class LiveConnection {
   readonly state = signal<ConnectionState>('connecting');
   /** Commands without an answer yet (queued or in flight). */
   readonly pending = signal(0);
+  /** The server's clock minus this browser's, in ms, from the `welcome`'s `server_time`:
+   * what a countdown adds to `Date.now()` so that every client shows the same time left. */
+  readonly serverClockOffsetMs = signal(0);
 
   private socket: WebSocket | null = null;
   private welcomed = false;
@@ -88,9 +103,9 @@ export class LiveConnection {
     workspaceId: string,
     cursor: EventCursor,
     onEvent: (event: LiveEvent) => void,
-    onPresence?: (presence: PresenceMessage | null) => void,
+    options: WatchOptions = {},
   ): () => void {
-    this.watches.set(workspaceId, { cursor, onEvent, onPresence });
+    this.watches.set(workspaceId, { cursor, onEvent, options });
     if (this.welcomed) this.subscribe(workspaceId, cursor);
     return () => {
       const watch = this.watches.get(workspaceId);
@@ -158,7 +173,7 @@ export class LiveConnection {
       this.welcomed = false;
       this.outbox.connectionLost();
       for (const own of this.own.values()) own.throttle.cancel();
-      for (const watch of this.watches.values()) watch.onPresence?.(null);
+      for (const watch of this.watches.values()) watch.options.onPresence?.(null);
       if (close.code === CLOSE_UNAUTHENTICATED) {
         this.stop();
         this.onUnauthenticated();
@@ -174,8 +189,12 @@ export class LiveConnection {
         this.welcomed = true;
         this.attempt = 0;
         this.state.value = 'online';
+        this.serverClockOffsetMs.value = clockOffset(message.server_time, Date.now());
         for (const [workspaceId, watch] of this.watches) this.subscribe(workspaceId, watch.cursor);
         this.flush();
+        break;
+      case 'subscribed':
+        this.watches.get(message.workspace_id)?.options.onSubscribed?.();
         break;
       case 'event': {
         const watch = this.watches.get(message.workspace_id);
@@ -183,7 +202,7 @@ export class LiveConnection {
         break;
       }
       case 'presence':
-        this.watches.get(message.workspace_id)?.onPresence?.(message);
+        this.watches.get(message.workspace_id)?.options.onPresence?.(message);
         break;
       case 'ack':
         this.outbox.settle({
@@ -204,7 +223,13 @@ export class LiveConnection {
   }
 
   private subscribe(workspaceId: string, cursor: EventCursor): void {
-    this.write({ type: 'subscribe', workspace_id: workspaceId, after_position: cursor.resumeAfter() });
+    const options = this.watches.get(workspaceId)?.options ?? {};
+    this.write({
+      type: 'subscribe',
+      workspace_id: workspaceId,
+      ...(options.fromNow ? {} : { after_position: cursor.resumeAfter() }),
+      ...(options.boardId ? { board_id: options.boardId } : {}),
+    });
     // Back after a reconnect (the others were told this connection left), or said before
     // the workspace was subscribed.
     const own = this.own.get(workspaceId);
@@ -246,6 +271,12 @@ export class LiveConnection {
     this.attempt = 0;
     this.open();
   }
+}
+
+/** The server's clock minus the local one (0 when the server's time cannot be read). */
+export function clockOffset(serverTime: string, localNow: number): number {
+  const server = Date.parse(serverTime);
+  return Number.isFinite(server) ? server - localNow : 0;
 }
 
 function defaultUrl(): string {

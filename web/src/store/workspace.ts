@@ -55,8 +55,10 @@ export class WorkspaceStore {
       this.workspaceId,
       this.cursor,
       () => this.scheduleRefresh(),
-      (message) => {
-        this.presence.value = message === null ? new Map() : withPresence(this.presence.value, message);
+      {
+        onPresence: (message) => {
+          this.presence.value = message === null ? new Map() : withPresence(this.presence.value, message);
+        },
       },
     );
   }

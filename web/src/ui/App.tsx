@@ -14,13 +14,26 @@ import { Notices } from './Notices';
 import { route } from './router';
 import { Workspaces } from './Workspaces';
 import { MembersPage } from './Members';
+import { JoinPage } from '../board/JoinPage';
+import { BoardsPage } from '../board/BoardsPage';
+import { BoardPage } from '../board/BoardPage';
+import { SummaryPage } from '../board/SummaryPage';
+import { BoardStore } from '../board/store';
+import { endGuest, guest, guestEnded } from '../board/guest';
 
 export function App() {
   const current = session.value;
   const where = route.value;
-  const token = current?.token ?? null;
+  // On a board a guest joined, the guest's own credential; everywhere else the session's.
+  const boardRoute = where.page === 'board' || where.page === 'boardSummary' ? where : null;
+  const asGuest =
+    boardRoute && guest.value?.board_id === boardRoute.boardId && guest.value.workspace_id === boardRoute.workspaceId
+      ? guest.value
+      : null;
+  const token = asGuest?.token ?? current?.token ?? null;
+  const onUnauthenticated = asGuest ? endGuest : logOut;
 
-  const live = useMemo(() => (token ? new LiveConnection(token, logOut) : null), [token]);
+  const live = useMemo(() => (token ? new LiveConnection(token, onUnauthenticated) : null), [token]);
   useEffect(() => {
     live?.start();
     return () => live?.stop();
@@ -36,20 +49,37 @@ export function App() {
     return () => store?.dispose();
   }, [store]);
 
+  const me = asGuest?.actor ?? current?.account ?? null;
+  const boardStore = useMemo(
+    () =>
+      live && token && me && boardRoute
+        ? new BoardStore(boardRoute.workspaceId, boardRoute.boardId, me, token, live, onUnauthenticated)
+        : null,
+    [live, token, me, boardRoute?.workspaceId, boardRoute?.boardId],
+  );
+  useEffect(() => {
+    boardStore?.open();
+    return () => boardStore?.dispose();
+  }, [boardStore]);
+
   let page;
   if (where.page === 'join') {
-    page = (
-      <main id="main" class="join">
-        <h1>{t('join.title')}</h1>
-        <p>{where.invite ? t('join.text') : t('join.missing')}</p>
-      </main>
-    );
+    page = <JoinPage invite={where.invite} />;
+  } else if (boardStore && live && token && where.page === 'board') {
+    page = <BoardPage store={boardStore} live={live} token={token} guestName={asGuest?.display_name ?? null} />;
+  } else if (boardStore && where.page === 'boardSummary') {
+    page = <SummaryPage store={boardStore} />;
+  } else if (boardRoute && !current && guestEnded.value) {
+    // A guest whose invite was withdrawn or expired: said in words, not a login form.
+    page = <JoinPage invite={null} />;
   } else if (where.page === 'invite') {
     page = <InvitePage invite={where.invite} />;
   } else if (!current || !live) {
     page = <Login />;
   } else if (where.page === 'account') {
     page = <AccountPage />;
+  } else if (where.page === 'boards') {
+    page = <BoardsPage workspaceId={where.workspaceId} token={current.token} live={live} />;
   } else if (where.page === 'members') {
     page = <MembersPage token={current.token} workspaceId={where.workspaceId} self={current.account} />;
   } else if (store) {
@@ -63,7 +93,7 @@ export function App() {
       <a class="skip" href="#main">
         {t('app.skip')}
       </a>
-      <Header live={live} title={store?.summary.value?.name} />
+      <Header live={live} title={store?.summary.value?.name ?? boardStore?.view.value?.title} />
       {page}
       <Notices />
     </>

@@ -2,7 +2,8 @@
 // map; the workspace by its slug, e.g. `/w/roskilde-bibliotekerne`, or its id),
 // `/w/<workspace>/members` (owners: members and invites), `/account` (change the
 // password), `/join#<invite>` (a guest invite link), `/invite#<invite>` (a colleague's
-// member invite). The server answers index.html for all of
+// member invite), `/w/<workspace id>/boards` (workshop boards), `/w/<workspace id>/boards/<board
+// id>` (a live board) and `.../summary` (its summary). The server answers index.html for all of
 // them (src/web.rs), so they can be bookmarked and reloaded.
 import { signal } from '@preact/signals';
 import { parseRoute, type Route } from './routes';

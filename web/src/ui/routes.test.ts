@@ -18,6 +18,13 @@ describe('parseRoute', () => {
     expect(parseRoute('/somewhere/else', '')).toEqual({ page: 'home' });
   });
 
+  it('reads workshop boards, a board and its summary', () => {
+    expect(parseRoute('/w/abc/boards', '')).toEqual({ page: 'boards', workspaceId: 'abc' });
+    expect(parseRoute('/w/abc/boards/b1', '')).toEqual({ page: 'board', workspaceId: 'abc', boardId: 'b1' });
+    expect(parseRoute('/w/abc/boards/b1/summary/', '')).toEqual({ page: 'boardSummary', workspaceId: 'abc', boardId: 'b1' });
+    expect(parseRoute('/w/abc/boards/b1/other', '')).toEqual({ page: 'home' });
+  });
+
   it('does not throw on a broken escape in the address', () => {
     expect(parseRoute('/w/%E0%A4%A', '')).toEqual({ page: 'home' });
   });

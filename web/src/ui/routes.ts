@@ -5,10 +5,24 @@ export type Route =
   | { readonly page: 'workspace'; readonly workspaceId: string }
   | { readonly page: 'members'; readonly workspaceId: string }
   | { readonly page: 'account' }
+  | { readonly page: 'boards'; readonly workspaceId: string }
+  | { readonly page: 'board'; readonly workspaceId: string; readonly boardId: string }
+  | { readonly page: 'boardSummary'; readonly workspaceId: string; readonly boardId: string }
   | { readonly page: 'join'; readonly invite: string | null }
   | { readonly page: 'invite'; readonly invite: string | null };
 
 export function parseRoute(pathname: string, hash: string): Route {
+  const board = /^\/w\/([^/]+)\/boards(?:\/([^/]+)(\/summary)?)?\/?$/.exec(pathname);
+  if (board?.[1]) {
+    try {
+      const workspaceId = decodeURIComponent(board[1]);
+      if (!board[2]) return { page: 'boards', workspaceId };
+      const boardId = decodeURIComponent(board[2]);
+      return board[3] ? { page: 'boardSummary', workspaceId, boardId } : { page: 'board', workspaceId, boardId };
+    } catch {
+      return { page: 'home' };
+    }
+  }
   const workspace = /^\/w\/([^/]+)(\/members)?\/?$/.exec(pathname);
   if (workspace?.[1]) {
     try {

@@ -1,0 +1,211 @@
+// `/w/<workspace>/boards/<board>`: the live workshop board, on a phone (one column) and on a
+// large screen (the template's grid). Always visible: the phase, whether it is anonymous now,
+// the lock, the countdown and, in the vote, the dots left. Each zone shows its notes and, for
+// others' notes still private, placeholders (how many, nothing more). A note is added into a
+// zone, moved by dragging it to another zone or with its "move" menu (keyboard, phone), and
+// edited by its author. The facilitator's tools are beside the board.
+import { useState } from 'preact/hooks';
+import type { Zone } from '../protocol/command';
+import { t } from '../i18n';
+import { uuidv4 } from '../store/ids';
+import type { LiveConnection } from '../store/live';
+import { sendAndTell } from '../map/send';
+import { notify } from '../ui/notices';
+import { navigate } from '../ui/router';
+import { Countdown } from './Countdown';
+import { FacilitatorTools, PromoteForm } from './Facilitator';
+import { boardPath } from './guest';
+import { facilitates, notesByZone, type BoardView, type NoteView } from './model';
+import { NoteCard, type NoteActions } from './NoteCard';
+import type { BoardStore } from './store';
+import { hiddenText, phaseName, zoneName } from './words';
+import { zoneGrid, zoneKey } from './zones';
+import './board.css';
+
+export function BoardPage({
+  store,
+  live,
+  token,
+  guestName,
+}: {
+  store: BoardStore;
+  live: LiveConnection;
+  token: string;
+  /** The guest's display name (absent for members). */
+  guestName: string | null;
+}) {
+  const view = store.view.value;
+  const [promoting, setPromoting] = useState<NoteView | null>(null);
+  if (!view) {
+    return (
+      <main id="main" class="board-page">
+        {store.error.value ? <p class="form-error" role="alert">{store.error.value.message}</p> : <p>{t('board.loading')}</p>}
+      </main>
+    );
+  }
+  const me = store.me;
+  const facilitator = facilitates(view, me);
+  const grid = zoneGrid(view.template, view.notes.map((note) => note.zone));
+  const byZone = notesByZone(view);
+  const names = view.display_names ?? {};
+
+  const actions: NoteActions = {
+    move: (note, zone) =>
+      void sendAndTell(store, { type: 'MoveNote', board_id: view.board_id, note_id: note.note_id, zone, x: note.x, y: note.y }, () =>
+        t('board.moved', { zone: zoneName(zone) }),
+      ),
+    edit: (note, text) =>
+      void sendAndTell(store, { type: 'EditNote', board_id: view.board_id, note_id: note.note_id, text }, () => t('board.edited')),
+    vote: (note) =>
+      void sendAndTell(store, { type: 'CastVote', board_id: view.board_id, note_id: note.note_id }, () => t('board.dotCast')),
+    retract: (note) =>
+      void sendAndTell(store, { type: 'RetractVote', board_id: view.board_id, note_id: note.note_id }, () => t('board.dotRetracted')),
+    promote: (note) => setPromoting(note),
+  };
+
+  const drop = (event: DragEvent, zone: Zone) => {
+    event.preventDefault();
+    const noteId = event.dataTransfer?.getData('text/plain');
+    const note = view.notes.find((candidate) => candidate.note_id === noteId);
+    if (note && zoneKey(note.zone) !== zoneKey(zone)) actions.move(note, zone);
+  };
+
+  const open = !view.locked && view.phase !== 'closed';
+  const canAdd = open && view.phase !== 'voting';
+
+  return (
+    <main id="main" class="board-page">
+      <div class="board-status" aria-label={view.title}>
+        <h1>{view.title}</h1>
+        <span class="chip" data-testid="board-phase">{t('board.phase', { phase: phaseName(view.phase) })}</span>
+        <span class={`chip ${view.anonymous ? 'chip-anonymous' : ''}`} data-testid="board-anonymity">
+          {view.anonymous ? t('board.anonymousNow') : t('board.namesShown')}
+        </span>
+        {view.locked && <span class="chip chip-locked">{t('board.locked')}</span>}
+        {view.timer_ends_at && <Countdown endsAt={view.timer_ends_at} serverOffsetMs={() => store.serverOffsetMs()} />}
+        {view.phase === 'voting' && (
+          <span class="chip chip-dots" data-testid="dots-left">
+            {t('board.dotsLeft', { left: view.my_votes_left, budget: view.vote_budget })}
+          </span>
+        )}
+        {guestName && <span class="muted small">{t('board.you', { name: guestName })}</span>}
+      </div>
+      {view.phase === 'voting' && <p class="muted small">{t('board.tallyHidden')}</p>}
+      <div class={`board-layout${facilitator ? ' with-tools' : ''}`}>
+        <div class="board-main">
+          {canAdd && <AddNote store={store} view={view} live={live} slots={grid.slots.map((slot) => slot.zone)} />}
+          <section aria-label={t('board.zones')} class={`zones zones-${view.template}`} style={{ '--columns': grid.columns }}>
+            {grid.slots.map((slot) => {
+              const here = byZone.get(slot.key) ?? { notes: [], hidden: 0 };
+              const headingId = `zone-${slot.key.replace(/[^a-z0-9]+/gi, '-')}`;
+              return (
+                <section
+                  key={slot.key}
+                  class="zone"
+                  aria-labelledby={headingId}
+                  data-zone={slot.key}
+                  data-hidden={here.hidden}
+                  onDragOver={(event) => { if (open) event.preventDefault(); }}
+                  onDrop={(event) => drop(event, slot.zone)}
+                >
+                  <h2 id={headingId}>{zoneName(slot.zone)}</h2>
+                  {here.hidden > 0 && (
+                    <p class="placeholders" data-testid="placeholders">
+                      {Array.from({ length: Math.min(here.hidden, 12) }, (_, index) => (
+                        <span key={index} class="placeholder" aria-hidden="true" />
+                      ))}
+                      <span>{hiddenText(here.hidden)}</span>
+                    </p>
+                  )}
+                  <ul class="notes">
+                    {here.notes.map((note) => (
+                      <NoteCard
+                        key={note.note_id}
+                        note={note}
+                        view={view}
+                        me={me}
+                        names={names}
+                        slots={grid.slots}
+                        facilitator={facilitator}
+                        actions={actions}
+                      />
+                    ))}
+                  </ul>
+                </section>
+              );
+            })}
+          </section>
+        </div>
+        {facilitator && (
+          <aside class="board-tools">
+            {promoting && <PromoteForm store={store} note={promoting} onDone={() => setPromoting(null)} />}
+            <FacilitatorTools store={store} view={view} token={token} />
+          </aside>
+        )}
+      </div>
+      <p class="board-links">
+        <a
+          href={boardPath(store.workspaceId, view.board_id, '/summary')}
+          onClick={(event) => { event.preventDefault(); navigate(boardPath(store.workspaceId, view.board_id, '/summary')); }}
+        >
+          {t('board.summary')}
+        </a>
+        {!guestName && (
+          <a
+            href={`/w/${store.workspaceId}/boards`}
+            onClick={(event) => { event.preventDefault(); navigate(`/w/${store.workspaceId}/boards`); }}
+          >
+            {t('board.allBoards')}
+          </a>
+        )}
+      </p>
+    </main>
+  );
+}
+
+/** Adding a note into a zone. While offline the note is kept (the outbox) and sent when the
+ * connection returns; the person is told so. */
+function AddNote({ store, view, live, slots }: { store: BoardStore; view: BoardView; live: LiveConnection; slots: readonly Zone[] }) {
+  const [text, setText] = useState('');
+  const [zoneIndex, setZoneIndex] = useState(0);
+  // A free board's new field: a label of the person's own instead of a listed field.
+  const [newLabel, setNewLabel] = useState('');
+  const zone = view.template === 'free' && newLabel.trim() !== '' ? { label: newLabel.trim() } : (slots[zoneIndex] ?? slots[0]);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (!zone || text.trim() === '') return;
+    if (live.state.value !== 'online') notify(() => t('board.addedQueued'));
+    void sendAndTell(
+      store,
+      { type: 'AddNote', board_id: view.board_id, note_id: uuidv4(), text: text.trim(), zone, x: 0, y: 0 },
+      () => t('board.added'),
+    );
+    setText('');
+    setNewLabel('');
+  };
+  return (
+    <form class="add-note" onSubmit={submit}>
+      <label>
+        <span>{zone ? t('board.addTo', { zone: zoneName(zone) }) : ''}</span>
+        <textarea name="note" rows={2} maxLength={1000} value={text} onInput={(event) => setText(event.currentTarget.value)} />
+      </label>
+      <div class="add-note-row">
+        <label>
+          <span>{t('summary.zone')}</span>
+          <select name="zone" value={String(zoneIndex)} onChange={(event) => setZoneIndex(Number(event.currentTarget.value))}>
+            {slots.map((slot, index) => (
+              <option key={zoneKey(slot)} value={String(index)}>{zoneName(slot)}</option>
+            ))}
+          </select>
+        </label>
+        {view.template === 'free' && (
+          <label>
+            <span>{t('board.newField')}</span>
+            <input name="new_field" maxLength={60} value={newLabel} onInput={(event) => setNewLabel(event.currentTarget.value)} />
+          </label>
+        )}
+        <button type="submit">{t('board.add')}</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,138 @@
+// One note on the board: its text, whose it is where that may be shown, the tags its zone
+// gives it; moving it (drag it to another zone, or the "move to" menu from the keyboard or a
+// phone), editing one's own, dots in the vote (one's own while it is open, the totals once
+// it has closed), and, for the facilitator after the discussion, making it data.
+import { useState } from 'preact/hooks';
+import type { Zone } from '../protocol/command';
+import { t } from '../i18n';
+import type { BoardView, NoteView } from './model';
+import { zoneKey, zoneTags, type ZoneSlot } from './zones';
+import { votesText, zoneName } from './words';
+
+export interface NoteActions {
+  readonly move: (note: NoteView, zone: Zone) => void;
+  readonly edit: (note: NoteView, text: string) => void;
+  readonly vote: (note: NoteView) => void;
+  readonly retract: (note: NoteView) => void;
+  readonly promote: (note: NoteView) => void;
+}
+
+export function NoteCard({
+  note,
+  view,
+  me,
+  names,
+  slots,
+  facilitator,
+  actions,
+}: {
+  note: NoteView;
+  view: BoardView;
+  me: string;
+  names: Readonly<Record<string, string>>;
+  slots: readonly ZoneSlot[];
+  facilitator: boolean;
+  actions: NoteActions;
+}) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [target, setTarget] = useState(zoneKey(note.zone));
+  const open = !view.locked && view.phase !== 'closed';
+  const mine = note.author === me;
+  const tags = zoneTags(note.zone);
+  const headingId = `note-${note.note_id}`;
+
+  return (
+    <li
+      class={`note${mine ? ' note-mine' : ''}`}
+      style={{ '--note-colour': note.colour }}
+      draggable={open}
+      data-note-id={note.note_id}
+      data-tags={tags.join(' ')}
+      aria-labelledby={headingId}
+      onDragStart={(event) => event.dataTransfer?.setData('text/plain', note.note_id)}
+    >
+      {editing === null ? (
+        <p class="note-text" id={headingId}>{note.text}</p>
+      ) : (
+        <form
+          class="note-edit"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (editing.trim() !== '') actions.edit(note, editing.trim());
+            setEditing(null);
+          }}
+        >
+          <label>
+            <span>{t('board.editLabel')}</span>
+            <textarea id={headingId} rows={3} maxLength={1000} value={editing} onInput={(event) => setEditing(event.currentTarget.value)} />
+          </label>
+          <div class="dialog-buttons">
+            <button type="button" class="secondary" onClick={() => setEditing(null)}>{t('board.cancel')}</button>
+            <button type="submit">{t('board.save')}</button>
+          </div>
+        </form>
+      )}
+      {(mine || note.author) && (
+        <p class="note-meta small">
+          {mine ? t('board.mine') : t('board.by', { name: names[note.author ?? ''] ?? note.author ?? '' })}
+        </p>
+      )}
+      {tags.length > 0 && <p class="note-tags small">{t('board.tags', { tags: tags.join(', ') })}</p>}
+      {note.votes != null && <p class="note-votes">{votesText(note.votes)}</p>}
+      {note.promoted_to && (
+        <p class="note-promoted small">
+          {note.promoted_to.kind === 'organisation' ? t('board.promotedOrganisation') : t('board.promotedPartnership')}
+        </p>
+      )}
+      {view.phase === 'voting' && (
+        <div class="note-dots">
+          <span class="small">{t('board.myDots', { count: note.my_votes })}</span>
+          <button type="button" disabled={!open} onClick={() => actions.vote(note)} aria-describedby={headingId}>
+            {t('board.vote')}
+          </button>
+          {note.my_votes > 0 && (
+            <button type="button" class="secondary" disabled={!open} onClick={() => actions.retract(note)} aria-describedby={headingId}>
+              {t('board.retract')}
+            </button>
+          )}
+        </div>
+      )}
+      {open && (
+        <details class="note-menu">
+          <summary>
+            {t('board.move')}
+            {(mine || facilitator) && ` / ${t('board.edit')}`}
+            <span class="visually-hidden">: {note.text}</span>
+          </summary>
+          <form
+            class="note-move"
+            onSubmit={(event) => {
+              event.preventDefault();
+              const slot = slots.find((candidate) => candidate.key === target);
+              if (slot && slot.key !== zoneKey(note.zone)) actions.move(note, slot.zone);
+              (event.currentTarget.closest('details') as HTMLDetailsElement | null)?.removeAttribute('open');
+            }}
+          >
+            <label>
+              <span>{t('board.moveTo')}</span>
+              <select value={target} onChange={(event) => setTarget(event.currentTarget.value)}>
+                {slots.map((slot) => (
+                  <option key={slot.key} value={slot.key}>{zoneName(slot.zone)}</option>
+                ))}
+              </select>
+            </label>
+            <button type="submit">{t('board.move')}</button>
+          </form>
+          {(mine || facilitator) && editing === null && (
+            <button type="button" class="secondary" onClick={() => setEditing(note.text)}>{t('board.edit')}</button>
+          )}
+        </details>
+      )}
+      {facilitator && !note.promoted_to && (view.phase === 'discussion' || view.phase === 'closed') && (
+        <button type="button" class="secondary" onClick={() => actions.promote(note)} aria-describedby={headingId}>
+          {t('facilitator.promote')}
+        </button>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,232 @@
+// A workshop board as this person may see it (the server's `GET .../boards/{id}`, shaped by
+// src/visibility.rs), and what the board's live events do to it, pure: notes appear, move
+// and change; another's private note is a placeholder with only its zone; a phase change or
+// a dot asks for the view again (the server alone knows what is revealed and the dots left).
+// Also the countdown of the facilitator's timer in server time, and the summary's rows.
+import type { BoardPhase, BoardTemplate, Zone } from '../protocol/command';
+import type { Promotion } from '../protocol/domain-event';
+import type { LiveEvent } from '../store/live';
+import { zoneKey } from './zones';
+
+export const PHASES: readonly BoardPhase[] = ['writing', 'reveal', 'grouping', 'voting', 'discussion', 'closed'];
+
+export interface NoteView {
+  readonly note_id: string;
+  readonly text: string;
+  /** The author's actor: one's own notes always, others' only where the phase allows. */
+  readonly author?: string | null;
+  readonly zone: Zone;
+  readonly x: number;
+  readonly y: number;
+  readonly colour: string;
+  readonly group_id?: string | null;
+  /** This person's own dots on it. */
+  readonly my_votes: number;
+  /** All dots, once the vote has closed (a total, never per voter). */
+  readonly votes?: number | null;
+  readonly promoted_to?: Promotion | null;
+}
+
+/** Another's note still private: only that it exists, and where. */
+export interface PrivateNote {
+  readonly note_id: string;
+  readonly zone: Zone;
+}
+
+export interface BoardView {
+  readonly board_id: string;
+  readonly title: string;
+  readonly template: BoardTemplate;
+  readonly facilitator: string;
+  readonly phase: BoardPhase;
+  readonly anonymous: boolean;
+  readonly locked: boolean;
+  readonly timer_ends_at?: string | null;
+  readonly vote_budget: number;
+  readonly my_votes_left: number;
+  readonly hidden_notes: number;
+  readonly private_notes?: readonly PrivateNote[];
+  readonly notes: readonly NoteView[];
+  readonly groups: readonly (readonly [string, string, readonly string[]])[];
+  /** People's names by actor (guests' display names, accounts' names). */
+  readonly display_names?: Readonly<Record<string, string>>;
+}
+
+/** What an event did: the board after it, and whether the view must be loaded again. */
+export interface Applied {
+  readonly view: BoardView;
+  readonly reload: boolean;
+}
+
+/** The board after one of its live events, as seen by `me` (their actor). */
+export function applyBoardEvent(view: BoardView, event: LiveEvent, me: string): Applied {
+  const payload = event.payload;
+  if (payload.board_id !== view.board_id) return { view, reload: false };
+  const noteId = typeof payload.note_id === 'string' ? payload.note_id : '';
+  const same = { view, reload: false };
+  switch (event.event_type) {
+    case 'NoteAdded': {
+      const before = view.notes.find((note) => note.note_id === noteId);
+      const author = event.actor ?? before?.author ?? null;
+      const note: NoteView = {
+        note_id: noteId,
+        text: String(payload.text ?? ''),
+        author,
+        zone: payload.zone as Zone,
+        x: Number(payload.x ?? 0),
+        y: Number(payload.y ?? 0),
+        colour: String(payload.colour ?? '#ffd54f'),
+        group_id: before?.group_id ?? null,
+        my_votes: before?.my_votes ?? 0,
+        votes: before?.votes ?? null,
+        promoted_to: before?.promoted_to ?? null,
+      };
+      const notes = before
+        ? view.notes.map((existing) => (existing.note_id === noteId ? note : existing))
+        : [...view.notes, note];
+      const privateNotes = (view.private_notes ?? []).filter((hidden) => hidden.note_id !== noteId);
+      const unknownName = author !== null && author !== me && !(author in (view.display_names ?? {}));
+      return {
+        view: { ...view, notes, private_notes: privateNotes, hidden_notes: privateNotes.length },
+        reload: unknownName,
+      };
+    }
+    case 'PrivateNoteAdded': {
+      if (view.notes.some((note) => note.note_id === noteId)) return same;
+      const privateNotes = [
+        ...(view.private_notes ?? []).filter((hidden) => hidden.note_id !== noteId),
+        { note_id: noteId, zone: payload.zone as Zone },
+      ];
+      return { view: { ...view, private_notes: privateNotes, hidden_notes: privateNotes.length }, reload: false };
+    }
+    case 'NoteEdited':
+      return {
+        view: { ...view, notes: updateNote(view.notes, noteId, (note) => ({ ...note, text: String(payload.text ?? note.text) })) },
+        reload: false,
+      };
+    case 'NoteMoved': {
+      const zone = payload.zone as Zone;
+      const x = Number(payload.x ?? 0);
+      const y = Number(payload.y ?? 0);
+      return {
+        view: {
+          ...view,
+          notes: updateNote(view.notes, noteId, (note) => ({ ...note, zone, x, y })),
+          private_notes: (view.private_notes ?? []).map((hidden) => (hidden.note_id === noteId ? { ...hidden, zone } : hidden)),
+        },
+        reload: false,
+      };
+    }
+    case 'NotesGrouped': {
+      const groupId = String(payload.group_id);
+      const members = Array.isArray(payload.note_ids) ? payload.note_ids.map(String) : [];
+      return {
+        view: {
+          ...view,
+          groups: [...view.groups.filter(([id]) => id !== groupId), [groupId, String(payload.label ?? ''), members]],
+          notes: view.notes.map((note) => (members.includes(note.note_id) ? { ...note, group_id: groupId } : note)),
+        },
+        reload: false,
+      };
+    }
+    case 'BoardLocked':
+      return { view: { ...view, locked: true }, reload: false };
+    case 'BoardUnlocked':
+      return { view: { ...view, locked: false }, reload: false };
+    case 'BoardTimerStarted':
+      return { view: { ...view, timer_ends_at: String(payload.ends_at) }, reload: false };
+    case 'BoardTimerStopped':
+      return { view: { ...view, timer_ends_at: null }, reload: false };
+    case 'NotePromoted':
+      return {
+        view: { ...view, notes: updateNote(view.notes, noteId, (note) => ({ ...note, promoted_to: payload.to as Promotion })) },
+        reload: false,
+      };
+    case 'BoardPhaseChanged':
+      // What the new phase reveals (texts, authors, totals) comes only with the view.
+      return {
+        view: { ...view, phase: payload.to as BoardPhase, anonymous: Boolean(payload.anonymous) },
+        reload: true,
+      };
+    case 'VoteCast':
+    case 'VoteRetracted':
+      // Only one's own dots arrive while the vote is open; the view says the dots left.
+      return { view, reload: true };
+    default:
+      return same;
+  }
+}
+
+function updateNote(notes: readonly NoteView[], noteId: string, change: (note: NoteView) => NoteView): NoteView[] {
+  return notes.map((note) => (note.note_id === noteId ? change(note) : note));
+}
+
+/** The notes and placeholders of each zone, by the zone's key. */
+export function notesByZone(view: BoardView): Map<string, { notes: NoteView[]; hidden: number }> {
+  const zones = new Map<string, { notes: NoteView[]; hidden: number }>();
+  const of = (zone: Zone) => {
+    const key = zoneKey(zone);
+    let entry = zones.get(key);
+    if (!entry) {
+      entry = { notes: [], hidden: 0 };
+      zones.set(key, entry);
+    }
+    return entry;
+  };
+  for (const note of view.notes) of(note.zone).notes.push(note);
+  for (const hidden of view.private_notes ?? []) of(hidden.zone).hidden += 1;
+  return zones;
+}
+
+/** Whole seconds left of a timer ending at `endsAt` (server time), never below zero: the
+ * browser's clock is corrected by `serverOffsetMs` (server minus local), so every client
+ * counts down to the same moment whatever its own clock says. */
+export function secondsLeft(endsAt: string, localNowMs: number, serverOffsetMs: number): number {
+  const end = Date.parse(endsAt);
+  if (!Number.isFinite(end)) return 0;
+  return Math.max(0, Math.ceil((end - (localNowMs + serverOffsetMs)) / 1000));
+}
+
+/** `m:ss` (or `h:mm:ss`) of a number of seconds. */
+export function clockText(seconds: number): string {
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = String(seconds % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
+}
+
+/** Whether `me` facilitates the board. */
+export function facilitates(view: BoardView, me: string): boolean {
+  return view.facilitator === me;
+}
+
+/** The summary's rows: a header, then every note by zone (in the grid's order), its text,
+ * author where shown, dots and what it was promoted to. */
+export function summaryRows(
+  view: BoardView,
+  zoneOrder: readonly string[],
+  words: {
+    readonly header: readonly string[];
+    readonly zoneName: (zone: Zone) => string;
+    readonly authorName: (author: string | null | undefined) => string;
+    readonly promotion: (promotion: Promotion | null | undefined) => string;
+  },
+): string[][] {
+  const rank = (zone: Zone) => {
+    const index = zoneOrder.indexOf(zoneKey(zone));
+    return index === -1 ? zoneOrder.length : index;
+  };
+  const notes = [...view.notes].sort(
+    (a, b) => rank(a.zone) - rank(b.zone) || (b.votes ?? 0) - (a.votes ?? 0) || a.text.localeCompare(b.text),
+  );
+  return [
+    [...words.header],
+    ...notes.map((note) => [
+      words.zoneName(note.zone),
+      note.text,
+      words.authorName(note.author),
+      note.votes == null ? '' : String(note.votes),
+      words.promotion(note.promoted_to),
+    ]),
+  ];
+}

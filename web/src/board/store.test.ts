@@ -1,0 +1,74 @@
+import { signal } from '@preact/signals';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { EventCursor } from '../store/cursor';
+import type { LiveConnection, LiveEvent, WatchOptions } from '../store/live';
+import type { BoardView } from './model';
+import { BoardStore } from './store';
+
+/** A stand-in for the websocket: hands the store's watch to the test. */
+function fakeLive() {
+  const watched: { onEvent?: (event: LiveEvent) => void; options?: WatchOptions } = {};
+  const live = {
+    serverClockOffsetMs: signal(0),
+    watch: (_workspace: string, _cursor: EventCursor, onEvent: (event: LiveEvent) => void, options: WatchOptions = {}) => {
+      watched.onEvent = onEvent;
+      watched.options = options;
+      return () => undefined;
+    },
+  } as unknown as LiveConnection;
+  return { live, watched };
+}
+
+const view: BoardView = {
+  board_id: 'b',
+  title: 'Mapping',
+  template: 'network_circle',
+  facilitator: 'anna',
+  phase: 'reveal',
+  anonymous: false,
+  locked: false,
+  vote_budget: 3,
+  my_votes_left: 3,
+  hidden_notes: 0,
+  private_notes: [],
+  notes: [],
+  groups: [],
+  display_names: { anna: 'Anna' },
+};
+
+const noteAdded: LiveEvent = {
+  type: 'event',
+  workspace_id: 'w',
+  position: 7,
+  version: 3,
+  event_type: 'NoteAdded',
+  payload: { board_id: 'b', note_id: 'n', text: 'Festival', zone: { level: 'network' }, x: 0, y: 0, colour: '#ffd54f' },
+  actor: 'anna',
+  recorded_at: '2026-12-04T20:00:00Z',
+  command_id: 'c',
+};
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('BoardStore', () => {
+  it('subscribes to its board from now, and applies an event that came during a load on top of the loaded view', async () => {
+    let answer: (body: BoardView) => void = () => undefined;
+    vi.stubGlobal('fetch', () =>
+      new Promise((resolve) => {
+        answer = (body) => resolve(new Response(JSON.stringify(body), { status: 200 }));
+      }),
+    );
+    const { live, watched } = fakeLive();
+    const store = new BoardStore('w', 'b', 'bo', 'token', live, () => undefined);
+    store.open();
+    expect(watched.options).toMatchObject({ boardId: 'b', fromNow: true });
+    const loading = store.load();
+    // The board was read before the note was added; the note's event arrives meanwhile.
+    watched.onEvent?.(noteAdded);
+    await vi.waitFor(() => expect(answer).not.toBe(undefined));
+    answer(view);
+    await loading;
+    expect(store.view.value?.notes.map((note) => note.text)).toEqual(['Festival']);
+    store.dispose();
+  });
+});
