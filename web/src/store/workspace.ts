@@ -28,6 +28,8 @@ export class WorkspaceStore {
   private loading: Promise<void> | null = null;
   private unwatch: (() => void) | null = null;
   private disposed = false;
+  /** Presence said before the workspace's id was known (see `announce`). */
+  private unannounced: Omit<OwnPresence, 'workspace_id'> | null = null;
 
   /** `address`: the workspace's id or its slug, as the app's address names it. */
   constructor(
@@ -51,6 +53,11 @@ export class WorkspaceStore {
   async open(): Promise<void> {
     await this.load();
     if (this.disposed || this.error.value !== null) return;
+    if (this.unannounced !== null) {
+      const presence = this.unannounced;
+      this.unannounced = null;
+      this.announce(presence);
+    }
     this.unwatch = this.live.watch(
       this.workspaceId,
       this.cursor,
@@ -76,6 +83,12 @@ export class WorkspaceStore {
 
   /** Says where one is on this workspace's map (see `LiveConnection.announce`). */
   announce(presence: Omit<OwnPresence, 'workspace_id'>): void {
+    // Until the summary says the workspace's id, the address may be its slug, which the
+    // websocket does not take: keep the latest word and say it once the id is known.
+    if (this.summary.value === null) {
+      this.unannounced = presence;
+      return;
+    }
     this.live.announce(this.workspaceId, { ...presence, workspace_id: this.workspaceId });
   }
 
