@@ -320,7 +320,8 @@ async fn two_guests_of_one_invite_are_two_people(backend: Backend) {
             json!({"invite": invite, "display_name": "Late"}),
         )
         .await;
-    assert_eq!(status, 401, "{body}");
+    assert_eq!(status, 410, "{body}");
+    assert_eq!(body["code"], "invite_revoked", "said in words: {body}");
     server.stop().await;
 }
 
@@ -500,8 +501,9 @@ async fn an_invite_joins_but_never_acts(backend: Backend) {
     // Bad joins are refused in words.
     for (body, status) in [
         (json!({"invite": invite, "display_name": "  "}), 400),
-        (json!({"invite": "ph_nothing", "display_name": "Bo"}), 401),
-        (json!({"invite": server.owner, "display_name": "Bo"}), 401),
+        (json!({"invite": "ph_nothing", "display_name": "Bo"}), 404),
+        // A session token is no invite: as unknown as a made-up one.
+        (json!({"invite": server.owner, "display_name": "Bo"}), 404),
     ] {
         let (answered, answer) = server.post("", "/api/join", body.clone()).await;
         assert_eq!(answered, status, "{body}: {answer}");

@@ -255,7 +255,7 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
     await late.page.goto(link);
     await late.page.getByLabel('Dit navn').fill('Sent');
     await late.page.getByRole('button', { name: 'Deltag' }).click();
-    await late.page.getByRole('alert').filter({ hasText: 'Invitationen virker ikke længere: den er trukket tilbage eller udløbet' }).waitFor();
+    await late.page.getByRole('alert').filter({ hasText: 'Invitationen er trukket tilbage af den, der leder workshoppen' }).waitFor();
     await late.context.close();
   });
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{hash_secret, random_hex, AccessError, Accounts, Principal, TokenScope};
+use super::{hash_secret, random_hex, AccessError, Accounts, InviteProblem, Principal, TokenScope};
 use crate::accounts::{guest_actor, AccountEvent, Guest, Role, Token};
 use crate::sync::locked;
 
@@ -95,7 +95,8 @@ impl Accounts {
                 "a display name has 1 to 80 characters and no control characters".into(),
             ));
         }
-        let refused = || AccessError::Unauthenticated("unknown, revoked or expired invite".into());
+        // A refused join says why in words (410 revoked or expired, 404 unknown), as a member
+        // invite does: the person holding the link can then ask for a new one.
         let token = self
             .presented(
                 invite,
@@ -103,13 +104,15 @@ impl Accounts {
                 |state, invite_id| state.tokens.get(&invite_id).cloned(),
                 |token: &Token| &token.secret_hash,
             )
-            .map_err(|_| refused())?;
-        let now = Utc::now();
-        if token.revoked
-            || token.role != Role::Guest
-            || token.expires_at.is_some_and(|expiry| expiry <= now)
-        {
-            return Err(refused());
+            .map_err(|_| AccessError::Invite(InviteProblem::Unknown))?;
+        if token.role != Role::Guest {
+            return Err(AccessError::Invite(InviteProblem::Unknown));
+        }
+        if token.revoked {
+            return Err(AccessError::Invite(InviteProblem::Revoked));
+        }
+        if token.expires_at.is_some_and(|expiry| expiry <= Utc::now()) {
+            return Err(AccessError::Invite(InviteProblem::Expired));
         }
         let invite_id = token.token_id;
         let guest_id = Uuid::new_v4();

@@ -29,9 +29,9 @@ export function phaseName(phase: BoardPhase): string {
   return t(`phase.${phase}`);
 }
 
-/** A refused join in words: the invite's own sentences first (the server answers a withdrawn,
- * expired or unknown guest invite alike, 401 `unauthenticated`, which here is about the
- * invite and not a login), then the general ones. */
+/** A refused join in words: the invite's own sentences first (the server answers a withdrawn
+ * or expired guest invite with 410 `invite_revoked` / `invite_expired`, an unknown one with
+ * 404 `invite_unknown`), then the general ones. */
 export function joinRefusal(error: ErrorBody | null): string {
   const key = error ? `join.${error.code}` : '';
   return isMessageKey(key) ? t(key) : errorSentence(error);
