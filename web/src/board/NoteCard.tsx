@@ -77,7 +77,7 @@ export function NoteCard({
           {mine ? t('board.mine') : t('board.by', { name: names[note.author ?? ''] ?? note.author ?? '' })}
         </p>
       )}
-      {tags.length > 0 && <p class="note-tags small">{t('board.tags', { tags: tags.join(', ') })}</p>}
+      {tags.length > 0 && <p class="note-tags small">{t('board.tags', { tags: zoneName(note.zone) })}</p>}
       {note.votes != null && <p class="note-votes">{votesText(note.votes)}</p>}
       {note.promoted_to && (
         <p class="note-promoted small">
