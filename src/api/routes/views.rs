@@ -12,11 +12,13 @@ use uuid::Uuid;
 use super::{ApiJson, ApiPath, ApiQuery, Caller};
 use crate::accounts::Permission;
 use crate::app_state::{ApiError, AppState};
+use crate::domain::state::Partnership;
 use crate::projection::agreement::{self, AgreementDiff};
 use crate::projection::board::board_view;
 use crate::projection::competences::competences_view;
 use crate::projection::network::{network_view, who_knows, NetworkFilter};
 use crate::projection::portfolio::portfolio_view;
+use crate::projection::WorkspaceView;
 
 use super::{board_access, display_names, reader, reader_on_boards, view};
 
@@ -134,14 +136,19 @@ pub(super) async fn partnership(
 ) -> Result<ApiJson<Value>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
     view(&state, workspace_id, |view| {
-        view.state
-            .partnerships
-            .get(&partnership_id)
-            .map(|found| ApiJson(json!(found)))
-            .ok_or_else(|| {
-                ApiError::not_found(format!("there is no partnership with id {partnership_id}"))
-            })
+        partnership_in(view, partnership_id).map(|found| ApiJson(json!(found)))
     })?
+}
+
+/// The partnership `partnership_id` of a workspace's live views; 404 in words when there is none.
+fn partnership_in(view: &WorkspaceView, partnership_id: Uuid) -> Result<&Partnership, ApiError> {
+    view.state
+        .partnerships
+        .get(&partnership_id)
+        .map(|found| &**found)
+        .ok_or_else(|| {
+            ApiError::not_found(format!("there is no partnership with id {partnership_id}"))
+        })
 }
 
 /// Which two versions of an agreement to compare.
@@ -164,13 +171,7 @@ pub(super) async fn agreement_diff(
 ) -> Result<ApiJson<AgreementDiff>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
     view(&state, workspace_id, |view| {
-        let partnership = view
-            .state
-            .partnerships
-            .get(&partnership_id)
-            .ok_or_else(|| {
-                ApiError::not_found(format!("there is no partnership with id {partnership_id}"))
-            })?;
+        let partnership = partnership_in(view, partnership_id)?;
         agreement::agreement_diff(&partnership.agreement, query.from_version, query.to_version)
             .map(ApiJson)
             .map_err(|message| ApiError::new(StatusCode::NOT_FOUND, "no_such_version", message))
