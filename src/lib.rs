@@ -19,8 +19,17 @@
 //! - [`node`]: where a server process keeps its state: the embedded store in a data
 //!   directory, or a PostgreSQL schema shared by several nodes (log, keys of personal data and of boards,
 //!   login sessions; presence relayed between the nodes by [`hub::presence`]).
+//! - [`service`]: [`service::Workspaces::execute`], the one way anything changes a workspace
+//!   (decide against current state, append, wait for the views).
+//! - [`accounts`]: accounts, workspace roles, API tokens, guest invites and sessions, as
+//!   events of the log's system stream.
+//! - [`privacy`]: personal data sealed with a key per person, and erasure by destroying it.
+//! - [`demo`]: the demo workspaces, as data run through the same commands as real use.
 //! - [`backup`]: online backup of a running server and restore into an empty data directory.
-//! - [`server`]: the HTTP server that carries the API ([`api`]) and the websocket hub ([`hub`]).
+//! - [`server`]: the HTTP server that carries the API ([`api`]: the route table, handlers by
+//!   what they are about, the OpenAPI document) and the websocket hub ([`hub`]: one reader
+//!   and one writer task per connection, subscriptions, presence relayed between nodes).
+//! - [`web`]: the browser app (`web/`), built into `web/dist/` and embedded in the binary.
 //! - [`app_state`]: what the API and the hub share, so that neither depends on the other: the
 //!   application state ([`app_state::AppState`], its [`app_state::Limits`]), the one error
 //!   shape both answer with ([`app_state::ApiError`]) and the rate limits both apply.
@@ -36,7 +45,6 @@
 //! `src/cli/` holds one module per subcommand), and the benchmarks, a crate and binary of
 //! their own (`bench/`, `partnerhub-bench`) so that the server carries none of their code
 //! nor the stores they compare it with.
-//! - [`web`]: the browser app (`web/`), built into `web/dist/` and embedded in the binary.
 //!
 //! ## How a change flows
 //!
