@@ -123,6 +123,10 @@ const NETWORK_FILTERS: &[(&str, &str)] = &[
     ("room", "inspiration, learning, meeting, performative"),
     ("age_group", "toddlers ... seniors"),
     ("owner", "staff id holding the contact"),
+    (
+        "goal",
+        "experience, empowerment, engagement, innovation: partners of an active partnership serving it",
+    ),
 ];
 
 const VIEWS: &str = "owner, editor, viewer, auditor";
@@ -215,6 +219,7 @@ fn query_schema(name: &str, components: &Map<String, Value>) -> Value {
         "level" => vocabulary("Level"),
         "room" => vocabulary("Room"),
         "age_group" => vocabulary("AgeGroup"),
+        "goal" => vocabulary("Goal"),
         _ => json!({"type": "string"}),
     }
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::state::{ContactHolder, MapPlace, Organisation, StaffMember, WorkspaceState};
-use crate::domain::vocabulary::{AgeGroup, Level, Room, Sector};
+use crate::domain::vocabulary::{AgeGroup, Goal, Level, Room, Sector};
 
 /// Above this many nodes betweenness centrality is skipped: Brandes' algorithm costs
 /// nodes x edges, which stops being interactive somewhere past a few thousand nodes.
@@ -44,6 +44,9 @@ pub struct NetworkFilter {
     pub age_group: Option<AgeGroup>,
     /// Only organisations whose contact this colleague holds.
     pub owner: Option<Uuid>,
+    /// Only organisations that are partners in an active partnership serving this goal of the
+    /// library model.
+    pub goal: Option<Goal>,
 }
 
 impl NetworkFilter {
@@ -52,10 +55,14 @@ impl NetworkFilter {
         *self == NetworkFilter::default()
     }
 
-    /// Whether `organisation` passes every criterion that is set.
-    pub fn selects(&self, organisation: &Organisation) -> bool {
-        self.sector
-            .is_none_or(|sector| organisation.sector == sector)
+    /// Whether `organisation` passes every criterion that is set; `goals` are the goals it
+    /// serves (see [`goals_by_organisation`]).
+    pub fn selects(&self, organisation: &Organisation, goals: Option<&BTreeSet<Goal>>) -> bool {
+        self.goal
+            .is_none_or(|goal| goals.is_some_and(|goals| goals.contains(&goal)))
+            && self
+                .sector
+                .is_none_or(|sector| organisation.sector == sector)
             && self
                 .level
                 .is_none_or(|level| organisation.level == Some(level))
@@ -69,6 +76,25 @@ impl NetworkFilter {
                 .owner
                 .is_none_or(|owner| organisation.contact_holders.contains_key(&owner))
     }
+}
+
+/// The goals of the library model each organisation serves: those of the active partnerships
+/// it is a partner in. The network view carries them on each organisation's node, and the
+/// goal filter selects by them.
+pub fn goals_by_organisation(state: &WorkspaceState) -> BTreeMap<Uuid, BTreeSet<Goal>> {
+    let mut goals: BTreeMap<Uuid, BTreeSet<Goal>> = BTreeMap::new();
+    for partnership in state.partnerships.values() {
+        if !partnership.is_active() {
+            continue;
+        }
+        for partner_id in &partnership.partner_ids {
+            goals
+                .entry(*partner_id)
+                .or_default()
+                .extend(partnership.goals.iter().copied());
+        }
+    }
+    goals
 }
 
 /// What a node of the map stands for.
@@ -107,6 +133,10 @@ pub struct NetworkNode {
     /// The age groups the organisation reaches.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub age_groups: Vec<AgeGroup>,
+    /// The goals of the library model the organisation serves, through the active
+    /// partnerships it is a partner in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<Goal>,
     /// The organisation's free tags.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
@@ -132,6 +162,7 @@ impl NetworkNode {
             level: None,
             rooms: Vec::new(),
             age_groups: Vec::new(),
+            goals: Vec::new(),
             tags: Vec::new(),
             team: None,
             competences: Vec::new(),
@@ -385,8 +416,9 @@ pub fn network_view(state: &WorkspaceState, filter: &NetworkFilter) -> NetworkVi
     let mut key_person_risks = Vec::new();
     let mut unheld_relations = Vec::new();
     let mut duplicate_contacts = Vec::new();
+    let goals = goals_by_organisation(state);
     for (organisation_id, organisation) in &state.organisations {
-        if !filter.selects(organisation) {
+        if !filter.selects(organisation, goals.get(organisation_id)) {
             continue;
         }
         let holders = holders_of(state, organisation);
@@ -594,8 +626,10 @@ fn build_graph(
         BTreeSet::new()
     };
 
+    let goals = goals_by_organisation(state);
     for (organisation_id, organisation) in &state.organisations {
-        if !filter.selects(organisation) {
+        let organisation_goals = goals.get(organisation_id);
+        if !filter.selects(organisation, organisation_goals) {
             continue;
         }
         nodes.push(NetworkNode {
@@ -603,6 +637,9 @@ fn build_graph(
             level: organisation.level,
             rooms: organisation.rooms.clone(),
             age_groups: organisation.age_groups.clone(),
+            goals: organisation_goals
+                .map(|goals| goals.iter().copied().collect())
+                .unwrap_or_default(),
             tags: organisation.tags.clone(),
             ..NetworkNode::bare(
                 NodeKind::Organisation,

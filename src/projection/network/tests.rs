@@ -6,7 +6,7 @@ use chrono::DateTime;
 use super::*;
 use crate::domain::events::DomainEvent;
 use crate::domain::state::EventContext;
-use crate::domain::vocabulary::{Goal, PartnershipForm};
+use crate::domain::vocabulary::{Goal, PartnershipForm, Phase};
 
 /// The test workspace's id: far above the small ids [`Log::new_id`] hands out.
 const WORKSPACE_ID: Uuid = Uuid::from_u128(0x5eed_0000_0000_0000_0000_0000_0000_0000);
@@ -626,4 +626,68 @@ fn each_node_carries_the_place_it_was_last_given_and_unplaced_nodes_none() {
         .find(|node| node["id"] == museum.to_string())
         .unwrap();
     assert_eq!(museum_json["place"], serde_json::json!({"x": -40, "y": 12}));
+}
+
+#[test]
+fn the_goal_filter_selects_the_partners_of_active_partnerships_serving_the_goal() {
+    let mut roskilde = roskilde();
+    roskilde.log.propose(
+        "Festival library",
+        &[roskilde.festival],
+        &[Goal::Experience, Goal::Engagement],
+        &[],
+        &[],
+    );
+    roskilde.log.propose(
+        "Rock school",
+        &[roskilde.museum],
+        &[Goal::Empowerment],
+        &[],
+        &[],
+    );
+    let ended = roskilde.log.propose(
+        "Union course",
+        &[roskilde.union],
+        &[Goal::Engagement],
+        &[],
+        &[],
+    );
+    roskilde.log.apply(DomainEvent::PartnershipEnded {
+        partnership_id: ended,
+        from: Phase::Idea,
+        reason: "no time this year".to_owned(),
+        ended_on: None,
+    });
+    let state = &roskilde.log.state;
+
+    let engagement = network_view(
+        state,
+        &NetworkFilter {
+            goal: Some(Goal::Engagement),
+            ..NetworkFilter::default()
+        },
+    );
+    assert_eq!(
+        organisation_labels(&engagement),
+        vec!["Roskilde Festival"],
+        "the union's partnership for engagement has ended"
+    );
+
+    let everything = network_view(state, &NetworkFilter::default());
+    let goals_of = |label: &str| {
+        everything
+            .nodes
+            .iter()
+            .find(|node| node.label == label)
+            .map(|node| node.goals.clone())
+    };
+    assert_eq!(
+        goals_of("Roskilde Festival"),
+        Some(vec![Goal::Experience, Goal::Engagement])
+    );
+    assert_eq!(
+        goals_of("Danmarks Rockmuseum"),
+        Some(vec![Goal::Empowerment])
+    );
+    assert_eq!(goals_of("Local trade union"), Some(vec![]));
 }

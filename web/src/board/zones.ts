@@ -3,12 +3,9 @@
 // levels, the age groups, a free board's labels), a zone's key (to compare and to find its
 // place), and the structured tags a note gets from its zone (the same words as the server's
 // `Zone::tags`, which a promoted note carries).
-import type { AgeGroup, BoardTemplate, Goal, Level, Room, Zone } from '../protocol/command';
+import type { BoardTemplate, Zone } from '../protocol/command';
+import { AGE_GROUPS, GOALS, LEVELS, ROOMS } from '../vocabulary';
 
-export const ROOMS: readonly Room[] = ['inspiration', 'learning', 'meeting', 'performative'];
-export const GOALS: readonly Goal[] = ['experience', 'empowerment', 'engagement', 'innovation'];
-export const LEVELS: readonly Level[] = ['network', 'collaboration', 'partnership'];
-export const AGE_GROUPS: readonly AgeGroup[] = ['toddlers', 'children', 'teenagers', 'young_adults', 'adults', 'seniors'];
 /** The zones a free board starts with (its notes may bring more labels). */
 export const FREE_LABELS: readonly string[] = ['A', 'B', 'C'];
 

@@ -205,6 +205,7 @@ export const da = {
   'filter.title': 'Filtre',
   'filter.sector': 'Sektor',
   'filter.level': 'Niveau på netværkscirklen',
+  'filter.goal': 'Mål',
   'filter.room': 'Rum',
   'filter.ageGroup': 'Aldersgruppe',
   'filter.staff': 'Kollega',

@@ -205,6 +205,7 @@ export const en: Catalogue = {
   'filter.title': 'Filters',
   'filter.sector': 'Sector',
   'filter.level': 'Level on the network circle',
+  'filter.goal': 'Goal',
   'filter.room': 'Room',
   'filter.ageGroup': 'Age group',
   'filter.staff': 'Colleague',

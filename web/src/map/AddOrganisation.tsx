@@ -6,7 +6,7 @@ import type { WorkspaceStore } from '../store/workspace';
 import { uuidv4 } from '../store/ids';
 import { t } from '../i18n';
 import { notify } from '../ui/notices';
-import { LEVELS, SECTORS } from './colours';
+import { LEVELS, SECTORS } from '../vocabulary';
 import { sendAndTell } from './send';
 
 export function AddOrganisation({ store, online }: { store: WorkspaceStore; online: boolean }) {

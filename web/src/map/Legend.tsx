@@ -1,6 +1,7 @@
 // What the map's colours mean: sectors, the network circle's levels, the library's own nodes.
 import { t } from '../i18n';
-import { KIND_COLOURS, LEVEL_COLOURS, LEVELS, SECTOR_COLOURS, SECTORS } from './colours';
+import { KIND_COLOURS, LEVEL_COLOURS, SECTOR_COLOURS } from './colours';
+import { LEVELS, SECTORS } from '../vocabulary';
 
 export function Legend() {
   return (

@@ -3,16 +3,14 @@
 // size shows (kind, degree, betweenness). Plain form controls, so all of it works from the
 // keyboard and is read by screen readers.
 import { useState } from 'preact/hooks';
-import type { AgeGroup, Level, Room, Sector } from '../protocol/command';
+import type { AgeGroup, Goal, Level, Room, Sector } from '../protocol/command';
 import type { NetworkView } from '../store/views';
 import { t } from '../i18n';
-import { LEVELS, SECTORS } from './colours';
+import { AGE_GROUPS, GOALS, LEVELS, ROOMS, SECTORS } from '../vocabulary';
 import { filterChoices, isFilterEmpty, NO_FILTER, searchNodes, type MapFilter } from './filters';
 import { kindLabel } from './labels';
 import type { SizeBy } from './metrics';
 
-const ROOMS: readonly Room[] = ['inspiration', 'learning', 'meeting', 'performative'];
-const AGE_GROUPS: readonly AgeGroup[] = ['toddlers', 'children', 'teenagers', 'young_adults', 'adults', 'seniors'];
 const SIZE_CHOICES: readonly SizeBy[] = ['kind', 'degree', 'betweenness'];
 
 export interface MapControlsProps {
@@ -64,6 +62,15 @@ export function MapControls(props: MapControlsProps) {
               <option value="">{t('filter.any')}</option>
               {ROOMS.map((room) => (
                 <option key={room} value={room}>{t(`room.${room}`)}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('filter.goal')}
+            <select name="filter-goal" value={filter.goal} onChange={(e) => set('goal', e.currentTarget.value as Goal | '')}>
+              <option value="">{t('filter.any')}</option>
+              {GOALS.map((goal) => (
+                <option key={goal} value={goal}>{t(`goal.${goal}`)}</option>
               ))}
             </select>
           </label>

@@ -9,7 +9,7 @@ import type { Level } from '../protocol/command';
 import type { NetworkNode, NetworkView } from '../store/views';
 import type { WorkspaceStore } from '../store/workspace';
 import { t } from '../i18n';
-import { LEVELS } from './colours';
+import { LEVELS } from '../vocabulary';
 import { levelLabel } from './labels';
 import { sendAndTell } from './send';
 

@@ -29,5 +29,3 @@ export const OTHER_EDGE_COLOURS: Readonly<Record<Exclude<EdgeKind, 'relation'>, 
   member_of: '#dcd6ea',
 };
 
-export const SECTORS: readonly Sector[] = ['public', 'private', 'civil_society'];
-export const LEVELS: readonly Level[] = ['network', 'collaboration', 'partnership'];

@@ -23,6 +23,13 @@ describe('map filters', () => {
     expect(sorted(visibleNodeIds(FIXTURE, { ...NO_FILTER, level: 'partnership', sector: 'public' }))).toEqual(['lib']);
   });
 
+  it('select by goal: the goals of the partnerships an organisation is in', () => {
+    expect(sorted(visibleNodeIds(FIXTURE, { ...NO_FILTER, goal: 'engagement' }))).toEqual([
+      'anna', 'festival', 'lib', 'mads', 'team-b', 'team-v',
+    ]);
+    expect(sorted(visibleNodeIds(FIXTURE, { ...NO_FILTER, goal: 'innovation' }))).toEqual(['lib']);
+  });
+
   it('select by colleague and by topic, in any case', () => {
     expect(sorted(visibleNodeIds(FIXTURE, { ...NO_FILTER, staff: 'mads' }))).toEqual([
       'anna', 'festival', 'lib', 'mads', 'museum', 'team-b', 'team-v',

@@ -1,19 +1,20 @@
 // What part of the network the map shows: the filters (sector, level on the network circle,
-// room, age group, colleague, topic), the search that finds a node by name, and a node's
+// room, goal, age group, colleague, topic), the search that finds a node by name, and a node's
 // neighbourhood for "focus". Pure functions of the network view, so the map's reducers, the
 // table and the exports all agree on what is shown, and they are tested without a browser.
 //
 // The filters select organisations as the server's `?sector=&level=…` filter does: every
 // criterion that is set must hold; colleagues and teams stay only when they touch a selected
-// organisation; the library always stays. The network view carries no goals (those belong
-// to partnerships), so there is no goal filter here.
-import type { AgeGroup, Level, Room, Sector } from '../protocol/command';
+// organisation; the library always stays. An organisation's goals are those of the active
+// partnerships it is a partner in (the server puts them on its node).
+import type { AgeGroup, Goal, Level, Room, Sector } from '../protocol/command';
 import type { NetworkNode, NetworkView } from '../store/views';
 
 export interface MapFilter {
   readonly sector: Sector | '';
   readonly level: Level | '';
   readonly room: Room | '';
+  readonly goal: Goal | '';
   readonly ageGroup: AgeGroup | '';
   /** A colleague's id: only organisations whose contact they hold. */
   readonly staff: string;
@@ -21,7 +22,7 @@ export interface MapFilter {
   readonly topic: string;
 }
 
-export const NO_FILTER: MapFilter = { sector: '', level: '', room: '', ageGroup: '', staff: '', topic: '' };
+export const NO_FILTER: MapFilter = { sector: '', level: '', room: '', goal: '', ageGroup: '', staff: '', topic: '' };
 
 export function isFilterEmpty(filter: MapFilter): boolean {
   return Object.values(filter).every((value) => value === '');
@@ -34,6 +35,7 @@ function selects(node: NetworkNode, filter: MapFilter, holders: ReadonlyMap<stri
   if (filter.sector !== '' && node.sector !== filter.sector) return false;
   if (filter.level !== '' && node.level !== filter.level) return false;
   if (filter.room !== '' && !(node.rooms ?? []).includes(filter.room)) return false;
+  if (filter.goal !== '' && !(node.goals ?? []).includes(filter.goal)) return false;
   if (filter.ageGroup !== '' && !(node.age_groups ?? []).includes(filter.ageGroup)) return false;
   const facts = holders.get(node.id);
   if (filter.staff !== '' && !facts?.staff.has(filter.staff)) return false;

@@ -12,7 +12,7 @@ export const FIXTURE: NetworkView = {
     { kind: 'staff', id: 'sofie', label: 'Sofie', team: 'Voksne' },
     {
       kind: 'organisation', id: 'festival', label: 'Roskilde Festival', sector: 'civil_society', level: 'partnership',
-      rooms: ['performative'], age_groups: ['teenagers', 'young_adults'],
+      rooms: ['performative'], age_groups: ['teenagers', 'young_adults'], goals: ['experience', 'engagement'],
     },
     { kind: 'organisation', id: 'museum', label: 'Ragnarock', sector: 'public', level: 'collaboration', rooms: ['learning'], age_groups: ['children'] },
     { kind: 'organisation', id: 'shop', label: 'Eplehuset', sector: 'private', level: 'network', rooms: ['learning'], age_groups: ['seniors'] },

@@ -1,6 +1,6 @@
 // The shapes of the workspace views the app reads over HTTP. (The OpenAPI document does not
 // describe response bodies yet; when it does, these come from it like src/protocol/.)
-import type { AgeGroup, Command, Level, Room, Sector } from '../protocol/command';
+import type { AgeGroup, Command, Goal, Level, Room, Sector } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
 
 export type Role = 'owner' | 'editor' | 'viewer' | 'auditor' | 'guest';
@@ -33,6 +33,7 @@ export interface NetworkNode {
   readonly level?: Level;
   readonly rooms?: readonly Room[];
   readonly age_groups?: readonly AgeGroup[];
+  readonly goals?: readonly Goal[];
   readonly tags?: readonly string[];
   readonly team?: string;
   readonly competences?: readonly string[];
