@@ -33,7 +33,7 @@ export async function portfolioSteps({ server, anna, step, axeViolations, screen
 
   await step('portfolio: crossing the grid by sector keeps the partnerships with a partner from it', async () => {
     await anna.getByLabel('Sektor').selectOption('public');
-    await anna.getByRole('table').filter({ hasText: 'kun dem med en partner fra offentlig' }).waitFor();
+    await anna.getByRole('table').filter({ hasText: 'kun dem med en partner fra sektoren offentlig' }).waitFor();
     await cell('learning', 'experience').getByRole('link', { name: 'Library offer in Danmarks Rockmuseum' }).waitFor();
     // The festival area (a civil society partner) leaves its cells; the museum's stay.
     assert.equal(await cell('performative', 'engagement').textContent(), 'Hul');

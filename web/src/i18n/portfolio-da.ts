@@ -16,7 +16,7 @@ export const portfolioDa = {
   'portfolio.filterSector': 'Sektor',
   'portfolio.filterAgeGroup': 'Aldersgruppe',
   'portfolio.filterEvery': 'Alle',
-  'portfolio.filterPartnerFrom': 'en partner fra {sector}',
+  'portfolio.filterPartnerFrom': 'en partner fra sektoren {sector}',
   'portfolio.filterServing': 'der tjener {ageGroup}',
   'portfolio.gaps': 'Huller i tilbuddet',
   'portfolio.noGaps': 'Ingen huller: hvert rum og mål har mindst ét aktivt partnerskab.',

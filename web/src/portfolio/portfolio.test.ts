@@ -121,7 +121,7 @@ describe('words', () => {
   it('says the filter and the server texts in the UI language', () => {
     language.value = 'da';
     expect(filterWords({ sector: '', ageGroup: '' })).toBeNull();
-    expect(filterWords({ sector: 'civil_society', ageGroup: 'children' })).toBe('en partner fra civilsamfund og der tjener børn');
+    expect(filterWords({ sector: 'civil_society', ageGroup: 'children' })).toBe('en partner fra sektoren civilsamfund og der tjener børn');
     expect(said({ da: 'kender Anna Holm', en: 'knows Anna Holm' })).toBe('kender Anna Holm');
     language.value = 'en';
     expect(said({ da: 'kender Anna Holm', en: 'knows Anna Holm' })).toBe('knows Anna Holm');
