@@ -253,6 +253,12 @@ const ROUTES: &[(&str, &str, &str, Rule)] = &[
     ),
     (
         "get",
+        "/api/workspaces/{workspace_id}/suggestions",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
         "/api/workspaces/{workspace_id}/timeline",
         "",
         Rule::Shows,

@@ -60,6 +60,7 @@ impl Command {
             | Command::SetWantedCompetences { .. }
             | Command::RegisterOrganisation { .. }
             | Command::UpdateOrganisation { .. }
+            | Command::RecordOrganisationSeeks { .. }
             | Command::AssignContactHolder { .. }
             | Command::RemoveContactHolder { .. }
             | Command::AddContactPerson { .. }
@@ -113,6 +114,7 @@ impl DomainEvent {
             | DomainEvent::WantedCompetencesSet { .. }
             | DomainEvent::OrganisationRegistered { .. }
             | DomainEvent::OrganisationUpdated { .. }
+            | DomainEvent::OrganisationSeeksRecorded { .. }
             | DomainEvent::ContactHolderAssigned { .. }
             | DomainEvent::ContactHolderRemoved { .. }
             | DomainEvent::ContactPersonAdded { .. }

@@ -15,7 +15,7 @@ pub use super::network::import::ImportedOrganisation;
 use super::vocabulary::{
     AgeGroup, AgreementSection, AssetCategory, Audience, BoardPhase, BoardTemplate,
     EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
-    ScreeningDecision, Sector, Zone,
+    ScreeningDecision, Sector, SeeksSource, Zone,
 };
 
 /// What a promoted note becomes.
@@ -172,6 +172,17 @@ pub enum Command {
         /// Rooms.
         #[serde(default)]
         rooms: Option<Vec<Room>>,
+    },
+    /// Record what an organisation seeks from a partnership with the library (contact with
+    /// user groups, venues, visibility, ...): the whole list, replacing the one before.
+    RecordOrganisationSeeks {
+        /// The organisation.
+        organisation_id: Uuid,
+        /// What it seeks, in the words heard (an empty list: nothing any more).
+        seeks: Vec<String>,
+        /// Where the library learned it (default: typed in the app).
+        #[serde(default)]
+        source: SeeksSource,
     },
     /// Record that a colleague holds the contact with an organisation.
     AssignContactHolder {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::vocabulary::{
     AgeGroup, AgreementSection, Answer, AssetCategory, Audience, BoardPhase, BoardTemplate,
     EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
-    ScreeningDecision, Sector, Zone,
+    ScreeningDecision, Sector, SeeksSource, Zone,
 };
 
 /// A contact person's name, email and phone: personal data, kept apart.
@@ -242,6 +242,17 @@ pub enum DomainEvent {
         /// New rooms.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         rooms: Option<Vec<Room>>,
+    },
+    /// What an organisation seeks from a partnership with the library was recorded (the
+    /// whole list, replacing the one before).
+    OrganisationSeeksRecorded {
+        /// Its id.
+        organisation_id: Uuid,
+        /// What it seeks.
+        seeks: Vec<String>,
+        /// Where the library learned it.
+        #[serde(default)]
+        source: SeeksSource,
     },
     /// A colleague holds the contact with an organisation, about some topics.
     ContactHolderAssigned {

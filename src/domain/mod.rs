@@ -58,4 +58,4 @@ pub use self::network::import;
 pub use self::state::{EventContext, WorkspaceState};
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing; // the projections' tests build states with its fixtures too

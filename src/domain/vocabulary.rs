@@ -312,6 +312,26 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Where the library learned what a partner seeks (what partners seek: contact with user
+    /// groups, testing products, visibility in another context, a nationwide network).
+    SeeksSource {
+        /// Typed in the app (the map's node details or the suggestions).
+        Typed => "typed in the app",
+        /// Heard in a screening of a proposed partnership.
+        Screening => "the screening",
+        /// Found in a mapping workshop.
+        MappingWorkshop => "the mapping workshop",
+    }
+}
+
+impl Default for SeeksSource {
+    /// A list without a stated source was typed in the app.
+    fn default() -> Self {
+        SeeksSource::Typed
+    }
+}
+
+vocabulary! {
     /// The layout of a workshop board.
     BoardTemplate {
         /// The library model: rooms across, goals down.
@@ -452,6 +472,45 @@ pub fn snake<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(text)) => text,
         _ => String::new(),
+    }
+}
+
+impl Room {
+    /// The Danish words for it as they stand in a sentence ("passer til møderummet"), for
+    /// texts the server writes in both languages.
+    pub fn danish(self) -> &'static str {
+        match self {
+            Room::Inspiration => "inspirationsrummet",
+            Room::Learning => "læringsrummet",
+            Room::Meeting => "møderummet",
+            Room::Performative => "det performative rum",
+        }
+    }
+}
+
+impl Goal {
+    /// The Danish word for it, for texts the server writes in both languages.
+    pub fn danish(self) -> &'static str {
+        match self {
+            Goal::Experience => "erkendelse/erfaring",
+            Goal::Empowerment => "empowerment",
+            Goal::Engagement => "engagement",
+            Goal::Innovation => "innovation",
+        }
+    }
+}
+
+impl AgeGroup {
+    /// The Danish words for it, for texts the server writes in both languages.
+    pub fn danish(self) -> &'static str {
+        match self {
+            AgeGroup::Toddlers => "småbørn (0-5)",
+            AgeGroup::Children => "børn (6-12)",
+            AgeGroup::Teenagers => "teenagere (13-17)",
+            AgeGroup::YoungAdults => "unge voksne (18-29)",
+            AgeGroup::Adults => "voksne (30-64)",
+            AgeGroup::Seniors => "seniorer (65+)",
+        }
     }
 }
 

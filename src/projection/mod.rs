@@ -6,6 +6,8 @@
 //! - [`network`]: nodes and edges of the network circle, who knows whom, risks, metrics.
 //! - [`portfolio`]: partnerships per room x goal, sector and age group, gaps, overdue
 //!   evaluations, resources per party, level counts over time.
+//! - [`suggestions`]: who in the network could fill the portfolio's gaps, and which assets
+//!   match what partners seek.
 //! - [`timeline`]: every event about one entity, in words.
 //! - [`diff`]: what changed between two moments.
 //! - [`slugs`]: readable, unique addresses of workspaces, derived from their names.
@@ -19,6 +21,7 @@ pub mod portfolio;
 pub mod projector;
 pub mod report;
 pub mod slugs;
+pub mod suggestions;
 pub mod timeline;
 
 pub use self::projector::{rebuild, spawn_projector, AsOf, Projections, WorkspaceView};

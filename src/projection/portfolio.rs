@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::network::LevelCounts;
+use super::projector::MetricsPoint;
 use crate::domain::events::Party;
 use crate::domain::state::{Partnership, WorkspaceState};
 use crate::domain::vocabulary::{AgeGroup, Goal, Level, Phase, Room, Sector};
@@ -25,13 +26,21 @@ use crate::domain::vocabulary::{AgeGroup, Goal, Level, Phase, Room, Sector};
 const PHASES_THAT_NEED_AN_EVALUATION: [Phase; 3] =
     [Phase::Running, Phase::Evaluation, Phase::Adjustment];
 
-/// A partnership named in a list.
+/// A partnership named in a list, with what the grid is crossed by: the sectors of its
+/// partners and the age groups it serves (so a reader filters the grid by both without
+/// asking again).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnershipReference {
     /// Its id.
     pub partnership_id: Uuid,
     /// Its title.
     pub title: String,
+    /// The sectors of its partners, each once, in their order.
+    #[serde(default)]
+    pub sectors: Vec<Sector>,
+    /// The age groups it serves, in the guide's order.
+    #[serde(default)]
+    pub age_groups: Vec<AgeGroup>,
 }
 
 /// One cell of the library model: a room and a goal, and the active partnerships serving both.
@@ -199,6 +208,39 @@ pub struct LevelCountsAt {
     pub counts: LevelCounts,
 }
 
+/// The network's size at one metrics point: the figures a chart over time draws (the full
+/// metrics of the point, rankings and clusters, stay in the "as of" report).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MetricsAt {
+    /// The event after which they were measured.
+    pub position: u64,
+    /// When that event was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Nodes of the unfiltered map.
+    pub node_count: usize,
+    /// Edges of the unfiltered map.
+    pub edge_count: usize,
+    /// Edges present as a share of the edges possible, 0 to 1.
+    pub density: f64,
+    /// Relations per level of the network circle.
+    pub counts_per_level: LevelCounts,
+}
+
+/// The network metrics over time, as [`MetricsAt`] points in log order.
+pub fn metrics_over_time(history: &[MetricsPoint]) -> Vec<MetricsAt> {
+    history
+        .iter()
+        .map(|point| MetricsAt {
+            position: point.position,
+            recorded_at: point.recorded_at,
+            node_count: point.metrics.node_count,
+            edge_count: point.metrics.edge_count,
+            density: point.metrics.density,
+            counts_per_level: point.metrics.counts_per_level,
+        })
+        .collect()
+}
+
 /// A strategic focus area and how many active partnerships serve its cell.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FocusAreaCoverage {
@@ -260,7 +302,7 @@ pub fn portfolio_view(state: &WorkspaceState, today: NaiveDate) -> PortfolioView
         .iter()
         .map(|(_, partnership)| Served::of(partnership))
         .collect();
-    let matrix = matrix_of(&active, &served);
+    let matrix = matrix_of(state, &active, &served);
     PortfolioView {
         gaps: gaps_of(&served, &matrix),
         by_sector: by_sector(state, &active),
@@ -316,10 +358,28 @@ fn phases(state: &WorkspaceState) -> Vec<PhaseCount> {
         .collect()
 }
 
-fn reference(partnership_id: Uuid, partnership: &Partnership) -> PartnershipReference {
+fn reference(
+    state: &WorkspaceState,
+    partnership_id: Uuid,
+    partnership: &Partnership,
+) -> PartnershipReference {
+    let mut sectors: Vec<Sector> = partnership
+        .partner_ids
+        .iter()
+        .filter_map(|partner_id| state.organisations.get(partner_id))
+        .map(|organisation| organisation.sector)
+        .collect();
+    sectors.sort();
+    sectors.dedup();
     PartnershipReference {
         partnership_id,
         title: partnership.title.clone(),
+        sectors,
+        age_groups: AgeGroup::ALL
+            .iter()
+            .filter(|age_group| partnership.age_groups.contains(age_group))
+            .copied()
+            .collect(),
     }
 }
 
@@ -349,7 +409,11 @@ fn bits<T: PartialEq>(all: &[T], chosen: &[T]) -> u64 {
         .fold(0, |bits, index| bits | 1 << index)
 }
 
-fn matrix_of(active: &[(Uuid, &Partnership)], served: &[Served]) -> Vec<MatrixCell> {
+fn matrix_of(
+    state: &WorkspaceState,
+    active: &[(Uuid, &Partnership)],
+    served: &[Served],
+) -> Vec<MatrixCell> {
     let mut matrix = Vec::with_capacity(Room::ALL.len() * Goal::ALL.len());
     for (room_index, room) in Room::ALL.iter().enumerate() {
         for (goal_index, goal) in Goal::ALL.iter().enumerate() {
@@ -364,7 +428,7 @@ fn matrix_of(active: &[(Uuid, &Partnership)], served: &[Served]) -> Vec<MatrixCe
                             && served.goals & (1 << goal_index) != 0
                     })
                     .map(|((partnership_id, partnership), _)| {
-                        reference(*partnership_id, partnership)
+                        reference(state, *partnership_id, partnership)
                     })
                     .collect(),
             });

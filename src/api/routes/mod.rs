@@ -107,6 +107,10 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(views::portfolio),
         ),
         (
+            "/api/workspaces/{workspace_id}/suggestions",
+            get(views::suggestions),
+        ),
+        (
             "/api/workspaces/{workspace_id}/competences",
             get(views::competences),
         ),

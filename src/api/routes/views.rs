@@ -17,7 +17,8 @@ use crate::projection::agreement::{self, AgreementDiff};
 use crate::projection::board::board_view;
 use crate::projection::competences::competences_view;
 use crate::projection::network::{network_view, who_knows, NetworkFilter};
-use crate::projection::portfolio::portfolio_view;
+use crate::projection::portfolio::{metrics_over_time, portfolio_view};
+use crate::projection::suggestions::{suggestions_view, SuggestionsView};
 use crate::projection::WorkspaceView;
 
 use super::{board_access, display_names, reader, reader_on_boards, view};
@@ -67,7 +68,25 @@ pub(super) async fn portfolio(
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
     let today = query.today.unwrap_or_else(|| Utc::now().date_naive());
     view(&state, workspace_id, |view| {
-        ApiJson(json!(portfolio_view(&view.state, today)))
+        let mut answer = json!(portfolio_view(&view.state, today));
+        answer["metrics_over_time"] = json!(metrics_over_time(&view.metrics_history));
+        ApiJson(answer)
+    })
+}
+
+/// `GET .../suggestions`: who in the network could fill each empty cell of the library model
+/// and each thin age group, who at the library knows them, and which of the library's assets
+/// match what each partner seeks. Nothing in it comes from a workshop board (promoted notes
+/// are organisations like any other by then), so [`crate::visibility`] has nothing to hide
+/// from a reader who may read the views.
+pub(super) async fn suggestions(
+    State(state): State<AppState>,
+    Caller(principal): Caller,
+    ApiPath(workspace_id): ApiPath<Uuid>,
+) -> Result<ApiJson<SuggestionsView>, ApiError> {
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    view(&state, workspace_id, |view| {
+        ApiJson(suggestions_view(&view.state))
     })
 }
 

@@ -1,10 +1,12 @@
 //! Roskilde Bibliotekerne: the guide's Roskilde examples as one history, written by area in
 //! the order it happens: the network (workspace, focus areas, colleagues, partners and their
-//! levels over time), the partnerships, what the library offers, and a mapping workshop.
+//! levels over time), the partnerships, what the library offers, a mapping workshop, and what
+//! two partners seek.
 
 mod assets;
 mod network;
 mod partnerships;
+mod seeks;
 mod workshop;
 
 use super::Script;
@@ -27,5 +29,6 @@ pub(super) fn script() -> Script {
     partnerships::write(&mut script);
     assets::write(&mut script);
     workshop::write(&mut script);
+    seeks::write(&mut script);
     script
 }

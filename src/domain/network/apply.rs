@@ -96,6 +96,7 @@ pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &E
                     website: website.clone(),
                     age_groups: age_groups.clone(),
                     rooms: rooms.clone(),
+                    seeks: Vec::new(),
                     level: None,
                     level_history: ChunkedLog::default(),
                     contact_holders: BTreeMap::new(),
@@ -127,6 +128,15 @@ pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &E
                 }
                 set(&mut organisation.age_groups, age_groups);
                 set(&mut organisation.rooms, rooms);
+            }
+        }
+        DomainEvent::OrganisationSeeksRecorded {
+            organisation_id,
+            seeks,
+            ..
+        } => {
+            if let Some(organisation) = entity_mut(&mut state.organisations, organisation_id) {
+                organisation.seeks = seeks.clone();
             }
         }
         DomainEvent::ContactHolderAssigned {

@@ -189,6 +189,24 @@ pub(crate) fn decide(
             }
             Ok(vec![event])
         }
+        Command::RecordOrganisationSeeks {
+            organisation_id,
+            seeks,
+            source,
+        } => {
+            let found = organisation(state, *organisation_id)?;
+            let seeks = words("seeks", seeks)?;
+            if seeks == found.seeks {
+                return Err(DomainError::NothingChanged {
+                    what: format!("what {} seeks reads like that already", found.name),
+                });
+            }
+            Ok(vec![DomainEvent::OrganisationSeeksRecorded {
+                organisation_id: *organisation_id,
+                seeks,
+                source: *source,
+            }])
+        }
         Command::AssignContactHolder {
             organisation_id,
             staff_id,

@@ -60,6 +60,21 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent, actor: &str
                 organisation_name(before, organisation_id)
             )
         }
+        DomainEvent::OrganisationSeeksRecorded {
+            organisation_id,
+            seeks,
+            source,
+        } => {
+            let organisation = organisation_name(before, organisation_id);
+            if seeks.is_empty() {
+                format!("{actor} recorded that {organisation} seeks nothing from the library any more ({source})")
+            } else {
+                format!(
+                    "{actor} recorded what {organisation} seeks: {} ({source})",
+                    seeks.join(", ")
+                )
+            }
+        }
         DomainEvent::ContactHolderAssigned {
             organisation_id,
             staff_id,

@@ -99,6 +99,10 @@ pub struct Organisation {
     pub age_groups: Vec<AgeGroup>,
     /// Rooms it fits.
     pub rooms: Vec<Room>,
+    /// What it seeks from a partnership with the library, in the words heard (absent in
+    /// states stored before it was recorded).
+    #[serde(default)]
+    pub seeks: Vec<String>,
     /// The current level on the network circle (none: no relation).
     pub level: Option<Level>,
     /// Every move on the network circle, oldest first.

@@ -3,9 +3,11 @@
 import type { Catalogue } from './da';
 
 import { boardEn } from './board-en';
+import { portfolioEn } from './portfolio-en';
 
 export const en: Catalogue = {
   ...boardEn,
+  ...portfolioEn,
   'app.name': 'partnerhub',
   'app.language': 'Language',
   'app.skip': 'Skip to content',

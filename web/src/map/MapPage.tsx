@@ -121,6 +121,13 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
           >
             {t('boards.link')}
           </a>
+          <a
+            class="portfolio-link"
+            href={`/w/${store.slugOrId}/portfolio`}
+            onClick={(event) => { event.preventDefault(); navigate(`/w/${store.slugOrId}/portfolio`); }}
+          >
+            {t('portfolio.link')}
+          </a>
           {summary?.role === 'owner' && (
             <a
               class="members-link"

@@ -190,6 +190,21 @@ export type Command =
        */
       organisation_id: string;
       /**
+       * What it seeks, in the words heard (an empty list: nothing any more).
+       */
+      seeks: string[];
+      /**
+       * Where the library learned it (default: typed in the app).
+       */
+      source?: SeeksSource & string;
+      type: 'RecordOrganisationSeeks';
+    }
+  | {
+      /**
+       * The organisation.
+       */
+      organisation_id: string;
+      /**
        * The colleague.
        */
       staff_id: string;
@@ -855,6 +870,10 @@ export type Level = 'network' | 'collaboration' | 'partnership';
  * The sector a party comes from.
  */
 export type Sector = 'public' | 'private' | 'civil_society';
+/**
+ * Where the library learned what a partner seeks (what partners seek: contact with user groups, testing products, visibility in another context, a nationwide network).
+ */
+export type SeeksSource = 'typed' | 'screening' | 'mapping_workshop';
 /**
  * Whether a partnership is a fixed activity or an intentional frame.
  */

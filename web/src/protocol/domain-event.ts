@@ -195,6 +195,23 @@ export type DomainEvent =
       };
     }
   | {
+      event_type: 'OrganisationSeeksRecorded';
+      payload: {
+        /**
+         * Its id.
+         */
+        organisation_id: string;
+        /**
+         * What it seeks.
+         */
+        seeks: string[];
+        /**
+         * Where the library learned it.
+         */
+        source?: SeeksSource & string;
+      };
+    }
+  | {
       event_type: 'ContactHolderAssigned';
       payload: {
         /**
@@ -966,6 +983,10 @@ export type AgeGroup =
  * The sector a party comes from.
  */
 export type Sector = 'public' | 'private' | 'civil_society';
+/**
+ * Where the library learned what a partner seeks (what partners seek: contact with user groups, testing products, visibility in another context, a nationwide network).
+ */
+export type SeeksSource = 'typed' | 'screening' | 'mapping_workshop';
 /**
  * Personal data as a command carries it (clear) or as the log keeps it (sealed).
  */

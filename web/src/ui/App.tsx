@@ -8,6 +8,7 @@ import { AccountPage } from '../auth/Account';
 import { LiveConnection } from '../store/live';
 import { WorkspaceStore } from '../store/workspace';
 import { MapPage } from '../map/MapPage';
+import { PortfolioPage } from '../portfolio/PortfolioPage';
 import { t } from '../i18n';
 import { Header } from './Header';
 import { Notices } from './Notices';
@@ -39,7 +40,7 @@ export function App() {
     return () => live?.stop();
   }, [live]);
 
-  const workspaceId = where.page === 'workspace' ? where.workspaceId : null;
+  const workspaceId = where.page === 'workspace' || where.page === 'portfolio' ? where.workspaceId : null;
   const store = useMemo(
     () => (live && token && workspaceId ? new WorkspaceStore(workspaceId, token, live, logOut) : null),
     [live, token, workspaceId],
@@ -82,6 +83,8 @@ export function App() {
     page = <BoardsPage workspaceId={where.workspaceId} token={current.token} live={live} />;
   } else if (where.page === 'members') {
     page = <MembersPage token={current.token} workspaceId={where.workspaceId} self={current.account} />;
+  } else if (store && where.page === 'portfolio') {
+    page = <PortfolioPage store={store} token={current.token} />;
   } else if (store) {
     page = <MapPage store={store} live={live} />;
   } else {

@@ -12,6 +12,8 @@ describe('parseRoute', () => {
     expect(parseRoute('/invite', '#phm_abc_def')).toEqual({ page: 'invite', invite: 'phm_abc_def' });
     expect(parseRoute('/invite', '')).toEqual({ page: 'invite', invite: null });
     expect(parseRoute('/w/abc/members', '')).toEqual({ page: 'members', workspaceId: 'abc' });
+    expect(parseRoute('/w/roskilde-bibliotekerne/portfolio', '')).toEqual({ page: 'portfolio', workspaceId: 'roskilde-bibliotekerne' });
+    expect(parseRoute('/w/abc/portfolio/', '')).toEqual({ page: 'portfolio', workspaceId: 'abc' });
     expect(parseRoute('/w/roskilde-bibliotekerne', '')).toEqual({ page: 'workspace', workspaceId: 'roskilde-bibliotekerne' });
     expect(parseRoute('/account', '')).toEqual({ page: 'account' });
     expect(parseRoute('/', '')).toEqual({ page: 'home' });

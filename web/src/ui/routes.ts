@@ -4,6 +4,7 @@ export type Route =
   | { readonly page: 'home' }
   | { readonly page: 'workspace'; readonly workspaceId: string }
   | { readonly page: 'members'; readonly workspaceId: string }
+  | { readonly page: 'portfolio'; readonly workspaceId: string }
   | { readonly page: 'account' }
   | { readonly page: 'boards'; readonly workspaceId: string }
   | { readonly page: 'board'; readonly workspaceId: string; readonly boardId: string }
@@ -19,6 +20,14 @@ export function parseRoute(pathname: string, hash: string): Route {
       if (!board[2]) return { page: 'boards', workspaceId };
       const boardId = decodeURIComponent(board[2]);
       return board[3] ? { page: 'boardSummary', workspaceId, boardId } : { page: 'board', workspaceId, boardId };
+    } catch {
+      return { page: 'home' };
+    }
+  }
+  const portfolio = /^\/w\/([^/]+)\/portfolio\/?$/.exec(pathname);
+  if (portfolio?.[1]) {
+    try {
+      return { page: 'portfolio', workspaceId: decodeURIComponent(portfolio[1]) };
     } catch {
       return { page: 'home' };
     }
