@@ -2,10 +2,12 @@
 // is a compile error.
 import type { Catalogue } from './da';
 
+import { assetsEn } from './assets-en';
 import { boardEn } from './board-en';
 
 export const en: Catalogue = {
   ...boardEn,
+  ...assetsEn,
   'app.name': 'partnerhub',
   'app.language': 'Language',
   'app.skip': 'Skip to content',

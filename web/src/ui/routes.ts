@@ -8,6 +8,8 @@ export type Route =
   | { readonly page: 'boards'; readonly workspaceId: string }
   | { readonly page: 'board'; readonly workspaceId: string; readonly boardId: string }
   | { readonly page: 'boardSummary'; readonly workspaceId: string; readonly boardId: string }
+  | { readonly page: 'assets'; readonly workspaceId: string }
+  | { readonly page: 'publicAssets'; readonly token: string | null }
   | { readonly page: 'join'; readonly invite: string | null }
   | { readonly page: 'invite'; readonly invite: string | null };
 
@@ -22,6 +24,20 @@ export function parseRoute(pathname: string, hash: string): Route {
     } catch {
       return { page: 'home' };
     }
+  }
+  const assets = /^\/w\/([^/]+)\/assets\/?$/.exec(pathname);
+  if (assets?.[1]) {
+    try {
+      return { page: 'assets', workspaceId: decodeURIComponent(assets[1]) };
+    } catch {
+      return { page: 'home' };
+    }
+  }
+  // The public assets page ("Vi kan – Vil du?"): the share link's secret rides in the hash,
+  // which the browser never sends to the server nor in a referrer.
+  if (pathname === '/vi-kan' || pathname === '/vi-kan/') {
+    const token = hash.replace(/^#/, '');
+    return { page: 'publicAssets', token: token === '' ? null : token };
   }
   const workspace = /^\/w\/([^/]+)(\/members)?\/?$/.exec(pathname);
   if (workspace?.[1]) {
