@@ -114,7 +114,7 @@ pub(super) async fn share_links(
                 revoked: link.revoked,
             })
             .collect();
-        links.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        links.sort_by_key(|link| std::cmp::Reverse(link.created_at));
         ApiJson(links)
     })
 }
