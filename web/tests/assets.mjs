@@ -1,6 +1,6 @@
 // Browser tests of the assets list ("Vi kan – Vil du?"), called from browser.mjs with its
 // server, browser and helpers: the owner edits an asset in the app (its text and its
-// contact); makes a share link; the public page opens from it in a fresh context on a phone
+// contact); a viewer sees the list without edit controls; the owner makes a share link; the public page opens from it in a fresh context on a phone
 // (360 x 740) without any login, in Danish and in English, and printed without its buttons;
 // a screenshot of it; the owner closes the link and the page then says so in words.
 // axe-core on the assets page and the public page.
@@ -36,6 +36,37 @@ export async function assetsSteps({ browser, anna, server, step, axeViolations, 
     const item = anna.locator('li.asset').filter({ hasText: 'Gaming for unge' });
     await item.getByText(description).waitFor();
     await item.getByText('Kontaktperson: Karen Dahl').waitFor();
+    await anna.screenshot({ path: join(screenshots, 'assets-da.png'), fullPage: true });
+  });
+
+  await step('assets: a viewer reads the list without edit controls', async () => {
+    // A viewer's API token, made by the owner; the viewer's browser holds it as its session.
+    const token = await anna.evaluate(async () => {
+      const session = JSON.parse(globalThis.localStorage.getItem('partnerhub.session'));
+      const headers = { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' };
+      const workspaces = await (await globalThis.fetch('/api/workspaces', { headers })).json();
+      const roskilde = workspaces.find((workspace) => workspace.slug === 'roskilde-bibliotekerne');
+      const response = await globalThis.fetch(`/api/workspaces/${roskilde.workspace_id}/tokens`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ label: 'Læser', role: 'viewer' }),
+      });
+      return (await response.json()).token;
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript((session) => {
+      globalThis.localStorage.setItem('partnerhub.session', session);
+    }, JSON.stringify({ token, account: 'Læser', expiresAt: null }));
+    const viewer = await context.newPage();
+    watch(viewer);
+    await viewer.goto(server.url + '/w/roskilde-bibliotekerne/assets');
+    await viewer.getByText('Du kan se listen, men ikke ændre den.').waitFor();
+    await viewer.getByText(description).waitFor();
+    assert.equal(await viewer.getByRole('button', { name: /^Redigér/ }).count(), 0);
+    assert.equal(await viewer.getByRole('button', { name: /^Fjern/ }).count(), 0);
+    assert.equal(await viewer.getByRole('button', { name: 'Tilføj aktiv' }).count(), 0);
+    assert.equal(await viewer.getByRole('button', { name: 'Lav delingslink' }).count(), 0);
+    await context.close();
   });
 
   await step('assets: the owner makes a share link for a potential partner', async () => {

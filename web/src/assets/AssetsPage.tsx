@@ -1,21 +1,25 @@
 // `/w/<workspace>/assets`: the library's assets list ("Vi kan – Vil du?") kept in the app:
 // each asset by category with its contact among the staff, added, rewritten and removed by
 // owners and editors through `send` (a rejection is said with its reason); viewers and
-// auditors read it without edit controls. Owners also make and close the share links that
+// auditors read it without edit controls. The list follows the workspace's events over the
+// websocket (a colleague's edit shows at once: the views are loaded again, debounced). Owners also make and close the share links that
 // open the list to potential partners on the public page (`PublicAssetsPage`).
 import { useEffect, useState } from 'preact/hooks';
+import type { Command } from '../protocol/command';
 import { errorSentence, t } from '../i18n';
+import { EventCursor } from '../store/cursor';
 import { api, ApiFailure } from '../store/http';
 import { uuidv4 } from '../store/ids';
 import type { LiveConnection } from '../store/live';
 import type { NetworkView, WorkspaceSummary } from '../store/views';
-import { sendAndTell } from '../map/send';
+import { notify } from '../ui/notices';
 import { navigate } from '../ui/router';
 import { byCategory, CATEGORIES, editCommands, type Asset, type AssetDraft, type Colleague } from './model';
 import { ShareLinks } from './ShareLinks';
 import './assets.css';
 
 const WRITERS = new Set(['owner', 'editor']);
+const REFRESH_DEBOUNCE_MS = 200;
 const EMPTY: AssetDraft = { category: 'facilities', title: '', description: '', contact_staff_id: null };
 
 export function AssetsPage({ workspaceId, token, live }: { workspaceId: string; token: string; live: LiveConnection }) {
@@ -50,13 +54,39 @@ export function AssetsPage({ workspaceId, token, live }: { workspaceId: string; 
     void load();
   }, [workspaceId, token]);
 
+  // Follow the workspace's events once its id is known (the address may be its slug).
+  const workspace = summary?.workspace_id ?? null;
+  useEffect(() => {
+    if (workspace === null) return undefined;
+    const cursor = new EventCursor();
+    cursor.viewLoaded(summary?.position ?? 0);
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const unwatch = live.watch(workspace, cursor, () => {
+      if (timer !== null) return;
+      timer = setTimeout(() => {
+        timer = null;
+        void load();
+      }, REFRESH_DEBOUNCE_MS);
+    });
+    return () => {
+      if (timer !== null) clearTimeout(timer);
+      unwatch();
+    };
+  }, [workspace, live]);
+
   // The workspace's id for commands: the address may be its slug.
   const id = summary?.workspace_id ?? workspaceId;
-  const send = async (commands: readonly Parameters<LiveConnection['send']>[1][], done: () => string) => {
+  // An edit may take two commands (the text, the contact): one notice for all of them, or
+  // the reason of the first refusal.
+  const send = async (commands: readonly Command[], done: () => string) => {
     for (const command of commands) {
-      const outcome = await sendAndTell({ send: (next) => live.send(id, next) }, command, done);
-      if (outcome.kind !== 'ack') return false;
+      const outcome = await live.send(id, command);
+      if (outcome.kind !== 'ack') {
+        notify(() => t('command.rejected', { reason: errorSentence(outcome.error) }), 'error');
+        return false;
+      }
     }
+    if (commands.length > 0) notify(done);
     await load();
     return true;
   };
