@@ -77,10 +77,11 @@ pub(super) async fn create_share_link(
         label: request.label,
         secret_hash: hash_secret(&secret),
     };
-    let span = tracing::info_span!("share_link", %workspace_id, %link_id);
+    let command_id = Uuid::new_v4();
+    let span = tracing::info_span!("share_link", %workspace_id, %command_id, %link_id);
     state
         .workspaces
-        .execute(workspace_id, &command, &principal.actor, Uuid::new_v4())
+        .execute(workspace_id, &command, &principal.actor, command_id)
         .instrument(span)
         .await?;
     let token = share_link_text(workspace_id, link_id, &secret);
@@ -127,10 +128,11 @@ pub(super) async fn revoke_share_link(
 ) -> Result<StatusCode, ApiError> {
     let command = Command::RevokeAssetsShareLink { link_id };
     state.authorize_command(&principal, workspace_id, &command)?;
-    let span = tracing::info_span!("share_link", %workspace_id, %link_id);
+    let command_id = Uuid::new_v4();
+    let span = tracing::info_span!("share_link", %workspace_id, %command_id, %link_id);
     state
         .workspaces
-        .execute(workspace_id, &command, &principal.actor, Uuid::new_v4())
+        .execute(workspace_id, &command, &principal.actor, command_id)
         .instrument(span)
         .await?;
     Ok(StatusCode::NO_CONTENT)
