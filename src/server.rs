@@ -102,6 +102,9 @@ async fn start_with_sessions(
         http_commands: Arc::new(crate::app_state::rate::RateLimits::new(
             limits.http_commands_per_second,
         )),
+        public_pages: Arc::new(crate::app_state::rate::RateLimits::new(
+            limits.public_page_per_second,
+        )),
         limits,
     })
 }

@@ -4,8 +4,9 @@
 //!
 //! [`app_or_not_found`] is the router's fallback. A path under `/api/` (or `/ws`,
 //! `/healthz`, `/readyz`) that no route took keeps the JSON 404 of the API. A path naming a
-//! file of the bundle gets that file; any other path (`/`, `/join` and `/invite` for invite links, deep
-//! links such as `/w/<workspace id>`) gets `index.html`, and the app routes on it.
+//! file of the bundle gets that file; any other path (`/`, `/join` and `/invite` for invite links,
+//! `/vi-kan` for the public assets page, deep links such as `/w/<workspace id>`) gets
+//! `index.html`, and the app routes on it.
 //!
 //! Caching: the bundler puts a content hash in every file name under `assets/`, so those are
 //! `public, max-age=31536000, immutable`; `index.html` (which names the current hashes) and

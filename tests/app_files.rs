@@ -37,7 +37,9 @@ async fn the_app_is_served_at_the_root_invite_links_and_deep_links() {
     for path in [
         "/",
         "/join",
+        "/vi-kan",
         "/w/f5a55859-ef1a-533e-a356-7737f6868912",
+        "/w/roskilde-bibliotekerne/assets",
         "/anything/deep",
     ] {
         let response = server

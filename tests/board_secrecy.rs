@@ -103,6 +103,25 @@ const ROUTES: &[(&str, &str, &str, Rule)] = &[
     ),
     (
         "get",
+        "/api/workspaces/{workspace_id}/assets/share-links",
+        "",
+        Rule::ListsPeople,
+    ),
+    (
+        "post",
+        "/api/workspaces/{workspace_id}/assets/share-links",
+        "",
+        Rule::Changes,
+    ),
+    (
+        "delete",
+        "/api/workspaces/{workspace_id}/assets/share-links/{link_id}",
+        "",
+        Rule::Changes,
+    ),
+    ("get", "/api/public/assets/{token}", "", Rule::Shows),
+    (
+        "get",
         "/api/workspaces/{workspace_id}/boards",
         "",
         Rule::Shows,
@@ -636,7 +655,9 @@ impl Workshop {
                 .replace("{organisation_id}", &Uuid::nil().to_string())
                 .replace("{partnership_id}", &Uuid::nil().to_string())
                 .replace("{invite_id}", &Uuid::nil().to_string())
-                .replace("{token_id}", &Uuid::nil().to_string());
+                .replace("{token_id}", &Uuid::nil().to_string())
+                .replace("{link_id}", &Uuid::nil().to_string())
+                .replace("{token}", "pha_unknown");
             let what = format!("{method} {concrete}");
             let (status, body) = match *method {
                 "get" => self.server.get(token, &concrete).await,

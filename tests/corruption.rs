@@ -346,7 +346,7 @@ async fn a_flipped_byte_in_an_event_of_an_earlier_session_is_refused_by_verify_a
     let fixture = Fixture::new(LAST_SESSION_COMMANDS).await;
     // The first place the log file holds the title of one of the demo's assets: a byte of an
     // event written by the demo's process, before the last session opened the store.
-    let title = b"Long opening hours and many visitors";
+    let title = "Lange åbningstider og mange besøgende".as_bytes();
     let bytes = std::fs::read(log_file(&fixture.data)).unwrap();
     let offset = bytes
         .windows(title.len())

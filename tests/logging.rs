@@ -1,6 +1,7 @@
 //! Nothing secret is logged: the real server, at the most verbose log level, is given a
-//! password, session and API tokens, a guest invite and contact persons' personal data, over
-//! HTTP and the websocket; none of them may appear in anything it writes.
+//! password, session and API tokens, a guest invite, a share link of the public assets page
+//! and contact persons' personal data, over HTTP and the websocket; none of them may appear
+//! in anything it writes.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;
@@ -187,6 +188,23 @@ async fn the_server_logs_no_password_token_or_personal_data_even_at_trace_level(
     )
     .await;
     assert_eq!(status, 200);
+    // A share link to the public assets page, opened without a login (its secret is in the
+    // request's path).
+    let (status, shared) = send(
+        &http,
+        http.post(server.url(&format!("{base}/assets/share-links")))
+            .bearer_auth(&session)
+            .json(&json!({"label": "the folk high school"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{shared}");
+    let share_link = shared["token"].as_str().unwrap().to_owned();
+    let (status, page) = send(
+        &http,
+        http.get(server.url(&format!("/api/public/assets/{share_link}"))),
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
     let backup = http
         .get(server.url("/api/backup"))
         .bearer_auth(&session)
@@ -209,6 +227,7 @@ async fn the_server_logs_no_password_token_or_personal_data_even_at_trace_level(
         secret_of(&api_token),
         secret_of(&invite_token),
         secret_of(&guest_token),
+        secret_of(&share_link),
     ];
     for (name, email, phone) in personal {
         secrets.extend([name.to_owned(), email.to_owned(), phone.to_owned()]);

@@ -11,8 +11,9 @@ use serde_json::{json, Map, Value};
 use super::organisation_import::{ImportPreview, ImportPreviewRequest};
 use super::routes::{
     AcceptInviteAsMeRequest, AcceptInviteRequest, AsOfQuery, CommandRequest,
-    CreateWorkspaceRequest, GrantRequest, InviteRequest, JoinRequest, LogEntry, LoginRequest,
-    MemberInviteRequest, Method, PasswordChangeRequest, TokenRequest,
+    CreateWorkspaceRequest, CreatedShareLink, GrantRequest, InviteRequest, JoinRequest, LogEntry,
+    LoginRequest, MemberInviteRequest, Method, PasswordChangeRequest, ShareLinkListing,
+    ShareLinkRequest, TokenRequest,
 };
 use super::ApiJson;
 use crate::accounts::service::{
@@ -21,6 +22,7 @@ use crate::accounts::service::{
 use crate::app_state::ErrorBody;
 use crate::projection::agreement::AgreementDiff;
 use crate::projection::board::BoardView;
+use crate::projection::public_assets::PublicAssets;
 use crate::service::CommandOutcome;
 
 /// The shape of a successful response's body.
@@ -166,6 +168,10 @@ fn operations() -> Vec<Operation> {
         op("get", "/api/workspaces/{workspace_id}/partnerships/{partnership_id}", "One partnership's file", VIEWS),
         Operation { query: &[("from_version", "the earlier version (0: the empty agreement before the first text)"), ("to_version", "the later version")], response: Body::Named("AgreementDiff"), ..op("get", "/api/workspaces/{workspace_id}/partnerships/{partnership_id}/agreement/diff", "Two versions of the partnership's agreement side by side: each section that differs, its text in both, and the words kept, removed and added; 404 `no_such_version` for a version the agreement does not have", VIEWS) },
         op("get", "/api/workspaces/{workspace_id}/assets", "The assets list (Vi kan – Vil du?)", VIEWS),
+        Operation { response: Body::ListOf("ShareLinkListing"), ..op("get", "/api/workspaces/{workspace_id}/assets/share-links", "The share links of the public assets page, newest first: label, who made it, when, whether closed; never their secret", "owner") },
+        Operation { request: Some("ShareLinkRequest"), response: Body::Named("CreatedShareLink"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/assets/share-links", "Make a share link to the public assets page: returns its text (shown once; only its hash is logged, in `AssetsShareLinkCreated`) and the page's address `/vi-kan#<token>`", "owner") },
+        Operation { success: 204, ..op("delete", "/api/workspaces/{workspace_id}/assets/share-links/{link_id}", "Close a share link: its page answers 410 `share_link_revoked` from now on (logged as `AssetsShareLinkRevoked`)", "owner") },
+        Operation { response: Body::Named("PublicAssets"), ..op("get", "/api/public/assets/{token}", "The public assets page (Vi kan – Vil du?) a share link opens: the library's name and its assets with the contact's name and team, nothing else. A closed link is answered 410 `share_link_revoked`, an unknown one 404 `share_link_unknown`; more than 10 requests a second for one link (or for unknown links together) 429", "anyone with a share link, no login") },
         Operation { response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/boards", "Workshop boards", VIEWS) },
         Operation { response: Body::Board, ..op("get", "/api/workspaces/{workspace_id}/boards/{board_id}", "A board as the caller may see it, the same for every role: others' notes in private writing counted, not shown; authors of anonymous phases and open tallies hidden", "members; guests: their board") },
         Operation { request: Some("InviteRequest"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/boards/{board_id}/invites", "Invite workshop guests to one board: returns an invite token and link; each person joins with it through POST /api/join", "owner, editor") },
@@ -253,6 +259,10 @@ pub fn document() -> Value {
     register::<MemberInviteListing>(&mut generator, &mut components, "MemberInviteListing");
     register::<ImportPreviewRequest>(&mut generator, &mut components, "ImportPreviewRequest");
     register::<ImportPreview>(&mut generator, &mut components, "ImportPreview");
+    register::<ShareLinkRequest>(&mut generator, &mut components, "ShareLinkRequest");
+    register::<ShareLinkListing>(&mut generator, &mut components, "ShareLinkListing");
+    register::<CreatedShareLink>(&mut generator, &mut components, "CreatedShareLink");
+    register::<PublicAssets>(&mut generator, &mut components, "PublicAssets");
     for (name, schema) in generator.take_definitions() {
         components.insert(name, serde_json::to_value(schema).unwrap_or(Value::Null));
     }

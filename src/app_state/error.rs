@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use crate::accounts::service::InviteProblem;
 use crate::accounts::AccessError;
 use crate::domain::DomainError;
+use crate::projection::public_assets::ShareLinkProblem;
 use crate::service::CommandError;
 use crate::store::StoreError;
 
@@ -213,6 +214,17 @@ impl From<AccessError> for ApiError {
             }
             AccessError::Store(error) => error.into(),
         }
+    }
+}
+
+impl From<ShareLinkProblem> for ApiError {
+    fn from(problem: ShareLinkProblem) -> Self {
+        let (status, code) = match problem {
+            ShareLinkProblem::Unknown => (StatusCode::NOT_FOUND, "share_link_unknown"),
+            ShareLinkProblem::Revoked => (StatusCode::GONE, "share_link_revoked"),
+            ShareLinkProblem::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+        };
+        ApiError::new(status, code, problem.to_string())
     }
 }
 

@@ -33,6 +33,9 @@ pub struct Limits {
     pub connections_per_account: usize,
     /// Events a websocket connection may have queued before it is moved back to catch-up.
     pub connection_queue: usize,
+    /// Requests per second for the public assets page of one share link (all unknown links
+    /// together count as one); more get 429 `rate_limited`.
+    pub public_page_per_second: u32,
     /// Presence updates per second one connection may send; more are dropped quietly.
     pub presence_per_second: u32,
     /// How long a subscription waits for room in a full outgoing queue before the client is
@@ -51,6 +54,7 @@ impl Default for Limits {
             max_message_bytes: 256 * 1024,
             commands_per_second: 50,
             http_commands_per_second: 50,
+            public_page_per_second: 10,
             connections_per_account: 20,
             connection_queue: 1024,
             presence_per_second: 20,
@@ -77,11 +81,15 @@ pub struct AppState {
     pub limits: Limits,
     /// The HTTP command rate limit, per account or token.
     pub http_commands: Arc<rate::RateLimits>,
+    /// The public assets page's rate limit, per share link (unknown links share one), since
+    /// its readers have no account to count by.
+    pub public_pages: Arc<rate::RateLimits>,
 }
 
 impl AppState {
     /// Whether `principal` may run `command` in `workspace_id`: members by role, guests only the
-    /// note commands of their board.
+    /// note commands of their board; a share link of the assets list is closed by owners only
+    /// and made only by the server (never sent by a client).
     pub fn authorize_command(
         &self,
         principal: &Principal,
@@ -109,7 +117,23 @@ impl AppState {
                 )),
             };
         }
-        principal.require(&self.accounts, workspace_id, Permission::RunCommands)?;
-        Ok(())
+        match command {
+            // The server makes a share link's secret (POST .../assets/share-links): a link
+            // whose secret a client chose could be guessable.
+            Command::CreateAssetsShareLink { .. } => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "a share link is made by the server: POST /api/workspaces/{id}/assets/share-links",
+            )),
+            // Who may see the public page is access, as members and tokens are: owners decide.
+            Command::RevokeAssetsShareLink { .. } => {
+                principal.require(&self.accounts, workspace_id, Permission::ManageAccess)?;
+                Ok(())
+            }
+            _ => {
+                principal.require(&self.accounts, workspace_id, Permission::RunCommands)?;
+                Ok(())
+            }
+        }
     }
 }

@@ -83,7 +83,10 @@ impl Command {
             | Command::EndPartnership { .. } => Area::Partnerships,
             Command::AddAsset { .. }
             | Command::UpdateAsset { .. }
-            | Command::RemoveAsset { .. } => Area::Assets,
+            | Command::RemoveAsset { .. }
+            | Command::SetAssetContact { .. }
+            | Command::CreateAssetsShareLink { .. }
+            | Command::RevokeAssetsShareLink { .. } => Area::Assets,
             Command::CreateBoard { .. }
             | Command::AdvanceBoardPhase { .. }
             | Command::LockBoard { .. }
@@ -136,7 +139,10 @@ impl DomainEvent {
             | DomainEvent::PartnershipEnded { .. } => Area::Partnerships,
             DomainEvent::AssetAdded { .. }
             | DomainEvent::AssetUpdated { .. }
-            | DomainEvent::AssetRemoved { .. } => Area::Assets,
+            | DomainEvent::AssetRemoved { .. }
+            | DomainEvent::AssetContactSet { .. }
+            | DomainEvent::AssetsShareLinkCreated { .. }
+            | DomainEvent::AssetsShareLinkRevoked { .. } => Area::Assets,
             DomainEvent::BoardCreated { .. }
             | DomainEvent::BoardPhaseChanged { .. }
             | DomainEvent::BoardLocked { .. }

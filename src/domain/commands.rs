@@ -482,6 +482,30 @@ pub enum Command {
         #[serde(default)]
         reason: String,
     },
+    /// Name the colleague potential partners ask about an asset, or nobody (`null`).
+    SetAssetContact {
+        /// The asset.
+        asset_id: Uuid,
+        /// The staff member to ask; absent: nobody.
+        #[serde(default)]
+        contact_staff_id: Option<Uuid>,
+    },
+    /// Open the assets list to potential partners through a share link. The server makes the
+    /// link's secret and sends this command itself (`POST .../assets/share-links`, owners
+    /// only); it is refused when a client sends it, so no link has a secret a person chose.
+    CreateAssetsShareLink {
+        /// New id.
+        link_id: Uuid,
+        /// Who or what the link is for, e.g. "the folk high school".
+        label: String,
+        /// BLAKE3 hash (hex) of the link's random secret; the secret itself is never stored.
+        secret_hash: String,
+    },
+    /// Close a share link: the public page it opened answers 410 from now on.
+    RevokeAssetsShareLink {
+        /// The link.
+        link_id: Uuid,
+    },
     /// Create a workshop board; the creator facilitates it.
     CreateBoard {
         /// New id.

@@ -551,6 +551,27 @@ pub enum DomainEvent {
         #[serde(default)]
         reason: String,
     },
+    /// The colleague to ask about an asset changed (or there is none now).
+    AssetContactSet {
+        /// The asset.
+        asset_id: Uuid,
+        /// The staff member to ask, if anyone.
+        contact_staff_id: Option<Uuid>,
+    },
+    /// A share link to the public assets page was made.
+    AssetsShareLinkCreated {
+        /// Its id.
+        link_id: Uuid,
+        /// Who or what it is for.
+        label: String,
+        /// BLAKE3 hash (hex) of its secret (the secret is shown once and never stored).
+        secret_hash: String,
+    },
+    /// A share link was closed: its public page answers 410.
+    AssetsShareLinkRevoked {
+        /// Its id.
+        link_id: Uuid,
+    },
     /// A workshop board was created; its creator facilitates it.
     BoardCreated {
         /// Its id.

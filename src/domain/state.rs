@@ -22,7 +22,7 @@ use super::events::DomainEvent;
 use super::vocabulary::Level;
 use super::{assets, boards, network, partnerships, workspace};
 
-pub use super::assets::state::Asset;
+pub use super::assets::state::{Asset, AssetsShareLink};
 pub use super::boards::state::{
     is_sealed, Board, Note, NoteGroup, OnBoard, PhaseSince, SealedNames, SEALED_PREFIX,
 };
@@ -80,6 +80,9 @@ pub struct WorkspaceState {
     pub partnerships: BTreeMap<Uuid, Arc<Partnership>>,
     /// The assets list.
     pub assets: BTreeMap<Uuid, Arc<Asset>>,
+    /// The share links that open the assets list to potential partners, revoked ones too.
+    #[serde(default)]
+    pub assets_share_links: BTreeMap<Uuid, AssetsShareLink>,
     /// Workshop boards.
     pub boards: BTreeMap<Uuid, Arc<Board>>,
     /// Every move on the network circle of every organisation, in log order: the same
@@ -265,7 +268,7 @@ impl WorkspaceState {
             Area::Workspace => workspace::apply(self, event),
             Area::Network => network::apply(self, event, context),
             Area::Partnerships => partnerships::apply(self, event, context),
-            Area::Assets => assets::apply(self, event),
+            Area::Assets => assets::apply(self, event, context),
             Area::Boards => boards::apply(self, event, context),
         }
     }

@@ -10,6 +10,7 @@
 //!   match what partners seek.
 //! - [`timeline`]: every event about one entity, in words.
 //! - [`diff`]: what changed between two moments.
+//! - [`public_assets`]: the assets list as a potential partner with a share link sees it.
 //! - [`slugs`]: readable, unique addresses of workspaces, derived from their names.
 
 pub mod agreement;
@@ -19,6 +20,7 @@ pub mod diff;
 pub mod network;
 pub mod portfolio;
 pub mod projector;
+pub mod public_assets;
 pub mod report;
 pub mod slugs;
 pub mod suggestions;

@@ -29,6 +29,7 @@ import Graph from 'graphology';
 import gexf from 'graphology-gexf';
 import { boardSteps } from './board.mjs';
 import { portfolioSteps } from './portfolio.mjs';
+import { assetsSteps } from './assets.mjs';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../..', import.meta.url).pathname;
@@ -674,6 +675,9 @@ try {
   // The workshop board (tests/board.mjs): guests on phones, the facilitator on a large screen.
   await boardSteps({ browser, server, password: 'et helt nyt kodeord', anna, bo, step, axeViolations, screenshots, watch });
   await portfolioSteps({ server, anna, step, axeViolations, screenshots });
+
+  // The assets list and its public page (tests/assets.mjs).
+  await assetsSteps({ browser, anna, server, step, axeViolations, screenshots, watch });
 
   assert.deepEqual(problems, [], 'no script errors in the pages');
   console.log(`browser tests passed (${steps.length} steps)`);

@@ -219,12 +219,12 @@ enum Refused {
 }
 
 /// The BLAKE3 hash of a secret, hex: all that is kept of tokens, credentials and invites.
-fn hash_secret(secret: &str) -> String {
+pub(crate) fn hash_secret(secret: &str) -> String {
     blake3::hash(secret.as_bytes()).to_hex().to_string()
 }
 
 /// `bytes` random bytes, hex: the secret of a new token, credential, invite or session.
-fn random_hex(bytes: usize) -> String {
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::thread_rng().fill_bytes(&mut buffer);
     hex::encode(buffer)

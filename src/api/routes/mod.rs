@@ -4,11 +4,13 @@
 //! The handlers live by what they are about: `accounts` (one's own login, password, invites
 //! accepted, `/api/me`), `workspaces` (listing, creating, the summary, running commands),
 //! `views` (the live views), `history` (timeline, "as of", the raw log) and `access` (guest
-//! invites, members, member invites, tokens). Here: the table, the server's own routes
+//! invites, members, member invites, tokens), `assets` (the assets list's share links and the
+//! public page they open). Here: the table, the server's own routes
 //! (health, readiness, the administrator's backup) and the checks every handler shares.
 
 mod access;
 mod accounts;
+mod assets;
 mod history;
 mod views;
 mod workspaces;
@@ -32,6 +34,7 @@ pub use self::access::{GrantRequest, InviteRequest, MemberInviteRequest, TokenRe
 pub use self::accounts::{
     AcceptInviteAsMeRequest, AcceptInviteRequest, JoinRequest, LoginRequest, PasswordChangeRequest,
 };
+pub use self::assets::{CreatedShareLink, ShareLinkListing, ShareLinkRequest};
 pub use self::history::{AsOfQuery, LogEntry, LogQuery, TimelineQuery};
 pub use self::views::{AgreementDiffQuery, PortfolioQuery};
 pub use self::workspaces::{CommandRequest, CreateWorkspaceRequest};
@@ -139,6 +142,15 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(views::agreement_diff),
         ),
         ("/api/workspaces/{workspace_id}/assets", get(views::assets)),
+        (
+            "/api/workspaces/{workspace_id}/assets/share-links",
+            get(assets::share_links).post(assets::create_share_link),
+        ),
+        (
+            "/api/workspaces/{workspace_id}/assets/share-links/{link_id}",
+            delete(assets::revoke_share_link),
+        ),
+        ("/api/public/assets/{token}", get(assets::public_assets)),
         ("/api/workspaces/{workspace_id}/boards", get(views::boards)),
         (
             "/api/workspaces/{workspace_id}/boards/{board_id}",

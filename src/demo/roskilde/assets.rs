@@ -1,5 +1,5 @@
-//! What Roskilde's libraries offer partners (the guide's assets list), some with the
-//! colleague to ask.
+//! What Roskilde's libraries offer partners (the guide's assets list, "Vi kan – Vil du?"), in
+//! Danish as the public page shows it to potential partners, some with the colleague to ask.
 
 use super::JENS;
 use crate::demo::{demo_id, Script};
@@ -11,43 +11,43 @@ const ASSETS: [(&str, AssetCategory, &str, &str, Option<&str>); 6] = [
     (
         "contact-surface",
         AssetCategory::ContactSurface,
-        "A broad contact surface",
-        "Users of every age and background, every day",
+        "En bred kontaktflade",
+        "Brugere i alle aldre og med alle baggrunde, hver dag",
         None,
     ),
     (
         "trust",
         AssetCategory::Trust,
-        "High trust",
-        "Citizens trust the library as a neutral place",
+        "Høj tillid",
+        "Borgerne har tillid til biblioteket som et neutralt sted",
         None,
     ),
     (
         "facilities",
         AssetCategory::Facilities,
-        "Rooms for debates and exhibitions",
-        "Hall for 120, exhibition walls, a stage",
+        "Rum til debat og udstillinger",
+        "Sal til 120, udstillingsvægge og en scene",
         Some("karen"),
     ),
     (
         "opening-hours",
         AssetCategory::OpeningHoursAndVisitors,
-        "Long opening hours and many visitors",
-        "Open 8-22 with self-service; one of the highest visitor counts in town",
+        "Lange åbningstider og mange besøgende",
+        "Åbent 8-22 med selvbetjening; et af byens højeste besøgstal",
         None,
     ),
     (
         "gaming",
         AssetCategory::Competences,
-        "Gaming for young people",
-        "Staff who run gaming events and tournaments",
+        "Gaming for unge",
+        "Medarbejdere, der holder gamingarrangementer og turneringer",
         Some("anna"),
     ),
     (
         "festival-logistics",
         AssetCategory::Competences,
-        "Festival logistics",
-        "We have run an area at Roskilde Festival since 2023",
+        "Festivallogistik",
+        "Vi har drevet et område på Roskilde Festival siden 2023",
         Some("mads"),
     ),
 ];

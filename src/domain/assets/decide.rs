@@ -61,6 +61,62 @@ pub(crate) fn decide(
                 reason: optional("reason", reason, TEXT_LIMIT)?,
             }])
         }
+        Command::SetAssetContact {
+            asset_id,
+            contact_staff_id,
+        } => {
+            present(state.assets.contains_key(asset_id), "asset", *asset_id)?;
+            if let Some(staff_id) = contact_staff_id {
+                active_staff(state, *staff_id)?;
+            }
+            Ok(vec![DomainEvent::AssetContactSet {
+                asset_id: *asset_id,
+                contact_staff_id: *contact_staff_id,
+            }])
+        }
+        Command::CreateAssetsShareLink {
+            link_id,
+            label,
+            secret_hash,
+        } => {
+            absent(
+                state.assets_share_links.contains_key(link_id),
+                "share link",
+                *link_id,
+            )?;
+            if !is_secret_hash(secret_hash) {
+                return Err(DomainError::InvalidField {
+                    field: "secret_hash",
+                    reason: "must be the 64 hex digits of a BLAKE3 hash".into(),
+                });
+            }
+            Ok(vec![DomainEvent::AssetsShareLinkCreated {
+                link_id: *link_id,
+                label: required("label", label, NAME_LIMIT)?,
+                secret_hash: secret_hash.clone(),
+            }])
+        }
+        Command::RevokeAssetsShareLink { link_id } => match state.assets_share_links.get(link_id) {
+            None => Err(DomainError::Unknown {
+                kind: "share link",
+                id: *link_id,
+            }),
+            Some(link) if link.revoked => Err(DomainError::NothingChanged {
+                what: format!("the share link \"{}\" is revoked already", link.label),
+            }),
+            Some(_) => Ok(vec![DomainEvent::AssetsShareLinkRevoked {
+                link_id: *link_id,
+            }]),
+        },
         _ => Err(misrouted(Area::Assets)),
     }
+}
+
+/// Whether `text` looks like a BLAKE3 hash in hex (64 lower-case hex digits): what a share
+/// link keeps of its secret.
+fn is_secret_hash(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
 }

@@ -27,6 +27,34 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent, actor: &str
                 reason,
             )
         }
+        DomainEvent::AssetContactSet {
+            asset_id,
+            contact_staff_id,
+        } => {
+            let title = before
+                .assets
+                .get(asset_id)
+                .map(|asset| asset.title.as_str())
+                .unwrap_or_default();
+            match contact_staff_id.and_then(|id| before.staff.get(&id)) {
+                Some(staff) => format!(
+                    "{actor} made {} the contact for \"{title}\" on the assets list",
+                    staff.name
+                ),
+                None => format!("{actor} left \"{title}\" on the assets list without a contact"),
+            }
+        }
+        DomainEvent::AssetsShareLinkCreated { label, .. } => {
+            format!("{actor} shared the assets list with a public link for \"{label}\"")
+        }
+        DomainEvent::AssetsShareLinkRevoked { link_id } => {
+            let label = before
+                .assets_share_links
+                .get(link_id)
+                .map(|link| link.label.as_str())
+                .unwrap_or_default();
+            format!("{actor} closed the public link to the assets list for \"{label}\"")
+        }
         _ => other_area(event, actor),
     }
 }

@@ -1,5 +1,7 @@
 //! The assets list: what the library brings to partnerships (rooms, collections, competences,
-//! reach), added, rewritten and removed.
+//! reach), added, rewritten and removed, each with the colleague to ask; and the share links
+//! that open the list to potential partners on a public page ("Vi kan – Vil du?"), made and
+//! closed by owners.
 //!
 //! The area in the shape of every area of the domain:
 //! - `decide`: the rules of its commands, events or a refusal;

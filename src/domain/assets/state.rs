@@ -1,5 +1,7 @@
-//! The assets list as the workspace's state holds it.
+//! The assets list as the workspace's state holds it, and the share links that open it to
+//! potential partners.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -16,4 +18,21 @@ pub struct Asset {
     pub description: String,
     /// Who to ask.
     pub contact_staff_id: Option<Uuid>,
+}
+
+/// A share link that opens the assets list to potential partners, read-only and without a
+/// login (`GET /api/public/assets/{token}`). Only the hash of its secret is kept, as with API
+/// tokens: the link itself is shown once, to the owner who made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetsShareLink {
+    /// Who or what it is for.
+    pub label: String,
+    /// BLAKE3 hash (hex) of its secret, compared in constant time.
+    pub secret_hash: String,
+    /// Who made it.
+    pub created_by: String,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// Whether an owner closed it (its page then answers 410).
+    pub revoked: bool,
 }

@@ -2,12 +2,14 @@
 // keys (en.ts must give a text for every key, or the type-check fails). Domain words follow
 // the table in DOMAIN.md (netværkscirklen; netværk, samarbejde, partnerskab; offentlig,
 // privat, civilsamfund; ...). `{name}` marks a parameter.
+import { assetsDa } from './assets-da';
 import { boardDa } from './board-da';
 import { portfolioDa } from './portfolio-da';
 
 export const da = {
   ...boardDa,
   ...portfolioDa,
+  ...assetsDa,
   'app.name': 'partnerhub',
   'app.language': 'Sprog',
   'app.skip': 'Spring til indholdet',

@@ -2,12 +2,14 @@
 // is a compile error.
 import type { Catalogue } from './da';
 
+import { assetsEn } from './assets-en';
 import { boardEn } from './board-en';
 import { portfolioEn } from './portfolio-en';
 
 export const en: Catalogue = {
   ...boardEn,
   ...portfolioEn,
+  ...assetsEn,
   'app.name': 'partnerhub',
   'app.language': 'Language',
   'app.skip': 'Skip to content',

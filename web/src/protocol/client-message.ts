@@ -742,6 +742,39 @@ export type Command =
     }
   | {
       /**
+       * The asset.
+       */
+      asset_id: string;
+      /**
+       * The staff member to ask; absent: nobody.
+       */
+      contact_staff_id?: string | null;
+      type: 'SetAssetContact';
+    }
+  | {
+      /**
+       * Who or what the link is for, e.g. "the folk high school".
+       */
+      label: string;
+      /**
+       * New id.
+       */
+      link_id: string;
+      /**
+       * BLAKE3 hash (hex) of the link's random secret; the secret itself is never stored.
+       */
+      secret_hash: string;
+      type: 'CreateAssetsShareLink';
+    }
+  | {
+      /**
+       * The link.
+       */
+      link_id: string;
+      type: 'RevokeAssetsShareLink';
+    }
+  | {
+      /**
        * New id.
        */
       board_id: string;

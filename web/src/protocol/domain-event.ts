@@ -734,6 +734,45 @@ export type DomainEvent =
       };
     }
   | {
+      event_type: 'AssetContactSet';
+      payload: {
+        /**
+         * The asset.
+         */
+        asset_id: string;
+        /**
+         * The staff member to ask, if anyone.
+         */
+        contact_staff_id?: string | null;
+      };
+    }
+  | {
+      event_type: 'AssetsShareLinkCreated';
+      payload: {
+        /**
+         * Who or what it is for.
+         */
+        label: string;
+        /**
+         * Its id.
+         */
+        link_id: string;
+        /**
+         * BLAKE3 hash (hex) of its secret (the secret is shown once and never stored).
+         */
+        secret_hash: string;
+      };
+    }
+  | {
+      event_type: 'AssetsShareLinkRevoked';
+      payload: {
+        /**
+         * Its id.
+         */
+        link_id: string;
+      };
+    }
+  | {
       event_type: 'BoardCreated';
       payload: {
         /**

@@ -20,6 +20,8 @@ import { BoardsPage } from '../board/BoardsPage';
 import { BoardPage } from '../board/BoardPage';
 import { SummaryPage } from '../board/SummaryPage';
 import { BoardStore } from '../board/store';
+import { AssetsPage } from '../assets/AssetsPage';
+import { PublicAssetsPage } from '../assets/PublicAssetsPage';
 import { endGuest, guest, guestEnded } from '../board/guest';
 
 export function App() {
@@ -63,6 +65,18 @@ export function App() {
     return () => boardStore?.dispose();
   }, [boardStore]);
 
+  // The public assets page stands alone: no login, no header, nothing of the app around it.
+  if (where.page === 'publicAssets') {
+    return (
+      <>
+        <a class="skip" href="#main">
+          {t('app.skip')}
+        </a>
+        <PublicAssetsPage token={where.token} />
+      </>
+    );
+  }
+
   let page;
   if (where.page === 'join') {
     page = <JoinPage invite={where.invite} />;
@@ -81,6 +95,8 @@ export function App() {
     page = <AccountPage />;
   } else if (where.page === 'boards') {
     page = <BoardsPage workspaceId={where.workspaceId} token={current.token} live={live} />;
+  } else if (where.page === 'assets') {
+    page = <AssetsPage workspaceId={where.workspaceId} token={current.token} live={live} />;
   } else if (where.page === 'members') {
     page = <MembersPage token={current.token} workspaceId={where.workspaceId} self={current.account} />;
   } else if (store && where.page === 'portfolio') {

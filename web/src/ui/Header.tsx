@@ -4,7 +4,7 @@
 import type { LiveConnection } from '../store/live';
 import { chooseLanguage, language, LANGUAGES, t } from '../i18n';
 import { session, logOutEverywhere } from '../auth/session';
-import { navigate } from './router';
+import { navigate, route } from './router';
 
 const LANGUAGE_NAMES = { da: 'Dansk', en: 'English' } as const;
 
@@ -16,6 +16,7 @@ export function Header({ live, title }: { live: LiveConnection | null; title?: s
         {t('app.name')}
       </a>
       {title && <span class="workspace-name">{title}</span>}
+      {account && <WorkspaceLinks />}
       <span class="spacer" />
       {live && <ConnectionBadge live={live} />}
       <label class="language">
@@ -33,6 +34,25 @@ export function Header({ live, title }: { live: LiveConnection | null; title?: s
       </label>
       {account && <AccountMenu account={account} />}
     </header>
+  );
+}
+
+/** Links to the open workspace's pages beside the map: its assets list. */
+function WorkspaceLinks() {
+  const where = route.value;
+  const workspaceId = 'workspaceId' in where ? where.workspaceId : null;
+  if (workspaceId === null) return null;
+  const assets = `/w/${workspaceId}/assets`;
+  return (
+    <nav class="workspace-links" aria-label={t('assets.link')}>
+      <a
+        href={assets}
+        aria-current={where.page === 'assets' ? 'page' : undefined}
+        onClick={(event) => { event.preventDefault(); navigate(assets); }}
+      >
+        {t('assets.link')}
+      </a>
+    </nav>
   );
 }
 

@@ -27,6 +27,14 @@ describe('parseRoute', () => {
     expect(parseRoute('/w/abc/boards/b1/other', '')).toEqual({ page: 'home' });
   });
 
+  it('reads the assets page and the public assets page', () => {
+    expect(parseRoute('/w/abc/assets', '')).toEqual({ page: 'assets', workspaceId: 'abc' });
+    expect(parseRoute('/w/abc/assets/', '')).toEqual({ page: 'assets', workspaceId: 'abc' });
+    expect(parseRoute('/vi-kan', '#pha_a_b_c')).toEqual({ page: 'publicAssets', token: 'pha_a_b_c' });
+    expect(parseRoute('/vi-kan', '')).toEqual({ page: 'publicAssets', token: null });
+    expect(parseRoute('/w/abc/assets/x', '')).toEqual({ page: 'home' });
+  });
+
   it('does not throw on a broken escape in the address', () => {
     expect(parseRoute('/w/%E0%A4%A', '')).toEqual({ page: 'home' });
   });

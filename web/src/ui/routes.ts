@@ -9,8 +9,16 @@ export type Route =
   | { readonly page: 'boards'; readonly workspaceId: string }
   | { readonly page: 'board'; readonly workspaceId: string; readonly boardId: string }
   | { readonly page: 'boardSummary'; readonly workspaceId: string; readonly boardId: string }
+  | { readonly page: 'assets'; readonly workspaceId: string }
+  | { readonly page: 'publicAssets'; readonly token: string | null }
   | { readonly page: 'join'; readonly invite: string | null }
   | { readonly page: 'invite'; readonly invite: string | null };
+
+/** The pages of a workspace at `/w/<workspace>/<segment>`, by their segment. */
+const WORKSPACE_PAGES: ReadonlyMap<string, 'portfolio' | 'assets'> = new Map([
+  ['portfolio', 'portfolio'],
+  ['assets', 'assets'],
+]);
 
 export function parseRoute(pathname: string, hash: string): Route {
   const board = /^\/w\/([^/]+)\/boards(?:\/([^/]+)(\/summary)?)?\/?$/.exec(pathname);
@@ -24,13 +32,20 @@ export function parseRoute(pathname: string, hash: string): Route {
       return { page: 'home' };
     }
   }
-  const portfolio = /^\/w\/([^/]+)\/portfolio\/?$/.exec(pathname);
-  if (portfolio?.[1]) {
+  const section = /^\/w\/([^/]+)\/([a-z-]+)\/?$/.exec(pathname);
+  const page = section?.[2] ? WORKSPACE_PAGES.get(section[2]) : undefined;
+  if (section?.[1] && page) {
     try {
-      return { page: 'portfolio', workspaceId: decodeURIComponent(portfolio[1]) };
+      return { page, workspaceId: decodeURIComponent(section[1]) };
     } catch {
       return { page: 'home' };
     }
+  }
+  // The public assets page ("Vi kan – Vil du?"): the share link's secret rides in the hash,
+  // which the browser never sends to the server nor in a referrer.
+  if (pathname === '/vi-kan' || pathname === '/vi-kan/') {
+    const token = hash.replace(/^#/, '');
+    return { page: 'publicAssets', token: token === '' ? null : token };
   }
   const workspace = /^\/w\/([^/]+)(\/members)?\/?$/.exec(pathname);
   if (workspace?.[1]) {
