@@ -3,9 +3,11 @@
 import type { Catalogue } from './da';
 
 import { boardEn } from './board-en';
+import { partnershipEn } from './partnership-en';
 
 export const en: Catalogue = {
   ...boardEn,
+  ...partnershipEn,
   'app.name': 'partnerhub',
   'app.language': 'Language',
   'app.skip': 'Skip to content',

@@ -121,6 +121,13 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
           >
             {t('boards.link')}
           </a>
+          <a
+            class="partnerships-link"
+            href={`/w/${store.slugOrId}/partnerships`}
+            onClick={(event) => { event.preventDefault(); navigate(`/w/${store.slugOrId}/partnerships`); }}
+          >
+            {t('partnerships.link')}
+          </a>
           {summary?.role === 'owner' && (
             <a
               class="members-link"

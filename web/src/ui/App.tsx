@@ -20,6 +20,9 @@ import { BoardPage } from '../board/BoardPage';
 import { SummaryPage } from '../board/SummaryPage';
 import { BoardStore } from '../board/store';
 import { endGuest, guest, guestEnded } from '../board/guest';
+import { PartnershipStore } from '../partnership/store';
+import { PartnershipsPage } from '../partnership/ListPage';
+import { PartnershipPage } from '../partnership/FilePage';
 
 export function App() {
   const current = session.value;
@@ -62,6 +65,21 @@ export function App() {
     return () => boardStore?.dispose();
   }, [boardStore]);
 
+  // The partnerships, or one partnership's file: a store of their own, fed by the same websocket.
+  const partnershipRoute = where.page === 'partnerships' || where.page === 'partnership' ? where : null;
+  const partnershipId = where.page === 'partnership' ? where.partnershipId : null;
+  const partnershipStore = useMemo(
+    () =>
+      live && current && partnershipRoute
+        ? new PartnershipStore(partnershipRoute.workspaceId, partnershipId, current.token, live, logOut)
+        : null,
+    [live, current?.token, partnershipRoute?.workspaceId, partnershipId],
+  );
+  useEffect(() => {
+    void partnershipStore?.open();
+    return () => partnershipStore?.dispose();
+  }, [partnershipStore]);
+
   let page;
   if (where.page === 'join') {
     page = <JoinPage invite={where.invite} />;
@@ -82,6 +100,10 @@ export function App() {
     page = <BoardsPage workspaceId={where.workspaceId} token={current.token} live={live} />;
   } else if (where.page === 'members') {
     page = <MembersPage token={current.token} workspaceId={where.workspaceId} self={current.account} />;
+  } else if (partnershipStore && partnershipRoute && where.page === 'partnership') {
+    page = <PartnershipPage store={partnershipStore} workspace={partnershipRoute.workspaceId} />;
+  } else if (partnershipStore && partnershipRoute) {
+    page = <PartnershipsPage store={partnershipStore} workspace={partnershipRoute.workspaceId} />;
   } else if (store) {
     page = <MapPage store={store} live={live} />;
   } else {
@@ -93,7 +115,7 @@ export function App() {
       <a class="skip" href="#main">
         {t('app.skip')}
       </a>
-      <Header live={live} title={store?.summary.value?.name ?? boardStore?.view.value?.title} />
+      <Header live={live} title={store?.summary.value?.name ?? boardStore?.view.value?.title ?? partnershipStore?.summary.value?.name} />
       {page}
       <Notices />
     </>
