@@ -1,0 +1,188 @@
+// Browser tests of the partnership file (called from browser.mjs with its server, browser and
+// helpers): the owner proposes a partnership from the list and writes its purpose section; a
+// colleague (an editor, invited by link) in another context opens the same file; both edit
+// different sections from the same version and both are saved; both edit the same section,
+// and the second sees the current text and their own side by side and keeps theirs; the diff
+// of versions 1 and 3 shows the changed words; the screening form shows the questions in
+// words and is saved with its score; a viewer-free check that the demo's full file shows
+// partners, phases, evaluations and the checklist. axe-core on the list and the file; the
+// screenshot docs/screenshots/partnership-da.png.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+
+/** The partnership steps; `anna` is the workspace owner's page, logged in. */
+export async function partnershipSteps({ browser, server, anna, step, axeViolations, screenshots, watch }) {
+  const section = (page, name) => page.locator(`li.section[data-section="${name}"]`);
+  const title = `Festivalbibliotek ${Date.now() % 100000}`;
+  let fileUrl = '';
+
+  await step('partnership: the owner proposes a partnership from the list and opens its file', async () => {
+    await anna.goto(server.url + '/w/roskilde-bibliotekerne');
+    await anna.getByRole('link', { name: 'Partnerskaber' }).click();
+    await anna.getByRole('heading', { name: 'Partnerskaber', exact: true }).waitFor();
+    assert.deepEqual(await axeViolations(anna), []);
+    await anna.locator('form.new-partnership input[name="title"]').fill(title);
+    await anna.getByRole('button', { name: 'Opret partnerskab' }).click();
+    await anna.getByRole('heading', { name: title }).waitFor();
+    await anna.getByText('Partnerskabet er i fase 1: Idé.').waitFor();
+    fileUrl = anna.url();
+    assert.match(fileUrl, /\/w\/roskilde-bibliotekerne\/partnerships\/[0-9a-f-]{36}$/);
+  });
+
+  await step('partnership: the owner writes the purpose section: version 1', async () => {
+    await writeSection(anna, 'purpose', 'Læsning på festivalen');
+    await anna.locator('#agreement-title').filter({ hasText: 'Version 1' }).waitFor();
+    await section(anna, 'purpose').getByText('Læsning på festivalen').waitFor();
+  });
+
+  // A colleague, an editor invited by link, in a context of their own.
+  const summary = await callAs(anna, 'GET', '/api/workspaces/roskilde-bibliotekerne');
+  const invite = await callAs(anna, 'POST', `/api/workspaces/${summary.body.workspace_id}/member-invites`, { role: 'editor' });
+  assert.equal(invite.status, 201, JSON.stringify(invite.body));
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const bo = await context.newPage();
+  watch(bo);
+  const colleague = `bo-${Date.now() % 100000}@roskilde`;
+  await step('partnership: a colleague joins by invite and opens the same file, live', async () => {
+    await bo.goto(server.url + invite.body.link);
+    await bo.getByLabel('Brugernavn').fill(colleague);
+    await bo.getByLabel('Adgangskode').fill('en god lang adgangskode');
+    await bo.getByRole('button', { name: 'Opret konto og bliv medlem' }).click();
+    await bo.getByRole('heading', { name: 'Netværkskort' }).waitFor();
+    await bo.goto(fileUrl);
+    await bo.getByRole('heading', { name: title }).waitFor();
+    await bo.locator('[data-state="online"]').waitFor();
+    await section(bo, 'purpose').getByText('Læsning på festivalen').waitFor();
+  });
+
+  await step('partnership: two colleagues edit different sections from version 1: both are saved', async () => {
+    await startEditing(anna, 'purpose');
+    await startEditing(bo, 'exit');
+    await fillAndSave(anna, 'purpose', 'Læsning og musik på sommerfestivalen');
+    await anna.locator('#agreement-title').filter({ hasText: 'Version 2' }).waitFor();
+    await fillAndSave(bo, 'exit', 'En måneds varsel');
+    await bo.locator('#agreement-title').filter({ hasText: 'Version 3' }).waitFor();
+    await bo.getByText('Afsnittet Sådan afsluttes partnerskabet er gemt.').waitFor();
+    // Each sees the other's section, live.
+    await section(anna, 'exit').getByText('En måneds varsel').waitFor();
+    await section(bo, 'purpose').getByText('Læsning og musik på sommerfestivalen').waitFor();
+    assert.equal(await bo.locator('.conflict').count(), 0);
+  });
+
+  await step('partnership: two edit the same section: the second sees both texts and keeps theirs', async () => {
+    await startEditing(anna, 'purpose');
+    await startEditing(bo, 'purpose');
+    await fillAndSave(anna, 'purpose', 'Musik og læsning for unge på festivalen');
+    await anna.locator('#agreement-title').filter({ hasText: 'Version 4' }).waitFor();
+    await fillAndSave(bo, 'purpose', 'Oplæsning og poesi i en stille teltlejr');
+    const conflict = section(bo, 'purpose').locator('.conflict');
+    await conflict.waitFor();
+    await conflict.getByText('En kollega har ændret afsnittet Formål').waitFor();
+    assert.equal(await conflict.locator('figure.current .text').innerText(), 'Musik og læsning for unge på festivalen');
+    assert.equal(await conflict.locator('figure.yours .text').innerText(), 'Oplæsning og poesi i en stille teltlejr');
+    assert.deepEqual(await axeViolations(bo), []);
+    await bo.screenshot({ path: join(screenshots, 'partnership-conflict-da.png') });
+    await conflict.getByRole('button', { name: 'Behold min tekst' }).click();
+    await bo.locator('#agreement-title').filter({ hasText: 'Version 5' }).waitFor();
+    await section(anna, 'purpose').getByText('Oplæsning og poesi i en stille teltlejr').waitFor();
+    // The history names who made each version.
+    await anna.locator('.version-list li').filter({ hasText: `Version 5` }).filter({ hasText: colleague }).waitFor();
+  });
+
+  await step('partnership: the diff of versions 1 and 3 shows the changed words side by side', async () => {
+    const picker = anna.locator('form.diff-picker');
+    await picker.getByLabel('Fra version').selectOption('1');
+    await picker.getByLabel('Til version').selectOption('3');
+    await picker.getByRole('button', { name: 'Sammenlign' }).click();
+    const purpose = picker.locator('.diff-section[data-section="purpose"]');
+    await purpose.waitFor();
+    const added = (await purpose.locator('figure.to ins').allInnerTexts()).join(' ');
+    assert.match(added, /og musik/);
+    assert.match(added, /sommerfestivalen/);
+    const removed = (await purpose.locator('figure.from del').allInnerTexts()).join(' ');
+    assert.match(removed, /festivalen/);
+    assert.equal(await purpose.locator('figure.from .text').innerText(), 'Læsning på festivalen');
+    await picker.locator('.diff-section[data-section="exit"] figure.to ins').filter({ hasText: 'En måneds varsel' }).waitFor();
+    assert.deepEqual(await axeViolations(anna), []);
+  });
+
+  await step('partnership: a phase move is refused with its reason in words', async () => {
+    for (const [number, name] of [[2, 'Udforskning'], [3, 'Screening']]) {
+      await anna.getByRole('button', { name: `Flyt til fase ${number}: ${name}` }).click();
+      await anna.getByText(`Partnerskabet er i fase ${number}: ${name}.`).waitFor();
+    }
+    // The decision needs a screening first: refused, and said so.
+    await anna.getByRole('button', { name: 'Flyt til fase 4: Beslutning' }).click();
+    await anna.locator('form.move').getByRole('alert').filter({ hasText: 'Kræver en screening' }).waitFor();
+  });
+
+  await step('partnership: the screening form shows the 14 questions in words and saves a screening', async () => {
+    const form = anna.locator('form.screening-form');
+    await form.getByText('Understøtter det bibliotekets mission og vision?').waitFor();
+    await form.getByText('Er det muligt at finansiere?').waitFor();
+    // Saving with questions unanswered says which.
+    await form.getByRole('button', { name: 'Gem screeningen' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Mangler: 1, 2, 3' }).waitFor();
+    for (let question = 1; question <= 14; question += 1) {
+      await form.locator(`input[name="answer-${question}"][value="${question === 14 ? 'partly' : 'yes'}"]`).check();
+    }
+    await form.locator('input[name="note-14"]').fill('Kulturpuljen søges i marts');
+    await form.getByLabel('Begrundelse for beslutningen').fill('Stærk match med strategien');
+    await form.getByRole('button', { name: 'Gem screeningen' }).click();
+    await anna.locator('.screening-view').filter({ hasText: '27 af 28 point · beslutning: Ja, vi går videre' }).waitFor();
+    // English: the same questions in English, from the server.
+    await anna.locator('.top .language select').selectOption('en');
+    await anna.locator('.screening-view summary').first().click();
+    await anna.getByText('Does it support our mission and vision?').waitFor();
+    await anna.locator('.top .language select').selectOption('da');
+    // Now the decision phase may follow.
+    await anna.getByRole('button', { name: 'Flyt til fase 4: Beslutning' }).click();
+    await anna.getByText('Partnerskabet er i fase 4: Beslutning.').waitFor();
+  });
+
+
+  await step('screenshot of a partnership file in Danish', async () => {
+    await anna.goto(server.url + '/w/roskilde-bibliotekerne/partnerships');
+    await anna.getByRole('link', { name: "The library's alternative festival area" }).click();
+    await anna.getByRole('heading', { name: "The library's alternative festival area" }).waitFor();
+    await anna.locator('.evaluation').first().waitFor();
+    await anna.locator('.partner').first().waitFor();
+    assert.deepEqual(await axeViolations(anna), []);
+    await anna.screenshot({ path: join(screenshots, 'partnership-da.png') });
+  });
+
+  await context.close();
+}
+
+async function startEditing(page, name) {
+  const section = page.locator(`li.section[data-section="${name}"]`);
+  await section.getByRole('button', { name: /^(Ret|Skriv) afsnittet$/ }).click();
+  await section.locator('textarea').waitFor();
+}
+
+async function fillAndSave(page, name, text) {
+  const section = page.locator(`li.section[data-section="${name}"]`);
+  await section.locator('textarea').fill(text);
+  await section.getByRole('button', { name: 'Gem afsnittet' }).click();
+}
+
+async function writeSection(page, name, text) {
+  await startEditing(page, name);
+  await fillAndSave(page, name, text);
+}
+
+/** A request with the page's session; answers the status and the JSON body. */
+async function callAs(page, method, path, body) {
+  return page.evaluate(
+    async ([method, path, body]) => {
+      const token = JSON.parse(globalThis.localStorage.getItem('partnerhub.session')).token;
+      const response = await globalThis.fetch(path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    [method, path, body],
+  );
+}
