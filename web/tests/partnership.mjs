@@ -4,9 +4,10 @@
 // different sections from the same version and both are saved; both edit the same section,
 // and the second sees the current text and their own side by side and keeps theirs; the diff
 // of versions 1 and 3 shows the changed words; the screening form shows the questions in
-// words and is saved with its score; a viewer-free check that the demo's full file shows
-// partners, phases, evaluations and the checklist. axe-core on the list and the file; the
-// screenshot docs/screenshots/partnership-da.png.
+// words and is saved with its score, and screened again the earlier one stays viewable; a
+// phase move is refused with its reason; a viewer reads the file without edit controls.
+// axe-core on the list and the file; the screenshots docs/screenshots/partnership-da.png (the
+// demo's full file) and partnership-conflict-da.png.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
@@ -135,11 +136,42 @@ export async function partnershipSteps({ browser, server, anna, step, axeViolati
     await anna.locator('.screening-view summary').first().click();
     await anna.getByText('Does it support our mission and vision?').waitFor();
     await anna.locator('.top .language select').selectOption('da');
-    // Now the decision phase may follow.
+    // Screened again: the earlier screening stays viewable.
+    await anna.getByRole('button', { name: 'Screen igen' }).click();
+    for (let question = 1; question <= 14; question += 1) {
+      await form.locator(`input[name="answer-${question}"][value="partly"]`).check();
+    }
+    await form.locator('select[name="decision"]').selectOption('postpone');
+    await form.getByRole('button', { name: 'Gem screeningen' }).click();
+    await anna.locator('.screening-view').filter({ hasText: '14 af 28 point · beslutning: Vent, og screen igen senere' }).waitFor();
+    await anna.getByText('Tidligere screeninger (1)').click();
+    await anna.locator('details.earlier .screening-view').filter({ hasText: '27 af 28 point' }).locator('summary').click();
+    await anna.locator('details.earlier').getByText('Kulturpuljen søges i marts').waitFor();
+    // Now the decision phase may follow (it needs a screening, whatever it decided).
     await anna.getByRole('button', { name: 'Flyt til fase 4: Beslutning' }).click();
     await anna.getByText('Partnerskabet er i fase 4: Beslutning.').waitFor();
   });
 
+
+  await step('partnership: a viewer reads the file without edit controls', async () => {
+    const viewerInvite = await callAs(anna, 'POST', `/api/workspaces/${summary.body.workspace_id}/member-invites`, { role: 'viewer' });
+    assert.equal(viewerInvite.status, 201, JSON.stringify(viewerInvite.body));
+    const viewerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const viewer = await viewerContext.newPage();
+    watch(viewer);
+    await viewer.goto(server.url + viewerInvite.body.link);
+    await viewer.getByLabel('Brugernavn').fill(`vera-${Date.now() % 100000}@roskilde`);
+    await viewer.getByLabel('Adgangskode').fill('en god lang adgangskode');
+    await viewer.getByRole('button', { name: 'Opret konto og bliv medlem' }).click();
+    await viewer.getByRole('heading', { name: 'Netværkskort' }).waitFor();
+    await viewer.goto(fileUrl);
+    await viewer.getByText('Du kan læse sagen; din rolle må ikke ændre den.').waitFor();
+    await section(viewer, 'purpose').getByText('Oplæsning og poesi i en stille teltlejr').waitFor();
+    assert.equal(await viewer.locator('main button').count(), 1, 'only the diff\'s compare button');
+    assert.equal(await viewer.locator('form.screening-form, form.move, textarea').count(), 0);
+    await viewer.getByText('Din rolle kan ikke se tidslinjen.').waitFor();
+    await viewerContext.close();
+  });
 
   await step('screenshot of a partnership file in Danish', async () => {
     await anna.goto(server.url + '/w/roskilde-bibliotekerne/partnerships');
