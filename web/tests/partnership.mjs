@@ -30,6 +30,24 @@ export async function partnershipSteps({ browser, server, anna, step, axeViolati
     assert.match(fileUrl, /\/w\/roskilde-bibliotekerne\/partnerships\/[0-9a-f-]{36}$/);
   });
 
+  await step('partnership: the owner names the partner and the form; the partner’s contact persons show', async () => {
+    await anna.getByRole('button', { name: 'Ret oplysninger' }).click();
+    const form = anna.locator('form.details-editor');
+    await form.getByRole('checkbox', { name: 'Roskilde Festival' }).check();
+    await form.getByRole('checkbox', { name: 'Møderum' }).check();
+    await form.getByRole('radio', { name: 'Aktivitet med fast varighed' }).check();
+    await form.locator('input[name="starts_on"]').fill('2027-06-26');
+    await form.locator('input[name="ends_on"]').fill('2027-07-03');
+    assert.deepEqual(await axeViolations(anna), []);
+    await form.getByRole('button', { name: 'Gem oplysningerne' }).click();
+    await anna.getByText('Oplysningerne er gemt.').waitFor();
+    const partners = anna.locator('section.partners');
+    await partners.getByRole('heading', { name: /Roskilde Festival/ }).waitFor();
+    await partners.locator('.contacts li').first().waitFor();
+    await anna.locator('.file-head .tag').filter({ hasText: 'Møderum' }).waitFor();
+    await anna.locator('.file-head').getByText(/Aktivitet med fast varighed: 26\. juni 2027/).waitFor();
+  });
+
   await step('partnership: the owner writes the purpose section: version 1', async () => {
     await writeSection(anna, 'purpose', 'Læsning på festivalen');
     await anna.locator('#agreement-title').filter({ hasText: 'Version 1' }).waitFor();

@@ -8,6 +8,7 @@ import { errorSentence, isMessageKey, language, t } from '../i18n';
 import { sendAndTell } from '../map/send';
 import { AgreementEditor } from './Agreement';
 import { AgreementHistory } from './AgreementHistory';
+import { DetailsEditor } from './Details';
 import { AppLink, partnershipsPath } from './links';
 import { nextPhase, PHASES, phaseNumber, type Organisation, type PartnershipFile } from './model';
 import { Communication, Evaluations, Readiness, Resources } from './Plan';
@@ -20,6 +21,7 @@ export function PartnershipPage({ store, workspace }: { store: PartnershipStore;
   const file = store.file.value;
   const error = store.error.value;
   const id = store.partnershipId ?? '';
+  const [editing, setEditing] = useState(false);
   const back = (
     <p class="back">
       <AppLink href={partnershipsPath(workspace)}>{t('partnerships.back')}</AppLink>
@@ -34,6 +36,7 @@ export function PartnershipPage({ store, workspace }: { store: PartnershipStore;
     );
   }
   const organisations = store.organisations.value;
+  const editable = store.canEdit && !file.ending;
   return (
     <main id="main" class="partnership-file">
       {back}
@@ -43,14 +46,24 @@ export function PartnershipPage({ store, workspace }: { store: PartnershipStore;
         <p class="facts">
           <span class="badge phase">{t('partnerships.phaseOf', { number: phaseNumber(file.phase), phase: phaseName(file.phase) })}</span>
           <span>{formText(file)}</span>
-          {[...file.goals.map((goal) => t(`goal.${goal}`)), ...file.rooms.map((room) => t(`room.${room}`))].map((word) => (
+          {[
+            ...file.goals.map((goal) => t(`goal.${goal}`)),
+            ...file.rooms.map((room) => t(`room.${room}`)),
+            ...(file.age_groups ?? []).map((group) => t(`ageGroup.${group}`)),
+          ].map((word) => (
             <span key={word} class="tag">{word}</span>
           ))}
+          {editable && !editing && (
+            <button type="button" class="secondary small" onClick={() => setEditing(true)}>{t('details.edit')}</button>
+          )}
         </p>
         {file.ending && <p class="ended">{t('file.endedOn', { reason: file.ending.reason })}</p>}
         {!store.canEdit && store.summary.value && <p class="muted">{t('file.readOnly')}</p>}
         {error && <p class="form-error" role="alert">{errorSentence(error)}</p>}
       </header>
+      {editable && editing && (
+        <DetailsEditor store={store} partnershipId={id} file={file} organisations={organisations} onClose={() => setEditing(false)} />
+      )}
       <nav class="file-nav" aria-label={t('file.nav')}>
         {(
           [

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { amendSection, conflictOf, nextPhase, overdue, resolve, sideOf, type AgreementDiff } from './model';
+import {
+  amendSection,
+  conflictOf,
+  detailsOf,
+  detailsUpdate,
+  nextPhase,
+  overdue,
+  resolve,
+  sideOf,
+  type AgreementDiff,
+  type PartnershipFile,
+} from './model';
 
 const conflictBody = {
   code: 'version_conflict',
@@ -78,5 +89,42 @@ describe('phases and due dates', () => {
     expect(overdue('2026-12-04', '2026-12-05')).toBe(true);
     expect(overdue('2026-12-05', '2026-12-05')).toBe(false);
     expect(overdue(null, '2026-12-05')).toBe(false);
+  });
+});
+
+describe('editing the facts of a file', () => {
+  const file = {
+    title: 'Festival',
+    partner_ids: ['o1'],
+    purpose: '',
+    form: { kind: 'frame' },
+    goals: ['engagement'],
+    rooms: [],
+    phase: 'idea',
+    agreement: { version: 0, sections: {} },
+    resources: [],
+    evaluations: [],
+    communication_plan: {},
+    communications_sent: [],
+    readiness: {},
+    proposed_at: '2026-12-01T10:00:00Z',
+  } as const satisfies PartnershipFile;
+
+  it('sends only the fields that changed, so a colleague’s other change stands', () => {
+    const draft = { ...detailsOf(file), rooms: ['meeting' as const], partner_ids: ['o1', 'o2'] };
+    expect(detailsUpdate('p', file, draft)).toEqual({
+      type: 'UpdatePartnership',
+      partnership_id: 'p',
+      partner_ids: ['o1', 'o2'],
+      rooms: ['meeting'],
+    });
+    const activity = { ...detailsOf(file), title: ' Festival 2027 ', form: { kind: 'activity' as const, starts_on: '2027-06-26', ends_on: '2027-07-03' } };
+    expect(detailsUpdate('p', file, activity)).toMatchObject({ title: 'Festival 2027', form: activity.form });
+  });
+
+  it('sends nothing when nothing changed, whatever the order of a list', () => {
+    expect(detailsUpdate('p', file, detailsOf(file))).toBeNull();
+    const reordered = { ...file, goals: ['engagement', 'innovation'] } as const satisfies PartnershipFile;
+    expect(detailsUpdate('p', reordered, { ...detailsOf(reordered), goals: ['innovation', 'engagement'] })).toBeNull();
   });
 });

@@ -16,6 +16,7 @@ import type {
   Command,
   Goal,
   Room,
+  AgeGroup,
 } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
 
@@ -140,6 +141,8 @@ export interface PartnershipFile {
   readonly form: PartnershipForm;
   readonly goals: readonly Goal[];
   readonly rooms: readonly Room[];
+  /** Absent in files from servers that did not send it. */
+  readonly age_groups?: readonly AgeGroup[];
   readonly owner_id?: string | null;
   readonly phase: Phase;
   readonly screening?: Screening | null;
@@ -305,4 +308,72 @@ export function todayIso(now: Date = new Date()): string {
   const month = String(now.getMonth() + 1).padStart(2, '0');
   const day = String(now.getDate()).padStart(2, '0');
   return `${now.getFullYear()}-${month}-${day}`;
+}
+
+export const GOALS: readonly Goal[] = ['experience', 'empowerment', 'engagement', 'innovation'];
+export const ROOMS: readonly Room[] = ['inspiration', 'learning', 'meeting', 'performative'];
+export const AGE_GROUPS: readonly AgeGroup[] = ['toddlers', 'children', 'teenagers', 'young_adults', 'adults', 'seniors'];
+
+/** The facts of a file a person edits together: title, form, partners, goals, rooms, age groups. */
+export interface Details {
+  readonly title: string;
+  readonly form: PartnershipForm;
+  readonly partner_ids: readonly string[];
+  readonly goals: readonly Goal[];
+  readonly rooms: readonly Room[];
+  readonly age_groups: readonly AgeGroup[];
+}
+
+export function detailsOf(file: PartnershipFile): Details {
+  return {
+    title: file.title,
+    form: file.form,
+    partner_ids: file.partner_ids,
+    goals: file.goals,
+    rooms: file.rooms,
+    age_groups: file.age_groups ?? [],
+  };
+}
+
+const sameForm = (a: PartnershipForm, b: PartnershipForm): boolean =>
+  a.kind === 'frame' ? b.kind === 'frame' : b.kind === 'activity' && a.starts_on === b.starts_on && a.ends_on === b.ends_on;
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((entry) => b.includes(entry));
+
+/** The `UpdatePartnership` that makes `file` read like `draft`: only the fields that differ
+ * (a colleague's change to another field meanwhile is not overwritten); none when nothing does. */
+export function detailsUpdate(
+  partnershipId: string,
+  file: PartnershipFile,
+  draft: Details,
+): Extract<Command, { type: 'UpdatePartnership' }> | null {
+  const now = detailsOf(file);
+  const command: Extract<Command, { type: 'UpdatePartnership' }> = { type: 'UpdatePartnership', partnership_id: partnershipId };
+  let changed = false;
+  if (draft.title.trim() !== now.title) {
+    command.title = draft.title.trim();
+    changed = true;
+  }
+  if (!sameForm(draft.form, now.form)) {
+    command.form = draft.form;
+    changed = true;
+  }
+  if (!sameSet(draft.partner_ids, now.partner_ids)) {
+    command.partner_ids = [...draft.partner_ids];
+    changed = true;
+  }
+  if (!sameSet(draft.goals, now.goals)) {
+    command.goals = [...draft.goals];
+    changed = true;
+  }
+  if (!sameSet(draft.rooms, now.rooms)) {
+    command.rooms = [...draft.rooms];
+    changed = true;
+  }
+  if (!sameSet(draft.age_groups, now.age_groups)) {
+    command.age_groups = [...draft.age_groups];
+    changed = true;
+  }
+  return changed ? command : null;
 }
