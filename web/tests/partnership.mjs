@@ -191,6 +191,23 @@ export async function partnershipSteps({ browser, server, anna, step, axeViolati
     await viewerContext.close();
   });
 
+  await step('partnership: something sent is recorded, then the partnership is ended with a reason', async () => {
+    const communication = anna.locator('#communication');
+    await communication.locator('summary').filter({ hasText: 'Registrér noget, der er sendt' }).click();
+    await communication.locator('input[name="sent_channel"]').fill('Nyhedsbrev');
+    await communication.locator('input[name="sent_summary"]').fill('Programmet for festivalen');
+    await communication.getByRole('button', { name: 'Registrér noget, der er sendt' }).click();
+    await communication.getByText(/Nyhedsbrev: Programmet for festivalen/).waitFor();
+    await anna.locator('details.end > summary').click();
+    await anna.getByRole('button', { name: 'Afslut partnerskabet' }).click();
+    await anna.locator('details.end').getByRole('alert').filter({ hasText: 'Skriv, hvorfor' }).waitFor();
+    await anna.getByLabel('Hvorfor afsluttes det?').fill('Festivalen holder pause i 2028');
+    await anna.getByRole('button', { name: 'Afslut partnerskabet' }).click();
+    await anna.getByText('Afsluttet: Festivalen holder pause i 2028').waitFor();
+    await anna.getByText('Fase 12 af 12: Afsluttet').waitFor();
+    assert.equal(await anna.locator('li.section button').count(), 0, 'a closed file has no editors');
+  });
+
   await step('screenshot of a partnership file in Danish', async () => {
     await anna.goto(server.url + '/w/roskilde-bibliotekerne/partnerships');
     await anna.getByRole('link', { name: "The library's alternative festival area" }).click();

@@ -20,7 +20,18 @@ import {
 import type { PartnershipStore } from './store';
 import { sectionName } from './words';
 
-export function AgreementEditor({ store, partnershipId, agreement }: { store: PartnershipStore; partnershipId: string; agreement: Agreement }) {
+export function AgreementEditor({
+  store,
+  partnershipId,
+  agreement,
+  closed,
+}: {
+  store: PartnershipStore;
+  partnershipId: string;
+  agreement: Agreement;
+  /** The partnership ended: its file is closed. */
+  closed: boolean;
+}) {
   return (
     <section class="panel agreement" id="agreement" aria-labelledby="agreement-title">
       <h2 id="agreement-title">
@@ -29,7 +40,7 @@ export function AgreementEditor({ store, partnershipId, agreement }: { store: Pa
       {agreement.version === 0 && <p class="muted">{t('agreement.empty')}</p>}
       <ol class="sections">
         {SECTIONS.map((section) => (
-          <SectionEditor key={section} store={store} partnershipId={partnershipId} agreement={agreement} section={section} />
+          <SectionEditor key={section} store={store} partnershipId={partnershipId} agreement={agreement} section={section} editable={store.canEdit && !closed} />
         ))}
       </ol>
     </section>
@@ -48,11 +59,13 @@ function SectionEditor({
   partnershipId,
   agreement,
   section,
+  editable,
 }: {
   store: PartnershipStore;
   partnershipId: string;
   agreement: Agreement;
   section: Section;
+  editable: boolean;
 }) {
   const current = agreement.sections[section] ?? null;
   const changedIn = agreement.section_versions?.[section] ?? null;
@@ -112,7 +125,7 @@ function SectionEditor({
       <div class="section-head">
         <h3>{name}</h3>
         {changedIn !== null && <span class="muted small">{t('agreement.lastChanged', { version: changedIn })}</span>}
-        {store.canEdit && !draft && (
+        {editable && !draft && (
           <button
             type="button"
             class="secondary"

@@ -84,9 +84,9 @@ export function PartnershipPage({ store, workspace }: { store: PartnershipStore;
       <div class="file-grid">
         <div class="file-main">
           <Purpose store={store} partnershipId={id} file={file} />
-          <AgreementEditor store={store} partnershipId={id} agreement={file.agreement} />
+          <AgreementEditor store={store} partnershipId={id} agreement={file.agreement} closed={Boolean(file.ending)} />
           <AgreementHistory store={store} agreement={file.agreement} />
-          <ScreeningPanel store={store} partnershipId={id} latest={file.screening ?? null} earlier={file.earlier_screenings ?? []} />
+          <ScreeningPanel store={store} partnershipId={id} latest={file.screening ?? null} earlier={file.earlier_screenings ?? []} closed={Boolean(file.ending)} />
           <Evaluations store={store} partnershipId={id} file={file} />
           <Communication store={store} partnershipId={id} file={file} />
         </div>
@@ -241,7 +241,45 @@ function Phases({ store, partnershipId, file }: { store: PartnershipStore; partn
           <button type="submit">{t('phases.moveTo', { number: phaseNumber(next), phase: phaseName(next) })}</button>
         </form>
       )}
+      {store.canEdit && !file.ending && <EndForm store={store} partnershipId={partnershipId} />}
     </section>
+  );
+}
+
+/** Ending a partnership (phase 12): its own command, with the reason. */
+function EndForm({ store, partnershipId }: { store: PartnershipStore; partnershipId: string }) {
+  const [reason, setReason] = useState('');
+  const [endedOn, setEndedOn] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const end = async (event: Event) => {
+    event.preventDefault();
+    if (reason.trim() === '') {
+      setProblem(t('end.needReason'));
+      return;
+    }
+    const outcome = await sendAndTell(
+      store,
+      { type: 'EndPartnership', partnership_id: partnershipId, reason: reason.trim(), ended_on: endedOn === '' ? null : endedOn },
+      () => t('end.done'),
+    );
+    setProblem(outcome.kind === 'ack' ? null : errorSentence(outcome.error));
+  };
+  return (
+    <details class="end">
+      <summary>{t('end.title')}</summary>
+      <form onSubmit={(event) => void end(event)}>
+        <label>
+          <span>{t('end.reason')}</span>
+          <textarea name="end_reason" rows={2} value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
+        </label>
+        <label>
+          <span>{t('end.endedOn')}</span>
+          <input name="ended_on" type="date" value={endedOn} onInput={(event) => setEndedOn(event.currentTarget.value)} />
+        </label>
+        {problem && <p class="form-error" role="alert">{problem}</p>}
+        <button type="submit" class="danger">{t('end.submit')}</button>
+      </form>
+    </details>
   );
 }
 

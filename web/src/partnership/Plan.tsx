@@ -68,7 +68,7 @@ export function Resources({ store, partnershipId, file, organisations }: PartPro
           </div>
         );
       })}
-      {store.canEdit && (
+      {store.canEdit && !file.ending && (
         <details>
           <summary>{t('resources.add')}</summary>
           <form class="grid-form" onSubmit={(event) => void submit(event)}>
@@ -298,6 +298,7 @@ export function Communication({ store, partnershipId, file }: PartProps) {
           </ul>
         </>
       )}
+      {store.canEdit && !file.ending && <RecordSent store={store} partnershipId={partnershipId} file={file} />}
       {store.canEdit && !file.ending && (
         <details>
           <summary>{t('communication.add')}</summary>
@@ -322,6 +323,75 @@ export function Communication({ store, partnershipId, file }: PartProps) {
         </details>
       )}
     </section>
+  );
+}
+
+/** Recording a communication that was sent, against a line of the plan or outside it. */
+function RecordSent({ store, partnershipId, file }: PartProps) {
+  const items = Object.entries(file.communication_plan);
+  const [itemId, setItemId] = useState('');
+  const [sentOn, setSentOn] = useState(todayIso());
+  const [channel, setChannel] = useState('');
+  const [summary, setSummary] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const outcome = await sendAndTell(
+      store,
+      {
+        type: 'RecordCommunicationSent',
+        partnership_id: partnershipId,
+        item_id: itemId === '' ? null : itemId,
+        sent_on: sentOn,
+        channel: channel.trim(),
+        summary: summary.trim(),
+      },
+      () => t('communication.recorded'),
+    );
+    if (outcome.kind === 'ack') {
+      setChannel('');
+      setSummary('');
+      setProblem(null);
+    } else setProblem(errorSentence(outcome.error));
+  };
+  return (
+    <details>
+      <summary>{t('communication.recordSent')}</summary>
+      <form class="grid-form" onSubmit={(event) => void submit(event)}>
+        <label>
+          <span>{t('communication.item')}</span>
+          <select
+            name="item"
+            value={itemId}
+            onChange={(event) => {
+              const chosen = event.currentTarget.value;
+              setItemId(chosen);
+              const item = file.communication_plan[chosen];
+              if (item && channel === '') setChannel(item.channel);
+            }}
+          >
+            <option value="">{t('communication.noItem')}</option>
+            {items.map(([id, item]) => (
+              <option key={id} value={id}>{`${item.about} (${item.when})`}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{t('communication.sentOn')}</span>
+          <input name="sent_on" type="date" value={sentOn} onInput={(event) => setSentOn(event.currentTarget.value)} />
+        </label>
+        <label>
+          <span>{t('communication.channel')}</span>
+          <input name="sent_channel" value={channel} onInput={(event) => setChannel(event.currentTarget.value)} />
+        </label>
+        <label class="wide">
+          <span>{t('communication.summary')}</span>
+          <input name="sent_summary" value={summary} onInput={(event) => setSummary(event.currentTarget.value)} />
+        </label>
+        {problem && <p class="form-error wide" role="alert">{problem}</p>}
+        <button type="submit">{t('communication.recordSent')}</button>
+      </form>
+    </details>
   );
 }
 

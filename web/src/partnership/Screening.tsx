@@ -15,11 +15,14 @@ export function ScreeningPanel({
   partnershipId,
   latest,
   earlier,
+  closed,
 }: {
   store: PartnershipStore;
   partnershipId: string;
   latest: Screening | null;
   earlier: readonly Screening[];
+  /** The partnership ended: its file is closed. */
+  closed: boolean;
 }) {
   const method = store.method.value;
   const [open, setOpen] = useState(false);
@@ -40,6 +43,7 @@ export function ScreeningPanel({
         </details>
       )}
       {store.canEdit &&
+        !closed &&
         (open || !latest ? (
           <ScreeningForm store={store} partnershipId={partnershipId} method={method} onDone={() => setOpen(false)} />
         ) : (
