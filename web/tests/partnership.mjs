@@ -6,15 +6,15 @@
 // of versions 1 and 3 shows the changed words; the screening form shows the questions in
 // words and is saved with its score, and screened again the earlier one stays viewable; a
 // phase move is refused with its reason; a viewer reads the file without edit controls.
-// axe-core on the list and the file; the screenshots docs/screenshots/partnership-da.png (the
-// demo's full file) and partnership-conflict-da.png.
+// The demo's full file shows every part. axe-core on the list and the file; the screenshots
+// docs/screenshots/partnership-da.png and partnership-conflict-da.png.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
 /** The partnership steps; `anna` is the workspace owner's page, logged in. */
 export async function partnershipSteps({ browser, server, anna, step, axeViolations, screenshots, watch }) {
   const section = (page, name) => page.locator(`li.section[data-section="${name}"]`);
-  const title = `Festivalbibliotek ${Date.now() % 100000}`;
+  const title = 'Bibliotekets telt på Roskilde Festival';
   let fileUrl = '';
 
   await step('partnership: the owner proposes a partnership from the list and opens its file', async () => {
@@ -23,6 +23,7 @@ export async function partnershipSteps({ browser, server, anna, step, axeViolati
     await anna.getByRole('heading', { name: 'Partnerskaber', exact: true }).waitFor();
     assert.deepEqual(await axeViolations(anna), []);
     await anna.locator('form.new-partnership input[name="title"]').fill(title);
+    await anna.locator('form.new-partnership textarea[name="purpose"]').fill('Læsning, musik og ro midt på festivalen, for unge og voksne');
     await anna.getByRole('button', { name: 'Opret partnerskab' }).click();
     await anna.getByRole('heading', { name: title }).waitFor();
     await anna.getByText('Partnerskabet er i fase 1: Idé.').waitFor();
@@ -191,6 +192,14 @@ export async function partnershipSteps({ browser, server, anna, step, axeViolati
     await viewerContext.close();
   });
 
+  await step('screenshot of a partnership file in Danish', async () => {
+    await anna.goto(fileUrl);
+    await anna.getByRole('heading', { name: title }).waitFor();
+    await anna.locator('section.partners .contacts li').first().waitFor();
+    await anna.evaluate(() => globalThis.scrollTo(0, 0));
+    await anna.screenshot({ path: join(screenshots, 'partnership-da.png') });
+  });
+
   await step('partnership: something sent is recorded, then the partnership is ended with a reason', async () => {
     const communication = anna.locator('#communication');
     await communication.locator('summary').filter({ hasText: 'Registrér noget, der er sendt' }).click();
@@ -208,14 +217,16 @@ export async function partnershipSteps({ browser, server, anna, step, axeViolati
     assert.equal(await anna.locator('li.section button').count(), 0, 'a closed file has no editors');
   });
 
-  await step('screenshot of a partnership file in Danish', async () => {
+  await step('partnership: the demo’s full file shows resources, evaluations and the checklist', async () => {
     await anna.goto(server.url + '/w/roskilde-bibliotekerne/partnerships');
     await anna.getByRole('link', { name: "The library's alternative festival area" }).click();
     await anna.getByRole('heading', { name: "The library's alternative festival area" }).waitFor();
     await anna.locator('.evaluation').first().waitFor();
     await anna.locator('.partner').first().waitFor();
+    await anna.locator('#resources li').first().waitFor();
+    await anna.locator('#readiness li.ticked').first().waitFor();
+    await anna.locator('#timeline li').first().waitFor();
     assert.deepEqual(await axeViolations(anna), []);
-    await anna.screenshot({ path: join(screenshots, 'partnership-da.png') });
   });
 
   await context.close();
