@@ -200,6 +200,35 @@ export async function partnershipSteps({ browser, server, anna, step, axeViolati
     await anna.screenshot({ path: join(screenshots, 'partnership-da.png') });
   });
 
+  await step('partnership: an evaluation with criteria and the next due date, and a line of the communication plan', async () => {
+    const evaluations = anna.locator('#evaluations');
+    await evaluations.getByText('Partnerskabet er ikke evalueret endnu.').waitFor();
+    await evaluations.locator('summary').filter({ hasText: 'Ny evaluering' }).click();
+    await evaluations.locator('input[name="evaluated_on"]').fill('2027-07-10');
+    await evaluations.locator('input[name="criterion-0"]').fill('Besøgende i teltet');
+    await evaluations.locator('input[name="target-0"]').fill('3.000');
+    await evaluations.locator('select[name="score-0"]').selectOption('4');
+    await evaluations.getByLabel('Evalueringen i ord').fill('Godt besøgt, især om aftenen');
+    await evaluations.locator('input[name="next_evaluation_due"]').fill('2027-06-30');
+    await evaluations.getByRole('button', { name: 'Registrér evaluering' }).click();
+    // The next evaluation must come after this one: said in words.
+    await evaluations.getByRole('alert').filter({ hasText: 'Den næste evaluering skal ligge efter denne.' }).waitFor();
+    await evaluations.locator('input[name="next_evaluation_due"]').fill('2028-01-15');
+    await evaluations.getByRole('button', { name: 'Registrér evaluering' }).click();
+    await evaluations.getByText('Næste evaluering: 15. januar 2028').waitFor();
+    await evaluations.locator('.evaluation td').filter({ hasText: 'Besøgende i teltet' }).waitFor();
+    await evaluations.getByText('4 af 5').waitFor();
+    const communication = anna.locator('#communication');
+    await communication.locator('summary').filter({ hasText: 'Tilføj til planen' }).click();
+    await communication.locator('select[name="audience"]').selectOption('external');
+    for (const [field, value] of [['sender', 'Mads Kruse'], ['recipients', 'Festivalens gæster'], ['about', 'Programmet i teltet'], ['when', 'Juni 2027'], ['channel', 'Festivalens app']]) {
+      await communication.locator(`input[name="${field}"]`).fill(value);
+    }
+    await communication.getByRole('button', { name: 'Tilføj til planen' }).click();
+    await communication.locator('td').filter({ hasText: 'Programmet i teltet' }).waitFor();
+    assert.deepEqual(await axeViolations(anna), []);
+  });
+
   await step('partnership: something sent is recorded, then the partnership is ended with a reason', async () => {
     const communication = anna.locator('#communication');
     await communication.locator('summary').filter({ hasText: 'Registrér noget, der er sendt' }).click();

@@ -26,6 +26,10 @@ export function Resources({ store, partnershipId, file, organisations }: PartPro
   const parties = ['library', ...file.partner_ids];
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (description.trim() === '') {
+      setProblem(t('plan.fillAll'));
+      return;
+    }
     const outcome = await sendAndTell(
       store,
       {
@@ -125,6 +129,14 @@ export function Evaluations({ store, partnershipId, file }: PartProps) {
     const filled = criteria.filter((entry) => entry.criterion.trim() !== '');
     if (filled.length === 0) {
       setProblem(t('evaluations.needCriterion'));
+      return;
+    }
+    if (narrative.trim() === '') {
+      setProblem(t('evaluations.needNarrative'));
+      return;
+    }
+    if (next !== '' && (decision === 'end' || next <= evaluatedOn)) {
+      setProblem(decision === 'end' ? t('evaluations.noNextAfterEnd') : t('evaluations.nextAfter'));
       return;
     }
     const outcome = await sendAndTell(
@@ -246,8 +258,13 @@ export function Communication({ store, partnershipId, file }: PartProps) {
   const [line, setLine] = useState(blank);
   const [problem, setProblem] = useState<string | null>(null);
   const items = Object.entries(file.communication_plan);
+  const fields = ['sender', 'recipients', 'about', 'when', 'channel'] as const;
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (fields.some((field) => line[field].trim() === '')) {
+      setProblem(t('plan.fillAll'));
+      return;
+    }
     const outcome = await sendAndTell(
       store,
       { type: 'PlanCommunication', partnership_id: partnershipId, item_id: uuidv4(), ...line },
@@ -258,7 +275,6 @@ export function Communication({ store, partnershipId, file }: PartProps) {
       setProblem(null);
     } else setProblem(errorSentence(outcome.error));
   };
-  const fields = ['sender', 'recipients', 'about', 'when', 'channel'] as const;
   return (
     <section class="panel" id="communication" aria-labelledby="communication-title">
       <h2 id="communication-title">{t('communication.title')}</h2>
@@ -336,6 +352,10 @@ function RecordSent({ store, partnershipId, file }: PartProps) {
   const [problem, setProblem] = useState<string | null>(null);
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (channel.trim() === '' || summary.trim() === '') {
+      setProblem(t('plan.fillAll'));
+      return;
+    }
     const outcome = await sendAndTell(
       store,
       {
