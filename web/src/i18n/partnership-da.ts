@@ -241,6 +241,7 @@ export const partnershipDa = {
 
   'timeline.title': 'Tidslinje',
   'timeline.none': 'Intet endnu.',
+  'timeline.showAll': 'Vis hele tidslinjen ({count})',
   'timeline.noAccess': 'Din rolle kan ikke se tidslinjen.',
   'event.PartnershipProposed': 'Partnerskabet blev foreslået',
   'event.PartnershipUpdated': 'Partnerskabet blev opdateret',

@@ -241,6 +241,7 @@ export const partnershipEn: { readonly [K in keyof typeof partnershipDa]: string
 
   'timeline.title': 'Timeline',
   'timeline.none': 'Nothing yet.',
+  'timeline.showAll': 'Show the whole timeline ({count})',
   'timeline.noAccess': 'Your role cannot see the timeline.',
   'event.PartnershipProposed': 'The partnership was proposed',
   'event.PartnershipUpdated': 'The partnership was updated',

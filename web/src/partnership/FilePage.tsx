@@ -283,8 +283,12 @@ function EndForm({ store, partnershipId }: { store: PartnershipStore; partnershi
   );
 }
 
+/** How many of the latest timeline lines show before "show the whole timeline". */
+const TIMELINE_SHOWN = 8;
+
 function Timeline({ store }: { store: PartnershipStore }) {
   const lines = store.timeline.value;
+  const [all, setAll] = useState(false);
   return (
     <section class="panel timeline" id="timeline" aria-labelledby="timeline-title">
       <h2 id="timeline-title">{t('timeline.title')}</h2>
@@ -294,7 +298,7 @@ function Timeline({ store }: { store: PartnershipStore }) {
         <p class="muted">{t('timeline.none')}</p>
       ) : (
         <ol class="timeline-list" reversed>
-          {[...lines].reverse().map((line) => (
+          {[...lines].reverse().slice(0, all ? undefined : TIMELINE_SHOWN).map((line) => (
             <li key={line.position}>
               <span class="muted small">
                 {momentText(line.recorded_at)}
@@ -305,6 +309,9 @@ function Timeline({ store }: { store: PartnershipStore }) {
             </li>
           ))}
         </ol>
+      )}
+      {lines !== null && lines.length > TIMELINE_SHOWN && !all && (
+        <button type="button" class="link" onClick={() => setAll(true)}>{t('timeline.showAll', { count: lines.length })}</button>
       )}
     </section>
   );

@@ -1,5 +1,5 @@
 // `/w/<workspace>/partnerships`: the workspace's partnerships, active first, each with its
-// phase and the next evaluation due (overdue ones said so), linking to its file; editors
+// partners, its phase and the next evaluation due (overdue ones said so), linking to its file; editors
 // propose a new one (a command, like every change).
 import { useState } from 'preact/hooks';
 import { errorSentence, t } from '../i18n';
@@ -7,7 +7,7 @@ import { uuidv4 } from '../store/ids';
 import { sendAndTell } from '../map/send';
 import { navigate } from '../ui/router';
 import { AppLink, partnershipPath } from './links';
-import { overdue, todayIso, type PartnershipFile } from './model';
+import { overdue, todayIso, type Organisation, type PartnershipFile } from './model';
 import type { PartnershipStore } from './store';
 import './partnership.css';
 import { dayText, phaseOf } from './words';
@@ -27,14 +27,24 @@ export function PartnershipsPage({ store, workspace }: { store: PartnershipStore
       {error && <p class="form-error" role="alert">{errorSentence(error)}</p>}
       {!list && !error && <p>{t('partnerships.loading')}</p>}
       {list && entries.length === 0 && <p>{t('partnerships.none')}</p>}
-      {active.length > 0 && <Section title={t('partnerships.active')} entries={active} workspace={workspace} />}
-      {ended.length > 0 && <Section title={t('partnerships.ended')} entries={ended} workspace={workspace} />}
+      {active.length > 0 && <Section title={t('partnerships.active')} entries={active} workspace={workspace} organisations={store.organisations.value} />}
+      {ended.length > 0 && <Section title={t('partnerships.ended')} entries={ended} workspace={workspace} organisations={store.organisations.value} />}
       {store.canEdit && <ProposeForm store={store} workspace={workspace} />}
     </main>
   );
 }
 
-function Section({ title, entries, workspace }: { title: string; entries: [string, PartnershipFile][]; workspace: string }) {
+function Section({
+  title,
+  entries,
+  workspace,
+  organisations,
+}: {
+  title: string;
+  entries: [string, PartnershipFile][];
+  workspace: string;
+  organisations: Readonly<Record<string, Organisation>>;
+}) {
   const today = todayIso();
   return (
     <section aria-label={title}>
@@ -47,6 +57,11 @@ function Section({ title, entries, workspace }: { title: string; entries: [strin
               <AppLink href={partnershipPath(workspace, id)} class="title">
                 {partnership.title}
               </AppLink>
+              {partnership.partner_ids.length > 0 && (
+                <span class="partners-line">
+                  {partnership.partner_ids.map((id) => organisations[id]?.name ?? id).join(', ')}
+                </span>
+              )}
               <span class="muted">{phaseOf(partnership.phase)}</span>
               {due && !partnership.ending && (
                 <span class={overdue(due, today) ? 'overdue' : 'muted'}>

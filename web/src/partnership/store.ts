@@ -120,9 +120,13 @@ export class PartnershipStore {
         const base = this.base();
         const options = { token: this.token };
         if (this.partnershipId === null) {
-          const list = await api<Record<string, PartnershipFile>>(`${base}/partnerships`, options);
+          const [list, organisations] = await Promise.all([
+            api<Record<string, PartnershipFile>>(`${base}/partnerships`, options),
+            api<Record<string, Organisation>>(`${base}/organisations`, options),
+          ]);
           if (this.disposed) return;
           this.list.value = list;
+          this.organisations.value = organisations;
         } else {
           const id = encodeURIComponent(this.partnershipId);
           const [file, organisations, timeline] = await Promise.all([
