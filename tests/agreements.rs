@@ -150,7 +150,54 @@ async fn the_method_serves_the_screening_questions_in_both_languages(backend: Ba
     server.stop().await;
 }
 
+/// A partnership screened again keeps its earlier screenings in its file, oldest first, with
+/// their answers, notes and decisions.
+async fn earlier_screenings_stay_in_the_file(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
+    let partnership = Uuid::new_v4();
+    let (status, body) = server
+        .command(&server.owner, json!({"type": "ProposePartnership", "partnership_id": partnership, "title": "Homework café", "form": {"kind": "frame"}}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let screen = |answer: &str, decision: &str, note: &str| {
+        let answers: Vec<Value> = (1..=14)
+            .map(|question| json!({"question": question, "answer": answer, "note": format!("{note} {question}")}))
+            .collect();
+        json!({"type": "ScreenPartnership", "partnership_id": partnership, "answers": answers, "decision": decision, "decision_note": note})
+    };
+    for (answer, decision, note) in [
+        ("partly", "postpone", "Wait for the budget"),
+        ("yes", "go", "The budget is there"),
+    ] {
+        let (status, body) = server
+            .command(&server.owner, screen(answer, decision, note))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    let (status, file) = server
+        .get(
+            &server.owner,
+            &format!(
+                "/api/workspaces/{}/partnerships/{partnership}",
+                server.workspace_id
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{file}");
+    assert_eq!(file["screening"]["decision"], "go");
+    assert_eq!(file["screening"]["score"], 28);
+    let earlier = file["earlier_screenings"].as_array().unwrap();
+    assert_eq!(earlier.len(), 1, "{file}");
+    assert_eq!(earlier[0]["decision"], "postpone");
+    assert_eq!(earlier[0]["score"], 14);
+    assert_eq!(earlier[0]["decision_note"], "Wait for the budget");
+    assert_eq!(earlier[0]["answers"][2]["note"], "Wait for the budget 3");
+    server.stop().await;
+}
+
 on_every_backend!(
     colleagues_edit_sections_at_once_and_compare_versions,
-    the_method_serves_the_screening_questions_in_both_languages
+    the_method_serves_the_screening_questions_in_both_languages,
+    earlier_screenings_stay_in_the_file
 );

@@ -30,6 +30,7 @@ import gexf from 'graphology-gexf';
 import { boardSteps } from './board.mjs';
 import { portfolioSteps } from './portfolio.mjs';
 import { assetsSteps } from './assets.mjs';
+import { partnershipSteps } from './partnership.mjs';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../..', import.meta.url).pathname;
@@ -678,6 +679,8 @@ try {
 
   // The assets list and its public page (tests/assets.mjs).
   await assetsSteps({ browser, anna, server, step, axeViolations, screenshots, watch });
+
+  await partnershipSteps({ browser, server, anna, step, axeViolations, screenshots, watch });
 
   assert.deepEqual(problems, [], 'no script errors in the pages');
   console.log(`browser tests passed (${steps.length} steps)`);

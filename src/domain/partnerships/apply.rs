@@ -45,6 +45,7 @@ pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &E
                     priority: *priority,
                     tags: tags.clone(),
                     screening: None,
+                    earlier_screenings: Vec::new(),
                     agreement: Arc::default(),
                     resources: ChunkedLog::default(),
                     evaluations: ChunkedLog::default(),
@@ -96,7 +97,7 @@ pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &E
             decision_note,
         } => {
             if let Some(partnership) = entity_mut(&mut state.partnerships, partnership_id) {
-                partnership.screening = Some(Arc::new(Screening {
+                let latest = Arc::new(Screening {
                     answers: answers.clone(),
                     score: *score,
                     max_score: *max_score,
@@ -104,7 +105,10 @@ pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &E
                     decision_note: decision_note.clone(),
                     actor: context.actor.clone(),
                     recorded_at: at,
-                }));
+                });
+                if let Some(earlier) = partnership.screening.replace(latest) {
+                    partnership.earlier_screenings.push(earlier);
+                }
             }
         }
         DomainEvent::AgreementAmended {

@@ -204,6 +204,10 @@ pub struct Partnership {
     pub tags: Vec<String>,
     /// The latest screening (replaced whole, shared with snapshots).
     pub screening: Option<Arc<Screening>>,
+    /// The screenings before the latest, oldest first: a partnership screened again (after
+    /// "postpone", or when it changed) keeps what was answered and decided before.
+    #[serde(default)]
+    pub earlier_screenings: Vec<Arc<Screening>>,
     /// The agreement (copied only when amended, shared with snapshots otherwise).
     pub agreement: Arc<Agreement>,
     /// Resources from each party, held inline in their chunks: the portfolio sums them over

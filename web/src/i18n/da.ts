@@ -4,10 +4,12 @@
 // privat, civilsamfund; ...). `{name}` marks a parameter.
 import { assetsDa } from './assets-da';
 import { boardDa } from './board-da';
+import { partnershipDa } from './partnership-da';
 import { portfolioDa } from './portfolio-da';
 
 export const da = {
   ...boardDa,
+  ...partnershipDa,
   ...portfolioDa,
   ...assetsDa,
   'app.name': 'partnerhub',

@@ -4,10 +4,12 @@ import type { Catalogue } from './da';
 
 import { assetsEn } from './assets-en';
 import { boardEn } from './board-en';
+import { partnershipEn } from './partnership-en';
 import { portfolioEn } from './portfolio-en';
 
 export const en: Catalogue = {
   ...boardEn,
+  ...partnershipEn,
   ...portfolioEn,
   ...assetsEn,
   'app.name': 'partnerhub',

@@ -48,7 +48,7 @@ describe('errorSentence', () => {
   });
 
   it("falls back to the server's message for a code without a text", () => {
-    expect(errorSentence({ code: 'screening_incomplete', message: 'answer every question' })).toBe('answer every question');
+    expect(errorSentence({ code: 'a_code_without_text', message: 'answer every question' })).toBe('answer every question');
   });
 });
 

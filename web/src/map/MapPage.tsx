@@ -128,6 +128,13 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
           >
             {t('portfolio.link')}
           </a>
+          <a
+            class="partnerships-link"
+            href={`/w/${store.slugOrId}/partnerships`}
+            onClick={(event) => { event.preventDefault(); navigate(`/w/${store.slugOrId}/partnerships`); }}
+          >
+            {t('partnerships.link')}
+          </a>
           {summary?.role === 'owner' && (
             <a
               class="members-link"

@@ -23,6 +23,9 @@ import { BoardStore } from '../board/store';
 import { AssetsPage } from '../assets/AssetsPage';
 import { PublicAssetsPage } from '../assets/PublicAssetsPage';
 import { endGuest, guest, guestEnded } from '../board/guest';
+import { PartnershipStore } from '../partnership/store';
+import { PartnershipsPage } from '../partnership/ListPage';
+import { PartnershipPage } from '../partnership/FilePage';
 
 export function App() {
   const current = session.value;
@@ -76,6 +79,20 @@ export function App() {
       </>
     );
   }
+  // The partnerships, or one partnership's file: a store of their own, fed by the same websocket.
+  const partnershipRoute = where.page === 'partnerships' || where.page === 'partnership' ? where : null;
+  const partnershipId = where.page === 'partnership' ? where.partnershipId : null;
+  const partnershipStore = useMemo(
+    () =>
+      live && current && partnershipRoute
+        ? new PartnershipStore(partnershipRoute.workspaceId, partnershipId, current.token, live, logOut)
+        : null,
+    [live, current?.token, partnershipRoute?.workspaceId, partnershipId],
+  );
+  useEffect(() => {
+    void partnershipStore?.open();
+    return () => partnershipStore?.dispose();
+  }, [partnershipStore]);
 
   let page;
   if (where.page === 'join') {
@@ -101,6 +118,10 @@ export function App() {
     page = <MembersPage token={current.token} workspaceId={where.workspaceId} self={current.account} />;
   } else if (store && where.page === 'portfolio') {
     page = <PortfolioPage store={store} token={current.token} />;
+  } else if (partnershipStore && partnershipRoute && where.page === 'partnership') {
+    page = <PartnershipPage store={partnershipStore} workspace={partnershipRoute.workspaceId} />;
+  } else if (partnershipStore && partnershipRoute) {
+    page = <PartnershipsPage store={partnershipStore} workspace={partnershipRoute.workspaceId} />;
   } else if (store) {
     page = <MapPage store={store} live={live} />;
   } else {
@@ -112,7 +133,7 @@ export function App() {
       <a class="skip" href="#main">
         {t('app.skip')}
       </a>
-      <Header live={live} title={store?.summary.value?.name ?? boardStore?.view.value?.title} />
+      <Header live={live} title={store?.summary.value?.name ?? boardStore?.view.value?.title ?? partnershipStore?.summary.value?.name} />
       {page}
       <Notices />
     </>

@@ -4,7 +4,8 @@
 // portfolio and suggestions), `/account` (change the
 // password), `/join#<invite>` (a guest invite link), `/invite#<invite>` (a colleague's
 // member invite), `/w/<workspace id>/boards` (workshop boards), `/w/<workspace id>/boards/<board
-// id>` (a live board) and `.../summary` (its summary). The server answers index.html for all of
+// id>` (a live board) and `.../summary` (its summary), `/w/<workspace>/partnerships` (the
+// partnerships) and `.../partnerships/<id>` (a partnership's file). The server answers index.html for all of
 // them (src/web.rs), so they can be bookmarked and reloaded.
 import { signal } from '@preact/signals';
 import { parseRoute, type Route } from './routes';

@@ -35,6 +35,13 @@ describe('parseRoute', () => {
     expect(parseRoute('/w/abc/assets/x', '')).toEqual({ page: 'home' });
   });
 
+  it('reads the partnerships and a partnership file', () => {
+    expect(parseRoute('/w/abc/partnerships', '')).toEqual({ page: 'partnerships', workspaceId: 'abc' });
+    expect(parseRoute('/w/abc/partnerships/p1/', '')).toEqual({ page: 'partnership', workspaceId: 'abc', partnershipId: 'p1' });
+    expect(parseRoute('/w/abc/partnerships/p1/other', '')).toEqual({ page: 'home' });
+    expect(parseRoute('/w/abc/partnerships/%E0%A4%A', '')).toEqual({ page: 'home' });
+  });
+
   it('does not throw on a broken escape in the address', () => {
     expect(parseRoute('/w/%E0%A4%A', '')).toEqual({ page: 'home' });
   });

@@ -11,6 +11,8 @@ export type Route =
   | { readonly page: 'boardSummary'; readonly workspaceId: string; readonly boardId: string }
   | { readonly page: 'assets'; readonly workspaceId: string }
   | { readonly page: 'publicAssets'; readonly token: string | null }
+  | { readonly page: 'partnerships'; readonly workspaceId: string }
+  | { readonly page: 'partnership'; readonly workspaceId: string; readonly partnershipId: string }
   | { readonly page: 'join'; readonly invite: string | null }
   | { readonly page: 'invite'; readonly invite: string | null };
 
@@ -28,6 +30,17 @@ export function parseRoute(pathname: string, hash: string): Route {
       if (!board[2]) return { page: 'boards', workspaceId };
       const boardId = decodeURIComponent(board[2]);
       return board[3] ? { page: 'boardSummary', workspaceId, boardId } : { page: 'board', workspaceId, boardId };
+    } catch {
+      return { page: 'home' };
+    }
+  }
+  const partnership = /^\/w\/([^/]+)\/partnerships(?:\/([^/]+))?\/?$/.exec(pathname);
+  if (partnership?.[1]) {
+    try {
+      const workspaceId = decodeURIComponent(partnership[1]);
+      return partnership[2]
+        ? { page: 'partnership', workspaceId, partnershipId: decodeURIComponent(partnership[2]) }
+        : { page: 'partnerships', workspaceId };
     } catch {
       return { page: 'home' };
     }

@@ -613,6 +613,33 @@ fn a_full_screening_is_scored_out_of_28_with_its_answers_in_order() {
 }
 
 #[test]
+fn screening_again_keeps_the_earlier_screenings_oldest_first() {
+    let mut events = partnership_in(Phase::Screening);
+    events.push(screened(PARTNERSHIP, ScreeningDecision::Postpone));
+    events.push(screened(PARTNERSHIP, ScreeningDecision::NoGo));
+    let state = given(&events);
+
+    let screened_again = when(&state, screen(answered(Answer::Yes)), BO).unwrap();
+    let state = then_state(state, &screened_again, BO);
+
+    let partnership = &state.partnerships[&PARTNERSHIP];
+    let latest = partnership.screening.clone().unwrap();
+    assert_eq!(
+        (latest.decision, latest.score, latest.actor.as_str()),
+        (ScreeningDecision::Go, 28, BO)
+    );
+    let earlier: Vec<ScreeningDecision> = partnership
+        .earlier_screenings
+        .iter()
+        .map(|screening| screening.decision)
+        .collect();
+    assert_eq!(
+        earlier,
+        [ScreeningDecision::Postpone, ScreeningDecision::NoGo]
+    );
+}
+
+#[test]
 fn all_yes_scores_the_full_28() {
     let state = given(&partnership_in(Phase::Screening));
 
