@@ -28,6 +28,7 @@ import { chromium } from 'playwright-core';
 import Graph from 'graphology';
 import gexf from 'graphology-gexf';
 import { boardSteps } from './board.mjs';
+import { auditSteps } from './audit.mjs';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../..', import.meta.url).pathname;
@@ -672,6 +673,8 @@ try {
 
   // The workshop board (tests/board.mjs): guests on phones, the facilitator on a large screen.
   await boardSteps({ browser, server, password: 'et helt nyt kodeord', anna, bo, step, axeViolations, screenshots, watch });
+  // The audit view (tests/audit.mjs): the slider, compare mode, the CSV trail, verification.
+  await auditSteps({ server, anna, step, axeViolations, screenshots });
 
   assert.deepEqual(problems, [], 'no script errors in the pages');
   console.log(`browser tests passed (${steps.length} steps)`);

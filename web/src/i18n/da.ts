@@ -3,9 +3,11 @@
 // the table in DOMAIN.md (netværkscirklen; netværk, samarbejde, partnerskab; offentlig,
 // privat, civilsamfund; ...). `{name}` marks a parameter.
 import { boardDa } from './board-da';
+import { auditDa } from './audit-da';
 
 export const da = {
   ...boardDa,
+  ...auditDa,
   'app.name': 'partnerhub',
   'app.language': 'Sprog',
   'app.skip': 'Spring til indholdet',

@@ -3,9 +3,11 @@
 import type { Catalogue } from './da';
 
 import { boardEn } from './board-en';
+import { auditEn } from './audit-en';
 
 export const en: Catalogue = {
   ...boardEn,
+  ...auditEn,
   'app.name': 'partnerhub',
   'app.language': 'Language',
   'app.skip': 'Skip to content',

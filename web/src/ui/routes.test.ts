@@ -12,6 +12,9 @@ describe('parseRoute', () => {
     expect(parseRoute('/invite', '#phm_abc_def')).toEqual({ page: 'invite', invite: 'phm_abc_def' });
     expect(parseRoute('/invite', '')).toEqual({ page: 'invite', invite: null });
     expect(parseRoute('/w/abc/members', '')).toEqual({ page: 'members', workspaceId: 'abc' });
+    expect(parseRoute('/w/abc/audit', '')).toEqual({ page: 'audit', workspaceId: 'abc' });
+    expect(parseRoute('/w/abc/audit/print', '')).toEqual({ page: 'auditPrint', workspaceId: 'abc', entity: null });
+    expect(parseRoute('/w/abc/audit/print', '#e1')).toEqual({ page: 'auditPrint', workspaceId: 'abc', entity: 'e1' });
     expect(parseRoute('/w/roskilde-bibliotekerne', '')).toEqual({ page: 'workspace', workspaceId: 'roskilde-bibliotekerne' });
     expect(parseRoute('/account', '')).toEqual({ page: 'account' });
     expect(parseRoute('/', '')).toEqual({ page: 'home' });
