@@ -5,8 +5,8 @@ import { useState } from 'preact/hooks';
 import { errorSentence, t } from '../i18n';
 import { ApiFailure } from '../store/http';
 import { loadAsOf } from './fetchers';
-import { GOALS, ROOMS, endOfDay, endings, gridChangeTable, levelMoves, type Comparison } from './model';
-import { figureRows, goalWord, roomWord, GapList } from './MomentView';
+import { endOfDay, endings, gridChangeTable, levelMoves, type Comparison } from './model';
+import { figureRows, GapList, Grid } from './MomentView';
 
 export function Compare({
   workspaceId,
@@ -89,33 +89,13 @@ function Changes({ from, to, changes, formatDay }: { from: string; to: string; c
         />
         <Lines title={t('audit.ended')} lines={endedLines} />
       </div>
-      <table class="audit-grid">
-        <caption>{t('audit.grid')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('audit.room')}</th>
-            {GOALS.map((goal) => (
-              <th scope="col" key={goal}>{goalWord(goal)}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {ROOMS.map((room, row) => (
-            <tr key={room}>
-              <th scope="row">{roomWord(room)}</th>
-              {GOALS.map((goal, column) => {
-                const cell = grid[row]?.[column] ?? { before: 0, after: 0 };
-                const changed = cell.before !== cell.after;
-                return (
-                  <td key={goal} class={changed ? 'changed' : cell.after === 0 ? 'empty' : ''}>
-                    {changed ? `${cell.before} → ${cell.after}` : cell.after}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Grid
+        cell={(row, column) => {
+          const cell = grid[row]?.[column] ?? { before: 0, after: 0 };
+          const changed = cell.before !== cell.after;
+          return { text: changed ? `${cell.before} → ${cell.after}` : cell.after, class: changed ? 'changed' : cell.after === 0 ? 'empty' : '' };
+        }}
+      />
       <div class="audit-columns">
         <div>
           <h3>{t('audit.gapsOpened')}</h3>

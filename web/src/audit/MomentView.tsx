@@ -6,16 +6,25 @@ import { GOALS, ROOMS, gridTable, type AsOfReport, type Figures, type Gap } from
 export const roomWord = (room: string): string => t(`room.${room}` as MessageKey);
 export const goalWord = (goal: string): string => t(`audit.goal.${goal}` as MessageKey);
 
-export function GridTable({ report }: { report: AsOfReport }) {
-  const table = gridTable(report.portfolio.matrix);
+/** The library model's grid, a row per room and a column per goal; `cell` fills each. */
+export function Grid({
+  cell,
+  testId,
+}: {
+  cell: (row: number, column: number) => { text: string | number; class: string };
+  testId?: string;
+}) {
   return (
-    <table class="audit-grid" data-testid="audit-grid">
+    <table class="audit-grid" data-testid={testId}>
       <caption>{t('audit.grid')}</caption>
       <thead>
         <tr>
           <th scope="col">{t('audit.room')}</th>
           {GOALS.map((goal) => (
-            <th scope="col" key={goal}>{goalWord(goal)}</th>
+            <th scope="col" key={goal}>
+              {/* a line may break after the slash of "Erkendelse/erfaring" */}
+              {goalWord(goal).replace('/', '/\u200B')}
+            </th>
           ))}
         </tr>
       </thead>
@@ -24,10 +33,10 @@ export function GridTable({ report }: { report: AsOfReport }) {
           <tr key={room}>
             <th scope="row">{roomWord(room)}</th>
             {GOALS.map((goal, column) => {
-              const count = table[row]?.[column] ?? 0;
+              const shown = cell(row, column);
               return (
-                <td key={goal} class={count === 0 ? 'empty' : ''}>
-                  {count}
+                <td key={goal} class={shown.class}>
+                  {shown.text}
                 </td>
               );
             })}
@@ -35,6 +44,20 @@ export function GridTable({ report }: { report: AsOfReport }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** Partnerships per cell at one moment; empty cells marked. */
+export function GridTable({ report }: { report: AsOfReport }) {
+  const table = gridTable(report.portfolio.matrix);
+  return (
+    <Grid
+      testId="audit-grid"
+      cell={(row, column) => {
+        const count = table[row]?.[column] ?? 0;
+        return { text: count, class: count === 0 ? 'empty' : '' };
+      }}
+    />
   );
 }
 
