@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -230,6 +230,40 @@ impl Workspaces {
         actor: &str,
         command_id: Uuid,
     ) -> Result<CommandOutcome, CommandError> {
+        self.decide_and_append(workspace_id, command, actor, command_id, None)
+            .await
+    }
+
+    /// As [`Workspaces::execute`], for history brought in from before the log (the demo's
+    /// story, earlier work typed in afterwards): the command is decided as of `happened_at`
+    /// and its events carry that time, as long as the log does not go back in time (see
+    /// [`CommandContext::happened_at`]). Not reachable over HTTP: a client's command happens
+    /// when it arrives.
+    ///
+    /// # Errors
+    /// As [`Workspaces::execute`].
+    #[tracing::instrument(skip(self, command), fields(%workspace_id, %command_id, %actor, %happened_at))]
+    pub async fn execute_as_of(
+        &self,
+        workspace_id: Uuid,
+        command: &Command,
+        actor: &str,
+        command_id: Uuid,
+        happened_at: DateTime<Utc>,
+    ) -> Result<CommandOutcome, CommandError> {
+        self.decide_and_append(workspace_id, command, actor, command_id, Some(happened_at))
+            .await
+    }
+
+    /// Decides `command` (as of `happened_at`, or now) and appends its events.
+    async fn decide_and_append(
+        &self,
+        workspace_id: Uuid,
+        command: &Command,
+        actor: &str,
+        command_id: Uuid,
+        happened_at: Option<DateTime<Utc>>,
+    ) -> Result<CommandOutcome, CommandError> {
         let lock = self.lock_for(workspace_id);
         let _serialized = lock.lock().await;
         // A participant's act on a board: their sealed names there (crate::sealing).
@@ -252,7 +286,7 @@ impl Workspaces {
                 let request = Request {
                     actor,
                     sealed: sealed.as_ref(),
-                    now: Utc::now(),
+                    now: happened_at.unwrap_or_else(Utc::now),
                 };
                 // The name the act is appended under, judged on the state it is decided on.
                 let acting_as = act.zip(sealed.as_ref()).and_then(|(act, names)| {
@@ -311,6 +345,7 @@ impl Workspaces {
                     actor: acting_as.unwrap_or_else(|| actor.to_owned()),
                     command_id,
                     correlation_id: command_id,
+                    happened_at,
                 },
                 events: new_events,
             };

@@ -158,6 +158,18 @@ const ROUTES: &[(&str, &str, &str, Rule)] = &[
     ),
     (
         "get",
+        "/api/workspaces/{workspace_id}/verify",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
+        "/api/workspaces/{workspace_id}/audit.csv",
+        "",
+        Rule::Shows,
+    ),
+    (
+        "get",
         "/api/workspaces/{workspace_id}/member-invites",
         "",
         Rule::ListsPeople,

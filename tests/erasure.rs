@@ -333,6 +333,7 @@ async fn an_erasure_interrupted_before_its_key_was_destroyed_is_finished_at_the_
                 actor: "owner@test".into(),
                 command_id,
                 correlation_id: command_id,
+                happened_at: None,
             },
             events,
         })

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::SubsecRound;
 use partnerhub::store::migrate::migrate_store;
 use partnerhub::store::postgres::PostgresOptions;
 use partnerhub::store::transfer::{self, TransferError};
@@ -162,6 +163,7 @@ fn context(actor: &str) -> CommandContext {
         actor: actor.into(),
         command_id,
         correlation_id: command_id,
+        happened_at: None,
     }
 }
 
@@ -299,7 +301,41 @@ for_every_backend!(
     verify_export_and_import_round_trip_byte_for_byte,
     shutdown_ends_subscriptions_and_refuses_appends,
     an_import_that_splits_a_command_across_batches_keeps_its_whole_outcome,
+    history_keeps_its_time_but_the_log_never_goes_back_nor_ahead,
 );
+
+/// An append of history (`happened_at`) is recorded at that time; one earlier than the last
+/// event's is recorded at the last event's time, one in the future at now; the chain verifies.
+async fn history_keeps_its_time_but_the_log_never_goes_back_nor_ahead(backend: Backend) {
+    let Some(harness) = Harness::new(backend).await else {
+        return;
+    };
+    let store = harness.store();
+    let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap().to_utc();
+    let append_at = |time: Option<chrono::DateTime<chrono::Utc>>| {
+        let mut request = request(Uuid::new_v4(), ExpectedVersion::NoStream, &["a note"]);
+        request.context.happened_at = time;
+        let store = store.clone();
+        async move { store.append(request).await.unwrap().first_position }
+    };
+    let story = append_at(Some(at("2023-05-10T09:00:00.1234567Z"))).await;
+    let earlier = append_at(Some(at("2023-01-16T09:00:00Z"))).await;
+    let later = append_at(Some(at("2024-02-05T09:00:00Z"))).await;
+    let before = chrono::Utc::now();
+    let future = append_at(Some(at("2999-01-01T00:00:00Z"))).await;
+    let after = chrono::Utc::now();
+    let events = read_everything(store.as_ref()).await;
+    let time_of = |position: u64| events[position as usize - 1].metadata.recorded_at;
+    // Kept to the microsecond the log records.
+    assert_eq!(time_of(story), at("2023-05-10T09:00:00.123456Z"));
+    assert_eq!(time_of(earlier), time_of(story));
+    assert_eq!(time_of(later), at("2024-02-05T09:00:00Z"));
+    assert!(before.trunc_subsecs(6) <= time_of(future) && time_of(future) <= after);
+    let report = transfer::verify_log(store.as_ref(), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.events, 4);
+}
 
 async fn appended_events_are_read_back_by_stream_and_by_position(backend: Backend) {
     let Some(harness) = Harness::new(backend).await else {

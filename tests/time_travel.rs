@@ -426,7 +426,101 @@ async fn projections_after_a_restart_equal_those_before(backend: Backend) {
     restarted.close().await;
 }
 
+/// The demo tells its story in time: its events carry the days of the story (2023 onwards),
+/// so the network "as of" a day in 2023 is smaller than today's; the log's times never go
+/// back; and the workspace keeps working from now on.
+async fn the_demo_happens_over_the_years_of_its_story(backend: Backend) {
+    let data = TestLocation::on(backend).await;
+    let running = Running::open_at(&data.location()).await;
+    partnerhub::demo::load_demo(&running.workspaces)
+        .await
+        .unwrap();
+    let events = running.store.read_all(1, 100_000).await.unwrap();
+    assert!(events.len() > 50, "{} events", events.len());
+    let times: Vec<_> = events.iter().map(|e| e.metadata.recorded_at).collect();
+    assert!(
+        times.windows(2).all(|pair| pair[0] <= pair[1]),
+        "the log's times go back somewhere"
+    );
+    let first = times[0];
+    let last = times[times.len() - 1];
+    assert_eq!(
+        first.date_naive(),
+        NaiveDate::from_ymd_opt(2023, 1, 9).unwrap()
+    );
+    assert!(last <= chrono::Utc::now());
+    let years: std::collections::BTreeSet<i32> = times.iter().map(chrono::Datelike::year).collect();
+    assert!(
+        years.contains(&2023) && years.contains(&2024) && years.contains(&2025),
+        "{years:?}"
+    );
+
+    let roskilde = partnerhub::demo::roskilde_workspace_id();
+    let count = |report: &Value, field: &str| report[field].as_object().unwrap().len();
+    let as_of = |moment: &str| {
+        let moment = AsOf::parse(moment).unwrap();
+        let running = &running;
+        async move {
+            partnerhub::projection::report::report_as_of(
+                &running.projections,
+                running.store.as_ref(),
+                running.workspaces.keys(),
+                roskilde,
+                moment,
+                None,
+                None,
+            )
+            .await
+            .unwrap()
+            .unwrap()
+        }
+    };
+    let mid_2023 = as_of("2023-06-30T12:00:00Z").await;
+    let now = as_of(&chrono::Utc::now().to_rfc3339()).await;
+    // Mid 2023: the festival and the unions are known, the Rockmuseum since May; no
+    // partnership yet, and only the festival has moved up the circle.
+    assert_eq!(count(&mid_2023, "organisations"), 3);
+    assert!(count(&now, "organisations") > count(&mid_2023, "organisations"));
+    assert_eq!(count(&mid_2023, "partnerships"), 0);
+    assert_eq!(count(&now, "partnerships"), 3);
+    let relations = |report: &Value| report["network"]["edges"].as_array().map_or(0, Vec::len);
+    assert!(
+        relations(&mid_2023) < relations(&now),
+        "{} relations then, {} now",
+        relations(&mid_2023),
+        relations(&now)
+    );
+    let (_, festival) = find(&mid_2023["organisations"], "name", "Roskilde Festival");
+    assert_eq!(festival["level"], "collaboration");
+    // Overdue evaluations are measured against the moment: in mid 2023 none is due yet.
+    assert_eq!(mid_2023["today"], "2023-06-30");
+    // Before the story began the workspace did not exist yet.
+    assert_eq!(as_of("2022-12-31T00:00:00Z").await["version"], 0);
+
+    // Loading again appends nothing; new work is recorded now, after the story.
+    let again = partnerhub::demo::load_demo(&running.workspaces)
+        .await
+        .unwrap();
+    assert_eq!(again.already_loaded, again.commands);
+    let outcome = running
+        .run(
+            roskilde,
+            "jens@roskilde",
+            register(Uuid::new_v4(), "Roskilde Kommune"),
+        )
+        .await;
+    let newest = running
+        .store
+        .read_all(outcome.first_position, 1)
+        .await
+        .unwrap();
+    assert!(newest[0].metadata.recorded_at >= last);
+    assert!(chrono::Utc::now() - newest[0].metadata.recorded_at < chrono::Duration::minutes(5));
+    running.close().await;
+}
+
 on_every_backend!(
+    the_demo_happens_over_the_years_of_its_story,
     replay_of_the_demo_shows_the_guides_examples_and_their_history,
     any_moment_by_position_or_time_and_the_difference_between_two,
     snapshots_give_the_same_state_as_a_replay_from_the_start,

@@ -82,6 +82,7 @@ pub(super) fn context() -> CommandContext {
         actor: "bench".into(),
         command_id,
         correlation_id: command_id,
+        happened_at: None,
     }
 }
 

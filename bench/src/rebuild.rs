@@ -508,6 +508,7 @@ async fn generate(
                     actor: actors[(version / BATCH as u64) as usize % actors.len()].into(),
                     command_id,
                     correlation_id: command_id,
+                    happened_at: None,
                 },
                 events: new_events,
             })

@@ -228,6 +228,7 @@ async fn writer(
                     actor: format!("writer{seed}@bibliotek"),
                     command_id,
                     correlation_id: command_id,
+                    happened_at: None,
                 },
                 events,
             })

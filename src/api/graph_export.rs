@@ -240,7 +240,7 @@ fn csv_field(value: &str) -> String {
 }
 
 /// Rows as CSV: comma separated, CRLF line ends, a byte order mark first.
-fn csv(rows: Vec<Vec<String>>) -> String {
+pub fn csv(rows: Vec<Vec<String>>) -> String {
     let mut text = String::from('\u{feff}');
     for row in rows {
         let fields: Vec<String> = row.iter().map(|field| csv_field(field)).collect();
@@ -301,7 +301,7 @@ pub fn relations_csv(view: &NetworkView) -> String {
 }
 
 /// A file answer: its media type, and a file name for a browser's download.
-fn file(media_type: &'static str, name: &str, content: String) -> Response {
+pub(crate) fn file(media_type: &'static str, name: &str, content: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, media_type.to_owned()),

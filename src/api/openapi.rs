@@ -19,6 +19,7 @@ use super::ApiJson;
 use crate::accounts::service::{
     AcceptedInvite, GuestCredential, MemberInviteListing, TokenListing,
 };
+use crate::api::routes::Verification;
 use crate::app_state::ErrorBody;
 use crate::projection::agreement::AgreementDiff;
 use crate::projection::board::BoardView;
@@ -177,6 +178,8 @@ fn operations() -> Vec<Operation> {
         Operation { request: Some("InviteRequest"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/boards/{board_id}/invites", "Invite workshop guests to one board: returns an invite token and link; each person joins with it through POST /api/join", "owner, editor") },
         Operation { query: &[("entity", "an entity id (default: the whole workspace)")], response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/timeline", "Every event about an entity, in words; of workshop boards what the caller may see (no names of anonymous authors or voters, no text of others' private notes, no others' dots while a vote is open)", HISTORY) },
         Operation { query: &[("at", "a log position or an RFC 3339 time (required)"), ("since", "an earlier moment: adds `changes_since`")], ..op("get", "/api/workspaces/{workspace_id}/as-of", "The workspace's views as of a moment, and what changed since another; its boards and timeline as the caller may see them at that moment", HISTORY) },
+        Operation { response: Body::Named("Verification"), ..op("get", "/api/workspaces/{workspace_id}/verify", "Verify the log's hash chain now (the whole log: every workspace shares it): ok, events verified, the head hash, or where it breaks", "owner, auditor") },
+        Operation { query: &[("entity", "an entity id (default: the whole workspace)"), ("lang", "da (default) or en: the header and the kinds of event")], response: Body::File("text/csv", "CSV (UTF-8 with a byte order mark, comma separated, CRLF): position, time, who (as the caller may see it), event (in words), event type, what happened, reason, hash"), ..op("get", "/api/workspaces/{workspace_id}/audit.csv", "The audit trail (revisionsspor) of the workspace or one entity as CSV, as the caller may see it; 400 `invalid_query` for another language", HISTORY) },
         Operation { query: &[("from", "first stream version (default 1)"), ("limit", "page size, 1 to 1000 (default 100)")], response: Body::LogPage, ..op("get", "/api/workspaces/{workspace_id}/log", "The raw event log of the workspace, paged, with hashes", "owner, auditor") },
         Operation { response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/members", "Members and their roles", "owner") },
         Operation { request: Some("GrantRequest"), success: 204, ..op("put", "/api/workspaces/{workspace_id}/members/{account_name}", "Give an account a role", "owner") },
@@ -242,6 +245,7 @@ pub fn document() -> Value {
     register::<CommandOutcome>(&mut generator, &mut components, "CommandOutcome");
     register::<BoardView>(&mut generator, &mut components, "BoardView");
     register::<AgreementDiff>(&mut generator, &mut components, "AgreementDiff");
+    register::<Verification>(&mut generator, &mut components, "Verification");
     register::<Method>(&mut generator, &mut components, "Method");
     register::<InviteRequest>(&mut generator, &mut components, "InviteRequest");
     register::<JoinRequest>(&mut generator, &mut components, "JoinRequest");

@@ -140,9 +140,21 @@ const NOTES: [(&str, &str, AgeGroup); 2] = [
     ),
 ];
 
+/// The days each partner of the 2010 mapping was typed into the workspace, in the order of
+/// [`PARTNERS`]: the mapping was brought in bit by bit.
+const TYPED_IN: [(i32, u32, u32); 6] = [
+    (2023, 3, 6),
+    (2023, 3, 6),
+    (2023, 9, 18),
+    (2024, 2, 5),
+    (2024, 11, 11),
+    (2025, 5, 12),
+];
+
 /// The Aarhus workspace's whole history, in order.
 pub(super) fn script() -> Script {
     let mut script = Script::default();
+    script.on(2023, 3, 6);
     script.send(
         LENE,
         Command::CreateWorkspace {
@@ -161,8 +173,9 @@ pub(super) fn script() -> Script {
             },
         );
     }
-    for partner in &PARTNERS {
+    for (partner, (year, month, day)) in PARTNERS.iter().zip(TYPED_IN) {
         let organisation_id = demo_id(&format!("organisation:aarhus:{}", partner.key));
+        script.on(year, month, day);
         script.send(
             LENE,
             Command::RegisterOrganisation {
@@ -188,6 +201,7 @@ pub(super) fn script() -> Script {
             },
         );
     }
+    script.on(2024, 3, 4);
     for (key, category, title, description) in ASSETS {
         script.send(
             LENE,
@@ -201,6 +215,7 @@ pub(super) fn script() -> Script {
         );
     }
     let board_id = demo_id("board:aarhus:age-groups");
+    script.on(2026, 1, 19);
     script.send(
         PETER,
         Command::CreateBoard {

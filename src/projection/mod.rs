@@ -11,10 +11,15 @@
 //! - [`timeline`]: every event about one entity, in words.
 //! - [`diff`]: what changed between two moments.
 //! - [`public_assets`]: the assets list as a potential partner with a share link sees it.
+//! - [`diff`]: what changed between two moments; [`compare`]: that and how the gaps, the
+//!   library model's grid and the figures changed (the audit's compare mode).
+//! - [`audit_trail`]: the audit trail as rows (for CSV and print), in Danish or English.
 //! - [`slugs`]: readable, unique addresses of workspaces, derived from their names.
 
 pub mod agreement;
+pub mod audit_trail;
 pub mod board;
+pub mod compare;
 pub mod competences;
 pub mod diff;
 pub mod network;

@@ -3,7 +3,7 @@
 //! assets list, the boards, the metrics history and the timeline.
 //!
 //! [`report_as_of`] is the one "as of" assembly (which date is "today" at a past moment,
-//! which history belongs to it, what changed since an earlier moment) that both
+//! which history belongs to it, what changed since an earlier moment, [`compare`]d) that both
 //! `GET /api/workspaces/{id}/as-of` and `partnerhub replay` answer with.
 
 use std::collections::BTreeMap;
@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::board::{board_view, BoardView};
+use super::compare::compare;
 use super::competences::{competences_view, CompetencesView};
-use super::diff::diff;
 use super::network::{network_view, NetworkFilter, NetworkView};
 use super::portfolio::{portfolio_view, PortfolioView};
 use super::projector::{AsOf, MetricsPoint, Projections, WorkspaceView};
@@ -128,14 +128,7 @@ pub async fn report_as_of(
     }) else {
         return Ok(None);
     };
-    let today = match moment {
-        AsOf::Time(time) => time.date_naive(),
-        AsOf::Position(_) => then
-            .state
-            .updated_at
-            .map(|time| time.date_naive())
-            .unwrap_or_else(|| Utc::now().date_naive()),
-    };
+    let today = day_of(moment, &then);
     let mut report = json!(workspace_report_until(&then, &history, today));
     if let Some(reader) = reader {
         let reader = crate::sealing::reader(keys, reader, &then.state.boards).await;
@@ -162,10 +155,24 @@ pub async fn report_as_of(
         let before = projections
             .state_as_of(store, workspace_id, earlier)
             .await?;
-        report["changes_since"] = json!(diff(&before.state, &then.state));
+        let before_day = day_of(earlier, &before);
+        report["changes_since"] = json!(compare(&before.state, before_day, &then.state, today));
     }
     keys.reveal_in_json(&mut report).await;
     Ok(Some(report))
+}
+
+/// The day a moment's report is judged on (what is overdue): the time's date, or for a
+/// position the date its last event was recorded (today if it has none).
+fn day_of(moment: AsOf, view: &WorkspaceView) -> NaiveDate {
+    match moment {
+        AsOf::Time(time) => time.date_naive(),
+        AsOf::Position(_) => view
+            .state
+            .updated_at
+            .map(|time| time.date_naive())
+            .unwrap_or_else(|| Utc::now().date_naive()),
+    }
 }
 
 /// Assembles the report of `view` with the timeline and metrics history copied from the live

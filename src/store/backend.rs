@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
 use super::chain::{seal, ChainVerifier};
@@ -115,9 +115,14 @@ impl LogTail {
         for new_event in request.events {
             version += 1;
             let now = now_for_log();
+            // History from before the log keeps its time, but never one after now.
+            let happened = request
+                .context
+                .happened_at
+                .map_or(now, |at| at.trunc_subsecs(6).min(now));
             let recorded_at = match tail.last_recorded_at {
-                Some(previous) if previous > now => previous,
-                _ => now,
+                Some(previous) if previous > happened => previous,
+                _ => happened,
             };
             let body = EventBody {
                 position: tail.head + 1,

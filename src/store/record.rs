@@ -87,6 +87,12 @@ pub struct CommandContext {
     /// Ties together the commands of one piece of work (a workshop, an import); often the
     /// command id itself.
     pub correlation_id: Uuid,
+    /// When the change happened, for history brought in from before the log (the demo's
+    /// story, an import of earlier work); `None` (the rule) records the moment of the append.
+    /// The log still never goes back in time: a time before the previous event's, or after
+    /// now, is recorded as that event's time or as now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub happened_at: Option<DateTime<Utc>>,
 }
 
 /// Metadata recorded with every event: the caller's [`CommandContext`] plus the time the log

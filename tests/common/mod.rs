@@ -46,6 +46,7 @@ pub fn context(actor: &str) -> CommandContext {
         actor: actor.into(),
         command_id,
         correlation_id: command_id,
+        happened_at: None,
     }
 }
 

@@ -31,6 +31,7 @@ import { boardSteps } from './board.mjs';
 import { portfolioSteps } from './portfolio.mjs';
 import { assetsSteps } from './assets.mjs';
 import { partnershipSteps } from './partnership.mjs';
+import { auditSteps } from './audit.mjs';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../..', import.meta.url).pathname;
@@ -681,6 +682,8 @@ try {
   await assetsSteps({ browser, anna, server, step, axeViolations, screenshots, watch });
 
   await partnershipSteps({ browser, server, anna, step, axeViolations, screenshots, watch });
+  // The audit view (tests/audit.mjs): the slider, compare mode, the CSV trail, verification.
+  await auditSteps({ server, anna, step, axeViolations, screenshots });
 
   assert.deepEqual(problems, [], 'no script errors in the pages');
   console.log(`browser tests passed (${steps.length} steps)`);

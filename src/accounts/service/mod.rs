@@ -158,6 +158,7 @@ impl Accounts {
                     actor: actor.to_owned(),
                     command_id,
                     correlation_id: command_id,
+                    happened_at: None,
                 },
                 events: new_events,
             })

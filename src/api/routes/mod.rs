@@ -3,14 +3,16 @@
 //!
 //! The handlers live by what they are about: `accounts` (one's own login, password, invites
 //! accepted, `/api/me`), `workspaces` (listing, creating, the summary, running commands),
-//! `views` (the live views), `history` (timeline, "as of", the raw log) and `access` (guest
-//! invites, members, member invites, tokens), `assets` (the assets list's share links and the
-//! public page they open). Here: the table, the server's own routes
+//! `views` (the live views), `history` (timeline, "as of", the raw log), `audit` (the chain
+//! verified, the audit trail as CSV), `access` (guest invites, members, member invites,
+//! tokens) and `assets` (the assets list's share links and the public page they open). Here:
+//! the table, the server's own routes
 //! (health, readiness, the administrator's backup) and the checks every handler shares.
 
 mod access;
 mod accounts;
 mod assets;
+mod audit;
 mod history;
 mod views;
 mod workspaces;
@@ -35,6 +37,7 @@ pub use self::accounts::{
     AcceptInviteAsMeRequest, AcceptInviteRequest, JoinRequest, LoginRequest, PasswordChangeRequest,
 };
 pub use self::assets::{CreatedShareLink, ShareLinkListing, ShareLinkRequest};
+pub use self::audit::{AuditTrailQuery, Verification};
 pub use self::history::{AsOfQuery, LogEntry, LogQuery, TimelineQuery};
 pub use self::views::{AgreementDiffQuery, PortfolioQuery};
 pub use self::workspaces::{CommandRequest, CreateWorkspaceRequest};
@@ -166,6 +169,11 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/api/workspaces/{workspace_id}/as-of", get(history::as_of)),
         ("/api/workspaces/{workspace_id}/log", get(history::raw_log)),
+        ("/api/workspaces/{workspace_id}/verify", get(audit::verify)),
+        (
+            "/api/workspaces/{workspace_id}/audit.csv",
+            get(audit::audit_csv),
+        ),
         (
             "/api/workspaces/{workspace_id}/members",
             get(access::members),

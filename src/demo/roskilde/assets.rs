@@ -54,6 +54,7 @@ const ASSETS: [(&str, AssetCategory, &str, &str, Option<&str>); 6] = [
 
 /// The assets list.
 pub(super) fn write(script: &mut Script) {
+    script.on(2024, 4, 8);
     for (key, category, title, description, contact) in ASSETS {
         script.send(
             JENS,

@@ -74,6 +74,8 @@ struct Partner {
     /// The colleague who holds the contact (`staff:<holder>`), and about what.
     holder: &'static str,
     holder_topic: &'static str,
+    /// The day it entered the network: year, month, day.
+    since: (i32, u32, u32),
 }
 
 const PARTNERS: [Partner; 5] = [
@@ -88,6 +90,7 @@ const PARTNERS: [Partner; 5] = [
         rooms: &[Room::Inspiration, Room::Performative],
         holder: "mads",
         holder_topic: "music",
+        since: (2023, 1, 16),
     },
     Partner {
         key: "danmarks-rockmuseum",
@@ -100,6 +103,7 @@ const PARTNERS: [Partner; 5] = [
         rooms: &[Room::Learning, Room::Inspiration],
         holder: "mads",
         holder_topic: "music history",
+        since: (2023, 5, 10),
     },
     Partner {
         key: "eplehuset",
@@ -112,6 +116,7 @@ const PARTNERS: [Partner; 5] = [
         rooms: &[Room::Learning],
         holder: "sofie",
         holder_topic: "iPads",
+        since: (2023, 8, 14),
     },
     Partner {
         key: "fagbevaegelsen-roskilde",
@@ -124,6 +129,7 @@ const PARTNERS: [Partner; 5] = [
         rooms: &[Room::Learning, Room::Meeting],
         holder: "sofie",
         holder_topic: "IT teaching",
+        since: (2023, 2, 6),
     },
     Partner {
         key: "museet-for-samtidskunst",
@@ -136,6 +142,7 @@ const PARTNERS: [Partner; 5] = [
         rooms: &[Room::Inspiration, Room::Performative],
         holder: "karen",
         holder_topic: "contemporary art",
+        since: (2024, 10, 1),
     },
 ];
 
@@ -199,6 +206,7 @@ const LEVEL_CHANGES: [LevelChange; 6] = [
 
 /// The workspace, its focus areas and colleagues, the partners and their levels over time.
 pub(super) fn write(script: &mut Script) {
+    script.on(2023, 1, 9);
     script.send(
         JENS,
         Command::CreateWorkspace {
@@ -239,6 +247,8 @@ pub(super) fn write(script: &mut Script) {
     );
     for partner in &PARTNERS {
         let organisation_id = demo_id(&format!("organisation:{}", partner.key));
+        let (year, month, day) = partner.since;
+        script.on(year, month, day);
         script.send(
             JENS,
             Command::RegisterOrganisation {
@@ -266,6 +276,7 @@ pub(super) fn write(script: &mut Script) {
     }
     let festival = demo_id("organisation:roskilde-festival");
     // Anna courts the festival too, about gaming for young people: a duplicate contact.
+    script.on(2024, 6, 3);
     script.send(
         ANNA,
         Command::AssignContactHolder {
@@ -274,6 +285,7 @@ pub(super) fn write(script: &mut Script) {
             topics: strings(&["gaming tent", "music"]),
         },
     );
+    script.on(2023, 1, 20);
     script.send(
         MADS,
         Command::AddContactPerson {
@@ -289,6 +301,7 @@ pub(super) fn write(script: &mut Script) {
     );
     for change in &LEVEL_CHANGES {
         let (year, month, day) = change.on;
+        script.on(year, month, day);
         script.send(
             change.by,
             Command::ChangeRelationLevel {

@@ -118,6 +118,7 @@ fn move_through(
 fn festival_area(script: &mut Script) {
     let festival = demo_id("organisation:roskilde-festival");
     let partnership_id = demo_id("partnership:festival-area");
+    script.on(2023, 10, 2);
     script.send(
         MADS,
         Command::ProposePartnership {
@@ -141,6 +142,7 @@ fn festival_area(script: &mut Script) {
             (Phase::Screening, "screening with the department heads"),
         ],
     );
+    script.on(2023, 11, 20);
     script.send(
         JENS,
         Command::ScreenPartnership {
@@ -156,6 +158,7 @@ fn festival_area(script: &mut Script) {
             decision_note: "strong fit; financing of staff hours to be found".into(),
         },
     );
+    script.on(2023, 12, 4);
     move_through(
         script,
         JENS,
@@ -173,6 +176,7 @@ fn festival_area(script: &mut Script) {
         .into_iter()
         .map(|(section, text)| (section, Some(text.to_owned())))
         .collect();
+    script.on(2024, 1, 22);
     script.send(
         JENS,
         Command::AmendAgreement {
@@ -182,6 +186,7 @@ fn festival_area(script: &mut Script) {
             reason: "first agreement".into(),
         },
     );
+    script.on(2024, 2, 12);
     script.send(
         MADS,
         Command::AmendAgreement {
@@ -224,6 +229,7 @@ fn festival_area(script: &mut Script) {
             },
         );
     }
+    script.on(2024, 2, 19);
     move_through(script, MADS, partnership_id, &[(Phase::Planning, "")]);
     for (item, audience, sender, recipients, about, when, channel) in FESTIVAL_COMMUNICATION {
         script.send(
@@ -240,6 +246,7 @@ fn festival_area(script: &mut Script) {
             },
         );
     }
+    script.on(2024, 3, 12);
     script.send(
         MADS,
         Command::RecordCommunicationSent {
@@ -250,6 +257,7 @@ fn festival_area(script: &mut Script) {
             summary: "shift plan presented; 14 volunteers signed up".into(),
         },
     );
+    script.on(2024, 5, 27);
     for (item, note) in FESTIVAL_READINESS {
         script.send(
             JENS,
@@ -260,16 +268,16 @@ fn festival_area(script: &mut Script) {
             },
         );
     }
+    script.on(2024, 6, 24);
     move_through(
         script,
         MADS,
         partnership_id,
-        &[
-            (Phase::Launch, ""),
-            (Phase::Running, ""),
-            (Phase::Evaluation, ""),
-        ],
+        &[(Phase::Launch, ""), (Phase::Running, "")],
     );
+    script.on(2024, 8, 5);
+    move_through(script, MADS, partnership_id, &[(Phase::Evaluation, "")]);
+    script.on(2024, 8, 15);
     script.send(
         MADS,
         Command::EvaluatePartnership {
@@ -295,16 +303,12 @@ fn festival_area(script: &mut Script) {
             next_evaluation_due: Some(date(2025, 8, 31)),
         },
     );
-    move_through(
-        script,
-        MADS,
-        partnership_id,
-        &[
-            (Phase::Adjustment, ""),
-            (Phase::Running, ""),
-            (Phase::Evaluation, ""),
-        ],
-    );
+    move_through(script, MADS, partnership_id, &[(Phase::Adjustment, "")]);
+    script.on(2025, 6, 28);
+    move_through(script, MADS, partnership_id, &[(Phase::Running, "")]);
+    script.on(2025, 8, 11);
+    move_through(script, MADS, partnership_id, &[(Phase::Evaluation, "")]);
+    script.on(2025, 8, 20);
     script.send(
         MADS,
         Command::EvaluatePartnership {
@@ -330,6 +334,7 @@ fn festival_area(script: &mut Script) {
             next_evaluation_due: Some(date(2026, 8, 31)),
         },
     );
+    script.on(2025, 9, 8);
     move_through(
         script,
         MADS,
@@ -341,6 +346,7 @@ fn festival_area(script: &mut Script) {
 /// The Rockmuseum: screened, in the agreement phase.
 fn rockmuseum(script: &mut Script) {
     let partnership_id = demo_id("partnership:rockmuseum");
+    script.on(2025, 4, 22);
     script.send(
         MADS,
         Command::ProposePartnership {
@@ -364,6 +370,7 @@ fn rockmuseum(script: &mut Script) {
         partnership_id,
         &[(Phase::Exploration, ""), (Phase::Screening, "")],
     );
+    script.on(2025, 5, 19);
     script.send(
         JENS,
         Command::ScreenPartnership {
@@ -379,21 +386,20 @@ fn rockmuseum(script: &mut Script) {
             decision_note: "a trial season".into(),
         },
     );
+    move_through(script, MADS, partnership_id, &[(Phase::Decision, "")]);
+    script.on(2025, 6, 16);
     move_through(
         script,
         MADS,
         partnership_id,
-        &[
-            (Phase::Decision, ""),
-            (Phase::GoalsAndRoles, ""),
-            (Phase::Agreement, ""),
-        ],
+        &[(Phase::GoalsAndRoles, ""), (Phase::Agreement, "")],
     );
 }
 
 /// IT teaching with the unions and Eplehuset: ended when the unions took the courses over.
 fn it_teaching(script: &mut Script) {
     let partnership_id = demo_id("partnership:it-teaching");
+    script.on(2023, 8, 21);
     script.send(
         SOFIE,
         Command::ProposePartnership {
@@ -414,6 +420,7 @@ fn it_teaching(script: &mut Script) {
             owner_id: Some(demo_id("staff:sofie")),
         },
     );
+    script.on(2025, 3, 31);
     script.send(
         SOFIE,
         Command::EndPartnership {

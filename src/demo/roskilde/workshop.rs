@@ -56,6 +56,7 @@ const VOTES: [(&str, &str); 7] = [
 /// The workshop, facilitated by Anna, from the empty board to the promoted note.
 pub(super) fn write(script: &mut Script) {
     let board_id = demo_id("board:mapping-2025");
+    script.on(2025, 10, 27);
     script.send(
         ANNA,
         Command::CreateBoard {
@@ -82,6 +83,7 @@ pub(super) fn write(script: &mut Script) {
             },
         );
     }
+    script.on(2025, 11, 4);
     for to in [BoardPhase::Reveal, BoardPhase::Grouping] {
         script.send(
             ANNA,

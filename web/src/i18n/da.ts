@@ -3,12 +3,14 @@
 // the table in DOMAIN.md (netværkscirklen; netværk, samarbejde, partnerskab; offentlig,
 // privat, civilsamfund; ...). `{name}` marks a parameter.
 import { assetsDa } from './assets-da';
+import { auditDa } from './audit-da';
 import { boardDa } from './board-da';
 import { partnershipDa } from './partnership-da';
 import { portfolioDa } from './portfolio-da';
 
 export const da = {
   ...boardDa,
+  ...auditDa,
   ...partnershipDa,
   ...portfolioDa,
   ...assetsDa,

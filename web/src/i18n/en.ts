@@ -3,12 +3,14 @@
 import type { Catalogue } from './da';
 
 import { assetsEn } from './assets-en';
+import { auditEn } from './audit-en';
 import { boardEn } from './board-en';
 import { partnershipEn } from './partnership-en';
 import { portfolioEn } from './portfolio-en';
 
 export const en: Catalogue = {
   ...boardEn,
+  ...auditEn,
   ...partnershipEn,
   ...portfolioEn,
   ...assetsEn,

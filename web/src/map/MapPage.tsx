@@ -135,6 +135,15 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
           >
             {t('partnerships.link')}
           </a>
+          {summary && summary.role !== 'viewer' && summary.role !== 'guest' && (
+            <a
+              class="audit-link"
+              href={`/w/${store.slugOrId}/audit`}
+              onClick={(event) => { event.preventDefault(); navigate(`/w/${store.slugOrId}/audit`); }}
+            >
+              {t('audit.link')}
+            </a>
+          )}
           {summary?.role === 'owner' && (
             <a
               class="members-link"

@@ -15,6 +15,8 @@ import { Notices } from './Notices';
 import { route } from './router';
 import { Workspaces } from './Workspaces';
 import { MembersPage } from './Members';
+import { AuditPage } from '../audit/AuditPage';
+import { PrintPage } from '../audit/PrintPage';
 import { JoinPage } from '../board/JoinPage';
 import { BoardsPage } from '../board/BoardsPage';
 import { BoardPage } from '../board/BoardPage';
@@ -114,6 +116,10 @@ export function App() {
     page = <BoardsPage workspaceId={where.workspaceId} token={current.token} live={live} />;
   } else if (where.page === 'assets') {
     page = <AssetsPage workspaceId={where.workspaceId} token={current.token} live={live} />;
+  } else if (where.page === 'audit') {
+    page = <AuditPage workspaceId={where.workspaceId} token={current.token} />;
+  } else if (where.page === 'auditPrint') {
+    page = <PrintPage workspaceId={where.workspaceId} token={current.token} entity={where.entity} />;
   } else if (where.page === 'members') {
     page = <MembersPage token={current.token} workspaceId={where.workspaceId} self={current.account} />;
   } else if (store && where.page === 'portfolio') {

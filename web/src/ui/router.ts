@@ -1,7 +1,8 @@
 // The app's addresses: `/` (log in, choose a workspace), `/w/<workspace>` (its network
 // map; the workspace by its slug, e.g. `/w/roskilde-bibliotekerne`, or its id),
 // `/w/<workspace>/members` (owners: members and invites), `/w/<workspace>/portfolio` (the
-// portfolio and suggestions), `/account` (change the
+// portfolio and suggestions), `/w/<workspace>/audit` (the audit view) and
+// `.../audit/print#<entity>` (the audit trail to print), `/account` (change the
 // password), `/join#<invite>` (a guest invite link), `/invite#<invite>` (a colleague's
 // member invite), `/w/<workspace id>/boards` (workshop boards), `/w/<workspace id>/boards/<board
 // id>` (a live board) and `.../summary` (its summary), `/w/<workspace>/partnerships` (the

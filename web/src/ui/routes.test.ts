@@ -14,6 +14,9 @@ describe('parseRoute', () => {
     expect(parseRoute('/w/abc/members', '')).toEqual({ page: 'members', workspaceId: 'abc' });
     expect(parseRoute('/w/roskilde-bibliotekerne/portfolio', '')).toEqual({ page: 'portfolio', workspaceId: 'roskilde-bibliotekerne' });
     expect(parseRoute('/w/abc/portfolio/', '')).toEqual({ page: 'portfolio', workspaceId: 'abc' });
+    expect(parseRoute('/w/abc/audit', '')).toEqual({ page: 'audit', workspaceId: 'abc' });
+    expect(parseRoute('/w/abc/audit/print', '')).toEqual({ page: 'auditPrint', workspaceId: 'abc', entity: null });
+    expect(parseRoute('/w/abc/audit/print', '#e1')).toEqual({ page: 'auditPrint', workspaceId: 'abc', entity: 'e1' });
     expect(parseRoute('/w/roskilde-bibliotekerne', '')).toEqual({ page: 'workspace', workspaceId: 'roskilde-bibliotekerne' });
     expect(parseRoute('/account', '')).toEqual({ page: 'account' });
     expect(parseRoute('/', '')).toEqual({ page: 'home' });

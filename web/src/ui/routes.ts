@@ -5,6 +5,8 @@ export type Route =
   | { readonly page: 'workspace'; readonly workspaceId: string }
   | { readonly page: 'members'; readonly workspaceId: string }
   | { readonly page: 'portfolio'; readonly workspaceId: string }
+  | { readonly page: 'audit'; readonly workspaceId: string }
+  | { readonly page: 'auditPrint'; readonly workspaceId: string; readonly entity: string | null }
   | { readonly page: 'account' }
   | { readonly page: 'boards'; readonly workspaceId: string }
   | { readonly page: 'board'; readonly workspaceId: string; readonly boardId: string }
@@ -41,6 +43,16 @@ export function parseRoute(pathname: string, hash: string): Route {
       return partnership[2]
         ? { page: 'partnership', workspaceId, partnershipId: decodeURIComponent(partnership[2]) }
         : { page: 'partnerships', workspaceId };
+    } catch {
+      return { page: 'home' };
+    }
+  }
+  const audit = /^\/w\/([^/]+)\/audit(\/print)?\/?$/.exec(pathname);
+  if (audit?.[1]) {
+    try {
+      const workspaceId = decodeURIComponent(audit[1]);
+      const entity = hash.replace(/^#/, '');
+      return audit[2] ? { page: 'auditPrint', workspaceId, entity: entity === '' ? null : entity } : { page: 'audit', workspaceId };
     } catch {
       return { page: 'home' };
     }

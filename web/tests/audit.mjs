@@ -1,0 +1,150 @@
+// Browser tests of the audit view (called from browser.mjs with its server and helpers): the
+// owner opens "Revisionsspor" from the map; the time slider set to a 2023 date shows the
+// earlier map and portfolio (fewer nodes, organisations and partnerships than today, as the
+// demo's story was then); compare mode between mid 2023 and today names the festival's move
+// and the ended IT teaching; the CSV audit trail downloads with its Danish header and a row
+// per timeline event (the festival's move with its reason and hash); an entity's history and
+// the print-ready page; the chain's verification is shown. axe-core on the page; a
+// screenshot in Danish.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Reads the moment the audit page shows: its day and counts. */
+async function moment(page) {
+  const shown = page.locator('.audit-moment');
+  return {
+    day: await shown.getAttribute('data-day'),
+    organisations: Number(await shown.getAttribute('data-organisations')),
+    nodes: Number(await page.locator('.audit-canvas').getAttribute('data-nodes')),
+    partnerships: (await page.locator('[data-testid="audit-grid"] tbody td').allTextContents()).reduce((sum, cell) => sum + Number(cell), 0),
+  };
+}
+
+/** CSV text as rows (quoted fields with doubled quotes). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  const source = text.replace(/^\uFEFF/, '');
+  for (let index = 0; index < source.length; index += 1) {
+    const char = source[index];
+    if (quoted) {
+      if (char === '"' && source[index + 1] === '"') {
+        field += '"';
+        index += 1;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      row.push(field);
+      field = '';
+    } else if (char === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else if (char !== '\r') field += char;
+  }
+  return rows;
+}
+
+/** The audit steps; `anna` is the Roskilde owner's page, logged in. */
+export async function auditSteps({ server, anna, step, axeViolations, screenshots }) {
+  const today = new Date().toISOString().slice(0, 10);
+  let now;
+  await step('audit: the owner opens the audit trail from the map; it shows today', async () => {
+    await anna.goto(server.url + '/');
+    await anna.getByRole('link', { name: 'Roskilde Bibliotekerne' }).click();
+    await anna.getByRole('link', { name: 'Revisionsspor' }).click();
+    await anna.getByRole('heading', { name: 'Revisionsspor: Roskilde Bibliotekerne' }).waitFor();
+    assert.match(anna.url(), /\/w\/roskilde-bibliotekerne\/audit$/);
+    await anna.locator(`.audit-moment[data-day="${today}"]`).waitFor();
+    await anna.locator('.audit-canvas canvas').first().waitFor();
+    now = await moment(anna);
+    assert.ok(now.organisations >= 6, JSON.stringify(now));
+    assert.ok(now.partnerships >= 2, JSON.stringify(now));
+    assert.deepEqual(await axeViolations(anna), []);
+  });
+
+  await step('audit: the slider set to a 2023 date shows the earlier map and portfolio', async () => {
+    await anna.locator('input[name="as-of"]').fill('2023-06-30');
+    await anna.locator('.audit-moment[data-day="2023-06-30"]').waitFor();
+    await anna.getByRole('heading', { name: 'Som det så ud den 30. juni 2023' }).waitFor();
+    const then = await moment(anna);
+    assert.equal(then.organisations, 3, JSON.stringify(then));
+    assert.ok(then.nodes < now.nodes, `${then.nodes} nodes then, ${now.nodes} now`);
+    assert.equal(then.partnerships, 0, JSON.stringify(then));
+    assert.ok(then.partnerships < now.partnerships);
+    // The range itself: Home goes to the first day of the story, End back to today.
+    const slider = anna.locator('#audit-slider');
+    await slider.focus();
+    await anna.keyboard.press('Home');
+    await anna.locator('.audit-moment[data-day="2023-01-09"]').waitFor();
+    assert.equal((await moment(anna)).organisations, 0);
+    await anna.keyboard.press('End');
+    await anna.locator(`.audit-moment[data-day="${today}"]`).waitFor();
+    // The screenshot: the network growing, in the middle of the story.
+    await anna.locator('input[name="as-of"]').fill('2024-06-30');
+    await anna.locator('.audit-moment[data-day="2024-06-30"]').waitFor();
+    await anna.locator('h1').click();
+    await anna.waitForTimeout(1500);
+    await anna.screenshot({ path: join(screenshots, 'audit-da.png') });
+  });
+
+  await step('audit: compare mode names what moved, ended and how the grid changed', async () => {
+    await anna.getByLabel('Fra').fill('2023-06-30');
+    await anna.getByLabel('Til').fill(today);
+    await anna.getByRole('button', { name: 'Sammenlign' }).click();
+    const changes = anna.locator('[data-testid="audit-changes"]');
+    await changes.waitFor();
+    await changes.getByText('Roskilde Festival: Samarbejde → Partnerskab').waitFor();
+    await changes.getByText(/IT teaching with the trade unions: the course series reached its goal/).waitFor();
+    await changes.getByText('Organisation: Eplehuset').waitFor();
+    // The festival area fills the inspiration room's experience cell: 0 before, 1 after.
+    await changes.locator('.audit-grid td.changed').filter({ hasText: '0 → 1' }).first().waitFor();
+  });
+
+  await step('audit: the CSV audit trail downloads with the expected header and rows', async () => {
+    const [download] = await Promise.all([anna.waitForEvent('download'), anna.locator('.audit-csv-all').click()]);
+    assert.equal(download.suggestedFilename(), 'revisionsspor.csv');
+    const rows = parseCsv(readFileSync(await download.path(), 'utf8'));
+    assert.deepEqual(rows[0], ['position', 'tidspunkt', 'hvem', 'hændelse', 'hændelsestype', 'hvad skete', 'begrundelse', 'hash']);
+    const timeline = await anna.evaluate(async () => {
+      const { token } = JSON.parse(globalThis.localStorage.getItem('partnerhub.session'));
+      const response = await globalThis.fetch('/api/workspaces/roskilde-bibliotekerne/timeline', { headers: { authorization: `Bearer ${token}` } });
+      return response.json();
+    });
+    assert.equal(rows.length - 1, timeline.length);
+    const move = rows.find((row) => row[4] === 'RelationLevelChanged' && row[6] === 'festival area agreed as a yearly frame');
+    assert.ok(move, 'the festival moving to partnership, with its reason');
+    assert.equal(move[2], 'mads@roskilde');
+    assert.equal(move[3], 'Flyttet i netværkscirklen');
+    assert.match(move[1], /^2024-05-02T/);
+    assert.match(move[7], /^[0-9a-f]{64}$/);
+  });
+
+  await step("audit: an entity's history says who, when and why; the print page shows its trail", async () => {
+    await anna.locator('select[name="entity"]').selectOption({ label: 'Roskilde Festival' });
+    const history = anna.locator('[data-testid="audit-history"]');
+    await history.getByText(/mads@roskilde moved Roskilde Festival from collaboration to partnership/).waitFor();
+    await anna.getByRole('link', { name: 'Udskriftsvenlig side' }).click();
+    await anna.getByRole('heading', { name: 'Revisionsspor: Roskilde Bibliotekerne' }).waitFor();
+    const trail = anna.locator('[data-testid="audit-trail"]');
+    await trail.locator('th', { hasText: 'hændelsestype' }).waitFor();
+    await trail.getByRole('cell', { name: 'festival area agreed as a yearly frame', exact: true }).waitFor();
+    assert.ok((await trail.locator('tbody tr').count()) >= 5);
+    await anna.emulateMedia({ media: 'print' });
+    assert.equal(await anna.locator('header.top').isVisible(), false, 'the app bar is not printed');
+    await anna.emulateMedia({ media: 'screen' });
+    await anna.getByRole('link', { name: 'Revisionsspor' }).click();
+    await anna.getByRole('heading', { name: 'Revisionsspor: Roskilde Bibliotekerne' }).waitFor();
+  });
+
+  await step("audit: the log's chain is verified in the app", async () => {
+    await anna.getByRole('button', { name: 'Kontrollér loggens kæde' }).click();
+    const result = anna.locator('[data-testid="audit-verification"]');
+    await result.getByText(/Loggen er hel: \d+ hændelser kontrolleret\. Seneste hash: [0-9a-f]{64}/).waitFor();
+  });
+}
