@@ -1,0 +1,371 @@
+// The network map's benchmark (BENCHMARKS.md, "The map in the browser"): a generated
+// workspace of N organisations and M relations, made through real commands, drawn in
+// headless Chromium by the app and, in the same run, by a bare sigma.js page (bare/) that
+// draws the same graph with sigma's defaults. It prints, beside each other:
+//   - time to the first full frame (navigation start to the first frame with every node),
+//   - frame times while panning and zooming with the mouse (the same moves on both pages),
+//   - how long a colleague's change takes to reach another screen, beside the server's bare
+//     websocket fan-out in the same browser (a raw subscriber on the same workspace),
+// and the bar of issue 16: first frame and frame time <= 1.5x the bare page, the change on
+// screen p99 <= 2x the fan-out p99. Figures only: nothing here fails on a slow machine.
+//
+//   node bench/map.mjs <partnerhub binary> [--organisations 2000] [--relations 5000]
+//        [--changes 60] [--json]
+//
+// SwiftShader draws WebGL in software here: absolute frame times mean little, ratios do.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { build } from 'vite';
+import { chromium } from 'playwright-core';
+
+const here = new URL('.', import.meta.url).pathname;
+
+function options(argv) {
+  const wanted = { binary: argv[0], organisations: 2000, relations: 5000, changes: 60, json: false };
+  for (let index = 1; index < argv.length; index += 1) {
+    const flag = argv[index];
+    if (flag === '--json') wanted.json = true;
+    else if (['--organisations', '--relations', '--changes'].includes(flag)) {
+      const value = Number(argv[index + 1]);
+      if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} takes a whole number above 0`);
+      wanted[flag.slice(2)] = value;
+      index += 1;
+    } else throw new Error(`unknown option ${flag}`);
+  }
+  if (!wanted.binary) throw new Error('usage: node bench/map.mjs <partnerhub binary> [--organisations N] [--relations M] [--changes K] [--json]');
+  if (wanted.relations < wanted.organisations) throw new Error('--relations counts each organisation\'s relation with the library: at least --organisations');
+  return wanted;
+}
+
+const say = (text) => process.stderr.write(`${text}\n`);
+
+/** The bare page, built by Vite into a scratch directory: its files by path. */
+async function bareFiles(scratch) {
+  const outDir = join(scratch, 'bare');
+  await build({ root: join(here, 'bare'), base: '/__bench/', configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const files = new Map();
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set('/' + relative(outDir, path), readFileSync(path));
+    }
+  };
+  walk(outDir);
+  return files;
+}
+
+function startServer(binary, dataDir) {
+  const password = `bench-${randomUUID()}`;
+  const added = spawnSync(binary, ['--data', dataDir, 'user', 'add', 'bench'], { input: `${password}\n`, env: { ...process.env, PARTNERHUB_LOG: 'warn' } });
+  if (added.status !== 0) throw new Error(`user add failed: ${added.stderr}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['--data', dataDir, 'serve', '--listen', '127.0.0.1:0'], {
+      env: { ...process.env, PARTNERHUB_LOG: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not start in 60 s:\n${output}`)), 60_000);
+    const read = (chunk) => {
+      output += chunk.toString();
+      const address = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (address) {
+        clearTimeout(timer);
+        resolve({ child, url: address[1], password });
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => reject(new Error(`the server exited with ${code}:\n${output}`)));
+  });
+}
+
+async function http(server, method, path, token, body) {
+  for (;;) {
+    const response = await fetch(server.url + path, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (response.status === 429) {
+      await new Promise((done) => setTimeout(done, 200));
+      continue;
+    }
+    const answer = await response.json().catch(() => null);
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+    return answer;
+  }
+}
+
+/** Runs `commands` through the HTTP API with several API tokens, each under its rate limit. */
+async function runCommands(server, workspace, tokens, commands) {
+  const perToken = 40;
+  let next = 0;
+  await Promise.all(
+    tokens.map(async (token) => {
+      while (next < commands.length) {
+        const command = commands[next];
+        next += 1;
+        const started = performance.now();
+        await http(server, 'POST', `/api/workspaces/${workspace}/commands`, token, { command });
+        const rest = 1000 / perToken - (performance.now() - started);
+        if (rest > 0) await new Promise((done) => setTimeout(done, rest));
+      }
+    }),
+  );
+}
+
+const SECTORS = ['public', 'private', 'civil_society'];
+const LEVELS = ['network', 'collaboration', 'partnership'];
+const ROOMS = ['inspiration', 'learning', 'meeting', 'performative'];
+const AGE_GROUPS = ['toddlers', 'children', 'teenagers', 'young_adults', 'adults', 'seniors'];
+const KINDS = ['Forening', 'Skole', 'Museum', 'Virksomhed', 'Kommune', 'Festival'];
+const TEAMS = ['Børn', 'Unge', 'Voksne', 'Formidling', 'Ledelse'];
+
+/** The generated workspace: colleagues, organisations (each on the network circle), contacts. */
+async function generate(server, token, wanted) {
+  const created = await http(server, 'POST', '/api/workspaces', token, { name: 'Benchmark Bibliotek' });
+  const workspace = created.workspace_id;
+  const tokens = [];
+  for (let index = 0; index < 4; index += 1) {
+    tokens.push((await http(server, 'POST', `/api/workspaces/${workspace}/tokens`, token, { label: `bench ${index}`, role: 'editor' })).token);
+  }
+  const staffCount = Math.max(5, Math.round(wanted.organisations / 33));
+  const staff = Array.from({ length: staffCount }, () => randomUUID());
+  const organisations = Array.from({ length: wanted.organisations }, () => randomUUID());
+  const commands = staff.map((staffId, index) => ({ type: 'AddStaffMember', staff_id: staffId, name: `Kollega ${index + 1}`, team: TEAMS[index % TEAMS.length] }));
+  for (let start = 0; start < organisations.length; start += 500) {
+    commands.push({
+      type: 'ImportOrganisations',
+      rows: organisations.slice(start, start + 500).map((organisationId, offset) => {
+        const index = start + offset;
+        return {
+          organisation_id: organisationId,
+          name: `${KINDS[index % KINDS.length]} ${index + 1}`,
+          sector: SECTORS[index % SECTORS.length],
+          level: LEVELS[index % LEVELS.length],
+          rooms: [ROOMS[index % ROOMS.length]],
+          age_groups: [AGE_GROUPS[index % AGE_GROUPS.length]],
+        };
+      }),
+    });
+  }
+  const started = performance.now();
+  await runCommands(server, workspace, tokens, commands);
+  // The relations beyond each organisation's own: colleagues holding contacts, no pair twice
+  // (sent once the colleagues and organisations exist).
+  const holdings = [];
+  const contacts = wanted.relations - wanted.organisations;
+  if (contacts > organisations.length * staff.length) throw new Error('more relations than colleague-organisation pairs');
+  for (let index = 0; index < contacts; index += 1) {
+    const round = Math.floor(index / organisations.length);
+    const organisation = index % organisations.length;
+    holdings.push({ type: 'AssignContactHolder', organisation_id: organisations[organisation], staff_id: staff[(organisation + round) % staff.length], topics: [] });
+  }
+  await runCommands(server, workspace, tokens, holdings);
+  say(`generated ${wanted.organisations} organisations and ${wanted.relations} relations with ${commands.length + holdings.length} commands in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { workspace, tokens };
+}
+
+const quantile = (values, q) => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
+const round = (value) => (value === null ? null : Math.round(value * 10) / 10);
+
+/** Waits for the mark `name` with all `nodes` drawn; its time from navigation start. */
+async function firstFullFrame(page, name, nodes) {
+  try {
+    const handle = await page.waitForFunction(
+      ([name, nodes]) => performance.getEntriesByName(name).find((mark) => mark.detail?.nodes === nodes)?.startTime,
+      [name, nodes],
+      { timeout: 20_000, polling: 50 },
+    );
+    return await handle.jsonValue();
+  } catch (error) {
+    const marks = await page.evaluate((name) => performance.getEntriesByName(name).map((mark) => mark.detail), name);
+    throw new Error(`no frame with all ${nodes} nodes on ${page.url()} (frames marked: ${JSON.stringify(marks.slice(-5))}): ${error.message}`);
+  }
+}
+
+/** The same mouse pans and wheel zooms on any page; the frame intervals meanwhile (ms). */
+async function panAndZoom(page) {
+  await page.evaluate(() => {
+    globalThis.frameTimes = [];
+    let last = performance.now();
+    const tick = (now) => {
+      globalThis.frameTimes.push(now - last);
+      last = now;
+      if (!globalThis.stopFrames) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const { width, height } = page.viewportSize();
+  const centre = { x: width / 2, y: height / 2 };
+  for (let pass = 0; pass < 3; pass += 1) {
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.down();
+    await page.mouse.move(centre.x + 200, centre.y + 120, { steps: 30 });
+    await page.mouse.move(centre.x - 150, centre.y - 80, { steps: 30 });
+    await page.mouse.up();
+    for (let step = 0; step < 8; step += 1) {
+      await page.mouse.wheel(0, pass % 2 === 0 ? -120 : 120);
+      await page.waitForTimeout(30);
+    }
+  }
+  return page.evaluate(() => {
+    globalThis.stopFrames = true;
+    return globalThis.frameTimes.slice(1);
+  });
+}
+
+async function main() {
+  const wanted = options(process.argv.slice(2));
+  const scratch = mkdtempSync(join(tmpdir(), 'partnerhub-map-bench-'));
+  let server = null;
+  let browser = null;
+  try {
+    const bare = await bareFiles(scratch);
+    server = await startServer(wanted.binary, join(scratch, 'data'));
+    const login = await http(server, 'POST', '/api/login', null, { name: 'bench', password: server.password });
+    const generated = await generate(server, login.token, wanted);
+    const network = await http(server, 'GET', `/api/workspaces/${generated.workspace}/network`, login.token);
+    const nodes = network.nodes.length;
+
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--headless', '--enable-unsafe-swiftshader'] });
+    const session = JSON.stringify({ token: login.token, account: 'bench', expiresAt: login.expires_at ?? null });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript((stored) => localStorage.setItem('partnerhub.session', stored), session);
+    // The bare page, answered from here on the server's origin (same origin: the session and
+    // the API as the app has them).
+    await context.route(`${server.url}/__bench/**`, (route) => {
+      const path = new URL(route.request().url()).pathname.replace('/__bench', '');
+      const body = bare.get(path === '/' ? '/index.html' : path);
+      if (body === undefined) return route.fulfill({ status: 404, body: 'not found' });
+      const type = path.endsWith('.js') ? 'text/javascript' : path.endsWith('.css') ? 'text/css' : 'text/html';
+      return route.fulfill({ status: 200, contentType: type, body });
+    });
+
+    // Rounds alternate between the app and the bare page, so both share the machine's state.
+    const firstFrame = { app: [], bare: [] };
+    const frames = { app: [], bare: [] };
+    for (let roundIndex = 0; roundIndex < 3; roundIndex += 1) {
+      for (const which of ['app', 'bare']) {
+        const page = await context.newPage();
+        page.on('pageerror', (error) => say(`${which} page: ${error.message}`));
+        if (which === 'app') {
+          await page.goto(`${server.url}/w/${generated.workspace}`);
+          firstFrame.app.push(await firstFullFrame(page, 'partnerhub:map-drawn', nodes));
+        } else {
+          await page.goto(`${server.url}/__bench/?workspace=${generated.workspace}`);
+          firstFrame.bare.push(await firstFullFrame(page, 'bare:drawn', nodes));
+        }
+        await page.waitForTimeout(500);
+        frames[which].push(...(await panAndZoom(page)));
+        await page.close();
+      }
+      say(`round ${roundIndex + 1}: first frame app ${round(firstFrame.app.at(-1))} ms, bare ${round(firstFrame.bare.at(-1))} ms`);
+    }
+
+    // A colleague's change: the app's map on one screen, a raw subscriber on another; the
+    // change is an organisation registered over HTTP (acknowledged once durable).
+    const screen = await context.newPage();
+    await screen.goto(`${server.url}/w/${generated.workspace}`);
+    await firstFullFrame(screen, 'partnerhub:map-drawn', nodes);
+    await screen.locator('[data-state="online"]').waitFor();
+    await screen.evaluate(() => {
+      globalThis.drawnAt = [];
+      const canvas = document.querySelector('[data-testid="map-canvas"]');
+      new MutationObserver(() => {
+        requestAnimationFrame(() => globalThis.drawnAt.push({ nodes: Number(canvas.getAttribute('data-nodes')), at: performance.timeOrigin + performance.now() }));
+      }).observe(canvas, { attributes: true, attributeFilter: ['data-nodes'] });
+    });
+    const raw = await context.newPage();
+    // A page the server itself answers: Chromium opens no websocket from a page Playwright
+    // fulfilled (it closes at once with 1006).
+    await raw.goto(`${server.url}/healthz`);
+    await raw.evaluate(
+      ([token, workspace]) =>
+        new Promise((ready, fail) => {
+          globalThis.receivedAt = [];
+          const seen = [];
+          const socket = new WebSocket(`ws://${location.host}/ws`);
+          const timer = setTimeout(() => fail(new Error(`the raw subscriber was not subscribed in 20 s; frames: ${seen.join(' | ')}`)), 20_000);
+          socket.onopen = () => socket.send(JSON.stringify({ type: 'hello', token }));
+          socket.onclose = (event) => seen.push(`closed ${event.code} ${event.reason}`);
+          socket.onmessage = (message) => {
+            const frame = JSON.parse(message.data);
+            if (seen.length < 5) seen.push(message.data.slice(0, 200));
+            if (frame.type === 'welcome') socket.send(JSON.stringify({ type: 'subscribe', workspace_id: workspace }));
+            if (frame.type === 'subscribed') {
+              clearTimeout(timer);
+              ready();
+            }
+            if (frame.type === 'event' && frame.event_type === 'OrganisationRegistered') globalThis.receivedAt.push(performance.timeOrigin + performance.now());
+          };
+        }),
+      [login.token, generated.workspace],
+    );
+    const sentAt = [];
+    for (let index = 0; index < wanted.changes; index += 1) {
+      sentAt.push(performance.timeOrigin + performance.now());
+      await http(server, 'POST', `/api/workspaces/${generated.workspace}/commands`, generated.tokens[0], {
+        command: { type: 'RegisterOrganisation', organisation_id: randomUUID(), name: `Ny partner ${index + 1}`, sector: 'civil_society', level: 'network' },
+      });
+      await screen.waitForFunction((count) => globalThis.drawnAt.some((entry) => entry.nodes >= count), nodes + index + 1, { timeout: 60_000, polling: 20 });
+      await raw.waitForFunction((count) => globalThis.receivedAt.length >= count, index + 1, { timeout: 60_000, polling: 20 });
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    const drawnAt = await screen.evaluate(() => globalThis.drawnAt);
+    const receivedAt = await raw.evaluate(() => globalThis.receivedAt);
+    const onScreen = sentAt.map((sent, index) => drawnAt.find((entry) => entry.nodes >= nodes + index + 1).at - sent);
+    const fanout = sentAt.map((sent, index) => receivedAt[index] - sent);
+
+    const result = {
+      scenario: 'map',
+      organisations: wanted.organisations,
+      relations: wanted.relations,
+      nodes,
+      edges: network.edges.length,
+      first_frame_ms: { app: round(quantile(firstFrame.app, 0.5)), bare: round(quantile(firstFrame.bare, 0.5)) },
+      frame_ms_p50: { app: round(quantile(frames.app, 0.5)), bare: round(quantile(frames.bare, 0.5)) },
+      frame_ms_p95: { app: round(quantile(frames.app, 0.95)), bare: round(quantile(frames.bare, 0.95)) },
+      change_ms: { on_screen_p50: round(quantile(onScreen, 0.5)), on_screen_p99: round(quantile(onScreen, 0.99)), fanout_p50: round(quantile(fanout, 0.5)), fanout_p99: round(quantile(fanout, 0.99)) },
+    };
+    result.ratios = {
+      first_frame: round(result.first_frame_ms.app / result.first_frame_ms.bare),
+      frame_p95: round(result.frame_ms_p95.app / result.frame_ms_p95.bare),
+      change_p99_to_fanout_p99: round(result.change_ms.on_screen_p99 / result.change_ms.fanout_p99),
+    };
+    if (wanted.json) {
+      console.log(JSON.stringify(result));
+    } else {
+      console.log(`map: ${nodes} nodes, ${result.edges} edges (${wanted.organisations} organisations, ${wanted.relations} relations)`);
+      console.log(`                           app      bare sigma   ratio (bar)`);
+      console.log(`first full frame (ms)  ${String(result.first_frame_ms.app).padStart(8)} ${String(result.first_frame_ms.bare).padStart(12)}   ${result.ratios.first_frame} (<= 1.5)`);
+      console.log(`frame p50 (ms)         ${String(result.frame_ms_p50.app).padStart(8)} ${String(result.frame_ms_p50.bare).padStart(12)}`);
+      console.log(`frame p95 (ms)         ${String(result.frame_ms_p95.app).padStart(8)} ${String(result.frame_ms_p95.bare).padStart(12)}   ${result.ratios.frame_p95} (<= 1.5)`);
+      console.log(`                        on screen   ws fan-out`);
+      console.log(`change p50 (ms)        ${String(result.change_ms.on_screen_p50).padStart(8)} ${String(result.change_ms.fanout_p50).padStart(12)}`);
+      console.log(`change p99 (ms)        ${String(result.change_ms.on_screen_p99).padStart(8)} ${String(result.change_ms.fanout_p99).padStart(12)}   ${result.ratios.change_p99_to_fanout_p99} (<= 2)`);
+    }
+  } finally {
+    await browser?.close();
+    if (server && server.child.exitCode === null) {
+      const exited = new Promise((done) => server.child.once('exit', done));
+      server.child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  say(`map benchmark failed: ${error.message}`);
+  process.exit(1);
+});
