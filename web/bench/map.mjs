@@ -13,6 +13,8 @@
 //        [--changes 60] [--json]
 //
 // SwiftShader draws WebGL in software here: absolute frame times mean little, ratios do.
+// Browser globals: the functions given to page.evaluate run in the page, not in Node.
+/* global fetch, requestAnimationFrame, localStorage, MutationObserver, WebSocket, location */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
