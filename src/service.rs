@@ -222,12 +222,30 @@ impl Workspaces {
     /// [`CommandError::Domain`] when the rules refuse it (nothing is written);
     /// [`CommandError::CommandIdTaken`] when another actor or workspace used the command id;
     /// [`CommandError::Store`] when the log fails.
-    #[tracing::instrument(skip(self, command), fields(%workspace_id, %command_id, %actor))]
     pub async fn execute(
         &self,
         workspace_id: Uuid,
         command: &Command,
         actor: &str,
+        command_id: Uuid,
+    ) -> Result<CommandOutcome, CommandError> {
+        self.execute_as(workspace_id, command, actor, false, command_id)
+            .await
+    }
+
+    /// [`execute`](Self::execute) for an asker whose role the edge knows: `owner` says
+    /// whether they own the workspace (the rules let an owner hand on any board's
+    /// facilitation).
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute).
+    #[tracing::instrument(skip(self, command), fields(%workspace_id, %command_id, %actor, owner))]
+    pub async fn execute_as(
+        &self,
+        workspace_id: Uuid,
+        command: &Command,
+        actor: &str,
+        owner: bool,
         command_id: Uuid,
     ) -> Result<CommandOutcome, CommandError> {
         let lock = self.lock_for(workspace_id);
@@ -252,6 +270,7 @@ impl Workspaces {
                 let request = Request {
                     actor,
                     sealed: sealed.as_ref(),
+                    owner,
                     now: Utc::now(),
                 };
                 // The name the act is appended under, judged on the state it is decided on.

@@ -81,13 +81,15 @@ pub struct AppState {
 
 impl AppState {
     /// Whether `principal` may run `command` in `workspace_id`: members by role, guests only the
-    /// note commands of their board.
+    /// note commands of their board. The facilitation of a board is handed only to a member
+    /// whose role may change the workspace (only they can use the facilitator's tools).
+    /// Answers the principal's role, which the rules need to know of an owner.
     pub fn authorize_command(
         &self,
         principal: &Principal,
         workspace_id: Uuid,
         command: &Command,
-    ) -> Result<(), ApiError> {
+    ) -> Result<Role, ApiError> {
         let role = principal
             .role_in(&self.accounts, workspace_id)
             .ok_or(crate::accounts::AccessError::NotMember)?;
@@ -101,7 +103,7 @@ impl AppState {
                 _ => None,
             };
             return match board {
-                Some(board_id) if Some(board_id) == principal.guest_board() => Ok(()),
+                Some(board_id) if Some(board_id) == principal.guest_board() => Ok(role),
                 _ => Err(ApiError::new(
                     StatusCode::FORBIDDEN,
                     "forbidden",
@@ -110,6 +112,20 @@ impl AppState {
             };
         }
         principal.require(&self.accounts, workspace_id, Permission::RunCommands)?;
-        Ok(())
+        if let Command::HandFacilitation { to, .. } = command {
+            let may_facilitate = self
+                .accounts
+                .members_of(workspace_id)
+                .iter()
+                .any(|(name, role)| name == to.trim() && role.allows(Permission::RunCommands));
+            if !may_facilitate {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "facilitator_not_member",
+                    format!("{to} is no member of this workspace who may change it (an owner or an editor), so they cannot facilitate the board"),
+                ));
+            }
+        }
+        Ok(role)
     }
 }

@@ -85,6 +85,7 @@ impl Command {
             | Command::RemoveAsset { .. } => Area::Assets,
             Command::CreateBoard { .. }
             | Command::AdvanceBoardPhase { .. }
+            | Command::HandFacilitation { .. }
             | Command::LockBoard { .. }
             | Command::UnlockBoard { .. }
             | Command::StartBoardTimer { .. }
@@ -137,6 +138,8 @@ impl DomainEvent {
             | DomainEvent::AssetRemoved { .. } => Area::Assets,
             DomainEvent::BoardCreated { .. }
             | DomainEvent::BoardPhaseChanged { .. }
+            | DomainEvent::VotingRulesSet { .. }
+            | DomainEvent::FacilitationHanded { .. }
             | DomainEvent::BoardLocked { .. }
             | DomainEvent::BoardUnlocked { .. }
             | DomainEvent::BoardTimerStarted { .. }

@@ -89,6 +89,8 @@ pub(super) fn write(script: &mut Script) {
                 board_id,
                 to,
                 anonymous: None,
+                vote_budget: None,
+                note_cap: None,
             },
         );
     }
@@ -107,6 +109,8 @@ pub(super) fn write(script: &mut Script) {
             board_id,
             to: BoardPhase::Voting,
             anonymous: None,
+            vote_budget: None,
+            note_cap: None,
         },
     );
     for (voter, note) in VOTES {
@@ -124,6 +128,8 @@ pub(super) fn write(script: &mut Script) {
             board_id,
             to: BoardPhase::Discussion,
             anonymous: Some(false),
+            vote_budget: None,
+            note_cap: None,
         },
     );
     let gymnasium = demo_id("organisation:roskilde-gymnasium");
