@@ -28,6 +28,7 @@ import { chromium } from 'playwright-core';
 import Graph from 'graphology';
 import gexf from 'graphology-gexf';
 import { boardSteps } from './board.mjs';
+import { boardFacilitationSteps } from './board-facilitation.mjs';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../..', import.meta.url).pathname;
@@ -672,6 +673,7 @@ try {
 
   // The workshop board (tests/board.mjs): guests on phones, the facilitator on a large screen.
   await boardSteps({ browser, server, password: 'et helt nyt kodeord', anna, bo, step, axeViolations, screenshots, watch });
+  await boardFacilitationSteps({ browser, server, anna, step, axeViolations, screenshots, watch, call, logIn });
 
   assert.deepEqual(problems, [], 'no script errors in the pages');
   console.log(`browser tests passed (${steps.length} steps)`);
