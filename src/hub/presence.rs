@@ -316,6 +316,21 @@ mod tests {
     }
 
     #[test]
+    fn a_facilitators_summons_crosses_too_for_its_board() {
+        let summoned = ServerMessage::Summoned {
+            workspace_id: Uuid::from_u128(1),
+            board_id: Uuid::from_u128(3),
+            facilitator: "anna@library".into(),
+            zone: None,
+        };
+        let payloads = encode(Uuid::new_v4(), [&summoned].into_iter());
+        assert_eq!(
+            decode(&payloads[0], Uuid::new_v4()),
+            vec![(Uuid::from_u128(1), Some(Uuid::from_u128(3)), summoned)]
+        );
+    }
+
+    #[test]
     fn each_schema_has_its_own_channel() {
         assert_ne!(channel_for("public"), channel_for("ph_test_1"));
         assert!(
