@@ -222,7 +222,6 @@ impl Workspaces {
     /// [`CommandError::Domain`] when the rules refuse it (nothing is written);
     /// [`CommandError::CommandIdTaken`] when another actor or workspace used the command id;
     /// [`CommandError::Store`] when the log fails.
-    #[tracing::instrument(skip(self, command), fields(%workspace_id, %command_id, %actor))]
     pub async fn execute(
         &self,
         workspace_id: Uuid,
@@ -230,7 +229,26 @@ impl Workspaces {
         actor: &str,
         command_id: Uuid,
     ) -> Result<CommandOutcome, CommandError> {
-        self.decide_and_append(workspace_id, command, actor, command_id, None)
+        self.decide_and_append(workspace_id, command, actor, false, command_id, None)
+            .await
+    }
+
+    /// [`execute`](Self::execute) for an asker whose role the edge knows: `owner` says
+    /// whether they own the workspace (the rules let an owner hand on any board's
+    /// facilitation).
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute).
+    #[tracing::instrument(skip(self, command), fields(%workspace_id, %command_id, %actor, owner))]
+    pub async fn execute_as(
+        &self,
+        workspace_id: Uuid,
+        command: &Command,
+        actor: &str,
+        owner: bool,
+        command_id: Uuid,
+    ) -> Result<CommandOutcome, CommandError> {
+        self.decide_and_append(workspace_id, command, actor, owner, command_id, None)
             .await
     }
 
@@ -251,16 +269,25 @@ impl Workspaces {
         command_id: Uuid,
         happened_at: DateTime<Utc>,
     ) -> Result<CommandOutcome, CommandError> {
-        self.decide_and_append(workspace_id, command, actor, command_id, Some(happened_at))
-            .await
+        self.decide_and_append(
+            workspace_id,
+            command,
+            actor,
+            false,
+            command_id,
+            Some(happened_at),
+        )
+        .await
     }
 
-    /// Decides `command` (as of `happened_at`, or now) and appends its events.
+    /// Decides `command` (as of `happened_at`, or now) and appends its events; `owner` as
+    /// in [`execute_as`](Self::execute_as).
     async fn decide_and_append(
         &self,
         workspace_id: Uuid,
         command: &Command,
         actor: &str,
+        owner: bool,
         command_id: Uuid,
         happened_at: Option<DateTime<Utc>>,
     ) -> Result<CommandOutcome, CommandError> {
@@ -286,6 +313,7 @@ impl Workspaces {
                 let request = Request {
                     actor,
                     sealed: sealed.as_ref(),
+                    owner,
                     now: happened_at.unwrap_or_else(Utc::now),
                 };
                 // The name the act is appended under, judged on the state it is decided on.

@@ -128,10 +128,9 @@ impl BoardEventKind {
     /// The kind of an event by its type name, `None` for events not about a board.
     pub fn of(event_type: &str) -> Option<BoardEventKind> {
         Some(match event_type {
-            "BoardCreated" | "BoardPhaseChanged" | "BoardLocked" | "BoardUnlocked"
-            | "BoardTimerStarted" | "BoardTimerStopped" | "NotePromoted" => {
-                BoardEventKind::Facilitation
-            }
+            "BoardCreated" | "BoardPhaseChanged" | "VotingRulesSet" | "FacilitationHanded"
+            | "BoardLocked" | "BoardUnlocked" | "BoardTimerStarted" | "BoardTimerStopped"
+            | "NotePromoted" => BoardEventKind::Facilitation,
             "NoteAdded" => BoardEventKind::NoteAdded,
             "NoteEdited" => BoardEventKind::NoteEdited,
             "NoteMoved" | "NotesGrouped" => BoardEventKind::NoteHandled,
@@ -163,6 +162,8 @@ impl<'a> BoardEvent<'a> {
         let (board_id, note_id) = match event {
             DomainEvent::BoardCreated { board_id, .. }
             | DomainEvent::BoardPhaseChanged { board_id, .. }
+            | DomainEvent::VotingRulesSet { board_id, .. }
+            | DomainEvent::FacilitationHanded { board_id, .. }
             | DomainEvent::BoardLocked { board_id }
             | DomainEvent::BoardUnlocked { board_id }
             | DomainEvent::BoardTimerStarted { board_id, .. }
@@ -426,6 +427,7 @@ mod tests {
             template: BoardTemplate::Free,
             facilitator: "fay".into(),
             vote_budget: 3,
+            note_cap: None,
             phase: last.phase,
             anonymous: last.anonymous,
             locked: false,

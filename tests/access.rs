@@ -253,7 +253,8 @@ async fn a_workshop_guest_may_add_move_and_vote_on_notes_of_their_board_and_see_
             .await;
         assert_eq!(status, 200, "{body}");
     }
-    for _ in 0..3 {
+    // Five dots each by default.
+    for _ in 0..5 {
         let (status, body) = server
             .command(
                 &guest,

@@ -327,6 +327,7 @@ const MESSAGES: &[(&str, &str)] = &[
     ("client unsubscribe", "says nothing of the board"),
     ("client command", "answered by ack or reject, as the commands route"),
     ("client presence", "relayed without selection and cursor where they could tell whose a note is, checked at every stage"),
+    ("client summon", "the facilitator's only (others get error not_facilitator); relayed to those on the board as summoned, never logged"),
     ("client ping", "answered by pong"),
     ("server welcome", "names the reader only"),
     ("server subscribed", "positions only"),
@@ -335,6 +336,7 @@ const MESSAGES: &[(&str, &str)] = &[
     ("server ack", "positions only"),
     ("server reject", "the refusal of one's own command"),
     ("server presence", "who is there; pointers only where shown, checked at every stage"),
+    ("server summoned", "the board, its facilitator (known to all) and a zone of the template: nothing of anyone's notes"),
     ("server error", "the error of one's own message"),
     ("server pong", "the nonce"),
 ];
@@ -711,7 +713,7 @@ impl Workshop {
             panic!("the guest follows live")
         };
         guest
-            .send(json!({"type": "presence", "workspace_id": workspace, "board_id": board, "selection": note, "cursor": {"x": 1.0, "y": 2.0}}))
+            .send(json!({"type": "presence", "workspace_id": workspace, "board_id": board, "selection": note, "cursor": {"x": 0.5, "y": 0.25}, "zone": {"label": "Ideer"}}))
             .await;
         for reader in [VIEWER, GUEST_TWO] {
             let Some(live) = self.readers[reader].live.as_mut() else {
@@ -726,10 +728,16 @@ impl Workshop {
                     note.to_string(),
                     "{name} at {stage:?}"
                 );
+                assert_eq!(
+                    presence["zone"],
+                    json!({"label": "Ideer"}),
+                    "{name} at {stage:?}"
+                );
             } else {
                 assert!(
                     presence.get("selection").is_none_or(Value::is_null)
-                        && presence.get("cursor").is_none_or(Value::is_null),
+                        && presence.get("cursor").is_none_or(Value::is_null)
+                        && presence.get("zone").is_none_or(Value::is_null),
                     "{name} learns what the guest points at, at {stage:?}: {presence}"
                 );
             }

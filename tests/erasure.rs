@@ -312,6 +312,7 @@ async fn an_erasure_interrupted_before_its_key_was_destroyed_is_finished_at_the_
                 &partnerhub::domain::Request {
                     actor: "owner@test",
                     sealed: None,
+                    owner: true,
                     now: chrono::Utc::now(),
                 },
             )

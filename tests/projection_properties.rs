@@ -143,6 +143,9 @@ fn command(kind: u8, a: u8, b: u8, c: u8) -> Command {
             board_id: id("board", a),
             to: BoardPhase::ALL[usize::from(b) % 6],
             anonymous: None,
+            vote_budget: None,
+            // Sometimes a vote opened with a cap of one dot per note.
+            note_cap: (c % 2 == 1).then_some(1),
         },
         14 => Command::CastVote {
             board_id: id("board", a),

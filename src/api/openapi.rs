@@ -42,7 +42,8 @@ enum Body {
     /// A page of the raw log: `events` (each a `LogEntry`) and `next_from`, the version to
     /// ask for next (`null` on the last page).
     LogPage,
-    /// A board view with `display_names`: how each actor it shows is named for people.
+    /// A board view with `display_names` (how each actor it shows is named for people) and
+    /// `my_role` (the reader's role).
     Board,
     /// A file of the network map for other tools (`crate::api::graph_export`): its media
     /// type and what it holds.
@@ -66,12 +67,17 @@ impl Body {
                     named("BoardView"),
                     {
                         "type": "object",
-                        "required": ["display_names"],
+                        "required": ["display_names", "my_role"],
                         "properties": {
                             "display_names": {
                                 "type": "object",
                                 "description": "the display name of each actor the view shows (facilitator, note authors): an account's name, a token's label, a guest's chosen name",
                                 "additionalProperties": {"type": "string"},
+                            },
+                            "my_role": {
+                                "type": "string",
+                                "enum": ["owner", "editor", "viewer", "auditor", "guest"],
+                                "description": "the reader's role in the workspace: viewers and auditors only look (the app shows them no controls)",
                             },
                         },
                     },

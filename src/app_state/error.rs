@@ -131,6 +131,7 @@ impl From<DomainError> for ApiError {
             DomainError::IllegalBoardPhaseJump { from, to } => json!({"from": from, "to": to}),
             DomainError::WrongBoardPhase { phase, .. } => json!({"phase": phase}),
             DomainError::VoteBudgetSpent { budget } => json!({"budget": budget}),
+            DomainError::NoteCapReached { cap } => json!({"cap": cap}),
             DomainError::ImportRowRefused {
                 row,
                 name,

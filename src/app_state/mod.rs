@@ -89,13 +89,16 @@ pub struct AppState {
 impl AppState {
     /// Whether `principal` may run `command` in `workspace_id`: members by role, guests only the
     /// note commands of their board; a share link of the assets list is closed by owners only
-    /// and made only by the server (never sent by a client).
+    /// and made only by the server (never sent by a client). The facilitation of a board is
+    /// handed only to a member whose role may change the workspace (only they can use the
+    /// facilitator's tools). Answers the principal's role, which the rules need to know of an
+    /// owner.
     pub fn authorize_command(
         &self,
         principal: &Principal,
         workspace_id: Uuid,
         command: &Command,
-    ) -> Result<(), ApiError> {
+    ) -> Result<Role, ApiError> {
         let role = principal
             .role_in(&self.accounts, workspace_id)
             .ok_or(crate::accounts::AccessError::NotMember)?;
@@ -109,7 +112,7 @@ impl AppState {
                 _ => None,
             };
             return match board {
-                Some(board_id) if Some(board_id) == principal.guest_board() => Ok(()),
+                Some(board_id) if Some(board_id) == principal.guest_board() => Ok(role),
                 _ => Err(ApiError::new(
                     StatusCode::FORBIDDEN,
                     "forbidden",
@@ -128,11 +131,28 @@ impl AppState {
             // Who may see the public page is access, as members and tokens are: owners decide.
             Command::RevokeAssetsShareLink { .. } => {
                 principal.require(&self.accounts, workspace_id, Permission::ManageAccess)?;
-                Ok(())
+                Ok(role)
+            }
+            Command::HandFacilitation { to, .. } => {
+                principal.require(&self.accounts, workspace_id, Permission::RunCommands)?;
+                let may_facilitate = self
+                    .accounts
+                    .members_of(workspace_id)
+                    .iter()
+                    .any(|(name, role)| name == to.trim() && role.allows(Permission::RunCommands));
+                if may_facilitate {
+                    Ok(role)
+                } else {
+                    Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "facilitator_not_member",
+                        format!("{to} is no member of this workspace who may change it (an owner or an editor), so they cannot facilitate the board"),
+                    ))
+                }
             }
             _ => {
                 principal.require(&self.accounts, workspace_id, Permission::RunCommands)?;
-                Ok(())
+                Ok(role)
             }
         }
     }

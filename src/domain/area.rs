@@ -89,6 +89,7 @@ impl Command {
             | Command::RevokeAssetsShareLink { .. } => Area::Assets,
             Command::CreateBoard { .. }
             | Command::AdvanceBoardPhase { .. }
+            | Command::HandFacilitation { .. }
             | Command::LockBoard { .. }
             | Command::UnlockBoard { .. }
             | Command::StartBoardTimer { .. }
@@ -145,6 +146,8 @@ impl DomainEvent {
             | DomainEvent::AssetsShareLinkRevoked { .. } => Area::Assets,
             DomainEvent::BoardCreated { .. }
             | DomainEvent::BoardPhaseChanged { .. }
+            | DomainEvent::VotingRulesSet { .. }
+            | DomainEvent::FacilitationHanded { .. }
             | DomainEvent::BoardLocked { .. }
             | DomainEvent::BoardUnlocked { .. }
             | DomainEvent::BoardTimerStarted { .. }

@@ -514,11 +514,12 @@ pub enum Command {
         title: String,
         /// Layout.
         template: BoardTemplate,
-        /// Dots per participant (default 3).
+        /// Dots per participant (default 5, as Parabol's).
         #[serde(default)]
         vote_budget: Option<u32>,
     },
-    /// Move the board to its next phase (facilitator).
+    /// Move the board to its next phase (facilitator), or from grouping straight to the
+    /// discussion, skipping the vote.
     AdvanceBoardPhase {
         /// The board.
         board_id: Uuid,
@@ -527,6 +528,21 @@ pub enum Command {
         /// Whether authors are hidden in it (default: hidden while writing and voting).
         #[serde(default)]
         anonymous: Option<bool>,
+        /// Opening the vote: dots per participant in it, 1 to 50 (default: the board's).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vote_budget: Option<u32>,
+        /// Opening the vote: most dots one participant may place on one note (default: no
+        /// limit but the budget).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note_cap: Option<u32>,
+    },
+    /// Hand the facilitation of a board to another member who may change the workspace
+    /// (the facilitator, or an owner of the workspace).
+    HandFacilitation {
+        /// The board.
+        board_id: Uuid,
+        /// The member who facilitates from now on (their account name).
+        to: String,
     },
     /// Lock the board (facilitator).
     LockBoard {

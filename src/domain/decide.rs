@@ -27,6 +27,10 @@ pub struct Request<'a> {
     /// board has a key (see [`SealedNames`]): so that the rules recognise their anonymous
     /// notes and dots.
     pub sealed: Option<&'a SealedNames>,
+    /// Whether the asker owns the workspace (roles live in the accounts, outside the log:
+    /// the edge that authorized the command says). An owner may hand on any board's
+    /// facilitation.
+    pub owner: bool,
     /// The time of the request.
     pub now: DateTime<Utc>,
 }

@@ -89,7 +89,7 @@ pub enum DomainError {
         what: String,
     },
     /// A board cannot move between these phases.
-    #[error("a board moves one phase at a time: from {from} the next phase is not {to}")]
+    #[error("a board moves one phase at a time (or from \"group\" straight to \"discuss\", skipping the vote): from \"{from}\" it cannot move to \"{to}\"")]
     IllegalBoardPhaseJump {
         /// Its phase.
         from: BoardPhase,
@@ -121,6 +121,18 @@ pub enum DomainError {
     VoteBudgetSpent {
         /// Dots per participant.
         budget: u32,
+    },
+    /// The voter has placed as many dots on this note as the vote allows on one note.
+    #[error("you have placed {cap} dots on this note, the most this vote allows on one note; place the others elsewhere")]
+    NoteCapReached {
+        /// Most dots per participant on one note.
+        cap: u32,
+    },
+    /// Only the facilitator or an owner of the workspace may hand the facilitation on.
+    #[error("only the board's facilitator ({facilitator}) or an owner of the workspace may hand its facilitation to someone else")]
+    NotFacilitatorNorOwner {
+        /// Who facilitates.
+        facilitator: String,
     },
     /// Only the note's author or the facilitator may edit it.
     #[error("only the note's author or the board's facilitator may edit it")]
@@ -171,6 +183,8 @@ impl DomainError {
             DomainError::WrongBoardPhase { .. } => "wrong_board_phase",
             DomainError::NotFacilitator { .. } => "not_facilitator",
             DomainError::VoteBudgetSpent { .. } => "vote_budget_spent",
+            DomainError::NoteCapReached { .. } => "note_cap_reached",
+            DomainError::NotFacilitatorNorOwner { .. } => "facilitation_not_yours",
             DomainError::NotAuthor => "not_author",
             DomainError::AlreadyPromoted { .. } => "already_promoted",
             DomainError::StaffMemberLeft { .. } => "staff_member_left",

@@ -594,6 +594,26 @@ pub enum DomainEvent {
         /// Whether authors are hidden in this phase.
         anonymous: bool,
     },
+    /// The facilitator opened the vote with rules of its own (recorded with the
+    /// `BoardPhaseChanged` to voting, only when the facilitator chose them).
+    VotingRulesSet {
+        /// The board.
+        board_id: Uuid,
+        /// Dots each participant may place in this vote.
+        vote_budget: u32,
+        /// Most dots one participant may place on one note (absent: no limit but the budget).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note_cap: Option<u32>,
+    },
+    /// The board's facilitation passed to another member.
+    FacilitationHanded {
+        /// The board.
+        board_id: Uuid,
+        /// Who facilitated.
+        from: String,
+        /// Who facilitates now.
+        to: String,
+    },
     /// The facilitator locked the board: no notes added, moved or voted on.
     BoardLocked {
         /// The board.

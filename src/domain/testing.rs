@@ -116,6 +116,7 @@ pub(crate) fn when_sealed(
         &Request {
             actor,
             sealed,
+            owner: false,
             now: now(),
         },
     )

@@ -10,7 +10,8 @@
 //! client that cannot keep up even so is told why and closed with code 4008.
 //!
 //! Presence (who is here, what they select, where their pointer is, which map node they drag)
-//! goes over a broadcast channel and is never logged; [`roster`] keeps each connection's last
+//! goes over a broadcast channel and is never logged, as does a board facilitator's "bring
+//! everyone here" (`summoned`, to those on the board); [`roster`] keeps each connection's last
 //! presence so a newcomer is told who is already there. With several server nodes on one
 //! PostgreSQL schema, [`presence`] relays it between the nodes too. On shutdown every connection is closed with
 //! 1001 ("going away") after in-flight commands finish.

@@ -16,8 +16,8 @@
 //!   is full, or the database cannot be reached, presence is dropped, as a slow websocket's
 //!   presence is: the next update carries the news.
 //! - **Distrust what is heard.** A payload that is over the cap, not JSON of the expected
-//!   shape, or holds anything but presence messages is dropped (and logged at debug level).
-//!   Each node has a random id; a node ignores its own notifications.
+//!   shape, or holds anything but presence messages (or a facilitator's summons) is dropped
+//!   (and logged at debug level). Each node has a random id; a node ignores its own notifications.
 //! - A node that stops cleanly passes on its connections' goodbyes (`left`) before it
 //!   stops relaying. A node that is killed cannot: the other nodes are not told that its
 //!   clients left (a known limit, stated in the README).
@@ -51,7 +51,7 @@ const LISTEN_WAIT: Duration = Duration::from_secs(10);
 struct Relayed {
     /// The sending node (a node ignores its own).
     node: Uuid,
-    /// Presence messages (`ServerMessage::Presence` only).
+    /// Presence messages (`ServerMessage::Presence` and `ServerMessage::Summoned` only).
     presence: Vec<ServerMessage>,
 }
 
@@ -241,6 +241,11 @@ fn decode(payload: &str, this_node: Uuid) -> Vec<PresenceItem> {
                 board_id,
                 ..
             } => items.push((*workspace_id, *board_id, message.clone())),
+            ServerMessage::Summoned {
+                workspace_id,
+                board_id,
+                ..
+            } => items.push((*workspace_id, Some(*board_id), message.clone())),
             _ => {
                 tracing::debug!("ignored a presence notification holding another message");
                 return Vec::new();
@@ -264,6 +269,8 @@ mod tests {
             selection: None,
             cursor: Some(Cursor { x: 1.5, y: 2.0 }),
             dragging: None,
+            zone: None,
+            name: None,
             left: false,
         }
     }
@@ -306,6 +313,21 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].0, Uuid::from_u128(1));
         assert_eq!(items[0].1, Some(Uuid::from_u128(3)));
+    }
+
+    #[test]
+    fn a_facilitators_summons_crosses_too_for_its_board() {
+        let summoned = ServerMessage::Summoned {
+            workspace_id: Uuid::from_u128(1),
+            board_id: Uuid::from_u128(3),
+            facilitator: "anna@library".into(),
+            zone: None,
+        };
+        let payloads = encode(Uuid::new_v4(), [&summoned].into_iter());
+        assert_eq!(
+            decode(&payloads[0], Uuid::new_v4()),
+            vec![(Uuid::from_u128(1), Some(Uuid::from_u128(3)), summoned)]
+        );
     }
 
     #[test]

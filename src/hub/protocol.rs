@@ -8,6 +8,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::app_state::ErrorBody;
+use crate::domain::vocabulary::Zone;
 use crate::domain::Command;
 
 /// The protocol's version, sent in `welcome`.
@@ -112,6 +113,23 @@ pub enum ClientMessage {
         /// ends, and record the drop with `PlaceNode`.
         #[serde(default)]
         dragging: Option<Dragging>,
+        /// The zone of the board it is on (board presence only); its `cursor` is then a
+        /// place within that zone, each coordinate from 0 to 1, so that screens of any size
+        /// show it in the same spot.
+        #[serde(default)]
+        zone: Option<Zone>,
+    },
+    /// "Bring everyone here": the facilitator of a board takes everyone on it to the zone
+    /// they are looking at. Relayed to everyone on the board as `summoned`, never logged;
+    /// anyone but the board's facilitator is answered `error not_facilitator`.
+    Summon {
+        /// The workspace.
+        workspace_id: Uuid,
+        /// The board.
+        board_id: Uuid,
+        /// The zone to look at (absent: the top of the board).
+        #[serde(default)]
+        zone: Option<Zone>,
     },
     /// Heartbeat; answered by `pong` with the same nonce.
     Ping {
@@ -215,8 +233,29 @@ pub enum ServerMessage {
         /// The map node they are dragging and where it is now (absent: none).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         dragging: Option<Dragging>,
+        /// The zone of the board they are on, where pointers are shown (absent: none, or
+        /// hidden in this phase); their `cursor` is then a place within it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        zone: Option<Zone>,
+        /// Their name for people (an account's name, a guest's chosen name; absent when they
+        /// left).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
         /// They left.
         left: bool,
+    },
+    /// The board's facilitator brings everyone on it to where they are: show this zone.
+    /// Ephemeral, like presence: sent to those on the board now, never logged.
+    Summoned {
+        /// The workspace.
+        workspace_id: Uuid,
+        /// The board.
+        board_id: Uuid,
+        /// The facilitator who asked.
+        facilitator: String,
+        /// The zone to show (absent: the top of the board).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        zone: Option<Zone>,
     },
     /// A message could not be handled; the connection stays open unless a close follows.
     Error {

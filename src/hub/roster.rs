@@ -4,8 +4,8 @@
 //! that shapes what a presence update says to the others.
 //!
 //! - **What a presence says.** Who, where (the workspace, the board), and, where pointing is
-//!   not a secret, what they select, where their pointer is and which node of the map they are
-//!   dragging to where. On a board whose phase hides authors ([`visibility::pointers_shown`])
+//!   not a secret, what they select, where their pointer is (on a board: in which zone) and
+//!   which node of the map they are dragging to where. On a board whose phase hides authors ([`visibility::pointers_shown`])
 //!   others learn only that they are there; a drag is the map's (no board) and only of
 //!   someone whose role may change the map, as only they can drop it.
 //! - **The snapshot on subscribe.** The roster keeps each connection's last presence until it
@@ -24,6 +24,7 @@ use super::protocol::{Cursor, Dragging, ServerMessage};
 use super::PresenceItem;
 use crate::accounts::{Permission, Principal};
 use crate::app_state::AppState;
+use crate::domain::vocabulary::Zone;
 use crate::sync::locked;
 use crate::visibility;
 
@@ -97,6 +98,8 @@ pub(crate) struct Announced {
     pub(crate) cursor: Option<Cursor>,
     /// The map node it is dragging, and where to.
     pub(crate) dragging: Option<Dragging>,
+    /// The zone of the board it is on.
+    pub(crate) zone: Option<Zone>,
 }
 
 /// Publishes what `principal`'s connection `connection_id` announced, as the others may see
@@ -113,6 +116,7 @@ pub(crate) fn publish(
         selection,
         cursor,
         dragging,
+        zone,
     } = announced;
     let may_drag = board_id.is_none()
         && principal
@@ -128,6 +132,8 @@ pub(crate) fn publish(
             selection,
             cursor,
             dragging: dragging.filter(|_| may_drag),
+            zone: zone.filter(|_| board_id.is_some()),
+            name: Some(state.accounts.display_name(&principal.actor)),
             left: false,
         },
     );
@@ -163,6 +169,7 @@ fn shown(state: &AppState, message: ServerMessage) -> ServerMessage {
             actor,
             connection_id,
             board_id: Some(board_id),
+            name,
             left,
             ..
         } if !pointers_shown(state, workspace_id, board_id) => ServerMessage::Presence {
@@ -173,6 +180,8 @@ fn shown(state: &AppState, message: ServerMessage) -> ServerMessage {
             selection: None,
             cursor: None,
             dragging: None,
+            zone: None,
+            name,
             left,
         },
         other => other,
@@ -219,6 +228,8 @@ mod tests {
                     y: 0.0,
                 }),
                 dragging: None,
+                zone: None,
+                name: None,
                 left,
             },
         ))

@@ -70,6 +70,9 @@ pub struct BoardView {
     pub timer_ends_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Dots per participant.
     pub vote_budget: u32,
+    /// Most dots one participant may place on one note in this vote (absent: no cap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_cap: Option<u32>,
     /// Dots the viewer has left.
     pub my_votes_left: u32,
     /// Notes others wrote that are still private (writing phase): the viewer learns only
@@ -135,6 +138,7 @@ pub fn board_view(board_id: Uuid, board: &Board, viewer: &OnBoard<'_>) -> BoardV
         locked: board.locked,
         timer_ends_at: board.timer_ends_at,
         vote_budget: board.vote_budget,
+        note_cap: board.note_cap,
         my_votes_left: board.vote_budget.saturating_sub(board.votes_by(viewer)),
         hidden_notes: private_notes.len(),
         private_notes,

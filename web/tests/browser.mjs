@@ -32,6 +32,7 @@ import { portfolioSteps } from './portfolio.mjs';
 import { assetsSteps } from './assets.mjs';
 import { partnershipSteps } from './partnership.mjs';
 import { auditSteps } from './audit.mjs';
+import { boardFacilitationSteps } from './board-facilitation.mjs';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../..', import.meta.url).pathname;
@@ -684,6 +685,7 @@ try {
   await partnershipSteps({ browser, server, anna, step, axeViolations, screenshots, watch });
   // The audit view (tests/audit.mjs): the slider, compare mode, the CSV trail, verification.
   await auditSteps({ server, anna, step, axeViolations, screenshots });
+  await boardFacilitationSteps({ browser, server, anna, step, axeViolations, screenshots, watch, call, logIn });
 
   assert.deepEqual(problems, [], 'no script errors in the pages');
   console.log(`browser tests passed (${steps.length} steps)`);

@@ -320,25 +320,25 @@ pub(super) fn reader(
     Ok(principal.require(&state.accounts, workspace_id, permission)?)
 }
 
-/// Whether `principal` may see `board_id` (what they see of it is decided by
+/// Whether `principal` may see `board_id`, answering their role (what they see of it is decided by
 /// [`crate::visibility`], the same for every role).
 pub fn board_access(
     state: &AppState,
     principal: &Principal,
     workspace_id: Uuid,
     board_id: Uuid,
-) -> Result<(), ApiError> {
+) -> Result<Role, ApiError> {
     let role = principal
         .role_in(&state.accounts, workspace_id)
         .ok_or(crate::accounts::AccessError::NotMember)?;
     match role {
-        Role::Guest if principal.guest_board() == Some(board_id) => Ok(()),
+        Role::Guest if principal.guest_board() == Some(board_id) => Ok(role),
         Role::Guest => Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
             "your invite opens another board",
         )),
-        Role::Owner | Role::Auditor | Role::Editor | Role::Viewer => Ok(()),
+        Role::Owner | Role::Auditor | Role::Editor | Role::Viewer => Ok(role),
     }
 }
 

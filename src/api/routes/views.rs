@@ -230,7 +230,7 @@ pub(super) async fn board(
     Caller(principal): Caller,
     ApiPath((workspace_id, board_id)): ApiPath<(Uuid, Uuid)>,
 ) -> Result<ApiJson<Value>, ApiError> {
-    board_access(&state, &principal, workspace_id, board_id)?;
+    let role = board_access(&state, &principal, workspace_id, board_id)?;
     let reader = reader_on_boards(&state, workspace_id, &principal.actor).await?;
     let board = view(&state, workspace_id, |view| {
         let board =
@@ -245,5 +245,6 @@ pub(super) async fn board(
         std::iter::once(board.facilitator.as_str())
             .chain(board.notes.iter().filter_map(|note| note.author.as_deref())),
     );
+    answer["my_role"] = json!(role);
     Ok(ApiJson(answer))
 }

@@ -143,7 +143,7 @@ pub(super) async fn run_command(
     ApiPath(workspace_id): ApiPath<Uuid>,
     ApiJson(request): ApiJson<CommandRequest>,
 ) -> Result<ApiJson<CommandOutcome>, ApiError> {
-    state.authorize_command(&principal, workspace_id, &request.command)?;
+    let role = state.authorize_command(&principal, workspace_id, &request.command)?;
     if !state.http_commands.take(&principal.actor) {
         return Err(ApiError::rate_limited(format!(
             "at most {} commands per second from one account or token; retry shortly",
@@ -153,7 +153,13 @@ pub(super) async fn run_command(
     let command_id = request.command_id.unwrap_or_else(Uuid::new_v4);
     let outcome = state
         .workspaces
-        .execute(workspace_id, &request.command, &principal.actor, command_id)
+        .execute_as(
+            workspace_id,
+            &request.command,
+            &principal.actor,
+            role == Role::Owner,
+            command_id,
+        )
         .await?;
     Ok(ApiJson(outcome))
 }

@@ -91,6 +91,8 @@ pub(super) fn write(script: &mut Script) {
                 board_id,
                 to,
                 anonymous: None,
+                vote_budget: None,
+                note_cap: None,
             },
         );
     }
@@ -109,6 +111,8 @@ pub(super) fn write(script: &mut Script) {
             board_id,
             to: BoardPhase::Voting,
             anonymous: None,
+            vote_budget: None,
+            note_cap: None,
         },
     );
     for (voter, note) in VOTES {
@@ -126,6 +130,8 @@ pub(super) fn write(script: &mut Script) {
             board_id,
             to: BoardPhase::Discussion,
             anonymous: Some(false),
+            vote_budget: None,
+            note_cap: None,
         },
     );
     let gymnasium = demo_id("organisation:roskilde-gymnasium");

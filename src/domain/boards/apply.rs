@@ -28,6 +28,7 @@ pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &E
                     template: *template,
                     facilitator: context.actor.clone(),
                     vote_budget: *vote_budget,
+                    note_cap: None,
                     phase: BoardPhase::Writing,
                     anonymous: true,
                     locked: false,
@@ -56,6 +57,21 @@ pub(crate) fn apply(state: &mut WorkspaceState, event: &DomainEvent, context: &E
                     phase: *to,
                     anonymous: *anonymous,
                 });
+            }
+        }
+        DomainEvent::VotingRulesSet {
+            board_id,
+            vote_budget,
+            note_cap,
+        } => {
+            if let Some(board) = entity_mut(&mut state.boards, board_id) {
+                board.vote_budget = *vote_budget;
+                board.note_cap = *note_cap;
+            }
+        }
+        DomainEvent::FacilitationHanded { board_id, to, .. } => {
+            if let Some(board) = entity_mut(&mut state.boards, board_id) {
+                board.facilitator = to.clone();
             }
         }
         DomainEvent::BoardLocked { board_id } => {

@@ -8,13 +8,16 @@ use crate::domain::commands::{Command, PromoteTo};
 use crate::domain::decide::{absent, invalid, misrouted, optional, required, Request, NAME_LIMIT};
 use crate::domain::error::DomainError;
 use crate::domain::events::{DomainEvent, Promotion};
-use crate::domain::state::{Board, Note, WorkspaceState};
+use crate::domain::state::{is_sealed, Board, Note, WorkspaceState};
 use crate::domain::vocabulary::BoardPhase;
 
 /// Longest note on a board.
 const NOTE_LIMIT: usize = 1_000;
-/// Dots per participant when the board does not say.
-const DEFAULT_VOTE_BUDGET: u32 = 3;
+/// Dots per participant when the board does not say (Parabol's default). Boards created
+/// before it was 5 keep the budget their `BoardCreated` recorded.
+const DEFAULT_VOTE_BUDGET: u32 = 5;
+/// The range of dots a participant may be given.
+const VOTE_BUDGETS: std::ops::RangeInclusive<u32> = 1..=50;
 /// Default note colour.
 const DEFAULT_COLOUR: &str = "#ffd54f";
 
@@ -38,10 +41,7 @@ pub(crate) fn decide(
             vote_budget,
         } => {
             absent(state.boards.contains_key(board_id), "board", *board_id)?;
-            let vote_budget = vote_budget.unwrap_or(DEFAULT_VOTE_BUDGET);
-            if !(1..=50).contains(&vote_budget) {
-                return Err(invalid("vote_budget", "give each participant 1 to 50 dots"));
-            }
+            let vote_budget = budget_field(vote_budget.unwrap_or(DEFAULT_VOTE_BUDGET))?;
             Ok(vec![DomainEvent::BoardCreated {
                 board_id: *board_id,
                 title: required("title", title, NAME_LIMIT)?,
@@ -53,9 +53,13 @@ pub(crate) fn decide(
             board_id,
             to,
             anonymous,
+            vote_budget,
+            note_cap,
         } => {
             let board = facilitated_board(state, *board_id, request)?;
-            if board.phase.next() != Some(*to) {
+            // One phase forward, or skipping the vote (Parabol's facilitator may).
+            let skips_vote = board.phase == BoardPhase::Grouping && *to == BoardPhase::Discussion;
+            if board.phase.next() != Some(*to) && !skips_vote {
                 return Err(DomainError::IllegalBoardPhaseJump {
                     from: board.phase,
                     to: *to,
@@ -63,11 +67,63 @@ pub(crate) fn decide(
             }
             let anonymous =
                 anonymous.unwrap_or(matches!(to, BoardPhase::Writing | BoardPhase::Voting));
-            Ok(vec![DomainEvent::BoardPhaseChanged {
+            let mut events = vec![DomainEvent::BoardPhaseChanged {
                 board_id: *board_id,
                 from: board.phase,
                 to: *to,
                 anonymous,
+            }];
+            if vote_budget.is_some() || note_cap.is_some() {
+                if *to != BoardPhase::Voting {
+                    return Err(invalid(
+                        "vote_budget",
+                        "dots and a cap per note are chosen when the vote opens",
+                    ));
+                }
+                let vote_budget = budget_field(vote_budget.unwrap_or(board.vote_budget))?;
+                if note_cap.is_some_and(|cap| !(1..=vote_budget).contains(&cap)) {
+                    return Err(invalid(
+                        "note_cap",
+                        format!("a cap per note is 1 to the {vote_budget} dots of the vote"),
+                    ));
+                }
+                events.push(DomainEvent::VotingRulesSet {
+                    board_id: *board_id,
+                    vote_budget,
+                    note_cap: *note_cap,
+                });
+            }
+            Ok(events)
+        }
+        Command::HandFacilitation { board_id, to } => {
+            let board = board(state, *board_id)?;
+            if board.facilitator != request.actor && !request.owner {
+                return Err(DomainError::NotFacilitatorNorOwner {
+                    facilitator: board.facilitator.clone(),
+                });
+            }
+            if board.phase == BoardPhase::Closed {
+                return Err(DomainError::WrongBoardPhase {
+                    action: "hand on the facilitation",
+                    phase: board.phase,
+                });
+            }
+            let to = required("to", to, NAME_LIMIT)?;
+            if is_sealed(&to) || to.starts_with("guest:") || to.starts_with("token:") {
+                return Err(invalid(
+                    "to",
+                    "hand the facilitation to a member of the workspace, by their account name",
+                ));
+            }
+            if to == board.facilitator {
+                return Err(DomainError::NothingChanged {
+                    what: format!("{to} facilitates the board already"),
+                });
+            }
+            Ok(vec![DomainEvent::FacilitationHanded {
+                board_id: *board_id,
+                from: board.facilitator.clone(),
+                to,
             }])
         }
         Command::LockBoard { board_id } => {
@@ -208,11 +264,17 @@ pub(crate) fn decide(
         }
         Command::CastVote { board_id, note_id } => {
             let board = voting_board(state, *board_id)?;
-            note(board, *note_id)?;
-            if board.votes_by(&request.on_board()) >= board.vote_budget {
+            let note = note(board, *note_id)?;
+            let voter = request.on_board();
+            if board.votes_by(&voter) >= board.vote_budget {
                 return Err(DomainError::VoteBudgetSpent {
                     budget: board.vote_budget,
                 });
+            }
+            if let Some(cap) = board.note_cap {
+                if note.votes_by(&voter) >= cap {
+                    return Err(DomainError::NoteCapReached { cap });
+                }
             }
             Ok(vec![DomainEvent::VoteCast {
                 board_id: *board_id,
@@ -330,6 +392,14 @@ fn promote(
         priority,
     });
     Ok(events)
+}
+
+fn budget_field(vote_budget: u32) -> Result<u32, DomainError> {
+    if VOTE_BUDGETS.contains(&vote_budget) {
+        Ok(vote_budget)
+    } else {
+        Err(invalid("vote_budget", "give each participant 1 to 50 dots"))
+    }
 }
 
 fn colour_field(colour: &Option<String>) -> Result<String, DomainError> {

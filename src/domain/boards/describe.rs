@@ -25,6 +25,21 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent, actor: &str
             board_title(before, board_id),
             if *anonymous { " (anonymous)" } else { "" }
         ),
+        DomainEvent::VotingRulesSet {
+            board_id,
+            vote_budget,
+            note_cap,
+        } => format!(
+            "{actor} opened the vote on {} with {vote_budget} dots each{}",
+            board_title(before, board_id),
+            note_cap
+                .map(|cap| format!(", at most {cap} on one note"))
+                .unwrap_or_default()
+        ),
+        DomainEvent::FacilitationHanded { board_id, to, .. } => format!(
+            "{actor} handed the facilitation of {} to {to}",
+            board_title(before, board_id)
+        ),
         DomainEvent::BoardLocked { board_id } => {
             format!("{actor} locked {}", board_title(before, board_id))
         }

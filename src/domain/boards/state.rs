@@ -63,8 +63,11 @@ pub struct Board {
     pub template: BoardTemplate,
     /// Who facilitates (the creator).
     pub facilitator: String,
-    /// Dots per participant.
+    /// Dots per participant (the vote's, once the facilitator opened it with its own).
     pub vote_budget: u32,
+    /// Most dots one participant may place on one note, when the vote was opened with a cap.
+    #[serde(default)]
+    pub note_cap: Option<u32>,
     /// Current phase.
     pub phase: BoardPhase,
     /// Whether authors are hidden in the current phase.

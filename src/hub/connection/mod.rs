@@ -208,12 +208,13 @@ fn parse(text: &str) -> Result<ClientMessage, ErrorBody> {
         message: format!("the message is not valid JSON: {error}"),
         details: serde_json::Value::Null,
     })?;
-    const KNOWN: [&str; 6] = [
+    const KNOWN: [&str; 7] = [
         "hello",
         "subscribe",
         "unsubscribe",
         "command",
         "presence",
+        "summon",
         "ping",
     ];
     match value.get("type").and_then(|kind| kind.as_str()) {

@@ -1,6 +1,7 @@
 //! The reading half of a connection: the [`Session`] answers each client message by one
-//! method (`hello`, `subscribe`, `unsubscribe`, `command`, `presence`, `ping`), relays the
-//! others' presence, checks its credential again while it lives, and says goodbye.
+//! method (`hello`, `subscribe`, `unsubscribe`, `command`, `presence`, `summon`, `ping`),
+//! relays the others' presence and a board facilitator's summons, checks its credential
+//! again while it lives, and says goodbye.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -15,6 +16,7 @@ use super::{encode, error_frame, parse, Outgoing, ACCESS_RECHECK};
 use crate::accounts::{Permission, Principal, Role};
 use crate::app_state::rate::RateLimit;
 use crate::app_state::{ApiError, AppState, ErrorBody};
+use crate::domain::vocabulary::Zone;
 use crate::domain::Command;
 use crate::hub::protocol::{close_code, ClientMessage, ServerMessage, PROTOCOL_VERSION};
 use crate::hub::roster;
@@ -136,6 +138,8 @@ impl Session {
                         selection: None,
                         cursor: None,
                         dragging: None,
+                        zone: None,
+                        name: None,
                         left: true,
                     },
                 )));
@@ -220,6 +224,7 @@ impl Session {
                 selection,
                 cursor,
                 dragging,
+                zone,
             } => {
                 let announced = roster::Announced {
                     workspace_id,
@@ -227,9 +232,15 @@ impl Session {
                     selection,
                     cursor,
                     dragging,
+                    zone,
                 };
                 self.presence(&principal, announced).await;
             }
+            ClientMessage::Summon {
+                workspace_id,
+                board_id,
+                zone,
+            } => self.summon(&principal, workspace_id, board_id, zone).await,
         }
         Next::Continue
     }
@@ -257,10 +268,16 @@ impl Session {
                 .state
                 .authorize_command(principal, workspace_id, command)
             {
-                Ok(()) => self
+                Ok(role) => self
                     .state
                     .workspaces
-                    .execute(workspace_id, command, &principal.actor, command_id)
+                    .execute_as(
+                        workspace_id,
+                        command,
+                        &principal.actor,
+                        role == Role::Owner,
+                        command_id,
+                    )
                     .await
                     .map_err(ApiError::from),
                 Err(error) => Err(error),
@@ -317,6 +334,61 @@ impl Session {
             roster::publish(&self.state, principal, self.connection_id, announced);
         }
         // Over the presence rate, updates are dropped quietly: the next one carries the news.
+    }
+
+    /// `summon`: the board's facilitator brings everyone on it to a zone (within the presence
+    /// rate: it goes the same way, never logged); anyone else is told they may not.
+    async fn summon(
+        &mut self,
+        principal: &Principal,
+        workspace_id: Uuid,
+        board_id: Uuid,
+        zone: Option<Zone>,
+    ) {
+        let facilitator = principal
+            .role_in(&self.state.accounts, workspace_id)
+            .is_some_and(|role| role != Role::Guest || principal.guest_board() == Some(board_id))
+            .then(|| {
+                self.state.projections.read(workspace_id, |view| {
+                    view.state
+                        .boards
+                        .get(&board_id)
+                        .map(|board| board.facilitator.clone())
+                })
+            })
+            .flatten()
+            .flatten();
+        match facilitator {
+            None => {
+                self.send(error_frame(
+                    "workspace_not_found",
+                    "no such workspace or board, or you are not a member of it",
+                ))
+                .await;
+            }
+            Some(facilitator) if facilitator != principal.actor => {
+                self.send(error_frame(
+                    "not_facilitator",
+                    format!("only the board's facilitator ({facilitator}) may bring everyone to where they are"),
+                ))
+                .await;
+            }
+            Some(facilitator) => {
+                if self.presence.take() {
+                    tracing::debug!(%workspace_id, %board_id, "summoned everyone on the board");
+                    self.state.hub.publish_presence(std::sync::Arc::new((
+                        workspace_id,
+                        Some(board_id),
+                        ServerMessage::Summoned {
+                            workspace_id,
+                            board_id,
+                            facilitator,
+                            zone,
+                        },
+                    )));
+                }
+            }
+        }
     }
 
     async fn hello(&mut self, token: &str) -> Next {
@@ -485,6 +557,10 @@ impl Session {
             return;
         };
         if scope.is_some() && scope != board_id {
+            return;
+        }
+        // A summons is for those looking at its board, not at the whole workspace.
+        if matches!(message, ServerMessage::Summoned { .. }) && scope.is_none() {
             return;
         }
         if let ServerMessage::Presence { connection_id, .. } = message {

@@ -3,8 +3,11 @@
 // the lock, the countdown and, in the vote, the dots left. Each zone shows its notes and, for
 // others' notes still private, placeholders (how many, nothing more). A note is added into a
 // zone, moved by dragging it to another zone or with its "move" menu (keyboard, phone), and
-// edited by its author. The facilitator's tools are beside the board.
-import { useState } from 'preact/hooks';
+// edited by its author. The facilitator's tools are beside the board. Who is here is shown
+// above the zones (on a large screen also their pointers, where the phase shows them); the
+// facilitator's "bring everyone here" scrolls everyone to the facilitator's zone. Viewers
+// and auditors see the board without any control to change it.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Zone } from '../protocol/command';
 import { t } from '../i18n';
 import { uuidv4 } from '../store/ids';
@@ -15,7 +18,9 @@ import { navigate } from '../ui/router';
 import { Countdown } from './Countdown';
 import { FacilitatorTools, PromoteForm } from './Facilitator';
 import { boardPath } from './guest';
-import { facilitates, notesByZone, type BoardView, type NoteView } from './model';
+import { BoardPresenceBar, largeScreen, ZoneCursors } from './BoardPresence';
+import { facilitates, mayChange, notesByZone, type BoardView, type NoteView } from './model';
+import { onTheBoard } from '../store/presence';
 import { NoteCard, type NoteActions } from './NoteCard';
 import type { BoardStore } from './store';
 import { hiddenText, phaseName, zoneName } from './words';
@@ -36,7 +41,41 @@ export function BoardPage({
 }) {
   const view = store.view.value;
   const [promoting, setPromoting] = useState<NoteView | null>(null);
-  if (!view) {
+  const presence = store.presence.value;
+  const others = useMemo(() => onTheBoard(presence, store.boardId), [presence, store.boardId]);
+  const summons = store.summons.value;
+  const [summonedTo, setSummonedTo] = useState<string | null>(null);
+  // "Bring everyone here": jump to the facilitator's zone (or the top of the board).
+  useEffect(() => {
+    if (!summons) return;
+    const key = summons.zone ? zoneKey(summons.zone) : null;
+    const target = key === null ? document.querySelector('.zones') : document.querySelector(`.zone[data-zone="${CSS.escape(key)}"]`);
+    target?.scrollIntoView({ block: 'start' });
+    setSummonedTo(key);
+    notify(() => (summons.zone ? t('board.summonedTo', { zone: zoneName(summons.zone) }) : t('board.summoned')));
+    const timer = setTimeout(() => setSummonedTo(null), 4000);
+    return () => clearTimeout(timer);
+  }, [summons]);
+  // Pointers where the phase shows them (the server enforces it too), from large screens.
+  const pointing = view !== null && !view.anonymous && view.phase !== 'writing' && largeScreen();
+  const pointingRef = useRef(pointing);
+  pointingRef.current = pointing;
+  useEffect(() => {
+    if (!pointing) store.announce({});
+  }, [pointing]);
+  const point = (event: PointerEvent) => {
+    if (!pointingRef.current) return;
+    const zoneElement = (event.target as Element | null)?.closest<HTMLElement>('.zone');
+    const slot = zoneElement ? grid?.slots.find((candidate) => candidate.key === zoneElement.dataset.zone) : undefined;
+    if (!zoneElement || !slot) return;
+    const box = zoneElement.getBoundingClientRect();
+    store.announce({
+      zone: slot.zone,
+      cursor: { x: (event.clientX - box.left) / Math.max(1, box.width), y: (event.clientY - box.top) / Math.max(1, box.height) },
+    });
+  };
+  const grid = view ? zoneGrid(view.template, view.notes.map((note) => note.zone)) : null;
+  if (!view || !grid) {
     return (
       <main id="main" class="board-page">
         {store.error.value ? <p class="form-error" role="alert">{store.error.value.message}</p> : <p>{t('board.loading')}</p>}
@@ -45,7 +84,7 @@ export function BoardPage({
   }
   const me = store.me;
   const facilitator = facilitates(view, me);
-  const grid = zoneGrid(view.template, view.notes.map((note) => note.zone));
+  const readOnly = !mayChange(view);
   const byZone = notesByZone(view);
   const names = view.display_names ?? {};
 
@@ -70,7 +109,7 @@ export function BoardPage({
     if (note && zoneKey(note.zone) !== zoneKey(zone)) actions.move(note, zone);
   };
 
-  const open = !view.locked && view.phase !== 'closed';
+  const open = !readOnly && !view.locked && view.phase !== 'closed';
   const canAdd = open && view.phase !== 'voting';
 
   return (
@@ -83,25 +122,35 @@ export function BoardPage({
         </span>
         {view.locked && <span class="chip chip-locked">{t('board.locked')}</span>}
         {view.timer_ends_at && <Countdown endsAt={view.timer_ends_at} serverOffsetMs={() => store.serverOffsetMs()} />}
-        {view.phase === 'voting' && (
+        {view.phase === 'voting' && !readOnly && (
           <span class="chip chip-dots" data-testid="dots-left">
             {t('board.dotsLeft', { left: view.my_votes_left, budget: view.vote_budget })}
           </span>
         )}
+        {view.phase === 'voting' && view.note_cap != null && (
+          <span class="chip" data-testid="note-cap">{t('board.noteCap', { cap: view.note_cap })}</span>
+        )}
+        {readOnly && <span class="chip" data-testid="read-only">{t('board.readOnly')}</span>}
         {guestName && <span class="muted small">{t('board.you', { name: guestName })}</span>}
       </div>
       {view.phase === 'voting' && <p class="muted small">{t('board.tallyHidden')}</p>}
+      <BoardPresenceBar others={others} names={names} />
       <div class={`board-layout${facilitator ? ' with-tools' : ''}`}>
         <div class="board-main">
           {canAdd && <AddNote store={store} view={view} live={live} slots={grid.slots.map((slot) => slot.zone)} />}
-          <section aria-label={t('board.zones')} class={`zones zones-${view.template}`} style={{ '--columns': grid.columns }}>
+          <section
+            aria-label={t('board.zones')}
+            class={`zones zones-${view.template}`}
+            style={{ '--columns': grid.columns }}
+            onPointerMove={point}
+          >
             {grid.slots.map((slot) => {
               const here = byZone.get(slot.key) ?? { notes: [], hidden: 0 };
               const headingId = `zone-${slot.key.replace(/[^a-z0-9]+/gi, '-')}`;
               return (
                 <section
                   key={slot.key}
-                  class="zone"
+                  class={`zone${summonedTo === slot.key ? ' zone-summoned' : ''}`}
                   aria-labelledby={headingId}
                   data-zone={slot.key}
                   data-hidden={here.hidden}
@@ -109,6 +158,7 @@ export function BoardPage({
                   onDrop={(event) => drop(event, slot.zone)}
                 >
                   <h2 id={headingId}>{zoneName(slot.zone)}</h2>
+                  {pointing && <ZoneCursors zoneKeyOf={slot.key} others={others} names={names} />}
                   {here.hidden > 0 && (
                     <p class="placeholders" data-testid="placeholders">
                       {Array.from({ length: Math.min(here.hidden, 12) }, (_, index) => (
@@ -127,6 +177,7 @@ export function BoardPage({
                         names={names}
                         slots={grid.slots}
                         facilitator={facilitator}
+                        readOnly={readOnly}
                         actions={actions}
                       />
                     ))}
@@ -139,7 +190,7 @@ export function BoardPage({
         {facilitator && (
           <aside class="board-tools">
             {promoting && <PromoteForm store={store} note={promoting} onDone={() => setPromoting(null)} />}
-            <FacilitatorTools store={store} view={view} token={token} />
+            <FacilitatorTools store={store} view={view} token={token} others={others} />
           </aside>
         )}
       </div>

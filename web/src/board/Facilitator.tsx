@@ -1,5 +1,7 @@
-// The facilitator's tools (the board's creator): move the group to the next phase (choosing
-// whether it is anonymous), lock and unlock the board, start and stop a countdown, make and
+// The facilitator's tools (the board's creator, or whom it was handed to): move the group to
+// the next phase (choosing whether it is anonymous; opening the vote with its dots each and a
+// cap per note; or skipping the vote), bring everyone to the zone in view, hand the
+// facilitation to a member on the board, lock and unlock the board, start and stop a countdown, make and
 // withdraw the link guests join with, and make a note data (an organisation on the network
 // map, or a partnership idea) after the discussion.
 import { useState } from 'preact/hooks';
@@ -9,16 +11,34 @@ import { api, ApiFailure } from '../store/http';
 import { uuidv4 } from '../store/ids';
 import { sendAndTell } from '../map/send';
 import { notify } from '../ui/notices';
-import { PHASES, type BoardView, type NoteView } from './model';
+import type { Present } from '../store/presence';
+import { personName } from './BoardPresence';
+import { nextPhases, type BoardView, type NoteView } from './model';
 import type { BoardStore, GuestInvite } from './store';
 import { phaseName } from './words';
+import { zoneGrid } from './zones';
 
-export function FacilitatorTools({ store, view, token }: { store: BoardStore; view: BoardView; token: string }) {
-  const next = PHASES[PHASES.indexOf(view.phase) + 1];
+export function FacilitatorTools({
+  store,
+  view,
+  token,
+  others,
+}: {
+  store: BoardStore;
+  view: BoardView;
+  token: string;
+  /** Those on the board now (the facilitation may be handed to a member among them). */
+  others: readonly Present[];
+}) {
+  const [next, skipTo] = nextPhases(view.phase);
   // Anonymous by default where it matters (writing, voting), as the server's default.
   const [choice, setChoice] = useState<{ readonly phase: BoardPhase; readonly anonymous: boolean } | null>(null);
   const anonymous = next && choice?.phase === next ? choice.anonymous : next === 'writing' || next === 'voting';
   const [minutes, setMinutes] = useState(5);
+  // The vote's rules, chosen when it opens: dots each (default the board's) and a cap per note.
+  const [budget, setBudget] = useState<number | null>(null);
+  const [cap, setCap] = useState('');
+  const [handTo, setHandTo] = useState('');
   const invite = store.guestInvite.value;
   const setInvite = (made: GuestInvite | null) => {
     store.guestInvite.value = made;
@@ -28,9 +48,46 @@ export function FacilitatorTools({ store, view, token }: { store: BoardStore; vi
 
   const advance = () => {
     if (!next) return;
-    void sendAndTell(store, { type: 'AdvanceBoardPhase', board_id: view.board_id, to: next, anonymous }, () =>
+    const rules =
+      next === 'voting'
+        ? { ...(budget !== null && budget !== view.vote_budget ? { vote_budget: budget } : {}), ...(cap.trim() !== '' ? { note_cap: Number(cap) } : {}) }
+        : {};
+    void sendAndTell(store, { type: 'AdvanceBoardPhase', board_id: view.board_id, to: next, anonymous, ...rules }, () =>
       t('facilitator.phaseChanged', { phase: phaseName(next) }),
     );
+  };
+
+  const skipVote = () => {
+    if (!skipTo) return;
+    void sendAndTell(store, { type: 'AdvanceBoardPhase', board_id: view.board_id, to: skipTo, anonymous: false }, () =>
+      t('facilitator.voteSkipped'),
+    );
+  };
+
+  // The zone at the middle of the facilitator's screen, else the top of the board.
+  const bringEveryone = () => {
+    const middle = document.elementFromPoint(window.innerWidth / 2, window.innerHeight / 2);
+    const key = middle?.closest<HTMLElement>('.zone')?.dataset.zone;
+    const grid = zoneGrid(view.template, view.notes.map((note) => note.zone));
+    const zone = grid.slots.find((slot) => slot.key === key)?.zone ?? null;
+    if (store.summon(zone)) notify(() => t('facilitator.broughtHere'));
+    else setError(t('facilitator.offline'));
+  };
+
+  // Members on the board now (guests cannot facilitate), each once.
+  const names = view.display_names ?? {};
+  const members = [...new Set(others.map((other) => other.actor))].filter(
+    (actor) => actor !== store.me && !actor.startsWith('guest:') && !actor.startsWith('token:'),
+  );
+  const hand = (event: Event) => {
+    event.preventDefault();
+    const to = handTo.trim();
+    if (to === '') return;
+    void sendAndTell(store, { type: 'HandFacilitation', board_id: view.board_id, to }, () =>
+      t('facilitator.handed', { name: personName(to, names) }),
+    ).then((outcome) => {
+      if (outcome.kind === 'ack') setHandTo('');
+    });
   };
 
   const makeInvite = async () => {
@@ -62,6 +119,25 @@ export function FacilitatorTools({ store, view, token }: { store: BoardStore; vi
     <section class="facilitator" aria-labelledby="facilitator-title">
       <h2 id="facilitator-title">{t('facilitator.title')}</h2>
       {error && <p class="form-error" role="alert">{error}</p>}
+      {next && next === 'voting' && (
+        <div class="tool-row vote-rules">
+          <label>
+            <span>{t('facilitator.voteBudget')}</span>
+            <input
+              type="number"
+              name="vote_budget"
+              min={1}
+              max={50}
+              value={budget ?? view.vote_budget}
+              onInput={(event) => setBudget(Math.max(1, Math.min(50, Number(event.currentTarget.value) || 1)))}
+            />
+          </label>
+          <label>
+            <span>{t('facilitator.noteCap')}</span>
+            <input type="number" name="note_cap" min={1} max={50} placeholder={t('facilitator.noCap')} value={cap} onInput={(event) => setCap(event.currentTarget.value)} />
+          </label>
+        </div>
+      )}
       {next && (
         <div class="tool-row">
           <button type="button" onClick={advance}>{t('facilitator.next', { phase: phaseName(next) })}</button>
@@ -71,6 +147,14 @@ export function FacilitatorTools({ store, view, token }: { store: BoardStore; vi
           </label>
         </div>
       )}
+      {skipTo && (
+        <div class="tool-row">
+          <button type="button" class="secondary" onClick={skipVote}>{t('facilitator.skipVote')}</button>
+        </div>
+      )}
+      <div class="tool-row">
+        <button type="button" class="secondary" onClick={bringEveryone} data-testid="bring-everyone">{t('facilitator.bringEveryone')}</button>
+      </div>
       <div class="tool-row">
         <button
           type="button"
@@ -118,6 +202,18 @@ export function FacilitatorTools({ store, view, token }: { store: BoardStore; vi
             {t('facilitator.stopTimer')}
           </button>
         )}
+      </form>
+      <form class="tool-row hand-over" onSubmit={hand}>
+        <label>
+          <span>{t('facilitator.handTo')}</span>
+          <input name="hand_to" list="board-members-here" value={handTo} placeholder={t('facilitator.handToHint')} onInput={(event) => setHandTo(event.currentTarget.value)} />
+          <datalist id="board-members-here">
+            {members.map((actor) => (
+              <option key={actor} value={actor}>{personName(actor, names, others.find((other) => other.actor === actor))}</option>
+            ))}
+          </datalist>
+        </label>
+        <button type="submit" class="secondary">{t('facilitator.hand')}</button>
       </form>
       <div class="tool-row invite-tools">
         {invite ? (

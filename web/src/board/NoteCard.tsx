@@ -1,7 +1,8 @@
 // One note on the board: its text, whose it is where that may be shown, the tags its zone
 // gives it; moving it (drag it to another zone, or the "move to" menu from the keyboard or a
 // phone), editing one's own, dots in the vote (one's own while it is open, the totals once
-// it has closed), and, for the facilitator after the discussion, making it data.
+// it has closed), and, for the facilitator after the discussion, making it data. A viewer
+// or auditor sees the note and nothing to change it with.
 import { useState } from 'preact/hooks';
 import type { Zone } from '../protocol/command';
 import { t } from '../i18n';
@@ -24,6 +25,7 @@ export function NoteCard({
   names,
   slots,
   facilitator,
+  readOnly,
   actions,
 }: {
   note: NoteView;
@@ -32,11 +34,13 @@ export function NoteCard({
   names: Readonly<Record<string, string>>;
   slots: readonly ZoneSlot[];
   facilitator: boolean;
+  /** A viewer or auditor: the note without anything to change it. */
+  readOnly: boolean;
   actions: NoteActions;
 }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [target, setTarget] = useState(zoneKey(note.zone));
-  const open = !view.locked && view.phase !== 'closed';
+  const open = !readOnly && !view.locked && view.phase !== 'closed';
   const mine = note.author === me;
   const tags = zoneTags(note.zone);
   const headingId = `note-${note.note_id}`;
@@ -84,7 +88,7 @@ export function NoteCard({
           {note.promoted_to.kind === 'organisation' ? t('board.promotedOrganisation') : t('board.promotedPartnership')}
         </p>
       )}
-      {view.phase === 'voting' && (
+      {view.phase === 'voting' && !readOnly && (
         <div class="note-dots">
           <span class="small">{t('board.myDots', { count: note.my_votes })}</span>
           <button type="button" disabled={!open} onClick={() => actions.vote(note)} aria-describedby={headingId}>

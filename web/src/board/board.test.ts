@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../store/live';
 import { clockOffset } from '../store/live';
-import { applyBoardEvent, clockText, notesByZone, secondsLeft, summaryRows, type BoardView } from './model';
+import { applyBoardEvent, clockText, facilitates, mayChange, nextPhases, notesByZone, secondsLeft, summaryRows, type BoardView } from './model';
 import { zoneGrid, zoneKey, zoneTags } from './zones';
 
 const board = (overrides: Partial<BoardView> = {}): BoardView => ({
@@ -101,6 +101,24 @@ describe('applyBoardEvent', () => {
     expect(view.timer_ends_at).toBeNull();
     const other = event('BoardLocked', { board_id: 'other' });
     expect(applyBoardEvent(board(), other, 'bo').view.locked).toBe(false);
+  });
+
+  it('hands the facilitator tools on at once, and takes the rules of an opened vote', () => {
+    const handed = applyBoardEvent(board(), event('FacilitationHanded', { from: 'anna', to: 'bo' }, 'anna'), 'bo');
+    expect(facilitates(handed.view, 'bo')).toBe(true);
+    expect(facilitates(handed.view, 'anna')).toBe(false);
+    expect(handed.reload).toBe(true); // to learn Bo's name
+    const rules = applyBoardEvent(board({ phase: 'voting' }), event('VotingRulesSet', { vote_budget: 6, note_cap: 2 }, 'anna'), 'bo');
+    expect([rules.view.vote_budget, rules.view.note_cap, rules.reload]).toEqual([6, 2, true]);
+  });
+
+  it('offers the next phase, and from grouping also skipping the vote; viewers change nothing', () => {
+    expect(nextPhases('grouping')).toEqual(['voting', 'discussion']);
+    expect(nextPhases('reveal')).toEqual(['grouping']);
+    expect(nextPhases('closed')).toEqual([]);
+    expect(mayChange(board({ my_role: 'viewer' }))).toBe(false);
+    expect(mayChange(board({ my_role: 'auditor' }))).toBe(false);
+    expect(mayChange(board({ my_role: 'guest' }))).toBe(true);
   });
 
   it('is idempotent on notes, so events replayed after a load change nothing', () => {

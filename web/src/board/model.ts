@@ -43,6 +43,8 @@ export interface BoardView {
   readonly locked: boolean;
   readonly timer_ends_at?: string | null;
   readonly vote_budget: number;
+  /** Most dots one person may place on one note in this vote (absent: no cap). */
+  readonly note_cap?: number | null;
   readonly my_votes_left: number;
   readonly hidden_notes: number;
   readonly private_notes?: readonly PrivateNote[];
@@ -50,6 +52,8 @@ export interface BoardView {
   readonly groups: readonly (readonly [string, string, readonly string[]])[];
   /** People's names by actor (guests' display names, accounts' names). */
   readonly display_names?: Readonly<Record<string, string>>;
+  /** The reader's role in the workspace: viewers and auditors only look. */
+  readonly my_role?: 'owner' | 'editor' | 'viewer' | 'auditor' | 'guest';
 }
 
 /** What an event did: the board after it, and whether the view must be loaded again. */
@@ -148,6 +152,16 @@ export function applyBoardEvent(view: BoardView, event: LiveEvent, me: string): 
         view: { ...view, phase: payload.to as BoardPhase, anonymous: Boolean(payload.anonymous) },
         reload: true,
       };
+    case 'FacilitationHanded': {
+      // The new facilitator's tools appear (and the former's go) at once.
+      const facilitator = String(payload.to ?? view.facilitator);
+      return { view: { ...view, facilitator }, reload: !(facilitator in (view.display_names ?? {})) };
+    }
+    case 'VotingRulesSet':
+      return {
+        view: { ...view, vote_budget: Number(payload.vote_budget ?? view.vote_budget), note_cap: (payload.note_cap as number | null | undefined) ?? null },
+        reload: true,
+      };
     case 'VoteCast':
     case 'VoteRetracted':
       // Only one's own dots arrive while the vote is open; the view says the dots left.
@@ -198,6 +212,20 @@ export function clockText(seconds: number): string {
 /** Whether `me` facilitates the board. */
 export function facilitates(view: BoardView, me: string): boolean {
   return view.facilitator === me;
+}
+
+/** Whether the reader may change the board (add, move, edit, vote): not viewers and auditors,
+ * who only look. */
+export function mayChange(view: BoardView): boolean {
+  return view.my_role !== 'viewer' && view.my_role !== 'auditor';
+}
+
+/** The next phases the facilitator may move the board to: the next one, and from grouping
+ * also straight to the discussion (skipping the vote). */
+export function nextPhases(phase: BoardPhase): BoardPhase[] {
+  const next = PHASES[PHASES.indexOf(phase) + 1];
+  if (!next) return [];
+  return phase === 'grouping' ? [next, 'discussion'] : [next];
 }
 
 /** The summary's rows: a header, then every note by zone (in the grid's order), its text,

@@ -7,9 +7,10 @@ import { BoardStore } from './store';
 
 /** A stand-in for the websocket: hands the store's watch to the test. */
 function fakeLive() {
-  const watched: { onEvent?: (event: LiveEvent) => void; options?: WatchOptions } = {};
+  const watched: { onEvent?: (event: LiveEvent) => void; options?: WatchOptions; announced: unknown[] } = { announced: [] };
   const live = {
     serverClockOffsetMs: signal(0),
+    announce: (_workspace: string, presence: unknown) => watched.announced.push(presence),
     watch: (_workspace: string, _cursor: EventCursor, onEvent: (event: LiveEvent) => void, options: WatchOptions = {}) => {
       watched.onEvent = onEvent;
       watched.options = options;
@@ -69,6 +70,22 @@ describe('BoardStore', () => {
     answer(view);
     await loading;
     expect(store.view.value?.notes.map((note) => note.text)).toEqual(['Festival']);
+    store.dispose();
+  });
+
+  it('says it is on the board, and takes a summons of the facilitator but not its own', () => {
+    const { live, watched } = fakeLive();
+    const store = new BoardStore('w', 'b', 'bo', 'token', live, () => undefined);
+    store.open();
+    expect(watched.announced).toEqual([{ workspace_id: 'w', board_id: 'b' }]);
+    const summoned = { type: 'summoned' as const, workspace_id: 'w', board_id: 'b', facilitator: 'anna', zone: { level: 'network' as const } };
+    watched.options?.onSummoned?.({ ...summoned, facilitator: 'bo' });
+    expect(store.summons.value).toBe(null);
+    watched.options?.onSummoned?.({ ...summoned, board_id: 'other' });
+    expect(store.summons.value).toBe(null);
+    watched.options?.onSummoned?.(summoned);
+    watched.options?.onSummoned?.(summoned);
+    expect(store.summons.value).toEqual({ count: 2, zone: { level: 'network' } });
     store.dispose();
   });
 });

@@ -6,12 +6,15 @@
 // on notes), and an event that reveals something (a phase change, one's own dot) loads the
 // view again. Changes leave through `LiveConnection.send` (queued while offline, resent on
 // reconnect), so a note written while the phone's connection drops is sent when it returns.
+// Presence goes the same way: one's own (on the board, and where shown the zone and place
+// one points at) and the others'; and the facilitator's "bring everyone here".
 import { signal } from '@preact/signals';
 import type { Command } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
 import { EventCursor } from '../store/cursor';
 import { api, ApiFailure } from '../store/http';
-import type { LiveConnection, LiveEvent } from '../store/live';
+import type { LiveConnection, LiveEvent, SummonedMessage } from '../store/live';
+import { withPresence, type OwnPresence, type PresenceMap } from '../store/presence';
 import type { Outcome } from '../store/outbox';
 import { applyBoardEvent, type BoardView } from './model';
 
@@ -29,6 +32,11 @@ export class BoardStore {
   /** The guest link the facilitator made on this board in this tab (shown only until it is
    * withdrawn; the server shows its secret only once). */
   readonly guestInvite = signal<GuestInvite | null>(null);
+  /** The others' presence in the workspace (this board's are shown). */
+  readonly presence = signal<PresenceMap>(new Map());
+  /** The facilitator's last "bring everyone here", numbered so that the same zone twice is
+   * two jumps. */
+  readonly summons = signal<{ readonly count: number; readonly zone: SummonedMessage['zone'] } | null>(null);
 
   private readonly cursor = new EventCursor();
   private unwatch: (() => void) | null = null;
@@ -55,7 +63,25 @@ export class BoardStore {
       boardId: this.boardId,
       fromNow: true,
       onSubscribed: () => this.scheduleReload(0),
+      onPresence: (message) => {
+        this.presence.value = message === null ? new Map() : withPresence(this.presence.value, message);
+      },
+      onSummoned: (summoned) => {
+        if (summoned.board_id !== this.boardId || summoned.facilitator === this.me) return;
+        this.summons.value = { count: (this.summons.value?.count ?? 0) + 1, zone: summoned.zone ?? null };
+      },
     });
+    this.announce({});
+  }
+
+  /** Says to the others that one is on this board, and (where shown) where one points. */
+  announce(presence: Pick<OwnPresence, 'cursor' | 'zone'>): void {
+    this.live.announce(this.workspaceId, { workspace_id: this.workspaceId, board_id: this.boardId, ...presence });
+  }
+
+  /** "Bring everyone here" (the facilitator): false when offline. */
+  summon(zone: SummonedMessage['zone']): boolean {
+    return this.live.summon(this.workspaceId, this.boardId, zone);
   }
 
   dispose(): void {

@@ -75,6 +75,25 @@ export type ClientMessage =
        * The workspace.
        */
       workspace_id: string;
+      /**
+       * The zone of the board it is on (board presence only); its `cursor` is then a place within that zone, each coordinate from 0 to 1, so that screens of any size show it in the same spot.
+       */
+      zone?: Zone | null;
+    }
+  | {
+      /**
+       * The board.
+       */
+      board_id: string;
+      type: 'summon';
+      /**
+       * The workspace.
+       */
+      workspace_id: string;
+      /**
+       * The zone to look at (absent: the top of the board).
+       */
+      zone?: Zone | null;
     }
   | {
       /**
@@ -788,7 +807,7 @@ export type Command =
       title: string;
       type: 'CreateBoard';
       /**
-       * Dots per participant (default 3).
+       * Dots per participant (default 5, as Parabol's).
        */
       vote_budget?: number | null;
     }
@@ -802,10 +821,29 @@ export type Command =
        */
       board_id: string;
       /**
+       * Opening the vote: most dots one participant may place on one note (default: no limit but the budget).
+       */
+      note_cap?: number | null;
+      /**
        * The next phase.
        */
       to: BoardPhase;
       type: 'AdvanceBoardPhase';
+      /**
+       * Opening the vote: dots per participant in it, 1 to 50 (default: the board's).
+       */
+      vote_budget?: number | null;
+    }
+  | {
+      /**
+       * The board.
+       */
+      board_id: string;
+      /**
+       * The member who facilitates from now on (their account name).
+       */
+      to: string;
+      type: 'HandFacilitation';
     }
   | {
       /**

@@ -706,7 +706,7 @@ export type Command =
       title: string;
       type: 'CreateBoard';
       /**
-       * Dots per participant (default 3).
+       * Dots per participant (default 5, as Parabol's).
        */
       vote_budget?: number | null;
     }
@@ -720,10 +720,29 @@ export type Command =
        */
       board_id: string;
       /**
+       * Opening the vote: most dots one participant may place on one note (default: no limit but the budget).
+       */
+      note_cap?: number | null;
+      /**
        * The next phase.
        */
       to: BoardPhase;
       type: 'AdvanceBoardPhase';
+      /**
+       * Opening the vote: dots per participant in it, 1 to 50 (default: the board's).
+       */
+      vote_budget?: number | null;
+    }
+  | {
+      /**
+       * The board.
+       */
+      board_id: string;
+      /**
+       * The member who facilitates from now on (their account name).
+       */
+      to: string;
+      type: 'HandFacilitation';
     }
   | {
       /**

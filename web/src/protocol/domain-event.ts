@@ -815,6 +815,40 @@ export type DomainEvent =
       };
     }
   | {
+      event_type: 'VotingRulesSet';
+      payload: {
+        /**
+         * The board.
+         */
+        board_id: string;
+        /**
+         * Most dots one participant may place on one note (absent: no limit but the budget).
+         */
+        note_cap?: number | null;
+        /**
+         * Dots each participant may place in this vote.
+         */
+        vote_budget: number;
+      };
+    }
+  | {
+      event_type: 'FacilitationHanded';
+      payload: {
+        /**
+         * The board.
+         */
+        board_id: string;
+        /**
+         * Who facilitated.
+         */
+        from: string;
+        /**
+         * Who facilitates now.
+         */
+        to: string;
+      };
+    }
+  | {
       event_type: 'BoardLocked';
       payload: {
         /**

@@ -147,6 +147,10 @@ export type ServerMessage =
        */
       left: boolean;
       /**
+       * Their name for people (an account's name, a guest's chosen name; absent when they left).
+       */
+      name?: string | null;
+      /**
        * What they select.
        */
       selection?: string | null;
@@ -155,6 +159,29 @@ export type ServerMessage =
        * The workspace.
        */
       workspace_id: string;
+      /**
+       * The zone of the board they are on, where pointers are shown (absent: none, or hidden in this phase); their `cursor` is then a place within it.
+       */
+      zone?: Zone | null;
+    }
+  | {
+      /**
+       * The board.
+       */
+      board_id: string;
+      /**
+       * The facilitator who asked.
+       */
+      facilitator: string;
+      type: 'summoned';
+      /**
+       * The workspace.
+       */
+      workspace_id: string;
+      /**
+       * The zone to show (absent: the top of the board).
+       */
+      zone?: Zone | null;
     }
   | {
       /**
@@ -170,6 +197,23 @@ export type ServerMessage =
       nonce?: string | null;
       type: 'pong';
     };
+/**
+ * The user age groups a mapping couples relations with.
+ */
+export type AgeGroup =
+  'toddlers' | 'children' | 'teenagers' | 'young_adults' | 'adults' | 'seniors';
+/**
+ * The four goals of the library model (biblioteksmodellen).
+ */
+export type Goal = 'experience' | 'empowerment' | 'engagement' | 'innovation';
+/**
+ * The formalisation level of a relation on the network circle (netværkscirklen).
+ */
+export type Level = 'network' | 'collaboration' | 'partnership';
+/**
+ * The four overlapping rooms of the library model.
+ */
+export type Room = 'inspiration' | 'learning' | 'meeting' | 'performative';
 
 /**
  * The error body of every failed request and every rejected websocket message.
@@ -219,4 +263,29 @@ export interface Dragging {
    * Vertical place, in map units.
    */
   y: number;
+}
+/**
+ * Where a note sits on a board. Which fields apply depends on the board's template; they become structured tags when the note is promoted.
+ */
+export interface Zone {
+  /**
+   * Age group (age groups template).
+   */
+  age_group?: AgeGroup | null;
+  /**
+   * Goal (library model template).
+   */
+  goal?: Goal | null;
+  /**
+   * A free label (free template).
+   */
+  label?: string | null;
+  /**
+   * Level (network circle template).
+   */
+  level?: Level | null;
+  /**
+   * Room (library model template).
+   */
+  room?: Room | null;
 }

@@ -10,7 +10,8 @@
 // `announce` says where one is (throttled, never queued: only the latest matters, and it is
 // said again after a reconnect), and the others' presence is handed to the workspace's
 // watcher; when the connection drops, the watcher is told to forget everyone (`null`), and
-// the server's snapshot after the next subscribe brings back who is still there.
+// the server's snapshot after the next subscribe brings back who is still there. A board's
+// facilitator may `summon` everyone on it to a zone; the summons reaches the board's watcher.
 import { signal } from '@preact/signals';
 import type { ClientMessage } from '../protocol/client-message';
 import type { Command } from '../protocol/command';
@@ -44,7 +45,11 @@ export interface WatchOptions {
   readonly onSubscribed?: () => void;
   /** Another's presence, or `null`: the connection dropped, forget everyone. */
   readonly onPresence?: (presence: PresenceMessage | null) => void;
+  /** The board's facilitator brings everyone on it to a zone ("bring everyone here"). */
+  readonly onSummoned?: (summoned: SummonedMessage) => void;
 }
+
+export type SummonedMessage = Extract<ServerMessage, { type: 'summoned' }>;
 
 /** One's own presence in a workspace: the last word, and the throttle that sends it. */
 interface OwnPresenceState {
@@ -145,6 +150,13 @@ export class LiveConnection {
     own.throttle.push(presence);
   }
 
+  /** "Bring everyone here" (the board's facilitator): everyone on the board is taken to
+   * `zone`. Ephemeral like presence: false when offline (nothing is queued). */
+  summon(workspaceId: string, boardId: string, zone: SummonedMessage['zone']): boolean {
+    if (!this.welcomed) return false;
+    return this.write({ type: 'summon', workspace_id: workspaceId, board_id: boardId, ...(zone ? { zone } : {}) });
+  }
+
   private open(): void {
     if (this.stopped) return;
     this.welcomed = false;
@@ -203,6 +215,9 @@ export class LiveConnection {
       }
       case 'presence':
         this.watches.get(message.workspace_id)?.options.onPresence?.(message);
+        break;
+      case 'summoned':
+        this.watches.get(message.workspace_id)?.options.onSummoned?.(message);
         break;
       case 'ack':
         this.outbox.settle({

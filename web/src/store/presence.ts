@@ -4,6 +4,7 @@
 // subscribe brings everyone back). Pure bookkeeping and a throttle; the connection in live.ts
 // feeds it and sends one's own.
 import type { ClientMessage } from '../protocol/client-message';
+import type { Zone } from '../protocol/command';
 import type { ServerMessage } from '../protocol/server-message';
 
 export type PresenceMessage = Extract<ServerMessage, { type: 'presence' }>;
@@ -17,6 +18,11 @@ export interface Present {
   readonly selection: string | null;
   readonly cursor: { readonly x: number; readonly y: number } | null;
   readonly dragging: { readonly nodeId: string; readonly x: number; readonly y: number } | null;
+  /** On a board: the zone they are on (where pointers are shown); `cursor` is then a place
+   * within it, each coordinate 0 to 1. */
+  readonly zone: Zone | null;
+  /** Their name for people (an account's name, a guest's chosen name), when the server says. */
+  readonly name: string | null;
 }
 
 export type PresenceMap = ReadonlyMap<string, Present>;
@@ -35,6 +41,8 @@ export function withPresence(present: PresenceMap, message: PresenceMessage): Pr
     selection: message.selection ?? null,
     cursor: message.cursor ?? null,
     dragging: message.dragging ? { nodeId: message.dragging.node_id, x: message.dragging.x, y: message.dragging.y } : null,
+    zone: message.zone ?? null,
+    name: message.name ?? null,
   });
   return next;
 }
@@ -43,6 +51,13 @@ export function withPresence(present: PresenceMap, message: PresenceMessage): Pr
 export function onTheMap(present: PresenceMap): Present[] {
   return [...present.values()]
     .filter((entry) => entry.boardId === null)
+    .sort((first, second) => first.actor.localeCompare(second.actor) || first.connectionId.localeCompare(second.connectionId));
+}
+
+/** Those on board `boardId`, each connection, by name. */
+export function onTheBoard(present: PresenceMap, boardId: string): Present[] {
+  return [...present.values()]
+    .filter((entry) => entry.boardId === boardId)
     .sort((first, second) => first.actor.localeCompare(second.actor) || first.connectionId.localeCompare(second.connectionId));
 }
 

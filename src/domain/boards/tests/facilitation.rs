@@ -21,18 +21,20 @@ fn advance(to: BoardPhase, anonymous: Option<bool>) -> Command {
         board_id: BOARD,
         to,
         anonymous,
+        vote_budget: None,
+        note_cap: None,
     }
 }
 
 #[test]
-fn a_board_is_created_with_three_dots_per_participant_by_default() {
+fn a_board_is_created_with_five_dots_per_participant_by_default() {
     let state = given(&[workspace_created()]);
 
     let events = when(&state, create_board(None), BO).unwrap();
 
     assert_eq!(
         events,
-        vec![board_created(BOARD, BoardTemplate::RoomsByGoals, 3)]
+        vec![board_created(BOARD, BoardTemplate::RoomsByGoals, 5)]
     );
     let state = then_state(state, &events, BO);
     let board = &state.boards[&BOARD];
@@ -40,7 +42,7 @@ fn a_board_is_created_with_three_dots_per_participant_by_default() {
     assert_eq!(board.phase, BoardPhase::Writing);
     assert!(board.anonymous);
     assert!(!board.locked);
-    assert_eq!(board.vote_budget, 3);
+    assert_eq!(board.vote_budget, 5);
 }
 
 #[test]
