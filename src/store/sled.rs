@@ -69,6 +69,7 @@ use super::{
 };
 use crate::sync::locked;
 
+mod checkpoint;
 mod command_filter;
 mod index;
 mod pending;
@@ -133,6 +134,8 @@ pub struct SledEventStore {
     events: sled::Tree,
     /// Stream and command indexes, derived from `events`.
     index: sled::Tree,
+    /// The projections' checkpoint ([`checkpoint`]), in the index database.
+    checkpoint: sled::Tree,
     /// Index entries of durable events not yet in `index`.
     pending: Arc<PendingIndex>,
     /// Position of the last flushed event: readers never look past it.
@@ -277,6 +280,7 @@ impl SledEventStore {
         }
         let events = db.open_tree("events").map_err(backend)?;
         let index = index_db.open_tree("index").map_err(backend)?;
+        let checkpoint = index_db.open_tree("checkpoint").map_err(backend)?;
 
         let last = records::read_last(&events, |position, bytes| {
             let event = decode_event(position, bytes)?;
@@ -367,6 +371,7 @@ impl SledEventStore {
         Ok(SledEventStore {
             events,
             index,
+            checkpoint,
             pending,
             durable_head,
             live: Mutex::new(Some(live)),
@@ -556,6 +561,16 @@ impl EventStore for SledEventStore {
             deduplicated: true,
             ..outcome
         }))
+    }
+
+    async fn save_checkpoint(&self, bytes: Vec<u8>) -> Result<(), StoreError> {
+        let tree = self.checkpoint.clone();
+        run_blocking(move || checkpoint::save(&tree, &bytes)).await
+    }
+
+    async fn load_checkpoint(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        let tree = self.checkpoint.clone();
+        run_blocking(move || checkpoint::load(&tree)).await
     }
 
     fn head_position(&self) -> Position {
