@@ -15,8 +15,13 @@ impl PostgresEventStore {
     pub(super) async fn save_checkpoint_chunks(&self, bytes: &[u8]) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await.map_err(backend)?;
+        // Two writers (two nodes, or a node's background task and its shutdown) take turns:
+        // the second replaces the first's checkpoint whole instead of colliding on its chunks.
         transaction
-            .execute("DELETE FROM projection_checkpoint", &[])
+            .batch_execute(
+                "LOCK TABLE projection_checkpoint IN EXCLUSIVE MODE;
+                 DELETE FROM projection_checkpoint;",
+            )
             .await
             .map_err(backend)?;
         for (index, chunk) in (0i32..).zip(bytes.chunks(CHUNK)) {
