@@ -307,7 +307,7 @@ async fn a_checkpoint_is_kept_whole_replaced_whole_and_survives_a_restart(backen
         return;
     };
     assert_eq!(harness.store().load_checkpoint().await.unwrap(), None);
-    // Larger than a chunk of either backend (1 MiB on sled, 4 MiB on PostgreSQL), with
+    // Larger than a chunk (4 MiB on PostgreSQL), with
     // bytes that differ from chunk to chunk, so a chunk out of order or lost shows.
     let large: Vec<u8> = (0..9_500_000u32)
         .map(|index| (index % 251) as u8 ^ (index >> 20) as u8)

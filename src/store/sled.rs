@@ -10,6 +10,8 @@
 //! | `index/`, `index`  | `c` + command id (16)                | the command's [`AppendOutcome`]  |
 //! | `index/`, `index`  | `m:indexed_through`                  | the last position it covers      |
 //!
+//! Beside them, the file `checkpoint`: the projections' checkpoint ([`checkpoint`]).
+//!
 //! **One writer, one flusher, group commit.** Appends are sent to a single writer thread. It
 //! takes every request waiting in its queue, validates them in order against the current
 //! stream versions, assigns positions and hashes, inserts the events and hands the group to
@@ -134,8 +136,8 @@ pub struct SledEventStore {
     events: sled::Tree,
     /// Stream and command indexes, derived from `events`.
     index: sled::Tree,
-    /// The projections' checkpoint ([`checkpoint`]), in the index database.
-    checkpoint: sled::Tree,
+    /// The data directory, where the projections' checkpoint is kept ([`checkpoint`]).
+    directory: std::path::PathBuf,
     /// Index entries of durable events not yet in `index`.
     pending: Arc<PendingIndex>,
     /// Position of the last flushed event: readers never look past it.
@@ -280,7 +282,6 @@ impl SledEventStore {
         }
         let events = db.open_tree("events").map_err(backend)?;
         let index = index_db.open_tree("index").map_err(backend)?;
-        let checkpoint = index_db.open_tree("checkpoint").map_err(backend)?;
 
         let last = records::read_last(&events, |position, bytes| {
             let event = decode_event(position, bytes)?;
@@ -371,7 +372,7 @@ impl SledEventStore {
         Ok(SledEventStore {
             events,
             index,
-            checkpoint,
+            directory: directory.to_path_buf(),
             pending,
             durable_head,
             live: Mutex::new(Some(live)),
@@ -564,13 +565,13 @@ impl EventStore for SledEventStore {
     }
 
     async fn save_checkpoint(&self, bytes: Vec<u8>) -> Result<(), StoreError> {
-        let tree = self.checkpoint.clone();
-        run_blocking(move || checkpoint::save(&tree, &bytes)).await
+        let directory = self.directory.clone();
+        run_blocking(move || checkpoint::save(&directory, &bytes)).await
     }
 
     async fn load_checkpoint(&self) -> Result<Option<Vec<u8>>, StoreError> {
-        let tree = self.checkpoint.clone();
-        run_blocking(move || checkpoint::load(&tree)).await
+        let directory = self.directory.clone();
+        run_blocking(move || checkpoint::load(&directory)).await
     }
 
     fn head_position(&self) -> Position {

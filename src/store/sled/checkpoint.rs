@@ -1,63 +1,46 @@
-//! The projections' checkpoint on sled: one opaque value ([`crate::projection::checkpoint`]
-//! says what is in it), kept in the tree `checkpoint` of the index database, cut into chunks
-//! of [`CHUNK`] bytes so that sled never holds one huge value. A new checkpoint replaces the
-//! old one in one atomic batch, so a crash leaves either the old or the new, never a mix.
+//! The projections' checkpoint beside a sled store: one opaque value
+//! ([`crate::projection::checkpoint`] says what is in it), kept as the file `checkpoint` in the
+//! data directory rather than in sled, whose page cache would keep a copy of all of it (half
+//! a GiB at a million events) resident after it was read once. A new checkpoint is written to
+//! a temporary file, synced, and renamed over the old one (the directory synced too), so a
+//! crash leaves either the old or the new, never a mix. An empty checkpoint is none.
 
-use super::backend;
+use std::io::Write;
+use std::path::Path;
+
 use crate::store::StoreError;
 
-/// The size of one stored chunk.
-const CHUNK: usize = 1 << 20;
-/// The key of the number of chunks of the checkpoint kept.
-const COUNT_KEY: &[u8] = b"count";
+/// The file's name in the data directory.
+pub(super) const FILE: &str = "checkpoint";
 
-fn chunk_key(index: u32) -> [u8; 5] {
-    let mut key = [b'c', 0, 0, 0, 0];
-    key[1..].copy_from_slice(&index.to_be_bytes());
-    key
+fn io(what: &str, path: &Path, error: std::io::Error) -> StoreError {
+    StoreError::Backend(format!("cannot {what} {}: {error}", path.display()))
 }
 
-fn count_of(tree: &sled::Tree) -> Result<u32, StoreError> {
-    Ok(match tree.get(COUNT_KEY).map_err(backend)? {
-        Some(bytes) => bytes
-            .as_ref()
-            .try_into()
-            .map(u32::from_be_bytes)
-            .unwrap_or(0),
-        None => 0,
-    })
-}
-
-/// Replaces the checkpoint kept in `tree` with `bytes`, durably.
-pub(super) fn save(tree: &sled::Tree, bytes: &[u8]) -> Result<(), StoreError> {
-    let before = count_of(tree)?;
-    let mut batch = sled::Batch::default();
-    let mut count = 0u32;
-    for chunk in bytes.chunks(CHUNK) {
-        batch.insert(&chunk_key(count), chunk);
-        count += 1;
-    }
-    for stale in count..before {
-        batch.remove(&chunk_key(stale));
-    }
-    batch.insert(COUNT_KEY, &count.to_be_bytes());
-    tree.apply_batch(batch).map_err(backend)?;
-    tree.flush().map_err(backend)?;
+/// Replaces the checkpoint kept in `directory` with `bytes`, durably.
+pub(super) fn save(directory: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let path = directory.join(FILE);
+    let temporary = directory.join(format!("{FILE}.new"));
+    let mut file =
+        std::fs::File::create(&temporary).map_err(|error| io("create", &temporary, error))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|error| io("write", &temporary, error))?;
+    drop(file);
+    std::fs::rename(&temporary, &path).map_err(|error| io("replace", &path, error))?;
+    std::fs::File::open(directory)
+        .and_then(|directory| directory.sync_all())
+        .map_err(|error| io("sync", directory, error))?;
     Ok(())
 }
 
-/// The checkpoint kept in `tree`, if one is. A missing chunk reads as no checkpoint.
-pub(super) fn load(tree: &sled::Tree) -> Result<Option<Vec<u8>>, StoreError> {
-    let count = count_of(tree)?;
-    if count == 0 {
-        return Ok(None);
+/// The checkpoint kept in `directory`, if one is.
+pub(super) fn load(directory: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+    let path = directory.join(FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) if bytes.is_empty() => Ok(None),
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(io("read", &path, error)),
     }
-    let mut bytes = Vec::new();
-    for index in 0..count {
-        match tree.get(chunk_key(index)).map_err(backend)? {
-            Some(chunk) => bytes.extend_from_slice(&chunk),
-            None => return Ok(None),
-        }
-    }
-    Ok(Some(bytes))
 }
