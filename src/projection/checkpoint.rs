@@ -246,6 +246,16 @@ fn copy(projections: &Projections) -> CopiedViews {
     })
 }
 
+/// A timeline to encode as a list of [`KeptEntry`], one entry at a time (no second copy
+/// of a million entries in memory while a checkpoint is written).
+struct KeptTimeline(ChunkedLog<TimelineEntry, 1024>);
+
+impl Serialize for KeptTimeline {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(KeptEntry::of))
+    }
+}
+
 /// Appends one section: its length (8 bytes, little-endian), then `value` as JSON.
 fn section(body: &mut Vec<u8>, value: &impl Serialize) -> Result<(), serde_json::Error> {
     let start = body.len();
@@ -258,9 +268,19 @@ fn section(body: &mut Vec<u8>, value: &impl Serialize) -> Result<(), serde_json:
 
 /// Encodes a copy of the views at `hash` (of the event at its position).
 fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, serde_json::Error> {
-    let mut body = Vec::new();
+    // The header, with room for the body's hash, then the body, written in place (one buffer
+    // of half a GiB at a million events, not two).
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    let code = CODE_VERSION.as_bytes();
+    bytes.extend_from_slice(&(code.len() as u16).to_le_bytes());
+    bytes.extend_from_slice(code);
+    let hash_at = bytes.len();
+    bytes.extend_from_slice(&[0; 32]);
+    let body_at = bytes.len();
     section(
-        &mut body,
+        &mut bytes,
         &Head {
             position: copy.position,
             hash,
@@ -270,9 +290,9 @@ fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, serde_json::Err
         },
     )?;
     for copied in copy.workspaces {
-        let timeline: Vec<KeptEntry> = copied.timeline.iter().map(KeptEntry::of).collect();
+        let timeline = KeptTimeline(copied.timeline);
         section(
-            &mut body,
+            &mut bytes,
             &KeptView {
                 level_moves: copied.state.level_moves.iter().copied().collect(),
                 state: copied.state,
@@ -281,16 +301,10 @@ fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, serde_json::Err
                 snapshot_every: copied.snapshot_every,
             },
         )?;
-        section(&mut body, &timeline)?;
+        section(&mut bytes, &timeline)?;
     }
-    let mut bytes = Vec::with_capacity(body.len() + 128);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&FORMAT.to_le_bytes());
-    let code = CODE_VERSION.as_bytes();
-    bytes.extend_from_slice(&(code.len() as u16).to_le_bytes());
-    bytes.extend_from_slice(code);
-    bytes.extend_from_slice(blake3::hash(&body).as_bytes());
-    bytes.extend_from_slice(&body);
+    let body_hash = blake3::hash(&bytes[body_at..]);
+    bytes[hash_at..body_at].copy_from_slice(body_hash.as_bytes());
     Ok(bytes)
 }
 
