@@ -34,7 +34,8 @@
 //!   application state ([`app_state::AppState`], its [`app_state::Limits`]), the one error
 //!   shape both answer with ([`app_state::ApiError`]) and the rate limits both apply.
 //! - [`projection`]: the views rebuilt from the log; [`projection::report::report_as_of`] is
-//!   the one "as of" assembly, for the API and for `partnerhub replay`.
+//!   the one "as of" assembly, for the API and for `partnerhub replay`;
+//!   [`projection::checkpoint`] keeps them in the store so that a server starts from them.
 //! - [`visibility`]: the one place that decides what a reader may see of a workshop board
 //!   (private writing, anonymity, hidden tallies), asked by every read path.
 //! - [`sealing`]: the log itself keeps no more: anonymous authors and voters are recorded under

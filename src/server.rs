@@ -1,11 +1,14 @@
 //! The server: wires the store, the projections, the services and the hub into one
 //! [`AppState`], and serves the HTTP API and the websocket hub until a shutdown signal.
 //!
-//! [`start`] rebuilds the views from the log and starts the projector; [`run`] takes an
+//! [`start`] makes the views current with the log (from the projection checkpoint the store
+//! keeps, if it is usable: [`crate::projection::checkpoint`]), starts the projector and the
+//! task that writes checkpoints; [`run`] takes an
 //! already-bound listener and a shutdown future, so `partnerhub serve` and the tests call the
 //! same entry point (tests bind `127.0.0.1:0`). On shutdown it stops accepting, tells every
 //! websocket "going away" (1001) once its in-flight command is done, lets HTTP requests
-//! finish, then shuts the store down so every acknowledged event is on disk.
+//! finish, writes a checkpoint of the views, then shuts the store down so every acknowledged
+//! event is on disk.
 //!
 //! Connections are served by hyper's HTTP/1 server directly rather than `axum::serve`,
 //! because only there can a header-read timeout be set ([`Limits::header_read_timeout`]):
@@ -30,7 +33,8 @@ use crate::accounts::Accounts;
 use crate::app_state::{ApiError, AppState, Limits};
 use crate::hub::Hub;
 use crate::privacy::KeyStore;
-use crate::projection::{rebuild, spawn_projector, Projections};
+use crate::projection::checkpoint::{self, spawn_checkpointer, Start};
+use crate::projection::{spawn_projector, Projections};
 use crate::service::Workspaces;
 use crate::store::{EventStore, Position, StoreError};
 
@@ -82,8 +86,14 @@ async fn start_with_sessions(
     limits: Limits,
     progress: &mut (dyn FnMut(Position) + Send),
 ) -> Result<AppState, StoreError> {
-    let projections: Arc<Projections> = rebuild(store.as_ref(), progress).await?;
+    let (projections, started): (Arc<Projections>, Start) =
+        checkpoint::start(store.as_ref(), progress).await?;
     spawn_projector(store.clone(), projections.clone());
+    let since = match started {
+        Start::FromCheckpoint(position) => position,
+        Start::Rebuilt { .. } => 0,
+    };
+    spawn_checkpointer(&store, projections.clone(), limits.checkpoints, since);
     let workspaces = Arc::new(Workspaces::new(store.clone(), projections.clone(), keys));
     let finished = workspaces.finish_erasures().await?;
     if finished > 0 {
@@ -139,6 +149,7 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let hub = state.hub.clone();
     let store = state.store.clone();
+    let projections = state.projections.clone();
     let header_read_timeout = state.limits.header_read_timeout;
     let app = router(state);
     let stopping = CancellationToken::new();
@@ -191,6 +202,11 @@ pub async fn run(
     connections.close();
     connections.wait().await;
     hub.shut_down(SHUTDOWN_GRACE).await;
+    // Nothing more comes in: the views are those of the last event applied. The projector may
+    // still be folding the last acknowledged events; a checkpoint before them is as good.
+    if let Err(error) = checkpoint::write(store.as_ref(), &projections).await {
+        tracing::warn!(%error, "cannot write a projection checkpoint at shutdown");
+    }
     store.shutdown().await;
     tracing::info!("server stopped; the store is closed");
     Ok(())

@@ -109,7 +109,7 @@ pub enum Seen {
 }
 
 /// The board events' kinds, as far as secrecy cares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BoardEventKind {
     /// The handling of the board that is known to all: its facilitation (created, phase,
     /// lock, timer) and promoting a note, the library's decision after the discussion.

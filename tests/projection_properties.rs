@@ -193,7 +193,17 @@ fn check(backend: Backend, steps: Vec<(u8, u8, u8, u8, u8)>) {
             )
             .await;
         let mut accepted = 0;
-        for (kind, a, b, c, actor) in steps {
+        let halfway = steps.len() / 2;
+        let mut checkpoint_at = None;
+        for (step, (kind, a, b, c, actor)) in steps.into_iter().enumerate() {
+            if step == halfway {
+                checkpoint_at = partnerhub::projection::checkpoint::write(
+                    running.store.as_ref(),
+                    &running.projections,
+                )
+                .await
+                .unwrap();
+            }
             let actor = ACTORS[usize::from(actor) % 3];
             let head_before = running.store.head_position();
             match running
@@ -240,6 +250,31 @@ fn check(backend: Backend, steps: Vec<(u8, u8, u8, u8, u8)>) {
         assert_eq!(
             live, replayed_report,
             "live views differ from a stream replay"
+        );
+        // A start from the checkpoint taken halfway, catching up the rest: the same views
+        // as the rebuild, timeline (with what it hides from whom) and metrics included.
+        let (started, how) = partnerhub::projection::checkpoint::start(store, &mut |_| {})
+            .await
+            .unwrap();
+        assert!(
+            matches!(how, partnerhub::projection::checkpoint::Start::FromCheckpoint(at) if Some(at) == checkpoint_at),
+            "{how:?}"
+        );
+        let parts = |projections: &partnerhub::projection::Projections| {
+            projections
+                .read(workspace, |view| {
+                    (
+                        view.state.clone(),
+                        view.timeline.clone(),
+                        view.metrics_history.clone(),
+                    )
+                })
+                .unwrap()
+        };
+        assert_eq!(
+            parts(&started),
+            parts(&rebuilt),
+            "a start from a checkpoint differs from a rebuild"
         );
         running.close().await;
     });

@@ -302,6 +302,7 @@ for_every_backend!(
     shutdown_ends_subscriptions_and_refuses_appends,
     an_import_that_splits_a_command_across_batches_keeps_its_whole_outcome,
     history_keeps_its_time_but_the_log_never_goes_back_nor_ahead,
+    a_checkpoint_is_kept_whole_replaced_whole_and_survives_a_restart,
 );
 
 /// An append of history (`happened_at`) is recorded at that time; one earlier than the last
@@ -335,6 +336,45 @@ async fn history_keeps_its_time_but_the_log_never_goes_back_nor_ahead(backend: B
         .await
         .unwrap();
     assert_eq!(report.events, 4);
+}
+
+async fn a_checkpoint_is_kept_whole_replaced_whole_and_survives_a_restart(backend: Backend) {
+    let Some(mut harness) = Harness::new(backend).await else {
+        return;
+    };
+    assert_eq!(harness.store().load_checkpoint().await.unwrap(), None);
+    // Larger than a chunk (4 MiB on PostgreSQL), with
+    // bytes that differ from chunk to chunk, so a chunk out of order or lost shows.
+    let large: Vec<u8> = (0..9_500_000u32)
+        .map(|index| (index % 251) as u8 ^ (index >> 20) as u8)
+        .collect();
+    harness
+        .store()
+        .save_checkpoint(large.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        harness.store().load_checkpoint().await.unwrap().as_deref(),
+        Some(large.as_slice())
+    );
+    // A smaller one replaces it whole: no chunk of the larger one is left behind.
+    harness
+        .store()
+        .save_checkpoint(b"smaller".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(
+        harness.store().load_checkpoint().await.unwrap().as_deref(),
+        Some(&b"smaller"[..])
+    );
+    // It does not touch the log.
+    assert_eq!(harness.store().head_position(), 0);
+    harness = harness.restarted().await;
+    assert_eq!(
+        harness.store().load_checkpoint().await.unwrap().as_deref(),
+        Some(&b"smaller"[..])
+    );
+    harness.finish().await;
 }
 
 async fn appended_events_are_read_back_by_stream_and_by_position(backend: Backend) {
@@ -1319,8 +1359,8 @@ async fn migrations_are_idempotent_and_a_schema_can_be_named() {
         .map(|row| row.get(0))
         .collect();
     // 1: the log; 2: what the server nodes share beside it (personal-data keys, sessions);
-    // 3: the keys table holds boards' keys too.
-    assert_eq!(versions, vec![1, 2, 3]);
+    // 3: the keys table holds boards' keys too; 4: the projection checkpoint.
+    assert_eq!(versions, vec![1, 2, 3, 4]);
     // The stored bytes are exactly the canonical bytes of each event.
     let rows = client
         .query("SELECT position, bytes FROM events ORDER BY position", &[])

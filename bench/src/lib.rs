@@ -20,6 +20,8 @@
 //! - [`soak`]: sled's space amplification over a long run of durable appends, beside
 //!   [`soak_alternatives`]: the same events in raw sled, redb and fjall, and an abrupt-stop
 //!   check of the latter two.
+//! - [`startup`]: start-up of a server holding a long log, from its projection checkpoint
+//!   beside a full rebuild, in alternating rounds; resident memory once started.
 //! - `history` (private): the generator of that history; `live` (private): a real server in
 //!   this process with an account and a workspace; `client` (private): the websocket
 //!   subscriber every scenario drives the same way.
@@ -34,6 +36,7 @@ pub mod postgres;
 pub mod rebuild;
 pub mod soak;
 pub mod soak_alternatives;
+pub mod startup;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -49,6 +52,7 @@ pub use self::postgres::{postgres_store, PostgresPlan, PostgresResult};
 pub use self::rebuild::{rebuild_and_replay, RebuildResult};
 pub use self::soak::{soak, SoakSample};
 pub use self::soak_alternatives::{crash_check, crash_child, AlternativeStore, CrashCheckResult};
+pub use self::startup::{startup, StartupResult, StartupStore};
 use partnerhub::store::StoreError;
 
 /// Latency percentiles of a set of samples, in milliseconds.
@@ -184,7 +188,7 @@ pub struct CpuTimes {
 const TICK: Duration = Duration::from_millis(10);
 
 /// User plus system ticks from the text of a `/proc/.../stat` file.
-fn cpu_of_stat(stat: &str) -> Option<Duration> {
+pub(crate) fn cpu_of_stat(stat: &str) -> Option<Duration> {
     // The fields after the command name, which is in parentheses and may hold spaces.
     let fields: Vec<&str> = stat.rsplit_once(") ")?.1.split_whitespace().collect();
     let user: u32 = fields.get(11)?.parse().ok()?;

@@ -98,6 +98,34 @@ enum Scenario {
         #[arg(long)]
         json: bool,
     },
+    /// Issue 19, scenario 3: time from a server process's start to `/readyz` on a log of
+    /// `--events` events, from its projection checkpoint beside a full rebuild (alternating
+    /// rounds), and its resident memory once started; on sled, and with `--postgres` also on
+    /// a fresh schema of that database.
+    Startup {
+        /// Events in the generated history.
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        /// Starts of each kind (rebuild, checkpoint), alternating.
+        #[arg(long, default_value_t = 2)]
+        rounds: usize,
+        /// Also on PostgreSQL: the database to create a scratch schema in.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Print one JSON object per start instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The server process of `startup` (serves until standard input ends).
+    #[command(hide = true)]
+    StartupServer {
+        /// The embedded store's data directory.
+        #[arg(long)]
+        directory: Option<PathBuf>,
+        /// The PostgreSQL store's URL.
+        #[arg(long)]
+        store: Option<String>,
+    },
     /// The client process of scenario 3 (started by `connections`; reads the token from
     /// standard input and holds the connections until standard input ends).
     #[command(hide = true)]
@@ -376,6 +404,40 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             } else {
                 println!("{}", result.report());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Scenario::Startup {
+            events,
+            rounds,
+            postgres,
+            json,
+        } => {
+            anyhow::ensure!(events > 0, "--events must be at least 1");
+            anyhow::ensure!(rounds > 0, "--rounds must be at least 1");
+            create_data_directory(data)?;
+            if !json {
+                println!("{}", partnerhub_bench::StartupResult::table_header());
+            }
+            let mut report = |result: &partnerhub_bench::StartupResult| {
+                if json {
+                    emit_json(result);
+                } else {
+                    println!("{}", result.table_row());
+                }
+            };
+            let mut stores = vec![partnerhub_bench::StartupStore::Sled];
+            stores.extend(postgres.map(partnerhub_bench::StartupStore::Postgres));
+            for store in stores {
+                partnerhub_bench::startup(data, store, events, rounds, &mut report).await?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Scenario::StartupServer { directory, store } => {
+            let location = partnerhub::node::StoreLocation::choose(
+                &directory.unwrap_or_else(|| data.to_path_buf()),
+                store.as_deref(),
+            )?;
+            partnerhub_bench::startup::serve_until_stdin_ends(&location).await?;
             Ok(ExitCode::SUCCESS)
         }
         Scenario::SoakCrashChild {

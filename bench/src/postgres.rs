@@ -205,7 +205,17 @@ async fn connect(url: &str) -> Result<tokio_postgres::Client, BenchError> {
     Ok(client)
 }
 
-async fn drop_schema(url: &str, schema: &str) -> Result<(), BenchError> {
+/// Creates the schema `schema` in the database at `url` (for a scenario that starts servers on
+/// it by URL).
+pub(crate) async fn create_schema(url: &str, schema: &str) -> Result<(), BenchError> {
+    connect(url)
+        .await?
+        .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+        .await
+        .map_err(|error| database("creating the benchmark's schema", error))
+}
+
+pub(crate) async fn drop_schema(url: &str, schema: &str) -> Result<(), BenchError> {
     connect(url)
         .await?
         .batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))

@@ -468,7 +468,7 @@ async fn within_memory<T: Send + 'static>(
 }
 
 /// Appends the generated history to the workspace's stream in batches of [`BATCH`].
-async fn generate(
+pub(crate) async fn generate(
     store: &dyn EventStore,
     workspace_id: Uuid,
     events: u64,

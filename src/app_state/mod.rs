@@ -46,6 +46,9 @@ pub struct Limits {
     /// request); then the connection is closed. Stops slowloris clients holding connections
     /// with a header sent a byte at a time, or never.
     pub header_read_timeout: std::time::Duration,
+    /// When the views are written to a checkpoint in the background
+    /// ([`crate::projection::checkpoint`]), so that the next start folds only what came after.
+    pub checkpoints: crate::projection::checkpoint::CheckpointPolicy,
 }
 
 impl Default for Limits {
@@ -60,6 +63,7 @@ impl Default for Limits {
             presence_per_second: 20,
             slow_client_timeout: std::time::Duration::from_secs(10),
             header_read_timeout: std::time::Duration::from_secs(15),
+            checkpoints: crate::projection::checkpoint::CheckpointPolicy::default(),
         }
     }
 }

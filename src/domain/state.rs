@@ -97,7 +97,7 @@ pub struct WorkspaceState {
 /// One move on the network circle in the workspace's list of moves: what the level counts
 /// over time need, held inline (reading 120,000 moves through pointers to their
 /// [`LevelChange`]s was most of an "as of" portfolio at a million events).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LevelMove {
     /// The organisation that moved.
     pub organisation_id: Uuid,

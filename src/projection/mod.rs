@@ -3,6 +3,8 @@
 //!
 //! - [`projector`]: consumes the log in order into per-workspace views, with a checkpoint,
 //!   copy-on-write snapshots for time travel, and network metrics per point in time.
+//! - [`checkpoint`]: the views kept in the store at a position of the log, checked against
+//!   it, so that a server starts from them instead of folding the whole log.
 //! - [`network`]: nodes and edges of the network circle, who knows whom, risks, metrics.
 //! - [`portfolio`]: partnerships per room x goal, sector and age group, gaps, overdue
 //!   evaluations, resources per party, level counts over time.
@@ -19,6 +21,7 @@
 pub mod agreement;
 pub mod audit_trail;
 pub mod board;
+pub mod checkpoint;
 pub mod compare;
 pub mod competences;
 pub mod diff;

@@ -189,6 +189,33 @@ impl WorkspaceView {
         self.snapshots.before(target)
     }
 
+    /// A view restored from a checkpoint ([`super::checkpoint`]): its snapshots for "as of"
+    /// questions start empty, at the spacing `snapshot_every` it had.
+    pub(super) fn restored(
+        state: WorkspaceState,
+        timeline: Timeline,
+        metrics_history: Vec<MetricsPoint>,
+        last_metrics_version: Option<u64>,
+        snapshot_every: u64,
+    ) -> Self {
+        WorkspaceView {
+            state,
+            timeline,
+            metrics_history,
+            last_metrics_version,
+            snapshots: Snapshots {
+                every: snapshot_every.max(1),
+                ..Snapshots::default()
+            },
+        }
+    }
+
+    /// What a checkpoint keeps of the view besides its state and timeline: the stream
+    /// version of the last metrics point and the snapshots' spacing.
+    pub(super) fn checkpoint_parts(&self) -> (Option<u64>, u64) {
+        (self.last_metrics_version, self.snapshots.every)
+    }
+
     /// The stream versions of the snapshots kept, oldest first (for tests and benchmarks).
     pub fn snapshot_versions(&self) -> Vec<u64> {
         self.snapshots
@@ -331,6 +358,10 @@ impl Projections {
                         )
                     })
                     .apply(&domain, &context);
+                // Moved while the views are locked, so that whoever reads them under the lock
+                // (a checkpoint) reads the position they hold.
+                self.checkpoint.send_replace(event.position);
+                return;
             }
             Err(error) => {
                 self.skipped.fetch_add(1, Ordering::Relaxed);
@@ -356,6 +387,37 @@ impl Projections {
                 tracing::warn!(position = event.position, %error, "skipped an unreadable account event");
             }
         }
+    }
+
+    /// Reads every view, the slugs, the checkpoint and the count of skipped events at once,
+    /// under the views' locks (what [`super::checkpoint`] copies).
+    pub(super) fn read_all_views<R>(
+        &self,
+        reader: impl FnOnce(&BTreeMap<Uuid, WorkspaceView>, &Slugs, Position, u64) -> R,
+    ) -> R {
+        let workspaces = unpoisoned(self.workspaces.read());
+        let slugs = unpoisoned(self.slugs.read());
+        reader(&workspaces, &slugs, self.checkpoint(), self.skipped())
+    }
+
+    /// Projections at `checkpoint` made of parts a checkpoint kept ([`super::checkpoint`]);
+    /// `expected_events` as for [`rebuild`].
+    pub(super) fn from_parts(
+        checkpoint: Position,
+        workspaces: BTreeMap<Uuid, WorkspaceView>,
+        slugs: Slugs,
+        accounts: AccountsState,
+        skipped: u64,
+        expected_events: u64,
+    ) -> Arc<Self> {
+        Arc::new(Projections {
+            workspaces: RwLock::new(workspaces),
+            slugs: RwLock::new(slugs),
+            accounts: RwLock::new(accounts),
+            checkpoint: watch::channel(checkpoint).0,
+            skipped: AtomicU64::new(skipped),
+            expected_events: AtomicU64::new(expected_events),
+        })
     }
 
     /// Reads the accounts, roles and tokens.
@@ -591,10 +653,26 @@ pub async fn rebuild(
     progress: &mut (dyn FnMut(Position) + Send),
 ) -> Result<Arc<Projections>, StoreError> {
     let projections = Projections::new();
-    let head = store.head_position();
     // No workspace's stream is longer than the log: plan the snapshots' spacing for it.
-    projections.expected_events.store(head, Ordering::Relaxed);
-    let mut next = 1;
+    projections
+        .expected_events
+        .store(store.head_position(), Ordering::Relaxed);
+    catch_up(store, &projections, progress).await?;
+    Ok(projections)
+}
+
+/// Folds the log from the event after the projections' checkpoint up to the head the store
+/// has now, as [`rebuild`] does from the start.
+///
+/// # Errors
+/// Store errors while reading the log.
+pub(super) async fn catch_up(
+    store: &dyn EventStore,
+    projections: &Arc<Projections>,
+    progress: &mut (dyn FnMut(Position) + Send),
+) -> Result<(), StoreError> {
+    let head = store.head_position();
+    let mut next = projections.checkpoint() + 1;
     let mut folding: Option<(tokio::task::JoinHandle<()>, Position)> = None;
     while next <= head {
         let page = store.read_all(next, READ_PAGE * 4).await?;
@@ -605,7 +683,7 @@ pub async fn rebuild(
         let page = decode_page(page);
         if let Some((previous, folded_to)) = folding.take() {
             if !finish_fold(previous).await {
-                return Ok(projections);
+                return Ok(());
             }
             progress(folded_to);
         }
@@ -620,7 +698,7 @@ pub async fn rebuild(
             progress(folded_to);
         }
     }
-    Ok(projections)
+    Ok(())
 }
 
 /// Follows the log from the projections' checkpoint, forever (until the store shuts down).

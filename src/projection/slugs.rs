@@ -122,6 +122,24 @@ impl Slugs {
     pub fn slug(&self, workspace_id: Uuid) -> Option<&str> {
         self.of_workspace.get(&workspace_id).map(String::as_str)
     }
+
+    /// Every workspace's slug (what a checkpoint keeps).
+    pub(crate) fn assigned(&self) -> Vec<(Uuid, String)> {
+        self.of_workspace
+            .iter()
+            .map(|(workspace_id, slug)| (*workspace_id, slug.clone()))
+            .collect()
+    }
+
+    /// The slugs `assigned` gave.
+    pub(crate) fn from_assigned(assigned: Vec<(Uuid, String)>) -> Self {
+        let mut slugs = Slugs::default();
+        for (workspace_id, slug) in assigned {
+            slugs.by_slug.insert(slug.clone(), workspace_id);
+            slugs.of_workspace.insert(workspace_id, slug);
+        }
+        slugs
+    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::describe::board_title;
-use crate::domain::state::{Board, WorkspaceState};
+use crate::domain::state::{Board, ChunkedLog, WorkspaceState};
 use crate::domain::{describe, DomainEvent, EventContext};
 use crate::visibility::{
     self, BoardEvent, BoardEventKind, Reader, Seen, HIDDEN_ACTOR, PRIVATE_NOTE_ADDED,
@@ -138,7 +138,9 @@ pub fn seen_by<'a>(
 /// A workspace's timeline: all entries in log order and, per entity, where its entries are.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timeline {
-    entries: Vec<TimelineEntry>,
+    /// In chunks shared between clones, so that a checkpoint takes a copy of a million
+    /// entries in a few thousand pointers ([`super::checkpoint`]).
+    entries: ChunkedLog<TimelineEntry, 1024>,
     /// Where each entity's entries are. A hash map: the record of every event looks up every
     /// id it mentions, among some hundred thousand entities at a million events.
     by_entity: HashMap<Uuid, Vec<usize>>,
@@ -222,5 +224,39 @@ impl Timeline {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Every entry, in log order (what a checkpoint keeps).
+    pub(crate) fn entries(&self) -> &ChunkedLog<TimelineEntry, 1024> {
+        &self.entries
+    }
+
+    /// The timeline of the workspace `workspace_id` that holds `entries`, in log order: the
+    /// index by entity and the shared actors' names made again as [`Timeline::record`] makes
+    /// them (a checkpoint does not keep them).
+    pub(crate) fn from_entries(
+        workspace_id: Uuid,
+        entries: impl IntoIterator<Item = TimelineEntry>,
+    ) -> Self {
+        let mut timeline = Timeline::default();
+        for mut entry in entries {
+            let index = timeline.entries.len();
+            for id in &entry.entity_ids {
+                timeline.by_entity.entry(*id).or_default().push(index);
+            }
+            timeline
+                .by_entity
+                .entry(workspace_id)
+                .or_default()
+                .push(index);
+            match timeline.actors.get(&entry.actor) {
+                Some(actor) => entry.actor = actor.clone(),
+                None => {
+                    timeline.actors.insert(entry.actor.clone());
+                }
+            }
+            timeline.entries.push(entry);
+        }
+        timeline
     }
 }

@@ -207,6 +207,20 @@ pub trait EventStore: Send + Sync + 'static {
     /// Backend failures.
     async fn command_outcome(&self, command_id: Uuid) -> Result<Option<AppendOutcome>, StoreError>;
 
+    /// Keeps `bytes` as the projections' checkpoint, durably, replacing the one kept before
+    /// (whole: a crash leaves the old one or the new one). The store does not look inside;
+    /// [`crate::projection::checkpoint`] writes them and checks them when it reads them.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn save_checkpoint(&self, bytes: Vec<u8>) -> Result<(), StoreError>;
+
+    /// The checkpoint kept by [`EventStore::save_checkpoint`], if there is one.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn load_checkpoint(&self) -> Result<Option<Vec<u8>>, StoreError>;
+
     /// The position of the last durable event (0 for an empty log).
     fn head_position(&self) -> Position;
 

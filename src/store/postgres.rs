@@ -121,6 +121,7 @@ use super::{
 };
 use crate::sync::locked;
 
+mod checkpoint;
 mod follower;
 mod schema;
 mod writer;
@@ -526,6 +527,14 @@ impl EventStore for PostgresEventStore {
             deduplicated: true,
             ..outcome
         }))
+    }
+
+    async fn save_checkpoint(&self, bytes: Vec<u8>) -> Result<(), StoreError> {
+        self.save_checkpoint_chunks(&bytes).await
+    }
+
+    async fn load_checkpoint(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        self.load_checkpoint_chunks().await
     }
 
     fn head_position(&self) -> Position {

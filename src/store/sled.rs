@@ -10,6 +10,8 @@
 //! | `index/`, `index`  | `c` + command id (16)                | the command's [`AppendOutcome`]  |
 //! | `index/`, `index`  | `m:indexed_through`                  | the last position it covers      |
 //!
+//! Beside them, the file `checkpoint`: the projections' checkpoint ([`checkpoint`]).
+//!
 //! **One writer, one flusher, group commit.** Appends are sent to a single writer thread. It
 //! takes every request waiting in its queue, validates them in order against the current
 //! stream versions, assigns positions and hashes, inserts the events and hands the group to
@@ -69,6 +71,7 @@ use super::{
 };
 use crate::sync::locked;
 
+mod checkpoint;
 mod command_filter;
 mod index;
 mod pending;
@@ -133,6 +136,8 @@ pub struct SledEventStore {
     events: sled::Tree,
     /// Stream and command indexes, derived from `events`.
     index: sled::Tree,
+    /// The data directory, where the projections' checkpoint is kept ([`checkpoint`]).
+    directory: std::path::PathBuf,
     /// Index entries of durable events not yet in `index`.
     pending: Arc<PendingIndex>,
     /// Position of the last flushed event: readers never look past it.
@@ -367,6 +372,7 @@ impl SledEventStore {
         Ok(SledEventStore {
             events,
             index,
+            directory: directory.to_path_buf(),
             pending,
             durable_head,
             live: Mutex::new(Some(live)),
@@ -556,6 +562,16 @@ impl EventStore for SledEventStore {
             deduplicated: true,
             ..outcome
         }))
+    }
+
+    async fn save_checkpoint(&self, bytes: Vec<u8>) -> Result<(), StoreError> {
+        let directory = self.directory.clone();
+        run_blocking(move || checkpoint::save(&directory, &bytes)).await
+    }
+
+    async fn load_checkpoint(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        let directory = self.directory.clone();
+        run_blocking(move || checkpoint::load(&directory)).await
     }
 
     fn head_position(&self) -> Position {

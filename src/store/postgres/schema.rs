@@ -54,6 +54,15 @@ pub(super) const MIGRATIONS: &[(i32, &str)] = &[
         "ALTER TABLE person_keys RENAME TO sealing_keys;
      ALTER TABLE sealing_keys RENAME COLUMN person_id TO subject_id;",
     ),
+    (
+        4,
+        // The projections' checkpoint (crate::projection::checkpoint), in chunks: one per
+        // schema, written by whichever node wrote last, checked by every node that reads it.
+        "CREATE TABLE projection_checkpoint (
+         chunk INTEGER PRIMARY KEY CHECK (chunk >= 0),
+         bytes BYTEA NOT NULL
+     );",
+    ),
 ];
 
 /// Creates or upgrades the tables, each missing migration once, in one transaction.

@@ -1,0 +1,365 @@
+//! Start-up at any log length (issue 19, scenario 3): how long a server holding a long log
+//! takes from its start to answering `/readyz` (views current), with and without the
+//! projection checkpoint, in the same run, and how much memory it holds once started.
+//!
+//! The history of scenario 4 (`history`, one workspace) is appended to a scratch store (sled
+//! in a scratch directory, or a fresh PostgreSQL schema). Then, in alternating rounds, a
+//! server process is started on it (a second process of this binary, `startup-server`, which
+//! opens the store and starts exactly as `partnerhub serve` does: `Backing::open`,
+//! `server::start_node`, `server::run`) and timed from its spawn to its first `200` from
+//! `/readyz`:
+//!
+//! - **rebuild**: the checkpoint is removed first, so the server folds the whole log;
+//! - **checkpoint**: the server starts from the checkpoint the previous server wrote at its
+//!   clean shutdown.
+//!
+//! For each start: seconds to ready, the server's CPU seconds by then, its resident memory
+//! at ready and after [`SETTLE`] (steady; the background checkpointer of a rebuilt server
+//! writes its first checkpoint in that time), and how long its clean shutdown took (which
+//! writes a checkpoint).
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use uuid::Uuid;
+
+use super::{BenchError, Scratch};
+use partnerhub::node::{Backing, StoreLocation};
+use partnerhub::store::EventStore;
+
+/// How long after ready the steady memory is read.
+pub const SETTLE: Duration = Duration::from_secs(5);
+/// The issue's bar: ready at most this long after start, from a checkpoint.
+const BAR_READY_S: f64 = 1.0;
+/// The issue's bar: steady resident memory at most this much.
+const BAR_RSS_BYTES: u64 = 1 << 30;
+/// How long a server may take to be ready before the run gives up.
+const READY_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// One start of a server.
+#[derive(Debug, Clone, Serialize)]
+pub struct StartupResult {
+    /// Always `startup`.
+    pub scenario: &'static str,
+    /// `sled` or `postgres`.
+    pub store: &'static str,
+    /// Events in the log.
+    pub events: u64,
+    /// The round (starts of both kinds alternate).
+    pub round: usize,
+    /// `rebuild` (no checkpoint) or `checkpoint`.
+    pub start: &'static str,
+    /// Seconds from the spawn of the server process to its first `200` from `/readyz`.
+    pub ready_s: f64,
+    /// CPU seconds (user and system, all threads) the server used by then.
+    pub cpu_s: f64,
+    /// Its resident memory when ready, MiB.
+    pub rss_ready_mib: f64,
+    /// Its resident memory [`SETTLE`] later, MiB.
+    pub rss_steady_mib: f64,
+    /// Seconds from the request to stop to its exit (a clean shutdown writes a checkpoint).
+    pub shutdown_s: f64,
+    /// Bytes of the checkpoint it left.
+    pub checkpoint_bytes: u64,
+    /// For a start from a checkpoint: ready within the bar (1 s) and steady memory within
+    /// 1 GiB.
+    pub bar_met: Option<bool>,
+}
+
+impl StartupResult {
+    /// A header for [`StartupResult::table_row`].
+    pub fn table_header() -> String {
+        format!(
+            "{:>8}  {:>9}  {:>5}  {:>10}  {:>8}  {:>7}  {:>9}  {:>10}  {:>10}  {:>11}  bar",
+            "store",
+            "events",
+            "round",
+            "start",
+            "ready s",
+            "cpu s",
+            "rss MiB",
+            "steady MiB",
+            "stop s",
+            "checkpoint"
+        )
+    }
+
+    /// One row of a table.
+    pub fn table_row(&self) -> String {
+        format!(
+            "{:>8}  {:>9}  {:>5}  {:>10}  {:>8.2}  {:>7.2}  {:>9.0}  {:>10.0}  {:>10.2}  {:>7.0} MiB  {}",
+            self.store,
+            self.events,
+            self.round,
+            self.start,
+            self.ready_s,
+            self.cpu_s,
+            self.rss_ready_mib,
+            self.rss_steady_mib,
+            self.shutdown_s,
+            self.checkpoint_bytes as f64 / 1024.0 / 1024.0,
+            match self.bar_met {
+                Some(true) => "met",
+                Some(false) => "NOT MET",
+                None => "",
+            }
+        )
+    }
+}
+
+/// Where the scenario's log is.
+pub enum StartupStore {
+    /// A scratch sled store under the data directory.
+    Sled,
+    /// A fresh schema in the PostgreSQL database at this URL (dropped afterwards).
+    Postgres(String),
+}
+
+/// Runs the scenario: `rounds` starts of each kind, alternating, on a log of `events` events;
+/// hands each start's figures to `report`.
+///
+/// # Errors
+/// Store, process and network failures.
+pub async fn startup(
+    data: &Path,
+    store: StartupStore,
+    events: u64,
+    rounds: usize,
+    report: &mut (dyn FnMut(&StartupResult) + Send),
+) -> Result<(), BenchError> {
+    let scratch = Scratch::new(data, "startup")?;
+    let schema = format!("bench_startup_{}", Uuid::new_v4().simple());
+    let (location, kind, base_url) = match &store {
+        StartupStore::Sled => (StoreLocation::Embedded(scratch.0.clone()), "sled", None),
+        StartupStore::Postgres(url) => {
+            super::postgres::create_schema(url, &schema).await?;
+            let separator = if url.contains('?') { '&' } else { '?' };
+            (
+                StoreLocation::Postgres(format!(
+                    "{url}{separator}options=-c%20search_path%3D{schema}"
+                )),
+                "postgres",
+                Some(url.clone()),
+            )
+        }
+    };
+    let outcome = run_rounds(&location, kind, events, rounds, report).await;
+    if let Some(url) = base_url {
+        super::postgres::drop_schema(&url, &schema).await?;
+    }
+    outcome
+}
+
+async fn run_rounds(
+    location: &StoreLocation,
+    kind: &'static str,
+    events: u64,
+    rounds: usize,
+    report: &mut (dyn FnMut(&StartupResult) + Send),
+) -> Result<(), BenchError> {
+    let generating = Instant::now();
+    {
+        let backing = Backing::open(location).await?;
+        let store = backing.event_store();
+        super::rebuild::generate(store.as_ref(), Uuid::new_v4(), events).await?;
+        store.shutdown().await;
+    }
+    eprintln!(
+        "startup: {events} events appended to {kind} in {:.1} s",
+        generating.elapsed().as_secs_f64()
+    );
+    for round in 1..=rounds {
+        for start in ["rebuild", "checkpoint"] {
+            if start == "rebuild" {
+                // No checkpoint: an empty one reads as none.
+                let backing = open_when_free(location).await?;
+                let store = backing.event_store();
+                store.save_checkpoint(Vec::new()).await?;
+                store.shutdown().await;
+            }
+            let mut result = start_once(location).await?;
+            let backing = open_when_free(location).await?;
+            let store: Arc<dyn EventStore> = backing.event_store();
+            result.checkpoint_bytes = store
+                .load_checkpoint()
+                .await?
+                .map_or(0, |bytes| bytes.len() as u64);
+            store.shutdown().await;
+            drop(store);
+            drop(backing);
+            let result = StartupResult {
+                store: kind,
+                events,
+                round,
+                start,
+                bar_met: (start == "checkpoint").then_some(
+                    result.ready_s <= BAR_READY_S
+                        && result.rss_steady_mib * 1024.0 * 1024.0 <= BAR_RSS_BYTES as f64,
+                ),
+                ..result
+            };
+            report(&result);
+        }
+    }
+    Ok(())
+}
+
+/// Opens the store, waiting for a server process that just exited to let go of it.
+async fn open_when_free(location: &StoreLocation) -> Result<Backing, BenchError> {
+    let started = Instant::now();
+    loop {
+        match Backing::open(location).await {
+            Ok(backing) => return Ok(backing),
+            Err(error) if started.elapsed() < Duration::from_secs(30) => {
+                if !error.to_string().contains("in use") {
+                    return Err(error.into());
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+/// Starts a server process on `location`, times it to ready, reads its memory, stops it.
+async fn start_once(location: &StoreLocation) -> Result<StartupResult, BenchError> {
+    let mut command = tokio::process::Command::new(std::env::current_exe()?);
+    command.arg("startup-server");
+    match location {
+        StoreLocation::Embedded(directory) => command.arg("--directory").arg(directory),
+        StoreLocation::Postgres(url) => command.arg("--store").arg(url),
+    };
+    let started = Instant::now();
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()?;
+    let pid = child
+        .id()
+        .ok_or_else(|| BenchError::Setup("the server process has no id".into()))?;
+    let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return Err(BenchError::Setup("the server process has no pipes".into()));
+    };
+    let mut lines = BufReader::new(stdout).lines();
+    let address: SocketAddr = tokio::time::timeout(READY_TIMEOUT, async {
+        while let Some(line) = lines.next_line().await? {
+            if let Some(address) = line.strip_prefix("listening ") {
+                return address
+                    .parse()
+                    .map_err(|_| BenchError::Setup(format!("not an address: {address}")));
+            }
+        }
+        Err(BenchError::Setup(
+            "the server process ended before it listened (see its error above)".into(),
+        ))
+    })
+    .await
+    .map_err(|_| BenchError::Setup(format!("not listening within {READY_TIMEOUT:?}")))??;
+    while !ready(address).await {
+        if started.elapsed() > READY_TIMEOUT {
+            return Err(BenchError::Setup(format!(
+                "not ready within {READY_TIMEOUT:?}"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let ready_s = started.elapsed().as_secs_f64();
+    let cpu_s = process_cpu_s(pid);
+    let rss_ready = process_rss(pid);
+    tokio::time::sleep(SETTLE).await;
+    let rss_steady = process_rss(pid);
+    let stopping = Instant::now();
+    drop(stdin);
+    while lines.next_line().await?.is_some() {}
+    child.wait().await?;
+    Ok(StartupResult {
+        scenario: "startup",
+        store: "",
+        events: 0,
+        round: 0,
+        start: "",
+        ready_s,
+        cpu_s,
+        rss_ready_mib: rss_ready as f64 / 1024.0 / 1024.0,
+        rss_steady_mib: rss_steady as f64 / 1024.0 / 1024.0,
+        shutdown_s: stopping.elapsed().as_secs_f64(),
+        checkpoint_bytes: 0,
+        bar_met: None,
+    })
+}
+
+/// Whether `GET /readyz` answers `200`.
+async fn ready(address: SocketAddr) -> bool {
+    let Ok(mut stream) = tokio::net::TcpStream::connect(address).await else {
+        return false;
+    };
+    let request = format!("GET /readyz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).await.is_err() {
+        return false;
+    }
+    let mut answer = Vec::new();
+    if stream.read_to_end(&mut answer).await.is_err() {
+        return false;
+    }
+    answer.starts_with(b"HTTP/1.1 200")
+}
+
+/// A process's resident memory, from `/proc/<pid>/status`; 0 where that cannot be read.
+fn process_rss(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmRSS:"))
+                .and_then(|rest| {
+                    rest.trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                })
+        })
+        .map_or(0, |kib| kib * 1024)
+}
+
+/// A process's CPU seconds (user and system), from `/proc/<pid>/stat`.
+fn process_cpu_s(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| super::cpu_of_stat(&stat))
+        .map_or(0.0, |cpu| cpu.as_secs_f64())
+}
+
+/// The server process of the scenario: opens the store at `location` and starts as
+/// `partnerhub serve` does, prints `listening <address>`, and serves until its standard
+/// input ends; then shuts down cleanly (writing a checkpoint).
+///
+/// # Errors
+/// Store and network failures.
+pub async fn serve_until_stdin_ends(location: &StoreLocation) -> Result<(), BenchError> {
+    let backing = Backing::open(location).await?;
+    let state = partnerhub::server::start_node(
+        &backing,
+        partnerhub::app_state::Limits::default(),
+        &mut |_| {},
+    )
+    .await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    println!("listening {}", listener.local_addr()?);
+    let shutdown = async {
+        let mut input = tokio::io::stdin();
+        let mut sink = Vec::new();
+        let _ = input.read_to_end(&mut sink).await;
+    };
+    partnerhub::server::run(listener, state, shutdown).await?;
+    println!("done");
+    Ok(())
+}

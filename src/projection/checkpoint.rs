@@ -1,0 +1,638 @@
+//! Projection checkpoints: the views as of a position of the log, kept in the store, so that a
+//! server starts from them and folds only the events after, instead of the whole log.
+//!
+//! A checkpoint can never show wrong data, because nothing in it is trusted before it is
+//! checked, and anything that does not check out is ignored (with a warning in the log) and
+//! the views are rebuilt from the log, as without one:
+//!
+//! - **versioned**: it names its format ([`FORMAT`]) and the code that folded it
+//!   ([`CODE_VERSION`], a fingerprint `build.rs` takes of every source file of the fold:
+//!   the domain, the projections, the accounts, visibility, the envelope and `Cargo.lock`),
+//!   so a checkpoint written by any other build of the fold is stale, with nothing to bump
+//!   by hand;
+//! - **whole**: its body carries a BLAKE3 hash, so a damaged byte is found;
+//! - **of this log**: it names the position it was taken at and the hash of the log's event
+//!   there; the event at that position must have that hash (and, by the hash chain, so must
+//!   every event before it), so a checkpoint of another log, or of a log restored to an
+//!   earlier point, is not used.
+//!
+//! What it holds is only what the log holds: the fold is pure and knows no keys, so personal
+//! data is in it sealed as in the log (see [`crate::privacy`]), and anonymous names sealed
+//! with their board's key (see [`crate::sealing`]). Erasing a person or closing a board
+//! destroys the key, which makes the copies in every checkpoint unreadable as well as those in
+//! the log; and the erasure's own event is folded when the server catches up.
+//!
+//! It keeps every workspace's state, timeline and network metrics, and the slugs. The
+//! accounts are folded again from the system stream up to its position (a few events), and
+//! the evenly spaced snapshots "as of" questions start from are not kept: they are taken again
+//! as the log grows, and until then a question about a moment before the checkpoint replays
+//! the workspace's stream from its start (the same answer, more slowly).
+//!
+//! Checkpoints are written off the hot path: [`spawn_checkpointer`] copies the views under
+//! their lock (the state shares its entities and the timeline its chunks, so the copy is a
+//! few pointers per entity), then encodes and stores the copy on a blocking thread while
+//! the projector goes on; the server also writes one at a clean shutdown.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::projector::{catch_up, MetricsPoint, Projections, WorkspaceView};
+use super::slugs::Slugs;
+use super::timeline::{BoardSecrecy, Timeline, TimelineEntry};
+use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
+use crate::domain::state::{ChunkedLog, LevelMove, WorkspaceState};
+use crate::store::{envelope, EventHash, EventStore, Position, StoreError, READ_PAGE};
+use crate::visibility::BoardEventKind;
+
+/// The layout of a checkpoint; another is ignored.
+pub const FORMAT: u32 = 1;
+/// The fingerprint of the code that folds the views (see the module's documentation).
+pub const CODE_VERSION: &str = env!("PARTNERHUB_PROJECTION_CODE");
+/// What every checkpoint starts with.
+const MAGIC: &[u8; 8] = b"phproj\0\0";
+
+/// When the background task writes a checkpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckpointPolicy {
+    /// After this many events since the last checkpoint (and at once when the views were
+    /// rebuilt from further back than that).
+    pub every_events: u64,
+    /// After this long, if any event came since the last checkpoint.
+    pub every: Duration,
+}
+
+impl Default for CheckpointPolicy {
+    fn default() -> Self {
+        CheckpointPolicy {
+            every_events: 100_000,
+            every: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Why a checkpoint was not used.
+#[derive(Debug, thiserror::Error)]
+pub enum Unusable {
+    /// Not a checkpoint, or cut short.
+    #[error("it is not a projection checkpoint, or it is cut short")]
+    NotACheckpoint,
+    /// Another layout.
+    #[error("it is of format {found}, this server reads format {FORMAT}")]
+    OtherFormat {
+        /// Its format.
+        found: u32,
+    },
+    /// Folded by other code.
+    #[error("it was folded by other code ({found}), this server's fold is {CODE_VERSION}")]
+    OtherCode {
+        /// Its code version.
+        found: String,
+    },
+    /// Its bytes changed since it was written.
+    #[error("it is damaged: its contents do not match their hash")]
+    Damaged,
+    /// It cannot be decoded.
+    #[error("it cannot be decoded: {0}")]
+    Undecodable(String),
+    /// It is of a position the log does not reach.
+    #[error("it is of position {position}, but the log ends at {head}")]
+    BeyondTheLog {
+        /// Its position.
+        position: Position,
+        /// The log's head.
+        head: Position,
+    },
+    /// The log's event at its position is another.
+    #[error("the log's event at position {position} has hash {in_log}, the checkpoint's {kept}")]
+    OtherLog {
+        /// Its position.
+        position: Position,
+        /// The hash it kept.
+        kept: EventHash,
+        /// The hash in the log.
+        in_log: EventHash,
+    },
+}
+
+/// A timeline entry's board secrecy as a checkpoint keeps it.
+#[derive(Serialize, Deserialize)]
+struct KeptSecrecy {
+    board_id: Uuid,
+    note_id: Option<Uuid>,
+    kind: BoardEventKind,
+    without_actor: String,
+    placeholder: String,
+}
+
+/// A timeline entry as a checkpoint keeps it (the entry's own serialization leaves its
+/// secrecy out, which is right for answers and wrong here): position, time recorded (in
+/// nanoseconds since 1970), actor, event type, summary, entity ids, secrecy. A list, not an
+/// object: a million entries then carry no field names and decode faster.
+#[derive(Serialize, Deserialize)]
+struct KeptEntry(
+    Position,
+    i64,
+    String,
+    String,
+    String,
+    Vec<Uuid>,
+    Option<KeptSecrecy>,
+);
+
+impl KeptEntry {
+    fn of(entry: &TimelineEntry) -> Self {
+        KeptEntry(
+            entry.position,
+            entry.recorded_at.timestamp_nanos_opt().unwrap_or(i64::MAX),
+            entry.actor.to_string(),
+            entry.event_type.to_string(),
+            entry.summary.clone(),
+            entry.entity_ids.clone(),
+            entry.board_secrecy.as_ref().map(|secrecy| KeptSecrecy {
+                board_id: secrecy.board_id,
+                note_id: secrecy.note_id,
+                kind: secrecy.kind,
+                without_actor: secrecy.without_actor.clone(),
+                placeholder: secrecy.placeholder.clone(),
+            }),
+        )
+    }
+
+    fn into_entry(self) -> TimelineEntry {
+        let KeptEntry(position, nanos, actor, event_type, summary, entity_ids, secrecy) = self;
+        TimelineEntry {
+            position,
+            recorded_at: DateTime::<Utc>::from_timestamp_nanos(nanos),
+            actor: Arc::from(actor),
+            event_type: std::borrow::Cow::Owned(event_type),
+            summary,
+            entity_ids,
+            board_secrecy: secrecy.map(|secrecy| {
+                Box::new(BoardSecrecy {
+                    board_id: secrecy.board_id,
+                    note_id: secrecy.note_id,
+                    kind: secrecy.kind,
+                    without_actor: secrecy.without_actor,
+                    placeholder: secrecy.placeholder,
+                })
+            }),
+        }
+    }
+}
+
+/// One workspace's views as a checkpoint keeps them, but for its timeline, which is a
+/// section of its own (decoded beside the state, on another thread).
+#[derive(Serialize, Deserialize)]
+struct KeptView {
+    state: WorkspaceState,
+    /// The state's list of moves (its own serialization leaves it out).
+    level_moves: Vec<LevelMove>,
+    metrics_history: Vec<MetricsPoint>,
+    last_metrics_version: Option<u64>,
+    snapshot_every: u64,
+}
+
+/// The first section of a checkpoint's body; then two per workspace: its [`KeptView`] and
+/// its timeline (a list of [`KeptEntry`]).
+#[derive(Serialize, Deserialize)]
+struct Head {
+    position: Position,
+    hash: EventHash,
+    skipped: u64,
+    slugs: Vec<(Uuid, String)>,
+    workspaces: usize,
+}
+
+/// One workspace's views, copied under the lock: cheap to copy, encoded afterwards.
+struct CopiedView {
+    state: WorkspaceState,
+    timeline: ChunkedLog<TimelineEntry, 1024>,
+    metrics_history: Vec<MetricsPoint>,
+    last_metrics_version: Option<u64>,
+    snapshot_every: u64,
+}
+
+/// The views copied at one position.
+struct CopiedViews {
+    position: Position,
+    skipped: u64,
+    slugs: Vec<(Uuid, String)>,
+    workspaces: Vec<CopiedView>,
+}
+
+fn copy(projections: &Projections) -> CopiedViews {
+    projections.read_all_views(|workspaces, slugs, position, skipped| CopiedViews {
+        position,
+        skipped,
+        slugs: slugs.assigned(),
+        workspaces: workspaces
+            .values()
+            .map(|view| {
+                let (last_metrics_version, snapshot_every) = view.checkpoint_parts();
+                CopiedView {
+                    state: view.state.clone(),
+                    timeline: view.timeline.entries().clone(),
+                    metrics_history: view.metrics_history.clone(),
+                    last_metrics_version,
+                    snapshot_every,
+                }
+            })
+            .collect(),
+    })
+}
+
+/// A timeline to encode as a list of [`KeptEntry`], one entry at a time (no second copy
+/// of a million entries in memory while a checkpoint is written).
+struct KeptTimeline(ChunkedLog<TimelineEntry, 1024>);
+
+impl Serialize for KeptTimeline {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(KeptEntry::of))
+    }
+}
+
+/// Appends one section: its length (8 bytes, little-endian), then `value` as JSON.
+fn section(body: &mut Vec<u8>, value: &impl Serialize) -> Result<(), serde_json::Error> {
+    let start = body.len();
+    body.extend_from_slice(&[0; 8]);
+    serde_json::to_writer(&mut *body, value)?;
+    let length = (body.len() - start - 8) as u64;
+    body[start..start + 8].copy_from_slice(&length.to_le_bytes());
+    Ok(())
+}
+
+/// Encodes a copy of the views at `hash` (of the event at its position).
+fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, serde_json::Error> {
+    // The header, with room for the body's hash, then the body, written in place (one buffer
+    // of half a GiB at a million events, not two).
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    let code = CODE_VERSION.as_bytes();
+    bytes.extend_from_slice(&(code.len() as u16).to_le_bytes());
+    bytes.extend_from_slice(code);
+    let hash_at = bytes.len();
+    bytes.extend_from_slice(&[0; 32]);
+    let body_at = bytes.len();
+    section(
+        &mut bytes,
+        &Head {
+            position: copy.position,
+            hash,
+            skipped: copy.skipped,
+            slugs: copy.slugs,
+            workspaces: copy.workspaces.len(),
+        },
+    )?;
+    for copied in copy.workspaces {
+        let timeline = KeptTimeline(copied.timeline);
+        section(
+            &mut bytes,
+            &KeptView {
+                level_moves: copied.state.level_moves.iter().copied().collect(),
+                state: copied.state,
+                metrics_history: copied.metrics_history,
+                last_metrics_version: copied.last_metrics_version,
+                snapshot_every: copied.snapshot_every,
+            },
+        )?;
+        section(&mut bytes, &timeline)?;
+    }
+    let body_hash = blake3::hash(&bytes[body_at..]);
+    bytes[hash_at..body_at].copy_from_slice(body_hash.as_bytes());
+    Ok(bytes)
+}
+
+/// Takes `count` bytes off the front of `bytes`.
+fn take<'a>(bytes: &mut &'a [u8], count: usize) -> Result<&'a [u8], Unusable> {
+    if bytes.len() < count {
+        return Err(Unusable::NotACheckpoint);
+    }
+    let (front, rest) = bytes.split_at(count);
+    *bytes = rest;
+    Ok(front)
+}
+
+/// Takes the next section off the front of `bytes` and decodes it.
+fn next_section<T: serde::de::DeserializeOwned>(bytes: &mut &[u8]) -> Result<T, Unusable> {
+    let length = u64::from_le_bytes(
+        take(bytes, 8)?
+            .try_into()
+            .map_err(|_| Unusable::NotACheckpoint)?,
+    );
+    let length = usize::try_from(length).map_err(|_| Unusable::NotACheckpoint)?;
+    serde_json::from_slice(take(bytes, length)?)
+        .map_err(|error| Unusable::Undecodable(error.to_string()))
+}
+
+/// Checks a checkpoint's header and hash, and decodes its head (the rest, its views, is
+/// decoded by [`decode_views`] once the head is checked against the log).
+fn decode_head(mut bytes: &[u8]) -> Result<(Head, &[u8]), Unusable> {
+    if take(&mut bytes, MAGIC.len())? != MAGIC {
+        return Err(Unusable::NotACheckpoint);
+    }
+    let format = u32::from_le_bytes(
+        take(&mut bytes, 4)?
+            .try_into()
+            .map_err(|_| Unusable::NotACheckpoint)?,
+    );
+    if format != FORMAT {
+        return Err(Unusable::OtherFormat { found: format });
+    }
+    let code_length = u16::from_le_bytes(
+        take(&mut bytes, 2)?
+            .try_into()
+            .map_err(|_| Unusable::NotACheckpoint)?,
+    );
+    let code = take(&mut bytes, usize::from(code_length))?;
+    if code != CODE_VERSION.as_bytes() {
+        return Err(Unusable::OtherCode {
+            found: String::from_utf8_lossy(code).into_owned(),
+        });
+    }
+    let hash = take(&mut bytes, 32)?;
+    if blake3::hash(bytes).as_bytes() != hash {
+        return Err(Unusable::Damaged);
+    }
+    let head = next_section(&mut bytes)?;
+    Ok((head, bytes))
+}
+
+/// Decodes the views after a checkpoint's head: each workspace's timeline on a thread of
+/// its own beside its state (the two are most of the work, in about equal parts).
+fn decode_views(
+    mut bytes: &[u8],
+    workspaces: usize,
+) -> Result<BTreeMap<Uuid, WorkspaceView>, Unusable> {
+    let mut views = BTreeMap::new();
+    for _ in 0..workspaces {
+        let length = u64::from_le_bytes(
+            take(&mut bytes, 8)?
+                .try_into()
+                .map_err(|_| Unusable::NotACheckpoint)?,
+        );
+        let length = usize::try_from(length).map_err(|_| Unusable::NotACheckpoint)?;
+        let view_bytes = take(&mut bytes, length)?;
+        let (kept, entries) = std::thread::scope(|scope| {
+            let timeline = scope.spawn(|| next_section::<Vec<KeptEntry>>(&mut bytes));
+            let kept = serde_json::from_slice::<KeptView>(view_bytes)
+                .map_err(|error| Unusable::Undecodable(error.to_string()));
+            let entries = timeline
+                .join()
+                .unwrap_or_else(|_| Err(Unusable::Undecodable("a decoding thread failed".into())));
+            (kept, entries)
+        });
+        let (kept, entries) = (kept?, entries?);
+        let mut state = kept.state;
+        state.level_moves = kept.level_moves.into_iter().collect();
+        let workspace_id = state.workspace_id;
+        let timeline =
+            Timeline::from_entries(workspace_id, entries.into_iter().map(KeptEntry::into_entry));
+        let view = WorkspaceView::restored(
+            state,
+            timeline,
+            kept.metrics_history,
+            kept.last_metrics_version,
+            kept.snapshot_every,
+        );
+        views.insert(workspace_id, view);
+    }
+    Ok(views)
+}
+
+/// The hash of the log's event at `position`.
+async fn hash_at(
+    store: &dyn EventStore,
+    position: Position,
+) -> Result<Option<EventHash>, StoreError> {
+    Ok(store
+        .read_all(position, 1)
+        .await?
+        .into_iter()
+        .find(|event| event.position == position)
+        .map(|event| event.hash))
+}
+
+/// Writes a checkpoint of `projections` as they are now into `store`.
+///
+/// # Returns
+/// The position it was taken at (`None`: nothing to keep, the views hold no event).
+///
+/// # Errors
+/// Store errors, and a failure to encode (as [`StoreError::Backend`]).
+pub async fn write(
+    store: &dyn EventStore,
+    projections: &Projections,
+) -> Result<Option<Position>, StoreError> {
+    let copied = copy(projections);
+    let position = copied.position;
+    if position == 0 {
+        return Ok(None);
+    }
+    let Some(hash) = hash_at(store, position).await? else {
+        return Err(StoreError::Corrupt {
+            position,
+            reason: "the views are at an event the log does not hold".into(),
+        });
+    };
+    let started = Instant::now();
+    let bytes = tokio::task::spawn_blocking(move || encode(copied, hash))
+        .await
+        .map_err(|error| StoreError::Backend(format!("encoding a checkpoint failed: {error}")))?
+        .map_err(|error| StoreError::Backend(format!("cannot encode a checkpoint: {error}")))?;
+    let size = bytes.len();
+    store.save_checkpoint(bytes).await?;
+    tracing::info!(
+        position,
+        bytes = size,
+        millis = started.elapsed().as_millis() as u64,
+        "wrote a projection checkpoint"
+    );
+    Ok(Some(position))
+}
+
+/// Folds the system stream up to `position` into the accounts.
+async fn accounts_up_to(
+    store: &dyn EventStore,
+    position: Position,
+) -> Result<AccountsState, StoreError> {
+    let mut accounts = AccountsState::default();
+    let mut next_version = 1;
+    loop {
+        let page = store
+            .read_stream(SYSTEM_STREAM, next_version, READ_PAGE)
+            .await?;
+        if page.is_empty() {
+            return Ok(accounts);
+        }
+        for event in &page {
+            if event.position > position {
+                return Ok(accounts);
+            }
+            next_version = event.stream_version + 1;
+            if event.metadata.workspace_id != SYSTEM_STREAM {
+                continue;
+            }
+            if let Ok(account_event) =
+                envelope::from_parts::<AccountEvent>(&event.event_type, &event.payload)
+            {
+                accounts.apply(&account_event, event.metadata.recorded_at);
+            }
+        }
+    }
+}
+
+/// The projections a checkpoint of this log holds, if it is usable.
+async fn restore(
+    store: &dyn EventStore,
+    bytes: Vec<u8>,
+) -> Result<Result<Arc<Projections>, Unusable>, StoreError> {
+    let bytes = Arc::new(bytes);
+    let checking = bytes.clone();
+    let (head, views_at) = match tokio::task::spawn_blocking(move || {
+        decode_head(&checking).map(|(head, views)| (head, checking.len() - views.len()))
+    })
+    .await
+    {
+        Ok(Ok(decoded)) => decoded,
+        Ok(Err(unusable)) => return Ok(Err(unusable)),
+        Err(error) => return Ok(Err(Unusable::Undecodable(error.to_string()))),
+    };
+    let log_head = store.head_position();
+    if head.position > log_head {
+        return Ok(Err(Unusable::BeyondTheLog {
+            position: head.position,
+            head: log_head,
+        }));
+    }
+    match hash_at(store, head.position).await? {
+        Some(in_log) if in_log == head.hash => {}
+        Some(in_log) => {
+            return Ok(Err(Unusable::OtherLog {
+                position: head.position,
+                kept: head.hash,
+                in_log,
+            }))
+        }
+        None => {
+            return Ok(Err(Unusable::BeyondTheLog {
+                position: head.position,
+                head: log_head,
+            }))
+        }
+    }
+    // The accounts are folded from the log while the views decode.
+    let workspaces = head.workspaces;
+    let decoding =
+        tokio::task::spawn_blocking(move || decode_views(&bytes[views_at..], workspaces));
+    let accounts = accounts_up_to(store, head.position).await?;
+    let workspaces = match decoding.await {
+        Ok(Ok(workspaces)) => workspaces,
+        Ok(Err(unusable)) => return Ok(Err(unusable)),
+        Err(error) => return Ok(Err(Unusable::Undecodable(error.to_string()))),
+    };
+    Ok(Ok(Projections::from_parts(
+        head.position,
+        workspaces,
+        Slugs::from_assigned(head.slugs),
+        accounts,
+        head.skipped,
+        log_head,
+    )))
+}
+
+/// How the views of a starting server were made.
+#[derive(Debug)]
+pub enum Start {
+    /// From the checkpoint at this position, then the events after it.
+    FromCheckpoint(Position),
+    /// From the whole log: there was no checkpoint, or the one there was is `ignored`.
+    Rebuilt {
+        /// Why the checkpoint kept was not used (`None`: there was none).
+        ignored: Option<Unusable>,
+    },
+}
+
+/// The views of a starting server, current with the log: from the store's checkpoint if it is
+/// usable, then folding the events after it; otherwise (and with a warning when there was a
+/// checkpoint) rebuilt from the whole log.
+///
+/// # Errors
+/// Store errors while reading the checkpoint or the log.
+pub async fn start(
+    store: &dyn EventStore,
+    progress: &mut (dyn FnMut(Position) + Send),
+) -> Result<(Arc<Projections>, Start), StoreError> {
+    let kept = match store.load_checkpoint().await {
+        Ok(kept) => kept,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the projection checkpoint; rebuilding the views from the log");
+            None
+        }
+    };
+    let mut ignored = None;
+    if let Some(bytes) = kept {
+        let started = Instant::now();
+        match restore(store, bytes).await? {
+            Ok(projections) => {
+                let position = projections.checkpoint();
+                tracing::info!(
+                    position,
+                    millis = started.elapsed().as_millis() as u64,
+                    "views restored from the projection checkpoint"
+                );
+                catch_up(store, &projections, progress).await?;
+                return Ok((projections, Start::FromCheckpoint(position)));
+            }
+            Err(unusable) => {
+                tracing::warn!(
+                    reason = %unusable,
+                    "ignored the projection checkpoint; rebuilding the views from the log"
+                );
+                ignored = Some(unusable);
+            }
+        }
+    }
+    let projections = super::rebuild(store, progress).await?;
+    Ok((projections, Start::Rebuilt { ignored }))
+}
+
+/// Writes checkpoints in the background as `policy` says: the first as soon as the views are
+/// `policy.every_events` past `since` (the position of the checkpoint they started from; 0
+/// when rebuilt). It holds the store only while it writes, and ends once the store is gone
+/// (dropped by everyone else) or shut down.
+pub fn spawn_checkpointer(
+    store: &Arc<dyn EventStore>,
+    projections: Arc<Projections>,
+    policy: CheckpointPolicy,
+    since: Position,
+) -> tokio::task::JoinHandle<()> {
+    let store = Arc::downgrade(store);
+    tokio::spawn(async move {
+        let mut written = since;
+        loop {
+            let due = written.saturating_add(policy.every_events.max(1));
+            let _ = tokio::time::timeout(policy.every, projections.wait_for(due)).await;
+            let Some(store) = store.upgrade() else {
+                return;
+            };
+            if projections.checkpoint() <= written {
+                continue;
+            }
+            match write(store.as_ref(), &projections).await {
+                Ok(Some(position)) => written = position,
+                Ok(None) => {}
+                Err(StoreError::Closed) => return,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot write a projection checkpoint; trying again later");
+                    written = projections.checkpoint();
+                }
+            }
+        }
+    })
+}
