@@ -118,11 +118,11 @@ async fn the_demo_portfolio_crosses_its_grid_and_suggests_who_fills_a_gap(backen
     assert_eq!(museum["known_by"][0]["name"], "Karen Dahl");
     assert_eq!(
         museum["explanation"]["da"],
-        "kender Karen Dahl; passer til det performative rum; søger exhibition space, contact with young people"
+        "kender Karen Dahl; passer til det performative rum; søger udstillingsplads, kontakt med unge"
     );
     assert_eq!(
         museum["explanation"]["en"],
-        "knows Karen Dahl; fits the performative room; seeks exhibition space, contact with young people"
+        "knows Karen Dahl; fits the performative room; seeks udstillingsplads, kontakt med unge"
     );
     // The museum seeks an exhibition space: the library's rooms for exhibitions meet it.
     let partner = suggestions["partners"]
@@ -135,9 +135,9 @@ async fn the_demo_portfolio_crosses_its_grid_and_suggests_who_fills_a_gap(backen
         .as_array()
         .unwrap()
         .iter()
-        .find(|asset| asset["title"] == "Rooms for debates and exhibitions")
+        .find(|asset| asset["title"] == "Rum til debat og udstillinger")
         .unwrap_or_else(|| panic!("{partner}"));
-    assert_eq!(hall["meets"], json!(["exhibition space"]));
+    assert_eq!(hall["meets"], json!(["udstillingsplads"]));
     assert_eq!(hall["contact"]["name"], "Karen Dahl");
 
     // Someone who is no member of the workspace reads neither.

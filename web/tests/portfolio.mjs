@@ -51,10 +51,10 @@ export async function portfolioSteps({ server, anna, step, axeViolations, screen
     await suggestion.locator('summary').filter({ hasText: 'Performativt rum · Innovation – Museet for Samtidskunst' }).click();
     const museum = suggestion.locator('li.suggested-organisation').filter({ hasText: 'Museet for Samtidskunst' });
     await museum.waitFor();
-    await museum.getByText('kender Karen Dahl; passer til det performative rum; søger exhibition space, contact with young people').waitFor();
+    await museum.getByText('kender Karen Dahl; passer til det performative rum; søger udstillingsplads, kontakt med unge').waitFor();
     // What the museum seeks meets the library's rooms for exhibitions.
     await anna.locator('li[data-partner]').filter({ hasText: 'Museet for Samtidskunst' })
-      .getByText('Museet for Samtidskunst søger exhibition space; biblioteket tilbyder Rooms for debates and exhibitions; spørg Karen Dahl')
+      .getByText('Museet for Samtidskunst søger udstillingsplads; biblioteket tilbyder Rum til debat og udstillinger; spørg Karen Dahl')
       .waitFor();
   });
 

@@ -1,6 +1,6 @@
 //! What two of Roskilde's partners seek from the library, recorded after the mapping
-//! workshop: the museum of contemporary art wants an exhibition space and contact with young
-//! people, the trade unions want rooms for member meetings. With it the suggestions have
+//! workshop, in Danish as the staff typed it: the museum of contemporary art wants room for
+//! exhibitions and contact with young people, the trade unions want rooms for member meetings. With it the suggestions have
 //! something to match against the assets list, and the museum (Karen knows it) is a fitting
 //! partner for the empty performative x innovation cell.
 
@@ -15,7 +15,7 @@ pub(super) fn write(script: &mut Script) {
         KAREN,
         Command::RecordOrganisationSeeks {
             organisation_id: demo_id("organisation:museet-for-samtidskunst"),
-            seeks: strings(&["exhibition space", "contact with young people"]),
+            seeks: strings(&["udstillingsplads", "kontakt med unge"]),
             source: SeeksSource::Typed,
         },
     );
@@ -23,7 +23,7 @@ pub(super) fn write(script: &mut Script) {
         SOFIE,
         Command::RecordOrganisationSeeks {
             organisation_id: demo_id("organisation:fagbevaegelsen-roskilde"),
-            seeks: strings(&["rooms for member meetings"]),
+            seeks: strings(&["lokaler til medlemsmøder"]),
             source: SeeksSource::MappingWorkshop,
         },
     );

@@ -1,7 +1,9 @@
 // One workspace's client state: the views loaded over HTTP at a known log position, kept
-// current by the websocket. An event after the loaded position schedules a refresh
-// (debounced, so a burst of events costs one reload); a view older than the last event seen
-// (the server's views may lag the log by a moment) is loaded again. Views are signals, so the
+// current by the websocket. An event after the loaded position refreshes them: at once after
+// a quiet spell, so a colleague's change shows without a wait, and at most once per
+// REFRESH_DEBOUNCE_MS during a burst, so a burst costs one more reload at its end. A view
+// older than the last event seen (the server's views may lag the log by a moment) is loaded
+// again soon, then less often. Views are signals, so the
 // UI is a function of them. The others' presence in the workspace is a signal too, fed by
 // the same websocket.
 import { signal } from '@preact/signals';
@@ -15,6 +17,9 @@ import { withPresence, type OwnPresence, type PresenceMap } from './presence';
 import type { ImportPreview, NetworkView, WorkspaceSummary } from './views';
 
 const REFRESH_DEBOUNCE_MS = 150;
+/** A view lagging the last event seen is asked for again after this, doubling each time. */
+const LAGGING_VIEW_RETRY_MS = 20;
+const LAGGING_VIEW_RETRY_MAX_MS = 1_000;
 
 export class WorkspaceStore {
   readonly summary = signal<WorkspaceSummary | null>(null);
@@ -25,6 +30,8 @@ export class WorkspaceStore {
 
   private readonly cursor = new EventCursor();
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the last reload started (`performance.now()`), for the burst debounce. */
+  private lastLoadStarted = Number.NEGATIVE_INFINITY;
   private loading: Promise<void> | null = null;
   private unwatch: (() => void) | null = null;
   private disposed = false;
@@ -100,14 +107,18 @@ export class WorkspaceStore {
     });
   }
 
-  private scheduleRefresh(delay = REFRESH_DEBOUNCE_MS): void {
+  private scheduleRefresh(delay?: number, nextRetry = LAGGING_VIEW_RETRY_MS): void {
     if (this.disposed || this.refreshTimer !== null) return;
+    const wait = delay ?? Math.max(0, this.lastLoadStarted + REFRESH_DEBOUNCE_MS - performance.now());
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
+      this.lastLoadStarted = performance.now();
       void this.load().then(() => {
-        if (this.cursor.needsRefresh()) this.scheduleRefresh(REFRESH_DEBOUNCE_MS * 2);
+        if (this.cursor.needsRefresh()) {
+          this.scheduleRefresh(nextRetry, Math.min(nextRetry * 2, LAGGING_VIEW_RETRY_MAX_MS));
+        }
       });
-    }, delay);
+    }, wait);
   }
 
   private load(): Promise<void> {
