@@ -53,7 +53,7 @@ const HEADER: [(&str, &str); 8] = [
 ];
 
 /// Each event type in words: Danish, English.
-const EVENT_WORDS: [(&str, &str, &str); 44] = [
+const EVENT_WORDS: [(&str, &str, &str); 50] = [
     (
         "WorkspaceCreated",
         "Arbejdsrum oprettet",
@@ -131,6 +131,11 @@ const EVENT_WORDS: [(&str, &str, &str); 44] = [
     ),
     ("NodePlaced", "Placeret på kortet", "Placed on the map"),
     (
+        "OrganisationSeeksRecorded",
+        "Hvad partneren søger",
+        "What the partner seeks",
+    ),
+    (
         "PartnershipProposed",
         "Partnerskab foreslået",
         "Partnership proposed",
@@ -177,6 +182,17 @@ const EVENT_WORDS: [(&str, &str, &str); 44] = [
     ("AssetAdded", "Aktiv tilføjet", "Asset added"),
     ("AssetUpdated", "Aktiv ændret", "Asset updated"),
     ("AssetRemoved", "Aktiv fjernet", "Asset removed"),
+    ("AssetContactSet", "Aktivets kontakt", "Asset contact set"),
+    (
+        "AssetsShareLinkCreated",
+        "Delingslink til aktiverne oprettet",
+        "Assets share link created",
+    ),
+    (
+        "AssetsShareLinkRevoked",
+        "Delingslink til aktiverne lukket",
+        "Assets share link revoked",
+    ),
     (
         "BoardCreated",
         "Workshoptavle oprettet",
@@ -191,6 +207,16 @@ const EVENT_WORDS: [(&str, &str, &str); 44] = [
     ("BoardUnlocked", "Tavlen låst op", "Board unlocked"),
     ("BoardTimerStarted", "Nedtælling startet", "Timer started"),
     ("BoardTimerStopped", "Nedtælling stoppet", "Timer stopped"),
+    (
+        "VotingRulesSet",
+        "Regler for afstemningen",
+        "Voting rules set",
+    ),
+    (
+        "FacilitationHanded",
+        "Workshopledelsen givet videre",
+        "Facilitation handed on",
+    ),
     ("NoteAdded", "Seddel tilføjet", "Note added"),
     ("NoteEdited", "Seddel ændret", "Note edited"),
     ("NoteMoved", "Seddel flyttet", "Note moved"),

@@ -84,11 +84,11 @@ export async function portfolioSteps({ server, anna, step, axeViolations, screen
 
   await step('portfolio: what a partner seeks, typed in the suggestions, is saved and matched', async () => {
     await anna.getByLabel('Organisation').selectOption({ label: 'Eplehuset' });
-    await anna.getByLabel('Søger (ét ønske pr. linje)').fill('visibility among seniors\nfacilities for product tests');
+    await anna.getByLabel('Søger (ét ønske pr. linje)').fill('synlighed blandt seniorer\nen scene til produkttest');
     await anna.getByRole('button', { name: 'Gem' }).click();
     await anna.getByText('Gemt: hvad Eplehuset søger.').waitFor();
     await anna.locator('li[data-partner]').filter({ hasText: 'Eplehuset' })
-      .getByText('Eplehuset søger facilities for product tests; biblioteket tilbyder Rooms for debates and exhibitions; spørg Karen Dahl')
+      .getByText('Eplehuset søger en scene til produkttest; biblioteket tilbyder Rum til debat og udstillinger; spørg Karen Dahl')
       .waitFor();
   });
 
