@@ -586,8 +586,11 @@ try {
       body: JSON.stringify({ command: { type: 'RegisterOrganisation', organisation_id: globalThis.crypto.randomUUID(), name: meanwhile, sector: 'public' } }),
     });
     assert.equal(made.status, 200, await made.text());
-    for (const page of [anna, bo]) await page.locator('[data-state="online"]').waitFor({ timeout: 30_000 });
+    // The queued change is sent as soon as Anna is back; its notice lasts 6 s, so it is
+    // looked for before waiting on Bo's reconnection.
+    await anna.locator('[data-state="online"]').waitFor({ timeout: 30_000 });
     await anna.getByText(`${whileDown} er tilføjet.`).waitFor({ timeout: 10_000 });
+    await bo.locator('[data-state="online"]').waitFor({ timeout: 30_000 });
     for (const page of [anna, bo]) {
       await page.getByRole('button', { name: 'Tabel' }).click();
       const table = page.getByTestId('network-table');
