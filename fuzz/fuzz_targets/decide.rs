@@ -36,6 +36,7 @@ fn run(state: &mut WorkspaceState, command: &Command) -> Result<(), String> {
     let request = Request {
         actor: ACTOR,
         sealed: None,
+        owner: false,
         now: now(),
     };
     let events = decide(state, command, &request).map_err(|error| error.to_string())?;
