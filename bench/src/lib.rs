@@ -159,7 +159,13 @@ pub fn raise_open_file_limit() -> Result<(u64, u64), BenchError> {
 /// This process's resident memory (`VmRSS` of `/proc/self/status`), in bytes; 0 where that
 /// file does not exist.
 pub fn resident_bytes() -> u64 {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+    resident_bytes_of("self")
+}
+
+/// The resident memory of process `process` (a pid, or `self`), in bytes; 0 where
+/// `/proc/<process>/status` cannot be read.
+pub fn resident_bytes_of(process: &str) -> u64 {
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{process}/status")) else {
         return 0;
     };
     status

@@ -313,21 +313,7 @@ async fn ready(address: SocketAddr) -> bool {
 
 /// A process's resident memory, from `/proc/<pid>/status`; 0 where that cannot be read.
 fn process_rss(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix("VmRSS:"))
-                .and_then(|rest| {
-                    rest.trim()
-                        .trim_end_matches("kB")
-                        .trim()
-                        .parse::<u64>()
-                        .ok()
-                })
-        })
-        .map_or(0, |kib| kib * 1024)
+    crate::resident_bytes_of(&pid.to_string())
 }
 
 /// A process's CPU seconds (user and system), from `/proc/<pid>/stat`.
