@@ -39,6 +39,26 @@ pub(crate) async fn subscribe(
     workspace_id: Uuid,
     read_buffer: usize,
 ) -> Result<Socket, BenchError> {
+    let mut socket = hello(url, token, read_buffer).await?;
+    socket
+        .send(Message::text(
+            json!({"type": "subscribe", "workspace_id": workspace_id}).to_string(),
+        ))
+        .await?;
+    expect(&mut socket, "subscribed").await?;
+    Ok(socket)
+}
+
+/// Connects to `url` with a read buffer of `read_buffer` bytes and says hello with `token`
+/// (the connection of a writer, which subscribes to nothing).
+///
+/// # Errors
+/// Connection failures, a refused hello, no answer in time.
+pub(crate) async fn hello(
+    url: &str,
+    token: &str,
+    read_buffer: usize,
+) -> Result<Socket, BenchError> {
     let config = WebSocketConfig::default().read_buffer_size(read_buffer);
     let (mut socket, _) =
         tokio_tungstenite::connect_async_with_config(url, Some(config), false).await?;
@@ -48,12 +68,6 @@ pub(crate) async fn subscribe(
         ))
         .await?;
     expect(&mut socket, "welcome").await?;
-    socket
-        .send(Message::text(
-            json!({"type": "subscribe", "workspace_id": workspace_id}).to_string(),
-        ))
-        .await?;
-    expect(&mut socket, "subscribed").await?;
     Ok(socket)
 }
 
@@ -149,6 +163,43 @@ pub(crate) struct Tally {
     pub(crate) closed_early: bool,
 }
 
+impl Tally {
+    /// Counts `text`, received at `received_at`, if it is an event frame carrying a
+    /// [`stamp`]; `next` is the sequence number expected next, moved on past it.
+    pub(crate) fn count(&mut self, text: &str, received_at: Duration, next: &mut u64) {
+        let Ok(value) = serde_json::from_str::<Value>(text) else {
+            return;
+        };
+        if value["type"] != "event" {
+            return;
+        }
+        let Some((sequence, sent_micros)) = value["payload"]["text"].as_str().and_then(read_stamp)
+        else {
+            return;
+        };
+        self.received += 1;
+        self.frame_bytes = self.frame_bytes.max(text.len());
+        self.latencies
+            .push(received_at.saturating_sub(Duration::from_micros(sent_micros)));
+        if sequence == *next {
+            *next += 1;
+        } else if sequence > *next {
+            self.missed += sequence - *next;
+            *next = sequence + 1;
+        } else {
+            self.reordered += 1;
+        }
+    }
+
+    /// A tally ready for `expected` events.
+    pub(crate) fn expecting(expected: u64) -> Tally {
+        Tally {
+            latencies: Vec::with_capacity(expected as usize),
+            ..Tally::default()
+        }
+    }
+}
+
 /// Reads event frames until the one with sequence number `expected - 1` (or any later one)
 /// has come, or `stop` is cancelled, or the connection ends. Returns the tally and the socket,
 /// still open, so that closing it does not disturb subscribers still receiving.
@@ -158,10 +209,7 @@ pub(crate) async fn follow(
     expected: u64,
     stop: CancellationToken,
 ) -> (Tally, Socket) {
-    let mut tally = Tally {
-        latencies: Vec::with_capacity(expected as usize),
-        ..Tally::default()
-    };
+    let mut tally = Tally::expecting(expected);
     let mut next = 0u64;
     while next < expected {
         let frame = tokio::select! {
@@ -170,32 +218,7 @@ pub(crate) async fn follow(
         };
         let received_at = clock.elapsed();
         match frame {
-            Some(Ok(Message::Text(text))) => {
-                let Ok(value) = serde_json::from_str::<Value>(text.as_str()) else {
-                    continue;
-                };
-                if value["type"] != "event" {
-                    continue;
-                }
-                let Some((sequence, sent_micros)) =
-                    value["payload"]["text"].as_str().and_then(read_stamp)
-                else {
-                    continue;
-                };
-                tally.received += 1;
-                tally.frame_bytes = tally.frame_bytes.max(text.len());
-                tally
-                    .latencies
-                    .push(received_at.saturating_sub(Duration::from_micros(sent_micros)));
-                if sequence == next {
-                    next += 1;
-                } else if sequence > next {
-                    tally.missed += sequence - next;
-                    next = sequence + 1;
-                } else {
-                    tally.reordered += 1;
-                }
-            }
+            Some(Ok(Message::Text(text))) => tally.count(text.as_str(), received_at, &mut next),
             Some(Ok(Message::Close(_))) | Some(Err(_)) | None => {
                 tally.closed_early = true;
                 break;

@@ -168,19 +168,36 @@ pub async fn fanout(
     Ok(results)
 }
 
-/// Subscribers following `expected` events; stopped when dropped.
-struct Followers {
-    tasks: Vec<JoinHandle<(Tally, Socket)>>,
+/// Subscribers following `expected` events, each a task that returns its tally and its
+/// connection (`S`, closed only once every subscriber is done); stopped when dropped.
+pub(super) struct Followers<S = Socket> {
+    tasks: Vec<JoinHandle<(Tally, S)>>,
     stop: CancellationToken,
     _stop_on_drop: tokio_util::sync::DropGuard,
 }
 
 impl Followers {
     fn spawn(sockets: Vec<Socket>, clock: Instant, expected: u64) -> Followers {
+        Followers::spawn_with(sockets, |socket, stop| {
+            client::follow(socket, clock, expected, stop)
+        })
+    }
+}
+
+impl<S: Send + 'static> Followers<S> {
+    /// One task per connection of `connections`, running `follow` on it with the stop
+    /// signal.
+    pub(super) fn spawn_with<C, F>(
+        connections: Vec<C>,
+        mut follow: impl FnMut(C, CancellationToken) -> F,
+    ) -> Followers<S>
+    where
+        F: std::future::Future<Output = (Tally, S)> + Send + 'static,
+    {
         let stop = CancellationToken::new();
-        let tasks = sockets
+        let tasks = connections
             .into_iter()
-            .map(|socket| tokio::spawn(client::follow(socket, clock, expected, stop.clone())))
+            .map(|connection| tokio::spawn(follow(connection, stop.clone())))
             .collect();
         Followers {
             tasks,
@@ -191,7 +208,7 @@ impl Followers {
 
     /// Waits (at most [`DRAIN`]) for every subscriber to receive the last event, then adds
     /// up what they saw. The sockets are closed only after every subscriber is done.
-    async fn finish(self, connect_s: f64) -> Result<FanoutFigures, BenchError> {
+    pub(super) async fn finish(self, connect_s: f64) -> Result<FanoutFigures, BenchError> {
         let stop = self.stop.clone();
         let deadline = tokio::spawn(async move {
             tokio::time::sleep(DRAIN).await;
@@ -341,7 +358,7 @@ pub(super) async fn measure_bare(
 }
 
 /// An event frame as the server would send it for a note, padded to `size` bytes.
-fn bare_frame(workspace_id: Uuid, sequence: u64, sent: Duration, size: usize) -> String {
+pub(super) fn bare_frame(workspace_id: Uuid, sequence: u64, sent: Duration, size: usize) -> String {
     let mut text = client::stamp(sequence, sent);
     let encode = |text: &str| {
         let note = DomainEvent::NoteAdded {

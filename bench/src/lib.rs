@@ -11,6 +11,8 @@
 //! - [`append`]: scenario 1, durable appends beside raw sled loops.
 //! - [`fanout`](mod@fanout): scenario 2, one workspace's events pushed to many websocket subscribers,
 //!   beside a bare tokio-tungstenite broadcast of frames of the same size.
+//! - [`nats_fanout`]: issue 19, scenario 2: the same live fan-out against `nats-server`'s
+//!   websocket listener, each server in a process of its own, in alternating rounds.
 //! - [`connections`]: scenario 3, idle authenticated subscribers held by the server, driven
 //!   from a second process; resident memory per connection and health-check latency.
 //! - [`postgres`](mod@postgres): scenario 5, scenarios 1 and 2 on the PostgreSQL store (fan-out
@@ -32,6 +34,7 @@ pub mod connections;
 pub mod fanout;
 mod history;
 mod live;
+pub mod nats_fanout;
 pub mod postgres;
 pub mod rebuild;
 pub mod soak;
@@ -48,6 +51,7 @@ use uuid::Uuid;
 pub use self::append::{durable_append, DurableAppendResult};
 pub use self::connections::{connections_held, hold_idle_connections, ConnectionsResult};
 pub use self::fanout::{fanout, FanoutFigures, FanoutResult};
+pub use self::nats_fanout::{nats_fanout, NatsFanoutPlan, NatsFanoutResult};
 pub use self::postgres::{postgres_store, PostgresPlan, PostgresResult};
 pub use self::rebuild::{rebuild_and_replay, RebuildResult};
 pub use self::soak::{soak, SoakSample};
@@ -179,6 +183,15 @@ pub fn resident_bytes_of(process: &str) -> u64 {
                 .ok()
         })
         .map_or(0, |kib| kib * 1024)
+}
+
+/// The CPU seconds (user and system, all threads) process `process` (a pid, or `self`) has
+/// used, from `/proc/<process>/stat`; 0 where that cannot be read.
+pub fn cpu_seconds_of(process: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{process}/stat"))
+        .ok()
+        .and_then(|stat| cpu_of_stat(&stat))
+        .map_or(0.0, |cpu| cpu.as_secs_f64())
 }
 
 /// CPU time (user and system) this process has used: in all, and by thread name (a trailing

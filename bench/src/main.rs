@@ -62,6 +62,29 @@ enum Scenario {
         #[arg(long)]
         json: bool,
     },
+    /// Issue 19, scenario 2: live fan-out to N websocket subscribers at 20 messages/s,
+    /// partnerhub beside `nats-server`'s websocket listener (each server a process of its
+    /// own, in alternating rounds): delivery latency, losses, memory per subscriber, CPU.
+    NatsFanout {
+        /// Subscriber counts to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "100,1000,5000")]
+        subscribers: Vec<usize>,
+        /// Seconds of writing per measurement.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Rounds (NATS, then partnerhub, in each) per subscriber count.
+        #[arg(long, default_value_t = 2)]
+        rounds: usize,
+        /// The `nats-server` executable.
+        #[arg(long, default_value = "/usr/sbin/nats-server")]
+        nats_server: PathBuf,
+        /// Print one JSON object per round instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The partnerhub server process of `nats-fanout` (serves until standard input ends).
+    #[command(hide = true)]
+    NatsFanoutServer,
     /// Scenario 3: idle authenticated subscribers held by the server (driven from a second
     /// process); resident memory per connection and health-check latency.
     Connections {
@@ -318,6 +341,46 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 }
             })
             .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Scenario::NatsFanout {
+            subscribers,
+            seconds,
+            rounds,
+            nats_server,
+            json,
+        } => {
+            anyhow::ensure!(seconds > 0, "--seconds must be at least 1");
+            anyhow::ensure!(rounds > 0, "--rounds must be at least 1");
+            anyhow::ensure!(
+                subscribers.iter().all(|count| *count > 0),
+                "--subscribers must all be at least 1"
+            );
+            create_data_directory(data)?;
+            // The clients' side of every connection (each server is a process of its own).
+            ensure_open_files(subscribers.iter().max().copied().unwrap_or(0) + 256)?;
+            if !json {
+                println!("{}", partnerhub_bench::NatsFanoutResult::table_header());
+            }
+            let plan = partnerhub_bench::NatsFanoutPlan {
+                subscribers,
+                seconds,
+                rounds,
+                nats_server,
+            };
+            partnerhub_bench::nats_fanout(data, &plan, &mut |result| {
+                if json {
+                    emit_json(result);
+                } else {
+                    println!("{}", result.table_row());
+                }
+            })
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Scenario::NatsFanoutServer => {
+            create_data_directory(data)?;
+            partnerhub_bench::nats_fanout::serve_until_stdin_ends(data).await?;
             Ok(ExitCode::SUCCESS)
         }
         Scenario::Postgres {

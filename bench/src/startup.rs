@@ -271,7 +271,7 @@ async fn start_once(location: &StoreLocation) -> Result<StartupResult, BenchErro
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let ready_s = started.elapsed().as_secs_f64();
-    let cpu_s = process_cpu_s(pid);
+    let cpu_s = crate::cpu_seconds_of(&pid.to_string());
     let rss_ready = process_rss(pid);
     tokio::time::sleep(SETTLE).await;
     let rss_steady = process_rss(pid);
@@ -314,14 +314,6 @@ async fn ready(address: SocketAddr) -> bool {
 /// A process's resident memory, from `/proc/<pid>/status`; 0 where that cannot be read.
 fn process_rss(pid: u32) -> u64 {
     crate::resident_bytes_of(&pid.to_string())
-}
-
-/// A process's CPU seconds (user and system), from `/proc/<pid>/stat`.
-fn process_cpu_s(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| super::cpu_of_stat(&stat))
-        .map_or(0.0, |cpu| cpu.as_secs_f64())
 }
 
 /// The server process of the scenario: opens the store at `location` and starts as
