@@ -122,7 +122,17 @@ pub(super) async fn follow(
             seen.send_replace(event.position);
             continue;
         };
-        let frame = Outgoing::Text(frame);
+        // Room in the queue (the usual case): queued without arming a timer, one per
+        // subscriber and event on a fan-out to thousands. Only a full queue waits, for at most
+        // the slow-client timeout.
+        let frame = match out.try_send(Outgoing::Text(frame)) {
+            Ok(()) => {
+                seen.send_replace(event.position);
+                continue;
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => return,
+            Err(mpsc::error::TrySendError::Full(frame)) => frame,
+        };
         match tokio::time::timeout(state.limits.slow_client_timeout, out.send(frame)).await {
             Ok(Ok(())) => {
                 seen.send_replace(event.position);
