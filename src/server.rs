@@ -172,6 +172,11 @@ pub async fn run(
                 }
             },
         };
+        // Frames go out as soon as they are written (a websocket event frame is small, and
+        // Nagle's algorithm would hold one back behind an unacknowledged one).
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY on a connection");
+        }
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(hyper_util::rt::TokioTimer::new())
