@@ -772,8 +772,11 @@ async fn partnerhub_write(
             let mut acks = Vec::with_capacity(messages as usize);
             let mut rejected = Vec::new();
             while (acks.len() + rejected.len()) < messages as usize {
-                let Some(Ok(Message::Text(text))) = stream.next().await else {
-                    break;
+                let text = match stream.next().await {
+                    Some(Ok(Message::Text(text))) => text,
+                    // The server's heartbeat pings (answered by tungstenite), and the like.
+                    Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Binary(_))) => continue,
+                    _ => break,
                 };
                 let Ok(value) = serde_json::from_str::<serde_json::Value>(text.as_str()) else {
                     continue;
@@ -825,6 +828,12 @@ async fn partnerhub_write(
     let (mut acks, rejected) = tokio::time::timeout(ACK_DRAIN, acknowledging)
         .await
         .map_err(|_| BenchError::Setup("the writer's commands were not all answered".into()))??;
+    if acks.len() + rejected.len() < messages as usize {
+        return Err(BenchError::Setup(format!(
+            "the writer's connection ended after {} of {messages} answers",
+            acks.len() + rejected.len()
+        )));
+    }
     if let Some(first) = rejected.first() {
         return Err(BenchError::Setup(format!(
             "{} of the writer's commands were refused, the first: {first}",
