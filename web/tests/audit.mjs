@@ -50,6 +50,9 @@ function parseCsv(text) {
   return rows;
 }
 
+/** `2024-06-30` as the Danish UI writes it: `30.06.2024`. */
+const danish = (day) => day.split('-').reverse().join('.');
+
 /** The audit steps; `anna` is the Roskilde owner's page, logged in. */
 export async function auditSteps({ server, anna, step, axeViolations, screenshots }) {
   const today = new Date().toISOString().slice(0, 10);
@@ -57,7 +60,7 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
   await step('audit: the owner opens the audit trail from the map; it shows today', async () => {
     await anna.goto(server.url + '/');
     await anna.getByRole('link', { name: 'Roskilde Bibliotekerne' }).click();
-    await anna.getByRole('link', { name: 'Revisionsspor' }).click();
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Revisionsspor' }).click();
     await anna.getByRole('heading', { name: 'Revisionsspor: Roskilde Bibliotekerne' }).waitFor();
     assert.match(anna.url(), /\/w\/roskilde-bibliotekerne\/audit$/);
     await anna.locator(`.audit-moment[data-day="${today}"]`).waitFor();
@@ -69,7 +72,10 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
   });
 
   await step('audit: the slider set to a 2023 date shows the earlier map and portfolio', async () => {
-    await anna.locator('input[name="as-of"]').fill('2023-06-30');
+    // The day is written as the UI language writes it (not the browser's 06/30/2023).
+    const field = anna.getByLabel('Gå til dagen');
+    assert.equal(await field.inputValue(), danish(today));
+    await field.fill('30.06.2023');
     await anna.locator('.audit-moment[data-day="2023-06-30"]').waitFor();
     await anna.getByRole('heading', { name: 'Som det så ud den 30. juni 2023' }).waitFor();
     const then = await moment(anna);
@@ -85,8 +91,19 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
     assert.equal((await moment(anna)).organisations, 0);
     await anna.keyboard.press('End');
     await anna.locator(`.audit-moment[data-day="${today}"]`).waitFor();
+    assert.equal(await field.inputValue(), danish(today), 'the field follows the slider');
+    // A day that does not exist, and one before the story: said in a sentence; the map stays.
+    await field.fill('31.02.2024');
+    await field.press('Enter');
+    await anna.getByRole('alert').filter({ hasText: '"31.02.2024" er ikke en dato. Skriv dag, måned og år, fx' }).waitFor();
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    await field.fill('01.01.2020');
+    await field.press('Enter');
+    await anna.getByRole('alert').filter({ hasText: 'Der er ingen historik den 1. januar 2020. Vælg en dag fra 9. januar 2023' }).waitFor();
+    await anna.locator(`.audit-moment[data-day="${today}"]`).waitFor();
+    assert.deepEqual(await axeViolations(anna), []);
     // The screenshot: the network growing, in the middle of the story.
-    await anna.locator('input[name="as-of"]').fill('2024-06-30');
+    await field.fill('30.06.2024');
     await anna.locator('.audit-moment[data-day="2024-06-30"]').waitFor();
     await anna.locator('h1').click();
     await anna.waitForTimeout(1500);
@@ -94,8 +111,8 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
   });
 
   await step('audit: compare mode names what moved, ended and how the grid changed', async () => {
-    await anna.getByLabel('Fra').fill('2023-06-30');
-    await anna.getByLabel('Til').fill(today);
+    await anna.getByLabel('Fra', { exact: true }).fill('30.06.2023');
+    await anna.getByLabel('Til', { exact: true }).fill(danish(today));
     await anna.getByRole('button', { name: 'Sammenlign' }).click();
     const changes = anna.locator('[data-testid="audit-changes"]');
     await changes.waitFor();
@@ -138,7 +155,7 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
     await anna.emulateMedia({ media: 'print' });
     assert.equal(await anna.locator('header.top').isVisible(), false, 'the app bar is not printed');
     await anna.emulateMedia({ media: 'screen' });
-    await anna.getByRole('link', { name: 'Revisionsspor' }).click();
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Revisionsspor' }).click();
     await anna.getByRole('heading', { name: 'Revisionsspor: Roskilde Bibliotekerne' }).waitFor();
   });
 

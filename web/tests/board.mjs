@@ -34,7 +34,7 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
   await step('board: the facilitator creates a library-model board and a link for guests', async () => {
     await anna.goto(server.url + '/');
     await anna.getByRole('link', { name: 'Roskilde Bibliotekerne' }).click();
-    await anna.getByRole('link', { name: 'Workshoptavler' }).click();
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Workshoptavler' }).click();
     await anna.getByRole('heading', { name: 'Workshoptavler' }).waitFor();
     assert.deepEqual(await axeViolations(anna), []);
     await anna.getByLabel('Titel').fill(boardTitle);

@@ -32,6 +32,7 @@ import { portfolioSteps } from './portfolio.mjs';
 import { assetsSteps } from './assets.mjs';
 import { partnershipSteps } from './partnership.mjs';
 import { auditSteps } from './audit.mjs';
+import { navSteps } from './nav.mjs';
 import { boardFacilitationSteps } from './board-facilitation.mjs';
 
 const require = createRequire(import.meta.url);
@@ -155,7 +156,14 @@ function ringAt(page) {
 }
 
 const steps = [];
+// BROWSER_ONLY=nav,portfolio runs only the steps whose names start with one of those words
+// (after the log-in that every area needs), for working on one area; a run without it runs
+// every step. Areas lean on what earlier steps left (the board steps on the changed
+// password), so a filtered run is for development, never instead of the full run.
+const only = (process.env.BROWSER_ONLY ?? '').split(',').map((word) => word.trim()).filter((word) => word !== '');
+const ALWAYS = new Set(['two colleagues log in and open the same map']);
 async function step(name, body) {
+  if (only.length > 0 && !ALWAYS.has(name) && !only.some((word) => name.startsWith(word))) return;
   const started = Date.now();
   try {
     await body();
@@ -230,6 +238,9 @@ try {
     await anna.waitForTimeout(500);
     await anna.screenshot({ path: join(screenshots, 'map-da.png') });
   });
+
+  // The one navigation between a workspace's pages (tests/nav.mjs).
+  await navSteps({ server, anna, step, axeViolations, screenshots });
 
   await step('search finds a node, selects it and shows its findings; focus and sizes', async () => {
     // Before anyone adds an organisation (with a new random id), so the picture is the same on every run.
@@ -617,7 +628,7 @@ try {
 
   let inviteLink = '';
   await step('an owner invites a colleague as editor from the members page', async () => {
-    await anna.getByRole('link', { name: 'Medlemmer' }).click();
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Medlemmer' }).click();
     await anna.getByRole('heading', { name: 'Medlemmer', exact: true }).waitFor();
     await anna.locator('form.invite-form select[name="role"]').selectOption('editor');
     await anna.getByRole('button', { name: 'Lav invitationslink' }).click();
@@ -694,6 +705,7 @@ try {
   console.log(`browser tests passed (${steps.length} steps)`);
 } finally {
   await browser?.close();
-  server?.child.kill('SIGTERM');
+  // Waited for: a server still writing its store would race the removal of its directory.
+  if (server) await stopServer(server.child);
   rmSync(dataDir, { recursive: true, force: true });
 }

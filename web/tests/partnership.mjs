@@ -19,7 +19,7 @@ export async function partnershipSteps({ browser, server, anna, step, axeViolati
 
   await step('partnership: the owner proposes a partnership from the list and opens its file', async () => {
     await anna.goto(server.url + '/w/roskilde-bibliotekerne');
-    await anna.getByRole('link', { name: 'Partnerskaber' }).click();
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Partnerskaber' }).click();
     await anna.getByRole('heading', { name: 'Partnerskaber', exact: true }).waitFor();
     assert.deepEqual(await axeViolations(anna), []);
     await anna.locator('form.new-partnership input[name="title"]').fill(title);

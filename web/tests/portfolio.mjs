@@ -15,7 +15,7 @@ export async function portfolioSteps({ server, anna, step, axeViolations, screen
     await anna.goto(server.url + '/');
     await anna.getByRole('link', { name: 'Roskilde Bibliotekerne' }).click();
     await anna.getByRole('heading', { name: 'Netværkskort' }).waitFor();
-    await anna.getByRole('link', { name: 'Portefølje' }).click();
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Portefølje' }).click();
     await anna.getByRole('heading', { name: 'Portefølje', level: 1 }).waitFor();
     assert.match(anna.url(), /\/w\/roskilde-bibliotekerne\/portfolio$/);
     await cell('inspiration', 'experience').getByRole('link', { name: "The library's alternative festival area" }).waitFor();

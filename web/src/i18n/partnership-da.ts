@@ -12,7 +12,6 @@ export const partnershipDa = {
   'partnerships.phaseOf': 'Fase {number} af 12: {phase}',
   'partnerships.nextDue': 'Næste evaluering {date}',
   'partnerships.back': 'Tilbage til partnerskaberne',
-  'partnerships.toMap': 'Tilbage til netværkskortet',
   'partnerships.new': 'Nyt partnerskab',
   'partnerships.newTitle': 'Titel',
   'partnerships.newPurpose': 'Formål',

@@ -12,7 +12,6 @@ export const partnershipEn: { readonly [K in keyof typeof partnershipDa]: string
   'partnerships.phaseOf': 'Phase {number} of 12: {phase}',
   'partnerships.nextDue': 'Next evaluation {date}',
   'partnerships.back': 'Back to the partnerships',
-  'partnerships.toMap': 'Back to the network map',
   'partnerships.new': 'New partnership',
   'partnerships.newTitle': 'Title',
   'partnerships.newPurpose': 'Purpose',

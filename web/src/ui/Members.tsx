@@ -6,7 +6,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure } from '../store/http';
 import type { Role } from '../store/views';
 import { errorSentence, isMessageKey, t } from '../i18n';
-import { navigate } from './router';
 
 interface Member {
   readonly account: string;
@@ -74,11 +73,6 @@ export function MembersPage({ token, workspaceId, self }: { token: string; works
 
   return (
     <main id="main" class="members">
-      <p>
-        <a href={`/w/${workspaceId}`} onClick={(event) => { event.preventDefault(); navigate(`/w/${workspaceId}`); }}>
-          {t('members.back')}
-        </a>
-      </p>
       <h1>{t('members.title')}</h1>
       {error && <p class="form-error" role="alert">{error}</p>}
       {members === null && !error && <p>{t('members.loading')}</p>}
