@@ -20,11 +20,12 @@ mod workspaces;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put, MethodRouter};
-use axum::Router;
+use axum::{Extension, Router};
 use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::graph_export::NetworkFile;
 use super::{graph_export, organisation_import, ApiJson, ApiPath, ApiQuery, Caller};
 use crate::accounts::{Permission, Principal, Role};
 use crate::app_state::{ApiError, AppState};
@@ -90,19 +91,19 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         (
             "/api/workspaces/{workspace_id}/network.gexf",
-            get(graph_export::network_gexf),
+            get(graph_export::network_file).layer(Extension(NetworkFile::Gexf)),
         ),
         (
             "/api/workspaces/{workspace_id}/network.graphml",
-            get(graph_export::network_graphml),
+            get(graph_export::network_file).layer(Extension(NetworkFile::Graphml)),
         ),
         (
             "/api/workspaces/{workspace_id}/network/nodes.csv",
-            get(graph_export::network_nodes_csv),
+            get(graph_export::network_file).layer(Extension(NetworkFile::NodesCsv)),
         ),
         (
             "/api/workspaces/{workspace_id}/network/relations.csv",
-            get(graph_export::network_relations_csv),
+            get(graph_export::network_file).layer(Extension(NetworkFile::RelationsCsv)),
         ),
         (
             "/api/workspaces/{workspace_id}/organisations/{organisation_id}/contacts",
