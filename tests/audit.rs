@@ -286,3 +286,73 @@ on_every_backend!(
     the_chain_is_verified_and_the_trail_exported_as_csv,
     compare_shows_levels_endings_gaps_grid_and_figures,
 );
+
+/// An event changed behind the server's back (its row edited in PostgreSQL, as someone with
+/// access to the database could): `GET .../verify` answers 200 with `ok: false`, the events
+/// verified before the break, no head hash, and the sentence naming where and how it breaks;
+/// the events before it are untouched, so the count says where to look. PostgreSQL only: a
+/// running sled store has no second writer to damage it with (tests/corruption.rs damages
+/// sled's files between runs, where `verify` and `serve` refuse them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_event_is_reported_by_verify_as_a_broken_chain() {
+    if Backend::Postgres.skipped() {
+        println!("skipped: PARTNERHUB_TEST_POSTGRES=skip");
+        return;
+    }
+    let Some(server) = TestServer::start_on_postgres().await else {
+        return;
+    };
+    let workspace = server.workspace_id;
+    let museum = Uuid::new_v4();
+    for (id, name, reason) in [
+        (museum, "Rockmuseet", "met at the opening"),
+        (Uuid::new_v4(), "Gymnasiet", "a teacher asked"),
+    ] {
+        let (status, body) = server
+            .command(&server.owner, register(id, name, reason))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let verify = format!("/api/workspaces/{workspace}/verify");
+    let (status, whole) = server.get(&server.owner, &verify).await;
+    assert_eq!(status, 200, "{whole}");
+    assert_eq!(whole["ok"], true);
+
+    // The museum's registration: its reason rewritten in the stored bytes.
+    let head = server.state.store.head_position();
+    let events = server.state.store.read_all(1, head as usize).await.unwrap();
+    let changed = events
+        .iter()
+        .find(|event| event.payload.to_string().contains("met at the opening"))
+        .expect("the museum's registration is in the log")
+        .position;
+    let schema = server.schema.as_ref().expect("a server on PostgreSQL");
+    let (client, connection) = common::postgres::raw_client(&schema.url()).await;
+    let rows = client
+        .execute(
+            "UPDATE events SET bytes = convert_to(replace(convert_from(bytes, 'UTF8'), \
+             'met at the opening', 'met at the closing'), 'UTF8') WHERE position = $1",
+            &[&i64::try_from(changed).unwrap()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+    drop(client);
+    connection.abort();
+
+    let (status, broken) = server.get(&server.owner, &verify).await;
+    assert_eq!(status, 200, "{broken}");
+    assert_eq!(broken["ok"], false, "{broken}");
+    assert_eq!(broken["events"], changed - 1, "{broken}");
+    assert!(broken.get("head_hash").is_none(), "{broken}");
+    let said = broken["broken"].as_str().unwrap();
+    assert!(
+        said.starts_with(&format!("position {changed}: the event's contents hash to")),
+        "{said}"
+    );
+    assert!(
+        said.contains("the event was changed after it was written"),
+        "{said}"
+    );
+    server.stop().await;
+}
