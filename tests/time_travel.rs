@@ -79,13 +79,13 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
     let (_, area) = find(
         &roskilde["partnerships"],
         "title",
-        "The library's alternative festival area",
+        "Bibliotekets alternative festivalområde",
     );
     assert_eq!(area["agreement"]["version"], 2);
     assert!(area["agreement"]["sections"]["resources"]
         .as_str()
         .unwrap()
-        .contains("4 staff days"));
+        .contains("4 dage med 8 medarbejdere"));
     assert_eq!(area["screening"]["score"], 23);
     assert_eq!(area["screening"]["decision"], "go");
     assert_eq!(area["evaluations"].as_array().unwrap().len(), 2);
@@ -101,12 +101,12 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
     let (_, ended) = find(
         &roskilde["partnerships"],
         "title",
-        "IT teaching with the trade unions",
+        "IT-undervisning med fagbevægelsen",
     );
     assert!(ended["ending"]["reason"]
         .as_str()
         .unwrap()
-        .contains("reached its goal"));
+        .contains("nåede sit mål"));
     assert_eq!(roskilde["assets"].as_object().unwrap().len(), 6);
     let (_, board) = find(&roskilde["boards"], "template", "network_circle");
     let promoted = board["notes"]
@@ -127,7 +127,7 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
         .map(|e| e["summary"].as_str().unwrap())
         .collect();
     assert!(timeline.iter().any(|line| line.contains(
-        "mads@roskilde moved Roskilde Festival from collaboration to partnership (on 2024-05-02): festival area agreed as a yearly frame"
+        "mads@roskilde moved Roskilde Festival from collaboration to partnership (on 2024-05-02): festivalområdet aftalt som en årlig ramme"
     )));
     assert_eq!(
         roskilde["network"]["duplicate_contacts"][0]["organisation_name"],
