@@ -249,7 +249,7 @@ try {
     const details = anna.getByTestId('node-details');
     await details.getByRole('heading', { name: 'Roskilde Festival' }).waitFor();
     await details.getByText('Dobbeltkontakt:').waitFor();
-    await details.getByText(/taler begge med Roskilde Festival om music/).waitFor();
+    await details.getByText(/taler begge med Roskilde Festival om musik/).waitFor();
     await anna.getByTestId('findings').getByText('Nøglepersonrisiko').first().waitFor();
     await anna.getByLabel('Fokus på naboer').check();
     await anna.getByLabel('Størrelse efter').selectOption('betweenness');

@@ -168,41 +168,5 @@ export function trailCsvPath(workspaceId: string, entity: string | null, lang: '
   return `/api/workspaces/${encodeURIComponent(workspaceId)}/audit.csv?${query.toString()}`;
 }
 
-/** CSV text (a byte order mark, comma separated, quoted fields with doubled quotes) as rows. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const source = text.replace(/^\uFEFF/, '');
-  for (let index = 0; index < source.length; index += 1) {
-    const char = source[index];
-    if (quoted) {
-      if (char === '"' && source[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') {
-        quoted = false;
-      } else {
-        field += char;
-      }
-    } else if (char === '"') {
-      quoted = true;
-    } else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (char !== '\r') {
-      field += char;
-    }
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
+/** CSV text as rows: the one reader, shared with the browser tests (csv.mjs). */
+export { parseCsv } from './csv.mjs';

@@ -95,6 +95,7 @@ export const da = {
 
   'map.title': 'Netværkskort',
   'map.loading': 'Henter netværket …',
+  'map.seeks': 'Hvad søger organisationen?',
   'map.showMap': 'Kort',
   'map.showTable': 'Tabel',
   'map.viewChoice': 'Visning',

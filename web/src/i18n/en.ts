@@ -95,6 +95,7 @@ export const en: Catalogue = {
 
   'map.title': 'Network map',
   'map.loading': 'Loading the network …',
+  'map.seeks': 'What does the organisation seek?',
   'map.showMap': 'Map',
   'map.showTable': 'Table',
   'map.viewChoice': 'View',

@@ -20,6 +20,9 @@ export const partnershipDa = {
 
   'file.loading': 'Henter partnerskabets sag …',
   'file.kicker': 'Partnerskabets sag',
+  'file.owner': 'Ansvarlig: {name}',
+  'file.ownerLoading': 'Ansvarlig: …',
+  'file.noOwner': 'Ingen ansvarlig på biblioteket endnu',
   'file.readOnly': 'Du kan læse sagen; din rolle må ikke ændre den.',
   'file.endedOn': 'Afsluttet: {reason}',
   'file.purpose': 'Formål',

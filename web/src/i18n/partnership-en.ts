@@ -20,6 +20,9 @@ export const partnershipEn: { readonly [K in keyof typeof partnershipDa]: string
 
   'file.loading': "Loading the partnership's file …",
   'file.kicker': 'Partnership file',
+  'file.owner': 'Owner: {name}',
+  'file.ownerLoading': 'Owner: …',
+  'file.noOwner': 'No owner at the library yet',
   'file.readOnly': 'You can read the file; your role may not change it.',
   'file.endedOn': 'Ended: {reason}',
   'file.purpose': 'Purpose',

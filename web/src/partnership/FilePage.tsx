@@ -1,8 +1,8 @@
 // `/w/<workspace>/partnerships/<id>`: a partnership's file (partnerskabets sag). Purpose and
-// form, partners and their contact persons, the twelve phases with what each needs (move to
-// the next with the command), the screening, the agreement with its editor per section, its
-// versions and diff, resources, evaluations, the communication plan, the checklist and the
-// timeline. Viewers and auditors see the same file without edit controls.
+// form, its owner at the library, partners and their contact persons, the twelve phases with
+// what each needs (move to the next with the command), the screening, the agreement with its
+// editor per section, its versions and diff, resources, evaluations, the communication plan,
+// the checklist and the timeline. Viewers and auditors see the same file without edit controls.
 import { useState } from 'preact/hooks';
 import { errorSentence, isMessageKey, language, t } from '../i18n';
 import { sendAndTell } from '../map/send';
@@ -12,6 +12,7 @@ import { DetailsEditor } from './Details';
 import { AppLink, partnershipsPath } from './links';
 import { nextPhase, PHASES, phaseNumber, type Organisation, type PartnershipFile } from './model';
 import { Communication, Evaluations, Readiness, Resources } from './Plan';
+import { Owner } from './Owner';
 import { ScreeningPanel } from './Screening';
 import type { PartnershipStore } from './store';
 import './partnership.css';
@@ -46,6 +47,7 @@ export function PartnershipPage({ store, workspace }: { store: PartnershipStore;
         <p class="facts">
           <span class="badge phase">{t('partnerships.phaseOf', { number: phaseNumber(file.phase), phase: phaseName(file.phase) })}</span>
           <span>{formText(file)}</span>
+          <Owner workspace={workspace} ownerId={file.owner_id ?? null} />
           {[
             ...file.goals.map((goal) => t(`goal.${goal}`)),
             ...file.rooms.map((room) => t(`room.${room}`)),
