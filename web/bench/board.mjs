@@ -332,7 +332,8 @@ async function main() {
     }
     if (burstTexts.size > 0) throw new Error(`the browsers' burst notes never arrived: ${[...burstTexts.keys()].join(', ')}`);
 
-    // Every action on every screen (or 30 s): then the vote.
+    // Every action on every screen (or 2 minutes: a page far behind is still catching up):
+    // then the vote.
     const keysOf = (seenList) => {
       const keys = new Map();
       const moves = new Map();
@@ -350,7 +351,7 @@ async function main() {
     };
     const socketSeen = (client) => client.received.filter((event) => event.type === 'NoteAdded' || event.type === 'NoteMoved');
     const expected = sentAt.size;
-    const settled = now() + 30_000;
+    const settled = now() + 120_000;
     for (;;) {
       const counts = [...participants, ...raw].map((client) => socketSeen(client).length);
       const browserCounts = await Promise.all(screens.map((screen) => screen.page.evaluate(() => globalThis.boardSeen.filter((entry) => entry.at !== null).length)));
