@@ -130,24 +130,28 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
   });
 
   await step('board: a phone says which zone one is on, and where the others are', async () => {
-    const inMiddle = (page, key) => zone(page, key).evaluate((element) => element.scrollIntoView({ block: 'center' }));
-    await inMiddle(mette.page, LEARNING_INNOVATION);
-    await mette.page.getByTestId('my-zone').filter({ hasText: 'Du er ved Læringsrum · Innovation' }).waitFor();
-    await inMiddle(ole.page, LEARNING_ENGAGEMENT);
-    await ole.page.getByTestId('my-zone').filter({ hasText: 'Du er ved Læringsrum · Engagement' }).waitFor();
+    // At the top of the board one is on its first zone, at its end on its last.
+    const FIRST = 'room:inspiration|goal:experience';
+    const LAST = 'room:performative|goal:innovation';
+    const scrollTo = (page, where) => page.evaluate((where) => globalThis.scrollTo(0, where === 'end' ? document.documentElement.scrollHeight : 0), where);
+    await scrollTo(mette.page, 'end');
+    await mette.page.getByTestId('my-zone').filter({ hasText: 'Du er ved Performativt rum · Innovation' }).waitFor();
+    await scrollTo(ole.page, 'top');
+    await ole.page.getByTestId('my-zone').filter({ hasText: 'Du er ved Inspirationsrum · Erkendelse/erfaring' }).waitFor();
     // Each sees the other's zone: beside the avatar, and on the zone itself.
-    await mette.page.getByTestId('board-presence').getByText('Ole ved Læringsrum · Engagement').waitFor({ timeout: 10_000 });
-    await zone(mette.page, LEARNING_ENGAGEMENT).getByTestId('zone-people').filter({ hasText: 'Her er også: Ole' }).waitFor();
-    await ole.page.getByTestId('board-presence').getByText('Mette ved Læringsrum · Innovation').waitFor({ timeout: 10_000 });
-    assert.equal(await zone(ole.page, LEARNING_ENGAGEMENT).getByTestId('zone-people').count(), 0, 'only the others are listed');
-    // Scrolling on moves one's zone, for the others too.
-    await inMiddle(mette.page, MEETING_ENGAGEMENT);
-    await mette.page.getByTestId('my-zone').filter({ hasText: 'Du er ved Møderum · Engagement' }).waitFor();
-    await zone(ole.page, MEETING_ENGAGEMENT).getByTestId('zone-people').filter({ hasText: 'Her er også: Mette' }).waitFor({ timeout: 10_000 });
+    await mette.page.getByTestId('board-presence').getByText('Ole ved Inspirationsrum · Erkendelse/erfaring').waitFor({ timeout: 10_000 });
+    await zone(mette.page, FIRST).getByTestId('zone-people').filter({ hasText: 'Her er også: Ole' }).waitFor();
+    await ole.page.getByTestId('board-presence').getByText('Mette ved Performativt rum · Innovation').waitFor({ timeout: 10_000 });
+    await zone(ole.page, LAST).getByTestId('zone-people').filter({ hasText: 'Her er også: Mette' }).waitFor();
+    assert.equal(await zone(ole.page, FIRST).getByTestId('zone-people').count(), 0, 'only the others are listed');
+    // Scrolling moves one's zone, for the others too.
+    await scrollTo(mette.page, 'top');
+    await mette.page.getByTestId('my-zone').filter({ hasText: 'Du er ved Inspirationsrum · Erkendelse/erfaring' }).waitFor();
+    await zone(ole.page, FIRST).getByTestId('zone-people').filter({ hasText: 'Her er også: Mette' }).waitFor({ timeout: 10_000 });
     // In English.
     await ole.page.getByLabel('Sprog').selectOption('en');
-    await ole.page.getByTestId('my-zone').filter({ hasText: 'You are at Learning space · Engagement' }).waitFor();
-    await zone(ole.page, MEETING_ENGAGEMENT).getByTestId('zone-people').filter({ hasText: 'Also here: Mette' }).waitFor();
+    await ole.page.getByTestId('my-zone').filter({ hasText: 'You are at Inspiration space · Experience' }).waitFor();
+    await zone(ole.page, FIRST).getByTestId('zone-people').filter({ hasText: 'Also here: Mette' }).waitFor();
     await ole.page.getByLabel('Language').selectOption('da');
     // A large screen shows pointers instead.
     assert.equal(await anna.getByTestId('my-zone').count(), 0);

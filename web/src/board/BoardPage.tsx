@@ -6,8 +6,8 @@
 // edited by its author. The facilitator's tools are beside the board. Who is here is shown
 // above the zones (on a large screen also their pointers, where the phase shows them); the
 // facilitator's "bring everyone here" scrolls everyone to the facilitator's zone. On a phone
-// (one column, no pointers) the status bar says which zone one is on (the one across the
-// middle of the screen), the others are told it through presence, and each zone names who
+// (one column, no pointers) the status bar says which zone one is on (the one across a
+// reading line that moves down the screen as one scrolls down the board), the others are told it through presence, and each zone names who
 // else is on it, where the phase shows such things. Viewers and auditors see the board
 // without any control to change it.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -279,9 +279,11 @@ function AddNote({ store, view, live, slots }: { store: BoardStore; view: BoardV
   );
 }
 
-/** On a phone, the zone in view: the one across the middle of the screen (between zones, the
- * nearest; null when no zone is in view). Followed as one scrolls, and looked at again when
- * the number of `notes` changes the zones' sizes. */
+/** On a phone, the zone in view: the one across a reading line that runs from just under
+ * the status bar at the top of the board to the bottom of the screen at its end, as far
+ * down the screen as one has scrolled down the page, so that every zone, the last ones too,
+ * can be the one (between zones, the nearest; null when no zone is in view). Followed as one
+ * scrolls, and looked at again when the number of `notes` changes the zones' sizes. */
 function useZoneInView(active: boolean, notes: number): string | null {
   const [key, setKey] = useState<string | null>(null);
   useEffect(() => {
@@ -289,12 +291,15 @@ function useZoneInView(active: boolean, notes: number): string | null {
     let frame = 0;
     const look = () => {
       frame = 0;
-      const middle = window.innerHeight / 2;
+      const top = document.querySelector('.board-status')?.getBoundingClientRect().bottom ?? 0;
+      const scrollable = document.documentElement.scrollHeight - window.innerHeight;
+      const down = scrollable > 0 ? Math.min(1, Math.max(0, window.scrollY / scrollable)) : 0;
+      const line = top + (window.innerHeight - top) * down;
       let best: { key: string; off: number } | null = null;
       for (const zone of document.querySelectorAll<HTMLElement>('.zone[data-zone]')) {
         const box = zone.getBoundingClientRect();
-        if (box.bottom <= 0 || box.top >= window.innerHeight) continue;
-        const off = box.top > middle ? box.top - middle : box.bottom < middle ? middle - box.bottom : 0;
+        if (box.bottom <= top || box.top >= window.innerHeight) continue;
+        const off = box.top > line ? box.top - line : box.bottom < line ? line - box.bottom : 0;
         if (!best || off < best.off) best = { key: zone.dataset.zone ?? '', off };
       }
       setKey(best?.key ?? null);
