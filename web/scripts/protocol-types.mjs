@@ -59,7 +59,8 @@ const asJsonSchema = (node) => {
     }
   }
   if (node.nullable === true) {
-    const { description, default: _default, ...rest } = out;
+    const { description, ...rest } = out;
+    delete rest.default;
     const nullable = { anyOf: [rest, { type: 'null' }] };
     if (description !== undefined) nullable.description = description;
     return nullable;

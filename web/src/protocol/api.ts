@@ -3694,7 +3694,7 @@ export interface CreateWorkspaceRequest {
    */
   description?: string;
   /**
-   * Its name.
+   * Its name (not empty or blank; at most 200 characters once trimmed).
    */
   name: string;
   /**
