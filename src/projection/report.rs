@@ -26,7 +26,7 @@ use crate::privacy::KeyStore;
 use crate::store::{EventStore, StoreError};
 
 /// Everything known about a workspace at one moment.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct WorkspaceReport<'a> {
     /// The workspace.
     pub workspace_id: Uuid,
@@ -54,13 +54,17 @@ pub struct WorkspaceReport<'a> {
     pub partnerships: &'a BTreeMap<Uuid, Arc<Partnership>>,
     /// The assets list.
     pub assets: &'a BTreeMap<Uuid, Arc<Asset>>,
-    /// Workshop boards.
+    /// Workshop boards. (Not in the derived schema: the API's "as of" answers each board as
+    /// the reader may see it, a `BoardView`, and documents that in `crate::api::openapi`.)
+    #[schemars(skip)]
     pub boards: &'a BTreeMap<Uuid, Arc<Board>>,
     /// Network metrics recorded at changes of the network up to this moment (at most one per
     /// `nodes² / METRICS_WORK_PER_EVENT` events, see
     /// [`METRICS_WORK_PER_EVENT`](super::projector::METRICS_WORK_PER_EVENT)).
     pub metrics_history: Vec<&'a MetricsPoint>,
-    /// Every event of the workspace up to this moment, in words.
+    /// Every event of the workspace up to this moment, in words. (Not in the derived schema:
+    /// documented with the API's "as of" in `crate::api::openapi`.)
+    #[schemars(skip)]
     pub timeline: Vec<&'a TimelineEntry>,
 }
 

@@ -171,8 +171,20 @@ pub(super) async fn raw_log(
     ApiQuery(query): ApiQuery<LogQuery>,
 ) -> Result<ApiJson<Value>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadRawLog)?;
-    let from = query.from.unwrap_or(1).max(1);
-    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let from = query.from.unwrap_or(1);
+    if from == 0 {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "`from`: stream versions start at 1",
+        ));
+    }
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "`limit`: a page holds 1 to 1000 events",
+        ));
+    }
     let events = state.store.read_stream(workspace_id, from, limit).await?;
     let next = events.last().map(|event| event.stream_version + 1);
     // The boards' phases must reach the last event read.

@@ -82,7 +82,7 @@ function Changes({ from, to, changes, formatDay }: { from: string; to: string; c
         <Lines title={t('audit.appeared')} lines={appeared} />
         <Lines
           title={t('audit.moved')}
-          lines={moved.map((move) => t('audit.moveLine', { name: move.organisation.name, from: level(move.from), to: level(move.to) }))}
+          lines={moved.map((move) => t('audit.moveLine', { name: move.organisation.name, from: level(move.from ?? null), to: level(move.to ?? null) }))}
         />
         <Lines title={t('audit.ended')} lines={endedLines} />
       </div>
