@@ -20,7 +20,8 @@ use super::competences::{competences_view, CompetencesView};
 use super::network::{network_view, NetworkFilter, NetworkView};
 use super::portfolio::{portfolio_view, PortfolioView};
 use super::projector::{AsOf, MetricsPoint, Projections, WorkspaceView};
-use super::timeline::{seen_by, TimelineEntry};
+use super::timeline::{seen_by, TimelineEntry, TimelineLine};
+use crate::domain::describe::Language;
 use crate::domain::state::{Asset, Board, FocusArea, Organisation, Partnership, StaffMember};
 use crate::privacy::KeyStore;
 use crate::store::{EventStore, StoreError};
@@ -60,8 +61,8 @@ pub struct WorkspaceReport<'a> {
     /// `nodes² / METRICS_WORK_PER_EVENT` events, see
     /// [`METRICS_WORK_PER_EVENT`](super::projector::METRICS_WORK_PER_EVENT)).
     pub metrics_history: Vec<&'a MetricsPoint>,
-    /// Every event of the workspace up to this moment, in words.
-    pub timeline: Vec<&'a TimelineEntry>,
+    /// Every event of the workspace up to this moment, in words of the report's language.
+    pub timeline: Vec<TimelineLine<'a>>,
 }
 
 /// The live view's history up to one position: the timeline entries about the workspace and
@@ -96,7 +97,8 @@ impl HistoryUntil {
     }
 }
 
-/// The report of workspace `workspace_id` as of `moment`, as JSON with its personal data
+/// The report of workspace `workspace_id` as of `moment`, its timeline in `language`, as
+/// JSON with its personal data
 /// revealed by `keys` (or shown erased), and under `changes_since` what changed since
 /// `earlier` when that is given.
 ///
@@ -121,6 +123,7 @@ pub async fn report_as_of(
     moment: AsOf,
     earlier: Option<AsOf>,
     reader: Option<&str>,
+    language: Language,
 ) -> Result<Option<Value>, StoreError> {
     let then = projections.state_as_of(store, workspace_id, moment).await?;
     let Some(history) = projections.read(workspace_id, |live| {
@@ -129,7 +132,7 @@ pub async fn report_as_of(
         return Ok(None);
     };
     let today = day_of(moment, &then);
-    let mut report = json!(workspace_report_until(&then, &history, today));
+    let mut report = json!(workspace_report_until(&then, &history, today, language));
     if let Some(reader) = reader {
         let reader = crate::sealing::reader(keys, reader, &then.state.boards).await;
         let boards: BTreeMap<Uuid, BoardView> = then
@@ -149,6 +152,7 @@ pub async fn report_as_of(
             &history.timeline,
             &then.state.boards,
             then.state.position,
+            language,
         ));
     }
     if let Some(earlier) = earlier {
@@ -181,22 +185,25 @@ pub fn workspace_report_until<'a>(
     view: &'a WorkspaceView,
     history: &'a HistoryUntil,
     today: NaiveDate,
+    language: Language,
 ) -> WorkspaceReport<'a> {
     report_up_to_view(
         view,
         history.metrics_history.iter(),
         history.timeline.iter(),
         today,
+        language,
     )
 }
 
 /// Assembles the report of `view`. `timeline_source` supplies the timeline and the metrics
 /// history (a view from [`Projections::state_as_of`](super::Projections::state_as_of) holds
-/// neither; the live view holds all of them).
+/// neither; the live view holds all of them). The timeline is said in `language`.
 pub fn workspace_report<'a>(
     view: &'a WorkspaceView,
     timeline_source: &'a WorkspaceView,
     today: NaiveDate,
+    language: Language,
 ) -> WorkspaceReport<'a> {
     report_up_to_view(
         view,
@@ -206,6 +213,7 @@ pub fn workspace_report<'a>(
             .about(view.state.workspace_id)
             .into_iter(),
         today,
+        language,
     )
 }
 
@@ -216,6 +224,7 @@ fn report_up_to_view<'a>(
     metrics_history: impl Iterator<Item = &'a MetricsPoint>,
     timeline: impl Iterator<Item = &'a TimelineEntry>,
     today: NaiveDate,
+    language: Language,
 ) -> WorkspaceReport<'a> {
     let position = view.state.position;
     report_with(
@@ -225,6 +234,7 @@ fn report_up_to_view<'a>(
             .collect(),
         timeline
             .filter(|entry| entry.position <= position)
+            .map(|entry| entry.line(language))
             .collect(),
         today,
     )
@@ -233,7 +243,7 @@ fn report_up_to_view<'a>(
 fn report_with<'a>(
     view: &'a WorkspaceView,
     metrics_history: Vec<&'a MetricsPoint>,
-    timeline: Vec<&'a TimelineEntry>,
+    timeline: Vec<TimelineLine<'a>>,
     today: NaiveDate,
 ) -> WorkspaceReport<'a> {
     let state = &view.state;
