@@ -266,6 +266,38 @@ async fn the_timeline_speaks_the_readers_language(backend: Backend) {
     server.stop().await;
 }
 
+/// The demo's timeline keeps its sentences in at most two thirds of the bytes of their
+/// English text (what an entry held before sentences were recorded language-neutral; 6,254
+/// against 10,562 bytes when this was written).
+async fn a_recorded_sentence_is_smaller_than_its_text(backend: Backend) {
+    use partnerhub::domain::describe::Language;
+    let server = TestServer::start_on(backend).await;
+    partnerhub::demo::load_demo(&server.state.workspaces)
+        .await
+        .unwrap();
+    let roskilde = partnerhub::demo::roskilde_workspace_id();
+    let (recorded, english, entries) = server
+        .state
+        .projections
+        .read(roskilde, |view| {
+            let entries = view.timeline.about(roskilde);
+            let recorded: usize = entries
+                .iter()
+                .map(|entry| entry.sentence.parts().1.len())
+                .sum();
+            let english: usize = entries
+                .iter()
+                .map(|entry| entry.line(Language::English).summary.len())
+                .sum();
+            (recorded, english, entries.len())
+        })
+        .unwrap();
+    eprintln!("{entries} entries: {recorded} bytes recorded, {english} bytes of English sentences");
+    assert!(entries > 50, "{entries}");
+    assert!(recorded * 3 < english * 2, "{recorded} of {english}");
+    server.stop().await;
+}
+
 async fn compare_shows_levels_endings_gaps_grid_and_figures(backend: Backend) {
     let server = TestServer::start_on(backend).await;
     let workspace = server.workspace_id;
@@ -378,5 +410,6 @@ async fn compare_shows_levels_endings_gaps_grid_and_figures(backend: Backend) {
 on_every_backend!(
     the_chain_is_verified_and_the_trail_exported_as_csv,
     the_timeline_speaks_the_readers_language,
+    a_recorded_sentence_is_smaller_than_its_text,
     compare_shows_levels_endings_gaps_grid_and_figures,
 );

@@ -478,8 +478,10 @@ async fn the_demo_happens_over_the_years_of_its_story(backend: Backend) {
                 roskilde,
                 moment,
                 None,
-                None,
-                partnerhub::domain::describe::Language::English,
+                partnerhub::projection::report::Reading {
+                    reader: None,
+                    language: partnerhub::domain::describe::Language::English,
+                },
             )
             .await
             .unwrap()

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use partnerhub::domain::describe::Language;
 use partnerhub::node::StoreLocation;
-use partnerhub::projection::report::report_as_of;
+use partnerhub::projection::report::{report_as_of, Reading};
 use partnerhub::projection::AsOf;
 
 use super::{find_workspace, open_store, start};
@@ -70,8 +70,10 @@ pub(crate) async fn replay(
             moment,
             earlier,
             // The server's administrator reads the log itself: boards as recorded.
-            None,
-            language,
+            Reading {
+                reader: None,
+                language,
+            },
         )
         .await?;
         reports.extend(report);

@@ -72,7 +72,7 @@ const UNKNOWN: char = '\u{1e}';
 
 impl Sentence {
     /// A sentence of `variant` with no words yet.
-    pub(crate) fn new(variant: u8) -> SentenceBuilder {
+    pub(crate) fn build(variant: u8) -> SentenceBuilder {
         SentenceBuilder {
             variant,
             words: String::new(),
@@ -503,7 +503,7 @@ pub fn hidden_actor(language: Language) -> &'static str {
 /// so an area only records this if its words and [`DomainEvent::area`] disagree about an
 /// event (it renders as "{actor} recorded {type}").
 pub(crate) fn other_area() -> Sentence {
-    Sentence::new(OTHER_AREA).done()
+    Sentence::build(OTHER_AREA).done()
 }
 
 /// One event's sentence, recorded and said at once (for the areas' tests).
@@ -654,7 +654,7 @@ mod tests {
 
     #[test]
     fn words_keep_their_marks_out_of_what_was_written() {
-        let sentence = Sentence::new(0)
+        let sentence = Sentence::build(0)
             .text("a\u{1f}b")
             .name(Name::Unknown("organisation", &Uuid::nil()))
             .done();

@@ -97,12 +97,20 @@ impl HistoryUntil {
     }
 }
 
-/// The report of workspace `workspace_id` as of `moment`, its timeline in `language`, as
-/// JSON with its personal data
+/// Who reads a report and in which language its timeline is said.
+#[derive(Clone, Copy, Debug)]
+pub struct Reading<'a> {
+    /// The reader's actor; none for the server's administrator (`partnerhub replay`).
+    pub reader: Option<&'a str>,
+    /// The language of the timeline's sentences.
+    pub language: Language,
+}
+
+/// The report of workspace `workspace_id` as of `moment`, as JSON with its personal data
 /// revealed by `keys` (or shown erased), and under `changes_since` what changed since
-/// `earlier` when that is given.
+/// `earlier` when that is given; its timeline in `reading`'s language.
 ///
-/// With a `reader`, the boards and the timeline are what [`crate::visibility`] lets that
+/// With a `reader` in `reading`, the boards and the timeline are what [`crate::visibility`] lets that
 /// reader see at the moment (each board as [`board_view`] shows it, the timeline as
 /// [`seen_by`]); without one (the administrator's `partnerhub replay`), as recorded.
 ///
@@ -122,9 +130,9 @@ pub async fn report_as_of(
     workspace_id: Uuid,
     moment: AsOf,
     earlier: Option<AsOf>,
-    reader: Option<&str>,
-    language: Language,
+    reading: Reading<'_>,
 ) -> Result<Option<Value>, StoreError> {
+    let Reading { reader, language } = reading;
     let then = projections.state_as_of(store, workspace_id, moment).await?;
     let Some(history) = projections.read(workspace_id, |live| {
         HistoryUntil::of(live, then.state.position)

@@ -12,7 +12,7 @@ use crate::accounts::Permission;
 use crate::app_state::{ApiError, AppState};
 use crate::domain::describe::Language;
 use crate::domain::state::is_sealed;
-use crate::projection::report::report_as_of;
+use crate::projection::report::{report_as_of, Reading};
 use crate::projection::AsOf;
 use crate::store::RecordedEvent;
 use crate::visibility::{self, Seen};
@@ -94,8 +94,10 @@ pub(super) async fn as_of(
         workspace_id,
         moment,
         earlier,
-        Some(&principal.actor),
-        language,
+        Reading {
+            reader: Some(&principal.actor),
+            language,
+        },
     )
     .await?;
     // `None` only if the live views lost the workspace since the check above (they never

@@ -39,9 +39,9 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
     match event {
         DomainEvent::AssetAdded {
             title, category, ..
-        } => Sentence::new(0).text(title).vocabulary(*category).done(),
-        DomainEvent::AssetUpdated { title, .. } => Sentence::new(0).text(title).done(),
-        DomainEvent::AssetRemoved { asset_id, reason } => Sentence::new(0)
+        } => Sentence::build(0).text(title).vocabulary(*category).done(),
+        DomainEvent::AssetUpdated { title, .. } => Sentence::build(0).text(title).done(),
+        DomainEvent::AssetRemoved { asset_id, reason } => Sentence::build(0)
             .text(asset_title(asset_id))
             .text(reason)
             .done(),
@@ -52,14 +52,14 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             .as_ref()
             .filter(|id| before.staff.contains_key(id))
         {
-            Some(staff_id) => Sentence::new(0)
+            Some(staff_id) => Sentence::build(0)
                 .text(asset_title(asset_id))
                 .name(staff_name(before, staff_id))
                 .done(),
-            None => Sentence::new(1).text(asset_title(asset_id)).done(),
+            None => Sentence::build(1).text(asset_title(asset_id)).done(),
         },
-        DomainEvent::AssetsShareLinkCreated { label, .. } => Sentence::new(0).text(label).done(),
-        DomainEvent::AssetsShareLinkRevoked { link_id } => Sentence::new(0)
+        DomainEvent::AssetsShareLinkCreated { label, .. } => Sentence::build(0).text(label).done(),
+        DomainEvent::AssetsShareLinkRevoked { link_id } => Sentence::build(0)
             .text(
                 before
                     .assets_share_links

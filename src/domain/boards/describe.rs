@@ -63,11 +63,11 @@ const TO_PARTNERSHIP: u8 = 1;
 /// The top-level [`describe`](crate::domain::describe()) hands only the area's events here
 /// (by [`DomainEvent::area`]).
 pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence {
-    let on = |variant: u8, board_id| Sentence::new(variant).name(board_title(before, board_id));
+    let on = |variant: u8, board_id| Sentence::build(variant).name(board_title(before, board_id));
     match event {
         DomainEvent::BoardCreated {
             title, template, ..
-        } => Sentence::new(0).text(title).vocabulary(*template).done(),
+        } => Sentence::build(0).text(title).vocabulary(*template).done(),
         DomainEvent::BoardPhaseChanged {
             board_id,
             to,

@@ -108,12 +108,12 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
     match event {
         DomainEvent::FocusAreaDefined {
             name, goal, room, ..
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .text(name)
             .vocabulary(*goal)
             .vocabulary(*room)
             .done(),
-        DomainEvent::FocusAreaRemoved { focus_area_id } => Sentence::new(0)
+        DomainEvent::FocusAreaRemoved { focus_area_id } => Sentence::build(0)
             .text(
                 before
                     .focus_areas
@@ -123,41 +123,41 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             )
             .done(),
         DomainEvent::StaffMemberAdded { name, team, .. } => {
-            Sentence::new(0).text(name).text(team).done()
+            Sentence::build(0).text(name).text(team).done()
         }
         DomainEvent::StaffMemberUpdated {
             staff_id,
             team,
             competences,
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(staff_name(before, staff_id))
             .text(team)
             .list(competences.iter().map(String::as_str))
             .done(),
-        DomainEvent::StaffMemberLeft { staff_id, reason } => Sentence::new(0)
+        DomainEvent::StaffMemberLeft { staff_id, reason } => Sentence::build(0)
             .name(staff_name(before, staff_id))
             .text(reason)
             .done(),
-        DomainEvent::WantedCompetencesSet { competences } => Sentence::new(0)
+        DomainEvent::WantedCompetencesSet { competences } => Sentence::build(0)
             .list(competences.iter().map(String::as_str))
             .done(),
         DomainEvent::OrganisationRegistered {
             name, sector, kind, ..
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .text(name)
             .vocabulary(*sector)
             .text(kind)
             .done(),
         DomainEvent::OrganisationUpdated {
             organisation_id, ..
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(organisation_name(before, organisation_id))
             .done(),
         DomainEvent::OrganisationSeeksRecorded {
             organisation_id,
             seeks,
             source,
-        } => Sentence::new(u8::from(!seeks.is_empty()))
+        } => Sentence::build(u8::from(!seeks.is_empty()))
             .name(organisation_name(before, organisation_id))
             .vocabulary(*source)
             .list(seeks.iter().map(String::as_str))
@@ -166,7 +166,7 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             organisation_id,
             staff_id,
             topics,
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(staff_name(before, staff_id))
             .name(organisation_name(before, organisation_id))
             .list(topics.iter().map(String::as_str))
@@ -174,7 +174,7 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
         DomainEvent::ContactHolderRemoved {
             organisation_id,
             staff_id,
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(staff_name(before, staff_id))
             .name(organisation_name(before, organisation_id))
             .done(),
@@ -182,7 +182,7 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             organisation_id,
             role,
             ..
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(organisation_name(before, organisation_id))
             .text(role)
             .done(),
@@ -190,13 +190,13 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             organisation_id,
             reason,
             ..
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(organisation_name(before, organisation_id))
             .text(reason)
             .done(),
         DomainEvent::ContactPersonRemoved {
             organisation_id, ..
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(organisation_name(before, organisation_id))
             .done(),
         DomainEvent::RelationLevelChanged {
@@ -211,7 +211,7 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
                 (Some(_), None) => ENDED,
                 _ => MOVED,
             };
-            let sentence = Sentence::new(variant)
+            let sentence = Sentence::build(variant)
                 .name(organisation_name(before, organisation_id))
                 .text(reason);
             let sentence = match occurred_on {
@@ -240,18 +240,18 @@ fn level_word(
 fn node(before: &WorkspaceState, node_id: Uuid) -> Sentence {
     if node_id == before.workspace_id {
         return if before.name.trim().is_empty() {
-            Sentence::new(NODE_LIBRARY).done()
+            Sentence::build(NODE_LIBRARY).done()
         } else {
-            Sentence::new(NODE_NAMED).text(&before.name).done()
+            Sentence::build(NODE_NAMED).text(&before.name).done()
         };
     }
     if before.organisations.contains_key(&node_id) {
-        return Sentence::new(NODE_NAMED)
+        return Sentence::build(NODE_NAMED)
             .name(organisation_name(before, &node_id))
             .done();
     }
     if before.staff.contains_key(&node_id) {
-        return Sentence::new(NODE_NAMED)
+        return Sentence::build(NODE_NAMED)
             .name(staff_name(before, &node_id))
             .done();
     }
@@ -260,10 +260,10 @@ fn node(before: &WorkspaceState, node_id: Uuid) -> Sentence {
         .values()
         .find(|member| team_node_id(before.workspace_id, &member.team) == node_id)
     {
-        Some(member) => Sentence::new(NODE_TEAM)
+        Some(member) => Sentence::build(NODE_TEAM)
             .name(Name::Known(&member.team))
             .done(),
-        None => Sentence::new(NODE_UNKNOWN).done(),
+        None => Sentence::build(NODE_UNKNOWN).done(),
     }
 }
 

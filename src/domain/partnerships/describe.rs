@@ -69,11 +69,11 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
     match event {
         DomainEvent::PartnershipProposed {
             title, partner_ids, ..
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .text(title)
             .names(partner_ids.iter().map(|id| organisation_name(before, id)))
             .done(),
-        DomainEvent::PartnershipUpdated { partnership_id, .. } => Sentence::new(0)
+        DomainEvent::PartnershipUpdated { partnership_id, .. } => Sentence::build(0)
             .name(partnership_title(before, partnership_id))
             .done(),
         DomainEvent::PartnershipPhaseChanged {
@@ -81,7 +81,7 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             from,
             to,
             note,
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(partnership_title(before, partnership_id))
             .vocabulary(*from)
             .vocabulary(*to)
@@ -94,7 +94,7 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             decision,
             decision_note,
             ..
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(partnership_title(before, partnership_id))
             .shown(score)
             .shown(max_score)
@@ -106,7 +106,7 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             version,
             changes,
             reason,
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(partnership_title(before, partnership_id))
             .shown(version)
             .vocabulary_list(changes.iter().map(|change| change.section))
@@ -119,8 +119,8 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             ..
         } => {
             let sentence = match party {
-                Party::Library => Sentence::new(BY_THE_LIBRARY).text(""),
-                Party::Organisation(id) => Sentence::new(1).name(organisation_name(before, id)),
+                Party::Library => Sentence::build(BY_THE_LIBRARY).text(""),
+                Party::Organisation(id) => Sentence::build(1).name(organisation_name(before, id)),
             };
             sentence
                 .name(partnership_title(before, partnership_id))
@@ -132,7 +132,7 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             evaluated_on,
             decision,
             ..
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(partnership_title(before, partnership_id))
             .shown(evaluated_on)
             .vocabulary(*decision)
@@ -146,7 +146,7 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             when,
             channel,
             ..
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(partnership_title(before, partnership_id))
             .vocabulary(*audience)
             .text(sender)
@@ -161,7 +161,7 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             channel,
             summary,
             ..
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(partnership_title(before, partnership_id))
             .shown(sent_on)
             .text(channel)
@@ -176,7 +176,7 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             partnership_id,
             item,
             reason,
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(partnership_title(before, partnership_id))
             .vocabulary(*item)
             .text(reason)
@@ -185,7 +185,7 @@ pub(crate) fn describe(before: &WorkspaceState, event: &DomainEvent) -> Sentence
             partnership_id,
             reason,
             ..
-        } => Sentence::new(0)
+        } => Sentence::build(0)
             .name(partnership_title(before, partnership_id))
             .text(reason)
             .done(),

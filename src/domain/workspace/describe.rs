@@ -16,7 +16,7 @@ pub(crate) const EVENT_NAMES: &[EventName] = &[(
 /// [`DomainEvent::area`]).
 pub(crate) fn describe(event: &DomainEvent) -> Sentence {
     match event {
-        DomainEvent::WorkspaceCreated { name, .. } => Sentence::new(0).text(name).done(),
+        DomainEvent::WorkspaceCreated { name, .. } => Sentence::build(0).text(name).done(),
         _ => other_area(),
     }
 }
