@@ -327,11 +327,11 @@ impl<'a> Words<'a> {
         sentence
     }
 
-    /// `english` or `danish`, by the reader's language.
-    pub(crate) fn pick<T>(&self, english: T, danish: T) -> T {
+    /// What `english` or `danish` says, by the reader's language (only that one is made).
+    pub(crate) fn pick<T>(&self, english: impl FnOnce() -> T, danish: impl FnOnce() -> T) -> T {
         match self.language {
-            Language::English => english,
-            Language::Danish => danish,
+            Language::English => english(),
+            Language::Danish => danish(),
         }
     }
 }

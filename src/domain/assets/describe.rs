@@ -79,41 +79,47 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
         "AssetAdded" => {
             let category = words.vocabulary::<AssetCategory>(1);
             words.pick(
-                format!("{actor} added \"{title}\" ({category}) to the assets list"),
-                format!("{actor} føjede \"{title}\" ({category}) til listen over aktiver"),
+                || format!("{actor} added \"{title}\" ({category}) to the assets list"),
+                || format!("{actor} føjede \"{title}\" ({category}) til listen over aktiver"),
             )
         }
         "AssetUpdated" => words.pick(
-            format!("{actor} rewrote the asset \"{title}\""),
-            format!("{actor} omskrev aktivet \"{title}\""),
+            || format!("{actor} rewrote the asset \"{title}\""),
+            || format!("{actor} omskrev aktivet \"{title}\""),
         ),
         "AssetRemoved" => words.with_reason(
             words.pick(
-                format!("{actor} removed \"{title}\" from the assets list"),
-                format!("{actor} fjernede \"{title}\" fra listen over aktiver"),
+                || format!("{actor} removed \"{title}\" from the assets list"),
+                || format!("{actor} fjernede \"{title}\" fra listen over aktiver"),
             ),
             1,
         ),
         "AssetContactSet" if variant == 0 => {
             let staff = words.name(1);
             words.pick(
-                format!("{actor} made {staff} the contact for \"{title}\" on the assets list"),
-                format!(
-                    "{actor} gjorde {staff} til kontakt for \"{title}\" på listen over aktiver"
-                ),
+                || format!("{actor} made {staff} the contact for \"{title}\" on the assets list"),
+                || {
+                    format!(
+                        "{actor} gjorde {staff} til kontakt for \"{title}\" på listen over aktiver"
+                    )
+                },
             )
         }
         "AssetContactSet" => words.pick(
-            format!("{actor} left \"{title}\" on the assets list without a contact"),
-            format!("{actor} lod \"{title}\" stå uden kontakt på listen over aktiver"),
+            || format!("{actor} left \"{title}\" on the assets list without a contact"),
+            || format!("{actor} lod \"{title}\" stå uden kontakt på listen over aktiver"),
         ),
         "AssetsShareLinkCreated" => words.pick(
-            format!("{actor} shared the assets list with a public link for \"{title}\""),
-            format!("{actor} delte listen over aktiver med et offentligt link til \"{title}\""),
+            || format!("{actor} shared the assets list with a public link for \"{title}\""),
+            || format!("{actor} delte listen over aktiver med et offentligt link til \"{title}\""),
         ),
         "AssetsShareLinkRevoked" => words.pick(
-            format!("{actor} closed the public link to the assets list for \"{title}\""),
-            format!("{actor} lukkede det offentlige link til listen over aktiver for \"{title}\""),
+            || format!("{actor} closed the public link to the assets list for \"{title}\""),
+            || {
+                format!(
+                    "{actor} lukkede det offentlige link til listen over aktiver for \"{title}\""
+                )
+            },
         ),
         _ => return None,
     })

@@ -127,20 +127,20 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
         "BoardCreated" => {
             let (title, template) = (words.text(0), words.vocabulary::<BoardTemplate>(1));
             words.pick(
-                format!("{actor} created the workshop board \"{title}\" ({template})"),
-                format!("{actor} oprettede workshoptavlen \"{title}\" ({template})"),
+                || format!("{actor} created the workshop board \"{title}\" ({template})"),
+                || format!("{actor} oprettede workshoptavlen \"{title}\" ({template})"),
             )
         }
         "BoardPhaseChanged" => {
             let to = words.vocabulary::<BoardPhase>(1);
             let anonymous = if variant == 1 {
-                words.pick(" (anonymous)", " (anonymt)")
+                words.pick(|| " (anonymous)", || " (anonymt)")
             } else {
                 ""
             };
             words.pick(
-                format!("{actor} moved {board} to \"{to}\"{anonymous}"),
-                format!("{actor} flyttede {board} til \"{to}\"{anonymous}"),
+                || format!("{actor} moved {board} to \"{to}\"{anonymous}"),
+                || format!("{actor} flyttede {board} til \"{to}\"{anonymous}"),
             )
         }
         "VotingRulesSet" => {
@@ -148,90 +148,96 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
             let cap = match cap.is_empty() {
                 true => String::new(),
                 false => words.pick(
-                    format!(", at most {cap} on one note"),
-                    format!(", højst {cap} på én seddel"),
+                    || format!(", at most {cap} on one note"),
+                    || format!(", højst {cap} på én seddel"),
                 ),
             };
             words.pick(
-                format!("{actor} opened the vote on {board} with {budget} dots each{cap}"),
-                format!(
-                    "{actor} åbnede afstemningen på {board} med {budget} prikker til hver{cap}"
-                ),
+                || format!("{actor} opened the vote on {board} with {budget} dots each{cap}"),
+                || {
+                    format!(
+                        "{actor} åbnede afstemningen på {board} med {budget} prikker til hver{cap}"
+                    )
+                },
             )
         }
         "FacilitationHanded" => {
             let to = words.text(1);
             words.pick(
-                format!("{actor} handed the facilitation of {board} to {to}"),
-                format!("{actor} gav workshopledelsen af {board} videre til {to}"),
+                || format!("{actor} handed the facilitation of {board} to {to}"),
+                || format!("{actor} gav workshopledelsen af {board} videre til {to}"),
             )
         }
         "BoardLocked" => words.pick(
-            format!("{actor} locked {board}"),
-            format!("{actor} låste {board}"),
+            || format!("{actor} locked {board}"),
+            || format!("{actor} låste {board}"),
         ),
         "BoardUnlocked" => words.pick(
-            format!("{actor} unlocked {board}"),
-            format!("{actor} låste {board} op"),
+            || format!("{actor} unlocked {board}"),
+            || format!("{actor} låste {board} op"),
         ),
         "BoardTimerStarted" => {
             let seconds = words.text(1);
             words.pick(
-                format!("{actor} started a {seconds}-second timer on {board}"),
-                format!("{actor} startede en nedtælling på {seconds} sekunder på {board}"),
+                || format!("{actor} started a {seconds}-second timer on {board}"),
+                || format!("{actor} startede en nedtælling på {seconds} sekunder på {board}"),
             )
         }
         "BoardTimerStopped" => words.pick(
-            format!("{actor} stopped the timer on {board}"),
-            format!("{actor} stoppede nedtællingen på {board}"),
+            || format!("{actor} stopped the timer on {board}"),
+            || format!("{actor} stoppede nedtællingen på {board}"),
         ),
         "NoteAdded" => {
             let text = words.text(1);
             words.pick(
-                format!("{actor} added the note \"{text}\" to {board}"),
-                format!("{actor} satte sedlen \"{text}\" på {board}"),
+                || format!("{actor} added the note \"{text}\" to {board}"),
+                || format!("{actor} satte sedlen \"{text}\" på {board}"),
             )
         }
         "NoteEdited" => {
             let text = words.text(1);
             words.pick(
-                format!("{actor} edited a note on {board} to \"{text}\""),
-                format!("{actor} ændrede en seddel på {board} til \"{text}\""),
+                || format!("{actor} edited a note on {board} to \"{text}\""),
+                || format!("{actor} ændrede en seddel på {board} til \"{text}\""),
             )
         }
         "NoteMoved" => words.pick(
-            format!("{actor} moved a note on {board}"),
-            format!("{actor} flyttede en seddel på {board}"),
+            || format!("{actor} moved a note on {board}"),
+            || format!("{actor} flyttede en seddel på {board}"),
         ),
         "NotesGrouped" => {
             let (label, count) = (words.text(1), words.text(2));
             words.pick(
-                format!("{actor} grouped {count} notes as \"{label}\" on {board}"),
-                format!("{actor} samlede {count} sedler som \"{label}\" på {board}"),
+                || format!("{actor} grouped {count} notes as \"{label}\" on {board}"),
+                || format!("{actor} samlede {count} sedler som \"{label}\" på {board}"),
             )
         }
         "VoteCast" => words.pick(
-            format!("{actor} placed a dot on {board}"),
-            format!("{actor} satte en prik på {board}"),
+            || format!("{actor} placed a dot on {board}"),
+            || format!("{actor} satte en prik på {board}"),
         ),
         "VoteRetracted" => words.pick(
-            format!("{actor} took back a dot on {board}"),
-            format!("{actor} tog en prik tilbage på {board}"),
+            || format!("{actor} took back a dot on {board}"),
+            || format!("{actor} tog en prik tilbage på {board}"),
         ),
         "NotePromoted" => {
             let priority = words.text(1);
             let what = match variant {
-                TO_ORGANISATION => words.pick("an organisation", "en organisation"),
-                _ => words.pick("a partnership idea", "en idé til et partnerskab"),
+                TO_ORGANISATION => words.pick(|| "an organisation", || "en organisation"),
+                _ => words.pick(|| "a partnership idea", || "en idé til et partnerskab"),
             };
             words.pick(
-                format!("{actor} promoted a note on {board} to {what} with priority {priority}"),
-                format!("{actor} gjorde en seddel på {board} til {what} med prioritet {priority}"),
+                || format!("{actor} promoted a note on {board} to {what} with priority {priority}"),
+                || {
+                    format!(
+                        "{actor} gjorde en seddel på {board} til {what} med prioritet {priority}"
+                    )
+                },
             )
         }
         PRIVATE_NOTE_ADDED => words.pick(
-            format!("{actor} added a private note to {board}"),
-            format!("{actor} satte en privat seddel på {board}"),
+            || format!("{actor} added a private note to {board}"),
+            || format!("{actor} satte en privat seddel på {board}"),
         ),
         _ => return None,
     })

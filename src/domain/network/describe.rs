@@ -277,34 +277,34 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
                 words.vocabulary::<Room>(2),
             );
             words.pick(
-                format!("{actor} defined the focus area \"{name}\" ({goal}, {room})"),
-                format!("{actor} fastlagde fokusområdet \"{name}\" ({goal}, {room})"),
+                || format!("{actor} defined the focus area \"{name}\" ({goal}, {room})"),
+                || format!("{actor} fastlagde fokusområdet \"{name}\" ({goal}, {room})"),
             )
         }
         "FocusAreaRemoved" => words.pick(
-            format!("{actor} removed the focus area \"{}\"", words.text(0)),
-            format!("{actor} fjernede fokusområdet \"{}\"", words.text(0)),
+            || format!("{actor} removed the focus area \"{}\"", words.text(0)),
+            || format!("{actor} fjernede fokusområdet \"{}\"", words.text(0)),
         ),
         "StaffMemberAdded" => {
             let (name, team) = (words.text(0), words.text(1));
             words.pick(
-                format!("{actor} added {name} ({team}) to the staff"),
-                format!("{actor} tilføjede {name} ({team}) til medarbejderne"),
+                || format!("{actor} added {name} ({team}) to the staff"),
+                || format!("{actor} tilføjede {name} ({team}) til medarbejderne"),
             )
         }
         "StaffMemberUpdated" => {
             let (name, team, competences) = (words.name(0), words.text(1), words.list(2));
             words.pick(
-                format!("{actor} updated {name}: team {team}, competences {competences}"),
-                format!("{actor} ændrede {name}: team {team}, kompetencer {competences}"),
+                || format!("{actor} updated {name}: team {team}, competences {competences}"),
+                || format!("{actor} ændrede {name}: team {team}, kompetencer {competences}"),
             )
         }
         "StaffMemberLeft" => {
             let name = words.name(0);
             words.with_reason(
                 words.pick(
-                    format!("{actor} recorded that {name} left"),
-                    format!("{actor} registrerede, at {name} er stoppet"),
+                    || format!("{actor} recorded that {name} left"),
+                    || format!("{actor} registrerede, at {name} er stoppet"),
                 ),
                 1,
             )
@@ -312,10 +312,16 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
         "WantedCompetencesSet" => {
             let competences = words.list(0);
             words.pick(
-                format!(
-                    "{actor} set the competences the library would like to have: {competences}"
-                ),
-                format!("{actor} satte de kompetencer, biblioteket gerne vil have: {competences}"),
+                || {
+                    format!(
+                        "{actor} set the competences the library would like to have: {competences}"
+                    )
+                },
+                || {
+                    format!(
+                        "{actor} satte de kompetencer, biblioteket gerne vil have: {competences}"
+                    )
+                },
             )
         }
         "OrganisationRegistered" => {
@@ -327,15 +333,15 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
                 format!("{sector}, {kind}")
             };
             words.pick(
-                format!("{actor} registered {name} ({what}) in the network database"),
-                format!("{actor} registrerede {name} ({what}) i netværksdatabasen"),
+                || format!("{actor} registered {name} ({what}) in the network database"),
+                || format!("{actor} registrerede {name} ({what}) i netværksdatabasen"),
             )
         }
         "OrganisationUpdated" => {
             let name = words.name(0);
             words.pick(
-                format!("{actor} updated {name}"),
-                format!("{actor} ændrede {name}"),
+                || format!("{actor} updated {name}"),
+                || format!("{actor} ændrede {name}"),
             )
         }
         "OrganisationSeeksRecorded" => {
@@ -346,13 +352,13 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
             );
             if variant == 0 {
                 words.pick(
-                    format!("{actor} recorded that {name} seeks nothing from the library any more ({source})"),
-                    format!("{actor} registrerede, at {name} ikke længere søger noget hos biblioteket ({source})"),
+                    || format!("{actor} recorded that {name} seeks nothing from the library any more ({source})"),
+                    || format!("{actor} registrerede, at {name} ikke længere søger noget hos biblioteket ({source})"),
                 )
             } else {
                 words.pick(
-                    format!("{actor} recorded what {name} seeks: {seeks} ({source})"),
-                    format!("{actor} registrerede, hvad {name} søger: {seeks} ({source})"),
+                    || format!("{actor} recorded what {name} seeks: {seeks} ({source})"),
+                    || format!("{actor} registrerede, hvad {name} søger: {seeks} ({source})"),
                 )
             }
         }
@@ -361,35 +367,37 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
             let about = if topics.is_empty() {
                 String::new()
             } else {
-                words.pick(format!(" about {topics}"), format!(" om {topics}"))
+                words.pick(|| format!(" about {topics}"), || format!(" om {topics}"))
             };
             words.pick(
-                format!("{actor} recorded that {staff} knows {organisation}{about}"),
-                format!("{actor} registrerede, at {staff} kender {organisation}{about}"),
+                || format!("{actor} recorded that {staff} knows {organisation}{about}"),
+                || format!("{actor} registrerede, at {staff} kender {organisation}{about}"),
             )
         }
         "ContactHolderRemoved" => {
             let (staff, organisation) = (words.name(0), words.name(1));
             words.pick(
-                format!("{actor} recorded that {staff} no longer holds the contact with {organisation}"),
-                format!("{actor} registrerede, at {staff} ikke længere er kontaktholder for {organisation}"),
+                || format!("{actor} recorded that {staff} no longer holds the contact with {organisation}"),
+                || format!("{actor} registrerede, at {staff} ikke længere er kontaktholder for {organisation}"),
             )
         }
         "ContactPersonAdded" => {
             let (organisation, role) = (words.name(0), words.text(1));
             words.pick(
-                format!("{actor} added a contact person ({role}) at {organisation}"),
-                format!("{actor} tilføjede en kontaktperson ({role}) hos {organisation}"),
+                || format!("{actor} added a contact person ({role}) at {organisation}"),
+                || format!("{actor} tilføjede en kontaktperson ({role}) hos {organisation}"),
             )
         }
         "ContactPersonErased" => {
             let organisation = words.name(0);
             words.with_reason(
                 words.pick(
-                    format!("{actor} erased a contact person's personal data at {organisation}"),
-                    format!(
+                    || format!("{actor} erased a contact person's personal data at {organisation}"),
+                    || {
+                        format!(
                         "{actor} slettede en kontaktpersons personoplysninger hos {organisation}"
-                    ),
+                    )
+                    },
                 ),
                 1,
             )
@@ -397,8 +405,8 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
         "ContactPersonRemoved" => {
             let organisation = words.name(0);
             words.pick(
-                format!("{actor} removed a contact person at {organisation}"),
-                format!("{actor} fjernede en kontaktperson hos {organisation}"),
+                || format!("{actor} removed a contact person at {organisation}"),
+                || format!("{actor} fjernede en kontaktperson hos {organisation}"),
             )
         }
         "RelationLevelChanged" => {
@@ -411,7 +419,7 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
             };
             let level = |index| {
                 if words.text(index).is_empty() {
-                    words.pick("no relation", "ingen relation")
+                    words.pick(|| "no relation", || "ingen relation")
                 } else {
                     words.vocabulary::<Level>(index)
                 }
@@ -419,16 +427,16 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
             let (from, to) = (level(3), level(4));
             let sentence = match variant {
                 PLACED => words.pick(
-                    format!("{actor} placed {name} at {to}{when}"),
-                    format!("{actor} placerede {name} på netværkscirklen som {to}{when}"),
+                    || format!("{actor} placed {name} at {to}{when}"),
+                    || format!("{actor} placerede {name} på netværkscirklen som {to}{when}"),
                 ),
                 ENDED => words.pick(
-                    format!("{actor} ended the relation with {name}{when}"),
-                    format!("{actor} afsluttede relationen til {name}{when}"),
+                    || format!("{actor} ended the relation with {name}{when}"),
+                    || format!("{actor} afsluttede relationen til {name}{when}"),
                 ),
                 _ => words.pick(
-                    format!("{actor} moved {name} from {from} to {to}{when}"),
-                    format!("{actor} flyttede {name} fra {from} til {to}{when}"),
+                    || format!("{actor} moved {name} from {from} to {to}{when}"),
+                    || format!("{actor} flyttede {name} fra {from} til {to}{when}"),
                 ),
             };
             words.with_reason(sentence, 1)
@@ -436,16 +444,16 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
         "NodePlaced" => {
             let name = match variant {
                 NODE_NAMED => words.name(0),
-                NODE_LIBRARY => words.pick("the library", "biblioteket").to_owned(),
+                NODE_LIBRARY => words.pick(|| "the library", || "biblioteket").to_owned(),
                 NODE_TEAM => words.pick(
-                    format!("the team {}", words.text(0)),
-                    format!("teamet {}", words.text(0)),
+                    || format!("the team {}", words.text(0)),
+                    || format!("teamet {}", words.text(0)),
                 ),
-                _ => words.pick("a node", "et punkt").to_owned(),
+                _ => words.pick(|| "a node", || "et punkt").to_owned(),
             };
             words.pick(
-                format!("{actor} moved {name} on the network map"),
-                format!("{actor} flyttede {name} på netværkskortet"),
+                || format!("{actor} moved {name} on the network map"),
+                || format!("{actor} flyttede {name} på netværkskortet"),
             )
         }
         _ => return None,

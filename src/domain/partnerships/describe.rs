@@ -199,28 +199,28 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
         let (title, partners) = (words.text(0), words.names_and(1));
         return Some(if partners.is_empty() {
             words.pick(
-                format!("{actor} proposed the partnership \"{title}\""),
-                format!("{actor} foreslog partnerskabet \"{title}\""),
+                || format!("{actor} proposed the partnership \"{title}\""),
+                || format!("{actor} foreslog partnerskabet \"{title}\""),
             )
         } else {
             words.pick(
-                format!("{actor} proposed the partnership \"{title}\" with {partners}"),
-                format!("{actor} foreslog partnerskabet \"{title}\" med {partners}"),
+                || format!("{actor} proposed the partnership \"{title}\" with {partners}"),
+                || format!("{actor} foreslog partnerskabet \"{title}\" med {partners}"),
             )
         });
     }
     let partnership = words.title(0);
     Some(match event_type {
         "PartnershipUpdated" => words.pick(
-            format!("{actor} updated {partnership}"),
-            format!("{actor} ændrede {partnership}"),
+            || format!("{actor} updated {partnership}"),
+            || format!("{actor} ændrede {partnership}"),
         ),
         "PartnershipPhaseChanged" => {
             let (from, to) = (words.vocabulary::<Phase>(1), words.vocabulary::<Phase>(2));
             words.with_reason(
                 words.pick(
-                    format!("{actor} moved {partnership} from phase {from} to {to}"),
-                    format!("{actor} flyttede {partnership} fra fase {from} til {to}"),
+                    || format!("{actor} moved {partnership} from phase {from} to {to}"),
+                    || format!("{actor} flyttede {partnership} fra fase {from} til {to}"),
                 ),
                 3,
             )
@@ -234,8 +234,8 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
             let questions = SCREENING_QUESTIONS.len();
             words.with_reason(
                 words.pick(
-                    format!("{actor} screened {partnership} with the {questions} questions: {score} of {max_score} points, decision \"{decision}\""),
-                    format!("{actor} screenede {partnership} med de {questions} spørgsmål: {score} af {max_score} point, beslutning \"{decision}\""),
+                    || format!("{actor} screened {partnership} with the {questions} questions: {score} of {max_score} points, decision \"{decision}\""),
+                    || format!("{actor} screenede {partnership} med de {questions} spørgsmål: {score} af {max_score} point, beslutning \"{decision}\""),
                 ),
                 4,
             )
@@ -244,31 +244,33 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
             let (version, sections) = (words.text(1), words.vocabulary_list::<AgreementSection>(2));
             words.with_reason(
                 words.pick(
-                    format!("{actor} amended the agreement of {partnership} to version {version} ({sections})"),
-                    format!("{actor} ændrede aftalen for {partnership} til version {version} ({sections})"),
+                    || format!("{actor} amended the agreement of {partnership} to version {version} ({sections})"),
+                    || format!("{actor} ændrede aftalen for {partnership} til version {version} ({sections})"),
                 ),
                 3,
             )
         }
         "ResourcesCommitted" => {
             let who = if variant == BY_THE_LIBRARY {
-                words.pick("the library", "biblioteket").to_owned()
+                words.pick(|| "the library", || "biblioteket").to_owned()
             } else {
                 words.name(0)
             };
             let (partnership, description) = (words.title(1), words.text(2));
             words.pick(
-                format!("{actor} recorded that {who} commits {description} to {partnership}"),
-                format!(
+                || format!("{actor} recorded that {who} commits {description} to {partnership}"),
+                || {
+                    format!(
                     "{actor} registrerede, at {who} bidrager med {description} til {partnership}"
-                ),
+                )
+                },
             )
         }
         "PartnershipEvaluated" => {
             let (on, decision) = (words.text(1), words.vocabulary::<EvaluationDecision>(2));
             words.pick(
-                format!("{actor} evaluated {partnership} on {on}: {decision}"),
-                format!("{actor} evaluerede {partnership} den {on}: {decision}"),
+                || format!("{actor} evaluated {partnership} on {on}: {decision}"),
+                || format!("{actor} evaluerede {partnership} den {on}: {decision}"),
             )
         }
         "CommunicationPlanned" => {
@@ -281,23 +283,23 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
                 words.text(6),
             );
             words.pick(
-                format!("{actor} planned {audience} communication for {partnership}: {sender} informs {recipients} about {about}, {when}, by {channel}"),
-                format!("{actor} planlagde {audience} kommunikation for {partnership}: {sender} informerer {recipients} om {about}, {when}, via {channel}"),
+                || format!("{actor} planned {audience} communication for {partnership}: {sender} informs {recipients} about {about}, {when}, by {channel}"),
+                || format!("{actor} planlagde {audience} kommunikation for {partnership}: {sender} informerer {recipients} om {about}, {when}, via {channel}"),
             )
         }
         "CommunicationSent" => {
             let (on, channel, summary) = (words.text(1), words.text(2), words.text(3));
             words.pick(
-                format!("{actor} recorded a {channel} message for {partnership} on {on}: {summary}"),
-                format!("{actor} registrerede en besked via {channel} for {partnership} den {on}: {summary}"),
+                || format!("{actor} recorded a {channel} message for {partnership} on {on}: {summary}"),
+                || format!("{actor} registrerede en besked via {channel} for {partnership} den {on}: {summary}"),
             )
         }
         "ReadinessItemTicked" => {
             let item = words.vocabulary::<ReadinessItem>(1);
             words.with_reason(
                 words.pick(
-                    format!("{actor} ticked \"{item}\" for {partnership}"),
-                    format!("{actor} satte flueben ved \"{item}\" for {partnership}"),
+                    || format!("{actor} ticked \"{item}\" for {partnership}"),
+                    || format!("{actor} satte flueben ved \"{item}\" for {partnership}"),
                 ),
                 2,
             )
@@ -306,16 +308,16 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
             let item = words.vocabulary::<ReadinessItem>(1);
             words.with_reason(
                 words.pick(
-                    format!("{actor} unticked \"{item}\" for {partnership}"),
-                    format!("{actor} fjernede fluebenet ved \"{item}\" for {partnership}"),
+                    || format!("{actor} unticked \"{item}\" for {partnership}"),
+                    || format!("{actor} fjernede fluebenet ved \"{item}\" for {partnership}"),
                 ),
                 2,
             )
         }
         "PartnershipEnded" => words.with_reason(
             words.pick(
-                format!("{actor} ended {partnership}"),
-                format!("{actor} afsluttede {partnership}"),
+                || format!("{actor} ended {partnership}"),
+                || format!("{actor} afsluttede {partnership}"),
             ),
             1,
         ),

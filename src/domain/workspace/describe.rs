@@ -25,8 +25,8 @@ pub(crate) fn describe(event: &DomainEvent) -> Sentence {
 pub(crate) fn say(event_type: &str, _variant: u8, words: &Words, actor: &str) -> Option<String> {
     Some(match event_type {
         "WorkspaceCreated" => words.pick(
-            format!("{actor} created the workspace {}", words.text(0)),
-            format!("{actor} oprettede arbejdsrummet {}", words.text(0)),
+            || format!("{actor} created the workspace {}", words.text(0)),
+            || format!("{actor} oprettede arbejdsrummet {}", words.text(0)),
         ),
         _ => return None,
     })
