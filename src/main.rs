@@ -72,6 +72,9 @@ enum Command {
         /// Only this workspace (id or name).
         #[arg(long)]
         workspace: Option<String>,
+        /// The language of the timeline's sentences: da (default) or en.
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Check the whole log: positions, hash chain and stream versions. Exits non-zero if broken.
     Verify,
@@ -143,7 +146,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             as_of,
             since,
             workspace,
-        } => cli::replay::replay(data, as_of, since, workspace).await,
+            lang,
+        } => cli::replay::replay(data, as_of, since, workspace, lang).await,
         Command::Verify => cli::verify::verify(data).await,
         Command::Export { out } => cli::export::export(data, &out).await,
         Command::Import { file } => cli::import::import(data, &file).await,

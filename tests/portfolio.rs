@@ -268,7 +268,7 @@ async fn what_partners_seek_is_recorded_and_feeds_the_suggestions(backend: Backe
     let (status, timeline) = server
         .get(
             &server.owner,
-            &format!("/api/workspaces/{workspace}/timeline?entity={club}"),
+            &format!("/api/workspaces/{workspace}/timeline?entity={club}&lang=en"),
         )
         .await;
     assert_eq!(status, 200, "{timeline}");

@@ -59,7 +59,10 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("loaded already; nothing was appended"));
 
-    let (code, stdout, stderr) = replay(&data, &["--workspace", "Roskilde Bibliotekerne"]);
+    let (code, stdout, stderr) = replay(
+        &data,
+        &["--workspace", "Roskilde Bibliotekerne", "--lang", "en"],
+    );
     assert_eq!(code, Some(0), "{stderr}");
     let output: Value = serde_json::from_str(&stdout).unwrap();
     let roskilde = &output["workspaces"][0];
@@ -136,8 +139,15 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
     assert!(!roskilde["metrics_history"].as_array().unwrap().is_empty());
     assert!(roskilde["portfolio"]["gaps"].as_array().is_some());
 
+    // Without --lang the sentences are Danish.
     let (_, all, _) = replay(&data, &[]);
     let all: Value = serde_json::from_str(&all).unwrap();
+    assert!(all.to_string().contains(
+        "mads@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab (den 2024-05-02): festival area agreed as a yearly frame"
+    ));
+    let (code, _, stderr) = replay(&data, &["--lang", "sv"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("da or en"), "{stderr}");
     let names: Vec<&str> = all["workspaces"]
         .as_array()
         .unwrap()
@@ -468,7 +478,10 @@ async fn the_demo_happens_over_the_years_of_its_story(backend: Backend) {
                 roskilde,
                 moment,
                 None,
-                None,
+                partnerhub::projection::report::Reading {
+                    reader: None,
+                    language: partnerhub::domain::describe::Language::English,
+                },
             )
             .await
             .unwrap()

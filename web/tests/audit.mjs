@@ -3,8 +3,9 @@
 // earlier map and portfolio (fewer nodes, organisations and partnerships than today, as the
 // demo's story was then); compare mode between mid 2023 and today names the festival's move
 // and the ended IT teaching; the CSV audit trail downloads with its Danish header and a row
-// per timeline event (the festival's move with its reason and hash); an entity's history and
-// the print-ready page; the chain's verification is shown. axe-core on the page; a
+// per timeline event (the festival's move with its reason and hash, said in Danish); an
+// entity's history (the server's sentences in Danish, in English after switching the
+// language) and the print-ready page; the chain's verification is shown. axe-core on the page; a
 // screenshot in Danish.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -111,6 +112,7 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
     assert.ok(move, 'the festival moving to partnership, with its reason');
     assert.equal(move[2], 'mads@roskilde');
     assert.equal(move[3], 'Flyttet i netværkscirklen');
+    assert.match(move[5], /^mads@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab/);
     assert.match(move[1], /^2024-05-02T/);
     assert.match(move[7], /^[0-9a-f]{64}$/);
   });
@@ -118,7 +120,12 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
   await step("audit: an entity's history says who, when and why; the print page shows its trail", async () => {
     await anna.locator('select[name="entity"]').selectOption({ label: 'Roskilde Festival' });
     const history = anna.locator('[data-testid="audit-history"]');
+    // The server's sentences in the UI's language: Danish, and English after switching.
+    await history.getByText(/mads@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab/).waitFor();
+    await anna.locator('.top .language select').selectOption('en');
     await history.getByText(/mads@roskilde moved Roskilde Festival from collaboration to partnership/).waitFor();
+    await anna.locator('.top .language select').selectOption('da');
+    await history.getByText(/mads@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab/).waitFor();
     await anna.getByRole('link', { name: 'Udskriftsvenlig side' }).click();
     await anna.getByRole('heading', { name: 'Revisionsspor: Roskilde Bibliotekerne' }).waitFor();
     const trail = anna.locator('[data-testid="audit-trail"]');

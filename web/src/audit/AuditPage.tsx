@@ -40,7 +40,7 @@ export function AuditPage({ workspaceId, token }: { workspaceId: string; token: 
     let current = true;
     Promise.all([
       loadSummary(workspaceId, token),
-      loadTimeline(workspaceId, token, null),
+      loadTimeline(workspaceId, token, null, language.value),
       loadAsOf(workspaceId, token, new Date().toISOString()),
     ])
       .then(([loadedSummary, timeline, now]) => {

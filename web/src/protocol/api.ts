@@ -1751,6 +1751,10 @@ export interface AsOfQuery {
    */
   at: string;
   /**
+   * `da` (default) or `en`: the language of the timeline's sentences.
+   */
+  lang?: string | null;
+  /**
    * An earlier moment: adds what changed since.
    */
   since?: string | null;
