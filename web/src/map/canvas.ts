@@ -240,7 +240,10 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
         if (graph.hasNode(node.id)) {
           // What this person is dragging now is not moved under their hand.
           const place = node.place && dragged?.node !== node.id && !remoteDrags.has(node.id) ? node.place : {};
-          graph.mergeNodeAttributes(node.id, { ...attributes, ...place });
+          const next = { ...attributes, ...place };
+          // Only what changed is merged: an event changes a node or two, and every merge
+          // makes sigma process the node again.
+          if (differs(graph.getNodeAttributes(node.id), next)) graph.mergeNodeAttributes(node.id, next);
         } else if (node.place) {
           graph.addNode(node.id, { ...attributes, x: node.place.x, y: node.place.y });
         } else {
@@ -259,8 +262,10 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       for (const edge of drawableEdges(view)) {
         const key = edgeKey(edge);
         edgeKeys.add(key);
-        if (graph.hasEdge(key)) graph.mergeEdgeAttributes(key, edgeAttributes(edge));
-        else graph.addEdgeWithKey(key, edge.source, edge.target, edgeAttributes(edge));
+        if (graph.hasEdge(key)) {
+          const next = edgeAttributes(edge);
+          if (differs(graph.getEdgeAttributes(key), next)) graph.mergeEdgeAttributes(key, next);
+        } else graph.addEdgeWithKey(key, edge.source, edge.target, edgeAttributes(edge));
       }
       for (const edge of graph.edges()) if (!edgeKeys.has(edge)) graph.dropEdge(edge);
       resize();
@@ -329,4 +334,9 @@ function circleScale(graph: Graph<NodeAttributes, EdgeAttributes>): { x: number;
     reach = Math.max(reach, Math.hypot(attributes.x - x, attributes.y - y));
   });
   return { x, y, factor: reach > 0 ? reach / 9 : LAYOUT_SCALE };
+}
+
+/** Whether merging `next` into `current` would change any attribute. */
+function differs<T extends object>(current: T, next: Partial<T>): boolean {
+  return (Object.keys(next) as (keyof T)[]).some((key) => current[key] !== next[key]);
 }

@@ -1,17 +1,21 @@
 // One workspace's client state: the views loaded over HTTP at a known log position, kept
-// current by the websocket. An event after the loaded position refreshes them: at once after
-// a quiet spell, so a colleague's change shows without a wait, and at most once per
-// REFRESH_DEBOUNCE_MS during a burst, so a burst costs one more reload at its end. A view
-// older than the last event seen (the server's views may lag the log by a moment) is loaded
-// again soon, then less often. Views are signals, so the
-// UI is a function of them. The others' presence in the workspace is a signal too, fed by
-// the same websocket.
+// current by the websocket. A colleague's change to the map is applied to the network view at
+// once, from the event itself (`applyNetworkEvent`), the way a sync client applies operations:
+// nothing waits for the server to compute the whole view again. What the server alone can say
+// (the findings in its words; an organisation's goals from partnerships; a new team's node)
+// comes from a reload in the background: soon for an event that cannot be applied, and
+// FINDINGS_REFRESH_MS after a quiet spell (at the latest FINDINGS_REFRESH_MAX_MS after the
+// first change) for the findings. A reloaded view gets the events after its position applied
+// on top, so it never takes back what is already drawn. Views are signals, so the UI is a
+// function of them. The others' presence in the workspace is a signal too, fed by the same
+// websocket.
 import { signal } from '@preact/signals';
 import type { Command } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
 import { EventCursor } from './cursor';
 import { api, ApiFailure } from './http';
-import type { LiveConnection } from './live';
+import type { LiveConnection, LiveEvent } from './live';
+import { AppliedSince, applyNetworkEvent } from './networkEvents';
 import type { Outcome } from './outbox';
 import { withPresence, type OwnPresence, type PresenceMap } from './presence';
 import type { ImportPreview, NetworkView, WorkspaceSummary } from './views';
@@ -20,6 +24,10 @@ const REFRESH_DEBOUNCE_MS = 150;
 /** A view lagging the last event seen is asked for again after this, doubling each time. */
 const LAGGING_VIEW_RETRY_MS = 20;
 const LAGGING_VIEW_RETRY_MAX_MS = 1_000;
+/** The findings are reloaded this long after the last change applied... */
+const FINDINGS_REFRESH_MS = 1_500;
+/** ...and at the latest this long after the first one not in them yet. */
+const FINDINGS_REFRESH_MAX_MS = 5_000;
 
 export class WorkspaceStore {
   readonly summary = signal<WorkspaceSummary | null>(null);
@@ -30,6 +38,15 @@ export class WorkspaceStore {
 
   private readonly cursor = new EventCursor();
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The events applied to the network view since the position of the view loaded last. */
+  private readonly applied = new AppliedSince();
+  private findingsTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the first change the findings do not include yet was applied (`performance.now()`). */
+  private staleSince: number | null = null;
+  /** The position of the last event that only a reload brings into the views. */
+  private reloadThrough = 0;
+  /** The position of the views loaded last. */
+  private loadedAt = 0;
   /** When the last reload started (`performance.now()`), for the burst debounce. */
   private lastLoadStarted = Number.NEGATIVE_INFINITY;
   private loading: Promise<void> | null = null;
@@ -68,7 +85,7 @@ export class WorkspaceStore {
     this.unwatch = this.live.watch(
       this.workspaceId,
       this.cursor,
-      () => this.scheduleRefresh(),
+      (event) => this.take(event),
       {
         onPresence: (message) => {
           this.presence.value = message === null ? new Map() : withPresence(this.presence.value, message);
@@ -81,6 +98,7 @@ export class WorkspaceStore {
     this.disposed = true;
     this.unwatch?.();
     if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
+    if (this.findingsTimer !== null) clearTimeout(this.findingsTimer);
   }
 
   /** Sends a command to this workspace (see `LiveConnection.send`). */
@@ -107,6 +125,35 @@ export class WorkspaceStore {
     });
   }
 
+  /** A new event of the workspace: applied to the map now, or a reload if it cannot be. */
+  private take(event: LiveEvent): void {
+    const view = this.network.value;
+    const applied = view === null ? null : applyNetworkEvent(view, event);
+    if (applied === null) {
+      this.reloadThrough = event.position;
+      this.scheduleRefresh();
+      return;
+    }
+    if (!applied.changed) return;
+    this.applied.record(event.position, event);
+    this.network.value = applied.view;
+    this.scheduleFindingsRefresh();
+  }
+
+  /** Reloads the views (for the server's findings) once changes have paused, off the path
+   * of what is drawn: the map already shows the changes. */
+  private scheduleFindingsRefresh(): void {
+    if (this.disposed) return;
+    const now = performance.now();
+    this.staleSince ??= now;
+    if (this.findingsTimer !== null) clearTimeout(this.findingsTimer);
+    const wait = Math.min(FINDINGS_REFRESH_MS, Math.max(0, this.staleSince + FINDINGS_REFRESH_MAX_MS - now));
+    this.findingsTimer = setTimeout(() => {
+      this.findingsTimer = null;
+      this.scheduleRefresh(0);
+    }, wait);
+  }
+
   private scheduleRefresh(delay?: number, nextRetry = LAGGING_VIEW_RETRY_MS): void {
     if (this.disposed || this.refreshTimer !== null) return;
     const wait = delay ?? Math.max(0, this.lastLoadStarted + REFRESH_DEBOUNCE_MS - performance.now());
@@ -114,7 +161,7 @@ export class WorkspaceStore {
       this.refreshTimer = null;
       this.lastLoadStarted = performance.now();
       void this.load().then(() => {
-        if (this.cursor.needsRefresh()) {
+        if (this.cursor.needsRefresh() && this.loadedAt < this.reloadThrough) {
           this.scheduleRefresh(nextRetry, Math.min(nextRetry * 2, LAGGING_VIEW_RETRY_MAX_MS));
         }
       });
@@ -130,10 +177,18 @@ export class WorkspaceStore {
         const summary = await api<WorkspaceSummary>(base, { token: this.token });
         const network = await api<NetworkView>(`${base}/network`, { token: this.token });
         if (this.disposed) return;
-        this.cursor.viewLoaded(summary.position ?? 0);
+        const position = summary.position ?? 0;
+        // The changes applied after the view's position go on top of it; one that needs the
+        // server's view again (a rare event, seen while this load was under way) asks for
+        // another load.
+        const rebased = this.applied.rebase(network, position);
+        this.cursor.viewLoaded(position);
+        this.loadedAt = position;
+        this.staleSince = null;
         this.summary.value = summary;
-        this.network.value = network;
+        this.network.value = rebased ?? network;
         this.error.value = null;
+        if (rebased === null) this.scheduleRefresh(LAGGING_VIEW_RETRY_MS);
       } catch (failure) {
         if (failure instanceof ApiFailure && failure.status === 401) {
           // The session expired or was revoked: back to the login page.
