@@ -31,7 +31,7 @@ fn id(n: u8) -> String {
 /// contacts held and given up, a colleague changing team (one team emptied) and leaving,
 /// nodes placed, an organisation renamed and registered again.
 fn history() -> Vec<Value> {
-    let (anna, mads, sofie) = (id(0x11), id(0x12), id(0x13));
+    let (anna, mads, sofie, ida, kim) = (id(0x11), id(0x12), id(0x13), id(0x14), id(0x15));
     let (festival, museum, shop, union) = (id(0x21), id(0x22), id(0x23), id(0x24));
     let organisation = |organisation_id: &str, name: &str, sector: &str, rooms: Value, age_groups: Value| {
         json!({"event_type": "OrganisationRegistered", "payload": {
@@ -78,6 +78,15 @@ fn history() -> Vec<Value> {
         // Mads leaves: the team "Voksne" is nobody's any more.
         json!({"event_type": "StaffMemberLeft", "payload": {"staff_id": mads, "reason": ""}}),
         json!({"event_type": "NodePlaced", "payload": {"node_id": union, "x": 3, "y": 4}}),
+        // Findings: two in one team talking about the same thing, then a key person, renamed,
+        // then two from different teams (one in none).
+        json!({"event_type": "StaffMemberAdded", "payload": {"staff_id": ida, "name": "Ida", "team": "Børn og unge", "competences": []}}),
+        holds(&shop, &ida, json!(["ipads ", "læsning"])),
+        level(&shop, json!("network"), json!("partnership")),
+        json!({"event_type": "ContactHolderRemoved", "payload": {"organisation_id": shop, "staff_id": sofie}}),
+        json!({"event_type": "OrganisationUpdated", "payload": {"organisation_id": shop, "name": "Eplehuset Roskilde"}}),
+        json!({"event_type": "StaffMemberAdded", "payload": {"staff_id": kim, "name": "Kim", "team": "", "competences": []}}),
+        holds(&shop, &kim, json!([])),
     ]
 }
 
@@ -112,10 +121,16 @@ fn make_fixture() -> Value {
     })
 }
 
-/// The map's part of the view (nodes and edges): what the app draws from events.
+/// The map's part of the view: what the app draws and flags from events (nodes, edges and
+/// the findings; the metrics the map computes itself).
 fn view_of(state: &WorkspaceState) -> Value {
     let view = json!(network_view(state, &NetworkFilter::default()));
-    json!({"nodes": view["nodes"], "edges": view["edges"], "key_person_risks": view["key_person_risks"]})
+    json!({
+        "nodes": view["nodes"],
+        "edges": view["edges"],
+        "key_person_risks": view["key_person_risks"],
+        "duplicate_contacts": view["duplicate_contacts"],
+    })
 }
 
 #[test]

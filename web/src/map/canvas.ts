@@ -9,13 +9,18 @@
 // click selects it. For those who may change the map a node can be dragged: the canvas
 // reports the drag as it goes and the drop (the page sends the presence and the command);
 // others' drags are shown live (`showDrags`) but never move the node one is dragging oneself.
+// Dragging works by touch too (sigma.js reports a finger like the mouse). A label is drawn only
+// where it overlaps no other (labelRoom.ts). `update` merges only what changed, so applying a
+// colleague's change (one event) costs a node or two, not the whole map.
 import Graph from 'graphology';
 import Sigma from 'sigma';
+import { drawDiscNodeLabel } from 'sigma/rendering';
 import type { NodeDisplayData } from 'sigma/types';
 import type { NetworkView } from '../store/views';
 import { drawableEdges, edgeAttributes, edgeKey, nodeAttributes, startPosition, type EdgeAttributes, type NodeAttributes } from './graph';
 import { LAYOUT_SCALE, type LayoutInput } from './layout';
 import type { LayoutAnswer, LayoutRequest } from './layout.worker';
+import { LabelRoom, labelBox } from './labelRoom';
 import { nodeScores, scaledSizes, type SizeBy } from './metrics';
 
 /** What the map shows of its graph; everything else is drawn as it is. */
@@ -92,10 +97,33 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
   /** Nodes with a recorded place: the layout keeps them where they are. */
   const placed = new Set<string>();
 
-  const renderer = new Sigma(graph, container, {
+  // Labels only where they have room (see labelRoom.ts): the forced ones take theirs first.
+  const room = new LabelRoom();
+  let roomSeeded = false;
+  /** The renderer, once made (sigma.js draws a first frame while it is being made). */
+  let made: Sigma<NodeAttributes, EdgeAttributes> | null = null;
+  const labelFont = (settings: { labelWeight: string; labelSize: number; labelFont: string }) =>
+    `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
+  const renderer = new Sigma<NodeAttributes, EdgeAttributes>(graph, container, {
     renderEdgeLabels: false,
     labelRenderedSizeThreshold: 5,
     labelGridCellSize: 60,
+    defaultDrawNodeLabel: (context, data, settings) => {
+      if (!data.label) return;
+      context.font = labelFont(settings);
+      if (!roomSeeded && made) {
+        const sigma = made;
+        roomSeeded = true;
+        graph.forEachNode((node) => {
+          const shown = sigma.getNodeDisplayData(node);
+          if (!shown?.forceLabel || shown.hidden || !shown.label) return;
+          const at = sigma.framedGraphToViewport(shown);
+          room.force(labelBox(at.x, at.y, sigma.scaleSize(shown.size), settings.labelSize, context.measureText(shown.label).width));
+        });
+      }
+      const box = labelBox(data.x, data.y, data.size, settings.labelSize, context.measureText(data.label).width);
+      if (data.forceLabel || room.place(box)) drawDiscNodeLabel(context, data, settings);
+    },
     labelFont: 'system-ui, sans-serif',
     zIndex: true,
     nodeReducer: (node, data) => {
@@ -149,6 +177,11 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
   // (User Timing: `partnerhub:map-drawn`, with the nodes and edges drawn); the map benchmark
   // (bench/map.mjs) reads it, and so does anyone profiling the app in the browser.
   let markNextFrame = false;
+  made = renderer;
+  renderer.on('beforeRender', () => {
+    room.clear();
+    roomSeeded = false;
+  });
   renderer.on('afterRender', () => {
     if (markNextFrame) {
       markNextFrame = false;

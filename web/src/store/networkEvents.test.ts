@@ -11,10 +11,15 @@ interface Step {
 }
 const start = fixture.start as unknown as NetworkView;
 const steps = fixture.steps as unknown as Step[];
-const graphOf = (view: NetworkView) => ({ nodes: view.nodes, edges: view.edges });
+const graphOf = (view: NetworkView) => ({
+  nodes: view.nodes,
+  edges: view.edges,
+  key_person_risks: view.key_person_risks,
+  duplicate_contacts: view.duplicate_contacts,
+});
 
 describe('applying network events', () => {
-  it('gives, after every event, the graph the server view gives (a reload)', () => {
+  it('gives, after every event, the graph and findings the server view gives (a reload)', () => {
     let view = start;
     for (const [index, step] of steps.entries()) {
       const applied = applyNetworkEvent(view, step.event);

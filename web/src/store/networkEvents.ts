@@ -5,14 +5,15 @@
 // operations to its document. Pure, so a sequence of events is tested against the view the
 // server makes of the same history (src/projection/network.rs `network_view`, unfiltered).
 //
-// What an event cannot decide from the view alone answers `null`, and the store loads the view
-// again: partnerships (an organisation's goals come from the active partnerships it is in), a
-// colleague in a team the map does not show yet (a team's node id is a name-based UUID the
-// server derives), a place for a node the map does not show, the workspace itself. The
-// findings (key-person risks, duplicate contacts) are the server's sentences: they are kept as
-// they were and refreshed by a reload off the path to the screen.
+// The findings (key-person risks, duplicate contacts) are derived again from the changed view
+// by the server's rules (src/projection/network.rs `network_view`), words included, so they
+// never lag the map. What an event cannot decide from the view alone answers `null`, and the
+// store loads the view again: partnerships (an organisation's goals come from the active
+// partnerships it is in), a colleague in a team the map does not show yet (a team's node id
+// is a name-based UUID the server derives), a place for a node the map does not show, the
+// workspace itself.
 import type { LiveEvent } from './live';
-import type { NetworkEdge, NetworkNode, NetworkView } from './views';
+import type { DuplicateContact, KeyPersonRisk, NetworkEdge, NetworkNode, NetworkView, StaffReference } from './views';
 
 /** An event as the websocket hands it over (`LiveEvent` without its envelope). */
 export type NetworkEventInput = Pick<LiveEvent, 'event_type' | 'payload'>;
@@ -200,7 +201,7 @@ class Draft {
       (first, second) =>
         EDGE_ORDER[first.kind] - EDGE_ORDER[second.kind] || compare(first.source, second.source) || compare(first.target, second.target),
     );
-    return { view: { ...this.view, nodes, edges }, changed: true };
+    return { view: { ...this.view, nodes, edges, ...findingsOf(nodes, edges) }, changed: true };
   }
 
   /** A team's node is shown while a colleague on the map is in it. */
@@ -291,4 +292,80 @@ export class AppliedSince {
       this.events.map((entry) => entry.event),
     );
   }
+}
+
+interface Holder extends StaffReference {
+  readonly topics: readonly string[];
+}
+
+/** The key-person risks and duplicate contacts of a whole map, as the server finds them:
+ * per organisation (by id), the colleagues holding its contact sorted by name; a relation
+ * beyond network held by one colleague is a risk; two holders sharing a topic (trimmed, lower
+ * case) or from different teams are a duplicate; both lists sorted by organisation name. */
+export function findingsOf(
+  nodes: readonly NetworkNode[],
+  edges: readonly NetworkEdge[],
+): { key_person_risks: KeyPersonRisk[]; duplicate_contacts: DuplicateContact[] } {
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  const holders = new Map<string, Holder[]>();
+  for (const edge of edges) {
+    const staff = byId.get(edge.source);
+    if (edge.kind !== 'knows' || staff?.kind !== 'staff' || byId.get(edge.target)?.kind !== 'organisation') continue;
+    const holder: Holder = { staff_id: staff.id, name: staff.label, team: staff.team ?? '', topics: edge.topics ?? [] };
+    const list = holders.get(edge.target);
+    if (list) list.push(holder);
+    else holders.set(edge.target, [holder]);
+  }
+  const risks: KeyPersonRisk[] = [];
+  const duplicates: DuplicateContact[] = [];
+  const organisations = nodes.filter((node) => node.kind === 'organisation').sort((first, second) => compare(first.id, second.id));
+  for (const organisation of organisations) {
+    const held = (holders.get(organisation.id) ?? []).sort(
+      (first, second) => compare(first.name, second.name) || compare(first.staff_id, second.staff_id),
+    );
+    const name = organisation.label;
+    const [only] = held;
+    if ((organisation.level === 'collaboration' || organisation.level === 'partnership') && held.length === 1 && only) {
+      risks.push({
+        organisation_id: organisation.id,
+        organisation_name: name,
+        level: organisation.level,
+        staff_id: only.staff_id,
+        staff_name: only.name,
+        message: `Only one colleague knows this partner: ${only.name} is the only contact with ${name} (${organisation.level})`,
+      });
+    }
+    held.forEach((first, index) => {
+      for (const second of held.slice(index + 1)) {
+        const theirs = normalisedTopics(second.topics);
+        const shared = [...normalisedTopics(first.topics)].filter((topic) => theirs.has(topic)).sort(compare);
+        const differentTeams = first.team.trim() !== second.team.trim();
+        if (shared.length === 0 && !differentTeams) continue;
+        const team = (text: string) => (text.trim() === '' ? 'no team' : text);
+        duplicates.push({
+          organisation_id: organisation.id,
+          organisation_name: name,
+          holders: [reference(first), reference(second)],
+          shared_topics: shared,
+          different_teams: differentTeams,
+          message:
+            shared.length === 0
+              ? `${first.name} (${team(first.team)}) and ${second.name} (${team(second.team)}) hold the contact with ${name} from different teams`
+              : `${first.name} and ${second.name} both talk with ${name} about ${shared.join(', ')}`,
+        });
+      }
+    });
+  }
+  // Sorted by name, then id; stable, so one organisation's pairs keep their order.
+  const byOrganisation = (first: { organisation_name?: string; organisation_id: string }, second: typeof first) =>
+    compare(first.organisation_name ?? '', second.organisation_name ?? '') || compare(first.organisation_id, second.organisation_id);
+  return { key_person_risks: risks.sort(byOrganisation), duplicate_contacts: duplicates.sort(byOrganisation) };
+}
+
+function reference(holder: Holder): StaffReference {
+  return { staff_id: holder.staff_id, name: holder.name, team: holder.team };
+}
+
+function normalisedTopics(topics: readonly string[]): Set<string> {
+  return new Set(topics.map((topic) => topic.trim().toLowerCase()).filter((topic) => topic !== ''));
 }

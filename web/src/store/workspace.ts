@@ -1,14 +1,13 @@
 // One workspace's client state: the views loaded over HTTP at a known log position, kept
 // current by the websocket. A colleague's change to the map is applied to the network view at
-// once, from the event itself (`applyNetworkEvent`), the way a sync client applies operations:
-// nothing waits for the server to compute the whole view again. What the server alone can say
-// (the findings in its words; an organisation's goals from partnerships; a new team's node)
-// comes from a reload in the background: soon for an event that cannot be applied, and
-// FINDINGS_REFRESH_MS after a quiet spell (at the latest FINDINGS_REFRESH_MAX_MS after the
-// first change) for the findings. A reloaded view gets the events after its position applied
-// on top, so it never takes back what is already drawn. Views are signals, so the UI is a
-// function of them. The others' presence in the workspace is a signal too, fed by the same
-// websocket.
+// once, from the event itself (`applyNetworkEvent`, which derives the findings again too), the
+// way a sync client applies operations: nothing waits for the server to compute the whole
+// view (with its metrics) again. An event the view alone cannot take (an organisation's goals
+// from partnerships, a new team's node) loads the views again: at once after a quiet spell,
+// at most once per REFRESH_DEBOUNCE_MS during a burst. A reloaded view gets the events after
+// its position applied on top, so it never takes back what is already drawn. Views are
+// signals, so the UI is a function of them. The others' presence in the workspace is a signal
+// too, fed by the same websocket.
 import { signal } from '@preact/signals';
 import type { Command } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
@@ -24,10 +23,6 @@ const REFRESH_DEBOUNCE_MS = 150;
 /** A view lagging the last event seen is asked for again after this, doubling each time. */
 const LAGGING_VIEW_RETRY_MS = 20;
 const LAGGING_VIEW_RETRY_MAX_MS = 1_000;
-/** The findings are reloaded this long after the last change applied... */
-const FINDINGS_REFRESH_MS = 1_500;
-/** ...and at the latest this long after the first one not in them yet. */
-const FINDINGS_REFRESH_MAX_MS = 5_000;
 
 export class WorkspaceStore {
   readonly summary = signal<WorkspaceSummary | null>(null);
@@ -40,9 +35,6 @@ export class WorkspaceStore {
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   /** The events applied to the network view since the position of the view loaded last. */
   private readonly applied = new AppliedSince();
-  private findingsTimer: ReturnType<typeof setTimeout> | null = null;
-  /** When the first change the findings do not include yet was applied (`performance.now()`). */
-  private staleSince: number | null = null;
   /** The position of the last event that only a reload brings into the views. */
   private reloadThrough = 0;
   /** The position of the views loaded last. */
@@ -98,7 +90,6 @@ export class WorkspaceStore {
     this.disposed = true;
     this.unwatch?.();
     if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
-    if (this.findingsTimer !== null) clearTimeout(this.findingsTimer);
   }
 
   /** Sends a command to this workspace (see `LiveConnection.send`). */
@@ -137,21 +128,6 @@ export class WorkspaceStore {
     if (!applied.changed) return;
     this.applied.record(event.position, event);
     this.network.value = applied.view;
-    this.scheduleFindingsRefresh();
-  }
-
-  /** Reloads the views (for the server's findings) once changes have paused, off the path
-   * of what is drawn: the map already shows the changes. */
-  private scheduleFindingsRefresh(): void {
-    if (this.disposed) return;
-    const now = performance.now();
-    this.staleSince ??= now;
-    if (this.findingsTimer !== null) clearTimeout(this.findingsTimer);
-    const wait = Math.min(FINDINGS_REFRESH_MS, Math.max(0, this.staleSince + FINDINGS_REFRESH_MAX_MS - now));
-    this.findingsTimer = setTimeout(() => {
-      this.findingsTimer = null;
-      this.scheduleRefresh(0);
-    }, wait);
   }
 
   private scheduleRefresh(delay?: number, nextRetry = LAGGING_VIEW_RETRY_MS): void {
@@ -184,7 +160,6 @@ export class WorkspaceStore {
         const rebased = this.applied.rebase(network, position);
         this.cursor.viewLoaded(position);
         this.loadedAt = position;
-        this.staleSince = null;
         this.summary.value = summary;
         this.network.value = rebased ?? network;
         this.error.value = null;
