@@ -33,11 +33,12 @@ fn id(n: u8) -> String {
 fn history() -> Vec<Value> {
     let (anna, mads, sofie, ida, kim) = (id(0x11), id(0x12), id(0x13), id(0x14), id(0x15));
     let (festival, museum, shop, union) = (id(0x21), id(0x22), id(0x23), id(0x24));
-    let organisation = |organisation_id: &str, name: &str, sector: &str, rooms: Value, age_groups: Value| {
-        json!({"event_type": "OrganisationRegistered", "payload": {
+    let organisation =
+        |organisation_id: &str, name: &str, sector: &str, rooms: Value, age_groups: Value| {
+            json!({"event_type": "OrganisationRegistered", "payload": {
             "organisation_id": organisation_id, "name": name, "sector": sector, "kind": "",
             "tags": [], "topics": [], "website": null, "age_groups": age_groups, "rooms": rooms}})
-    };
+        };
     let level = |organisation_id: &str, from: Value, to: Value| {
         json!({"event_type": "RelationLevelChanged", "payload": {
             "organisation_id": organisation_id, "from": from, "to": to, "reason": "fixture"}})
@@ -52,15 +53,33 @@ fn history() -> Vec<Value> {
         json!({"event_type": "StaffMemberAdded", "payload": {"staff_id": mads, "name": "Mads", "team": "Voksne", "competences": []}}),
         json!({"event_type": "StaffMemberAdded", "payload": {"staff_id": sofie, "name": "Sofie", "team": "Voksne", "competences": []}}),
         // The start the app loads; what follows are the events it applies.
-        organisation(&festival, "Roskilde Festival", "civil_society", json!(["performative"]), json!(["teenagers"])),
+        organisation(
+            &festival,
+            "Roskilde Festival",
+            "civil_society",
+            json!(["performative"]),
+            json!(["teenagers"]),
+        ),
         level(&festival, Value::Null, json!("network")),
         holds(&festival, &mads, json!(["Music"])),
         holds(&festival, &anna, json!(["music", "gaming tent"])),
-        organisation(&museum, "Ragnarock", "public", json!([]), json!(["children"])),
+        organisation(
+            &museum,
+            "Ragnarock",
+            "public",
+            json!([]),
+            json!(["children"]),
+        ),
         level(&museum, Value::Null, json!("collaboration")),
         holds(&museum, &mads, json!([])),
         level(&festival, json!("network"), json!("partnership")),
-        organisation(&shop, "Æblehuset", "private", json!(["learning"]), json!([])),
+        organisation(
+            &shop,
+            "Æblehuset",
+            "private",
+            json!(["learning"]),
+            json!([]),
+        ),
         level(&shop, Value::Null, json!("network")),
         holds(&shop, &sofie, json!(["iPads"])),
         json!({"event_type": "NodePlaced", "payload": {"node_id": festival, "x": 120, "y": -40}}),
@@ -72,9 +91,21 @@ fn history() -> Vec<Value> {
         // Anna leaves: her node, her contacts and (with Sofie still there) not her team.
         json!({"event_type": "StaffMemberLeft", "payload": {"staff_id": anna, "reason": "new job"}}),
         level(&museum, json!("collaboration"), Value::Null),
-        organisation(&union, "Fagbevægelsen; Roskilde", "civil_society", json!([]), json!([])),
+        organisation(
+            &union,
+            "Fagbevægelsen; Roskilde",
+            "civil_society",
+            json!([]),
+            json!([]),
+        ),
         // Registered again: a fresh organisation (no level, no holders), its place kept.
-        organisation(&festival, "Roskilde Festival", "civil_society", json!([]), json!(["young_adults"])),
+        organisation(
+            &festival,
+            "Roskilde Festival",
+            "civil_society",
+            json!([]),
+            json!(["young_adults"]),
+        ),
         // Mads leaves: the team "Voksne" is nobody's any more.
         json!({"event_type": "StaffMemberLeft", "payload": {"staff_id": mads, "reason": ""}}),
         json!({"event_type": "NodePlaced", "payload": {"node_id": union, "x": 3, "y": 4}}),
