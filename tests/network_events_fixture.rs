@@ -5,6 +5,7 @@
 //! a reload would give. This test keeps the fixture true to the server: it fails when the
 //! checked-in file differs from what the projection makes now (regenerate with
 //! `PARTNERHUB_WRITE_FIXTURE=1 cargo test --test network_events_fixture`).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 use std::path::PathBuf;
 
