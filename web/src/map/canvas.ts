@@ -77,6 +77,8 @@ export interface MapCanvas {
   destroy(): void;
 }
 
+/** Nodes added to a laid-out map are relaxed alone while they are fewer than 1/this of it. */
+const SMALL_ADDITION = 20;
 const FADED_NODE = '#dde1e6';
 const FADED_EDGE = '#eceef1';
 const FLAG = '⚠ ';
@@ -235,16 +237,24 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     for (const [node, position] of Object.entries(message.data.positions)) {
       // A node placed, or dragged by someone, since the request stays where it is now.
       if (graph.hasNode(node) && !placed.has(node) && dragged?.node !== node && !remoteDrags.has(node)) {
-        graph.mergeNodeAttributes(node, position);
+        const now = graph.getNodeAttributes(node);
+        if (now.x !== position.x || now.y !== position.y) graph.mergeNodeAttributes(node, position);
       }
     }
     onLayout(false);
   };
-  const relax = () => {
+  /** `only`: relax these nodes and hold the rest where they are (a few nodes added to a map
+   * already laid out: a colleague's change does not move everything else). */
+  const relax = (only: ReadonlySet<string> | null = null) => {
     if (graph.order < 2) return;
     layoutRun += 1;
     const input: LayoutInput = {
-      nodes: graph.mapNodes((id, attributes) => ({ id, x: attributes.x, y: attributes.y, fixed: placed.has(id) })),
+      nodes: graph.mapNodes((id, attributes) => ({
+        id,
+        x: attributes.x,
+        y: attributes.y,
+        fixed: placed.has(id) || (only !== null && !only.has(id)),
+      })),
       edges: graph.mapEdges((_, _attributes, source, target) => [source, target] as const),
     };
     const request: LayoutRequest = { run: layoutRun, input };
@@ -261,7 +271,8 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     graph,
     update(view) {
       latest = view;
-      let added = false;
+      const added = new Set<string>();
+      const laidOut = graph.order > 0;
       const nodeIds = new Set<string>();
       // New nodes start on the network circle scaled to the map as it is laid out now.
       const scale = circleScale(graph);
@@ -282,7 +293,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
         } else {
           const start = startPosition(node);
           graph.addNode(node.id, { ...attributes, x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor });
-          added = true;
+          added.add(node.id);
         }
       }
       for (const node of graph.nodes()) {
@@ -303,10 +314,10 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       for (const edge of graph.edges()) if (!edgeKeys.has(edge)) graph.dropEdge(edge);
       resize();
       markNextFrame = true;
-      if (added) {
+      if (added.size > 0) {
         // Frame the grown map anew, unless someone holds a node (the map would shift under it).
         if (!dragged && remoteDrags.size === 0) renderer.setCustomBBox(null);
-        relax();
+        relax(laidOut && added.size * SMALL_ADDITION < graph.order ? added : null);
       }
     },
     setEditable(next) {
