@@ -8,7 +8,7 @@
 // within the budget (an over-budget dot is refused with a sentence), tallies invisible until
 // the vote closes and then correct; promoting a note makes an organisation that the map in
 // another context shows; the summary and its CSV; a withdrawn link ends the guests' access
-// and says so. axe-core on every board page; screenshots on a phone and on a large screen.
+// and says so; a board opened by the workspace's slug address sends and follows live. axe-core on every board page; screenshots on a phone and on a large screen.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -304,6 +304,30 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
     await anna.getByRole('button', { name: 'Sæt op' }).click();
     await zone(anna, 'zone:Foreninger').locator('li.note').filter({ hasText: 'Lokalhistorisk forening' }).waitFor();
     assert.equal(await zone(anna, 'zone:Foreninger').getByRole('heading', { name: 'Felt Foreninger' }).count(), 1);
+  });
+
+  await step('board: a board opened by the workspace\u2019s slug address sends and follows live', async () => {
+    // The app's own links name the workspace by its id; a link someone types or shares may
+    // name it by its slug. Both pages are the owner's: one by slug, one by id.
+    const byId = new URL(anna.url());
+    const [, , workspaceId, , boardId] = byId.pathname.split('/');
+    const bySlug = await anna.context().newPage();
+    watch(bySlug);
+    await bySlug.goto(`${server.url}/w/roskilde-bibliotekerne/boards/${boardId}`);
+    await bySlug.getByRole('heading', { name: `Frit ${boardTitle}` }).waitFor();
+    await bySlug.locator('[data-state="online"]').waitFor();
+    await bySlug.locator('form.add-note textarea').fill('Skrevet via slug');
+    await bySlug.getByLabel('Eller et nyt felt').fill('Slug');
+    await bySlug.getByRole('button', { name: 'Sæt op' }).click();
+    // The page by id sees it live, so the command went out under the right workspace...
+    assert.match(byId.pathname, new RegExp(`^/w/${workspaceId}/boards/`));
+    await zone(anna, 'zone:Slug').locator('li.note').filter({ hasText: 'Skrevet via slug' }).waitFor();
+    // ...and the page by slug follows the board: a note from the other page appears there.
+    await anna.locator('form.add-note textarea').fill('Skrevet via id');
+    await anna.getByLabel('Eller et nyt felt').fill('Id');
+    await anna.getByRole('button', { name: 'Sæt op' }).click();
+    await zone(bySlug, 'zone:Id').locator('li.note').filter({ hasText: 'Skrevet via id' }).waitFor();
+    await bySlug.close();
   });
 
   await mette.context.close();

@@ -577,6 +577,40 @@ try {
     assert.ok(after.x > before.x && after.y === before.y, `${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
   });
 
+  await step('on a phone, a node is dragged by touch, and the drop is recorded', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const phone = await context.newPage();
+    watch(phone);
+    try {
+      await logIn(phone, server);
+      await openMap(phone, 'Roskilde Bibliotekerne');
+      const before = await placeOf(phone, 'Roskilde Festival');
+      await phone.getByLabel('Find en knude').fill('Roskilde Festival');
+      await phone.getByRole('button', { name: 'Roskilde Festival' }).first().click();
+      const canvas = phone.getByTestId('map-canvas');
+      await canvas.scrollIntoViewIfNeeded();
+      // The camera glides to the selected node (300 ms): then it is in the middle of the map.
+      await phone.waitForTimeout(700);
+      const box = await canvas.boundingBox();
+      const centre = { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
+      // A finger (Chromium's touch events through the DevTools protocol: Playwright taps only).
+      const touch = await context.newCDPSession(phone);
+      const finger = (type, at) => touch.send('Input.dispatchTouchEvent', { type, touchPoints: at ? [{ x: at.x, y: at.y, id: 1 }] : [] });
+      await finger('touchStart', centre);
+      for (let moved = 1; moved <= 8; moved += 1) {
+        await finger('touchMove', { x: centre.x + moved * 8, y: centre.y + moved * 10 });
+        await phone.waitForTimeout(30);
+      }
+      await finger('touchEnd', null);
+      const after = await placeWhen(phone, 'Roskilde Festival', (found) => found !== null && (found.x !== before?.x || found.y !== before?.y));
+      // Recorded only if the node went with the finger (had the map panned instead, nothing
+      // would have been placed).
+      assert.ok(Number.isInteger(after.x) && Number.isInteger(after.y), `recorded: ${JSON.stringify(after)}`);
+    } finally {
+      await context.close();
+    }
+  });
+
   await step('the server restarts: both reconnect by themselves, catch up, and a change typed meanwhile arrives once', async () => {
     const listen = new URL(server.url).host;
     const owner = await sessionOf(anna);
