@@ -57,6 +57,10 @@ enum Command {
         /// Load the demo workspaces first if the store is empty.
         #[arg(long)]
         demo: bool,
+        /// Commands per second one websocket connection may send (a burst of as many is
+        /// allowed; more are rejected `rate_limited`).
+        #[arg(long, env = "PARTNERHUB_COMMANDS_PER_SECOND", default_value_t = partnerhub::app_state::Limits::default().commands_per_second)]
+        commands_per_second: u32,
     },
     /// Load the demo workspaces (Roskilde and Aarhus, from the guide's examples).
     Demo,
@@ -140,7 +144,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let location = StoreLocation::choose(&cli.data, cli.store.as_deref())?;
     let data = &location;
     match cli.command {
-        Command::Serve { listen, demo } => cli::serve::serve(data, listen, demo).await,
+        Command::Serve {
+            listen,
+            demo,
+            commands_per_second,
+        } => {
+            let limits = partnerhub::app_state::Limits {
+                commands_per_second,
+                ..partnerhub::app_state::Limits::default()
+            };
+            cli::serve::serve(data, listen, demo, limits).await
+        }
         Command::Demo => cli::demo::demo(data).await,
         Command::Replay {
             as_of,
