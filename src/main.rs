@@ -57,6 +57,10 @@ enum Command {
         /// Load the demo workspaces first if the store is empty.
         #[arg(long)]
         demo: bool,
+        /// Commands per second one websocket connection may send (a burst of as many is
+        /// allowed; more are rejected `rate_limited`).
+        #[arg(long, env = "PARTNERHUB_COMMANDS_PER_SECOND", default_value_t = partnerhub::app_state::Limits::default().commands_per_second)]
+        commands_per_second: u32,
     },
     /// Load the demo workspaces (Roskilde and Aarhus, from the guide's examples).
     Demo,
@@ -72,6 +76,9 @@ enum Command {
         /// Only this workspace (id or name).
         #[arg(long)]
         workspace: Option<String>,
+        /// The language of the timeline's sentences: da (default) or en.
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Check the whole log: positions, hash chain and stream versions. Exits non-zero if broken.
     Verify,
@@ -137,13 +144,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let location = StoreLocation::choose(&cli.data, cli.store.as_deref())?;
     let data = &location;
     match cli.command {
-        Command::Serve { listen, demo } => cli::serve::serve(data, listen, demo).await,
+        Command::Serve {
+            listen,
+            demo,
+            commands_per_second,
+        } => {
+            let limits = partnerhub::app_state::Limits {
+                commands_per_second,
+                ..partnerhub::app_state::Limits::default()
+            };
+            cli::serve::serve(data, listen, demo, limits).await
+        }
         Command::Demo => cli::demo::demo(data).await,
         Command::Replay {
             as_of,
             since,
             workspace,
-        } => cli::replay::replay(data, as_of, since, workspace).await,
+            lang,
+        } => cli::replay::replay(data, as_of, since, workspace, lang).await,
         Command::Verify => cli::verify::verify(data).await,
         Command::Export { out } => cli::export::export(data, &out).await,
         Command::Import { file } => cli::import::import(data, &file).await,

@@ -59,6 +59,35 @@ pub enum Revealed {
     Unreadable,
 }
 
+/// Personal data as a JSON view shows it in place of the sealed field
+/// ([`KeyStore::reveal_in_json`]): the data, or `{"erased": true}`, or `{"unreadable": true}`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum ShownPersonalData {
+    /// The data.
+    Known(PersonalData),
+    /// Erased on request.
+    Erased {
+        /// Always true.
+        erased: bool,
+    },
+    /// The key is missing (a lost key store), or the data was tampered with.
+    Unreadable {
+        /// Always true.
+        unreadable: bool,
+    },
+}
+
+impl From<Revealed> for ShownPersonalData {
+    fn from(revealed: Revealed) -> Self {
+        match revealed {
+            Revealed::Known(data) => ShownPersonalData::Known(data),
+            Revealed::Erased => ShownPersonalData::Erased { erased: true },
+            Revealed::Unreadable => ShownPersonalData::Unreadable { unreadable: true },
+        }
+    }
+}
+
 /// A person's key.
 type PersonKey = [u8; 32];
 
@@ -523,11 +552,8 @@ impl KeyStore {
         let wanted: Vec<Uuid> = wanted.into_iter().collect();
         let keys = self.keys_or_none(&wanted).await;
         visit_personal(value, &mut |field, erased| {
-            Some(match reveal_with(&keys, field, erased) {
-                Revealed::Known(data) => serde_json::to_value(data).unwrap_or(Value::Null),
-                Revealed::Erased => serde_json::json!({"erased": true}),
-                Revealed::Unreadable => serde_json::json!({"unreadable": true}),
-            })
+            let shown = ShownPersonalData::from(reveal_with(&keys, field, erased));
+            Some(serde_json::to_value(shown).unwrap_or(Value::Null))
         });
     }
 }

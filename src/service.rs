@@ -50,6 +50,19 @@ pub(crate) async fn pause_after_conflict(attempt: u32) {
     }
 }
 
+/// Whether any of `events` carries personal data that is sealed before the append.
+fn needs_sealing(events: &[DomainEvent]) -> bool {
+    events.iter().any(|event| {
+        matches!(
+            event,
+            DomainEvent::ContactPersonAdded {
+                personal: PersonalField::Clear(_),
+                ..
+            }
+        )
+    })
+}
+
 /// Where a command's events landed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CommandOutcome {
@@ -300,11 +313,6 @@ impl Workspaces {
             actor,
             sealed: sealed.as_ref(),
         };
-        if let Some(outcome) = self.store.command_outcome(command_id).await? {
-            return self
-                .earlier_outcome(workspace_id, &caller, command_id, outcome)
-                .await;
-        }
         let started = tokio::time::Instant::now();
         let mut attempt = 0;
         loop {
@@ -327,6 +335,19 @@ impl Workspaces {
                 .projections
                 .read(workspace_id, |view| decide_on(&view.state))
                 .unwrap_or_else(|| decide_on(&crate::domain::WorkspaceState::new(workspace_id)));
+            // A command id seen before gets its first outcome. The log is asked only where
+            // the answer matters before the append: when the rules refuse the command (a
+            // retry of a command that ran is usually refused now: its change is made), and
+            // before personal data is sealed (a retry must not make a key). Otherwise the
+            // append itself finds the id and answers with the first outcome, so a new
+            // command (nearly every one) costs no lookup before its append.
+            if decided.is_err() || needs_sealing(decided.as_deref().unwrap_or_default()) {
+                if let Some(outcome) = self.store.command_outcome(command_id).await? {
+                    return self
+                        .earlier_outcome(workspace_id, &caller, command_id, outcome)
+                        .await;
+                }
+            }
             let events = decided?;
             tracing::trace!(
                 events = events.len(),

@@ -40,9 +40,6 @@ use crate::domain::vocabulary::BoardPhase;
 use crate::domain::DomainEvent;
 use crate::store::RecordedEvent;
 
-/// How a reader is named where the actor is hidden (timelines).
-pub const HIDDEN_ACTOR: &str = "a participant";
-
 /// The type of the placeholder event frame that stands for another's private note.
 pub const PRIVATE_NOTE_ADDED: &str = "PrivateNoteAdded";
 

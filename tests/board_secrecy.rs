@@ -532,6 +532,17 @@ impl Workshop {
                 .server
                 .get(
                     &token,
+                    &format!(
+                        "/api/workspaces/{workspace}/timeline?entity={}&lang=en",
+                        self.board
+                    ),
+                )
+                .await;
+            // The same lines in Danish: as much hidden.
+            let (_, danish) = self
+                .server
+                .get(
+                    &token,
                     &format!("/api/workspaces/{workspace}/timeline?entity={}", self.board),
                 )
                 .await;
@@ -548,6 +559,12 @@ impl Workshop {
                 );
                 assert_eq!(timeline_status, 200, "{name}: {timeline}");
                 assert_hidden(&timeline, &forbidden, stage, name, "timeline");
+                assert_hidden(&danish, &forbidden, stage, name, "Danish timeline");
+                assert_eq!(
+                    danish.as_array().map(Vec::len),
+                    timeline.as_array().map(Vec::len),
+                    "{name}"
+                );
                 let entries = timeline.as_array().unwrap();
                 let private = entries
                     .iter()
@@ -567,6 +584,18 @@ impl Workshop {
                             assert_eq!(
                                 entry["summary"],
                                 "a participant added a private note to \"Mapping\"",
+                                "{name}"
+                            );
+                        }
+                        for entry in danish
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .filter(|entry| entry["event_type"] == "PrivateNoteAdded")
+                        {
+                            assert_eq!(
+                                entry["summary"],
+                                "en deltager satte en privat seddel på \"Mapping\"",
                                 "{name}"
                             );
                         }

@@ -149,7 +149,10 @@ async fn a_start_from_a_checkpoint_equals_a_full_rebuild(backend: Backend) {
         projections
             .read(workspace_id, |view| {
                 serde_json::to_value(partnerhub::projection::report::workspace_report(
-                    view, view, today,
+                    view,
+                    view,
+                    today,
+                    partnerhub::domain::describe::Language::Danish,
                 ))
                 .unwrap()
             })

@@ -135,7 +135,10 @@ async fn erasure_makes_data_unreadable(server: TestServer) {
     assert_eq!(report.events, server.state.store.head_position());
     // The timeline says that it happened, not what was erased.
     let (_, timeline) = server
-        .get(&server.owner, &format!("{base}/timeline?entity={person}"))
+        .get(
+            &server.owner,
+            &format!("{base}/timeline?entity={person}&lang=en"),
+        )
         .await;
     let lines: Vec<String> = timeline
         .as_array()

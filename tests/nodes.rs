@@ -1,8 +1,8 @@
 //! Two real `partnerhub serve` processes ("nodes") on one PostgreSQL schema, as behind a load
 //! balancer: clients on both see one order of events, including what was changed through the
 //! other node, live; a login session made on one node works on the other; presence crosses
-//! from node to node; and killing one node with SIGKILL while clients append through both
-//! loses no acknowledged event. Each test has a schema of its own.
+//! from node to node, and so does a board facilitator's "bring everyone here"; and killing one
+//! node with SIGKILL while clients append through both loses no acknowledged event. Each test has a schema of its own.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;
@@ -505,6 +505,81 @@ async fn account_changes_through_two_nodes_at_once_all_land() {
             .map(|token| token.token_id)
             .collect();
         assert!(issued.is_subset(&listed));
+    }
+    second.stop().await;
+    first.stop().await;
+}
+
+/// "Bring everyone here" across nodes: the facilitator's websocket is on node A, a guest's
+/// (who joined the board through node B, once B has caught up with the invite) on node B; the guest is taken to the facilitator's zone
+/// (and, with no zone, to the top of the board), and the summons is never logged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_summons_on_one_node_reaches_the_board_on_the_other() {
+    let Some(first) = common::TestServer::start_on_postgres().await else {
+        println!("skipped: PARTNERHUB_TEST_POSTGRES=skip");
+        return;
+    };
+    let second = first.second_node().await;
+    let workspace = first.workspace_id;
+    let board = Uuid::new_v4();
+    let (status, body) = first
+        .command(
+            &first.owner,
+            json!({"type": "CreateBoard", "board_id": board, "title": "Staff day", "template": "free"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let invite = first.invite(board, "Staff day").await;
+    // Node B knows the invite once it has followed the log to where node A made it.
+    second
+        .state
+        .projections
+        .wait_for(first.state.store.head_position())
+        .await;
+    let (guest, _) = second.join(&invite, "Gitte").await;
+    let (status, view) = first
+        .get(
+            &first.owner,
+            &format!("/api/workspaces/{workspace}/boards/{board}"),
+        )
+        .await;
+    assert_eq!(status, 200, "{view}");
+    let facilitator = view["facilitator"].clone();
+
+    let mut on_board = Vec::new();
+    for (node, token) in [(&first, &first.owner), (&second, &guest)] {
+        let mut client = node.websocket().await;
+        client.hello(token).await;
+        client
+            .send(json!({"type": "subscribe", "workspace_id": workspace, "board_id": board}))
+            .await;
+        client.next_of("subscribed").await;
+        on_board.push(client);
+    }
+    let [mut owner, mut gitte]: [common::Ws; 2] = on_board.try_into().ok().unwrap();
+    let head = first.state.store.head_position();
+
+    owner
+        .send(json!({"type": "summon", "workspace_id": workspace, "board_id": board, "zone": {"label": "Ideas"}}))
+        .await;
+    assert_eq!(
+        gitte.next_of("summoned").await,
+        json!({"type": "summoned", "workspace_id": workspace, "board_id": board, "facilitator": facilitator, "zone": {"label": "Ideas"}})
+    );
+    owner
+        .send(json!({"type": "summon", "workspace_id": workspace, "board_id": board}))
+        .await;
+    assert_eq!(
+        gitte.next_of("summoned").await,
+        json!({"type": "summoned", "workspace_id": workspace, "board_id": board, "facilitator": facilitator})
+    );
+    // Neither node logged it.
+    for node in [&first, &second] {
+        assert_eq!(
+            node.state.store.head_position(),
+            head,
+            "a summons is never logged"
+        );
     }
     second.stop().await;
     first.stop().await;

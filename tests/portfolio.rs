@@ -68,7 +68,7 @@ async fn the_demo_portfolio_crosses_its_grid_and_suggests_who_fills_a_gap(backen
         .as_array()
         .unwrap()
         .iter()
-        .find(|reference| reference["title"] == "The library's alternative festival area")
+        .find(|reference| reference["title"] == "Bibliotekets alternative festivalområde")
         .unwrap_or_else(|| panic!("{festival}"));
     assert_eq!(festival["sectors"], json!(["civil_society"]));
     assert_eq!(festival["age_groups"], json!(["young_adults", "adults"]));
@@ -268,7 +268,7 @@ async fn what_partners_seek_is_recorded_and_feeds_the_suggestions(backend: Backe
     let (status, timeline) = server
         .get(
             &server.owner,
-            &format!("/api/workspaces/{workspace}/timeline?entity={club}"),
+            &format!("/api/workspaces/{workspace}/timeline?entity={club}&lang=en"),
         )
         .await;
     assert_eq!(status, 200, "{timeline}");

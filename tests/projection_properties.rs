@@ -8,6 +8,7 @@ mod common;
 
 use chrono::NaiveDate;
 use common::{Backend, Running, TestLocation};
+use partnerhub::domain::describe::Language;
 use partnerhub::domain::events::ScreeningAnswer;
 use partnerhub::domain::vocabulary::{
     AgeGroup, AgreementSection, Answer, BoardPhase, BoardTemplate, Goal, Level, PartnershipForm,
@@ -230,7 +231,7 @@ fn check(backend: Backend, steps: Vec<(u8, u8, u8, u8, u8)>) {
             .unwrap();
         let rebuilt_report = rebuilt
             .read(workspace, |view| {
-                serde_json::to_value(workspace_report(view, view, today)).unwrap()
+                serde_json::to_value(workspace_report(view, view, today, Language::English)).unwrap()
             })
             .unwrap();
         assert_eq!(
@@ -246,7 +247,7 @@ fn check(backend: Backend, steps: Vec<(u8, u8, u8, u8, u8)>) {
         .await
         .unwrap();
         let replayed_report =
-            serde_json::to_value(workspace_report(&replayed, &replayed, today)).unwrap();
+            serde_json::to_value(workspace_report(&replayed, &replayed, today, Language::English)).unwrap();
         assert_eq!(
             live, replayed_report,
             "live views differ from a stream replay"

@@ -38,6 +38,55 @@ fn checked_in_protocol_files_are_current() {
     );
 }
 
+/// Whether `schema` (a `$ref` followed into `components`) says nothing about its object's
+/// fields: `{"type": "object"}` with no properties, no map values and no composition.
+fn is_bare_object(schema: &Value, components: &Value) -> bool {
+    let resolved = match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.trim_start_matches("#/components/schemas/");
+            &components[name]
+        }
+        None => schema,
+    };
+    resolved["type"] == "object"
+        && [
+            "properties",
+            "additionalProperties",
+            "allOf",
+            "anyOf",
+            "oneOf",
+        ]
+        .iter()
+        .all(|key| resolved.get(key).is_none())
+}
+
+#[test]
+fn every_success_body_has_its_real_schema() {
+    let document = partnerhub::api::openapi::document();
+    let components = &document["components"]["schemas"];
+    let mut bare = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if !status.starts_with('2') || path == "/api/openapi.json" {
+                    continue;
+                }
+                for (media_type, content) in response["content"].as_object().into_iter().flatten() {
+                    if is_bare_object(&content["schema"], components) {
+                        bare.push(format!("{method} {path} {status} {media_type}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        bare.is_empty(),
+        "success bodies documented as a bare object: {bare:#?}"
+    );
+    // The check itself finds a bare object.
+    assert!(is_bare_object(&json!({"type": "object"}), components));
+}
+
 async fn the_served_openapi_document_equals_the_checked_in_one(backend: Backend) {
     let server = TestServer::start_on(backend).await;
     let (status, served) = server.get("", "/api/openapi.json").await;
@@ -279,6 +328,20 @@ async fn bad_http_input_gets_its_specific_error_and_the_server_survives(backend:
         (400, "invalid_query"),
         "{body}"
     );
+    // A page size or a first version out of range is refused, not clamped.
+    for query in ["limit=0", "limit=1001", "from=0"] {
+        let (status, body) = server
+            .get(
+                &server.owner,
+                &format!("/api/workspaces/{}/log?{query}", server.workspace_id),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str().unwrap()),
+            (400, "invalid_query"),
+            "{query}: {body}"
+        );
+    }
     let (status, body) = server.get(&server.owner, "/api/nowhere").await;
     assert_eq!((status, body["code"].as_str().unwrap()), (404, "not_found"));
     let response = server

@@ -59,7 +59,10 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("loaded already; nothing was appended"));
 
-    let (code, stdout, stderr) = replay(&data, &["--workspace", "Roskilde Bibliotekerne"]);
+    let (code, stdout, stderr) = replay(
+        &data,
+        &["--workspace", "Roskilde Bibliotekerne", "--lang", "en"],
+    );
     assert_eq!(code, Some(0), "{stderr}");
     let output: Value = serde_json::from_str(&stdout).unwrap();
     let roskilde = &output["workspaces"][0];
@@ -79,13 +82,13 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
     let (_, area) = find(
         &roskilde["partnerships"],
         "title",
-        "The library's alternative festival area",
+        "Bibliotekets alternative festivalområde",
     );
     assert_eq!(area["agreement"]["version"], 2);
     assert!(area["agreement"]["sections"]["resources"]
         .as_str()
         .unwrap()
-        .contains("4 staff days"));
+        .contains("4 dage med 8 medarbejdere"));
     assert_eq!(area["screening"]["score"], 23);
     assert_eq!(area["screening"]["decision"], "go");
     assert_eq!(area["evaluations"].as_array().unwrap().len(), 2);
@@ -101,12 +104,12 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
     let (_, ended) = find(
         &roskilde["partnerships"],
         "title",
-        "IT teaching with the trade unions",
+        "IT-undervisning med fagbevægelsen",
     );
     assert!(ended["ending"]["reason"]
         .as_str()
         .unwrap()
-        .contains("reached its goal"));
+        .contains("nåede sit mål"));
     assert_eq!(roskilde["assets"].as_object().unwrap().len(), 6);
     let (_, board) = find(&roskilde["boards"], "template", "network_circle");
     let promoted = board["notes"]
@@ -127,7 +130,7 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
         .map(|e| e["summary"].as_str().unwrap())
         .collect();
     assert!(timeline.iter().any(|line| line.contains(
-        "mads@roskilde moved Roskilde Festival from collaboration to partnership (on 2024-05-02): festival area agreed as a yearly frame"
+        "mads@roskilde moved Roskilde Festival from collaboration to partnership (on 2024-05-02): festivalområdet aftalt som en årlig ramme"
     )));
     assert_eq!(
         roskilde["network"]["duplicate_contacts"][0]["organisation_name"],
@@ -136,8 +139,15 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
     assert!(!roskilde["metrics_history"].as_array().unwrap().is_empty());
     assert!(roskilde["portfolio"]["gaps"].as_array().is_some());
 
+    // Without --lang the sentences are Danish.
     let (_, all, _) = replay(&data, &[]);
     let all: Value = serde_json::from_str(&all).unwrap();
+    assert!(all.to_string().contains(
+        "mads@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab (den 2024-05-02): festival area agreed as a yearly frame"
+    ));
+    let (code, _, stderr) = replay(&data, &["--lang", "sv"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("da or en"), "{stderr}");
     let names: Vec<&str> = all["workspaces"]
         .as_array()
         .unwrap()
@@ -468,7 +478,10 @@ async fn the_demo_happens_over_the_years_of_its_story(backend: Backend) {
                 roskilde,
                 moment,
                 None,
-                None,
+                partnerhub::projection::report::Reading {
+                    reader: None,
+                    language: partnerhub::domain::describe::Language::English,
+                },
             )
             .await
             .unwrap()

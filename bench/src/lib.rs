@@ -22,6 +22,8 @@
 //! - [`soak`]: sled's space amplification over a long run of durable appends, beside
 //!   [`soak_alternatives`]: the same events in raw sled, redb and fjall, and an abrupt-stop
 //!   check of the latter two.
+//! - [`edits`](mod@edits): issue 19, scenario 1, edits per second end to end over websockets
+//!   beside Redis Streams and plain PostgreSQL inserts, in alternating rounds.
 //! - [`startup`]: start-up of a server holding a long log, from its projection checkpoint
 //!   beside a full rebuild, in alternating rounds; resident memory once started.
 //! - `history` (private): the generator of that history; `live` (private): a real server in
@@ -31,6 +33,7 @@
 pub mod append;
 mod client;
 pub mod connections;
+pub mod edits;
 pub mod fanout;
 mod history;
 mod live;
@@ -50,6 +53,7 @@ use uuid::Uuid;
 
 pub use self::append::{durable_append, DurableAppendResult};
 pub use self::connections::{connections_held, hold_idle_connections, ConnectionsResult};
+pub use self::edits::{edits, EditsPlan, EditsRun, EditsSummary};
 pub use self::fanout::{fanout, FanoutFigures, FanoutResult};
 pub use self::nats_fanout::{nats_fanout, NatsFanoutPlan, NatsFanoutResult};
 pub use self::postgres::{postgres_store, PostgresPlan, PostgresResult};

@@ -23,7 +23,7 @@ use partnerhub::store::{EventStore, SledEventStore};
 /// The account every benchmark client logs in as.
 pub(crate) const ACTOR: &str = "facilitator@bench";
 /// Its password (the benchmark's own throw-away store).
-const PASSWORD: &str = "bench-password-not-secret";
+pub(crate) const PASSWORD: &str = "bench-password-not-secret";
 
 /// A running server with an account, a workspace and a board.
 pub(crate) struct LiveServer {

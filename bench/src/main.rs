@@ -139,6 +139,43 @@ enum Scenario {
         #[arg(long)]
         json: bool,
     },
+    /// Issue 19, scenario 1: N clients each sending single-event edits over its own websocket
+    /// and waiting for each durable acknowledgement, beside Redis Streams (`appendfsync
+    /// always`) and plain PostgreSQL inserts, each started fresh per run; alternating rounds.
+    Edits {
+        /// Client counts to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,16,256")]
+        clients: Vec<usize>,
+        /// Seconds per run (unless --edits is given).
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// Edits per run over all clients, instead of --seconds.
+        #[arg(long)]
+        edits: Option<usize>,
+        /// Runs of each system, alternating.
+        #[arg(long, default_value_t = 2)]
+        rounds: usize,
+        /// PostgreSQL (the peer's and partnerhub's fresh schemas go there); without it,
+        /// Redis and partnerhub on sled only.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Print one JSON object per run and per summary instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The server process of `edits` (serves until standard input ends).
+    #[command(hide = true)]
+    EditsServer {
+        /// The embedded store's data directory.
+        #[arg(long)]
+        directory: Option<PathBuf>,
+        /// The PostgreSQL store's URL.
+        #[arg(long)]
+        store: Option<String>,
+        /// Workspaces to prepare (one per client).
+        #[arg(long)]
+        workspaces: usize,
+    },
     /// The server process of `startup` (serves until standard input ends).
     #[command(hide = true)]
     StartupServer {
@@ -493,6 +530,65 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             for store in stores {
                 partnerhub_bench::startup(data, store, events, rounds, &mut report).await?;
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Scenario::Edits {
+            clients,
+            seconds,
+            edits,
+            rounds,
+            postgres,
+            json,
+        } => {
+            anyhow::ensure!(seconds > 0.0, "--seconds must be positive");
+            anyhow::ensure!(rounds > 0, "--rounds must be at least 1");
+            anyhow::ensure!(
+                clients.iter().all(|count| *count > 0),
+                "--clients must all be at least 1"
+            );
+            create_data_directory(data)?;
+            ensure_open_files(clients.iter().max().copied().unwrap_or(0) * 2 + 256)?;
+            if !json {
+                println!("{}", partnerhub_bench::EditsRun::table_header());
+            }
+            let plan = partnerhub_bench::EditsPlan {
+                clients,
+                seconds,
+                edits,
+                rounds,
+                postgres,
+            };
+            partnerhub_bench::edits(
+                data,
+                &plan,
+                &mut |run| {
+                    if json {
+                        emit_json(run);
+                    } else {
+                        println!("{}", run.table_row());
+                    }
+                },
+                &mut |summary| {
+                    if json {
+                        emit_json(summary);
+                    } else {
+                        println!("{}", summary.report());
+                    }
+                },
+            )
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Scenario::EditsServer {
+            directory,
+            store,
+            workspaces,
+        } => {
+            let location = partnerhub::node::StoreLocation::choose(
+                &directory.unwrap_or_else(|| data.to_path_buf()),
+                store.as_deref(),
+            )?;
+            partnerhub_bench::edits::serve_edits_until_stdin_ends(&location, workspaces).await?;
             Ok(ExitCode::SUCCESS)
         }
         Scenario::StartupServer { directory, store } => {

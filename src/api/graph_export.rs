@@ -13,6 +13,7 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use uuid::Uuid;
 
 use super::routes::{reader, view};
@@ -315,61 +316,48 @@ pub(crate) fn file(media_type: &'static str, name: &str, content: String) -> Res
         .into_response()
 }
 
-/// The network view the exports write: the map route's, with its filters and role check.
-fn exported_view(
-    state: &AppState,
-    principal: &crate::accounts::Principal,
-    workspace_id: Uuid,
-    filter: &NetworkFilter,
-) -> Result<NetworkView, ApiError> {
-    reader(state, principal, workspace_id, Permission::ReadViews)?;
-    view(state, workspace_id, |view| {
-        network_view(&view.state, filter)
-    })
+/// One of the network's files, chosen per route (`routes/mod.rs` gives each route its own
+/// as an [`Extension`]), so that one handler serves them all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NetworkFile {
+    /// `network.gexf`.
+    Gexf,
+    /// `network.graphml`.
+    Graphml,
+    /// `network/nodes.csv`.
+    NodesCsv,
+    /// `network/relations.csv`.
+    RelationsCsv,
 }
 
-/// `GET /api/workspaces/{id}/network.gexf`.
-pub(super) async fn network_gexf(
+impl NetworkFile {
+    /// The file's media type, its name for a download, and its text written from `view`.
+    fn write(self, view: &NetworkView) -> (&'static str, &'static str, String) {
+        match self {
+            NetworkFile::Gexf => (GEXF_MEDIA_TYPE, "network.gexf", gexf(view)),
+            NetworkFile::Graphml => (GRAPHML_MEDIA_TYPE, "network.graphml", graphml(view)),
+            NetworkFile::NodesCsv => (CSV_MEDIA_TYPE, "nodes.csv", nodes_csv(view)),
+            NetworkFile::RelationsCsv => (CSV_MEDIA_TYPE, "relations.csv", relations_csv(view)),
+        }
+    }
+}
+
+/// `GET /api/workspaces/{id}/network.gexf`, `network.graphml`, `network/nodes.csv` and
+/// `network/relations.csv`: the map route's view, with its filters and role check, as the
+/// route's file.
+pub(super) async fn network_file(
     State(state): State<AppState>,
+    Extension(kind): Extension<NetworkFile>,
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
     ApiQuery(filter): ApiQuery<NetworkFilter>,
 ) -> Result<Response, ApiError> {
-    let view = exported_view(&state, &principal, workspace_id, &filter)?;
-    Ok(file(GEXF_MEDIA_TYPE, "network.gexf", gexf(&view)))
-}
-
-/// `GET /api/workspaces/{id}/network.graphml`.
-pub(super) async fn network_graphml(
-    State(state): State<AppState>,
-    Caller(principal): Caller,
-    ApiPath(workspace_id): ApiPath<Uuid>,
-    ApiQuery(filter): ApiQuery<NetworkFilter>,
-) -> Result<Response, ApiError> {
-    let view = exported_view(&state, &principal, workspace_id, &filter)?;
-    Ok(file(GRAPHML_MEDIA_TYPE, "network.graphml", graphml(&view)))
-}
-
-/// `GET /api/workspaces/{id}/network/nodes.csv`.
-pub(super) async fn network_nodes_csv(
-    State(state): State<AppState>,
-    Caller(principal): Caller,
-    ApiPath(workspace_id): ApiPath<Uuid>,
-    ApiQuery(filter): ApiQuery<NetworkFilter>,
-) -> Result<Response, ApiError> {
-    let view = exported_view(&state, &principal, workspace_id, &filter)?;
-    Ok(file(CSV_MEDIA_TYPE, "nodes.csv", nodes_csv(&view)))
-}
-
-/// `GET /api/workspaces/{id}/network/relations.csv`.
-pub(super) async fn network_relations_csv(
-    State(state): State<AppState>,
-    Caller(principal): Caller,
-    ApiPath(workspace_id): ApiPath<Uuid>,
-    ApiQuery(filter): ApiQuery<NetworkFilter>,
-) -> Result<Response, ApiError> {
-    let view = exported_view(&state, &principal, workspace_id, &filter)?;
-    Ok(file(CSV_MEDIA_TYPE, "relations.csv", relations_csv(&view)))
+    reader(&state, &principal, workspace_id, Permission::ReadViews)?;
+    let network = view(&state, workspace_id, |view| {
+        network_view(&view.state, &filter)
+    })?;
+    let (media_type, name, content) = kind.write(&network);
+    Ok(file(media_type, name, content))
 }
 
 #[cfg(test)]

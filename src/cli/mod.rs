@@ -49,10 +49,18 @@ pub(crate) fn progress_bar(length: u64, message: &'static str) -> ProgressBar {
     bar
 }
 
-/// Rebuilds the views from the log (with progress) and starts the services.
+/// Rebuilds the views from the log (with progress) and starts the services with the
+/// default limits.
 pub(crate) async fn start(backing: &Backing) -> anyhow::Result<partnerhub::app_state::AppState> {
+    start_with_limits(backing, partnerhub::app_state::Limits::default()).await
+}
+
+/// [`start`] with `limits` (those `serve` was given).
+pub(crate) async fn start_with_limits(
+    backing: &Backing,
+    limits: partnerhub::app_state::Limits,
+) -> anyhow::Result<partnerhub::app_state::AppState> {
     let bar = progress_bar(backing.event_store().head_position(), "rebuilding views");
-    let limits = partnerhub::app_state::Limits::default();
     let state =
         partnerhub::server::start_node(backing, limits, &mut |done| bar.set_position(done)).await?;
     bar.finish_and_clear();

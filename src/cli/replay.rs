@@ -1,22 +1,32 @@
-//! `partnerhub replay`: every workspace's views as JSON, as of a moment of the log.
+//! `partnerhub replay`: every workspace's views as JSON, as of a moment of the log, the
+//! timeline's sentences in Danish or English (`--lang`).
 
 use std::process::ExitCode;
 
+use partnerhub::domain::describe::Language;
 use partnerhub::node::StoreLocation;
-use partnerhub::projection::report::report_as_of;
+use partnerhub::projection::report::{report_as_of, Reading};
 use partnerhub::projection::AsOf;
 
 use super::{find_workspace, open_store, start};
 
 /// Prints the report of every workspace (or of `workspace`) as of `as_of` (default: the
-/// head of the log), with what changed since `since` if given. A moment that does not parse
-/// exits with 2.
+/// head of the log), with what changed since `since` if given, the timeline in `lang` (`da`,
+/// the default, or `en`). A moment or a language that does not parse exits with 2.
 pub(crate) async fn replay(
     data: &StoreLocation,
     as_of: Option<String>,
     since: Option<String>,
     workspace: Option<String>,
+    lang: Option<String>,
 ) -> anyhow::Result<ExitCode> {
+    let language = match Language::parse(lang.as_deref()) {
+        Ok(language) => language,
+        Err(message) => {
+            eprintln!("error: --lang {message}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let moment = match as_of.as_deref().map(AsOf::parse).transpose() {
         Ok(moment) => moment,
         Err(message) => {
@@ -60,7 +70,10 @@ pub(crate) async fn replay(
             moment,
             earlier,
             // The server's administrator reads the log itself: boards as recorded.
-            None,
+            Reading {
+                reader: None,
+                language,
+            },
         )
         .await?;
         reports.extend(report);

@@ -7,17 +7,18 @@ use anyhow::Context;
 use partnerhub::node::{OpenedStore, StoreLocation};
 
 use super::demo::load_demo_with_access;
-use super::{open_store, start};
+use super::{open_store, start_with_limits};
 
-/// Serves the store at `data` on `listen` until SIGTERM or Ctrl-C; with `demo`, loads the
-/// demo workspaces into an empty store first.
+/// Serves the store at `data` on `listen` within `limits` until SIGTERM or Ctrl-C; with
+/// `demo`, loads the demo workspaces into an empty store first.
 pub(crate) async fn serve(
     data: &StoreLocation,
     listen: SocketAddr,
     demo: bool,
+    limits: partnerhub::app_state::Limits,
 ) -> anyhow::Result<ExitCode> {
     let (backing, store) = open_store(data).await?;
-    let state = start(&backing).await?;
+    let state = start_with_limits(&backing, limits).await?;
     if let OpenedStore::Postgres(postgres) = &backing.store {
         partnerhub::hub::presence::relay(&state.hub, postgres).await;
     }

@@ -40,7 +40,7 @@ const PARTNERS: [Partner; 6] = [
         key: "international-community",
         name: "International Community",
         sector: Sector::Public,
-        topic: "services for newcomers",
+        topic: "service for nytilkomne",
         age_groups: &[AgeGroup::YoungAdults, AgeGroup::Adults],
         rooms: &[Room::Meeting],
         level: Level::Partnership,
@@ -50,7 +50,7 @@ const PARTNERS: [Partner; 6] = [
         key: "red-barnet-ungdom",
         name: "Red Barnet Ungdom",
         sector: Sector::CivilSociety,
-        topic: "homework cafés",
+        topic: "lektiecaféer",
         age_groups: &[AgeGroup::Children, AgeGroup::Teenagers],
         rooms: &[Room::Learning],
         level: Level::Partnership,
@@ -60,7 +60,7 @@ const PARTNERS: [Partner; 6] = [
         key: "stiftstidende",
         name: "Århus Stiftstidende",
         sector: Sector::Private,
-        topic: "computer games",
+        topic: "computerspil",
         age_groups: &[AgeGroup::Teenagers],
         rooms: &[Room::Performative],
         level: Level::Collaboration,
@@ -70,7 +70,7 @@ const PARTNERS: [Partner; 6] = [
         key: "aarhus-universitet",
         name: "Aarhus Universitet",
         sector: Sector::Public,
-        topic: "products and knowledge",
+        topic: "produkter og viden",
         age_groups: &[AgeGroup::YoungAdults],
         rooms: &[Room::Learning, Room::Performative],
         level: Level::Collaboration,
@@ -80,7 +80,7 @@ const PARTNERS: [Partner; 6] = [
         key: "fo-aarhus",
         name: "FO-Aarhus",
         sector: Sector::CivilSociety,
-        topic: "events",
+        topic: "arrangementer",
         age_groups: &[AgeGroup::Adults, AgeGroup::Seniors],
         rooms: &[Room::Meeting],
         level: Level::Network,
@@ -90,7 +90,7 @@ const PARTNERS: [Partner; 6] = [
         key: "fof-aarhus",
         name: "FOF Aarhus",
         sector: Sector::CivilSociety,
-        topic: "events",
+        topic: "arrangementer",
         age_groups: &[AgeGroup::Adults, AgeGroup::Seniors],
         rooms: &[Room::Meeting],
         level: Level::Network,
@@ -103,26 +103,26 @@ const ASSETS: [(&str, AssetCategory, &str, &str); 4] = [
     (
         "visitors",
         AssetCategory::OpeningHoursAndVisitors,
-        "One of the most visited places in Aarhus",
-        "Long opening hours and a broad user group",
+        "Et af de mest besøgte steder i Aarhus",
+        "Lange åbningstider og en bred brugergruppe",
     ),
     (
         "events",
         AssetCategory::Facilities,
-        "Event spaces",
-        "Rooms for debates, readings and exhibitions",
+        "Rum til arrangementer",
+        "Lokaler til debatter, oplæsninger og udstillinger",
     ),
     (
         "knowledge",
         AssetCategory::InformationResources,
-        "Access to information resources",
-        "Databases, collections and librarians who search",
+        "Adgang til informationsressourcer",
+        "Databaser, samlinger og bibliotekarer, der søger",
     ),
     (
         "digital",
         AssetCategory::DigitalResources,
-        "Digital test bed",
-        "A place to test products with real users",
+        "Digitalt testmiljø",
+        "Et sted at teste produkter med rigtige brugere",
     ),
 ];
 
@@ -130,12 +130,12 @@ const ASSETS: [(&str, AssetCategory, &str, &str); 4] = [
 const NOTES: [(&str, &str, AgeGroup); 2] = [
     (
         "seniors",
-        "Seniors: digital help with a civil society partner",
+        "Seniorer: digital hjælp med en partner fra civilsamfundet",
         AgeGroup::Seniors,
     ),
     (
         "toddlers",
-        "Toddlers: reading with health visitors",
+        "Småbørn: læsning med sundhedsplejersker",
         AgeGroup::Toddlers,
     ),
 ];
@@ -159,7 +159,7 @@ pub(super) fn script() -> Script {
         LENE,
         Command::CreateWorkspace {
             name: "Aarhus Hovedbibliotek".into(),
-            description: "Borgerservice og Biblioteker Aarhus: the main library's partners".into(),
+            description: "Borgerservice og Biblioteker Aarhus: hovedbibliotekets partnere".into(),
         },
     );
     for (key, name, team) in STAFF {
@@ -189,7 +189,7 @@ pub(super) fn script() -> Script {
                 age_groups: partner.age_groups.to_vec(),
                 rooms: partner.rooms.to_vec(),
                 level: Some(partner.level),
-                reason: "from the 2010 mapping".into(),
+                reason: "fra kortlægningen i 2010".into(),
             },
         );
         script.send(
@@ -220,7 +220,7 @@ pub(super) fn script() -> Script {
         PETER,
         Command::CreateBoard {
             board_id,
-            title: "Which age groups need more partners?".into(),
+            title: "Hvilke aldersgrupper har brug for flere partnere?".into(),
             template: BoardTemplate::AgeGroups,
             vote_budget: Some(2),
         },

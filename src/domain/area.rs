@@ -165,8 +165,9 @@ impl DomainEvent {
 
 #[cfg(test)]
 mod tests {
+    use crate::domain::describe::{said, Language};
     use crate::domain::testing::*;
-    use crate::domain::{describe, network, Area};
+    use crate::domain::{network, Area};
 
     /// The workspace with a board: a board command and event to hand to the wrong area.
     fn with_board() -> WorkspaceState {
@@ -217,11 +218,11 @@ mod tests {
         network::apply(&mut state, &locked, &context);
         assert_eq!(state, before);
         assert_eq!(
-            network::describe(&before, &locked, ANNA),
+            network::describe(&before, &locked).render("BoardLocked", ANNA, Language::English),
             "anna@roskilde recorded BoardLocked"
         );
         assert_eq!(
-            describe(&before, &locked, ANNA),
+            said(&before, &locked, ANNA, Language::English),
             "anna@roskilde locked \"Workshop: nye partnerskaber\""
         );
     }

@@ -235,6 +235,21 @@ impl<'de, T: Deserialize<'de> + Clone, const CHUNK: usize> Deserialize<'de>
     }
 }
 
+/// Documented as what it serializes to: a JSON array of the entries, oldest first.
+impl<T: schemars::JsonSchema, const CHUNK: usize> schemars::JsonSchema for ChunkedLog<T, CHUNK> {
+    fn is_referenceable() -> bool {
+        false
+    }
+
+    fn schema_name() -> String {
+        Vec::<T>::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        Vec::<T>::json_schema(generator)
+    }
+}
+
 /// The entity `id` of one of the state's shared collections, ready to change: copied first
 /// if a snapshot still shares it (copy on write), so snapshots cost only what changed.
 pub(crate) fn entity_mut<'map, T: Clone>(

@@ -45,7 +45,9 @@ use super::projector::{catch_up, MetricsPoint, Projections, WorkspaceView};
 use super::slugs::Slugs;
 use super::timeline::{BoardSecrecy, Timeline, TimelineEntry};
 use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
+use crate::domain::describe::Sentence;
 use crate::domain::state::{ChunkedLog, LevelMove, WorkspaceState};
+use crate::domain::DomainEvent;
 use crate::store::{envelope, EventHash, EventStore, Position, StoreError, READ_PAGE};
 use crate::visibility::BoardEventKind;
 
@@ -125,20 +127,20 @@ struct KeptSecrecy {
     board_id: Uuid,
     note_id: Option<Uuid>,
     kind: BoardEventKind,
-    without_actor: String,
-    placeholder: String,
 }
 
 /// A timeline entry as a checkpoint keeps it (the entry's own serialization leaves its
 /// secrecy out, which is right for answers and wrong here): position, time recorded (in
-/// nanoseconds since 1970), actor, event type, summary, entity ids, secrecy. A list, not an
-/// object: a million entries then carry no field names and decode faster.
+/// nanoseconds since 1970), actor, event type, the sentence's variant and words, entity ids,
+/// secrecy. A list, not an object: a million entries then carry no field names and decode
+/// faster.
 #[derive(Serialize, Deserialize)]
 struct KeptEntry(
     Position,
     i64,
     String,
     String,
+    u8,
     String,
     Vec<Uuid>,
     Option<KeptSecrecy>,
@@ -146,39 +148,45 @@ struct KeptEntry(
 
 impl KeptEntry {
     fn of(entry: &TimelineEntry) -> Self {
+        let (variant, words) = entry.sentence.parts();
         KeptEntry(
             entry.position,
             entry.recorded_at.timestamp_nanos_opt().unwrap_or(i64::MAX),
             entry.actor.to_string(),
             entry.event_type.to_string(),
-            entry.summary.clone(),
+            variant,
+            words.to_owned(),
             entry.entity_ids.clone(),
             entry.board_secrecy.as_ref().map(|secrecy| KeptSecrecy {
                 board_id: secrecy.board_id,
                 note_id: secrecy.note_id,
                 kind: secrecy.kind,
-                without_actor: secrecy.without_actor.clone(),
-                placeholder: secrecy.placeholder.clone(),
             }),
         )
     }
 
     fn into_entry(self) -> TimelineEntry {
-        let KeptEntry(position, nanos, actor, event_type, summary, entity_ids, secrecy) = self;
+        let KeptEntry(position, nanos, actor, event_type, variant, words, entity_ids, secrecy) =
+            self;
+        // The type's name as the code has it (no copy per entry), when it is one it knows.
+        let event_type = <DomainEvent as strum::VariantNames>::VARIANTS
+            .iter()
+            .find(|name| **name == event_type)
+            .map_or(std::borrow::Cow::Owned(event_type), |name| {
+                std::borrow::Cow::Borrowed(*name)
+            });
         TimelineEntry {
             position,
             recorded_at: DateTime::<Utc>::from_timestamp_nanos(nanos),
             actor: Arc::from(actor),
-            event_type: std::borrow::Cow::Owned(event_type),
-            summary,
+            event_type,
+            sentence: Sentence::from_parts(variant, words),
             entity_ids,
             board_secrecy: secrecy.map(|secrecy| {
                 Box::new(BoardSecrecy {
                     board_id: secrecy.board_id,
                     note_id: secrecy.note_id,
                     kind: secrecy.kind,
-                    without_actor: secrecy.without_actor,
-                    placeholder: secrecy.placeholder,
                 })
             }),
         }

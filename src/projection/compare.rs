@@ -17,7 +17,7 @@ use crate::domain::vocabulary::{Goal, Room};
 use crate::domain::WorkspaceState;
 
 /// One cell of the library model at both moments.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CellChange {
     /// The room.
     pub room: Room,
@@ -30,7 +30,7 @@ pub struct CellChange {
 }
 
 /// The figures an auditor compares, at one moment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Figures {
     /// Organisations in the network database.
     pub organisations: usize,
@@ -55,7 +55,7 @@ pub struct Figures {
 }
 
 /// The same figures at both moments.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FiguresChange {
     /// At the first moment.
     pub before: Figures,
@@ -65,7 +65,7 @@ pub struct FiguresChange {
 
 /// What changed between two moments: the entities ([`WorkspaceDiff`], its fields side by
 /// side with these) and the views.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// Entities that appeared, moved, changed or ended.
     #[serde(flatten)]

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::domain::WorkspaceState;
 
 /// A competence and the colleagues who have it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CompetenceHolders {
     /// The competence, as first written.
     pub competence: String,
@@ -19,7 +19,7 @@ pub struct CompetenceHolders {
 }
 
 /// The competences view.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CompetencesView {
     /// Every competence some colleague has, alphabetically.
     pub has: Vec<CompetenceHolders>,

@@ -9,7 +9,7 @@ use crate::domain::vocabulary::{Level, Phase};
 use crate::domain::WorkspaceState;
 
 /// An entity named by id and name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Named {
     /// Its id.
     pub id: Uuid,
@@ -18,7 +18,7 @@ pub struct Named {
 }
 
 /// A relation that moved on the network circle.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LevelMove {
     /// The organisation.
     pub organisation: Named,
@@ -29,7 +29,7 @@ pub struct LevelMove {
 }
 
 /// A partnership that changed phase.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PhaseMove {
     /// The partnership.
     pub partnership: Named,
@@ -40,7 +40,7 @@ pub struct PhaseMove {
 }
 
 /// A partnership whose agreement changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AgreementChange {
     /// The partnership.
     pub partnership: Named,
@@ -51,7 +51,7 @@ pub struct AgreementChange {
 }
 
 /// What changed between two states of one workspace.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WorkspaceDiff {
     /// Log position of the first state.
     pub from_position: u64,

@@ -31,7 +31,7 @@ pub const LABEL_PROPAGATION_ROUNDS: usize = 50;
 
 /// Which organisations the map shows. Every criterion that is set must hold; an empty filter
 /// shows the whole network.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct NetworkFilter {
     /// Only organisations from this sector.
@@ -98,7 +98,19 @@ pub fn goals_by_organisation(state: &WorkspaceState) -> BTreeMap<Uuid, BTreeSet<
 }
 
 /// What a node of the map stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     /// The library itself (the workspace), the centre of the network circle.
@@ -112,7 +124,7 @@ pub enum NodeKind {
 }
 
 /// One node of the map. Which optional fields are present depends on [`NodeKind`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NetworkNode {
     /// What it stands for.
     pub kind: NodeKind,
@@ -172,7 +184,19 @@ impl NetworkNode {
 }
 
 /// What an edge of the map says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EdgeKind {
     /// The library has a relation with an organisation, at a level of the network circle.
@@ -185,7 +209,7 @@ pub enum EdgeKind {
 
 /// One edge of the map, directed as it reads: library to organisation, colleague to
 /// organisation, colleague to team.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NetworkEdge {
     /// What it says.
     pub kind: EdgeKind,
@@ -203,7 +227,7 @@ pub struct NetworkEdge {
 
 /// A relation beyond mere network that only one colleague holds: if they leave or fall ill,
 /// the library loses its way in. The guide (KQED's lesson) asks for continuity of persons.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KeyPersonRisk {
     /// The organisation.
     pub organisation_id: Uuid,
@@ -220,7 +244,7 @@ pub struct KeyPersonRisk {
 }
 
 /// A relation beyond mere network that no active colleague holds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnheldRelation {
     /// The organisation.
     pub organisation_id: Uuid,
@@ -233,7 +257,7 @@ pub struct UnheldRelation {
 }
 
 /// A colleague as named in a finding.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StaffReference {
     /// Their id.
     pub staff_id: Uuid,
@@ -245,7 +269,7 @@ pub struct StaffReference {
 
 /// Two colleagues holding the contact with the same partner about the same things, or from
 /// different teams: the double courting the network database is meant to prevent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DuplicateContact {
     /// The organisation.
     pub organisation_id: Uuid,
@@ -262,7 +286,7 @@ pub struct DuplicateContact {
 }
 
 /// A colleague who holds the contact with an organisation: whom to ask about a partner.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ContactHolderView {
     /// Their id.
     pub staff_id: Uuid,
@@ -277,7 +301,9 @@ pub struct ContactHolderView {
 }
 
 /// How many relations sit at each level of the network circle.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct LevelCounts {
     /// Relations at level network (netværk).
     pub network: usize,
@@ -322,7 +348,7 @@ impl LevelCounts {
 }
 
 /// A node's degree: how many others it is directly linked with.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NodeDegree {
     /// The node.
     pub id: Uuid,
@@ -335,7 +361,7 @@ pub struct NodeDegree {
 }
 
 /// A node's betweenness centrality: how much it bridges otherwise distant parts of the network.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NodeBetweenness {
     /// The node.
     pub id: Uuid,
@@ -349,7 +375,7 @@ pub struct NodeBetweenness {
 }
 
 /// A cluster of the network found by label propagation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Community {
     /// Its number of nodes.
     pub size: usize,
@@ -358,7 +384,7 @@ pub struct Community {
 }
 
 /// Figures about the shape of the whole network.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NetworkMetrics {
     /// Nodes of the unfiltered map.
     pub node_count: usize,
@@ -381,7 +407,7 @@ pub struct NetworkMetrics {
 }
 
 /// The network map with its findings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NetworkView {
     /// The library, then teams, colleagues and organisations, each sorted by label.
     pub nodes: Vec<NetworkNode>,

@@ -29,7 +29,7 @@ const PHASES_THAT_NEED_AN_EVALUATION: [Phase; 3] =
 /// A partnership named in a list, with what the grid is crossed by: the sectors of its
 /// partners and the age groups it serves (so a reader filters the grid by both without
 /// asking again).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PartnershipReference {
     /// Its id.
     pub partnership_id: Uuid,
@@ -44,7 +44,7 @@ pub struct PartnershipReference {
 }
 
 /// One cell of the library model: a room and a goal, and the active partnerships serving both.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MatrixCell {
     /// The room.
     pub room: Room,
@@ -56,7 +56,7 @@ pub struct MatrixCell {
 }
 
 /// Active partnerships with a partner from a sector.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SectorCount {
     /// The sector.
     pub sector: Sector,
@@ -65,7 +65,7 @@ pub struct SectorCount {
 }
 
 /// Active partnerships serving an age group.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AgeGroupCount {
     /// The age group.
     pub age_group: AgeGroup,
@@ -74,7 +74,7 @@ pub struct AgeGroupCount {
 }
 
 /// Where a gap in the library's offer is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum GapArea {
     /// A whole room of the library model.
@@ -103,7 +103,7 @@ pub enum GapArea {
 
 /// A part of the library's offer no active partnership serves: where new partnerships are
 /// needed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Gap {
     /// Where.
     pub area: GapArea,
@@ -112,7 +112,7 @@ pub struct Gap {
 }
 
 /// An active partnership linked to no goal of the library model.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnlinkedPartnership {
     /// Its id.
     pub partnership_id: Uuid,
@@ -126,7 +126,7 @@ pub struct UnlinkedPartnership {
 
 /// An active partnership whose evaluation is late: the next one was due before today, or it
 /// is running without ever having been evaluated.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OverdueEvaluation {
     /// Its id.
     pub partnership_id: Uuid,
@@ -147,7 +147,7 @@ pub struct OverdueEvaluation {
 }
 
 /// What one party committed over all active partnerships.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PartyResources {
     /// The party.
     pub party: Party,
@@ -162,7 +162,7 @@ pub struct PartyResources {
 }
 
 /// Partnerships in a phase.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PhaseCount {
     /// The phase.
     pub phase: Phase,
@@ -171,7 +171,7 @@ pub struct PhaseCount {
 }
 
 /// A partnership that ended, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EndedPartnership {
     /// Its id.
     pub partnership_id: Uuid,
@@ -187,7 +187,7 @@ pub struct EndedPartnership {
 }
 
 /// The relations per level of the network circle right after one move on it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LevelCountsAt {
     /// The move's position in the log.
     pub position: u64,
@@ -210,7 +210,7 @@ pub struct LevelCountsAt {
 
 /// The network's size at one metrics point: the figures a chart over time draws (the full
 /// metrics of the point, rankings and clusters, stay in the "as of" report).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MetricsAt {
     /// The event after which they were measured.
     pub position: u64,
@@ -242,7 +242,7 @@ pub fn metrics_over_time(history: &[MetricsPoint]) -> Vec<MetricsAt> {
 }
 
 /// A strategic focus area and how many active partnerships serve its cell.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FocusAreaCoverage {
     /// Its id.
     pub focus_area_id: Uuid,
@@ -257,7 +257,7 @@ pub struct FocusAreaCoverage {
 }
 
 /// The portfolio of a workspace.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PortfolioView {
     /// Every room x goal cell (rooms, then goals, in the guide's order).
     pub matrix: Vec<MatrixCell>,

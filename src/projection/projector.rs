@@ -48,7 +48,7 @@ pub const SNAPSHOT_LIMIT: usize = 512;
 pub const METRICS_WORK_PER_EVENT: u64 = 64;
 
 /// Network metrics at one point in time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MetricsPoint {
     /// The event after which they were measured.
     pub position: Position,

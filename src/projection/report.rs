@@ -20,13 +20,14 @@ use super::competences::{competences_view, CompetencesView};
 use super::network::{network_view, NetworkFilter, NetworkView};
 use super::portfolio::{portfolio_view, PortfolioView};
 use super::projector::{AsOf, MetricsPoint, Projections, WorkspaceView};
-use super::timeline::{seen_by, TimelineEntry};
+use super::timeline::{seen_by, TimelineEntry, TimelineLine};
+use crate::domain::describe::Language;
 use crate::domain::state::{Asset, Board, FocusArea, Organisation, Partnership, StaffMember};
 use crate::privacy::KeyStore;
 use crate::store::{EventStore, StoreError};
 
 /// Everything known about a workspace at one moment.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct WorkspaceReport<'a> {
     /// The workspace.
     pub workspace_id: Uuid,
@@ -54,14 +55,18 @@ pub struct WorkspaceReport<'a> {
     pub partnerships: &'a BTreeMap<Uuid, Arc<Partnership>>,
     /// The assets list.
     pub assets: &'a BTreeMap<Uuid, Arc<Asset>>,
-    /// Workshop boards.
+    /// Workshop boards. (Not in the derived schema: the API's "as of" answers each board as
+    /// the reader may see it, a `BoardView`, and documents that in `crate::api::openapi`.)
+    #[schemars(skip)]
     pub boards: &'a BTreeMap<Uuid, Arc<Board>>,
     /// Network metrics recorded at changes of the network up to this moment (at most one per
     /// `nodes² / METRICS_WORK_PER_EVENT` events, see
     /// [`METRICS_WORK_PER_EVENT`](super::projector::METRICS_WORK_PER_EVENT)).
     pub metrics_history: Vec<&'a MetricsPoint>,
-    /// Every event of the workspace up to this moment, in words.
-    pub timeline: Vec<&'a TimelineEntry>,
+    /// Every event of the workspace up to this moment, in words of the report's language.
+    /// (Not in the derived schema: documented with the API's "as of" in `crate::api::openapi`.)
+    #[schemars(skip)]
+    pub timeline: Vec<TimelineLine<'a>>,
 }
 
 /// The live view's history up to one position: the timeline entries about the workspace and
@@ -96,11 +101,20 @@ impl HistoryUntil {
     }
 }
 
+/// Who reads a report and in which language its timeline is said.
+#[derive(Clone, Copy, Debug)]
+pub struct Reading<'a> {
+    /// The reader's actor; none for the server's administrator (`partnerhub replay`).
+    pub reader: Option<&'a str>,
+    /// The language of the timeline's sentences.
+    pub language: Language,
+}
+
 /// The report of workspace `workspace_id` as of `moment`, as JSON with its personal data
 /// revealed by `keys` (or shown erased), and under `changes_since` what changed since
-/// `earlier` when that is given.
+/// `earlier` when that is given; its timeline in `reading`'s language.
 ///
-/// With a `reader`, the boards and the timeline are what [`crate::visibility`] lets that
+/// With a `reader` in `reading`, the boards and the timeline are what [`crate::visibility`] lets that
 /// reader see at the moment (each board as [`board_view`] shows it, the timeline as
 /// [`seen_by`]); without one (the administrator's `partnerhub replay`), as recorded.
 ///
@@ -120,8 +134,9 @@ pub async fn report_as_of(
     workspace_id: Uuid,
     moment: AsOf,
     earlier: Option<AsOf>,
-    reader: Option<&str>,
+    reading: Reading<'_>,
 ) -> Result<Option<Value>, StoreError> {
+    let Reading { reader, language } = reading;
     let then = projections.state_as_of(store, workspace_id, moment).await?;
     let Some(history) = projections.read(workspace_id, |live| {
         HistoryUntil::of(live, then.state.position)
@@ -129,7 +144,7 @@ pub async fn report_as_of(
         return Ok(None);
     };
     let today = day_of(moment, &then);
-    let mut report = json!(workspace_report_until(&then, &history, today));
+    let mut report = json!(workspace_report_until(&then, &history, today, language));
     if let Some(reader) = reader {
         let reader = crate::sealing::reader(keys, reader, &then.state.boards).await;
         let boards: BTreeMap<Uuid, BoardView> = then
@@ -149,6 +164,7 @@ pub async fn report_as_of(
             &history.timeline,
             &then.state.boards,
             then.state.position,
+            language,
         ));
     }
     if let Some(earlier) = earlier {
@@ -181,22 +197,25 @@ pub fn workspace_report_until<'a>(
     view: &'a WorkspaceView,
     history: &'a HistoryUntil,
     today: NaiveDate,
+    language: Language,
 ) -> WorkspaceReport<'a> {
     report_up_to_view(
         view,
         history.metrics_history.iter(),
         history.timeline.iter(),
         today,
+        language,
     )
 }
 
 /// Assembles the report of `view`. `timeline_source` supplies the timeline and the metrics
 /// history (a view from [`Projections::state_as_of`](super::Projections::state_as_of) holds
-/// neither; the live view holds all of them).
+/// neither; the live view holds all of them). The timeline is said in `language`.
 pub fn workspace_report<'a>(
     view: &'a WorkspaceView,
     timeline_source: &'a WorkspaceView,
     today: NaiveDate,
+    language: Language,
 ) -> WorkspaceReport<'a> {
     report_up_to_view(
         view,
@@ -206,6 +225,7 @@ pub fn workspace_report<'a>(
             .about(view.state.workspace_id)
             .into_iter(),
         today,
+        language,
     )
 }
 
@@ -216,6 +236,7 @@ fn report_up_to_view<'a>(
     metrics_history: impl Iterator<Item = &'a MetricsPoint>,
     timeline: impl Iterator<Item = &'a TimelineEntry>,
     today: NaiveDate,
+    language: Language,
 ) -> WorkspaceReport<'a> {
     let position = view.state.position;
     report_with(
@@ -225,6 +246,7 @@ fn report_up_to_view<'a>(
             .collect(),
         timeline
             .filter(|entry| entry.position <= position)
+            .map(|entry| entry.line(language))
             .collect(),
         today,
     )
@@ -233,7 +255,7 @@ fn report_up_to_view<'a>(
 fn report_with<'a>(
     view: &'a WorkspaceView,
     metrics_history: Vec<&'a MetricsPoint>,
-    timeline: Vec<&'a TimelineEntry>,
+    timeline: Vec<TimelineLine<'a>>,
     today: NaiveDate,
 ) -> WorkspaceReport<'a> {
     let state = &view.state;

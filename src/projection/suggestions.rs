@@ -36,7 +36,7 @@ pub const THIN_AGE_GROUP: usize = 2;
 pub const SUGGESTIONS_PER_GAP: usize = 5;
 
 /// A text the server writes, in both languages of the app.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Said {
     /// In Danish.
     pub da: String,
@@ -45,7 +45,7 @@ pub struct Said {
 }
 
 /// A colleague, named.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct StaffReference {
     /// Their id.
     pub staff_id: Uuid,
@@ -54,7 +54,7 @@ pub struct StaffReference {
 }
 
 /// Why an organisation is suggested: one fact, in the order the explanation says them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Reason {
     /// Colleagues at the library hold the contact.
@@ -121,7 +121,7 @@ impl Reason {
 }
 
 /// An organisation of the network suggested for a gap.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SuggestedOrganisation {
     /// Its id.
     pub organisation_id: Uuid,
@@ -141,7 +141,7 @@ pub struct SuggestedOrganisation {
 }
 
 /// An empty cell of the library model and who could fill it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CellSuggestions {
     /// The room.
     pub room: Room,
@@ -152,7 +152,7 @@ pub struct CellSuggestions {
 }
 
 /// A thin age group and who could serve it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AgeGroupSuggestions {
     /// The age group.
     pub age_group: AgeGroup,
@@ -164,7 +164,7 @@ pub struct AgeGroupSuggestions {
 }
 
 /// One of the library's assets that meets what a partner seeks.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AssetMatch {
     /// The asset.
     pub asset_id: Uuid,
@@ -182,7 +182,7 @@ pub struct AssetMatch {
 }
 
 /// An organisation that seeks something, and the assets that meet it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PartnerAssets {
     /// The organisation.
     pub organisation_id: Uuid,
@@ -195,7 +195,7 @@ pub struct PartnerAssets {
 }
 
 /// Every suggestion for a workspace.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SuggestionsView {
     /// Each empty cell, rooms then goals in the guide's order.
     pub cells: Vec<CellSuggestions>,

@@ -1,17 +1,19 @@
-//! Timelines: every event about one entity, in words a colleague would use
-//! ("anna@roskilde moved Roskilde Festival from collaboration to partnership: festival area
-//! agreed").
+//! Timelines: every event about one entity, in words a colleague would use, in Danish or
+//! English ("anna@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab" /
+//! "anna@roskilde moved Roskilde Festival from collaboration to partnership").
 //!
-//! The words come from the domain: [`describe()`] turns one event into a sentence, each area
-//! its own events, reading names from the state as it was just before the event. Here the
-//! projector keeps one [`Timeline`] per workspace, with an index from every entity id an
-//! event mentions to its entries.
+//! The words come from the domain: [`describe()`] records what one event's sentence needs
+//! (a language-neutral [`Sentence`]: which sentence, names as they were just before the
+//! event), each area its own events, and [`Sentence::render`] says it in the reader's
+//! language when it is read. Here the projector keeps one [`Timeline`] per workspace, with an
+//! index from every entity id an event mentions to its entries.
 //!
 //! A timeline is read by someone: [`Timeline::about`] gives the entries as recorded (for the
-//! administrator's `partnerhub replay`), [`seen_by`] what one reader may see of them, as
-//! [`crate::visibility`] decides for entries about workshop boards (an anonymous note's
-//! sentence without the name, a private note's without its text). Each board entry keeps
-//! its other sentences for that, made when it was recorded, with names as they were then.
+//! administrator's `partnerhub replay`, [`TimelineEntry::line`]), [`seen_by`] what one reader
+//! may see of them, as [`crate::visibility`] decides for entries about workshop boards (an
+//! anonymous note's sentence without the name, a private note's without its text: the same
+//! recorded sentence said without its actor, or as the placeholder that says only the
+//! board).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -21,12 +23,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::describe::board_title;
+use crate::domain::describe::{hidden_actor, Language, Sentence};
 use crate::domain::state::{Board, ChunkedLog, WorkspaceState};
 use crate::domain::{describe, DomainEvent, EventContext};
-use crate::visibility::{
-    self, BoardEvent, BoardEventKind, Reader, Seen, HIDDEN_ACTOR, PRIVATE_NOTE_ADDED,
-};
+use crate::visibility::{self, BoardEvent, BoardEventKind, Reader, Seen, PRIVATE_NOTE_ADDED};
 
 /// One line of a timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,8 +39,8 @@ pub struct TimelineEntry {
     pub actor: Arc<str>,
     /// The event's type (a name known at compile time when recorded).
     pub event_type: Cow<'static, str>,
-    /// What happened, in words.
-    pub summary: String,
+    /// What happened, as a sentence to say in the reader's language.
+    pub sentence: Sentence,
     /// The entities it is about.
     pub entity_ids: Vec<Uuid>,
     /// For an entry about a workshop board: what a reader may be shown instead.
@@ -58,10 +58,6 @@ pub struct BoardSecrecy {
     pub note_id: Option<Uuid>,
     /// The event's kind.
     pub kind: BoardEventKind,
-    /// The sentence without who did it.
-    pub without_actor: String,
-    /// The sentence for a placeholder: no author, no text.
-    pub placeholder: String,
 }
 
 /// One line of a timeline as a reader sees it.
@@ -76,33 +72,54 @@ pub struct TimelineLine<'a> {
     pub actor: Option<&'a str>,
     /// The event's type.
     pub event_type: &'a str,
-    /// What happened, in words the reader may see.
-    pub summary: &'a str,
+    /// What happened, in words the reader may see, in the reader's language.
+    pub summary: String,
     /// The entities it is about.
     pub entity_ids: &'a [Uuid],
 }
 
-/// What `reader` may see of `entries`, with the workspace's boards as `boards` holds them at
-/// `moment` (the live state and the head, or an "as of" state and its position).
+impl TimelineEntry {
+    /// The entry as recorded, said in `language` (what the administrator's `partnerhub
+    /// replay` prints: nothing hidden).
+    pub fn line(&self, language: Language) -> TimelineLine<'_> {
+        TimelineLine {
+            position: self.position,
+            recorded_at: self.recorded_at,
+            actor: Some(&self.actor),
+            event_type: &self.event_type,
+            summary: self
+                .sentence
+                .render(&self.event_type, &self.actor, language),
+            entity_ids: &self.entity_ids,
+        }
+    }
+}
+
+/// What `reader` may see of `entries`, in `language`, with the workspace's boards as `boards`
+/// holds them at `moment` (the live state and the head, or an "as of" state and its
+/// position).
 pub fn seen_by<'a>(
     reader: &'a Reader,
     entries: impl IntoIterator<Item = &'a TimelineEntry>,
     boards: &BTreeMap<Uuid, Arc<Board>>,
     moment: u64,
+    language: Language,
 ) -> Vec<TimelineLine<'a>> {
     entries
         .into_iter()
         .filter_map(|entry| {
+            let Some(secrecy) = &entry.board_secrecy else {
+                return Some(entry.line(language));
+            };
+            let hidden = hidden_actor(language);
+            let without_actor = || entry.sentence.render(&entry.event_type, hidden, language);
             let whole = TimelineLine {
                 position: entry.position,
                 recorded_at: entry.recorded_at,
                 actor: Some(&entry.actor),
                 event_type: &entry.event_type,
-                summary: &entry.summary,
+                summary: String::new(),
                 entity_ids: &entry.entity_ids,
-            };
-            let Some(secrecy) = &entry.board_secrecy else {
-                return Some(whole);
             };
             let event = BoardEvent {
                 kind: secrecy.kind,
@@ -112,21 +129,21 @@ pub fn seen_by<'a>(
                 note_id: secrecy.note_id,
             };
             match visibility::seen_on(reader, boards, &event, moment) {
-                Seen::Whole => Some(whole),
+                Seen::Whole => Some(entry.line(language)),
                 Seen::WithoutActor => Some(TimelineLine {
                     actor: None,
-                    summary: &secrecy.without_actor,
+                    summary: without_actor(),
                     ..whole
                 }),
                 Seen::Own => Some(TimelineLine {
                     actor: Some(reader.actor()),
-                    summary: &secrecy.without_actor,
+                    summary: without_actor(),
                     ..whole
                 }),
                 Seen::Placeholder => Some(TimelineLine {
                     actor: None,
                     event_type: PRIVATE_NOTE_ADDED,
-                    summary: &secrecy.placeholder,
+                    summary: entry.sentence.render(PRIVATE_NOTE_ADDED, hidden, language),
                     ..whole
                 }),
                 Seen::Nothing => None,
@@ -175,11 +192,6 @@ impl Timeline {
                     board_id: board_event.board_id,
                     note_id: board_event.note_id,
                     kind: board_event.kind,
-                    without_actor: describe(before, event, HIDDEN_ACTOR),
-                    placeholder: format!(
-                        "{HIDDEN_ACTOR} added a private note to {}",
-                        board_title(before, &board_event.board_id)
-                    ),
                 })
             });
         self.entries.push(TimelineEntry {
@@ -187,7 +199,7 @@ impl Timeline {
             recorded_at: context.recorded_at,
             actor,
             event_type: Cow::Borrowed(event.event_type()),
-            summary: describe(before, event, &context.actor),
+            sentence: describe(before, event),
             entity_ids,
             board_secrecy,
         });

@@ -38,7 +38,8 @@ pub enum VerifyError {
 }
 
 /// Walks the whole log in order and checks positions, hashes, links and stream versions.
-/// `progress` is called with the number of events verified so far.
+/// `progress` is called with the number of events verified so far, last with those before a
+/// break.
 ///
 /// # Errors
 /// The first break, or the store error that stopped the walk.
@@ -56,7 +57,12 @@ pub async fn verify_log(
             break;
         }
         for event in &page {
-            verifier.check(event)?;
+            if let Err(chain_break) = verifier.check(event) {
+                // What was verified before the break is part of the answer: how far the log
+                // is whole.
+                progress(verifier.verified());
+                return Err(chain_break.into());
+            }
         }
         progress(verifier.verified());
     }

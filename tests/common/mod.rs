@@ -131,7 +131,10 @@ impl Running {
         self.projections
             .read(workspace_id, |view| {
                 serde_json::to_value(partnerhub::projection::report::workspace_report(
-                    view, view, today,
+                    view,
+                    view,
+                    today,
+                    partnerhub::domain::describe::Language::English,
                 ))
                 .unwrap()
             })

@@ -17,7 +17,7 @@ export async function assetsSteps({ browser, anna, server, step, axeViolations, 
   await step('assets: the owner edits an asset and its contact in the app', async () => {
     await anna.goto(server.url + '/');
     await anna.getByRole('link', { name: 'Roskilde Bibliotekerne' }).click();
-    await anna.getByRole('link', { name: 'Aktiver og styrker' }).click();
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Aktiver og styrker' }).click();
     await anna.getByRole('heading', { name: 'Aktiver og styrker – "Vi kan – Vil du?"' }).waitFor();
     assert.match(anna.url(), /\/w\/roskilde-bibliotekerne\/assets$/);
     await anna.getByRole('heading', { name: 'Gaming for unge' }).waitFor();

@@ -3,12 +3,15 @@
 // earlier map and portfolio (fewer nodes, organisations and partnerships than today, as the
 // demo's story was then); compare mode between mid 2023 and today names the festival's move
 // and the ended IT teaching; the CSV audit trail downloads with its Danish header and a row
-// per timeline event (the festival's move with its reason and hash); an entity's history and
-// the print-ready page; the chain's verification is shown. axe-core on the page; a
+// per timeline event (the festival's move with its reason and hash, said in Danish); an
+// entity's history (the server's sentences in Danish, in English after switching the
+// language) and the print-ready page; the chain's verification is shown. axe-core on the page; a
 // screenshot in Danish.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+// The app's own reader of the audit trail's CSV, so the test reads the file as the print page does.
+import { parseCsv } from '../src/audit/csv.mjs';
 
 /** Reads the moment the audit page shows: its day and counts. */
 async function moment(page) {
@@ -21,34 +24,8 @@ async function moment(page) {
   };
 }
 
-/** CSV text as rows (quoted fields with doubled quotes). */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  const source = text.replace(/^\uFEFF/, '');
-  for (let index = 0; index < source.length; index += 1) {
-    const char = source[index];
-    if (quoted) {
-      if (char === '"' && source[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (char !== '\r') field += char;
-  }
-  return rows;
-}
+/** `2024-06-30` as the Danish UI writes it: `30.06.2024`. */
+const danish = (day) => day.split('-').reverse().join('.');
 
 /** The audit steps; `anna` is the Roskilde owner's page, logged in. */
 export async function auditSteps({ server, anna, step, axeViolations, screenshots }) {
@@ -57,7 +34,7 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
   await step('audit: the owner opens the audit trail from the map; it shows today', async () => {
     await anna.goto(server.url + '/');
     await anna.getByRole('link', { name: 'Roskilde Bibliotekerne' }).click();
-    await anna.getByRole('link', { name: 'Revisionsspor' }).click();
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Revisionsspor' }).click();
     await anna.getByRole('heading', { name: 'Revisionsspor: Roskilde Bibliotekerne' }).waitFor();
     assert.match(anna.url(), /\/w\/roskilde-bibliotekerne\/audit$/);
     await anna.locator(`.audit-moment[data-day="${today}"]`).waitFor();
@@ -69,7 +46,10 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
   });
 
   await step('audit: the slider set to a 2023 date shows the earlier map and portfolio', async () => {
-    await anna.locator('input[name="as-of"]').fill('2023-06-30');
+    // The day is written as the UI language writes it (not the browser's 06/30/2023).
+    const field = anna.getByLabel('Gå til dagen');
+    assert.equal(await field.inputValue(), danish(today));
+    await field.fill('30.06.2023');
     await anna.locator('.audit-moment[data-day="2023-06-30"]').waitFor();
     await anna.getByRole('heading', { name: 'Som det så ud den 30. juni 2023' }).waitFor();
     const then = await moment(anna);
@@ -85,8 +65,19 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
     assert.equal((await moment(anna)).organisations, 0);
     await anna.keyboard.press('End');
     await anna.locator(`.audit-moment[data-day="${today}"]`).waitFor();
+    assert.equal(await field.inputValue(), danish(today), 'the field follows the slider');
+    // A day that does not exist, and one before the story: said in a sentence; the map stays.
+    await field.fill('31.02.2024');
+    await field.press('Enter');
+    await anna.getByRole('alert').filter({ hasText: '"31.02.2024" er ikke en dato. Skriv dag, måned og år, fx' }).waitFor();
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    await field.fill('01.01.2020');
+    await field.press('Enter');
+    await anna.getByRole('alert').filter({ hasText: 'Der er ingen historik den 1. januar 2020. Vælg en dag fra 9. januar 2023' }).waitFor();
+    await anna.locator(`.audit-moment[data-day="${today}"]`).waitFor();
+    assert.deepEqual(await axeViolations(anna), []);
     // The screenshot: the network growing, in the middle of the story.
-    await anna.locator('input[name="as-of"]').fill('2024-06-30');
+    await field.fill('30.06.2024');
     await anna.locator('.audit-moment[data-day="2024-06-30"]').waitFor();
     await anna.locator('h1').click();
     await anna.waitForTimeout(1500);
@@ -94,13 +85,13 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
   });
 
   await step('audit: compare mode names what moved, ended and how the grid changed', async () => {
-    await anna.getByLabel('Fra').fill('2023-06-30');
-    await anna.getByLabel('Til').fill(today);
+    await anna.getByLabel('Fra', { exact: true }).fill('30.06.2023');
+    await anna.getByLabel('Til', { exact: true }).fill(danish(today));
     await anna.getByRole('button', { name: 'Sammenlign' }).click();
     const changes = anna.locator('[data-testid="audit-changes"]');
     await changes.waitFor();
     await changes.getByText('Roskilde Festival: Samarbejde → Partnerskab').waitFor();
-    await changes.getByText(/IT teaching with the trade unions: the course series reached its goal/).waitFor();
+    await changes.getByText(/IT-undervisning med fagbevægelsen: kursusrækken nåede sit mål/).waitFor();
     await changes.getByText('Organisation: Eplehuset').waitFor();
     // The festival area fills the inspiration room's experience cell: 0 before, 1 after.
     await changes.locator('.audit-grid td.changed').filter({ hasText: '0 → 1' }).first().waitFor();
@@ -117,10 +108,11 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
       return response.json();
     });
     assert.equal(rows.length - 1, timeline.length);
-    const move = rows.find((row) => row[4] === 'RelationLevelChanged' && row[6] === 'festival area agreed as a yearly frame');
+    const move = rows.find((row) => row[4] === 'RelationLevelChanged' && row[6] === 'festivalområdet aftalt som en årlig ramme');
     assert.ok(move, 'the festival moving to partnership, with its reason');
     assert.equal(move[2], 'mads@roskilde');
     assert.equal(move[3], 'Flyttet i netværkscirklen');
+    assert.match(move[5], /^mads@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab/);
     assert.match(move[1], /^2024-05-02T/);
     assert.match(move[7], /^[0-9a-f]{64}$/);
   });
@@ -128,17 +120,22 @@ export async function auditSteps({ server, anna, step, axeViolations, screenshot
   await step("audit: an entity's history says who, when and why; the print page shows its trail", async () => {
     await anna.locator('select[name="entity"]').selectOption({ label: 'Roskilde Festival' });
     const history = anna.locator('[data-testid="audit-history"]');
+    // The server's sentences in the UI's language: Danish, and English after switching.
+    await history.getByText(/mads@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab/).waitFor();
+    await anna.locator('.top .language select').selectOption('en');
     await history.getByText(/mads@roskilde moved Roskilde Festival from collaboration to partnership/).waitFor();
+    await anna.locator('.top .language select').selectOption('da');
+    await history.getByText(/mads@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab/).waitFor();
     await anna.getByRole('link', { name: 'Udskriftsvenlig side' }).click();
     await anna.getByRole('heading', { name: 'Revisionsspor: Roskilde Bibliotekerne' }).waitFor();
     const trail = anna.locator('[data-testid="audit-trail"]');
     await trail.locator('th', { hasText: 'hændelsestype' }).waitFor();
-    await trail.getByRole('cell', { name: 'festival area agreed as a yearly frame', exact: true }).waitFor();
+    await trail.getByRole('cell', { name: 'festivalområdet aftalt som en årlig ramme', exact: true }).waitFor();
     assert.ok((await trail.locator('tbody tr').count()) >= 5);
     await anna.emulateMedia({ media: 'print' });
     assert.equal(await anna.locator('header.top').isVisible(), false, 'the app bar is not printed');
     await anna.emulateMedia({ media: 'screen' });
-    await anna.getByRole('link', { name: 'Revisionsspor' }).click();
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Revisionsspor' }).click();
     await anna.getByRole('heading', { name: 'Revisionsspor: Roskilde Bibliotekerne' }).waitFor();
   });
 

@@ -3,11 +3,12 @@
 // phone-sized contexts (360 x 740) join with only a name; a note written privately is a
 // placeholder for the other guest; a note typed offline is sent on reconnect; the countdown
 // shows the same time left in two contexts although one browser's clock is 7 minutes fast;
-// the reveal; moving a note by dragging and with the menu (its room tag follows); dot voting
+// the reveal; a phone says which zone one is on and where the other guest is (in Danish and
+// English; nothing of it in the anonymous vote); moving a note by dragging and with the menu (its room tag follows); dot voting
 // within the budget (an over-budget dot is refused with a sentence), tallies invisible until
 // the vote closes and then correct; promoting a note makes an organisation that the map in
 // another context shows; the summary and its CSV; a withdrawn link ends the guests' access
-// and says so. axe-core on every board page; screenshots on a phone and on a large screen.
+// and says so; a board opened by the workspace's slug address sends and follows live. axe-core on every board page; screenshots on a phone and on a large screen.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +35,7 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
   await step('board: the facilitator creates a library-model board and a link for guests', async () => {
     await anna.goto(server.url + '/');
     await anna.getByRole('link', { name: 'Roskilde Bibliotekerne' }).click();
-    await anna.getByRole('link', { name: 'Workshoptavler' }).click();
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Workshoptavler' }).click();
     await anna.getByRole('heading', { name: 'Workshoptavler' }).waitFor();
     assert.deepEqual(await axeViolations(anna), []);
     await anna.getByLabel('Titel').fill(boardTitle);
@@ -128,6 +129,35 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
     assert.equal(await anna.locator('section.zone[data-hidden="1"]').count(), 0);
   });
 
+  await step('board: a phone says which zone one is on, and where the others are', async () => {
+    // At the top of the board one is on its first zone, at its end on its last.
+    const FIRST = 'room:inspiration|goal:experience';
+    const LAST = 'room:performative|goal:innovation';
+    const scrollTo = (page, where) => page.evaluate((where) => globalThis.scrollTo(0, where === 'end' ? document.documentElement.scrollHeight : 0), where);
+    await scrollTo(mette.page, 'end');
+    await mette.page.getByTestId('my-zone').filter({ hasText: 'Du er ved Performativt rum · Innovation' }).waitFor();
+    await scrollTo(ole.page, 'top');
+    await ole.page.getByTestId('my-zone').filter({ hasText: 'Du er ved Inspirationsrum · Erkendelse/erfaring' }).waitFor();
+    // Each sees the other's zone: beside the avatar, and on the zone itself.
+    await mette.page.getByTestId('board-presence').getByText('Ole ved Inspirationsrum · Erkendelse/erfaring').waitFor({ timeout: 10_000 });
+    await zone(mette.page, FIRST).getByTestId('zone-people').filter({ hasText: 'Her er også: Ole' }).waitFor();
+    await ole.page.getByTestId('board-presence').getByText('Mette ved Performativt rum · Innovation').waitFor({ timeout: 10_000 });
+    await zone(ole.page, LAST).getByTestId('zone-people').filter({ hasText: 'Her er også: Mette' }).waitFor();
+    assert.equal(await zone(ole.page, FIRST).getByTestId('zone-people').count(), 0, 'only the others are listed');
+    // Scrolling moves one's zone, for the others too.
+    await scrollTo(mette.page, 'top');
+    await mette.page.getByTestId('my-zone').filter({ hasText: 'Du er ved Inspirationsrum · Erkendelse/erfaring' }).waitFor();
+    await zone(ole.page, FIRST).getByTestId('zone-people').filter({ hasText: 'Her er også: Mette' }).waitFor({ timeout: 10_000 });
+    // In English.
+    await ole.page.getByLabel('Sprog').selectOption('en');
+    await ole.page.getByTestId('my-zone').filter({ hasText: 'You are at Inspiration space · Experience' }).waitFor();
+    await zone(ole.page, FIRST).getByTestId('zone-people').filter({ hasText: 'Also here: Mette' }).waitFor();
+    await ole.page.getByLabel('Language').selectOption('da');
+    // A large screen shows pointers instead.
+    assert.equal(await anna.getByTestId('my-zone').count(), 0);
+    assert.deepEqual(await axeViolations(mette.page), []);
+  });
+
   await step('board: the facilitator locks the board: everyone sees it, and nobody adds or moves notes until it is unlocked', async () => {
     await anna.getByRole('button', { name: 'Lås tavlen', exact: true }).click();
     await ole.page.getByText('Tavlen er låst', { exact: true }).waitFor();
@@ -181,6 +211,9 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
     await note(ole.page, 'Podcast med gymnasiet').getByRole('button', { name: 'Tag en prik tilbage' }).click();
     await ole.page.getByTestId('dots-left').filter({ hasText: '1 af 2 prikker tilbage' }).waitFor();
     await vote(ole.page, 'Podcast med gymnasiet', 0);
+    // The vote is anonymous: a phone no longer says where the others are.
+    assert.equal(await mette.page.getByTestId('zone-people').count(), 0);
+    assert.equal(await mette.page.locator('.presence-zone').count(), 0);
     // Nobody sees a tally while the vote is open, the facilitator included.
     for (const page of [anna, mette.page, ole.page]) {
       assert.equal(await page.getByText(/i alt$/).count(), 0);
@@ -271,6 +304,30 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
     await anna.getByRole('button', { name: 'Sæt op' }).click();
     await zone(anna, 'zone:Foreninger').locator('li.note').filter({ hasText: 'Lokalhistorisk forening' }).waitFor();
     assert.equal(await zone(anna, 'zone:Foreninger').getByRole('heading', { name: 'Felt Foreninger' }).count(), 1);
+  });
+
+  await step('board: a board opened by the workspace\u2019s slug address sends and follows live', async () => {
+    // The app's own links name the workspace by its id; a link someone types or shares may
+    // name it by its slug. Both pages are the owner's: one by slug, one by id.
+    const byId = new URL(anna.url());
+    const [, , workspaceId, , boardId] = byId.pathname.split('/');
+    const bySlug = await anna.context().newPage();
+    watch(bySlug);
+    await bySlug.goto(`${server.url}/w/roskilde-bibliotekerne/boards/${boardId}`);
+    await bySlug.getByRole('heading', { name: `Frit ${boardTitle}` }).waitFor();
+    await bySlug.locator('[data-state="online"]').waitFor();
+    await bySlug.locator('form.add-note textarea').fill('Skrevet via slug');
+    await bySlug.getByLabel('Eller et nyt felt').fill('Slug');
+    await bySlug.getByRole('button', { name: 'Sæt op' }).click();
+    // The page by id sees it live, so the command went out under the right workspace...
+    assert.match(byId.pathname, new RegExp(`^/w/${workspaceId}/boards/`));
+    await zone(anna, 'zone:Slug').locator('li.note').filter({ hasText: 'Skrevet via slug' }).waitFor();
+    // ...and the page by slug follows the board: a note from the other page appears there.
+    await anna.locator('form.add-note textarea').fill('Skrevet via id');
+    await anna.getByLabel('Eller et nyt felt').fill('Id');
+    await anna.getByRole('button', { name: 'Sæt op' }).click();
+    await zone(bySlug, 'zone:Id').locator('li.note').filter({ hasText: 'Skrevet via id' }).waitFor();
+    await bySlug.close();
   });
 
   await mette.context.close();

@@ -19,7 +19,7 @@ export async function partnershipSteps({ browser, server, anna, step, axeViolati
 
   await step('partnership: the owner proposes a partnership from the list and opens its file', async () => {
     await anna.goto(server.url + '/w/roskilde-bibliotekerne');
-    await anna.getByRole('link', { name: 'Partnerskaber' }).click();
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Partnerskaber' }).click();
     await anna.getByRole('heading', { name: 'Partnerskaber', exact: true }).waitFor();
     assert.deepEqual(await axeViolations(anna), []);
     await anna.locator('form.new-partnership input[name="title"]').fill(title);
@@ -248,8 +248,10 @@ export async function partnershipSteps({ browser, server, anna, step, axeViolati
 
   await step('partnership: the demo’s full file shows resources, evaluations and the checklist', async () => {
     await anna.goto(server.url + '/w/roskilde-bibliotekerne/partnerships');
-    await anna.getByRole('link', { name: "The library's alternative festival area" }).click();
-    await anna.getByRole('heading', { name: "The library's alternative festival area" }).waitFor();
+    await anna.getByRole('link', { name: "Bibliotekets alternative festivalområde" }).click();
+    await anna.getByRole('heading', { name: "Bibliotekets alternative festivalområde" }).waitFor();
+    // Its owner at the library, by name and team.
+    await anna.getByTestId('partnership-owner').filter({ hasText: 'Ansvarlig: Mads Kruse (Musik)' }).waitFor();
     await anna.locator('.evaluation').first().waitFor();
     await anna.locator('.partner').first().waitFor();
     await anna.locator('#resources li').first().waitFor();

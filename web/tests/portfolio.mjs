@@ -15,14 +15,14 @@ export async function portfolioSteps({ server, anna, step, axeViolations, screen
     await anna.goto(server.url + '/');
     await anna.getByRole('link', { name: 'Roskilde Bibliotekerne' }).click();
     await anna.getByRole('heading', { name: 'Netværkskort' }).waitFor();
-    await anna.getByRole('link', { name: 'Portefølje' }).click();
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Portefølje' }).click();
     await anna.getByRole('heading', { name: 'Portefølje', level: 1 }).waitFor();
     assert.match(anna.url(), /\/w\/roskilde-bibliotekerne\/portfolio$/);
-    await cell('inspiration', 'experience').getByRole('link', { name: "The library's alternative festival area" }).waitFor();
-    await cell('performative', 'engagement').getByRole('link', { name: "The library's alternative festival area" }).waitFor();
-    await cell('learning', 'experience').getByRole('link', { name: 'Library offer in Danmarks Rockmuseum' }).waitFor();
+    await cell('inspiration', 'experience').getByRole('link', { name: "Bibliotekets alternative festivalområde" }).waitFor();
+    await cell('performative', 'engagement').getByRole('link', { name: "Bibliotekets alternative festivalområde" }).waitFor();
+    await cell('learning', 'experience').getByRole('link', { name: 'Bibliotekstilbud i Danmarks Rockmuseum' }).waitFor();
     // The ended partnership (IT teaching) is in no cell; the empowerment goal is a gap.
-    assert.equal(await anna.locator('table.library-model').getByText('IT teaching with the trade unions').count(), 0);
+    assert.equal(await anna.locator('table.library-model').getByText('IT-undervisning med fagbevægelsen').count(), 0);
     assert.equal(await cell('performative', 'innovation').textContent(), 'Hul');
     await anna.getByRole('region', { name: 'Huller i tilbuddet' })
       .getByText('Intet aktivt partnerskab tjener målet innovation.').waitFor();
@@ -34,15 +34,15 @@ export async function portfolioSteps({ server, anna, step, axeViolations, screen
   await step('portfolio: crossing the grid by sector keeps the partnerships with a partner from it', async () => {
     await anna.getByLabel('Sektor').selectOption('public');
     await anna.getByRole('table').filter({ hasText: 'kun dem med en partner fra sektoren offentlig' }).waitFor();
-    await cell('learning', 'experience').getByRole('link', { name: 'Library offer in Danmarks Rockmuseum' }).waitFor();
+    await cell('learning', 'experience').getByRole('link', { name: 'Bibliotekstilbud i Danmarks Rockmuseum' }).waitFor();
     // The festival area (a civil society partner) leaves its cells; the museum's stay.
     assert.equal(await cell('performative', 'engagement').textContent(), 'Hul');
-    assert.equal(await cell('inspiration', 'experience').textContent(), 'Library offer in Danmarks Rockmuseum');
+    assert.equal(await cell('inspiration', 'experience').textContent(), 'Bibliotekstilbud i Danmarks Rockmuseum');
     await anna.getByLabel('Aldersgruppe').selectOption('seniors');
     assert.equal(await cell('learning', 'experience').textContent(), 'Hul');
     await anna.getByLabel('Sektor').selectOption('');
     await anna.getByLabel('Aldersgruppe').selectOption('');
-    await cell('inspiration', 'experience').getByRole('link', { name: "The library's alternative festival area" }).waitFor();
+    await cell('inspiration', 'experience').getByRole('link', { name: "Bibliotekets alternative festivalområde" }).waitFor();
   });
 
   await step('portfolio: a suggestion for an empty cell names a fitting organisation and who knows it', async () => {
@@ -92,8 +92,28 @@ export async function portfolioSteps({ server, anna, step, axeViolations, screen
       .waitFor();
   });
 
+  await step("portfolio: what a partner seeks is edited on the map's node details too", async () => {
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Netværkskort' }).click();
+    await anna.getByLabel('Find en knude').fill('Eplehuset');
+    await anna.locator('.search-results').getByRole('button', { name: 'Eplehuset' }).click();
+    const details = anna.getByTestId('node-details');
+    await details.getByRole('heading', { name: 'Eplehuset' }).waitFor();
+    await details.getByText('Hvad søger organisationen?').click();
+    // It starts from what was saved in the suggestions.
+    const field = details.getByLabel('Søger (ét ønske pr. linje)');
+    await anna.waitForFunction(() => globalThis.document.querySelector('[data-testid="node-details"] textarea')?.value.includes('en scene til produkttest'));
+    await field.fill('en scene til produkttest\nlokaler til kurser');
+    await details.getByLabel('Hvor ved vi det fra?').selectOption('screening');
+    await details.getByRole('button', { name: 'Gem' }).click();
+    await anna.getByText('Gemt: hvad Eplehuset søger.').first().waitFor();
+    assert.deepEqual(await axeViolations(anna), []);
+    await anna.getByRole('navigation', { name: 'Arbejdsrummets sider' }).getByRole('link', { name: 'Portefølje' }).click();
+    await anna.getByLabel('Organisation').selectOption({ label: 'Eplehuset' });
+    assert.equal(await anna.getByLabel('Søger (ét ønske pr. linje)').inputValue(), 'en scene til produkttest\nlokaler til kurser');
+  });
+
   await step('portfolio: a partnership in the grid links to its file', async () => {
-    await cell('learning', 'experience').getByRole('link', { name: 'Library offer in Danmarks Rockmuseum' }).click();
+    await cell('learning', 'experience').getByRole('link', { name: 'Bibliotekstilbud i Danmarks Rockmuseum' }).click();
     assert.match(anna.url(), /\/w\/roskilde-bibliotekerne\/partnerships\/[0-9a-f-]{36}$/);
   });
 }

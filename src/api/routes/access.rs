@@ -3,9 +3,11 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use chrono::{DateTime, Utc};
+use schemars::gen::SchemaGenerator;
+use schemars::schema::Schema;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{ApiJson, ApiPath, Caller};
@@ -26,12 +28,42 @@ pub struct InviteRequest {
     pub hours: Option<u32>,
 }
 
+/// A workshop invite: its text (shown once) and link.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct CreatedBoardInvite {
+    /// The invite's token id (revoke it as a token).
+    pub token_id: Uuid,
+    /// The invite's text.
+    pub token: String,
+    /// The link guests open: `/join#<token>`.
+    pub link: String,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The schema of a role a member or an API token may have: every [`Role`] but `guest`
+/// (guests come by a workshop invite; granting it otherwise is refused).
+fn role_not_guest(generator: &mut SchemaGenerator) -> Schema {
+    let mut schema = Role::json_schema(generator).into_object();
+    if let Some(subschemas) = schema.subschemas.as_mut() {
+        if let Some(one_of) = subschemas.one_of.as_mut() {
+            one_of.retain(|role| {
+                let role = role.clone().into_object();
+                !role
+                    .enum_values
+                    .is_some_and(|values| values.contains(&serde_json::json!(Role::Guest)))
+            });
+        }
+    }
+    Schema::Object(schema)
+}
+
 pub(super) async fn invite_guest(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath((workspace_id, board_id)): ApiPath<(Uuid, Uuid)>,
     ApiJson(request): ApiJson<InviteRequest>,
-) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+) -> Result<(StatusCode, ApiJson<CreatedBoardInvite>), ApiError> {
     reader(&state, &principal, workspace_id, Permission::ManageAccess)
         .or_else(|_| reader(&state, &principal, workspace_id, Permission::RunCommands))?;
     view(&state, workspace_id, |view| {
@@ -59,12 +91,12 @@ pub(super) async fn invite_guest(
         .await?;
     Ok((
         StatusCode::CREATED,
-        ApiJson(json!({
-            "token_id": token_id,
-            "token": token,
-            "link": format!("/join#{token}"),
-            "expires_at": expires_at,
-        })),
+        ApiJson(CreatedBoardInvite {
+            token_id,
+            link: format!("/join#{token}"),
+            token,
+            expires_at,
+        }),
     ))
 }
 
@@ -72,22 +104,32 @@ pub(super) async fn members(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<Vec<MemberListing>>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
-    let members: Vec<Value> = state
+    let members = state
         .accounts
         .members_of(workspace_id)
         .into_iter()
-        .map(|(name, role)| json!({"account": name, "role": role}))
+        .map(|(account, role)| MemberListing { account, role })
         .collect();
-    Ok(ApiJson(json!(members)))
+    Ok(ApiJson(members))
+}
+
+/// A member of a workspace.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct MemberListing {
+    /// The account's name.
+    pub account: String,
+    /// Its role.
+    pub role: Role,
 }
 
 /// A role to grant.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrantRequest {
-    /// The role.
+    /// The role (not guest).
+    #[schemars(schema_with = "role_not_guest")]
     pub role: Role,
 }
 
@@ -132,6 +174,7 @@ pub(super) async fn member_invites(
 #[serde(deny_unknown_fields)]
 pub struct MemberInviteRequest {
     /// The role the colleague gets (owner, editor, viewer or auditor).
+    #[schemars(schema_with = "role_not_guest")]
     pub role: Role,
     /// Hours until it stops working, 1 to 720 (default 72).
     #[serde(default)]
@@ -146,7 +189,7 @@ pub(super) async fn invite_member(
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
     ApiJson(request): ApiJson<MemberInviteRequest>,
-) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+) -> Result<(StatusCode, ApiJson<CreatedMemberInvite>), ApiError> {
     reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
     let hours = request.hours.unwrap_or(MEMBER_INVITE_HOURS);
     if !(1..=24 * 30).contains(&hours) {
@@ -162,14 +205,29 @@ pub(super) async fn invite_member(
         .await?;
     Ok((
         StatusCode::CREATED,
-        ApiJson(json!({
-            "invite_id": invite_id,
-            "token": token,
-            "link": format!("/invite#{token}"),
-            "role": request.role,
-            "expires_at": expires_at,
-        })),
+        ApiJson(CreatedMemberInvite {
+            invite_id,
+            link: format!("/invite#{token}"),
+            token,
+            role: request.role,
+            expires_at,
+        }),
     ))
+}
+
+/// A member invite: its text (shown once) and link.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct CreatedMemberInvite {
+    /// Its id (to revoke it).
+    pub invite_id: Uuid,
+    /// Its text.
+    pub token: String,
+    /// The link the colleague opens: `/invite#<token>`.
+    pub link: String,
+    /// The role it gives.
+    pub role: Role,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
 }
 
 pub(super) async fn revoke_member_invite(
@@ -189,9 +247,9 @@ pub(super) async fn tokens(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<Vec<crate::accounts::service::TokenListing>>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
-    Ok(ApiJson(json!(state.accounts.tokens_of(workspace_id))))
+    Ok(ApiJson(state.accounts.tokens_of(workspace_id)))
 }
 
 /// A token to issue.
@@ -201,6 +259,7 @@ pub struct TokenRequest {
     /// What it is for.
     pub label: String,
     /// Its role (not guest; guests come by invite).
+    #[schemars(schema_with = "role_not_guest")]
     pub role: Role,
 }
 
@@ -209,7 +268,7 @@ pub(super) async fn issue_token(
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
     ApiJson(request): ApiJson<TokenRequest>,
-) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+) -> Result<(StatusCode, ApiJson<IssuedToken>), ApiError> {
     reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
     let (token_id, token) = state
         .accounts
@@ -225,8 +284,17 @@ pub(super) async fn issue_token(
         .await?;
     Ok((
         StatusCode::CREATED,
-        ApiJson(json!({"token_id": token_id, "token": token})),
+        ApiJson(IssuedToken { token_id, token }),
     ))
+}
+
+/// An issued API token: its text is shown once.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct IssuedToken {
+    /// Its id (to revoke it).
+    pub token_id: Uuid,
+    /// Its text, for `Authorization: Bearer`.
+    pub token: String,
 }
 
 pub(super) async fn revoke_token(

@@ -3,12 +3,13 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::{ApiJson, Caller};
 use crate::accounts::service::{AcceptedInvite, Joiner};
-use crate::accounts::Principal;
+use crate::accounts::{Principal, Role};
 use crate::app_state::{ApiError, AppState};
 
 /// Login request.
@@ -21,17 +22,30 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// A login session: the answer of `POST /api/login` and of a password change.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct LoginSession {
+    /// The session token, for `Authorization: Bearer`.
+    pub token: String,
+    /// When the session ends.
+    pub expires_at: DateTime<Utc>,
+    /// The account's name (its actor).
+    pub account: String,
+}
+
 pub(super) async fn login(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<LoginRequest>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<LoginSession>, ApiError> {
     let (token, expires_at) = state
         .accounts
         .login(&request.name, &request.password)
         .await?;
-    Ok(ApiJson(
-        json!({"token": token, "expires_at": expires_at, "account": request.name}),
-    ))
+    Ok(ApiJson(LoginSession {
+        token,
+        expires_at,
+        account: request.name,
+    }))
 }
 
 /// Join request: an invite and the name to be shown to others.
@@ -88,14 +102,16 @@ pub(super) async fn change_password(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiJson(request): ApiJson<PasswordChangeRequest>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<LoginSession>, ApiError> {
     let (token, expires_at) = state
         .accounts
         .change_password(&principal, &request.current, &request.new)
         .await?;
-    Ok(ApiJson(
-        json!({"token": token, "expires_at": expires_at, "account": principal.actor}),
-    ))
+    Ok(ApiJson(LoginSession {
+        token,
+        expires_at,
+        account: principal.actor,
+    }))
 }
 
 /// Accepting a member invite with a new account.
@@ -150,7 +166,35 @@ pub(super) async fn accept_invite_as_me(
     Ok(ApiJson(accepted))
 }
 
-pub(super) fn workspace_list(state: &AppState, principal: &Principal) -> Vec<Value> {
+/// One of the caller's workspaces, as `GET /api/workspaces` and `GET /api/me` list them.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct WorkspaceListing {
+    /// Its id.
+    pub workspace_id: Uuid,
+    /// Its readable address (accepted wherever the id is); none before its creation is read.
+    pub slug: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// The caller's role in it.
+    pub role: Role,
+}
+
+/// Who a token belongs to: `GET /api/me`.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Me {
+    /// The actor (`account:<name>`, `token:<id>`, `guest:<id>`).
+    pub actor: String,
+    /// How people see it named.
+    pub display_name: String,
+    /// The account, for password logins.
+    pub account_id: Option<Uuid>,
+    /// For a workshop guest, the board they joined.
+    pub guest_board: Option<Uuid>,
+    /// The caller's workspaces.
+    pub workspaces: Vec<WorkspaceListing>,
+}
+
+pub(super) fn workspace_list(state: &AppState, principal: &Principal) -> Vec<WorkspaceListing> {
     state
         .accounts
         .workspaces_of(principal)
@@ -161,17 +205,22 @@ pub(super) fn workspace_list(state: &AppState, principal: &Principal) -> Vec<Val
                 .read(workspace_id, |view| view.state.name.clone())
                 .unwrap_or_default();
             let slug = state.projections.slug_of(workspace_id);
-            json!({"workspace_id": workspace_id, "slug": slug, "name": name, "role": role})
+            WorkspaceListing {
+                workspace_id,
+                slug,
+                name,
+                role,
+            }
         })
         .collect()
 }
 
-pub(super) async fn me(State(state): State<AppState>, Caller(principal): Caller) -> ApiJson<Value> {
-    ApiJson(json!({
-        "actor": principal.actor,
-        "display_name": state.accounts.display_name(&principal.actor),
-        "account_id": principal.account_id,
-        "guest_board": principal.guest_board(),
-        "workspaces": workspace_list(&state, &principal),
-    }))
+pub(super) async fn me(State(state): State<AppState>, Caller(principal): Caller) -> ApiJson<Me> {
+    ApiJson(Me {
+        display_name: state.accounts.display_name(&principal.actor),
+        account_id: principal.account_id,
+        guest_board: principal.guest_board(),
+        workspaces: workspace_list(&state, &principal),
+        actor: principal.actor,
+    })
 }

@@ -14,7 +14,7 @@ use super::{reader, reader_on_boards, view, ApiJson, ApiPath, ApiQuery, Caller};
 use crate::accounts::Permission;
 use crate::api::graph_export::{csv, file, CSV_MEDIA_TYPE};
 use crate::app_state::{ApiError, AppState};
-use crate::projection::audit_trail::{trail_rows, Language, Recorded};
+use crate::projection::audit_trail::{trail_rows, Recorded};
 use crate::projection::timeline::seen_by;
 use crate::store::transfer::{verify_log, VerifyError};
 
@@ -77,7 +77,7 @@ pub struct AuditTrailQuery {
     /// An organisation, partnership, board, staff member, ...; default: the whole workspace.
     #[serde(default)]
     pub entity: Option<Uuid>,
-    /// `da` (default) or `en`: the header and the kinds of event.
+    /// `da` (default) or `en`: the header, the kinds of event and the sentences.
     #[serde(default)]
     pub lang: Option<String>,
 }
@@ -95,8 +95,7 @@ pub(super) async fn audit_csv(
     ApiQuery(query): ApiQuery<AuditTrailQuery>,
 ) -> Result<Response, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadHistory)?;
-    let language = Language::parse(query.lang.as_deref())
-        .map_err(|message| ApiError::bad_request("invalid_query", format!("`lang`: {message}")))?;
+    let language = super::history::language(query.lang.as_deref())?;
     let reader = reader_on_boards(&state, workspace_id, &principal.actor).await?;
     let subject = query.entity.unwrap_or(workspace_id);
     // The hash and reason of each of the workspace's events, from the log itself.
@@ -118,6 +117,7 @@ pub(super) async fn audit_csv(
             view.timeline.about(subject),
             &view.state.boards,
             u64::MAX,
+            language,
         );
         trail_rows(&lines, &recorded, language)
     })?;

@@ -10,20 +10,31 @@ use uuid::Uuid;
 use super::{ApiJson, ApiPath, ApiQuery, Caller};
 use crate::accounts::Permission;
 use crate::app_state::{ApiError, AppState};
+use crate::domain::describe::Language;
 use crate::domain::state::is_sealed;
-use crate::projection::report::report_as_of;
+use crate::projection::report::{report_as_of, Reading};
 use crate::projection::AsOf;
 use crate::store::RecordedEvent;
 use crate::visibility::{self, Seen};
 
 use super::{reader, reader_on_boards, view};
 
-/// Which entity's timeline.
+/// Which entity's timeline, in which language.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct TimelineQuery {
     /// An organisation, partnership, board, staff member, ...; default: the whole workspace.
     #[serde(default)]
     pub entity: Option<Uuid>,
+    /// `da` (default) or `en`: the language of the sentences.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// The reader's language from a query's `lang` (`da`, the default, or `en`); another is a
+/// bad request.
+pub(super) fn language(lang: Option<&str>) -> Result<Language, ApiError> {
+    Language::parse(lang)
+        .map_err(|message| ApiError::bad_request("invalid_query", format!("`lang`: {message}")))
 }
 
 pub(super) async fn timeline(
@@ -33,6 +44,7 @@ pub(super) async fn timeline(
     ApiQuery(query): ApiQuery<TimelineQuery>,
 ) -> Result<ApiJson<Value>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadHistory)?;
+    let language = language(query.lang.as_deref())?;
     let reader = reader_on_boards(&state, workspace_id, &principal.actor).await?;
     view(&state, workspace_id, |view| {
         ApiJson(json!(crate::projection::timeline::seen_by(
@@ -40,6 +52,7 @@ pub(super) async fn timeline(
             view.timeline.about(query.entity.unwrap_or(workspace_id)),
             &view.state.boards,
             u64::MAX,
+            language,
         )))
     })
 }
@@ -52,6 +65,9 @@ pub struct AsOfQuery {
     /// An earlier moment: adds what changed since.
     #[serde(default)]
     pub since: Option<String>,
+    /// `da` (default) or `en`: the language of the timeline's sentences.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 pub(super) async fn as_of(
@@ -61,6 +77,7 @@ pub(super) async fn as_of(
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> Result<ApiJson<Value>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadHistory)?;
+    let language = language(query.lang.as_deref())?;
     let moment = AsOf::parse(&query.at)
         .map_err(|message| ApiError::bad_request("invalid_query", format!("`at`: {message}")))?;
     let earlier = query
@@ -77,7 +94,10 @@ pub(super) async fn as_of(
         workspace_id,
         moment,
         earlier,
-        Some(&principal.actor),
+        Reading {
+            reader: Some(&principal.actor),
+            language,
+        },
     )
     .await?;
     // `None` only if the live views lost the workspace since the check above (they never
@@ -171,8 +191,20 @@ pub(super) async fn raw_log(
     ApiQuery(query): ApiQuery<LogQuery>,
 ) -> Result<ApiJson<Value>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadRawLog)?;
-    let from = query.from.unwrap_or(1).max(1);
-    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let from = query.from.unwrap_or(1);
+    if from == 0 {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "`from`: stream versions start at 1",
+        ));
+    }
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "`limit`: a page holds 1 to 1000 events",
+        ));
+    }
     let events = state.store.read_stream(workspace_id, from, limit).await?;
     let next = events.last().map(|event| event.stream_version + 1);
     // The boards' phases must reach the last event read.

@@ -20,11 +20,12 @@ mod workspaces;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put, MethodRouter};
-use axum::Router;
+use axum::{Extension, Router};
 use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::graph_export::NetworkFile;
 use super::{graph_export, organisation_import, ApiJson, ApiPath, ApiQuery, Caller};
 use crate::accounts::{Permission, Principal, Role};
 use crate::app_state::{ApiError, AppState};
@@ -32,15 +33,21 @@ use crate::domain::vocabulary::{SCREENING_QUESTIONS, SCREENING_QUESTIONS_DA};
 use crate::projection::WorkspaceView;
 use crate::visibility::Reader;
 
-pub use self::access::{GrantRequest, InviteRequest, MemberInviteRequest, TokenRequest};
+pub use self::access::{
+    CreatedBoardInvite, CreatedMemberInvite, GrantRequest, InviteRequest, IssuedToken,
+    MemberInviteRequest, MemberListing, TokenRequest,
+};
 pub use self::accounts::{
-    AcceptInviteAsMeRequest, AcceptInviteRequest, JoinRequest, LoginRequest, PasswordChangeRequest,
+    AcceptInviteAsMeRequest, AcceptInviteRequest, JoinRequest, LoginRequest, LoginSession, Me,
+    PasswordChangeRequest, WorkspaceListing,
 };
 pub use self::assets::{CreatedShareLink, ShareLinkListing, ShareLinkRequest};
 pub use self::audit::{AuditTrailQuery, Verification};
 pub use self::history::{AsOfQuery, LogEntry, LogQuery, TimelineQuery};
-pub use self::views::{AgreementDiffQuery, PortfolioQuery};
-pub use self::workspaces::{CommandRequest, CreateWorkspaceRequest};
+pub use self::views::{AgreementDiffQuery, PortfolioAnswer, PortfolioQuery};
+pub use self::workspaces::{
+    CommandRequest, CreateWorkspaceRequest, CreatedWorkspace, WorkspaceCounts, WorkspaceSummary,
+};
 
 /// Every route of the API.
 pub fn router() -> Router<AppState> {
@@ -90,19 +97,19 @@ fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         (
             "/api/workspaces/{workspace_id}/network.gexf",
-            get(graph_export::network_gexf),
+            get(graph_export::network_file).layer(Extension(NetworkFile::Gexf)),
         ),
         (
             "/api/workspaces/{workspace_id}/network.graphml",
-            get(graph_export::network_graphml),
+            get(graph_export::network_file).layer(Extension(NetworkFile::Graphml)),
         ),
         (
             "/api/workspaces/{workspace_id}/network/nodes.csv",
-            get(graph_export::network_nodes_csv),
+            get(graph_export::network_file).layer(Extension(NetworkFile::NodesCsv)),
         ),
         (
             "/api/workspaces/{workspace_id}/network/relations.csv",
-            get(graph_export::network_relations_csv),
+            get(graph_export::network_file).layer(Extension(NetworkFile::RelationsCsv)),
         ),
         (
             "/api/workspaces/{workspace_id}/organisations/{organisation_id}/contacts",
@@ -233,13 +240,36 @@ async fn method() -> ApiJson<Method> {
     })
 }
 
+/// The answer of `GET /healthz`.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: String,
+    /// The log position of the last event.
+    pub head_position: u64,
+}
+
+/// The answer of `GET /readyz` (503 `not_ready` with the same positions while the views catch up).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Readiness {
+    /// Always `ready`.
+    pub status: String,
+    /// The log position of the last event.
+    pub head_position: u64,
+    /// The position the views have reached.
+    pub checkpoint: u64,
+}
+
 /// `GET /healthz`: the process answers.
-async fn health(State(state): State<AppState>) -> ApiJson<Value> {
-    ApiJson(json!({"status": "ok", "head_position": state.store.head_position()}))
+async fn health(State(state): State<AppState>) -> ApiJson<Health> {
+    ApiJson(Health {
+        status: "ok".to_owned(),
+        head_position: state.store.head_position(),
+    })
 }
 
 /// `GET /readyz`: the store answers and the views have caught up with the log.
-async fn ready(State(state): State<AppState>) -> Result<ApiJson<Value>, ApiError> {
+async fn ready(State(state): State<AppState>) -> Result<ApiJson<Readiness>, ApiError> {
     let head = state.store.head_position();
     let checkpoint = state.projections.checkpoint();
     state.store.read_all(head.max(1), 1).await?;
@@ -251,9 +281,11 @@ async fn ready(State(state): State<AppState>) -> Result<ApiJson<Value>, ApiError
         )
         .with_details(json!({"head_position": head, "checkpoint": checkpoint})));
     }
-    Ok(ApiJson(
-        json!({"status": "ready", "head_position": head, "checkpoint": checkpoint}),
-    ))
+    Ok(ApiJson(Readiness {
+        status: "ready".to_owned(),
+        head_position: head,
+        checkpoint,
+    }))
 }
 
 /// `GET /api/backup`: a consistent backup of the whole server as of now, streamed as JSON

@@ -4,20 +4,25 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use chrono::{NaiveDate, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::{ApiJson, ApiPath, ApiQuery, Caller};
 use crate::accounts::Permission;
 use crate::app_state::{ApiError, AppState};
-use crate::domain::state::Partnership;
+use crate::domain::state::{Asset, Partnership};
 use crate::projection::agreement::{self, AgreementDiff};
 use crate::projection::board::board_view;
-use crate::projection::competences::competences_view;
-use crate::projection::network::{network_view, who_knows, NetworkFilter};
-use crate::projection::portfolio::{metrics_over_time, portfolio_view};
+use crate::projection::competences::{competences_view, CompetencesView};
+use crate::projection::network::{
+    network_view, who_knows, ContactHolderView, NetworkFilter, NetworkView,
+};
+use crate::projection::portfolio::{metrics_over_time, portfolio_view, MetricsAt, PortfolioView};
 use crate::projection::suggestions::{suggestions_view, SuggestionsView};
 use crate::projection::WorkspaceView;
 
@@ -28,10 +33,10 @@ pub(super) async fn network(
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
     ApiQuery(filter): ApiQuery<NetworkFilter>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<NetworkView>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
     view(&state, workspace_id, |view| {
-        ApiJson(json!(network_view(&view.state, &filter)))
+        ApiJson(network_view(&view.state, &filter))
     })
 }
 
@@ -39,7 +44,7 @@ pub(super) async fn organisation_contacts(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath((workspace_id, organisation_id)): ApiPath<(Uuid, Uuid)>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<Vec<ContactHolderView>>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
     view(&state, workspace_id, |view| {
         if !view.state.organisations.contains_key(&organisation_id) {
@@ -47,7 +52,7 @@ pub(super) async fn organisation_contacts(
                 "there is no organisation with id {organisation_id}"
             )));
         }
-        Ok(ApiJson(json!(who_knows(&view.state, organisation_id))))
+        Ok(ApiJson(who_knows(&view.state, organisation_id)))
     })?
 }
 
@@ -59,18 +64,29 @@ pub struct PortfolioQuery {
     pub today: Option<NaiveDate>,
 }
 
+/// The portfolio with the network's metrics over time: `GET .../portfolio`.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct PortfolioAnswer {
+    /// The portfolio.
+    #[serde(flatten)]
+    pub portfolio: PortfolioView,
+    /// The network's metrics at each recorded point, oldest first.
+    pub metrics_over_time: Vec<MetricsAt>,
+}
+
 pub(super) async fn portfolio(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
     ApiQuery(query): ApiQuery<PortfolioQuery>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<PortfolioAnswer>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
     let today = query.today.unwrap_or_else(|| Utc::now().date_naive());
     view(&state, workspace_id, |view| {
-        let mut answer = json!(portfolio_view(&view.state, today));
-        answer["metrics_over_time"] = json!(metrics_over_time(&view.metrics_history));
-        ApiJson(answer)
+        ApiJson(PortfolioAnswer {
+            portfolio: portfolio_view(&view.state, today),
+            metrics_over_time: metrics_over_time(&view.metrics_history),
+        })
     })
 }
 
@@ -94,10 +110,10 @@ pub(super) async fn competences(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<CompetencesView>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
     view(&state, workspace_id, |view| {
-        ApiJson(json!(competences_view(&view.state)))
+        ApiJson(competences_view(&view.state))
     })
 }
 
@@ -141,10 +157,10 @@ pub(super) async fn partnerships(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<BTreeMap<Uuid, Arc<Partnership>>>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
     view(&state, workspace_id, |view| {
-        ApiJson(json!(view.state.partnerships))
+        ApiJson(view.state.partnerships.clone())
     })
 }
 
@@ -152,10 +168,10 @@ pub(super) async fn partnership(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath((workspace_id, partnership_id)): ApiPath<(Uuid, Uuid)>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<Partnership>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
     view(&state, workspace_id, |view| {
-        partnership_in(view, partnership_id).map(|found| ApiJson(json!(found)))
+        partnership_in(view, partnership_id).map(|found| ApiJson(found.clone()))
     })?
 }
 
@@ -201,10 +217,10 @@ pub(super) async fn assets(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<BTreeMap<Uuid, Arc<Asset>>>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
     view(&state, workspace_id, |view| {
-        ApiJson(json!(view.state.assets))
+        ApiJson(view.state.assets.clone())
     })
 }
 

@@ -3,23 +3,25 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{ApiJson, ApiPath, Caller};
 use crate::accounts::Role;
 use crate::app_state::{ApiError, AppState};
+use crate::domain::state::FocusArea;
 use crate::domain::Command;
 use crate::service::{CommandError, CommandOutcome};
 
-use super::accounts::workspace_list;
+use super::accounts::{workspace_list, WorkspaceListing};
 use super::view;
 
 pub(super) async fn list_workspaces(
     State(state): State<AppState>,
     Caller(principal): Caller,
-) -> ApiJson<Vec<Value>> {
+) -> ApiJson<Vec<WorkspaceListing>> {
     ApiJson(workspace_list(&state, &principal))
 }
 
@@ -30,18 +32,28 @@ pub struct CreateWorkspaceRequest {
     /// Its id (chosen by the client for safe retries; random if absent).
     #[serde(default)]
     pub workspace_id: Option<Uuid>,
-    /// Its name.
+    /// Its name (not empty or blank; at most 200 characters once trimmed).
+    #[schemars(regex(pattern = r"\S"))]
     pub name: String,
     /// What it covers.
     #[serde(default)]
     pub description: String,
 }
 
+/// A created workspace (or, for a retry by its creator, the first creation's outcome).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct CreatedWorkspace {
+    /// Its id.
+    pub workspace_id: Uuid,
+    /// The outcome of its `CreateWorkspace` command.
+    pub outcome: CommandOutcome,
+}
+
 pub(super) async fn create_workspace(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiJson(request): ApiJson<CreateWorkspaceRequest>,
-) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+) -> Result<(StatusCode, ApiJson<CreatedWorkspace>), ApiError> {
     if principal.token.is_some() || principal.account_id.is_none() {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -85,15 +97,65 @@ pub(super) async fn create_workspace(
         .await?;
     Ok((
         StatusCode::CREATED,
-        ApiJson(json!({"workspace_id": workspace_id, "outcome": outcome})),
+        ApiJson(CreatedWorkspace {
+            workspace_id,
+            outcome,
+        }),
     ))
+}
+
+/// How many of each a workspace holds.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct WorkspaceCounts {
+    /// Colleagues.
+    pub staff: usize,
+    /// Organisations of the network.
+    pub organisations: usize,
+    /// Partnerships.
+    pub partnerships: usize,
+    /// Assets.
+    pub assets: usize,
+    /// Workshop boards.
+    pub boards: usize,
+}
+
+/// A workspace's summary, `GET /api/workspaces/{id}`. A workshop guest is told only its id,
+/// slug, name, role and board; members get the rest.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct WorkspaceSummary {
+    /// Its id.
+    pub workspace_id: Uuid,
+    /// Its readable address.
+    pub slug: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// The caller's role.
+    pub role: Role,
+    /// A guest's board (guests only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub board_id: Option<Uuid>,
+    /// What it covers (members only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// How many events it has (members only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+    /// The log position of its last event (members only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<u64>,
+    /// Its strategic focus areas (members only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub focus_areas: Option<BTreeMap<Uuid, FocusArea>>,
+    /// How many of each it holds (members only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<WorkspaceCounts>,
 }
 
 pub(super) async fn workspace_summary(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<WorkspaceSummary>, ApiError> {
     let role = principal
         .role_in(&state.accounts, workspace_id)
         .ok_or_else(|| ApiError::from(crate::accounts::AccessError::NotMember))?;
@@ -101,28 +163,38 @@ pub(super) async fn workspace_summary(
     let slug = state.projections.slug_of(workspace_id);
     view(&state, workspace_id, |view| {
         let workspace = &view.state;
+        let summary = WorkspaceSummary {
+            workspace_id,
+            slug,
+            name: workspace.name.clone(),
+            role,
+            board_id: None,
+            description: None,
+            version: None,
+            position: None,
+            focus_areas: None,
+            counts: None,
+        };
         if role == Role::Guest {
-            return ApiJson(
-                json!({"workspace_id": workspace_id, "slug": slug, "name": workspace.name, "role": role, "board_id": guest_board}),
-            );
+            return ApiJson(WorkspaceSummary {
+                board_id: guest_board,
+                ..summary
+            });
         }
-        ApiJson(json!({
-            "workspace_id": workspace_id,
-            "slug": slug,
-            "name": workspace.name,
-            "description": workspace.description,
-            "role": role,
-            "version": workspace.version,
-            "position": workspace.position,
-            "focus_areas": workspace.focus_areas,
-            "counts": {
-                "staff": workspace.staff.len(),
-                "organisations": workspace.organisations.len(),
-                "partnerships": workspace.partnerships.len(),
-                "assets": workspace.assets.len(),
-                "boards": workspace.boards.len(),
-            },
-        }))
+        ApiJson(WorkspaceSummary {
+            description: Some(workspace.description.clone()),
+            version: Some(workspace.version),
+            position: Some(workspace.position),
+            focus_areas: Some(workspace.focus_areas.clone()),
+            counts: Some(WorkspaceCounts {
+                staff: workspace.staff.len(),
+                organisations: workspace.organisations.len(),
+                partnerships: workspace.partnerships.len(),
+                assets: workspace.assets.len(),
+                boards: workspace.boards.len(),
+            }),
+            ..summary
+        })
     })
 }
 

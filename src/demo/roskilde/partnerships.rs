@@ -20,32 +20,32 @@ use Answer::{Partly, Unknown, Yes};
 const FESTIVAL_AGREEMENT: [(AgreementSection, &str); 8] = [
     (
         AgreementSection::Purpose,
-        "A calm library area at the festival: music, books and talks.",
+        "Et roligt biblioteksområde på festivalen: musik, bøger og samtaler.",
     ),
     (
         AgreementSection::Expectations,
-        "The festival provides the area; the library runs it.",
+        "Festivalen stiller området til rådighed; biblioteket driver det.",
     ),
     (
         AgreementSection::Roles,
-        "Mads Kruse (library) and the festival's programme coordinator.",
+        "Mads Kruse (biblioteket) og festivalens programkoordinator.",
     ),
     (
         AgreementSection::Results,
-        "3,000 visits to the area; 20 talks.",
+        "3.000 besøg i området; 20 samtaler.",
     ),
     (
         AgreementSection::Resources,
-        "Library: 3 staff days of 8 people. Festival: area, power, tickets.",
+        "Biblioteket: 3 dage med 8 medarbejdere. Festivalen: område, strøm, billetter.",
     ),
-    (AgreementSection::Duration, "Yearly; reviewed each August."),
+    (AgreementSection::Duration, "Årligt; gennemgås hver august."),
     (
         AgreementSection::Communication,
-        "Festival app and programme; library website and newsletter.",
+        "Festivalens app og program; bibliotekets hjemmeside og nyhedsbrev.",
     ),
     (
         AgreementSection::Exit,
-        "Either party ends it by 1 December for the next year.",
+        "Hver part kan afslutte det inden 1. december for det næste år.",
     ),
 ];
 
@@ -56,19 +56,19 @@ const FESTIVAL_COMMUNICATION: [(&str, Audience, &str, &str, &str, &str, &str); 2
         "staff-meeting",
         Audience::Internal,
         "Mads Kruse",
-        "all staff",
-        "shifts and what the area offers",
-        "monthly staff meeting from March",
-        "staff meeting",
+        "alle medarbejdere",
+        "vagter og hvad området byder på",
+        "månedligt personalemøde fra marts",
+        "personalemøde",
     ),
     (
         "press",
         Audience::External,
-        "the festival's press office",
-        "festival guests and press",
-        "the library area's programme",
-        "two weeks before the festival",
-        "festival app and press release",
+        "festivalens presseafdeling",
+        "festivalgæster og presse",
+        "biblioteksområdets program",
+        "to uger før festivalen",
+        "festivalens app og pressemeddelelse",
     ),
 ];
 
@@ -77,15 +77,15 @@ const FESTIVAL_READINESS: [(ReadinessItem, &str); 6] = [
     (ReadinessItem::StrategyLink, "Det musiske bibliotek"),
     (
         ReadinessItem::PartnerChosenWithCare,
-        "screened 2024: 23 of 28",
+        "screenet 2024: 23 af 28",
     ),
     (ReadinessItem::AgreementInPlace, "version 2"),
     (
         ReadinessItem::RolesClear,
-        "Mads Kruse and the programme coordinator",
+        "Mads Kruse og programkoordinatoren",
     ),
-    (ReadinessItem::CommunicationPlanned, "internal and external"),
-    (ReadinessItem::EvaluationPlanned, "each August"),
+    (ReadinessItem::CommunicationPlanned, "intern og ekstern"),
+    (ReadinessItem::EvaluationPlanned, "hver august"),
 ];
 
 /// The three partnerships, in the order they happen.
@@ -123,9 +123,11 @@ fn festival_area(script: &mut Script) {
         MADS,
         Command::ProposePartnership {
             partnership_id,
-            title: "The library's alternative festival area".into(),
+            title: "Bibliotekets alternative festivalområde".into(),
             partner_ids: vec![festival],
-            purpose: "Meet festival guests where they are, with music, reading and quiet in the middle of the festival".into(),
+            purpose:
+                "Mød festivalgæsterne, hvor de er, med musik, læsning og ro midt på festivalen"
+                    .into(),
             form: PartnershipForm::Frame,
             goals: vec![Goal::Experience, Goal::Engagement],
             rooms: vec![Room::Inspiration, Room::Performative],
@@ -138,8 +140,8 @@ fn festival_area(script: &mut Script) {
         MADS,
         partnership_id,
         &[
-            (Phase::Exploration, "who at the library knows the festival?"),
-            (Phase::Screening, "screening with the department heads"),
+            (Phase::Exploration, "hvem på biblioteket kender festivalen?"),
+            (Phase::Screening, "screening med afdelingslederne"),
         ],
     );
     script.on(2023, 11, 20);
@@ -152,10 +154,10 @@ fn festival_area(script: &mut Script) {
                     Yes, Yes, Partly, Yes, Yes, Partly, Yes, Yes, Yes, Yes, Yes, Yes, Partly,
                     Unknown,
                 ],
-                "Det musiske bibliotek is one of our four focus areas",
+                "Det musiske bibliotek er et af vores fire fokusområder",
             ),
             decision: ScreeningDecision::Go,
-            decision_note: "strong fit; financing of staff hours to be found".into(),
+            decision_note: "passer godt; finansiering af medarbejdertimer skal findes".into(),
         },
     );
     script.on(2023, 12, 4);
@@ -164,10 +166,10 @@ fn festival_area(script: &mut Script) {
         JENS,
         partnership_id,
         &[
-            (Phase::Decision, "management says go"),
+            (Phase::Decision, "ledelsen siger ja"),
             (
                 Phase::GoalsAndRoles,
-                "Mads and the festival's programme coordinator lead",
+                "Mads og festivalens programkoordinator leder",
             ),
             (Phase::Agreement, ""),
         ],
@@ -183,7 +185,7 @@ fn festival_area(script: &mut Script) {
             partnership_id,
             expected_version: 0,
             sections: first_text,
-            reason: "first agreement".into(),
+            reason: "første aftale".into(),
         },
     );
     script.on(2024, 2, 12);
@@ -194,25 +196,25 @@ fn festival_area(script: &mut Script) {
             expected_version: 1,
             sections: [(
                 AgreementSection::Resources,
-                Some("Library: 4 staff days of 8 people. Festival: area, power, tickets, a stage slot.".to_owned()),
+                Some("Biblioteket: 4 dage med 8 medarbejdere. Festivalen: område, strøm, billetter, en tid på scenen.".to_owned()),
             )]
             .into_iter()
             .collect(),
-            reason: "the festival added a stage slot; we add a day".into(),
+            reason: "festivalen gav os en tid på scenen; vi lægger en dag til".into(),
         },
     );
     for (commitment, party, description, hours, amount_dkk) in [
         (
             "library-staff",
             Party::Library,
-            "staff for the area, 4 days x 8 people",
+            "medarbejdere til området, 4 dage x 8 personer",
             Some(256),
             None,
         ),
         (
             "festival-area",
             Party::Organisation(festival),
-            "area, power, tickets and a stage slot",
+            "område, strøm, billetter og en tid på scenen",
             None,
             Some(40_000),
         ),
@@ -253,8 +255,8 @@ fn festival_area(script: &mut Script) {
             partnership_id,
             item_id: Some(demo_id("communication:staff-meeting")),
             sent_on: date(2024, 3, 12),
-            channel: "staff meeting".into(),
-            summary: "shift plan presented; 14 volunteers signed up".into(),
+            channel: "personalemøde".into(),
+            summary: "vagtplanen præsenteret; 14 frivillige meldte sig".into(),
         },
     );
     script.on(2024, 5, 27);
@@ -286,19 +288,19 @@ fn festival_area(script: &mut Script) {
             evaluated_on: date(2024, 8, 15),
             criteria: vec![
                 CriterionScore {
-                    criterion: "visits to the area".into(),
-                    target: "3,000".into(),
+                    criterion: "besøg i området".into(),
+                    target: "3.000".into(),
                     score: 4,
-                    note: "2,700 counted".into(),
+                    note: "2.700 talt".into(),
                 },
                 CriterionScore {
-                    criterion: "talks held".into(),
+                    criterion: "samtaler holdt".into(),
                     target: "20".into(),
                     score: 5,
                     note: "22".into(),
                 },
             ],
-            narrative: "Guests used the area as a calm space; talks were full.".into(),
+            narrative: "Gæsterne brugte området som et roligt sted; samtalerne var fulde.".into(),
             decision: EvaluationDecision::Continue,
             next_evaluation_due: Some(date(2025, 8, 31)),
         },
@@ -317,19 +319,19 @@ fn festival_area(script: &mut Script) {
             evaluated_on: date(2025, 8, 20),
             criteria: vec![
                 CriterionScore {
-                    criterion: "visits to the area".into(),
-                    target: "3,000".into(),
+                    criterion: "besøg i området".into(),
+                    target: "3.000".into(),
                     score: 5,
-                    note: "3,400 counted".into(),
+                    note: "3.400 talt".into(),
                 },
                 CriterionScore {
-                    criterion: "young adults reached".into(),
-                    target: "half of visitors".into(),
+                    criterion: "unge voksne nået".into(),
+                    target: "halvdelen af de besøgende".into(),
                     score: 3,
-                    note: "about a third".into(),
+                    note: "omkring en tredjedel".into(),
                 },
             ],
-            narrative: "More visits, but fewer young adults than hoped: move the gaming tent next to the area.".into(),
+            narrative: "Flere besøg, men færre unge voksne end håbet: flyt gamingteltet ved siden af området.".into(),
             decision: EvaluationDecision::Adjust,
             next_evaluation_due: Some(date(2026, 8, 31)),
         },
@@ -339,7 +341,7 @@ fn festival_area(script: &mut Script) {
         script,
         MADS,
         partnership_id,
-        &[(Phase::Adjustment, "gaming tent next to the area")],
+        &[(Phase::Adjustment, "gamingteltet ved siden af området")],
     );
 }
 
@@ -351,9 +353,9 @@ fn rockmuseum(script: &mut Script) {
         MADS,
         Command::ProposePartnership {
             partnership_id,
-            title: "Library offer in Danmarks Rockmuseum".into(),
+            title: "Bibliotekstilbud i Danmarks Rockmuseum".into(),
             partner_ids: vec![demo_id("organisation:danmarks-rockmuseum")],
-            purpose: "Books, music and a librarian in the museum's café on weekends".into(),
+            purpose: "Bøger, musik og en bibliotekar i museets café i weekenderne".into(),
             form: PartnershipForm::Activity {
                 starts_on: date(2025, 9, 1),
                 ends_on: date(2026, 6, 30),
@@ -380,10 +382,10 @@ fn rockmuseum(script: &mut Script) {
                     Yes, Partly, Yes, Yes, Partly, Partly, Yes, Yes, Partly, Yes, Yes, Partly,
                     Partly, Partly,
                 ],
-                "fits Det musiske bibliotek",
+                "passer til Det musiske bibliotek",
             ),
             decision: ScreeningDecision::Go,
-            decision_note: "a trial season".into(),
+            decision_note: "en prøvesæson".into(),
         },
     );
     move_through(script, MADS, partnership_id, &[(Phase::Decision, "")]);
@@ -404,12 +406,12 @@ fn it_teaching(script: &mut Script) {
         SOFIE,
         Command::ProposePartnership {
             partnership_id,
-            title: "IT teaching with the trade unions".into(),
+            title: "IT-undervisning med fagbevægelsen".into(),
             partner_ids: vec![
                 demo_id("organisation:fagbevaegelsen-roskilde"),
                 demo_id("organisation:eplehuset"),
             ],
-            purpose: "IT courses for union members, with iPads lent by Eplehuset".into(),
+            purpose: "IT-kurser for fagforeningsmedlemmer, med iPads lånt af Eplehuset".into(),
             form: PartnershipForm::Activity {
                 starts_on: date(2023, 9, 1),
                 ends_on: date(2025, 3, 31),
@@ -425,8 +427,7 @@ fn it_teaching(script: &mut Script) {
         SOFIE,
         Command::EndPartnership {
             partnership_id,
-            reason: "the course series reached its goal; the unions now run the courses themselves"
-                .into(),
+            reason: "kursusrækken nåede sit mål; fagforeningerne holder nu selv kurserne".into(),
             ended_on: Some(date(2025, 3, 31)),
         },
     );

@@ -11,7 +11,7 @@ const NOTES: [(&str, &str, &str, Level, i32, i32); 4] = [
     (
         "gymnasium",
         MADS,
-        "Roskilde Gymnasium's gaming club",
+        "Roskilde Gymnasiums gamingklub",
         Level::Collaboration,
         40,
         60,
@@ -19,7 +19,7 @@ const NOTES: [(&str, &str, &str, Level, i32, i32); 4] = [
     (
         "kulturforvaltning",
         KAREN,
-        "The municipality's culture department",
+        "Kommunens kulturforvaltning",
         Level::Network,
         220,
         40,
@@ -27,7 +27,7 @@ const NOTES: [(&str, &str, &str, Level, i32, i32); 4] = [
     (
         "roede-kors",
         SOFIE,
-        "Red Cross youth: homework help",
+        "Røde Kors Ungdom: lektiehjælp",
         Level::Network,
         140,
         180,
@@ -35,7 +35,7 @@ const NOTES: [(&str, &str, &str, Level, i32, i32); 4] = [
     (
         "festival-volunteers",
         ANNA,
-        "Festival volunteers as reading ambassadors",
+        "Festivalens frivillige som læseambassadører",
         Level::Partnership,
         300,
         200,
@@ -61,7 +61,7 @@ pub(super) fn write(script: &mut Script) {
         ANNA,
         Command::CreateBoard {
             board_id,
-            title: "Mapping our network, staff day 2025".into(),
+            title: "Kortlægning af vores netværk, personaledag 2025".into(),
             template: BoardTemplate::NetworkCircle,
             vote_budget: Some(3),
         },
@@ -101,7 +101,7 @@ pub(super) fn write(script: &mut Script) {
         Command::GroupNotes {
             board_id,
             group_id: demo_id("group:young-people"),
-            label: "Young people".into(),
+            label: "Unge".into(),
             note_ids: vec![demo_id("note:gymnasium"), demo_id("note:roede-kors")],
         },
     );
@@ -144,7 +144,7 @@ pub(super) fn write(script: &mut Script) {
                 organisation_id: gymnasium,
                 name: Some("Roskilde Gymnasium".into()),
                 sector: Sector::Public,
-                kind: "upper secondary school".into(),
+                kind: "gymnasium".into(),
             },
         },
     );
@@ -153,7 +153,7 @@ pub(super) fn write(script: &mut Script) {
         Command::AssignContactHolder {
             organisation_id: gymnasium,
             staff_id: demo_id("staff:anna"),
-            topics: strings(&["gaming club"]),
+            topics: strings(&["gamingklub"]),
         },
     );
 }

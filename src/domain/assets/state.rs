@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::domain::vocabulary::AssetCategory;
 
 /// An item on the assets list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Asset {
     /// Category.
     pub category: AssetCategory,
@@ -23,7 +23,7 @@ pub struct Asset {
 /// A share link that opens the assets list to potential partners, read-only and without a
 /// login (`GET /api/public/assets/{token}`). Only the hash of its secret is kept, as with API
 /// tokens: the link itself is shown once, to the owner who made it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AssetsShareLink {
     /// Who or what it is for.
     pub label: String,

@@ -192,14 +192,24 @@ fn an_asset_gets_a_colleague_to_ask_and_loses_them_again() {
             contact_staff_id: Some(STAFF_ANNA),
         }]
     );
-    let sentence = crate::domain::describe(&state, &named[0], BO);
+    let sentence = crate::domain::describe::said(
+        &state,
+        &named[0],
+        BO,
+        crate::domain::describe::Language::English,
+    );
     assert!(sentence.contains("the contact for"), "{sentence}");
     let state = then_state(state, &named, ANNA);
     assert_eq!(state.assets[&ASSET].contact_staff_id, Some(STAFF_ANNA));
     assert_eq!(state.assets[&ASSET].title, "The big hall", "the text stays");
 
     let cleared = when(&state, set_contact(None), ANNA).unwrap();
-    let sentence = crate::domain::describe(&state, &cleared[0], BO);
+    let sentence = crate::domain::describe::said(
+        &state,
+        &cleared[0],
+        BO,
+        crate::domain::describe::Language::English,
+    );
     assert!(sentence.ends_with("without a contact"), "{sentence}");
     let state = then_state(state, &cleared, ANNA);
     assert_eq!(state.assets[&ASSET].contact_staff_id, None);
@@ -254,7 +264,12 @@ fn a_share_link_is_made_with_the_hash_of_its_secret_and_closed() {
             secret_hash: HASH.into(),
         }]
     );
-    let sentence = crate::domain::describe(&state, &made[0], ANNA);
+    let sentence = crate::domain::describe::said(
+        &state,
+        &made[0],
+        ANNA,
+        crate::domain::describe::Language::English,
+    );
     assert_eq!(
         sentence,
         "anna@roskilde shared the assets list with a public link for \"The folk high school\""
@@ -272,7 +287,12 @@ fn a_share_link_is_made_with_the_hash_of_its_secret_and_closed() {
         closed,
         vec![DomainEvent::AssetsShareLinkRevoked { link_id: LINK }]
     );
-    let sentence = crate::domain::describe(&state, &closed[0], BO);
+    let sentence = crate::domain::describe::said(
+        &state,
+        &closed[0],
+        BO,
+        crate::domain::describe::Language::English,
+    );
     assert!(sentence.contains("\"The folk high school\""), "{sentence}");
     let state = then_state(state, &closed, BO);
     assert!(state.assets_share_links[&LINK].revoked);

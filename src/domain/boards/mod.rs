@@ -19,4 +19,4 @@ mod tests;
 
 pub(crate) use self::apply::apply;
 pub(crate) use self::decide::decide;
-pub(crate) use self::describe::describe;
+pub(crate) use self::describe::{describe, say, EVENT_NAMES};

@@ -15,7 +15,7 @@ use crate::domain::state::ChunkedLog;
 use crate::domain::vocabulary::{AgeGroup, Goal, Level, Room, Sector};
 
 /// A strategic focus area on the library model.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FocusArea {
     /// Its name.
     pub name: String,
@@ -28,7 +28,7 @@ pub struct FocusArea {
 }
 
 /// A colleague.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StaffMember {
     /// Their name.
     pub name: String,
@@ -41,7 +41,7 @@ pub struct StaffMember {
 }
 
 /// One move on the network circle.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LevelChange {
     /// Before.
     pub from: Option<Level>,
@@ -60,7 +60,7 @@ pub struct LevelChange {
 }
 
 /// A colleague's contact with an organisation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ContactHolder {
     /// What they talk about.
     pub topics: Vec<String>,
@@ -69,11 +69,13 @@ pub struct ContactHolder {
 }
 
 /// A contact person at an organisation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ContactPerson {
     /// Their role.
     pub role: String,
-    /// Name, email, phone: personal data, sealed with the person's key.
+    /// Name, email, phone: personal data, sealed with the person's key (the views that show
+    /// it reveal it first, so the API documents what they show).
+    #[schemars(with = "crate::privacy::ShownPersonalData")]
     pub personal: PersonalField,
     /// Whether the personal data was erased (its key destroyed).
     #[serde(default)]
@@ -81,7 +83,7 @@ pub struct ContactPerson {
 }
 
 /// An organisation in the network database and the library's relation with it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Organisation {
     /// Its name.
     pub name: String,
@@ -119,7 +121,7 @@ pub struct Organisation {
 }
 
 /// Where a node of the network map was placed by hand, in map units.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MapPlace {
     /// Horizontal.
     pub x: i32,

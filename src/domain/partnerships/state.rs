@@ -16,7 +16,7 @@ use crate::domain::vocabulary::{
 };
 
 /// A screening's result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Screening {
     /// The answers.
     pub answers: Vec<ScreeningAnswer>,
@@ -35,7 +35,7 @@ pub struct Screening {
 }
 
 /// The agreement: versioned sections.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Agreement {
     /// 0 before the first text.
     pub version: u32,
@@ -53,7 +53,7 @@ pub struct Agreement {
 }
 
 /// One version of an agreement: the amendment that made it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AgreementVersion {
     /// Its number (1 for the first text).
     pub version: u32,
@@ -92,7 +92,7 @@ impl Agreement {
 }
 
 /// Resources a party committed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ResourceCommitment {
     /// Its id.
     pub commitment_id: Uuid,
@@ -107,7 +107,7 @@ pub struct ResourceCommitment {
 }
 
 /// An evaluation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Evaluation {
     /// Its id.
     pub evaluation_id: Uuid,
@@ -124,7 +124,7 @@ pub struct Evaluation {
 }
 
 /// A line of the communication plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CommunicationItem {
     /// Internal or external.
     pub audience: Audience,
@@ -141,7 +141,7 @@ pub struct CommunicationItem {
 }
 
 /// A communication that was sent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SentCommunication {
     /// The plan item, if any.
     pub item_id: Option<Uuid>,
@@ -156,7 +156,7 @@ pub struct SentCommunication {
 }
 
 /// A ticked checklist item: who and when.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tick {
     /// Who ticked it.
     pub actor: String,
@@ -167,7 +167,7 @@ pub struct Tick {
 }
 
 /// How a partnership ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Ending {
     /// Why.
     pub reason: String,
@@ -178,7 +178,7 @@ pub struct Ending {
 }
 
 /// A partnership's file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Partnership {
     /// Title.
     pub title: String,

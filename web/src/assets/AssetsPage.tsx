@@ -13,7 +13,6 @@ import { uuidv4 } from '../store/ids';
 import type { LiveConnection } from '../store/live';
 import type { NetworkView, WorkspaceSummary } from '../store/views';
 import { notify } from '../ui/notices';
-import { navigate } from '../ui/router';
 import { byCategory, CATEGORIES, editCommands, type Asset, type AssetDraft, type Colleague } from './model';
 import { ShareLinks } from './ShareLinks';
 import './assets.css';
@@ -97,11 +96,6 @@ export function AssetsPage({ workspaceId, token, live }: { workspaceId: string; 
 
   return (
     <main id="main" class="assets-page">
-      <p>
-        <a href={`/w/${workspaceId}`} onClick={(event) => { event.preventDefault(); navigate(`/w/${workspaceId}`); }}>
-          {t('assets.back')}
-        </a>
-      </p>
       <h1>{t('assets.title')}</h1>
       <p class="muted">{t('assets.intro')}</p>
       {error && <p class="form-error" role="alert">{error}</p>}

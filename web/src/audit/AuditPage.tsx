@@ -7,9 +7,9 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { errorSentence, language, t } from '../i18n';
 import { ApiFailure } from '../store/http';
 import type { WorkspaceSummary } from '../store/views';
-import { navigate } from '../ui/router';
 import { AuditMap } from './AuditMap';
 import { Compare } from './Compare';
+import { DayField } from './DayField';
 import { loadAsOf, loadSummary, loadTimeline } from './fetchers';
 import { History, VerifyChain, downloadTrail } from './History';
 import { daysBetween, endOfDay, figuresOf, type AsOfReport } from './model';
@@ -40,7 +40,7 @@ export function AuditPage({ workspaceId, token }: { workspaceId: string; token: 
     let current = true;
     Promise.all([
       loadSummary(workspaceId, token),
-      loadTimeline(workspaceId, token, null),
+      loadTimeline(workspaceId, token, null, language.value),
       loadAsOf(workspaceId, token, new Date().toISOString()),
     ])
       .then(([loadedSummary, timeline, now]) => {
@@ -78,15 +78,11 @@ export function AuditPage({ workspaceId, token }: { workspaceId: string; token: 
   const report = shown?.report ?? null;
   const figures = useMemo(() => (report ? figuresOf(report) : null), [report]);
   const mayVerify = summary?.role === 'owner' || summary?.role === 'auditor';
-  const back = `/w/${encodeURIComponent(workspaceId)}`;
 
   return (
     <main id="main" class="audit-page">
       <div class="audit-head">
         <h1>{summary ? `${t('audit.title')}: ${summary.name}` : t('audit.title')}</h1>
-        <a class="no-print" href={back} onClick={(event) => { event.preventDefault(); navigate(back); }}>
-          {t('audit.back')}
-        </a>
       </div>
       <p class="audit-intro">{t('audit.intro')}</p>
       {error && <p role="alert" class="error">{error}</p>}
@@ -114,16 +110,16 @@ export function AuditPage({ workspaceId, token }: { workspaceId: string; token: 
                 aria-valuetext={formatDay(day)}
                 onInput={(event) => setIndex(Number(event.currentTarget.value))}
               />
-              <input
-                type="date"
+              <DayField
                 name="as-of"
-                aria-label={t('audit.slider')}
-                min={days[0]}
-                max={days[days.length - 1]}
+                label={t('audit.goToDay')}
                 value={day}
-                onInput={(event) => {
-                  const chosen = days.indexOf(event.currentTarget.value);
-                  if (chosen >= 0) setIndex(chosen);
+                first={days[0] ?? day}
+                last={days[days.length - 1] ?? day}
+                formatDay={formatDay}
+                onDay={(chosen) => {
+                  const at = chosen === null ? -1 : days.indexOf(chosen);
+                  if (at >= 0) setIndex(at);
                 }}
               />
               <span class="hint">{t('audit.sliderHint')}</span>

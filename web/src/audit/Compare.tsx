@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { errorSentence, t } from '../i18n';
 import { ApiFailure } from '../store/http';
+import { DayField } from './DayField';
 import { loadAsOf } from './fetchers';
 import { endOfDay, endings, gridChangeTable, levelMoves, type Comparison } from './model';
 import { figureRows, GapList, Grid } from './MomentView';
@@ -21,14 +22,16 @@ export function Compare({
   lastDay: string;
   formatDay: (day: string) => string;
 }) {
-  const [from, setFrom] = useState(firstDay);
-  const [to, setTo] = useState(lastDay);
+  // Null while its field holds no day of the history (the field says why).
+  const [from, setFrom] = useState<string | null>(firstDay);
+  const [to, setTo] = useState<string | null>(lastDay);
   const [result, setResult] = useState<{ from: string; to: string; changes: Comparison } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const compare = async (event: Event) => {
     event.preventDefault();
+    if (from === null || to === null) return;
     setBusy(true);
     setError(null);
     try {
@@ -45,14 +48,8 @@ export function Compare({
     <section class="audit-section audit-compare" aria-labelledby="audit-compare-title">
       <h2 id="audit-compare-title">{t('audit.compare')}</h2>
       <form class="audit-compare-form no-print" onSubmit={(event) => void compare(event)}>
-        <label>
-          {t('audit.from')}
-          <input type="date" name="from" min={firstDay} max={lastDay} value={from} onInput={(event) => setFrom(event.currentTarget.value)} />
-        </label>
-        <label>
-          {t('audit.to')}
-          <input type="date" name="to" min={firstDay} max={lastDay} value={to} onInput={(event) => setTo(event.currentTarget.value)} />
-        </label>
+        <DayField name="from" label={t('audit.from')} value={from} first={firstDay} last={lastDay} formatDay={formatDay} onDay={setFrom} />
+        <DayField name="to" label={t('audit.to')} value={to} first={firstDay} last={lastDay} formatDay={formatDay} onDay={setTo} />
         <button type="submit" disabled={busy}>
           {t('audit.compareSubmit')}
         </button>
@@ -85,7 +82,7 @@ function Changes({ from, to, changes, formatDay }: { from: string; to: string; c
         <Lines title={t('audit.appeared')} lines={appeared} />
         <Lines
           title={t('audit.moved')}
-          lines={moved.map((move) => t('audit.moveLine', { name: move.organisation.name, from: level(move.from), to: level(move.to) }))}
+          lines={moved.map((move) => t('audit.moveLine', { name: move.organisation.name, from: level(move.from ?? null), to: level(move.to ?? null) }))}
         />
         <Lines title={t('audit.ended')} lines={endedLines} />
       </div>

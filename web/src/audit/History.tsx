@@ -30,17 +30,19 @@ export function History({
   const [entity, setEntity] = useState<string>('');
   const [lines, setLines] = useState<TimelineLine[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The server says its sentences in the UI's language: read again when it changes.
+  const lang = language.value;
 
   useEffect(() => {
     let current = true;
     setError(null);
-    loadTimeline(workspaceId, token, entity === '' ? null : entity)
+    loadTimeline(workspaceId, token, entity === '' ? null : entity, lang)
       .then((loaded) => current && setLines(loaded))
       .catch((failure: unknown) => current && setError(sentence(failure)));
     return () => {
       current = false;
     };
-  }, [workspaceId, token, entity]);
+  }, [workspaceId, token, entity, lang]);
 
   const printPath = `/w/${encodeURIComponent(workspaceId)}/audit/print${entity ? `#${entity}` : ''}`;
   return (

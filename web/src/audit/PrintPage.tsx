@@ -4,7 +4,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorSentence, language, t } from '../i18n';
 import { ApiFailure } from '../store/http';
-import { navigate } from '../ui/router';
 import { loadSummary, loadTrailCsv } from './fetchers';
 import { parseCsv } from './model';
 import { formatTime } from './AuditPage';
@@ -30,14 +29,10 @@ export function PrintPage({ workspaceId, token, entity }: { workspaceId: string;
     };
   }, [workspaceId, token, entity, lang]);
 
-  const back = `/w/${encodeURIComponent(workspaceId)}/audit`;
   const [header, ...body] = rows ?? [];
   return (
     <main id="main" class="audit-print">
       <div class="audit-head no-print">
-        <a href={back} onClick={(event) => { event.preventDefault(); navigate(back); }}>
-          {t('audit.title')}
-        </a>
         <button type="button" onClick={() => window.print()}>
           {t('audit.printButton')}
         </button>

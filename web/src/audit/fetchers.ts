@@ -1,5 +1,5 @@
 // The audit view's calls to the server: the "as of" report (with a comparison), an entity's
-// timeline, the chain's verification, and the audit trail's CSV as text (for the download
+// timeline (its sentences in the UI's language), the chain's verification, and the audit trail's CSV as text (for the download
 // and the print page). Failures are `ApiFailure`s, said in words by `errorSentence`.
 import { api, ApiFailure } from '../store/http';
 import type { WorkspaceSummary } from '../store/views';
@@ -18,9 +18,11 @@ export function loadAsOf(workspaceId: string, token: string, at: string, since?:
   return api<AsOfReport>(`${base(workspaceId)}/as-of?${query.toString()}`, { token });
 }
 
-export function loadTimeline(workspaceId: string, token: string, entity: string | null): Promise<TimelineLine[]> {
-  const query = entity ? `?entity=${encodeURIComponent(entity)}` : '';
-  return api<TimelineLine[]>(`${base(workspaceId)}/timeline${query}`, { token });
+/** The timeline of the workspace or `entity`, its sentences in `lang`. */
+export function loadTimeline(workspaceId: string, token: string, entity: string | null, lang: 'da' | 'en'): Promise<TimelineLine[]> {
+  const query = new URLSearchParams({ lang });
+  if (entity) query.set('entity', entity);
+  return api<TimelineLine[]>(`${base(workspaceId)}/timeline?${query.toString()}`, { token });
 }
 
 /** The answer of `GET .../verify`. */

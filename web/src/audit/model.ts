@@ -2,7 +2,7 @@
 // comparison that the view reads, the slider's days from the first event to today, the
 // library model's grid as a rooms x goals table, and the audit trail's CSV read back into
 // rows for the print page.
-import type { NetworkView } from '../store/views';
+import type * as Api from '../protocol/api';
 
 export const ROOMS = ['inspiration', 'learning', 'meeting', 'performative'] as const;
 export const GOALS = ['experience', 'empowerment', 'engagement', 'innovation'] as const;
@@ -10,27 +10,14 @@ export type Room = (typeof ROOMS)[number];
 export type Goal = (typeof GOALS)[number];
 export type Level = 'network' | 'collaboration' | 'partnership';
 
-export interface Named {
-  readonly id: string;
-  readonly name: string;
-}
+/** An entity named in a comparison. */
+export type Named = Api.Comparison['organisations_appeared'][number];
 
-export interface MatrixCell {
-  readonly room: Room;
-  readonly goal: Goal;
-  readonly partnerships: readonly { readonly partnership_id: string; readonly title: string }[];
-}
+export type MatrixCell = Api.MatrixCell;
 
-export interface Gap {
-  readonly area: { readonly kind: string; readonly room?: string; readonly goal?: string; readonly age_group?: string };
-  readonly message: string;
-}
+export type Gap = Api.Gap;
 
-export interface LevelCounts {
-  readonly network: number;
-  readonly collaboration: number;
-  readonly partnership: number;
-}
+export type LevelCounts = Api.LevelCounts;
 
 export interface TimelineLine {
   readonly position: number;
@@ -41,55 +28,17 @@ export interface TimelineLine {
   readonly entity_ids: readonly string[];
 }
 
-/** What the view reads of `GET /api/workspaces/{id}/as-of`. */
-export interface AsOfReport {
-  readonly name: string;
-  readonly position: number;
-  readonly version: number;
-  readonly today: string;
-  readonly network: NetworkView & {
-    readonly metrics: {
-      readonly node_count: number;
-      readonly edge_count: number;
-      readonly density: number;
-      readonly counts_per_level: LevelCounts;
-    };
-  };
-  readonly portfolio: {
-    readonly matrix: readonly MatrixCell[];
-    readonly gaps: readonly Gap[];
-    readonly overdue_evaluations: readonly unknown[];
-    readonly unlinked: readonly unknown[];
-  };
-  readonly organisations: Readonly<Record<string, { readonly name: string }>>;
-  readonly partnerships: Readonly<Record<string, { readonly title: string; readonly ending?: unknown }>>;
-  readonly changes_since?: Comparison;
-}
+/** What the view reads of `GET /api/workspaces/{id}/as-of`: the workspace's report, and
+ * with `since` the comparison. */
+export type AsOfReport = Pick<
+  Api.WorkspaceReport,
+  'name' | 'position' | 'version' | 'today' | 'network' | 'portfolio' | 'organisations' | 'partnerships'
+> & { readonly changes_since?: Comparison };
 
-export interface Figures {
-  readonly organisations: number;
-  readonly counts_per_level: LevelCounts;
-  readonly node_count: number;
-  readonly edge_count: number;
-  readonly density: number;
-  readonly active_partnerships: number;
-  readonly ended_partnerships: number;
-  readonly gaps: number;
-  readonly overdue_evaluations: number;
-  readonly unlinked: number;
-}
+export type Figures = Api.Figures;
 
 /** The server's comparison of two moments (`changes_since`). */
-export interface Comparison {
-  readonly organisations_appeared: readonly Named[];
-  readonly level_moves: readonly { readonly organisation: Named; readonly from: Level | null; readonly to: Level | null }[];
-  readonly partnerships_appeared: readonly Named[];
-  readonly partnerships_ended: readonly (readonly [Named, string])[];
-  readonly gaps_opened: readonly Gap[];
-  readonly gaps_closed: readonly Gap[];
-  readonly grid: readonly { readonly room: Room; readonly goal: Goal; readonly before: number; readonly after: number }[];
-  readonly figures: { readonly before: Figures; readonly after: Figures };
-}
+export type Comparison = Api.Comparison;
 
 /** The figures of a report, as the comparison gives them, for the single-moment view. */
 export function figuresOf(report: AsOfReport): Figures {
@@ -168,41 +117,5 @@ export function trailCsvPath(workspaceId: string, entity: string | null, lang: '
   return `/api/workspaces/${encodeURIComponent(workspaceId)}/audit.csv?${query.toString()}`;
 }
 
-/** CSV text (a byte order mark, comma separated, quoted fields with doubled quotes) as rows. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const source = text.replace(/^\uFEFF/, '');
-  for (let index = 0; index < source.length; index += 1) {
-    const char = source[index];
-    if (quoted) {
-      if (char === '"' && source[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') {
-        quoted = false;
-      } else {
-        field += char;
-      }
-    } else if (char === '"') {
-      quoted = true;
-    } else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (char !== '\r') {
-      field += char;
-    }
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
+/** CSV text as rows: the one reader, shared with the browser tests (csv.mjs). */
+export { parseCsv } from './csv.mjs';

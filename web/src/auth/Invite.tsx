@@ -7,16 +7,9 @@ import { useState } from 'preact/hooks';
 import { adoptSession, logOutEverywhere, session } from './session';
 import { errorSentence, restoreLanguage, t } from '../i18n';
 import { api, ApiFailure } from '../store/http';
-import type { Role } from '../store/views';
+import type { AcceptedInvite } from '../protocol/api';
 import { navigate } from '../ui/router';
 
-interface AcceptedInvite {
-  readonly account: string;
-  readonly token: string | null;
-  readonly expires_at: string | null;
-  readonly workspace_id: string;
-  readonly role: Role;
-}
 
 export function InvitePage({ invite }: { invite: string | null }) {
   const current = session.value;
@@ -40,7 +33,7 @@ export function InvitePage({ invite }: { invite: string | null }) {
     try {
       const accepted = await work();
       if (accepted.token) {
-        adoptSession(accepted.token, accepted.account, accepted.expires_at);
+        adoptSession(accepted.token, accepted.account, accepted.expires_at ?? null);
         restoreLanguage(accepted.account);
       }
       navigate(`/w/${accepted.workspace_id}`);

@@ -3,6 +3,7 @@
 // logging out ends the session on the server too.
 import { signal } from '@preact/signals';
 import { api } from '../store/http';
+import type { LoginSession } from '../protocol/api';
 
 export interface Session {
   readonly token: string;
@@ -36,7 +37,7 @@ export function adoptSession(token: string, account: string, expiresAt: string |
 
 /** Logs in; throws `ApiFailure` with the server's reason. */
 export async function logIn(name: string, password: string): Promise<Session> {
-  const answer = await api<{ token: string; expires_at: string; account: string }>('/api/login', {
+  const answer = await api<LoginSession>('/api/login', {
     body: { name, password },
   });
   return adoptSession(answer.token, answer.account, answer.expires_at);
@@ -46,7 +47,7 @@ export async function logIn(name: string, password: string): Promise<Session> {
  * one, which replaces this one. Throws `ApiFailure` with the server's reason. */
 export async function changePassword(current: string, next: string): Promise<Session> {
   const token = session.value?.token ?? null;
-  const answer = await api<{ token: string; expires_at: string; account: string }>('/api/me/password', {
+  const answer = await api<LoginSession>('/api/me/password', {
     token,
     body: { current, new: next },
   });

@@ -5,8 +5,11 @@
 // zone, moved by dragging it to another zone or with its "move" menu (keyboard, phone), and
 // edited by its author. The facilitator's tools are beside the board. Who is here is shown
 // above the zones (on a large screen also their pointers, where the phase shows them); the
-// facilitator's "bring everyone here" scrolls everyone to the facilitator's zone. Viewers
-// and auditors see the board without any control to change it.
+// facilitator's "bring everyone here" scrolls everyone to the facilitator's zone. On a phone
+// (one column, no pointers) the status bar says which zone one is on (the one across a
+// reading line that moves down the screen as one scrolls down the board), the others are told it through presence, and each zone names who
+// else is on it, where the phase shows such things. Viewers and auditors see the board
+// without any control to change it.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Zone } from '../protocol/command';
 import { t } from '../i18n';
@@ -18,7 +21,7 @@ import { navigate } from '../ui/router';
 import { Countdown } from './Countdown';
 import { FacilitatorTools, PromoteForm } from './Facilitator';
 import { boardPath } from './guest';
-import { BoardPresenceBar, largeScreen, ZoneCursors } from './BoardPresence';
+import { BoardPresenceBar, largeScreen, ZoneCursors, ZonePeople } from './BoardPresence';
 import { facilitates, mayChange, notesByZone, type BoardView, type NoteView } from './model';
 import { onTheBoard } from '../store/presence';
 import { NoteCard, type NoteActions } from './NoteCard';
@@ -56,8 +59,18 @@ export function BoardPage({
     const timer = setTimeout(() => setSummonedTo(null), 4000);
     return () => clearTimeout(timer);
   }, [summons]);
-  // Pointers where the phase shows them (the server enforces it too), from large screens.
-  const pointing = view !== null && !view.anonymous && view.phase !== 'writing' && largeScreen();
+  const grid = view ? zoneGrid(view.template, view.notes.map((note) => note.zone)) : null;
+  // Where one is and points, where the phase shows them (the server enforces it too): on a
+  // large screen the pointer in its zone, on a phone the zone in view.
+  const whereShown = view !== null && !view.anonymous && view.phase !== 'writing';
+  const small = !largeScreen();
+  const pointing = whereShown && !small;
+  const myZone = useZoneInView(small && view !== null, view?.notes.length ?? 0);
+  const myZoneSlot = myZone === null ? undefined : grid?.slots.find((slot) => slot.key === myZone);
+  useEffect(() => {
+    if (!small) return;
+    store.announce(whereShown && myZoneSlot ? { zone: myZoneSlot.zone } : {});
+  }, [small, whereShown, myZone]);
   const pointingRef = useRef(pointing);
   pointingRef.current = pointing;
   useEffect(() => {
@@ -74,7 +87,6 @@ export function BoardPage({
       cursor: { x: (event.clientX - box.left) / Math.max(1, box.width), y: (event.clientY - box.top) / Math.max(1, box.height) },
     });
   };
-  const grid = view ? zoneGrid(view.template, view.notes.map((note) => note.zone)) : null;
   if (!view || !grid) {
     return (
       <main id="main" class="board-page">
@@ -132,9 +144,14 @@ export function BoardPage({
         )}
         {readOnly && <span class="chip" data-testid="read-only">{t('board.readOnly')}</span>}
         {guestName && <span class="muted small">{t('board.you', { name: guestName })}</span>}
+        {small && myZoneSlot && (
+          <span class="chip chip-my-zone" data-testid="my-zone" data-zone={myZoneSlot.key}>
+            {t('board.youAreAt', { zone: zoneName(myZoneSlot.zone) })}
+          </span>
+        )}
       </div>
       {view.phase === 'voting' && <p class="muted small">{t('board.tallyHidden')}</p>}
-      <BoardPresenceBar others={others} names={names} />
+      <BoardPresenceBar others={others} names={names} withZones={small && whereShown} />
       <div class={`board-layout${facilitator ? ' with-tools' : ''}`}>
         <div class="board-main">
           {canAdd && <AddNote store={store} view={view} live={live} slots={grid.slots.map((slot) => slot.zone)} />}
@@ -159,6 +176,7 @@ export function BoardPage({
                 >
                   <h2 id={headingId}>{zoneName(slot.zone)}</h2>
                   {pointing && <ZoneCursors zoneKeyOf={slot.key} others={others} names={names} />}
+                  {small && whereShown && <ZonePeople zoneKeyOf={slot.key} others={others} names={names} />}
                   {here.hidden > 0 && (
                     <p class="placeholders" data-testid="placeholders">
                       {Array.from({ length: Math.min(here.hidden, 12) }, (_, index) => (
@@ -259,4 +277,44 @@ function AddNote({ store, view, live, slots }: { store: BoardStore; view: BoardV
       </div>
     </form>
   );
+}
+
+/** On a phone, the zone in view: the one across a reading line that runs from just under
+ * the status bar at the top of the board to the bottom of the screen at its end, as far
+ * down the screen as one has scrolled down the page, so that every zone, the last ones too,
+ * can be the one (between zones, the nearest; null when no zone is in view). Followed as one
+ * scrolls, and looked at again when the number of `notes` changes the zones' sizes. */
+function useZoneInView(active: boolean, notes: number): string | null {
+  const [key, setKey] = useState<string | null>(null);
+  useEffect(() => {
+    if (!active) return;
+    let frame = 0;
+    const look = () => {
+      frame = 0;
+      const top = document.querySelector('.board-status')?.getBoundingClientRect().bottom ?? 0;
+      const scrollable = document.documentElement.scrollHeight - window.innerHeight;
+      const down = scrollable > 0 ? Math.min(1, Math.max(0, window.scrollY / scrollable)) : 0;
+      const line = top + (window.innerHeight - top) * down;
+      let best: { key: string; off: number } | null = null;
+      for (const zone of document.querySelectorAll<HTMLElement>('.zone[data-zone]')) {
+        const box = zone.getBoundingClientRect();
+        if (box.bottom <= top || box.top >= window.innerHeight) continue;
+        const off = box.top > line ? box.top - line : box.bottom < line ? line - box.bottom : 0;
+        if (!best || off < best.off) best = { key: zone.dataset.zone ?? '', off };
+      }
+      setKey(best?.key ?? null);
+    };
+    const onScroll = () => {
+      if (frame === 0) frame = requestAnimationFrame(look);
+    };
+    look();
+    window.addEventListener('scroll', onScroll, { passive: true });
+    window.addEventListener('resize', onScroll);
+    return () => {
+      window.removeEventListener('scroll', onScroll);
+      window.removeEventListener('resize', onScroll);
+      if (frame !== 0) cancelAnimationFrame(frame);
+    };
+  }, [active, notes]);
+  return key;
 }

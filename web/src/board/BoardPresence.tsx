@@ -1,6 +1,7 @@
 // Who is on the board now: an avatar each (initials in their colour, as on the map), with
-// their name and, where the phase shows pointers, the zone they are on; and on a large
-// screen the others' pointers drawn in their zone. A pointer travels as a place within a
+// their name and, where the phase shows pointers, the zone they are on (on a phone also in
+// words beside the avatar, and in each zone who is on it); and on a large screen the others'
+// pointers drawn in their zone. A pointer travels as a place within a
 // zone (0 to 1 each way), so screens of any size show it in the same spot. In private
 // writing and anonymous phases the server relays only who is here, so nothing is drawn.
 import { avatarColour, initials, people, type Present } from '../store/presence';
@@ -14,7 +15,16 @@ export function personName(actor: string, names: Readonly<Record<string, string>
   return present?.name ?? names[actor] ?? actor.replace(/^(guest|token):/, '');
 }
 
-export function BoardPresenceBar({ others, names }: { others: readonly Present[]; names: Readonly<Record<string, string>> }) {
+export function BoardPresenceBar({
+  others,
+  names,
+  withZones = false,
+}: {
+  others: readonly Present[];
+  names: Readonly<Record<string, string>>;
+  /** Whether each person's zone is written beside their avatar (a phone has no pointers). */
+  withZones?: boolean;
+}) {
   return (
     <div class="presence-bar board-presence" data-testid="board-presence">
       <span>{t('boardPresence.here')}</span>
@@ -30,13 +40,28 @@ export function BoardPresenceBar({ others, names }: { others: readonly Present[]
                 <span class="avatar" style={{ background: avatarColour(other.actor) }} aria-hidden="true">
                   {initials(name)}
                 </span>
-                <span class="visually-hidden">{words}</span>
+                {withZones && other.zone ? (
+                  <span class="presence-zone">{words}</span>
+                ) : (
+                  <span class="visually-hidden">{words}</span>
+                )}
               </li>
             );
           })}
         </ul>
       )}
     </div>
+  );
+}
+
+/** On a phone: who else is on one zone (`zoneKeyOf`), by name; nothing when nobody is. */
+export function ZonePeople({ zoneKeyOf, others, names }: { zoneKeyOf: string; others: readonly Present[]; names: Readonly<Record<string, string>> }) {
+  const here = people(others.filter((other) => other.zone && zoneKey(other.zone) === zoneKeyOf));
+  if (here.length === 0) return null;
+  return (
+    <p class="zone-people muted small" data-testid="zone-people">
+      {t('boardPresence.inZone', { names: here.map((other) => personName(other.actor, names, other)).join(', ') })}
+    </p>
   );
 }
 

@@ -52,11 +52,6 @@ export function BoardsPage({ workspaceId, token, live }: { workspaceId: string; 
 
   return (
     <main id="main" class="boards">
-      <p>
-        <a href={`/w/${workspaceId}`} onClick={(event) => { event.preventDefault(); navigate(`/w/${workspaceId}`); }}>
-          {t('members.back')}
-        </a>
-      </p>
       <h1>{t('boards.title')}</h1>
       {error && <p class="form-error" role="alert">{error}</p>}
       {boards && boards.length === 0 && <p>{t('boards.none')}</p>}

@@ -5,7 +5,6 @@ export const assetsDa = {
   'assets.link': 'Aktiver og styrker',
   'assets.title': 'Aktiver og styrker – "Vi kan – Vil du?"',
   'assets.intro': 'Det, biblioteket kan byde partnere: kompetencer, fysiske og økonomiske ressourcer, besøgstal, brugergrupper og digitale ressourcer. Hver med en kontaktperson blandt medarbejderne.',
-  'assets.back': 'Tilbage til netværkskortet',
   'assets.loading': 'Henter aktiver …',
   'assets.none': 'Listen er tom. Tilføj det første aktiv herunder.',
   'assets.readOnly': 'Du kan se listen, men ikke ændre den.',

@@ -5,7 +5,6 @@ export const assetsEn: { readonly [K in keyof typeof assetsDa]: string } = {
   'assets.link': 'Assets',
   'assets.title': 'Assets – "We can – will you?"',
   'assets.intro': 'What the library can offer partners: competences, physical and economic resources, visitor numbers, user groups and digital resources. Each with a contact among the staff.',
-  'assets.back': 'Back to the network map',
   'assets.loading': 'Loading assets …',
   'assets.none': 'The list is empty. Add the first asset below.',
   'assets.readOnly': 'You can see the list but not change it.',

@@ -17,6 +17,7 @@ export const da = {
   'app.name': 'partnerhub',
   'app.language': 'Sprog',
   'app.skip': 'Spring til indholdet',
+  'nav.workspace': 'Arbejdsrummets sider',
 
   'connection.online': 'Forbundet',
   'connection.reconnecting': 'Genopretter forbindelse …',
@@ -58,7 +59,6 @@ export const da = {
   'account.changed': 'Adgangskoden er skiftet. Du er logget ud alle andre steder.',
 
   'members.title': 'Medlemmer',
-  'members.back': 'Tilbage til netværkskortet',
   'members.loading': 'Henter medlemmer …',
   'members.list': 'Medlemmer ({count})',
   'members.account': 'Konto',
@@ -95,6 +95,7 @@ export const da = {
 
   'map.title': 'Netværkskort',
   'map.loading': 'Henter netværket …',
+  'map.seeks': 'Hvad søger organisationen?',
   'map.showMap': 'Kort',
   'map.showTable': 'Tabel',
   'map.viewChoice': 'Visning',

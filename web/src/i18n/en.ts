@@ -17,6 +17,7 @@ export const en: Catalogue = {
   'app.name': 'partnerhub',
   'app.language': 'Language',
   'app.skip': 'Skip to content',
+  'nav.workspace': "The workspace's pages",
 
   'connection.online': 'Connected',
   'connection.reconnecting': 'Reconnecting …',
@@ -58,7 +59,6 @@ export const en: Catalogue = {
   'account.changed': 'The password is changed. You are logged out everywhere else.',
 
   'members.title': 'Members',
-  'members.back': 'Back to the network map',
   'members.loading': 'Loading members …',
   'members.list': 'Members ({count})',
   'members.account': 'Account',
@@ -95,6 +95,7 @@ export const en: Catalogue = {
 
   'map.title': 'Network map',
   'map.loading': 'Loading the network …',
+  'map.seeks': 'What does the organisation seek?',
   'map.showMap': 'Map',
   'map.showTable': 'Table',
   'map.viewChoice': 'View',

@@ -6,7 +6,6 @@ export const portfolioDa = {
   'portfolio.link': 'Portefølje',
   'portfolio.title': 'Portefølje',
   'portfolio.intro': 'Det overordnede partnerskabsarbejde set gennem biblioteksmodellen: hvilke rum og mål partnerskaberne tjener, hvor der er huller, og hvem i netværket der kunne fylde dem.',
-  'portfolio.backToMap': 'Til netværkskortet',
   'portfolio.loading': 'Henter porteføljen …',
   'portfolio.grid': 'Biblioteksmodellen: rum × mål',
   'portfolio.gridCaption': 'Aktive partnerskaber i hvert rum og mål',

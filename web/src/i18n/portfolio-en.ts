@@ -5,7 +5,6 @@ export const portfolioEn: { readonly [K in keyof typeof portfolioDa]: string } =
   'portfolio.link': 'Portfolio',
   'portfolio.title': 'Portfolio',
   'portfolio.intro': 'The overall partnership work through the library model: which rooms and goals the partnerships serve, where the gaps are, and who in the network could fill them.',
-  'portfolio.backToMap': 'To the network map',
   'portfolio.loading': 'Loading the portfolio …',
   'portfolio.grid': 'The library model: rooms × goals',
   'portfolio.gridCaption': 'Active partnerships in each room and goal',

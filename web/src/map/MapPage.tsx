@@ -22,7 +22,6 @@ import type { MapDisplay } from './canvas';
 import type { SizeBy } from './metrics';
 import { NodeDetails } from './NodeDetails';
 import { NodeTable } from './NodeTable';
-import { navigate } from '../ui/router';
 import { notify } from '../ui/notices';
 import { onTheMap } from '../store/presence';
 import type { MapCanvas } from './canvas';
@@ -114,45 +113,6 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
             </button>
           </div>
           {summary && WRITERS.has(summary.role) && <UndoButtons store={store} />}
-          <a
-            class="boards-link"
-            href={`/w/${store.workspaceId}/boards`}
-            onClick={(event) => { event.preventDefault(); navigate(`/w/${store.workspaceId}/boards`); }}
-          >
-            {t('boards.link')}
-          </a>
-          <a
-            class="portfolio-link"
-            href={`/w/${store.slugOrId}/portfolio`}
-            onClick={(event) => { event.preventDefault(); navigate(`/w/${store.slugOrId}/portfolio`); }}
-          >
-            {t('portfolio.link')}
-          </a>
-          <a
-            class="partnerships-link"
-            href={`/w/${store.slugOrId}/partnerships`}
-            onClick={(event) => { event.preventDefault(); navigate(`/w/${store.slugOrId}/partnerships`); }}
-          >
-            {t('partnerships.link')}
-          </a>
-          {summary && summary.role !== 'viewer' && summary.role !== 'guest' && (
-            <a
-              class="audit-link"
-              href={`/w/${store.slugOrId}/audit`}
-              onClick={(event) => { event.preventDefault(); navigate(`/w/${store.slugOrId}/audit`); }}
-            >
-              {t('audit.link')}
-            </a>
-          )}
-          {summary?.role === 'owner' && (
-            <a
-              class="members-link"
-              href={`/w/${store.slugOrId}/members`}
-              onClick={(event) => { event.preventDefault(); navigate(`/w/${store.slugOrId}/members`); }}
-            >
-              {t('members.title')}
-            </a>
-          )}
         </div>
         <PresenceBar others={others} names={new Map(view.nodes.map((node) => [node.id, node.label]))} />
         <MapControls

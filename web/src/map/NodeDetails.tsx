@@ -1,7 +1,7 @@
 // The side panel of the selected node: what it is, its sector and level, rooms, age groups,
 // tags, the findings about it (key-person risks, duplicate contacts), and for an organisation
-// the editing of its relation, and moving it on the map without dragging (for roles that may
-// change the map).
+// the editing of its relation and of what it seeks, and moving it on the map without dragging
+// (for roles that may change the map).
 import type { MutableRef } from 'preact/hooks';
 import type { NetworkView } from '../store/views';
 import type { WorkspaceStore } from '../store/workspace';
@@ -11,6 +11,7 @@ import { kindLabel, levelLabel, sectorLabel } from './labels';
 import { RelationEditor } from './RelationEditor';
 import type { MapCanvas } from './canvas';
 import { MoveNode } from './MoveNode';
+import { OrganisationSeeks } from './OrganisationSeeks';
 
 export function NodeDetails({
   view,
@@ -75,6 +76,7 @@ export function NodeDetails({
       )}
       {canEdit && <MoveNode key={`move-${node.id}`} node={node} store={store} canvas={canvas} />}
       {canEdit && node.kind === 'organisation' && <RelationEditor key={node.id} store={store} view={view} organisation={node} />}
+      {canEdit && node.kind === 'organisation' && <OrganisationSeeks key={`seeks-${node.id}`} store={store} organisation={node} />}
     </section>
   );
 }

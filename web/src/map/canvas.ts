@@ -9,13 +9,18 @@
 // click selects it. For those who may change the map a node can be dragged: the canvas
 // reports the drag as it goes and the drop (the page sends the presence and the command);
 // others' drags are shown live (`showDrags`) but never move the node one is dragging oneself.
+// Dragging works by touch too (sigma.js reports a finger like the mouse). A label is drawn only
+// where it overlaps no other (labelRoom.ts). `update` merges only what changed, so applying a
+// colleague's change (one event) costs a node or two, not the whole map.
 import Graph from 'graphology';
 import Sigma from 'sigma';
+import { drawDiscNodeLabel } from 'sigma/rendering';
 import type { NodeDisplayData } from 'sigma/types';
 import type { NetworkView } from '../store/views';
 import { drawableEdges, edgeAttributes, edgeKey, nodeAttributes, startPosition, type EdgeAttributes, type NodeAttributes } from './graph';
 import { LAYOUT_SCALE, type LayoutInput } from './layout';
 import type { LayoutAnswer, LayoutRequest } from './layout.worker';
+import { LabelRoom, labelBox } from './labelRoom';
 import { nodeScores, scaledSizes, type SizeBy } from './metrics';
 
 /** What the map shows of its graph; everything else is drawn as it is. */
@@ -72,6 +77,8 @@ export interface MapCanvas {
   destroy(): void;
 }
 
+/** Nodes added to a laid-out map are relaxed alone while they are fewer than 1/this of it. */
+const SMALL_ADDITION = 20;
 const FADED_NODE = '#dde1e6';
 const FADED_EDGE = '#eceef1';
 const FLAG = '⚠ ';
@@ -92,10 +99,33 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
   /** Nodes with a recorded place: the layout keeps them where they are. */
   const placed = new Set<string>();
 
-  const renderer = new Sigma(graph, container, {
+  // Labels only where they have room (see labelRoom.ts): the forced ones take theirs first.
+  const room = new LabelRoom();
+  let roomSeeded = false;
+  /** The renderer, once made (sigma.js draws a first frame while it is being made). */
+  let made: Sigma<NodeAttributes, EdgeAttributes> | null = null;
+  const labelFont = (settings: { labelWeight: string; labelSize: number; labelFont: string }) =>
+    `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
+  const renderer = new Sigma<NodeAttributes, EdgeAttributes>(graph, container, {
     renderEdgeLabels: false,
     labelRenderedSizeThreshold: 5,
     labelGridCellSize: 60,
+    defaultDrawNodeLabel: (context, data, settings) => {
+      if (!data.label) return;
+      context.font = labelFont(settings);
+      if (!roomSeeded && made) {
+        const sigma = made;
+        roomSeeded = true;
+        graph.forEachNode((node) => {
+          const shown = sigma.getNodeDisplayData(node);
+          if (!shown?.forceLabel || shown.hidden || !shown.label) return;
+          const at = sigma.framedGraphToViewport(shown);
+          room.force(labelBox(at.x, at.y, sigma.scaleSize(shown.size), settings.labelSize, context.measureText(shown.label).width));
+        });
+      }
+      const box = labelBox(data.x, data.y, data.size, settings.labelSize, context.measureText(data.label).width);
+      if (data.forceLabel || room.place(box)) drawDiscNodeLabel(context, data, settings);
+    },
     labelFont: 'system-ui, sans-serif',
     zIndex: true,
     nodeReducer: (node, data) => {
@@ -149,6 +179,11 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
   // (User Timing: `partnerhub:map-drawn`, with the nodes and edges drawn); the map benchmark
   // (bench/map.mjs) reads it, and so does anyone profiling the app in the browser.
   let markNextFrame = false;
+  made = renderer;
+  renderer.on('beforeRender', () => {
+    room.clear();
+    roomSeeded = false;
+  });
   renderer.on('afterRender', () => {
     if (markNextFrame) {
       markNextFrame = false;
@@ -202,16 +237,24 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     for (const [node, position] of Object.entries(message.data.positions)) {
       // A node placed, or dragged by someone, since the request stays where it is now.
       if (graph.hasNode(node) && !placed.has(node) && dragged?.node !== node && !remoteDrags.has(node)) {
-        graph.mergeNodeAttributes(node, position);
+        const now = graph.getNodeAttributes(node);
+        if (now.x !== position.x || now.y !== position.y) graph.mergeNodeAttributes(node, position);
       }
     }
     onLayout(false);
   };
-  const relax = () => {
+  /** `only`: relax these nodes and hold the rest where they are (a few nodes added to a map
+   * already laid out: a colleague's change does not move everything else). */
+  const relax = (only: ReadonlySet<string> | null = null) => {
     if (graph.order < 2) return;
     layoutRun += 1;
     const input: LayoutInput = {
-      nodes: graph.mapNodes((id, attributes) => ({ id, x: attributes.x, y: attributes.y, fixed: placed.has(id) })),
+      nodes: graph.mapNodes((id, attributes) => ({
+        id,
+        x: attributes.x,
+        y: attributes.y,
+        fixed: placed.has(id) || (only !== null && !only.has(id)),
+      })),
       edges: graph.mapEdges((_, _attributes, source, target) => [source, target] as const),
     };
     const request: LayoutRequest = { run: layoutRun, input };
@@ -228,7 +271,8 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     graph,
     update(view) {
       latest = view;
-      let added = false;
+      const added = new Set<string>();
+      const laidOut = graph.order > 0;
       const nodeIds = new Set<string>();
       // New nodes start on the network circle scaled to the map as it is laid out now.
       const scale = circleScale(graph);
@@ -240,13 +284,16 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
         if (graph.hasNode(node.id)) {
           // What this person is dragging now is not moved under their hand.
           const place = node.place && dragged?.node !== node.id && !remoteDrags.has(node.id) ? node.place : {};
-          graph.mergeNodeAttributes(node.id, { ...attributes, ...place });
+          const next = { ...attributes, ...place };
+          // Only what changed is merged: an event changes a node or two, and every merge
+          // makes sigma process the node again.
+          if (differs(graph.getNodeAttributes(node.id), next)) graph.mergeNodeAttributes(node.id, next);
         } else if (node.place) {
           graph.addNode(node.id, { ...attributes, x: node.place.x, y: node.place.y });
         } else {
           const start = startPosition(node);
           graph.addNode(node.id, { ...attributes, x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor });
-          added = true;
+          added.add(node.id);
         }
       }
       for (const node of graph.nodes()) {
@@ -259,16 +306,18 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       for (const edge of drawableEdges(view)) {
         const key = edgeKey(edge);
         edgeKeys.add(key);
-        if (graph.hasEdge(key)) graph.mergeEdgeAttributes(key, edgeAttributes(edge));
-        else graph.addEdgeWithKey(key, edge.source, edge.target, edgeAttributes(edge));
+        if (graph.hasEdge(key)) {
+          const next = edgeAttributes(edge);
+          if (differs(graph.getEdgeAttributes(key), next)) graph.mergeEdgeAttributes(key, next);
+        } else graph.addEdgeWithKey(key, edge.source, edge.target, edgeAttributes(edge));
       }
       for (const edge of graph.edges()) if (!edgeKeys.has(edge)) graph.dropEdge(edge);
       resize();
       markNextFrame = true;
-      if (added) {
+      if (added.size > 0) {
         // Frame the grown map anew, unless someone holds a node (the map would shift under it).
         if (!dragged && remoteDrags.size === 0) renderer.setCustomBBox(null);
-        relax();
+        relax(laidOut && added.size * SMALL_ADDITION < graph.order ? added : null);
       }
     },
     setEditable(next) {
@@ -329,4 +378,9 @@ function circleScale(graph: Graph<NodeAttributes, EdgeAttributes>): { x: number;
     reach = Math.max(reach, Math.hypot(attributes.x - x, attributes.y - y));
   });
   return { x, y, factor: reach > 0 ? reach / 9 : LAYOUT_SCALE };
+}
+
+/** Whether merging `next` into `current` would change any attribute. */
+function differs<T extends object>(current: T, next: Partial<T>): boolean {
+  return (Object.keys(next) as (keyof T)[]).some((key) => current[key] !== next[key]);
 }

@@ -1,10 +1,10 @@
 // `/w/<workspace>/partnerships/<id>`: a partnership's file (partnerskabets sag). Purpose and
-// form, partners and their contact persons, the twelve phases with what each needs (move to
-// the next with the command), the screening, the agreement with its editor per section, its
-// versions and diff, resources, evaluations, the communication plan, the checklist and the
-// timeline. Viewers and auditors see the same file without edit controls.
-import { useState } from 'preact/hooks';
-import { errorSentence, isMessageKey, language, t } from '../i18n';
+// form, its owner at the library, partners and their contact persons, the twelve phases with
+// what each needs (move to the next with the command), the screening, the agreement with its
+// editor per section, its versions and diff, resources, evaluations, the communication plan,
+// the checklist and the timeline. Viewers and auditors see the same file without edit controls.
+import { useEffect, useState } from 'preact/hooks';
+import { errorSentence, language, t } from '../i18n';
 import { sendAndTell } from '../map/send';
 import { AgreementEditor } from './Agreement';
 import { AgreementHistory } from './AgreementHistory';
@@ -12,6 +12,7 @@ import { DetailsEditor } from './Details';
 import { AppLink, partnershipsPath } from './links';
 import { nextPhase, PHASES, phaseNumber, type Organisation, type PartnershipFile } from './model';
 import { Communication, Evaluations, Readiness, Resources } from './Plan';
+import { Owner } from './Owner';
 import { ScreeningPanel } from './Screening';
 import type { PartnershipStore } from './store';
 import './partnership.css';
@@ -46,6 +47,7 @@ export function PartnershipPage({ store, workspace }: { store: PartnershipStore;
         <p class="facts">
           <span class="badge phase">{t('partnerships.phaseOf', { number: phaseNumber(file.phase), phase: phaseName(file.phase) })}</span>
           <span>{formText(file)}</span>
+          <Owner workspace={workspace} ownerId={file.owner_id ?? null} />
           {[
             ...file.goals.map((goal) => t(`goal.${goal}`)),
             ...file.rooms.map((room) => t(`room.${room}`)),
@@ -289,6 +291,9 @@ const TIMELINE_SHOWN = 8;
 function Timeline({ store }: { store: PartnershipStore }) {
   const lines = store.timeline.value;
   const [all, setAll] = useState(false);
+  // The server says the timeline in the UI's language: read again when it changes.
+  const lang = language.value;
+  useEffect(() => store.timelineIn(lang), [store, lang]);
   return (
     <section class="panel timeline" id="timeline" aria-labelledby="timeline-title">
       <h2 id="timeline-title">{t('timeline.title')}</h2>
@@ -305,7 +310,7 @@ function Timeline({ store }: { store: PartnershipStore }) {
                 {line.actor ? ` · ${line.actor}` : ''}
               </span>
               <br />
-              <span>{eventWords(line.event_type, line.summary)}</span>
+              <span>{line.summary}</span>
             </li>
           ))}
         </ol>
@@ -315,12 +320,4 @@ function Timeline({ store }: { store: PartnershipStore }) {
       )}
     </section>
   );
-}
-
-/** A timeline line in the UI language: the server's summary is in English, so the Danish UI
- * names the event's kind in its own words. */
-function eventWords(eventType: string, summary: string): string {
-  if (language.value === 'en') return summary;
-  const key = `event.${eventType}`;
-  return isMessageKey(key) ? t(key) : t('event.other');
 }

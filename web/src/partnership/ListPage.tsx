@@ -20,9 +20,6 @@ export function PartnershipsPage({ store, workspace }: { store: PartnershipStore
   const ended = entries.filter(([, partnership]) => partnership.ending);
   return (
     <main id="main" class="partnerships">
-      <p>
-        <AppLink href={`/w/${encodeURIComponent(workspace)}`}>{t('partnerships.toMap')}</AppLink>
-      </p>
       <h1>{t('partnerships.title')}</h1>
       {error && <p class="form-error" role="alert">{errorSentence(error)}</p>}
       {!list && !error && <p>{t('partnerships.loading')}</p>}

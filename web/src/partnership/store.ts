@@ -5,6 +5,7 @@
 // reload never overwrites a draft (an editor keeps the version it started from). Changes
 // leave through `LiveConnection.send` (queued while offline, resent on reconnect).
 import { signal } from '@preact/signals';
+import { language, type Language } from '../i18n';
 import type { Command } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
 import { EventCursor } from '../store/cursor';
@@ -41,6 +42,8 @@ export class PartnershipStore {
   private loading: Promise<void> | null = null;
   private unwatch: (() => void) | null = null;
   private disposed = false;
+  /** The language the loaded timeline's sentences are in (the UI's when it was read). */
+  private timelineLanguage: Language = language.value;
 
   /** `address`: the workspace's id or slug; `partnershipId`: the file to open, or none for the list. */
   constructor(
@@ -80,6 +83,11 @@ export class PartnershipStore {
     this.disposed = true;
     this.unwatch?.();
     if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
+  }
+
+  /** The timeline's sentences in `lang`: read again when they were read in another. */
+  timelineIn(lang: Language): void {
+    if (lang !== this.timelineLanguage && this.timeline.value !== null) this.scheduleRefresh(0);
   }
 
   send(command: Command): Promise<Outcome> {
@@ -129,15 +137,17 @@ export class PartnershipStore {
           this.organisations.value = organisations;
         } else {
           const id = encodeURIComponent(this.partnershipId);
+          const lang = language.value;
           const [file, organisations, timeline] = await Promise.all([
             api<PartnershipFile>(`${base}/partnerships/${id}`, options),
             api<Record<string, Organisation>>(`${base}/organisations`, options),
-            this.canReadHistory ? api<TimelineLine[]>(`${base}/timeline?entity=${id}`, options) : Promise.resolve(null),
+            this.canReadHistory ? api<TimelineLine[]>(`${base}/timeline?entity=${id}&lang=${lang}`, options) : Promise.resolve(null),
           ]);
           if (this.disposed) return;
           this.file.value = file;
           this.organisations.value = organisations;
           this.timeline.value = timeline;
+          this.timelineLanguage = lang;
         }
         this.cursor.viewLoaded(summary.position ?? 0);
         this.error.value = null;

@@ -147,7 +147,7 @@ function LevelMembers({
         <ul class="level-members">{members.map((name) => <li key={name}>{name}</li>)}</ul>
       )}
       <p class="small muted">
-        {t('portfolio.levelMove', { organisation: names(move.organisation_id), from: lowerLevel(move.from), to: lowerLevel(move.to) })}
+        {t('portfolio.levelMove', { organisation: names(move.organisation_id), from: lowerLevel(move.from ?? undefined), to: lowerLevel(move.to ?? undefined) })}
       </p>
     </div>
   );

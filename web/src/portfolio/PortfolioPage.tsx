@@ -78,11 +78,6 @@ export function PortfolioPage({ store, token }: { store: WorkspaceStore; token: 
 
   return (
     <main id="main" class="portfolio-page">
-      <p>
-        <a href={`/w/${address}`} onClick={go(`/w/${address}`)}>
-          {t('portfolio.backToMap')}
-        </a>
-      </p>
       <h1>{t('portfolio.title')}</h1>
       <p class="muted">{t('portfolio.intro')}</p>
       {problem && <p class="form-error" role="alert">{errorSentence(problem)}</p>}

@@ -1,19 +1,16 @@
 // The suggestions: for each empty cell of the library model and each thin age group, the
 // organisations already in the network that fit, with who at the library knows them and why
 // (the server's words, in the UI's language); for each partner that seeks something, the
-// assets that meet it; and a form to record what a partner seeks (a command, like every
-// change).
+// assets that meet it; and what a partner seeks, recorded (SeeksEditor, also on the map).
 import { useState } from 'preact/hooks';
-import type { SeeksSource } from '../protocol/command';
 import { t } from '../i18n';
-import { sendAndTell } from '../map/send';
 import type { Role } from '../store/views';
 import type { WorkspaceStore } from '../store/workspace';
 import type { OrganisationFacts, SuggestedOrganisation, SuggestionsView } from './types';
+import { SeeksEditor } from './SeeksEditor';
 import { ageGroupName, goalName, roomName, said, sectorName } from './words';
 
 const WRITERS: ReadonlySet<Role> = new Set(['owner', 'editor']);
-const SOURCES: readonly SeeksSource[] = ['typed', 'screening', 'mapping_workshop'];
 
 export function SuggestionsPanel({
   suggestions,
@@ -109,59 +106,26 @@ function Organisations({ organisations }: { organisations: readonly SuggestedOrg
 
 function RecordSeeks({ organisations, store }: { organisations: Readonly<Record<string, OrganisationFacts>>; store: WorkspaceStore }) {
   const [organisationId, setOrganisationId] = useState('');
-  const [text, setText] = useState('');
-  const [source, setSource] = useState<SeeksSource>('typed');
-  const [problem, setProblem] = useState<string | null>(null);
   const sorted = Object.entries(organisations).sort(([, first], [, second]) => first.name.localeCompare(second.name));
-
-  const choose = (id: string) => {
-    setOrganisationId(id);
-    setText((organisations[id]?.seeks ?? []).join('\n'));
-    setProblem(null);
-  };
-  const save = async (event: Event) => {
-    event.preventDefault();
-    const organisation = organisations[organisationId];
-    if (!organisation) {
-      setProblem(t('suggestions.chooseFirst'));
-      return;
-    }
-    setProblem(null);
-    const seeks = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-    await sendAndTell(
-      { send: (command) => store.send(command) },
-      { type: 'RecordOrganisationSeeks', organisation_id: organisationId, seeks, source },
-      () => t('suggestions.saved', { organisation: organisation.name }),
-    );
-  };
-
+  const chosen = organisations[organisationId];
   return (
-    <form class="record-seeks" onSubmit={save}>
+    <div class="record-seeks">
       <h3>{t('suggestions.recordSeeks')}</h3>
       <label>
         {t('suggestions.organisation')}
-        <select value={organisationId} onChange={(event) => choose(event.currentTarget.value)}>
+        <select value={organisationId} onChange={(event) => setOrganisationId(event.currentTarget.value)}>
           <option value="">{t('suggestions.chooseOrganisation')}</option>
           {sorted.map(([id, organisation]) => (
             <option key={id} value={id}>{organisation.name}</option>
           ))}
         </select>
       </label>
-      <label>
-        {t('suggestions.seeksField')}
-        <textarea rows={3} value={text} onInput={(event) => setText(event.currentTarget.value)} aria-describedby="seeks-hint" />
-        <span id="seeks-hint" class="small muted">{t('suggestions.seeksHint')}</span>
-      </label>
-      <label>
-        {t('suggestions.source')}
-        <select value={source} onChange={(event) => setSource(event.currentTarget.value as SeeksSource)}>
-          {SOURCES.map((one) => (
-            <option key={one} value={one}>{t(`suggestions.source.${one}`)}</option>
-          ))}
-        </select>
-      </label>
-      {problem && <p class="form-error" role="alert">{problem}</p>}
-      <button type="submit">{t('suggestions.save')}</button>
-    </form>
+      <SeeksEditor
+        key={organisationId}
+        organisation={chosen ? { id: organisationId, name: chosen.name } : null}
+        seeks={chosen?.seeks ?? []}
+        store={store}
+      />
+    </div>
   );
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { language } from '../i18n';
 import { chartPoints, crossGrid, gapsOf, membersAt, moveDate, niceTop } from './model';
 import { GOALS, ROOMS } from '../vocabulary';
-import type { LevelCountsAt, MatrixCell } from './types';
+import type { LevelCountsAt, MatrixCell, PartnershipReference } from './types';
 import { filterWords, gapSentences, overdueSentence, phaseNumber, said } from './words';
 
 /** Every cell empty but the ones given. */
@@ -12,8 +12,8 @@ function matrix(served: Partial<Record<string, MatrixCell['partnerships']>>): Ma
   );
 }
 
-const festival = { partnership_id: 'p1', title: 'Festival area', sectors: ['civil_society'], age_groups: ['young_adults', 'adults'] } as const;
-const homework = { partnership_id: 'p2', title: 'Homework café', sectors: ['public', 'civil_society'], age_groups: ['children'] } as const;
+const festival = { partnership_id: 'p1', title: 'Festival area', sectors: ['civil_society'], age_groups: ['young_adults', 'adults'] } satisfies PartnershipReference;
+const homework = { partnership_id: 'p2', title: 'Homework café', sectors: ['public', 'civil_society'], age_groups: ['children'] } satisfies PartnershipReference;
 
 describe('crossGrid', () => {
   const grid = matrix({ 'inspiration:experience': [festival, homework], 'learning:empowerment': [homework] });
@@ -111,11 +111,11 @@ describe('words', () => {
     expect(phaseNumber('idea')).toBe(1);
     expect(phaseNumber('running')).toBe(9);
     language.value = 'da';
-    expect(overdueSentence({ partnership_id: 'p', title: 'Festival', phase: 'running', never_evaluated: true })).toBe(
+    expect(overdueSentence({ partnership_id: 'p', title: 'Festival', phase: 'running', never_evaluated: true, message: '' })).toBe(
       'Festival er i fase 9 og er aldrig blevet evalueret.',
     );
     expect(
-      overdueSentence({ partnership_id: 'p', title: 'Festival', phase: 'evaluation', never_evaluated: false, due_on: '2025-01-01', days_overdue: 30 }),
+      overdueSentence({ partnership_id: 'p', title: 'Festival', phase: 'evaluation', never_evaluated: false, due_on: '2025-01-01', days_overdue: 30, message: '' }),
     ).toBe('Evaluering overskredet: Festival skulle evalueres 2025-01-01, for 30 dage siden.');
   });
 

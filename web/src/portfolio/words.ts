@@ -49,7 +49,7 @@ export function unlinkedSentence(item: UnlinkedPartnership): string {
 }
 
 export function overdueSentence(item: OverdueEvaluation): string {
-  if (item.never_evaluated || item.due_on === undefined) {
+  if (item.never_evaluated || !item.due_on) {
     return t('portfolio.neverEvaluated', { title: item.title, phase: phaseNumber(item.phase) });
   }
   return t('portfolio.overdueItem', { title: item.title, due: item.due_on, days: item.days_overdue ?? 0 });

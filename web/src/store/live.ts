@@ -12,15 +12,19 @@
 // watcher; when the connection drops, the watcher is told to forget everyone (`null`), and
 // the server's snapshot after the next subscribe brings back who is still there. A board's
 // facilitator may `summon` everyone on it to a zone; the summons reaches the board's watcher.
+// Pages may name a workspace by its id or its slug: the connection resolves a slug once
+// (`WorkspaceIds`) and speaks to the server in ids only.
 import { signal } from '@preact/signals';
 import type { ClientMessage } from '../protocol/client-message';
 import type { Command } from '../protocol/command';
 import type { ServerMessage } from '../protocol/server-message';
 import { backoffDelay } from './backoff';
 import type { EventCursor } from './cursor';
+import { api, ApiFailure } from './http';
 import { uuidv4 } from './ids';
 import { Outbox, type Outcome } from './outbox';
 import { Throttle, type OwnPresence, type PresenceMessage } from './presence';
+import { summaryLookUp, WorkspaceIds } from './workspaceIds';
 
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'offline';
 export type LiveEvent = Extract<ServerMessage, { type: 'event' }>;
@@ -74,6 +78,7 @@ export class LiveConnection {
   private readonly outbox = new Outbox();
   private readonly watches = new Map<string, Watch>();
   private readonly own = new Map<string, OwnPresenceState>();
+  private readonly ids: WorkspaceIds;
   private readonly wentOnline = () => this.retryNow();
   /** The browser lost the network: the socket may take minutes to notice, so drop it now. */
   private readonly wentOffline = () => {
@@ -85,7 +90,10 @@ export class LiveConnection {
     private readonly token: string,
     private readonly onUnauthenticated: () => void,
     private readonly url: string = defaultUrl(),
-  ) {}
+    lookUp: (slug: string) => Promise<string> = summaryLookUp(api, token),
+  ) {
+    this.ids = new WorkspaceIds(lookUp);
+  }
 
   start(): void {
     this.stopped = false;
@@ -103,12 +111,36 @@ export class LiveConnection {
     this.socket = null;
   }
 
-  /** Follows a workspace's events after `cursor`'s position, now and after every reconnect. */
+  /** Follows a workspace's events after `cursor`'s position, now and after every reconnect.
+   * `workspace`: its id or its slug (followed once the slug is resolved). */
   watch(
-    workspaceId: string,
+    workspace: string,
     cursor: EventCursor,
     onEvent: (event: LiveEvent) => void,
     options: WatchOptions = {},
+  ): () => void {
+    const id = this.ids.now(workspace);
+    if (id !== null) return this.watchId(id, cursor, onEvent, options);
+    let stop: (() => void) | null = null;
+    let stopped = false;
+    // A slug that cannot be resolved is the page's own load's failure to report.
+    this.ids.of(workspace).then(
+      (resolved) => {
+        if (!stopped) stop = this.watchId(resolved, cursor, onEvent, options);
+      },
+      () => undefined,
+    );
+    return () => {
+      stopped = true;
+      stop?.();
+    };
+  }
+
+  private watchId(
+    workspaceId: string,
+    cursor: EventCursor,
+    onEvent: (event: LiveEvent) => void,
+    options: WatchOptions,
   ): () => void {
     this.watches.set(workspaceId, { cursor, onEvent, options });
     if (this.welcomed) this.subscribe(workspaceId, cursor);
@@ -122,8 +154,21 @@ export class LiveConnection {
     };
   }
 
-  /** Sends a command to a workspace; settles with its ack or its rejection. */
-  send(workspaceId: string, command: Command): Promise<Outcome> {
+  /** Sends a command to a workspace (its id or slug); settles with its ack or its rejection. */
+  send(workspace: string, command: Command): Promise<Outcome> {
+    const id = this.ids.now(workspace);
+    if (id !== null) return this.sendTo(id, command);
+    return this.ids.of(workspace).then(
+      (resolved) => this.sendTo(resolved, command),
+      (failure: unknown): Outcome => ({
+        kind: 'reject',
+        commandId: '',
+        error: failure instanceof ApiFailure ? failure.body : { code: 'network', message: '' },
+      }),
+    );
+  }
+
+  private sendTo(workspaceId: string, command: Command): Promise<Outcome> {
     const outcome = this.outbox.add({ commandId: uuidv4(), workspaceId, command });
     this.pending.value = this.outbox.size;
     this.flush();
@@ -135,7 +180,16 @@ export class LiveConnection {
    * there: at most 20 times a second, the latest word last; said once the workspace is
    * subscribed, and again after every reconnect.
    */
-  announce(workspaceId: string, presence: OwnPresence): void {
+  announce(workspace: string, presence: OwnPresence): void {
+    const workspaceId = this.ids.now(workspace);
+    if (workspaceId === null) {
+      this.ids.of(workspace).then(
+        (resolved) => this.announce(resolved, presence),
+        () => undefined,
+      );
+      return;
+    }
+    presence = { ...presence, workspace_id: workspaceId };
     let own = this.own.get(workspaceId);
     if (!own) {
       own = {
@@ -152,8 +206,16 @@ export class LiveConnection {
 
   /** "Bring everyone here" (the board's facilitator): everyone on the board is taken to
    * `zone`. Ephemeral like presence: false when offline (nothing is queued). */
-  summon(workspaceId: string, boardId: string, zone: SummonedMessage['zone']): boolean {
+  summon(workspace: string, boardId: string, zone: SummonedMessage['zone']): boolean {
     if (!this.welcomed) return false;
+    const workspaceId = this.ids.now(workspace);
+    if (workspaceId === null) {
+      this.ids.of(workspace).then(
+        (resolved) => this.summon(resolved, boardId, zone),
+        () => undefined,
+      );
+      return true;
+    }
     return this.write({ type: 'summon', workspace_id: workspaceId, board_id: boardId, ...(zone ? { zone } : {}) });
   }
 

@@ -1,87 +1,35 @@
-// The shapes of the workspace views the app reads over HTTP. (The OpenAPI document does not
-// describe response bodies yet; when it does, these come from it like src/protocol/.)
-import type { AgeGroup, Command, Goal, Level, Room, Sector } from '../protocol/command';
+// The shapes of the workspace views the app reads over HTTP: the types generated from
+// protocol/openapi.json (src/protocol/api.ts), named as the app names them.
+import type { Command } from '../protocol/command';
+import type * as Api from '../protocol/api';
 import type { ErrorBody } from '../protocol/error';
 
-export type Role = 'owner' | 'editor' | 'viewer' | 'auditor' | 'guest';
+export type Role = Api.Role;
 
-export interface WorkspaceEntry {
-  readonly workspace_id: string;
-  /** Its readable address, accepted wherever the id is (e.g. `roskilde-bibliotekerne`). */
-  readonly slug?: string | null;
-  readonly name: string;
-  readonly role: Role;
-}
+/** One of the caller's workspaces (`GET /api/workspaces`, `GET /api/me`). */
+export type WorkspaceEntry = Api.WorkspaceListing;
 
-export interface WorkspaceSummary {
-  readonly workspace_id: string;
-  readonly slug?: string | null;
-  readonly name: string;
-  readonly role: Role;
-  /** The log position of the workspace's last event the server's views include. */
-  readonly position?: number;
-}
+/** A workspace's summary (`GET /api/workspaces/{id}`). */
+export type WorkspaceSummary = Api.WorkspaceSummary;
 
-export type NodeKind = 'library' | 'team' | 'staff' | 'organisation';
-export type EdgeKind = 'relation' | 'knows' | 'member_of';
+export type {
+  DuplicateContact,
+  EdgeKind,
+  NetworkEdge,
+  NetworkNode,
+  NodeKind,
+  StaffReference,
+} from '../protocol/api';
 
-export interface NetworkNode {
-  readonly kind: NodeKind;
-  readonly id: string;
-  readonly label: string;
-  readonly sector?: Sector;
-  readonly level?: Level;
-  readonly rooms?: readonly Room[];
-  readonly age_groups?: readonly AgeGroup[];
-  readonly goals?: readonly Goal[];
-  readonly tags?: readonly string[];
-  readonly team?: string;
-  readonly competences?: readonly string[];
-  /** Where someone placed the node (`NodePlaced`), in map units; absent: the map lays it out. */
-  readonly place?: { readonly x: number; readonly y: number };
-}
+/** A key-person risk; the map falls back to the server's `message` when a field is missing. */
+export type KeyPersonRisk = Pick<Api.KeyPersonRisk, 'organisation_id' | 'message'> & Partial<Api.KeyPersonRisk>;
 
-export interface NetworkEdge {
-  readonly kind: EdgeKind;
-  readonly source: string;
-  readonly target: string;
-  readonly level?: Level;
-  readonly topics?: readonly string[];
-}
-
-/** A relation beyond network that only one colleague holds (the server's words in `message`). */
-export interface KeyPersonRisk {
-  readonly organisation_id: string;
-  readonly organisation_name?: string;
-  readonly level?: Level;
-  readonly staff_id?: string;
-  readonly staff_name?: string;
-  readonly message: string;
-}
-
-export interface StaffReference {
-  readonly staff_id: string;
-  readonly name: string;
-  readonly team: string;
-}
-
-/** Two colleagues courting the same partner (the server's words in `message`). */
-export interface DuplicateContact {
-  readonly organisation_id: string;
-  readonly organisation_name: string;
-  readonly holders: readonly StaffReference[];
-  readonly shared_topics: readonly string[];
-  readonly different_teams: boolean;
-  readonly message: string;
-}
-
-export interface NetworkView {
-  readonly nodes: readonly NetworkNode[];
-  readonly edges: readonly NetworkEdge[];
+/** What the map reads of the network view (`GET .../network`, the live store's view). */
+export type NetworkView = Pick<Api.NetworkView, 'nodes' | 'edges'> & {
   readonly key_person_risks: readonly KeyPersonRisk[];
   /** Absent in views from servers before duplicate contacts were reported. */
-  readonly duplicate_contacts?: readonly DuplicateContact[];
-}
+  readonly duplicate_contacts?: Api.NetworkView['duplicate_contacts'] | undefined;
+};
 
 /** What importing a row of a spreadsheet would do (`POST .../organisation-import/preview`). */
 export type ImportRowOutcome = 'created' | 'merged' | 'unchanged' | 'rejected';

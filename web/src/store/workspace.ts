@@ -1,17 +1,20 @@
 // One workspace's client state: the views loaded over HTTP at a known log position, kept
-// current by the websocket. An event after the loaded position refreshes them: at once after
-// a quiet spell, so a colleague's change shows without a wait, and at most once per
-// REFRESH_DEBOUNCE_MS during a burst, so a burst costs one more reload at its end. A view
-// older than the last event seen (the server's views may lag the log by a moment) is loaded
-// again soon, then less often. Views are signals, so the
-// UI is a function of them. The others' presence in the workspace is a signal too, fed by
-// the same websocket.
+// current by the websocket. A colleague's change to the map is applied to the network view at
+// once, from the event itself (`applyNetworkEvent`, which derives the findings again too), the
+// way a sync client applies operations: nothing waits for the server to compute the whole
+// view (with its metrics) again. An event the view alone cannot take (an organisation's goals
+// from partnerships, a new team's node) loads the views again: at once after a quiet spell,
+// at most once per REFRESH_DEBOUNCE_MS during a burst. A reloaded view gets the events after
+// its position applied on top, so it never takes back what is already drawn. Views are
+// signals, so the UI is a function of them. The others' presence in the workspace is a signal
+// too, fed by the same websocket.
 import { signal } from '@preact/signals';
 import type { Command } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
 import { EventCursor } from './cursor';
 import { api, ApiFailure } from './http';
-import type { LiveConnection } from './live';
+import type { LiveConnection, LiveEvent } from './live';
+import { AppliedSince, applyNetworkEvent } from './networkEvents';
 import type { Outcome } from './outbox';
 import { withPresence, type OwnPresence, type PresenceMap } from './presence';
 import type { ImportPreview, NetworkView, WorkspaceSummary } from './views';
@@ -30,6 +33,12 @@ export class WorkspaceStore {
 
   private readonly cursor = new EventCursor();
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The events applied to the network view since the position of the view loaded last. */
+  private readonly applied = new AppliedSince();
+  /** The position of the last event that only a reload brings into the views. */
+  private reloadThrough = 0;
+  /** The position of the views loaded last. */
+  private loadedAt = 0;
   /** When the last reload started (`performance.now()`), for the burst debounce. */
   private lastLoadStarted = Number.NEGATIVE_INFINITY;
   private loading: Promise<void> | null = null;
@@ -68,7 +77,7 @@ export class WorkspaceStore {
     this.unwatch = this.live.watch(
       this.workspaceId,
       this.cursor,
-      () => this.scheduleRefresh(),
+      (event) => this.take(event),
       {
         onPresence: (message) => {
           this.presence.value = message === null ? new Map() : withPresence(this.presence.value, message);
@@ -107,6 +116,20 @@ export class WorkspaceStore {
     });
   }
 
+  /** A new event of the workspace: applied to the map now, or a reload if it cannot be. */
+  private take(event: LiveEvent): void {
+    const view = this.network.value;
+    const applied = view === null ? null : applyNetworkEvent(view, event);
+    if (applied === null) {
+      this.reloadThrough = event.position;
+      this.scheduleRefresh();
+      return;
+    }
+    if (!applied.changed) return;
+    this.applied.record(event.position, event);
+    this.network.value = applied.view;
+  }
+
   private scheduleRefresh(delay?: number, nextRetry = LAGGING_VIEW_RETRY_MS): void {
     if (this.disposed || this.refreshTimer !== null) return;
     const wait = delay ?? Math.max(0, this.lastLoadStarted + REFRESH_DEBOUNCE_MS - performance.now());
@@ -114,7 +137,7 @@ export class WorkspaceStore {
       this.refreshTimer = null;
       this.lastLoadStarted = performance.now();
       void this.load().then(() => {
-        if (this.cursor.needsRefresh()) {
+        if (this.cursor.needsRefresh() && this.loadedAt < this.reloadThrough) {
           this.scheduleRefresh(nextRetry, Math.min(nextRetry * 2, LAGGING_VIEW_RETRY_MAX_MS));
         }
       });
@@ -130,10 +153,17 @@ export class WorkspaceStore {
         const summary = await api<WorkspaceSummary>(base, { token: this.token });
         const network = await api<NetworkView>(`${base}/network`, { token: this.token });
         if (this.disposed) return;
-        this.cursor.viewLoaded(summary.position ?? 0);
+        const position = summary.position ?? 0;
+        // The changes applied after the view's position go on top of it; one that needs the
+        // server's view again (a rare event, seen while this load was under way) asks for
+        // another load.
+        const rebased = this.applied.rebase(network, position);
+        this.cursor.viewLoaded(position);
+        this.loadedAt = position;
         this.summary.value = summary;
-        this.network.value = network;
+        this.network.value = rebased ?? network;
         this.error.value = null;
+        if (rebased === null) this.scheduleRefresh(LAGGING_VIEW_RETRY_MS);
       } catch (failure) {
         if (failure instanceof ApiFailure && failure.status === 401) {
           // The session expired or was revoked: back to the login page.

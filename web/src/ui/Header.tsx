@@ -1,58 +1,43 @@
 // The bar at the top of every page: the app, the connection state (always visible once
 // logged in), the language switch, and the account menu (who is logged in, change password,
-// log out).
+// log out); below it, on a workspace's pages, the navigation between them (WorkspaceNav).
 import type { LiveConnection } from '../store/live';
 import { chooseLanguage, language, LANGUAGES, t } from '../i18n';
 import { session, logOutEverywhere } from '../auth/session';
-import { navigate, route } from './router';
+import { navigate } from './router';
+import { WorkspaceNav } from './WorkspaceNav';
 
 const LANGUAGE_NAMES = { da: 'Dansk', en: 'English' } as const;
 
 export function Header({ live, title }: { live: LiveConnection | null; title?: string | undefined }) {
   const account = session.value?.account ?? null;
+  const token = session.value?.token ?? null;
   return (
     <header class="top">
-      <a class="brand" href="/" onClick={(event) => { event.preventDefault(); navigate('/'); }}>
-        {t('app.name')}
-      </a>
-      {title && <span class="workspace-name">{title}</span>}
-      {account && <WorkspaceLinks />}
-      <span class="spacer" />
-      {live && <ConnectionBadge live={live} />}
-      <label class="language">
-        <span>{t('app.language')}</span>
-        <select
-          value={language.value}
-          onChange={(event) => chooseLanguage((event.currentTarget.value === 'en' ? 'en' : 'da'), account)}
-        >
-          {LANGUAGES.map((lang) => (
-            <option key={lang} value={lang} lang={lang}>
-              {LANGUAGE_NAMES[lang]}
-            </option>
-          ))}
-        </select>
-      </label>
-      {account && <AccountMenu account={account} />}
+      <div class="top-bar">
+        <a class="brand" href="/" onClick={(event) => { event.preventDefault(); navigate('/'); }}>
+          {t('app.name')}
+        </a>
+        {title && <span class="workspace-name">{title}</span>}
+        <span class="spacer" />
+        {live && <ConnectionBadge live={live} />}
+        <label class="language">
+          <span>{t('app.language')}</span>
+          <select
+            value={language.value}
+            onChange={(event) => chooseLanguage((event.currentTarget.value === 'en' ? 'en' : 'da'), account)}
+          >
+            {LANGUAGES.map((lang) => (
+              <option key={lang} value={lang} lang={lang}>
+                {LANGUAGE_NAMES[lang]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {account && <AccountMenu account={account} />}
+      </div>
+      {token && <WorkspaceNav token={token} />}
     </header>
-  );
-}
-
-/** Links to the open workspace's pages beside the map: its assets list. */
-function WorkspaceLinks() {
-  const where = route.value;
-  const workspaceId = 'workspaceId' in where ? where.workspaceId : null;
-  if (workspaceId === null) return null;
-  const assets = `/w/${workspaceId}/assets`;
-  return (
-    <nav class="workspace-links" aria-label={t('assets.link')}>
-      <a
-        href={assets}
-        aria-current={where.page === 'assets' ? 'page' : undefined}
-        onClick={(event) => { event.preventDefault(); navigate(assets); }}
-      >
-        {t('assets.link')}
-      </a>
-    </nav>
   );
 }
 

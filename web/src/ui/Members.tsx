@@ -5,22 +5,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure } from '../store/http';
 import type { Role } from '../store/views';
+import type { CreatedMemberInvite, MemberInviteListing, MemberListing } from '../protocol/api';
 import { errorSentence, isMessageKey, t } from '../i18n';
-import { navigate } from './router';
 
-interface Member {
-  readonly account: string;
-  readonly role: Role;
-}
+type Member = MemberListing;
 
-interface InviteListing {
-  readonly invite_id: string;
-  readonly role: Role;
-  readonly issued_at: string;
-  readonly expires_at: string;
-  readonly state: 'open' | 'used' | 'revoked' | 'expired';
-  readonly accepted_by: string | null;
-}
+type InviteListing = MemberInviteListing;
 
 const MEMBER_ROLES: readonly Role[] = ['owner', 'editor', 'viewer', 'auditor'];
 
@@ -67,18 +57,13 @@ export function MembersPage({ token, workspaceId, self }: { token: string; works
   const createInvite = (event: Event) => {
     event.preventDefault();
     void act(async () => {
-      const created = await api<{ link: string }>(`${base}/member-invites`, { token, body: { role: inviteRole } });
+      const created = await api<CreatedMemberInvite>(`${base}/member-invites`, { token, body: { role: inviteRole } });
       setLink(`${location.origin}${created.link}`);
     });
   };
 
   return (
     <main id="main" class="members">
-      <p>
-        <a href={`/w/${workspaceId}`} onClick={(event) => { event.preventDefault(); navigate(`/w/${workspaceId}`); }}>
-          {t('members.back')}
-        </a>
-      </p>
       <h1>{t('members.title')}</h1>
       {error && <p class="form-error" role="alert">{error}</p>}
       {members === null && !error && <p>{t('members.loading')}</p>}

@@ -1,6 +1,6 @@
 //! Given/when/then tests: places of the network map's nodes.
 
-use crate::domain::describe;
+use crate::domain::describe::said;
 use crate::domain::state::{team_node_id, MapPlace, MAP_EXTENT};
 use crate::domain::testing::*;
 
@@ -106,7 +106,7 @@ fn a_placed_node_reads_in_the_timeline_by_its_name() {
     let sentences: Vec<String> = [WORKSPACE, FESTIVAL, STAFF_ANNA, team]
         .into_iter()
         .map(|node_id| {
-            describe(
+            said(
                 &state,
                 &DomainEvent::NodePlaced {
                     node_id,
@@ -114,6 +114,7 @@ fn a_placed_node_reads_in_the_timeline_by_its_name() {
                     y: 2,
                 },
                 BO,
+                crate::domain::describe::Language::English,
             )
         })
         .collect();

@@ -1,6 +1,6 @@
 //! Given/when/then tests: what an organisation seeks from a partnership with the library.
 
-use crate::domain::describe;
+use crate::domain::describe::said;
 use crate::domain::testing::*;
 use crate::domain::vocabulary::SeeksSource;
 
@@ -98,7 +98,7 @@ fn a_command_without_a_source_was_typed_in_the_app() {
 fn what_an_organisation_seeks_reads_in_the_timeline() {
     let state = given(&basics());
     let sentence = |seeks: Vec<String>| {
-        describe(
+        said(
             &state,
             &DomainEvent::OrganisationSeeksRecorded {
                 organisation_id: FESTIVAL,
@@ -106,6 +106,7 @@ fn what_an_organisation_seeks_reads_in_the_timeline() {
                 source: SeeksSource::MappingWorkshop,
             },
             BO,
+            crate::domain::describe::Language::English,
         )
     };
     assert_eq!(

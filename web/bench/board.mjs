@@ -1,0 +1,522 @@
+// The workshop board's benchmark (BENCHMARKS.md, "Fifty participants on one board", issue 17):
+// N participants on one library-model board of a scratch server, in one run:
+//   - three real Chromium contexts, each in a window of its own: the facilitator on a large
+//     screen (logged in), a guest on a large screen and a guest on a phone (360 px), both
+//     joined through the invite link (`/join#...`) with only a name;
+//   - N - 3 scripted websocket participants, each a guest of its own through the same
+//     invite (`POST /api/join`), adding notes and moving their own notes at workshop pace
+//     (one action every 3 s each, jittered ±1 s) for a period, then a burst (everyone, the
+//     browsers too through the add form, adds a note within the same second), then dot
+//     voting at the same pace (votes are not shown to others until the vote closes, so only
+//     their acknowledgement is timed);
+//   - N raw websocket subscribers on the board (guests too) that only note when each event
+//     arrives: the server's bare fan-out to N subscribers, in the same run.
+// It prints the time from a participant's action to each other participant's screen (for a
+// browser: the note in the DOM in its zone, seen by a MutationObserver and stamped at the next
+// animation frame; for a scripted participant: the event frame's arrival), p50/p99, beside
+// the raw subscribers' p99, and the bar of issue 17: p99 <= 2x the fan-out p99 and <= 250 ms.
+// It checks that every participant saw every note once and in log order (scripted and raw:
+// the board's events exactly as the log holds them; browsers: each note once, in its last
+// zone, appearing in log order), and states the server's resident memory and the CPU time
+// of the server and of this load generator. Figures only: nothing fails on a slow machine;
+// a lost or reordered note fails the run.
+//
+//   node bench/board.mjs <partnerhub binary> [--participants 50] [--seconds 40] [--json]
+//        [--profile <file.cpuprofile>]
+//
+// With --profile, the phone's page is profiled (Chromium's sampling profiler, through the
+// devtools protocol) from the start of the workshop pace until every screen has every note;
+// the profile is written to the file (open it in Chromium's devtools) and the functions with
+// the most time of their own are printed.
+//
+// Browser globals: the functions given to page.evaluate run in the page, not in Node.
+/* global localStorage, MutationObserver, PerformanceObserver, requestAnimationFrame */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { chromium } from 'playwright-core';
+import { ws as WebSocket } from 'playwright-core/lib/utilsBundle';
+import { cpuMsOf, http, machineLoad, quantile, residentBytesOf, round, say, startServer, stopServer } from './harness.mjs';
+
+const BROWSERS = 3;
+const PACE_MS = 3000;
+const JITTER_MS = 1000;
+const VOTE_BUDGET = 5;
+const ROOMS = ['inspiration', 'learning', 'meeting', 'performative'];
+const GOALS = ['experience', 'engagement', 'empowerment', 'innovation'];
+const ZONES = GOALS.flatMap((goal) => ROOMS.map((room) => ({ room, goal })));
+const zoneKey = (zone) => [zone.room && `room:${zone.room}`, zone.goal && `goal:${zone.goal}`].filter(Boolean).join('|');
+const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const LARGE = { viewport: { width: 1280, height: 800 } };
+
+function options(argv) {
+  const wanted = { binary: argv[0], participants: 50, seconds: 40, json: false, profile: null };
+  for (let index = 1; index < argv.length; index += 1) {
+    const flag = argv[index];
+    if (flag === '--json') wanted.json = true;
+    else if (flag === '--profile') {
+      wanted.profile = argv[index + 1];
+      if (!wanted.profile) throw new Error('--profile takes a file name');
+      index += 1;
+    } else if (['--participants', '--seconds'].includes(flag)) {
+      const value = Number(argv[index + 1]);
+      if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} takes a whole number above 0`);
+      wanted[flag.slice(2)] = value;
+      index += 1;
+    } else throw new Error(`unknown option ${flag}`);
+  }
+  if (!wanted.binary) throw new Error('usage: node bench/board.mjs <partnerhub binary> [--participants N] [--seconds S] [--json]');
+  if (wanted.participants <= BROWSERS) throw new Error(`--participants counts the ${BROWSERS} browsers too: more than ${BROWSERS}`);
+  return wanted;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms) => new Promise((done) => setTimeout(done, Math.max(0, ms)));
+const jittered = () => PACE_MS - JITTER_MS + Math.random() * 2 * JITTER_MS;
+const pick = (list) => list[Math.floor(Math.random() * list.length)];
+
+/** A guest's websocket on the board: hello, subscribe to the board from now; every board
+ * event's arrival is kept (`received`), and commands are answered by their ack or reject. */
+async function guestSocket(server, credential, workspace, board) {
+  const socket = new WebSocket(server.url.replace(/^http/, 'ws') + '/ws');
+  const client = { actor: credential.actor, received: [], waiting: new Map(), rejected: [], closed: null };
+  await new Promise((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`${credential.actor} was not subscribed in 30 s`)), 30_000);
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', token: credential.token })));
+    socket.on('error', (error) => fail(error));
+    socket.on('close', (code, reason) => {
+      client.closed = `${code} ${reason}`;
+      for (const settle of client.waiting.values()) settle({ type: 'closed' });
+    });
+    socket.on('message', (data) => {
+      const at = now();
+      const frame = JSON.parse(data.toString());
+      if (frame.type === 'event') {
+        client.received.push({ at, position: frame.position, type: frame.event_type, noteId: frame.payload?.note_id ?? null, text: frame.payload?.text ?? null });
+      } else if (frame.type === 'ack' || frame.type === 'reject') {
+        client.waiting.get(frame.command_id)?.(frame);
+        client.waiting.delete(frame.command_id);
+      } else if (frame.type === 'welcome') {
+        socket.send(JSON.stringify({ type: 'subscribe', workspace_id: workspace, board_id: board }));
+      } else if (frame.type === 'subscribed') {
+        clearTimeout(timer);
+        ready();
+      } else if (frame.type === 'error') {
+        say(`${credential.actor}: ${JSON.stringify(frame.error)}`);
+      }
+    });
+  });
+  /** Sends `command`; resolves with the answer frame and how long it took (ms). */
+  client.run = (command) =>
+    new Promise((settled) => {
+      const commandId = randomUUID();
+      const sent = now();
+      client.waiting.set(commandId, (frame) => {
+        if (frame.type === 'reject') client.rejected.push(frame.error);
+        settled({ frame, ms: now() - sent });
+      });
+      socket.send(JSON.stringify({ type: 'command', workspace_id: workspace, command_id: commandId, command }));
+    });
+  client.close = () => socket.close();
+  return client;
+}
+
+/** Watches the page's board: every time a note appears in a zone (added, or moved to
+ * another), `{noteId, zone, batch, at}` is kept in `globalThis.boardSeen`, `at` stamped at
+ * the next animation frame; `batch` numbers the observer's callbacks (one render each). */
+async function observeBoard(page) {
+  await page.evaluate(() => {
+    globalThis.boardSeen = [];
+    const lastZone = new Map();
+    let batch = 0;
+    const zones = document.querySelector('section.zones');
+    const look = () => {
+      batch += 1;
+      const fresh = [];
+      for (const element of zones.querySelectorAll('li.note[data-note-id]')) {
+        const noteId = element.getAttribute('data-note-id');
+        const zone = element.closest('section.zone')?.getAttribute('data-zone') ?? null;
+        if (lastZone.get(noteId) === zone) continue;
+        lastZone.set(noteId, zone);
+        const entry = { noteId, zone, batch, at: null };
+        globalThis.boardSeen.push(entry);
+        fresh.push(entry);
+      }
+      if (fresh.length > 0) {
+        requestAnimationFrame(() => {
+          const at = performance.timeOrigin + performance.now();
+          for (const entry of fresh) entry.at = at;
+        });
+      }
+    };
+    look();
+    new MutationObserver(look).observe(zones, { childList: true, subtree: true });
+    // Where the page's time goes: its main thread's long tasks (over 50 ms each).
+    globalThis.longTasks = { count: 0, ms: 0, longest: 0 };
+    new PerformanceObserver((list) => {
+      for (const task of list.getEntries()) {
+        globalThis.longTasks.count += 1;
+        globalThis.longTasks.ms += task.duration;
+        globalThis.longTasks.longest = Math.max(globalThis.longTasks.longest, task.duration);
+      }
+    }).observe({ type: 'longtask' });
+  });
+}
+
+/** A CPU profile's functions by the time spent in them alone, most first, as lines. */
+function selfTimes(profile) {
+  const interval = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
+  const byFunction = new Map();
+  for (const node of profile.nodes) {
+    const frame = node.callFrame;
+    const name = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber + 1}`;
+    byFunction.set(name, (byFunction.get(name) ?? 0) + (node.hitCount ?? 0) * interval);
+  }
+  const total = [...byFunction.values()].reduce((sum, ms) => sum + ms, 0);
+  return [...byFunction.entries()]
+    .sort((first, second) => second[1] - first[1])
+    .map(([name, ms]) => `${Math.round(ms)} ms (${((100 * ms) / total).toFixed(1)}%) ${name}`);
+}
+
+async function main() {
+  const wanted = options(process.argv.slice(2));
+  const scripted = wanted.participants - BROWSERS;
+  const scratch = mkdtempSync(join(tmpdir(), 'partnerhub-board-bench-'));
+  let server = null;
+  let browser = null;
+  const sockets = [];
+  try {
+    server = await startServer(wanted.binary, join(scratch, 'data'));
+    const login = await http(server, 'POST', '/api/login', null, { name: 'bench', password: server.password });
+    const owner = login.token;
+    const workspace = (await http(server, 'POST', '/api/workspaces', owner, { name: 'Benchmark Bibliotek' })).workspace_id;
+    const board = randomUUID();
+    const command = (body) => http(server, 'POST', `/api/workspaces/${workspace}/commands`, owner, { command: body });
+    await command({ type: 'CreateBoard', board_id: board, title: 'Kortlægning med 50', template: 'rooms_by_goals', vote_budget: VOTE_BUDGET });
+    // Notes are read by all from the start (private writing would show placeholders).
+    await command({ type: 'AdvanceBoardPhase', board_id: board, to: 'reveal' });
+    const invite = await http(server, 'POST', `/api/workspaces/${workspace}/boards/${board}/invites`, owner, { label: 'Benchmark' });
+
+    // Guests through the invite, each their own identity: the scripted participants and the
+    // raw subscribers.
+    const joinAs = (name) => http(server, 'POST', '/api/join', null, { invite: invite.token, display_name: name });
+    const participants = [];
+    for (let index = 0; index < scripted; index += 1) {
+      participants.push(await guestSocket(server, await joinAs(`Deltager ${index + 1}`), workspace, board));
+    }
+    const raw = [];
+    for (let index = 0; index < wanted.participants; index += 1) {
+      raw.push(await guestSocket(server, await joinAs(`Måler ${index + 1}`), workspace, board));
+    }
+    sockets.push(...participants, ...raw);
+    say(`${scripted} scripted participants and ${raw.length} raw subscribers on the board`);
+
+    // The three browsers, each in a window of its own (a hidden page's timers are slowed).
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
+    const screens = [];
+    const facilitatorContext = await browser.newContext(LARGE);
+    const session = JSON.stringify({ token: owner, account: 'bench', expiresAt: login.expires_at ?? null });
+    await facilitatorContext.addInitScript((stored) => localStorage.setItem('partnerhub.session', stored), session);
+    const facilitatorPage = await facilitatorContext.newPage();
+    await facilitatorPage.goto(`${server.url}/w/${workspace}/boards/${board}`);
+    screens.push({ name: 'facilitator (large)', actor: 'bench', page: facilitatorPage });
+    for (const [name, device] of [['guest (large)', LARGE], ['guest (phone)', PHONE]]) {
+      const context = await browser.newContext(device);
+      const page = await context.newPage();
+      await page.goto(server.url + invite.link);
+      await page.getByLabel('Dit navn').fill(name);
+      await page.getByRole('button', { name: 'Deltag' }).click();
+      await page.getByText(`Du deltager som ${name}`).waitFor({ timeout: 30_000 });
+      screens.push({ name, page });
+    }
+    for (const screen of screens) {
+      screen.page.on('pageerror', (error) => say(`${screen.name}: ${error.message}`));
+      await screen.page.locator('section.zones').waitFor({ timeout: 30_000 });
+      await screen.page.locator('[data-state="online"]').waitFor({ timeout: 30_000 });
+      await screen.page.bringToFront();
+      await observeBoard(screen.page);
+    }
+    say('three browsers on the board');
+
+    // Who sent what, when: `add:<note>` and `move:<note>:<n-th move>`.
+    const sentAt = new Map();
+    const senderOf = new Map();
+    const ackMs = { note: [], vote: [] };
+    let profiler = null;
+    if (wanted.profile) {
+      profiler = await screens.at(-1).page.context().newCDPSession(screens.at(-1).page);
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.start');
+    }
+    const load = machineLoad();
+    const cpuBefore = { server: cpuMsOf(server.child.pid), generator: process.cpuUsage() };
+    const started = now();
+
+    // Workshop pace: each participant adds a note or moves one of its own, every 3 s ± 1 s.
+    const act = async (participant, index) => {
+      const mine = [];
+      const moves = new Map();
+      await sleep(Math.random() * PACE_MS);
+      let count = 0;
+      while (now() - started < wanted.seconds * 1000) {
+        const next = now() + jittered();
+        count += 1;
+        if (mine.length === 0 || Math.random() < 0.55) {
+          const noteId = randomUUID();
+          const zone = pick(ZONES);
+          sentAt.set(`add:${noteId}`, now());
+          senderOf.set(`add:${noteId}`, participant);
+          const { ms } = await participant.run({ type: 'AddNote', board_id: board, note_id: noteId, text: `Idé ${index + 1}.${count}`, zone, x: 0, y: 0 });
+          ackMs.note.push(ms);
+          mine.push({ noteId, zone: zoneKey(zone) });
+        } else {
+          const note = pick(mine);
+          const current = note.zone;
+          const zone = pick(ZONES.filter((candidate) => zoneKey(candidate) !== current));
+          const nth = (moves.get(note.noteId) ?? 0) + 1;
+          moves.set(note.noteId, nth);
+          sentAt.set(`move:${note.noteId}:${nth}`, now());
+          senderOf.set(`move:${note.noteId}:${nth}`, participant);
+          const { ms } = await participant.run({ type: 'MoveNote', board_id: board, note_id: note.noteId, zone, x: 0, y: 0 });
+          ackMs.note.push(ms);
+          note.zone = zoneKey(zone);
+        }
+        await sleep(next - now());
+      }
+      return mine;
+    };
+    const added = await Promise.all(participants.map((participant, index) => act(participant, index)));
+    say(`workshop pace for ${wanted.seconds} s: ${sentAt.size} actions`);
+
+    // The burst: everyone adds a note within the same second, the browsers through their form.
+    // A page far behind answers Playwright late too: its actions may wait minutes.
+    for (const screen of screens) {
+      await screen.page.locator('form.add-note textarea').fill(`Lynidé fra ${screen.name}`, { timeout: 180_000 });
+    }
+    const burstAt = now() + 500;
+    const burstTexts = new Map();
+    await Promise.all([
+      ...participants.map(async (participant, index) => {
+        await sleep(burstAt + Math.random() * 1000 - now());
+        const noteId = randomUUID();
+        sentAt.set(`add:${noteId}`, now());
+        senderOf.set(`add:${noteId}`, participant);
+        const { ms } = await participant.run({ type: 'AddNote', board_id: board, note_id: noteId, text: `Lynidé ${index + 1}`, zone: pick(ZONES), x: 0, y: 0 });
+        ackMs.note.push(ms);
+      }),
+      ...screens.map(async (screen) => {
+        await sleep(burstAt + Math.random() * 1000 - now());
+        burstTexts.set(`Lynidé fra ${screen.name}`, { at: now(), screen });
+        await screen.page.getByRole('button', { name: 'Sæt op' }).click({ timeout: 180_000 });
+      }),
+    ]);
+    // The browsers' notes: their ids from what the raw subscribers saw.
+    const rawWatcher = raw[0];
+    const deadline = now() + 30_000;
+    while (burstTexts.size > 0 && now() < deadline) {
+      for (const event of rawWatcher.received) {
+        const sent = event.type === 'NoteAdded' ? burstTexts.get(event.text) : undefined;
+        if (sent) {
+          sentAt.set(`add:${event.noteId}`, sent.at);
+          senderOf.set(`add:${event.noteId}`, sent.screen);
+          burstTexts.delete(event.text);
+        }
+      }
+      await sleep(50);
+    }
+    if (burstTexts.size > 0) throw new Error(`the browsers' burst notes never arrived: ${[...burstTexts.keys()].join(', ')}`);
+
+    // Every action on every screen (or 2 minutes: a page far behind is still catching up):
+    // then the vote.
+    const keysOf = (seenList) => {
+      const keys = new Map();
+      const moves = new Map();
+      for (const seen of seenList) {
+        if (!moves.has(seen.noteId)) {
+          moves.set(seen.noteId, 0);
+          keys.set(`add:${seen.noteId}`, seen);
+        } else {
+          const nth = moves.get(seen.noteId) + 1;
+          moves.set(seen.noteId, nth);
+          keys.set(`move:${seen.noteId}:${nth}`, seen);
+        }
+      }
+      return keys;
+    };
+    const socketSeen = (client) => client.received.filter((event) => event.type === 'NoteAdded' || event.type === 'NoteMoved');
+    const expected = sentAt.size;
+    const settled = now() + 120_000;
+    for (;;) {
+      const counts = [...participants, ...raw].map((client) => socketSeen(client).length);
+      const browserCounts = await Promise.all(screens.map((screen) => screen.page.evaluate(() => globalThis.boardSeen.filter((entry) => entry.at !== null).length)));
+      if ((counts.every((count) => count >= expected) && browserCounts.every((count) => count >= expected)) || now() > settled) break;
+      await sleep(200);
+    }
+    const boardCpuMs = cpuMsOf(server.child.pid) - cpuBefore.server;
+    if (profiler) {
+      const { profile } = await profiler.send('Profiler.stop');
+      writeFileSync(wanted.profile, JSON.stringify(profile));
+      say(`the phone's profile is in ${wanted.profile}; the most time of their own:`);
+      for (const line of selfTimes(profile).slice(0, 15)) say(`  ${line}`);
+    }
+
+    // Dot voting at the same pace: each participant spends its budget, one dot every 3 s.
+    await command({ type: 'AdvanceBoardPhase', board_id: board, to: 'grouping' });
+    await command({ type: 'AdvanceBoardPhase', board_id: board, to: 'voting' });
+    const allNotes = added.flat();
+    await Promise.all(
+      participants.map(async (participant) => {
+        await sleep(Math.random() * PACE_MS);
+        for (let dot = 0; dot < VOTE_BUDGET; dot += 1) {
+          const next = now() + jittered();
+          const { ms, frame } = await participant.run({ type: 'CastVote', board_id: board, note_id: pick(allNotes).noteId });
+          if (frame.type === 'ack') ackMs.vote.push(ms);
+          await sleep(next - now());
+        }
+      }),
+    );
+    const cpu = {
+      server_ms: Math.round(cpuMsOf(server.child.pid) - cpuBefore.server),
+      generator_ms: Math.round((() => {
+        const used = process.cpuUsage(cpuBefore.generator);
+        return (used.user + used.system) / 1000;
+      })()),
+      wall_ms: Math.round(now() - started),
+    };
+    const memory = residentBytesOf(server.child.pid);
+
+    // The log: the board's notes, added and moved, in order.
+    const log = [];
+    for (let from = 1; ;) {
+      const page = await http(server, 'GET', `/api/workspaces/${workspace}/log?from=${from}&limit=1000`, owner);
+      log.push(...page.events);
+      if (page.next_from == null) break;
+      from = page.next_from;
+    }
+    const logNotes = log.filter((event) => (event.event_type === 'NoteAdded' || event.event_type === 'NoteMoved') && event.payload.board_id === board);
+    const logPositions = logNotes.map((event) => event.position);
+    const finalZone = new Map();
+    for (const event of logNotes) finalZone.set(event.payload.note_id, zoneKey(event.payload.zone));
+    const logOrder = new Map(logNotes.filter((event) => event.event_type === 'NoteAdded').map((event, index) => [event.payload.note_id, index]));
+
+    // Nothing lost or reordered.
+    const problems = [];
+    for (const client of [...participants, ...raw]) {
+      const positions = socketSeen(client).map((event) => event.position);
+      if (positions.join(',') !== logPositions.join(',')) {
+        problems.push(`${client.actor} saw ${positions.length} note events, the log holds ${logPositions.length}${client.closed ? ` (closed ${client.closed})` : ''}`);
+      }
+    }
+    const browserSeen = [];
+    const mainThread = {};
+    for (const screen of screens) {
+      const tasks = await screen.page.evaluate(() => globalThis.longTasks);
+      mainThread[screen.name] = { long_tasks: tasks.count, busy_ms: Math.round(tasks.ms), longest_ms: Math.round(tasks.longest) };
+      const seen = await screen.page.evaluate(() => globalThis.boardSeen);
+      browserSeen.push({ screen, seen });
+      const onScreen = await screen.page.evaluate(() =>
+        [...document.querySelectorAll('li.note[data-note-id]')].map((element) => [element.getAttribute('data-note-id'), element.closest('section.zone')?.getAttribute('data-zone')]),
+      );
+      const counts = new Map();
+      for (const [noteId] of onScreen) counts.set(noteId, (counts.get(noteId) ?? 0) + 1);
+      for (const [noteId, zone] of finalZone) {
+        if (counts.get(noteId) !== 1) problems.push(`${screen.name} shows note ${noteId} ${counts.get(noteId) ?? 0} times`);
+        else if (onScreen.find(([id]) => id === noteId)[1] !== zone) problems.push(`${screen.name} shows note ${noteId} outside its zone ${zone}`);
+      }
+      if (counts.size !== finalZone.size) problems.push(`${screen.name} shows ${counts.size} notes, the log holds ${finalZone.size}`);
+      // Appearing in log order: a note never shows in an earlier render than one logged before it.
+      const firstBatch = new Map();
+      for (const entry of seen) if (!firstBatch.has(entry.noteId)) firstBatch.set(entry.noteId, entry.batch);
+      const batches = [...logOrder.keys()].map((noteId) => firstBatch.get(noteId));
+      for (let index = 1; index < batches.length; index += 1) {
+        if (batches[index] < batches[index - 1]) {
+          problems.push(`${screen.name} showed a note before one logged earlier (log index ${index})`);
+          break;
+        }
+      }
+    }
+    if (problems.length > 0) throw new Error(`lost or reordered:\n  ${problems.slice(0, 20).join('\n  ')}`);
+
+    // Latencies: each action to each other participant's screen, and to each raw subscriber.
+    const toScreen = { scripted: [], browser: [] };
+    const toAll = [];
+    const fanout = [];
+    const latestOf = new Map();
+    const record = (keys, receiver, bucket) => {
+      for (const [key, seen] of keys) {
+        const sent = sentAt.get(key);
+        if (sent === undefined || senderOf.get(key) === receiver) continue;
+        const ms = seen.at - sent;
+        bucket.push(ms);
+        latestOf.set(key, Math.max(latestOf.get(key) ?? -Infinity, ms));
+      }
+    };
+    for (const participant of participants) record(keysOf(socketSeen(participant)), participant, toScreen.scripted);
+    for (const { screen, seen } of browserSeen) record(keysOf(seen), screen, toScreen.browser);
+    toAll.push(...latestOf.values());
+    for (const client of raw) {
+      for (const [key, seen] of keysOf(socketSeen(client))) {
+        const sent = sentAt.get(key);
+        if (sent !== undefined) fanout.push(seen.at - sent);
+      }
+    }
+    const everyScreen = [...toScreen.scripted, ...toScreen.browser];
+    const result = {
+      scenario: 'board',
+      participants: wanted.participants,
+      browsers: BROWSERS,
+      scripted: scripted,
+      raw_subscribers: raw.length,
+      seconds: wanted.seconds,
+      actions: sentAt.size,
+      notes: finalZone.size,
+      votes: ackMs.vote.length,
+      deliveries: everyScreen.length,
+      to_each_screen_ms: { p50: round(quantile(everyScreen, 0.5)), p99: round(quantile(everyScreen, 0.99)) },
+      to_browser_screen_ms: { p50: round(quantile(toScreen.browser, 0.5)), p99: round(quantile(toScreen.browser, 0.99)) },
+      to_scripted_ms: { p50: round(quantile(toScreen.scripted, 0.5)), p99: round(quantile(toScreen.scripted, 0.99)) },
+      to_all_screens_ms: { p50: round(quantile(toAll, 0.5)), p99: round(quantile(toAll, 0.99)) },
+      fanout_ms: { p50: round(quantile(fanout, 0.5)), p99: round(quantile(fanout, 0.99)) },
+      ack_ms: { note_p50: round(quantile(ackMs.note, 0.5)), note_p99: round(quantile(ackMs.note, 0.99)), vote_p50: round(quantile(ackMs.vote, 0.5)), vote_p99: round(quantile(ackMs.vote, 0.99)) },
+      rejected: participants.reduce((sum, participant) => sum + participant.rejected.length, 0),
+      server_resident_bytes: memory.now,
+      server_peak_resident_bytes: memory.peak,
+      cpu: { ...cpu, server_ms_notes_phase: Math.round(boardCpuMs) },
+      browser_long_tasks: mainThread,
+      machine_load: load,
+    };
+    result.ratios = { to_each_screen_p99_to_fanout_p99: round(result.to_each_screen_ms.p99 / result.fanout_ms.p99) };
+    if (wanted.json) {
+      console.log(JSON.stringify(result));
+    } else {
+      const mib = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+      console.log(`board: ${wanted.participants} participants (${BROWSERS} browsers, ${scripted} scripted), ${raw.length} raw subscribers, ${result.actions} actions, ${result.notes} notes, ${result.votes} dots`);
+      console.log(`                          p50 (ms)   p99 (ms)`);
+      const row = (label, figures) => console.log(`${label.padEnd(26)}${String(figures.p50).padStart(8)} ${String(figures.p99).padStart(10)}`);
+      row('to each other screen', result.to_each_screen_ms);
+      row('  browsers (DOM)', result.to_browser_screen_ms);
+      row('  scripted (frame)', result.to_scripted_ms);
+      row('to all screens', result.to_all_screens_ms);
+      row('bare fan-out (raw)', result.fanout_ms);
+      console.log(`ratio p99 / fan-out p99: ${result.ratios.to_each_screen_p99_to_fanout_p99} (bar <= 2, and p99 <= 250 ms)`);
+      console.log(`acks: note p50 ${result.ack_ms.note_p50} p99 ${result.ack_ms.note_p99} ms, dot p50 ${result.ack_ms.vote_p50} p99 ${result.ack_ms.vote_p99} ms; ${result.rejected} refused`);
+      console.log(`server: ${mib(memory.now)} MiB resident (peak ${mib(memory.peak)} MiB), CPU ${cpu.server_ms} ms; load generator CPU ${cpu.generator_ms} ms; over ${cpu.wall_ms} ms`);
+      for (const [name, tasks] of Object.entries(mainThread)) {
+        console.log(`${name}: ${tasks.long_tasks} long tasks on the main thread, ${tasks.busy_ms} ms in all, the longest ${tasks.longest_ms} ms`);
+      }
+      console.log(`machine load at the start: ${load.one} ${load.five} ${load.fifteen} on ${load.cores} cores`);
+    }
+  } finally {
+    for (const socket of sockets) socket.close();
+    await browser?.close();
+    await stopServer(server);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  say(`board benchmark failed: ${error.stack ?? error.message}`);
+  process.exit(1);
+});

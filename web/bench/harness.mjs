@@ -1,0 +1,95 @@
+// What the browser benchmarks share (web/bench/*.mjs): the server binary started on a
+// scratch data directory with one account, HTTP calls that wait out the rate limit, the
+// quantiles they print, and what a process costs (its resident memory and CPU time, read
+// from /proc as bench/src/lib.rs's `resident_bytes_of` does). The map benchmark (map.mjs)
+// has the same helpers inline; they are the ones here.
+/* global fetch */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+
+export const say = (text) => process.stderr.write(`${text}\n`);
+
+/** Starts `binary serve` on `dataDir` with an account `bench`; resolves once it listens,
+ * with the child, its URL and the account's password. */
+export function startServer(binary, dataDir) {
+  const password = `bench-${randomUUID()}`;
+  const added = spawnSync(binary, ['--data', dataDir, 'user', 'add', 'bench'], { input: `${password}\n`, env: { ...process.env, PARTNERHUB_LOG: 'warn' } });
+  if (added.status !== 0) throw new Error(`user add failed: ${added.stderr}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['--data', dataDir, 'serve', '--listen', '127.0.0.1:0'], {
+      env: { ...process.env, PARTNERHUB_LOG: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not start in 60 s:\n${output}`)), 60_000);
+    const read = (chunk) => {
+      output += chunk.toString();
+      const address = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (address) {
+        clearTimeout(timer);
+        resolve({ child, url: address[1], password });
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => reject(new Error(`the server exited with ${code}:\n${output}`)));
+  });
+}
+
+/** Stops the server started by `startServer` and waits for it to exit. */
+export async function stopServer(server) {
+  if (!server || server.child.exitCode !== null) return;
+  const exited = new Promise((done) => server.child.once('exit', done));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+/** One API call; a 429 is waited out and tried again; any other failure throws. */
+export async function http(server, method, path, token, body) {
+  for (;;) {
+    const response = await fetch(server.url + path, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (response.status === 429) {
+      await new Promise((done) => setTimeout(done, 200));
+      continue;
+    }
+    const answer = await response.json().catch(() => null);
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+    return answer;
+  }
+}
+
+export const quantile = (values, q) => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
+export const round = (value) => (value === null ? null : Math.round(value * 10) / 10);
+
+/** A process's resident memory now and at its peak, in bytes (VmRSS, VmHWM). */
+export function residentBytesOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { now: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
+/** A process's CPU time so far (user + system), in milliseconds. */
+export function cpuMsOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command's name (which is in parentheses and may hold spaces).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
+/** The machine's load averages (1, 5, 15 minutes) and its processor count. */
+export function machineLoad() {
+  const [one, five, fifteen] = readFileSync('/proc/loadavg', 'utf8').split(' ').map(Number);
+  const cores = readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((line) => line.startsWith('processor')).length;
+  return { one, five, fifteen, cores };
+}

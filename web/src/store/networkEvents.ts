@@ -1,0 +1,371 @@
+// A colleague's change on the map without reloading it: the events the network view is built
+// from (src/domain/network: organisations registered and updated, relations moved along the
+// network circle or ended, contacts held and given up, colleagues added, moved between teams
+// or gone, nodes placed) applied to the view the app holds, the way a sync client applies
+// operations to its document. Pure, so a sequence of events is tested against the view the
+// server makes of the same history (src/projection/network.rs `network_view`, unfiltered).
+//
+// The findings (key-person risks, duplicate contacts) are derived again from the changed view
+// by the server's rules (src/projection/network.rs `network_view`), words included, so they
+// never lag the map. What an event cannot decide from the view alone answers `null`, and the
+// store loads the view again: partnerships (an organisation's goals come from the active
+// partnerships it is in), a colleague in a team the map does not show yet (a team's node id
+// is a name-based UUID the server derives), a place for a node the map does not show, the
+// workspace itself.
+import type { LiveEvent } from './live';
+import type { DuplicateContact, KeyPersonRisk, NetworkEdge, NetworkNode, NetworkView, StaffReference } from './views';
+
+/** An event as the websocket hands it over (`LiveEvent` without its envelope). */
+export type NetworkEventInput = Pick<LiveEvent, 'event_type' | 'payload'>;
+
+/** What applying an event did: the view after it, or `null` (load the view again). */
+export type Applied = { readonly view: NetworkView; readonly changed: boolean } | null;
+
+/** The events a reload alone can fold into the map (see the module's note). */
+const RELOAD_EVENTS = new Set(['WorkspaceCreated', 'PartnershipProposed', 'PartnershipUpdated', 'PartnershipEnded']);
+
+const NODE_ORDER: Readonly<Record<NetworkNode['kind'], number>> = { library: 0, team: 1, staff: 2, organisation: 3 };
+const EDGE_ORDER: Readonly<Record<NetworkEdge['kind'], number>> = { relation: 0, knows: 1, member_of: 2 };
+
+/** Applies one event to `view` (never changed in place). */
+export function applyNetworkEvent(view: NetworkView, event: NetworkEventInput): Applied {
+  if (RELOAD_EVENTS.has(event.event_type)) return null;
+  const draft = new Draft(view);
+  const payload = event.payload;
+  switch (event.event_type) {
+    case 'OrganisationRegistered':
+      draft.registerOrganisation(payload);
+      break;
+    case 'OrganisationUpdated':
+      draft.updateOrganisation(payload);
+      break;
+    case 'RelationLevelChanged':
+      draft.moveRelation(text(payload.organisation_id), level(payload.to));
+      break;
+    case 'ContactHolderAssigned':
+      draft.holdContact(text(payload.organisation_id), text(payload.staff_id), strings(payload.topics));
+      break;
+    case 'ContactHolderRemoved':
+      draft.dropEdge('knows', text(payload.staff_id), text(payload.organisation_id));
+      break;
+    case 'StaffMemberAdded':
+      if (!draft.addStaff(text(payload.staff_id), text(payload.name), text(payload.team), strings(payload.competences))) return null;
+      break;
+    case 'StaffMemberUpdated':
+      if (!draft.updateStaff(text(payload.staff_id), text(payload.team), strings(payload.competences))) return null;
+      break;
+    case 'StaffMemberLeft':
+      draft.removeStaff(text(payload.staff_id));
+      break;
+    case 'NodePlaced':
+      if (!draft.place(text(payload.node_id), Number(payload.x), Number(payload.y))) return null;
+      break;
+    default:
+      return { view, changed: false };
+  }
+  return draft.finish();
+}
+
+/** Applies events in order; `null` as soon as one needs a reload. */
+export function applyNetworkEvents(view: NetworkView, events: readonly NetworkEventInput[]): NetworkView | null {
+  let current = view;
+  for (const event of events) {
+    const applied = applyNetworkEvent(current, event);
+    if (applied === null) return null;
+    current = applied.view;
+  }
+  return current;
+}
+
+type Level = NonNullable<NetworkNode['level']>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A copy of the view's nodes and edges by key, changed by the event, sorted back at the end. */
+class Draft {
+  private readonly nodes: Map<string, NetworkNode>;
+  private readonly edges: Map<string, NetworkEdge>;
+  private changed = false;
+
+  constructor(private readonly view: NetworkView) {
+    this.nodes = new Map(view.nodes.map((node) => [node.id, node]));
+    this.edges = new Map(view.edges.map((edge) => [keyOf(edge.kind, edge.source, edge.target), edge]));
+  }
+
+  private get libraryId(): string | undefined {
+    return this.view.nodes.find((node) => node.kind === 'library')?.id;
+  }
+
+  registerOrganisation(payload: Record<string, unknown>): void {
+    const id = text(payload.organisation_id);
+    const before = this.nodes.get(id);
+    // Registering replaces the organisation: no level and no contact holders yet.
+    for (const [key, edge] of this.edges) if (edge.target === id && edge.kind !== 'member_of') this.deleteEdge(key);
+    const node: Mutable<NetworkNode> = { kind: 'organisation', id, label: text(payload.name), sector: payload.sector as NetworkNode['sector'] };
+    setList(node, 'rooms', payload.rooms);
+    setList(node, 'age_groups', payload.age_groups);
+    // Goals come from partnerships naming the organisation, and places from `NodePlaced`:
+    // neither changes when it is registered again.
+    if (before?.goals?.length) node.goals = before.goals;
+    setList(node, 'tags', payload.tags);
+    if (before?.place) node.place = before.place;
+    this.setNode(node);
+  }
+
+  updateOrganisation(payload: Record<string, unknown>): void {
+    const before = this.nodes.get(text(payload.organisation_id));
+    if (before?.kind !== 'organisation') return;
+    const node: Mutable<NetworkNode> = { ...before };
+    if (typeof payload.name === 'string') node.label = payload.name;
+    if (typeof payload.sector === 'string') node.sector = payload.sector as NetworkNode['sector'];
+    if (Array.isArray(payload.tags)) setList(node, 'tags', payload.tags);
+    if (Array.isArray(payload.age_groups)) setList(node, 'age_groups', payload.age_groups);
+    if (Array.isArray(payload.rooms)) setList(node, 'rooms', payload.rooms);
+    this.setNode(node);
+  }
+
+  moveRelation(organisationId: string, to: Level | undefined): void {
+    const before = this.nodes.get(organisationId);
+    const library = this.libraryId;
+    if (before?.kind !== 'organisation' || library === undefined) return;
+    const node: Mutable<NetworkNode> = { ...before };
+    if (to) node.level = to;
+    else delete node.level;
+    this.setNode(node);
+    const key = keyOf('relation', library, organisationId);
+    if (to) this.setEdge({ kind: 'relation', source: library, target: organisationId, level: to });
+    else this.deleteEdge(key);
+  }
+
+  holdContact(organisationId: string, staffId: string, topics: string[]): void {
+    // Only colleagues who have not left hold contacts on the map (they are all nodes of it).
+    if (this.nodes.get(organisationId)?.kind !== 'organisation' || this.nodes.get(staffId)?.kind !== 'staff') return;
+    const edge: Mutable<NetworkEdge> = { kind: 'knows', source: staffId, target: organisationId };
+    if (topics.length > 0) edge.topics = topics;
+    this.setEdge(edge);
+  }
+
+  dropEdge(kind: NetworkEdge['kind'], source: string, target: string): void {
+    this.deleteEdge(keyOf(kind, source, target));
+  }
+
+  /** False when the colleague's team has no node yet (its id is the server's to derive). */
+  addStaff(staffId: string, name: string, team: string, competences: string[]): boolean {
+    const node: Mutable<NetworkNode> = { kind: 'staff', id: staffId, label: name, team };
+    if (competences.length > 0) node.competences = competences;
+    const place = this.nodes.get(staffId)?.place;
+    if (place) node.place = place;
+    this.removeMembership(staffId);
+    if (!this.joinTeam(staffId, team)) return false;
+    this.setNode(node);
+    this.pruneTeams();
+    return true;
+  }
+
+  updateStaff(staffId: string, team: string, competences: string[]): boolean {
+    const before = this.nodes.get(staffId);
+    if (before?.kind !== 'staff') return true; // Left, or unknown: not on the map.
+    const node: Mutable<NetworkNode> = { ...before, team };
+    if (competences.length > 0) node.competences = competences;
+    else delete node.competences;
+    this.removeMembership(staffId);
+    if (!this.joinTeam(staffId, team)) return false;
+    this.setNode(node);
+    this.pruneTeams();
+    return true;
+  }
+
+  removeStaff(staffId: string): void {
+    if (this.nodes.get(staffId)?.kind !== 'staff') return;
+    for (const [key, edge] of this.edges) if (edge.source === staffId) this.deleteEdge(key);
+    this.nodes.delete(staffId);
+    this.changed = true;
+    this.pruneTeams();
+  }
+
+  /** False when the node is not on the map (its place must wait for a reload). */
+  place(nodeId: string, x: number, y: number): boolean {
+    const before = this.nodes.get(nodeId);
+    if (!before) return false;
+    if (before.place?.x === x && before.place.y === y) return true;
+    this.setNode({ ...before, place: { x, y } });
+    return true;
+  }
+
+  finish(): Applied {
+    if (!this.changed) return { view: this.view, changed: false };
+    const nodes = [...this.nodes.values()].sort(
+      (first, second) =>
+        NODE_ORDER[first.kind] - NODE_ORDER[second.kind] || compare(first.label, second.label) || compare(first.id, second.id),
+    );
+    const edges = [...this.edges.values()].sort(
+      (first, second) =>
+        EDGE_ORDER[first.kind] - EDGE_ORDER[second.kind] || compare(first.source, second.source) || compare(first.target, second.target),
+    );
+    return { view: { ...this.view, nodes, edges, ...findingsOf(nodes, edges) }, changed: true };
+  }
+
+  /** A team's node is shown while a colleague on the map is in it. */
+  private joinTeam(staffId: string, team: string): boolean {
+    if (team.trim() === '') return true;
+    const teamNode = [...this.nodes.values()].find((node) => node.kind === 'team' && node.label === team);
+    if (!teamNode) return false;
+    this.setEdge({ kind: 'member_of', source: staffId, target: teamNode.id });
+    return true;
+  }
+
+  private removeMembership(staffId: string): void {
+    for (const [key, edge] of this.edges) if (edge.kind === 'member_of' && edge.source === staffId) this.deleteEdge(key);
+  }
+
+  private pruneTeams(): void {
+    const joined = new Set([...this.edges.values()].filter((edge) => edge.kind === 'member_of').map((edge) => edge.target));
+    for (const [id, node] of this.nodes) {
+      if (node.kind === 'team' && !joined.has(id)) {
+        this.nodes.delete(id);
+        this.changed = true;
+      }
+    }
+  }
+
+  private setNode(node: NetworkNode): void {
+    this.nodes.set(node.id, node);
+    this.changed = true;
+  }
+
+  private setEdge(edge: NetworkEdge): void {
+    this.edges.set(keyOf(edge.kind, edge.source, edge.target), edge);
+    this.changed = true;
+  }
+
+  private deleteEdge(key: string): void {
+    if (this.edges.delete(key)) this.changed = true;
+  }
+}
+
+function keyOf(kind: NetworkEdge['kind'], source: string, target: string): string {
+  return `${kind}:${source}:${target}`;
+}
+
+/** The server sorts by bytes (Rust's `String` order); code units agree for the map's names. */
+function compare(first: string, second: string): number {
+  return first < second ? -1 : first > second ? 1 : 0;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function level(value: unknown): Level | undefined {
+  return value === 'network' || value === 'collaboration' || value === 'partnership' ? value : undefined;
+}
+
+/** Sets a list field as the server writes it: absent when empty. */
+function setList<K extends 'rooms' | 'age_groups' | 'tags'>(node: Mutable<NetworkNode>, key: K, value: unknown): void {
+  const list = Array.isArray(value) ? (value as NonNullable<NetworkNode[K]>) : [];
+  if (list.length > 0) node[key] = list;
+  else delete node[key];
+}
+
+/**
+ * The events applied since the loaded view's position, so a view loaded again (which may be
+ * older than the events already drawn) gets them applied on top instead of taking them back.
+ * Applying an event twice gives what applying it once gives (each says how things are now),
+ * so a view that already includes some of them is not harmed.
+ */
+export class AppliedSince {
+  private events: { readonly position: number; readonly event: NetworkEventInput }[] = [];
+
+  record(position: number, event: NetworkEventInput): void {
+    this.events.push({ position, event });
+  }
+
+  /** A view including everything up to `position` was loaded: `view` with the later events
+   * applied, or `null` if one of them needs another reload. */
+  rebase(view: NetworkView, position: number): NetworkView | null {
+    this.events = this.events.filter((entry) => entry.position > position);
+    return applyNetworkEvents(
+      view,
+      this.events.map((entry) => entry.event),
+    );
+  }
+}
+
+interface Holder extends StaffReference {
+  readonly topics: readonly string[];
+}
+
+/** The key-person risks and duplicate contacts of a whole map, as the server finds them:
+ * per organisation (by id), the colleagues holding its contact sorted by name; a relation
+ * beyond network held by one colleague is a risk; two holders sharing a topic (trimmed, lower
+ * case) or from different teams are a duplicate; both lists sorted by organisation name. */
+export function findingsOf(
+  nodes: readonly NetworkNode[],
+  edges: readonly NetworkEdge[],
+): { key_person_risks: KeyPersonRisk[]; duplicate_contacts: DuplicateContact[] } {
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  const holders = new Map<string, Holder[]>();
+  for (const edge of edges) {
+    const staff = byId.get(edge.source);
+    if (edge.kind !== 'knows' || staff?.kind !== 'staff' || byId.get(edge.target)?.kind !== 'organisation') continue;
+    const holder: Holder = { staff_id: staff.id, name: staff.label, team: staff.team ?? '', topics: edge.topics ?? [] };
+    const list = holders.get(edge.target);
+    if (list) list.push(holder);
+    else holders.set(edge.target, [holder]);
+  }
+  const risks: KeyPersonRisk[] = [];
+  const duplicates: DuplicateContact[] = [];
+  const organisations = nodes.filter((node) => node.kind === 'organisation').sort((first, second) => compare(first.id, second.id));
+  for (const organisation of organisations) {
+    const held = (holders.get(organisation.id) ?? []).sort(
+      (first, second) => compare(first.name, second.name) || compare(first.staff_id, second.staff_id),
+    );
+    const name = organisation.label;
+    const [only] = held;
+    if ((organisation.level === 'collaboration' || organisation.level === 'partnership') && held.length === 1 && only) {
+      risks.push({
+        organisation_id: organisation.id,
+        organisation_name: name,
+        level: organisation.level,
+        staff_id: only.staff_id,
+        staff_name: only.name,
+        message: `Only one colleague knows this partner: ${only.name} is the only contact with ${name} (${organisation.level})`,
+      });
+    }
+    held.forEach((first, index) => {
+      for (const second of held.slice(index + 1)) {
+        const theirs = normalisedTopics(second.topics);
+        const shared = [...normalisedTopics(first.topics)].filter((topic) => theirs.has(topic)).sort(compare);
+        const differentTeams = first.team.trim() !== second.team.trim();
+        if (shared.length === 0 && !differentTeams) continue;
+        const team = (text: string) => (text.trim() === '' ? 'no team' : text);
+        duplicates.push({
+          organisation_id: organisation.id,
+          organisation_name: name,
+          holders: [reference(first), reference(second)],
+          shared_topics: shared,
+          different_teams: differentTeams,
+          message:
+            shared.length === 0
+              ? `${first.name} (${team(first.team)}) and ${second.name} (${team(second.team)}) hold the contact with ${name} from different teams`
+              : `${first.name} and ${second.name} both talk with ${name} about ${shared.join(', ')}`,
+        });
+      }
+    });
+  }
+  // Sorted by name, then id; stable, so one organisation's pairs keep their order.
+  const byOrganisation = (first: { organisation_name?: string; organisation_id: string }, second: typeof first) =>
+    compare(first.organisation_name ?? '', second.organisation_name ?? '') || compare(first.organisation_id, second.organisation_id);
+  return { key_person_risks: risks.sort(byOrganisation), duplicate_contacts: duplicates.sort(byOrganisation) };
+}
+
+function reference(holder: Holder): StaffReference {
+  return { staff_id: holder.staff_id, name: holder.name, team: holder.team };
+}
+
+function normalisedTopics(topics: readonly string[]): Set<string> {
+  return new Set(topics.map((topic) => topic.trim().toLowerCase()).filter((topic) => topic !== ''));
+}
