@@ -41,7 +41,7 @@ use uuid::Uuid;
 
 use super::client::Socket;
 use super::live::{ACTOR, PASSWORD};
-use super::{cpu_of_stat, BenchError, CpuTimes, Latency, Scratch};
+use super::{BenchError, CpuTimes, Latency, Scratch};
 use partnerhub::accounts::Role;
 use partnerhub::app_state::Limits;
 use partnerhub::domain::vocabulary::{Level, Sector};
@@ -322,12 +322,9 @@ struct Measured {
     client_cpu: Duration,
 }
 
-/// CPU seconds (user and system) process `pid` used so far.
+/// CPU time (user and system) process `pid` used so far.
 fn process_cpu(pid: u32) -> Duration {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| cpu_of_stat(&stat))
-        .unwrap_or_default()
+    crate::cpu_time_of(&pid.to_string())
 }
 
 /// Runs `clients` loops of `edit` (each given its client number and returning its

@@ -192,10 +192,15 @@ pub fn resident_bytes_of(process: &str) -> u64 {
 /// The CPU seconds (user and system, all threads) process `process` (a pid, or `self`) has
 /// used, from `/proc/<process>/stat`; 0 where that cannot be read.
 pub fn cpu_seconds_of(process: &str) -> f64 {
+    cpu_time_of(process).as_secs_f64()
+}
+
+/// [`cpu_seconds_of`] as a duration; zero where it cannot be read.
+pub fn cpu_time_of(process: &str) -> Duration {
     std::fs::read_to_string(format!("/proc/{process}/stat"))
         .ok()
         .and_then(|stat| cpu_of_stat(&stat))
-        .map_or(0.0, |cpu| cpu.as_secs_f64())
+        .unwrap_or_default()
 }
 
 /// CPU time (user and system) this process has used: in all, and by thread name (a trailing
