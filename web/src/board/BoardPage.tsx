@@ -12,7 +12,7 @@
 // without any control to change it.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Zone } from '../protocol/command';
-import { t } from '../i18n';
+import { language, t } from '../i18n';
 import { uuidv4 } from '../store/ids';
 import type { LiveConnection } from '../store/live';
 import { sendAndTell } from '../map/send';
@@ -201,6 +201,7 @@ export function BoardPage({
                         facilitator={facilitator}
                         readOnly={readOnly}
                         actions={actions}
+                        language={language.value}
                       />
                     ))}
                   </ul>

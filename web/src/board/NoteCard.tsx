@@ -11,7 +11,7 @@
 import { Component } from 'preact';
 import { useState } from 'preact/hooks';
 import type { BoardPhase, Zone } from '../protocol/command';
-import { t } from '../i18n';
+import { t, type Language } from '../i18n';
 import type { NoteView } from './model';
 import { zoneKey, zoneTags, type ZoneSlot } from './zones';
 import { votesText, zoneName } from './words';
@@ -36,6 +36,8 @@ export interface NoteCardProps {
   readOnly: boolean;
   /** The same object from render to render (the card is memoised). */
   actions: NoteActions;
+  /** The language of its texts: a switch renders the card again. */
+  language: Language;
 }
 
 /** A note on the board, rendered again only when one of its props is another value or object
