@@ -12,7 +12,7 @@
 // without any control to change it.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Zone } from '../protocol/command';
-import { t } from '../i18n';
+import { language, t } from '../i18n';
 import { uuidv4 } from '../store/ids';
 import type { LiveConnection } from '../store/live';
 import { sendAndTell } from '../map/send';
@@ -27,7 +27,7 @@ import { onTheBoard } from '../store/presence';
 import { NoteCard, type NoteActions } from './NoteCard';
 import type { BoardStore } from './store';
 import { hiddenText, phaseName, zoneName } from './words';
-import { zoneGrid, zoneKey } from './zones';
+import { zoneGrid, zoneKey, type ZoneGrid } from './zones';
 import './board.css';
 
 export function BoardPage({
@@ -59,7 +59,24 @@ export function BoardPage({
     const timer = setTimeout(() => setSummonedTo(null), 4000);
     return () => clearTimeout(timer);
   }, [summons]);
-  const grid = view ? zoneGrid(view.template, view.notes.map((note) => note.zone)) : null;
+  const grid = useSameSlots(view ? zoneGrid(view.template, view.notes.map((note) => note.zone)) : null);
+  // The same object every render, so the memoised note cards are not rendered again for it.
+  const actions = useMemo<NoteActions>(
+    () => ({
+      move: (note, zone) =>
+        void sendAndTell(store, { type: 'MoveNote', board_id: store.boardId, note_id: note.note_id, zone, x: note.x, y: note.y }, () =>
+          t('board.moved', { zone: zoneName(zone) }),
+        ),
+      edit: (note, text) =>
+        void sendAndTell(store, { type: 'EditNote', board_id: store.boardId, note_id: note.note_id, text }, () => t('board.edited')),
+      vote: (note) =>
+        void sendAndTell(store, { type: 'CastVote', board_id: store.boardId, note_id: note.note_id }, () => t('board.dotCast')),
+      retract: (note) =>
+        void sendAndTell(store, { type: 'RetractVote', board_id: store.boardId, note_id: note.note_id }, () => t('board.dotRetracted')),
+      promote: (note) => setPromoting(note),
+    }),
+    [store],
+  );
   // Where one is and points, where the phase shows them (the server enforces it too): on a
   // large screen the pointer in its zone, on a phone the zone in view.
   const whereShown = view !== null && !view.anonymous && view.phase !== 'writing';
@@ -98,21 +115,7 @@ export function BoardPage({
   const facilitator = facilitates(view, me);
   const readOnly = !mayChange(view);
   const byZone = notesByZone(view);
-  const names = view.display_names ?? {};
-
-  const actions: NoteActions = {
-    move: (note, zone) =>
-      void sendAndTell(store, { type: 'MoveNote', board_id: view.board_id, note_id: note.note_id, zone, x: note.x, y: note.y }, () =>
-        t('board.moved', { zone: zoneName(zone) }),
-      ),
-    edit: (note, text) =>
-      void sendAndTell(store, { type: 'EditNote', board_id: view.board_id, note_id: note.note_id, text }, () => t('board.edited')),
-    vote: (note) =>
-      void sendAndTell(store, { type: 'CastVote', board_id: view.board_id, note_id: note.note_id }, () => t('board.dotCast')),
-    retract: (note) =>
-      void sendAndTell(store, { type: 'RetractVote', board_id: view.board_id, note_id: note.note_id }, () => t('board.dotRetracted')),
-    promote: (note) => setPromoting(note),
-  };
+  const names = view.display_names ?? NO_NAMES;
 
   const drop = (event: DragEvent, zone: Zone) => {
     event.preventDefault();
@@ -190,13 +193,15 @@ export function BoardPage({
                       <NoteCard
                         key={note.note_id}
                         note={note}
-                        view={view}
+                        phase={view.phase}
+                        locked={view.locked}
                         me={me}
                         names={names}
                         slots={grid.slots}
                         facilitator={facilitator}
                         readOnly={readOnly}
                         actions={actions}
+                        language={language.value}
                       />
                     ))}
                   </ul>
@@ -230,6 +235,26 @@ export function BoardPage({
       </p>
     </main>
   );
+}
+
+const NO_NAMES: Readonly<Record<string, string>> = {};
+
+/** The grid, with the previous render's slots while the zones are the same ones (a zone's
+ * slot list is a prop of every note card). */
+function useSameSlots(grid: ZoneGrid | null): ZoneGrid | null {
+  const previous = useRef<ZoneGrid | null>(null);
+  const before = previous.current;
+  if (
+    grid &&
+    before &&
+    before.columns === grid.columns &&
+    before.slots.length === grid.slots.length &&
+    before.slots.every((slot, index) => slot.key === grid.slots[index]?.key)
+  ) {
+    return before;
+  }
+  previous.current = grid;
+  return grid;
 }
 
 /** Adding a note into a zone. While offline the note is kept (the outbox) and sent when the

@@ -3,10 +3,16 @@
 // phone), editing one's own, dots in the vote (one's own while it is open, the totals once
 // it has closed), and, for the facilitator after the discussion, making it data. A viewer
 // or auditor sees the note and nothing to change it with.
+//
+// Fifty people on one board send an event every few tens of milliseconds, so a card is
+// memoised: it re-renders only when its own note (kept the same object while unchanged, see
+// model.ts) or what it shows of the board changes, and its "move to" menu (a list of every
+// zone) exists only while it is open.
+import { Component } from 'preact';
 import { useState } from 'preact/hooks';
-import type { Zone } from '../protocol/command';
-import { t } from '../i18n';
-import type { BoardView, NoteView } from './model';
+import type { BoardPhase, Zone } from '../protocol/command';
+import { t, type Language } from '../i18n';
+import type { NoteView } from './model';
 import { zoneKey, zoneTags, type ZoneSlot } from './zones';
 import { votesText, zoneName } from './words';
 
@@ -18,29 +24,40 @@ export interface NoteActions {
   readonly promote: (note: NoteView) => void;
 }
 
-export function NoteCard({
-  note,
-  view,
-  me,
-  names,
-  slots,
-  facilitator,
-  readOnly,
-  actions,
-}: {
+export interface NoteCardProps {
   note: NoteView;
-  view: BoardView;
+  phase: BoardPhase;
+  locked: boolean;
   me: string;
   names: Readonly<Record<string, string>>;
   slots: readonly ZoneSlot[];
   facilitator: boolean;
   /** A viewer or auditor: the note without anything to change it. */
   readOnly: boolean;
+  /** The same object from render to render (the card is memoised). */
   actions: NoteActions;
-}) {
+  /** The language of its texts: a switch renders the card again. */
+  language: Language;
+}
+
+/** A note on the board, rendered again only when one of its props is another value or object
+ * (preact/compat's `memo` would also switch on compat's global rewriting of events). */
+export class NoteCard extends Component<NoteCardProps> {
+  override shouldComponentUpdate(next: NoteCardProps): boolean {
+    const now = this.props as NoteCardProps & Record<string, unknown>;
+    return (Object.keys(next) as (keyof NoteCardProps)[]).some((key) => next[key] !== now[key]);
+  }
+
+  override render(props: NoteCardProps) {
+    return <NoteCardBody {...props} />;
+  }
+}
+
+function NoteCardBody({ note, phase, locked, me, names, slots, facilitator, readOnly, actions }: NoteCardProps) {
   const [editing, setEditing] = useState<string | null>(null);
   const [target, setTarget] = useState(zoneKey(note.zone));
-  const open = !readOnly && !view.locked && view.phase !== 'closed';
+  const [menuOpen, setMenuOpen] = useState(false);
+  const open = !readOnly && !locked && phase !== 'closed';
   const mine = note.author === me;
   const tags = zoneTags(note.zone);
   const headingId = `note-${note.note_id}`;
@@ -88,7 +105,7 @@ export function NoteCard({
           {note.promoted_to.kind === 'organisation' ? t('board.promotedOrganisation') : t('board.promotedPartnership')}
         </p>
       )}
-      {view.phase === 'voting' && !readOnly && (
+      {phase === 'voting' && !readOnly && (
         <div class="note-dots">
           <span class="small">{t('board.myDots', { count: note.my_votes })}</span>
           <button type="button" disabled={!open} onClick={() => actions.vote(note)} aria-describedby={headingId}>
@@ -102,12 +119,17 @@ export function NoteCard({
         </div>
       )}
       {open && (
-        <details class="note-menu">
+        <details class="note-menu" onToggle={(event) => {
+            const opened = event.currentTarget.open;
+            if (opened) setTarget(zoneKey(note.zone));
+            setMenuOpen(opened);
+          }}>
           <summary>
             {t('board.move')}
             {(mine || facilitator) && ` / ${t('board.edit')}`}
             <span class="visually-hidden">: {note.text}</span>
           </summary>
+          {menuOpen && (
           <form
             class="note-move"
             onSubmit={(event) => {
@@ -127,12 +149,13 @@ export function NoteCard({
             </label>
             <button type="submit">{t('board.move')}</button>
           </form>
+          )}
           {(mine || facilitator) && editing === null && (
             <button type="button" class="secondary" onClick={() => setEditing(note.text)}>{t('board.edit')}</button>
           )}
         </details>
       )}
-      {facilitator && !note.promoted_to && (view.phase === 'discussion' || view.phase === 'closed') && (
+      {facilitator && !note.promoted_to && (phase === 'discussion' || phase === 'closed') && (
         <button type="button" class="secondary" onClick={() => actions.promote(note)} aria-describedby={headingId}>
           {t('facilitator.promote')}
         </button>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../store/live';
 import { clockOffset } from '../store/live';
-import { applyBoardEvent, clockText, facilitates, mayChange, nextPhases, notesByZone, secondsLeft, summaryRows, type BoardView } from './model';
+import { applyBoardEvent, clockText, keepUnchangedNotes, withName, facilitates, mayChange, nextPhases, notesByZone, secondsLeft, summaryRows, type BoardView } from './model';
 import { zoneGrid, zoneKey, zoneTags } from './zones';
 
 const board = (overrides: Partial<BoardView> = {}): BoardView => ({
@@ -80,13 +80,13 @@ describe('applyBoardEvent', () => {
     expect(zones.get(zoneKey(meeting))?.hidden).toBe(1);
   });
 
-  it('asks for the view again when a phase changes, a dot is cast, or an author is not known by name', () => {
+  it('asks for the view again when a phase changes or a dot is cast, and says an author not known by name', () => {
     const changed = applyBoardEvent(board(), event('BoardPhaseChanged', { from: 'writing', to: 'reveal', anonymous: false }, 'anna'), 'bo');
     expect(changed.reload).toBe(true);
     expect(changed.view.phase).toBe('reveal');
     expect(applyBoardEvent(board({ phase: 'voting' }), event('VoteCast', { note_id: 'n' }, 'bo'), 'bo').reload).toBe(true);
     const stranger = applyBoardEvent(board(), event('NoteAdded', { note_id: 'n', text: 'x', zone: learning }, 'guest:7'), 'bo');
-    expect(stranger.reload).toBe(true);
+    expect([stranger.reload, stranger.unknownName]).toEqual([false, 'guest:7']);
     const anonymous = applyBoardEvent(board(), event('NoteAdded', { note_id: 'n', text: 'x', zone: learning }), 'bo');
     expect(anonymous.reload).toBe(false);
     expect(anonymous.view.notes[0]?.author).toBeNull();
@@ -107,7 +107,7 @@ describe('applyBoardEvent', () => {
     const handed = applyBoardEvent(board(), event('FacilitationHanded', { from: 'anna', to: 'bo' }, 'anna'), 'bo');
     expect(facilitates(handed.view, 'bo')).toBe(true);
     expect(facilitates(handed.view, 'anna')).toBe(false);
-    expect(handed.reload).toBe(true); // to learn Bo's name
+    expect(handed.unknownName).toBe('bo'); // to learn Bo's name
     const rules = applyBoardEvent(board({ phase: 'voting' }), event('VotingRulesSet', { vote_budget: 6, note_cap: 2 }, 'anna'), 'bo');
     expect([rules.view.vote_budget, rules.view.note_cap, rules.reload]).toEqual([6, 2, true]);
   });
@@ -125,6 +125,26 @@ describe('applyBoardEvent', () => {
     const added = event('NoteAdded', { note_id: 'n', text: 'x', zone: learning }, 'anna');
     const once = applyBoardEvent(board(), added, 'bo').view;
     expect(applyBoardEvent(once, added, 'bo').view.notes).toEqual(once.notes);
+  });
+
+  it('keeps the notes an event or a load leaves unchanged the same objects (their cards are not rendered again)', () => {
+    let view = applyBoardEvent(board(), event('NoteAdded', { note_id: 'n', text: 'x', zone: learning }, 'anna'), 'bo').view;
+    view = applyBoardEvent(view, event('NoteAdded', { note_id: 'm', text: 'y', zone: learning }, 'anna'), 'bo').view;
+    const [first, second] = view.notes;
+    const moved = applyBoardEvent(view, event('NoteMoved', { note_id: 'm', zone: meeting, x: 0, y: 0 }), 'bo').view;
+    expect(moved.notes[0]).toBe(first);
+    expect(moved.notes[1]).not.toBe(second);
+    const loaded = keepUnchangedNotes(moved, { ...moved, notes: moved.notes.map((note) => ({ ...note })), display_names: { anna: 'Anna' } });
+    expect(loaded.notes[0]).toBe(first);
+    expect(loaded.notes[1]).toBe(moved.notes[1]);
+    expect(loaded.display_names).toBe(moved.display_names);
+    const edited = keepUnchangedNotes(moved, { ...moved, notes: moved.notes.map((note) => ({ ...note, text: 'z' })) });
+    expect(edited.notes[0]).not.toBe(first);
+    expect(edited.notes[0]?.text).toBe('z');
+  });
+
+  it('takes a name learnt from presence', () => {
+    expect(withName(board(), 'guest:7', 'Ole').display_names).toEqual({ anna: 'Anna', 'guest:7': 'Ole' });
   });
 });
 

@@ -1,7 +1,9 @@
 // A workshop board as this person may see it (the server's `GET .../boards/{id}`, shaped by
 // src/visibility.rs), and what the board's live events do to it, pure: notes appear, move
 // and change; another's private note is a placeholder with only its zone; a phase change or
-// a dot asks for the view again (the server alone knows what is revealed and the dots left).
+// a dot asks for the view again (the server alone knows what is revealed and the dots left);
+// an author the view has no name for is said, for the store to learn the name. A note left
+// unchanged by an event stays the same object, so its card is not rendered again.
 // Also the countdown of the facilitator's timer in server time, and the summary's rows.
 import type { BoardPhase, BoardTemplate, Zone } from '../protocol/command';
 import type { Promotion } from '../protocol/domain-event';
@@ -60,6 +62,9 @@ export interface BoardView {
 export interface Applied {
   readonly view: BoardView;
   readonly reload: boolean;
+  /** An actor the event shows whose name the view does not have (the store learns it from
+   * presence, or loads the view again later). */
+  readonly unknownName?: string;
 }
 
 /** The board after one of its live events, as seen by `me` (their actor). */
@@ -92,7 +97,8 @@ export function applyBoardEvent(view: BoardView, event: LiveEvent, me: string): 
       const unknownName = author !== null && author !== me && !(author in (view.display_names ?? {}));
       return {
         view: { ...view, notes, private_notes: privateNotes, hidden_notes: privateNotes.length },
-        reload: unknownName,
+        reload: false,
+        ...(unknownName ? { unknownName: author } : {}),
       };
     }
     case 'PrivateNoteAdded': {
@@ -155,7 +161,11 @@ export function applyBoardEvent(view: BoardView, event: LiveEvent, me: string): 
     case 'FacilitationHanded': {
       // The new facilitator's tools appear (and the former's go) at once.
       const facilitator = String(payload.to ?? view.facilitator);
-      return { view: { ...view, facilitator }, reload: !(facilitator in (view.display_names ?? {})) };
+      return {
+        view: { ...view, facilitator },
+        reload: false,
+        ...(facilitator in (view.display_names ?? {}) ? {} : { unknownName: facilitator }),
+      };
     }
     case 'VotingRulesSet':
       return {
@@ -169,6 +179,42 @@ export function applyBoardEvent(view: BoardView, event: LiveEvent, me: string): 
     default:
       return same;
   }
+}
+
+/** The view with `name` for `actor` (learnt from presence). */
+export function withName(view: BoardView, actor: string, name: string): BoardView {
+  return { ...view, display_names: { ...view.display_names, [actor]: name } };
+}
+
+/** `loaded`'s notes, each the object `before` had for it where nothing in it changed (a
+ * load re-renders only the notes that did). */
+export function keepUnchangedNotes(before: BoardView | null, loaded: BoardView): BoardView {
+  if (!before) return loaded;
+  const previous = new Map(before.notes.map((note) => [note.note_id, note]));
+  const notes = loaded.notes.map((note) => {
+    const old = previous.get(note.note_id);
+    return old && sameNote(old, note) ? old : note;
+  });
+  const names = before.display_names && loaded.display_names && JSON.stringify(before.display_names) === JSON.stringify(loaded.display_names)
+    ? before.display_names
+    : loaded.display_names;
+  return { ...loaded, notes, ...(names ? { display_names: names } : {}) };
+}
+
+function sameNote(a: NoteView, b: NoteView): boolean {
+  return (
+    a.note_id === b.note_id &&
+    a.text === b.text &&
+    (a.author ?? null) === (b.author ?? null) &&
+    zoneKey(a.zone) === zoneKey(b.zone) &&
+    a.x === b.x &&
+    a.y === b.y &&
+    a.colour === b.colour &&
+    (a.group_id ?? null) === (b.group_id ?? null) &&
+    a.my_votes === b.my_votes &&
+    (a.votes ?? null) === (b.votes ?? null) &&
+    JSON.stringify(a.promoted_to ?? null) === JSON.stringify(b.promoted_to ?? null)
+  );
 }
 
 function updateNote(notes: readonly NoteView[], noteId: string, change: (note: NoteView) => NoteView): NoteView[] {

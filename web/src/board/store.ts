@@ -6,6 +6,12 @@
 // on notes), and an event that reveals something (a phase change, one's own dot) loads the
 // view again. Changes leave through `LiveConnection.send` (queued while offline, resent on
 // reconnect), so a note written while the phone's connection drops is sent when it returns.
+// An author the view has no name for yet (a guest who just joined) is named from presence,
+// which carries each person's name, or else by one load of the view a while later for all
+// such authors together: fifty people joining must not mean fifty loads of the whole board.
+// Events are applied as they come but shown once per animation frame (or after
+// PUBLISH_FALLBACK_MS where a hidden page has no frames): a page behind on fifty people's
+// events renders what it has caught up on once, not once per event.
 // Presence goes the same way: one's own (on the board, and where shown the zone and place
 // one points at) and the others'; and the facilitator's "bring everyone here".
 import { signal } from '@preact/signals';
@@ -16,9 +22,13 @@ import { api, ApiFailure } from '../store/http';
 import type { LiveConnection, LiveEvent, SummonedMessage } from '../store/live';
 import { withPresence, type OwnPresence, type PresenceMap } from '../store/presence';
 import type { Outcome } from '../store/outbox';
-import { applyBoardEvent, type BoardView } from './model';
+import { applyBoardEvent, keepUnchangedNotes, withName, type BoardView } from './model';
 
 const RELOAD_DEBOUNCE_MS = 120;
+/** How long a load only for names not yet known waits, gathering all such authors. */
+const NAME_RELOAD_MS = 2000;
+/** The longest an applied event waits to be shown when no animation frame comes. */
+const PUBLISH_FALLBACK_MS = 100;
 
 /** A guest link as the server made it: its token's id (to withdraw it) and the link. */
 export interface GuestInvite {
@@ -44,6 +54,11 @@ export class BoardStore {
   /** Events received while a load is under way, applied again on top of what it loads. */
   private duringLoad: LiveEvent[] = [];
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
+  private reloadDue = 0;
+  /** The view with the events applied since it was last shown (null: the shown one is current). */
+  private unshown: BoardView | null = null;
+  private publishFrame = 0;
+  private publishTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
 
   constructor(
@@ -65,6 +80,7 @@ export class BoardStore {
       onSubscribed: () => this.scheduleReload(0),
       onPresence: (message) => {
         this.presence.value = message === null ? new Map() : withPresence(this.presence.value, message);
+        if (message?.name) this.learnName(message.actor, message.name);
       },
       onSummoned: (summoned) => {
         if (summoned.board_id !== this.boardId || summoned.facilitator === this.me) return;
@@ -88,6 +104,7 @@ export class BoardStore {
     this.disposed = true;
     this.unwatch?.();
     if (this.reloadTimer !== null) clearTimeout(this.reloadTimer);
+    this.showNow(null);
   }
 
   /** Sends a command to the board's workspace; settles with the ack or the rejection. */
@@ -100,17 +117,65 @@ export class BoardStore {
     return this.live.serverClockOffsetMs.value;
   }
 
-  private take(event: LiveEvent): void {
-    if (this.loading) this.duringLoad.push(event);
-    const view = this.view.value;
-    if (!view) return;
-    const applied = applyBoardEvent(view, event, this.me);
-    this.view.value = applied.view;
-    if (applied.reload) this.scheduleReload(RELOAD_DEBOUNCE_MS);
+  /** The view with every event so far, shown or not yet. */
+  private current(): BoardView | null {
+    return this.unshown ?? this.view.value;
   }
 
+  /** Makes `view` the current one, shown at the next animation frame. */
+  private showSoon(view: BoardView): void {
+    this.unshown = view;
+    if (this.publishTimer !== null) return;
+    const show = () => this.showNow();
+    if (typeof requestAnimationFrame === 'function') this.publishFrame = requestAnimationFrame(show);
+    this.publishTimer = setTimeout(show, typeof requestAnimationFrame === 'function' ? PUBLISH_FALLBACK_MS : 0);
+  }
+
+  /** Shows `view`, or else what is waiting to be shown, now. */
+  private showNow(view: BoardView | null = this.unshown): void {
+    if (this.publishFrame !== 0) cancelAnimationFrame(this.publishFrame);
+    if (this.publishTimer !== null) clearTimeout(this.publishTimer);
+    this.publishFrame = 0;
+    this.publishTimer = null;
+    this.unshown = null;
+    if (view && !this.disposed) this.view.value = view;
+  }
+
+  private take(event: LiveEvent): void {
+    if (this.loading) this.duringLoad.push(event);
+    const view = this.current();
+    if (!view) return;
+    const applied = applyBoardEvent(view, event, this.me);
+    this.showSoon(applied.view);
+    if (applied.reload) this.scheduleReload(RELOAD_DEBOUNCE_MS);
+    if (applied.unknownName !== undefined) this.nameOf(applied.unknownName);
+  }
+
+  /** Names `actor` from presence if it is there, or else loads the view a while later. */
+  private nameOf(actor: string): void {
+    const present = [...this.presence.value.values()].find((entry) => entry.actor === actor && entry.name !== null);
+    if (present?.name) this.learnName(actor, present.name);
+    else this.scheduleReload(NAME_RELOAD_MS);
+  }
+
+  /** Takes a name presence says, where the view shows the person and lacks it. */
+  private learnName(actor: string, name: string): void {
+    const view = this.current();
+    if (!view || view.display_names?.[actor] === name) return;
+    if (view.facilitator !== actor && !view.notes.some((note) => note.author === actor)) return;
+    this.showSoon(withName(view, actor, name));
+  }
+
+  /** Loads the view after `delay`, or sooner if a load is already due sooner: one load for
+   * every reason that came meanwhile. */
   private scheduleReload(delay: number): void {
-    if (this.disposed || this.reloadTimer !== null) return;
+    if (this.disposed) return;
+    const due = Date.now() + delay;
+    if (this.reloadTimer !== null) {
+      if (this.reloadDue <= due) return;
+      clearTimeout(this.reloadTimer);
+    }
+    this.reloadDue = due;
     this.reloadTimer = setTimeout(() => {
       this.reloadTimer = null;
       void this.load();
@@ -131,14 +196,17 @@ export class BoardStore {
         let view = await api<BoardView>(path, { token: this.token });
         if (this.disposed) return;
         let reload = false;
+        const unnamed: string[] = [];
         for (const event of this.duringLoad) {
           const applied = applyBoardEvent(view, event, this.me);
           view = applied.view;
           reload ||= applied.reload;
+          if (applied.unknownName !== undefined) unnamed.push(applied.unknownName);
         }
-        this.view.value = view;
+        this.showNow(keepUnchangedNotes(this.current(), view));
         this.error.value = null;
         if (reload) this.scheduleReload(RELOAD_DEBOUNCE_MS);
+        for (const actor of unnamed) this.nameOf(actor);
       } catch (failure) {
         if (failure instanceof ApiFailure && failure.status === 401) {
           this.onUnauthenticated();
