@@ -141,7 +141,7 @@ async fn a_share_link_opens_the_page_without_a_login_until_it_is_closed(backend:
     let (status, timeline) = server
         .get(
             &server.owner,
-            &format!("/api/workspaces/{}/timeline", server.workspace_id),
+            &format!("/api/workspaces/{}/timeline?lang=en", server.workspace_id),
         )
         .await;
     assert_eq!(status, 200);

@@ -143,7 +143,7 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
     let (_, all, _) = replay(&data, &[]);
     let all: Value = serde_json::from_str(&all).unwrap();
     assert!(all.to_string().contains(
-        "mads@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab (den 2024-05-02): festival area agreed as a yearly frame"
+        "mads@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab (den 2024-05-02): festivalområdet aftalt som en årlig ramme"
     ));
     let (code, _, stderr) = replay(&data, &["--lang", "sv"]);
     assert_eq!(code, Some(2));
