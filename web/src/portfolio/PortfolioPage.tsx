@@ -32,7 +32,7 @@ export function PortfolioPage({ store, token }: { store: WorkspaceStore; token: 
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [filter, setFilter] = useState<GridFilter>(NO_GRID_FILTER);
-  const position = summary?.position ?? -1;
+  const position = store.position.value;
   const workspaceId = summary?.workspace_id ?? null;
 
   useEffect(() => {

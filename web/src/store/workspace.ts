@@ -28,6 +28,10 @@ export class WorkspaceStore {
   readonly summary = signal<WorkspaceSummary | null>(null);
   readonly network = signal<NetworkView | null>(null);
   readonly error = signal<ErrorBody | null>(null);
+  /** The last log position this store has seen: of the views loaded or of an event since, so
+   *  pages that read views of their own (the portfolio) read again whenever the log moves,
+   *  also for events the map applies itself or has no use for. */
+  readonly position = signal<number>(-1);
   /** Who else is here, by connection (never stored: it lives with the connection). */
   readonly presence = signal<PresenceMap>(new Map());
 
@@ -118,6 +122,7 @@ export class WorkspaceStore {
 
   /** A new event of the workspace: applied to the map now, or a reload if it cannot be. */
   private take(event: LiveEvent): void {
+    if (event.position > this.position.value) this.position.value = event.position;
     const view = this.network.value;
     const applied = view === null ? null : applyNetworkEvent(view, event);
     if (applied === null) {
@@ -161,6 +166,7 @@ export class WorkspaceStore {
         this.cursor.viewLoaded(position);
         this.loadedAt = position;
         this.summary.value = summary;
+        if (position > this.position.value) this.position.value = position;
         this.network.value = rebased ?? network;
         this.error.value = null;
         if (rebased === null) this.scheduleRefresh(LAGGING_VIEW_RETRY_MS);
