@@ -184,7 +184,10 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
     await card.locator('summary').click();
     await card.getByLabel('Flyt sedlen til').selectOption({ label: 'Læringsrum · Engagement' });
     await card.getByRole('button', { name: 'Flyt', exact: true }).click();
-    await zone(ole.page, LEARNING_ENGAGEMENT).locator('li.note').filter({ hasText: 'Læsehunde for børn' }).waitFor({ timeout: 10_000 });
+    // Each page shows the move when it draws its next frame: wait for it on every page that is read.
+    for (const page of [ole.page, anna]) {
+      await zone(page, LEARNING_ENGAGEMENT).locator('li.note').filter({ hasText: 'Læsehunde for børn' }).waitFor({ timeout: 10_000 });
+    }
     assert.equal(await note(anna, 'Læsehunde for børn').getAttribute('data-tags'), 'room:learning goal:engagement');
   });
 
