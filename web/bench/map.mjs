@@ -14,8 +14,7 @@
 //
 // SwiftShader draws WebGL in software here: absolute frame times mean little, ratios do.
 // Browser globals: the functions given to page.evaluate run in the page, not in Node.
-/* global fetch, requestAnimationFrame, localStorage, MutationObserver, WebSocket, location */
-import { spawn, spawnSync } from 'node:child_process';
+/* global requestAnimationFrame, localStorage, MutationObserver, WebSocket, location */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -23,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { build } from 'vite';
 import { chromium } from 'playwright-core';
+import { http, startServer } from './harness.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 
@@ -59,48 +59,6 @@ async function bareFiles(scratch) {
   };
   walk(outDir);
   return files;
-}
-
-function startServer(binary, dataDir) {
-  const password = `bench-${randomUUID()}`;
-  const added = spawnSync(binary, ['--data', dataDir, 'user', 'add', 'bench'], { input: `${password}\n`, env: { ...process.env, PARTNERHUB_LOG: 'warn' } });
-  if (added.status !== 0) throw new Error(`user add failed: ${added.stderr}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['--data', dataDir, 'serve', '--listen', '127.0.0.1:0'], {
-      env: { ...process.env, PARTNERHUB_LOG: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`the server did not start in 60 s:\n${output}`)), 60_000);
-    const read = (chunk) => {
-      output += chunk.toString();
-      const address = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (address) {
-        clearTimeout(timer);
-        resolve({ child, url: address[1], password });
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.on('exit', (code) => reject(new Error(`the server exited with ${code}:\n${output}`)));
-  });
-}
-
-async function http(server, method, path, token, body) {
-  for (;;) {
-    const response = await fetch(server.url + path, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (response.status === 429) {
-      await new Promise((done) => setTimeout(done, 200));
-      continue;
-    }
-    const answer = await response.json().catch(() => null);
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
-    return answer;
-  }
 }
 
 /** Runs `commands` through the HTTP API with several API tokens, each under its rate limit. */
