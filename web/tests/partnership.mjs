@@ -171,6 +171,29 @@ export async function partnershipSteps({ browser, server, anna, step, axeViolati
     await anna.getByText('Partnerskabet er i fase 4: Beslutning.').waitFor();
   });
 
+  await step('partnership: back to an earlier phase, with the reason in the timeline', async () => {
+    const back = anna.locator('details.back-phase');
+    await back.locator('summary').click();
+    const form = back.locator('form.move-back');
+    // Only earlier phases are offered, the nearest first.
+    assert.deepEqual(await form.getByLabel('Tilbage til').locator('option').allInnerTexts(), [
+      'Fase 3: Screening',
+      'Fase 2: Udforskning',
+      'Fase 1: Idé',
+    ]);
+    // Without a reason: asked for, nothing sent.
+    await form.getByRole('button', { name: 'Flyt tilbage' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Skriv hvorfor' }).waitFor();
+    await form.getByLabel('Tilbage til').selectOption('screening');
+    await form.locator('input[name="back_reason"]').fill('Bestyrelsen vil se en ny screening');
+    await form.getByRole('button', { name: 'Flyt tilbage' }).click();
+    await anna.getByText('Partnerskabet er i fase 3: Screening.').waitFor();
+    await anna.locator('section.timeline').getByText('Bestyrelsen vil se en ny screening', { exact: false }).first().waitFor();
+    // And on to the decision again (the screening is still there).
+    await anna.getByRole('button', { name: 'Flyt til fase 4: Beslutning' }).click();
+    await anna.getByText('Partnerskabet er i fase 4: Beslutning.').waitFor();
+  });
+
 
   await step('partnership: a viewer reads the file without edit controls', async () => {
     const viewerInvite = await callAs(anna, 'POST', `/api/workspaces/${summary.body.workspace_id}/member-invites`, { role: 'viewer' });

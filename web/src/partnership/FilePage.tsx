@@ -1,6 +1,6 @@
 // `/w/<workspace>/partnerships/<id>`: a partnership's file (partnerskabets sag). Purpose and
 // form, its owner at the library, partners and their contact persons, the twelve phases with
-// what each needs (move to the next with the command), the screening, the agreement with its
+// what each needs (move to the next, or back to an earlier one with a reason), the screening, the agreement with its
 // editor per section, its versions and diff, resources, evaluations, the communication plan,
 // the checklist and the timeline. Viewers and auditors see the same file without edit controls.
 import { useEffect, useState } from 'preact/hooks';
@@ -10,10 +10,11 @@ import { AgreementEditor } from './Agreement';
 import { AgreementHistory } from './AgreementHistory';
 import { DetailsEditor } from './Details';
 import { AppLink, partnershipsPath } from './links';
-import { nextPhase, PHASES, phaseNumber, type Organisation, type PartnershipFile } from './model';
+import { earlierPhases, nextPhase, PHASES, phaseNumber, type Organisation, type PartnershipFile } from './model';
 import { Communication, Evaluations, Readiness, Resources } from './Plan';
 import { Owner } from './Owner';
 import { ScreeningPanel } from './Screening';
+import type { Phase } from '../protocol/command';
 import type { PartnershipStore } from './store';
 import './partnership.css';
 import { dayText, momentText, phaseName } from './words';
@@ -243,8 +244,64 @@ function Phases({ store, partnershipId, file }: { store: PartnershipStore; partn
           <button type="submit">{t('phases.moveTo', { number: phaseNumber(next), phase: phaseName(next) })}</button>
         </form>
       )}
+      {store.canEdit && !file.ending && earlierPhases(file.phase).length > 0 && (
+        <BackForm store={store} partnershipId={partnershipId} phase={file.phase} />
+      )}
       {store.canEdit && !file.ending && <EndForm store={store} partnershipId={partnershipId} />}
     </section>
+  );
+}
+
+/** Back to an earlier phase (an agreement renegotiated, a screening to redo): the same
+ * command as a move forward, which the rules allow to any earlier phase; the app asks why,
+ * so the timeline says it. */
+function BackForm({ store, partnershipId, phase }: { store: PartnershipStore; partnershipId: string; phase: Phase }) {
+  const choices = earlierPhases(phase);
+  const [to, setTo] = useState<Phase>(choices[0] ?? 'idea');
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  // The choice must stay one of the earlier phases when the partnership moves under it.
+  const target = choices.includes(to) ? to : (choices[0] ?? 'idea');
+  const back = async (event: Event) => {
+    event.preventDefault();
+    if (reason.trim() === '') {
+      setProblem(t('phases.backNeedsReason'));
+      return;
+    }
+    const outcome = await sendAndTell(
+      store,
+      { type: 'MovePartnershipPhase', partnership_id: partnershipId, to: target, note: reason.trim() },
+      () => t('phases.moved', { phase: phaseName(target) }),
+    );
+    if (outcome.kind === 'ack') {
+      setReason('');
+      setProblem(null);
+    } else {
+      setProblem(errorSentence(outcome.error));
+    }
+  };
+  return (
+    <details class="back-phase">
+      <summary>{t('phases.backTitle')}</summary>
+      <form class="move-back" onSubmit={(event) => void back(event)}>
+        <label>
+          <span>{t('phases.backTo')}</span>
+          <select name="back_to" value={target} onChange={(event) => setTo(event.currentTarget.value as Phase)}>
+            {choices.map((choice) => (
+              <option key={choice} value={choice}>
+                {t('phases.numbered', { number: phaseNumber(choice), phase: phaseName(choice) })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{t('phases.backReason')}</span>
+          <input name="back_reason" value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
+        </label>
+        {problem && <p class="form-error" role="alert">{problem}</p>}
+        <button type="submit">{t('phases.backSubmit')}</button>
+      </form>
+    </details>
   );
 }
 

@@ -5,6 +5,7 @@ import {
   detailsOf,
   detailsUpdate,
   nextPhase,
+  earlierPhases,
   overdue,
   resolve,
   sideOf,
@@ -78,11 +79,14 @@ describe('the diff', () => {
 });
 
 describe('phases and due dates', () => {
-  it('move one phase forward, never into ended by a move', () => {
+  it('move one phase forward or back to any earlier one, never into ended by a move', () => {
     expect(nextPhase('idea')).toBe('exploration');
     expect(nextPhase('agreement')).toBe('planning');
     expect(nextPhase('adjustment')).toBeNull();
     expect(nextPhase('ended')).toBeNull();
+    expect(earlierPhases('idea')).toEqual([]);
+    expect(earlierPhases('decision')).toEqual(['screening', 'exploration', 'idea']);
+    expect(earlierPhases('ended')).toEqual([]);
   });
 
   it('are overdue only after the day', () => {

@@ -210,6 +210,13 @@ export function nextPhase(phase: Phase): Phase | null {
   return index < 0 || next === undefined || next === 'ended' ? null : next;
 }
 
+/** The phases a partnership may go back to from `phase` (every earlier one; an ended
+ * partnership goes nowhere), nearest first. */
+export function earlierPhases(phase: Phase): Phase[] {
+  if (phase === 'ended') return [];
+  return PHASES.slice(0, Math.max(0, PHASES.indexOf(phase))).reverse();
+}
+
 /** The phase's number, 1 to 12. */
 export function phaseNumber(phase: Phase): number {
   return PHASES.indexOf(phase) + 1;
