@@ -333,6 +333,16 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
     await bySlug.close();
   });
 
+  await step('board: a board that does not exist is said in words, in Danish', async () => {
+    // Not watched: the page's 404 is the point of this step.
+    const missing = await anna.context().newPage();
+    await missing.goto(`${server.url}/w/roskilde-bibliotekerne/boards/00000000-0000-4000-8000-000000000000`);
+    const alert = missing.locator('main.board-page [role="alert"]');
+    await alert.waitFor();
+    assert.equal(await alert.innerText(), 'Det findes ikke.');
+    await missing.close();
+  });
+
   await mette.context.close();
   await ole.context.close();
 }

@@ -12,7 +12,7 @@
 // without any control to change it.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Zone } from '../protocol/command';
-import { language, t } from '../i18n';
+import { errorSentence, language, t } from '../i18n';
 import { uuidv4 } from '../store/ids';
 import type { LiveConnection } from '../store/live';
 import { sendAndTell } from '../map/send';
@@ -107,7 +107,7 @@ export function BoardPage({
   if (!view || !grid) {
     return (
       <main id="main" class="board-page">
-        {store.error.value ? <p class="form-error" role="alert">{store.error.value.message}</p> : <p>{t('board.loading')}</p>}
+        {store.error.value ? <p class="form-error" role="alert">{errorSentence(store.error.value)}</p> : <p>{t('board.loading')}</p>}
       </main>
     );
   }

@@ -212,7 +212,7 @@ export class BoardStore {
           this.onUnauthenticated();
           return;
         }
-        this.error.value = failure instanceof ApiFailure ? failure.body : { code: 'unknown', message: String(failure) };
+        this.error.value = failure instanceof ApiFailure ? failure.body : { code: 'unknown', message: '' };
       } finally {
         this.loading = null;
         this.duringLoad = [];
