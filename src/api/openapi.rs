@@ -276,7 +276,10 @@ fn query_schema(name: &str, components: &Map<String, Value>) -> Value {
             "enum": Language::ALL.map(Language::code),
             "default": Language::default().code(),
         }),
-        "from_version" | "to_version" => json!({"type": "integer", "minimum": 0}),
+        // `AgreementDiffQuery` reads them as u32: a larger number is 400 `invalid_query`.
+        "from_version" | "to_version" => {
+            json!({"type": "integer", "minimum": 0, "maximum": u32::MAX})
+        }
         "limit" => json!({"type": "integer", "minimum": 1, "maximum": 1000}),
         "entity" | "owner" => json!({"type": "string", "format": "uuid"}),
         "today" => json!({"type": "string", "format": "date"}),
