@@ -170,6 +170,22 @@ async fn a_workshop_guest_may_add_move_and_vote_on_notes_of_their_board_and_see_
         )
         .await;
     assert_eq!(status, 201, "{invite}");
+    // Hours outside 1 to 720 are refused, not moved into the range.
+    for hours in [0, 721, 100_000] {
+        let (status, body) = server
+            .post(
+                &server.owner,
+                &format!(
+                    "/api/workspaces/{}/boards/{}/invites",
+                    server.workspace_id, fixture.board
+                ),
+                json!({"label": "theatre workshop", "hours": hours}),
+            )
+            .await;
+        assert_eq!(status, 400, "{hours}: {body}");
+        assert_eq!(body["code"], "invite_hours_out_of_range", "{body}");
+        assert_eq!(body["details"]["maximum"], 720, "{body}");
+    }
     let invite_token = invite["token"].as_str().unwrap().to_owned();
     assert!(invite["link"].as_str().unwrap().starts_with("/join#ph_"));
     // The invite itself acts as nobody: it only lets people join.

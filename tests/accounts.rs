@@ -257,6 +257,7 @@ async fn only_owners_invite_and_nobody_is_invited_as_a_guest(backend: Backend) {
         )
         .await;
     assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], "invite_hours_out_of_range", "{body}");
 }
 
 async fn a_logged_in_colleague_accepts_with_their_account_and_owners_change_roles(

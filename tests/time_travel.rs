@@ -130,7 +130,7 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
         .map(|e| e["summary"].as_str().unwrap())
         .collect();
     assert!(timeline.iter().any(|line| line.contains(
-        "mads@roskilde moved Roskilde Festival from collaboration to partnership (on 2024-05-02): festivalområdet aftalt som en årlig ramme"
+        "mads@roskilde moved Roskilde Festival from collaboration to partnership (on 2 May 2024): festivalområdet aftalt som en årlig ramme"
     )));
     assert_eq!(
         roskilde["network"]["duplicate_contacts"][0]["organisation_name"],
@@ -143,7 +143,7 @@ async fn replay_of_the_demo_shows_the_guides_examples_and_their_history(backend:
     let (_, all, _) = replay(&data, &[]);
     let all: Value = serde_json::from_str(&all).unwrap();
     assert!(all.to_string().contains(
-        "mads@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab (den 2024-05-02): festivalområdet aftalt som en årlig ramme"
+        "mads@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab (den 2. maj 2024): festivalområdet aftalt som en årlig ramme"
     ));
     let (code, _, stderr) = replay(&data, &["--lang", "sv"]);
     assert_eq!(code, Some(2));

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::organisation_import::{ImportPreview, ImportPreviewRequest};
 use super::routes::{
-    AcceptInviteAsMeRequest, AcceptInviteRequest, AsOfQuery, CommandRequest,
+    AcceptInviteAsMeRequest, AcceptInviteRequest, AsOfQuery, BoardListing, CommandRequest,
     CreateWorkspaceRequest, CreatedBoardInvite, CreatedMemberInvite, CreatedShareLink,
     CreatedWorkspace, GrantRequest, Health, InviteRequest, IssuedToken, JoinRequest, LogEntry,
     LoginRequest, LoginSession, Me, MemberInviteRequest, MemberListing, Method,
@@ -18,11 +18,13 @@ use super::routes::{
     TokenRequest, WorkspaceListing, WorkspaceSummary,
 };
 use super::ApiJson;
+use crate::accounts::service::ACCOUNT_NAME_PATTERN;
 use crate::accounts::service::{
     AcceptedInvite, GuestCredential, MemberInviteListing, TokenListing,
 };
 use crate::api::routes::Verification;
 use crate::app_state::ErrorBody;
+use crate::domain::describe::Language;
 use crate::domain::state::{Asset, Organisation, Partnership};
 use crate::projection::agreement::AgreementDiff;
 use crate::projection::board::BoardView;
@@ -32,6 +34,7 @@ use crate::projection::network::{ContactHolderView, NetworkView};
 use crate::projection::public_assets::PublicAssets;
 use crate::projection::report::WorkspaceReport;
 use crate::projection::suggestions::SuggestionsView;
+use crate::projection::timeline::TimelineLine;
 use crate::service::CommandOutcome;
 
 /// The shape of a successful response's body.
@@ -39,8 +42,6 @@ use crate::service::CommandOutcome;
 enum Body {
     /// Any JSON object: only this document itself (`GET /api/openapi.json`).
     Object,
-    /// A JSON array of objects.
-    List,
     /// The named component schema.
     Named(&'static str),
     /// A JSON array of the named component schema.
@@ -69,7 +70,6 @@ impl Body {
         let named = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
         match self {
             Body::Object => json!({"type": "object"}),
-            Body::List => json!({"type": "array", "items": {"type": "object"}}),
             Body::Named(name) => named(name),
             Body::ListOf(name) => json!({"type": "array", "items": named(name)}),
             Body::MapOf(name) => json!({"type": "object", "additionalProperties": named(name)}),
@@ -88,7 +88,7 @@ impl Body {
                             "timeline": {
                                 "type": "array",
                                 "description": "every event of the workspace up to the moment, in words, as the reader may see it (the entries of GET .../timeline)",
-                                "items": {"type": "object"},
+                                "items": named("TimelineLine"),
                             },
                             "changes_since": named("Comparison"),
                         },
@@ -216,10 +216,10 @@ fn operations() -> Vec<Operation> {
         Operation { request: Some("ShareLinkRequest"), response: Body::Named("CreatedShareLink"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/assets/share-links", "Make a share link to the public assets page: returns its text (shown once; only its hash is logged, in `AssetsShareLinkCreated`) and the page's address `/vi-kan#<token>`", "owner") },
         Operation { success: 204, ..op("delete", "/api/workspaces/{workspace_id}/assets/share-links/{link_id}", "Close a share link: its page answers 410 `share_link_revoked` from now on (logged as `AssetsShareLinkRevoked`)", "owner") },
         Operation { response: Body::Named("PublicAssets"), ..op("get", "/api/public/assets/{token}", "The public assets page (Vi kan – Vil du?) a share link opens: the library's name and its assets with the contact's name and team, nothing else. A closed link is answered 410 `share_link_revoked`, an unknown one 404 `share_link_unknown`; more than 10 requests a second for one link (or for unknown links together) 429", "anyone with a share link, no login") },
-        Operation { response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/boards", "Workshop boards", VIEWS) },
+        Operation { response: Body::ListOf("BoardListing"), ..op("get", "/api/workspaces/{workspace_id}/boards", "Workshop boards", VIEWS) },
         Operation { response: Body::Board, ..op("get", "/api/workspaces/{workspace_id}/boards/{board_id}", "A board as the caller may see it, the same for every role: others' notes in private writing counted, not shown; authors of anonymous phases and open tallies hidden", "members; guests: their board") },
         Operation { request: Some("InviteRequest"), response: Body::Named("CreatedBoardInvite"), success: 201, ..op("post", "/api/workspaces/{workspace_id}/boards/{board_id}/invites", "Invite workshop guests to one board: returns an invite token and link; each person joins with it through POST /api/join", "owner, editor") },
-        Operation { query: &[("entity", "an entity id (default: the whole workspace)"), ("lang", "da (default) or en: the language of the sentences (`summary`)")], response: Body::List, ..op("get", "/api/workspaces/{workspace_id}/timeline", "Every event about an entity, in words of the caller's language (400 `invalid_query` for another); of workshop boards what the caller may see (no names of anonymous authors or voters, no text of others' private notes, no others' dots while a vote is open)", HISTORY) },
+        Operation { query: &[("entity", "an entity id (default: the whole workspace)"), ("lang", "da (default) or en: the language of the sentences (`summary`)")], response: Body::ListOf("TimelineLine"), ..op("get", "/api/workspaces/{workspace_id}/timeline", "Every event about an entity, in words of the caller's language (400 `invalid_query` for another); of workshop boards what the caller may see (no names of anonymous authors or voters, no text of others' private notes, no others' dots while a vote is open)", HISTORY) },
         Operation { query: &[("at", "a log position or an RFC 3339 time (required)"), ("since", "an earlier moment: adds `changes_since`"), ("lang", "da (default) or en: the language of the timeline's sentences")], response: Body::AsOf, ..op("get", "/api/workspaces/{workspace_id}/as-of", "The workspace's views as of a moment, and what changed since another; its boards and timeline as the caller may see them at that moment", HISTORY) },
         Operation { response: Body::Named("Verification"), ..op("get", "/api/workspaces/{workspace_id}/verify", "Verify the log's hash chain now (the whole log: every workspace shares it): ok, events verified, the head hash, or where it breaks", "owner, auditor") },
         Operation { query: &[("entity", "an entity id (default: the whole workspace)"), ("lang", "da (default) or en: the header, the kinds of event and what happened")], response: Body::File("text/csv", "CSV (UTF-8 with a byte order mark, comma separated, CRLF): position, time, who (as the caller may see it), event (in words), event type, what happened, reason, hash"), ..op("get", "/api/workspaces/{workspace_id}/audit.csv", "The audit trail (revisionsspor) of the workspace or one entity as CSV, as the caller may see it; 400 `invalid_query` for another language", HISTORY) },
@@ -264,8 +264,22 @@ fn query_schema(name: &str, components: &Map<String, Value>) -> Value {
     };
     match name {
         "from" => json!({"type": "integer", "minimum": 1, "maximum": u64::MAX}),
-        "at" | "since" => json!({"type": "string", "minLength": 1}),
-        "from_version" | "to_version" => json!({"type": "integer", "minimum": 0}),
+        // What `AsOf::parse` reads: a log position or an RFC 3339 time.
+        "at" | "since" => json!({
+            "anyOf": [
+                {"type": "string", "pattern": "^[0-9]{1,19}$"},
+                {"type": "string", "format": "date-time"},
+            ],
+        }),
+        "lang" => json!({
+            "type": "string",
+            "enum": Language::ALL.map(Language::code),
+            "default": Language::default().code(),
+        }),
+        // `AgreementDiffQuery` reads them as u32: a larger number is 400 `invalid_query`.
+        "from_version" | "to_version" => {
+            json!({"type": "integer", "minimum": 0, "maximum": u32::MAX})
+        }
         "limit" => json!({"type": "integer", "minimum": 1, "maximum": 1000}),
         "entity" | "owner" => json!({"type": "string", "format": "uuid"}),
         "today" => json!({"type": "string", "format": "date"}),
@@ -332,6 +346,8 @@ pub fn document() -> Value {
     register::<MemberListing>(&mut generator, &mut components, "MemberListing");
     register::<CreatedMemberInvite>(&mut generator, &mut components, "CreatedMemberInvite");
     register::<IssuedToken>(&mut generator, &mut components, "IssuedToken");
+    register::<BoardListing>(&mut generator, &mut components, "BoardListing");
+    register::<TimelineLine>(&mut generator, &mut components, "TimelineLine");
     for (name, schema) in generator.take_definitions() {
         components.insert(name, serde_json::to_value(schema).unwrap_or(Value::Null));
     }
@@ -345,7 +361,7 @@ pub fn document() -> Value {
             .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
             .map(|name| {
                 let schema = if name == "account_name" {
-                    json!({"type": "string"})
+                    json!({"type": "string", "pattern": ACCOUNT_NAME_PATTERN})
                 } else if name == "workspace_id" {
                     json!({
                         "description": "the workspace's id, or its slug (from its name, e.g. `roskilde-bibliotekerne`; in `slug` of GET /api/workspaces)",
@@ -379,7 +395,7 @@ pub fn document() -> Value {
         for (status, description) in [
             (
                 "400",
-                "bad input: `malformed_json`, `invalid_body` (a wrong field or value), `invalid_field` (a text too long, empty, ...; `details.field` names it), `invalid_input` (e.g. an invite's hours out of 1 to 720), `invalid_path`, `invalid_query`, `invalid_account_name`, `weak_password`, `csv_unreadable`, `csv_columns_missing`",
+                "bad input: `malformed_json`, `invalid_body` (a wrong field or value), `invalid_field` (a text too long, empty, ...; `details.field` names it), `invalid_input`, `invite_hours_out_of_range` (an invite's hours out of 1 to 720), `invalid_path`, `invalid_query`, `invalid_account_name`, `weak_password`, `csv_unreadable`, `csv_columns_missing`",
             ),
             ("401", "`unauthenticated`: no or invalid token"),
             ("403", "`forbidden`: your role does not allow it (`wrong_password` for a wrong current password)"),

@@ -331,7 +331,31 @@ fn row_of(
 #[serde(deny_unknown_fields)]
 pub struct ImportPreviewRequest {
     /// The CSV text: a header row, then a row per organisation (see the module's doc).
+    #[schemars(schema_with = "csv_schema")]
     pub csv: String,
+}
+
+/// The schema of the file to preview: its header row names a name column and a sector
+/// column (their header names from [`COLUMNS`], in lower case, either first), which the
+/// preview requires (`csv_columns_missing` otherwise). The server reads more than the
+/// pattern says: header names in any case, with spaces; the pattern is there so that a
+/// client (or a fuzzer) generating files makes ones the preview reads.
+fn csv_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+    let names_of = |wanted: Column| {
+        COLUMNS
+            .iter()
+            .filter(|(column, _)| *column == wanted)
+            .flat_map(|(_, names)| names.iter().copied())
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let (name, sector) = (names_of(Column::Name), names_of(Column::Sector));
+    let between = r"[ \t]*[,;](?:[^\n]*[,;])?[ \t]*";
+    let pattern = format!(
+        r"^\ufeff?(?:[^\n]*[,;])?[ \t]*(?:(?:{name}){between}(?:{sector})|(?:{sector}){between}(?:{name}))[ \t]*(?:[,;]|\r?\n)"
+    );
+    serde_json::from_value(json!({"type": "string", "pattern": pattern}))
+        .unwrap_or(schemars::schema::Schema::Bool(true))
 }
 
 /// What an import would do with a row.

@@ -7,7 +7,7 @@ use schemars::gen::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{json, Value};
 
-use crate::app_state::ErrorBody;
+use crate::app_state::{ErrorBody, ERROR_CODES};
 use crate::domain::{Command, DomainEvent};
 use crate::hub::protocol::{close_code, ClientMessage, ServerMessage, PROTOCOL_VERSION};
 
@@ -86,6 +86,19 @@ pub fn asyncapi_document() -> Value {
     })
 }
 
+/// The JSON Schema of every `code` of an error body ([`ERROR_CODES`]). The error body's own
+/// schema keeps `code` a string, so that a client built against it still reads a code a newer
+/// server adds.
+fn error_code_schema() -> Value {
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "ErrorCode",
+        "description": "Every code the server writes into an error body (HTTP, websocket `reject` and `error` frames, an import's refused rows).",
+        "type": "string",
+        "enum": ERROR_CODES,
+    })
+}
+
 /// Every generated file of `protocol/`: path relative to `protocol/`, and its content.
 pub fn protocol_files() -> Vec<(&'static str, String)> {
     let pretty = |value: Value| serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
@@ -106,5 +119,9 @@ pub fn protocol_files() -> Vec<(&'static str, String)> {
             pretty(schema::<DomainEvent>()),
         ),
         ("schemas/error.schema.json", pretty(schema::<ErrorBody>())),
+        (
+            "schemas/error-code.schema.json",
+            pretty(error_code_schema()),
+        ),
     ]
 }

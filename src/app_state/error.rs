@@ -19,6 +19,94 @@ use crate::projection::public_assets::ShareLinkProblem;
 use crate::service::CommandError;
 use crate::store::StoreError;
 
+/// Every `code` the server writes into an [`ErrorBody`], over HTTP and the websocket, and
+/// into the rows an organisation import refuses. Checked into `protocol/` as
+/// `schemas/error-code.schema.json`, so the app can tell (in a test) that it has a sentence
+/// in Danish and English for each; `tests/protocol.rs` fails when the source writes a code
+/// that is not here, or when one here is written nowhere.
+pub const ERROR_CODES: &[&str] = &[
+    // Bad input (400), and the websocket's malformed frames.
+    "malformed_json",
+    "invalid_body",
+    "invalid_field",
+    "invalid_input",
+    "invalid_path",
+    "invalid_query",
+    "invalid_append",
+    "invalid_account_name",
+    "invite_hours_out_of_range",
+    "weak_password",
+    "csv_unreadable",
+    "csv_columns_missing",
+    "invalid_message",
+    "unknown_message_type",
+    "unsupported_frame",
+    "message_too_large",
+    // Rows of an organisation import that are not rows of the import.
+    "name_missing",
+    "sector_missing",
+    "unknown_value",
+    "duplicate_name",
+    "level_move_needs_reason",
+    // Who may (401, 403) and the websocket's order of messages.
+    "unauthenticated",
+    "forbidden",
+    "wrong_password",
+    "history_forbidden",
+    "hello_first",
+    "already_authenticated",
+    "access_ended",
+    // What does not exist (404, 405, 410).
+    "workspace_not_found",
+    "workspace_not_created",
+    "unknown_entity",
+    "not_found",
+    "no_such_version",
+    "position_beyond_head",
+    "method_not_allowed",
+    "invite_unknown",
+    "invite_used",
+    "invite_revoked",
+    "invite_expired",
+    "share_link_unknown",
+    "share_link_revoked",
+    // Conflicts (409) and sizes (413, 415).
+    "version_conflict",
+    "already_exists",
+    "workspace_already_created",
+    "command_id_taken",
+    "conflict",
+    "name_taken",
+    "payload_too_large",
+    "unsupported_media_type",
+    // The method's rules (422).
+    "illegal_phase_jump",
+    "phase_requirement",
+    "partnership_ended",
+    "screening_incomplete",
+    "nothing_changed",
+    "illegal_board_phase_jump",
+    "board_locked",
+    "wrong_board_phase",
+    "not_facilitator",
+    "facilitator_not_member",
+    "facilitation_not_yours",
+    "vote_budget_spent",
+    "note_cap_reached",
+    "not_author",
+    "already_promoted",
+    "staff_member_left",
+    "import_row_refused",
+    // Limits and the server's state (429, 500, 503).
+    "rate_limited",
+    "too_many_attempts",
+    "too_many_connections",
+    "busy",
+    "shutting_down",
+    "not_ready",
+    "internal_error",
+];
+
 /// The error body of every failed request and every rejected websocket message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ErrorBody {

@@ -9,7 +9,7 @@ pub mod rate;
 
 use std::sync::Arc;
 
-pub use self::error::{ApiError, ErrorBody};
+pub use self::error::{ApiError, ErrorBody, ERROR_CODES};
 use crate::accounts::{Accounts, Permission, Principal, Role};
 use crate::domain::Command;
 use crate::hub::Hub;

@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::events::{CriterionScore, Party, PersonalData, ScreeningAnswer};
 pub use super::network::import::ImportedOrganisation;
 use super::vocabulary::{
-    AgeGroup, AgreementSection, AssetCategory, Audience, BoardPhase, BoardTemplate,
-    EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
+    by_agreement_section, AgeGroup, AgreementSection, AssetCategory, Audience, BoardPhase,
+    BoardTemplate, EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
     ScreeningDecision, Sector, SeeksSource, Zone,
 };
 
@@ -345,6 +345,7 @@ pub enum Command {
         /// The agreement version the text was written against (0 for the first text).
         expected_version: u32,
         /// Sections and their new text.
+        #[schemars(schema_with = "by_agreement_section::<Option<String>>")]
         sections: BTreeMap<AgreementSection, Option<String>>,
         /// Why.
         #[serde(default)]

@@ -90,6 +90,44 @@ pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> DomainE
     }
 }
 
+/// The characters no text of a command may hold: control characters other than line
+/// breaks and tabs (what [`optional`] refuses), as a regular expression's class body.
+const CONTROL_CHARACTERS: &str = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f";
+
+/// The schema of a text [`required`] takes with [`NAME_LIMIT`]: not blank, at most that
+/// many characters, no control characters but line breaks and tabs (for request fields
+/// checked with the same rule, such as a share link's or a token's label).
+pub fn required_name_schema(
+    _generator: &mut schemars::gen::SchemaGenerator,
+) -> schemars::schema::Schema {
+    text_schema(1, NAME_LIMIT)
+}
+
+/// The schema of a text [`optional`] takes with [`TEXT_LIMIT`] (a description, a narrative).
+pub fn optional_text_schema(
+    _generator: &mut schemars::gen::SchemaGenerator,
+) -> schemars::schema::Schema {
+    text_schema(0, TEXT_LIMIT)
+}
+
+/// The schema of a string of `min` to `max` characters that [`required`] (`min` 1) or
+/// [`optional`] (`min` 0) takes: with `min` 1 it must hold a character that is not blank.
+pub fn text_schema(min: usize, max: usize) -> schemars::schema::Schema {
+    let allowed = format!("[^{CONTROL_CHARACTERS}]*");
+    let pattern = if min > 0 {
+        format!(r"^{allowed}[^\s{CONTROL_CHARACTERS}]{allowed}$")
+    } else {
+        format!("^{allowed}$")
+    };
+    serde_json::from_value(serde_json::json!({
+        "type": "string",
+        "minLength": min,
+        "maxLength": max,
+        "pattern": pattern,
+    }))
+    .unwrap_or(schemars::schema::Schema::Bool(true))
+}
+
 /// A required text: trimmed, not empty, at most `limit` characters, no control characters
 /// other than line breaks and tabs.
 pub(crate) fn required(

@@ -15,6 +15,7 @@
 
 use std::fmt::Write;
 
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -38,18 +39,29 @@ pub enum Language {
 }
 
 impl Language {
+    /// Every language, the default first.
+    pub const ALL: [Language; 2] = [Language::Danish, Language::English];
+
+    /// Its code in a query (`lang=`): `da` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Danish => "da",
+            Language::English => "en",
+        }
+    }
+
     /// `da` or `en` (absent: Danish).
     ///
     /// # Errors
     /// A sentence naming the languages there are.
     pub fn parse(text: Option<&str>) -> Result<Self, String> {
-        match text.unwrap_or("da") {
-            "da" => Ok(Language::Danish),
-            "en" => Ok(Language::English),
-            other => Err(format!(
-                "`{other}` is not a language of the app; use da or en"
-            )),
-        }
+        let Some(text) = text else {
+            return Ok(Language::default());
+        };
+        Language::ALL
+            .into_iter()
+            .find(|language| language.code() == text)
+            .ok_or_else(|| format!("`{text}` is not a language of the app; use da or en"))
     }
 }
 
@@ -260,6 +272,40 @@ impl<'a> Words<'a> {
             (other, Language::Danish) => other,
         };
         format!("{kind} {id}")
+    }
+
+    /// Word `index` as a day, said the reader's way: "2. maj 2024" in Danish, "2 May 2024"
+    /// in English. A sentence records the day as `YYYY-MM-DD` (the same in both languages);
+    /// a word that is no such day is said as written.
+    pub(crate) fn date(&self, index: usize) -> String {
+        const DANISH_MONTHS: [&str; 12] = [
+            "januar",
+            "februar",
+            "marts",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ];
+        let word = self.text(index);
+        let Ok(day) = chrono::NaiveDate::parse_from_str(word, "%Y-%m-%d") else {
+            return word.to_owned();
+        };
+        match self.language {
+            Language::English => day.format("%-d %B %Y").to_string(),
+            Language::Danish => {
+                let month = DANISH_MONTHS
+                    .get(day.month0() as usize)
+                    .copied()
+                    .unwrap_or_default();
+                format!("{}. {month} {}", day.day(), day.year())
+            }
+        }
     }
 
     /// Word `index` as a list of names, joined with "and" / "og".
@@ -599,11 +645,11 @@ mod tests {
         };
         assert_eq!(
             said(&state, &moved, ANNA, Language::English),
-            "anna@roskilde moved Roskilde Festival from collaboration to partnership (on 2024-05-02): festival area agreed"
+            "anna@roskilde moved Roskilde Festival from collaboration to partnership (on 2 May 2024): festival area agreed"
         );
         assert_eq!(
             said(&state, &moved, ANNA, Language::Danish),
-            "anna@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab (den 2024-05-02): festival area agreed"
+            "anna@roskilde flyttede Roskilde Festival fra samarbejde til partnerskab (den 2. maj 2024): festival area agreed"
         );
         let focus = DomainEvent::FocusAreaDefined {
             focus_area_id: Uuid::from_u128(0xf0f0),

@@ -257,6 +257,34 @@ vocabulary! {
     }
 }
 
+/// The schema of a map keyed by agreement section (an amendment's new texts, the
+/// agreement's texts and the version each last changed in): an object whose only properties
+/// are the sections' names, each a `V`. The names are [`AgreementSection::ALL`] as serde
+/// writes them, so the list is written once, in the vocabulary above; they are listed as
+/// properties because OpenAPI 3.0 has no `propertyNames`.
+pub fn by_agreement_section<V: schemars::JsonSchema>(
+    generator: &mut schemars::gen::SchemaGenerator,
+) -> schemars::schema::Schema {
+    use schemars::schema::{InstanceType, ObjectValidation, Schema, SchemaObject};
+    let value = generator.subschema_for::<V>();
+    let properties = AgreementSection::ALL
+        .iter()
+        .filter_map(|section| match serde_json::to_value(section) {
+            Ok(serde_json::Value::String(name)) => Some((name, value.clone())),
+            _ => None,
+        })
+        .collect();
+    Schema::Object(SchemaObject {
+        instance_type: Some(InstanceType::Object.into()),
+        object: Some(Box::new(ObjectValidation {
+            properties,
+            additional_properties: Some(Box::new(Schema::Bool(false))),
+            ..ObjectValidation::default()
+        })),
+        ..SchemaObject::default()
+    })
+}
+
 vocabulary! {
     /// The decision an evaluation records.
     EvaluationDecision {

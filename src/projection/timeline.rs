@@ -60,8 +60,9 @@ pub struct BoardSecrecy {
     pub kind: BoardEventKind,
 }
 
-/// One line of a timeline as a reader sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One line of a timeline as a reader sees it (an entry of `GET .../timeline`, of an "as
+/// of" answer's `timeline`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TimelineLine<'a> {
     /// The event's position in the log.
     pub position: u64,

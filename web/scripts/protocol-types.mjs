@@ -17,6 +17,7 @@ const roots = {
   command: 'Command',
   'domain-event': 'DomainEvent',
   error: 'ErrorBody',
+  'error-code': 'ErrorCode',
   'server-message': 'ServerMessage',
 };
 

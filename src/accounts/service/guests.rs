@@ -10,6 +10,9 @@ use super::{hash_secret, random_hex, AccessError, Accounts, InviteProblem, Princ
 use crate::accounts::{guest_actor, AccountEvent, Guest, Role, Token};
 use crate::sync::locked;
 
+/// A guest's display name is at most this many characters (once trimmed).
+pub const DISPLAY_NAME_CHARS: usize = 80;
+
 /// At most this many guests join through one invite.
 pub const GUESTS_PER_INVITE: usize = 500;
 
@@ -88,7 +91,7 @@ impl Accounts {
     ) -> Result<GuestCredential, AccessError> {
         let display_name = display_name.trim();
         if display_name.is_empty()
-            || display_name.chars().count() > 80
+            || display_name.chars().count() > DISPLAY_NAME_CHARS
             || display_name.chars().any(char::is_control)
         {
             return Err(AccessError::InvalidInput(

@@ -164,6 +164,10 @@ impl Accounts {
     }
 }
 
+/// The rule of [`check_name`] as a regular expression, for the request schemas (an
+/// account's name in `POST /api/invites/accept`, the path of `PUT .../members/{name}`).
+pub const ACCOUNT_NAME_PATTERN: &str = "^[A-Za-z0-9@._-]{2,64}$";
+
 /// Checks an account name against the rule: 2 to 64 letters, digits and `@ . - _`.
 pub(super) fn check_name(name: &str) -> Result<(), AccessError> {
     let valid = (2..=64).contains(&name.len())

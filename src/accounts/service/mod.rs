@@ -44,10 +44,11 @@ use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 pub use self::error::{AccessError, InviteProblem};
-pub use self::guests::{GuestCredential, GUESTS_PER_INVITE};
+pub use self::guests::{GuestCredential, DISPLAY_NAME_CHARS, GUESTS_PER_INVITE};
 pub use self::member_invites::{
     AcceptedInvite, Joiner, MemberInviteListing, MemberInviteState, MEMBER_INVITE_HOURS,
 };
+pub use self::members::ACCOUNT_NAME_PATTERN;
 pub use self::passwords::{
     FailedLogins, CONCURRENT_HASHING, HASHING_PATIENCE, MIN_PASSWORD_CHARS, TRACKED_LOGIN_NAMES,
 };

@@ -17,15 +17,51 @@ use crate::app_state::{ApiError, AppState};
 
 use super::{reader, view};
 
+/// How long a workshop guest invite works unless asked otherwise: three days, a workshop
+/// and its follow-up.
+const GUEST_INVITE_HOURS: u32 = 72;
+
 /// Invite request.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InviteRequest {
-    /// Who or what the invite is for, e.g. "theatre workshop guests".
+    /// Who or what the invite is for, e.g. "theatre workshop guests" (1 to 200 characters).
+    #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
     pub label: String,
-    /// Hours until it stops working (default 72).
+    /// Hours until it stops working, 1 to 720 (default 72).
     #[serde(default)]
+    #[schemars(range(min = 1, max = 720))]
     pub hours: Option<u32>,
+}
+
+/// The hours an invite (a workshop guest invite or a member invite) may work: 1 to 720
+/// (30 days). The request schemas say the same (`#[schemars(range(min = 1, max = 720))]`).
+const INVITE_HOURS: std::ops::RangeInclusive<u32> = 1..=24 * 30;
+
+/// When an invite asked to work for `hours` (or `default` hours) stops working.
+///
+/// # Errors
+/// 400 `invite_hours_out_of_range` for hours outside [`INVITE_HOURS`]: refused, not
+/// silently moved into the range, so that the person asking learns the invite would not
+/// work as long as they asked.
+fn invite_expiry(hours: Option<u32>, default: u32) -> Result<DateTime<Utc>, ApiError> {
+    let hours = hours.unwrap_or(default);
+    if !INVITE_HOURS.contains(&hours) {
+        return Err(ApiError::bad_request(
+            "invite_hours_out_of_range",
+            format!(
+                "an invite works for {} to {} hours, not {hours}",
+                INVITE_HOURS.start(),
+                INVITE_HOURS.end()
+            ),
+        )
+        .with_details(serde_json::json!({
+            "hours": hours,
+            "minimum": INVITE_HOURS.start(),
+            "maximum": INVITE_HOURS.end(),
+        })));
+    }
+    Ok(Utc::now() + chrono::Duration::hours(i64::from(hours)))
 }
 
 /// A workshop invite: its text (shown once) and link.
@@ -75,8 +111,7 @@ pub(super) async fn invite_guest(
             )))
         }
     })??;
-    let hours = request.hours.unwrap_or(72).clamp(1, 24 * 30);
-    let expires_at = Utc::now() + chrono::Duration::hours(i64::from(hours));
+    let expires_at = invite_expiry(request.hours, GUEST_INVITE_HOURS)?;
     let (token_id, token) = state
         .accounts
         .issue_token(
@@ -191,14 +226,7 @@ pub(super) async fn invite_member(
     ApiJson(request): ApiJson<MemberInviteRequest>,
 ) -> Result<(StatusCode, ApiJson<CreatedMemberInvite>), ApiError> {
     reader(&state, &principal, workspace_id, Permission::ManageAccess)?;
-    let hours = request.hours.unwrap_or(MEMBER_INVITE_HOURS);
-    if !(1..=24 * 30).contains(&hours) {
-        return Err(ApiError::bad_request(
-            "invalid_input",
-            "an invite works for 1 to 720 hours",
-        ));
-    }
-    let expires_at = Utc::now() + chrono::Duration::hours(i64::from(hours));
+    let expires_at = invite_expiry(request.hours, MEMBER_INVITE_HOURS)?;
     let (invite_id, token) = state
         .accounts
         .invite_member(&principal.actor, workspace_id, request.role, expires_at)
@@ -256,7 +284,8 @@ pub(super) async fn tokens(
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
-    /// What it is for.
+    /// What it is for (1 to 200 characters).
+    #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
     pub label: String,
     /// Its role (not guest; guests come by invite).
     #[schemars(schema_with = "role_not_guest")]

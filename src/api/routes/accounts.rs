@@ -7,8 +7,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use schemars::gen::SchemaGenerator;
+use schemars::schema::Schema;
+use serde_json::json;
+
 use super::{ApiJson, Caller};
-use crate::accounts::service::{AcceptedInvite, Joiner};
+use crate::accounts::service::{
+    AcceptedInvite, Joiner, ACCOUNT_NAME_PATTERN, DISPLAY_NAME_CHARS, MIN_PASSWORD_CHARS,
+};
 use crate::accounts::{Principal, Role};
 use crate::app_state::{ApiError, AppState};
 
@@ -48,6 +54,33 @@ pub(super) async fn login(
     }))
 }
 
+/// The schema of a request's JSON value `value` (a string's rules written as JSON Schema).
+fn schema_of(value: serde_json::Value) -> Schema {
+    serde_json::from_value(value).unwrap_or(Schema::Bool(true))
+}
+
+/// The schema of a guest's display name: what [`crate::accounts::service`] accepts when a
+/// guest joins (1 to [`DISPLAY_NAME_CHARS`] characters once trimmed, no control characters).
+fn display_name_schema(_: &mut SchemaGenerator) -> Schema {
+    let allowed = r"[^\x00-\x1f\x7f-\x9f]*";
+    schema_of(json!({
+        "type": "string",
+        "minLength": 1,
+        "maxLength": DISPLAY_NAME_CHARS,
+        "pattern": format!(r"^{allowed}[^\s\x00-\x1f\x7f-\x9f]{allowed}$"),
+    }))
+}
+
+/// The schema of a new account's name ([`ACCOUNT_NAME_PATTERN`]).
+fn account_name_schema(_: &mut SchemaGenerator) -> Schema {
+    schema_of(json!({"type": "string", "pattern": ACCOUNT_NAME_PATTERN}))
+}
+
+/// The schema of a new password: at least [`MIN_PASSWORD_CHARS`] characters.
+fn new_password_schema(_: &mut SchemaGenerator) -> Schema {
+    schema_of(json!({"type": "string", "minLength": MIN_PASSWORD_CHARS}))
+}
+
 /// Join request: an invite and the name to be shown to others.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -55,6 +88,7 @@ pub struct JoinRequest {
     /// The invite token (the part of the invite link after `#`).
     pub invite: String,
     /// The name others see beside your notes (1 to 80 characters).
+    #[schemars(schema_with = "display_name_schema")]
     pub display_name: String,
 }
 
@@ -121,8 +155,10 @@ pub struct AcceptInviteRequest {
     /// The invite (the part of the invite link after `#`).
     pub invite: String,
     /// The account name to create (2 to 64 letters, digits and @ . - _).
+    #[schemars(schema_with = "account_name_schema")]
     pub name: String,
     /// Its password (at least 10 characters).
+    #[schemars(schema_with = "new_password_schema")]
     pub password: String,
 }
 

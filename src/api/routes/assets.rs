@@ -33,6 +33,7 @@ const UNKNOWN_LINKS: &str = "unknown";
 #[serde(deny_unknown_fields)]
 pub struct ShareLinkRequest {
     /// Who or what the link is for, e.g. "the folk high school" (1 to 200 characters).
+    #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
     pub label: String,
 }
 

@@ -44,7 +44,7 @@ pub use self::accounts::{
 pub use self::assets::{CreatedShareLink, ShareLinkListing, ShareLinkRequest};
 pub use self::audit::{AuditTrailQuery, Verification};
 pub use self::history::{AsOfQuery, LogEntry, LogQuery, TimelineQuery};
-pub use self::views::{AgreementDiffQuery, PortfolioAnswer, PortfolioQuery};
+pub use self::views::{AgreementDiffQuery, BoardListing, PortfolioAnswer, PortfolioQuery};
 pub use self::workspaces::{
     CommandRequest, CreateWorkspaceRequest, CreatedWorkspace, WorkspaceCounts, WorkspaceSummary,
 };

@@ -16,6 +16,7 @@ use super::{ApiJson, ApiPath, ApiQuery, Caller};
 use crate::accounts::Permission;
 use crate::app_state::{ApiError, AppState};
 use crate::domain::state::{Asset, Partnership};
+use crate::domain::vocabulary::{BoardPhase, BoardTemplate};
 use crate::projection::agreement::{self, AgreementDiff};
 use crate::projection::board::board_view;
 use crate::projection::competences::{competences_view, CompetencesView};
@@ -224,20 +225,42 @@ pub(super) async fn assets(
     })
 }
 
+/// A workshop board in the list of a workspace's boards.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct BoardListing {
+    /// The board's id.
+    pub board_id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// Its zones' template.
+    pub template: BoardTemplate,
+    /// The phase it is in.
+    pub phase: BoardPhase,
+    /// How many notes it has (every note, the others' private ones too: a count says no
+    /// text).
+    pub notes: usize,
+}
+
 pub(super) async fn boards(
     State(state): State<AppState>,
     Caller(principal): Caller,
     ApiPath(workspace_id): ApiPath<Uuid>,
-) -> Result<ApiJson<Value>, ApiError> {
+) -> Result<ApiJson<Vec<BoardListing>>, ApiError> {
     reader(&state, &principal, workspace_id, Permission::ReadViews)?;
     view(&state, workspace_id, |view| {
-        let boards: Vec<Value> = view
-            .state
-            .boards
-            .iter()
-            .map(|(id, board)| json!({"board_id": id, "title": board.title, "template": board.template, "phase": board.phase, "notes": board.notes.len()}))
-            .collect();
-        ApiJson(json!(boards))
+        ApiJson(
+            view.state
+                .boards
+                .iter()
+                .map(|(id, board)| BoardListing {
+                    board_id: *id,
+                    title: board.title.clone(),
+                    template: board.template,
+                    phase: board.phase,
+                    notes: board.notes.len(),
+                })
+                .collect(),
+        )
     })
 }
 

@@ -33,10 +33,11 @@ pub struct CreateWorkspaceRequest {
     #[serde(default)]
     pub workspace_id: Option<Uuid>,
     /// Its name (not empty or blank; at most 200 characters once trimmed).
-    #[schemars(regex(pattern = r"\S"))]
+    #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
     pub name: String,
-    /// What it covers.
+    /// What it covers (at most 20,000 characters).
     #[serde(default)]
+    #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
     pub description: String,
 }
 

@@ -411,7 +411,7 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
         }
         "RelationLevelChanged" => {
             let name = words.name(0);
-            let date = words.text(2);
+            let date = words.date(2);
             let when = match (date.is_empty(), words.language) {
                 (true, _) => String::new(),
                 (false, crate::domain::describe::Language::English) => format!(" (on {date})"),

@@ -267,7 +267,7 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
             )
         }
         "PartnershipEvaluated" => {
-            let (on, decision) = (words.text(1), words.vocabulary::<EvaluationDecision>(2));
+            let (on, decision) = (words.date(1), words.vocabulary::<EvaluationDecision>(2));
             words.pick(
                 || format!("{actor} evaluated {partnership} on {on}: {decision}"),
                 || format!("{actor} evaluerede {partnership} den {on}: {decision}"),
@@ -288,7 +288,7 @@ pub(crate) fn say(event_type: &str, variant: u8, words: &Words, actor: &str) -> 
             )
         }
         "CommunicationSent" => {
-            let (on, channel, summary) = (words.text(1), words.text(2), words.text(3));
+            let (on, channel, summary) = (words.date(1), words.text(2), words.text(3));
             words.pick(
                 || format!("{actor} recorded a {channel} message for {partnership} on {on}: {summary}"),
                 || format!("{actor} registrerede en besked via {channel} for {partnership} den {on}: {summary}"),

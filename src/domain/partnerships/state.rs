@@ -11,8 +11,8 @@ use uuid::Uuid;
 use crate::domain::events::{CriterionScore, Party, ScreeningAnswer, SectionChange};
 use crate::domain::state::ChunkedLog;
 use crate::domain::vocabulary::{
-    AgeGroup, AgreementSection, Audience, EvaluationDecision, Goal, PartnershipForm, Phase,
-    ReadinessItem, Room, ScreeningDecision,
+    by_agreement_section, AgeGroup, AgreementSection, Audience, EvaluationDecision, Goal,
+    PartnershipForm, Phase, ReadinessItem, Room, ScreeningDecision,
 };
 
 /// A screening's result.
@@ -40,12 +40,14 @@ pub struct Agreement {
     /// 0 before the first text.
     pub version: u32,
     /// The current text of each section.
+    #[schemars(schema_with = "by_agreement_section::<String>")]
     pub sections: BTreeMap<AgreementSection, String>,
     /// When it last changed.
     pub amended_at: Option<DateTime<Utc>>,
     /// The version in which each section last changed: an amendment based on an earlier
     /// version conflicts only with changes to the sections it changes itself.
     #[serde(default)]
+    #[schemars(schema_with = "by_agreement_section::<u32>")]
     pub section_versions: BTreeMap<AgreementSection, u32>,
     /// Every version, oldest first: what changed, why, by whom and when.
     #[serde(default)]

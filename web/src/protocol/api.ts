@@ -22,6 +22,7 @@ export type Api =
   | AssetCategory
   | AssetMatch
   | Audience
+  | BoardListing
   | BoardPhase
   | BoardTemplate
   | BoardView
@@ -145,6 +146,7 @@ export type Api =
   | SuggestedOrganisation
   | SuggestionsView
   | Tick
+  | TimelineLine
   | TokenListing
   | TokenRequest
   | UnheldRelation
@@ -735,7 +737,14 @@ export type Command =
        * Sections and their new text.
        */
       sections: {
-        [k: string]: string | null;
+        communication?: string | null;
+        duration?: string | null;
+        exit?: string | null;
+        expectations?: string | null;
+        purpose?: string | null;
+        resources?: string | null;
+        results?: string | null;
+        roles?: string | null;
       };
       type: 'AmendAgreement';
     }
@@ -1589,13 +1598,27 @@ export interface Agreement {
    * The version in which each section last changed: an amendment based on an earlier version conflicts only with changes to the sections it changes itself.
    */
   section_versions?: {
-    [k: string]: number;
+    communication?: number;
+    duration?: number;
+    exit?: number;
+    expectations?: number;
+    purpose?: number;
+    resources?: number;
+    results?: number;
+    roles?: number;
   };
   /**
    * The current text of each section.
    */
   sections: {
-    [k: string]: string;
+    communication?: string;
+    duration?: string;
+    exit?: string;
+    expectations?: string;
+    purpose?: string;
+    resources?: string;
+    results?: string;
+    roles?: string;
   };
   /**
    * 0 before the first text.
@@ -1836,6 +1859,31 @@ export interface Said1 {
    * In English.
    */
   en: string;
+}
+/**
+ * A workshop board in the list of a workspace's boards.
+ */
+export interface BoardListing {
+  /**
+   * The board's id.
+   */
+  board_id: string;
+  /**
+   * How many notes it has (every note, the others' private ones too: a count says no text).
+   */
+  notes: number;
+  /**
+   * The phase it is in.
+   */
+  phase: 'writing' | 'reveal' | 'grouping' | 'voting' | 'discussion' | 'closed';
+  /**
+   * Its zones' template.
+   */
+  template: 'rooms_by_goals' | 'network_circle' | 'age_groups' | 'free';
+  /**
+   * Its title.
+   */
+  title: string;
 }
 /**
  * A board as the viewer may see it.
@@ -2695,7 +2743,14 @@ export interface CommandRequest {
          * Sections and their new text.
          */
         sections: {
-          [k: string]: string | null;
+          communication?: string | null;
+          duration?: string | null;
+          exit?: string | null;
+          expectations?: string | null;
+          purpose?: string | null;
+          resources?: string | null;
+          results?: string | null;
+          roles?: string | null;
         };
         type: 'AmendAgreement';
       }
@@ -3694,7 +3749,7 @@ export interface PersonalData1 {
  */
 export interface CreateWorkspaceRequest {
   /**
-   * What it covers.
+   * What it covers (at most 20,000 characters).
    */
   description?: string;
   /**
@@ -4176,11 +4231,11 @@ export interface ImportPreviewRequest {
  */
 export interface InviteRequest {
   /**
-   * Hours until it stops working (default 72).
+   * Hours until it stops working, 1 to 720 (default 72).
    */
   hours?: number | null;
   /**
-   * Who or what the invite is for, e.g. "theatre workshop guests".
+   * Who or what the invite is for, e.g. "theatre workshop guests" (1 to 200 characters).
    */
   label: string;
 }
@@ -5218,13 +5273,27 @@ export interface Agreement1 {
    * The version in which each section last changed: an amendment based on an earlier version conflicts only with changes to the sections it changes itself.
    */
   section_versions?: {
-    [k: string]: number;
+    communication?: number;
+    duration?: number;
+    exit?: number;
+    expectations?: number;
+    purpose?: number;
+    resources?: number;
+    results?: number;
+    roles?: number;
   };
   /**
    * The current text of each section.
    */
   sections: {
-    [k: string]: string;
+    communication?: string;
+    duration?: string;
+    exit?: string;
+    expectations?: string;
+    purpose?: string;
+    resources?: string;
+    results?: string;
+    roles?: string;
   };
   /**
    * 0 before the first text.
@@ -5736,6 +5805,35 @@ export interface SuggestionsView {
   partners: PartnerAssets[];
 }
 /**
+ * One line of a timeline as a reader sees it (an entry of `GET .../timeline`, of an "as of" answer's `timeline`).
+ */
+export interface TimelineLine {
+  /**
+   * Who did it; absent where it is hidden from the reader.
+   */
+  actor?: string | null;
+  /**
+   * The entities it is about.
+   */
+  entity_ids: string[];
+  /**
+   * The event's type.
+   */
+  event_type: string;
+  /**
+   * The event's position in the log.
+   */
+  position: number;
+  /**
+   * When it was recorded.
+   */
+  recorded_at: string;
+  /**
+   * What happened, in words the reader may see, in the reader's language.
+   */
+  summary: string;
+}
+/**
  * A token as listed to its workspace's owners.
  */
 export interface TokenListing {
@@ -5777,7 +5875,7 @@ export interface TokenListing {
  */
 export interface TokenRequest {
   /**
-   * What it is for.
+   * What it is for (1 to 200 characters).
    */
   label: string;
   /**

@@ -541,7 +541,14 @@ export type Command =
        * Sections and their new text.
        */
       sections: {
-        [k: string]: string | null;
+        communication?: string | null;
+        duration?: string | null;
+        exit?: string | null;
+        expectations?: string | null;
+        purpose?: string | null;
+        resources?: string | null;
+        results?: string | null;
+        roles?: string | null;
       };
       type: 'AmendAgreement';
     }
