@@ -13,7 +13,7 @@ use common::{on_every_backend, Backend, TestLocation};
 use partnerhub::app_state::AppState;
 use partnerhub::node::{Backing, StoreLocation};
 use partnerhub::projection::checkpoint::{self, Start, Unusable};
-use partnerhub::projection::Projections;
+use partnerhub::projection::{timeline_index, Projections};
 use partnerhub::store::EventStore;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -81,19 +81,24 @@ async fn work(state: &AppState, workspace_id: Uuid, round: u32) {
 
 /// A workspace's state, timeline (with each entry's secrecy) and metrics, and the slugs and
 /// accounts, as one comparable value.
-fn views(projections: &Projections, workspace_id: Uuid) -> impl PartialEq + std::fmt::Debug {
+/// The timeline is whole: the timeline index's entries and those the views hold.
+async fn views(
+    projections: &Projections,
+    store: &dyn EventStore,
+    workspace_id: Uuid,
+) -> impl PartialEq + std::fmt::Debug {
     let view = projections
         .read(workspace_id, |view| {
-            (
-                view.state.clone(),
-                view.timeline.clone(),
-                view.metrics_history.clone(),
-            )
+            (view.state.clone(), view.metrics_history.clone())
         })
+        .unwrap();
+    let timeline = timeline_index::live_about(store, projections, workspace_id, workspace_id)
+        .await
+        .unwrap()
         .unwrap();
     let slug = projections.slug_of(workspace_id);
     let accounts = projections.accounts(Clone::clone);
-    (view, slug, accounts, projections.checkpoint())
+    (view, timeline, slug, accounts, projections.checkpoint())
 }
 
 /// The views a start from the store's checkpoint makes, how it made them, and those of a
@@ -143,22 +148,27 @@ async fn a_start_from_a_checkpoint_equals_a_full_rebuild(backend: Backend) {
         taken < store.head_position(),
         "the second round was caught up"
     );
-    assert_eq!(views(&started, workspace_id), views(&rebuilt, workspace_id));
+    assert_eq!(
+        views(&started, store.as_ref(), workspace_id).await,
+        views(&rebuilt, store.as_ref(), workspace_id).await
+    );
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-    let report = |projections: &Projections| {
-        projections
-            .read(workspace_id, |view| {
-                serde_json::to_value(partnerhub::projection::report::workspace_report(
-                    view,
-                    view,
-                    today,
-                    partnerhub::domain::describe::Language::Danish,
-                ))
-                .unwrap()
-            })
+    let report = |projections: Arc<Projections>| {
+        let store = store.clone();
+        async move {
+            partnerhub::projection::report::live_report(
+                &projections,
+                store.as_ref(),
+                workspace_id,
+                today,
+                partnerhub::domain::describe::Language::Danish,
+            )
+            .await
             .unwrap()
+            .unwrap()
+        }
     };
-    assert_eq!(report(&started), report(&rebuilt));
+    assert_eq!(report(started.clone()).await, report(rebuilt.clone()).await);
     // "As of" a moment before the checkpoint, whose snapshots it does not keep: the same.
     let early = partnerhub::projection::AsOf::Position(3);
     let then = started
@@ -186,7 +196,10 @@ async fn start_after(
     change(&mut bytes);
     store.save_checkpoint(bytes).await.unwrap();
     let (started, how, rebuilt) = start_and_rebuild(store.as_ref()).await;
-    assert_eq!(views(&started, workspace_id), views(&rebuilt, workspace_id));
+    assert_eq!(
+        views(&started, store.as_ref(), workspace_id).await,
+        views(&rebuilt, store.as_ref(), workspace_id).await
+    );
     store.shutdown().await;
     how
 }
@@ -365,11 +378,102 @@ async fn the_server_writes_a_checkpoint_at_shutdown_and_starts_from_it(backend: 
         matches!(how, Start::FromCheckpoint(at) if at == head),
         "{how:?}"
     );
-    assert_eq!(views(&started, workspace_id), views(&rebuilt, workspace_id));
+    assert_eq!(
+        views(&started, store.as_ref(), workspace_id).await,
+        views(&rebuilt, store.as_ref(), workspace_id).await
+    );
+    store.shutdown().await;
+}
+
+/// A checkpoint is used only with a timeline index that holds every entry up to its
+/// position: with the index emptied, or with a mark that does not check out (which empties
+/// it), the views are rebuilt, the timeline with them, and equal a full rebuild's.
+async fn a_checkpoint_without_its_timeline_index_is_ignored_and_the_views_rebuilt(
+    backend: Backend,
+) {
+    let (location, workspace_id, mut taken) = server_with_a_checkpoint(backend).await;
+    for damage in ["emptied", "a mark of nothing"] {
+        let backing = open(&location.location()).await;
+        let store = backing.event_store();
+        store.clear_timeline().await.unwrap();
+        if damage == "a mark of nothing" {
+            store
+                .save_timeline(Vec::new(), Some(b"not a mark".to_vec()))
+                .await
+                .unwrap();
+        }
+        let (started, how, rebuilt) = start_and_rebuild(store.as_ref()).await;
+        assert!(
+            matches!(ignored(&how), Unusable::TimelineBehind { position, stored_through: 0 } if *position == taken),
+            "{damage}: {how:?}"
+        );
+        assert_eq!(store.timeline_mark().await.unwrap(), None, "{damage}");
+        assert_eq!(
+            views(&started, store.as_ref(), workspace_id).await,
+            views(&rebuilt, store.as_ref(), workspace_id).await,
+            "{damage}"
+        );
+        // The next checkpoint fills the index again, and the next start uses both.
+        let head = checkpoint::write(store.as_ref(), &started)
+            .await
+            .unwrap()
+            .unwrap();
+        taken = head;
+        let (again, how, rebuilt) = start_and_rebuild(store.as_ref()).await;
+        assert!(
+            matches!(how, Start::FromCheckpoint(at) if at == head),
+            "{damage}: {how:?}"
+        );
+        assert_eq!(
+            views(&again, store.as_ref(), workspace_id).await,
+            views(&rebuilt, store.as_ref(), workspace_id).await,
+            "{damage}"
+        );
+        store.shutdown().await;
+    }
+}
+
+/// An entry of the timeline index whose bytes changed is never shown: reading it fails.
+async fn a_damaged_timeline_entry_is_not_shown(backend: Backend) {
+    let (location, workspace_id, _) = server_with_a_checkpoint(backend).await;
+    let backing = open(&location.location()).await;
+    let store = backing.event_store();
+    let (started, how) = checkpoint::start(store.as_ref(), &mut |_| {})
+        .await
+        .unwrap();
+    assert!(matches!(how, Start::FromCheckpoint(_)), "{how:?}");
+    let (position, mut bytes) = store
+        .read_timeline(workspace_id, None, u64::MAX)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    let last = bytes.len() - 2;
+    bytes[last] ^= 0x01;
+    store
+        .save_timeline(
+            vec![partnerhub::store::TimelineIndexEntry {
+                workspace_id,
+                position,
+                entity_ids: vec![workspace_id],
+                bytes,
+            }],
+            None,
+        )
+        .await
+        .unwrap();
+    let read =
+        timeline_index::live_about(store.as_ref(), &started, workspace_id, workspace_id).await;
+    assert!(
+        matches!(read, Err(partnerhub::store::StoreError::Corrupt { position: at, .. }) if at == position),
+        "{read:?}"
+    );
     store.shutdown().await;
 }
 
 on_every_backend!(
+    a_checkpoint_without_its_timeline_index_is_ignored_and_the_views_rebuilt,
+    a_damaged_timeline_entry_is_not_shown,
     a_start_from_a_checkpoint_equals_a_full_rebuild,
     a_damaged_checkpoint_is_ignored_and_the_views_rebuilt,
     a_checkpoint_of_other_code_or_another_format_is_ignored,

@@ -224,7 +224,7 @@ fn check(backend: Backend, steps: Vec<(u8, u8, u8, u8, u8)>) {
             }
         }
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let live = running.report_json(workspace, today);
+        let live = running.report_json(workspace, today).await;
         let store = running.store.as_ref();
         let rebuilt = partnerhub::projection::rebuild(store, &mut |_| {})
             .await
@@ -261,20 +261,25 @@ fn check(backend: Backend, steps: Vec<(u8, u8, u8, u8, u8)>) {
             matches!(how, partnerhub::projection::checkpoint::Start::FromCheckpoint(at) if Some(at) == checkpoint_at),
             "{how:?}"
         );
-        let parts = |projections: &partnerhub::projection::Projections| {
-            projections
-                .read(workspace, |view| {
-                    (
-                        view.state.clone(),
-                        view.timeline.clone(),
-                        view.metrics_history.clone(),
-                    )
-                })
-                .unwrap()
+        // Each timeline whole: the timeline index's entries and those the views hold.
+        let parts = move |projections: std::sync::Arc<partnerhub::projection::Projections>| async move {
+            let (state, metrics_history) = projections
+                .read(workspace, |view| (view.state.clone(), view.metrics_history.clone()))
+                .unwrap();
+            let timeline = partnerhub::projection::timeline_index::live_about(
+                store,
+                &projections,
+                workspace,
+                workspace,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            (state, timeline, metrics_history)
         };
         assert_eq!(
-            parts(&started),
-            parts(&rebuilt),
+            parts(started.clone()).await,
+            parts(rebuilt.clone()).await,
             "a start from a checkpoint differs from a rebuild"
         );
         running.close().await;

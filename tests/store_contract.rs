@@ -19,6 +19,7 @@ use partnerhub::store::transfer::{self, TransferError};
 use partnerhub::store::{
     AppendOutcome, AppendRequest, CommandContext, EventStore, ExpectedVersion, NewEvent,
     PostgresEventStore, RecordedEvent, SledEventStore, StoreError, Subscription,
+    TimelineIndexEntry,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -303,6 +304,7 @@ for_every_backend!(
     an_import_that_splits_a_command_across_batches_keeps_its_whole_outcome,
     history_keeps_its_time_but_the_log_never_goes_back_nor_ahead,
     a_checkpoint_is_kept_whole_replaced_whole_and_survives_a_restart,
+    the_timeline_index_is_read_by_workspace_and_entity_and_survives_a_restart,
 );
 
 /// An append of history (`happened_at`) is recorded at that time; one earlier than the last
@@ -373,6 +375,133 @@ async fn a_checkpoint_is_kept_whole_replaced_whole_and_survives_a_restart(backen
     assert_eq!(
         harness.store().load_checkpoint().await.unwrap().as_deref(),
         Some(&b"smaller"[..])
+    );
+    harness.finish().await;
+}
+
+/// The timeline index's entries of a workspace up to a position (all, or about one entity),
+/// each as its position and its bytes as text.
+async fn read_timeline(
+    harness: &Harness,
+    workspace_id: Uuid,
+    entity_id: Option<Uuid>,
+    up_to: u64,
+) -> Vec<(u64, String)> {
+    harness
+        .store()
+        .read_timeline(workspace_id, entity_id, up_to)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(position, bytes)| (position, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+/// The timeline index: entries saved in batches are read back by workspace (all, up to a
+/// position) and by entity, in position order; an entry saved again is replaced; the mark is
+/// kept only when given; all of it survives a restart, and clearing empties it.
+async fn the_timeline_index_is_read_by_workspace_and_entity_and_survives_a_restart(
+    backend: Backend,
+) {
+    let Some(mut harness) = Harness::new(backend).await else {
+        return;
+    };
+    let (workspace, other_workspace) = (Uuid::new_v4(), Uuid::new_v4());
+    let (organisation, board) = (Uuid::new_v4(), Uuid::new_v4());
+    let entry =
+        |workspace_id: Uuid, position: u64, entity_ids: Vec<Uuid>, text: &str| TimelineIndexEntry {
+            workspace_id,
+            position,
+            entity_ids,
+            bytes: text.as_bytes().to_vec(),
+        };
+    assert_eq!(harness.store().timeline_mark().await.unwrap(), None);
+    // Two batches, the second out of order and with the mark.
+    harness
+        .store()
+        .save_timeline(
+            vec![
+                entry(workspace, 1, vec![organisation], "registered"),
+                entry(other_workspace, 2, vec![organisation], "elsewhere"),
+            ],
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(harness.store().timeline_mark().await.unwrap(), None);
+    harness
+        .store()
+        .save_timeline(
+            vec![
+                entry(workspace, 300, vec![board], "a note"),
+                entry(workspace, 4, vec![organisation, board], "on the board"),
+            ],
+            Some(b"mark 300".to_vec()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        harness.store().timeline_mark().await.unwrap().as_deref(),
+        Some(&b"mark 300"[..])
+    );
+    let all = vec![
+        (1, "registered".to_owned()),
+        (4, "on the board".to_owned()),
+        (300, "a note".to_owned()),
+    ];
+    assert_eq!(
+        read_timeline(&harness, workspace, None, u64::MAX).await,
+        all
+    );
+    assert_eq!(
+        read_timeline(&harness, workspace, None, 299).await,
+        all[..2].to_vec()
+    );
+    assert_eq!(
+        read_timeline(&harness, workspace, Some(organisation), u64::MAX).await,
+        all[..2].to_vec()
+    );
+    assert_eq!(
+        read_timeline(&harness, workspace, Some(board), 300).await,
+        all[1..].to_vec()
+    );
+    assert_eq!(
+        read_timeline(&harness, workspace, Some(Uuid::new_v4()), u64::MAX).await,
+        vec![]
+    );
+    assert_eq!(
+        read_timeline(&harness, other_workspace, None, u64::MAX).await,
+        vec![(2, "elsewhere".to_owned())]
+    );
+    // Saved again: replaced, not doubled.
+    harness
+        .store()
+        .save_timeline(
+            vec![entry(workspace, 4, vec![organisation, board], "again")],
+            None,
+        )
+        .await
+        .unwrap();
+    harness = harness.restarted().await;
+    assert_eq!(
+        read_timeline(&harness, workspace, Some(board), u64::MAX).await,
+        vec![(4, "again".to_owned()), (300, "a note".to_owned())]
+    );
+    assert_eq!(
+        harness.store().timeline_mark().await.unwrap().as_deref(),
+        Some(&b"mark 300"[..])
+    );
+    // It does not touch the log.
+    assert_eq!(harness.store().head_position(), 0);
+    harness.store().clear_timeline().await.unwrap();
+    assert_eq!(harness.store().timeline_mark().await.unwrap(), None);
+    assert_eq!(
+        read_timeline(&harness, workspace, None, u64::MAX).await,
+        vec![]
+    );
+    assert_eq!(
+        read_timeline(&harness, workspace, Some(board), u64::MAX).await,
+        vec![]
     );
     harness.finish().await;
 }
@@ -1359,8 +1488,9 @@ async fn migrations_are_idempotent_and_a_schema_can_be_named() {
         .map(|row| row.get(0))
         .collect();
     // 1: the log; 2: what the server nodes share beside it (personal-data keys, sessions);
-    // 3: the keys table holds boards' keys too; 4: the projection checkpoint.
-    assert_eq!(versions, vec![1, 2, 3, 4]);
+    // 3: the keys table holds boards' keys too; 4: the projection checkpoint; 5: the
+    // timeline index.
+    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
     // The stored bytes are exactly the canonical bytes of each event.
     let rows = client
         .query("SELECT position, bytes FROM events ORDER BY position", &[])

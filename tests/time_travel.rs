@@ -413,15 +413,15 @@ async fn projections_after_a_restart_equal_those_before(backend: Backend) {
     let roskilde = partnerhub::demo::roskilde_workspace_id();
     let aarhus = partnerhub::demo::aarhus_workspace_id();
     let before = (
-        running.report_json(roskilde, today),
-        running.report_json(aarhus, today),
+        running.report_json(roskilde, today).await,
+        running.report_json(aarhus, today).await,
     );
     running.close().await;
 
     let restarted = Running::open_at(&data.location()).await;
     let after = (
-        restarted.report_json(roskilde, today),
-        restarted.report_json(aarhus, today),
+        restarted.report_json(roskilde, today).await,
+        restarted.report_json(aarhus, today).await,
     );
     assert_eq!(before, after);
     // The restarted service continues where the log ends.

@@ -9,7 +9,8 @@
 //! `server::start_node`, `server::run`) and timed from its spawn to its first `200` from
 //! `/readyz`:
 //!
-//! - **rebuild**: the checkpoint is removed first, so the server folds the whole log;
+//! - **rebuild**: the checkpoint and the timeline index are removed first, so the server
+//!   folds the whole log, every timeline entry included;
 //! - **checkpoint**: the server starts from the checkpoint the previous server wrote at its
 //!   clean shutdown.
 //!
@@ -176,10 +177,11 @@ async fn run_rounds(
     for round in 1..=rounds {
         for start in ["rebuild", "checkpoint"] {
             if start == "rebuild" {
-                // No checkpoint: an empty one reads as none.
+                // No checkpoint (an empty one reads as none), no timeline index.
                 let backing = open_when_free(location).await?;
                 let store = backing.event_store();
                 store.save_checkpoint(Vec::new()).await?;
+                store.clear_timeline().await?;
                 store.shutdown().await;
             }
             let mut result = start_once(location).await?;

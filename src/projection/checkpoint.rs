@@ -22,7 +22,10 @@
 //! destroys the key, which makes the copies in every checkpoint unreadable as well as those in
 //! the log; and the erasure's own event is folded when the server catches up.
 //!
-//! It keeps every workspace's state, timeline and network metrics, and the slugs. The
+//! It keeps every workspace's state and network metrics, and the slugs; the timelines are in
+//! the timeline index ([`super::timeline_index`]), which the checkpointer fills up to the
+//! checkpoint's position before it writes the checkpoint, and a checkpoint is used only with
+//! an index that holds every entry up to its position ([`Unusable::TimelineBehind`]). The
 //! accounts are folded again from the system stream up to its position (a few events), and
 //! the evenly spaced snapshots "as of" questions start from are not kept: they are taken again
 //! as the log grows, and until then a question about a moment before the checkpoint replays
@@ -30,29 +33,27 @@
 //!
 //! Checkpoints are written off the hot path: [`spawn_checkpointer`] copies the views under
 //! their lock (the state shares its entities and the timeline its chunks, so the copy is a
-//! few pointers per entity), then encodes and stores the copy on a blocking thread while
-//! the projector goes on; the server also writes one at a clean shutdown.
+//! few pointers per entity), saves the timeline entries into the index in batches, then
+//! encodes and stores the copy on a blocking thread while the projector goes on; the server
+//! also writes one at a clean shutdown.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::projector::{catch_up, MetricsPoint, Projections, WorkspaceView};
+use super::projector::{catch_up, rebuild_after_stored, MetricsPoint, Projections, WorkspaceView};
 use super::slugs::Slugs;
-use super::timeline::{BoardSecrecy, Timeline, TimelineEntry};
+use super::timeline::{Timeline, TimelineEntry};
+use super::timeline_index::{self, hash_at};
 use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
-use crate::domain::describe::Sentence;
 use crate::domain::state::{ChunkedLog, LevelMove, WorkspaceState};
-use crate::domain::DomainEvent;
 use crate::store::{envelope, EventHash, EventStore, Position, StoreError, READ_PAGE};
-use crate::visibility::BoardEventKind;
 
 /// The layout of a checkpoint; another is ignored.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// The fingerprint of the code that folds the views (see the module's documentation).
 pub const CODE_VERSION: &str = env!("PARTNERHUB_PROJECTION_CODE");
 /// What every checkpoint starts with.
@@ -119,82 +120,18 @@ pub enum Unusable {
         /// The hash in the log.
         in_log: EventHash,
     },
+    /// The timeline index does not hold every entry up to its position (emptied, or of
+    /// another log).
+    #[error("it is of position {position}, but the timeline index holds entries only up to {stored_through}")]
+    TimelineBehind {
+        /// Its position.
+        position: Position,
+        /// Where the index's entries end.
+        stored_through: Position,
+    },
 }
 
-/// A timeline entry's board secrecy as a checkpoint keeps it.
-#[derive(Serialize, Deserialize)]
-struct KeptSecrecy {
-    board_id: Uuid,
-    note_id: Option<Uuid>,
-    kind: BoardEventKind,
-}
-
-/// A timeline entry as a checkpoint keeps it (the entry's own serialization leaves its
-/// secrecy out, which is right for answers and wrong here): position, time recorded (in
-/// nanoseconds since 1970), actor, event type, the sentence's variant and words, entity ids,
-/// secrecy. A list, not an object: a million entries then carry no field names and decode
-/// faster.
-#[derive(Serialize, Deserialize)]
-struct KeptEntry(
-    Position,
-    i64,
-    String,
-    String,
-    u8,
-    String,
-    Vec<Uuid>,
-    Option<KeptSecrecy>,
-);
-
-impl KeptEntry {
-    fn of(entry: &TimelineEntry) -> Self {
-        let (variant, words) = entry.sentence.parts();
-        KeptEntry(
-            entry.position,
-            entry.recorded_at.timestamp_nanos_opt().unwrap_or(i64::MAX),
-            entry.actor.to_string(),
-            entry.event_type.to_string(),
-            variant,
-            words.to_owned(),
-            entry.entity_ids.clone(),
-            entry.board_secrecy.as_ref().map(|secrecy| KeptSecrecy {
-                board_id: secrecy.board_id,
-                note_id: secrecy.note_id,
-                kind: secrecy.kind,
-            }),
-        )
-    }
-
-    fn into_entry(self) -> TimelineEntry {
-        let KeptEntry(position, nanos, actor, event_type, variant, words, entity_ids, secrecy) =
-            self;
-        // The type's name as the code has it (no copy per entry), when it is one it knows.
-        let event_type = <DomainEvent as strum::VariantNames>::VARIANTS
-            .iter()
-            .find(|name| **name == event_type)
-            .map_or(std::borrow::Cow::Owned(event_type), |name| {
-                std::borrow::Cow::Borrowed(*name)
-            });
-        TimelineEntry {
-            position,
-            recorded_at: DateTime::<Utc>::from_timestamp_nanos(nanos),
-            actor: Arc::from(actor),
-            event_type,
-            sentence: Sentence::from_parts(variant, words),
-            entity_ids,
-            board_secrecy: secrecy.map(|secrecy| {
-                Box::new(BoardSecrecy {
-                    board_id: secrecy.board_id,
-                    note_id: secrecy.note_id,
-                    kind: secrecy.kind,
-                })
-            }),
-        }
-    }
-}
-
-/// One workspace's views as a checkpoint keeps them, but for its timeline, which is a
-/// section of its own (decoded beside the state, on another thread).
+/// One workspace's views as a checkpoint keeps them (its timeline is in the timeline index).
 #[derive(Serialize, Deserialize)]
 struct KeptView {
     state: WorkspaceState,
@@ -205,8 +142,7 @@ struct KeptView {
     snapshot_every: u64,
 }
 
-/// The first section of a checkpoint's body; then two per workspace: its [`KeptView`] and
-/// its timeline (a list of [`KeptEntry`]).
+/// The first section of a checkpoint's body; then one per workspace: its [`KeptView`].
 #[derive(Serialize, Deserialize)]
 struct Head {
     position: Position,
@@ -216,7 +152,8 @@ struct Head {
     workspaces: usize,
 }
 
-/// One workspace's views, copied under the lock: cheap to copy, encoded afterwards.
+/// One workspace's views, copied under the lock: cheap to copy, encoded afterwards (its
+/// timeline entries saved into the timeline index).
 struct CopiedView {
     state: WorkspaceState,
     timeline: ChunkedLog<TimelineEntry, 1024>,
@@ -254,16 +191,6 @@ fn copy(projections: &Projections) -> CopiedViews {
     })
 }
 
-/// A timeline to encode as a list of [`KeptEntry`], one entry at a time (no second copy
-/// of a million entries in memory while a checkpoint is written).
-struct KeptTimeline(ChunkedLog<TimelineEntry, 1024>);
-
-impl Serialize for KeptTimeline {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(KeptEntry::of))
-    }
-}
-
 /// Appends one section: its length (8 bytes, little-endian), then `value` as JSON.
 fn section(body: &mut Vec<u8>, value: &impl Serialize) -> Result<(), serde_json::Error> {
     let start = body.len();
@@ -298,7 +225,6 @@ fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, serde_json::Err
         },
     )?;
     for copied in copy.workspaces {
-        let timeline = KeptTimeline(copied.timeline);
         section(
             &mut bytes,
             &KeptView {
@@ -309,7 +235,6 @@ fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, serde_json::Err
                 snapshot_every: copied.snapshot_every,
             },
         )?;
-        section(&mut bytes, &timeline)?;
     }
     let body_hash = blake3::hash(&bytes[body_at..]);
     bytes[hash_at..body_at].copy_from_slice(body_hash.as_bytes());
@@ -371,39 +296,22 @@ fn decode_head(mut bytes: &[u8]) -> Result<(Head, &[u8]), Unusable> {
     Ok((head, bytes))
 }
 
-/// Decodes the views after a checkpoint's head: each workspace's timeline on a thread of
-/// its own beside its state (the two are most of the work, in about equal parts).
+/// Decodes the views after a checkpoint's head, each with an empty timeline whose entries up
+/// to `timeline_stored_through` are in the timeline index.
 fn decode_views(
     mut bytes: &[u8],
     workspaces: usize,
+    timeline_stored_through: Position,
 ) -> Result<BTreeMap<Uuid, WorkspaceView>, Unusable> {
     let mut views = BTreeMap::new();
     for _ in 0..workspaces {
-        let length = u64::from_le_bytes(
-            take(&mut bytes, 8)?
-                .try_into()
-                .map_err(|_| Unusable::NotACheckpoint)?,
-        );
-        let length = usize::try_from(length).map_err(|_| Unusable::NotACheckpoint)?;
-        let view_bytes = take(&mut bytes, length)?;
-        let (kept, entries) = std::thread::scope(|scope| {
-            let timeline = scope.spawn(|| next_section::<Vec<KeptEntry>>(&mut bytes));
-            let kept = serde_json::from_slice::<KeptView>(view_bytes)
-                .map_err(|error| Unusable::Undecodable(error.to_string()));
-            let entries = timeline
-                .join()
-                .unwrap_or_else(|_| Err(Unusable::Undecodable("a decoding thread failed".into())));
-            (kept, entries)
-        });
-        let (kept, entries) = (kept?, entries?);
+        let kept = next_section::<KeptView>(&mut bytes)?;
         let mut state = kept.state;
         state.level_moves = kept.level_moves.into_iter().collect();
         let workspace_id = state.workspace_id;
-        let timeline =
-            Timeline::from_entries(workspace_id, entries.into_iter().map(KeptEntry::into_entry));
         let view = WorkspaceView::restored(
             state,
-            timeline,
+            Timeline::stored_through_position(timeline_stored_through),
             kept.metrics_history,
             kept.last_metrics_version,
             kept.snapshot_every,
@@ -411,19 +319,6 @@ fn decode_views(
         views.insert(workspace_id, view);
     }
     Ok(views)
-}
-
-/// The hash of the log's event at `position`.
-async fn hash_at(
-    store: &dyn EventStore,
-    position: Position,
-) -> Result<Option<EventHash>, StoreError> {
-    Ok(store
-        .read_all(position, 1)
-        .await?
-        .into_iter()
-        .find(|event| event.position == position)
-        .map(|event| event.hash))
 }
 
 /// Writes a checkpoint of `projections` as they are now into `store`.
@@ -437,7 +332,7 @@ pub async fn write(
     store: &dyn EventStore,
     projections: &Projections,
 ) -> Result<Option<Position>, StoreError> {
-    let copied = copy(projections);
+    let mut copied = copy(projections);
     let position = copied.position;
     if position == 0 {
         return Ok(None);
@@ -449,6 +344,15 @@ pub async fn write(
         });
     };
     let started = Instant::now();
+    // The timeline entries first, into the index (then the views forget them): a checkpoint
+    // is used only with an index that holds every entry up to its position.
+    let timelines = copied
+        .workspaces
+        .iter_mut()
+        .map(|view| (view.state.workspace_id, std::mem::take(&mut view.timeline)))
+        .collect();
+    timeline_index::save(store, timelines, position, hash).await?;
+    projections.forget_timeline_through(position);
     let bytes = tokio::task::spawn_blocking(move || encode(copied, hash))
         .await
         .map_err(|error| StoreError::Backend(format!("encoding a checkpoint failed: {error}")))?
@@ -499,6 +403,7 @@ async fn accounts_up_to(
 async fn restore(
     store: &dyn EventStore,
     bytes: Vec<u8>,
+    timeline_stored_through: Position,
 ) -> Result<Result<Arc<Projections>, Unusable>, StoreError> {
     let bytes = Arc::new(bytes);
     let checking = bytes.clone();
@@ -534,10 +439,17 @@ async fn restore(
             }))
         }
     }
+    if timeline_stored_through < head.position {
+        return Ok(Err(Unusable::TimelineBehind {
+            position: head.position,
+            stored_through: timeline_stored_through,
+        }));
+    }
     // The accounts are folded from the log while the views decode.
     let workspaces = head.workspaces;
-    let decoding =
-        tokio::task::spawn_blocking(move || decode_views(&bytes[views_at..], workspaces));
+    let decoding = tokio::task::spawn_blocking(move || {
+        decode_views(&bytes[views_at..], workspaces, timeline_stored_through)
+    });
     let accounts = accounts_up_to(store, head.position).await?;
     let workspaces = match decoding.await {
         Ok(Ok(workspaces)) => workspaces,
@@ -551,6 +463,7 @@ async fn restore(
         accounts,
         head.skipped,
         log_head,
+        timeline_stored_through,
     )))
 }
 
@@ -583,10 +496,11 @@ pub async fn start(
             None
         }
     };
+    let timeline_stored_through = timeline_index::open(store).await?;
     let mut ignored = None;
     if let Some(bytes) = kept {
         let started = Instant::now();
-        match restore(store, bytes).await? {
+        match restore(store, bytes, timeline_stored_through).await? {
             Ok(projections) => {
                 let position = projections.checkpoint();
                 tracing::info!(
@@ -606,7 +520,7 @@ pub async fn start(
             }
         }
     }
-    let projections = super::rebuild(store, progress).await?;
+    let projections = rebuild_after_stored(store, timeline_stored_through, progress).await?;
     Ok((projections, Start::Rebuilt { ignored }))
 }
 

@@ -11,6 +11,8 @@
 //! - [`suggestions`]: who in the network could fill the portfolio's gaps, and which assets
 //!   match what partners seek.
 //! - [`timeline`]: every event about one entity, in words.
+//! - [`timeline_index`]: the timelines kept in the store, checked against the log, read on
+//!   demand, so that the views hold only the entries after what it holds.
 //! - [`diff`]: what changed between two moments.
 //! - [`public_assets`]: the assets list as a potential partner with a share link sees it.
 //! - [`diff`]: what changed between two moments; [`compare`]: that and how the gaps, the
@@ -33,5 +35,6 @@ pub mod report;
 pub mod slugs;
 pub mod suggestions;
 pub mod timeline;
+pub mod timeline_index;
 
 pub use self::projector::{rebuild, spawn_projector, AsOf, Projections, WorkspaceView};

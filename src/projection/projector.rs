@@ -144,15 +144,16 @@ pub struct WorkspaceView {
 
 impl WorkspaceView {
     fn new(workspace_id: Uuid) -> Self {
-        WorkspaceView::expecting(workspace_id, 0)
+        WorkspaceView::expecting(workspace_id, 0, 0)
     }
 
     /// An empty view whose stream is expected to reach at most `events` events (0: unknown),
-    /// which sets the snapshots' first spacing (see `Snapshots::expecting`).
-    fn expecting(workspace_id: Uuid, events: u64) -> Self {
+    /// which sets the snapshots' first spacing (see `Snapshots::expecting`), with its
+    /// timeline's entries up to `timeline_stored_through` in the timeline index.
+    fn expecting(workspace_id: Uuid, events: u64, timeline_stored_through: Position) -> Self {
         WorkspaceView {
             state: WorkspaceState::new(workspace_id),
-            timeline: Timeline::default(),
+            timeline: Timeline::stored_through_position(timeline_stored_through),
             metrics_history: Vec::new(),
             last_metrics_version: None,
             snapshots: Snapshots::expecting(events),
@@ -303,6 +304,9 @@ pub struct Projections {
     /// How many events a workspace's stream may reach, as far as a rebuild knows (the log's
     /// length; 0 when unknown): sets the first snapshot spacing of the workspaces it creates.
     expected_events: AtomicU64,
+    /// The position up to which every timeline entry is in the timeline index
+    /// ([`super::timeline_index`]), not in the views.
+    timeline_stored_through: AtomicU64,
 }
 
 impl Default for Projections {
@@ -314,6 +318,7 @@ impl Default for Projections {
             checkpoint: watch::channel(0).0,
             skipped: AtomicU64::new(0),
             expected_events: AtomicU64::new(0),
+            timeline_stored_through: AtomicU64::new(0),
         }
     }
 }
@@ -355,6 +360,7 @@ impl Projections {
                         WorkspaceView::expecting(
                             workspace_id,
                             self.expected_events.load(Ordering::Relaxed),
+                            self.timeline_stored_through.load(Ordering::Relaxed),
                         )
                     })
                     .apply(&domain, &context);
@@ -400,8 +406,20 @@ impl Projections {
         reader(&workspaces, &slugs, self.checkpoint(), self.skipped())
     }
 
+    /// Forgets every timeline entry up to `position`, which the timeline index now holds
+    /// ([`super::timeline_index`]).
+    pub(super) fn forget_timeline_through(&self, position: Position) {
+        let mut workspaces = unpoisoned(self.workspaces.write());
+        for (workspace_id, view) in workspaces.iter_mut() {
+            view.timeline.forget_through(*workspace_id, position);
+        }
+        self.timeline_stored_through
+            .fetch_max(position, Ordering::Relaxed);
+    }
+
     /// Projections at `checkpoint` made of parts a checkpoint kept ([`super::checkpoint`]);
-    /// `expected_events` as for [`rebuild`].
+    /// `expected_events` as for [`rebuild`]; the timeline index holds every entry up to
+    /// `timeline_stored_through`.
     pub(super) fn from_parts(
         checkpoint: Position,
         workspaces: BTreeMap<Uuid, WorkspaceView>,
@@ -409,6 +427,7 @@ impl Projections {
         accounts: AccountsState,
         skipped: u64,
         expected_events: u64,
+        timeline_stored_through: Position,
     ) -> Arc<Self> {
         Arc::new(Projections {
             workspaces: RwLock::new(workspaces),
@@ -417,6 +436,7 @@ impl Projections {
             checkpoint: watch::channel(checkpoint).0,
             skipped: AtomicU64::new(skipped),
             expected_events: AtomicU64::new(expected_events),
+            timeline_stored_through: AtomicU64::new(timeline_stored_through),
         })
     }
 
@@ -652,7 +672,23 @@ pub async fn rebuild(
     store: &dyn EventStore,
     progress: &mut (dyn FnMut(Position) + Send),
 ) -> Result<Arc<Projections>, StoreError> {
+    rebuild_after_stored(store, 0, progress).await
+}
+
+/// Rebuilds every view from the whole log as [`rebuild`] does, but for the timeline entries up
+/// to `timeline_stored_through`, which the timeline index holds ([`super::timeline_index`]).
+///
+/// # Errors
+/// Store errors while reading the log.
+pub(super) async fn rebuild_after_stored(
+    store: &dyn EventStore,
+    timeline_stored_through: Position,
+    progress: &mut (dyn FnMut(Position) + Send),
+) -> Result<Arc<Projections>, StoreError> {
     let projections = Projections::new();
+    projections
+        .timeline_stored_through
+        .store(timeline_stored_through, Ordering::Relaxed);
     // No workspace's stream is longer than the log: plan the snapshots' spacing for it.
     projections
         .expected_events

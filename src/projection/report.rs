@@ -77,8 +77,13 @@ pub struct WorkspaceReport<'a> {
 pub struct HistoryUntil {
     /// Network metrics points at or before the position.
     pub metrics_history: Vec<MetricsPoint>,
-    /// Timeline entries about the workspace at or before the position.
+    /// Timeline entries about the workspace at or before the position (those the views hold
+    /// until [`HistoryUntil::with_stored`] adds the timeline index's).
     pub timeline: Vec<TimelineEntry>,
+    /// The position up to which the timeline's entries are in the timeline index.
+    pub stored_through: u64,
+    /// The position the history is of.
+    pub position: u64,
 }
 
 impl HistoryUntil {
@@ -97,7 +102,32 @@ impl HistoryUntil {
                 .take_while(|entry| entry.position <= position)
                 .cloned()
                 .collect(),
+            stored_through: live.timeline.stored_through(),
+            position,
         }
+    }
+
+    /// Adds the timeline index's entries of workspace `workspace_id` before those copied from
+    /// the views ([`super::timeline_index::about`]).
+    ///
+    /// # Errors
+    /// Store errors; [`StoreError::Corrupt`] for a damaged entry.
+    pub async fn with_stored(
+        mut self,
+        store: &dyn EventStore,
+        workspace_id: Uuid,
+    ) -> Result<Self, StoreError> {
+        self.timeline = super::timeline_index::about(
+            store,
+            workspace_id,
+            workspace_id,
+            self.stored_through,
+            self.position,
+            std::mem::take(&mut self.timeline),
+        )
+        .await?;
+        self.stored_through = 0;
+        Ok(self)
     }
 }
 
@@ -143,6 +173,7 @@ pub async fn report_as_of(
     }) else {
         return Ok(None);
     };
+    let history = history.with_stored(store, workspace_id).await?;
     let today = day_of(moment, &then);
     let mut report = json!(workspace_report_until(&then, &history, today, language));
     if let Some(reader) = reader {
@@ -191,6 +222,33 @@ fn day_of(moment: AsOf, view: &WorkspaceView) -> NaiveDate {
     }
 }
 
+/// The report of workspace `workspace_id`'s live view as JSON, as recorded (nothing hidden,
+/// personal data as sealed), with its whole timeline: the timeline index's entries and those
+/// the views hold.
+///
+/// # Returns
+/// `None` when the live views hold no workspace `workspace_id`.
+///
+/// # Errors
+/// Store errors; [`StoreError::Corrupt`] for a damaged timeline entry.
+pub async fn live_report(
+    projections: &Projections,
+    store: &dyn EventStore,
+    workspace_id: Uuid,
+    today: NaiveDate,
+    language: Language,
+) -> Result<Option<Value>, StoreError> {
+    let Some((view, history)) = projections.read(workspace_id, |live| {
+        (live.clone(), HistoryUntil::of(live, live.state.position))
+    }) else {
+        return Ok(None);
+    };
+    let history = history.with_stored(store, workspace_id).await?;
+    Ok(Some(json!(workspace_report_until(
+        &view, &history, today, language
+    ))))
+}
+
 /// Assembles the report of `view` with the timeline and metrics history copied from the live
 /// view by [`HistoryUntil::of`] (what "as of" requests use).
 pub fn workspace_report_until<'a>(
@@ -210,7 +268,10 @@ pub fn workspace_report_until<'a>(
 
 /// Assembles the report of `view`. `timeline_source` supplies the timeline and the metrics
 /// history (a view from [`Projections::state_as_of`](super::Projections::state_as_of) holds
-/// neither; the live view holds all of them). The timeline is said in `language`.
+/// neither; a view replayed by [`replay_stream`](super::projector::replay_stream) or rebuilt
+/// by [`rebuild`](super::rebuild) holds all of them, a live view only the timeline entries
+/// after the timeline index's: [`live_report`] reads the index too). The timeline is said in
+/// `language`.
 pub fn workspace_report<'a>(
     view: &'a WorkspaceView,
     timeline_source: &'a WorkspaceView,

@@ -8,6 +8,10 @@
 //! language when it is read. Here the projector keeps one [`Timeline`] per workspace, with an
 //! index from every entity id an event mentions to its entries.
 //!
+//! The entries up to the position the timeline index holds are in the store, not here
+//! ([`super::timeline_index`]): a [`Timeline`] holds only those after
+//! ([`Timeline::stored_through`]), and a reader reads the rest from the index.
+//!
 //! A timeline is read by someone: [`Timeline::about`] gives the entries as recorded (for the
 //! administrator's `partnerhub replay`, [`TimelineEntry::line`]), [`seen_by`] what one reader
 //! may see of them, as [`crate::visibility`] decides for entries about workshop boards (an
@@ -165,11 +169,18 @@ pub struct Timeline {
     /// Every actor's name once: entries share it instead of each holding a copy.
     #[serde(skip)]
     actors: HashSet<Arc<str>>,
+    /// The position up to which the entries are in the timeline index, not here: events up
+    /// to it are not recorded again.
+    #[serde(default)]
+    stored_through: u64,
 }
 
 impl Timeline {
     /// Records `event`, described against the state just before it.
     pub fn record(&mut self, before: &WorkspaceState, event: &DomainEvent, context: &EventContext) {
+        if context.position <= self.stored_through {
+            return;
+        }
         let entity_ids = event.entity_ids();
         let index = self.entries.len();
         for id in &entity_ids {
@@ -206,7 +217,37 @@ impl Timeline {
         });
     }
 
-    /// Every entry about `entity_id` (the workspace id gives all), oldest first.
+    /// An empty timeline whose entries up to `position` are in the timeline index.
+    pub(crate) fn stored_through_position(position: u64) -> Self {
+        Timeline {
+            stored_through: position,
+            ..Timeline::default()
+        }
+    }
+
+    /// The position up to which the entries are in the timeline index, not here.
+    pub fn stored_through(&self) -> u64 {
+        self.stored_through
+    }
+
+    /// Forgets the entries up to `position`, which the timeline index now holds (of the
+    /// workspace `workspace_id`).
+    pub(crate) fn forget_through(&mut self, workspace_id: Uuid, position: u64) {
+        if position <= self.stored_through {
+            return;
+        }
+        let kept: Vec<TimelineEntry> = self
+            .entries
+            .iter()
+            .filter(|entry| entry.position > position)
+            .cloned()
+            .collect();
+        *self = Timeline::from_entries(workspace_id, kept);
+        self.stored_through = position;
+    }
+
+    /// Every entry held here (after [`Timeline::stored_through`]) about `entity_id` (the
+    /// workspace id gives all), oldest first.
     pub fn about(&self, entity_id: Uuid) -> Vec<&TimelineEntry> {
         self.by_entity
             .get(&entity_id)
@@ -219,8 +260,8 @@ impl Timeline {
             .unwrap_or_default()
     }
 
-    /// Every entry about `entity_id` (the workspace id gives all), oldest first, without
-    /// collecting them.
+    /// Every entry held here about `entity_id` (the workspace id gives all), oldest first,
+    /// without collecting them.
     pub fn entries_about(&self, entity_id: Uuid) -> impl Iterator<Item = &TimelineEntry> {
         self.by_entity
             .get(&entity_id)
@@ -239,7 +280,7 @@ impl Timeline {
         self.entries.is_empty()
     }
 
-    /// Every entry, in log order (what a checkpoint keeps).
+    /// Every entry held here, in log order (what the checkpointer saves into the index).
     pub(crate) fn entries(&self) -> &ChunkedLog<TimelineEntry, 1024> {
         &self.entries
     }

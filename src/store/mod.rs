@@ -157,6 +157,19 @@ pub enum StoreError {
     Backend(String),
 }
 
+/// One entry of the timeline index ([`EventStore::save_timeline`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineIndexEntry {
+    /// The workspace whose timeline it is in.
+    pub workspace_id: Uuid,
+    /// Its event's position in the log.
+    pub position: Position,
+    /// The entities it is about (what [`EventStore::read_timeline`] finds it by).
+    pub entity_ids: Vec<Uuid>,
+    /// The entry, encoded by its writer.
+    pub bytes: Vec<u8>,
+}
+
 /// The event log's contract, kept by every backend and tested against each.
 ///
 /// All methods are safe to call from many tasks at once.
@@ -220,6 +233,46 @@ pub trait EventStore: Send + Sync + 'static {
     /// # Errors
     /// Backend failures.
     async fn load_checkpoint(&self) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Adds `entries` to the timeline index, a derived, persistent index of every
+    /// workspace's timeline ([`crate::projection::timeline_index`] writes and checks it),
+    /// then, when `mark` is given, keeps `mark` as what the index holds (after the entries
+    /// are durable, so a crash never leaves a mark ahead of its entries). An entry already
+    /// there (same workspace and position) is replaced. The store does not look inside the
+    /// entries' bytes or the mark.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn save_timeline(
+        &self,
+        entries: Vec<TimelineIndexEntry>,
+        mark: Option<Vec<u8>>,
+    ) -> Result<(), StoreError>;
+
+    /// The mark last kept by [`EventStore::save_timeline`], if any.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn timeline_mark(&self) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// The timeline index's entries of workspace `workspace_id` at or before `up_to`, oldest
+    /// first: those naming `entity_id` among their entities, or all with `None`; each as its
+    /// position and its bytes.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn read_timeline(
+        &self,
+        workspace_id: Uuid,
+        entity_id: Option<Uuid>,
+        up_to: Position,
+    ) -> Result<Vec<(Position, Vec<u8>)>, StoreError>;
+
+    /// Empties the timeline index, its mark included.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn clear_timeline(&self) -> Result<(), StoreError>;
 
     /// The position of the last durable event (0 for an empty log).
     fn head_position(&self) -> Position;

@@ -117,13 +117,14 @@ use super::backend::{check_continues, decode_event, LogTail, OutcomeCollector};
 use super::chain::hash_body;
 use super::{
     AppendOutcome, AppendRequest, EventHash, EventStore, Position, RecordedEvent, StoreError,
-    StreamVersion,
+    StreamVersion, TimelineIndexEntry,
 };
 use crate::sync::locked;
 
 mod checkpoint;
 mod follower;
 mod schema;
+mod timeline;
 mod writer;
 
 use self::follower::{follow, Follower, Wakeups};
@@ -535,6 +536,32 @@ impl EventStore for PostgresEventStore {
 
     async fn load_checkpoint(&self) -> Result<Option<Vec<u8>>, StoreError> {
         self.load_checkpoint_chunks().await
+    }
+
+    async fn save_timeline(
+        &self,
+        entries: Vec<TimelineIndexEntry>,
+        mark: Option<Vec<u8>>,
+    ) -> Result<(), StoreError> {
+        self.save_timeline_rows(entries, mark).await
+    }
+
+    async fn timeline_mark(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        self.timeline_mark_row().await
+    }
+
+    async fn read_timeline(
+        &self,
+        workspace_id: Uuid,
+        entity_id: Option<Uuid>,
+        up_to: Position,
+    ) -> Result<Vec<(Position, Vec<u8>)>, StoreError> {
+        self.read_timeline_rows(workspace_id, entity_id, up_to)
+            .await
+    }
+
+    async fn clear_timeline(&self) -> Result<(), StoreError> {
+        self.clear_timeline_rows().await
     }
 
     fn head_position(&self) -> Position {

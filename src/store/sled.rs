@@ -10,7 +10,8 @@
 //! | `index/`, `index`  | `c` + command id (16)                | the command's [`AppendOutcome`]  |
 //! | `index/`, `index`  | `m:indexed_through`                  | the last position it covers      |
 //!
-//! Beside them, the file `checkpoint`: the projections' checkpoint ([`checkpoint`]).
+//! Beside them, the file `checkpoint`: the projections' checkpoint ([`checkpoint`]); and the
+//! sled database `timeline/`, the timeline index ([`timeline`]).
 //!
 //! **One writer, one flusher, group commit.** Appends are sent to a single writer thread. It
 //! takes every request waiting in its queue, validates them in order against the current
@@ -68,6 +69,7 @@ use self::writer::{fill_command_filter, run_writer, Committer, Flusher, Writer};
 use super::backend::{check_continues, decode_event, LogTail, OutcomeCollector};
 use super::{
     AppendOutcome, AppendRequest, EventStore, Position, RecordedEvent, StoreError, StreamVersion,
+    TimelineIndexEntry,
 };
 use crate::sync::locked;
 
@@ -76,6 +78,7 @@ mod command_filter;
 mod index;
 mod pending;
 mod records;
+mod timeline;
 mod writer;
 
 /// The most requests one group commit takes from the queue.
@@ -138,6 +141,8 @@ pub struct SledEventStore {
     index: sled::Tree,
     /// The data directory, where the projections' checkpoint is kept ([`checkpoint`]).
     directory: std::path::PathBuf,
+    /// The timeline index ([`timeline`]).
+    timeline: timeline::TimelineTrees,
     /// Index entries of durable events not yet in `index`.
     pending: Arc<PendingIndex>,
     /// Position of the last flushed event: readers never look past it.
@@ -282,6 +287,7 @@ impl SledEventStore {
         }
         let events = db.open_tree("events").map_err(backend)?;
         let index = index_db.open_tree("index").map_err(backend)?;
+        let timeline = timeline::TimelineTrees::open(directory)?;
 
         let last = records::read_last(&events, |position, bytes| {
             let event = decode_event(position, bytes)?;
@@ -373,6 +379,7 @@ impl SledEventStore {
             events,
             index,
             directory: directory.to_path_buf(),
+            timeline,
             pending,
             durable_head,
             live: Mutex::new(Some(live)),
@@ -572,6 +579,35 @@ impl EventStore for SledEventStore {
     async fn load_checkpoint(&self) -> Result<Option<Vec<u8>>, StoreError> {
         let directory = self.directory.clone();
         run_blocking(move || checkpoint::load(&directory)).await
+    }
+
+    async fn save_timeline(
+        &self,
+        entries: Vec<TimelineIndexEntry>,
+        mark: Option<Vec<u8>>,
+    ) -> Result<(), StoreError> {
+        let timeline = self.timeline.clone();
+        run_blocking(move || timeline.save(entries, mark)).await
+    }
+
+    async fn timeline_mark(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        let timeline = self.timeline.clone();
+        run_blocking(move || timeline.mark()).await
+    }
+
+    async fn read_timeline(
+        &self,
+        workspace_id: Uuid,
+        entity_id: Option<Uuid>,
+        up_to: Position,
+    ) -> Result<Vec<(Position, Vec<u8>)>, StoreError> {
+        let timeline = self.timeline.clone();
+        run_blocking(move || timeline.read(workspace_id, entity_id, up_to)).await
+    }
+
+    async fn clear_timeline(&self) -> Result<(), StoreError> {
+        let timeline = self.timeline.clone();
+        run_blocking(move || timeline.clear()).await
     }
 
     fn head_position(&self) -> Position {

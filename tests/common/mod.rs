@@ -126,19 +126,23 @@ impl Running {
             .unwrap_or_else(|error| panic!("{command:?} was refused: {error}"))
     }
 
-    /// The report of a workspace as JSON, as `replay` prints it, for comparisons.
-    pub fn report_json(&self, workspace_id: Uuid, today: chrono::NaiveDate) -> serde_json::Value {
-        self.projections
-            .read(workspace_id, |view| {
-                serde_json::to_value(partnerhub::projection::report::workspace_report(
-                    view,
-                    view,
-                    today,
-                    partnerhub::domain::describe::Language::English,
-                ))
-                .unwrap()
-            })
-            .unwrap()
+    /// The report of a workspace as JSON, as `replay` prints it, for comparisons: its whole
+    /// timeline, the timeline index's entries and those the views hold.
+    pub async fn report_json(
+        &self,
+        workspace_id: Uuid,
+        today: chrono::NaiveDate,
+    ) -> serde_json::Value {
+        partnerhub::projection::report::live_report(
+            &self.projections,
+            self.store.as_ref(),
+            workspace_id,
+            today,
+            partnerhub::domain::describe::Language::English,
+        )
+        .await
+        .unwrap()
+        .unwrap()
     }
 
     /// Shuts the store down and waits for the projector to let go of it, so the data

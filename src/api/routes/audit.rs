@@ -111,16 +111,24 @@ pub(super) async fn audit_csv(
             _ => break,
         }
     }
-    let rows = view(&state, workspace_id, |view| {
-        let lines = seen_by(
-            &reader,
-            view.timeline.about(subject),
-            &view.state.boards,
-            u64::MAX,
-            language,
-        );
-        trail_rows(&lines, &recorded, language)
+    let (stored_through, in_memory, boards) = view(&state, workspace_id, |view| {
+        (
+            view.timeline.stored_through(),
+            view.timeline.entries_about(subject).cloned().collect(),
+            view.state.boards.clone(),
+        )
     })?;
+    let entries = crate::projection::timeline_index::about(
+        state.store.as_ref(),
+        workspace_id,
+        subject,
+        stored_through,
+        u64::MAX,
+        in_memory,
+    )
+    .await?;
+    let lines = seen_by(&reader, &entries, &boards, u64::MAX, language);
+    let rows = trail_rows(&lines, &recorded, language);
     let name = match query.entity {
         Some(entity) => format!("audit-trail-{entity}.csv"),
         None => "audit-trail.csv".to_owned(),

@@ -13,7 +13,7 @@ use crate::app_state::{ApiError, AppState};
 use crate::domain::describe::Language;
 use crate::domain::state::is_sealed;
 use crate::projection::report::{report_as_of, Reading};
-use crate::projection::AsOf;
+use crate::projection::{timeline_index, AsOf};
 use crate::store::RecordedEvent;
 use crate::visibility::{self, Seen};
 
@@ -46,15 +46,30 @@ pub(super) async fn timeline(
     reader(&state, &principal, workspace_id, Permission::ReadHistory)?;
     let language = language(query.lang.as_deref())?;
     let reader = reader_on_boards(&state, workspace_id, &principal.actor).await?;
-    view(&state, workspace_id, |view| {
-        ApiJson(json!(crate::projection::timeline::seen_by(
-            &reader,
-            view.timeline.about(query.entity.unwrap_or(workspace_id)),
-            &view.state.boards,
-            u64::MAX,
-            language,
-        )))
-    })
+    let entity_id = query.entity.unwrap_or(workspace_id);
+    let (stored_through, in_memory, boards) = view(&state, workspace_id, |view| {
+        (
+            view.timeline.stored_through(),
+            view.timeline.entries_about(entity_id).cloned().collect(),
+            view.state.boards.clone(),
+        )
+    })?;
+    let entries = timeline_index::about(
+        state.store.as_ref(),
+        workspace_id,
+        entity_id,
+        stored_through,
+        u64::MAX,
+        in_memory,
+    )
+    .await?;
+    Ok(ApiJson(json!(crate::projection::timeline::seen_by(
+        &reader,
+        &entries,
+        &boards,
+        u64::MAX,
+        language,
+    ))))
 }
 
 /// A moment, and optionally an earlier one.

@@ -63,6 +63,27 @@ pub(super) const MIGRATIONS: &[(i32, &str)] = &[
          bytes BYTEA NOT NULL
      );",
     ),
+    (
+        5,
+        // The timeline index (crate::projection::timeline_index): every workspace's timeline
+        // entries by position, which entities each is about, and what the index holds.
+        "CREATE TABLE timeline_entries (
+         workspace_id UUID NOT NULL,
+         position BIGINT NOT NULL,
+         entry BYTEA NOT NULL,
+         PRIMARY KEY (workspace_id, position)
+     );
+     CREATE TABLE timeline_entities (
+         workspace_id UUID NOT NULL,
+         entity_id UUID NOT NULL,
+         position BIGINT NOT NULL,
+         PRIMARY KEY (workspace_id, entity_id, position)
+     );
+     CREATE TABLE timeline_mark (
+         only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),
+         mark BYTEA NOT NULL
+     );",
+    ),
 ];
 
 /// Creates or upgrades the tables, each missing migration once, in one transaction.
