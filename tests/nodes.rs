@@ -554,7 +554,8 @@ async fn a_summons_on_one_node_reaches_the_board_on_the_other() {
         on_board.push(client);
     }
     let [mut owner, mut gitte]: [common::Ws; 2] = on_board.try_into().ok().unwrap();
-    let head = first.state.store.head_position();
+    // The shared log's head, with the guest's join through node B read by node A too.
+    let head = first.state.store.catch_up().await.unwrap();
 
     owner
         .send(json!({"type": "summon", "workspace_id": workspace, "board_id": board, "zone": {"label": "Ideas"}}))
@@ -573,7 +574,7 @@ async fn a_summons_on_one_node_reaches_the_board_on_the_other() {
     // Neither node logged it.
     for node in [&first, &second] {
         assert_eq!(
-            node.state.store.head_position(),
+            node.state.store.catch_up().await.unwrap(),
             head,
             "a summons is never logged"
         );

@@ -14,7 +14,12 @@
 // It prints the time from a participant's action to each other participant's screen (for a
 // browser: the note in the DOM in its zone, seen by a MutationObserver and stamped at the next
 // animation frame; for a scripted participant: the event frame's arrival), p50/p99, beside
-// the raw subscribers' p99, and the bar of issue 17: p99 <= 2x the fan-out p99 and <= 250 ms.
+// the raw subscribers' p99, and the bar of issue 17 (p99 <= 2x the fan-out p99 and <= 250 ms)
+// on the whole, on the browsers alone (and each browser's p50/p99) and on the scripted
+// participants alone. After the vote the facilitator closes it; how long each browser takes
+// to show the vote open (every note with its dots) and closed (the totals) is printed too.
+// Each browser's long tasks are counted while the notes come and in the vote apart, with its
+// longest animation frames and what ran in them (scripts, style, layout and paint).
 // It checks that every participant saw every note once and in log order (scripted and raw:
 // the board's events exactly as the log holds them; browsers: each note once, in its last
 // zone, appearing in log order), and states the server's resident memory and the CPU time
