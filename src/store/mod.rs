@@ -277,6 +277,16 @@ pub trait EventStore: Send + Sync + 'static {
     /// The position of the last durable event (0 for an empty log).
     fn head_position(&self) -> Position;
 
+    /// Reads what other processes sharing this store (other nodes on PostgreSQL) committed
+    /// until now, publishes it live, and returns the head position after it: for a caller
+    /// that must not take "not found" for an answer while this process may be behind the
+    /// shared log (an invite made through another node a moment ago). A store no other
+    /// process writes to (sled) has nothing to read and returns its head.
+    ///
+    /// # Errors
+    /// Backend failures.
+    async fn catch_up(&self) -> Result<Position, StoreError>;
+
     /// A receiver of events as they become durable, in log order. It may lag and miss events;
     /// use [`Subscription`], which falls back to reading the store.
     fn live_events(&self) -> broadcast::Receiver<Arc<RecordedEvent>>;

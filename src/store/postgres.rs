@@ -65,8 +65,10 @@
 //! ## Following the log: notifications carry positions only
 //!
 //! A committing transaction issues `NOTIFY partnerhub_log, '<last position>'`, delivered on
-//! commit. Each instance keeps a dedicated `LISTEN` connection and, as a fallback, reads
-//! `log_head` every 500 ms ([`PostgresOptions::poll_interval`]). When it learns of new
+//! commit. Each instance keeps a dedicated `LISTEN` connection (unless
+//! [`PostgresOptions::listen`] is off) and, as a fallback, reads `log_head` every 500 ms
+//! ([`PostgresOptions::poll_interval`]); a caller that must see what another process has
+//! just committed asks for it ([`EventStore::catch_up`]). When it learns of new
 //! positions (its own or another process's) it reads the new events from `events` in
 //! position order, moves its
 //! [`head_position`](EventStore::head_position) and publishes them on its
@@ -160,6 +162,11 @@ pub struct PostgresOptions {
     /// overflowed): the most another process's event can be late here when notifications
     /// fail. Default 500 ms.
     pub poll_interval: Duration,
+    /// Whether the instance `LISTEN`s for other processes' commits (default true). Without
+    /// it, it learns of them only by polling every `poll_interval` or when a caller asks
+    /// ([`EventStore::catch_up`]): for a connection pooler in transaction mode, where
+    /// `LISTEN` does not work, and for tests of a node that is behind the shared log.
+    pub listen: bool,
 }
 
 impl Default for PostgresOptions {
@@ -167,6 +174,7 @@ impl Default for PostgresOptions {
         PostgresOptions {
             pool_size: 8,
             poll_interval: Duration::from_millis(500),
+            listen: true,
         }
     }
 }
@@ -331,7 +339,7 @@ impl PostgresEventStore {
             follower: follower.clone(),
             counters: counters.clone(),
         };
-        let tasks = vec![
+        let mut tasks = vec![
             tokio::spawn(writer.run(receiver)),
             tokio::spawn(follow(
                 follower.clone(),
@@ -339,7 +347,9 @@ impl PostgresEventStore {
                 options.poll_interval,
                 stop.clone(),
             )),
-            tokio::spawn(listen(
+        ];
+        if options.listen {
+            tasks.push(tokio::spawn(listen(
                 config.clone(),
                 NOTIFY_CHANNEL.to_owned(),
                 move |heard| match heard {
@@ -349,8 +359,8 @@ impl PostgresEventStore {
                     Heard::Payload(payload) => wakeups.notified(payload.parse().ok()),
                 },
                 stop.clone(),
-            )),
-        ];
+            )));
+        }
         tracing::info!(head = tail.head, %schema, "opened PostgreSQL event store");
         Ok(PostgresEventStore {
             pool,
@@ -566,6 +576,11 @@ impl EventStore for PostgresEventStore {
 
     fn head_position(&self) -> Position {
         self.follower.head()
+    }
+
+    async fn catch_up(&self) -> Result<Position, StoreError> {
+        self.follower.catch_up().await?;
+        Ok(self.follower.head())
     }
 
     fn live_events(&self) -> broadcast::Receiver<Arc<RecordedEvent>> {

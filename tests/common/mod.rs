@@ -331,12 +331,50 @@ impl TestServer {
         node
     }
 
+    /// Another server node on the same schema that is behind the shared log: it does not
+    /// `LISTEN` and polls once an hour, so it learns of what the other nodes commit only
+    /// when it asks ([`EventStore::catch_up`]) or commits itself.
+    pub async fn second_node_behind(&self) -> Self {
+        let schema = self
+            .schema
+            .clone()
+            .expect("only a server on PostgreSQL has other nodes");
+        let config: tokio_postgres::Config = schema.url().parse().unwrap();
+        let options = partnerhub::store::postgres::PostgresOptions {
+            listen: false,
+            poll_interval: std::time::Duration::from_secs(3600),
+            ..partnerhub::store::postgres::PostgresOptions::default()
+        };
+        let store = Arc::new(
+            partnerhub::store::PostgresEventStore::connect_with(config, options)
+                .await
+                .unwrap(),
+        );
+        let backing = partnerhub::node::Backing {
+            keys: Arc::new(partnerhub::privacy::KeyStore::on_postgres(&store)),
+            store: partnerhub::node::OpenedStore::Postgres(store),
+        };
+        let mut node =
+            Self::serve_backing(backing, schema, partnerhub::app_state::Limits::default()).await;
+        node.workspace_id = self.workspace_id;
+        node.owner = self.owner.clone();
+        node
+    }
+
     async fn node_on(
         schema: Arc<postgres::TestSchema>,
         limits: partnerhub::app_state::Limits,
     ) -> Self {
         let location = partnerhub::node::StoreLocation::Postgres(schema.url());
         let backing = partnerhub::node::Backing::open(&location).await.unwrap();
+        Self::serve_backing(backing, schema, limits).await
+    }
+
+    async fn serve_backing(
+        backing: partnerhub::node::Backing,
+        schema: Arc<postgres::TestSchema>,
+        limits: partnerhub::app_state::Limits,
+    ) -> Self {
         let state = partnerhub::server::start_node(&backing, limits, &mut |_| {})
             .await
             .unwrap();

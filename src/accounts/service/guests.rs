@@ -36,7 +36,7 @@ pub struct GuestCredential {
 impl Accounts {
     /// Authenticates a guest credential (`phg_<guest id>_<secret>`): valid while the invite
     /// it came from is neither revoked nor expired.
-    pub(super) fn authenticate_guest(
+    pub(super) async fn authenticate_guest(
         &self,
         bearer: &str,
         now: DateTime<Utc>,
@@ -53,7 +53,8 @@ impl Accounts {
                 },
                 |(guest, _): &(Guest, Token)| &guest.secret_hash,
             )
-            .map_err(|_| refused())?;
+            .await
+            .map_err(|refusal| refusal.or_else(|_| refused()))?;
         if invite.revoked {
             return Err(refused());
         }
@@ -80,8 +81,9 @@ impl Accounts {
     /// `display_name` shown to others. Returns what [`GuestCredential`] says.
     ///
     /// # Errors
-    /// [`AccessError::Unauthenticated`] for an unknown, revoked or expired invite (or a token
-    /// that is no invite); [`AccessError::InvalidInput`] for a display name that is empty or
+    /// [`AccessError::Invite`] for an unknown (also once this node has read the shared log:
+    /// an invite made through another node a moment ago is found), revoked or expired invite
+    /// (or a token that is no invite); [`AccessError::InvalidInput`] for a display name that is empty or
     /// over 80 characters; [`AccessError::Conflict`] when [`GUESTS_PER_INVITE`] joined
     /// already; store failures.
     pub async fn join(
@@ -107,7 +109,8 @@ impl Accounts {
                 |state, invite_id| state.tokens.get(&invite_id).cloned(),
                 |token: &Token| &token.secret_hash,
             )
-            .map_err(|_| AccessError::Invite(InviteProblem::Unknown))?;
+            .await
+            .map_err(|refused| refused.or_else(|_| AccessError::Invite(InviteProblem::Unknown)))?;
         if token.role != Role::Guest {
             return Err(AccessError::Invite(InviteProblem::Unknown));
         }

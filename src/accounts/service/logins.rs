@@ -156,9 +156,9 @@ impl Accounts {
             };
         }
         if bearer.starts_with("phg_") {
-            return self.authenticate_guest(bearer, now);
+            return self.authenticate_guest(bearer, now).await;
         }
-        self.authenticate_token(bearer, now)
+        self.authenticate_token(bearer, now).await
     }
 
     /// Whether the account's password changed after `session` began (it then has ended).

@@ -106,14 +106,15 @@ impl Accounts {
     }
 
     /// The member invite `text` (`phm_<id>_<secret>`) names, if its secret matches.
-    fn member_invite(&self, text: &str) -> Result<MemberInvite, AccessError> {
+    async fn member_invite(&self, text: &str) -> Result<MemberInvite, AccessError> {
         self.presented(
             text.trim(),
             "phm_",
             |state, invite_id| state.member_invites.get(&invite_id).cloned(),
             |invite: &MemberInvite| &invite.secret_hash,
         )
-        .map_err(|_| AccessError::Invite(InviteProblem::Unknown))
+        .await
+        .map_err(|refused| refused.or_else(|_| AccessError::Invite(InviteProblem::Unknown)))
     }
 
     /// Accepts a member invite: `joiner` (a new account, or an existing one logged in with
@@ -131,7 +132,7 @@ impl Accounts {
         text: &str,
         joiner: Joiner<'_>,
     ) -> Result<AcceptedInvite, AccessError> {
-        let invite = self.member_invite(text)?;
+        let invite = self.member_invite(text).await?;
         if let Some(problem) = invite_problem(&invite, Utc::now()) {
             return Err(AccessError::Invite(problem));
         }

@@ -173,14 +173,20 @@ impl Accounts {
     /// reads from what was found (compared in constant time). The one way API tokens, guest
     /// credentials, workshop invites and member invites are checked.
     ///
+    /// An id nothing has may have been made through another node a moment ago (an invite
+    /// made on node A, joined through node B): before saying it is unknown, this node reads
+    /// the shared log up to its head ([`EventStore::catch_up`]) and looks once more. A
+    /// secret that does not match is refused without that.
+    ///
     /// # Errors
     /// [`Refused::Malformed`] when `text` does not have that form; [`Refused::Unknown`]
-    /// when nothing has the id or the secret does not match.
-    fn presented<T>(
+    /// when nothing has the id, after catching up, or the secret does not match;
+    /// [`Refused::Store`] when the shared log cannot be read.
+    async fn presented<T>(
         &self,
         text: &str,
         prefix: &str,
-        find: impl FnOnce(&AccountsState, Uuid) -> Option<T>,
+        find: impl Fn(&AccountsState, Uuid) -> Option<T>,
         stored_hash: impl FnOnce(&T) -> &str,
     ) -> Result<T, Refused> {
         let (id_text, secret) = text
@@ -188,10 +194,16 @@ impl Accounts {
             .and_then(|rest| rest.split_once('_'))
             .ok_or(Refused::Malformed)?;
         let id = Uuid::parse_str(id_text).map_err(|_| Refused::Malformed)?;
-        let found = self
-            .projections
-            .accounts(|state| find(state, id))
-            .ok_or(Refused::Unknown)?;
+        let found = match self.projections.accounts(|state| find(state, id)) {
+            Some(found) => found,
+            None => {
+                let head = self.store.catch_up().await.map_err(Refused::Store)?;
+                self.projections.wait_for(head).await;
+                self.projections
+                    .accounts(|state| find(state, id))
+                    .ok_or(Refused::Unknown)?
+            }
+        };
         let matches: bool = hash_secret(secret)
             .as_bytes()
             .ct_eq(stored_hash(&found).as_bytes())
@@ -212,12 +224,25 @@ impl Accounts {
 }
 
 /// Why a presented secret was refused (each caller says it in its own words).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 enum Refused {
     /// It is not `<prefix><id>_<secret>`.
     Malformed,
     /// Nothing has that id, or the secret does not match.
     Unknown,
+    /// The shared log could not be read to look for an id made through another node.
+    Store(StoreError),
+}
+
+impl Refused {
+    /// The refusal as an [`AccessError`]: `refused` for a malformed or unknown secret (each
+    /// caller's own words), the store's failure as itself.
+    fn or_else(self, refused: impl FnOnce(Refused) -> AccessError) -> AccessError {
+        match self {
+            Refused::Store(error) => AccessError::Store(error),
+            other => refused(other),
+        }
+    }
 }
 
 /// The BLAKE3 hash of a secret, hex: all that is kept of tokens, credentials and invites.

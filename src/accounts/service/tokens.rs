@@ -124,7 +124,7 @@ impl Accounts {
 
     /// Authenticates an API token (`ph_<token id>_<secret>`): valid until it expires or is
     /// revoked. A guest token is an invite and authenticates nothing itself.
-    pub(super) fn authenticate_token(
+    pub(super) async fn authenticate_token(
         &self,
         bearer: &str,
         now: DateTime<Utc>,
@@ -137,11 +137,14 @@ impl Accounts {
                 |state, token_id| state.tokens.get(&token_id).cloned(),
                 |token: &Token| &token.secret_hash,
             )
-            .map_err(|refused| match refused {
-                Refused::Malformed => {
-                    AccessError::Unauthenticated("the token is not a partnerhub token".into())
-                }
-                Refused::Unknown => unknown(),
+            .await
+            .map_err(|refused| {
+                refused.or_else(|refused| match refused {
+                    Refused::Malformed => {
+                        AccessError::Unauthenticated("the token is not a partnerhub token".into())
+                    }
+                    _ => unknown(),
+                })
             })?;
         if token.revoked {
             return Err(unknown());

@@ -158,7 +158,10 @@ pub(super) async fn follow(
     poll_interval: Duration,
     stop: CancellationToken,
 ) {
-    let mut poll = tokio::time::interval(poll_interval);
+    // The head was read when the store opened (and the `LISTEN` taking effect wakes the
+    // follower): the first poll is due one interval later.
+    let mut poll =
+        tokio::time::interval_at(tokio::time::Instant::now() + poll_interval, poll_interval);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let polled = tokio::select! {

@@ -24,10 +24,11 @@ import { boardPath } from './guest';
 import { BoardPresenceBar, largeScreen, ZoneCursors, ZonePeople } from './BoardPresence';
 import { facilitates, mayChange, notesByZone, type BoardView, type NoteView } from './model';
 import { onTheBoard } from '../store/presence';
-import { NoteCard, type NoteActions } from './NoteCard';
+import { cardControls, type NoteActions } from './NoteCard';
 import type { BoardStore } from './store';
 import { hiddenText, phaseName, zoneName } from './words';
 import { zoneGrid, zoneKey, type ZoneGrid } from './zones';
+import { usePacedZones, ZoneNotes, type ZoneNotesProps } from './ZoneNotes';
 import './board.css';
 
 export function BoardPage({
@@ -93,6 +94,9 @@ export function BoardPage({
   useEffect(() => {
     if (!pointing) store.announce({});
   }, [pointing]);
+  // Each zone's notes as its list is to show them (see ZoneNotes.tsx).
+  const byZone = view ? notesByZone(view) : NO_ZONES;
+  const zoneNotes = usePacedZones(wantedZones(view, grid, byZone, store.me, actions));
   const point = (event: PointerEvent) => {
     if (!pointingRef.current) return;
     const zoneElement = (event.target as Element | null)?.closest<HTMLElement>('.zone');
@@ -114,7 +118,6 @@ export function BoardPage({
   const me = store.me;
   const facilitator = facilitates(view, me);
   const readOnly = !mayChange(view);
-  const byZone = notesByZone(view);
   const names = view.display_names ?? NO_NAMES;
 
   const drop = (event: DragEvent, zone: Zone) => {
@@ -188,23 +191,7 @@ export function BoardPage({
                       <span>{hiddenText(here.hidden)}</span>
                     </p>
                   )}
-                  <ul class="notes">
-                    {here.notes.map((note) => (
-                      <NoteCard
-                        key={note.note_id}
-                        note={note}
-                        phase={view.phase}
-                        locked={view.locked}
-                        me={me}
-                        names={names}
-                        slots={grid.slots}
-                        facilitator={facilitator}
-                        readOnly={readOnly}
-                        actions={actions}
-                        language={language.value}
-                      />
-                    ))}
-                  </ul>
+                  {zoneNotes.has(slot.key) && <ZoneNotes {...(zoneNotes.get(slot.key) as ZoneNotesProps)} />}
                 </section>
               );
             })}
@@ -238,6 +225,36 @@ export function BoardPage({
 }
 
 const NO_NAMES: Readonly<Record<string, string>> = {};
+const NO_ZONES: ReturnType<typeof notesByZone> = new Map();
+const NO_NOTES: readonly NoteView[] = [];
+
+/** The props every zone's note list should have now (its notes in a new array). */
+function wantedZones(
+  view: BoardView | null,
+  grid: ZoneGrid | null,
+  byZone: ReturnType<typeof notesByZone>,
+  me: string,
+  actions: NoteActions,
+): Map<string, ZoneNotesProps> {
+  const wanted = new Map<string, ZoneNotesProps>();
+  if (!view || !grid) return wanted;
+  const facilitator = facilitates(view, me);
+  const controls = cardControls(view.phase, view.locked, !mayChange(view), facilitator);
+  const names = view.display_names ?? NO_NAMES;
+  for (const slot of grid.slots) {
+    wanted.set(slot.key, {
+      notes: byZone.get(slot.key)?.notes ?? NO_NOTES,
+      controls,
+      me,
+      names,
+      slots: grid.slots,
+      facilitator,
+      actions,
+      language: language.value,
+    });
+  }
+  return wanted;
+}
 
 /** The grid, with the previous render's slots while the zones are the same ones (a zone's
  * slot list is a prop of every note card). */

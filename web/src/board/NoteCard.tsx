@@ -7,7 +7,9 @@
 // Fifty people on one board send an event every few tens of milliseconds, so a card is
 // memoised: it re-renders only when its own note (kept the same object while unchanged, see
 // model.ts) or what it shows of the board changes, and its "move to" menu (a list of every
-// zone) exists only while it is open.
+// zone) exists only while it is open. What it shows of the board's phase is said in
+// `CardControls` (one object per combination), so a phase change that changes nothing on
+// the cards (reveal to grouping) renders none of them again.
 import { Component } from 'preact';
 import { useState } from 'preact/hooks';
 import type { BoardPhase, Zone } from '../protocol/command';
@@ -24,28 +26,56 @@ export interface NoteActions {
   readonly promote: (note: NoteView) => void;
 }
 
+/** What a card offers in the board's phase, for this reader. */
+export interface CardControls {
+  /** It may be moved and edited (not locked, not closed, not a viewer or auditor). */
+  readonly open: boolean;
+  /** The vote is open and the reader may place dots. */
+  readonly voting: boolean;
+  /** The facilitator may make it data (after the discussion began). */
+  readonly promotable: boolean;
+}
+
+const CONTROLS = new Map<string, CardControls>();
+
+/** The controls of a card on a board in `phase`: the same object for the same controls, so
+ * the memoised cards are not rendered again for a phase change that changes none. */
+export function cardControls(phase: BoardPhase, locked: boolean, readOnly: boolean, facilitator: boolean): CardControls {
+  const open = !readOnly && !locked && phase !== 'closed';
+  const voting = phase === 'voting' && !readOnly;
+  const promotable = facilitator && (phase === 'discussion' || phase === 'closed');
+  const key = `${open}/${voting}/${promotable}`;
+  let controls = CONTROLS.get(key);
+  if (!controls) {
+    controls = { open, voting, promotable };
+    CONTROLS.set(key, controls);
+  }
+  return controls;
+}
+
 export interface NoteCardProps {
   note: NoteView;
-  phase: BoardPhase;
-  locked: boolean;
+  controls: CardControls;
   me: string;
   names: Readonly<Record<string, string>>;
   slots: readonly ZoneSlot[];
   facilitator: boolean;
-  /** A viewer or auditor: the note without anything to change it. */
-  readOnly: boolean;
   /** The same object from render to render (the card is memoised). */
   actions: NoteActions;
   /** The language of its texts: a switch renders the card again. */
   language: Language;
 }
 
+/** Whether any of `next`'s props is another value or object than in `now`. */
+export function propsChanged<P extends object>(next: P, now: P): boolean {
+  return (Object.keys(next) as (keyof P)[]).some((key) => next[key] !== now[key]);
+}
+
 /** A note on the board, rendered again only when one of its props is another value or object
  * (preact/compat's `memo` would also switch on compat's global rewriting of events). */
 export class NoteCard extends Component<NoteCardProps> {
   override shouldComponentUpdate(next: NoteCardProps): boolean {
-    const now = this.props as NoteCardProps & Record<string, unknown>;
-    return (Object.keys(next) as (keyof NoteCardProps)[]).some((key) => next[key] !== now[key]);
+    return propsChanged(next, this.props);
   }
 
   override render(props: NoteCardProps) {
@@ -53,11 +83,11 @@ export class NoteCard extends Component<NoteCardProps> {
   }
 }
 
-function NoteCardBody({ note, phase, locked, me, names, slots, facilitator, readOnly, actions }: NoteCardProps) {
+function NoteCardBody({ note, controls, me, names, slots, facilitator, actions }: NoteCardProps) {
   const [editing, setEditing] = useState<string | null>(null);
   const [target, setTarget] = useState(zoneKey(note.zone));
   const [menuOpen, setMenuOpen] = useState(false);
-  const open = !readOnly && !locked && phase !== 'closed';
+  const { open, voting, promotable } = controls;
   const mine = note.author === me;
   const tags = zoneTags(note.zone);
   const headingId = `note-${note.note_id}`;
@@ -105,7 +135,7 @@ function NoteCardBody({ note, phase, locked, me, names, slots, facilitator, read
           {note.promoted_to.kind === 'organisation' ? t('board.promotedOrganisation') : t('board.promotedPartnership')}
         </p>
       )}
-      {phase === 'voting' && !readOnly && (
+      {voting && (
         <div class="note-dots">
           <span class="small">{t('board.myDots', { count: note.my_votes })}</span>
           <button type="button" disabled={!open} onClick={() => actions.vote(note)} aria-describedby={headingId}>
@@ -155,7 +185,7 @@ function NoteCardBody({ note, phase, locked, me, names, slots, facilitator, read
           )}
         </details>
       )}
-      {facilitator && !note.promoted_to && (phase === 'discussion' || phase === 'closed') && (
+      {promotable && !note.promoted_to && (
         <button type="button" class="secondary" onClick={() => actions.promote(note)} aria-describedby={headingId}>
           {t('facilitator.promote')}
         </button>

@@ -143,6 +143,17 @@ describe('applyBoardEvent', () => {
     expect(edited.notes[0]?.text).toBe('z');
   });
 
+  it("keeps the notes in the board's order when a load lists them otherwise, new ones last", () => {
+    const shown = board({
+      notes: ['n3', 'n1', 'n2'].map((id) => ({ note_id: id, text: id, author: 'anna', zone: { label: 'A' }, x: 0, y: 0, colour: '#fff', my_votes: 0 })),
+    });
+    const fresh = { note_id: 'n0', text: 'n0', author: 'anna', zone: { label: 'A' }, x: 0, y: 0, colour: '#fff', my_votes: 0 };
+    const byId = [fresh, ...shown.notes].sort((a, b) => a.note_id.localeCompare(b.note_id)).map((note) => ({ ...note }));
+    const loaded = keepUnchangedNotes(shown, { ...shown, notes: byId });
+    expect(loaded.notes.map((note) => note.note_id)).toEqual(['n3', 'n1', 'n2', 'n0']);
+    expect(loaded.notes[0]).toBe(shown.notes[0]);
+  });
+
   it('takes a name learnt from presence', () => {
     expect(withName(board(), 'guest:7', 'Ole').display_names).toEqual({ anna: 'Anna', 'guest:7': 'Ole' });
   });

@@ -187,14 +187,20 @@ export function withName(view: BoardView, actor: string, name: string): BoardVie
 }
 
 /** `loaded`'s notes, each the object `before` had for it where nothing in it changed (a
- * load re-renders only the notes that did). */
+ * load re-renders only the notes that did), in `before`'s order (the server lists them by
+ * id, the live board as they came), notes `before` did not have after them: a load moves no
+ * note on the screen, and a zone's list is not redrawn in another order. */
 export function keepUnchangedNotes(before: BoardView | null, loaded: BoardView): BoardView {
   if (!before) return loaded;
-  const previous = new Map(before.notes.map((note) => [note.note_id, note]));
-  const notes = loaded.notes.map((note) => {
-    const old = previous.get(note.note_id);
-    return old && sameNote(old, note) ? old : note;
-  });
+  const previous = new Map(before.notes.map((note, index) => [note.note_id, { note, index }]));
+  const rank = (noteId: string, loadedIndex: number) => previous.get(noteId)?.index ?? before.notes.length + loadedIndex;
+  const notes = loaded.notes
+    .map((note, loadedIndex) => {
+      const old = previous.get(note.note_id)?.note;
+      return { note: old && sameNote(old, note) ? old : note, rank: rank(note.note_id, loadedIndex) };
+    })
+    .sort((a, b) => a.rank - b.rank)
+    .map(({ note }) => note);
   const names = before.display_names && loaded.display_names && JSON.stringify(before.display_names) === JSON.stringify(loaded.display_names)
     ? before.display_names
     : loaded.display_names;

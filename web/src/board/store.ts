@@ -9,9 +9,8 @@
 // An author the view has no name for yet (a guest who just joined) is named from presence,
 // which carries each person's name, or else by one load of the view a while later for all
 // such authors together: fifty people joining must not mean fifty loads of the whole board.
-// Events are applied as they come but shown once per animation frame (or after
-// PUBLISH_FALLBACK_MS where a hidden page has no frames): a page behind on fifty people's
-// events renders what it has caught up on once, not once per event.
+// Events are applied as they come but shown once per animation frame (see frames.ts): a page
+// behind on fifty people's events renders what it has caught up on once, not once per event.
 // Presence goes the same way: one's own (on the board, and where shown the zone and place
 // one points at) and the others'; and the facilitator's "bring everyone here".
 import { signal } from '@preact/signals';
@@ -22,13 +21,12 @@ import { api, ApiFailure } from '../store/http';
 import type { LiveConnection, LiveEvent, SummonedMessage } from '../store/live';
 import { withPresence, type OwnPresence, type PresenceMap } from '../store/presence';
 import type { Outcome } from '../store/outbox';
+import { atNextFrame } from './frames';
 import { applyBoardEvent, keepUnchangedNotes, withName, type BoardView } from './model';
 
 const RELOAD_DEBOUNCE_MS = 120;
 /** How long a load only for names not yet known waits, gathering all such authors. */
 const NAME_RELOAD_MS = 2000;
-/** The longest an applied event waits to be shown when no animation frame comes. */
-const PUBLISH_FALLBACK_MS = 100;
 
 /** A guest link as the server made it: its token's id (to withdraw it) and the link. */
 export interface GuestInvite {
@@ -57,8 +55,8 @@ export class BoardStore {
   private reloadDue = 0;
   /** The view with the events applied since it was last shown (null: the shown one is current). */
   private unshown: BoardView | null = null;
-  private publishFrame = 0;
-  private publishTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Cancels the showing planned for the next frame (null: none is planned). */
+  private cancelShowing: (() => void) | null = null;
   private disposed = false;
 
   constructor(
@@ -125,18 +123,13 @@ export class BoardStore {
   /** Makes `view` the current one, shown at the next animation frame. */
   private showSoon(view: BoardView): void {
     this.unshown = view;
-    if (this.publishTimer !== null) return;
-    const show = () => this.showNow();
-    if (typeof requestAnimationFrame === 'function') this.publishFrame = requestAnimationFrame(show);
-    this.publishTimer = setTimeout(show, typeof requestAnimationFrame === 'function' ? PUBLISH_FALLBACK_MS : 0);
+    if (this.cancelShowing === null) this.cancelShowing = atNextFrame(() => this.showNow());
   }
 
   /** Shows `view`, or else what is waiting to be shown, now. */
   private showNow(view: BoardView | null = this.unshown): void {
-    if (this.publishFrame !== 0) cancelAnimationFrame(this.publishFrame);
-    if (this.publishTimer !== null) clearTimeout(this.publishTimer);
-    this.publishFrame = 0;
-    this.publishTimer = null;
+    this.cancelShowing?.();
+    this.cancelShowing = null;
     this.unshown = null;
     if (view && !this.disposed) this.view.value = view;
   }
