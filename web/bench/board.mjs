@@ -36,14 +36,14 @@
 //
 // Browser globals: the functions given to page.evaluate run in the page, not in Node.
 /* global localStorage, MutationObserver, PerformanceObserver, requestAnimationFrame */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
 import { ws as WebSocket } from 'playwright-core/lib/utilsBundle';
-import { cpuMsOf, http, machineLoad, quantile, residentBytesOf, round, say, startServer, stopServer } from './harness.mjs';
+import { cpuMsOf, http, machineLoad, profilePage, quantile, residentBytesOf, round, say, startServer, stopServer } from './harness.mjs';
 
 const BROWSERS = 3;
 const PACE_MS = 3000;
@@ -228,21 +228,6 @@ function frameInWords(frame, started) {
   return `at ${((frame.at - started) / 1000).toFixed(1)} s: ${Math.round(frame.ms)} ms, style/layout/paint ${Math.round(frame.style_layout_paint_ms)} ms; ${scripts.join('; ') || 'no script'}`;
 }
 
-/** A CPU profile's functions by the time spent in them alone, most first, as lines. */
-function selfTimes(profile) {
-  const interval = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
-  const byFunction = new Map();
-  for (const node of profile.nodes) {
-    const frame = node.callFrame;
-    const name = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber + 1}`;
-    byFunction.set(name, (byFunction.get(name) ?? 0) + (node.hitCount ?? 0) * interval);
-  }
-  const total = [...byFunction.values()].reduce((sum, ms) => sum + ms, 0);
-  return [...byFunction.entries()]
-    .sort((first, second) => second[1] - first[1])
-    .map(([name, ms]) => `${Math.round(ms)} ms (${((100 * ms) / total).toFixed(1)}%) ${name}`);
-}
-
 async function main() {
   const wanted = options(process.argv.slice(2));
   const scripted = wanted.participants - BROWSERS;
@@ -307,12 +292,7 @@ async function main() {
     const sentAt = new Map();
     const senderOf = new Map();
     const ackMs = { note: [], vote: [] };
-    let profiler = null;
-    if (wanted.profile) {
-      profiler = await screens.at(-1).page.context().newCDPSession(screens.at(-1).page);
-      await profiler.send('Profiler.enable');
-      await profiler.send('Profiler.start');
-    }
+    const profiler = wanted.profile ? await profilePage(screens.at(-1).page, wanted.profile, 'the phone') : null;
     const load = machineLoad();
     const cpuBefore = { server: cpuMsOf(server.child.pid), generator: process.cpuUsage() };
     const started = now();
@@ -419,12 +399,7 @@ async function main() {
     }
     const settledAt = now();
     const boardCpuMs = cpuMsOf(server.child.pid) - cpuBefore.server;
-    if (profiler) {
-      const { profile } = await profiler.send('Profiler.stop');
-      writeFileSync(wanted.profile, JSON.stringify(profile));
-      say(`the phone's profile is in ${wanted.profile}; the most time of their own:`);
-      for (const line of selfTimes(profile).slice(0, 15)) say(`  ${line}`);
-    }
+    await profiler?.stop();
 
     // Dot voting at the same pace: each participant spends its budget, one dot every 3 s;
     // then the facilitator closes the vote (the discussion), which shows the totals. How long

@@ -1,11 +1,11 @@
 // What the browser benchmarks share (web/bench/*.mjs): the server binary started on a
 // scratch data directory with one account, HTTP calls that wait out the rate limit, the
 // quantiles they print, and what a process costs (its resident memory and CPU time, read
-// from /proc as bench/src/lib.rs's `resident_bytes_of` does). The map benchmark (map.mjs)
-// has the same helpers inline; they are the ones here.
+// from /proc as bench/src/lib.rs's `resident_bytes_of` does), and a page's CPU profile
+// (Chromium's sampling profiler over CDP) with the functions that took the most time.
 /* global fetch */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 
 export const say = (text) => process.stderr.write(`${text}\n`);
@@ -92,4 +92,35 @@ export function machineLoad() {
   const [one, five, fifteen] = readFileSync('/proc/loadavg', 'utf8').split(' ').map(Number);
   const cores = readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((line) => line.startsWith('processor')).length;
   return { one, five, fifteen, cores };
+}
+
+/** Starts Chromium's sampling profiler on `page`; `stop()` writes the profile to `file` (open
+ * it in Chromium's devtools) and says the functions with the most time of their own. */
+export async function profilePage(page, file, who) {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.send('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      say(`${who}'s profile is in ${file}; the most time of their own:`);
+      for (const line of selfTimes(profile).slice(0, 20)) say(`  ${line}`);
+    },
+  };
+}
+
+/** A CPU profile's functions by the time spent in them alone, most first, as lines. */
+export function selfTimes(profile) {
+  const interval = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
+  const byFunction = new Map();
+  for (const node of profile.nodes) {
+    const frame = node.callFrame;
+    const name = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber + 1}`;
+    byFunction.set(name, (byFunction.get(name) ?? 0) + (node.hitCount ?? 0) * interval);
+  }
+  const total = [...byFunction.values()].reduce((sum, ms) => sum + ms, 0);
+  return [...byFunction.entries()]
+    .sort((first, second) => second[1] - first[1])
+    .map(([name, ms]) => `${Math.round(ms)} ms (${((100 * ms) / total).toFixed(1)}%) ${name}`);
 }

@@ -4,17 +4,21 @@
 // draws the same graph with sigma's defaults. It prints, beside each other:
 //   - time to the first full frame (navigation start to the first frame with every node),
 //   - frame times while panning and zooming with the mouse (the same moves on both pages),
-//   - how long a colleague's change takes to reach another screen, beside the server's bare
-//     websocket fan-out in the same browser (a raw subscriber on the same workspace),
+//   - how long a colleague's change takes to reach another screen (the first frame sigma.js
+//     draws with the new node, which the map marks with User Timing), beside the server's
+//     bare websocket fan-out in the same browser (a raw subscriber on the same workspace),
 // and the bar of issue 16: first frame and frame time <= 1.5x the bare page, the change on
 // screen p99 <= 2x the fan-out p99. Figures only: nothing here fails on a slow machine.
 //
 //   node bench/map.mjs <partnerhub binary> [--organisations 2000] [--relations 5000]
-//        [--changes 60] [--json]
+//        [--changes 60] [--json] [--samples] [--profile <file.cpuprofile>]
 //
+// --samples prints every change's time on the screen and at the raw subscriber. --profile
+// takes a CPU profile of the map's page during the changes (harness.mjs `profilePage`),
+// writes it to the file and prints the functions with the most time of their own.
 // SwiftShader draws WebGL in software here: absolute frame times mean little, ratios do.
 // Browser globals: the functions given to page.evaluate run in the page, not in Node.
-/* global requestAnimationFrame, localStorage, MutationObserver, WebSocket, location */
+/* global requestAnimationFrame, localStorage, PerformanceObserver, WebSocket, location */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -22,15 +26,21 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { build } from 'vite';
 import { chromium } from 'playwright-core';
-import { http, startServer } from './harness.mjs';
+import { http, profilePage, quantile, round, say, startServer, stopServer } from './harness.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 
 function options(argv) {
-  const wanted = { binary: argv[0], organisations: 2000, relations: 5000, changes: 60, json: false };
+  const wanted = { binary: argv[0], organisations: 2000, relations: 5000, changes: 60, json: false, samples: false, profile: null };
   for (let index = 1; index < argv.length; index += 1) {
     const flag = argv[index];
     if (flag === '--json') wanted.json = true;
+    else if (flag === '--samples') wanted.samples = true;
+    else if (flag === '--profile') {
+      wanted.profile = argv[index + 1];
+      if (!wanted.profile) throw new Error('--profile takes a file name');
+      index += 1;
+    }
     else if (['--organisations', '--relations', '--changes'].includes(flag)) {
       const value = Number(argv[index + 1]);
       if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} takes a whole number above 0`);
@@ -38,12 +48,12 @@ function options(argv) {
       index += 1;
     } else throw new Error(`unknown option ${flag}`);
   }
-  if (!wanted.binary) throw new Error('usage: node bench/map.mjs <partnerhub binary> [--organisations N] [--relations M] [--changes K] [--json]');
+  if (!wanted.binary) {
+    throw new Error('usage: node bench/map.mjs <partnerhub binary> [--organisations N] [--relations M] [--changes K] [--json] [--samples] [--profile FILE]');
+  }
   if (wanted.relations < wanted.organisations) throw new Error('--relations counts each organisation\'s relation with the library: at least --organisations');
   return wanted;
 }
-
-const say = (text) => process.stderr.write(`${text}\n`);
 
 /** The bare page, built by Vite into a scratch directory: its files by path. */
 async function bareFiles(scratch) {
@@ -130,13 +140,6 @@ async function generate(server, token, wanted) {
   say(`generated ${wanted.organisations} organisations and ${wanted.relations} relations with ${commands.length + holdings.length} commands in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return { workspace, tokens };
 }
-
-const quantile = (values, q) => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
-const round = (value) => (value === null ? null : Math.round(value * 10) / 10);
 
 /** Waits for the mark `name` with all `nodes` drawn; its time from navigation start. */
 async function firstFullFrame(page, name, nodes) {
@@ -238,12 +241,15 @@ async function main() {
     await screen.goto(`${server.url}/w/${generated.workspace}`);
     await firstFullFrame(screen, 'partnerhub:map-drawn', nodes);
     await screen.locator('[data-state="online"]').waitFor();
+    // On the screen: the frame sigma.js drew with the new node (the map marks each frame drawn
+    // after a change with its node count, right after drawing it).
     await screen.evaluate(() => {
       globalThis.drawnAt = [];
-      const canvas = document.querySelector('[data-testid="map-canvas"]');
-      new MutationObserver(() => {
-        requestAnimationFrame(() => globalThis.drawnAt.push({ nodes: Number(canvas.getAttribute('data-nodes')), at: performance.timeOrigin + performance.now() }));
-      }).observe(canvas, { attributes: true, attributeFilter: ['data-nodes'] });
+      new PerformanceObserver((list) => {
+        for (const mark of list.getEntries()) {
+          if (mark.name === 'partnerhub:map-drawn') globalThis.drawnAt.push({ nodes: mark.detail?.nodes ?? 0, at: performance.timeOrigin + mark.startTime });
+        }
+      }).observe({ type: 'mark' });
     });
     // The raw subscriber in a window of its own: a page behind another tab of its window is
     // hidden, and Chromium slows a hidden page's timers to about one a second.
@@ -275,6 +281,7 @@ async function main() {
       [login.token, generated.workspace],
     );
     await screen.bringToFront();
+    const profiler = wanted.profile ? await profilePage(screen, wanted.profile, 'the map') : null;
     const sentAt = [];
     for (let index = 0; index < wanted.changes; index += 1) {
       sentAt.push(performance.timeOrigin + performance.now());
@@ -285,10 +292,15 @@ async function main() {
       await raw.waitForFunction((count) => globalThis.receivedAt.length >= count, index + 1, { timeout: 60_000, polling: 20 });
       await new Promise((done) => setTimeout(done, 200));
     }
+    await profiler?.stop();
     const drawnAt = await screen.evaluate(() => globalThis.drawnAt);
     const receivedAt = await raw.evaluate(() => globalThis.receivedAt);
     const onScreen = sentAt.map((sent, index) => drawnAt.find((entry) => entry.nodes >= nodes + index + 1).at - sent);
     const fanout = sentAt.map((sent, index) => receivedAt[index] - sent);
+    if (wanted.samples) {
+      say('change  on screen (ms)  fan-out (ms)');
+      onScreen.forEach((ms, index) => say(`${String(index + 1).padStart(6)}  ${String(round(ms)).padStart(14)}  ${String(round(fanout[index])).padStart(12)}`));
+    }
 
     const result = {
       scenario: 'map',
@@ -320,11 +332,7 @@ async function main() {
     }
   } finally {
     await browser?.close();
-    if (server && server.child.exitCode === null) {
-      const exited = new Promise((done) => server.child.once('exit', done));
-      server.child.kill('SIGTERM');
-      await exited;
-    }
+    await stopServer(server);
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -69,6 +69,7 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
   };
 
   const visible = useMemo(() => (view ? visibleNodeIds(view, filter) : new Set<string>()), [view, filter]);
+  const names = useMemo(() => new Map((view?.nodes ?? []).map((node) => [node.id, node.label])), [view?.nodes]);
   const shownFindings = useMemo(
     () => (view ? findingsOf(view).filter((finding) => visible.has(finding.organisationId)) : []),
     [view, visible],
@@ -114,7 +115,7 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
           </div>
           {summary && WRITERS.has(summary.role) && <UndoButtons store={store} />}
         </div>
-        <PresenceBar others={others} names={new Map(view.nodes.map((node) => [node.id, node.label]))} />
+        <PresenceBar others={others} names={names} />
         <MapControls
           view={view}
           filter={filter}
@@ -155,7 +156,7 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
           onClose={() => setSelected(null)}
           canvas={canvas}
         />
-        <Findings findings={shownFindings} names={new Map(view.nodes.map((node) => [node.id, node.label]))} onSelect={find} />
+        <Findings findings={shownFindings} names={names} onSelect={find} />
         <Legend />
         {canEdit ? (
           <>

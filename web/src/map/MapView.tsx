@@ -4,11 +4,12 @@
 // others on it: their pointers and what each has selected, in their own colours; their drags
 // move the nodes live.
 import type { MutableRef } from 'preact/hooks';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { NetworkView } from '../store/views';
 import { avatarColour, initials, type Present } from '../store/presence';
 import type { MapCanvas, MapDisplay, ViewportPoint } from './canvas';
 import type { Finding } from './findings';
+import { edgeKey } from './graph';
 import { t } from '../i18n';
 import { notify } from '../ui/notices';
 
@@ -93,10 +94,12 @@ export function MapView({
     };
   }, []);
 
-  useEffect(() => canvas.current?.update(view), [view]);
+  // A new view and what of it is shown go to the canvas as the page is rendered (a layout
+  // effect), not after the next frame (an effect): sigma.js then draws them in that frame.
+  useLayoutEffect(() => canvas.current?.update(view), [view]);
   useEffect(() => canvas.current?.setEditable(editable), [editable]);
   useEffect(() => canvas.current?.showDrags(dragsOf(others)), [others]);
-  useEffect(() => canvas.current?.display(display), [display]);
+  useLayoutEffect(() => canvas.current?.display(display), [display]);
   useEffect(() => canvas.current?.select(selected), [selected]);
   useEffect(() => {
     if (centre) canvas.current?.centreOn(centre.nodeId);
@@ -140,7 +143,12 @@ export function MapView({
   };
 
   const hovered = hover ? findings.get(hover.nodeId) : undefined;
-  const shownEdges = view.edges.filter((edge) => display.visible.has(edge.source) && display.visible.has(edge.target));
+  // Counted once per view and filter, not at every frame the overlays follow.
+  const shownEdgeCount = useMemo(
+    () =>
+      new Set(view.edges.filter((edge) => display.visible.has(edge.source) && display.visible.has(edge.target)).map(edgeKey)).size,
+    [view.edges, display.visible],
+  );
   return (
     <>
       <div class="map-frame">
@@ -151,7 +159,7 @@ export function MapView({
           aria-label={t('map.canvasLabel')}
           data-testid="map-canvas"
           data-nodes={display.visible.size}
-          data-edges={new Set(shownEdges.map((edge) => `${edge.kind}:${edge.source}:${edge.target}`)).size}
+          data-edges={shownEdgeCount}
         />
         {hover && hovered && hovered.length > 0 && (
           <div class="map-tooltip" role="tooltip" style={{ left: `${hover.at.x + 14}px`, top: `${hover.at.y + 10}px` }}>

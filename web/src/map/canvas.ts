@@ -10,17 +10,22 @@
 // reports the drag as it goes and the drop (the page sends the presence and the command);
 // others' drags are shown live (`showDrags`) but never move the node one is dragging oneself.
 // Dragging works by touch too (sigma.js reports a finger like the mouse). A label is drawn only
-// where it overlaps no other (labelRoom.ts). `update` merges only what changed, so applying a
-// colleague's change (one event) costs a node or two, not the whole map.
+// where it overlaps no other label nor another node's disc (labelRoom.ts).
+//
+// A colleague's change (one event) costs a node or two, not the whole map: `update` looks only
+// at the nodes and edges that are new objects (the store keeps the objects of what an event
+// left alone), a few added nodes are placed beside their neighbours at once instead of a
+// layout run (which moved every node's position through the worker and drew the map twice),
+// and `display` asks sigma.js to redo only the nodes whose visibility, flag or size changed.
 import Graph from 'graphology';
 import Sigma from 'sigma';
 import { drawDiscNodeLabel } from 'sigma/rendering';
 import type { NodeDisplayData } from 'sigma/types';
 import type { NetworkView } from '../store/views';
-import { drawableEdges, edgeAttributes, edgeKey, nodeAttributes, startPosition, type EdgeAttributes, type NodeAttributes } from './graph';
+import { edgeAttributes, edgeKey, nodeAttributes, startPosition, unitHash, type EdgeAttributes, type NodeAttributes } from './graph';
 import { LAYOUT_SCALE, type LayoutInput } from './layout';
 import type { LayoutAnswer, LayoutRequest } from './layout.worker';
-import { LabelRoom, labelBox } from './labelRoom';
+import { LabelRoom, dotBox, labelBox } from './labelRoom';
 import { nodeScores, scaledSizes, type SizeBy } from './metrics';
 
 /** What the map shows of its graph; everything else is drawn as it is. */
@@ -77,11 +82,14 @@ export interface MapCanvas {
   destroy(): void;
 }
 
-/** Nodes added to a laid-out map are relaxed alone while they are fewer than 1/this of it. */
+/** Nodes added to a laid-out map are placed beside their neighbours, with no layout run,
+ * while they are fewer than 1/this of it. */
 const SMALL_ADDITION = 20;
 const FADED_NODE = '#dde1e6';
 const FADED_EDGE = '#eceef1';
 const FLAG = '⚠ ';
+/** How far off the screen a node's dot still counts for the labels (a label runs right). */
+const LABEL_REACH = 300;
 
 export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandlers): MapCanvas {
   const { onSelect, onLayout, onHover, onDrag, onPointer, onRender } = handlers;
@@ -98,6 +106,10 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
   let remoteDrags: ReadonlyMap<string, { x: number; y: number }> = new Map();
   /** Nodes with a recorded place: the layout keeps them where they are. */
   const placed = new Set<string>();
+  /** The view's node and edge objects merged last (an unchanged object needs no work), with
+   * each edge's key. */
+  let mergedNodes = new Map<string, NetworkView['nodes'][number]>();
+  let mergedEdges = new Map<NetworkView['edges'][number], string>();
 
   // Labels only where they have room (see labelRoom.ts): the forced ones take theirs first.
   const room = new LabelRoom();
@@ -114,17 +126,22 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       if (!data.label) return;
       context.font = labelFont(settings);
       if (!roomSeeded && made) {
+        // Once a frame, before its first label: every drawn dot, then the forced labels.
         const sigma = made;
         roomSeeded = true;
+        const { width, height } = sigma.getDimensions();
         graph.forEachNode((node) => {
           const shown = sigma.getNodeDisplayData(node);
-          if (!shown?.forceLabel || shown.hidden || !shown.label) return;
+          if (!shown || shown.hidden) return;
           const at = sigma.framedGraphToViewport(shown);
-          room.force(labelBox(at.x, at.y, sigma.scaleSize(shown.size), settings.labelSize, context.measureText(shown.label).width));
+          if (at.x < -LABEL_REACH || at.y < -LABEL_REACH || at.x > width + LABEL_REACH || at.y > height + LABEL_REACH) return;
+          const radius = sigma.scaleSize(shown.size);
+          room.dot(node, dotBox(at.x, at.y, radius));
+          if (shown.forceLabel && shown.label) room.force(labelBox(at.x, at.y, radius, settings.labelSize, context.measureText(shown.label).width), node);
         });
       }
       const box = labelBox(data.x, data.y, data.size, settings.labelSize, context.measureText(data.label).width);
-      if (data.forceLabel || room.place(box)) drawDiscNodeLabel(context, data, settings);
+      if (data.forceLabel || room.place(box, typeof data.key === 'string' ? data.key : null)) drawDiscNodeLabel(context, data, settings);
     },
     labelFont: 'system-ui, sans-serif',
     zIndex: true,
@@ -243,18 +260,12 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     }
     onLayout(false);
   };
-  /** `only`: relax these nodes and hold the rest where they are (a few nodes added to a map
-   * already laid out: a colleague's change does not move everything else). */
-  const relax = (only: ReadonlySet<string> | null = null) => {
+  /** Relaxes the unplaced nodes around the placed ones. */
+  const relax = () => {
     if (graph.order < 2) return;
     layoutRun += 1;
     const input: LayoutInput = {
-      nodes: graph.mapNodes((id, attributes) => ({
-        id,
-        x: attributes.x,
-        y: attributes.y,
-        fixed: placed.has(id) || (only !== null && !only.has(id)),
-      })),
+      nodes: graph.mapNodes((id, attributes) => ({ id, x: attributes.x, y: attributes.y, fixed: placed.has(id) })),
       edges: graph.mapEdges((_, _attributes, source, target) => [source, target] as const),
     };
     const request: LayoutRequest = { run: layoutRun, input };
@@ -262,8 +273,15 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     worker.postMessage(request);
   };
 
-  const resize = () => {
+  /** The nodes whose size changed (all of them when there were none before or are none now). */
+  const resize = (): string[] | null => {
+    const before = sizes;
     sizes = latest && shown && shown.sizeBy !== 'kind' ? scaledSizes(nodeScores(latest, shown.sizeBy)) : null;
+    if (before === null && sizes === null) return [];
+    if (before === null || sizes === null) return null;
+    const changed: string[] = [];
+    for (const [node, size] of sizes) if (before.get(node) !== size) changed.push(node);
+    return changed;
   };
 
   return {
@@ -273,11 +291,12 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       latest = view;
       const added = new Set<string>();
       const laidOut = graph.order > 0;
-      const nodeIds = new Set<string>();
       // New nodes start on the network circle scaled to the map as it is laid out now.
-      const scale = circleScale(graph);
+      let scale: ReturnType<typeof circleScale> | null = null;
+      const nodes = new Map<string, NetworkView['nodes'][number]>();
       for (const node of view.nodes) {
-        nodeIds.add(node.id);
+        nodes.set(node.id, node);
+        if (mergedNodes.get(node.id) === node && graph.hasNode(node.id)) continue;
         const attributes = nodeAttributes(node);
         if (node.place) placed.add(node.id);
         else placed.delete(node.id);
@@ -285,39 +304,55 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
           // What this person is dragging now is not moved under their hand.
           const place = node.place && dragged?.node !== node.id && !remoteDrags.has(node.id) ? node.place : {};
           const next = { ...attributes, ...place };
-          // Only what changed is merged: an event changes a node or two, and every merge
-          // makes sigma process the node again.
+          // Only what changed is merged: every merge makes sigma process the node again.
           if (differs(graph.getNodeAttributes(node.id), next)) graph.mergeNodeAttributes(node.id, next);
         } else if (node.place) {
           graph.addNode(node.id, { ...attributes, x: node.place.x, y: node.place.y });
         } else {
+          scale ??= circleScale(graph);
           const start = startPosition(node);
           graph.addNode(node.id, { ...attributes, x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor });
           added.add(node.id);
         }
       }
-      for (const node of graph.nodes()) {
-        if (!nodeIds.has(node)) {
-          graph.dropNode(node);
-          placed.delete(node);
+      if (nodes.size !== graph.order || mergedNodes.size !== nodes.size) {
+        for (const node of graph.nodes()) {
+          if (!nodes.has(node)) {
+            graph.dropNode(node);
+            placed.delete(node);
+          }
         }
       }
-      const edgeKeys = new Set<string>();
-      for (const edge of drawableEdges(view)) {
+      mergedNodes = nodes;
+      const edges = new Map<NetworkView['edges'][number], string>();
+      const keys = new Set<string>();
+      for (const edge of view.edges) {
+        const known = mergedEdges.get(edge);
+        if (known !== undefined && graph.hasEdge(known)) {
+          edges.set(edge, known);
+          keys.add(known);
+          continue;
+        }
+        // Drawn once per key, and only between nodes of the view.
         const key = edgeKey(edge);
-        edgeKeys.add(key);
+        if (keys.has(key) || !nodes.has(edge.source) || !nodes.has(edge.target)) continue;
+        edges.set(edge, key);
+        keys.add(key);
         if (graph.hasEdge(key)) {
           const next = edgeAttributes(edge);
           if (differs(graph.getEdgeAttributes(key), next)) graph.mergeEdgeAttributes(key, next);
         } else graph.addEdgeWithKey(key, edge.source, edge.target, edgeAttributes(edge));
       }
-      for (const edge of graph.edges()) if (!edgeKeys.has(edge)) graph.dropEdge(edge);
+      if (keys.size !== graph.size) for (const edge of graph.edges()) if (!keys.has(edge)) graph.dropEdge(edge);
+      mergedEdges = edges;
       resize();
       markNextFrame = true;
+      renderer.scheduleRender();
       if (added.size > 0) {
         // Frame the grown map anew, unless someone holds a node (the map would shift under it).
         if (!dragged && remoteDrags.size === 0) renderer.setCustomBBox(null);
-        relax(laidOut && added.size * SMALL_ADDITION < graph.order ? added : null);
+        if (laidOut && added.size * SMALL_ADDITION < graph.order) placeBesideNeighbours(graph, added);
+        else relax();
       }
     },
     setEditable(next) {
@@ -346,10 +381,28 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       return Number.isFinite(extent) && extent > 0 ? Math.max(1, Math.round(extent / 40)) : LAYOUT_SCALE;
     },
     display(next) {
-      const sizeChanged = next.sizeBy !== shown?.sizeBy;
+      const before = shown;
       shown = next;
-      if (sizeChanged) resize();
-      renderer.refresh({ skipIndexation: false });
+      const resized = next.sizeBy !== before?.sizeBy ? resize() : [];
+      // A new focus, a new size or a first display: everything is drawn anew. Otherwise only
+      // the nodes the change touches (shown or hidden, flagged or not), with their edges.
+      if (before === null || before.focus !== next.focus || resized === null) {
+        renderer.refresh({ skipIndexation: false, schedule: true });
+        return;
+      }
+      const changed = new Set(resized);
+      const compare = (was: ReadonlySet<string>, now: ReadonlySet<string>) => {
+        if (was === now) return;
+        for (const node of now) if (!was.has(node)) changed.add(node);
+        for (const node of was) if (!now.has(node)) changed.add(node);
+      };
+      compare(before.visible, next.visible);
+      compare(before.flagged, next.flagged);
+      const nodes = [...changed].filter((node) => graph.hasNode(node));
+      if (nodes.length === 0) return;
+      const edges = new Set<string>();
+      for (const node of nodes) graph.forEachEdge(node, (edge) => edges.add(edge));
+      renderer.refresh({ partialGraph: { nodes, edges: [...edges] }, skipIndexation: false, schedule: true });
     },
     select(nodeId) {
       selected = nodeId;
@@ -378,6 +431,28 @@ function circleScale(graph: Graph<NodeAttributes, EdgeAttributes>): { x: number;
     reach = Math.max(reach, Math.hypot(attributes.x - x, attributes.y - y));
   });
   return { x, y, factor: reach > 0 ? reach / 9 : LAYOUT_SCALE };
+}
+
+/** Places each of `added` (a few nodes new to a laid-out map) where it belongs without a
+ * layout run: in the middle of its neighbours already on the map, a little aside (by a hash
+ * of its id, so every screen agrees) so it does not cover them; a node without such
+ * neighbours stays where it starts, on the network circle. */
+function placeBesideNeighbours(graph: Graph<NodeAttributes, EdgeAttributes>, added: ReadonlySet<string>): void {
+  for (const node of added) {
+    let x = 0;
+    let y = 0;
+    let count = 0;
+    graph.forEachNeighbor(node, (neighbour, attributes) => {
+      if (added.has(neighbour)) return;
+      x += attributes.x;
+      y += attributes.y;
+      count += 1;
+    });
+    if (count === 0) continue;
+    const turn = unitHash(node) * 2 * Math.PI;
+    const aside = LAYOUT_SCALE * 0.5;
+    graph.mergeNodeAttributes(node, { x: x / count + aside * Math.cos(turn), y: y / count + aside * Math.sin(turn) });
+  }
 }
 
 /** Whether merging `next` into `current` would change any attribute. */

@@ -45,19 +45,31 @@ function duplicateSentence(duplicate: DuplicateContact): string {
   });
 }
 
+/** The finding of each risk or duplicate object: the same object while the view keeps it (the
+ * store keeps the objects a colleague's change leaves alone), so the list redraws no more. */
+const made = new WeakMap<KeyPersonRisk | DuplicateContact, Finding>();
+
+function findingOf<T extends KeyPersonRisk | DuplicateContact>(of: T, make: (of: T) => Finding): Finding {
+  let finding = made.get(of);
+  if (!finding) {
+    finding = make(of);
+    made.set(of, finding);
+  }
+  return finding;
+}
+
 /** Every finding of the view, in the server's order: key-person risks, then duplicate contacts. */
 export function findings(view: NetworkView): Finding[] {
   return [
-    ...view.key_person_risks.map((risk): Finding => ({
-      kind: 'key_person',
-      organisationId: risk.organisation_id,
-      sentence: () => keyPersonSentence(risk),
-    })),
-    ...(view.duplicate_contacts ?? []).map((duplicate): Finding => ({
-      kind: 'duplicate_contact',
-      organisationId: duplicate.organisation_id,
-      sentence: () => duplicateSentence(duplicate),
-    })),
+    ...view.key_person_risks.map((risk) =>
+      findingOf(risk, (of): Finding => ({ kind: 'key_person', organisationId: of.organisation_id, sentence: () => keyPersonSentence(of) })),
+    ),
+    ...(view.duplicate_contacts ?? []).map((duplicate) =>
+      findingOf(
+        duplicate,
+        (of): Finding => ({ kind: 'duplicate_contact', organisationId: of.organisation_id, sentence: () => duplicateSentence(of) }),
+      ),
+    ),
   ];
 }
 

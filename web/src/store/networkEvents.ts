@@ -80,15 +80,33 @@ export function applyNetworkEvents(view: NetworkView, events: readonly NetworkEv
 type Level = NonNullable<NetworkNode['level']>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** A copy of the view's nodes and edges by key, changed by the event, sorted back at the end. */
+/** The nodes of a view by id and its edges by key, kept for the arrays a draft made (the next
+ * event's draft copies them instead of building every edge's key again). */
+const nodeIndexes = new WeakMap<readonly NetworkNode[], ReadonlyMap<string, NetworkNode>>();
+const edgeIndexes = new WeakMap<readonly NetworkEdge[], ReadonlyMap<string, NetworkEdge>>();
+
+/** More organisations touched than this: the findings are derived again from the whole view. */
+const FEW_ORGANISATIONS = 64;
+
+/**
+ * A copy of the view's nodes and edges by key, changed by the event. At the end, the view's
+ * sorted lists with the nodes and edges the event touched taken out and put back in their
+ * places, and the findings of the organisations it touched derived again (every finding of the
+ * others is the same object as before), so an event costs a pass over the lists, not a sort
+ * of them and of every finding.
+ */
 class Draft {
   private readonly nodes: Map<string, NetworkNode>;
   private readonly edges: Map<string, NetworkEdge>;
   private changed = false;
+  private readonly touchedNodes = new Set<string>();
+  private readonly touchedEdges = new Set<string>();
+  /** Organisations whose findings may have changed. */
+  private readonly touchedOrganisations = new Set<string>();
 
   constructor(private readonly view: NetworkView) {
-    this.nodes = new Map(view.nodes.map((node) => [node.id, node]));
-    this.edges = new Map(view.edges.map((edge) => [keyOf(edge.kind, edge.source, edge.target), edge]));
+    this.nodes = new Map(nodeIndexes.get(view.nodes) ?? view.nodes.map((node) => [node.id, node]));
+    this.edges = new Map(edgeIndexes.get(view.edges) ?? view.edges.map((edge) => [keyOf(edge.kind, edge.source, edge.target), edge]));
   }
 
   private get libraryId(): string | undefined {
@@ -176,9 +194,9 @@ class Draft {
 
   removeStaff(staffId: string): void {
     if (this.nodes.get(staffId)?.kind !== 'staff') return;
+    this.touchNode(staffId);
     for (const [key, edge] of this.edges) if (edge.source === staffId) this.deleteEdge(key);
-    this.nodes.delete(staffId);
-    this.changed = true;
+    this.deleteNode(staffId);
     this.pruneTeams();
   }
 
@@ -193,15 +211,34 @@ class Draft {
 
   finish(): Applied {
     if (!this.changed) return { view: this.view, changed: false };
-    const nodes = [...this.nodes.values()].sort(
-      (first, second) =>
-        NODE_ORDER[first.kind] - NODE_ORDER[second.kind] || compare(first.label, second.label) || compare(first.id, second.id),
-    );
-    const edges = [...this.edges.values()].sort(
-      (first, second) =>
-        EDGE_ORDER[first.kind] - EDGE_ORDER[second.kind] || compare(first.source, second.source) || compare(first.target, second.target),
-    );
-    return { view: { ...this.view, nodes, edges, ...findingsOf(nodes, edges) }, changed: true };
+    const nodes = resorted(this.view.nodes, this.touchedNodes, this.nodes, (node) => node.id, nodeOrder);
+    const edges = resorted(this.view.edges, this.touchedEdges, this.edges, (edge) => keyOf(edge.kind, edge.source, edge.target), edgeOrder);
+    nodeIndexes.set(nodes, this.nodes);
+    edgeIndexes.set(edges, this.edges);
+    return { view: { ...this.view, nodes, edges, ...this.findings(nodes, edges) }, changed: true };
+  }
+
+  /** The findings after the event: those of the touched organisations derived again. */
+  private findings(
+    nodes: readonly NetworkNode[],
+    edges: readonly NetworkEdge[],
+  ): { key_person_risks: KeyPersonRisk[]; duplicate_contacts: DuplicateContact[] } {
+    const touched = this.touchedOrganisations;
+    const before = { key_person_risks: this.view.key_person_risks, duplicate_contacts: this.view.duplicate_contacts };
+    if (touched.size === 0 && before.duplicate_contacts) return { key_person_risks: [...before.key_person_risks], duplicate_contacts: [...before.duplicate_contacts] };
+    if (touched.size > FEW_ORGANISATIONS || !before.duplicate_contacts) return findingsOf(nodes, edges);
+    const organisations: NetworkNode[] = [];
+    for (const id of touched) {
+      const node = this.nodes.get(id);
+      if (node?.kind === 'organisation') organisations.push(node);
+    }
+    const knows = [...this.edges.values()].filter((edge) => edge.kind === 'knows' && touched.has(edge.target));
+    const holders = [...new Set(knows.map((edge) => edge.source))].map((id) => this.nodes.get(id)).filter((node) => node !== undefined);
+    const found = findingsOf([...organisations, ...holders], knows);
+    return {
+      key_person_risks: merged(before.key_person_risks, touched, found.key_person_risks),
+      duplicate_contacts: merged(before.duplicate_contacts, touched, found.duplicate_contacts),
+    };
   }
 
   /** A team's node is shown while a colleague on the map is in it. */
@@ -220,26 +257,106 @@ class Draft {
   private pruneTeams(): void {
     const joined = new Set([...this.edges.values()].filter((edge) => edge.kind === 'member_of').map((edge) => edge.target));
     for (const [id, node] of this.nodes) {
-      if (node.kind === 'team' && !joined.has(id)) {
-        this.nodes.delete(id);
-        this.changed = true;
-      }
+      if (node.kind === 'team' && !joined.has(id)) this.deleteNode(id);
     }
   }
 
   private setNode(node: NetworkNode): void {
+    this.touchNode(node.id);
+    if (node.kind === 'organisation') this.touchedOrganisations.add(node.id);
     this.nodes.set(node.id, node);
     this.changed = true;
   }
 
+  private deleteNode(id: string): void {
+    this.touchNode(id);
+    if (this.nodes.delete(id)) this.changed = true;
+  }
+
+  /** A node changes: its place in the list, and the findings it is part of (an organisation's
+   * own, or those of every organisation a colleague holds). */
+  private touchNode(id: string): void {
+    this.touchedNodes.add(id);
+    const node = this.nodes.get(id);
+    if (node?.kind === 'organisation') this.touchedOrganisations.add(id);
+    if (node?.kind === 'staff') for (const edge of this.edges.values()) if (edge.kind === 'knows' && edge.source === id) this.touchedOrganisations.add(edge.target);
+  }
+
   private setEdge(edge: NetworkEdge): void {
-    this.edges.set(keyOf(edge.kind, edge.source, edge.target), edge);
+    const key = keyOf(edge.kind, edge.source, edge.target);
+    this.touchEdge(key, edge);
+    this.edges.set(key, edge);
     this.changed = true;
   }
 
   private deleteEdge(key: string): void {
-    if (this.edges.delete(key)) this.changed = true;
+    const edge = this.edges.get(key);
+    if (!edge) return;
+    this.touchEdge(key, edge);
+    this.edges.delete(key);
+    this.changed = true;
   }
+
+  private touchEdge(key: string, edge: NetworkEdge): void {
+    this.touchedEdges.add(key);
+    if (edge.kind === 'knows') this.touchedOrganisations.add(edge.target);
+  }
+}
+
+const nodeOrder = (first: NetworkNode, second: NetworkNode): number =>
+  NODE_ORDER[first.kind] - NODE_ORDER[second.kind] || compare(first.label, second.label) || compare(first.id, second.id);
+
+const edgeOrder = (first: NetworkEdge, second: NetworkEdge): number =>
+  EDGE_ORDER[first.kind] - EDGE_ORDER[second.kind] || compare(first.source, second.source) || compare(first.target, second.target);
+
+/** `sorted` without the `touched` items, with those of them in `now` put back in their places. */
+function resorted<T>(
+  sorted: readonly T[],
+  touched: ReadonlySet<string>,
+  now: ReadonlyMap<string, T>,
+  keyOfItem: (item: T) => string,
+  order: (first: T, second: T) => number,
+): T[] {
+  const kept = touched.size === 0 ? [...sorted] : sorted.filter((item) => !touched.has(keyOfItem(item)));
+  for (const key of touched) {
+    const item = now.get(key);
+    if (item !== undefined) kept.splice(firstAfter(kept, (other) => order(other, item) > 0), 0, item);
+  }
+  return kept;
+}
+
+/** The index of the first item for which `after` holds (`after` is false, then true, along `sorted`). */
+function firstAfter<T>(sorted: readonly T[], after: (item: T) => boolean): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (after(sorted[middle] as T)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** The findings `before` (sorted by organisation name, then id) with the `touched`
+ * organisations' replaced by `found` (theirs, derived again, sorted the same way): each
+ * organisation's findings together, in their place. */
+function merged<T extends { readonly organisation_id: string; readonly organisation_name?: string }>(
+  before: readonly T[],
+  touched: ReadonlySet<string>,
+  found: readonly T[],
+): T[] {
+  const kept = before.filter((finding) => !touched.has(finding.organisation_id));
+  const order = (first: T, second: T) =>
+    compare(first.organisation_name ?? '', second.organisation_name ?? '') || compare(first.organisation_id, second.organisation_id);
+  let index = 0;
+  while (index < found.length) {
+    const group = found[index] as T;
+    let end = index + 1;
+    while (end < found.length && (found[end] as T).organisation_id === group.organisation_id) end += 1;
+    kept.splice(firstAfter(kept, (other) => order(other, group) > 0), 0, ...found.slice(index, end));
+    index = end;
+  }
+  return kept;
 }
 
 function keyOf(kind: NetworkEdge['kind'], source: string, target: string): string {
