@@ -305,7 +305,56 @@ for_every_backend!(
     history_keeps_its_time_but_the_log_never_goes_back_nor_ahead,
     a_checkpoint_is_kept_whole_replaced_whole_and_survives_a_restart,
     the_timeline_index_is_read_by_workspace_and_entity_and_survives_a_restart,
+    the_fold_sees_every_event_in_order_before_its_append_is_answered,
 );
+
+/// The fold set with `fold_when_published` (the projections' fold) is called with every
+/// published event, in log order, before the append the event belongs to is answered; a
+/// second fold is refused.
+async fn the_fold_sees_every_event_in_order_before_its_append_is_answered(backend: Backend) {
+    let Some(harness) = Harness::new(backend).await else {
+        return;
+    };
+    let store = harness.store();
+    let folded = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = folded.clone();
+    assert!(
+        store.fold_when_published(Arc::new(move |event: &RecordedEvent| {
+            seen.lock().unwrap().push(event.position);
+        }))
+    );
+    assert!(!store.fold_when_published(Arc::new(|_: &RecordedEvent| {})));
+    let writers = 8;
+    let appends = 25;
+    let tasks: Vec<_> = (0..writers)
+        .map(|_| {
+            let (store, folded) = (store.clone(), folded.clone());
+            tokio::spawn(async move {
+                let stream_id = Uuid::new_v4();
+                for version in 0..appends {
+                    let expected = match version {
+                        0 => ExpectedVersion::NoStream,
+                        _ => ExpectedVersion::Exact(version),
+                    };
+                    let outcome = store
+                        .append(request(stream_id, expected, &["Roskilde Bibliotek"]))
+                        .await
+                        .unwrap();
+                    // Answered only once the fold has seen the append's events.
+                    let last_folded = folded.lock().unwrap().last().copied();
+                    assert!(last_folded >= Some(outcome.last_position));
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let total = writers * appends;
+    let folded = folded.lock().unwrap().clone();
+    assert_eq!(folded, (1..=total).collect::<Vec<_>>());
+    harness.finish().await;
+}
 
 /// An append of history (`happened_at`) is recorded at that time; one earlier than the last
 /// event's is recorded at the last event's time, one in the future at now; the chain verifies.

@@ -28,7 +28,6 @@
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Stdio;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
@@ -327,28 +326,74 @@ fn process_cpu(pid: u32) -> Duration {
     crate::cpu_time_of(&pid.to_string())
 }
 
-/// Runs `clients` loops of `edit` (each given its client number and returning its
-/// latency samples) concurrently, timing the whole and this process's CPU.
-async fn drive<F, Fut>(
-    clients: usize,
-    edit_loop: F,
-) -> Result<(Vec<Duration>, Duration, Duration), BenchError>
-where
-    F: Fn(usize, Instant) -> Fut,
-    Fut: std::future::Future<Output = Result<Vec<Duration>, BenchError>> + Send + 'static,
-{
+/// One client's connection to a system under test.
+trait EditClient: Send + 'static {
+    /// Sends the client's edit number `sent` (from 0) and waits for its durable
+    /// acknowledgement.
+    fn edit(
+        &mut self,
+        sent: usize,
+    ) -> impl std::future::Future<Output = Result<(), BenchError>> + Send;
+
+    /// Ends the connection once the run is over.
+    fn close(self) -> impl std::future::Future<Output = ()> + Send
+    where
+        Self: Sized,
+    {
+        async {}
+    }
+}
+
+/// Runs every client's loop of edits concurrently, as long as `budget` allows, timing each
+/// edit and the whole; `server_cpu` tells the server side's CPU time so far, asked before and
+/// after the run.
+async fn drive<C: EditClient>(
+    clients: Vec<C>,
+    budget: Budget,
+    server_cpu: impl Fn() -> Duration,
+) -> Result<Measured, BenchError> {
+    let connections = clients.len();
+    let server_before = server_cpu();
     let cpu_before = CpuTimes::now();
     let started = Instant::now();
-    let tasks: Vec<_> = (0..clients)
-        .map(|client| tokio::spawn(edit_loop(client, started)))
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .enumerate()
+        .map(|(client, mut connection)| {
+            tokio::spawn(async move {
+                let mut samples = Vec::new();
+                while budget.allows(client, connections, samples.len(), started.elapsed()) {
+                    let sent = Instant::now();
+                    connection.edit(samples.len()).await?;
+                    samples.push(sent.elapsed());
+                }
+                connection.close().await;
+                Ok::<_, BenchError>(samples)
+            })
+        })
         .collect();
     let mut samples = Vec::new();
+    let mut failure = None;
     for task in tasks {
-        samples.extend(task.await??);
+        match task.await {
+            Ok(Ok(more)) => samples.extend(more),
+            Ok(Err(error)) => failure = failure.or(Some(error)),
+            Err(error) => failure = failure.or(Some(error.into())),
+        }
     }
     let elapsed = started.elapsed();
     let client_cpu = CpuTimes::now().since(&cpu_before).total;
-    Ok((samples, elapsed, client_cpu))
+    let server_cpu = server_cpu().saturating_sub(server_before);
+    match failure {
+        Some(error) => Err(error),
+        None => Ok(Measured {
+            connections,
+            samples,
+            elapsed,
+            server_cpu,
+            client_cpu,
+        }),
+    }
 }
 
 /// A free loopback port (bound and released at once).
@@ -463,6 +508,21 @@ impl RedisServer {
     }
 }
 
+/// A Redis connection `XADD`ing to a stream of its own.
+struct RedisClient {
+    reader: BufReader<tokio::net::tcp::OwnedReadHalf>,
+    writer: tokio::net::tcp::OwnedWriteHalf,
+    /// The `XADD` it sends, every time.
+    request: Vec<u8>,
+}
+
+impl EditClient for RedisClient {
+    async fn edit(&mut self, _sent: usize) -> Result<(), BenchError> {
+        self.writer.write_all(&self.request).await?;
+        read_reply(&mut self.reader).await
+    }
+}
+
 async fn redis(
     data: &Path,
     clients: usize,
@@ -474,44 +534,17 @@ async fn redis(
     for client in 0..clients {
         let stream = TcpStream::connect(server.address).await?;
         stream.set_nodelay(true)?;
-        let request = xadd_request(&format!("workspace:{client}"), &vec![b'x'; edit_bytes]);
-        connections.push(std::sync::Mutex::new(Some((stream, request))));
+        let (reader, writer) = stream.into_split();
+        connections.push(RedisClient {
+            reader: BufReader::new(reader),
+            writer,
+            request: xadd_request(&format!("workspace:{client}"), &vec![b'x'; edit_bytes]),
+        });
     }
-    let connections = Arc::new(connections);
-    let cpu_before = process_cpu(server.pid());
-    let driven = drive(clients, |client, started| {
-        let connections = connections.clone();
-        async move {
-            let taken = connections[client]
-                .lock()
-                .map_err(|_| BenchError::Setup("a poisoned lock".into()))?
-                .take();
-            let Some((stream, request)) = taken else {
-                return Err(BenchError::Setup("a connection used twice".into()));
-            };
-            let (reader, mut writer) = stream.into_split();
-            let mut reader = BufReader::new(reader);
-            let mut samples = Vec::new();
-            while budget.allows(client, clients, samples.len(), started.elapsed()) {
-                let sent = Instant::now();
-                writer.write_all(&request).await?;
-                read_reply(&mut reader).await?;
-                samples.push(sent.elapsed());
-            }
-            Ok(samples)
-        }
-    })
-    .await;
-    let server_cpu = process_cpu(server.pid()).saturating_sub(cpu_before);
+    let pid = server.pid();
+    let measured = drive(connections, budget, || process_cpu(pid)).await;
     server.stop().await?;
-    let (samples, elapsed, client_cpu) = driven?;
-    Ok(Measured {
-        connections: clients,
-        samples,
-        elapsed,
-        server_cpu,
-        client_cpu,
-    })
+    measured
 }
 
 // ---------------------------------------------------------------------------------------
@@ -574,52 +607,43 @@ async fn postgres_inserts(
             ))
             .await
             .map_err(|error| database("preparing the insert", error))?;
-        opened.push(std::sync::Mutex::new(Some((client, statement))));
+        opened.push(PostgresClient {
+            client,
+            statement,
+            stream_id: Uuid::new_v4(),
+            bytes: vec![b'x'; edit_bytes],
+        });
     }
-    let opened = Arc::new(opened);
-    let backends_cpu = || {
+    drive(opened, budget, || {
         backends
             .iter()
             .map(|pid| process_cpu(*pid))
             .sum::<Duration>()
-    };
-    let cpu_before = backends_cpu();
-    let bytes = Arc::new(vec![b'x'; edit_bytes]);
-    let driven = drive(connections, |connection, started| {
-        let opened = opened.clone();
-        let bytes = bytes.clone();
-        async move {
-            let taken = opened[connection]
-                .lock()
-                .map_err(|_| BenchError::Setup("a poisoned lock".into()))?
-                .take();
-            let Some((client, statement)) = taken else {
-                return Err(BenchError::Setup("a connection used twice".into()));
-            };
-            let stream_id = Uuid::new_v4();
-            let mut samples = Vec::new();
-            while budget.allows(connection, connections, samples.len(), started.elapsed()) {
-                let sent = Instant::now();
-                let version = samples.len() as i64 + 1;
-                client
-                    .execute(&statement, &[&stream_id, &version, &bytes.as_slice()])
-                    .await
-                    .map_err(|error| database("inserting", error))?;
-                samples.push(sent.elapsed());
-            }
-            Ok(samples)
-        }
     })
-    .await?;
-    let server_cpu = backends_cpu().saturating_sub(cpu_before);
-    let (samples, elapsed, client_cpu) = driven;
-    Ok(Measured {
-        connections,
-        samples,
-        elapsed,
-        server_cpu,
-        client_cpu,
-    })
+    .await
+}
+
+/// A PostgreSQL connection inserting rows of a stream of its own, one per transaction.
+struct PostgresClient {
+    client: tokio_postgres::Client,
+    /// The prepared insert.
+    statement: tokio_postgres::Statement,
+    stream_id: Uuid,
+    bytes: Vec<u8>,
+}
+
+impl EditClient for PostgresClient {
+    async fn edit(&mut self, sent: usize) -> Result<(), BenchError> {
+        let version = sent as i64 + 1;
+        self.client
+            .execute(
+                &self.statement,
+                &[&self.stream_id, &version, &self.bytes.as_slice()],
+            )
+            .await
+            .map_err(|error| BenchError::Setup(format!("PostgreSQL, inserting: {error}")))?;
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -920,6 +944,36 @@ async fn partnerhub(
     measured
 }
 
+/// A websocket of partnerhub's, sending edits to an organisation of a workspace of its own.
+struct SocketClient {
+    socket: Socket,
+    workspace_id: Uuid,
+    organisation_id: Uuid,
+}
+
+impl EditClient for SocketClient {
+    async fn edit(&mut self, sent: usize) -> Result<(), BenchError> {
+        let command_id = Uuid::new_v4();
+        let frame = json!({
+            "type": "command",
+            "workspace_id": self.workspace_id,
+            "command_id": command_id,
+            "command": edit(self.organisation_id, level_after(sent)),
+        })
+        .to_string();
+        self.socket.send(Message::text(frame)).await?;
+        let expected = command_id.to_string();
+        answer(&mut self.socket, |frame| {
+            frame["type"] == "ack" && frame["command_id"] == expected.as_str()
+        })
+        .await
+    }
+
+    async fn close(mut self) {
+        let _ = self.socket.close(None).await;
+    }
+}
+
 async fn partnerhub_on(
     location: &StoreLocation,
     clients: usize,
@@ -928,60 +982,17 @@ async fn partnerhub_on(
     let server = ServerProcess::start(location, clients).await?;
     let url = format!("ws://{}/ws", server.address);
     let mut sockets = Vec::with_capacity(clients);
-    for _ in 0..clients {
-        sockets.push(std::sync::Mutex::new(Some(
-            connect(&url, &server.token).await?,
-        )));
+    for &(workspace_id, organisation_id) in &server.workspaces {
+        sockets.push(SocketClient {
+            socket: connect(&url, &server.token).await?,
+            workspace_id,
+            organisation_id,
+        });
     }
-    let sockets = Arc::new(sockets);
-    let workspaces = Arc::new(server.workspaces.clone());
-    let cpu_before = process_cpu(server.pid());
-    let driven = drive(clients, |client, started| {
-        let sockets = sockets.clone();
-        let workspaces = workspaces.clone();
-        async move {
-            let taken = sockets[client]
-                .lock()
-                .map_err(|_| BenchError::Setup("a poisoned lock".into()))?
-                .take();
-            let Some(mut socket) = taken else {
-                return Err(BenchError::Setup("a connection used twice".into()));
-            };
-            let (workspace_id, organisation_id) = workspaces[client];
-            let mut samples = Vec::new();
-            while budget.allows(client, clients, samples.len(), started.elapsed()) {
-                let command_id = Uuid::new_v4();
-                let frame = json!({
-                    "type": "command",
-                    "workspace_id": workspace_id,
-                    "command_id": command_id,
-                    "command": edit(organisation_id, level_after(samples.len())),
-                })
-                .to_string();
-                let sent = Instant::now();
-                socket.send(Message::text(frame)).await?;
-                let expected = command_id.to_string();
-                answer(&mut socket, |frame| {
-                    frame["type"] == "ack" && frame["command_id"] == expected.as_str()
-                })
-                .await?;
-                samples.push(sent.elapsed());
-            }
-            let _ = socket.close(None).await;
-            Ok(samples)
-        }
-    })
-    .await;
-    let server_cpu = process_cpu(server.pid()).saturating_sub(cpu_before);
+    let pid = server.pid();
+    let measured = drive(sockets, budget, || process_cpu(pid)).await;
     server.stop().await?;
-    let (samples, elapsed, client_cpu) = driven?;
-    Ok(Measured {
-        connections: clients,
-        samples,
-        elapsed,
-        server_cpu,
-        client_cpu,
-    })
+    measured
 }
 
 #[cfg(test)]

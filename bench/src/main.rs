@@ -271,6 +271,40 @@ fn emit_json(result: &impl serde::Serialize) {
     }
 }
 
+/// Where a scenario's results go: with `--json` one line of JSON each, otherwise a line of
+/// text each (after its table's header, if it has one).
+#[derive(Clone, Copy)]
+struct Output {
+    json: bool,
+}
+
+impl Output {
+    /// Prints a table's header, unless the results are JSON.
+    fn header(self, header: impl FnOnce() -> String) {
+        if !self.json {
+            println!("{}", header());
+        }
+    }
+
+    /// Prints one result: as JSON, or as `text` says.
+    fn result<T: serde::Serialize>(self, result: &T, text: impl FnOnce(&T) -> String) {
+        if self.json {
+            emit_json(result);
+        } else {
+            println!("{}", text(result));
+        }
+    }
+}
+
+/// Refuses an option whose counts are not all at least 1.
+fn at_least_one(option: &str, counts: &[usize]) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        counts.iter().all(|count| *count > 0),
+        "{option} must all be at least 1"
+    );
+    Ok(())
+}
+
 /// Creates `data`, where the scenarios put their scratch stores.
 fn create_data_directory(data: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))
@@ -297,13 +331,11 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             writers,
             json,
         } => {
+            let output = Output { json };
             anyhow::ensure!(events > 0, "--events must be at least 1");
-            anyhow::ensure!(
-                writers.iter().all(|count| *count > 0),
-                "--writers must all be at least 1"
-            );
+            at_least_one("--writers", &writers)?;
             create_data_directory(data)?;
-            if !json {
+            if !output.json {
                 println!(
                     "{:>7}  {:>12}  {:>8}  {:>8}  {:>7}  {:>15}  {:>11}  {:>12}  {:>12}  {:>8}  {:>8}  bar",
                     "writers",
@@ -320,7 +352,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 );
             }
             partnerhub_bench::durable_append(data, events, &writers, &mut |result| {
-                if json {
+                if output.json {
                     emit_json(result);
                 } else {
                     println!(
@@ -359,23 +391,15 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             seconds,
             json,
         } => {
+            let output = Output { json };
             anyhow::ensure!(seconds > 0, "--seconds must be at least 1");
-            anyhow::ensure!(
-                subscribers.iter().all(|count| *count > 0),
-                "--subscribers must all be at least 1"
-            );
+            at_least_one("--subscribers", &subscribers)?;
             create_data_directory(data)?;
             // Client and server side of every connection are files of this process.
             ensure_open_files(subscribers.iter().max().copied().unwrap_or(0) * 2 + 256)?;
-            if !json {
-                println!("{}", partnerhub_bench::FanoutResult::table_header());
-            }
+            output.header(partnerhub_bench::FanoutResult::table_header);
             partnerhub_bench::fanout(data, &subscribers, seconds, &mut |result| {
-                if json {
-                    emit_json(result);
-                } else {
-                    println!("{}", result.table_row());
-                }
+                output.result(result, |result| result.table_row());
             })
             .await?;
             Ok(ExitCode::SUCCESS)
@@ -387,18 +411,14 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             nats_server,
             json,
         } => {
+            let output = Output { json };
             anyhow::ensure!(seconds > 0, "--seconds must be at least 1");
             anyhow::ensure!(rounds > 0, "--rounds must be at least 1");
-            anyhow::ensure!(
-                subscribers.iter().all(|count| *count > 0),
-                "--subscribers must all be at least 1"
-            );
+            at_least_one("--subscribers", &subscribers)?;
             create_data_directory(data)?;
             // The clients' side of every connection (each server is a process of its own).
             ensure_open_files(subscribers.iter().max().copied().unwrap_or(0) + 256)?;
-            if !json {
-                println!("{}", partnerhub_bench::NatsFanoutResult::table_header());
-            }
+            output.header(partnerhub_bench::NatsFanoutResult::table_header);
             let plan = partnerhub_bench::NatsFanoutPlan {
                 subscribers,
                 seconds,
@@ -406,11 +426,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 nats_server,
             };
             partnerhub_bench::nats_fanout(data, &plan, &mut |result| {
-                if json {
-                    emit_json(result);
-                } else {
-                    println!("{}", result.table_row());
-                }
+                output.result(result, |result| result.table_row());
             })
             .await?;
             Ok(ExitCode::SUCCESS)
@@ -428,12 +444,11 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             seconds,
             json,
         } => {
+            let output = Output { json };
             anyhow::ensure!(events > 0, "--events must be at least 1");
             anyhow::ensure!(seconds > 0, "--seconds must be at least 1");
-            anyhow::ensure!(
-                writers.iter().chain(&subscribers).all(|count| *count > 0),
-                "--writers and --subscribers must all be at least 1"
-            );
+            at_least_one("--writers", &writers)?;
+            at_least_one("--subscribers", &subscribers)?;
             create_data_directory(data)?;
             ensure_open_files(subscribers.iter().max().copied().unwrap_or(0) * 2 + 256)?;
             let plan = partnerhub_bench::PostgresPlan {
@@ -444,11 +459,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 seconds,
             };
             partnerhub_bench::postgres_store(data, &plan, &mut |result| {
-                if json {
-                    emit_json(result);
-                } else {
-                    println!("{}", result.table_row());
-                }
+                output.result(result, |result| result.table_row());
             })
             .await?;
             Ok(ExitCode::SUCCESS)
@@ -458,17 +469,14 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             health_checks,
             json,
         } => {
+            let output = Output { json };
             anyhow::ensure!(connections > 0, "--connections must be at least 1");
             anyhow::ensure!(health_checks > 0, "--health-checks must be at least 1");
             create_data_directory(data)?;
             ensure_open_files(connections + 256)?;
             let result =
                 partnerhub_bench::connections_held(data, connections, health_checks).await?;
-            if json {
-                emit_json(&result);
-            } else {
-                println!("{}", result.report());
-            }
+            output.result(&result, |result| result.report());
             Ok(ExitCode::SUCCESS)
         }
         Scenario::ConnectionsClient {
@@ -487,6 +495,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             max_memory_gib,
             json,
         } => {
+            let output = Output { json };
             anyhow::ensure!(events > 0, "--events must be at least 1");
             anyhow::ensure!(max_memory_gib > 0.0, "--max-memory-gib must be positive");
             create_data_directory(data)?;
@@ -499,11 +508,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 &mut |step| eprintln!("rebuild: {step}"),
             )
             .await?;
-            if json {
-                emit_json(&result);
-            } else {
-                println!("{}", result.report());
-            }
+            output.result(&result, |result| result.report());
             Ok(ExitCode::SUCCESS)
         }
         Scenario::Startup {
@@ -512,18 +517,13 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             postgres,
             json,
         } => {
+            let output = Output { json };
             anyhow::ensure!(events > 0, "--events must be at least 1");
             anyhow::ensure!(rounds > 0, "--rounds must be at least 1");
             create_data_directory(data)?;
-            if !json {
-                println!("{}", partnerhub_bench::StartupResult::table_header());
-            }
+            output.header(partnerhub_bench::StartupResult::table_header);
             let mut report = |result: &partnerhub_bench::StartupResult| {
-                if json {
-                    emit_json(result);
-                } else {
-                    println!("{}", result.table_row());
-                }
+                output.result(result, |result| result.table_row());
             };
             let mut stores = vec![partnerhub_bench::StartupStore::Sled];
             stores.extend(postgres.map(partnerhub_bench::StartupStore::Postgres));
@@ -540,17 +540,13 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             postgres,
             json,
         } => {
+            let output = Output { json };
             anyhow::ensure!(seconds > 0.0, "--seconds must be positive");
             anyhow::ensure!(rounds > 0, "--rounds must be at least 1");
-            anyhow::ensure!(
-                clients.iter().all(|count| *count > 0),
-                "--clients must all be at least 1"
-            );
+            at_least_one("--clients", &clients)?;
             create_data_directory(data)?;
             ensure_open_files(clients.iter().max().copied().unwrap_or(0) * 2 + 256)?;
-            if !json {
-                println!("{}", partnerhub_bench::EditsRun::table_header());
-            }
+            output.header(partnerhub_bench::EditsRun::table_header);
             let plan = partnerhub_bench::EditsPlan {
                 clients,
                 seconds,
@@ -562,18 +558,10 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 data,
                 &plan,
                 &mut |run| {
-                    if json {
-                        emit_json(run);
-                    } else {
-                        println!("{}", run.table_row());
-                    }
+                    output.result(run, |run| run.table_row());
                 },
                 &mut |summary| {
-                    if json {
-                        emit_json(summary);
-                    } else {
-                        println!("{}", summary.report());
-                    }
+                    output.result(summary, |summary| summary.report());
                 },
             )
             .await?;
@@ -615,12 +603,13 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             kills,
             json,
         } => {
+            let output = Output { json };
             anyhow::ensure!(
                 events > 0 && every > 0 && batch > 0,
                 "--events, --every and --batch must be at least 1"
             );
             create_data_directory(data)?;
-            if !json {
+            if !output.json {
                 println!(
                     "{:>12}  {:>9}  {:>10}  {:>12}  {:>12}  {:>12}  {:>12}  {:>6}  {:>8}",
                     "store",
@@ -635,7 +624,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 );
             }
             let (_, group_events) = partnerhub_bench::soak(data, events, every, batch, &mut |sample| {
-                if json {
+                if output.json {
                     emit_json(sample);
                 } else {
                     let mb = |bytes: u64| bytes as f64 / 1e6;
@@ -654,7 +643,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 }
             })
             .await?;
-            if json {
+            if output.json {
                 emit_json(&serde_json::json!({
                     "scenario": "soak-groups",
                     "store": "sled",
@@ -673,7 +662,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                     partnerhub_bench::AlternativeStore::Fjall,
                 ] {
                     let result = partnerhub_bench::crash_check(store, data, kills, batch)?;
-                    if json {
+                    if output.json {
                         emit_json(&result);
                     } else {
                         println!(

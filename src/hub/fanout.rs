@@ -220,16 +220,20 @@ async fn run(state: AppState, mut live: broadcast::Receiver<Arc<RecordedEvent>>)
     state.hub.fanout.hand_back_all();
 }
 
+/// A board's id and the key store's answer for it (the keys of the boards asked for that have
+/// one, by board id), looked up once for the readers that did not know it yet.
+type LearnedBoardKeys = (
+    Uuid,
+    Result<HashMap<Uuid, [u8; 32]>, crate::store::StoreError>,
+);
+
 /// Passes `event` on to every member that is to get it (see the module's documentation);
 /// `keys` is the looked-up key of its board, when some reader did not know it yet.
 fn pass_on(
     state: &AppState,
     event: &RecordedEvent,
     board_event: bool,
-    keys: Option<(
-        Uuid,
-        Result<HashMap<Uuid, [u8; 32]>, crate::store::StoreError>,
-    )>,
+    keys: Option<LearnedBoardKeys>,
 ) {
     let mut members = locked(&state.hub.fanout.members);
     let members = &mut *members;

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -300,6 +300,9 @@ pub struct Projections {
     /// Accounts, roles and tokens, folded from the system stream.
     accounts: RwLock<AccountsState>,
     checkpoint: watch::Sender<Position>,
+    /// Held by [`Projections::apply_next`] from reading the checkpoint to moving it, so that
+    /// the store's fold and the projector task never both apply an event.
+    next: Mutex<()>,
     skipped: AtomicU64,
     /// How many events a workspace's stream may reach, as far as a rebuild knows (the log's
     /// length; 0 when unknown): sets the first snapshot spacing of the workspaces it creates.
@@ -316,6 +319,7 @@ impl Default for Projections {
             slugs: RwLock::new(Slugs::default()),
             accounts: RwLock::new(AccountsState::default()),
             checkpoint: watch::channel(0).0,
+            next: Mutex::new(()),
             skipped: AtomicU64::new(0),
             expected_events: AtomicU64::new(0),
             timeline_stored_through: AtomicU64::new(0),
@@ -338,6 +342,20 @@ impl Projections {
             return;
         }
         self.apply_decoded(event, decode(event));
+    }
+
+    /// Applies `event` if it is the next one the views lack (its position follows the
+    /// checkpoint), and returns whether it did. The store's fold
+    /// ([`EventStore::fold_when_published`]) and the projector task both offer every event
+    /// they see: whichever comes first applies it, the other finds it applied, and an event
+    /// beyond a gap (the fold set while the task still catches up) is left to the task.
+    pub fn apply_next(&self, event: &RecordedEvent) -> bool {
+        let _next = unpoisoned(self.next.lock());
+        if event.position != self.checkpoint() + 1 {
+            return false;
+        }
+        self.apply(event);
+        true
     }
 
     /// Applies the next event of the log, already decoded by [`decode`] (on another thread
@@ -434,6 +452,7 @@ impl Projections {
             slugs: RwLock::new(slugs),
             accounts: RwLock::new(accounts),
             checkpoint: watch::channel(checkpoint).0,
+            next: Mutex::new(()),
             skipped: AtomicU64::new(skipped),
             expected_events: AtomicU64::new(expected_events),
             timeline_stored_through: AtomicU64::new(timeline_stored_through),
@@ -738,15 +757,29 @@ pub(super) async fn catch_up(
 }
 
 /// Follows the log from the projections' checkpoint, forever (until the store shuts down).
+///
+/// The store folds each event into the views as it publishes it, before it answers the
+/// append ([`EventStore::fold_when_published`]): a command's caller is answered with its
+/// events in the views, without a wake-up of this task and of the caller again in between.
+/// The task folds what the store's fold did not (the log up to the fold's start, events of
+/// a fold set by someone else), so the views follow the log in order either way.
 pub fn spawn_projector(
     store: Arc<dyn EventStore>,
     projections: Arc<Projections>,
 ) -> tokio::task::JoinHandle<()> {
+    let folding = projections.clone();
+    if !store.fold_when_published(Arc::new(move |event: &RecordedEvent| {
+        folding.apply_next(event);
+    })) {
+        tracing::warn!("the store folds into other views; the projector task follows alone");
+    }
     tokio::spawn(async move {
         let mut subscription = Subscription::new(store, projections.checkpoint() + 1);
         while let Some(next) = subscription.next().await {
             match next {
-                Ok(event) => projections.apply(&event),
+                Ok(event) => {
+                    projections.apply_next(&event);
+                }
                 Err(error) => {
                     tracing::error!(%error, "the projector cannot read the log; retrying");
                     tokio::time::sleep(std::time::Duration::from_secs(1)).await;

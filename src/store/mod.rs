@@ -291,8 +291,39 @@ pub trait EventStore: Send + Sync + 'static {
     /// use [`Subscription`], which falls back to reading the store.
     fn live_events(&self) -> broadcast::Receiver<Arc<RecordedEvent>>;
 
+    /// Has `fold` called with every event this store publishes from now on, in log order, on
+    /// the thread that publishes it, after the event is durable and before the appends it
+    /// belongs to are answered. The projections fold events so ([`crate::projection`]): an
+    /// append's caller then finds its events in the views when it is answered, with no
+    /// wake-up of a projector task and of the caller again in between. Set once: returns
+    /// false, ignoring `fold`, when a fold is set already.
+    fn fold_when_published(&self, fold: PublishedFold) -> bool;
+
     /// Stops accepting appends, finishes those in flight and flushes.
     async fn shutdown(&self);
+}
+
+/// What [`EventStore::fold_when_published`] calls with each published event. It runs on the
+/// store's publishing thread before callers are answered, so it must be quick and must not
+/// block on the store.
+pub type PublishedFold = Arc<dyn Fn(&RecordedEvent) + Send + Sync>;
+
+/// Where a store keeps its [`PublishedFold`]: set once, called by whoever publishes.
+#[derive(Default)]
+pub(crate) struct FoldSlot(std::sync::OnceLock<PublishedFold>);
+
+impl FoldSlot {
+    /// Sets the fold; false when one is set already.
+    pub(crate) fn set(&self, fold: PublishedFold) -> bool {
+        self.0.set(fold).is_ok()
+    }
+
+    /// Calls the fold, if one is set, with `event`.
+    pub(crate) fn fold(&self, event: &RecordedEvent) {
+        if let Some(fold) = self.0.get() {
+            fold(event);
+        }
+    }
 }
 
 /// How many events a catch-up reads from the store at a time.

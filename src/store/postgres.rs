@@ -118,8 +118,8 @@ use uuid::Uuid;
 use super::backend::{check_continues, decode_event, LogTail, OutcomeCollector};
 use super::chain::hash_body;
 use super::{
-    AppendOutcome, AppendRequest, EventHash, EventStore, Position, RecordedEvent, StoreError,
-    StreamVersion, TimelineIndexEntry,
+    AppendOutcome, AppendRequest, EventHash, EventStore, FoldSlot, Position, PublishedFold,
+    RecordedEvent, StoreError, StreamVersion, TimelineIndexEntry,
 };
 use crate::sync::locked;
 
@@ -329,6 +329,8 @@ impl PostgresEventStore {
             pool: pool.clone(),
             head: AtomicU64::new(tail.head),
             live: tokio::sync::Mutex::new(Some(live.clone())),
+            fold: FoldSlot::default(),
+            committing: AtomicU64::new(0),
         });
         let counters = Arc::new(Counters::default());
         let stop = CancellationToken::new();
@@ -590,6 +592,10 @@ impl EventStore for PostgresEventStore {
             // Shut down: a receiver whose channel is already closed.
             None => broadcast::channel(1).1,
         }
+    }
+
+    fn fold_when_published(&self, fold: PublishedFold) -> bool {
+        self.follower.fold.set(fold)
     }
 
     async fn shutdown(&self) {

@@ -68,8 +68,8 @@ use self::records::RecordPacker;
 use self::writer::{fill_command_filter, run_writer, Committer, Flusher, Writer};
 use super::backend::{check_continues, decode_event, LogTail, OutcomeCollector};
 use super::{
-    AppendOutcome, AppendRequest, EventStore, Position, RecordedEvent, StoreError, StreamVersion,
-    TimelineIndexEntry,
+    AppendOutcome, AppendRequest, EventStore, FoldSlot, Position, PublishedFold, RecordedEvent,
+    StoreError, StreamVersion, TimelineIndexEntry,
 };
 use crate::sync::locked;
 
@@ -151,6 +151,9 @@ pub struct SledEventStore {
     /// Taken on shutdown, so that once the flusher's copy is gone too every subscription
     /// learns that no more events will come.
     live: Mutex<Option<broadcast::Sender<Arc<RecordedEvent>>>>,
+    /// What the committer calls with each durable event before it answers
+    /// ([`EventStore::fold_when_published`]).
+    fold: Arc<FoldSlot>,
     /// The writer's state: locked by the writer thread for each group, and by a lone append
     /// that writes on its caller's thread (see [`SledEventStore::append_here`]).
     /// `None` once the writer has shut down, so that its hold on the live channel (through
@@ -323,7 +326,9 @@ impl SledEventStore {
         let (sender, receiver) = mpsc::channel(WRITER_QUEUE);
         let stopped = Arc::new(Mutex::new(None));
         let (flush_sender, flush_receiver) = std::sync::mpsc::sync_channel(FLUSH_QUEUE);
+        let fold = Arc::new(FoldSlot::default());
         let committer = Arc::new(Committer {
+            fold: fold.clone(),
             db,
             index_db,
             index: index.clone(),
@@ -383,6 +388,7 @@ impl SledEventStore {
             pending,
             durable_head,
             live: Mutex::new(Some(live)),
+            fold,
             writer,
             queue: sender,
             threads: Mutex::new(vec![writer_thread, flusher_thread, indexer_thread]),
@@ -626,6 +632,10 @@ impl EventStore for SledEventStore {
             // Shut down: a receiver whose channel is already closed.
             None => broadcast::channel(1).1,
         }
+    }
+
+    fn fold_when_published(&self, fold: PublishedFold) -> bool {
+        self.fold.set(fold)
     }
 
     async fn shutdown(&self) {

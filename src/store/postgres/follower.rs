@@ -12,11 +12,23 @@ pub(super) struct Follower {
     pub(super) head: AtomicU64,
     /// The live channel (taken on shutdown). Its lock serializes moving the head.
     pub(super) live: tokio::sync::Mutex<Option<broadcast::Sender<Arc<RecordedEvent>>>>,
+    /// Called with each event as it is published, in order, before the writer answers the
+    /// appends of its own commits ([`EventStore::fold_when_published`]).
+    pub(super) fold: FoldSlot,
+    /// The head of the group this instance's writer is committing (0: none): its
+    /// notification is no news, as the writer hands the group over itself ([`Follower::advance`]).
+    pub(super) committing: AtomicU64,
 }
 
 impl Follower {
     pub(super) fn head(&self) -> Position {
         self.head.load(Ordering::Acquire)
+    }
+
+    /// Tells the follower that the writer commits a group up to `head` now (0: the commit
+    /// failed; positions it named may yet be committed by another node).
+    pub(super) fn committing(&self, head: Position) {
+        self.committing.store(head, Ordering::Release);
     }
 
     /// Reads and publishes everything committed up to `log_head` now.
@@ -117,6 +129,9 @@ impl Follower {
             return;
         };
         self.head.store(last.position, Ordering::Release);
+        for event in &events {
+            self.fold.fold(event);
+        }
         if let Some(sender) = live {
             for event in events {
                 // No receiver is not an error: nobody is listening yet.
@@ -172,7 +187,11 @@ pub(super) async fn follow(
         // A notification names a position; anything else (a poll, a reconnect) may hide news.
         let newest = wakeups.newest.swap(0, Ordering::AcqRel);
         let unknown = wakeups.unknown.swap(false, Ordering::AcqRel) || polled;
-        if !unknown && newest <= follower.head() {
+        // The writer's own commit is handed over by the writer, without a read.
+        let known = follower
+            .head()
+            .max(follower.committing.load(Ordering::Acquire));
+        if !unknown && newest <= known {
             continue;
         }
         if let Err(error) = follower.catch_up().await {

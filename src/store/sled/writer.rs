@@ -79,6 +79,8 @@ pub(super) struct Committer {
     pub(super) pending: Arc<PendingIndex>,
     pub(super) durable_head: Arc<AtomicU64>,
     pub(super) live: broadcast::Sender<Arc<RecordedEvent>>,
+    /// Called with each durable event before its group is answered (the projections' fold).
+    pub(super) fold: Arc<FoldSlot>,
     pub(super) counters: Arc<WriteCounters>,
     pub(super) stopped: Arc<Mutex<Option<String>>>,
 }
@@ -440,8 +442,9 @@ impl Committer {
         }
     }
 
-    /// Records a durable group's index entries, moves the durable head, publishes and
-    /// answers.
+    /// Records a durable group's index entries, moves the durable head, folds the events into
+    /// the views, publishes and answers: a caller answered here finds its events in the views
+    /// without waiting for a projector task to wake.
     fn acknowledge(
         &self,
         head: Position,
@@ -464,6 +467,9 @@ impl Committer {
             self.counters
                 .events
                 .fetch_add(events.len() as u64, Ordering::AcqRel);
+            for event in &events {
+                self.fold.fold(event);
+            }
             for event in events {
                 // No receiver is not an error: nobody is listening yet.
                 let _ = self.live.send(event);
