@@ -85,7 +85,7 @@ async function logIn(page, server, name = server.name, password = server.passwor
   await page.getByLabel('Brugernavn').fill(name);
   await page.getByLabel('Adgangskode').fill(password);
   await page.getByRole('button', { name: 'Log ind' }).click();
-  await page.getByRole('heading', { name: 'Vælg et arbejdsområde' }).waitFor();
+  await page.getByRole('heading', { name: 'Vælg et arbejdsrum' }).waitFor();
 }
 
 async function openMap(page, workspace) {
@@ -677,7 +677,7 @@ try {
   const colleague = `karen-${Date.now() % 100000}@roskilde`;
   await step('the colleague opens the link, creates an account and sees the map', async () => {
     await bo.goto(inviteLink);
-    await bo.getByRole('heading', { name: 'Invitation til et arbejdsområde' }).waitFor();
+    await bo.getByRole('heading', { name: 'Invitation til et arbejdsrum' }).waitFor();
     assert.deepEqual(await axeViolations(bo), []);
     await bo.getByLabel('Brugernavn').fill(colleague);
     await bo.getByLabel('Adgangskode').fill('short');
@@ -720,7 +720,7 @@ try {
     await anna.getByRole('button', { name: 'Skift adgangskode' }).click();
     await anna.getByText('Adgangskoden er skiftet').waitFor();
     await anna.goto(server.url + '/');
-    await anna.getByRole('heading', { name: 'Vælg et arbejdsområde' }).waitFor();
+    await anna.getByRole('heading', { name: 'Vælg et arbejdsrum' }).waitFor();
   });
 
   // The workshop board (tests/board.mjs): guests on phones, the facilitator on a large screen.

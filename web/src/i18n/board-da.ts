@@ -106,7 +106,7 @@ export const boardDa = {
   'facilitator.partnershipIdea': 'En partnerskabsidé',
   'facilitator.name': 'Navn',
   'facilitator.promoteSubmit': 'Gør til data',
-  'facilitator.promoted': '“{name}” er gjort til data og ligger nu i arbejdsområdet.',
+  'facilitator.promoted': '“{name}” er gjort til data og ligger nu i arbejdsrummet.',
 
   'summary.title': 'Opsummering: {title}',
   'summary.print': 'Udskriv',
@@ -150,6 +150,6 @@ export const boardDa = {
   'facilitator.hand': 'Giv videre',
   'facilitator.handed': '{name} leder nu workshoppen.',
   'error.note_cap_reached': 'Du har sat så mange prikker på denne seddel, som afstemningen tillader. Sæt de andre på andre sedler.',
-  'error.facilitation_not_yours': 'Kun den, der leder workshoppen, eller en ejer af arbejdsområdet kan give rollen videre.',
-  'error.facilitator_not_member': 'Rollen kan kun gives til et medlem af arbejdsområdet, der må ændre det (ejer eller redaktør).',
+  'error.facilitation_not_yours': 'Kun den, der leder workshoppen, eller en ejer af arbejdsrummet kan give rollen videre.',
+  'error.facilitator_not_member': 'Rollen kan kun gives til et medlem af arbejdsrummet, der må ændre det (ejer eller redaktør).',
 } as const;
