@@ -317,12 +317,18 @@ impl Writer {
         // group committed before it.
         let (command_ids, stream_ids): (&[&(dyn ToSql + Sync)], &[&(dyn ToSql + Sync)]) =
             (&[&command_ids], &[&stream_ids]);
-        let (_, row, command_rows, version_rows) = tokio::try_join!(
+        // Every answer is awaited (`join!`, not `try_join!`, which polls its futures in a
+        // rotating order): when one statement fails, the ones behind it fail too ("current
+        // transaction is aborted"), and the error that says what happened is the first in
+        // the order they were sent.
+        let (begun, row, command_rows, version_rows) = tokio::join!(
             client.execute(&begin, &[]),
             client.query_one(&lock, &[]),
             client.query(&known_commands, command_ids),
             client.query(&stream_versions, stream_ids),
-        )?;
+        );
+        begun?;
+        let (row, command_rows, version_rows) = (row?, command_rows?, version_rows?);
         let before = tail_from_row(&row).map_err(CommitError::Store)?;
         let mut known: HashMap<Uuid, AppendOutcome> = HashMap::new();
         for row in command_rows {
@@ -412,23 +418,26 @@ impl Writer {
             ];
             let head_columns: &[&(dyn ToSql + Sync)] = &[&head, &last_hash, &tail.last_recorded_at];
             let notification: &[&(dyn ToSql + Sync)] = &[&NOTIFY_CHANNEL, &notified];
-            let writes = async {
-                tokio::try_join!(
-                    client.execute(&insert, event_columns),
-                    insert_commands(client, &insert_new, &new_ids, &new_outcomes),
-                    insert_commands(client, &insert_recorded, &recorded_ids, &recorded_outcomes),
-                    client.execute(&update, head_columns),
-                    client.execute(&notify, notification),
-                )
+            // As above, every answer is awaited and the first error in the order sent is
+            // the one reported: a unique key the insert hit, not the aborted transaction
+            // the statements behind it then report. A `COMMIT` of an aborted transaction
+            // only ends it, so the writes' answers are read first.
+            let (events, new, recorded, head_moved, notified, committed) = tokio::join!(
+                client.execute(&insert, event_columns),
+                insert_commands(client, &insert_new, &new_ids, &new_outcomes),
+                insert_commands(client, &insert_recorded, &recorded_ids, &recorded_outcomes),
+                client.execute(&update, head_columns),
+                client.execute(&notify, notification),
+                client.execute(&commit, &[]),
+            );
+            let outcome = events
+                .and(new)
+                .and(recorded)
+                .and(head_moved)
+                .and(notified)
                 .map_err(CommitError::Database)
-            };
-            let committed = async {
-                client
-                    .execute(&commit, &[])
-                    .await
-                    .map_err(CommitError::Commit)
-            };
-            if let Err(error) = tokio::try_join!(writes, committed) {
+                .and_then(|_| committed.map_err(CommitError::Commit));
+            if let Err(error) = outcome {
                 self.follower.committing(0);
                 return Err(error);
             }
