@@ -161,9 +161,9 @@ export async function boardSteps({ browser, server, password, anna, bo, step, ax
   await step('board: the facilitator locks the board: everyone sees it, and nobody adds or moves notes until it is unlocked', async () => {
     await anna.getByRole('button', { name: 'Lås tavlen', exact: true }).click();
     await ole.page.getByText('Tavlen er låst', { exact: true }).waitFor();
-    // The add form and the notes' menus are gone while locked.
-    assert.equal(await ole.page.locator('form.add-note').count(), 0);
-    assert.equal(await ole.page.locator('li.note details.note-menu').count(), 0);
+    // The add form and the notes' menus are gone while locked (the cards' controls are drawn
+    // a few zones per frame, so wait for the last of them rather than read at once).
+    await ole.page.waitForFunction(() => document.querySelectorAll('form.add-note, li.note details.note-menu').length === 0, null, { timeout: 10_000 });
     await anna.getByRole('button', { name: 'Lås tavlen op' }).click();
     await ole.page.getByText('Tavlen er låst', { exact: true }).waitFor({ state: 'detached' });
     await ole.page.locator('form.add-note').waitFor();
