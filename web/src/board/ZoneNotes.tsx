@@ -8,26 +8,15 @@
 // notes a zone holds is shown at once, so notes still appear in the order they were logged.
 import { Component } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { Language } from '../i18n';
 import { atNextFrame } from './frames';
 import type { NoteView } from './model';
-import { NoteCard, propsChanged, type CardControls, type NoteActions } from './NoteCard';
-import type { ZoneSlot } from './zones';
+import { NoteCard, propsChanged, type NoteCardProps } from './NoteCard';
 
 /** Zones whose cards change (and nothing else) rendered per frame. */
 export const ZONES_PER_FRAME = 3;
 
-export interface ZoneNotesProps {
-  notes: readonly NoteView[];
-  controls: CardControls;
-  me: string;
-  names: Readonly<Record<string, string>>;
-  slots: readonly ZoneSlot[];
-  facilitator: boolean;
-  /** The same object from render to render. */
-  actions: NoteActions;
-  language: Language;
-}
+/** What every card of the zone gets, and the zone's notes in place of one note. */
+export type ZoneNotesProps = Omit<NoteCardProps, 'note'> & { notes: readonly NoteView[] };
 
 /** One zone's notes, rendered again only when one of its props is another value or object. */
 export class ZoneNotes extends Component<ZoneNotesProps> {
