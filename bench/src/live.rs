@@ -57,18 +57,21 @@ impl LiveServer {
     pub(crate) async fn start(scratch_parent: &Path, name: &str) -> Result<Self, BenchError> {
         let scratch = Scratch::new(scratch_parent, name)?;
         let store: Arc<dyn EventStore> = Arc::new(SledEventStore::open(&scratch.0.join("store"))?);
-        Self::start_on(scratch, store).await
+        let keys = Arc::new(KeyStore::open(&scratch.0.join("keys"))?);
+        Self::start_on(scratch, store, keys).await
     }
 
-    /// Like [`LiveServer::start`], over `store` (empty), with its key store under `scratch`.
+    /// Like [`LiveServer::start`], over `store` (empty) and `keys` (the key store beside it, as
+    /// [`partnerhub::node::Backing`] opens it: a node on PostgreSQL shares the database's).
     ///
     /// # Errors
     /// Store, socket and setup failures.
     pub(crate) async fn start_on(
         scratch: Scratch,
         store: Arc<dyn EventStore>,
+        keys: Arc<KeyStore>,
     ) -> Result<Self, BenchError> {
-        let mut server = Self::serve(scratch, store, Uuid::new_v4(), Uuid::new_v4()).await?;
+        let mut server = Self::serve(scratch, store, keys, Uuid::new_v4(), Uuid::new_v4()).await?;
         server.prepare().await?;
         Ok(server)
     }
@@ -82,9 +85,11 @@ impl LiveServer {
     pub(crate) async fn join(
         scratch: Scratch,
         store: Arc<dyn EventStore>,
+        keys: Arc<KeyStore>,
         first: &LiveServer,
     ) -> Result<Self, BenchError> {
-        let mut server = Self::serve(scratch, store, first.workspace_id, first.board_id).await?;
+        let mut server =
+            Self::serve(scratch, store, keys, first.workspace_id, first.board_id).await?;
         let (token, _) = server
             .state
             .accounts
@@ -98,10 +103,10 @@ impl LiveServer {
     async fn serve(
         scratch: Scratch,
         store: Arc<dyn EventStore>,
+        keys: Arc<KeyStore>,
         workspace_id: Uuid,
         board_id: Uuid,
     ) -> Result<Self, BenchError> {
-        let keys = Arc::new(KeyStore::open(&scratch.0.join("keys"))?);
         let limits = Limits {
             connections_per_account: usize::MAX,
             ..Limits::default()

@@ -26,6 +26,7 @@ use uuid::Uuid;
 use super::fanout::{self, FanoutFigures, RATE_PER_S};
 use super::live::LiveServer;
 use super::{append, BenchError, Latency, Scratch, Throughput};
+use partnerhub::privacy::KeyStore;
 use partnerhub::store::{EventStore, PostgresEventStore};
 
 /// Where the benchmark finds PostgreSQL unless told otherwise.
@@ -341,25 +342,34 @@ async fn measure_fanout(
     let clock = Instant::now();
     let (sled, sled_append) = fanout::measure_server(scratch, subscribers, events, clock).await?;
 
-    let first_store: Arc<dyn EventStore> =
-        Arc::new(PostgresEventStore::connect_to_schema(&plan.url, schema).await?);
-    let first = LiveServer::start_on(Scratch::new(scratch, "node-a")?, first_store).await?;
-    let second_store: Arc<dyn EventStore> =
-        match PostgresEventStore::connect_to_schema(&plan.url, schema).await {
-            Ok(store) => Arc::new(store),
-            Err(error) => {
-                first.stop().await?;
-                return Err(error.into());
-            }
-        };
-    let second =
-        match LiveServer::join(Scratch::new(scratch, "node-b")?, second_store, &first).await {
-            Ok(second) => second,
-            Err(error) => {
-                first.stop().await?;
-                return Err(error);
-            }
-        };
+    // Each node as `serve --store postgres` opens it: the log and the key store in the
+    // database (the boards' sealing keys are shared, so either node can show a board's events).
+    let first_store = Arc::new(PostgresEventStore::connect_to_schema(&plan.url, schema).await?);
+    let first_keys = Arc::new(KeyStore::on_postgres(&first_store));
+    let first =
+        LiveServer::start_on(Scratch::new(scratch, "node-a")?, first_store, first_keys).await?;
+    let second_store = match PostgresEventStore::connect_to_schema(&plan.url, schema).await {
+        Ok(store) => Arc::new(store),
+        Err(error) => {
+            first.stop().await?;
+            return Err(error.into());
+        }
+    };
+    let second_keys = Arc::new(KeyStore::on_postgres(&second_store));
+    let second = match LiveServer::join(
+        Scratch::new(scratch, "node-b")?,
+        second_store,
+        second_keys,
+        &first,
+    )
+    .await
+    {
+        Ok(second) => second,
+        Err(error) => {
+            first.stop().await?;
+            return Err(error);
+        }
+    };
     let measured =
         fanout::measure_nodes(&first, &[&first, &second], subscribers, events, clock).await;
     second.stop().await?;
