@@ -38,6 +38,73 @@ fn checked_in_protocol_files_are_current() {
     );
 }
 
+/// Where in `schema` a string may hold free text with no limit: a string with neither a
+/// `format`, an `enum`, a `maxLength` nor a `pattern`, or a list with no `maxItems`.
+fn unlimited_texts_in(schema: &Value, path: &str, found: &mut Vec<String>) {
+    match schema {
+        Value::Object(fields) => {
+            let types: Vec<&str> = match fields.get("type") {
+                Some(Value::String(kind)) => vec![kind.as_str()],
+                Some(Value::Array(kinds)) => kinds.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            let free_text = types.contains(&"string")
+                && !["format", "enum", "maxLength", "pattern"]
+                    .iter()
+                    .any(|key| fields.contains_key(*key));
+            let endless_list = types.contains(&"array") && !fields.contains_key("maxItems");
+            if free_text || endless_list {
+                found.push(path.to_owned());
+            }
+            for (key, value) in fields {
+                unlimited_texts_in(value, &format!("{path}/{key}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                unlimited_texts_in(item, &format!("{path}/{index}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every text a command carries has the limit the server enforces written in its schema
+/// (so a client generated from `protocol/` knows it before it is refused); lists of words
+/// have their most entries. Lists of structured items (criteria, answers, rows) are bounded
+/// by the request body's size and are listed here by name.
+#[test]
+fn every_text_in_a_command_has_its_limit_in_the_schema() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(protocol_dir().join("schemas/command.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let mut found = Vec::new();
+    unlimited_texts_in(&schema, "", &mut found);
+    let bounded_by_the_body = [
+        "criteria",
+        "answers",
+        "rows",
+        "parties",
+        "note_ids",
+        "resources",
+        "rooms",
+        "age_groups",
+        "goals",
+        "audiences",
+        "partner_ids",
+    ];
+    found.retain(|path| {
+        !bounded_by_the_body
+            .iter()
+            .any(|name| path.ends_with(&format!("/properties/{name}")))
+    });
+    assert!(
+        found.is_empty(),
+        "texts with no limit in command.schema.json: {found:#?}"
+    );
+}
+
 /// Whether `schema` (a `$ref` followed into `components`) says nothing about its object's
 /// fields: `{"type": "object"}` with no properties, no map values and no composition.
 fn is_bare_object(schema: &Value, components: &Value) -> bool {

@@ -13,8 +13,8 @@ use uuid::Uuid;
 use super::events::{CriterionScore, Party, PersonalData, ScreeningAnswer};
 pub use super::network::import::ImportedOrganisation;
 use super::vocabulary::{
-    by_agreement_section, AgeGroup, AgreementSection, AssetCategory, Audience, BoardPhase,
-    BoardTemplate, EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
+    AgeGroup, AgreementSection, AssetCategory, Audience, BoardPhase, BoardTemplate,
+    EvaluationDecision, Goal, Level, PartnershipForm, Phase, ReadinessItem, Room,
     ScreeningDecision, Sector, SeeksSource, Zone,
 };
 
@@ -28,11 +28,13 @@ pub enum PromoteTo {
         organisation_id: Uuid,
         /// Its name (defaults to the note's text).
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::required_name_or_null_schema")]
         name: Option<String>,
         /// Its sector.
         sector: Sector,
         /// Its kind.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_name_schema")]
         kind: String,
     },
     /// A new partnership idea.
@@ -41,6 +43,7 @@ pub enum PromoteTo {
         partnership_id: Uuid,
         /// Its title (defaults to the note's text).
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::required_name_or_null_schema")]
         title: Option<String>,
     },
 }
@@ -52,9 +55,11 @@ pub enum Command {
     /// Create the workspace.
     CreateWorkspace {
         /// Its name.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         name: String,
         /// What it covers.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         description: String,
     },
     /// Map a strategic focus area onto the library model.
@@ -62,6 +67,7 @@ pub enum Command {
         /// New id.
         focus_area_id: Uuid,
         /// Name.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         name: String,
         /// Goal.
         goal: Goal,
@@ -69,6 +75,7 @@ pub enum Command {
         room: Room,
         /// Description.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         description: String,
     },
     /// Remove a focus area.
@@ -81,11 +88,14 @@ pub enum Command {
         /// New id.
         staff_id: Uuid,
         /// Name.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         name: String,
         /// Team.
+        #[schemars(schema_with = "crate::domain::decide::optional_name_schema")]
         team: String,
         /// Competences.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::words_schema")]
         competences: Vec<String>,
     },
     /// Change a colleague's team or competences.
@@ -93,8 +103,10 @@ pub enum Command {
         /// Their id.
         staff_id: Uuid,
         /// Team.
+        #[schemars(schema_with = "crate::domain::decide::optional_name_schema")]
         team: String,
         /// Competences.
+        #[schemars(schema_with = "crate::domain::decide::words_schema")]
         competences: Vec<String>,
     },
     /// Record that a colleague left (their contacts need new holders).
@@ -103,12 +115,14 @@ pub enum Command {
         staff_id: Uuid,
         /// Why.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         reason: String,
     },
     /// Say which competences the library would like to have (the guide's "which would it be
     /// good to get?"); replaces the previous list.
     SetWantedCompetences {
         /// The competences, in staff's words.
+        #[schemars(schema_with = "crate::domain::decide::words_schema")]
         competences: Vec<String>,
     },
     /// Register an organisation, optionally already on the network circle.
@@ -116,20 +130,25 @@ pub enum Command {
         /// New id.
         organisation_id: Uuid,
         /// Name.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         name: String,
         /// Sector.
         sector: Sector,
         /// Kind.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_name_schema")]
         kind: String,
         /// Tags.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::words_schema")]
         tags: Vec<String>,
         /// Topics.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::words_schema")]
         topics: Vec<String>,
         /// Website.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::required_name_or_null_schema")]
         website: Option<String>,
         /// Age groups.
         #[serde(default)]
@@ -142,6 +161,7 @@ pub enum Command {
         level: Option<Level>,
         /// Why at that level.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         reason: String,
     },
     /// Change facts about an organisation (absent fields stay as they are).
@@ -150,21 +170,26 @@ pub enum Command {
         organisation_id: Uuid,
         /// Name.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::required_name_or_null_schema")]
         name: Option<String>,
         /// Sector.
         #[serde(default)]
         sector: Option<Sector>,
         /// Kind.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_name_or_null_schema")]
         kind: Option<String>,
         /// Tags.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::words_or_null_schema")]
         tags: Option<Vec<String>>,
         /// Topics.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::words_or_null_schema")]
         topics: Option<Vec<String>>,
         /// Website.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::required_name_or_null_schema")]
         website: Option<String>,
         /// Age groups.
         #[serde(default)]
@@ -179,6 +204,7 @@ pub enum Command {
         /// The organisation.
         organisation_id: Uuid,
         /// What it seeks, in the words heard (an empty list: nothing any more).
+        #[schemars(schema_with = "crate::domain::decide::words_schema")]
         seeks: Vec<String>,
         /// Where the library learned it (default: typed in the app).
         #[serde(default)]
@@ -192,6 +218,7 @@ pub enum Command {
         staff_id: Uuid,
         /// About what.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::words_schema")]
         topics: Vec<String>,
     },
     /// A colleague no longer holds the contact.
@@ -209,6 +236,7 @@ pub enum Command {
         person_id: Uuid,
         /// Their role.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_name_schema")]
         role: String,
         /// Name, email, phone.
         personal: PersonalData,
@@ -221,6 +249,7 @@ pub enum Command {
         person_id: Uuid,
         /// Why.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         reason: String,
     },
     /// Remove a contact person.
@@ -237,6 +266,7 @@ pub enum Command {
         /// The new level.
         to: Option<Level>,
         /// Why.
+        #[schemars(schema_with = "crate::domain::decide::required_text_schema")]
         reason: String,
         /// When it happened, if not now.
         #[serde(default)]
@@ -265,12 +295,14 @@ pub enum Command {
         /// New id.
         partnership_id: Uuid,
         /// Title.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         title: String,
         /// Partner organisations.
         #[serde(default)]
         partner_ids: Vec<Uuid>,
         /// Purpose.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         purpose: String,
         /// Activity or frame.
         form: PartnershipForm,
@@ -293,12 +325,14 @@ pub enum Command {
         partnership_id: Uuid,
         /// Title.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::required_name_or_null_schema")]
         title: Option<String>,
         /// Partners.
         #[serde(default)]
         partner_ids: Option<Vec<Uuid>>,
         /// Purpose.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_or_null_schema")]
         purpose: Option<String>,
         /// Form.
         #[serde(default)]
@@ -324,6 +358,7 @@ pub enum Command {
         to: Phase,
         /// Why.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         note: String,
     },
     /// Screen a partnership with the fourteen questions and record the decision.
@@ -336,6 +371,7 @@ pub enum Command {
         decision: ScreeningDecision,
         /// Why.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         decision_note: String,
     },
     /// Amend the agreement: new text per section (null removes a section).
@@ -345,10 +381,11 @@ pub enum Command {
         /// The agreement version the text was written against (0 for the first text).
         expected_version: u32,
         /// Sections and their new text.
-        #[schemars(schema_with = "by_agreement_section::<Option<String>>")]
+        #[schemars(schema_with = "crate::domain::decide::amended_sections_schema")]
         sections: BTreeMap<AgreementSection, Option<String>>,
         /// Why.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         reason: String,
     },
     /// Record resources a party commits.
@@ -360,6 +397,7 @@ pub enum Command {
         /// Who.
         party: Party,
         /// What.
+        #[schemars(schema_with = "crate::domain::decide::required_text_schema")]
         description: String,
         /// Staff hours.
         #[serde(default)]
@@ -379,6 +417,7 @@ pub enum Command {
         /// Criteria and scores (1 to 5).
         criteria: Vec<CriterionScore>,
         /// In words.
+        #[schemars(schema_with = "crate::domain::decide::required_text_schema")]
         narrative: String,
         /// Continue, adjust or end.
         decision: EvaluationDecision,
@@ -395,14 +434,19 @@ pub enum Command {
         /// Internal or external.
         audience: Audience,
         /// Who informs.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         sender: String,
         /// Whom.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         recipients: String,
         /// About what.
+        #[schemars(schema_with = "crate::domain::decide::required_text_schema")]
         about: String,
         /// When.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         when: String,
         /// Channel.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         channel: String,
     },
     /// Record a communication that was sent.
@@ -415,8 +459,10 @@ pub enum Command {
         /// When.
         sent_on: NaiveDate,
         /// Channel.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         channel: String,
         /// What.
+        #[schemars(schema_with = "crate::domain::decide::required_text_schema")]
         summary: String,
     },
     /// Tick an item of the readiness checklist.
@@ -427,6 +473,7 @@ pub enum Command {
         item: ReadinessItem,
         /// Evidence or remark.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         note: String,
     },
     /// Untick an item of the readiness checklist.
@@ -437,6 +484,7 @@ pub enum Command {
         item: ReadinessItem,
         /// Why.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         reason: String,
     },
     /// End a partnership.
@@ -444,6 +492,7 @@ pub enum Command {
         /// The partnership.
         partnership_id: Uuid,
         /// Why.
+        #[schemars(schema_with = "crate::domain::decide::required_text_schema")]
         reason: String,
         /// When, if not now.
         #[serde(default)]
@@ -456,9 +505,11 @@ pub enum Command {
         /// Category.
         category: AssetCategory,
         /// Title.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         title: String,
         /// Description.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         description: String,
         /// Who to ask.
         #[serde(default)]
@@ -471,8 +522,10 @@ pub enum Command {
         /// Category.
         category: AssetCategory,
         /// Title.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         title: String,
         /// Description.
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         description: String,
     },
     /// Take an asset off the list.
@@ -481,6 +534,7 @@ pub enum Command {
         asset_id: Uuid,
         /// Why.
         #[serde(default)]
+        #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
         reason: String,
     },
     /// Name the colleague potential partners ask about an asset, or nobody (`null`).
@@ -498,8 +552,10 @@ pub enum Command {
         /// New id.
         link_id: Uuid,
         /// Who or what the link is for, e.g. "the folk high school".
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         label: String,
         /// BLAKE3 hash (hex) of the link's random secret; the secret itself is never stored.
+        #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
         secret_hash: String,
     },
     /// Close a share link: the public page it opened answers 410 from now on.
@@ -512,6 +568,7 @@ pub enum Command {
         /// New id.
         board_id: Uuid,
         /// Title.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         title: String,
         /// Layout.
         template: BoardTemplate,
@@ -543,6 +600,7 @@ pub enum Command {
         /// The board.
         board_id: Uuid,
         /// The member who facilitates from now on (their account name).
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         to: String,
     },
     /// Lock the board (facilitator).
@@ -574,6 +632,7 @@ pub enum Command {
         /// New id.
         note_id: Uuid,
         /// Text.
+        #[schemars(schema_with = "crate::domain::decide::note_text_schema")]
         text: String,
         /// Zone.
         #[serde(default)]
@@ -586,6 +645,7 @@ pub enum Command {
         y: i32,
         /// Colour (default yellow).
         #[serde(default)]
+        #[schemars(regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
         colour: Option<String>,
     },
     /// Edit a note's text (author or facilitator).
@@ -595,6 +655,7 @@ pub enum Command {
         /// The note.
         note_id: Uuid,
         /// Text.
+        #[schemars(schema_with = "crate::domain::decide::note_text_schema")]
         text: String,
     },
     /// Move a note.
@@ -618,6 +679,7 @@ pub enum Command {
         /// New id.
         group_id: Uuid,
         /// Label.
+        #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
         label: String,
         /// Notes.
         note_ids: Vec<Uuid>,

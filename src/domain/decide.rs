@@ -82,6 +82,10 @@ pub(crate) fn misrouted(area: Area) -> DomainError {
 pub(crate) const NAME_LIMIT: usize = 200;
 /// Longest free text (purpose, narrative, agreement section).
 pub(crate) const TEXT_LIMIT: usize = 20_000;
+/// Longest note on a workshop board.
+pub(crate) const NOTE_LIMIT: usize = 1_000;
+/// Most entries in a list of words (tags, topics, competences).
+pub(crate) const WORDS_LIMIT: usize = 100;
 
 pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> DomainError {
     DomainError::InvalidField {
@@ -103,29 +107,121 @@ pub fn required_name_schema(
     text_schema(1, NAME_LIMIT)
 }
 
-/// The schema of a text [`optional`] takes with [`TEXT_LIMIT`] (a description, a narrative).
+/// The schema of a text [`optional`] takes with [`TEXT_LIMIT`] (a description, a reason).
 pub fn optional_text_schema(
     _generator: &mut schemars::gen::SchemaGenerator,
 ) -> schemars::schema::Schema {
     text_schema(0, TEXT_LIMIT)
 }
 
+/// The schema of a text [`required`] takes with [`TEXT_LIMIT`] (a narrative, a reason that
+/// must be given).
+pub fn required_text_schema(
+    _generator: &mut schemars::gen::SchemaGenerator,
+) -> schemars::schema::Schema {
+    text_schema(1, TEXT_LIMIT)
+}
+
+/// The schema of a text [`optional`] takes with [`NAME_LIMIT`] (a team, a kind, a role).
+pub fn optional_name_schema(
+    _generator: &mut schemars::gen::SchemaGenerator,
+) -> schemars::schema::Schema {
+    text_schema(0, NAME_LIMIT)
+}
+
+/// The schema of a workshop note's text: [`required`] with [`NOTE_LIMIT`].
+pub fn note_text_schema(
+    _generator: &mut schemars::gen::SchemaGenerator,
+) -> schemars::schema::Schema {
+    text_schema(1, NOTE_LIMIT)
+}
+
+/// The schema of an absent-or-given name that [`required`] takes when given (a new name, a
+/// website): null, or as [`required_name_schema`].
+pub fn required_name_or_null_schema(
+    _generator: &mut schemars::gen::SchemaGenerator,
+) -> schemars::schema::Schema {
+    text_or_null_schema(1, NAME_LIMIT)
+}
+
+/// The schema of an absent-or-given text [`optional`] takes with [`NAME_LIMIT`] (a new kind).
+pub fn optional_name_or_null_schema(
+    _generator: &mut schemars::gen::SchemaGenerator,
+) -> schemars::schema::Schema {
+    text_or_null_schema(0, NAME_LIMIT)
+}
+
+/// The schema of an absent-or-given text [`optional`] takes with [`TEXT_LIMIT`] (a new
+/// purpose).
+pub fn optional_text_or_null_schema(
+    _generator: &mut schemars::gen::SchemaGenerator,
+) -> schemars::schema::Schema {
+    text_or_null_schema(0, TEXT_LIMIT)
+}
+
+/// The schema of an amendment's sections: each section's new text as [`required`] takes it
+/// with [`TEXT_LIMIT`], or null to clear it.
+pub fn amended_sections_schema(
+    _generator: &mut schemars::gen::SchemaGenerator,
+) -> schemars::schema::Schema {
+    super::vocabulary::agreement_sections_of(text_or_null_schema(1, TEXT_LIMIT))
+}
+
+/// The schema of the list [`words`] takes: at most [`WORDS_LIMIT`] names.
+pub fn words_schema(_generator: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+    words_json(false)
+}
+
+/// The schema of an absent-or-given list [`words`] takes when given.
+pub fn words_or_null_schema(
+    _generator: &mut schemars::gen::SchemaGenerator,
+) -> schemars::schema::Schema {
+    words_json(true)
+}
+
+fn words_json(or_null: bool) -> schemars::schema::Schema {
+    let kind = if or_null {
+        serde_json::json!(["array", "null"])
+    } else {
+        serde_json::json!("array")
+    };
+    schema_from(serde_json::json!({
+        "type": kind,
+        "maxItems": WORDS_LIMIT,
+        "items": text_json(1, NAME_LIMIT),
+    }))
+}
+
 /// The schema of a string of `min` to `max` characters that [`required`] (`min` 1) or
 /// [`optional`] (`min` 0) takes: with `min` 1 it must hold a character that is not blank.
 pub fn text_schema(min: usize, max: usize) -> schemars::schema::Schema {
+    schema_from(text_json(min, max))
+}
+
+/// [`text_schema`], or null (an `Option` of it).
+fn text_or_null_schema(min: usize, max: usize) -> schemars::schema::Schema {
+    let mut json = text_json(min, max);
+    json["type"] = serde_json::json!(["string", "null"]);
+    schema_from(json)
+}
+
+fn text_json(min: usize, max: usize) -> serde_json::Value {
     let allowed = format!("[^{CONTROL_CHARACTERS}]*");
     let pattern = if min > 0 {
         format!(r"^{allowed}[^\s{CONTROL_CHARACTERS}]{allowed}$")
     } else {
         format!("^{allowed}$")
     };
-    serde_json::from_value(serde_json::json!({
+    serde_json::json!({
         "type": "string",
         "minLength": min,
         "maxLength": max,
         "pattern": pattern,
-    }))
-    .unwrap_or(schemars::schema::Schema::Bool(true))
+    })
+}
+
+fn schema_from(json: serde_json::Value) -> schemars::schema::Schema {
+    serde_json::from_value(json).unwrap_or(schemars::schema::Schema::Bool(true))
 }
 
 /// A required text: trimmed, not empty, at most `limit` characters, no control characters
@@ -167,8 +263,8 @@ pub(crate) fn optional(
 
 /// A list of short words (tags, topics, competences): each trimmed and non-empty.
 pub(crate) fn words(field: &'static str, values: &[String]) -> Result<Vec<String>, DomainError> {
-    if values.len() > 100 {
-        return Err(invalid(field, "at most 100 entries fit"));
+    if values.len() > WORDS_LIMIT {
+        return Err(invalid(field, format!("at most {WORDS_LIMIT} entries fit")));
     }
     values
         .iter()

@@ -20,12 +20,15 @@ use super::vocabulary::{
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PersonalData {
     /// Full name.
+    #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
     pub name: String,
     /// Email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::domain::decide::optional_name_or_null_schema")]
     pub email: Option<String>,
     /// Phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::domain::decide::optional_name_or_null_schema")]
     pub phone: Option<String>,
 }
 
@@ -59,6 +62,7 @@ pub struct ScreeningAnswer {
     pub answer: Answer,
     /// Why.
     #[serde(default)]
+    #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
     pub note: String,
 }
 
@@ -77,14 +81,17 @@ pub struct SectionChange {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CriterionScore {
     /// What success means, measurably.
+    #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
     pub criterion: String,
     /// The target, in words or numbers.
     #[serde(default)]
+    #[schemars(schema_with = "crate::domain::decide::optional_name_schema")]
     pub target: String,
     /// 1 (far from it) to 5 (fully met).
     pub score: u8,
     /// Why.
     #[serde(default)]
+    #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
     pub note: String,
 }
 

@@ -265,8 +265,12 @@ vocabulary! {
 pub fn by_agreement_section<V: schemars::JsonSchema>(
     generator: &mut schemars::gen::SchemaGenerator,
 ) -> schemars::schema::Schema {
+    agreement_sections_of(generator.subschema_for::<V>())
+}
+
+/// The schema of an object with at most one field per agreement section, each `value`.
+pub fn agreement_sections_of(value: schemars::schema::Schema) -> schemars::schema::Schema {
     use schemars::schema::{InstanceType, ObjectValidation, Schema, SchemaObject};
-    let value = generator.subschema_for::<V>();
     let properties = AgreementSection::ALL
         .iter()
         .filter_map(|section| match serde_json::to_value(section) {
@@ -442,6 +446,7 @@ pub struct Zone {
     pub age_group: Option<AgeGroup>,
     /// A free label (free template).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::domain::decide::optional_name_or_null_schema")]
     pub label: Option<String>,
 }
 

@@ -5,14 +5,14 @@ use uuid::Uuid;
 
 use crate::domain::area::Area;
 use crate::domain::commands::{Command, PromoteTo};
-use crate::domain::decide::{absent, invalid, misrouted, optional, required, Request, NAME_LIMIT};
+use crate::domain::decide::{
+    absent, invalid, misrouted, optional, required, Request, NAME_LIMIT, NOTE_LIMIT,
+};
 use crate::domain::error::DomainError;
 use crate::domain::events::{DomainEvent, Promotion};
 use crate::domain::state::{is_sealed, Board, Note, WorkspaceState};
-use crate::domain::vocabulary::BoardPhase;
+use crate::domain::vocabulary::{BoardPhase, Zone};
 
-/// Longest note on a board.
-const NOTE_LIMIT: usize = 1_000;
 /// Dots per participant when the board does not say (Parabol's default). Boards created
 /// before it was 5 keep the budget their `BoardCreated` recorded.
 const DEFAULT_VOTE_BUDGET: u32 = 5;
@@ -190,6 +190,7 @@ pub(crate) fn decide(
             absent(board.notes.contains_key(note_id), "note", *note_id)?;
             zone.check_against(board.template)
                 .map_err(|reason| invalid("zone", reason))?;
+            zone_label(zone)?;
             Ok(vec![DomainEvent::NoteAdded {
                 board_id: *board_id,
                 note_id: *note_id,
@@ -227,6 +228,7 @@ pub(crate) fn decide(
             note(board, *note_id)?;
             zone.check_against(board.template)
                 .map_err(|reason| invalid("zone", reason))?;
+            zone_label(zone)?;
             Ok(vec![DomainEvent::NoteMoved {
                 board_id: *board_id,
                 note_id: *note_id,
@@ -399,6 +401,15 @@ fn budget_field(vote_budget: u32) -> Result<u32, DomainError> {
         Ok(vote_budget)
     } else {
         Err(invalid("vote_budget", "give each participant 1 to 50 dots"))
+    }
+}
+
+/// A free zone's label passes the rules of a name's text (its length, no control
+/// characters); it is kept as written.
+fn zone_label(zone: &Zone) -> Result<(), DomainError> {
+    match &zone.label {
+        Some(label) => optional("zone", label, NAME_LIMIT).map(|_| ()),
+        None => Ok(()),
     }
 }
 

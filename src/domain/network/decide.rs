@@ -254,6 +254,9 @@ pub(crate) fn decide(
                     return Err(invalid("personal.email", "is not an email address"));
                 }
             }
+            if let Some(phone) = &personal.phone {
+                personal.phone = Some(optional("personal.phone", phone, NAME_LIMIT)?);
+            }
             Ok(vec![DomainEvent::ContactPersonAdded {
                 organisation_id: *organisation_id,
                 person_id: *person_id,

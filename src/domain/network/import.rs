@@ -31,20 +31,25 @@ pub struct ImportedOrganisation {
     /// Its id if it is new (an organisation of the same name is merged and keeps its id).
     pub organisation_id: Uuid,
     /// Name; an organisation of this name (ignoring case) is merged.
+    #[schemars(schema_with = "crate::domain::decide::required_name_schema")]
     pub name: String,
     /// Sector.
     pub sector: Sector,
     /// Kind.
     #[serde(default)]
+    #[schemars(schema_with = "crate::domain::decide::optional_name_schema")]
     pub kind: String,
     /// Tags.
     #[serde(default)]
+    #[schemars(schema_with = "crate::domain::decide::words_schema")]
     pub tags: Vec<String>,
     /// Topics.
     #[serde(default)]
+    #[schemars(schema_with = "crate::domain::decide::words_schema")]
     pub topics: Vec<String>,
     /// Website.
     #[serde(default)]
+    #[schemars(schema_with = "crate::domain::decide::required_name_or_null_schema")]
     pub website: Option<String>,
     /// Age groups.
     #[serde(default)]
@@ -57,6 +62,7 @@ pub struct ImportedOrganisation {
     pub level: Option<Level>,
     /// Why at that level (needed to move an organisation that has a level already).
     #[serde(default)]
+    #[schemars(schema_with = "crate::domain::decide::optional_text_schema")]
     pub reason: String,
 }
 

@@ -325,6 +325,8 @@ pub(crate) fn decide(
                 }
                 let mut criterion = criterion.clone();
                 criterion.criterion = required("criteria", &criterion.criterion, NAME_LIMIT)?;
+                criterion.target = optional("criteria", &criterion.target, NAME_LIMIT)?;
+                criterion.note = optional("criteria", &criterion.note, TEXT_LIMIT)?;
                 checked.push(criterion);
             }
             match (decision, next_evaluation_due) {

@@ -323,6 +323,8 @@ export type Command =
   | {
       /**
        * Competences.
+       *
+       * @maxItems 100
        */
       competences?: string[];
       /**
@@ -342,6 +344,8 @@ export type Command =
   | {
       /**
        * Competences.
+       *
+       * @maxItems 100
        */
       competences: string[];
       /**
@@ -368,6 +372,8 @@ export type Command =
   | {
       /**
        * The competences, in staff's words.
+       *
+       * @maxItems 100
        */
       competences: string[];
       type: 'SetWantedCompetences';
@@ -407,10 +413,14 @@ export type Command =
       sector: 'public' | 'private' | 'civil_society';
       /**
        * Tags.
+       *
+       * @maxItems 100
        */
       tags?: string[];
       /**
        * Topics.
+       *
+       * @maxItems 100
        */
       topics?: string[];
       type: 'RegisterOrganisation';
@@ -446,10 +456,14 @@ export type Command =
       sector?: Sector | null;
       /**
        * Tags.
+       *
+       * @maxItems 100
        */
       tags?: string[] | null;
       /**
        * Topics.
+       *
+       * @maxItems 100
        */
       topics?: string[] | null;
       type: 'UpdateOrganisation';
@@ -465,6 +479,8 @@ export type Command =
       organisation_id: string;
       /**
        * What it seeks, in the words heard (an empty list: nothing any more).
+       *
+       * @maxItems 100
        */
       seeks: string[];
       /**
@@ -484,6 +500,8 @@ export type Command =
       staff_id: string;
       /**
        * About what.
+       *
+       * @maxItems 100
        */
       topics?: string[];
       type: 'AssignContactHolder';
@@ -2149,10 +2167,14 @@ export interface ImportedOrganisation {
   sector: 'public' | 'private' | 'civil_society';
   /**
    * Tags.
+   *
+   * @maxItems 100
    */
   tags?: string[];
   /**
    * Topics.
+   *
+   * @maxItems 100
    */
   topics?: string[];
   /**
@@ -2329,6 +2351,8 @@ export interface CommandRequest {
     | {
         /**
          * Competences.
+         *
+         * @maxItems 100
          */
         competences?: string[];
         /**
@@ -2348,6 +2372,8 @@ export interface CommandRequest {
     | {
         /**
          * Competences.
+         *
+         * @maxItems 100
          */
         competences: string[];
         /**
@@ -2374,6 +2400,8 @@ export interface CommandRequest {
     | {
         /**
          * The competences, in staff's words.
+         *
+         * @maxItems 100
          */
         competences: string[];
         type: 'SetWantedCompetences';
@@ -2413,10 +2441,14 @@ export interface CommandRequest {
         sector: 'public' | 'private' | 'civil_society';
         /**
          * Tags.
+         *
+         * @maxItems 100
          */
         tags?: string[];
         /**
          * Topics.
+         *
+         * @maxItems 100
          */
         topics?: string[];
         type: 'RegisterOrganisation';
@@ -2452,10 +2484,14 @@ export interface CommandRequest {
         sector?: Sector | null;
         /**
          * Tags.
+         *
+         * @maxItems 100
          */
         tags?: string[] | null;
         /**
          * Topics.
+         *
+         * @maxItems 100
          */
         topics?: string[] | null;
         type: 'UpdateOrganisation';
@@ -2471,6 +2507,8 @@ export interface CommandRequest {
         organisation_id: string;
         /**
          * What it seeks, in the words heard (an empty list: nothing any more).
+         *
+         * @maxItems 100
          */
         seeks: string[];
         /**
@@ -2490,6 +2528,8 @@ export interface CommandRequest {
         staff_id: string;
         /**
          * About what.
+         *
+         * @maxItems 100
          */
         topics?: string[];
         type: 'AssignContactHolder';

@@ -150,6 +150,8 @@ export type Command =
   | {
       /**
        * Competences.
+       *
+       * @maxItems 100
        */
       competences?: string[];
       /**
@@ -169,6 +171,8 @@ export type Command =
   | {
       /**
        * Competences.
+       *
+       * @maxItems 100
        */
       competences: string[];
       /**
@@ -195,6 +199,8 @@ export type Command =
   | {
       /**
        * The competences, in staff's words.
+       *
+       * @maxItems 100
        */
       competences: string[];
       type: 'SetWantedCompetences';
@@ -234,10 +240,14 @@ export type Command =
       sector: Sector;
       /**
        * Tags.
+       *
+       * @maxItems 100
        */
       tags?: string[];
       /**
        * Topics.
+       *
+       * @maxItems 100
        */
       topics?: string[];
       type: 'RegisterOrganisation';
@@ -273,10 +283,14 @@ export type Command =
       sector?: Sector | null;
       /**
        * Tags.
+       *
+       * @maxItems 100
        */
       tags?: string[] | null;
       /**
        * Topics.
+       *
+       * @maxItems 100
        */
       topics?: string[] | null;
       type: 'UpdateOrganisation';
@@ -292,6 +306,8 @@ export type Command =
       organisation_id: string;
       /**
        * What it seeks, in the words heard (an empty list: nothing any more).
+       *
+       * @maxItems 100
        */
       seeks: string[];
       /**
@@ -311,6 +327,8 @@ export type Command =
       staff_id: string;
       /**
        * About what.
+       *
+       * @maxItems 100
        */
       topics?: string[];
       type: 'AssignContactHolder';
@@ -1216,10 +1234,14 @@ export interface ImportedOrganisation {
   sector: Sector;
   /**
    * Tags.
+   *
+   * @maxItems 100
    */
   tags?: string[];
   /**
    * Topics.
+   *
+   * @maxItems 100
    */
   topics?: string[];
   /**

@@ -49,6 +49,8 @@ export type Command =
   | {
       /**
        * Competences.
+       *
+       * @maxItems 100
        */
       competences?: string[];
       /**
@@ -68,6 +70,8 @@ export type Command =
   | {
       /**
        * Competences.
+       *
+       * @maxItems 100
        */
       competences: string[];
       /**
@@ -94,6 +98,8 @@ export type Command =
   | {
       /**
        * The competences, in staff's words.
+       *
+       * @maxItems 100
        */
       competences: string[];
       type: 'SetWantedCompetences';
@@ -133,10 +139,14 @@ export type Command =
       sector: Sector;
       /**
        * Tags.
+       *
+       * @maxItems 100
        */
       tags?: string[];
       /**
        * Topics.
+       *
+       * @maxItems 100
        */
       topics?: string[];
       type: 'RegisterOrganisation';
@@ -172,10 +182,14 @@ export type Command =
       sector?: Sector | null;
       /**
        * Tags.
+       *
+       * @maxItems 100
        */
       tags?: string[] | null;
       /**
        * Topics.
+       *
+       * @maxItems 100
        */
       topics?: string[] | null;
       type: 'UpdateOrganisation';
@@ -191,6 +205,8 @@ export type Command =
       organisation_id: string;
       /**
        * What it seeks, in the words heard (an empty list: nothing any more).
+       *
+       * @maxItems 100
        */
       seeks: string[];
       /**
@@ -210,6 +226,8 @@ export type Command =
       staff_id: string;
       /**
        * About what.
+       *
+       * @maxItems 100
        */
       topics?: string[];
       type: 'AssignContactHolder';
@@ -1115,10 +1133,14 @@ export interface ImportedOrganisation {
   sector: Sector;
   /**
    * Tags.
+   *
+   * @maxItems 100
    */
   tags?: string[];
   /**
    * Topics.
+   *
+   * @maxItems 100
    */
   topics?: string[];
   /**

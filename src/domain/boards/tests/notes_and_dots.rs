@@ -561,3 +561,36 @@ fn a_sealed_author_edits_their_note_and_nobody_else_does() {
     );
     assert_eq!(refused(when(&state, edit, BO)), DomainError::NotAuthor);
 }
+
+#[test]
+fn a_free_zone_label_is_as_long_as_a_name_at_most() {
+    let state = given_by(&board_history(
+        BoardTemplate::Free,
+        Zone {
+            label: Some("Ideas".into()),
+            ..Zone::default()
+        },
+        BoardPhase::Writing,
+        &[],
+    ));
+    let labelled = |label: String| Zone {
+        label: Some(label),
+        ..Zone::default()
+    };
+
+    let reason = assert_invalid(
+        when(
+            &state,
+            add_note(NOTE_2, labelled("x".repeat(201)), None),
+            BO,
+        ),
+        "zone",
+    );
+    assert!(reason.contains("201 characters"), "{reason}");
+    assert!(when(
+        &state,
+        add_note(NOTE_2, labelled("ø".repeat(200)), None),
+        BO
+    )
+    .is_ok());
+}

@@ -608,3 +608,16 @@ fn the_level_history_remembers_who_moved_the_relation_and_where_in_the_log() {
         Some(Level::Collaboration)
     );
 }
+
+#[test]
+fn a_contact_persons_phone_is_as_long_as_a_name_at_most() {
+    let state = given(&basics());
+    let mut command = add_person(None);
+    if let Command::AddContactPerson { personal, .. } = &mut command {
+        personal.phone = Some("1".repeat(201));
+    }
+
+    let reason = assert_invalid(when(&state, command, ANNA), "personal.phone");
+
+    assert!(reason.contains("201 characters"), "{reason}");
+}

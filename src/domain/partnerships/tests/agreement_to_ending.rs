@@ -442,6 +442,34 @@ fn an_evaluation_scores_its_criteria_and_sets_the_next_due_date() {
 }
 
 #[test]
+fn a_criterions_target_and_note_keep_within_their_limits() {
+    let state = given(&partnership_in(Phase::Evaluation));
+    let with = |target: String, note: String| {
+        evaluate(
+            vec![CriterionScore {
+                target,
+                note,
+                ..criterion("reach", 3)
+            }],
+            EvaluationDecision::Continue,
+            Some(date(2026, 3, 1)),
+        )
+    };
+
+    let reason = assert_invalid(
+        when(&state, with("x".repeat(201), String::new()), ANNA),
+        "criteria",
+    );
+    assert!(reason.contains("201 characters"), "{reason}");
+    let reason = assert_invalid(
+        when(&state, with("500 loans".into(), "x".repeat(20_001)), ANNA),
+        "criteria",
+    );
+    assert!(reason.contains("20001 characters"), "{reason}");
+    assert!(when(&state, with("ø".repeat(200), "ø".repeat(20_000)), ANNA).is_ok());
+}
+
+#[test]
 fn a_criterion_scores_1_to_5() {
     let state = given(&partnership_in(Phase::Evaluation));
 
