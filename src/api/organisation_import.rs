@@ -336,16 +336,16 @@ pub struct ImportPreviewRequest {
 }
 
 /// The schema of the file to preview: its header row names a name column and a sector
-/// column (their header names from [`COLUMNS`], in lower case, either first), which the
-/// preview requires (`csv_columns_missing` otherwise). The server reads more than the
-/// pattern says: header names in any case, with spaces; the pattern is there so that a
-/// client (or a fuzzer) generating files makes ones the preview reads.
+/// column (their header names from [`COLUMNS`], in any case, either first), which the
+/// preview requires (`csv_columns_missing` otherwise), so that a client (or a fuzzer)
+/// generating files makes ones the preview reads.
 fn csv_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
     let names_of = |wanted: Column| {
         COLUMNS
             .iter()
             .filter(|(column, _)| *column == wanted)
             .flat_map(|(_, names)| names.iter().copied())
+            .map(any_case_pattern)
             .collect::<Vec<_>>()
             .join("|")
     };
@@ -356,6 +356,25 @@ fn csv_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schem
     );
     serde_json::from_value(json!({"type": "string", "pattern": pattern}))
         .unwrap_or(schemars::schema::Schema::Bool(true))
+}
+
+/// A regular expression (ECMA-262, which has no case-insensitive flag inside a pattern)
+/// matching `word` in any case, as the preview reads header names: "sektor" gives
+/// `[sS][eE][kK][tT][oO][rR]`.
+fn any_case_pattern(word: &str) -> String {
+    word.chars()
+        .map(|c| {
+            let (lower, upper): (String, String) =
+                (c.to_lowercase().collect(), c.to_uppercase().collect());
+            if lower == upper && c.is_alphanumeric() {
+                lower
+            } else if lower == upper {
+                format!("\\{c}")
+            } else {
+                format!("[{lower}{upper}]")
+            }
+        })
+        .collect()
 }
 
 /// What an import would do with a row.
@@ -651,5 +670,38 @@ mod tests {
         assert_eq!(Column::of_header("Age groups"), Some(Column::AgeGroups));
         assert_eq!(Column::of_header("Aldersgrupper"), Some(Column::AgeGroups));
         assert_eq!(Column::of_header("Kontaktperson"), None);
+    }
+
+    /// The schema's pattern takes the header rows the preview reads, in any case, and
+    /// refuses one without a sector column.
+    #[test]
+    fn the_files_schema_reads_header_names_in_any_case() {
+        let schema =
+            serde_json::to_value(csv_schema(&mut schemars::gen::SchemaGenerator::default()))
+                .expect("a schema is JSON");
+        let pattern = regex::Regex::new(schema["pattern"].as_str().expect("a pattern"))
+            .expect("the pattern compiles");
+        for file in [
+            "name;sector\n",
+            "Navn;Sektor\r\n",
+            "SECTOR,Organisation,Tags\nBib,Kultur,x\n",
+            "\u{feff}Mærker;NAVN ; sektor\n",
+        ] {
+            assert!(pattern.is_match(file), "{file:?} should match");
+            let header = file
+                .trim_start_matches('\u{feff}')
+                .lines()
+                .next()
+                .unwrap_or("");
+            let columns: Vec<_> = header
+                .split([';', ','])
+                .filter_map(Column::of_header)
+                .collect();
+            assert!(
+                columns.contains(&Column::Name) && columns.contains(&Column::Sector),
+                "{file:?}: the preview reads {columns:?}"
+            );
+        }
+        assert!(!pattern.is_match("Navn;Type\nBib;Kultur\n"));
     }
 }
