@@ -8,7 +8,8 @@
 // nodes, findings flag organisations. Hovering reports the node (for its explanation), a
 // click selects it. For those who may change the map a node can be dragged: the canvas
 // reports the drag as it goes and the drop (the page sends the presence and the command);
-// others' drags are shown live (`showDrags`) but never move the node one is dragging oneself.
+// others' drags are shown live (`showDrags`) but never move the node one is dragging oneself;
+// a drag that ends without a recorded drop puts the node back where the log has it.
 // Dragging works by touch too (sigma.js reports a finger like the mouse). A label is drawn on
 // the first side of its dot (right, left, above, below) where it overlaps no other label nor
 // another node's disc, or not at all (labelRoom.ts).
@@ -27,6 +28,7 @@ import { LAYOUT_SCALE, type LayoutInput } from './layout';
 import type { LayoutAnswer, LayoutRequest } from './layout.worker';
 import { LabelRoom, dotBox, labelBox, textOrigin, type LabelBox } from './labelRoom';
 import { nodeScores, scaledSizes, type SizeBy } from './metrics';
+import { remoteDragEnd, type RemoteDragStart } from './place';
 
 /** What the map shows of its graph; everything else is drawn as it is. */
 export interface MapDisplay {
@@ -85,6 +87,9 @@ export interface MapCanvas {
 /** Nodes added to a laid-out map are placed beside their neighbours, with no layout run,
  * while they are fewer than 1/this of it. */
 const SMALL_ADDITION = 20;
+/** How long a colleague's drag that ended waits for its drop to arrive before the node goes
+ * back to its recorded place (the drop is sent when the drag ends, and recorded durably). */
+const DROP_WAIT_MS = 1_500;
 const FADED_NODE = '#dde1e6';
 const FADED_EDGE = '#eceef1';
 const FLAG = '⚠ ';
@@ -325,6 +330,23 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     return changed;
   };
 
+  /** Where each node others drag was when their drag began (see `remoteDragEnd`). */
+  const remoteDragStarts = new Map<string, RemoteDragStart<NetworkView['nodes'][number]>>();
+  /** A colleague's drag of `node` ended: the node goes to its recorded place, or back. */
+  const settleRemoteDrag = (node: string, waited: boolean): void => {
+    const start = remoteDragStarts.get(node);
+    if (!start || remoteDrags.has(node)) return;
+    const to = remoteDragEnd(start, mergedNodes.get(node), waited);
+    if (to === 'wait') {
+      setTimeout(() => settleRemoteDrag(node, true), DROP_WAIT_MS);
+      return;
+    }
+    remoteDragStarts.delete(node);
+    if (!graph.hasNode(node) || dragged?.node === node) return;
+    const now = graph.getNodeAttributes(node);
+    if (now.x !== to.x || now.y !== to.y) graph.mergeNodeAttributes(node, { x: to.x, y: to.y });
+  };
+
   /** Merges a view into the graph: only node and edge objects new since the last view are
    * looked at. The nodes added without a recorded place (they start on the network circle). */
   const merge = (view: NetworkView): Set<string> => {
@@ -422,11 +444,18 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       if (!editable) dragged = null;
     },
     showDrags(drags) {
+      for (const node of drags.keys()) {
+        if (remoteDragStarts.has(node) || !graph.hasNode(node)) continue;
+        const { x, y } = graph.getNodeAttributes(node);
+        remoteDragStarts.set(node, { view: mergedNodes.get(node), at: { x, y } });
+      }
+      const ended = [...remoteDrags.keys()].filter((node) => !drags.has(node));
       remoteDrags = drags;
       if (drags.size > 0) holdFrame();
       for (const [node, at] of drags) {
         if (graph.hasNode(node) && dragged?.node !== node) graph.mergeNodeAttributes(node, { x: at.x, y: at.y });
       }
+      for (const node of ended) settleRemoteDrag(node, false);
     },
     positionOf(nodeId) {
       if (!graph.hasNode(nodeId)) return null;
