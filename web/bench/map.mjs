@@ -238,6 +238,29 @@ async function main() {
     // A colleague's change: the app's map on one screen, a raw subscriber on another; the
     // change is an organisation registered over HTTP (acknowledged once durable).
     const screen = await context.newPage();
+    // Counts the animation frames in which the page drew with WebGL (sigma.js draws the whole
+    // map in each), so the run says how many frames the changes cost beside their number.
+    await screen.addInitScript(() => {
+      globalThis.webglFrames = { frames: 0, counting: false };
+      let drewThisFrame = false;
+      for (const proto of [globalThis.WebGL2RenderingContext?.prototype, globalThis.WebGLRenderingContext?.prototype]) {
+        if (!proto) continue;
+        for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced']) {
+          const original = proto[name];
+          if (typeof original !== 'function') continue;
+          proto[name] = function (...args) {
+            if (globalThis.webglFrames.counting && !drewThisFrame) {
+              drewThisFrame = true;
+              globalThis.webglFrames.frames += 1;
+              requestAnimationFrame(() => {
+                drewThisFrame = false;
+              });
+            }
+            return original.apply(this, args);
+          };
+        }
+      }
+    });
     await screen.goto(`${server.url}/w/${generated.workspace}`);
     await firstFullFrame(screen, 'partnerhub:map-drawn', nodes);
     await screen.locator('[data-state="online"]').waitFor();
@@ -282,6 +305,9 @@ async function main() {
     );
     await screen.bringToFront();
     const profiler = wanted.profile ? await profilePage(screen, wanted.profile, 'the map') : null;
+    await screen.evaluate(() => {
+      globalThis.webglFrames.counting = true;
+    });
     const sentAt = [];
     for (let index = 0; index < wanted.changes; index += 1) {
       sentAt.push(performance.timeOrigin + performance.now());
@@ -293,6 +319,8 @@ async function main() {
       await new Promise((done) => setTimeout(done, 200));
     }
     await profiler?.stop();
+    const drawnFrames = await screen.evaluate(() => globalThis.webglFrames.frames);
+    say(`the map drew ${drawnFrames} WebGL frames during the ${wanted.changes} changes (${round(drawnFrames / wanted.changes)} a change)`);
     const drawnAt = await screen.evaluate(() => globalThis.drawnAt);
     const receivedAt = await raw.evaluate(() => globalThis.receivedAt);
     const onScreen = sentAt.map((sent, index) => drawnAt.find((entry) => entry.nodes >= nodes + index + 1).at - sent);

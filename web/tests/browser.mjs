@@ -567,6 +567,58 @@ try {
     assert.deepEqual(await placeOf(bo, 'Roskilde Festival'), place, 'after a reload, the recorded drop');
   });
 
+  await step('a drag that ends without a drop puts the node back on the other\'s map', async () => {
+    // Lise selects Eplehuset: Bo sees her ring on it, and the ring follows the node.
+    const ringOfLise = () =>
+      bo.evaluate((actor) => {
+        const ring = globalThis.document.querySelector(`[data-actor="${actor}"] [data-testid="presence-ring"]`);
+        return ring ? { x: parseFloat(ring.style.left), y: parseFloat(ring.style.top) } : null;
+      }, lise.name);
+    const recorded = await placeOf(anna, 'Eplehuset');
+    await late.getByLabel('Find en knude').fill('Eplehuset');
+    await late.getByRole('button', { name: 'Eplehuset' }).first().click();
+    await bo.waitForFunction(
+      (actor) => globalThis.document.querySelector(`[data-actor="${actor}"] [data-testid="presence-ring"]`),
+      lise.name,
+      { timeout: 10_000 },
+    );
+    const start = await ringOfLise();
+    // Anna, on a screen of her own, takes Eplehuset and moves it; then that screen is closed
+    // with the node still in her hand: no drop is recorded.
+    const contextD = await browser.newContext({ viewport });
+    const dragger = await contextD.newPage();
+    watchProblems(dragger);
+    await logIn(dragger, server);
+    await openMap(dragger, 'Roskilde Bibliotekerne');
+    await dragger.getByLabel('Find en knude').fill('Eplehuset');
+    await dragger.getByRole('button', { name: 'Eplehuset' }).first().click();
+    await dragger.waitForTimeout(700);
+    const box = await dragger.getByTestId('map-canvas').boundingBox();
+    const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await dragger.mouse.move(centre.x, centre.y);
+    await dragger.mouse.down();
+    await dragger.mouse.move(centre.x + 120, centre.y + 60, { steps: 8 });
+    await bo.waitForFunction(
+      ([actor, x, y]) => {
+        const ring = globalThis.document.querySelector(`[data-actor="${actor}"] [data-testid="presence-ring"]`);
+        return ring && Math.hypot(parseFloat(ring.style.left) - x, parseFloat(ring.style.top) - y) > 20;
+      },
+      [lise.name, start.x, start.y],
+      { timeout: 10_000 },
+    );
+    await contextD.close();
+    // Bo's map puts Eplehuset back where it was: the ring is back at its first place.
+    await bo.waitForFunction(
+      ([actor, x, y]) => {
+        const ring = globalThis.document.querySelector(`[data-actor="${actor}"] [data-testid="presence-ring"]`);
+        return ring && Math.hypot(parseFloat(ring.style.left) - x, parseFloat(ring.style.top) - y) < 2;
+      },
+      [lise.name, start.x, start.y],
+      { timeout: 10_000 },
+    );
+    assert.deepEqual(await placeOf(anna, 'Eplehuset'), recorded, 'nothing recorded');
+  });
+
   await step('a node is moved with the keyboard alone, and the place is recorded', async () => {
     const before = await placeOf(anna, 'Roskilde Festival');
     const right = anna.getByRole('button', { name: 'Flyt til højre' });

@@ -2,12 +2,12 @@
 // moves to it), the filters, "focus on neighbours" of the selected node, and what the node
 // size shows (kind, degree, betweenness). Plain form controls, so all of it works from the
 // keyboard and is read by screen readers.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { AgeGroup, Goal, Level, Room, Sector } from '../protocol/command';
 import type { NetworkView } from '../store/views';
 import { t } from '../i18n';
 import { AGE_GROUPS, GOALS, LEVELS, ROOMS, SECTORS } from '../vocabulary';
-import { filterChoices, isFilterEmpty, NO_FILTER, searchNodes, type MapFilter } from './filters';
+import { isFilterEmpty, NO_FILTER, rememberedFilterChoices, searchNodes, type MapFilter } from './filters';
 import { kindLabel } from './labels';
 import type { SizeBy } from './metrics';
 
@@ -28,7 +28,8 @@ export interface MapControlsProps {
 
 export function MapControls(props: MapControlsProps) {
   const { view, filter, onFilter } = props;
-  const choices = filterChoices(view);
+  const choicesOf = useRef(rememberedFilterChoices()).current;
+  const choices = choicesOf(view);
   const set = <K extends keyof MapFilter>(key: K, value: MapFilter[K]) => onFilter({ ...filter, [key]: value });
   return (
     <div class="map-controls" role="region" aria-label={t('map.controls')}>

@@ -37,6 +37,11 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
   const [focus, setFocus] = useState(false);
   const [sizeBy, setSizeBy] = useState<SizeBy>('kind');
   const [centre, setCentre] = useState<CentreRequest | null>(null);
+  // The findings list (thousands of items on a large map) is made after the map's first
+  // frame, not in the render before it.
+  const [mapDrawn, setMapDrawn] = useState(false);
+  // The drawing code (sigma.js) loads while the views are fetched, not after they arrive.
+  useEffect(() => void import('./canvas'), []);
   const view = store.network.value;
   const summary = store.summary.value;
   const error = store.error.value;
@@ -141,6 +146,7 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
             onDrag={onDrag}
             onPointer={onPointer}
             canvasRef={canvas}
+            onDrawn={() => setMapDrawn(true)}
           />
         ) : (
           <NodeTable view={shownView(view, focusSet ?? visible)} onSelect={setSelected} />
@@ -156,7 +162,7 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
           onClose={() => setSelected(null)}
           canvas={canvas}
         />
-        <Findings findings={shownFindings} names={names} onSelect={find} />
+        {(mapDrawn || mode === 'table') && <Findings findings={shownFindings} names={names} onSelect={find} />}
         <Legend />
         {canEdit ? (
           <>

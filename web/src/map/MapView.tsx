@@ -34,6 +34,7 @@ export function MapView({
   onDrag,
   onPointer,
   canvasRef,
+  onDrawn,
 }: {
   view: NetworkView;
   display: MapDisplay;
@@ -49,17 +50,19 @@ export function MapView({
   onPointer: (at: { x: number; y: number } | null) => void;
   /** Set to the drawn map while it is shown (the keyboard move reads positions from it). */
   canvasRef: MutableRef<MapCanvas | null>;
+  /** Called once the map has drawn its first view. */
+  onDrawn: () => void;
 }) {
   const container = useRef<HTMLDivElement>(null);
   const canvas = canvasRef;
   const latest = useRef({ view, display, selected, editable, others });
-  const handlers = useRef({ onSelect, onDrag, onPointer });
+  const handlers = useRef({ onSelect, onDrag, onPointer, onDrawn });
   const [layoutRunning, setLayoutRunning] = useState(false);
   const [hover, setHover] = useState<{ nodeId: string; at: ViewportPoint } | null>(null);
   // Bumped when the picture is drawn again, so the overlays follow the camera and the nodes.
   const [, setFrame] = useState(0);
   latest.current = { view, display, selected, editable, others };
-  handlers.current = { onSelect, onDrag, onPointer };
+  handlers.current = { onSelect, onDrag, onPointer, onDrawn };
 
   useEffect(() => {
     let cancelled = false;
@@ -80,8 +83,10 @@ export function MapView({
           });
         },
       });
-      canvas.current.update(latest.current.view);
+      // What is shown first, so the first view is drawn with it in one frame.
       canvas.current.display(latest.current.display);
+      canvas.current.update(latest.current.view);
+      handlers.current.onDrawn();
       canvas.current.select(latest.current.selected);
       canvas.current.setEditable(latest.current.editable);
       canvas.current.showDrags(dragsOf(latest.current.others));
@@ -146,7 +151,7 @@ export function MapView({
   // Counted once per view and filter, not at every frame the overlays follow.
   const shownEdgeCount = useMemo(
     () =>
-      new Set(view.edges.filter((edge) => display.visible.has(edge.source) && display.visible.has(edge.target)).map(edgeKey)).size,
+      new Set(view.edges.filter((edge) => display.visible.has(edge.source) && display.visible.has(edge.target)).map(keyOfEdge)).size,
     [view.edges, display.visible],
   );
   return (
@@ -183,6 +188,18 @@ export function MapView({
       </div>
     </>
   );
+}
+
+/** Each edge object's key, made once: the store keeps the edge objects an event leaves alone,
+ * so counting the shown edges after a colleague's change builds no keys again. */
+const edgeKeys = new WeakMap<NetworkView['edges'][number], string>();
+function keyOfEdge(edge: NetworkView['edges'][number]): string {
+  let key = edgeKeys.get(edge);
+  if (key === undefined) {
+    key = edgeKey(edge);
+    edgeKeys.set(edge, key);
+  }
+  return key;
 }
 
 /** The nodes others are dragging now, and where each is. */

@@ -8,9 +8,11 @@
 // nodes, findings flag organisations. Hovering reports the node (for its explanation), a
 // click selects it. For those who may change the map a node can be dragged: the canvas
 // reports the drag as it goes and the drop (the page sends the presence and the command);
-// others' drags are shown live (`showDrags`) but never move the node one is dragging oneself.
-// Dragging works by touch too (sigma.js reports a finger like the mouse). A label is drawn only
-// where it overlaps no other label nor another node's disc (labelRoom.ts).
+// others' drags are shown live (`showDrags`) but never move the node one is dragging oneself;
+// a drag that ends without a recorded drop puts the node back where the log has it.
+// Dragging works by touch too (sigma.js reports a finger like the mouse). A label is drawn on
+// the first side of its dot (right, left, above, below) where it overlaps no other label nor
+// another node's disc, or not at all (labelRoom.ts).
 //
 // A colleague's change (one event) costs a node or two, not the whole map: `update` looks only
 // at the nodes and edges that are new objects (the store keeps the objects of what an event
@@ -19,14 +21,14 @@
 // and `display` asks sigma.js to redo only the nodes whose visibility, flag or size changed.
 import Graph from 'graphology';
 import Sigma from 'sigma';
-import { drawDiscNodeLabel } from 'sigma/rendering';
 import type { NodeDisplayData } from 'sigma/types';
 import type { NetworkView } from '../store/views';
 import { edgeAttributes, edgeKey, nodeAttributes, startPosition, unitHash, type EdgeAttributes, type NodeAttributes } from './graph';
 import { LAYOUT_SCALE, type LayoutInput } from './layout';
 import type { LayoutAnswer, LayoutRequest } from './layout.worker';
-import { LabelRoom, dotBox, labelBox } from './labelRoom';
+import { LabelRoom, dotBox, labelBox, textOrigin, type LabelBox } from './labelRoom';
 import { nodeScores, scaledSizes, type SizeBy } from './metrics';
+import { remoteDragEnd, type RemoteDragStart } from './place';
 
 /** What the map shows of its graph; everything else is drawn as it is. */
 export interface MapDisplay {
@@ -85,15 +87,19 @@ export interface MapCanvas {
 /** Nodes added to a laid-out map are placed beside their neighbours, with no layout run,
  * while they are fewer than 1/this of it. */
 const SMALL_ADDITION = 20;
+/** How long a colleague's drag that ended waits for its drop to arrive before the node goes
+ * back to its recorded place (the drop is sent when the drag ends, and recorded durably). */
+const DROP_WAIT_MS = 1_500;
 const FADED_NODE = '#dde1e6';
 const FADED_EDGE = '#eceef1';
 const FLAG = '⚠ ';
-/** How far off the screen a node's dot still counts for the labels (a label runs right). */
+/** How far off the screen a node's dot still counts for the labels (a label runs sideways). */
 const LABEL_REACH = 300;
 
 export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandlers): MapCanvas {
   const { onSelect, onLayout, onHover, onDrag, onPointer, onRender } = handlers;
-  const graph = new Graph<NodeAttributes, EdgeAttributes>({ multi: true, type: 'directed' });
+  /** The drawn graph: replaced once, by the first view filled in whole (see `update`). */
+  let graph = newGraph();
   let selected: string | null = null;
   let hovered: string | null = null;
   let shown: MapDisplay | null = null;
@@ -114,34 +120,68 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
   // Labels only where they have room (see labelRoom.ts): the forced ones take theirs first.
   const room = new LabelRoom();
   let roomSeeded = false;
+  /** Where this frame writes the labels that must show (their first side with room). */
+  const forcedAt = new Map<string, LabelBox>();
+  /** Each label's width in the labels' font, measured once rather than at every frame. */
+  const widths = new Map<string, number>();
+  let widthsFont = '';
+  const measure = (context: CanvasRenderingContext2D, label: string): number => {
+    let width = widths.get(label);
+    if (width === undefined) {
+      width = context.measureText(label).width;
+      widths.set(label, width);
+    }
+    return width;
+  };
+  /** Once a frame, before its first label: every drawn dot, then the forced labels. */
+  const seedRoom = (sigma: Sigma<NodeAttributes, EdgeAttributes>, context: CanvasRenderingContext2D, labelSize: number) => {
+    roomSeeded = true;
+    forcedAt.clear();
+    const { width, height } = sigma.getDimensions();
+    const forced: { node: string; x: number; y: number; radius: number; label: string }[] = [];
+    graph.forEachNode((node) => {
+      const shown = sigma.getNodeDisplayData(node);
+      if (!shown || shown.hidden) return;
+      const at = sigma.framedGraphToViewport(shown);
+      if (at.x < -LABEL_REACH || at.y < -LABEL_REACH || at.x > width + LABEL_REACH || at.y > height + LABEL_REACH) return;
+      const radius = sigma.scaleSize(shown.size);
+      room.dot(node, dotBox(at.x, at.y, radius));
+      if (shown.forceLabel && shown.label) forced.push({ node, x: at.x, y: at.y, radius, label: shown.label });
+    });
+    for (const { node, x, y, radius, label } of forced) {
+      const textWidth = measure(context, label);
+      let box = room.placeAround(x, y, radius, labelSize, textWidth, node);
+      if (!box) {
+        box = labelBox(x, y, radius, labelSize, textWidth);
+        room.force(box, node);
+      }
+      forcedAt.set(node, box);
+    }
+  };
   /** The renderer, once made (sigma.js draws a first frame while it is being made). */
   let made: Sigma<NodeAttributes, EdgeAttributes> | null = null;
-  const labelFont = (settings: { labelWeight: string; labelSize: number; labelFont: string }) =>
-    `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
   const renderer = new Sigma<NodeAttributes, EdgeAttributes>(graph, container, {
     renderEdgeLabels: false,
     labelRenderedSizeThreshold: 5,
     labelGridCellSize: 60,
     defaultDrawNodeLabel: (context, data, settings) => {
       if (!data.label) return;
-      context.font = labelFont(settings);
-      if (!roomSeeded && made) {
-        // Once a frame, before its first label: every drawn dot, then the forced labels.
-        const sigma = made;
-        roomSeeded = true;
-        const { width, height } = sigma.getDimensions();
-        graph.forEachNode((node) => {
-          const shown = sigma.getNodeDisplayData(node);
-          if (!shown || shown.hidden) return;
-          const at = sigma.framedGraphToViewport(shown);
-          if (at.x < -LABEL_REACH || at.y < -LABEL_REACH || at.x > width + LABEL_REACH || at.y > height + LABEL_REACH) return;
-          const radius = sigma.scaleSize(shown.size);
-          room.dot(node, dotBox(at.x, at.y, radius));
-          if (shown.forceLabel && shown.label) room.force(labelBox(at.x, at.y, radius, settings.labelSize, context.measureText(shown.label).width), node);
-        });
+      const font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
+      context.font = font;
+      if (font !== widthsFont) {
+        widths.clear();
+        widthsFont = font;
       }
-      const box = labelBox(data.x, data.y, data.size, settings.labelSize, context.measureText(data.label).width);
-      if (data.forceLabel || room.place(box, typeof data.key === 'string' ? data.key : null)) drawDiscNodeLabel(context, data, settings);
+      if (!roomSeeded && made) seedRoom(made, context, settings.labelSize);
+      const node = typeof data.key === 'string' ? data.key : null;
+      const textWidth = measure(context, data.label);
+      const box = data.forceLabel
+        ? ((node === null ? undefined : forcedAt.get(node)) ?? labelBox(data.x, data.y, data.size, settings.labelSize, textWidth))
+        : room.placeAround(data.x, data.y, data.size, settings.labelSize, textWidth, node);
+      if (!box) return;
+      const origin = textOrigin(box, settings.labelSize);
+      context.fillStyle = settings.labelColor.color ?? '#000';
+      context.fillText(data.label, origin.x, origin.y);
     },
     labelFont: 'system-ui, sans-serif',
     zIndex: true,
@@ -251,13 +291,19 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
   let layoutRun = 0;
   worker.onmessage = (message: MessageEvent<LayoutAnswer>) => {
     if (message.data.run !== layoutRun) return;
-    for (const [node, position] of Object.entries(message.data.positions)) {
-      // A node placed, or dragged by someone, since the request stays where it is now.
-      if (graph.hasNode(node) && !placed.has(node) && dragged?.node !== node && !remoteDrags.has(node)) {
-        const now = graph.getNodeAttributes(node);
-        if (now.x !== position.x || now.y !== position.y) graph.mergeNodeAttributes(node, position);
-      }
-    }
+    const positions = message.data.positions;
+    // All positions in one graph update: sigma.js then processes the map once, not once per
+    // node (a node merged alone makes it redo the whole map's indexes at the next frame).
+    graph.updateEachNodeAttributes(
+      (node, attributes) => {
+        const position = positions[node];
+        // A node placed, or dragged by someone, since the request stays where it is now.
+        if (!position || placed.has(node) || dragged?.node === node || remoteDrags.has(node)) return attributes;
+        if (attributes.x === position.x && attributes.y === position.y) return attributes;
+        return { ...attributes, x: position.x, y: position.y };
+      },
+      { attributes: ['x', 'y'] },
+    );
     onLayout(false);
   };
   /** Relaxes the unplaced nodes around the placed ones. */
@@ -284,67 +330,105 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     return changed;
   };
 
+  /** Where each node others drag was when their drag began (see `remoteDragEnd`). */
+  const remoteDragStarts = new Map<string, RemoteDragStart<NetworkView['nodes'][number]>>();
+  /** A colleague's drag of `node` ended: the node goes to its recorded place, or back. */
+  const settleRemoteDrag = (node: string, waited: boolean): void => {
+    const start = remoteDragStarts.get(node);
+    if (!start || remoteDrags.has(node)) return;
+    const to = remoteDragEnd(start, mergedNodes.get(node), waited);
+    if (to === 'wait') {
+      setTimeout(() => settleRemoteDrag(node, true), DROP_WAIT_MS);
+      return;
+    }
+    remoteDragStarts.delete(node);
+    if (!graph.hasNode(node) || dragged?.node === node) return;
+    const now = graph.getNodeAttributes(node);
+    if (now.x !== to.x || now.y !== to.y) graph.mergeNodeAttributes(node, { x: to.x, y: to.y });
+  };
+
+  /** Merges a view into the graph: only node and edge objects new since the last view are
+   * looked at. The nodes added without a recorded place (they start on the network circle). */
+  const merge = (view: NetworkView): Set<string> => {
+    const added = new Set<string>();
+    // New nodes start on the network circle scaled to the map as it is laid out now.
+    let scale: ReturnType<typeof circleScale> | null = null;
+    const nodes = new Map<string, NetworkView['nodes'][number]>();
+    for (const node of view.nodes) {
+      nodes.set(node.id, node);
+      if (mergedNodes.get(node.id) === node && graph.hasNode(node.id)) continue;
+      const attributes = nodeAttributes(node);
+      if (node.place) placed.add(node.id);
+      else placed.delete(node.id);
+      if (graph.hasNode(node.id)) {
+        // What this person is dragging now is not moved under their hand.
+        const place = node.place && dragged?.node !== node.id && !remoteDrags.has(node.id) ? node.place : {};
+        const next = { ...attributes, ...place };
+        // Only what changed is merged: every merge makes sigma process the node again.
+        if (differs(graph.getNodeAttributes(node.id), next)) graph.mergeNodeAttributes(node.id, next);
+      } else if (node.place) {
+        graph.addNode(node.id, { ...attributes, x: node.place.x, y: node.place.y });
+      } else {
+        scale ??= circleScale(graph);
+        const start = startPosition(node);
+        graph.addNode(node.id, { ...attributes, x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor });
+        added.add(node.id);
+      }
+    }
+    if (nodes.size !== graph.order || mergedNodes.size !== nodes.size) {
+      for (const node of graph.nodes()) {
+        if (!nodes.has(node)) {
+          graph.dropNode(node);
+          placed.delete(node);
+        }
+      }
+    }
+    mergedNodes = nodes;
+    const edges = new Map<NetworkView['edges'][number], string>();
+    const keys = new Set<string>();
+    for (const edge of view.edges) {
+      const known = mergedEdges.get(edge);
+      if (known !== undefined && graph.hasEdge(known)) {
+        edges.set(edge, known);
+        keys.add(known);
+        continue;
+      }
+      // Drawn once per key, and only between nodes of the view.
+      const key = edgeKey(edge);
+      if (keys.has(key) || !nodes.has(edge.source) || !nodes.has(edge.target)) continue;
+      edges.set(edge, key);
+      keys.add(key);
+      if (graph.hasEdge(key)) {
+        const next = edgeAttributes(edge);
+        if (differs(graph.getEdgeAttributes(key), next)) graph.mergeEdgeAttributes(key, next);
+      } else graph.addEdgeWithKey(key, edge.source, edge.target, edgeAttributes(edge));
+    }
+    if (keys.size !== graph.size) for (const edge of graph.edges()) if (!keys.has(edge)) graph.dropEdge(edge);
+    mergedEdges = edges;
+    return added;
+  };
+
   return {
     renderer,
-    graph,
+    get graph() {
+      return graph;
+    },
     update(view) {
       latest = view;
-      const added = new Set<string>();
+      if (graph.order === 0 && view.nodes.length > 0) {
+        // The first view: filled into a graph sigma.js does not watch yet and handed over
+        // whole, so sigma.js indexes it once and draws it now (setGraph draws at once), not
+        // node by node through its graph events and at the next frame.
+        graph = newGraph();
+        const added = merge(view);
+        resize();
+        markNextFrame = true;
+        renderer.setGraph(graph);
+        if (added.size > 0) relax();
+        return;
+      }
       const laidOut = graph.order > 0;
-      // New nodes start on the network circle scaled to the map as it is laid out now.
-      let scale: ReturnType<typeof circleScale> | null = null;
-      const nodes = new Map<string, NetworkView['nodes'][number]>();
-      for (const node of view.nodes) {
-        nodes.set(node.id, node);
-        if (mergedNodes.get(node.id) === node && graph.hasNode(node.id)) continue;
-        const attributes = nodeAttributes(node);
-        if (node.place) placed.add(node.id);
-        else placed.delete(node.id);
-        if (graph.hasNode(node.id)) {
-          // What this person is dragging now is not moved under their hand.
-          const place = node.place && dragged?.node !== node.id && !remoteDrags.has(node.id) ? node.place : {};
-          const next = { ...attributes, ...place };
-          // Only what changed is merged: every merge makes sigma process the node again.
-          if (differs(graph.getNodeAttributes(node.id), next)) graph.mergeNodeAttributes(node.id, next);
-        } else if (node.place) {
-          graph.addNode(node.id, { ...attributes, x: node.place.x, y: node.place.y });
-        } else {
-          scale ??= circleScale(graph);
-          const start = startPosition(node);
-          graph.addNode(node.id, { ...attributes, x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor });
-          added.add(node.id);
-        }
-      }
-      if (nodes.size !== graph.order || mergedNodes.size !== nodes.size) {
-        for (const node of graph.nodes()) {
-          if (!nodes.has(node)) {
-            graph.dropNode(node);
-            placed.delete(node);
-          }
-        }
-      }
-      mergedNodes = nodes;
-      const edges = new Map<NetworkView['edges'][number], string>();
-      const keys = new Set<string>();
-      for (const edge of view.edges) {
-        const known = mergedEdges.get(edge);
-        if (known !== undefined && graph.hasEdge(known)) {
-          edges.set(edge, known);
-          keys.add(known);
-          continue;
-        }
-        // Drawn once per key, and only between nodes of the view.
-        const key = edgeKey(edge);
-        if (keys.has(key) || !nodes.has(edge.source) || !nodes.has(edge.target)) continue;
-        edges.set(edge, key);
-        keys.add(key);
-        if (graph.hasEdge(key)) {
-          const next = edgeAttributes(edge);
-          if (differs(graph.getEdgeAttributes(key), next)) graph.mergeEdgeAttributes(key, next);
-        } else graph.addEdgeWithKey(key, edge.source, edge.target, edgeAttributes(edge));
-      }
-      if (keys.size !== graph.size) for (const edge of graph.edges()) if (!keys.has(edge)) graph.dropEdge(edge);
-      mergedEdges = edges;
+      const added = merge(view);
       resize();
       markNextFrame = true;
       renderer.scheduleRender();
@@ -360,11 +444,18 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       if (!editable) dragged = null;
     },
     showDrags(drags) {
+      for (const node of drags.keys()) {
+        if (remoteDragStarts.has(node) || !graph.hasNode(node)) continue;
+        const { x, y } = graph.getNodeAttributes(node);
+        remoteDragStarts.set(node, { view: mergedNodes.get(node), at: { x, y } });
+      }
+      const ended = [...remoteDrags.keys()].filter((node) => !drags.has(node));
       remoteDrags = drags;
       if (drags.size > 0) holdFrame();
       for (const [node, at] of drags) {
         if (graph.hasNode(node) && dragged?.node !== node) graph.mergeNodeAttributes(node, { x: at.x, y: at.y });
       }
+      for (const node of ended) settleRemoteDrag(node, false);
     },
     positionOf(nodeId) {
       if (!graph.hasNode(nodeId)) return null;
@@ -384,6 +475,8 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       const before = shown;
       shown = next;
       const resized = next.sizeBy !== before?.sizeBy ? resize() : [];
+      // Nothing drawn yet: the first view is drawn with this display (see `update`).
+      if (graph.order === 0) return;
       // A new focus, a new size or a first display: everything is drawn anew. Otherwise only
       // the nodes the change touches (shown or hidden, flagged or not), with their edges.
       if (before === null || before.focus !== next.focus || resized === null) {
@@ -419,6 +512,11 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       renderer.kill();
     },
   };
+}
+
+/** An empty graph of the map's kind. */
+function newGraph(): Graph<NodeAttributes, EdgeAttributes> {
+  return new Graph<NodeAttributes, EdgeAttributes>({ multi: true, type: 'directed' });
 }
 
 /** The library's place and how far the laid-out map reaches from it, in start-circle units. */

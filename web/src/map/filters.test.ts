@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterChoices, isFilterEmpty, neighbourhood, NO_FILTER, searchNodes, shownView, visibleNodeIds } from './filters';
+import { filterChoices, isFilterEmpty, rememberedFilterChoices, neighbourhood, NO_FILTER, searchNodes, shownView, visibleNodeIds } from './filters';
 import { FIXTURE } from './testFixture';
 
 const sorted = (ids: Set<string>) => [...ids].sort();
@@ -43,6 +43,21 @@ describe('map filters', () => {
     const choices = filterChoices(FIXTURE);
     expect(choices.staff.map((staff) => staff.label)).toEqual(['Anna', 'Mads', 'Sofie']);
     expect(choices.topics).toEqual(['gaming tent', 'iPads', 'Music', 'rock history']);
+  });
+
+  it('sort the choices again only when a colleague or a topic changed', () => {
+    const choose = rememberedFilterChoices();
+    const first = choose(FIXTURE);
+    expect(first).toEqual(filterChoices(FIXTURE));
+    // An organisation added (new arrays, the same colleague and topic objects): the same choices.
+    const grown = { ...FIXTURE, nodes: [...FIXTURE.nodes, { ...FIXTURE.nodes[0]!, id: 'new-org', kind: 'organisation' as const }] };
+    expect(choose(grown)).toBe(first);
+    // A colleague renamed: sorted anew.
+    const renamed = {
+      ...grown,
+      nodes: grown.nodes.map((node) => (node.kind === 'staff' && node.label === 'Anna' ? { ...node, label: 'Zoe' } : node)),
+    };
+    expect(choose(renamed).staff.map((staff) => staff.label)).toEqual(['Mads', 'Sofie', 'Zoe']);
   });
 
   it('narrow the tables to what is shown', () => {

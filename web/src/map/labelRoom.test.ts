@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabelRoom, dotBox, labelBox } from './labelRoom';
+import { LABEL_SIDES, LabelRoom, dotBox, labelBox, textOrigin } from './labelRoom';
 
 describe('LabelRoom', () => {
   it('leaves out a label that would overlap one placed before, and keeps apart ones', () => {
@@ -38,5 +38,70 @@ describe('LabelRoom and dots', () => {
     // A dot far from the label does not count.
     room.dot('d', dotBox(900, 900, 6));
     expect(room.place(labelBox(500, 500, 6, 14, 60), 'e')).toBe(true);
+  });
+});
+
+describe('LabelRoom.placeAround', () => {
+  it('tries the right of the dot, then the left, above and below, and leaves the label out only when none has room', () => {
+    const room = new LabelRoom();
+    const size = 14;
+    const width = 60;
+    // A node at (200, 200) with a neighbour's dot just to its right: the label goes left.
+    room.dot('a', dotBox(200, 200, 6));
+    room.dot('right', dotBox(240, 202, 6));
+    const left = room.placeAround(200, 200, 6, size, width, 'a');
+    expect(left).toEqual(labelBox(200, 200, 6, size, width, 'left'));
+    expect(left!.right).toBeLessThan(200 - 6);
+
+    // A node with dots on both sides: above.
+    room.dot('b', dotBox(600, 200, 6));
+    room.dot('b-right', dotBox(640, 200, 6));
+    room.dot('b-left', dotBox(560, 200, 6));
+    const above = room.placeAround(600, 200, 6, size, width, 'b');
+    expect(above).toEqual(labelBox(600, 200, 6, size, width, 'above'));
+    expect(above!.bottom).toBeLessThan(200 - 6);
+
+    // Right, left and above taken: below.
+    room.dot('c', dotBox(600, 500, 6));
+    room.dot('c-right', dotBox(640, 500, 6));
+    room.dot('c-left', dotBox(560, 500, 6));
+    room.dot('c-above', dotBox(600, 480, 6));
+    const below = room.placeAround(600, 500, 6, size, width, 'c');
+    expect(below).toEqual(labelBox(600, 500, 6, size, width, 'below'));
+    expect(below!.top).toBeGreaterThan(500 + 6);
+
+    // Hemmed in on all four sides: left out, and nothing placed for it.
+    room.dot('d', dotBox(1000, 500, 6));
+    const around: [number, number][] = [[40, 0], [-40, 0], [0, -20], [0, 20]];
+    for (const [dx, dy] of around) room.dot(`d${dx},${dy}`, dotBox(1000 + dx, 500 + dy, 6));
+    expect(room.placeAround(1000, 500, 6, size, width, 'd')).toBeNull();
+    expect(room.place(labelBox(1000, 500, 6, size, width, 'left'), 'e')).toBe(false);
+    // A free node keeps the right-hand side, where sigma.js draws it.
+    expect(room.placeAround(1500, 900, 6, size, width, 'f')).toEqual(labelBox(1500, 900, 6, size, width));
+  });
+
+  it('keeps a placed label as an obstacle for the next one, whichever side it took', () => {
+    const room = new LabelRoom();
+    room.dot('a', dotBox(300, 300, 6));
+    room.dot('b', dotBox(330, 300, 6));
+    room.dot('c', dotBox(270, 300, 6));
+    const first = room.placeAround(300, 300, 6, 14, 40, 'a');
+    expect(first).toEqual(labelBox(300, 300, 6, 14, 40, 'above'));
+    // Their dots hem a's label in on the right and left; b and c each keep their own free side.
+    expect(room.placeAround(330, 300, 6, 14, 40, 'b')).toEqual(labelBox(330, 300, 6, 14, 40, 'right'));
+    expect(room.placeAround(270, 300, 6, 14, 40, 'c')).toEqual(labelBox(270, 300, 6, 14, 40, 'left'));
+  });
+
+  it('writes the text where its box is, on every side', () => {
+    for (const side of LABEL_SIDES) {
+      const box = labelBox(100, 100, 5, 14, 50, side);
+      const origin = textOrigin(box, 14);
+      expect(origin.x).toBe(box.left);
+      expect(origin.y).toBeGreaterThan(box.top);
+      expect(origin.y).toBeLessThan(box.bottom);
+      expect(box.right - box.left).toBe(50);
+    }
+    // On the right, the baseline is where sigma.js writes it: a third of the font size below the centre.
+    expect(textOrigin(labelBox(100, 100, 5, 14, 50), 14).y).toBeCloseTo(100 + 14 / 3);
   });
 });

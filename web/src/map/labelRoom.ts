@@ -3,10 +3,11 @@
 // label runs far to the right of its node, across other nodes' dots. The map draws a label
 // only where it has room: each frame starts empty, every drawn node's dot takes its place,
 // the labels that must show (flagged organisations, the focus, the selection) take theirs,
-// and any other label whose box would touch a label already placed or another node's dot is
-// left out (hovering a node still shows its name). The boxes are kept in a grid of screen
-// cells, so a label is checked against what is near it only (a frame places some hundred
-// labels among a few thousand dots). Pure boxes, tested without a browser.
+// and every other label tries the right of its dot, then the left, above and below
+// (`placeAround`), and is left out only when all four would touch a label already placed or
+// another node's dot (hovering a node still shows its name). The boxes are kept in a grid of
+// screen cells, so a label is checked against what is near it only (a frame places some
+// hundred labels among a few thousand dots). Pure boxes, tested without a browser.
 
 /** A label's or a dot's box on the screen, in CSS pixels. */
 export interface LabelBox {
@@ -22,10 +23,50 @@ export const LABEL_GAP = 2;
 /** The side of a grid cell, in CSS pixels. */
 const CELL = 64;
 
-/** Where sigma.js draws a node's label (to the right of the disc, centred on it). */
-export function labelBox(x: number, y: number, nodeSize: number, labelSize: number, textWidth: number): LabelBox {
-  const left = x + nodeSize + 3;
-  return { left, top: y - labelSize * 0.7, right: left + textWidth, bottom: y + labelSize * 0.45 };
+/** The sides of its dot a label may take, in the order they are tried. */
+export const LABEL_SIDES = ['right', 'left', 'above', 'below'] as const;
+export type LabelSide = (typeof LABEL_SIDES)[number];
+
+/** How far a label's text reaches above its baseline and below it, in font sizes. */
+const ASCENT = 0.85;
+const DESCENT = 0.3;
+
+/** A label's box on one side of a node's disc at (x, y): on the right where sigma.js draws it
+ * (its baseline a third of the font size below the centre), on the left ending as far from
+ * the disc, above and below centred on it. */
+export function labelBox(
+  x: number,
+  y: number,
+  nodeSize: number,
+  labelSize: number,
+  textWidth: number,
+  side: LabelSide = 'right',
+): LabelBox {
+  const height = (ASCENT + DESCENT) * labelSize;
+  const baseline = y + labelSize / 3;
+  switch (side) {
+    case 'right': {
+      const left = x + nodeSize + 3;
+      return { left, top: baseline - ASCENT * labelSize, right: left + textWidth, bottom: baseline + DESCENT * labelSize };
+    }
+    case 'left': {
+      const right = x - nodeSize - 3;
+      return { left: right - textWidth, top: baseline - ASCENT * labelSize, right, bottom: baseline + DESCENT * labelSize };
+    }
+    case 'above': {
+      const bottom = y - nodeSize - 1;
+      return { left: x - textWidth / 2, top: bottom - height, right: x + textWidth / 2, bottom };
+    }
+    case 'below': {
+      const top = y + nodeSize + 1;
+      return { left: x - textWidth / 2, top, right: x + textWidth / 2, bottom: top + height };
+    }
+  }
+}
+
+/** Where to write a label so that its text fills `box`: the left end of its baseline. */
+export function textOrigin(box: LabelBox, labelSize: number): { x: number; y: number } {
+  return { x: box.left, y: box.bottom - DESCENT * labelSize };
 }
 
 /** A node's dot: the square around its disc. */
@@ -66,6 +107,16 @@ export class LabelRoom {
     });
     if (free) this.add({ box, node });
     return free;
+  }
+
+  /** Places a node's label on the first side of its dot (right, left, above, below) where it
+   * has room; the box it took, or null when no side has room (the label is left out). */
+  placeAround(x: number, y: number, nodeSize: number, labelSize: number, textWidth: number, node: string | null = null): LabelBox | null {
+    for (const side of LABEL_SIDES) {
+      const box = labelBox(x, y, nodeSize, labelSize, textWidth, side);
+      if (this.place(box, node)) return box;
+    }
+    return null;
   }
 
   private add(placed: Placed): void {

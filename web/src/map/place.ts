@@ -47,3 +47,26 @@ export function arrowDirection(key: string): Direction | null {
       return null;
   }
 }
+
+/** A colleague's drag of a node as it began: the node's view object then and where it was drawn. */
+export interface RemoteDragStart<ViewNode extends { readonly place?: { x: number; y: number } | null | undefined }> {
+  readonly view: ViewNode | undefined;
+  readonly at: { x: number; y: number };
+}
+
+/**
+ * Where a node goes when a colleague's drag of it ends. A drop is recorded (`NodePlaced`) and
+ * arrives as an event, perhaps only after the drag's end; a drag that ends without one (the
+ * colleague's screen closed or lost its connection, the drop was refused) leaves the node
+ * where the log has it. So: when the node's view changed since the drag began (an event about
+ * it came), its recorded place; when not, wait for the drop's event (`'wait'`) the first time,
+ * and after the wait go back to the recorded place, or where it was drawn before the drag.
+ */
+export function remoteDragEnd<ViewNode extends { readonly place?: { x: number; y: number } | null | undefined }>(
+  start: RemoteDragStart<ViewNode>,
+  now: ViewNode | undefined,
+  waited: boolean,
+): { x: number; y: number } | 'wait' {
+  if (now === start.view && !waited) return 'wait';
+  return now?.place ?? start.at;
+}
