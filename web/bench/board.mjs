@@ -43,7 +43,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
 import { ws as WebSocket } from 'playwright-core/lib/utilsBundle';
-import { cpuMsOf, http, machineLoad, profilePage, quantile, residentBytesOf, round, say, startServer, stopServer } from './harness.mjs';
+import { cpuMsOf, descendantsCpuMs, http, machineLoad, profilePage, quantile, residentBytesOf, round, say, startServer, stopServer } from './harness.mjs';
 
 const BROWSERS = 3;
 const PACE_MS = 3000;
@@ -141,6 +141,7 @@ async function observeBoard(page) {
     // its new zone), so the observer's own cost does not grow with the board.
     const look = (elements) => {
       batch += 1;
+      const stamp = performance.timeOrigin + performance.now();
       const fresh = [];
       for (const element of elements) {
         if (!element.isConnected) continue;
@@ -148,7 +149,7 @@ async function observeBoard(page) {
         const zone = element.closest('section.zone')?.getAttribute('data-zone') ?? null;
         if (lastZone.get(noteId) === zone) continue;
         lastZone.set(noteId, zone);
-        const entry = { noteId, zone, batch, at: null };
+        const entry = { noteId, zone, batch, dom: stamp, at: null };
         globalThis.boardSeen.push(entry);
         fresh.push(entry);
       }
@@ -196,6 +197,27 @@ async function observeBoard(page) {
       }
     }).observe({ type: 'long-animation-frame' });
   });
+}
+
+/** Notes in the page when each note event's frame reaches it (`globalThis.boardArrived`,
+ * position → epoch ms, stamped as the socket's message event is dispatched, before the app's
+ * own handler), so the time from an action to a browser's screen splits into the way to the
+ * page and the page's own part. Only frames naming a note event are looked at, by text. */
+function stampArrivals() {
+  globalThis.boardArrived = new Map();
+  const Native = globalThis.WebSocket;
+  globalThis.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (frame) => {
+        const at = performance.timeOrigin + performance.now();
+        const data = frame.data;
+        if (typeof data !== 'string' || !(data.includes('"NoteAdded"') || data.includes('"NoteMoved"'))) return;
+        const position = /"position":(\d+)/.exec(data);
+        if (position) globalThis.boardArrived.set(Number(position[1]), at);
+      });
+    }
+  };
 }
 
 /** Sends a phase change (`change`) and resolves with how long each screen took to show it
@@ -265,6 +287,7 @@ async function main() {
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
     const screens = [];
     const facilitatorContext = await browser.newContext(LARGE);
+    await facilitatorContext.addInitScript(stampArrivals);
     const session = JSON.stringify({ token: owner, account: 'bench', expiresAt: login.expires_at ?? null });
     await facilitatorContext.addInitScript((stored) => localStorage.setItem('partnerhub.session', stored), session);
     const facilitatorPage = await facilitatorContext.newPage();
@@ -272,6 +295,7 @@ async function main() {
     screens.push({ name: 'facilitator (large)', actor: 'bench', page: facilitatorPage });
     for (const [name, device] of [['guest (large)', LARGE], ['guest (phone)', PHONE]]) {
       const context = await browser.newContext(device);
+      await context.addInitScript(stampArrivals);
       const page = await context.newPage();
       await page.goto(server.url + invite.link);
       await page.getByLabel('Dit navn').fill(name);
@@ -294,7 +318,7 @@ async function main() {
     const ackMs = { note: [], vote: [] };
     const profiler = wanted.profile ? await profilePage(screens.at(-1).page, wanted.profile, 'the phone') : null;
     const load = machineLoad();
-    const cpuBefore = { server: cpuMsOf(server.child.pid), generator: process.cpuUsage() };
+    const cpuBefore = { server: cpuMsOf(server.child.pid), generator: process.cpuUsage(), browsers: descendantsCpuMs(process.pid, [server.child.pid]) };
     const started = now();
 
     // Workshop pace: each participant adds a note or moves one of its own, every 3 s ± 1 s.
@@ -443,6 +467,7 @@ async function main() {
         const used = process.cpuUsage(cpuBefore.generator);
         return (used.user + used.system) / 1000;
       })()),
+      browsers_ms: Math.round(descendantsCpuMs(process.pid, [server.child.pid]) - cpuBefore.browsers),
       wall_ms: Math.round(now() - started),
     };
     const memory = residentBytesOf(server.child.pid);
@@ -488,7 +513,8 @@ async function main() {
         vote: frames.filter((frame) => frame.at >= settledAt).sort((first, second) => second.ms - first.ms).slice(0, 2),
       };
       const seen = await screen.page.evaluate(() => globalThis.boardSeen);
-      browserSeen.push({ screen, seen });
+      const arrived = new Map(await screen.page.evaluate(() => [...globalThis.boardArrived]));
+      browserSeen.push({ screen, seen, arrived });
       const onScreen = await screen.page.evaluate(() =>
         [...document.querySelectorAll('li.note[data-note-id]')].map((element) => [element.getAttribute('data-note-id'), element.closest('section.zone')?.getAttribute('data-zone')]),
       );
@@ -535,6 +561,37 @@ async function main() {
       perBrowser[screen.name] = { p50: round(quantile(own, 0.5)), p99: round(quantile(own, 0.99)) };
     }
     toAll.push(...latestOf.values());
+    // Where a browser's time goes, per (action, browser) pair: to a raw subscriber's socket
+    // (the server: command, durable, fan-out), to the page's socket, from there to the note
+    // in the DOM (the store's apply, its wait for a frame, the render), and from the DOM to
+    // the next frame (the harness's stamp); and the same parts' mean over the slowest 1 %.
+    const rawKeys = keysOf(socketSeen(raw[0]));
+    const pairs = [];
+    for (const { screen, seen, arrived } of browserSeen) {
+      for (const [key, entry] of keysOf(seen)) {
+        const sent = sentAt.get(key);
+        const rawEvent = rawKeys.get(key);
+        const arrival = rawEvent ? arrived.get(rawEvent.position) : undefined;
+        if (sent === undefined || senderOf.get(key) === screen || arrival === undefined) continue;
+        pairs.push({
+          total: entry.at - sent,
+          server: rawEvent.at - sent,
+          to_page: arrival - sent,
+          page_to_dom: entry.dom - arrival,
+          dom_to_frame: entry.at - entry.dom,
+        });
+      }
+    }
+    const partNames = ['server', 'to_page', 'page_to_dom', 'dom_to_frame', 'total'];
+    const totalP99 = quantile(pairs.map((pair) => pair.total), 0.99);
+    const slowest = pairs.filter((pair) => pair.total >= totalP99);
+    const browserParts = Object.fromEntries(
+      partNames.map((part) => {
+        const values = pairs.map((pair) => pair[part]);
+        const tail = slowest.map((pair) => pair[part]);
+        return [part, { p50: round(quantile(values, 0.5)), p99: round(quantile(values, 0.99)), slowest_mean: round(tail.reduce((sum, value) => sum + value, 0) / Math.max(1, tail.length)) }];
+      }),
+    );
     for (const client of raw) {
       for (const [key, seen] of keysOf(socketSeen(client))) {
         const sent = sentAt.get(key);
@@ -580,6 +637,7 @@ async function main() {
       scripted: meets(result.to_scripted_ms.p99),
     };
     result.browser_long_frames = longFrames;
+    result.browser_parts_ms = browserParts;
     result.phase_to_screen_ms = phaseShown;
     if (wanted.json) {
       console.log(JSON.stringify(result));
@@ -596,10 +654,22 @@ async function main() {
       row('  browsers (DOM)', result.to_browser_screen_ms, result.ratios.to_browser_screen_p99_to_fanout_p99, result.bar_met.browsers);
       for (const [name, figures] of Object.entries(perBrowser)) row(`    ${name}`, figures);
       row('  scripted (frame)', result.to_scripted_ms, result.ratios.to_scripted_p99_to_fanout_p99, result.bar_met.scripted);
+      console.log(`browsers, where the time went (ms, p50 / p99 / mean of the slowest 1 %, ${pairs.length} pairs):`);
+      const partWords = {
+        server: 'to a raw socket (the server)',
+        to_page: "to the page's socket",
+        page_to_dom: 'page: socket to DOM',
+        dom_to_frame: 'DOM to the next frame',
+        total: 'action to screen',
+      };
+      for (const part of partNames) {
+        const figures = browserParts[part];
+        console.log(`  ${partWords[part].padEnd(30)}${String(figures.p50).padStart(8)} ${String(figures.p99).padStart(10)} ${String(figures.slowest_mean).padStart(10)}`);
+      }
       row('to all screens', result.to_all_screens_ms);
       row('bare fan-out (raw)', result.fanout_ms);
       console.log(`acks: note p50 ${result.ack_ms.note_p50} p99 ${result.ack_ms.note_p99} ms, dot p50 ${result.ack_ms.vote_p50} p99 ${result.ack_ms.vote_p99} ms; ${result.rejected} refused`);
-      console.log(`server: ${mib(memory.now)} MiB resident (peak ${mib(memory.peak)} MiB), CPU ${cpu.server_ms} ms; load generator CPU ${cpu.generator_ms} ms; over ${cpu.wall_ms} ms`);
+      console.log(`server: ${mib(memory.now)} MiB resident (peak ${mib(memory.peak)} MiB), CPU ${cpu.server_ms} ms; load generator CPU ${cpu.generator_ms} ms; the browsers (all Chromium's processes) CPU ${cpu.browsers_ms} ms; over ${cpu.wall_ms} ms`);
       for (const [phase, times] of Object.entries(phaseShown)) {
         const what = phase === 'voting' ? 'the vote opened (every note with its dots)' : 'the vote closed (the totals)';
         console.log(`${what} on each browser: ${Object.entries(times).map(([name, ms]) => `${name} ${ms} ms`).join(', ')}`);

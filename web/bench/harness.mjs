@@ -5,7 +5,7 @@
 // (Chromium's sampling profiler over CDP) with the functions that took the most time.
 /* global fetch */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 
 export const say = (text) => process.stderr.write(`${text}\n`);
@@ -85,6 +85,36 @@ export function cpuMsOf(pid) {
   // The fields after the command's name (which is in parentheses and may hold spaces).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
+/** The CPU time so far (ms) of every process descended from `pid` (not `pid` itself), less
+ * the trees of `except` (e.g. the server this process started): the browsers this process
+ * launched, all their processes. A process that ended meanwhile is no longer counted. */
+export function descendantsCpuMs(pid, except = []) {
+  const parentOf = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Ended while listed.
+    }
+  }
+  const within = (child, root) => {
+    for (let at = child; at > 1; at = parentOf.get(at) ?? 0) if (at === root) return true;
+    return false;
+  };
+  let ms = 0;
+  for (const child of parentOf.keys()) {
+    if (child === pid || !within(child, pid) || except.some((root) => within(child, root))) continue;
+    try {
+      ms += cpuMsOf(child);
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return ms;
 }
 
 /** The machine's load averages (1, 5, 15 minutes) and its processor count. */

@@ -57,7 +57,9 @@ export interface NoteCardProps {
   note: NoteView;
   controls: CardControls;
   me: string;
-  names: Readonly<Record<string, string>>;
+  /** The author's display name, where the board knows it (a name learnt for one author
+   * renders that author's cards again, not every card). */
+  authorName: string | undefined;
   slots: readonly ZoneSlot[];
   facilitator: boolean;
   /** The same object from render to render (the card is memoised). */
@@ -83,7 +85,7 @@ export class NoteCard extends Component<NoteCardProps> {
   }
 }
 
-function NoteCardBody({ note, controls, me, names, slots, facilitator, actions }: NoteCardProps) {
+function NoteCardBody({ note, controls, me, authorName, slots, facilitator, actions }: NoteCardProps) {
   const [editing, setEditing] = useState<string | null>(null);
   const [target, setTarget] = useState(zoneKey(note.zone));
   const [menuOpen, setMenuOpen] = useState(false);
@@ -125,7 +127,7 @@ function NoteCardBody({ note, controls, me, names, slots, facilitator, actions }
       )}
       {(mine || note.author) && (
         <p class="note-meta small">
-          {mine ? t('board.mine') : t('board.by', { name: names[note.author ?? ''] ?? note.author ?? '' })}
+          {mine ? t('board.mine') : t('board.by', { name: authorName ?? note.author ?? '' })}
         </p>
       )}
       {tags.length > 0 && <p class="note-tags small">{t('board.tags', { tags: zoneName(note.zone) })}</p>}

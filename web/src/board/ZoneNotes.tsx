@@ -15,8 +15,12 @@ import { NoteCard, propsChanged, type NoteCardProps } from './NoteCard';
 /** Zones whose cards change (and nothing else) rendered per frame. */
 export const ZONES_PER_FRAME = 3;
 
-/** What every card of the zone gets, and the zone's notes in place of one note. */
-export type ZoneNotesProps = Omit<NoteCardProps, 'note'> & { notes: readonly NoteView[] };
+/** What every card of the zone gets, the zone's notes in place of one note, and people's
+ * names by actor in place of one author's. */
+export type ZoneNotesProps = Omit<NoteCardProps, 'note' | 'authorName'> & {
+  notes: readonly NoteView[];
+  names: Readonly<Record<string, string>>;
+};
 
 /** One zone's notes, rendered again only when one of its props is another value or object. */
 export class ZoneNotes extends Component<ZoneNotesProps> {
@@ -24,11 +28,11 @@ export class ZoneNotes extends Component<ZoneNotesProps> {
     return propsChanged(next, this.props);
   }
 
-  override render({ notes, ...card }: ZoneNotesProps) {
+  override render({ notes, names, ...card }: ZoneNotesProps) {
     return (
       <ul class="notes">
         {notes.map((note) => (
-          <NoteCard key={note.note_id} note={note} {...card} />
+          <NoteCard key={note.note_id} note={note} authorName={names[note.author ?? '']} {...card} />
         ))}
       </ul>
     );

@@ -2,6 +2,7 @@ import { signal } from '@preact/signals';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventCursor } from '../store/cursor';
 import type { LiveConnection, LiveEvent, WatchOptions } from '../store/live';
+import { FRAME_FALLBACK_MS } from './frames';
 import type { BoardView } from './model';
 import { BoardStore } from './store';
 
@@ -71,6 +72,31 @@ describe('BoardStore', () => {
     await loading;
     expect(store.view.value?.notes.map((note) => note.text)).toEqual(['Festival']);
     store.dispose();
+  });
+
+  it('shows a change at once when nothing was shown since the last frame, and what follows within that frame at the next', async () => {
+    vi.useFakeTimers();
+    try {
+      vi.stubGlobal('fetch', () => Promise.resolve(new Response(JSON.stringify(view), { status: 200 })));
+      const { live, watched } = fakeLive();
+      const store = new BoardStore('w', 'b', 'bo', 'token', live, () => undefined);
+      store.open();
+      await store.load();
+      vi.advanceTimersByTime(FRAME_FALLBACK_MS);
+      const texts = () => store.view.value?.notes.map((note) => note.text);
+      watched.onEvent?.(noteAdded);
+      expect(texts()).toEqual(['Festival']);
+      const second = { ...noteAdded, position: 8, payload: { ...noteAdded.payload, note_id: 'm', text: 'Bogbus' } };
+      const third = { ...noteAdded, position: 9, payload: { ...noteAdded.payload, note_id: 'o', text: 'Lektiecafé' } };
+      watched.onEvent?.(second);
+      watched.onEvent?.(third);
+      expect(texts()).toEqual(['Festival']);
+      vi.advanceTimersByTime(FRAME_FALLBACK_MS);
+      expect(texts()).toEqual(['Festival', 'Bogbus', 'Lektiecafé']);
+      store.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('says it is on the board, and takes a summons of the facilitator but not its own', () => {

@@ -9,8 +9,10 @@
 // An author the view has no name for yet (a guest who just joined) is named from presence,
 // which carries each person's name, or else by one load of the view a while later for all
 // such authors together: fifty people joining must not mean fifty loads of the whole board.
-// Events are applied as they come but shown once per animation frame (see frames.ts): a page
-// behind on fifty people's events renders what it has caught up on once, not once per event.
+// Events are applied as they come and shown at once when nothing was shown since the last
+// animation frame; what comes after that within the same frame waits for the next one (see
+// frames.ts): a lone change is not held back a frame, and a page behind on fifty people's
+// events renders what it has caught up on once a frame, not once per event.
 // Presence goes the same way: one's own (on the board, and where shown the zone and place
 // one points at) and the others'; and the facilitator's "bring everyone here".
 import { signal } from '@preact/signals';
@@ -55,8 +57,9 @@ export class BoardStore {
   private reloadDue = 0;
   /** The view with the events applied since it was last shown (null: the shown one is current). */
   private unshown: BoardView | null = null;
-  /** Cancels the showing planned for the next frame (null: none is planned). */
-  private cancelShowing: (() => void) | null = null;
+  /** Cancels the wait for the frame after the last showing (null: a frame has come since,
+   * so the next change is shown at once). */
+  private cancelFrameWait: (() => void) | null = null;
   private disposed = false;
 
   constructor(
@@ -102,7 +105,9 @@ export class BoardStore {
     this.disposed = true;
     this.unwatch?.();
     if (this.reloadTimer !== null) clearTimeout(this.reloadTimer);
-    this.showNow(null);
+    this.cancelFrameWait?.();
+    this.cancelFrameWait = null;
+    this.unshown = null;
   }
 
   /** Sends a command to the board's workspace; settles with the ack or the rejection. */
@@ -120,18 +125,24 @@ export class BoardStore {
     return this.unshown ?? this.view.value;
   }
 
-  /** Makes `view` the current one, shown at the next animation frame. */
+  /** Makes `view` the current one: shown at once if nothing was shown since the last
+   * animation frame, or else at the next frame, with whatever else comes until then. */
   private showSoon(view: BoardView): void {
     this.unshown = view;
-    if (this.cancelShowing === null) this.cancelShowing = atNextFrame(() => this.showNow());
+    if (this.cancelFrameWait === null) this.showNow();
   }
 
-  /** Shows `view`, or else what is waiting to be shown, now. */
+  /** Shows `view`, or else what is waiting to be shown, now; what comes until the next frame
+   * waits for it. */
   private showNow(view: BoardView | null = this.unshown): void {
-    this.cancelShowing?.();
-    this.cancelShowing = null;
     this.unshown = null;
-    if (view && !this.disposed) this.view.value = view;
+    if (!view || this.disposed) return;
+    this.view.value = view;
+    this.cancelFrameWait?.();
+    this.cancelFrameWait = atNextFrame(() => {
+      this.cancelFrameWait = null;
+      if (this.unshown) this.showNow();
+    });
   }
 
   private take(event: LiveEvent): void {
