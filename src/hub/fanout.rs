@@ -20,11 +20,18 @@
 //! task at the first event it did not get: that task reads on from the store, waits (up to
 //! the slow-client timeout) for room in the queue as before, and joins again once it has
 //! caught up. So each subscriber still gets every event it may see, once and in order.
+//!
+//! The fan-out never keeps a connection alive either: it holds only a weak handle on each
+//! member's queue (the subscription's task holds the strong one), so a connection whose
+//! session ended closes its queue, its writer answers the client's close and ends, whether or
+//! not the fan-out has looked at that member since. And a subscription's task that ends while
+//! the fan-out holds its member (the client unsubscribed or left) takes it out at once
+//! ([`Membership`]'s drop), not at the workspace's next event.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::{broadcast, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use uuid::Uuid;
 
 use super::connection::Outgoing;
@@ -36,8 +43,10 @@ use crate::visibility::{self, Reader, Seen};
 /// What a subscription hands the fan-out while it follows live, and gets back with the
 /// position to go on from when the fan-out hands it back.
 pub(crate) struct Member {
-    /// Its connection's outgoing queue.
-    pub(crate) out: tokio::sync::mpsc::Sender<Outgoing>,
+    /// Its connection's outgoing queue, weakly: the subscription's task holds the strong
+    /// handle, so the queue closes (and the connection's writer ends, answering a client's
+    /// close) as soon as the connection's session and its subscriptions' tasks are gone.
+    pub(crate) out: mpsc::WeakSender<Outgoing>,
     /// How far it has come (the last position passed on or filtered out), for the ack of a
     /// command of its own connection.
     pub(crate) seen: watch::Sender<Position>,
@@ -91,6 +100,41 @@ pub struct Fanout {
     members: Mutex<Members>,
 }
 
+/// A subscription's place in the fan-out, held by its task while the fan-out follows live for
+/// it. Dropped before the fan-out handed the member back (the task aborted: unsubscribed, or
+/// the connection ended), it takes the member out of the fan-out at once.
+pub(crate) struct Membership<'fanout> {
+    fanout: &'fanout Fanout,
+    workspace_id: Uuid,
+    /// The reader's actor: the group the member is in.
+    actor: String,
+    /// Where the fan-out hands the member back; `None` once it did (or dropped it).
+    handed_back: Option<oneshot::Receiver<HandedBack>>,
+}
+
+impl Membership<'_> {
+    /// Waits until the fan-out hands the member back.
+    ///
+    /// # Returns
+    /// `None` when the fan-out dropped the member instead (its connection's queue closed).
+    pub(crate) async fn handed_back(&mut self) -> Option<HandedBack> {
+        let receiver = self.handed_back.as_mut()?;
+        let handed_back = receiver.await.ok();
+        self.handed_back = None;
+        handed_back
+    }
+}
+
+impl Drop for Membership<'_> {
+    fn drop(&mut self) {
+        // Closing the receiver first is what marks this member as ended for `leave`.
+        if let Some(receiver) = self.handed_back.take() {
+            drop(receiver);
+            self.fanout.leave(self.workspace_id, &self.actor);
+        }
+    }
+}
+
 /// Why a subscription could not join.
 pub(crate) enum NotJoined {
     /// The fan-out has passed this position already: the subscription follows on its own.
@@ -100,18 +144,18 @@ pub(crate) enum NotJoined {
 impl Fanout {
     /// Lets `member`, whose subscription of `workspace_id` reads as `actor` and has passed on
     /// every event before `from`, follow live through the fan-out (starting its task first if
-    /// need be). Returns where the fan-out hands it back.
+    /// need be). Returns its place in the fan-out, where the fan-out hands it back.
     ///
     /// # Errors
     /// [`NotJoined::Behind`] when the fan-out has passed `from` already.
-    pub(crate) fn join(
-        &self,
+    pub(crate) fn join<'fanout>(
+        &'fanout self,
         state: &AppState,
         workspace_id: Uuid,
         actor: &str,
         from: Position,
         member: Member,
-    ) -> Result<oneshot::Receiver<HandedBack>, NotJoined> {
+    ) -> Result<Membership<'fanout>, NotJoined> {
         let mut members = locked(&self.members);
         if !members.running {
             members.running = true;
@@ -141,7 +185,30 @@ impl Fanout {
                 members: vec![joined],
             }),
         }
-        Ok(handed_back)
+        Ok(Membership {
+            fanout: self,
+            workspace_id,
+            actor: actor.to_owned(),
+            handed_back: Some(handed_back),
+        })
+    }
+
+    /// Takes out of `actor`'s group in `workspace_id` the members whose task has ended.
+    fn leave(&self, workspace_id: Uuid, actor: &str) {
+        let mut members = locked(&self.members);
+        let Some(groups) = members.workspaces.get_mut(&workspace_id) else {
+            return;
+        };
+        for group in groups
+            .iter_mut()
+            .filter(|group| group.reader.actor() == actor)
+        {
+            group.members.retain(|joined| !joined.handback.is_closed());
+        }
+        groups.retain(|group| !group.members.is_empty());
+        if groups.is_empty() {
+            members.workspaces.remove(&workspace_id);
+        }
     }
 
     /// The board an event is on, when it is a board event and some reader of its workspace
@@ -313,7 +380,11 @@ fn pass_on(
                 member.seen.send_replace(event.position);
                 return None;
             };
-            match member.out.try_send(Outgoing::Text(frame.clone())) {
+            // The connection is gone (its task too): dropped when its handback is found closed.
+            let Some(out) = member.out.upgrade() else {
+                return Some(event.position);
+            };
+            match out.try_send(Outgoing::Text(frame.clone())) {
                 Ok(()) => {
                     member.seen.send_replace(event.position);
                     None

@@ -93,8 +93,10 @@ pub(super) async fn follow(
     too_slow: CancellationToken,
     seen: watch::Sender<Position>,
 ) {
+    // The task holds the strong handle on the queue, the fan-out a weak one: when the task
+    // and the session end, the queue closes and the connection's writer ends.
     let mut member = Member {
-        out,
+        out: out.downgrade(),
         seen,
         board_id: filter.board_id,
         partnership_id: filter.partnership_id,
@@ -104,8 +106,16 @@ pub(super) async fn follow(
     // the fan-out turned it away or handed it back, it first passes on an event itself.
     let mut join_at_once = true;
     loop {
-        let Some(caught_up) =
-            follow_alone(&state, &mut filter, from, join_at_once, &member, &too_slow).await
+        let Some(caught_up) = follow_alone(
+            &state,
+            &mut filter,
+            from,
+            join_at_once,
+            &out,
+            &member,
+            &too_slow,
+        )
+        .await
         else {
             return;
         };
@@ -117,13 +127,15 @@ pub(super) async fn follow(
             caught_up,
             member,
         ) {
-            Ok(handed_back) => {
+            Ok(mut membership) => {
+                // Aborted here (unsubscribed, the connection ended), the membership's drop
+                // takes the member out of the fan-out.
                 let handed_back = tokio::select! {
                     () = state.hub.shutdown.cancelled() => return,
-                    handed_back = handed_back => handed_back,
+                    handed_back = membership.handed_back() => handed_back,
                 };
                 // The fan-out dropped it: the connection is gone.
-                let Ok(HandedBack {
+                let Some(HandedBack {
                     position,
                     member: returned,
                 }) = handed_back
@@ -142,8 +154,8 @@ pub(super) async fn follow(
     }
 }
 
-/// Follows the log from `from` on its own, pushing the filtered events into the member's
-/// queue (waiting for room up to the slow-client timeout), until everything durable is
+/// Follows the log from `from` on its own, pushing the filtered events into the connection's
+/// queue `out` (waiting for room up to the slow-client timeout), until everything durable is
 /// passed on (at once when `join_at_once`, else after at least one event).
 ///
 /// # Returns
@@ -154,10 +166,10 @@ async fn follow_alone(
     filter: &mut Filter,
     from: Position,
     join_at_once: bool,
+    out: &mpsc::Sender<Outgoing>,
     member: &Member,
     too_slow: &CancellationToken,
 ) -> Option<Position> {
-    let out = &member.out;
     let seen = &member.seen;
     let mut subscription = Subscription::new(state.store.clone(), from);
     let mut passed_one = join_at_once;
