@@ -61,6 +61,10 @@ enum Command {
         /// allowed; more are rejected `rate_limited`).
         #[arg(long, env = "PARTNERHUB_COMMANDS_PER_SECOND", default_value_t = partnerhub::app_state::Limits::default().commands_per_second)]
         commands_per_second: u32,
+        /// Open websocket connections one account (or API token) may have at once; more are
+        /// closed with 4029 `too_many_connections`.
+        #[arg(long, env = "PARTNERHUB_CONNECTIONS_PER_ACCOUNT", default_value_t = partnerhub::app_state::Limits::default().connections_per_account)]
+        connections_per_account: usize,
     },
     /// Load the demo workspaces (Roskilde and Aarhus, from the guide's examples).
     Demo,
@@ -148,9 +152,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             listen,
             demo,
             commands_per_second,
+            connections_per_account,
         } => {
             let limits = partnerhub::app_state::Limits {
                 commands_per_second,
+                connections_per_account,
                 ..partnerhub::app_state::Limits::default()
             };
             cli::serve::serve(data, listen, demo, limits).await

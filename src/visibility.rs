@@ -75,6 +75,11 @@ impl Reader {
         self.sealed.contains_key(&board_id)
     }
 
+    /// Whether their sealed names on `board_id` are known (its key was found).
+    pub fn has_names_on(&self, board_id: Uuid) -> bool {
+        self.sealed.get(&board_id).is_some_and(Option::is_some)
+    }
+
     /// Their sealed names on a board, or that it has no key.
     pub fn learn(&mut self, board_id: Uuid, names: Option<SealedNames>) {
         self.sealed.insert(board_id, names);

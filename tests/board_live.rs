@@ -2,7 +2,8 @@
 //! those on the board (only from the facilitator, never logged), presence says which zone
 //! someone is on where pointers are shown, the facilitation is handed to a member (by the
 //! facilitator or an owner) and the tools follow, and a vote opened with a cap per note
-//! refuses the dot over it in words. Each test runs on sled and on PostgreSQL.
+//! refuses the dot over it in words; a private note on a board made while its members
+//! followed live is its author's own. Each test runs on sled and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;
@@ -291,9 +292,42 @@ async fn a_vote_with_a_cap_per_note_refuses_the_dot_over_it_in_words(backend: Ba
     server.stop().await;
 }
 
+/// A board created while its members already follow the workspace live (through the hub's
+/// fan-out, where readers of the same person share what they know of the boards' keys): the
+/// key is made only at the first sealed act, after everyone saw the board created without
+/// one. A private note is still its author's own, live: the author reads its text, the others
+/// do not.
+async fn a_private_note_on_a_board_made_while_following_live_is_its_authors_own(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
+    let editor = server.member("bo@test", "editor").await;
+    let mut owner = follower(&server, &server.owner, None).await;
+    let mut author = follower(&server, &editor, None).await;
+    // Writing, anonymous: a note is appended under its author's sealed name.
+    let board = Uuid::new_v4();
+    let (status, body) = server
+        .command(&server.owner, json!({"type": "CreateBoard", "board_id": board, "title": "Staff day", "template": "free"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = server
+        .command(&editor, json!({"type": "AddNote", "board_id": board, "note_id": Uuid::new_v4(), "text": "only mine for now", "x": 1, "y": 2}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let own = author.next_of_event_type("NoteAdded").await;
+    assert_eq!(own["payload"]["text"], "only mine for now", "{own}");
+    let others = until_pong(&mut owner).await;
+    assert!(
+        others
+            .iter()
+            .all(|frame| !frame.to_string().contains("only mine for now")),
+        "another does not read it: {others:?}"
+    );
+    server.stop().await;
+}
+
 on_every_backend!(
     bring_everyone_here_reaches_those_on_the_board_from_the_facilitator_only,
     presence_on_a_board_says_the_zone_only_where_pointers_are_shown,
     the_facilitation_is_handed_to_a_member_and_the_tools_follow,
     a_vote_with_a_cap_per_note_refuses_the_dot_over_it_in_words,
+    a_private_note_on_a_board_made_while_following_live_is_its_authors_own,
 );

@@ -1,8 +1,10 @@
 //! The live collaboration server end to end on 127.0.0.1: two clients see each other's
 //! changes live and in the same order, resume after a dropped connection without gap or
-//! duplicate, a concurrent agreement amendment loses with 409 / reject while the winner's
-//! text is kept, slow consumers fall back to catch-up (or are closed with 4008) while fast
-//! ones keep up, and shutdown closes sockets with 1001. Each test runs on sled and on PostgreSQL.
+//! duplicate (also after closing their socket while following live, as a browser going
+//! offline does: the close is answered at once), a concurrent agreement amendment loses with
+//! 409 / reject while the winner's text is kept, slow consumers fall back to catch-up (or are
+//! closed with 4008) while fast ones keep up, and shutdown closes sockets with 1001. Each test
+//! runs on sled and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;
@@ -702,9 +704,91 @@ async fn a_late_joiner_is_told_of_everyone_already_there(backend: Backend) {
     server.stop().await;
 }
 
+/// What the browser does when it goes offline and comes back (the browser step "a change made
+/// while offline is queued, sent on reconnect, and arrives once"): its socket, following live
+/// through the hub's fan-out, is closed by the page (1000), and the browser reconnects only
+/// once the server has answered that close. Then the same account says hello again, resumes
+/// after the last position it saw, gets what a colleague wrote meanwhile, and its queued
+/// command arrives once, for it and for the colleague.
+async fn a_client_that_closes_while_following_live_is_answered_and_resumes(backend: Backend) {
+    use tokio_tungstenite::tungstenite::protocol::{frame::coding::CloseCode, CloseFrame};
+
+    let server = TestServer::start_on(backend).await;
+    let editor = server.member("bo@test", "editor").await;
+    let board = board(&server).await;
+    let subscribe = json!({"type": "subscribe", "workspace_id": server.workspace_id});
+    let mut colleague = server.websocket().await;
+    colleague.hello(&editor).await;
+    colleague.send(subscribe.clone()).await;
+    colleague.next_of("subscribed").await;
+    let mut client = server.websocket().await;
+    client.hello(&server.owner).await;
+    client.send(subscribe.clone()).await;
+    client.next_of("subscribed").await;
+    // Live, through the fan-out: nothing to catch up, so the subscription joined it.
+    let (_, body) = server
+        .command(&editor, note(board, "while connected"))
+        .await;
+    let last_seen = client.next_of("event").await["position"].as_u64().unwrap();
+    assert_eq!(body["last_position"], last_seen);
+    assert_eq!(colleague.next_of("event").await["position"], last_seen);
+
+    // The page goes offline: it closes its socket and waits for the server's answer.
+    client
+        .stream
+        .close(Some(CloseFrame {
+            code: CloseCode::Normal,
+            reason: "offline".into(),
+        }))
+        .await
+        .unwrap();
+    match client.next_frame().await {
+        Frame::Closed(code, _) => assert_eq!(code, 1000, "the server answers the close"),
+        Frame::Json(frame) => panic!("a frame after the close: {frame}"),
+    }
+    drop(client);
+
+    // Meanwhile the colleague writes, and sees it live.
+    let (_, body) = server.command(&editor, note(board, "while offline")).await;
+    let missed = body["last_position"].as_u64().unwrap();
+    assert_eq!(colleague.next_of("event").await["position"], missed);
+
+    // Back online: the same account, resuming after what it saw.
+    let mut client = server.websocket().await;
+    let welcome = client.hello(&server.owner).await;
+    assert_eq!(welcome["head_position"], missed);
+    client
+        .send(json!({"type": "subscribe", "workspace_id": server.workspace_id, "after_position": last_seen}))
+        .await;
+    client.next_of("subscribed").await;
+    let caught_up = client.next_of("event").await;
+    assert_eq!(caught_up["position"], missed);
+    assert_eq!(caught_up["payload"]["text"], "while offline");
+    // The change made while offline, sent now.
+    let command_id = Uuid::new_v4();
+    client
+        .send(json!({"type": "command", "workspace_id": server.workspace_id, "command_id": command_id, "command": note(board, "made offline")}))
+        .await;
+    let event = client.next_of("event").await;
+    assert_eq!(event["payload"]["text"], "made offline");
+    let ack = client.next_of("ack").await;
+    assert_eq!(ack["command_id"], command_id.to_string());
+    assert_eq!(ack["last_position"], event["position"]);
+    let seen = colleague.next_of("event").await;
+    assert_eq!(seen["position"], event["position"]);
+    // Once: the next event either of them gets is the one after it.
+    let (_, body) = server.command(&editor, note(board, "after")).await;
+    for connection in [&mut client, &mut colleague] {
+        let next = connection.next_of("event").await;
+        assert_eq!(next["position"], body["last_position"]);
+    }
+    server.stop().await;
+}
+
 on_every_backend!(
     two_clients_see_each_others_changes_live_and_in_the_same_order,
     a_client_that_reconnects_gets_exactly_what_it_missed,
+    a_client_that_closes_while_following_live_is_answered_and_resumes,
     concurrent_agreement_amendments_keep_the_winner_and_tell_the_loser,
     a_slow_consumer_catches_up_from_the_store_while_a_fast_one_keeps_up,
     shutdown_closes_sockets_with_going_away_after_finishing_their_work,

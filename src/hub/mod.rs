@@ -4,7 +4,9 @@
 //! One task per connection ([`connection`]). A subscription follows the log with a
 //! [`Subscription`](crate::store::Subscription): it catches up from the store, then follows
 //! live, with no gap and no duplicate, so resuming after a dropped connection is subscribing
-//! after the last position seen. Each connection has a bounded outgoing queue; a subscription
+//! after the last position seen. Once caught up, a subscription follows live through the
+//! hub's [`fanout`]: one task that pushes each event's shared frame straight into every
+//! subscriber connection's queue. Each connection has a bounded outgoing queue; a subscription
 //! whose client is slow waits on that queue, falls behind the live channel and is moved back
 //! to reading the store (it still gets every event, in order, and memory stays bounded). A
 //! client that cannot keep up even so is told why and closed with code 4008.
@@ -17,6 +19,7 @@
 //! 1001 ("going away") after in-flight commands finish.
 
 pub mod connection;
+pub mod fanout;
 pub mod frames;
 pub mod presence;
 pub mod protocol;
@@ -54,6 +57,8 @@ pub struct Hub {
     tasks: TaskTracker,
     /// Event frames, encoded once and shared by every connection.
     frames: frames::EventFrames,
+    /// The live fan-out of events to the subscriptions that caught up.
+    fanout: fanout::Fanout,
 }
 
 impl Default for Hub {
@@ -66,6 +71,7 @@ impl Default for Hub {
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
             frames: frames::EventFrames::default(),
+            fanout: fanout::Fanout::default(),
         }
     }
 }

@@ -664,6 +664,16 @@ impl Ws {
         }
     }
 
+    /// The next event frame of type `event_type`, skipping other frames.
+    pub async fn next_of_event_type(&mut self, event_type: &str) -> serde_json::Value {
+        loop {
+            let frame = self.next().await;
+            if frame["type"] == "event" && frame["event_type"] == event_type {
+                return frame;
+            }
+        }
+    }
+
     pub async fn hello(&mut self, token: &str) -> serde_json::Value {
         self.send(json!({"type": "hello", "token": token})).await;
         self.next_of("welcome").await

@@ -1,6 +1,7 @@
-//! The subscriptions of a connection: each follows the log in a task of its own, filters it
-//! by workspace, scope and what [`crate::visibility`] lets its reader see, and pushes the
-//! frames into the connection's queue.
+//! The subscriptions of a connection: each catches up from the log in a task of its own,
+//! filters it by workspace, scope and what [`crate::visibility`] lets its reader see, and
+//! pushes the frames into the connection's queue; once caught up it follows live through the
+//! hub's fan-out ([`crate::hub::fanout`]), which pushes into the same queue.
 
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use uuid::Uuid;
 
 use super::{encode, error_frame, Outgoing};
 use crate::app_state::AppState;
+use crate::hub::fanout::{HandedBack, Member, NotJoined};
 use crate::store::{Position, RecordedEvent, Subscription};
 use crate::visibility::{self, Reader, Seen};
 
@@ -80,7 +82,9 @@ impl Filter {
 }
 
 /// Follows the log after `after` and pushes the filtered events into the connection's queue,
-/// telling `seen` how far it has come.
+/// telling `seen` how far it has come: on its own while it catches up from the store, then
+/// through the hub's live fan-out ([`crate::hub::fanout`]), and on its own again whenever the
+/// fan-out hands it back (a full queue, or a gap in the fan-out's live channel).
 pub(super) async fn follow(
     state: AppState,
     mut filter: Filter,
@@ -89,14 +93,97 @@ pub(super) async fn follow(
     too_slow: CancellationToken,
     seen: watch::Sender<Position>,
 ) {
-    let mut subscription = Subscription::new(state.store.clone(), after.saturating_add(1));
+    // The task holds the strong handle on the queue, the fan-out a weak one: when the task
+    // and the session end, the queue closes and the connection's writer ends.
+    let mut member = Member {
+        out: out.downgrade(),
+        seen,
+        board_id: filter.board_id,
+        partnership_id: filter.partnership_id,
+    };
+    let mut from = after.saturating_add(1);
+    // Right after subscribing, a subscription with nothing to catch up joins at once; after
+    // the fan-out turned it away or handed it back, it first passes on an event itself.
+    let mut join_at_once = true;
     loop {
+        let Some(caught_up) = follow_alone(
+            &state,
+            &mut filter,
+            from,
+            join_at_once,
+            &out,
+            &member,
+            &too_slow,
+        )
+        .await
+        else {
+            return;
+        };
+        let workspace_id = filter.workspace_id;
+        match state.hub.fanout.join(
+            &state,
+            workspace_id,
+            filter.reader.actor(),
+            caught_up,
+            member,
+        ) {
+            Ok(mut membership) => {
+                // Aborted here (unsubscribed, the connection ended), the membership's drop
+                // takes the member out of the fan-out.
+                let handed_back = tokio::select! {
+                    () = state.hub.shutdown.cancelled() => return,
+                    handed_back = membership.handed_back() => handed_back,
+                };
+                // The fan-out dropped it: the connection is gone.
+                let Some(HandedBack {
+                    position,
+                    member: returned,
+                }) = handed_back
+                else {
+                    return;
+                };
+                member = returned;
+                from = position;
+            }
+            Err(NotJoined::Behind(returned)) => {
+                member = returned;
+                from = caught_up;
+            }
+        }
+        join_at_once = false;
+    }
+}
+
+/// Follows the log from `from` on its own, pushing the filtered events into the connection's
+/// queue `out` (waiting for room up to the slow-client timeout), until everything durable is
+/// passed on (at once when `join_at_once`, else after at least one event).
+///
+/// # Returns
+/// The position of the next event, to join the fan-out at; `None` when the subscription
+/// ends (shutdown, the connection gone, the client too slow, a store failure).
+async fn follow_alone(
+    state: &AppState,
+    filter: &mut Filter,
+    from: Position,
+    join_at_once: bool,
+    out: &mpsc::Sender<Outgoing>,
+    member: &Member,
+    too_slow: &CancellationToken,
+) -> Option<Position> {
+    let seen = &member.seen;
+    let mut subscription = Subscription::new(state.store.clone(), from);
+    let mut passed_one = join_at_once;
+    loop {
+        if passed_one && state.store.head_position() < subscription.next_position() {
+            return Some(subscription.next_position());
+        }
         let next = tokio::select! {
-            () = state.hub.shutdown.cancelled() => return,
+            () = state.hub.shutdown.cancelled() => return None,
             next = subscription.next() => next,
         };
+        passed_one = true;
         let event = match next {
-            None => return,
+            None => return None,
             Some(Ok(event)) => event,
             Some(Err(error)) => {
                 tracing::error!(%error, "a subscription cannot read the log");
@@ -109,39 +196,38 @@ pub(super) async fn follow(
                         .into(),
                     ))
                     .await;
-                return;
+                return None;
             }
         };
         // Encoded once for every connection that sees the event the same way: the filter is
         // this connection's own work.
         let Some(frame) = state.hub.frames.frame(
             &event,
-            filter.seen(&state, &event).await,
+            filter.seen(state, &event).await,
             filter.reader.actor(),
         ) else {
             seen.send_replace(event.position);
             continue;
         };
-        // Room in the queue (the usual case): queued without arming a timer, one per
-        // subscriber and event on a fan-out to thousands. Only a full queue waits, for at most
-        // the slow-client timeout.
+        // Room in the queue (the usual case): queued without arming a timer. Only a full
+        // queue waits, for at most the slow-client timeout.
         let frame = match out.try_send(Outgoing::Text(frame)) {
             Ok(()) => {
                 seen.send_replace(event.position);
                 continue;
             }
-            Err(mpsc::error::TrySendError::Closed(_)) => return,
+            Err(mpsc::error::TrySendError::Closed(_)) => return None,
             Err(mpsc::error::TrySendError::Full(frame)) => frame,
         };
         match tokio::time::timeout(state.limits.slow_client_timeout, out.send(frame)).await {
             Ok(Ok(())) => {
                 seen.send_replace(event.position);
             }
-            Ok(Err(_)) => return,
+            Ok(Err(_)) => return None,
             Err(_) => {
                 tracing::warn!(workspace_id = %filter.workspace_id, "closing a websocket client that cannot keep up");
                 too_slow.cancel();
-                return;
+                return None;
             }
         }
     }

@@ -11,8 +11,9 @@
 //! The socket is split: a writer task ([`writer`]) drains a bounded queue of outgoing frames
 //! into the socket; the connection task reads frames and hands each message to its
 //! [`session::Session`], which answers it (one method per message) and relays presence. Each
-//! subscription ([`follow`]) is its own task following the log and pushing frames into the
-//! same queue.
+//! subscription ([`follow`]) is its own task catching up from the log and pushing frames into
+//! the same queue; once caught up, the hub's [`fanout`](crate::hub::fanout) pushes the live
+//! events into the queue and the subscription's task sleeps until it is handed back.
 
 mod follow;
 mod session;
@@ -55,7 +56,7 @@ const ACCESS_CHECK: Duration = Duration::from_secs(1);
 /// session or an invite that reached its expiry).
 const ACCESS_RECHECK: Duration = Duration::from_secs(30);
 
-enum Outgoing {
+pub(crate) enum Outgoing {
     /// A text frame; event frames share their bytes with every other connection's.
     Text(Utf8Bytes),
     Ping,
