@@ -471,7 +471,76 @@ async fn a_damaged_timeline_entry_is_not_shown(backend: Backend) {
     store.shutdown().await;
 }
 
+/// A workspace larger than one part of a checkpoint (its organisations and moves are kept in
+/// parts decoded on several threads) beside a small one, checkpointed by two writes at once
+/// (they go one at a time; the second finds nothing newer): a start from it equals a full
+/// rebuild.
+async fn a_large_workspace_in_parts_and_two_writes_at_once_start_as_a_rebuild(backend: Backend) {
+    let location = TestLocation::on(backend).await;
+    let state = start(&location.location()).await;
+    let large = Uuid::new_v4();
+    let small = Uuid::new_v4();
+    run(
+        &state,
+        large,
+        "anna",
+        json!({"type": "CreateWorkspace", "name": "Aarhus"}),
+    )
+    .await;
+    run(
+        &state,
+        small,
+        "anna",
+        json!({"type": "CreateWorkspace", "name": "Vejle"}),
+    )
+    .await;
+    for batch in 0..2 {
+        let rows: Vec<Value> = (0..400)
+            .map(|row| {
+                json!({"organisation_id": Uuid::new_v4(), "name": format!("Forening {batch}-{row}"),
+                "sector": "civil_society", "level": "network", "reason": "imported"})
+            })
+            .collect();
+        run(
+            &state,
+            large,
+            "anna",
+            json!({"type": "ImportOrganisations", "rows": rows}),
+        )
+        .await;
+    }
+    work(&state, large, 1).await;
+    work(&state, small, 1).await;
+    let head = state.store.head_position();
+    let (first, second) = tokio::join!(
+        checkpoint::write(state.store.as_ref(), &state.projections),
+        checkpoint::write(state.store.as_ref(), &state.projections),
+    );
+    assert_eq!(first.unwrap(), Some(head));
+    assert_eq!(second.unwrap(), Some(head));
+    stop(state).await;
+    let backing = open(&location.location()).await;
+    let store = backing.event_store();
+    let (started, how, rebuilt) = start_and_rebuild(store.as_ref()).await;
+    assert!(
+        matches!(how, Start::FromCheckpoint(at) if at == head),
+        "{how:?}"
+    );
+    assert_eq!(
+        started.read(large, |view| view.state.organisations.len()),
+        Some(801)
+    );
+    for workspace_id in [large, small] {
+        assert_eq!(
+            views(&started, store.as_ref(), workspace_id).await,
+            views(&rebuilt, store.as_ref(), workspace_id).await
+        );
+    }
+    store.shutdown().await;
+}
+
 on_every_backend!(
+    a_large_workspace_in_parts_and_two_writes_at_once_start_as_a_rebuild,
     a_checkpoint_without_its_timeline_index_is_ignored_and_the_views_rebuilt,
     a_damaged_timeline_entry_is_not_shown,
     a_start_from_a_checkpoint_equals_a_full_rebuild,

@@ -31,7 +31,12 @@
 //! as the log grows, and until then a question about a moment before the checkpoint replays
 //! the workspace's stream from its start (the same answer, more slowly).
 //!
-//! Checkpoints are written off the hot path: [`spawn_checkpointer`] copies the views under
+//! A start decodes it on every core: each workspace's organisations, partnerships, assets,
+//! boards and moves are kept in parts of their own ([`FORMAT`] 3), decoded side by side while
+//! one thread checks the body's hash; nothing decoded is used unless the hash matches.
+//!
+//! Checkpoints are written off the hot path, one at a time (a shutdown's waits for the
+//! background one, then saves only what came after it): [`spawn_checkpointer`] copies the views under
 //! their lock (the state shares its entities and the timeline its chunks, so the copy is a
 //! few pointers per entity), saves the timeline entries into the index in batches, then
 //! encodes and stores the copy on a blocking thread while the projector goes on; the server
@@ -49,11 +54,19 @@ use super::slugs::Slugs;
 use super::timeline::{Timeline, TimelineEntry};
 use super::timeline_index::{self, hash_at};
 use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
-use crate::domain::state::{ChunkedLog, LevelMove, WorkspaceState};
+use crate::domain::state::{
+    Asset, Board, ChunkedLog, LevelMove, Organisation, Partnership, WorkspaceState,
+};
 use crate::store::{envelope, EventHash, EventStore, Position, StoreError, READ_PAGE};
 
-/// The layout of a checkpoint; another is ignored.
-pub const FORMAT: u32 = 2;
+/// The layout of a checkpoint; another is ignored. Format 3 keeps each workspace's
+/// organisations, partnerships, assets, boards and moves in parts of their own, decoded on
+/// several threads at once (format 2 kept the state whole, in one section).
+pub const FORMAT: u32 = 3;
+/// How many entities (or moves) one part of a workspace's state holds: small enough that the
+/// parts of one large workspace spread over the threads that decode them.
+const PART_ENTITIES: usize = 256;
+const PART_MOVES: usize = 16_384;
 /// The fingerprint of the code that folds the views (see the module's documentation).
 pub const CODE_VERSION: &str = env!("PARTNERHUB_PROJECTION_CODE");
 /// What every checkpoint starts with.
@@ -131,25 +144,49 @@ pub enum Unusable {
     },
 }
 
-/// One workspace's views as a checkpoint keeps them (its timeline is in the timeline index).
+/// One workspace's views as a checkpoint keeps them (its timeline is in the timeline index),
+/// but for the entities and moves of its state, which follow in [`Part`]s.
 #[derive(Serialize, Deserialize)]
 struct KeptView {
+    /// The state without its organisations, partnerships, assets and boards.
     state: WorkspaceState,
-    /// The state's list of moves (its own serialization leaves it out).
-    level_moves: Vec<LevelMove>,
     metrics_history: Vec<MetricsPoint>,
     last_metrics_version: Option<u64>,
     snapshot_every: u64,
 }
 
-/// The first section of a checkpoint's body; then one per workspace: its [`KeptView`].
+/// A part of one workspace's state, kept in a section of its own so that the parts decode on
+/// several threads at once; [`PartOf`] writes the same shape from borrowed entities.
+#[derive(Deserialize)]
+enum Part {
+    Organisations(Vec<(Uuid, Arc<Organisation>)>),
+    Partnerships(Vec<(Uuid, Arc<Partnership>)>),
+    Assets(Vec<(Uuid, Arc<Asset>)>),
+    Boards(Vec<(Uuid, Arc<Board>)>),
+    /// The state's list of moves, in order (its own serialization leaves it out).
+    LevelMoves(Vec<LevelMove>),
+}
+
+/// A [`Part`] as it is written.
+#[derive(Serialize)]
+enum PartOf<'a> {
+    Organisations(&'a [(&'a Uuid, &'a Arc<Organisation>)]),
+    Partnerships(&'a [(&'a Uuid, &'a Arc<Partnership>)]),
+    Assets(&'a [(&'a Uuid, &'a Arc<Asset>)]),
+    Boards(&'a [(&'a Uuid, &'a Arc<Board>)]),
+    LevelMoves(&'a [LevelMove]),
+}
+
+/// The first section of a checkpoint's body; then per workspace its [`KeptView`] and its
+/// `parts` [`Part`]s.
 #[derive(Serialize, Deserialize)]
 struct Head {
     position: Position,
     hash: EventHash,
     skipped: u64,
     slugs: Vec<(Uuid, String)>,
-    workspaces: usize,
+    /// How many parts follow each workspace's view, one number per workspace.
+    parts: Vec<usize>,
 }
 
 /// One workspace's views, copied under the lock: cheap to copy, encoded afterwards (its
@@ -201,6 +238,12 @@ fn section(body: &mut Vec<u8>, value: &impl Serialize) -> Result<(), serde_json:
     Ok(())
 }
 
+/// One workspace's entities in parts of at most `size`.
+fn parts_of<T>(map: &BTreeMap<Uuid, Arc<T>>, size: usize) -> Vec<Vec<(&Uuid, &Arc<T>)>> {
+    let entries: Vec<_> = map.iter().collect();
+    entries.chunks(size).map(<[_]>::to_vec).collect()
+}
+
 /// Encodes a copy of the views at `hash` (of the event at its position).
 fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, serde_json::Error> {
     // The header, with room for the body's hash, then the body, written in place (one buffer
@@ -214,6 +257,37 @@ fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, serde_json::Err
     let hash_at = bytes.len();
     bytes.extend_from_slice(&[0; 32]);
     let body_at = bytes.len();
+    let split: Vec<_> = copy
+        .workspaces
+        .into_iter()
+        .map(|mut copied| {
+            let entities = (
+                std::mem::take(&mut copied.state.organisations),
+                std::mem::take(&mut copied.state.partnerships),
+                std::mem::take(&mut copied.state.assets),
+                std::mem::take(&mut copied.state.boards),
+            );
+            let moves: Vec<LevelMove> = std::mem::take(&mut copied.state.level_moves)
+                .iter()
+                .copied()
+                .collect();
+            (copied, entities, moves)
+        })
+        .collect();
+    let parts: Vec<_> = split
+        .iter()
+        .map(
+            |(_, (organisations, partnerships, assets, boards), moves)| {
+                (
+                    parts_of(organisations, PART_ENTITIES),
+                    parts_of(partnerships, PART_ENTITIES),
+                    parts_of(assets, PART_ENTITIES),
+                    parts_of(boards, PART_ENTITIES),
+                    moves.chunks(PART_MOVES).collect::<Vec<_>>(),
+                )
+            },
+        )
+        .collect();
     section(
         &mut bytes,
         &Head {
@@ -221,20 +295,39 @@ fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, serde_json::Err
             hash,
             skipped: copy.skipped,
             slugs: copy.slugs,
-            workspaces: copy.workspaces.len(),
+            parts: parts
+                .iter()
+                .map(|(o, p, a, b, m)| o.len() + p.len() + a.len() + b.len() + m.len())
+                .collect(),
         },
     )?;
-    for copied in copy.workspaces {
+    for ((copied, _, _), (organisations, partnerships, assets, boards, moves)) in
+        split.iter().zip(&parts)
+    {
         section(
             &mut bytes,
             &KeptView {
-                level_moves: copied.state.level_moves.iter().copied().collect(),
-                state: copied.state,
-                metrics_history: copied.metrics_history,
+                state: copied.state.clone(),
+                metrics_history: copied.metrics_history.clone(),
                 last_metrics_version: copied.last_metrics_version,
                 snapshot_every: copied.snapshot_every,
             },
         )?;
+        for part in organisations {
+            section(&mut bytes, &PartOf::Organisations(part))?;
+        }
+        for part in partnerships {
+            section(&mut bytes, &PartOf::Partnerships(part))?;
+        }
+        for part in assets {
+            section(&mut bytes, &PartOf::Assets(part))?;
+        }
+        for part in boards {
+            section(&mut bytes, &PartOf::Boards(part))?;
+        }
+        for part in moves {
+            section(&mut bytes, &PartOf::LevelMoves(part))?;
+        }
     }
     let body_hash = blake3::hash(&bytes[body_at..]);
     bytes[hash_at..body_at].copy_from_slice(body_hash.as_bytes());
@@ -251,21 +344,46 @@ fn take<'a>(bytes: &mut &'a [u8], count: usize) -> Result<&'a [u8], Unusable> {
     Ok(front)
 }
 
-/// Takes the next section off the front of `bytes` and decodes it.
-fn next_section<T: serde::de::DeserializeOwned>(bytes: &mut &[u8]) -> Result<T, Unusable> {
+/// Takes the next section off the front of `bytes`, undecoded.
+fn next_section<'a>(bytes: &mut &'a [u8]) -> Result<&'a [u8], Unusable> {
     let length = u64::from_le_bytes(
         take(bytes, 8)?
             .try_into()
             .map_err(|_| Unusable::NotACheckpoint)?,
     );
     let length = usize::try_from(length).map_err(|_| Unusable::NotACheckpoint)?;
-    serde_json::from_slice(take(bytes, length)?)
-        .map_err(|error| Unusable::Undecodable(error.to_string()))
+    take(bytes, length)
 }
 
-/// Checks a checkpoint's header and hash, and decodes its head (the rest, its views, is
-/// decoded by [`decode_views`] once the head is checked against the log).
-fn decode_head(mut bytes: &[u8]) -> Result<(Head, &[u8]), Unusable> {
+/// Decodes one section.
+fn decode_section<T: serde::de::DeserializeOwned>(section: &[u8]) -> Result<T, Unusable> {
+    serde_json::from_slice(section).map_err(|error| Unusable::Undecodable(error.to_string()))
+}
+
+/// A checkpoint's header checked (magic, format, code) and its head decoded, not yet its
+/// hash: [`decode_views`] checks that while it decodes the views, and [`restore`] before it
+/// reports anything the head says.
+struct Opened<'a> {
+    head: Head,
+    /// The hash the body should have.
+    hash: &'a [u8],
+    /// The body: the head, then the views.
+    body: &'a [u8],
+    /// The views, after the head.
+    views: &'a [u8],
+}
+
+impl Opened<'_> {
+    /// Whether the body matches its hash.
+    fn whole(&self) -> bool {
+        blake3::hash(self.body).as_bytes() == self.hash
+    }
+}
+
+/// Checks a checkpoint's header and decodes its head (its hash is checked later, see
+/// [`Opened`]). A head that cannot be decoded is [`Unusable::Damaged`] when the body does not
+/// match its hash.
+fn open(mut bytes: &[u8]) -> Result<Opened<'_>, Unusable> {
     if take(&mut bytes, MAGIC.len())? != MAGIC {
         return Err(Unusable::NotACheckpoint);
     }
@@ -289,28 +407,137 @@ fn decode_head(mut bytes: &[u8]) -> Result<(Head, &[u8]), Unusable> {
         });
     }
     let hash = take(&mut bytes, 32)?;
-    if blake3::hash(bytes).as_bytes() != hash {
-        return Err(Unusable::Damaged);
+    let body = bytes;
+    let head = next_section(&mut bytes).and_then(decode_section::<Head>);
+    match head {
+        Ok(head) => Ok(Opened {
+            head,
+            hash,
+            body,
+            views: bytes,
+        }),
+        Err(_) if blake3::hash(body).as_bytes() != hash => Err(Unusable::Damaged),
+        Err(unusable) => Err(unusable),
     }
-    let head = next_section(&mut bytes)?;
-    Ok((head, bytes))
+}
+
+/// What one section of the views decodes to.
+enum Decoded {
+    View(Box<KeptView>),
+    Part(Part),
 }
 
 /// Decodes the views after a checkpoint's head, each with an empty timeline whose entries up
-/// to `timeline_stored_through` are in the timeline index.
+/// to `timeline_stored_through` are in the timeline index, on every core, while one of them
+/// checks the body's hash.
+///
+/// # Errors
+/// [`Unusable::Damaged`] when the body does not match its hash (whatever else is wrong),
+/// otherwise what a section cannot be decoded for.
 fn decode_views(
-    mut bytes: &[u8],
-    workspaces: usize,
+    opened: &Opened<'_>,
     timeline_stored_through: Position,
 ) -> Result<BTreeMap<Uuid, WorkspaceView>, Unusable> {
+    // The sections, found by their lengths: per workspace its view, then its parts.
+    let mut bytes = opened.views;
+    let mut sections = Vec::new();
+    for parts in &opened.head.parts {
+        for _ in 0..=*parts {
+            sections.push(next_section(&mut bytes));
+        }
+    }
+    // Job 0 is the hash; job i + 1 decodes section i. Each thread takes the next job.
+    let next_job = std::sync::atomic::AtomicUsize::new(0);
+    let jobs = sections.len() + 1;
+    let first_views: Vec<usize> = {
+        let mut at = 0;
+        opened
+            .head
+            .parts
+            .iter()
+            .map(|parts| {
+                let first = at;
+                at += parts + 1;
+                first
+            })
+            .collect()
+    };
+    let work = || {
+        let mut done = Vec::new();
+        let mut whole = None;
+        loop {
+            let job = next_job.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if job >= jobs {
+                return (whole, done);
+            }
+            if job == 0 {
+                whole = Some(opened.whole());
+                continue;
+            }
+            let index = job - 1;
+            let decoded = match sections[index] {
+                Err(_) => Err(Unusable::NotACheckpoint),
+                Ok(section) if first_views.binary_search(&index).is_ok() => {
+                    decode_section::<KeptView>(section).map(|view| Decoded::View(Box::new(view)))
+                }
+                Ok(section) => decode_section::<Part>(section).map(Decoded::Part),
+            };
+            done.push((index, decoded));
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |count| count.get().min(4));
+    let mut whole = None;
+    let mut decoded: Vec<Option<Result<Decoded, Unusable>>> = std::iter::repeat_with(|| None)
+        .take(sections.len())
+        .collect();
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // A helper that panicked leaves its jobs undone, reported below.
+        let results = std::iter::once(work())
+            .chain(helpers.into_iter().filter_map(|helper| helper.join().ok()));
+        for (thread_whole, done) in results {
+            whole = whole.or(thread_whole);
+            for (index, result) in done {
+                decoded[index] = Some(result);
+            }
+        }
+    });
+    match whole {
+        Some(true) => {}
+        Some(false) => return Err(Unusable::Damaged),
+        None => return Err(Unusable::Undecodable("its hash was not checked".into())),
+    }
+    let mut decoded = decoded.into_iter();
+    let mut next = || match decoded.next() {
+        Some(Some(result)) => result,
+        _ => Err(Unusable::Undecodable("a section was not decoded".into())),
+    };
     let mut views = BTreeMap::new();
-    for _ in 0..workspaces {
-        let kept = next_section::<KeptView>(&mut bytes)?;
-        let mut state = kept.state;
-        state.level_moves = kept.level_moves.into_iter().collect();
+    for parts in &opened.head.parts {
+        let Decoded::View(kept) = next()? else {
+            return Err(Unusable::Undecodable("a part where a view belongs".into()));
+        };
+        let mut kept = *kept;
+        let state = &mut kept.state;
+        let mut moves = Vec::new();
+        for _ in 0..*parts {
+            match next()? {
+                Decoded::Part(Part::Organisations(entities)) => {
+                    state.organisations.extend(entities)
+                }
+                Decoded::Part(Part::Partnerships(entities)) => state.partnerships.extend(entities),
+                Decoded::Part(Part::Assets(entities)) => state.assets.extend(entities),
+                Decoded::Part(Part::Boards(entities)) => state.boards.extend(entities),
+                Decoded::Part(Part::LevelMoves(part)) => moves.extend(part),
+                Decoded::View(_) => {
+                    return Err(Unusable::Undecodable("a view where a part belongs".into()))
+                }
+            }
+        }
+        state.level_moves = moves.into_iter().collect();
         let workspace_id = state.workspace_id;
         let view = WorkspaceView::restored(
-            state,
+            kept.state,
             Timeline::stored_through_position(timeline_stored_through),
             kept.metrics_history,
             kept.last_metrics_version,
@@ -323,8 +550,12 @@ fn decode_views(
 
 /// Writes a checkpoint of `projections` as they are now into `store`.
 ///
+/// Writes go one at a time: a write that finds another under way waits for it, then writes
+/// only if the views moved past it.
+///
 /// # Returns
-/// The position it was taken at (`None`: nothing to keep, the views hold no event).
+/// The position it was taken at, or that of the checkpoint already written when the views
+/// did not move past it (`None`: nothing to keep, the views hold no event).
 ///
 /// # Errors
 /// Store errors, and a failure to encode (as [`StoreError::Backend`]).
@@ -332,10 +563,16 @@ pub async fn write(
     store: &dyn EventStore,
     projections: &Projections,
 ) -> Result<Option<Position>, StoreError> {
+    // One write at a time: a second (the shutdown's, while the background one runs) waits,
+    // then keeps only what is newer than the first; the latest checkpoint wins.
+    let mut written = projections.checkpoint_written().lock().await;
     let mut copied = copy(projections);
     let position = copied.position;
     if position == 0 {
         return Ok(None);
+    }
+    if position <= *written {
+        return Ok(Some(*written));
     }
     let Some(hash) = hash_at(store, position).await? else {
         return Err(StoreError::Corrupt {
@@ -359,6 +596,7 @@ pub async fn write(
         .map_err(|error| StoreError::Backend(format!("cannot encode a checkpoint: {error}")))?;
     let size = bytes.len();
     store.save_checkpoint(bytes).await?;
+    *written = position;
     tracing::info!(
         position,
         bytes = size,
@@ -405,57 +643,55 @@ async fn restore(
     bytes: Vec<u8>,
     timeline_stored_through: Position,
 ) -> Result<Result<Arc<Projections>, Unusable>, StoreError> {
-    let bytes = Arc::new(bytes);
-    let checking = bytes.clone();
-    let (head, views_at) = match tokio::task::spawn_blocking(move || {
-        decode_head(&checking).map(|(head, views)| (head, checking.len() - views.len()))
-    })
-    .await
-    {
+    // The head first (small), to check against the log while the views decode and the
+    // body's hash is checked; a damaged body is reported as such whatever else is wrong.
+    let (position, hash) = match open(&bytes) {
+        Ok(opened) => (opened.head.position, opened.head.hash),
+        Err(unusable) => return Ok(Err(unusable)),
+    };
+    let decoding = tokio::task::spawn_blocking(move || {
+        let opened = open(&bytes)?;
+        let views = decode_views(&opened, timeline_stored_through)?;
+        Ok::<_, Unusable>((opened.head, views))
+    });
+    let log_head = store.head_position();
+    let against_log = if position > log_head {
+        Some(Unusable::BeyondTheLog {
+            position,
+            head: log_head,
+        })
+    } else {
+        match hash_at(store, position).await? {
+            Some(in_log) if in_log == hash => {
+                (timeline_stored_through < position).then_some(Unusable::TimelineBehind {
+                    position,
+                    stored_through: timeline_stored_through,
+                })
+            }
+            Some(in_log) => Some(Unusable::OtherLog {
+                position,
+                kept: hash,
+                in_log,
+            }),
+            None => Some(Unusable::BeyondTheLog {
+                position,
+                head: log_head,
+            }),
+        }
+    };
+    // The accounts are folded from the log while the views decode.
+    let accounts = match against_log {
+        None => accounts_up_to(store, position).await?,
+        Some(_) => AccountsState::default(),
+    };
+    let (head, workspaces) = match decoding.await {
         Ok(Ok(decoded)) => decoded,
         Ok(Err(unusable)) => return Ok(Err(unusable)),
         Err(error) => return Ok(Err(Unusable::Undecodable(error.to_string()))),
     };
-    let log_head = store.head_position();
-    if head.position > log_head {
-        return Ok(Err(Unusable::BeyondTheLog {
-            position: head.position,
-            head: log_head,
-        }));
+    if let Some(unusable) = against_log {
+        return Ok(Err(unusable));
     }
-    match hash_at(store, head.position).await? {
-        Some(in_log) if in_log == head.hash => {}
-        Some(in_log) => {
-            return Ok(Err(Unusable::OtherLog {
-                position: head.position,
-                kept: head.hash,
-                in_log,
-            }))
-        }
-        None => {
-            return Ok(Err(Unusable::BeyondTheLog {
-                position: head.position,
-                head: log_head,
-            }))
-        }
-    }
-    if timeline_stored_through < head.position {
-        return Ok(Err(Unusable::TimelineBehind {
-            position: head.position,
-            stored_through: timeline_stored_through,
-        }));
-    }
-    // The accounts are folded from the log while the views decode.
-    let workspaces = head.workspaces;
-    let decoding = tokio::task::spawn_blocking(move || {
-        decode_views(&bytes[views_at..], workspaces, timeline_stored_through)
-    });
-    let accounts = accounts_up_to(store, head.position).await?;
-    let workspaces = match decoding.await {
-        Ok(Ok(workspaces)) => workspaces,
-        Ok(Err(unusable)) => return Ok(Err(unusable)),
-        Err(error) => return Ok(Err(Unusable::Undecodable(error.to_string()))),
-    };
     Ok(Ok(Projections::from_parts(
         head.position,
         workspaces,

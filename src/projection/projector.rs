@@ -310,6 +310,10 @@ pub struct Projections {
     /// The position up to which every timeline entry is in the timeline index
     /// ([`super::timeline_index`]), not in the views.
     timeline_stored_through: AtomicU64,
+    /// Held by [`super::checkpoint::write`] while it writes a checkpoint, so that writes go
+    /// one at a time (a shutdown's waits for the background one, then saves only what came
+    /// after it): the position of the last checkpoint this process wrote or started from.
+    checkpoint_written: tokio::sync::Mutex<Position>,
 }
 
 impl Default for Projections {
@@ -323,6 +327,7 @@ impl Default for Projections {
             skipped: AtomicU64::new(0),
             expected_events: AtomicU64::new(0),
             timeline_stored_through: AtomicU64::new(0),
+            checkpoint_written: tokio::sync::Mutex::new(0),
         }
     }
 }
@@ -456,7 +461,14 @@ impl Projections {
             skipped: AtomicU64::new(skipped),
             expected_events: AtomicU64::new(expected_events),
             timeline_stored_through: AtomicU64::new(timeline_stored_through),
+            checkpoint_written: tokio::sync::Mutex::new(checkpoint),
         })
+    }
+
+    /// The lock checkpoint writes take one at a time, holding the position of the last
+    /// checkpoint written (or started from).
+    pub(super) fn checkpoint_written(&self) -> &tokio::sync::Mutex<Position> {
+        &self.checkpoint_written
     }
 
     /// Reads the accounts, roles and tokens.
