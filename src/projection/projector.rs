@@ -8,9 +8,10 @@
 //! unchanged entities with it (every [`SNAPSHOT_EVERY`] events, the spacing doubling to keep
 //! at most [`SNAPSHOT_LIMIT`]). "As of" questions fold the state only. Its checkpoint
 //! is the position of the last event applied; [`Projections::wait_for`] lets a command see
-//! its own effects. [`spawn_projector`] follows the log with a
-//! [`Subscription`](crate::store::Subscription), so the checkpoint survives nothing: on start
-//! the views are rebuilt from the log, which is the point of event sourcing.
+//! its own effects. The store folds each event in as it publishes it, and [`spawn_projector`]
+//! follows the log with a [`Subscription`](crate::store::Subscription) wherever the fold did
+//! not (the log before it started, an event it met out of turn). On start the views are
+//! rebuilt from the log (or a checkpoint verified against it).
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,7 +19,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
 use super::network::{network_metrics, NetworkMetrics};
@@ -768,37 +769,83 @@ pub(super) async fn catch_up(
     Ok(())
 }
 
-/// Follows the log from the projections' checkpoint, forever (until the store shuts down).
+/// Keeps the views at the head of the log, forever (until the store shuts down).
 ///
 /// The store folds each event into the views as it publishes it, before it answers the
 /// append ([`EventStore::fold_when_published`]): a command's caller is answered with its
 /// events in the views, without a wake-up of this task and of the caller again in between.
-/// The task folds what the store's fold did not (the log up to the fold's start, events of
-/// a fold set by someone else), so the views follow the log in order either way.
+/// The task folds what the store's fold did not: it follows the log from the checkpoint until
+/// the views hold every event the store has published (the log up to the fold's start), then
+/// leaves the rest to the fold and sleeps until the fold meets an event that is not the next
+/// one, when it follows the log again. So the views follow the log in order either way, and
+/// while the fold keeps up, no published event wakes this task. With a fold set by someone
+/// else, the task follows the log alone.
 pub fn spawn_projector(
     store: Arc<dyn EventStore>,
     projections: Arc<Projections>,
 ) -> tokio::task::JoinHandle<()> {
     let folding = projections.clone();
-    if !store.fold_when_published(Arc::new(move |event: &RecordedEvent| {
-        folding.apply_next(event);
-    })) {
+    let fold_missed = Arc::new(tokio::sync::Notify::new());
+    let missed = fold_missed.clone();
+    let folded_by_store = store.fold_when_published(Arc::new(move |event: &RecordedEvent| {
+        // An event beyond the next one: the task reads the log up to it. (One the task
+        // applied already is behind the checkpoint and needs nothing.)
+        if !folding.apply_next(event) && event.position > folding.checkpoint() {
+            missed.notify_one();
+        }
+    }));
+    if !folded_by_store {
         tracing::warn!("the store folds into other views; the projector task follows alone");
     }
     tokio::spawn(async move {
-        let mut subscription = Subscription::new(store, projections.checkpoint() + 1);
-        while let Some(next) = subscription.next().await {
-            match next {
-                Ok(event) => {
-                    projections.apply_next(&event);
-                }
-                Err(error) => {
-                    tracing::error!(%error, "the projector cannot read the log; retrying");
-                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        while follow_until_folded(&store, &projections, folded_by_store).await {
+            // A permit stored by a miss while the task followed wakes it at once. Asleep, the
+            // task looks now and then whether the store shut down, to let go of it then.
+            let mut shutdown_check = tokio::time::interval(SHUTDOWN_CHECK);
+            loop {
+                tokio::select! {
+                    () = fold_missed.notified() => break,
+                    _ = shutdown_check.tick() => {
+                        let live = store.live_events().try_recv();
+                        if matches!(live, Err(broadcast::error::TryRecvError::Closed)) {
+                            return;
+                        }
+                    }
                 }
             }
         }
     })
+}
+
+/// How often the projector task, asleep while the store's fold keeps the views, looks
+/// whether the store shut down.
+const SHUTDOWN_CHECK: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Applies the log from the checkpoint on until the views hold every published event (with
+/// `folded_by_store`; otherwise forever). Returns false once the store has shut down.
+async fn follow_until_folded(
+    store: &Arc<dyn EventStore>,
+    projections: &Projections,
+    folded_by_store: bool,
+) -> bool {
+    // Caught up to the head: every later event is published after it, in order, so the
+    // store's fold finds each one the next (the head moves before the fold of its events,
+    // so a checkpoint at the head means those folds are done).
+    let caught_up = || folded_by_store && projections.checkpoint() >= store.head_position();
+    let mut subscription = Subscription::new(store.clone(), projections.checkpoint() + 1);
+    while !caught_up() {
+        match subscription.next().await {
+            Some(Ok(event)) => {
+                projections.apply_next(&event);
+            }
+            Some(Err(error)) => {
+                tracing::error!(%error, "the projector cannot read the log; retrying");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+            None => return false,
+        }
+    }
+    true
 }
 
 #[cfg(test)]
