@@ -28,7 +28,7 @@ use crate::domain::state::{Board, SealedNames, SEALED_PREFIX};
 use crate::domain::vocabulary::BoardPhase;
 use crate::domain::Command;
 use crate::privacy::KeyStore;
-use crate::store::StoreError;
+use crate::store::{RecordedEvent, StoreError};
 use crate::visibility::{self, BoardEventKind, Reader};
 
 /// The names `actor`'s sealed acts carry on the board whose key is `key`.
@@ -147,11 +147,21 @@ pub async fn reader(keys: &KeyStore, actor: &str, boards: &BTreeMap<Uuid, Arc<Bo
     }
 }
 
-/// Learns `reader`'s sealed names on `board_id` if its key was not looked up for them yet (a
-/// subscription that began before the board's first sealed act, or before the board). A
+/// Whether `reader` is to look up the key of `board_id` at `event`: when it never did, and
+/// when it found none then but the event is a sealed act. A board's key is made at its first
+/// sealed act, and a reader can outlive that moment (a subscription, a fan-out's group of
+/// readers): one that saw the board created (no key yet) would otherwise never recognise its
+/// own sealed notes and dots.
+pub fn must_learn(reader: &Reader, board_id: Uuid, event: &RecordedEvent) -> bool {
+    !reader.knows(board_id)
+        || (crate::domain::state::is_sealed(&event.metadata.actor)
+            && !reader.has_names_on(board_id))
+}
+
+/// Learns `reader`'s sealed names on `board_id` at `event` when [`must_learn`] says so. A
 /// failure is logged and looked up again next time.
-pub async fn learn(keys: &KeyStore, reader: &mut Reader, board_id: Uuid) {
-    if reader.knows(board_id) {
+pub async fn learn(keys: &KeyStore, reader: &mut Reader, board_id: Uuid, event: &RecordedEvent) {
+    if !must_learn(reader, board_id, event) {
         return;
     }
     match keys.board_keys(&[board_id]).await {

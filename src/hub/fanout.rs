@@ -212,14 +212,14 @@ impl Fanout {
     }
 
     /// The board an event is on, when it is a board event and some reader of its workspace
-    /// is to look up that board's key ([`must_learn`]).
+    /// is to look up that board's key ([`crate::sealing::must_learn`]).
     fn board_to_learn(&self, event: &RecordedEvent) -> Option<Uuid> {
         let board_id = board_event_board(event)?;
         let members = locked(&self.members);
         let groups = members.workspaces.get(&event.metadata.workspace_id)?;
         groups
             .iter()
-            .any(|group| must_learn(&group.reader, board_id, event))
+            .any(|group| crate::sealing::must_learn(&group.reader, board_id, event))
             .then_some(board_id)
     }
 
@@ -240,16 +240,6 @@ impl Fanout {
             }
         }
     }
-}
-
-/// Whether `reader` is to look up the key of `board_id` at `event`: when it never did, and
-/// when it found none then but the event is a sealed act. A board's key is made at its first
-/// sealed act, and a group of readers outlives its members' subscriptions: one that saw the
-/// board created (no key yet) would otherwise never recognise its own sealed notes and dots.
-fn must_learn(reader: &Reader, board_id: Uuid, event: &RecordedEvent) -> bool {
-    !reader.knows(board_id)
-        || (crate::domain::state::is_sealed(&event.metadata.actor)
-            && !reader.has_names_on(board_id))
 }
 
 /// The board of a board event, `None` for any other event.
@@ -343,7 +333,7 @@ fn pass_on(
             Ok(found) => {
                 for group in groups
                     .iter_mut()
-                    .filter(|group| must_learn(&group.reader, board_id, event))
+                    .filter(|group| crate::sealing::must_learn(&group.reader, board_id, event))
                 {
                     let names = found
                         .get(&board_id)

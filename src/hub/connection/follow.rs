@@ -70,7 +70,7 @@ impl Filter {
         // of the projector): the board's phases must reach it.
         state.projections.wait_for(event.position).await;
         if let Some(board_id) = field("board_id") {
-            crate::sealing::learn(state.workspaces.keys(), &mut self.reader, board_id).await;
+            crate::sealing::learn(state.workspaces.keys(), &mut self.reader, board_id, event).await;
         }
         state
             .projections
