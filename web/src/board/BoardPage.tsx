@@ -10,9 +10,18 @@
 // reading line that moves down the screen as one scrolls down the board), the others are told it through presence, and each zone names who
 // else is on it, where the phase shows such things. Viewers and auditors see the board
 // without any control to change it.
+//
+// What renders for what, with fifty people sending an event every few tens of milliseconds:
+// the page around the zones follows the board without its notes (`BoardStore.board`), so a
+// note's event does not render it; the zones (`BoardZones`) follow the notes, and each zone
+// (`ZoneSection`) renders again only when its own notes, placeholders or controls change, so
+// a note's event renders its zone alone (a move: the two zones). Presence renders only what
+// shows it (the avatars, each zone's pointers and people, the facilitator's hand-over list),
+// and the countdown only itself.
+import { Component } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Zone } from '../protocol/command';
-import { errorSentence, language, t } from '../i18n';
+import { errorSentence, language, t, type Language } from '../i18n';
 import { uuidv4 } from '../store/ids';
 import type { LiveConnection } from '../store/live';
 import { sendAndTell } from '../map/send';
@@ -22,12 +31,11 @@ import { Countdown } from './Countdown';
 import { FacilitatorTools, PromoteForm } from './Facilitator';
 import { boardPath } from './guest';
 import { BoardPresenceBar, largeScreen, ZoneCursors, ZonePeople } from './BoardPresence';
-import { facilitates, mayChange, notesByZone, type BoardView, type NoteView } from './model';
-import { onTheBoard } from '../store/presence';
-import { cardControls, type NoteActions } from './NoteCard';
+import { facilitates, mayChange, notesByZone, type BoardShell, type NoteView } from './model';
+import { cardControls, propsChanged, type CardControls, type NoteActions } from './NoteCard';
 import type { BoardStore } from './store';
 import { hiddenText, phaseName, zoneName } from './words';
-import { zoneGrid, zoneKey, type ZoneGrid } from './zones';
+import { zoneKey, type ZoneGrid, type ZoneSlot } from './zones';
 import { usePacedZones, ZoneNotes, type ZoneNotesProps } from './ZoneNotes';
 import './board.css';
 
@@ -43,10 +51,9 @@ export function BoardPage({
   /** The guest's display name (absent for members). */
   guestName: string | null;
 }) {
-  const view = store.view.value;
+  const board = store.board.value;
+  const grid = store.grid.value;
   const [promoting, setPromoting] = useState<NoteView | null>(null);
-  const presence = store.presence.value;
-  const others = useMemo(() => onTheBoard(presence, store.boardId), [presence, store.boardId]);
   const summons = store.summons.value;
   const [summonedTo, setSummonedTo] = useState<string | null>(null);
   // "Bring everyone here": jump to the facilitator's zone (or the top of the board).
@@ -60,7 +67,6 @@ export function BoardPage({
     const timer = setTimeout(() => setSummonedTo(null), 4000);
     return () => clearTimeout(timer);
   }, [summons]);
-  const grid = useSameSlots(view ? zoneGrid(view.template, view.notes.map((note) => note.zone)) : null);
   // The same object every render, so the memoised note cards are not rendered again for it.
   const actions = useMemo<NoteActions>(
     () => ({
@@ -80,35 +86,13 @@ export function BoardPage({
   );
   // Where one is and points, where the phase shows them (the server enforces it too): on a
   // large screen the pointer in its zone, on a phone the zone in view.
-  const whereShown = view !== null && !view.anonymous && view.phase !== 'writing';
+  const whereShown = board !== null && !board.anonymous && board.phase !== 'writing';
   const small = !largeScreen();
   const pointing = whereShown && !small;
-  const myZone = useZoneInView(small && view !== null, view?.notes.length ?? 0);
-  const myZoneSlot = myZone === null ? undefined : grid?.slots.find((slot) => slot.key === myZone);
-  useEffect(() => {
-    if (!small) return;
-    store.announce(whereShown && myZoneSlot ? { zone: myZoneSlot.zone } : {});
-  }, [small, whereShown, myZone]);
-  const pointingRef = useRef(pointing);
-  pointingRef.current = pointing;
   useEffect(() => {
     if (!pointing) store.announce({});
   }, [pointing]);
-  // Each zone's notes as its list is to show them (see ZoneNotes.tsx).
-  const byZone = view ? notesByZone(view) : NO_ZONES;
-  const zoneNotes = usePacedZones(wantedZones(view, grid, byZone, store.me, actions));
-  const point = (event: PointerEvent) => {
-    if (!pointingRef.current) return;
-    const zoneElement = (event.target as Element | null)?.closest<HTMLElement>('.zone');
-    const slot = zoneElement ? grid?.slots.find((candidate) => candidate.key === zoneElement.dataset.zone) : undefined;
-    if (!zoneElement || !slot) return;
-    const box = zoneElement.getBoundingClientRect();
-    store.announce({
-      zone: slot.zone,
-      cursor: { x: (event.clientX - box.left) / Math.max(1, box.width), y: (event.clientY - box.top) / Math.max(1, box.height) },
-    });
-  };
-  if (!view || !grid) {
+  if (!board || !grid) {
     return (
       <main id="main" class="board-page">
         {store.error.value ? <p class="form-error" role="alert">{errorSentence(store.error.value)}</p> : <p>{t('board.loading')}</p>}
@@ -116,98 +100,64 @@ export function BoardPage({
     );
   }
   const me = store.me;
-  const facilitator = facilitates(view, me);
-  const readOnly = !mayChange(view);
-  const names = view.display_names ?? NO_NAMES;
-
-  const drop = (event: DragEvent, zone: Zone) => {
-    event.preventDefault();
-    const noteId = event.dataTransfer?.getData('text/plain');
-    const note = view.notes.find((candidate) => candidate.note_id === noteId);
-    if (note && zoneKey(note.zone) !== zoneKey(zone)) actions.move(note, zone);
-  };
-
-  const open = !readOnly && !view.locked && view.phase !== 'closed';
-  const canAdd = open && view.phase !== 'voting';
+  const facilitator = facilitates(board, me);
+  const readOnly = !mayChange(board);
+  const names = board.display_names ?? NO_NAMES;
+  const open = !readOnly && !board.locked && board.phase !== 'closed';
+  const canAdd = open && board.phase !== 'voting';
 
   return (
     <main id="main" class="board-page">
-      <div class="board-status" aria-label={view.title}>
-        <h1>{view.title}</h1>
-        <span class="chip" data-testid="board-phase">{t('board.phase', { phase: phaseName(view.phase) })}</span>
-        <span class={`chip ${view.anonymous ? 'chip-anonymous' : ''}`} data-testid="board-anonymity">
-          {view.anonymous ? t('board.anonymousNow') : t('board.namesShown')}
+      <div class="board-status" aria-label={board.title}>
+        <h1>{board.title}</h1>
+        <span class="chip" data-testid="board-phase">{t('board.phase', { phase: phaseName(board.phase) })}</span>
+        <span class={`chip ${board.anonymous ? 'chip-anonymous' : ''}`} data-testid="board-anonymity">
+          {board.anonymous ? t('board.anonymousNow') : t('board.namesShown')}
         </span>
-        {view.locked && <span class="chip chip-locked">{t('board.locked')}</span>}
-        {view.timer_ends_at && <Countdown endsAt={view.timer_ends_at} serverOffsetMs={() => store.serverOffsetMs()} />}
-        {view.phase === 'voting' && !readOnly && (
+        {board.locked && <span class="chip chip-locked">{t('board.locked')}</span>}
+        {board.timer_ends_at && <Countdown endsAt={board.timer_ends_at} serverOffsetMs={() => store.serverOffsetMs()} />}
+        {board.phase === 'voting' && !readOnly && (
           <span class="chip chip-dots" data-testid="dots-left">
-            {t('board.dotsLeft', { left: view.my_votes_left, budget: view.vote_budget })}
+            {t('board.dotsLeft', { left: board.my_votes_left, budget: board.vote_budget })}
           </span>
         )}
-        {view.phase === 'voting' && view.note_cap != null && (
-          <span class="chip" data-testid="note-cap">{t('board.noteCap', { cap: view.note_cap })}</span>
+        {board.phase === 'voting' && board.note_cap != null && (
+          <span class="chip" data-testid="note-cap">{t('board.noteCap', { cap: board.note_cap })}</span>
         )}
         {readOnly && <span class="chip" data-testid="read-only">{t('board.readOnly')}</span>}
         {guestName && <span class="muted small">{t('board.you', { name: guestName })}</span>}
-        {small && myZoneSlot && (
-          <span class="chip chip-my-zone" data-testid="my-zone" data-zone={myZoneSlot.key}>
-            {t('board.youAreAt', { zone: zoneName(myZoneSlot.zone) })}
-          </span>
-        )}
+        {small && <MyZone store={store} grid={grid} shown={whereShown} />}
       </div>
-      {view.phase === 'voting' && <p class="muted small">{t('board.tallyHidden')}</p>}
-      <BoardPresenceBar others={others} names={names} withZones={small && whereShown} />
+      {board.phase === 'voting' && <p class="muted small">{t('board.tallyHidden')}</p>}
+      <BoardPresenceBar store={store} names={names} withZones={small && whereShown} />
       <div class={`board-layout${facilitator ? ' with-tools' : ''}`}>
         <div class="board-main">
-          {canAdd && <AddNote store={store} view={view} live={live} slots={grid.slots.map((slot) => slot.zone)} />}
-          <section
-            aria-label={t('board.zones')}
-            class={`zones zones-${view.template}`}
-            style={{ '--columns': grid.columns }}
-            onPointerMove={point}
-          >
-            {grid.slots.map((slot) => {
-              const here = byZone.get(slot.key) ?? { notes: [], hidden: 0 };
-              const headingId = `zone-${slot.key.replace(/[^a-z0-9]+/gi, '-')}`;
-              return (
-                <section
-                  key={slot.key}
-                  class={`zone${summonedTo === slot.key ? ' zone-summoned' : ''}`}
-                  aria-labelledby={headingId}
-                  data-zone={slot.key}
-                  data-hidden={here.hidden}
-                  onDragOver={(event) => { if (open) event.preventDefault(); }}
-                  onDrop={(event) => drop(event, slot.zone)}
-                >
-                  <h2 id={headingId}>{zoneName(slot.zone)}</h2>
-                  {pointing && <ZoneCursors zoneKeyOf={slot.key} others={others} names={names} />}
-                  {small && whereShown && <ZonePeople zoneKeyOf={slot.key} others={others} names={names} />}
-                  {here.hidden > 0 && (
-                    <p class="placeholders" data-testid="placeholders">
-                      {Array.from({ length: Math.min(here.hidden, 12) }, (_, index) => (
-                        <span key={index} class="placeholder" aria-hidden="true" />
-                      ))}
-                      <span>{hiddenText(here.hidden)}</span>
-                    </p>
-                  )}
-                  {zoneNotes.has(slot.key) && <ZoneNotes {...(zoneNotes.get(slot.key) as ZoneNotesProps)} />}
-                </section>
-              );
-            })}
-          </section>
+          {canAdd && <AddNote store={store} board={board} live={live} slots={grid.slots} />}
+          <BoardZones
+            store={store}
+            grid={grid}
+            controls={cardControls(board.phase, board.locked, readOnly, facilitator)}
+            facilitator={facilitator}
+            names={names}
+            actions={actions}
+            summonedTo={summonedTo}
+            pointing={pointing}
+            people={small && whereShown}
+            open={open}
+            language={language.value}
+          />
         </div>
         {facilitator && (
           <aside class="board-tools">
             {promoting && <PromoteForm store={store} note={promoting} onDone={() => setPromoting(null)} />}
-            <FacilitatorTools store={store} view={view} token={token} others={others} />
+            <FacilitatorTools store={store} board={board} token={token} />
           </aside>
         )}
       </div>
       <p class="board-links">
         <a
-          href={boardPath(store.workspaceId, view.board_id, '/summary')}
-          onClick={(event) => { event.preventDefault(); navigate(boardPath(store.workspaceId, view.board_id, '/summary')); }}
+          href={boardPath(store.workspaceId, board.board_id, '/summary')}
+          onClick={(event) => { event.preventDefault(); navigate(boardPath(store.workspaceId, board.board_id, '/summary')); }}
         >
           {t('board.summary')}
         </a>
@@ -228,67 +178,165 @@ const NO_NAMES: Readonly<Record<string, string>> = {};
 const NO_ZONES: ReturnType<typeof notesByZone> = new Map();
 const NO_NOTES: readonly NoteView[] = [];
 
-/** The props every zone's note list should have now (its notes in a new array). */
-function wantedZones(
-  view: BoardView | null,
-  grid: ZoneGrid | null,
-  byZone: ReturnType<typeof notesByZone>,
-  me: string,
-  actions: NoteActions,
-): Map<string, ZoneNotesProps> {
-  const wanted = new Map<string, ZoneNotesProps>();
-  if (!view || !grid) return wanted;
-  const facilitator = facilitates(view, me);
-  const controls = cardControls(view.phase, view.locked, !mayChange(view), facilitator);
-  const names = view.display_names ?? NO_NAMES;
-  for (const slot of grid.slots) {
-    wanted.set(slot.key, {
-      notes: byZone.get(slot.key)?.notes ?? NO_NOTES,
-      controls,
-      me,
-      names,
-      slots: grid.slots,
-      facilitator,
-      actions,
-      language: language.value,
-    });
-  }
-  return wanted;
+interface BoardZonesProps {
+  store: BoardStore;
+  grid: ZoneGrid;
+  controls: CardControls;
+  facilitator: boolean;
+  names: Readonly<Record<string, string>>;
+  actions: NoteActions;
+  /** The zone the facilitator brought everyone to, for a few seconds. */
+  summonedTo: string | null;
+  /** Others' pointers are drawn (a large screen, a phase that shows them). */
+  pointing: boolean;
+  /** Who is on each zone is written in it (a phone, a phase that shows it). */
+  people: boolean;
+  /** Notes may be dropped into a zone. */
+  open: boolean;
+  language: Language;
 }
 
-/** The grid, with the previous render's slots while the zones are the same ones (a zone's
- * slot list is a prop of every note card). */
-function useSameSlots(grid: ZoneGrid | null): ZoneGrid | null {
-  const previous = useRef<ZoneGrid | null>(null);
-  const before = previous.current;
-  if (
-    grid &&
-    before &&
-    before.columns === grid.columns &&
-    before.slots.length === grid.slots.length &&
-    before.slots.every((slot, index) => slot.key === grid.slots[index]?.key)
-  ) {
-    return before;
+/** The zones with their notes: rendered for every note's event (it follows the notes), each
+ * zone again only when what it shows changed (see `ZoneSection`). */
+function BoardZones({ store, grid, controls, facilitator, names, actions, summonedTo, pointing, people, open, language }: BoardZonesProps) {
+  const view = store.view.value;
+  const byZone = view ? notesByZone(view) : NO_ZONES;
+  const wanted = new Map<string, ZoneNotesProps>();
+  for (const slot of grid.slots) {
+    wanted.set(slot.key, { notes: byZone.get(slot.key)?.notes ?? NO_NOTES, controls, me: store.me, names, slots: grid.slots, facilitator, actions, language });
   }
-  previous.current = grid;
-  return grid;
+  // Each zone's notes as its list is to show them (see ZoneNotes.tsx).
+  const zoneNotes = usePacedZones(wanted);
+  const pointingRef = useRef(pointing);
+  pointingRef.current = pointing;
+  // The same function every render (a zone's prop): the note is looked up when it is dropped.
+  const drop = useMemo(
+    () => (event: DragEvent, zone: Zone) => {
+      event.preventDefault();
+      const noteId = event.dataTransfer?.getData('text/plain');
+      const note = store.view.peek()?.notes.find((candidate) => candidate.note_id === noteId);
+      if (note && zoneKey(note.zone) !== zoneKey(zone)) actions.move(note, zone);
+    },
+    [store, actions],
+  );
+  const point = (event: PointerEvent) => {
+    if (!pointingRef.current) return;
+    const zoneElement = (event.target as Element | null)?.closest<HTMLElement>('.zone');
+    const slot = zoneElement ? grid.slots.find((candidate) => candidate.key === zoneElement.dataset.zone) : undefined;
+    if (!zoneElement || !slot) return;
+    const box = zoneElement.getBoundingClientRect();
+    store.announce({
+      zone: slot.zone,
+      cursor: { x: (event.clientX - box.left) / Math.max(1, box.width), y: (event.clientY - box.top) / Math.max(1, box.height) },
+    });
+  };
+  return (
+    <section aria-label={t('board.zones')} class={`zones zones-${view?.template ?? ''}`} style={{ '--columns': grid.columns }} onPointerMove={point}>
+      {grid.slots.map((slot) => (
+        <ZoneSection
+          key={slot.key}
+          store={store}
+          slot={slot}
+          hidden={byZone.get(slot.key)?.hidden ?? 0}
+          notes={zoneNotes.get(slot.key)}
+          summoned={summonedTo === slot.key}
+          pointing={pointing}
+          people={people}
+          open={open}
+          names={names}
+          onDrop={drop}
+          language={language}
+        />
+      ))}
+    </section>
+  );
+}
+
+interface ZoneSectionProps {
+  store: BoardStore;
+  slot: ZoneSlot;
+  /** Others' private notes in it (placeholders). */
+  hidden: number;
+  notes: ZoneNotesProps | undefined;
+  summoned: boolean;
+  pointing: boolean;
+  people: boolean;
+  open: boolean;
+  names: Readonly<Record<string, string>>;
+  onDrop: (event: DragEvent, zone: Zone) => void;
+  /** The language of its texts: a switch renders it again. */
+  language: Language;
+}
+
+/** One zone: its name, the others on it (their pointers, or on a phone their names, which
+ * follow presence by themselves), its placeholders and its notes; rendered again only when
+ * one of its props is another value or object, so a note's event renders its zone alone. */
+class ZoneSection extends Component<ZoneSectionProps> {
+  override shouldComponentUpdate(next: ZoneSectionProps): boolean {
+    return propsChanged(next, this.props);
+  }
+
+  override render({ store, slot, hidden, notes, summoned, pointing, people, open, names, onDrop }: ZoneSectionProps) {
+    const headingId = `zone-${slot.key.replace(/[^a-z0-9]+/gi, '-')}`;
+    return (
+      <section
+        class={`zone${summoned ? ' zone-summoned' : ''}`}
+        aria-labelledby={headingId}
+        data-zone={slot.key}
+        data-hidden={hidden}
+        onDragOver={(event) => { if (open) event.preventDefault(); }}
+        onDrop={(event) => onDrop(event, slot.zone)}
+      >
+        <h2 id={headingId}>{zoneName(slot.zone)}</h2>
+        {pointing && <ZoneCursors store={store} zoneKeyOf={slot.key} names={names} />}
+        {people && <ZonePeople store={store} zoneKeyOf={slot.key} names={names} />}
+        {hidden > 0 && (
+          <p class="placeholders" data-testid="placeholders">
+            {Array.from({ length: Math.min(hidden, 12) }, (_, index) => (
+              <span key={index} class="placeholder" aria-hidden="true" />
+            ))}
+            <span>{hiddenText(hidden)}</span>
+          </p>
+        )}
+        {notes && <ZoneNotes {...notes} />}
+      </section>
+    );
+  }
+}
+
+/** On a phone, the zone one is on, in the status bar, said to the others where the phase
+ * shows it: looked at again as one scrolls and when the number of notes changes the zones'
+ * sizes (it follows the notes; the status bar around it does not). */
+function MyZone({ store, grid, shown }: { store: BoardStore; grid: ZoneGrid; shown: boolean }) {
+  const notes = store.view.value?.notes.length ?? 0;
+  const myZone = useZoneInView(true, notes);
+  const slot = myZone === null ? undefined : grid.slots.find((candidate) => candidate.key === myZone);
+  useEffect(() => {
+    store.announce(shown && slot ? { zone: slot.zone } : {});
+  }, [shown, myZone]);
+  if (!slot) return null;
+  return (
+    <span class="chip chip-my-zone" data-testid="my-zone" data-zone={slot.key}>
+      {t('board.youAreAt', { zone: zoneName(slot.zone) })}
+    </span>
+  );
 }
 
 /** Adding a note into a zone. While offline the note is kept (the outbox) and sent when the
  * connection returns; the person is told so. */
-function AddNote({ store, view, live, slots }: { store: BoardStore; view: BoardView; live: LiveConnection; slots: readonly Zone[] }) {
+function AddNote({ store, board, live, slots }: { store: BoardStore; board: BoardShell; live: LiveConnection; slots: readonly ZoneSlot[] }) {
   const [text, setText] = useState('');
   const [zoneIndex, setZoneIndex] = useState(0);
   // A free board's new field: a label of the person's own instead of a listed field.
   const [newLabel, setNewLabel] = useState('');
-  const zone = view.template === 'free' && newLabel.trim() !== '' ? { label: newLabel.trim() } : (slots[zoneIndex] ?? slots[0]);
+  const zone = board.template === 'free' && newLabel.trim() !== '' ? { label: newLabel.trim() } : (slots[zoneIndex] ?? slots[0])?.zone;
   const submit = (event: Event) => {
     event.preventDefault();
     if (!zone || text.trim() === '') return;
     if (live.state.value !== 'online') notify(() => t('board.addedQueued'));
     void sendAndTell(
       store,
-      { type: 'AddNote', board_id: view.board_id, note_id: uuidv4(), text: text.trim(), zone, x: 0, y: 0 },
+      { type: 'AddNote', board_id: board.board_id, note_id: uuidv4(), text: text.trim(), zone, x: 0, y: 0 },
       () => t('board.added'),
     );
     setText('');
@@ -305,11 +353,11 @@ function AddNote({ store, view, live, slots }: { store: BoardStore; view: BoardV
           <span>{t('summary.zone')}</span>
           <select name="zone" value={String(zoneIndex)} onChange={(event) => setZoneIndex(Number(event.currentTarget.value))}>
             {slots.map((slot, index) => (
-              <option key={zoneKey(slot)} value={String(index)}>{zoneName(slot)}</option>
+              <option key={slot.key} value={String(index)}>{zoneName(slot.zone)}</option>
             ))}
           </select>
         </label>
-        {view.template === 'free' && (
+        {board.template === 'free' && (
           <label>
             <span>{t('board.newField')}</span>
             <input name="new_field" maxLength={60} value={newLabel} onInput={(event) => setNewLabel(event.currentTarget.value)} />

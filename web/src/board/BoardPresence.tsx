@@ -4,9 +4,12 @@
 // pointers drawn in their zone. A pointer travels as a place within a
 // zone (0 to 1 each way), so screens of any size show it in the same spot. In private
 // writing and anonymous phases the server relays only who is here, so nothing is drawn.
+// Each of these follows the board's presence itself (`BoardStore.others`): a presence
+// message renders them, not the board around them.
 import { avatarColour, initials, people, type Present } from '../store/presence';
 import { t } from '../i18n';
 import { zoneName } from './words';
+import type { BoardStore } from './store';
 import { zoneKey } from './zones';
 
 /** A person's name for people: the name their presence or the board's view gives, else
@@ -16,15 +19,16 @@ export function personName(actor: string, names: Readonly<Record<string, string>
 }
 
 export function BoardPresenceBar({
-  others,
+  store,
   names,
   withZones = false,
 }: {
-  others: readonly Present[];
+  store: BoardStore;
   names: Readonly<Record<string, string>>;
   /** Whether each person's zone is written beside their avatar (a phone has no pointers). */
   withZones?: boolean;
 }) {
+  const others = store.others.value;
   return (
     <div class="presence-bar board-presence" data-testid="board-presence">
       <span>{t('boardPresence.here')}</span>
@@ -55,8 +59,8 @@ export function BoardPresenceBar({
 }
 
 /** On a phone: who else is on one zone (`zoneKeyOf`), by name; nothing when nobody is. */
-export function ZonePeople({ zoneKeyOf, others, names }: { zoneKeyOf: string; others: readonly Present[]; names: Readonly<Record<string, string>> }) {
-  const here = people(others.filter((other) => other.zone && zoneKey(other.zone) === zoneKeyOf));
+export function ZonePeople({ store, zoneKeyOf, names }: { store: BoardStore; zoneKeyOf: string; names: Readonly<Record<string, string>> }) {
+  const here = people(store.others.value.filter((other) => other.zone && zoneKey(other.zone) === zoneKeyOf));
   if (here.length === 0) return null;
   return (
     <p class="zone-people muted small" data-testid="zone-people">
@@ -66,8 +70,8 @@ export function ZonePeople({ zoneKeyOf, others, names }: { zoneKeyOf: string; ot
 }
 
 /** The others' pointers in one zone (`key`), each a dot with their name. */
-export function ZoneCursors({ zoneKeyOf, others, names }: { zoneKeyOf: string; others: readonly Present[]; names: Readonly<Record<string, string>> }) {
-  const here = others.filter((other) => other.cursor && other.zone && zoneKey(other.zone) === zoneKeyOf);
+export function ZoneCursors({ store, zoneKeyOf, names }: { store: BoardStore; zoneKeyOf: string; names: Readonly<Record<string, string>> }) {
+  const here = store.others.value.filter((other) => other.cursor && other.zone && zoneKey(other.zone) === zoneKeyOf);
   if (here.length === 0) return null;
   return (
     <>

@@ -11,25 +11,23 @@ import { api, ApiFailure } from '../store/http';
 import { uuidv4 } from '../store/ids';
 import { sendAndTell } from '../map/send';
 import { notify } from '../ui/notices';
-import type { Present } from '../store/presence';
 import { personName } from './BoardPresence';
-import { nextPhases, type BoardView, type NoteView } from './model';
+import { nextPhases, type BoardShell, type NoteView } from './model';
 import type { BoardStore, GuestInvite } from './store';
 import { phaseName } from './words';
-import { zoneGrid } from './zones';
 
 export function FacilitatorTools({
   store,
-  view,
+  board: view,
   token,
-  others,
 }: {
   store: BoardStore;
-  view: BoardView;
+  /** The board without its notes: the tools are not rendered again for a note's event. */
+  board: BoardShell;
   token: string;
-  /** Those on the board now (the facilitation may be handed to a member among them). */
-  others: readonly Present[];
 }) {
+  // Those on the board now (the facilitation may be handed to a member among them).
+  const others = store.others.value;
   const [next, skipTo] = nextPhases(view.phase);
   // Anonymous by default where it matters (writing, voting), as the server's default.
   const [choice, setChoice] = useState<{ readonly phase: BoardPhase; readonly anonymous: boolean } | null>(null);
@@ -68,8 +66,7 @@ export function FacilitatorTools({
   const bringEveryone = () => {
     const middle = document.elementFromPoint(window.innerWidth / 2, window.innerHeight / 2);
     const key = middle?.closest<HTMLElement>('.zone')?.dataset.zone;
-    const grid = zoneGrid(view.template, view.notes.map((note) => note.zone));
-    const zone = grid.slots.find((slot) => slot.key === key)?.zone ?? null;
+    const zone = store.grid.peek()?.slots.find((slot) => slot.key === key)?.zone ?? null;
     if (store.summon(zone)) notify(() => t('facilitator.broughtHere'));
     else setError(t('facilitator.offline'));
   };

@@ -58,6 +58,41 @@ export interface BoardView {
   readonly my_role?: 'owner' | 'editor' | 'viewer' | 'auditor' | 'guest';
 }
 
+/** The board without its notes: what the page shows around the zones (the phase, the lock,
+ * the timer, the dots left, people's names). */
+export type BoardShell = Omit<BoardView, 'notes' | 'private_notes' | 'hidden_notes' | 'groups'>;
+
+const SHELL_FIELDS = [
+  'board_id',
+  'title',
+  'template',
+  'facilitator',
+  'phase',
+  'anonymous',
+  'locked',
+  'timer_ends_at',
+  'vote_budget',
+  'note_cap',
+  'my_votes_left',
+  'display_names',
+  'my_role',
+] as const satisfies readonly (keyof BoardShell)[];
+/** Every field of the shell is in SHELL_FIELDS (a field added to the view and not there is a
+ * compile error here, not a shell that never changes for it). */
+const EVERY_SHELL_FIELD: [Exclude<keyof BoardShell, (typeof SHELL_FIELDS)[number]>] extends [never] ? true : never = true;
+void EVERY_SHELL_FIELD;
+
+/** `view`'s shell: `previous` itself while none of its fields changed (a note's event, or a
+ * load that brings the same board), so what shows only the shell is not rendered again for
+ * a note. `display_names` is compared as an object: it is kept the same one while unchanged
+ * (see `keepUnchangedNotes`). */
+export function shellOf(view: BoardView, previous: BoardShell | null): BoardShell {
+  if (previous && SHELL_FIELDS.every((field) => (view[field] ?? null) === (previous[field] ?? null))) return previous;
+  const shell: Record<string, unknown> = {};
+  for (const field of SHELL_FIELDS) if (view[field] !== undefined) shell[field] = view[field];
+  return shell as unknown as BoardShell;
+}
+
 /** What an event did: the board after it, and whether the view must be loaded again. */
 export interface Applied {
   readonly view: BoardView;
@@ -262,13 +297,13 @@ export function clockText(seconds: number): string {
 }
 
 /** Whether `me` facilitates the board. */
-export function facilitates(view: BoardView, me: string): boolean {
+export function facilitates(view: Pick<BoardShell, 'facilitator'>, me: string): boolean {
   return view.facilitator === me;
 }
 
 /** Whether the reader may change the board (add, move, edit, vote): not viewers and auditors,
  * who only look. */
-export function mayChange(view: BoardView): boolean {
+export function mayChange(view: Pick<BoardShell, 'my_role'>): boolean {
   return view.my_role !== 'viewer' && view.my_role !== 'auditor';
 }
 

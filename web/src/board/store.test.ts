@@ -99,6 +99,44 @@ describe('BoardStore', () => {
     }
   });
 
+  it('keeps the board without its notes the same object for a note or presence, and makes it anew for a phase change', async () => {
+    vi.useFakeTimers();
+    try {
+      vi.stubGlobal('fetch', () => Promise.resolve(new Response(JSON.stringify(view), { status: 200 })));
+      const { live, watched } = fakeLive();
+      const store = new BoardStore('w', 'b', 'bo', 'token', live, () => undefined);
+      store.open();
+      await store.load();
+      vi.advanceTimersByTime(FRAME_FALLBACK_MS);
+      const board = store.board.value;
+      const grid = store.grid.value;
+      const others = store.others.value;
+      expect(board).toMatchObject({ title: 'Mapping', phase: 'reveal' });
+      expect(board).not.toHaveProperty('notes');
+      watched.onEvent?.(noteAdded);
+      vi.advanceTimersByTime(FRAME_FALLBACK_MS);
+      const moved = { ...noteAdded, position: 8, event_type: 'NoteMoved', payload: { board_id: 'b', note_id: 'n', zone: { level: 'partner' }, x: 0, y: 0 } };
+      watched.onEvent?.(moved);
+      expect(store.view.value?.notes.map((note) => note.zone)).toEqual([{ level: 'partner' }]);
+      expect(store.board.value).toBe(board);
+      expect(store.grid.value).toBe(grid);
+      // Presence changes who is on the board, not the board.
+      watched.options?.onPresence?.({ type: 'presence', workspace_id: 'w', connection_id: 'c1', actor: 'anna', board_id: 'b', name: 'Anna', left: false });
+      expect(store.others.value).not.toBe(others);
+      expect(store.others.value.map((other) => other.actor)).toEqual(['anna']);
+      expect(store.board.value).toBe(board);
+      vi.advanceTimersByTime(FRAME_FALLBACK_MS);
+      const phase = { ...noteAdded, position: 9, event_type: 'BoardPhaseChanged', payload: { board_id: 'b', to: 'grouping', anonymous: false } };
+      watched.onEvent?.(phase);
+      expect(store.board.value).not.toBe(board);
+      expect(store.board.value?.phase).toBe('grouping');
+      expect(store.grid.value).toBe(grid);
+      store.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('says it is on the board, and takes a summons of the facilitator but not its own', () => {
     const { live, watched } = fakeLive();
     const store = new BoardStore('w', 'b', 'bo', 'token', live, () => undefined);

@@ -15,16 +15,17 @@
 // events renders what it has caught up on once a frame, not once per event.
 // Presence goes the same way: one's own (on the board, and where shown the zone and place
 // one points at) and the others'; and the facilitator's "bring everyone here".
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import type { Command } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
 import { EventCursor } from '../store/cursor';
 import { api, ApiFailure } from '../store/http';
 import type { LiveConnection, LiveEvent, SummonedMessage } from '../store/live';
-import { withPresence, type OwnPresence, type PresenceMap } from '../store/presence';
+import { onTheBoard, withPresence, type OwnPresence, type Present, type PresenceMap } from '../store/presence';
 import type { Outcome } from '../store/outbox';
 import { atNextFrame } from './frames';
-import { applyBoardEvent, keepUnchangedNotes, withName, type BoardView } from './model';
+import { applyBoardEvent, keepUnchangedNotes, shellOf, withName, type BoardShell, type BoardView } from './model';
+import { zoneGrid, type ZoneGrid } from './zones';
 
 const RELOAD_DEBOUNCE_MS = 120;
 /** How long a load only for names not yet known waits, gathering all such authors. */
@@ -38,12 +39,30 @@ export interface GuestInvite {
 
 export class BoardStore {
   readonly view = signal<BoardView | null>(null);
+  /** The board without its notes, the same object while none of its fields changes: what
+   * shows only these (the page around the zones, the facilitator's tools, the app's title)
+   * is not rendered again for a note's event. */
+  readonly board = computed<BoardShell | null>(() => {
+    const view = this.view.value;
+    this.shownShell = view ? shellOf(view, this.shownShell) : null;
+    return this.shownShell;
+  });
+  /** The board's zones in the grid, the same object while they are the same zones (a free
+   * board's notes may bring new ones). */
+  readonly grid = computed<ZoneGrid | null>(() => {
+    const view = this.view.value;
+    this.shownGrid = view ? sameGrid(this.shownGrid, zoneGrid(view.template, view.notes.map((note) => note.zone))) : null;
+    return this.shownGrid;
+  });
   readonly error = signal<ErrorBody | null>(null);
   /** The guest link the facilitator made on this board in this tab (shown only until it is
    * withdrawn; the server shows its secret only once). */
   readonly guestInvite = signal<GuestInvite | null>(null);
   /** The others' presence in the workspace (this board's are shown). */
   readonly presence = signal<PresenceMap>(new Map());
+  /** Those on this board now (each connection, by name): what shows presence follows this,
+   * not the board. */
+  readonly others = computed<readonly Present[]>(() => onTheBoard(this.presence.value, this.boardId));
   /** The facilitator's last "bring everyone here", numbered so that the same zone twice is
    * two jumps. */
   readonly summons = signal<{ readonly count: number; readonly zone: SummonedMessage['zone'] } | null>(null);
@@ -61,6 +80,8 @@ export class BoardStore {
    * so the next change is shown at once). */
   private cancelFrameWait: (() => void) | null = null;
   private disposed = false;
+  private shownShell: BoardShell | null = null;
+  private shownGrid: ZoneGrid | null = null;
 
   constructor(
     readonly workspaceId: string,
@@ -224,4 +245,17 @@ export class BoardStore {
     })();
     return this.loading;
   }
+}
+
+/** `grid`, or `before` itself while it has the same columns and zones. */
+function sameGrid(before: ZoneGrid | null, grid: ZoneGrid): ZoneGrid {
+  if (
+    before &&
+    before.columns === grid.columns &&
+    before.slots.length === grid.slots.length &&
+    before.slots.every((slot, index) => slot.key === grid.slots[index]?.key)
+  ) {
+    return before;
+  }
+  return grid;
 }

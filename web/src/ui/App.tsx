@@ -139,7 +139,7 @@ export function App() {
       <a class="skip" href="#main">
         {t('app.skip')}
       </a>
-      <Header live={live} title={store?.summary.value?.name ?? boardStore?.view.value?.title ?? partnershipStore?.summary.value?.name} />
+      <Header live={live} title={store?.summary.value?.name ?? boardStore?.board.value?.title ?? partnershipStore?.summary.value?.name} />
       {page}
       <Notices />
     </>
