@@ -96,6 +96,12 @@ const DROP_WAIT_MS = 1_500;
 const FADED_NODE = '#dde1e6';
 const FADED_EDGE = '#eceef1';
 const FLAG = '⚠ ';
+/** Up to this many nodes, every label is offered to the room (labelRoom.ts). On larger maps
+ * sigma.js's label grid offers the largest node's of each 60 px cell (and more as one zooms
+ * in), which keeps a frame's labels few; on a small map it left a name out beside a larger
+ * neighbour where there was room for it (Sofie Lund beside the Digital team on the English
+ * demo map). */
+const EVERY_LABEL_UP_TO = 400;
 /** How far off the screen a node's dot still counts for the labels (a label runs sideways). */
 const LABEL_REACH = 300;
 
@@ -122,6 +128,12 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
 
   // Labels only where they have room (see labelRoom.ts): the forced ones take theirs first.
   const room = new LabelRoom();
+  let labelsDrawn = 0;
+  /** Offers every label to the room on a small map, sigma.js's grid's choice on a large one. */
+  const offerLabels = (renderer: Sigma<NodeAttributes, EdgeAttributes>) => {
+    const density = graph.order <= EVERY_LABEL_UP_TO ? Number.MAX_SAFE_INTEGER : 1;
+    if (renderer.getSetting('labelDensity') !== density) renderer.setSetting('labelDensity', density);
+  };
   let roomSeeded = false;
   /** Where this frame writes the labels that must show (their first side with room). */
   const forcedAt = new Map<string, LabelBox>();
@@ -185,6 +197,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       const origin = textOrigin(box, settings.labelSize);
       context.fillStyle = settings.labelColor.color ?? '#000';
       context.fillText(data.label, origin.x, origin.y);
+      labelsDrawn += 1;
     },
     labelFont: 'system-ui, sans-serif',
     zIndex: true,
@@ -260,8 +273,11 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
   renderer.on('beforeRender', () => {
     room.clear();
     roomSeeded = false;
+    labelsDrawn = 0;
   });
   renderer.on('afterRender', () => {
+    // How many names the frame wrote (the browser tests read it: every demo node's).
+    container.dataset.labels = String(labelsDrawn);
     if (markNextFrame) {
       markNextFrame = false;
       performance.mark('partnerhub:map-drawn', { detail: { nodes: graph.order, edges: graph.size } });
@@ -448,6 +464,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
         const added = merge(view);
         resize();
         markNextFrame = true;
+        offerLabels(renderer);
         renderer.setGraph(graph);
         if (added.size > 0) relax();
         return;
@@ -456,6 +473,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       const added = merge(view);
       resize();
       markNextFrame = true;
+      offerLabels(renderer);
       drawSoon();
       if (added.size > 0) {
         // Frame the grown map anew, unless someone holds a node (the map would shift under it).
