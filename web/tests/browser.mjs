@@ -97,6 +97,14 @@ async function openMap(page, workspace) {
   await page.locator('.map-canvas canvas').first().waitFor();
 }
 
+/** Every node on the map shows its name: the map's last frame wrote as many names as it
+ * shows nodes (`data-labels`, `data-nodes`). */
+async function everyNameShown(page) {
+  const canvas = page.getByTestId('map-canvas');
+  const [nodes, labels] = await Promise.all([canvas.getAttribute('data-nodes'), canvas.getAttribute('data-labels')]);
+  assert.equal(labels, nodes, `names shown on the map (${labels}) against its nodes (${nodes})`);
+}
+
 async function axeViolations(page) {
   // Evaluated through the devtools protocol: the page's content security policy (rightly)
   // refuses inline scripts.
@@ -236,6 +244,7 @@ try {
   await step('screenshot of the map in Danish', async () => {
     await anna.getByText('Placerer knuder …').waitFor({ state: 'detached', timeout: 15_000 });
     await anna.waitForTimeout(500);
+    await everyNameShown(anna);
     await anna.screenshot({ path: join(screenshots, 'map-da.png') });
   });
 
@@ -275,6 +284,7 @@ try {
     assert.equal(await anna.getByText('Signaturforklaring').count(), 0);
     assert.equal(await anna.evaluate(() => document.documentElement.lang), 'en');
     await anna.waitForTimeout(300);
+    await everyNameShown(anna);
     await anna.screenshot({ path: join(screenshots, 'map-en.png') });
     // Remembered for this user after a reload.
     await anna.reload();

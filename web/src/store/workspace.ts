@@ -7,11 +7,14 @@
 // at most once per REFRESH_DEBOUNCE_MS during a burst. A reloaded view gets the events after
 // its position applied on top, so it never takes back what is already drawn. Views are
 // signals, so the UI is a function of them. The others' presence in the workspace is a signal
-// too, fed by the same websocket.
-import { signal } from '@preact/signals';
+// too, fed by the same websocket. Events that arrive together are applied together
+// (`SettleBatch`): the two events of one command (an organisation registered with its level)
+// change the view once, and the map draws them in one frame.
+import { batch, signal } from '@preact/signals';
 import type { Command } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
 import { EventCursor } from './cursor';
+import { SettleBatch, type Schedule } from './settleBatch';
 import { api, ApiFailure } from './http';
 import type { LiveConnection, LiveEvent } from './live';
 import { AppliedSince, applyNetworkEvent } from './networkEvents';
@@ -50,14 +53,20 @@ export class WorkspaceStore {
   private disposed = false;
   /** Presence said before the workspace's id was known (see `announce`). */
   private unannounced: Omit<OwnPresence, 'workspace_id'> | null = null;
+  /** The events that arrived together, applied together (see `SettleBatch`). */
+  private readonly incoming: SettleBatch<LiveEvent>;
 
-  /** `address`: the workspace's id or its slug, as the app's address names it. */
+  /** `address`: the workspace's id or its slug, as the app's address names it. `schedule`:
+   * when the events that arrived are applied (`SETTLE_MS` after the first). */
   constructor(
     readonly address: string,
     private readonly token: string,
     private readonly live: LiveConnection,
     private readonly onUnauthenticated: () => void,
-  ) {}
+    schedule?: Schedule,
+  ) {
+    this.incoming = new SettleBatch((events) => this.take(events), schedule);
+  }
 
   /** The workspace's id: the server's summary says it (the address may be the slug). */
   get workspaceId(): string {
@@ -81,7 +90,7 @@ export class WorkspaceStore {
     this.unwatch = this.live.watch(
       this.workspaceId,
       this.cursor,
-      (event) => this.take(event),
+      (event) => this.incoming.push(event),
       {
         onPresence: (message) => {
           this.presence.value = message === null ? new Map() : withPresence(this.presence.value, message);
@@ -93,6 +102,7 @@ export class WorkspaceStore {
   dispose(): void {
     this.disposed = true;
     this.unwatch?.();
+    this.incoming.dispose();
     if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
   }
 
@@ -120,19 +130,29 @@ export class WorkspaceStore {
     });
   }
 
-  /** A new event of the workspace: applied to the map now, or a reload if it cannot be. */
-  private take(event: LiveEvent): void {
-    if (event.position > this.position.value) this.position.value = event.position;
-    const view = this.network.value;
-    const applied = view === null ? null : applyNetworkEvent(view, event);
-    if (applied === null) {
-      this.reloadThrough = event.position;
-      this.scheduleRefresh();
-      return;
+  /** New events of the workspace, in log order: applied to the map now, the view published
+   * once for all of them; an event the view cannot take asks for a reload. */
+  private take(events: readonly LiveEvent[]): void {
+    let view = this.network.value;
+    let position = this.position.value;
+    for (const event of events) {
+      if (event.position > position) position = event.position;
+      // A view loaded while the event waited for the rest of its batch includes it already.
+      if (event.position <= this.loadedAt) continue;
+      const applied = view === null ? null : applyNetworkEvent(view, event);
+      if (applied === null) {
+        this.reloadThrough = event.position;
+        this.scheduleRefresh();
+        continue;
+      }
+      if (!applied.changed) continue;
+      this.applied.record(event.position, event);
+      view = applied.view;
     }
-    if (!applied.changed) return;
-    this.applied.record(event.position, event);
-    this.network.value = applied.view;
+    batch(() => {
+      this.position.value = position;
+      this.network.value = view;
+    });
   }
 
   private scheduleRefresh(delay?: number, nextRetry = LAGGING_VIEW_RETRY_MS): void {
