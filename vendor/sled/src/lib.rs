@@ -83,7 +83,9 @@
 #![doc(
     html_logo_url = "https://raw.githubusercontent.com/spacejam/sled/master/art/tree_face_anti-transphobia.png"
 )]
-#![deny(
+// partnerhub: `warn` rather than `deny`, which would override the manifest's allow for a
+// path dependency: the published code does not pass these lints under today's compiler.
+#![warn(
     missing_docs,
     future_incompatible,
     nonstandard_style,
@@ -524,4 +526,14 @@ mod compile_time_assertions {
     fn _assert_send<S: Send>(_: &S) {}
 
     fn _assert_send_sync<S: Send + Sync>(_: &S) {}
+}
+
+/// partnerhub: whether `SLED_PUBLISHED_WRITE_PATH=1` asks for the write path of the
+/// published sled 0.34.7 (IO buffers written on the threadpool, every idle pool thread
+/// woken per task), to measure the patched one against it in one build.
+pub(crate) fn published_write_path() -> bool {
+    static PUBLISHED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *PUBLISHED.get_or_init(|| {
+        std::env::var_os("SLED_PUBLISHED_WRITE_PATH").map_or(false, |value| value == "1")
+    })
 }

@@ -68,7 +68,14 @@ impl Queue {
         // with the notify below.
         drop(queue);
 
-        self.cv.notify_all();
+        // partnerhub: one task wakes one thread. `notify_all` woke every waiting
+        // thread (seven, `DESIRED_WAITING_THREADS`) for each task, and all but one
+        // went back to sleep: a thundering herd on every write of an IO buffer.
+        if crate::published_write_path() {
+            self.cv.notify_all();
+        } else {
+            self.cv.notify_one();
+        }
 
         len
     }

@@ -864,7 +864,7 @@ pub(crate) fn roll_iobuf(iobufs: &Arc<IoBufs>) -> Result<usize> {
         trace!("skipping roll_iobuf due to empty segment");
     } else {
         trace!("sealing ioubuf from  roll_iobuf");
-        maybe_seal_and_write_iobuf(iobufs, &iobuf, header, false)?;
+        maybe_seal_and_write_iobuf(iobufs, &iobuf, header, false, false)?;
     }
 
     Ok(header::offset(header))
@@ -933,7 +933,15 @@ pub(in crate::pagecache) fn make_stable_inner(
             // nothing to write, don't bother sealing
             // current IO buffer.
         } else {
-            maybe_seal_and_write_iobuf(iobufs, &iobuf, header, false)?;
+            // partnerhub: this thread waits for the buffer to be stable anyway, so
+            // it writes the buffer itself rather than hand it to the threadpool.
+            maybe_seal_and_write_iobuf(
+                iobufs,
+                &iobuf,
+                header,
+                false,
+                !crate::published_write_path(),
+            )?;
             stable = iobufs.stable();
             // NB we have to continue here to possibly clear
             // the next io buffer, which may have dirty
@@ -1017,11 +1025,17 @@ pub(in crate::pagecache) fn flush(iobufs: &Arc<IoBufs>) -> Result<usize> {
 /// Attempt to seal the current IO buffer, possibly
 /// writing it to disk if there are no other writers
 /// operating on it.
+///
+/// partnerhub: with `write_here`, a buffer that has no
+/// writers left is written on the calling thread (the
+/// caller is about to wait for it to become stable)
+/// instead of on the threadpool.
 pub(in crate::pagecache) fn maybe_seal_and_write_iobuf(
     iobufs: &Arc<IoBufs>,
     iobuf: &Arc<IoBuf>,
     header: Header,
     from_reserve: bool,
+    write_here: bool,
 ) -> Result<()> {
     if header::is_sealed(header) {
         // this buffer is already sealed. nothing to do here.
@@ -1174,6 +1188,29 @@ pub(in crate::pagecache) fn maybe_seal_and_write_iobuf(
     // if writers is 0, it's our responsibility to write the buffer.
     if header::n_writers(sealed) == 0 {
         iobufs.config.global_error()?;
+        if write_here {
+            trace!("writing iobuf with lsn {} to log on the calling thread", lsn);
+            if let Err(e) = iobufs.write_to_log(iobuf) {
+                error!(
+                    "hit error while writing iobuf with lsn {}: {:?}",
+                    lsn, e
+                );
+
+                // as on the threadpool: store the error, then wake
+                // the threads waiting for this buffer to be stable.
+                iobufs.config.set_global_error(e.clone());
+
+                let intervals = iobufs.intervals.lock();
+
+                // having held the mutex makes this linearized
+                // with the notify below.
+                drop(intervals);
+
+                let _notified = iobufs.interval_updated.notify_all();
+                return Err(e);
+            }
+            return Ok(());
+        }
         trace!(
             "asynchronously writing iobuf with lsn {} to log from maybe_seal",
             lsn
