@@ -22,6 +22,11 @@
 //! so the more writers there are, the more events share a flush. Readers see only events up to
 //! the durable head, never an event that could still be lost.
 //!
+//! sled is the vendored 0.34.7 of `vendor/sled` (`vendor/README.md`): its `flush` writes the
+//! sealed IO buffer on the flushing thread (the committer's) instead of handing it to sled's
+//! thread pool and waiting to be woken, so a group's flush crosses no thread (unless the writer
+//! thread is still inserting into that buffer: then its insert hands it to the pool, as before).
+//!
 //! **No hand-off for a lone writer.** The writer's state sits behind a mutex that the writer
 //! thread holds while it writes a group. When an append is the only one in flight, nothing
 //! waits in the queue and no group waits for the flusher, the caller takes the writer and
