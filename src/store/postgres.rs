@@ -367,6 +367,7 @@ impl PostgresEventStore {
             )),
         ];
         if options.listen {
+            let known = follower.clone();
             tasks.push(tokio::spawn(listen(
                 config.clone(),
                 NOTIFY_CHANNEL.to_owned(),
@@ -374,7 +375,12 @@ impl PostgresEventStore {
                     // Whatever was committed before the LISTEN took effect sent no
                     // notification here.
                     Heard::Listening => wakeups.notified(None),
-                    Heard::Payload(payload) => wakeups.notified(payload.parse().ok()),
+                    Heard::Payload(payload) => match payload.parse() {
+                        // Most often this instance's own commit: no need to wake the
+                        // follower only for it to find that out.
+                        Ok(position) if known.knows(position) => {}
+                        position => wakeups.notified(position.ok()),
+                    },
                 },
                 stop.clone(),
             )));
