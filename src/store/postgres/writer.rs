@@ -587,14 +587,21 @@ impl Writer {
 /// assumed tail (`$4`, `$5`), no command id of the group is stored (`$6`) and every stream is
 /// at its assumed version (`$7`, `$8`); the inserts and the notification take their rows from
 /// it, so they write nothing when it moved nothing, and the statement then returns no row.
-/// Its checks read the statement's snapshot, taken after the assumed tail was committed:
+/// Each check looks its rows up one by one (a subquery per command id and per stream), so
+/// that the plan the connection keeps uses the keys whatever the tables held when it was
+/// made: `command_id = ANY($6)` got a sequential scan of `commands`, planned while it was
+/// empty, read whole per group under the lock.
+///
+/// The checks read the statement's snapshot, taken after the assumed tail was committed:
 /// when the head is still there once the lock is held, nothing has been committed since, so
 /// the snapshot is the truth. The unique keys stand behind the checks.
 const COMMIT_ASSUMING: &str = "
 WITH head AS (
     UPDATE log_head SET position = $1, last_hash = $2, last_recorded_at = $3
     WHERE position = $4 AND last_hash = $5
-      AND NOT EXISTS (SELECT 1 FROM commands WHERE command_id = ANY($6::uuid[]))
+      AND NOT EXISTS (
+          SELECT 1 FROM UNNEST($6::uuid[]) AS n(command_id)
+          WHERE (SELECT true FROM commands c WHERE c.command_id = n.command_id))
       AND NOT EXISTS (
           SELECT 1 FROM UNNEST($7::uuid[], $8::bigint[]) AS s(stream_id, stream_version)
           WHERE s.stream_version <> COALESCE(
