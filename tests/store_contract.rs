@@ -1277,6 +1277,15 @@ async fn interleaved_writers_on_two_nodes_keep_the_order_gap_free_and_streams_co
         return;
     };
     let nodes: Vec<Arc<dyn EventStore>> = vec![harness.store(), harness.second_instance().await];
+    interleave_writers(&nodes).await;
+    nodes[1].shutdown().await;
+    harness.finish().await;
+}
+
+/// Twelve writers, alternating between `nodes`, each appending 15 times to one of three
+/// shared streams and deciding again on every conflict; then every node holds one gap-free
+/// log, each stream's versions contiguous and the chain verified.
+async fn interleave_writers(nodes: &[Arc<dyn EventStore>]) {
     let streams: Vec<Uuid> = (0..3).map(|_| Uuid::new_v4()).collect();
     let mut writers = Vec::new();
     for writer in 0..12usize {
@@ -1322,7 +1331,9 @@ async fn interleaved_writers_on_two_nodes_keep_the_order_gap_free_and_streams_co
     // Every stream starts at version 0 once: at least 9 of the 12 first attempts conflict,
     // across nodes as well as within one.
     assert!(conflicts >= 9, "{conflicts} conflicts");
-    for node in &nodes {
+    for node in nodes {
+        // A node that does not listen learns of the others' last commits when asked.
+        node.catch_up().await.unwrap();
         wait_for_head(node.as_ref(), successes).await;
         let events = read_everything(node.as_ref()).await;
         let positions: Vec<u64> = events.iter().map(|event| event.position).collect();
@@ -1345,7 +1356,129 @@ async fn interleaved_writers_on_two_nodes_keep_the_order_gap_free_and_streams_co
             .await
             .unwrap();
     }
-    nodes[1].shutdown().await;
+}
+
+/// A node that neither listens nor polls: it learns of other nodes' commits only when it
+/// commits itself (or a caller asks it to catch up).
+async fn deaf_node(harness: &Harness) -> Arc<PostgresEventStore> {
+    let options = PostgresOptions {
+        listen: false,
+        poll_interval: Duration::from_secs(3600),
+        ..PostgresOptions::default()
+    };
+    Arc::new(
+        PostgresEventStore::connect_with(harness.schema().url().parse().unwrap(), options)
+            .await
+            .unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_behind_the_log_appends_after_what_it_has_not_read() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let other = harness.store();
+    let behind = deaf_node(&harness).await;
+    let stream = Uuid::new_v4();
+    let first = behind
+        .append(request(stream, ExpectedVersion::NoStream, &["one"]))
+        .await
+        .unwrap();
+    assert_eq!(first.first_position, 1);
+    assert_eq!(
+        behind.commit_statistics().in_one_round_trip,
+        1,
+        "the tail it opened on holds: one statement"
+    );
+
+    // The other node moves the stream on and runs a command of its own.
+    let second = other
+        .append(request(stream, ExpectedVersion::Exact(1), &["two"]))
+        .await
+        .unwrap();
+    let theirs = request(Uuid::new_v4(), ExpectedVersion::NoStream, &["theirs"]);
+    let their_outcome = other.append(theirs.clone()).await.unwrap();
+    assert_eq!(
+        (second.first_position, their_outcome.first_position),
+        (2, 3)
+    );
+    assert_eq!(behind.head_position(), 1, "the deaf node has not read them");
+
+    // Its next append assumes the tail at 1: that statement writes nothing, and the commit
+    // that reads under the lock puts the append after the other node's events.
+    let mine = behind
+        .append(request(
+            Uuid::new_v4(),
+            ExpectedVersion::NoStream,
+            &["mine"],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(mine.first_position, 4);
+    let statistics = behind.commit_statistics();
+    assert_eq!((statistics.commits, statistics.in_one_round_trip), (2, 1));
+    assert_eq!(behind.head_position(), 4, "it read what it had missed");
+
+    // A retry of the other node's command gets that command's first outcome.
+    let retried = behind.append(theirs).await.unwrap();
+    assert_eq!(
+        retried,
+        AppendOutcome {
+            deduplicated: true,
+            ..their_outcome
+        }
+    );
+    // A decision taken before the other node's append is a conflict at the stored version.
+    match behind
+        .append(request(stream, ExpectedVersion::Exact(1), &["stale"]))
+        .await
+    {
+        Err(StoreError::VersionConflict {
+            stream_id, actual, ..
+        }) => assert_eq!((stream_id, actual), (stream, 2)),
+        other => panic!("expected a version conflict, got {other:?}"),
+    }
+    // Its tail is current again: one statement.
+    let third = behind
+        .append(request(stream, ExpectedVersion::Exact(2), &["three"]))
+        .await
+        .unwrap();
+    assert_eq!((third.first_position, third.stream_version), (5, 3));
+    let statistics = behind.commit_statistics();
+    assert_eq!((statistics.commits, statistics.in_one_round_trip), (3, 2));
+
+    // One log, one chain, on both nodes.
+    wait_for_head(other.as_ref(), 5).await;
+    let (theirs, ours) = (
+        read_everything(other.as_ref()).await,
+        read_everything(behind.as_ref()).await,
+    );
+    assert_eq!(theirs, ours);
+    for node in [other.clone(), behind.clone() as Arc<dyn EventStore>] {
+        let report = transfer::verify_log(node.as_ref(), &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(report.events, 5);
+    }
+    behind.shutdown().await;
+    harness.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writers_on_a_node_behind_the_log_and_on_another_lose_nothing_and_fork_nothing() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let behind = deaf_node(&harness).await;
+    let nodes: Vec<Arc<dyn EventStore>> = vec![harness.store(), behind.clone()];
+    interleave_writers(&nodes).await;
+    let statistics = behind.commit_statistics();
+    assert!(
+        statistics.in_one_round_trip < statistics.commits,
+        "the deaf node's tail went stale: {statistics:?}"
+    );
+    behind.shutdown().await;
     harness.finish().await;
 }
 

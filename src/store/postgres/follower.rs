@@ -10,6 +10,9 @@ pub(super) struct Follower {
     /// The last position this instance has read or committed: readers never look past it.
     /// Only moved while `live` is locked, so events are published in order.
     pub(super) head: AtomicU64,
+    /// The tail at `head`: its hash and time, what the writer's one-round-trip commit
+    /// assumes the next group chains to ([`Follower::tail`]).
+    pub(super) tail: Mutex<LogTail>,
     /// The live channel (taken on shutdown). Its lock serializes moving the head.
     pub(super) live: tokio::sync::Mutex<Option<broadcast::Sender<Arc<RecordedEvent>>>>,
     /// Called with each event as it is published, in order, before the writer answers the
@@ -23,6 +26,18 @@ pub(super) struct Follower {
 impl Follower {
     pub(super) fn head(&self) -> Position {
         self.head.load(Ordering::Acquire)
+    }
+
+    /// The log's tail as this instance last read or committed it: committed, so it stays
+    /// true until another commit moves `log_head` past it.
+    pub(super) fn tail(&self) -> LogTail {
+        *locked(&self.tail)
+    }
+
+    /// Whether a notification of `position` is no news here: read already, or this
+    /// instance's writer is committing up to it (and hands the group over itself).
+    pub(super) fn knows(&self, position: Position) -> bool {
+        position <= self.head().max(self.committing.load(Ordering::Acquire))
     }
 
     /// Tells the follower that the writer commits a group up to `head` now (0: the commit
@@ -128,6 +143,7 @@ impl Follower {
         let Some(last) = events.last() else {
             return;
         };
+        locked(&self.tail).follow(last);
         self.head.store(last.position, Ordering::Release);
         for event in &events {
             self.fold.fold(event);
@@ -188,10 +204,7 @@ pub(super) async fn follow(
         let newest = wakeups.newest.swap(0, Ordering::AcqRel);
         let unknown = wakeups.unknown.swap(false, Ordering::AcqRel) || polled;
         // The writer's own commit is handed over by the writer, without a read.
-        let known = follower
-            .head()
-            .max(follower.committing.load(Ordering::Acquire));
-        if !unknown && newest <= known {
+        if !unknown && follower.knows(newest) {
             continue;
         }
         if let Err(error) = follower.catch_up().await {

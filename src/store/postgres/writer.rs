@@ -3,6 +3,7 @@
 //! callers once the transaction is committed.
 
 use super::*;
+use crate::store::ExpectedVersion;
 use tokio_postgres::types::ToSql;
 
 /// The writer task: one group commit at a time.
@@ -174,8 +175,18 @@ impl Writer {
         }
     }
 
-    /// Commits a group in one transaction and answers its callers.
+    /// Commits a group in one transaction and answers its callers: in one round trip when
+    /// the group's assumptions hold ([`Writer::try_commit_assuming`]), else reading the tail,
+    /// the streams' versions and the command ids under the lock first.
     async fn commit_group(&self, items: Vec<Item>) {
+        if let Some(appends) = appends_only(&items) {
+            match self.try_commit_assuming(&appends).await {
+                Ok(Some(committed)) => return self.acknowledge(items, committed).await,
+                // An assumption did not hold and nothing was written: read and decide again.
+                Ok(None) => {}
+                Err(error) => return self.fail(items, &error).await,
+            }
+        }
         match self.try_commit(&items).await {
             Ok(committed) => self.acknowledge(items, committed).await,
             Err(error) if items.len() > 1 && error.unique_violation().is_some() => {
@@ -254,6 +265,117 @@ impl Writer {
             Some(row) => from_sql(row.get(0), 0),
             None => Ok(0),
         }
+    }
+
+    /// Commits a group of appends in one statement (one round trip, its own transaction),
+    /// assuming that the log still ends where this instance last read or committed it and
+    /// that each stream is at the version its first request expects: the group is sealed on
+    /// those assumptions, and the statement writes it only if, under the `log_head` lock,
+    /// the head is that tail, no stream is at another version and no command id is known.
+    ///
+    /// # Returns
+    /// `None` when an assumption did not hold or the database refused the writes (another
+    /// node committed since, a retried command, a stale expected version, a writer past the
+    /// lock): nothing was written, and [`Writer::try_commit`] reads the truth under the lock
+    /// and answers. Its answers are the ones callers get: the assumptions only decide whether
+    /// this statement may write.
+    async fn try_commit_assuming(
+        &self,
+        appends: &[&AppendRequest],
+    ) -> Result<Option<Committed>, CommitError> {
+        let before = self.follower.tail();
+        let mut assumed: HashMap<Uuid, StreamVersion> = HashMap::new();
+        for request in appends {
+            let version = match request.expected_version {
+                ExpectedVersion::NoStream => 0,
+                ExpectedVersion::Exact(version) => version,
+                ExpectedVersion::Any => return Ok(None),
+            };
+            assumed.entry(request.stream_id).or_insert(version);
+        }
+        let command_ids: Vec<Uuid> = appends
+            .iter()
+            .map(|request| request.context.command_id)
+            .collect();
+        let mut tail = before;
+        let mut rows = Rows::default();
+        let mut known = HashMap::new();
+        let mut versions = assumed.clone();
+        let answers: Vec<Answer> = appends
+            .iter()
+            .map(|request| stage_append(&mut tail, &mut rows, &mut known, &mut versions, request))
+            .collect();
+        if rows.events.is_empty() {
+            // Nothing to write, only answers to give: those need the stored truth.
+            return Ok(None);
+        }
+        let (assumed_streams, assumed_versions): (Vec<Uuid>, Vec<i64>) = assumed
+            .into_iter()
+            .map(|(stream_id, version)| (stream_id, to_sql(version)))
+            .unzip();
+        let (new_ids, new_outcomes) =
+            command_columns(&rows.new_commands).map_err(CommitError::Store)?;
+        let client = self
+            .pool
+            .get()
+            .await
+            .map_err(|error| CommitError::Pool(pool_error(error).to_string()))?;
+        let statement = client.prepare_cached(COMMIT_ASSUMING).await?;
+        let (head, last_hash) = (to_sql(tail.head), tail.last_hash.to_hex());
+        let (head_before, hash_before) = (to_sql(before.head), before.last_hash.to_hex());
+        let notified = tail.head.to_string();
+        let parameters: &[&(dyn ToSql + Sync)] = &[
+            &head,
+            &last_hash,
+            &tail.last_recorded_at,
+            &head_before,
+            &hash_before,
+            &command_ids,
+            &assumed_streams,
+            &assumed_versions,
+            &rows.positions,
+            &rows.stream_ids,
+            &rows.versions,
+            &rows.command_ids,
+            &rows.times,
+            &rows.bytes,
+            &new_ids,
+            &new_outcomes,
+            &NOTIFY_CHANNEL,
+            &notified,
+        ];
+        // Its own notification is not news to the follower: the group is handed over below.
+        self.follower.committing(tail.head);
+        let written = match client.query(&statement, parameters).await {
+            Ok(written) => written,
+            Err(error) if error.as_db_error().is_some() => {
+                // Refused, so rolled back: a unique key (a writer that bypassed the lock),
+                // or whatever the reading commit will meet again and report.
+                self.follower.committing(0);
+                tracing::debug!(error = %describe(&error), "the one-round-trip commit was refused");
+                return Ok(None);
+            }
+            Err(error) => {
+                self.follower.committing(0);
+                return Err(CommitError::Commit(error));
+            }
+        };
+        if written.is_empty() {
+            self.follower.committing(0);
+            return Ok(None);
+        }
+        self.counters.commits.fetch_add(1, Ordering::AcqRel);
+        self.counters
+            .in_one_round_trip
+            .fetch_add(1, Ordering::AcqRel);
+        self.counters
+            .events
+            .fetch_add(rows.events.len() as u64, Ordering::AcqRel);
+        Ok(Some(Committed {
+            before: before.head,
+            events: rows.events,
+            answers,
+        }))
     }
 
     /// Validates, seals and writes a group in one transaction under the `log_head` lock.
@@ -457,6 +579,55 @@ impl Writer {
             answers,
         })
     }
+}
+
+/// A group's commit in one statement, its own transaction ([`Writer::try_commit_assuming`]).
+///
+/// The update of `log_head` takes the lock and moves the head only if it is still at the
+/// assumed tail (`$4`, `$5`), no command id of the group is stored (`$6`) and every stream is
+/// at its assumed version (`$7`, `$8`); the inserts and the notification take their rows from
+/// it, so they write nothing when it moved nothing, and the statement then returns no row.
+/// Each check looks its rows up one by one (a subquery per command id and per stream), so
+/// that the plan the connection keeps uses the keys whatever the tables held when it was
+/// made: `command_id = ANY($6)` got a sequential scan of `commands`, planned while it was
+/// empty, read whole per group under the lock.
+///
+/// The checks read the statement's snapshot, taken after the assumed tail was committed:
+/// when the head is still there once the lock is held, nothing has been committed since, so
+/// the snapshot is the truth. The unique keys stand behind the checks.
+const COMMIT_ASSUMING: &str = "
+WITH head AS (
+    UPDATE log_head SET position = $1, last_hash = $2, last_recorded_at = $3
+    WHERE position = $4 AND last_hash = $5
+      AND NOT EXISTS (
+          SELECT 1 FROM UNNEST($6::uuid[]) AS n(command_id)
+          WHERE (SELECT true FROM commands c WHERE c.command_id = n.command_id))
+      AND NOT EXISTS (
+          SELECT 1 FROM UNNEST($7::uuid[], $8::bigint[]) AS s(stream_id, stream_version)
+          WHERE s.stream_version <> COALESCE(
+              (SELECT e.stream_version FROM events e WHERE e.stream_id = s.stream_id
+               ORDER BY e.stream_version DESC LIMIT 1), 0))
+    RETURNING position
+), new_events AS (
+    INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
+    SELECT e.* FROM head, UNNEST($9::bigint[], $10::uuid[], $11::bigint[], $12::uuid[],
+                                 $13::timestamptz[], $14::bytea[]) AS e
+), new_commands AS (
+    INSERT INTO commands (command_id, outcome)
+    SELECT c.* FROM head, UNNEST($15::uuid[], $16::jsonb[]) AS c
+)
+SELECT pg_notify($17, $18) FROM head";
+
+/// The requests of a group that holds appends only, which may be committed in one round
+/// trip; `None` when it holds an import.
+fn appends_only(items: &[Item]) -> Option<Vec<&AppendRequest>> {
+    items
+        .iter()
+        .map(|item| match &item.work {
+            Work::Append(request) => Some(request),
+            Work::Recorded(_) => None,
+        })
+        .collect()
 }
 
 /// Inserts command outcomes with `statement`, sending nothing when there are none.
