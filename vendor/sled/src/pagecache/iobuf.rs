@@ -38,7 +38,7 @@ unsafe impl Sync for AlignedBuf {}
 /// partnerhub: how many segment buffers of finished segments are kept for the next segments.
 /// A segment's buffer lived for one segment (512 KiB of log) and was then freed; the
 /// allocator returned its pages to the kernel, so every segment faulted in and zeroed all of
-/// its pages again while its inserts were copied in (most of the store's page faults). A
+/// its pages again while its inserts were copied in (the largest share of its page faults). A
 /// kept buffer is reused as it is: like a fresh `alloc`, its bytes are not initialised, and
 /// sled writes every byte of a buffer it hands to the disk (the data, then a pad or the
 /// `Corrupted` fill of a segment's unused end, see `write_to_log`).
