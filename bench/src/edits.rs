@@ -17,7 +17,9 @@
 //!   websockets, each saying hello and then sending `change_relation_level` commands on an
 //!   organisation of a workspace of its own (moving it between network and collaboration
 //!   with a realistic reason), each waiting for its `ack`, which the server sends only once
-//!   the event is durable.
+//!   the event is durable. Like the RESP client's `XADD`, each client's command frames are
+//!   encoded once (one per level) and each edit writes its fresh command id into a copy
+//!   (`SocketClient`); the server decodes, decides and stores every frame in full.
 //!
 //! Each system gets a fresh server per run; runs alternate (Redis, partnerhub on sled,
 //! PostgreSQL, partnerhub on PostgreSQL, then again) so that the shared machine's drift hits
@@ -32,7 +34,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -883,41 +885,11 @@ impl ServerProcess {
     }
 }
 
-/// Connects to `url` and says hello with `token`.
-async fn connect(url: &str, token: &str) -> Result<Socket, BenchError> {
-    let (mut socket, _) = tokio_tungstenite::connect_async(url).await?;
-    socket
-        .send(Message::text(
-            json!({"type": "hello", "token": token}).to_string(),
-        ))
-        .await?;
-    answer(&mut socket, |frame| frame["type"] == "welcome").await?;
-    Ok(socket)
-}
-
-/// Reads frames until one `wanted` accepts; an `error` or `reject` frame is an error.
-async fn answer(socket: &mut Socket, wanted: impl Fn(&Value) -> bool) -> Result<(), BenchError> {
-    loop {
-        match socket.next().await {
-            Some(Ok(Message::Text(text))) => {
-                let frame: Value = serde_json::from_str(text.as_str())
-                    .map_err(|error| BenchError::Setup(format!("a frame is not JSON: {error}")))?;
-                if wanted(&frame) {
-                    return Ok(());
-                }
-                if frame["type"] == "error" || frame["type"] == "reject" {
-                    return Err(BenchError::Setup(format!("the server refused: {frame}")));
-                }
-            }
-            Some(Ok(Message::Close(frame))) => {
-                return Err(BenchError::Setup(format!("closed: {frame:?}")))
-            }
-            Some(Ok(_)) => {}
-            Some(Err(error)) => return Err(error.into()),
-            None => return Err(BenchError::Setup("the connection ended".into())),
-        }
-    }
-}
+/// The read buffer of each client's websocket. tungstenite zero-fills its whole read buffer
+/// before every read, so its default of 128 KiB cost the load generator a 128 KiB `memset`
+/// per read, about half of its CPU time with 256 clients; an ack is some 150 bytes. The
+/// server reads with 4 KiB (`hub::connection`).
+const CLIENT_READ_BUFFER: usize = 4 * 1024;
 
 async fn partnerhub(
     data: &Path,
@@ -945,28 +917,107 @@ async fn partnerhub(
 }
 
 /// A websocket of partnerhub's, sending edits to an organisation of a workspace of its own.
+///
+/// The command's frame is encoded once per level (the edits alternate between two) with a
+/// placeholder command id, and each edit writes its new id into a copy: the same bytes the
+/// server would get from encoding the command afresh, without the client spending the shared
+/// cores on it, as the RESP client sends its `XADD` pre-encoded. The server does all of its
+/// work on every frame as before. The ack is read into a small typed frame, not a JSON tree.
 struct SocketClient {
     socket: Socket,
-    workspace_id: Uuid,
-    organisation_id: Uuid,
+    /// The frame of the edit to each level ([`level_after`]: even, odd), with
+    /// [`PLACEHOLDER_ID`] where the command id goes.
+    frames: [CommandFrame; 2],
+}
+
+/// The command id a pre-encoded frame carries until an edit writes its own in.
+const PLACEHOLDER_ID: Uuid = Uuid::nil();
+
+/// A command frame's text and where its command id is in it.
+struct CommandFrame {
+    text: String,
+    id_at: usize,
+}
+
+impl CommandFrame {
+    /// The frame of the command that sets `organisation_id` of `workspace_id` to `to`.
+    fn new(workspace_id: Uuid, organisation_id: Uuid, to: Level) -> Result<Self, BenchError> {
+        let text = json!({
+            "type": "command",
+            "workspace_id": workspace_id,
+            "command_id": PLACEHOLDER_ID,
+            "command": edit(organisation_id, to),
+        })
+        .to_string();
+        let placeholder = PLACEHOLDER_ID.hyphenated().to_string();
+        let id_at = text
+            .find(&placeholder)
+            .filter(|at| text[at + placeholder.len()..].find(&placeholder).is_none())
+            .ok_or_else(|| BenchError::Setup("a command frame without its id".into()))?;
+        Ok(CommandFrame { text, id_at })
+    }
+
+    /// The frame with `command_id` written in.
+    fn with_id(&self, command_id: Uuid) -> String {
+        let mut buffer = Uuid::encode_buffer();
+        let id = command_id.hyphenated().encode_lower(&mut buffer);
+        let mut text = String::with_capacity(self.text.len());
+        text.push_str(&self.text[..self.id_at]);
+        text.push_str(id);
+        text.push_str(&self.text[self.id_at + id.len()..]);
+        text
+    }
+}
+
+/// What the client reads of a frame while it waits for its ack.
+#[derive(serde::Deserialize)]
+struct AckFrame<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    command_id: Option<Uuid>,
+}
+
+impl SocketClient {
+    fn new(socket: Socket, workspace_id: Uuid, organisation_id: Uuid) -> Result<Self, BenchError> {
+        let frame = |sent| CommandFrame::new(workspace_id, organisation_id, level_after(sent));
+        Ok(SocketClient {
+            socket,
+            frames: [frame(0)?, frame(1)?],
+        })
+    }
 }
 
 impl EditClient for SocketClient {
     async fn edit(&mut self, sent: usize) -> Result<(), BenchError> {
-        let command_id = Uuid::new_v4();
-        let frame = json!({
-            "type": "command",
-            "workspace_id": self.workspace_id,
-            "command_id": command_id,
-            "command": edit(self.organisation_id, level_after(sent)),
-        })
-        .to_string();
+        // A version 4 id from the thread's generator, not a `getrandom` call per edit.
+        let command_id = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
+        let frame = self.frames[sent % 2].with_id(command_id);
         self.socket.send(Message::text(frame)).await?;
-        let expected = command_id.to_string();
-        answer(&mut self.socket, |frame| {
-            frame["type"] == "ack" && frame["command_id"] == expected.as_str()
-        })
-        .await
+        loop {
+            match self.socket.next().await {
+                Some(Ok(Message::Text(text))) => {
+                    let frame: AckFrame<'_> =
+                        serde_json::from_str(text.as_str()).map_err(|error| {
+                            BenchError::Setup(format!("a frame is not JSON: {error}"))
+                        })?;
+                    if frame.kind == "ack" && frame.command_id == Some(command_id) {
+                        return Ok(());
+                    }
+                    if frame.kind == "error" || frame.kind == "reject" {
+                        return Err(BenchError::Setup(format!(
+                            "the server refused: {}",
+                            text.as_str()
+                        )));
+                    }
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    return Err(BenchError::Setup(format!("closed: {frame:?}")))
+                }
+                Some(Ok(_)) => {}
+                Some(Err(error)) => return Err(error.into()),
+                None => return Err(BenchError::Setup("the connection ended".into())),
+            }
+        }
     }
 
     async fn close(mut self) {
@@ -983,11 +1034,11 @@ async fn partnerhub_on(
     let url = format!("ws://{}/ws", server.address);
     let mut sockets = Vec::with_capacity(clients);
     for &(workspace_id, organisation_id) in &server.workspaces {
-        sockets.push(SocketClient {
-            socket: connect(&url, &server.token).await?,
+        sockets.push(SocketClient::new(
+            super::client::hello(&url, &server.token, CLIENT_READ_BUFFER).await?,
             workspace_id,
             organisation_id,
-        });
+        )?);
     }
     let pid = server.pid();
     let measured = drive(sockets, budget, || process_cpu(pid)).await;
@@ -1005,6 +1056,23 @@ mod tests {
             xadd_request("s", b"ab"),
             b"*5\r\n$4\r\nXADD\r\n$1\r\ns\r\n$1\r\n*\r\n$4\r\ndata\r\n$2\r\nab\r\n".to_vec()
         );
+    }
+
+    #[test]
+    fn a_pre_encoded_command_frame_is_the_command_encoded_afresh() {
+        let (workspace_id, organisation_id) = (Uuid::new_v4(), Uuid::new_v4());
+        let command_id = Uuid::new_v4();
+        let Ok(frame) = CommandFrame::new(workspace_id, organisation_id, Level::Network) else {
+            panic!("the frame has its placeholder once");
+        };
+        let fresh = json!({
+            "type": "command",
+            "workspace_id": workspace_id,
+            "command_id": command_id,
+            "command": edit(organisation_id, Level::Network),
+        })
+        .to_string();
+        assert_eq!(frame.with_id(command_id), fresh);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! again while it lives, and says goodbye.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::json;
@@ -27,7 +28,8 @@ pub(super) struct Session {
     state: AppState,
     connection_id: Uuid,
     out: mpsc::Sender<Outgoing>,
-    principal: Option<Principal>,
+    /// Shared, so that a message borrows it for its handling without copying it.
+    principal: Option<Arc<Principal>>,
     /// The credential the client said hello with, checked again while the connection lives.
     bearer: String,
     /// The accounts' version at the last check of the credential, and when that was.
@@ -127,7 +129,7 @@ impl Session {
         }
         if let Some(principal) = &self.principal {
             for (workspace_id, board_id) in self.present_in.drain() {
-                self.state.hub.publish_presence(std::sync::Arc::new((
+                self.state.hub.publish_presence(Arc::new((
                     workspace_id,
                     board_id,
                     ServerMessage::Presence {
@@ -189,7 +191,7 @@ impl Session {
                 .await;
                 return Next::Continue;
             }
-            (Some(principal), message) => (principal.clone(), message),
+            (Some(principal), message) => (Arc::clone(principal), message),
         };
         match message {
             ClientMessage::Hello { .. } => {}
@@ -376,7 +378,7 @@ impl Session {
             Some(facilitator) => {
                 if self.presence.take() {
                     tracing::debug!(%workspace_id, %board_id, "summoned everyone on the board");
-                    self.state.hub.publish_presence(std::sync::Arc::new((
+                    self.state.hub.publish_presence(Arc::new((
                         workspace_id,
                         Some(board_id),
                         ServerMessage::Summoned {
@@ -427,7 +429,7 @@ impl Session {
             commands_per_second: self.state.limits.commands_per_second,
         })
         .await;
-        self.principal = Some(principal);
+        self.principal = Some(Arc::new(principal));
         self.bearer = token.to_owned();
         self.access_checked = (
             self.state.projections.accounts(|state| state.version),

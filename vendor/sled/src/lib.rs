@@ -528,9 +528,21 @@ mod compile_time_assertions {
     fn _assert_send_sync<S: Send + Sync>(_: &S) {}
 }
 
+/// partnerhub: whether segment buffers are freed once written, as the published sled does
+/// (`SLED_PUBLISHED_WRITE_PATH=1`, or `SLED_FREE_SEGMENT_BUFFERS=1` for this change alone),
+/// rather than kept for the next segments (`pagecache::iobuf`).
+pub(crate) fn free_segment_buffers() -> bool {
+    static FREE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FREE.get_or_init(|| {
+        published_write_path()
+            || std::env::var_os("SLED_FREE_SEGMENT_BUFFERS").map_or(false, |value| value == "1")
+    })
+}
+
 /// partnerhub: whether `SLED_PUBLISHED_WRITE_PATH=1` asks for the write path of the
 /// published sled 0.34.7 (IO buffers written on the threadpool, every idle pool thread
-/// woken per task), to measure the patched one against it in one build.
+/// woken per task, every segment's buffer freed), to measure the patched one against it in
+/// one build.
 pub(crate) fn published_write_path() -> bool {
     static PUBLISHED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *PUBLISHED.get_or_init(|| {

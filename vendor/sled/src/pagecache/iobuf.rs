@@ -35,8 +35,27 @@ unsafe impl Send for AlignedBuf {}
 #[allow(unsafe_code)]
 unsafe impl Sync for AlignedBuf {}
 
+/// partnerhub: how many segment buffers of finished segments are kept for the next segments.
+/// A segment's buffer lived for one segment (512 KiB of log) and was then freed; the
+/// allocator returned its pages to the kernel, so every segment faulted in and zeroed all of
+/// its pages again while its inserts were copied in (the largest share of its page faults). A
+/// kept buffer is reused as it is: like a fresh `alloc`, its bytes are not initialised, and
+/// sled writes every byte of a buffer it hands to the disk (the data, then a pad or the
+/// `Corrupted` fill of a segment's unused end, see `write_to_log`).
+const SPARE_BUFS: usize = 4;
+
+/// partnerhub: the kept buffers ([`SPARE_BUFS`]), shared by every database of the process.
+static SPARE: parking_lot::Mutex<Vec<AlignedBuf>> = parking_lot::const_mutex(Vec::new());
+
 impl AlignedBuf {
     fn new(len: usize) -> AlignedBuf {
+        // partnerhub: a kept buffer of the same length first.
+        if !crate::free_segment_buffers() {
+            let mut spare = SPARE.lock();
+            if let Some(at) = spare.iter().position(|buf| buf.1 == len) {
+                return spare.swap_remove(at);
+            }
+        }
         let layout = Layout::from_size_align(len, 8192).unwrap();
         let ptr = unsafe { alloc(layout) };
 
@@ -48,6 +67,18 @@ impl AlignedBuf {
 
 impl Drop for AlignedBuf {
     fn drop(&mut self) {
+        // partnerhub: kept for the next segment, while there is room.
+        if !crate::free_segment_buffers() && !self.0.is_null() {
+            let mut spare = SPARE.lock();
+            if spare.len() < SPARE_BUFS {
+                spare.push(AlignedBuf(self.0, self.1));
+                self.0 = std::ptr::null_mut();
+                return;
+            }
+        }
+        if self.0.is_null() {
+            return;
+        }
         let layout = Layout::from_size_align(self.1, 8192).unwrap();
         unsafe {
             dealloc(self.0, layout);
