@@ -408,6 +408,30 @@ async fn a_checkpoint_is_kept_whole_replaced_whole_and_survives_a_restart(backen
         harness.store().load_checkpoint().await.unwrap().as_deref(),
         Some(large.as_slice())
     );
+    // Read in pieces, in order (more than one: a reader starts on the first while the rest
+    // are read); a reader that stops taking them stops the read, without an error.
+    let (sender, mut pieces) = tokio::sync::mpsc::channel(16);
+    assert!(harness.store().read_checkpoint(sender).await.unwrap());
+    let mut read = Vec::new();
+    let mut count = 0;
+    while let Some(piece) = pieces.recv().await {
+        read.extend_from_slice(&piece);
+        count += 1;
+    }
+    assert!(count > 1, "{count} piece");
+    assert!(read == large);
+    let (sender, mut pieces) = tokio::sync::mpsc::channel(1);
+    let store = harness.store();
+    let reading = store.read_checkpoint(sender);
+    let first = async {
+        let first = pieces.recv().await;
+        drop(pieces);
+        first
+    };
+    let (found, first) = tokio::join!(reading, first);
+    assert!(found.unwrap());
+    assert!(first.is_some_and(|piece| large.starts_with(&piece)));
+    drop(store);
     // A smaller one replaces it whole: no chunk of the larger one is left behind.
     harness
         .store()
@@ -1671,8 +1695,8 @@ async fn migrations_are_idempotent_and_a_schema_can_be_named() {
         .collect();
     // 1: the log; 2: what the server nodes share beside it (personal-data keys, sessions);
     // 3: the keys table holds boards' keys too; 4: the projection checkpoint; 5: the
-    // timeline index.
-    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
+    // timeline index; 6: the checkpoint's chunks compressed with LZ4.
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
     // The stored bytes are exactly the canonical bytes of each event.
     let rows = client
         .query("SELECT position, bytes FROM events ORDER BY position", &[])

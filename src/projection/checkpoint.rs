@@ -31,9 +31,11 @@
 //! as the log grows, and until then a question about a moment before the checkpoint replays
 //! the workspace's stream from its start (the same answer, more slowly).
 //!
-//! A start decodes it on every core: each workspace's organisations, partnerships, assets,
-//! boards and moves are kept in parts of their own ([`FORMAT`] 3), decoded side by side while
-//! one thread checks the body's hash; nothing decoded is used unless the hash matches.
+//! A start decodes it on every core as it is read: each workspace's organisations,
+//! partnerships, assets, boards and moves are kept in parts of their own ([`FORMAT`] 3); the
+//! store hands the checkpoint over in pieces of a few MiB, and each section is decoded as soon
+//! as it is whole while the rest is still read and one thread hashes the body as it comes
+//! ([`read`]); nothing decoded is used unless the hash matches.
 //!
 //! Checkpoints are written off the hot path, one at a time (a shutdown's waits for the
 //! background one, then saves only what came after it): [`spawn_checkpointer`] copies the views under
@@ -49,15 +51,17 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::projector::{catch_up, rebuild_after_stored, MetricsPoint, Projections, WorkspaceView};
+use super::projector::{catch_up, rebuild_after_stored, MetricsPoint, Projections};
 use super::slugs::Slugs;
-use super::timeline::{Timeline, TimelineEntry};
+use super::timeline::TimelineEntry;
 use super::timeline_index::{self, hash_at};
 use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
 use crate::domain::state::{
     Asset, Board, ChunkedLog, LevelMove, Organisation, Partnership, WorkspaceState,
 };
 use crate::store::{envelope, EventHash, EventStore, Position, StoreError, READ_PAGE};
+
+mod read;
 
 /// The layout of a checkpoint; another is ignored. Format 3 keeps each workspace's
 /// organisations, partnerships, assets, boards and moves in parts of their own, decoded on
@@ -71,6 +75,9 @@ const PART_MOVES: usize = 16_384;
 pub const CODE_VERSION: &str = env!("PARTNERHUB_PROJECTION_CODE");
 /// What every checkpoint starts with.
 const MAGIC: &[u8; 8] = b"phproj\0\0";
+/// How many pieces of a checkpoint being read may wait for the thread that cuts them into
+/// sections.
+const PIECES_AHEAD: usize = 8;
 
 /// When the background task writes a checkpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -334,220 +341,6 @@ fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, serde_json::Err
     Ok(bytes)
 }
 
-/// Takes `count` bytes off the front of `bytes`.
-fn take<'a>(bytes: &mut &'a [u8], count: usize) -> Result<&'a [u8], Unusable> {
-    if bytes.len() < count {
-        return Err(Unusable::NotACheckpoint);
-    }
-    let (front, rest) = bytes.split_at(count);
-    *bytes = rest;
-    Ok(front)
-}
-
-/// Takes the next section off the front of `bytes`, undecoded.
-fn next_section<'a>(bytes: &mut &'a [u8]) -> Result<&'a [u8], Unusable> {
-    let length = u64::from_le_bytes(
-        take(bytes, 8)?
-            .try_into()
-            .map_err(|_| Unusable::NotACheckpoint)?,
-    );
-    let length = usize::try_from(length).map_err(|_| Unusable::NotACheckpoint)?;
-    take(bytes, length)
-}
-
-/// Decodes one section.
-fn decode_section<T: serde::de::DeserializeOwned>(section: &[u8]) -> Result<T, Unusable> {
-    serde_json::from_slice(section).map_err(|error| Unusable::Undecodable(error.to_string()))
-}
-
-/// A checkpoint's header checked (magic, format, code) and its head decoded, not yet its
-/// hash: [`decode_views`] checks that while it decodes the views, and [`restore`] before it
-/// reports anything the head says.
-struct Opened<'a> {
-    head: Head,
-    /// The hash the body should have.
-    hash: &'a [u8],
-    /// The body: the head, then the views.
-    body: &'a [u8],
-    /// The views, after the head.
-    views: &'a [u8],
-}
-
-impl Opened<'_> {
-    /// Whether the body matches its hash.
-    fn whole(&self) -> bool {
-        blake3::hash(self.body).as_bytes() == self.hash
-    }
-}
-
-/// Checks a checkpoint's header and decodes its head (its hash is checked later, see
-/// [`Opened`]). A head that cannot be decoded is [`Unusable::Damaged`] when the body does not
-/// match its hash.
-fn open(mut bytes: &[u8]) -> Result<Opened<'_>, Unusable> {
-    if take(&mut bytes, MAGIC.len())? != MAGIC {
-        return Err(Unusable::NotACheckpoint);
-    }
-    let format = u32::from_le_bytes(
-        take(&mut bytes, 4)?
-            .try_into()
-            .map_err(|_| Unusable::NotACheckpoint)?,
-    );
-    if format != FORMAT {
-        return Err(Unusable::OtherFormat { found: format });
-    }
-    let code_length = u16::from_le_bytes(
-        take(&mut bytes, 2)?
-            .try_into()
-            .map_err(|_| Unusable::NotACheckpoint)?,
-    );
-    let code = take(&mut bytes, usize::from(code_length))?;
-    if code != CODE_VERSION.as_bytes() {
-        return Err(Unusable::OtherCode {
-            found: String::from_utf8_lossy(code).into_owned(),
-        });
-    }
-    let hash = take(&mut bytes, 32)?;
-    let body = bytes;
-    let head = next_section(&mut bytes).and_then(decode_section::<Head>);
-    match head {
-        Ok(head) => Ok(Opened {
-            head,
-            hash,
-            body,
-            views: bytes,
-        }),
-        Err(_) if blake3::hash(body).as_bytes() != hash => Err(Unusable::Damaged),
-        Err(unusable) => Err(unusable),
-    }
-}
-
-/// What one section of the views decodes to.
-enum Decoded {
-    View(Box<KeptView>),
-    Part(Part),
-}
-
-/// Decodes the views after a checkpoint's head, each with an empty timeline whose entries up
-/// to `timeline_stored_through` are in the timeline index, on every core, while one of them
-/// checks the body's hash.
-///
-/// # Errors
-/// [`Unusable::Damaged`] when the body does not match its hash (whatever else is wrong),
-/// otherwise what a section cannot be decoded for.
-fn decode_views(
-    opened: &Opened<'_>,
-    timeline_stored_through: Position,
-) -> Result<BTreeMap<Uuid, WorkspaceView>, Unusable> {
-    // The sections, found by their lengths: per workspace its view, then its parts.
-    let mut bytes = opened.views;
-    let mut sections = Vec::new();
-    for parts in &opened.head.parts {
-        for _ in 0..=*parts {
-            sections.push(next_section(&mut bytes));
-        }
-    }
-    // Job 0 is the hash; job i + 1 decodes section i. Each thread takes the next job.
-    let next_job = std::sync::atomic::AtomicUsize::new(0);
-    let jobs = sections.len() + 1;
-    let first_views: Vec<usize> = {
-        let mut at = 0;
-        opened
-            .head
-            .parts
-            .iter()
-            .map(|parts| {
-                let first = at;
-                at += parts + 1;
-                first
-            })
-            .collect()
-    };
-    let work = || {
-        let mut done = Vec::new();
-        let mut whole = None;
-        loop {
-            let job = next_job.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if job >= jobs {
-                return (whole, done);
-            }
-            if job == 0 {
-                whole = Some(opened.whole());
-                continue;
-            }
-            let index = job - 1;
-            let decoded = match sections[index] {
-                Err(_) => Err(Unusable::NotACheckpoint),
-                Ok(section) if first_views.binary_search(&index).is_ok() => {
-                    decode_section::<KeptView>(section).map(|view| Decoded::View(Box::new(view)))
-                }
-                Ok(section) => decode_section::<Part>(section).map(Decoded::Part),
-            };
-            done.push((index, decoded));
-        }
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |count| count.get().min(4));
-    let mut whole = None;
-    let mut decoded: Vec<Option<Result<Decoded, Unusable>>> = std::iter::repeat_with(|| None)
-        .take(sections.len())
-        .collect();
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        // A helper that panicked leaves its jobs undone, reported below.
-        let results = std::iter::once(work())
-            .chain(helpers.into_iter().filter_map(|helper| helper.join().ok()));
-        for (thread_whole, done) in results {
-            whole = whole.or(thread_whole);
-            for (index, result) in done {
-                decoded[index] = Some(result);
-            }
-        }
-    });
-    match whole {
-        Some(true) => {}
-        Some(false) => return Err(Unusable::Damaged),
-        None => return Err(Unusable::Undecodable("its hash was not checked".into())),
-    }
-    let mut decoded = decoded.into_iter();
-    let mut next = || match decoded.next() {
-        Some(Some(result)) => result,
-        _ => Err(Unusable::Undecodable("a section was not decoded".into())),
-    };
-    let mut views = BTreeMap::new();
-    for parts in &opened.head.parts {
-        let Decoded::View(kept) = next()? else {
-            return Err(Unusable::Undecodable("a part where a view belongs".into()));
-        };
-        let mut kept = *kept;
-        let state = &mut kept.state;
-        let mut moves = Vec::new();
-        for _ in 0..*parts {
-            match next()? {
-                Decoded::Part(Part::Organisations(entities)) => {
-                    state.organisations.extend(entities)
-                }
-                Decoded::Part(Part::Partnerships(entities)) => state.partnerships.extend(entities),
-                Decoded::Part(Part::Assets(entities)) => state.assets.extend(entities),
-                Decoded::Part(Part::Boards(entities)) => state.boards.extend(entities),
-                Decoded::Part(Part::LevelMoves(part)) => moves.extend(part),
-                Decoded::View(_) => {
-                    return Err(Unusable::Undecodable("a view where a part belongs".into()))
-                }
-            }
-        }
-        state.level_moves = moves.into_iter().collect();
-        let workspace_id = state.workspace_id;
-        let view = WorkspaceView::restored(
-            kept.state,
-            Timeline::stored_through_position(timeline_stored_through),
-            kept.metrics_history,
-            kept.last_metrics_version,
-            kept.snapshot_every,
-        );
-        views.insert(workspace_id, view);
-    }
-    Ok(views)
-}
-
 /// Writes a checkpoint of `projections` as they are now into `store`.
 ///
 /// Writes go one at a time: a write that finds another under way waits for it, then writes
@@ -637,25 +430,16 @@ async fn accounts_up_to(
     }
 }
 
-/// The projections a checkpoint of this log holds, if it is usable.
-async fn restore(
+/// What the log says of a checkpoint's head: why the checkpoint is not of this log (`None`:
+/// it is), the accounts folded up to its position when it is, and the log's head.
+async fn against_log(
     store: &dyn EventStore,
-    bytes: Vec<u8>,
+    position: Position,
+    hash: EventHash,
     timeline_stored_through: Position,
-) -> Result<Result<Arc<Projections>, Unusable>, StoreError> {
-    // The head first (small), to check against the log while the views decode and the
-    // body's hash is checked; a damaged body is reported as such whatever else is wrong.
-    let (position, hash) = match open(&bytes) {
-        Ok(opened) => (opened.head.position, opened.head.hash),
-        Err(unusable) => return Ok(Err(unusable)),
-    };
-    let decoding = tokio::task::spawn_blocking(move || {
-        let opened = open(&bytes)?;
-        let views = decode_views(&opened, timeline_stored_through)?;
-        Ok::<_, Unusable>((opened.head, views))
-    });
+) -> Result<(Option<Unusable>, AccountsState, Position), StoreError> {
     let log_head = store.head_position();
-    let against_log = if position > log_head {
+    let unusable = if position > log_head {
         Some(Unusable::BeyondTheLog {
             position,
             head: log_head,
@@ -679,28 +463,66 @@ async fn restore(
             }),
         }
     };
-    // The accounts are folded from the log while the views decode.
-    let accounts = match against_log {
+    let accounts = match unusable {
         None => accounts_up_to(store, position).await?,
         Some(_) => AccountsState::default(),
     };
-    let (head, workspaces) = match decoding.await {
-        Ok(Ok(decoded)) => decoded,
-        Ok(Err(unusable)) => return Ok(Err(unusable)),
-        Err(error) => return Ok(Err(Unusable::Undecodable(error.to_string()))),
+    Ok((unusable, accounts, log_head))
+}
+
+/// The projections the store's checkpoint holds, if it is usable (`None`: there is none, or
+/// it cannot be read). It is decoded as it is read ([`read`]); the head's position and hash
+/// are checked against the log, and the accounts folded, meanwhile.
+///
+/// # Errors
+/// Store errors while checking it against the log.
+async fn restore(
+    store: &dyn EventStore,
+    timeline_stored_through: Position,
+) -> Result<Option<Result<Arc<Projections>, Unusable>>, StoreError> {
+    let (pieces, received) = tokio::sync::mpsc::channel(PIECES_AHEAD);
+    let (head_sender, head) = tokio::sync::oneshot::channel();
+    let decoding = tokio::task::spawn_blocking(move || {
+        read::read(received, head_sender, timeline_stored_through)
+    });
+    let checking = async {
+        match head.await {
+            Ok((position, hash)) => {
+                Some(against_log(store, position, hash, timeline_stored_through).await)
+            }
+            Err(_) => None,
+        }
     };
-    if let Some(unusable) = against_log {
-        return Ok(Err(unusable));
+    let (read, checked) = tokio::join!(store.read_checkpoint(pieces), checking);
+    let decoded = decoding.await;
+    if let Err(error) = read {
+        tracing::warn!(%error, "cannot read the projection checkpoint; rebuilding the views from the log");
+        return Ok(None);
     }
-    Ok(Ok(Projections::from_parts(
-        head.position,
-        workspaces,
-        Slugs::from_assigned(head.slugs),
+    let read = match decoded {
+        Ok(None) => return Ok(None),
+        Ok(Some(Ok(read))) => read,
+        Ok(Some(Err(unusable))) => return Ok(Some(Err(unusable))),
+        Err(error) => return Ok(Some(Err(Unusable::Undecodable(error.to_string())))),
+    };
+    let Some(checked) = checked else {
+        return Ok(Some(Err(Unusable::Undecodable(
+            "its head was not checked against the log".into(),
+        ))));
+    };
+    let (unusable, accounts, log_head) = checked?;
+    if let Some(unusable) = unusable {
+        return Ok(Some(Err(unusable)));
+    }
+    Ok(Some(Ok(Projections::from_parts(
+        read.head.position,
+        read.views,
+        Slugs::from_assigned(read.head.slugs),
         accounts,
-        head.skipped,
+        read.head.skipped,
         log_head,
         timeline_stored_through,
-    )))
+    ))))
 }
 
 /// How the views of a starting server were made.
@@ -725,37 +547,28 @@ pub async fn start(
     store: &dyn EventStore,
     progress: &mut (dyn FnMut(Position) + Send),
 ) -> Result<(Arc<Projections>, Start), StoreError> {
-    let kept = match store.load_checkpoint().await {
-        Ok(kept) => kept,
-        Err(error) => {
-            tracing::warn!(%error, "cannot read the projection checkpoint; rebuilding the views from the log");
-            None
+    let timeline_stored_through = timeline_index::open(store).await?;
+    let started = Instant::now();
+    let ignored = match restore(store, timeline_stored_through).await? {
+        None => None,
+        Some(Ok(projections)) => {
+            let position = projections.checkpoint();
+            tracing::info!(
+                position,
+                millis = started.elapsed().as_millis() as u64,
+                "views restored from the projection checkpoint"
+            );
+            catch_up(store, &projections, progress).await?;
+            return Ok((projections, Start::FromCheckpoint(position)));
+        }
+        Some(Err(unusable)) => {
+            tracing::warn!(
+                reason = %unusable,
+                "ignored the projection checkpoint; rebuilding the views from the log"
+            );
+            Some(unusable)
         }
     };
-    let timeline_stored_through = timeline_index::open(store).await?;
-    let mut ignored = None;
-    if let Some(bytes) = kept {
-        let started = Instant::now();
-        match restore(store, bytes, timeline_stored_through).await? {
-            Ok(projections) => {
-                let position = projections.checkpoint();
-                tracing::info!(
-                    position,
-                    millis = started.elapsed().as_millis() as u64,
-                    "views restored from the projection checkpoint"
-                );
-                catch_up(store, &projections, progress).await?;
-                return Ok((projections, Start::FromCheckpoint(position)));
-            }
-            Err(unusable) => {
-                tracing::warn!(
-                    reason = %unusable,
-                    "ignored the projection checkpoint; rebuilding the views from the log"
-                );
-                ignored = Some(unusable);
-            }
-        }
-    }
     let projections = rebuild_after_stored(store, timeline_stored_through, progress).await?;
     Ok((projections, Start::Rebuilt { ignored }))
 }

@@ -228,11 +228,37 @@ pub trait EventStore: Send + Sync + 'static {
     /// Backend failures.
     async fn save_checkpoint(&self, bytes: Vec<u8>) -> Result<(), StoreError>;
 
-    /// The checkpoint kept by [`EventStore::save_checkpoint`], if there is one.
+    /// The checkpoint kept by [`EventStore::save_checkpoint`], handed to `pieces` in order as
+    /// it is read (a few MiB each), so that a reader works on the first pieces while the store
+    /// reads the rest. Stops early, without an error, once `pieces` is closed.
+    ///
+    /// # Returns
+    /// Whether there is one (`false`: nothing was sent).
+    ///
+    /// # Errors
+    /// Backend failures (the pieces sent before are then not the whole checkpoint).
+    async fn read_checkpoint(
+        &self,
+        pieces: tokio::sync::mpsc::Sender<Vec<u8>>,
+    ) -> Result<bool, StoreError>;
+
+    /// The checkpoint kept by [`EventStore::save_checkpoint`], whole, if there is one: its
+    /// pieces ([`EventStore::read_checkpoint`]) put together.
     ///
     /// # Errors
     /// Backend failures.
-    async fn load_checkpoint(&self) -> Result<Option<Vec<u8>>, StoreError>;
+    async fn load_checkpoint(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+        let collecting = async {
+            let mut bytes: Vec<u8> = Vec::new();
+            while let Some(piece) = receiver.recv().await {
+                bytes.extend_from_slice(&piece);
+            }
+            bytes
+        };
+        let (found, bytes) = tokio::join!(self.read_checkpoint(sender), collecting);
+        Ok(found?.then_some(bytes))
+    }
 
     /// Adds `entries` to the timeline index, a derived, persistent index of every
     /// workspace's timeline ([`crate::projection::timeline_index`] writes and checks it),

@@ -569,8 +569,8 @@ impl EventStore for PostgresEventStore {
         self.save_checkpoint_chunks(&bytes).await
     }
 
-    async fn load_checkpoint(&self) -> Result<Option<Vec<u8>>, StoreError> {
-        self.load_checkpoint_chunks().await
+    async fn read_checkpoint(&self, pieces: mpsc::Sender<Vec<u8>>) -> Result<bool, StoreError> {
+        self.read_checkpoint_chunks(&pieces).await
     }
 
     async fn save_timeline(

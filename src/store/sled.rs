@@ -589,9 +589,12 @@ impl EventStore for SledEventStore {
         run_blocking(move || checkpoint::save(&directory, &bytes)).await
     }
 
-    async fn load_checkpoint(&self) -> Result<Option<Vec<u8>>, StoreError> {
+    async fn read_checkpoint(
+        &self,
+        pieces: tokio::sync::mpsc::Sender<Vec<u8>>,
+    ) -> Result<bool, StoreError> {
         let directory = self.directory.clone();
-        run_blocking(move || checkpoint::load(&directory)).await
+        run_blocking(move || checkpoint::read(&directory, &pieces)).await
     }
 
     async fn save_timeline(

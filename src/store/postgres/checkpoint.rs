@@ -4,6 +4,8 @@
 //! transaction, so a reader sees the old checkpoint or the new one, never a mix. One per
 //! schema: the nodes sharing a schema share it, and each checks it before use.
 
+use futures_util::TryStreamExt;
+
 use super::{backend, PostgresEventStore};
 use crate::store::StoreError;
 
@@ -36,24 +38,33 @@ impl PostgresEventStore {
         transaction.commit().await.map_err(backend)
     }
 
-    /// The checkpoint kept, if one is.
-    pub(super) async fn load_checkpoint_chunks(&self) -> Result<Option<Vec<u8>>, StoreError> {
+    /// Hands the checkpoint kept to `pieces`, a chunk at a time as the rows arrive (one
+    /// query, so one snapshot: the old checkpoint or the new one, never a mix), until its end
+    /// or until `pieces` is closed.
+    ///
+    /// # Returns
+    /// Whether one is kept.
+    pub(super) async fn read_checkpoint_chunks(
+        &self,
+        pieces: &tokio::sync::mpsc::Sender<Vec<u8>>,
+    ) -> Result<bool, StoreError> {
         let client = self.client().await?;
         let rows = client
-            .query(
+            .query_raw(
                 "SELECT bytes FROM projection_checkpoint ORDER BY chunk",
-                &[],
+                std::iter::empty::<i32>(),
             )
             .await
             .map_err(backend)?;
-        if rows.is_empty() {
-            return Ok(None);
+        let mut rows = std::pin::pin!(rows);
+        let mut found = false;
+        while let Some(row) = rows.try_next().await.map_err(backend)? {
+            found = true;
+            let chunk: Vec<u8> = row.try_get(0).map_err(backend)?;
+            if pieces.send(chunk).await.is_err() {
+                break;
+            }
         }
-        let mut bytes = Vec::new();
-        for row in rows {
-            let chunk: &[u8] = row.get(0);
-            bytes.extend_from_slice(chunk);
-        }
-        Ok(Some(bytes))
+        Ok(found)
     }
 }

@@ -84,6 +84,20 @@ pub(super) const MIGRATIONS: &[(i32, &str)] = &[
          mark BYTEA NOT NULL
      );",
     ),
+    (
+        6,
+        // The checkpoint's chunks compressed with LZ4 rather than pglz: a start reads the
+        // whole checkpoint (200 MiB at a million events), and PostgreSQL decompresses LZ4 in
+        // about half the time (BENCHMARKS.md, issue 19 scenario 3). Where the server has no
+        // LZ4 (built without it, or older than PostgreSQL 14), the chunks stay as they were.
+        "DO $$
+     BEGIN
+         EXECUTE 'ALTER TABLE projection_checkpoint ALTER COLUMN bytes SET COMPRESSION lz4';
+     EXCEPTION WHEN OTHERS THEN
+         NULL;
+     END
+     $$;",
+    ),
 ];
 
 /// Creates or upgrades the tables, each missing migration once, in one transaction.

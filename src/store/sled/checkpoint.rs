@@ -5,7 +5,7 @@
 //! a temporary file, synced, and renamed over the old one (the directory synced too), so a
 //! crash leaves either the old or the new, never a mix. An empty checkpoint is none.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use crate::store::StoreError;
@@ -34,13 +34,37 @@ pub(super) fn save(directory: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The checkpoint kept in `directory`, if one is.
-pub(super) fn load(directory: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+/// How many bytes of the checkpoint one piece holds as it is read.
+const PIECE: usize = 4 << 20;
+
+/// Hands the checkpoint kept in `directory` to `pieces` in order, [`PIECE`] bytes at a time,
+/// until its end or until `pieces` is closed.
+///
+/// # Returns
+/// Whether one is kept (an empty file is none).
+pub(super) fn read(
+    directory: &Path,
+    pieces: &tokio::sync::mpsc::Sender<Vec<u8>>,
+) -> Result<bool, StoreError> {
     let path = directory.join(FILE);
-    match std::fs::read(&path) {
-        Ok(bytes) if bytes.is_empty() => Ok(None),
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(io("read", &path, error)),
+    let mut file = match std::fs::File::open(&path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(error) => return Err(io("read", &path, error)),
+    };
+    let mut found = false;
+    loop {
+        let mut piece = Vec::with_capacity(PIECE);
+        (&mut file)
+            .take(PIECE as u64)
+            .read_to_end(&mut piece)
+            .map_err(|error| io("read", &path, error))?;
+        if piece.is_empty() {
+            return Ok(found);
+        }
+        found = true;
+        if pieces.blocking_send(piece).is_err() {
+            return Ok(true);
+        }
     }
 }
