@@ -286,9 +286,13 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
   let layoutAnswerAt: number | null = null;
   made = renderer;
 
-  // The overlay (overlay.ts): between sigma.js's edges and its nodes, as sigma.js layers them.
-  const overlay = renderer.createCanvas('partnerhub-change', { beforeLayer: 'nodes', style: { pointerEvents: 'none' } });
-  const overlayContext = overlay.getContext('2d');
+  // The overlay (overlay.ts), in sigma.js's layers: its edges over sigma.js's edges and under
+  // its nodes, its nodes (added last) over sigma.js's nodes and under its labels.
+  const overlays = [
+    renderer.createCanvas('partnerhub-change-edges', { beforeLayer: 'nodes', style: { pointerEvents: 'none' } }),
+    renderer.createCanvas('partnerhub-change-nodes', { afterLayer: 'nodes', style: { pointerEvents: 'none' } }),
+  ] as const;
+  const [edgesLayer, nodesLayer] = overlays.map((layer) => layer.getContext('2d'));
   /** What the overlay shows: a change sigma.js has not drawn yet. */
   let change: OverlayChange | null = null;
   const projection: Projection = {
@@ -333,19 +337,24 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
   };
   /** Paints the overlay anew: empty, or the change sigma.js has not drawn yet. */
   const paintOverlay = () => {
-    if (!overlayContext) return;
+    if (!edgesLayer || !nodesLayer) return;
     const { width, height } = renderer.getDimensions();
     const ratio = window.devicePixelRatio || 1;
-    if (overlay.width !== Math.round(width * ratio) || overlay.height !== Math.round(height * ratio)) {
-      overlay.width = Math.round(width * ratio);
-      overlay.height = Math.round(height * ratio);
-      overlay.style.width = `${width}px`;
-      overlay.style.height = `${height}px`;
+    for (const [layer, context] of [
+      [overlays[0], edgesLayer],
+      [overlays[1], nodesLayer],
+    ] as const) {
+      if (layer.width !== Math.round(width * ratio) || layer.height !== Math.round(height * ratio)) {
+        layer.width = Math.round(width * ratio);
+        layer.height = Math.round(height * ratio);
+        layer.style.width = `${width}px`;
+        layer.style.height = `${height}px`;
+      }
+      context.setTransform(ratio, 0, 0, ratio, 0, 0);
+      context.clearRect(0, 0, width, height);
     }
-    overlayContext.setTransform(ratio, 0, 0, ratio, 0, 0);
-    overlayContext.clearRect(0, 0, width, height);
     container.dataset.overlayNodes = String(change?.nodes.length ?? 0);
-    if (change !== null) paintChange(overlayContext, change, projection, labelWriter(overlayContext));
+    if (change !== null) paintChange({ edges: edgesLayer, nodes: nodesLayer }, change, projection, labelWriter(nodesLayer));
   };
   /** sigma.js draws what the overlay showed (in this task): the overlay is emptied. */
   const clearOverlay = () => {
@@ -582,10 +591,10 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       for (const node of mergedNodes.keys()) {
         if (before.visible.has(node) !== next.visible.has(node) || before.flagged.has(node) !== next.flagged.has(node)) return false;
       }
-      // Where the new nodes go, as `update` puts them (`merge`, then `placeBesideNeighbours`);
-      // many at once get a layout run instead, which the overlay cannot foresee.
+      // Where the new nodes go, as `update` puts them in the frame it draws (`merge`, then
+      // `placeBesideNeighbours` for a few; many stay where they start until a layout run).
       const unplaced = new Set(additions.nodes.filter((node) => !node.place).map((node) => node.id));
-      if (unplaced.size * SMALL_ADDITION >= graph.order + additions.nodes.length) return false;
+      const beside = unplaced.size * SMALL_ADDITION < graph.order + additions.nodes.length;
       const at = new Map<string, { x: number; y: number }>();
       let scale: ReturnType<typeof circleScale> | null = null;
       for (const node of additions.nodes) {
@@ -598,7 +607,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
         at.set(node.id, { x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor });
       }
       const neighbours = new Map<string, Set<string>>();
-      for (const { edge } of additions.edges) {
+      for (const { edge } of beside ? additions.edges : []) {
         for (const [end, other] of [[edge.source, edge.target], [edge.target, edge.source]] as const) {
           if (!unplaced.has(end) || unplaced.has(other)) continue;
           const ends = neighbours.get(end) ?? new Set<string>();

@@ -126,7 +126,7 @@ describe("the map's overlay: painting", () => {
 
   it("draws the edges to sigma.js's nodes, then the disc, then the label where it has room", () => {
     const { context, calls } = recorder();
-    paintChange(context, change, projection, labels(true));
+    paintChange({ edges: context, nodes: context }, change, projection, labels(true));
     const box = labelBox(120, 40, 13.5, 14, 'Domkirkens Kor'.length * 5);
     const origin = textOrigin(box, 14);
     expect(calls).toEqual([
@@ -138,10 +138,10 @@ describe("the map's overlay: painting", () => {
 
   it('leaves the label out without room, unless it must show; thin edges as thin as sigma.js draws them', () => {
     const { context, calls } = recorder();
-    paintChange(context, { ...change, edges: [{ ...change.edges[0]!, size: 1 }] }, projection, labels(false));
+    paintChange({ edges: context, nodes: context }, { ...change, edges: [{ ...change.edges[0]!, size: 1 }] }, projection, labels(false));
     expect(calls).toEqual(['line #8fa3b8 1.7px from 100,50 to 120,40', 'fill #2f8f46 disc 120,40 r13.5']);
     const forced = recorder();
-    paintChange(forced.context, { nodes: [{ ...change.nodes[0]!, label: '⚠ Domkirkens Kor', forceLabel: true }], edges: [] }, projection, labels(false));
+    paintChange({ edges: forced.context, nodes: forced.context }, { nodes: [{ ...change.nodes[0]!, label: '⚠ Domkirkens Kor', forceLabel: true }], edges: [] }, projection, labels(false));
     expect(forced.calls.at(-1)).toMatch(/^text "⚠ Domkirkens Kor"/);
   });
 });

@@ -1,9 +1,10 @@
 // A colleague's change on the screen without a full frame of the map. sigma.js 3 draws every
 // node and edge again for any change (and in headless Chromium, in software: 40 to 80 ms for
 // 2,000 nodes and 5,000 edges), so the map paints what a change adds (new nodes, their
-// edges) at once on a light 2D canvas of its own, between sigma.js's edges and its nodes, the
-// way sigma.js would draw them (the node's colour and size, its label where the label room
-// has space, the edge's colour and thickness), at the camera's place now; the page hands the
+// edges) at once on two light 2D canvases of its own, the way sigma.js would draw them and in
+// its layers (the edges over sigma.js's edges and under its nodes; the nodes, added last, over
+// its nodes, with their labels where the label room has space), at the camera's place now;
+// the page hands the
 // change to sigma.js a frame later, and that full frame clears the overlay. A change that does
 // more than add (a node or edge changed or gone, a display that would change for what is
 // drawn already) is not painted here: the page hands it to sigma.js at once, so the picture is
@@ -130,11 +131,18 @@ export type PaintContext = Pick<
   'beginPath' | 'moveTo' | 'lineTo' | 'stroke' | 'arc' | 'fill' | 'fillText' | 'measureText' | 'strokeStyle' | 'fillStyle' | 'lineWidth' | 'lineCap' | 'font'
 >;
 
+/** The overlay's two layers: under sigma.js's nodes (for edges) and over them (for nodes). */
+export interface OverlayLayers {
+  readonly edges: PaintContext;
+  readonly nodes: PaintContext;
+}
+
 /** Paints a change: its edges, then its nodes' discs, then their labels. */
-export function paintChange(context: PaintContext, change: OverlayChange, projection: Projection, labels: LabelWriter): void {
+export function paintChange(layers: OverlayLayers, change: OverlayChange, projection: Projection, labels: LabelWriter): void {
   const at = new Map<string, { x: number; y: number; radius: number }>();
   for (const node of change.nodes) at.set(node.id, { ...projection.point(node), radius: projection.scale(node.size) });
   const where = (id: string) => at.get(id) ?? projection.drawnNode(id);
+  let context = layers.edges;
   context.lineCap = 'butt';
   for (const edge of change.edges) {
     const from = where(edge.source);
@@ -147,6 +155,7 @@ export function paintChange(context: PaintContext, change: OverlayChange, projec
     context.lineTo(to.x, to.y);
     context.stroke();
   }
+  context = layers.nodes;
   for (const node of change.nodes) {
     const { x, y, radius } = at.get(node.id) ?? { x: 0, y: 0, radius: 0 };
     context.fillStyle = node.color;
