@@ -322,9 +322,15 @@ try {
   await step('overlay: a colleague\'s added organisation is painted at once, then drawn by sigma.js and the overlay emptied', async () => {
     await bo.getByRole('button', { name: 'Kort' }).click();
     await bo.locator('.map-canvas canvas').first().waitFor();
+    // Until sigma.js has drawn the map as the page has it.
+    const shownNodes = Number(await bo.getByTestId('map-canvas').getAttribute('data-nodes'));
+    await bo.waitForFunction(
+      (nodes) => globalThis.performance.getEntriesByName('partnerhub:map-full-frame').some((mark) => mark.detail.nodes === nodes),
+      shownNodes,
+    );
     // What Bo's map shows at each painting it marks: the pixels painted on the overlay's two
     // layers (under sigma.js's nodes: edges; over them: nodes and labels), read in the same task.
-    const before = await bo.evaluate(() => {
+    const before = await bo.evaluate((nodes) => {
       globalThis.paintings = [];
       const pixels = () => {
         const painted = {};
@@ -345,13 +351,33 @@ try {
         }
         return entry;
       };
-      return globalThis.performance.getEntriesByName('partnerhub:map-full-frame').at(-1).detail;
-    });
+      return globalThis.performance.getEntriesByName('partnerhub:map-full-frame').findLast((mark) => mark.detail.nodes === nodes).detail;
+    }, shownNodes);
     const summary = await call(anna, 'GET', '/api/workspaces/roskilde-bibliotekerne');
-    const added = await call(anna, 'POST', `/api/workspaces/${summary.body.workspace_id}/commands`, {
-      command: { type: 'RegisterOrganisation', organisation_id: randomUUID(), name: 'Domkirkens Kor', sector: 'civil_society', level: 'network' },
+    const register = async (name) => {
+      const added = await call(anna, 'POST', `/api/workspaces/${summary.body.workspace_id}/commands`, {
+        command: { type: 'RegisterOrganisation', organisation_id: randomUUID(), name, sector: 'civil_society', level: 'network' },
+      });
+      assert.ok(added.status < 300, `${name} was registered: ${JSON.stringify(added)}`);
+    };
+    // On a map of fewer than 20 nodes a new organisation starts on the network circle and the
+    // layout places it (maybe beyond the map's extent: then sigma.js frames the map anew at
+    // once, which the overlay cannot paint). More first, so the next goes beside the library,
+    // as on a larger map.
+    for (const name of ['Spejderne i Roskilde', 'Læseklubben Ordet', 'Roskilde Kammerkor']) {
+      if (before.nodes >= 20) break;
+      await register(name);
+      await bo.waitForFunction(
+        (nodes) => globalThis.performance.getEntriesByName('partnerhub:map-full-frame').some((mark) => mark.detail.nodes === nodes),
+        before.nodes + 1,
+      );
+      Object.assign(before, { nodes: before.nodes + 1, edges: before.edges + 1 });
+    }
+    await bo.getByText('Placerer knuder …').waitFor({ state: 'detached', timeout: 15_000 });
+    await bo.evaluate(() => {
+      globalThis.paintings = [];
     });
-    assert.ok(added.status < 300, `the organisation was registered: ${JSON.stringify(added)}`);
+    await register('Domkirkens Kor');
     const grown = { nodes: before.nodes + 1, edges: before.edges + 1 };
     await bo.waitForFunction(
       (grown) => globalThis.paintings.some((painting) => painting.name === 'partnerhub:map-full-frame' && painting.detail.nodes === grown.nodes),

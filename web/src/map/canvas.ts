@@ -26,9 +26,9 @@
 // Before that, in the task the change arrived in, `preview` paints what it adds (new nodes and
 // their edges) on an overlay of the map's own, without a full sigma.js frame (overlay.ts);
 // sigma.js's frame with the change, a frame later, clears the overlay. A change the overlay
-// cannot show as sigma.js would (one that changes or removes what is drawn, or that the focus,
-// the sizes or a filter would show differently) is refused, and the page hands it to sigma.js
-// at once. Both are marked for the performance tools: `partnerhub:map-drawn` when a change is
+// cannot show as sigma.js would (one that changes or removes what is drawn, that the focus,
+// the sizes or a filter would show differently, or that frames the map anew: a node beyond
+// its extent) is refused, and the page hands it to sigma.js at once. Both are marked for the performance tools: `partnerhub:map-drawn` when a change is
 // on the screen (overlay or full frame), `partnerhub:map-full-frame` for sigma.js's frames.
 import Graph from 'graphology';
 import Sigma from 'sigma';
@@ -619,6 +619,16 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
         const points = [...ends].map((end) => at.get(end) ?? (graph.hasNode(end) ? graph.getNodeAttributes(end) : null)).filter((point) => point !== null);
         const aside = besideNeighbours(node, points);
         if (aside) at.set(node, aside);
+      }
+      // The full frame frames the map anew around the new nodes (unless someone holds a node):
+      // one outside the map's extent now moves every node on the screen, which the overlay
+      // cannot show.
+      if (!dragged && remoteDrags.size === 0) {
+        if (renderer.getCustomBBox() !== null) return false;
+        const { x, y } = renderer.getBBox();
+        for (const { x: nodeX, y: nodeY } of at.values()) {
+          if (nodeX < x[0] || nodeX > x[1] || nodeY < y[0] || nodeY > y[1]) return false;
+        }
       }
       change = {
         nodes: additions.nodes
