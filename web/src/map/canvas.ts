@@ -37,7 +37,7 @@ import type { NetworkView } from '../store/views';
 import { edgeAttributes, edgeKey, nodeAttributes, startPosition, unitHash, type EdgeAttributes, type NodeAttributes } from './graph';
 import { LAYOUT_SCALE, type LayoutInput } from './layout';
 import type { LayoutAnswer, LayoutRequest } from './layout.worker';
-import { LabelRoom, dotBox, labelBox, textOrigin, type LabelBox } from './labelRoom';
+import { LabelRoom, dotBox, drawHighlight, labelBox, textOrigin, type LabelBox } from './labelRoom';
 import { additionsTo, paintChange, type LabelWriter, type OverlayChange, type PaintContext, type Projection } from './overlay';
 import { nodeScores, scaledSizes, type SizeBy } from './metrics';
 import { remoteDragEnd, type RemoteDragStart } from './place';
@@ -180,7 +180,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     });
     for (const { node, x, y, radius, label } of forced) {
       const textWidth = measure(context, label);
-      let box = room.placeAround(x, y, radius, labelSize, textWidth, node);
+      let box = room.placeAround(x, y, radius, labelSize, textWidth, node, { width, height });
       if (!box) {
         box = labelBox(x, y, radius, labelSize, textWidth);
         room.force(box, node);
@@ -207,12 +207,26 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       const textWidth = measure(context, data.label);
       const box = data.forceLabel
         ? ((node === null ? undefined : forcedAt.get(node)) ?? labelBox(data.x, data.y, data.size, settings.labelSize, textWidth))
-        : room.placeAround(data.x, data.y, data.size, settings.labelSize, textWidth, node);
+        : room.placeAround(data.x, data.y, data.size, settings.labelSize, textWidth, node, made?.getDimensions() ?? null);
       if (!box) return;
       const origin = textOrigin(box, settings.labelSize);
       context.fillStyle = settings.labelColor.color ?? '#000';
       context.fillText(data.label, origin.x, origin.y);
       labelsDrawn += 1;
+    },
+    // The highlight of a hovered or selected node around the side its label took in this frame
+    // (sigma.js's own always took the right, beside a label written on the left).
+    defaultDrawNodeHover: (context, data, settings) => {
+      const font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
+      context.font = font;
+      const node = typeof data.key === 'string' ? data.key : null;
+      const box = node === null ? null : (forcedAt.get(node) ?? null);
+      drawHighlight(context, { x: data.x, y: data.y, radius: data.size }, data.label, box, {
+        font,
+        size: settings.labelSize,
+        color: settings.labelColor.color ?? '#000',
+        width: data.label ? measure(context, data.label) : 0,
+      });
     },
     labelFont: 'system-ui, sans-serif',
     zIndex: true,
@@ -326,7 +340,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       threshold: settings.labelRenderedSizeThreshold,
       measure,
       place: (x, y, radius, textWidth, node, forced) => {
-        const box = room.placeAround(x, y, radius, size, textWidth, node);
+        const box = room.placeAround(x, y, radius, size, textWidth, node, renderer.getDimensions());
         if (box || !forced) return box;
         const anywhere = labelBox(x, y, radius, size, textWidth);
         room.force(anywhere, node);
