@@ -20,7 +20,7 @@ import { EventCursor } from './cursor';
 import { afterNextFrame, afterSettling, type Schedule } from './settleBatch';
 import { api, ApiFailure } from './http';
 import type { LiveConnection, LiveEvent } from './live';
-import { AppliedSince, applyNetworkEvent } from './networkEvents';
+import { AppliedSince, applyNetworkEvent, indexView } from './networkEvents';
 import type { Outcome } from './outbox';
 import { withPresence, type OwnPresence, type PresenceMap } from './presence';
 import type { ImportPreview, NetworkView, WorkspaceSummary } from './views';
@@ -233,8 +233,10 @@ export class WorkspaceStore {
         this.ahead = null;
         this.summary.value = summary;
         if (position > this.position.value) this.position.value = position;
-        this.network.value = rebased ?? network;
+        const view = rebased ?? network;
+        this.network.value = view;
         this.error.value = null;
+        whenIdle(() => indexView(view));
         if (rebased === null) this.scheduleRefresh(LAGGING_VIEW_RETRY_MS);
       } catch (failure) {
         if (failure instanceof ApiFailure && failure.status === 401) {
@@ -250,4 +252,10 @@ export class WorkspaceStore {
     })();
     return this.loading;
   }
+}
+
+/** Runs `work` when the page is idle (at most a second later), or soon where it cannot tell. */
+function whenIdle(work: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 1_000 });
+  else setTimeout(work, 0);
 }
