@@ -4,11 +4,14 @@
 // draws the same graph with sigma's defaults. It prints, beside each other:
 //   - time to the first full frame (navigation start to the first frame with every node),
 //   - frame times while panning and zooming with the mouse (the same moves on both pages),
-//   - how long a colleague's change takes to reach another screen (the first frame sigma.js
-//     draws with the new node, which the map marks with User Timing), beside the server's
-//     bare websocket fan-out in the same browser (a raw subscriber on the same workspace);
-//     and the whole change (the command's two events: the node and its edge on the screen,
-//     both events at the raw subscriber), with the WebGL frames the changes cost,
+//   - how long a colleague's change takes to reach another screen, beside the server's bare
+//     websocket fan-out in the same browser (a raw subscriber on the same workspace): until
+//     the map's page has painted the new node (`partnerhub:map-drawn`, User Timing: set when
+//     the map has drawn the change into its canvases, the overlay's 2D canvas or sigma.js's
+//     full WebGL frame, whichever first; the browser shows it at its next frame, whose start
+//     is printed too), and the whole change (the command's two events: the node and its edge
+//     painted; both events at the raw subscriber); also when sigma.js's full frame had the
+//     change (`partnerhub:map-full-frame`) and the WebGL frames the changes cost,
 // and the bar of issue 16: first frame and frame time <= 1.5x the bare page, the change on
 // screen p99 <= 2x the fan-out p99. Figures only: nothing here fails on a slow machine.
 //
@@ -16,7 +19,8 @@
 //        [--changes 60] [--json] [--samples] [--profile <file.cpuprofile>] [--app <dir>]
 //
 // --samples prints every change: when its first and last event reached the raw subscriber
-// and the map's page, when the map drew its node and the whole change, the frames marked on
+// and the map's page, when the map painted its node and the whole change, when the browser's
+// next frame (which shows it) began, when sigma.js's full frame had it, the frames marked on
 // the way, and what it met there (the page's long tasks, a layout answer applied). --app DIR
 // serves the app's files from a build of one's own (`npx vite build --outDir DIR`) instead of
 // those in the binary, to try a change of the app without building the server again. --profile
@@ -307,22 +311,39 @@ async function main() {
       new PerformanceObserver((list) => {
         for (const task of list.getEntries()) globalThis.longTasks.push({ from: performance.timeOrigin + task.startTime, to: performance.timeOrigin + task.startTime + task.duration });
       }).observe({ type: 'longtask' });
+      // When the browser began the frame after each painting the map marked: the frame that
+      // shows it (its animation frame callbacks run before it is drawn and handed on).
+      globalThis.nextFrames = [];
+      const mark = performance.mark.bind(performance);
+      performance.mark = (name, options) => {
+        const entry = mark(name, options);
+        if (name === 'partnerhub:map-drawn') {
+          const drawn = performance.timeOrigin + entry.startTime;
+          requestAnimationFrame(() => globalThis.nextFrames.push({ drawn, frame: performance.timeOrigin + performance.now() }));
+        }
+        return entry;
+      };
     });
     await screen.goto(`${server.url}/w/${generated.workspace}`);
     await firstFullFrame(screen, 'partnerhub:map-drawn', nodes);
     // The edges the first full frame drew: each change adds one (its relation to the library).
     const edgesDrawn = await screen.evaluate((nodes) => performance.getEntriesByName('partnerhub:map-drawn').findLast((mark) => mark.detail?.nodes === nodes)?.detail?.edges ?? 0, nodes);
     await screen.locator('[data-state="online"]').waitFor();
-    // On the screen: the frame sigma.js drew with the new node (the map marks each frame drawn
-    // after a change with its node count, right after drawing it).
+    // On the screen: the map marks each painting of a change with the nodes and edges it then
+    // shows, right after painting it (the overlay's, or sigma.js's full frame), and each full
+    // frame of sigma.js apart; an app without the overlay marks its full frames only as drawn.
     // The app's other work is marked too (`partnerhub:map-layout`: a layout answer applied),
     // so each change can say what it met.
+    const fullFrames = await screen.evaluate(() => performance.getEntriesByName('partnerhub:map-full-frame').length > 0);
     await screen.evaluate(() => {
       globalThis.drawnAt = [];
+      globalThis.fullAt = [];
       globalThis.otherWork = [];
       new PerformanceObserver((list) => {
         for (const mark of list.getEntries()) {
-          if (mark.name === 'partnerhub:map-drawn') globalThis.drawnAt.push({ nodes: mark.detail?.nodes ?? 0, edges: mark.detail?.edges ?? 0, at: performance.timeOrigin + mark.startTime });
+          const entry = { nodes: mark.detail?.nodes ?? 0, edges: mark.detail?.edges ?? 0, at: performance.timeOrigin + mark.startTime };
+          if (mark.name === 'partnerhub:map-drawn') globalThis.drawnAt.push(entry);
+          else if (mark.name === 'partnerhub:map-full-frame') globalThis.fullAt.push(entry);
           else if (mark.name.startsWith('partnerhub:')) globalThis.otherWork.push({ name: mark.name.slice('partnerhub:'.length), from: performance.timeOrigin + mark.startTime, to: performance.timeOrigin + mark.startTime + mark.duration });
         }
       }).observe({ entryTypes: ['mark', 'measure'] });
@@ -362,8 +383,10 @@ async function main() {
       globalThis.webglFrames.counting = true;
     });
     // Each change is one command of two events (`OrganisationRegistered`, then
-    // `RelationLevelChanged` for its level): it is on the screen when a frame has drawn its
-    // node and its edge, and through the fan-out when the raw subscriber has both events.
+    // `RelationLevelChanged` for its level): it is on the screen when the map has painted its
+    // node and its edge, and through the fan-out when the raw subscriber has both events. The
+    // next change waits for sigma.js's full frame with this one, so no change meets the last
+    // one's frame.
     const sentAt = [];
     const organisationIds = [];
     for (let index = 0; index < wanted.changes; index += 1) {
@@ -374,8 +397,8 @@ async function main() {
         command: { type: 'RegisterOrganisation', organisation_id: organisationId, name: `Ny partner ${index + 1}`, sector: 'civil_society', level: 'network' },
       });
       await screen.waitForFunction(
-        ([nodes, edges]) => globalThis.drawnAt.some((entry) => entry.nodes >= nodes && entry.edges >= edges),
-        [nodes + index + 1, edgesDrawn + index + 1],
+        ([nodes, edges, full]) => (full ? globalThis.fullAt : globalThis.drawnAt).some((entry) => entry.nodes >= nodes && entry.edges >= edges),
+        [nodes + index + 1, edgesDrawn + index + 1, fullFrames],
         { timeout: 60_000, polling: 20 },
       );
       await raw.waitForFunction((id) => globalThis.receivedAt.filter((event) => event.organisation === id).length >= 2, organisationId, { timeout: 60_000, polling: 20 });
@@ -384,8 +407,10 @@ async function main() {
     await profiler?.stop();
     const drawnFrames = await screen.evaluate(() => globalThis.webglFrames.frames);
     say(`the map drew ${drawnFrames} WebGL frames during the ${wanted.changes} changes (${round(drawnFrames / wanted.changes)} a change)`);
-    const { drawnAt, arrivals, longTasks, otherWork } = await screen.evaluate(() => ({
+    const { drawnAt, fullAt, nextFrames, arrivals, longTasks, otherWork } = await screen.evaluate(() => ({
       drawnAt: globalThis.drawnAt,
+      fullAt: globalThis.fullAt,
+      nextFrames: globalThis.nextFrames,
       arrivals: globalThis.arrivals,
       longTasks: globalThis.longTasks,
       otherWork: globalThis.otherWork,
@@ -397,6 +422,9 @@ async function main() {
       const mapEvents = arrivals.filter((event) => event.organisation === id);
       const node = drawnAt.find((entry) => entry.nodes >= nodes + index + 1);
       const whole = drawnAt.find((entry) => entry.nodes >= nodes + index + 1 && entry.edges >= edgesDrawn + index + 1);
+      const full = (fullFrames ? fullAt : drawnAt).find((entry) => entry.nodes >= nodes + index + 1 && entry.edges >= edgesDrawn + index + 1);
+      // The frame begun after the whole change was painted (the mark's own time matches).
+      const shown = nextFrames.find((entry) => Math.abs(entry.drawn - whole.at) < 0.01);
       const frames = drawnAt.filter((entry) => entry.at > sent && entry.at <= whole.at).length;
       const met = [
         ...longTasks.filter((task) => task.to > sent && task.from < whole.at).map((task) => `long task ${round(task.to - task.from)} ms`),
@@ -405,6 +433,8 @@ async function main() {
       return {
         node: node.at - sent,
         whole: whole.at - sent,
+        nextFrame: shown ? shown.frame - sent : NaN,
+        full: full.at - sent,
         fanoutFirst: rawEvents[0].at - sent,
         fanoutWhole: rawEvents.at(-1).at - sent,
         pageFirst: mapEvents[0] ? mapEvents[0].at - sent : NaN,
@@ -417,12 +447,14 @@ async function main() {
     const fanout = changes.map((change) => change.fanoutFirst);
     const wholeOnScreen = changes.map((change) => change.whole);
     const wholeFanout = changes.map((change) => change.fanoutWhole);
+    const nextFrame = changes.map((change) => change.nextFrame).filter((ms) => Number.isFinite(ms));
+    const fullFrame = changes.map((change) => change.full);
     if (wanted.samples) {
-      say('change: ms after the command was sent until: the raw subscriber had its first event, its last; the map page had its first, its last; the map drew the node, node and edge (frames marked); what the change met');
-      say('change  raw first  raw last  page first  page last   node  whole  frames  met');
+      say('change: ms after the command was sent until: the raw subscriber had its first event, its last; the map page had its first, its last; the map painted the node, node and edge (paintings marked); the next frame began; sigma.js\'s full frame had it; what the change met');
+      say('change  raw first  raw last  page first  page last   node  whole  next frame   full  marks  met');
       for (const [index, change] of changes.entries()) {
-        const cells = [change.fanoutFirst, change.fanoutWhole, change.pageFirst, change.pageLast, change.node, change.whole].map((ms) => String(round(ms)));
-        say(`${String(index + 1).padStart(6)}  ${cells.map((cell, at) => cell.padStart([9, 8, 10, 9, 6, 6][at])).join('  ')}  ${String(change.frames).padStart(6)}  ${change.met.join(', ')}`);
+        const cells = [change.fanoutFirst, change.fanoutWhole, change.pageFirst, change.pageLast, change.node, change.whole, change.nextFrame, change.full].map((ms) => String(round(ms)));
+        say(`${String(index + 1).padStart(6)}  ${cells.map((cell, at) => cell.padStart([9, 8, 10, 9, 6, 6, 10, 6][at])).join('  ')}  ${String(change.frames).padStart(5)}  ${change.met.join(', ')}`);
       }
     }
 
@@ -442,6 +474,8 @@ async function main() {
         fanout_p50: round(quantile(wholeFanout, 0.5)),
         fanout_p99: round(quantile(wholeFanout, 0.99)),
       },
+      next_frame_ms: { p50: round(quantile(nextFrame, 0.5)), p99: round(quantile(nextFrame, 0.99)) },
+      full_frame_ms: { p50: round(quantile(fullFrame, 0.5)), p99: round(quantile(fullFrame, 0.99)) },
       webgl_frames_per_change: round(drawnFrames / wanted.changes),
     };
     result.ratios = {
@@ -464,6 +498,8 @@ async function main() {
       console.log(`the whole command (the node and its edge on screen; both events at the raw subscriber):`);
       console.log(`change p50 (ms)        ${String(result.whole_change_ms.on_screen_p50).padStart(8)} ${String(result.whole_change_ms.fanout_p50).padStart(12)}`);
       console.log(`change p99 (ms)        ${String(result.whole_change_ms.on_screen_p99).padStart(8)} ${String(result.whole_change_ms.fanout_p99).padStart(12)}   ${result.ratios.whole_change_p99_to_fanout_p99} (<= 2)`);
+      console.log(`the whole command: the browser's next frame began (p50 / p99, ms)   ${result.next_frame_ms.p50} / ${result.next_frame_ms.p99}`);
+      console.log(`the whole command in sigma.js's full frame (p50 / p99, ms)          ${result.full_frame_ms.p50} / ${result.full_frame_ms.p99}`);
       console.log(`WebGL frames a change  ${String(result.webgl_frames_per_change).padStart(8)}`);
     }
   } finally {

@@ -18,6 +18,7 @@
 // Usage: node tests/browser.mjs [path to the partnerhub binary]
 //   (default: ../target/debug/partnerhub; env CHROMIUM overrides /usr/bin/chromium)
 import { Buffer } from 'node:buffer';
+import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -316,6 +317,91 @@ try {
     await anna.getByTestId('node-details').getByText('Civilsamfund').waitFor();
     await anna.getByRole('button', { name: 'Kort' }).click();
     await anna.locator('.map-canvas canvas').first().waitFor();
+  });
+
+  await step('overlay: a colleague\'s added organisation is painted at once, then drawn by sigma.js and the overlay emptied', async () => {
+    await bo.getByRole('button', { name: 'Kort' }).click();
+    await bo.locator('.map-canvas canvas').first().waitFor();
+    // Until sigma.js has drawn the map as the page has it.
+    const shownNodes = Number(await bo.getByTestId('map-canvas').getAttribute('data-nodes'));
+    await bo.waitForFunction(
+      (nodes) => globalThis.performance.getEntriesByName('partnerhub:map-full-frame').some((mark) => mark.detail.nodes === nodes),
+      shownNodes,
+    );
+    // What Bo's map shows at each painting it marks: the pixels painted on the overlay's two
+    // layers (under sigma.js's nodes: edges; over them: nodes and labels), read in the same task.
+    const before = await bo.evaluate((nodes) => {
+      globalThis.paintings = [];
+      const pixels = () => {
+        const painted = {};
+        for (const layer of ['edges', 'nodes']) {
+          const canvas = globalThis.document.querySelector(`canvas.sigma-partnerhub-change-${layer}`);
+          const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+          painted[layer] = 0;
+          for (let at = 3; at < data.length; at += 4) if (data[at] !== 0) painted[layer] += 1;
+        }
+        return painted;
+      };
+      const mark = globalThis.performance.mark.bind(globalThis.performance);
+      globalThis.performance.mark = (name, options) => {
+        const entry = mark(name, options);
+        if (name === 'partnerhub:map-drawn' || name === 'partnerhub:map-full-frame') {
+          const canvas = globalThis.document.querySelector('[data-testid="map-canvas"]');
+          globalThis.paintings.push({ name, detail: options?.detail ?? null, painted: pixels(), overlayNodes: canvas.dataset.overlayNodes ?? '0' });
+        }
+        return entry;
+      };
+      return globalThis.performance.getEntriesByName('partnerhub:map-full-frame').findLast((mark) => mark.detail.nodes === nodes).detail;
+    }, shownNodes);
+    const summary = await call(anna, 'GET', '/api/workspaces/roskilde-bibliotekerne');
+    const register = async (name) => {
+      const added = await call(anna, 'POST', `/api/workspaces/${summary.body.workspace_id}/commands`, {
+        command: { type: 'RegisterOrganisation', organisation_id: randomUUID(), name, sector: 'civil_society', level: 'network' },
+      });
+      assert.ok(added.status < 300, `${name} was registered: ${JSON.stringify(added)}`);
+    };
+    // On a map of fewer than 20 nodes a new organisation starts on the network circle and the
+    // layout places it (maybe beyond the map's extent: then sigma.js frames the map anew at
+    // once, which the overlay cannot paint). More first, so the next goes beside the library,
+    // as on a larger map.
+    for (const name of ['Spejderne i Roskilde', 'Læseklubben Ordet', 'Roskilde Kammerkor']) {
+      if (before.nodes >= 20) break;
+      await register(name);
+      await bo.waitForFunction(
+        (nodes) => globalThis.performance.getEntriesByName('partnerhub:map-full-frame').some((mark) => mark.detail.nodes === nodes),
+        before.nodes + 1,
+      );
+      Object.assign(before, { nodes: before.nodes + 1, edges: before.edges + 1 });
+    }
+    await bo.getByText('Placerer knuder …').waitFor({ state: 'detached', timeout: 15_000 });
+    await bo.evaluate(() => {
+      globalThis.paintings = [];
+    });
+    await register('Domkirkens Kor');
+    const grown = { nodes: before.nodes + 1, edges: before.edges + 1 };
+    await bo.waitForFunction(
+      (grown) => globalThis.paintings.some((painting) => painting.name === 'partnerhub:map-full-frame' && painting.detail.nodes === grown.nodes),
+      grown,
+      { timeout: 10_000 },
+    );
+    const paintings = await bo.evaluate(() => globalThis.paintings);
+    const overlay = paintings.findIndex((painting) => painting.name === 'partnerhub:map-drawn' && painting.detail.overlay);
+    const full = paintings.findIndex((painting) => painting.name === 'partnerhub:map-full-frame' && painting.detail.nodes === grown.nodes);
+    // Painted by the overlay first (the node and its relation to the library), before sigma.js's
+    // graph had it; then sigma.js drew it in a full frame, and the overlay was empty again.
+    assert.ok(overlay >= 0 && overlay < full, `the overlay painted the change before sigma.js's frame: ${JSON.stringify(paintings)}`);
+    assert.deepEqual(paintings[overlay].detail, { ...grown, overlay: { nodes: 1, edges: 1 } });
+    assert.equal(paintings[overlay].overlayNodes, '1');
+    // Its disc and label over sigma.js's nodes, its relation under them (the overlay's own
+    // colours and sizes are the unit tests' part: overlay.test.ts).
+    assert.ok(paintings[overlay].painted.nodes > 0 && paintings[overlay].painted.edges > 0, `painted on both layers: ${JSON.stringify(paintings[overlay])}`);
+    assert.ok(paintings.slice(0, overlay).every((painting) => painting.detail.nodes === before.nodes), 'no frame had the node before the overlay');
+    assert.deepEqual(paintings[full].detail, grown);
+    assert.deepEqual(paintings[full].painted, { edges: 0, nodes: 0 });
+    assert.equal(paintings[full].overlayNodes, '0');
+    // The table shows it too (the page rendered the change after the overlay's painting).
+    await bo.getByRole('button', { name: 'Tabel' }).click();
+    await bo.getByRole('button', { name: 'Domkirkens Kor' }).waitFor();
   });
 
   await step('a change made while offline is queued, sent on reconnect, and arrives once', async () => {

@@ -2,11 +2,15 @@
 // tables (a switch), who else is on the map, the selected node's details with its relation
 // editing and moving, the findings, the legend, adding an organisation and importing
 // organisations from a spreadsheet. Everything it shows comes from the workspace's store; what
-// of it is shown (filters, focus) is decided here once and handed to map and tables. It says
+// of it is shown (filters, focus) is decided here once and handed to map and tables. A
+// colleague's change is painted on the map in the task it arrived in (what it adds, on the
+// map's overlay, with what this page would show of it), and the page renders it when the store
+// publishes it, a frame later; what the overlay cannot paint is published at once. It says
 // where this person is (what they select, their pointer, the node they drag) to the others,
 // and records a drop with `PlaceNode`.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { WorkspaceStore } from '../store/workspace';
+import type { NetworkView } from '../store/views';
 import type { LiveConnection } from '../store/live';
 import { errorSentence, t } from '../i18n';
 import { AddOrganisation } from './AddOrganisation';
@@ -17,7 +21,7 @@ import { MapView, type CentreRequest } from './MapView';
 import { MapControls } from './MapControls';
 import { Findings } from './Findings';
 import { NO_FILTER, neighbourhood, shownView, visibleNodeIds, type MapFilter } from './filters';
-import { findings as findingsOf } from './findings';
+import { findings as findingsOf, flaggedOrganisations } from './findings';
 import type { MapDisplay } from './canvas';
 import type { SizeBy } from './metrics';
 import { NodeDetails } from './NodeDetails';
@@ -89,9 +93,23 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
     [view, focus, selected, visible],
   );
   const display = useMemo<MapDisplay>(
-    () => ({ visible, focus: focusSet, sizeBy, flagged: new Set(findingsByNode.keys()) }),
-    [visible, focusSet, sizeBy, findingsByNode],
+    () => ({ visible, focus: focusSet, sizeBy, flagged: view ? flaggedOrganisations(view, visible) : new Set<string>() }),
+    [view, visible, focusSet, sizeBy],
   );
+  // A colleague's change, applied by the store and not published yet: painted on the map now
+  // with what this page would show of it (the same filters, focus and sizes), or published at
+  // once when the map cannot paint it so (or the table is shown).
+  const preview = useRef<(next: NetworkView) => void>(() => undefined);
+  preview.current = (next) => {
+    const drawn = canvas.current;
+    if (mode === 'map' && drawn) {
+      const shownNext = visibleNodeIds(next, filter);
+      const focusNext = focus && selected !== null && shownNext.has(selected) ? neighbourhood(next, selected) : null;
+      if (drawn.preview(next, { visible: shownNext, focus: focusNext, sizeBy, flagged: flaggedOrganisations(next, shownNext) })) return;
+    }
+    store.publish();
+  };
+  useEffect(() => store.onAhead((next) => preview.current(next)), [store]);
   const find = (nodeId: string) => {
     if (!visible.has(nodeId)) setFilter(NO_FILTER);
     setSelected(nodeId);

@@ -22,6 +22,14 @@
 // What `update` and `display` are handed is drawn right after the page's effects, not at
 // sigma.js's next animation frame: the store hands over a colleague's events that arrived
 // together (one command is one view, so one drawing), and the map draws them at once.
+//
+// Before that, in the task the change arrived in, `preview` paints what it adds (new nodes and
+// their edges) on an overlay of the map's own, without a full sigma.js frame (overlay.ts);
+// sigma.js's frame with the change, a frame later, clears the overlay. A change the overlay
+// cannot show as sigma.js would (one that changes or removes what is drawn, that the focus,
+// the sizes or a filter would show differently, or that frames the map anew: a node beyond
+// its extent) is refused, and the page hands it to sigma.js at once. Both are marked for the performance tools: `partnerhub:map-drawn` when a change is
+// on the screen (overlay or full frame), `partnerhub:map-full-frame` for sigma.js's frames.
 import Graph from 'graphology';
 import Sigma from 'sigma';
 import type { NodeDisplayData } from 'sigma/types';
@@ -29,7 +37,8 @@ import type { NetworkView } from '../store/views';
 import { edgeAttributes, edgeKey, nodeAttributes, startPosition, unitHash, type EdgeAttributes, type NodeAttributes } from './graph';
 import { LAYOUT_SCALE, type LayoutInput } from './layout';
 import type { LayoutAnswer, LayoutRequest } from './layout.worker';
-import { LabelRoom, dotBox, labelBox, textOrigin, type LabelBox } from './labelRoom';
+import { LabelRoom, dotBox, drawHighlight, labelBox, textOrigin, type LabelBox } from './labelRoom';
+import { additionsTo, paintChange, type LabelWriter, type OverlayChange, type PaintContext, type Projection } from './overlay';
 import { nodeScores, scaledSizes, type SizeBy } from './metrics';
 import { remoteDragEnd, type RemoteDragStart } from './place';
 
@@ -65,6 +74,12 @@ export interface MapCanvasHandlers {
 
 export interface MapCanvas {
   update(view: NetworkView): void;
+  /**
+   * Paints what `view` adds to the map now, shown with `display` (what the page would show of
+   * it), on the overlay; `update` with the view (or a later one) hands it to sigma.js. False
+   * when the overlay cannot show it as sigma.js would: then hand it to `update` at once.
+   */
+  preview(view: NetworkView, display: MapDisplay): boolean;
   /** Whether the person may drag nodes (roles that may change the map). */
   setEditable(editable: boolean): void;
   /** Others' drags in progress: node id to where it is now, in map units. */
@@ -140,7 +155,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
   /** Each label's width in the labels' font, measured once rather than at every frame. */
   const widths = new Map<string, number>();
   let widthsFont = '';
-  const measure = (context: CanvasRenderingContext2D, label: string): number => {
+  const measure = (context: PaintContext, label: string): number => {
     let width = widths.get(label);
     if (width === undefined) {
       width = context.measureText(label).width;
@@ -165,7 +180,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     });
     for (const { node, x, y, radius, label } of forced) {
       const textWidth = measure(context, label);
-      let box = room.placeAround(x, y, radius, labelSize, textWidth, node);
+      let box = room.placeAround(x, y, radius, labelSize, textWidth, node, { width, height });
       if (!box) {
         box = labelBox(x, y, radius, labelSize, textWidth);
         room.force(box, node);
@@ -192,12 +207,26 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       const textWidth = measure(context, data.label);
       const box = data.forceLabel
         ? ((node === null ? undefined : forcedAt.get(node)) ?? labelBox(data.x, data.y, data.size, settings.labelSize, textWidth))
-        : room.placeAround(data.x, data.y, data.size, settings.labelSize, textWidth, node);
+        : room.placeAround(data.x, data.y, data.size, settings.labelSize, textWidth, node, made?.getDimensions() ?? null);
       if (!box) return;
       const origin = textOrigin(box, settings.labelSize);
       context.fillStyle = settings.labelColor.color ?? '#000';
       context.fillText(data.label, origin.x, origin.y);
       labelsDrawn += 1;
+    },
+    // The highlight of a hovered or selected node around the side its label took in this frame
+    // (sigma.js's own always took the right, beside a label written on the left).
+    defaultDrawNodeHover: (context, data, settings) => {
+      const font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
+      context.font = font;
+      const node = typeof data.key === 'string' ? data.key : null;
+      const box = node === null ? null : (forcedAt.get(node) ?? null);
+      drawHighlight(context, { x: data.x, y: data.y, radius: data.size }, data.label, box, {
+        font,
+        size: settings.labelSize,
+        color: settings.labelColor.color ?? '#000',
+        width: data.label ? measure(context, data.label) : 0,
+      });
     },
     labelFont: 'system-ui, sans-serif',
     zIndex: true,
@@ -270,6 +299,83 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
    * the answer and that frame, so the benchmark can tell the changes that met one). */
   let layoutAnswerAt: number | null = null;
   made = renderer;
+
+  // The overlay (overlay.ts), in sigma.js's layers: its edges over sigma.js's edges and under
+  // its nodes, its nodes (added last) over sigma.js's nodes and under its labels.
+  const overlays = [
+    renderer.createCanvas('partnerhub-change-edges', { beforeLayer: 'nodes', style: { pointerEvents: 'none' } }),
+    renderer.createCanvas('partnerhub-change-nodes', { afterLayer: 'nodes', style: { pointerEvents: 'none' } }),
+  ] as const;
+  const [edgesLayer, nodesLayer] = overlays.map((layer) => layer.getContext('2d'));
+  /** What the overlay shows: a change sigma.js has not drawn yet. */
+  let change: OverlayChange | null = null;
+  const projection: Projection = {
+    point: (at) => renderer.graphToViewport(at),
+    drawnNode: (id) => {
+      const display = renderer.getNodeDisplayData(id);
+      return display && !display.hidden ? renderer.framedGraphToViewport(display) : null;
+    },
+    scale: (size) => renderer.scaleSize(size),
+    get minEdgeThickness() {
+      return renderer.getSetting('minEdgeThickness');
+    },
+  };
+  /** Labels as `defaultDrawNodeLabel` writes them, in the label room of the frame drawn last. */
+  const labelWriter = (context: CanvasRenderingContext2D): LabelWriter => {
+    const settings = renderer.getSettings();
+    const size = settings.labelSize;
+    const font = `${settings.labelWeight} ${size}px ${settings.labelFont}`;
+    if (font !== widthsFont) {
+      widths.clear();
+      widthsFont = font;
+    }
+    if (!roomSeeded) {
+      context.font = font;
+      seedRoom(renderer, context, size);
+    }
+    return {
+      font,
+      size,
+      color: settings.labelColor.color ?? '#000',
+      threshold: settings.labelRenderedSizeThreshold,
+      measure,
+      place: (x, y, radius, textWidth, node, forced) => {
+        const box = room.placeAround(x, y, radius, size, textWidth, node, renderer.getDimensions());
+        if (box || !forced) return box;
+        const anywhere = labelBox(x, y, radius, size, textWidth);
+        room.force(anywhere, node);
+        return anywhere;
+      },
+      origin: (box) => textOrigin(box, size),
+    };
+  };
+  /** Paints the overlay anew: empty, or the change sigma.js has not drawn yet. */
+  const paintOverlay = () => {
+    if (!edgesLayer || !nodesLayer) return;
+    const { width, height } = renderer.getDimensions();
+    const ratio = window.devicePixelRatio || 1;
+    for (const [layer, context] of [
+      [overlays[0], edgesLayer],
+      [overlays[1], nodesLayer],
+    ] as const) {
+      if (layer.width !== Math.round(width * ratio) || layer.height !== Math.round(height * ratio)) {
+        layer.width = Math.round(width * ratio);
+        layer.height = Math.round(height * ratio);
+        layer.style.width = `${width}px`;
+        layer.style.height = `${height}px`;
+      }
+      context.setTransform(ratio, 0, 0, ratio, 0, 0);
+      context.clearRect(0, 0, width, height);
+    }
+    container.dataset.overlayNodes = String(change?.nodes.length ?? 0);
+    if (change !== null) paintChange({ edges: edgesLayer, nodes: nodesLayer }, change, projection, labelWriter(nodesLayer));
+  };
+  /** sigma.js draws what the overlay showed (in this task): the overlay is emptied. */
+  const clearOverlay = () => {
+    if (change === null) return;
+    change = null;
+    paintOverlay();
+  };
   renderer.on('beforeRender', () => {
     room.clear();
     roomSeeded = false;
@@ -280,8 +386,12 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     container.dataset.labels = String(labelsDrawn);
     if (markNextFrame) {
       markNextFrame = false;
-      performance.mark('partnerhub:map-drawn', { detail: { nodes: graph.order, edges: graph.size } });
+      const drawn = { nodes: graph.order, edges: graph.size };
+      performance.mark('partnerhub:map-drawn', { detail: drawn });
+      performance.mark('partnerhub:map-full-frame', { detail: drawn });
     }
+    // What the overlay still shows follows the camera and the nodes.
+    if (change !== null) paintOverlay();
     if (layoutAnswerAt !== null) {
       performance.measure('partnerhub:map-layout', { start: layoutAnswerAt, end: performance.now() });
       layoutAnswerAt = null;
@@ -456,6 +566,8 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     },
     update(view) {
       latest = view;
+      // sigma.js draws the view in this task (below): what the overlay showed is in it.
+      clearOverlay();
       if (graph.order === 0 && view.nodes.length > 0) {
         // The first view: filled into a graph sigma.js does not watch yet and handed over
         // whole, so sigma.js indexes it once and draws it now (setGraph draws at once), not
@@ -481,6 +593,82 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
         if (laidOut && added.size * SMALL_ADDITION < graph.order) placeBesideNeighbours(graph, added);
         else relax();
       }
+    },
+    preview(view, next) {
+      const before = shown;
+      if (killed || graph.order === 0 || before === null) return false;
+      // The focus fades and the sizes scale nodes by the whole map: sigma.js's part.
+      if (before.focus !== null || next.focus !== null || before.sizeBy !== 'kind' || next.sizeBy !== 'kind') return false;
+      const additions = additionsTo({ nodes: mergedNodes, edges: mergedEdges, hasEdge: (key) => graph.hasEdge(key) }, view);
+      if (additions === null) return false;
+      // What is drawn must look the same with the change (shown, flagged): the overlay only adds.
+      for (const node of mergedNodes.keys()) {
+        if (before.visible.has(node) !== next.visible.has(node) || before.flagged.has(node) !== next.flagged.has(node)) return false;
+      }
+      // Where the new nodes go, as `update` puts them in the frame it draws (`merge`, then
+      // `placeBesideNeighbours` for a few; many stay where they start until a layout run).
+      const unplaced = new Set(additions.nodes.filter((node) => !node.place).map((node) => node.id));
+      const beside = unplaced.size * SMALL_ADDITION < graph.order + additions.nodes.length;
+      const at = new Map<string, { x: number; y: number }>();
+      let scale: ReturnType<typeof circleScale> | null = null;
+      for (const node of additions.nodes) {
+        if (node.place) {
+          at.set(node.id, node.place);
+          continue;
+        }
+        scale ??= circleScale(graph);
+        const start = startPosition(node);
+        at.set(node.id, { x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor });
+      }
+      const neighbours = new Map<string, Set<string>>();
+      for (const { edge } of beside ? additions.edges : []) {
+        for (const [end, other] of [[edge.source, edge.target], [edge.target, edge.source]] as const) {
+          if (!unplaced.has(end) || unplaced.has(other)) continue;
+          const ends = neighbours.get(end) ?? new Set<string>();
+          ends.add(other);
+          neighbours.set(end, ends);
+        }
+      }
+      for (const [node, ends] of neighbours) {
+        const points = [...ends].map((end) => at.get(end) ?? (graph.hasNode(end) ? graph.getNodeAttributes(end) : null)).filter((point) => point !== null);
+        const aside = besideNeighbours(node, points);
+        if (aside) at.set(node, aside);
+      }
+      // The full frame frames the map anew around the new nodes (unless someone holds a node):
+      // one outside the map's extent now moves every node on the screen, which the overlay
+      // cannot show.
+      if (!dragged && remoteDrags.size === 0) {
+        if (renderer.getCustomBBox() !== null) return false;
+        const { x, y } = renderer.getBBox();
+        for (const { x: nodeX, y: nodeY } of at.values()) {
+          if (nodeX < x[0] || nodeX > x[1] || nodeY < y[0] || nodeY > y[1]) return false;
+        }
+      }
+      change = {
+        nodes: additions.nodes
+          .filter((node) => next.visible.has(node.id))
+          .map((node) => {
+            const { color, size, label } = nodeAttributes(node);
+            const flagged = next.flagged.has(node.id);
+            const { x, y } = at.get(node.id) ?? { x: 0, y: 0 };
+            return { id: node.id, x, y, color, size, label: flagged ? FLAG + label : label, forceLabel: flagged };
+          }),
+        edges: additions.edges
+          .filter(({ edge }) => next.visible.has(edge.source) && next.visible.has(edge.target))
+          .map(({ edge, key }) => {
+            const { color, size } = edgeAttributes(edge);
+            return { key, source: edge.source, target: edge.target, color, size };
+          }),
+      };
+      paintOverlay();
+      performance.mark('partnerhub:map-drawn', {
+        detail: {
+          nodes: graph.order + additions.nodes.length,
+          edges: graph.size + additions.edges.length,
+          overlay: { nodes: change.nodes.length, edges: change.edges.length },
+        },
+      });
+      return true;
     },
     setEditable(next) {
       editable = next;
@@ -520,6 +708,8 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       const resized = next.sizeBy !== before?.sizeBy ? resize() : [];
       // Nothing drawn yet: the first view is drawn with this display (see `update`).
       if (graph.order === 0) return;
+      // What the overlay shows was decided with the display before: sigma.js draws it soon.
+      clearOverlay();
       // A new focus, a new size or a first display: everything is drawn anew. Otherwise only
       // the nodes the change touches (shown or hidden, flagged or not), with their edges.
       if (before === null || before.focus !== next.focus || resized === null) {
@@ -583,20 +773,28 @@ function circleScale(graph: Graph<NodeAttributes, EdgeAttributes>): { x: number;
  * neighbours stays where it starts, on the network circle. */
 function placeBesideNeighbours(graph: Graph<NodeAttributes, EdgeAttributes>, added: ReadonlySet<string>): void {
   for (const node of added) {
-    let x = 0;
-    let y = 0;
-    let count = 0;
+    const points: { x: number; y: number }[] = [];
     graph.forEachNeighbor(node, (neighbour, attributes) => {
-      if (added.has(neighbour)) return;
-      x += attributes.x;
-      y += attributes.y;
-      count += 1;
+      if (!added.has(neighbour)) points.push(attributes);
     });
-    if (count === 0) continue;
-    const turn = unitHash(node) * 2 * Math.PI;
-    const aside = LAYOUT_SCALE * 0.5;
-    graph.mergeNodeAttributes(node, { x: x / count + aside * Math.cos(turn), y: y / count + aside * Math.sin(turn) });
+    const at = besideNeighbours(node, points);
+    if (at) graph.mergeNodeAttributes(node, at);
   }
+}
+
+/** Where a node new to a laid-out map goes among its neighbours on the map (`points`): in
+ * their middle, a little aside by a hash of its id; null without neighbours. */
+function besideNeighbours(node: string, points: readonly { readonly x: number; readonly y: number }[]): { x: number; y: number } | null {
+  if (points.length === 0) return null;
+  let x = 0;
+  let y = 0;
+  for (const point of points) {
+    x += point.x;
+    y += point.y;
+  }
+  const turn = unitHash(node) * 2 * Math.PI;
+  const aside = LAYOUT_SCALE * 0.5;
+  return { x: x / points.length + aside * Math.cos(turn), y: y / points.length + aside * Math.sin(turn) };
 }
 
 /** Whether merging `next` into `current` would change any attribute. */

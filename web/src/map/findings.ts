@@ -83,3 +83,11 @@ export function findingsByOrganisation(view: NetworkView): Map<string, Finding[]
   }
   return grouped;
 }
+
+/** The organisations with a finding among `shown`: those the map flags. */
+export function flaggedOrganisations(view: NetworkView, shown: ReadonlySet<string>): Set<string> {
+  const flagged = new Set<string>();
+  for (const risk of view.key_person_risks) if (shown.has(risk.organisation_id)) flagged.add(risk.organisation_id);
+  for (const duplicate of view.duplicate_contacts ?? []) if (shown.has(duplicate.organisation_id)) flagged.add(duplicate.organisation_id);
+  return flagged;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LABEL_SIDES, LabelRoom, dotBox, labelBox, textOrigin } from './labelRoom';
+import { LABEL_SIDES, LabelRoom, dotBox, drawHighlight, labelBox, textOrigin, type HighlightContext } from './labelRoom';
 
 describe('LabelRoom', () => {
   it('leaves out a label that would overlap one placed before, and keeps apart ones', () => {
@@ -103,5 +103,69 @@ describe('LabelRoom.placeAround', () => {
     }
     // On the right, the baseline is where sigma.js writes it: a third of the font size below the centre.
     expect(textOrigin(labelBox(100, 100, 5, 14, 50), 14).y).toBeCloseTo(100 + 14 / 3);
+  });
+});
+
+describe("labels at the map's edge", () => {
+  it('tries another side for a label the edge would cut, and keeps the cut one as a last resort', () => {
+    const room = new LabelRoom();
+    const bounds = { width: 800, height: 500 };
+    // Near the right edge: the right would run out of the map, so the left.
+    expect(room.placeAround(780, 200, 6, 14, 80, 'a', bounds)).toEqual(labelBox(780, 200, 6, 14, 80, 'left'));
+    // Near the top right corner with the left taken by another's dot: below, not above (cut by
+    // the top), nor the right (cut by the right edge).
+    room.dot('b', dotBox(712, 8, 4));
+    expect(room.placeAround(750, 10, 6, 14, 60, 'c', bounds)).toEqual(labelBox(750, 10, 6, 14, 60, 'below'));
+    // Near the bottom edge, only above is inside, and another label is there: the name still
+    // shows, on the first side with room though the edge cuts it.
+    const hemmed = new LabelRoom();
+    hemmed.force({ left: 380, top: 470, right: 420, bottom: 480 });
+    expect(hemmed.placeAround(400, 495, 6, 14, 80, 'd', bounds)).toEqual(labelBox(400, 495, 6, 14, 80, 'right'));
+  });
+});
+
+describe('the highlight of a hovered or selected node', () => {
+  const recorder = () => {
+    const calls: string[] = [];
+    const context = {
+      fillStyle: '',
+      font: '',
+      shadowBlur: 0,
+      shadowColor: '',
+      shadowOffsetX: 0,
+      shadowOffsetY: 0,
+      beginPath: () => calls.push('begin'),
+      arc: (x: number, y: number, radius: number) => calls.push(`disc ${x},${y} r${radius}`),
+      rect: (x: number, y: number, width: number, height: number) => calls.push(`card ${x},${y} ${width}x${height}`),
+      fill: () => calls.push(`fill ${context.fillStyle} shadow ${context.shadowBlur}`),
+      fillText: (text: string, x: number, y: number) => calls.push(`text "${text}" ${context.fillStyle} at ${x},${y}`),
+    };
+    return { context: context as unknown as HighlightContext, calls };
+  };
+  const text = { font: 'normal 14px sans-serif', size: 14, color: '#000', width: 60 };
+
+  it("is drawn around the side the label took, with the name written once, there", () => {
+    const { context, calls } = recorder();
+    const left = labelBox(300, 200, 9, 14, 60, 'left');
+    drawHighlight(context, { x: 300, y: 200, radius: 9 }, 'Eplehuset', left, text);
+    const origin = textOrigin(left, 14);
+    expect(calls).toEqual([
+      'begin',
+      'disc 300,200 r11',
+      `card ${left.left - 2},${left.top - 2} ${left.right - left.left + 4}x${left.bottom - left.top + 4}`,
+      'fill #FFF shadow 8',
+      `text "Eplehuset" #000 at ${origin.x},${origin.y}`,
+    ]);
+    // The card reaches the disc: no gap between them.
+    expect(left.right + 2).toBeGreaterThanOrEqual(300 - 11);
+  });
+
+  it("takes the right, as sigma.js does, when the label room had no side for it; a node without a label gets the disc alone", () => {
+    const { context, calls } = recorder();
+    drawHighlight(context, { x: 300, y: 200, radius: 9 }, 'Eplehuset', null, text);
+    expect(calls.at(-1)).toBe(`text "Eplehuset" #000 at ${textOrigin(labelBox(300, 200, 9, 14, 60), 14).x},${textOrigin(labelBox(300, 200, 9, 14, 60), 14).y}`);
+    const bare = recorder();
+    drawHighlight(bare.context, { x: 300, y: 200, radius: 3 }, null, null, text);
+    expect(bare.calls).toEqual(['begin', 'disc 300,200 r9', 'fill #FFF shadow 8']);
   });
 });

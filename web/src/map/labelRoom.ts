@@ -5,9 +5,12 @@
 // the labels that must show (flagged organisations, the focus, the selection) take theirs,
 // and every other label tries the right of its dot, then the left, above and below
 // (`placeAround`), and is left out only when all four would touch a label already placed or
-// another node's dot (hovering a node still shows its name). The boxes are kept in a grid of
-// screen cells, so a label is checked against what is near it only (a frame places some
-// hundred labels among a few thousand dots). Pure boxes, tested without a browser.
+// another node's dot (hovering a node still shows its name). A side whose label the map's
+// edge would cut is tried after those inside it. The boxes are kept in a grid of screen
+// cells, so a label is checked against what is near it only (a frame places some hundred
+// labels among a few thousand dots). The highlight of a hovered or selected node (a white
+// card with a shadow around its disc and its name) is drawn around the side its label took
+// (`drawHighlight`), so the name is not written twice. Pure boxes, tested without a browser.
 
 /** A label's or a dot's box on the screen, in CSS pixels. */
 export interface LabelBox {
@@ -15,6 +18,12 @@ export interface LabelBox {
   readonly top: number;
   readonly right: number;
   readonly bottom: number;
+}
+
+/** The map's size, in CSS pixels. */
+export interface Bounds {
+  readonly width: number;
+  readonly height: number;
 }
 
 /** Space kept between two labels, and between a label and a dot, in CSS pixels. */
@@ -110,10 +119,20 @@ export class LabelRoom {
   }
 
   /** Places a node's label on the first side of its dot (right, left, above, below) where it
-   * has room; the box it took, or null when no side has room (the label is left out). */
-  placeAround(x: number, y: number, nodeSize: number, labelSize: number, textWidth: number, node: string | null = null): LabelBox | null {
-    for (const side of LABEL_SIDES) {
-      const box = labelBox(x, y, nodeSize, labelSize, textWidth, side);
+   * has room, the sides within `bounds` (the map's size) first; the box it took, or null when
+   * no side has room (the label is left out). */
+  placeAround(
+    x: number,
+    y: number,
+    nodeSize: number,
+    labelSize: number,
+    textWidth: number,
+    node: string | null = null,
+    bounds: Bounds | null = null,
+  ): LabelBox | null {
+    const boxes = LABEL_SIDES.map((side) => labelBox(x, y, nodeSize, labelSize, textWidth, side));
+    const inside = (box: LabelBox) => bounds === null || (box.left >= 0 && box.top >= 0 && box.right <= bounds.width && box.bottom <= bounds.height);
+    for (const box of [...boxes.filter(inside), ...boxes.filter((box) => !inside(box))]) {
       if (this.place(box, node)) return box;
     }
     return null;
@@ -147,4 +166,50 @@ function overlaps(first: LabelBox, second: LabelBox): boolean {
     first.top < second.bottom + LABEL_GAP &&
     second.top < first.bottom + LABEL_GAP
   );
+}
+
+/** The part of a 2D canvas context a highlight is drawn with. */
+export type HighlightContext = Pick<
+  CanvasRenderingContext2D,
+  'beginPath' | 'arc' | 'rect' | 'fill' | 'fillText' | 'fillStyle' | 'font' | 'shadowBlur' | 'shadowColor' | 'shadowOffsetX' | 'shadowOffsetY'
+>;
+
+/** Padding of a highlight's card around the disc and the label, in CSS pixels. */
+const HIGHLIGHT_PADDING = 2;
+
+/**
+ * A hovered or selected node's highlight, as sigma.js draws it (a white card with a shadow
+ * around the disc at (x, y) and the label), but around the side the label took (`box`, from
+ * the label room; the right when none), with the label written in it once.
+ */
+export function drawHighlight(
+  context: HighlightContext,
+  at: { readonly x: number; readonly y: number; readonly radius: number },
+  label: string | null,
+  box: LabelBox | null,
+  text: { readonly font: string; readonly size: number; readonly color: string; readonly width: number },
+): void {
+  context.font = text.font;
+  context.fillStyle = '#FFF';
+  context.shadowOffsetX = 0;
+  context.shadowOffsetY = 0;
+  context.shadowBlur = 8;
+  context.shadowColor = '#000';
+  context.beginPath();
+  context.arc(at.x, at.y, Math.max(at.radius, text.size / 2) + HIGHLIGHT_PADDING, 0, 2 * Math.PI);
+  const labelAt = label ? (box ?? labelBox(at.x, at.y, at.radius, text.size, text.width)) : null;
+  if (labelAt) {
+    context.rect(
+      labelAt.left - HIGHLIGHT_PADDING,
+      labelAt.top - HIGHLIGHT_PADDING,
+      labelAt.right - labelAt.left + 2 * HIGHLIGHT_PADDING,
+      labelAt.bottom - labelAt.top + 2 * HIGHLIGHT_PADDING,
+    );
+  }
+  context.fill();
+  context.shadowBlur = 0;
+  if (!label || !labelAt) return;
+  const origin = textOrigin(labelAt, text.size);
+  context.fillStyle = text.color;
+  context.fillText(label, origin.x, origin.y);
 }

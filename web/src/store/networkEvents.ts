@@ -85,6 +85,16 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const nodeIndexes = new WeakMap<readonly NetworkNode[], ReadonlyMap<string, NetworkNode>>();
 const edgeIndexes = new WeakMap<readonly NetworkEdge[], ReadonlyMap<string, NetworkEdge>>();
 
+/** Builds the indexes the first event applied to `view` would build (its nodes by id, its
+ * edges by key), so that a colleague's first change after the view was loaded does not pay
+ * for them on its way to the screen: the store calls it when the page is idle. */
+export function indexView(view: NetworkView): void {
+  if (!nodeIndexes.has(view.nodes)) nodeIndexes.set(view.nodes, new Map(view.nodes.map((node) => [node.id, node])));
+  if (!edgeIndexes.has(view.edges)) {
+    edgeIndexes.set(view.edges, new Map(view.edges.map((edge) => [keyOf(edge.kind, edge.source, edge.target), edge])));
+  }
+}
+
 /** More organisations touched than this: the findings are derived again from the whole view. */
 const FEW_ORGANISATIONS = 64;
 
@@ -105,8 +115,9 @@ class Draft {
   private readonly touchedOrganisations = new Set<string>();
 
   constructor(private readonly view: NetworkView) {
-    this.nodes = new Map(nodeIndexes.get(view.nodes) ?? view.nodes.map((node) => [node.id, node]));
-    this.edges = new Map(edgeIndexes.get(view.edges) ?? view.edges.map((edge) => [keyOf(edge.kind, edge.source, edge.target), edge]));
+    indexView(view);
+    this.nodes = new Map(nodeIndexes.get(view.nodes));
+    this.edges = new Map(edgeIndexes.get(view.edges));
   }
 
   private get libraryId(): string | undefined {

@@ -1,18 +1,25 @@
-// What arrives together, handed on together. One command's events (an organisation
-// registered with its level: two events) leave the server within a few milliseconds of each
-// other, each in a websocket message of its own, and the browser dispatches each message as
-// a task of its own. Applied one by one, the map drew the first in a frame and the second in
-// the next: two full drawings, and the browser held the second message back until the first
-// frame was done, so the whole change showed a frame (~50 ms in software WebGL) later. A
-// `SettleBatch` takes each item at once and hands all that arrived within `SETTLE_MS` of the
-// first on together, so the page applies and draws them once.
+// When a colleague's change is handed from the store to the pages. One command's events (an
+// organisation registered with its level: two events) leave the server within a few
+// milliseconds of each other, each in a websocket message of its own, and the browser
+// dispatches each message as a task of its own. Published one by one, the map drew the first
+// in a full sigma.js frame and the second in the next: two drawings, and the browser held the
+// second message back until the first frame was done (any painting asks for a frame, and the
+// next message waited for it). So the store applies each event as it arrives, tells the map
+// `SETTLE_MS` after the first (`afterSettling`: the rest of its command is there by then), and
+// the map paints what the command adds at once on a light overlay (`MapCanvas.preview`); the
+// pages get the view after the browser's next frame (`afterNextFrame`), so the overlay's
+// picture is on the screen before their renders and sigma.js's full frame take the main
+// thread.
 
 /** Runs `run` soon; the function returned cancels it. */
 export type Schedule = (run: () => void) => () => void;
 
-/** How long the first item waits for those arriving with it, in ms: long enough for the rest
+/** How long the first event waits for those arriving with it, in ms: long enough for the rest
  * of its command's events (the map benchmark saw them 0.1 to 4 ms apart, now and then 10). */
 export const SETTLE_MS = 5;
+
+/** A page that shows no frames (hidden) waits no longer than this for one, in ms. */
+export const FRAME_WAIT_MS = 100;
 
 /** `SETTLE_MS` after now. */
 export const afterSettling: Schedule = (run) => {
@@ -20,36 +27,35 @@ export const afterSettling: Schedule = (run) => {
   return () => clearTimeout(timer);
 };
 
-export class SettleBatch<T> {
-  private items: T[] = [];
-  private cancel: (() => void) | null = null;
-
-  /** `drain` gets the items taken since it last ran, in the order they were taken. */
-  constructor(
-    private readonly drain: (items: T[]) => void,
-    private readonly schedule: Schedule = afterSettling,
-  ) {}
-
-  /** Takes an item; it is handed on with the others that arrive while it waits. */
-  push(item: T): void {
-    this.items.push(item);
-    this.cancel ??= this.schedule(() => this.flush());
+/**
+ * After the browser's next frame: a task after its animation frame callbacks, so that frame
+ * has been drawn and handed to the compositor, and what was painted before `afterNextFrame`
+ * was called is on the screen before `run` takes the main thread. A hidden page draws no
+ * frames: it waits for none, and no page waits longer than `FRAME_WAIT_MS`.
+ */
+export const afterNextFrame: Schedule = (run) => {
+  if (typeof document === 'undefined' || document.hidden || typeof requestAnimationFrame === 'undefined') {
+    const timer = setTimeout(run, 0);
+    return () => clearTimeout(timer);
   }
-
-  /** Hands on what was taken, now. */
-  flush(): void {
-    this.cancel?.();
-    this.cancel = null;
-    if (this.items.length === 0) return;
-    const items = this.items;
-    this.items = [];
-    this.drain(items);
-  }
-
-  /** Drops what was taken and not handed on yet. */
-  dispose(): void {
-    this.cancel?.();
-    this.cancel = null;
-    this.items = [];
-  }
-}
+  let done = false;
+  let afterFrame: ReturnType<typeof setTimeout> | null = null;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    cancel();
+    run();
+  };
+  let frame = requestAnimationFrame(() => {
+    frame = 0;
+    afterFrame = setTimeout(finish, 0);
+  });
+  const longest = setTimeout(finish, FRAME_WAIT_MS);
+  const cancel = () => {
+    done = true;
+    clearTimeout(longest);
+    if (afterFrame !== null) clearTimeout(afterFrame);
+    if (frame !== 0) cancelAnimationFrame(frame);
+  };
+  return cancel;
+};

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fixture from './fixtures/network-events.json';
-import { SettleBatch } from './settleBatch';
 import type { LiveConnection, LiveEvent } from './live';
 import type { NetworkEventInput } from './networkEvents';
 import type { NetworkView } from './views';
@@ -13,7 +12,7 @@ interface Step {
 const start = fixture.start as unknown as NetworkView;
 const steps = fixture.steps as unknown as Step[];
 
-/** A schedule run by hand: `settle()` is the moment the waiting items are handed on. */
+/** A schedule run by hand: `settle()` is the moment the events that arrived are published. */
 function manualSettling() {
   let pending: (() => void) | null = null;
   return {
@@ -32,31 +31,10 @@ function manualSettling() {
   };
 }
 
-describe('SettleBatch', () => {
-  it('hands on what arrived together, in order, once', () => {
-    const arrivals = manualSettling();
-    const drained: number[][] = [];
-    const batch = new SettleBatch<number>((items) => drained.push(items), arrivals.schedule);
-    batch.push(1);
-    batch.push(2);
-    expect(drained).toEqual([]);
-    arrivals.settle();
-    expect(drained).toEqual([[1, 2]]);
-    expect(arrivals.waiting()).toBe(false);
-    batch.push(3);
-    arrivals.settle();
-    expect(drained).toEqual([[1, 2], [3]]);
-    batch.push(4);
-    batch.dispose();
-    arrivals.settle();
-    expect(drained).toEqual([[1, 2], [3]]);
-  });
-});
-
 describe('WorkspaceStore', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it("applies a command's events that arrive together as one change of the view", async () => {
+  it("tells the map a command's events together, then publishes them as one change of the view after the next frame", async () => {
     const answers: Record<string, unknown> = {
       '/api/workspaces/w': { workspace_id: 'w', name: 'Bibliotek', role: 'owner', position: 0 },
       '/api/workspaces/w/network': start,
@@ -70,24 +48,46 @@ describe('WorkspaceStore', () => {
       },
     } as unknown as LiveConnection;
     const arrivals = manualSettling();
-    const store = new WorkspaceStore('w', 'token', live, () => undefined, arrivals.schedule);
+    const frames = manualSettling();
+    const store = new WorkspaceStore('w', 'token', live, () => undefined, arrivals.schedule, frames.schedule);
     await store.open();
     expect(store.network.value).toEqual(start);
 
     const views: (NetworkView | null)[] = [];
     const stop = store.network.subscribe((view) => views.push(view));
     views.length = 0;
+    const ahead: NetworkView[] = [];
+    const unlisten = store.onAhead((view) => ahead.push(view));
+    const send = (index: number) =>
+      onEvent!({ type: 'event', workspace_id: 'w', command_id: 'c', position: index + 1, version: index + 1, recorded_at: '', ...steps[index]!.event });
     // The fixture's first command: an organisation registered, then its level.
     expect([steps[0]!.event.event_type, steps[1]!.event.event_type]).toEqual(['OrganisationRegistered', 'RelationLevelChanged']);
-    for (const [index, step] of steps.slice(0, 2).entries()) {
-      onEvent!({ type: 'event', workspace_id: 'w', command_id: 'c', position: index + 1, version: index + 1, recorded_at: '', ...step.event });
-    }
-    expect(views).toEqual([]);
+    send(0);
+    send(1);
+    // Applied, but told to the map only once the command's events are in.
+    expect(ahead).toEqual([]);
     arrivals.settle();
+    expect(ahead.map((view) => view.nodes)).toEqual([steps[1]!.view.nodes]);
+    expect(ahead.map((view) => view.edges)).toEqual([steps[1]!.view.edges]);
+    // The map painted it; the pages get it after the next frame.
+    expect(views).toEqual([]);
+    expect(frames.waiting()).toBe(true);
+    frames.settle();
     expect(views.length).toBe(1);
     expect(store.network.value?.nodes).toEqual(steps[1]!.view.nodes);
     expect(store.network.value?.edges).toEqual(steps[1]!.view.edges);
     expect(store.position.value).toBe(2);
+
+    // A change the map cannot paint on its overlay is published at once.
+    unlisten();
+    store.onAhead(() => store.publish());
+    send(2);
+    arrivals.settle();
+    expect(views.length).toBe(2);
+    expect(store.network.value?.nodes).toEqual(steps[2]!.view.nodes);
+    expect(store.position.value).toBe(3);
+    expect(frames.waiting()).toBe(false);
+    expect(arrivals.waiting()).toBe(false);
     stop();
     store.dispose();
   });

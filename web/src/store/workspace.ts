@@ -7,17 +7,20 @@
 // at most once per REFRESH_DEBOUNCE_MS during a burst. A reloaded view gets the events after
 // its position applied on top, so it never takes back what is already drawn. Views are
 // signals, so the UI is a function of them. The others' presence in the workspace is a signal
-// too, fed by the same websocket. Events that arrive together are applied together
-// (`SettleBatch`): the two events of one command (an organisation registered with its level)
-// change the view once, and the map draws them in one frame.
+// too, fed by the same websocket. Each event is applied as it arrives, to a view ahead of the
+// published one; the events that arrive together (`afterSettling`: the two events of one
+// command, an organisation registered with its level) are told to the map at once
+// (`onAhead`: it paints what they add on a light overlay) and published to the pages once,
+// after that painting is on the screen (`afterNextFrame`): the pages render them once, and
+// sigma.js draws them in one full frame.
 import { batch, signal } from '@preact/signals';
 import type { Command } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
 import { EventCursor } from './cursor';
-import { SettleBatch, type Schedule } from './settleBatch';
+import { afterNextFrame, afterSettling, type Schedule } from './settleBatch';
 import { api, ApiFailure } from './http';
 import type { LiveConnection, LiveEvent } from './live';
-import { AppliedSince, applyNetworkEvent } from './networkEvents';
+import { AppliedSince, applyNetworkEvent, indexView } from './networkEvents';
 import type { Outcome } from './outbox';
 import { withPresence, type OwnPresence, type PresenceMap } from './presence';
 import type { ImportPreview, NetworkView, WorkspaceSummary } from './views';
@@ -53,20 +56,26 @@ export class WorkspaceStore {
   private disposed = false;
   /** Presence said before the workspace's id was known (see `announce`). */
   private unannounced: Omit<OwnPresence, 'workspace_id'> | null = null;
-  /** The events that arrived together, applied together (see `SettleBatch`). */
-  private readonly incoming: SettleBatch<LiveEvent>;
+  /** The view with the events applied since the last publication, while it is not published
+   * yet (see `onAhead`), and the last position seen. */
+  private ahead: NetworkView | null = null;
+  private aheadPosition = -1;
+  /** Cancel the moment the events that arrived are told (see `onAhead`) and published. */
+  private settling: (() => void) | null = null;
+  private publishing: (() => void) | null = null;
+  private readonly aheadListeners = new Set<(view: NetworkView) => void>();
 
-  /** `address`: the workspace's id or its slug, as the app's address names it. `schedule`:
-   * when the events that arrived are applied (`SETTLE_MS` after the first). */
+  /** `address`: the workspace's id or its slug, as the app's address names it. `settle`:
+   * when the events that arrived are told to those listening (`SETTLE_MS` after the first);
+   * `afterFrame`: when what they painted is on the screen, and the pages get the events. */
   constructor(
     readonly address: string,
     private readonly token: string,
     private readonly live: LiveConnection,
     private readonly onUnauthenticated: () => void,
-    schedule?: Schedule,
-  ) {
-    this.incoming = new SettleBatch((events) => this.take(events), schedule);
-  }
+    private readonly settle: Schedule = afterSettling,
+    private readonly afterFrame: Schedule = afterNextFrame,
+  ) {}
 
   /** The workspace's id: the server's summary says it (the address may be the slug). */
   get workspaceId(): string {
@@ -90,7 +99,7 @@ export class WorkspaceStore {
     this.unwatch = this.live.watch(
       this.workspaceId,
       this.cursor,
-      (event) => this.incoming.push(event),
+      (event) => this.take(event),
       {
         onPresence: (message) => {
           this.presence.value = message === null ? new Map() : withPresence(this.presence.value, message);
@@ -102,7 +111,10 @@ export class WorkspaceStore {
   dispose(): void {
     this.disposed = true;
     this.unwatch?.();
-    this.incoming.dispose();
+    this.settling?.();
+    this.settling = null;
+    this.publishing?.();
+    this.publishing = null;
     if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
   }
 
@@ -130,29 +142,61 @@ export class WorkspaceStore {
     });
   }
 
-  /** New events of the workspace, in log order: applied to the map now, the view published
-   * once for all of them; an event the view cannot take asks for a reload. */
-  private take(events: readonly LiveEvent[]): void {
-    let view = this.network.value;
-    let position = this.position.value;
-    for (const event of events) {
-      if (event.position > position) position = event.position;
-      // A view loaded while the event waited for the rest of its batch includes it already.
-      if (event.position <= this.loadedAt) continue;
-      const applied = view === null ? null : applyNetworkEvent(view, event);
-      if (applied === null) {
-        this.reloadThrough = event.position;
-        this.scheduleRefresh();
-        continue;
-      }
-      if (!applied.changed) continue;
-      this.applied.record(event.position, event);
-      view = applied.view;
-    }
+  /**
+   * Listens for the network view with a colleague's change applied, before it is published
+   * (`network`): called once the events that arrived together are in, so the map can paint
+   * what they add at once; the pages get it after the browser's next frame (or at once, when
+   * a listener calls `publish`).
+   */
+  onAhead(listener: (view: NetworkView) => void): () => void {
+    this.aheadListeners.add(listener);
+    return () => {
+      this.aheadListeners.delete(listener);
+    };
+  }
+
+  /** Publishes the events that arrived to the pages now (the view and the position). */
+  publish(): void {
+    this.settling?.();
+    this.settling = null;
+    this.publishing?.();
+    this.publishing = null;
+    const view = this.ahead;
+    this.ahead = null;
     batch(() => {
-      this.position.value = position;
-      this.network.value = view;
+      if (this.aheadPosition > this.position.value) this.position.value = this.aheadPosition;
+      if (view !== null) this.network.value = view;
     });
+  }
+
+  /** A new event of the workspace, in log order: applied to the view now, told to those
+   * listening (`onAhead`) and published with those arriving with it; an event the view cannot
+   * take asks for a reload. */
+  private take(event: LiveEvent): void {
+    if (event.position > this.aheadPosition) this.aheadPosition = event.position;
+    this.settling ??= this.settle(() => this.settled());
+    // A view loaded since the event was sent includes it already.
+    if (event.position <= this.loadedAt) return;
+    const view = this.ahead ?? this.network.value;
+    const applied = view === null ? null : applyNetworkEvent(view, event);
+    if (applied === null) {
+      this.reloadThrough = event.position;
+      this.scheduleRefresh();
+      return;
+    }
+    if (!applied.changed) return;
+    this.applied.record(event.position, event);
+    this.ahead = applied.view;
+  }
+
+  /** The events that arrived together are in: told to those listening, then published. */
+  private settled(): void {
+    this.settling = null;
+    const view = this.ahead;
+    if (view !== null) for (const listener of this.aheadListeners) listener(view);
+    // What the listeners painted is on the screen before the pages render the change.
+    if (view !== null && this.ahead === view && this.aheadListeners.size > 0) this.publishing ??= this.afterFrame(() => this.publish());
+    else this.publish();
   }
 
   private scheduleRefresh(delay?: number, nextRetry = LAGGING_VIEW_RETRY_MS): void {
@@ -185,10 +229,14 @@ export class WorkspaceStore {
         const rebased = this.applied.rebase(network, position);
         this.cursor.viewLoaded(position);
         this.loadedAt = position;
+        // The loaded view with the later events on top includes every event applied so far.
+        this.ahead = null;
         this.summary.value = summary;
         if (position > this.position.value) this.position.value = position;
-        this.network.value = rebased ?? network;
+        const view = rebased ?? network;
+        this.network.value = view;
         this.error.value = null;
+        whenIdle(() => indexView(view));
         if (rebased === null) this.scheduleRefresh(LAGGING_VIEW_RETRY_MS);
       } catch (failure) {
         if (failure instanceof ApiFailure && failure.status === 401) {
@@ -204,4 +252,10 @@ export class WorkspaceStore {
     })();
     return this.loading;
   }
+}
+
+/** Runs `work` when the page is idle (at most a second later), or soon where it cannot tell. */
+function whenIdle(work: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 1_000 });
+  else setTimeout(work, 0);
 }
