@@ -20,7 +20,7 @@ import { Legend } from './Legend';
 import { MapView, type CentreRequest } from './MapView';
 import { MapControls } from './MapControls';
 import { Findings } from './Findings';
-import { NO_FILTER, neighbourhood, shownView, visibleNodeIds, type MapFilter } from './filters';
+import { NO_FILTER, focusedNeighbourhood, shownView, visibleNodeIds, type MapFilter } from './filters';
 import { findings as findingsOf, flaggedOrganisations } from './findings';
 import type { MapDisplay } from './canvas';
 import type { SizeBy } from './metrics';
@@ -89,7 +89,7 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
     return grouped;
   }, [shownFindings]);
   const focusSet = useMemo(
-    () => (view && focus && selected !== null && visible.has(selected) ? neighbourhood(view, selected) : null),
+    () => (view ? focusedNeighbourhood(view, visible, selected, focus) : null),
     [view, focus, selected, visible],
   );
   const display = useMemo<MapDisplay>(
@@ -104,8 +104,7 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
     const drawn = canvas.current;
     if (mode === 'map' && drawn) {
       const shownNext = visibleNodeIds(next, filter);
-      const focusNext = focus && selected !== null && shownNext.has(selected) ? neighbourhood(next, selected) : null;
-      if (drawn.preview(next, { visible: shownNext, focus: focusNext, sizeBy, flagged: flaggedOrganisations(next, shownNext) })) return;
+      if (drawn.preview(next, { visible: shownNext, focus: focusedNeighbourhood(next, shownNext, selected, focus), sizeBy, flagged: flaggedOrganisations(next, shownNext) })) return;
     }
     store.publish();
   };

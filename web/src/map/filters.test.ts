@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterChoices, isFilterEmpty, rememberedFilterChoices, neighbourhood, NO_FILTER, searchNodes, shownView, visibleNodeIds } from './filters';
+import { filterChoices, focusedNeighbourhood, isFilterEmpty, rememberedFilterChoices, neighbourhood, NO_FILTER, searchNodes, shownView, visibleNodeIds } from './filters';
 import { FIXTURE } from './testFixture';
 
 const sorted = (ids: Set<string>) => [...ids].sort();
@@ -85,5 +85,17 @@ describe('neighbourhood', () => {
   it('is the node and every node linked with it, either way', () => {
     expect(sorted(neighbourhood(FIXTURE, 'festival'))).toEqual(['anna', 'festival', 'lib', 'mads']);
     expect(sorted(neighbourhood(FIXTURE, 'sofie'))).toEqual(['shop', 'sofie', 'team-v']);
+  });
+});
+
+describe('focusedNeighbourhood', () => {
+  it("is the selected node's neighbourhood only with focus on and the node shown", () => {
+    const all = visibleNodeIds(FIXTURE, NO_FILTER);
+    expect(sorted(focusedNeighbourhood(FIXTURE, all, 'festival', true) ?? new Set())).toEqual(['anna', 'festival', 'lib', 'mads']);
+    expect(focusedNeighbourhood(FIXTURE, all, 'festival', false)).toBeNull();
+    expect(focusedNeighbourhood(FIXTURE, all, null, true)).toBeNull();
+    const withoutFestival = visibleNodeIds(FIXTURE, { ...NO_FILTER, sector: 'public' });
+    expect(withoutFestival.has('festival')).toBe(false);
+    expect(focusedNeighbourhood(FIXTURE, withoutFestival, 'festival', true)).toBeNull();
   });
 });

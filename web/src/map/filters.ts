@@ -161,6 +161,13 @@ export function neighbourhood(view: NetworkView, nodeId: string): Set<string> {
   return around;
 }
 
+/** The neighbourhood to emphasise: the selected node's, when focus is on and the filters show
+ * that node; otherwise none. The page decides it so for what it shows and for a colleague's
+ * change it paints before showing it. */
+export function focusedNeighbourhood(view: NetworkView, shown: ReadonlySet<string>, selected: string | null, focus: boolean): Set<string> | null {
+  return focus && selected !== null && shown.has(selected) ? neighbourhood(view, selected) : null;
+}
+
 /** The view narrowed to the nodes in `shown` and the edges between them (for the tables). */
 export function shownView(view: NetworkView, shown: ReadonlySet<string>): NetworkView {
   return {
