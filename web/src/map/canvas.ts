@@ -41,6 +41,7 @@ import { LabelRoom, dotBox, drawHighlight, labelBox, textOrigin, type LabelBox }
 import { additionsTo, paintChange, type LabelWriter, type OverlayChange, type PaintContext, type Projection } from './overlay';
 import { nodeScores, scaledSizes, type SizeBy } from './metrics';
 import { remoteDragEnd, type RemoteDragStart } from './place';
+import { whenIdle } from '../store/settleBatch';
 
 /** What the map shows of its graph; everything else is drawn as it is. */
 export interface MapDisplay {
@@ -329,10 +330,6 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       widths.clear();
       widthsFont = font;
     }
-    if (!roomSeeded) {
-      context.font = font;
-      seedRoom(renderer, context, size);
-    }
     return {
       font,
       size,
@@ -340,6 +337,12 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       threshold: settings.labelRenderedSizeThreshold,
       measure,
       place: (x, y, radius, textWidth, node, forced) => {
+        // The room of the frame drawn last, seeded when a label first needs it (a change
+        // whose nodes are drawn too small for a label needs none).
+        if (!roomSeeded) {
+          context.font = font;
+          seedRoom(renderer, context, size);
+        }
         const box = room.placeAround(x, y, radius, size, textWidth, node, renderer.getDimensions());
         if (box || !forced) return box;
         const anywhere = labelBox(x, y, radius, size, textWidth);
@@ -376,10 +379,26 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     change = null;
     paintOverlay();
   };
+  /** A frame that wrote no label left the room empty: it is seeded when the page is idle, so
+   * the label of a colleague's new node finds it ready (seeding looks at every drawn node). */
+  let seedWhenIdle: (() => void) | null = null;
+  const seedRoomWhenIdle = () => {
+    if (roomSeeded || seedWhenIdle !== null || !nodesLayer) return;
+    const layer = nodesLayer;
+    seedWhenIdle = whenIdle(() => {
+      seedWhenIdle = null;
+      if (roomSeeded || killed) return;
+      const settings = renderer.getSettings();
+      layer.font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
+      seedRoom(renderer, layer, settings.labelSize);
+    });
+  };
   renderer.on('beforeRender', () => {
     room.clear();
     roomSeeded = false;
     labelsDrawn = 0;
+    seedWhenIdle?.();
+    seedWhenIdle = null;
   });
   renderer.on('afterRender', () => {
     // How many names the frame wrote (the browser tests read it: every demo node's).
@@ -392,6 +411,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     }
     // What the overlay still shows follows the camera and the nodes.
     if (change !== null) paintOverlay();
+    seedRoomWhenIdle();
     if (layoutAnswerAt !== null) {
       performance.measure('partnerhub:map-layout', { start: layoutAnswerAt, end: performance.now() });
       layoutAnswerAt = null;

@@ -17,7 +17,7 @@ import { batch, signal } from '@preact/signals';
 import type { Command } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
 import { EventCursor } from './cursor';
-import { afterNextFrame, afterSettling, type Schedule } from './settleBatch';
+import { afterNextFrame, afterSettling, whenIdle, type Schedule } from './settleBatch';
 import { api, ApiFailure } from './http';
 import type { LiveConnection, LiveEvent } from './live';
 import { AppliedSince, applyNetworkEvent, indexView } from './networkEvents';
@@ -178,7 +178,10 @@ export class WorkspaceStore {
     // A view loaded since the event was sent includes it already.
     if (event.position <= this.loadedAt) return;
     const view = this.ahead ?? this.network.value;
+    const started = performance.now();
     const applied = view === null ? null : applyNetworkEvent(view, event);
+    // For the performance tools (the map benchmark prints it beside each change).
+    performance.measure('partnerhub:event-applied', { start: started, detail: event.event_type });
     if (applied === null) {
       this.reloadThrough = event.position;
       this.scheduleRefresh();
@@ -252,10 +255,4 @@ export class WorkspaceStore {
     })();
     return this.loading;
   }
-}
-
-/** Runs `work` when the page is idle (at most a second later), or soon where it cannot tell. */
-function whenIdle(work: () => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 1_000 });
-  else setTimeout(work, 0);
 }
