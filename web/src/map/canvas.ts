@@ -541,8 +541,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
         graph.addNode(node.id, { ...attributes, x: node.place.x, y: node.place.y });
       } else {
         scale ??= circleScale(graph);
-        const start = startPosition(node);
-        graph.addNode(node.id, { ...attributes, x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor });
+        graph.addNode(node.id, { ...attributes, ...circleStart(node, scale) });
         added.add(node.id);
       }
     }
@@ -610,8 +609,10 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       if (added.size > 0) {
         // Frame the grown map anew, unless someone holds a node (the map would shift under it).
         if (!dragged && remoteDrags.size === 0) renderer.setCustomBBox(null);
-        if (laidOut && added.size * SMALL_ADDITION < graph.order) placeBesideNeighbours(graph, added);
-        else relax();
+        if (laidOut && fewAdded(added.size, graph.order)) {
+          const neighbours = (node: string) => graph.neighbors(node);
+          for (const [node, at] of besidePositions(added, neighbours, (node) => graph.getNodeAttributes(node))) graph.mergeNodeAttributes(node, at);
+        } else relax();
       }
     },
     preview(view, next) {
@@ -628,31 +629,22 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       // Where the new nodes go, as `update` puts them in the frame it draws (`merge`, then
       // `placeBesideNeighbours` for a few; many stay where they start until a layout run).
       const unplaced = new Set(additions.nodes.filter((node) => !node.place).map((node) => node.id));
-      const beside = unplaced.size * SMALL_ADDITION < graph.order + additions.nodes.length;
       const at = new Map<string, { x: number; y: number }>();
       let scale: ReturnType<typeof circleScale> | null = null;
       for (const node of additions.nodes) {
-        if (node.place) {
-          at.set(node.id, node.place);
-          continue;
-        }
-        scale ??= circleScale(graph);
-        const start = startPosition(node);
-        at.set(node.id, { x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor });
+        if (node.place) at.set(node.id, node.place);
+        else at.set(node.id, circleStart(node, (scale ??= circleScale(graph))));
       }
-      const neighbours = new Map<string, Set<string>>();
-      for (const { edge } of beside ? additions.edges : []) {
-        for (const [end, other] of [[edge.source, edge.target], [edge.target, edge.source]] as const) {
-          if (!unplaced.has(end) || unplaced.has(other)) continue;
-          const ends = neighbours.get(end) ?? new Set<string>();
-          ends.add(other);
-          neighbours.set(end, ends);
+      if (fewAdded(unplaced.size, graph.order + additions.nodes.length)) {
+        // The new nodes' neighbours: those the change's edges join them to.
+        const neighbours = new Map<string, string[]>();
+        for (const { edge } of additions.edges) {
+          for (const [end, other] of [[edge.source, edge.target], [edge.target, edge.source]] as const) {
+            if (unplaced.has(end)) neighbours.set(end, [...(neighbours.get(end) ?? []), other]);
+          }
         }
-      }
-      for (const [node, ends] of neighbours) {
-        const points = [...ends].map((end) => at.get(end) ?? (graph.hasNode(end) ? graph.getNodeAttributes(end) : null)).filter((point) => point !== null);
-        const aside = besideNeighbours(node, points);
-        if (aside) at.set(node, aside);
+        const positionOf = (node: string) => at.get(node) ?? (graph.hasNode(node) ? graph.getNodeAttributes(node) : null);
+        for (const [node, aside] of besidePositions(unplaced, (node) => neighbours.get(node) ?? [], positionOf)) at.set(node, aside);
       }
       // The full frame frames the map anew around the new nodes (unless someone holds a node):
       // one outside the map's extent now moves every node on the screen, which the overlay
@@ -787,19 +779,40 @@ function circleScale(graph: Graph<NodeAttributes, EdgeAttributes>): { x: number;
   return { x, y, factor: reach > 0 ? reach / 9 : LAYOUT_SCALE };
 }
 
-/** Places each of `added` (a few nodes new to a laid-out map) where it belongs without a
- * layout run: in the middle of its neighbours already on the map, a little aside (by a hash
- * of its id, so every screen agrees) so it does not cover them; a node without such
- * neighbours stays where it starts, on the network circle. */
-function placeBesideNeighbours(graph: Graph<NodeAttributes, EdgeAttributes>, added: ReadonlySet<string>): void {
+/** Where a node new to the map starts: its place on the network circle, scaled to the map. */
+function circleStart(node: NetworkView['nodes'][number], scale: { x: number; y: number; factor: number }): { x: number; y: number } {
+  const start = startPosition(node);
+  return { x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor };
+}
+
+/** Whether `count` nodes added to a map of `order` nodes (them included) are few enough to
+ * be placed beside their neighbours, with no layout run. */
+function fewAdded(count: number, order: number): boolean {
+  return count * SMALL_ADDITION < order;
+}
+
+/** Where each of `added` (a few nodes new to a laid-out map, without a recorded place) goes
+ * without a layout run: in the middle of its neighbours already on the map (`neighbours`,
+ * those among `added` left out; `positionOf` where each is), a little aside (by a hash of
+ * its id, so every screen agrees) so it does not cover them. A node without such neighbours
+ * is left out: it stays where it starts, on the network circle. The one rule for the frame
+ * sigma.js draws (`update`) and for the overlay's painting before it (`preview`). */
+function besidePositions(
+  added: ReadonlySet<string>,
+  neighbours: (node: string) => Iterable<string>,
+  positionOf: (node: string) => { readonly x: number; readonly y: number } | null,
+): Map<string, { x: number; y: number }> {
+  const positions = new Map<string, { x: number; y: number }>();
   for (const node of added) {
     const points: { x: number; y: number }[] = [];
-    graph.forEachNeighbor(node, (neighbour, attributes) => {
-      if (!added.has(neighbour)) points.push(attributes);
-    });
+    for (const neighbour of new Set(neighbours(node))) {
+      const point = added.has(neighbour) ? null : positionOf(neighbour);
+      if (point) points.push({ x: point.x, y: point.y });
+    }
     const at = besideNeighbours(node, points);
-    if (at) graph.mergeNodeAttributes(node, at);
+    if (at) positions.set(node, at);
   }
+  return positions;
 }
 
 /** Where a node new to a laid-out map goes among its neighbours on the map (`points`): in
