@@ -33,6 +33,7 @@
 import Graph from 'graphology';
 import Sigma from 'sigma';
 import type { NodeDisplayData } from 'sigma/types';
+import type { ViewChanges } from '../store/networkEvents';
 import type { NetworkView } from '../store/views';
 import { edgeAttributes, edgeKey, nodeAttributes, startPosition, unitHash, type EdgeAttributes, type NodeAttributes } from './graph';
 import { LAYOUT_SCALE, type LayoutInput } from './layout';
@@ -80,7 +81,7 @@ export interface MapCanvas {
    * it), on the overlay; `update` with the view (or a later one) hands it to sigma.js. False
    * when the overlay cannot show it as sigma.js would: then hand it to `update` at once.
    */
-  preview(view: NetworkView, display: MapDisplay): boolean;
+  preview(view: NetworkView, display: MapDisplay, changes?: ViewChanges): boolean;
   /** Whether the person may drag nodes (roles that may change the map). */
   setEditable(editable: boolean): void;
   /** Others' drags in progress: node id to where it is now, in map units. */
@@ -352,25 +353,31 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       origin: (box) => textOrigin(box, size),
     };
   };
-  /** Paints the overlay anew: empty, or the change sigma.js has not drawn yet. */
-  const paintOverlay = () => {
-    if (!edgesLayer || !nodesLayer) return;
+  /** The overlay's canvases the map's size (a canvas resized gets a new backing store). */
+  const sizeOverlay = (): { width: number; height: number } => {
     const { width, height } = renderer.getDimensions();
     const ratio = window.devicePixelRatio || 1;
-    for (const [layer, context] of [
-      [overlays[0], edgesLayer],
-      [overlays[1], nodesLayer],
-    ] as const) {
+    for (const layer of overlays) {
       if (layer.width !== Math.round(width * ratio) || layer.height !== Math.round(height * ratio)) {
         layer.width = Math.round(width * ratio);
         layer.height = Math.round(height * ratio);
         layer.style.width = `${width}px`;
         layer.style.height = `${height}px`;
       }
+    }
+    return { width, height };
+  };
+  /** Paints the overlay anew: empty, or the change sigma.js has not drawn yet. */
+  const paintOverlay = () => {
+    if (!edgesLayer || !nodesLayer) return;
+    const { width, height } = sizeOverlay();
+    const ratio = window.devicePixelRatio || 1;
+    for (const context of [edgesLayer, nodesLayer]) {
       context.setTransform(ratio, 0, 0, ratio, 0, 0);
       context.clearRect(0, 0, width, height);
     }
-    container.dataset.overlayNodes = String(change?.nodes.length ?? 0);
+    const overlayNodes = String(change?.nodes.length ?? 0);
+    if (container.dataset.overlayNodes !== overlayNodes) container.dataset.overlayNodes = overlayNodes;
     if (change !== null) paintChange({ edges: edgesLayer, nodes: nodesLayer }, change, projection, labelWriter(nodesLayer));
   };
   /** sigma.js draws what the overlay showed (in this task): the overlay is emptied. */
@@ -379,26 +386,29 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     change = null;
     paintOverlay();
   };
-  /** A frame that wrote no label left the room empty: it is seeded when the page is idle, so
-   * the label of a colleague's new node finds it ready (seeding looks at every drawn node). */
-  let seedWhenIdle: (() => void) | null = null;
-  const seedRoomWhenIdle = () => {
-    if (roomSeeded || seedWhenIdle !== null || !nodesLayer) return;
+  /** After a frame, when the page is idle, what a colleague's change would otherwise do on its
+   * way to the screen: the overlay's canvases sized to the map and drawn on once (a canvas
+   * gets its backing store at its first drawing), the labels' font set on them, and the label
+   * room seeded when the frame wrote no label (seeding looks at every drawn node). */
+  let prepared: (() => void) | null = null;
+  const prepareWhenIdle = () => {
+    if (prepared !== null || !nodesLayer) return;
     const layer = nodesLayer;
-    seedWhenIdle = whenIdle(() => {
-      seedWhenIdle = null;
-      if (roomSeeded || killed) return;
+    prepared = whenIdle(() => {
+      prepared = null;
+      if (killed) return;
+      if (change === null) paintOverlay();
       const settings = renderer.getSettings();
       layer.font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
-      seedRoom(renderer, layer, settings.labelSize);
+      if (!roomSeeded) seedRoom(renderer, layer, settings.labelSize);
     });
   };
   renderer.on('beforeRender', () => {
     room.clear();
     roomSeeded = false;
     labelsDrawn = 0;
-    seedWhenIdle?.();
-    seedWhenIdle = null;
+    prepared?.();
+    prepared = null;
   });
   renderer.on('afterRender', () => {
     // How many names the frame wrote (the browser tests read it: every demo node's).
@@ -411,7 +421,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     }
     // What the overlay still shows follows the camera and the nodes.
     if (change !== null) paintOverlay();
-    seedRoomWhenIdle();
+    prepareWhenIdle();
     if (layoutAnswerAt !== null) {
       performance.measure('partnerhub:map-layout', { start: layoutAnswerAt, end: performance.now() });
       layoutAnswerAt = null;
@@ -615,12 +625,14 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
         } else relax();
       }
     },
-    preview(view, next) {
+    preview(view, next, changes) {
       const before = shown;
       if (killed || graph.order === 0 || before === null) return false;
       // The focus fades and the sizes scale nodes by the whole map: sigma.js's part.
       if (before.focus !== null || next.focus !== null || before.sizeBy !== 'kind' || next.sizeBy !== 'kind') return false;
-      const additions = additionsTo({ nodes: mergedNodes, edges: mergedEdges, hasEdge: (key) => graph.hasEdge(key) }, view);
+      // What the store says changed, when it is from the view drawn last.
+      const drawn = { nodes: mergedNodes, edges: mergedEdges, hasEdge: (key: string) => graph.hasEdge(key) };
+      const additions = additionsTo(drawn, view, changes?.since === latest ? changes : undefined);
       if (additions === null) return false;
       // What is drawn must look the same with the change (shown, flagged): the overlay only adds.
       for (const node of mergedNodes.keys()) {

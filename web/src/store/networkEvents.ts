@@ -18,8 +18,37 @@ import type { DuplicateContact, KeyPersonRisk, NetworkEdge, NetworkNode, Network
 /** An event as the websocket hands it over (`LiveEvent` without its envelope). */
 export type NetworkEventInput = Pick<LiveEvent, 'event_type' | 'payload'>;
 
-/** What applying an event did: the view after it, or `null` (load the view again). */
-export type Applied = { readonly view: NetworkView; readonly changed: boolean } | null;
+/** What applying an event did: the view after it (and, when it changed, the ids of the nodes
+ * and the keys of the edges it touched), or `null` (load the view again). */
+export type Applied = {
+  readonly view: NetworkView;
+  readonly changed: boolean;
+  readonly touched?: { readonly nodes: readonly string[]; readonly edges: readonly string[] };
+} | null;
+
+/** What changed from one view (`since`) to a later one, as the events applied know it: the
+ * nodes and edges they touched (by id and key; the others are the same objects in both), and
+ * the later view's own by id and key. What the map's overlay looks at, instead of every node
+ * and edge of the map. */
+export interface ViewChanges {
+  readonly since: NetworkView;
+  readonly nodes: ReadonlySet<string>;
+  readonly edges: ReadonlySet<string>;
+  node(id: string): NetworkNode | undefined;
+  edge(key: string): NetworkEdge | undefined;
+}
+
+/** The nodes and edges of `view` by id and by key (an edge's key: `kind:source:target`),
+ * from its index (built if it has none). */
+export function viewLookup(view: NetworkView): Pick<ViewChanges, 'node' | 'edge'> {
+  let index = indexes.get(view.nodes);
+  if (index?.edgeList !== view.edges) {
+    index = buildIndex(view);
+    indexes.set(view.nodes, index);
+  }
+  const { nodes, edges } = index;
+  return { node: (id) => nodes.get(id), edge: (key) => edges.get(key) };
+}
 
 /** The events a reload alone can fold into the map (see the module's note). */
 const RELOAD_EVENTS = new Set(['WorkspaceCreated', 'PartnershipProposed', 'PartnershipUpdated', 'PartnershipEnded']);
@@ -292,7 +321,8 @@ class Draft {
     const nodes = resorted(this.view.nodes, this.nodesBefore, this.nodes, (node) => node.id, nodeOrder);
     const edges = resorted(this.view.edges, this.edgesBefore, this.edges, (edge) => keyOf(edge.kind, edge.source, edge.target), edgeOrder);
     indexes.set(nodes, { ...this.index, edgeList: edges });
-    return { view: { ...this.view, nodes, edges, ...this.findings(nodes, edges) }, changed: true };
+    const touched = { nodes: [...this.nodesBefore.keys()], edges: [...this.edgesBefore.keys()] };
+    return { view: { ...this.view, nodes, edges, ...this.findings(nodes, edges) }, changed: true, touched };
   }
 
   /** The event is not applied (it needs a reload, or changed nothing): the index is put back
