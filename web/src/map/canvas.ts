@@ -353,12 +353,15 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       origin: (box) => textOrigin(box, size),
     };
   };
+  /** Whether the overlay's canvases were drawn on since they were last sized. */
+  let overlayDrawnOn = false;
   /** The overlay's canvases the map's size (a canvas resized gets a new backing store). */
   const sizeOverlay = (): { width: number; height: number } => {
     const { width, height } = renderer.getDimensions();
     const ratio = window.devicePixelRatio || 1;
     for (const layer of overlays) {
       if (layer.width !== Math.round(width * ratio) || layer.height !== Math.round(height * ratio)) {
+        overlayDrawnOn = false;
         layer.width = Math.round(width * ratio);
         layer.height = Math.round(height * ratio);
         layer.style.width = `${width}px`;
@@ -397,7 +400,18 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     prepared = whenIdle(() => {
       prepared = null;
       if (killed) return;
-      if (change === null) paintOverlay();
+      if (change === null) {
+        paintOverlay();
+        // A canvas gets its backing store at its first drawing (clearing a blank one is not
+        // one): a pixel drawn and cleared, once per size.
+        if (!overlayDrawnOn && edgesLayer && nodesLayer) {
+          for (const context of [edgesLayer, nodesLayer]) {
+            context.fillRect(0, 0, 1, 1);
+            context.clearRect(0, 0, 1, 1);
+          }
+        }
+      }
+      overlayDrawnOn = true;
       const settings = renderer.getSettings();
       layer.font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
       if (!roomSeeded) seedRoom(renderer, layer, settings.labelSize);
