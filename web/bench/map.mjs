@@ -16,7 +16,7 @@
 // screen p99 <= 2x the fan-out p99. Figures only: nothing here fails on a slow machine.
 //
 //   node bench/map.mjs <partnerhub binary> [--organisations 2000] [--relations 5000]
-//        [--changes 60] [--json] [--samples] [--profile <file.cpuprofile>] [--trace <file.json>]
+//        [--changes 100] [--json] [--samples] [--profile <file.cpuprofile>] [--trace <file.json>]
 //        [--app <dir>]
 //
 // --samples prints every change: when its first and last event reached the raw subscriber
@@ -45,7 +45,7 @@ import { http, longTasksOfTrace, profilePage, quantile, round, say, startServer,
 const here = new URL('.', import.meta.url).pathname;
 
 function options(argv) {
-  const wanted = { binary: argv[0], organisations: 2000, relations: 5000, changes: 60, json: false, samples: false, profile: null, trace: null, app: null };
+  const wanted = { binary: argv[0], organisations: 2000, relations: 5000, changes: 100, json: false, samples: false, profile: null, trace: null, app: null };
   for (let index = 1; index < argv.length; index += 1) {
     const flag = argv[index];
     if (flag === '--json') wanted.json = true;
