@@ -63,10 +63,12 @@ export async function http(server, method, path, token, body) {
   }
 }
 
+/** The `q` quantile of `values` by nearest rank: the smallest value with at least q of them at
+ * or below it (of 100 values, p99 is the 99th, the second largest; of 30, the largest). */
 export const quantile = (values, q) => {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 };
 export const round = (value) => (value === null ? null : Math.round(value * 10) / 10);
 
@@ -153,4 +155,42 @@ export function selfTimes(profile) {
   return [...byFunction.entries()]
     .sort((first, second) => second[1] - first[1])
     .map(([name, ms]) => `${Math.round(ms)} ms (${((100 * ms) / total).toFixed(1)}%) ${name}`);
+}
+
+/** What ran in each long task (over `longerThanMs`) of the page's main thread in a Chromium
+ * trace (`browser.startTracing` with the devtools.timeline categories): the page is the
+ * renderer that recorded the User Timing mark `anchor`, whose time on the page's clock
+ * (`performance.timeOrigin + startTime`) is `anchorAt`, so each task is given on that clock.
+ * Each task: when it began and ended, and its largest parts (a script's function and place,
+ * a timer, an animation frame, an event, a garbage collection, style, layout, painting). */
+export function longTasksOfTrace(trace, anchor, anchorAt, longerThanMs = 50) {
+  const events = Array.isArray(trace) ? trace : trace.traceEvents;
+  const mark = events.find((event) => event.name === anchor && event.cat?.includes('blink.user_timing'));
+  if (!mark) return [];
+  const main = events.find((event) => event.ph === 'M' && event.name === 'thread_name' && event.pid === mark.pid && event.args?.name === 'CrRendererMain');
+  const tid = main?.tid ?? mark.tid;
+  const onPage = (event) => event.pid === mark.pid && event.tid === tid && event.ph === 'X' && typeof event.dur === 'number';
+  const offset = anchorAt - mark.ts / 1000;
+  const named = new Set(['FunctionCall', 'TimerFire', 'FireAnimationFrame', 'EventDispatch', 'FireIdleCallback', 'HandlePostMessage', 'RunMicrotasks', 'MajorGC', 'MinorGC', 'V8.GC_SCAVENGER', 'V8.GC_MARK_COMPACTOR', 'UpdateLayoutTree', 'Layout', 'Paint', 'PrePaint', 'Layerize', 'ParseHTML', 'EvaluateScript', 'v8.compile', 'v8.compileModule', 'v8.produceModuleCache', 'CompileCode', 'XHRReadyStateChange']);
+  const thread = events.filter(onPage).sort((first, second) => first.ts - second.ts);
+  const tasks = thread.filter((event) => event.name === 'RunTask' && event.dur / 1000 > longerThanMs);
+  return tasks.map((task) => {
+    const end = task.ts + task.dur;
+    const parts = [];
+    let coveredTo = -Infinity;
+    for (const event of thread) {
+      if (event.ts < task.ts || event.ts + event.dur > end || event === task || !named.has(event.name)) continue;
+      if (event.ts < coveredTo) continue; // inside a part already named
+      coveredTo = event.ts + event.dur;
+      // A timer, frame or event is named by the largest script function it ran (file, line
+      // and column: a built bundle's functions are mostly anonymous).
+      const inner = event.name === 'FunctionCall' ? event : thread.filter((other) => other.name === 'FunctionCall' && other.ts >= event.ts && other.ts + other.dur <= event.ts + event.dur).sort((first, second) => second.dur - first.dur)[0];
+      const data = inner?.args?.data ?? {};
+      const where = inner ? ` ${data.functionName || '(anonymous)'} ${String(data.url ?? '').split('/').pop()}:${data.lineNumber ?? 0}:${data.columnNumber ?? 0}` : '';
+      const what = event.args?.data?.type ? ` ${event.args.data.type}` : '';
+      parts.push({ name: `${event.name}${what}${where}`, ms: event.dur / 1000 });
+    }
+    parts.sort((first, second) => second.ms - first.ms);
+    return { from: task.ts / 1000 + offset, to: end / 1000 + offset, ms: task.dur / 1000, parts };
+  });
 }

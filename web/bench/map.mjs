@@ -16,7 +16,8 @@
 // screen p99 <= 2x the fan-out p99. Figures only: nothing here fails on a slow machine.
 //
 //   node bench/map.mjs <partnerhub binary> [--organisations 2000] [--relations 5000]
-//        [--changes 60] [--json] [--samples] [--profile <file.cpuprofile>] [--app <dir>]
+//        [--changes 100] [--json] [--samples] [--profile <file.cpuprofile>] [--trace <file.json>]
+//        [--app <dir>]
 //
 // --samples prints every change: when its first and last event reached the raw subscriber
 // and the map's page, when the map painted its node and the whole change, when the browser's
@@ -25,23 +26,26 @@
 // serves the app's files from a build of one's own (`npx vite build --outDir DIR`) instead of
 // those in the binary, to try a change of the app without building the server again. --profile
 // takes a CPU profile of the map's page during the changes (harness.mjs `profilePage`),
-// writes it to the file and prints the functions with the most time of their own.
+// writes it to the file and prints the functions with the most time of their own. --trace
+// records a Chromium trace (devtools timeline) of the map's page from its opening to the last
+// change, writes it to the file (devtools' Performance panel opens it) and names, per change,
+// what ran in the long tasks it met (the functions, timers, frames, garbage collections).
 // SwiftShader draws WebGL in software here: absolute frame times mean little, ratios do.
 // Browser globals: the functions given to page.evaluate run in the page, not in Node.
 /* global requestAnimationFrame, localStorage, PerformanceObserver, WebSocket, location */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { build } from 'vite';
 import { chromium } from 'playwright-core';
-import { http, profilePage, quantile, round, say, startServer, stopServer } from './harness.mjs';
+import { http, longTasksOfTrace, profilePage, quantile, round, say, startServer, stopServer } from './harness.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 
 function options(argv) {
-  const wanted = { binary: argv[0], organisations: 2000, relations: 5000, changes: 60, json: false, samples: false, profile: null, app: null };
+  const wanted = { binary: argv[0], organisations: 2000, relations: 5000, changes: 100, json: false, samples: false, profile: null, trace: null, app: null };
   for (let index = 1; index < argv.length; index += 1) {
     const flag = argv[index];
     if (flag === '--json') wanted.json = true;
@@ -51,9 +55,9 @@ function options(argv) {
       index += 1;
     }
     else if (flag === '--samples') wanted.samples = true;
-    else if (flag === '--profile') {
-      wanted.profile = argv[index + 1];
-      if (!wanted.profile) throw new Error('--profile takes a file name');
+    else if (flag === '--profile' || flag === '--trace') {
+      wanted[flag.slice(2)] = argv[index + 1];
+      if (!argv[index + 1]) throw new Error(`${flag} takes a file name`);
       index += 1;
     }
     else if (['--organisations', '--relations', '--changes'].includes(flag)) {
@@ -324,6 +328,11 @@ async function main() {
         return entry;
       };
     });
+    if (wanted.trace) {
+      await browser.startTracing(screen, {
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute', 'disabled-by-default-v8.gc'],
+      });
+    }
     await screen.goto(`${server.url}/w/${generated.workspace}`);
     await firstFullFrame(screen, 'partnerhub:map-drawn', nodes);
     // The edges the first full frame drew: each change adds one (its relation to the library).
@@ -405,6 +414,15 @@ async function main() {
       await new Promise((done) => setTimeout(done, 200));
     }
     await profiler?.stop();
+    let tracedTasks = null;
+    if (wanted.trace) {
+      // The mark ties the trace's clock to the page's.
+      const anchorAt = await screen.evaluate(() => performance.timeOrigin + performance.mark('bench:trace-anchor').startTime);
+      const trace = await browser.stopTracing();
+      writeFileSync(wanted.trace, trace);
+      tracedTasks = longTasksOfTrace(JSON.parse(trace.toString()), 'bench:trace-anchor', anchorAt);
+      say(`the map page's trace is in ${wanted.trace} (${tracedTasks.length} long tasks)`);
+    }
     const drawnFrames = await screen.evaluate(() => globalThis.webglFrames.frames);
     say(`the map drew ${drawnFrames} WebGL frames during the ${wanted.changes} changes (${round(drawnFrames / wanted.changes)} a change)`);
     const { drawnAt, fullAt, nextFrames, arrivals, longTasks, otherWork } = await screen.evaluate(() => ({
@@ -426,8 +444,9 @@ async function main() {
       // The frame begun after the whole change was painted (the mark's own time matches).
       const shown = nextFrames.find((entry) => Math.abs(entry.drawn - whole.at) < 0.01);
       const frames = drawnAt.filter((entry) => entry.at > sent && entry.at <= whole.at).length;
+      const named = (task) => (task.parts?.length ? ` (${task.parts.slice(0, 3).map((part) => `${part.name} ${round(part.ms)} ms`).join(', ')})` : '');
       const met = [
-        ...longTasks.filter((task) => task.to > sent && task.from < whole.at).map((task) => `long task ${round(task.to - task.from)} ms`),
+        ...(tracedTasks ?? longTasks).filter((task) => task.to > sent && task.from < whole.at).map((task) => `long task ${round(task.to - task.from)} ms${named(task)}`),
         ...otherWork.filter((work) => work.to > sent && work.from < whole.at).map((work) => `${work.name} ${round(work.to - work.from)} ms`),
       ];
       return {

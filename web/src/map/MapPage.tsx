@@ -11,6 +11,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { WorkspaceStore } from '../store/workspace';
 import type { NetworkView } from '../store/views';
+import type { ViewChanges } from '../store/networkEvents';
 import type { LiveConnection } from '../store/live';
 import { errorSentence, t } from '../i18n';
 import { AddOrganisation } from './AddOrganisation';
@@ -99,16 +100,21 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
   // A colleague's change, applied by the store and not published yet: painted on the map now
   // with what this page would show of it (the same filters, focus and sizes), or published at
   // once when the map cannot paint it so (or the table is shown).
-  const preview = useRef<(next: NetworkView) => void>(() => undefined);
-  preview.current = (next) => {
+  const preview = useRef<(next: NetworkView, changes: ViewChanges) => void>(() => undefined);
+  preview.current = (next, changes) => {
     const drawn = canvas.current;
     if (mode === 'map' && drawn) {
+      const started = performance.now();
       const shownNext = visibleNodeIds(next, filter);
-      if (drawn.preview(next, { visible: shownNext, focus: focusedNeighbourhood(next, shownNext, selected, focus), sizeBy, flagged: flaggedOrganisations(next, shownNext) })) return;
+      const shownNextDisplay = { visible: shownNext, focus: focusedNeighbourhood(next, shownNext, selected, focus), sizeBy, flagged: flaggedOrganisations(next, shownNext) };
+      const painted = drawn.preview(next, shownNextDisplay, changes);
+      // For the performance tools (the map benchmark prints it beside each change).
+      performance.measure('partnerhub:map-preview', { start: started, detail: painted });
+      if (painted) return;
     }
     store.publish();
   };
-  useEffect(() => store.onAhead((next) => preview.current(next)), [store]);
+  useEffect(() => store.onAhead((next, changes) => preview.current(next, changes)), [store]);
   const find = (nodeId: string) => {
     if (!visible.has(nodeId)) setFilter(NO_FILTER);
     setSelected(nodeId);

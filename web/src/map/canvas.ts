@@ -33,6 +33,7 @@
 import Graph from 'graphology';
 import Sigma from 'sigma';
 import type { NodeDisplayData } from 'sigma/types';
+import type { ViewChanges } from '../store/networkEvents';
 import type { NetworkView } from '../store/views';
 import { edgeAttributes, edgeKey, nodeAttributes, startPosition, unitHash, type EdgeAttributes, type NodeAttributes } from './graph';
 import { LAYOUT_SCALE, type LayoutInput } from './layout';
@@ -41,6 +42,7 @@ import { LabelRoom, dotBox, drawHighlight, labelBox, textOrigin, type LabelBox }
 import { additionsTo, paintChange, type LabelWriter, type OverlayChange, type PaintContext, type Projection } from './overlay';
 import { nodeScores, scaledSizes, type SizeBy } from './metrics';
 import { remoteDragEnd, type RemoteDragStart } from './place';
+import { whenIdle } from '../store/settleBatch';
 
 /** What the map shows of its graph; everything else is drawn as it is. */
 export interface MapDisplay {
@@ -79,7 +81,7 @@ export interface MapCanvas {
    * it), on the overlay; `update` with the view (or a later one) hands it to sigma.js. False
    * when the overlay cannot show it as sigma.js would: then hand it to `update` at once.
    */
-  preview(view: NetworkView, display: MapDisplay): boolean;
+  preview(view: NetworkView, display: MapDisplay, changes?: ViewChanges): boolean;
   /** Whether the person may drag nodes (roles that may change the map). */
   setEditable(editable: boolean): void;
   /** Others' drags in progress: node id to where it is now, in map units. */
@@ -329,10 +331,6 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       widths.clear();
       widthsFont = font;
     }
-    if (!roomSeeded) {
-      context.font = font;
-      seedRoom(renderer, context, size);
-    }
     return {
       font,
       size,
@@ -340,6 +338,12 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       threshold: settings.labelRenderedSizeThreshold,
       measure,
       place: (x, y, radius, textWidth, node, forced) => {
+        // The room of the frame drawn last, seeded when a label first needs it (a change
+        // whose nodes are drawn too small for a label needs none).
+        if (!roomSeeded) {
+          context.font = font;
+          seedRoom(renderer, context, size);
+        }
         const box = room.placeAround(x, y, radius, size, textWidth, node, renderer.getDimensions());
         if (box || !forced) return box;
         const anywhere = labelBox(x, y, radius, size, textWidth);
@@ -349,25 +353,34 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       origin: (box) => textOrigin(box, size),
     };
   };
-  /** Paints the overlay anew: empty, or the change sigma.js has not drawn yet. */
-  const paintOverlay = () => {
-    if (!edgesLayer || !nodesLayer) return;
+  /** Whether the overlay's canvases were drawn on since they were last sized. */
+  let overlayDrawnOn = false;
+  /** The overlay's canvases the map's size (a canvas resized gets a new backing store). */
+  const sizeOverlay = (): { width: number; height: number } => {
     const { width, height } = renderer.getDimensions();
     const ratio = window.devicePixelRatio || 1;
-    for (const [layer, context] of [
-      [overlays[0], edgesLayer],
-      [overlays[1], nodesLayer],
-    ] as const) {
+    for (const layer of overlays) {
       if (layer.width !== Math.round(width * ratio) || layer.height !== Math.round(height * ratio)) {
+        overlayDrawnOn = false;
         layer.width = Math.round(width * ratio);
         layer.height = Math.round(height * ratio);
         layer.style.width = `${width}px`;
         layer.style.height = `${height}px`;
       }
+    }
+    return { width, height };
+  };
+  /** Paints the overlay anew: empty, or the change sigma.js has not drawn yet. */
+  const paintOverlay = () => {
+    if (!edgesLayer || !nodesLayer) return;
+    const { width, height } = sizeOverlay();
+    const ratio = window.devicePixelRatio || 1;
+    for (const context of [edgesLayer, nodesLayer]) {
       context.setTransform(ratio, 0, 0, ratio, 0, 0);
       context.clearRect(0, 0, width, height);
     }
-    container.dataset.overlayNodes = String(change?.nodes.length ?? 0);
+    const overlayNodes = String(change?.nodes.length ?? 0);
+    if (container.dataset.overlayNodes !== overlayNodes) container.dataset.overlayNodes = overlayNodes;
     if (change !== null) paintChange({ edges: edgesLayer, nodes: nodesLayer }, change, projection, labelWriter(nodesLayer));
   };
   /** sigma.js draws what the overlay showed (in this task): the overlay is emptied. */
@@ -376,10 +389,40 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     change = null;
     paintOverlay();
   };
+  /** After a frame, when the page is idle, what a colleague's change would otherwise do on its
+   * way to the screen: the overlay's canvases sized to the map and drawn on once (a canvas
+   * gets its backing store at its first drawing), the labels' font set on them, and the label
+   * room seeded when the frame wrote no label (seeding looks at every drawn node). */
+  let prepared: (() => void) | null = null;
+  const prepareWhenIdle = () => {
+    if (prepared !== null || !nodesLayer) return;
+    const layer = nodesLayer;
+    prepared = whenIdle(() => {
+      prepared = null;
+      if (killed) return;
+      if (change === null) {
+        paintOverlay();
+        // A canvas gets its backing store at its first drawing (clearing a blank one is not
+        // one): a pixel drawn and cleared, once per size.
+        if (!overlayDrawnOn && edgesLayer && nodesLayer) {
+          for (const context of [edgesLayer, nodesLayer]) {
+            context.fillRect(0, 0, 1, 1);
+            context.clearRect(0, 0, 1, 1);
+          }
+        }
+      }
+      overlayDrawnOn = true;
+      const settings = renderer.getSettings();
+      layer.font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
+      if (!roomSeeded) seedRoom(renderer, layer, settings.labelSize);
+    });
+  };
   renderer.on('beforeRender', () => {
     room.clear();
     roomSeeded = false;
     labelsDrawn = 0;
+    prepared?.();
+    prepared = null;
   });
   renderer.on('afterRender', () => {
     // How many names the frame wrote (the browser tests read it: every demo node's).
@@ -392,6 +435,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     }
     // What the overlay still shows follows the camera and the nodes.
     if (change !== null) paintOverlay();
+    prepareWhenIdle();
     if (layoutAnswerAt !== null) {
       performance.measure('partnerhub:map-layout', { start: layoutAnswerAt, end: performance.now() });
       layoutAnswerAt = null;
@@ -521,8 +565,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
         graph.addNode(node.id, { ...attributes, x: node.place.x, y: node.place.y });
       } else {
         scale ??= circleScale(graph);
-        const start = startPosition(node);
-        graph.addNode(node.id, { ...attributes, x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor });
+        graph.addNode(node.id, { ...attributes, ...circleStart(node, scale) });
         added.add(node.id);
       }
     }
@@ -590,16 +633,20 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       if (added.size > 0) {
         // Frame the grown map anew, unless someone holds a node (the map would shift under it).
         if (!dragged && remoteDrags.size === 0) renderer.setCustomBBox(null);
-        if (laidOut && added.size * SMALL_ADDITION < graph.order) placeBesideNeighbours(graph, added);
-        else relax();
+        if (laidOut && fewAdded(added.size, graph.order)) {
+          const neighbours = (node: string) => graph.neighbors(node);
+          for (const [node, at] of besidePositions(added, neighbours, (node) => graph.getNodeAttributes(node))) graph.mergeNodeAttributes(node, at);
+        } else relax();
       }
     },
-    preview(view, next) {
+    preview(view, next, changes) {
       const before = shown;
       if (killed || graph.order === 0 || before === null) return false;
       // The focus fades and the sizes scale nodes by the whole map: sigma.js's part.
       if (before.focus !== null || next.focus !== null || before.sizeBy !== 'kind' || next.sizeBy !== 'kind') return false;
-      const additions = additionsTo({ nodes: mergedNodes, edges: mergedEdges, hasEdge: (key) => graph.hasEdge(key) }, view);
+      // What the store says changed, when it is from the view drawn last.
+      const drawn = { nodes: mergedNodes, edges: mergedEdges, hasEdge: (key: string) => graph.hasEdge(key) };
+      const additions = additionsTo(drawn, view, changes?.since === latest ? changes : undefined);
       if (additions === null) return false;
       // What is drawn must look the same with the change (shown, flagged): the overlay only adds.
       for (const node of mergedNodes.keys()) {
@@ -608,31 +655,22 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       // Where the new nodes go, as `update` puts them in the frame it draws (`merge`, then
       // `placeBesideNeighbours` for a few; many stay where they start until a layout run).
       const unplaced = new Set(additions.nodes.filter((node) => !node.place).map((node) => node.id));
-      const beside = unplaced.size * SMALL_ADDITION < graph.order + additions.nodes.length;
       const at = new Map<string, { x: number; y: number }>();
       let scale: ReturnType<typeof circleScale> | null = null;
       for (const node of additions.nodes) {
-        if (node.place) {
-          at.set(node.id, node.place);
-          continue;
-        }
-        scale ??= circleScale(graph);
-        const start = startPosition(node);
-        at.set(node.id, { x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor });
+        if (node.place) at.set(node.id, node.place);
+        else at.set(node.id, circleStart(node, (scale ??= circleScale(graph))));
       }
-      const neighbours = new Map<string, Set<string>>();
-      for (const { edge } of beside ? additions.edges : []) {
-        for (const [end, other] of [[edge.source, edge.target], [edge.target, edge.source]] as const) {
-          if (!unplaced.has(end) || unplaced.has(other)) continue;
-          const ends = neighbours.get(end) ?? new Set<string>();
-          ends.add(other);
-          neighbours.set(end, ends);
+      if (fewAdded(unplaced.size, graph.order + additions.nodes.length)) {
+        // The new nodes' neighbours: those the change's edges join them to.
+        const neighbours = new Map<string, string[]>();
+        for (const { edge } of additions.edges) {
+          for (const [end, other] of [[edge.source, edge.target], [edge.target, edge.source]] as const) {
+            if (unplaced.has(end)) neighbours.set(end, [...(neighbours.get(end) ?? []), other]);
+          }
         }
-      }
-      for (const [node, ends] of neighbours) {
-        const points = [...ends].map((end) => at.get(end) ?? (graph.hasNode(end) ? graph.getNodeAttributes(end) : null)).filter((point) => point !== null);
-        const aside = besideNeighbours(node, points);
-        if (aside) at.set(node, aside);
+        const positionOf = (node: string) => at.get(node) ?? (graph.hasNode(node) ? graph.getNodeAttributes(node) : null);
+        for (const [node, aside] of besidePositions(unplaced, (node) => neighbours.get(node) ?? [], positionOf)) at.set(node, aside);
       }
       // The full frame frames the map anew around the new nodes (unless someone holds a node):
       // one outside the map's extent now moves every node on the screen, which the overlay
@@ -767,19 +805,40 @@ function circleScale(graph: Graph<NodeAttributes, EdgeAttributes>): { x: number;
   return { x, y, factor: reach > 0 ? reach / 9 : LAYOUT_SCALE };
 }
 
-/** Places each of `added` (a few nodes new to a laid-out map) where it belongs without a
- * layout run: in the middle of its neighbours already on the map, a little aside (by a hash
- * of its id, so every screen agrees) so it does not cover them; a node without such
- * neighbours stays where it starts, on the network circle. */
-function placeBesideNeighbours(graph: Graph<NodeAttributes, EdgeAttributes>, added: ReadonlySet<string>): void {
+/** Where a node new to the map starts: its place on the network circle, scaled to the map. */
+function circleStart(node: NetworkView['nodes'][number], scale: { x: number; y: number; factor: number }): { x: number; y: number } {
+  const start = startPosition(node);
+  return { x: scale.x + start.x * scale.factor, y: scale.y + start.y * scale.factor };
+}
+
+/** Whether `count` nodes added to a map of `order` nodes (them included) are few enough to
+ * be placed beside their neighbours, with no layout run. */
+function fewAdded(count: number, order: number): boolean {
+  return count * SMALL_ADDITION < order;
+}
+
+/** Where each of `added` (a few nodes new to a laid-out map, without a recorded place) goes
+ * without a layout run: in the middle of its neighbours already on the map (`neighbours`,
+ * those among `added` left out; `positionOf` where each is), a little aside (by a hash of
+ * its id, so every screen agrees) so it does not cover them. A node without such neighbours
+ * is left out: it stays where it starts, on the network circle. The one rule for the frame
+ * sigma.js draws (`update`) and for the overlay's painting before it (`preview`). */
+function besidePositions(
+  added: ReadonlySet<string>,
+  neighbours: (node: string) => Iterable<string>,
+  positionOf: (node: string) => { readonly x: number; readonly y: number } | null,
+): Map<string, { x: number; y: number }> {
+  const positions = new Map<string, { x: number; y: number }>();
   for (const node of added) {
     const points: { x: number; y: number }[] = [];
-    graph.forEachNeighbor(node, (neighbour, attributes) => {
-      if (!added.has(neighbour)) points.push(attributes);
-    });
+    for (const neighbour of new Set(neighbours(node))) {
+      const point = added.has(neighbour) ? null : positionOf(neighbour);
+      if (point) points.push({ x: point.x, y: point.y });
+    }
     const at = besideNeighbours(node, points);
-    if (at) graph.mergeNodeAttributes(node, at);
+    if (at) positions.set(node, at);
   }
+  return positions;
 }
 
 /** Where a node new to a laid-out map goes among its neighbours on the map (`points`): in

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyNetworkEvents, type NetworkEventInput } from '../store/networkEvents';
+import { applyNetworkEvent, applyNetworkEvents, viewLookup, type NetworkEventInput, type ViewChanges } from '../store/networkEvents';
 import type { NetworkEdge, NetworkNode, NetworkView } from '../store/views';
 import { edgeKey } from './graph';
 import { labelBox, textOrigin } from './labelRoom';
@@ -72,6 +72,60 @@ describe("the map's overlay: what a change adds", () => {
       edges: [...FIXTURE.edges, twice, { ...twice }, { kind: 'knows', source: 'nobody', target: 'choir' }],
     };
     expect(additionsTo(drawnOf(FIXTURE), view)?.edges.map((edge) => edge.key)).toEqual(['relation:lib:choir']);
+  });
+});
+
+describe("the map's overlay: what a change adds, from what the store's events touched", () => {
+  /** The view after `events` and what they changed since `view`, as the store tells the map. */
+  function changed(view: NetworkView, events: NetworkEventInput[]): { next: NetworkView; changes: ViewChanges } {
+    const nodes = new Set<string>();
+    const edges = new Set<string>();
+    let next = view;
+    for (const event of events) {
+      const applied = applyNetworkEvent(next, event);
+      if (applied === null) throw new Error('the event needs a reload');
+      next = applied.view;
+      for (const node of applied.touched?.nodes ?? []) nodes.add(node);
+      for (const edge of applied.touched?.edges ?? []) edges.add(edge);
+    }
+    return { next, changes: { since: view, nodes, edges, ...viewLookup(next) } };
+  }
+  const sameAnswer = (drawn: NetworkView, view: NetworkView, events: NetworkEventInput[]) => {
+    const { next, changes } = changed(view, events);
+    const whole = additionsTo(drawnOf(drawn), next);
+    const touched = additionsTo(drawnOf(drawn), next, changes);
+    const sorted = (additions: typeof whole) =>
+      additions && { nodes: [...additions.nodes].sort((a, b) => a.id.localeCompare(b.id)), edges: [...additions.edges].sort((a, b) => a.key.localeCompare(b.key)) };
+    expect(sorted(touched)).toEqual(sorted(whole));
+    return touched;
+  };
+
+  it('gives what a pass over the whole view gives: additions', () => {
+    expect(sameAnswer(FIXTURE, FIXTURE, registered('choir', 'Domkirkens Kor'))?.nodes.map((node) => node.id)).toEqual(['choir']);
+    expect(
+      sameAnswer(FIXTURE, FIXTURE, [
+        ...registered('choir', 'Domkirkens Kor'),
+        ...registered('scouts', 'Spejderne'),
+        { event_type: 'ContactHolderAssigned', payload: { organisation_id: 'choir', staff_id: 'anna', topics: ['sang'] } },
+      ])?.edges.length,
+    ).toBe(3);
+  });
+
+  it('gives what a pass over the whole view gives: refusals for what is drawn changed or gone', () => {
+    for (const events of [
+      [{ event_type: 'RelationLevelChanged', payload: { organisation_id: 'shop', to: 'partnership' } }],
+      [{ event_type: 'OrganisationUpdated', payload: { organisation_id: 'shop', name: 'Æblehuset' } }],
+      [{ event_type: 'ContactHolderRemoved', payload: { organisation_id: 'shop', staff_id: 'sofie' } }],
+      [{ event_type: 'StaffMemberLeft', payload: { staff_id: 'sofie' } }],
+      [...registered('choir', 'Domkirkens Kor'), { event_type: 'RelationLevelChanged', payload: { organisation_id: 'museum', to: 'network' } }],
+    ] satisfies NetworkEventInput[][]) {
+      expect(sameAnswer(FIXTURE, FIXTURE, events), events.at(-1)?.event_type).toBeNull();
+    }
+  });
+
+  it('gives nothing to add once sigma.js has drawn the view', () => {
+    const { next, changes } = changed(FIXTURE, registered('choir', 'Domkirkens Kor'));
+    expect(additionsTo(drawnOf(next), next, { ...changes, since: next })).toEqual({ nodes: [], edges: [] });
   });
 });
 

@@ -13,6 +13,7 @@
 // `additionsTo` says what a view adds to what sigma.js's graph holds (pure, tested);
 // `paintChange` draws it through a `Projection` of the renderer's camera (tested with a
 // recording context).
+import type { ViewChanges } from '../store/networkEvents';
 import type { NetworkEdge, NetworkNode, NetworkView } from '../store/views';
 import { edgeKey } from './graph';
 import type { LabelBox } from './labelRoom';
@@ -36,9 +37,12 @@ export interface Additions {
 /**
  * What `view` adds to `drawn`, or null when it also changes or removes something drawn (the
  * overlay can only add to the picture). Edges are taken as the canvas merges them: once per
- * key, and only between nodes of the view.
+ * key, and only between nodes of the view. With `changes` from the view drawn (the store's
+ * events say what they touched), only the nodes and edges they name are looked at: a change
+ * costs what it touches, not a pass over the map.
  */
-export function additionsTo(drawn: Drawn, view: NetworkView): Additions | null {
+export function additionsTo(drawn: Drawn, view: NetworkView, changes?: ViewChanges): Additions | null {
+  if (changes) return additionsAmong(drawn, changes);
   const nodes: NetworkNode[] = [];
   const added = new Set<string>();
   let kept = 0;
@@ -69,6 +73,35 @@ export function additionsTo(drawn: Drawn, view: NetworkView): Additions | null {
     edges.push({ edge, key });
   }
   if (keptEdges !== drawn.edges.size) return null;
+  return { nodes, edges };
+}
+
+/** `additionsTo` from the nodes and edges `changes` names (the rest is what is drawn). */
+function additionsAmong(drawn: Drawn, changes: ViewChanges): Additions | null {
+  const nodes: NetworkNode[] = [];
+  const added = new Set<string>();
+  for (const id of changes.nodes) {
+    const now = changes.node(id);
+    const was = drawn.nodes.get(id);
+    if (now === was) continue;
+    // Changed or removed: sigma.js's part.
+    if (was !== undefined || now === undefined) return null;
+    nodes.push(now);
+    added.add(id);
+  }
+  const inView = (id: string) => drawn.nodes.has(id) || added.has(id);
+  const edges: { edge: NetworkEdge; key: string }[] = [];
+  for (const key of changes.edges) {
+    const edge = changes.edge(key);
+    if (edge !== undefined && drawn.edges.has(edge)) continue;
+    if (edge === undefined) {
+      if (drawn.hasEdge(key)) return null;
+      continue;
+    }
+    if (!inView(edge.source) || !inView(edge.target)) continue;
+    if (drawn.hasEdge(key)) return null;
+    edges.push({ edge, key });
+  }
   return { nodes, edges };
 }
 

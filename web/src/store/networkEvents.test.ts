@@ -120,6 +120,29 @@ describe('applying network events to a large map', () => {
     }
   });
 
+  it('gives the same view when events are applied again to a view already applied to', () => {
+    // The draft hands the view's index to the view it makes: the view before must still
+    // take other events as a view loaded afresh does.
+    const before = large();
+    const fresh = large();
+    for (const event of events) applyNetworkEvent(before, event);
+    for (const event of events) {
+      expect(graphOf(applyNetworkEvent(before, event)!.view), event.event_type).toEqual(graphOf(applyNetworkEvent(fresh, event)!.view));
+    }
+  });
+
+  it('leaves the view as it was when an event needs a reload half way', () => {
+    // Moving a colleague to a team the map does not show takes their membership away first,
+    // then answers a reload: the view must take the next event as if that one never came.
+    const view = large();
+    const fresh = large();
+    const toNewTeam: NetworkEventInput = { event_type: 'StaffMemberUpdated', payload: { staff_id: id(105), team: 'Ny', competences: [] } };
+    expect(applyNetworkEvent(view, toNewTeam)).toBeNull();
+    for (const event of [events[5]!, events[6]!, events[0]!]) {
+      expect(graphOf(applyNetworkEvent(view, event)!.view), event.event_type).toEqual(graphOf(applyNetworkEvent(fresh, event)!.view));
+    }
+  });
+
   it('keeps the finding objects of the organisations an event leaves alone', () => {
     const before = large();
     const after = applyNetworkEvent(before, events[1]!)!.view;

@@ -18,11 +18,53 @@ import type { DuplicateContact, KeyPersonRisk, NetworkEdge, NetworkNode, Network
 /** An event as the websocket hands it over (`LiveEvent` without its envelope). */
 export type NetworkEventInput = Pick<LiveEvent, 'event_type' | 'payload'>;
 
-/** What applying an event did: the view after it, or `null` (load the view again). */
-export type Applied = { readonly view: NetworkView; readonly changed: boolean } | null;
+/** What applying an event did: the view after it (and, when it changed, the ids of the nodes
+ * and the keys of the edges it touched), or `null` (load the view again). */
+export type Applied = {
+  readonly view: NetworkView;
+  readonly changed: boolean;
+  readonly touched?: { readonly nodes: readonly string[]; readonly edges: readonly string[] };
+} | null;
+
+/** What changed from one view (`since`) to a later one, as the events applied know it: the
+ * nodes and edges they touched (by id and key; the others are the same objects in both), and
+ * the later view's own by id and key. What the map's overlay looks at, instead of every node
+ * and edge of the map. */
+export interface ViewChanges {
+  readonly since: NetworkView;
+  readonly nodes: ReadonlySet<string>;
+  readonly edges: ReadonlySet<string>;
+  node(id: string): NetworkNode | undefined;
+  edge(key: string): NetworkEdge | undefined;
+}
+
+/** The nodes and edges of `view` by id and by key (an edge's key: `kind:source:target`),
+ * from its index (built if it has none). */
+export function viewLookup(view: NetworkView): Pick<ViewChanges, 'node' | 'edge'> {
+  let index = indexes.get(view.nodes);
+  if (index?.edgeList !== view.edges) {
+    index = buildIndex(view);
+    indexes.set(view.nodes, index);
+  }
+  const { nodes, edges } = index;
+  return { node: (id) => nodes.get(id), edge: (key) => edges.get(key) };
+}
 
 /** The events a reload alone can fold into the map (see the module's note). */
 const RELOAD_EVENTS = new Set(['WorkspaceCreated', 'PartnershipProposed', 'PartnershipUpdated', 'PartnershipEnded']);
+
+/** The events applied to the view; any other leaves it as it is. */
+const NETWORK_EVENTS = new Set([
+  'OrganisationRegistered',
+  'OrganisationUpdated',
+  'RelationLevelChanged',
+  'ContactHolderAssigned',
+  'ContactHolderRemoved',
+  'StaffMemberAdded',
+  'StaffMemberUpdated',
+  'StaffMemberLeft',
+  'NodePlaced',
+]);
 
 const NODE_ORDER: Readonly<Record<NetworkNode['kind'], number>> = { library: 0, team: 1, staff: 2, organisation: 3 };
 const EDGE_ORDER: Readonly<Record<NetworkEdge['kind'], number>> = { relation: 0, knows: 1, member_of: 2 };
@@ -30,6 +72,7 @@ const EDGE_ORDER: Readonly<Record<NetworkEdge['kind'], number>> = { relation: 0,
 /** Applies one event to `view` (never changed in place). */
 export function applyNetworkEvent(view: NetworkView, event: NetworkEventInput): Applied {
   if (RELOAD_EVENTS.has(event.event_type)) return null;
+  if (!NETWORK_EVENTS.has(event.event_type)) return { view, changed: false };
   const draft = new Draft(view);
   const payload = event.payload;
   switch (event.event_type) {
@@ -49,19 +92,20 @@ export function applyNetworkEvent(view: NetworkView, event: NetworkEventInput): 
       draft.dropEdge('knows', text(payload.staff_id), text(payload.organisation_id));
       break;
     case 'StaffMemberAdded':
-      if (!draft.addStaff(text(payload.staff_id), text(payload.name), text(payload.team), strings(payload.competences))) return null;
+      if (!draft.addStaff(text(payload.staff_id), text(payload.name), text(payload.team), strings(payload.competences))) return draft.abandon();
       break;
     case 'StaffMemberUpdated':
-      if (!draft.updateStaff(text(payload.staff_id), text(payload.team), strings(payload.competences))) return null;
+      if (!draft.updateStaff(text(payload.staff_id), text(payload.team), strings(payload.competences))) return draft.abandon();
       break;
     case 'StaffMemberLeft':
       draft.removeStaff(text(payload.staff_id));
       break;
     case 'NodePlaced':
-      if (!draft.place(text(payload.node_id), Number(payload.x), Number(payload.y))) return null;
+      if (!draft.place(text(payload.node_id), Number(payload.x), Number(payload.y))) return draft.abandon();
       break;
     default:
-      return { view, changed: false };
+      // Other areas' events: not in NETWORK_EVENTS, never here.
+      return draft.abandon() ?? { view, changed: false };
   }
   return draft.finish();
 }
@@ -80,18 +124,52 @@ export function applyNetworkEvents(view: NetworkView, events: readonly NetworkEv
 type Level = NonNullable<NetworkNode['level']>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** The nodes of a view by id and its edges by key, kept for the arrays a draft made (the next
- * event's draft copies them instead of building every edge's key again). */
-const nodeIndexes = new WeakMap<readonly NetworkNode[], ReadonlyMap<string, NetworkNode>>();
-const edgeIndexes = new WeakMap<readonly NetworkEdge[], ReadonlyMap<string, NetworkEdge>>();
+/** What an event looks up in a view: its nodes by id, its edges by key, and the keys of each
+ * node's edges (either end), so that an event costs what it touches, not a pass over the map. */
+interface ViewIndex {
+  /** The edge list indexed (a view is known by its node list; both must match). */
+  readonly edgeList: readonly NetworkEdge[];
+  readonly nodes: Map<string, NetworkNode>;
+  readonly edges: Map<string, NetworkEdge>;
+  readonly ends: Map<string, Set<string>>;
+}
 
-/** Builds the indexes the first event applied to `view` would build (its nodes by id, its
- * edges by key), so that a colleague's first change after the view was loaded does not pay
- * for them on its way to the screen: the store calls it when the page is idle. */
+/** The index of each view that has one, by its node list. An event's draft takes the index of
+ * the view it applies to, changes it in place and hands it to the view it makes (a view applied
+ * to again, which no longer has it, is indexed anew): no event copies the whole map. */
+const indexes = new WeakMap<readonly NetworkNode[], ViewIndex>();
+
+/** Builds the index the first event applied to `view` would build, so that a colleague's
+ * first change after the view was loaded does not pay for it on its way to the screen: the
+ * store calls it when the page is idle. */
 export function indexView(view: NetworkView): void {
-  if (!nodeIndexes.has(view.nodes)) nodeIndexes.set(view.nodes, new Map(view.nodes.map((node) => [node.id, node])));
-  if (!edgeIndexes.has(view.edges)) {
-    edgeIndexes.set(view.edges, new Map(view.edges.map((edge) => [keyOf(edge.kind, edge.source, edge.target), edge])));
+  if (indexes.get(view.nodes)?.edgeList !== view.edges) indexes.set(view.nodes, buildIndex(view));
+}
+
+function buildIndex(view: NetworkView): ViewIndex {
+  const index: ViewIndex = { edgeList: view.edges, nodes: new Map(), edges: new Map(), ends: new Map() };
+  for (const node of view.nodes) index.nodes.set(node.id, node);
+  for (const edge of view.edges) {
+    const key = keyOf(edge.kind, edge.source, edge.target);
+    if (!index.edges.has(key)) addEnds(index.ends, key, edge);
+    index.edges.set(key, edge);
+  }
+  return index;
+}
+
+function addEnds(ends: Map<string, Set<string>>, key: string, edge: NetworkEdge): void {
+  for (const end of [edge.source, edge.target]) {
+    const keys = ends.get(end);
+    if (keys) keys.add(key);
+    else ends.set(end, new Set([key]));
+  }
+}
+
+function removeEnds(ends: Map<string, Set<string>>, key: string, edge: NetworkEdge): void {
+  for (const end of [edge.source, edge.target]) {
+    const keys = ends.get(end);
+    keys?.delete(key);
+    if (keys?.size === 0) ends.delete(end);
   }
 }
 
@@ -99,36 +177,51 @@ export function indexView(view: NetworkView): void {
 const FEW_ORGANISATIONS = 64;
 
 /**
- * A copy of the view's nodes and edges by key, changed by the event. At the end, the view's
- * sorted lists with the nodes and edges the event touched taken out and put back in their
- * places, and the findings of the organisations it touched derived again (every finding of the
- * others is the same object as before), so an event costs a pass over the lists, not a sort
- * of them and of every finding.
+ * The view's index, changed by the event in place; what each touched node and edge was before
+ * is kept, so an event that needs a reload puts it back. At the end, the view's sorted lists
+ * with the nodes and edges the event touched taken out and put back in their places (found by
+ * binary search), and the findings of the organisations it touched derived again (every finding
+ * of the others is the same object as before), so an event costs a copy of the lists, not a
+ * pass over them, a sort of them or of every finding.
  */
 class Draft {
+  private readonly index: ViewIndex;
   private readonly nodes: Map<string, NetworkNode>;
   private readonly edges: Map<string, NetworkEdge>;
+  private readonly ends: Map<string, Set<string>>;
   private changed = false;
-  private readonly touchedNodes = new Set<string>();
-  private readonly touchedEdges = new Set<string>();
+  /** The nodes and edges the event touched, with what each was before it (undefined: absent). */
+  private readonly nodesBefore = new Map<string, NetworkNode | undefined>();
+  private readonly edgesBefore = new Map<string, NetworkEdge | undefined>();
   /** Organisations whose findings may have changed. */
   private readonly touchedOrganisations = new Set<string>();
 
   constructor(private readonly view: NetworkView) {
-    indexView(view);
-    this.nodes = new Map(nodeIndexes.get(view.nodes));
-    this.edges = new Map(edgeIndexes.get(view.edges));
+    const index = indexes.get(view.nodes);
+    if (index?.edgeList === view.edges) indexes.delete(view.nodes);
+    this.index = index?.edgeList === view.edges ? index : buildIndex(view);
+    ({ nodes: this.nodes, edges: this.edges, ends: this.ends } = this.index);
   }
 
   private get libraryId(): string | undefined {
     return this.view.nodes.find((node) => node.kind === 'library')?.id;
   }
 
+  /** The edges at `node` (either end), as they are now. */
+  private edgesAt(node: string): [string, NetworkEdge][] {
+    const found: [string, NetworkEdge][] = [];
+    for (const key of this.ends.get(node) ?? []) {
+      const edge = this.edges.get(key);
+      if (edge) found.push([key, edge]);
+    }
+    return found;
+  }
+
   registerOrganisation(payload: Record<string, unknown>): void {
     const id = text(payload.organisation_id);
     const before = this.nodes.get(id);
     // Registering replaces the organisation: no level and no contact holders yet.
-    for (const [key, edge] of this.edges) if (edge.target === id && edge.kind !== 'member_of') this.deleteEdge(key);
+    for (const [key, edge] of this.edgesAt(id)) if (edge.target === id && edge.kind !== 'member_of') this.deleteEdge(key);
     const node: Mutable<NetworkNode> = { kind: 'organisation', id, label: text(payload.name), sector: payload.sector as NetworkNode['sector'] };
     setList(node, 'rooms', payload.rooms);
     setList(node, 'age_groups', payload.age_groups);
@@ -206,7 +299,7 @@ class Draft {
   removeStaff(staffId: string): void {
     if (this.nodes.get(staffId)?.kind !== 'staff') return;
     this.touchNode(staffId);
-    for (const [key, edge] of this.edges) if (edge.source === staffId) this.deleteEdge(key);
+    for (const [key, edge] of this.edgesAt(staffId)) if (edge.source === staffId) this.deleteEdge(key);
     this.deleteNode(staffId);
     this.pruneTeams();
   }
@@ -221,12 +314,35 @@ class Draft {
   }
 
   finish(): Applied {
-    if (!this.changed) return { view: this.view, changed: false };
-    const nodes = resorted(this.view.nodes, this.touchedNodes, this.nodes, (node) => node.id, nodeOrder);
-    const edges = resorted(this.view.edges, this.touchedEdges, this.edges, (edge) => keyOf(edge.kind, edge.source, edge.target), edgeOrder);
-    nodeIndexes.set(nodes, this.nodes);
-    edgeIndexes.set(edges, this.edges);
-    return { view: { ...this.view, nodes, edges, ...this.findings(nodes, edges) }, changed: true };
+    if (!this.changed) {
+      this.abandon();
+      return { view: this.view, changed: false };
+    }
+    const nodes = resorted(this.view.nodes, this.nodesBefore, this.nodes, (node) => node.id, nodeOrder);
+    const edges = resorted(this.view.edges, this.edgesBefore, this.edges, (edge) => keyOf(edge.kind, edge.source, edge.target), edgeOrder);
+    indexes.set(nodes, { ...this.index, edgeList: edges });
+    const touched = { nodes: [...this.nodesBefore.keys()], edges: [...this.edgesBefore.keys()] };
+    return { view: { ...this.view, nodes, edges, ...this.findings(nodes, edges) }, changed: true, touched };
+  }
+
+  /** The event is not applied (it needs a reload, or changed nothing): the index is put back
+   * as it was, and stays the view's. */
+  abandon(): null {
+    for (const [key, before] of this.edgesBefore) {
+      const now = this.edges.get(key);
+      if (now !== undefined) removeEnds(this.ends, key, now);
+      if (before === undefined) this.edges.delete(key);
+      else {
+        this.edges.set(key, before);
+        addEnds(this.ends, key, before);
+      }
+    }
+    for (const [id, before] of this.nodesBefore) {
+      if (before === undefined) this.nodes.delete(id);
+      else this.nodes.set(id, before);
+    }
+    indexes.set(this.view.nodes, this.index);
+    return null;
   }
 
   /** The findings after the event: those of the touched organisations derived again. */
@@ -243,7 +359,8 @@ class Draft {
       const node = this.nodes.get(id);
       if (node?.kind === 'organisation') organisations.push(node);
     }
-    const knows = [...this.edges.values()].filter((edge) => edge.kind === 'knows' && touched.has(edge.target));
+    const knows: NetworkEdge[] = [];
+    for (const id of touched) for (const [, edge] of this.edgesAt(id)) if (edge.kind === 'knows' && edge.target === id) knows.push(edge);
     const holders = [...new Set(knows.map((edge) => edge.source))].map((id) => this.nodes.get(id)).filter((node) => node !== undefined);
     const found = findingsOf([...organisations, ...holders], knows);
     return {
@@ -262,13 +379,12 @@ class Draft {
   }
 
   private removeMembership(staffId: string): void {
-    for (const [key, edge] of this.edges) if (edge.kind === 'member_of' && edge.source === staffId) this.deleteEdge(key);
+    for (const [key, edge] of this.edgesAt(staffId)) if (edge.kind === 'member_of' && edge.source === staffId) this.deleteEdge(key);
   }
 
   private pruneTeams(): void {
-    const joined = new Set([...this.edges.values()].filter((edge) => edge.kind === 'member_of').map((edge) => edge.target));
     for (const [id, node] of this.nodes) {
-      if (node.kind === 'team' && !joined.has(id)) this.deleteNode(id);
+      if (node.kind === 'team' && !this.edgesAt(id).some(([, edge]) => edge.kind === 'member_of' && edge.target === id)) this.deleteNode(id);
     }
   }
 
@@ -287,15 +403,16 @@ class Draft {
   /** A node changes: its place in the list, and the findings it is part of (an organisation's
    * own, or those of every organisation a colleague holds). */
   private touchNode(id: string): void {
-    this.touchedNodes.add(id);
     const node = this.nodes.get(id);
+    if (!this.nodesBefore.has(id)) this.nodesBefore.set(id, node);
     if (node?.kind === 'organisation') this.touchedOrganisations.add(id);
-    if (node?.kind === 'staff') for (const edge of this.edges.values()) if (edge.kind === 'knows' && edge.source === id) this.touchedOrganisations.add(edge.target);
+    if (node?.kind === 'staff') for (const [, edge] of this.edgesAt(id)) if (edge.kind === 'knows' && edge.source === id) this.touchedOrganisations.add(edge.target);
   }
 
   private setEdge(edge: NetworkEdge): void {
     const key = keyOf(edge.kind, edge.source, edge.target);
     this.touchEdge(key, edge);
+    if (!this.edges.has(key)) addEnds(this.ends, key, edge);
     this.edges.set(key, edge);
     this.changed = true;
   }
@@ -304,12 +421,13 @@ class Draft {
     const edge = this.edges.get(key);
     if (!edge) return;
     this.touchEdge(key, edge);
+    removeEnds(this.ends, key, edge);
     this.edges.delete(key);
     this.changed = true;
   }
 
   private touchEdge(key: string, edge: NetworkEdge): void {
-    this.touchedEdges.add(key);
+    if (!this.edgesBefore.has(key)) this.edgesBefore.set(key, this.edges.get(key));
     if (edge.kind === 'knows') this.touchedOrganisations.add(edge.target);
   }
 }
@@ -320,16 +438,26 @@ const nodeOrder = (first: NetworkNode, second: NetworkNode): number =>
 const edgeOrder = (first: NetworkEdge, second: NetworkEdge): number =>
   EDGE_ORDER[first.kind] - EDGE_ORDER[second.kind] || compare(first.source, second.source) || compare(first.target, second.target);
 
-/** `sorted` without the `touched` items, with those of them in `now` put back in their places. */
+/** `sorted` without the `touched` items (by key, with what each was), with those of them in
+ * `now` put back in their places. Each is found by binary search (the items of one key sort
+ * together); where the list's order is not `order`'s, by a pass over the list. */
 function resorted<T>(
   sorted: readonly T[],
-  touched: ReadonlySet<string>,
+  touched: ReadonlyMap<string, T | undefined>,
   now: ReadonlyMap<string, T>,
   keyOfItem: (item: T) => string,
   order: (first: T, second: T) => number,
 ): T[] {
-  const kept = touched.size === 0 ? [...sorted] : sorted.filter((item) => !touched.has(keyOfItem(item)));
-  for (const key of touched) {
+  let kept = sorted.slice();
+  for (const [key, was] of touched) {
+    if (was === undefined) continue;
+    const from = firstAfter(kept, (other) => order(other, was) >= 0);
+    let to = from;
+    while (to < kept.length && order(kept[to] as T, was) === 0) to += 1;
+    if (to > from) kept.splice(from, to - from);
+    else kept = kept.filter((item) => keyOfItem(item) !== key);
+  }
+  for (const key of touched.keys()) {
     const item = now.get(key);
     if (item !== undefined) kept.splice(firstAfter(kept, (other) => order(other, item) > 0), 0, item);
   }

@@ -59,3 +59,14 @@ export const afterNextFrame: Schedule = (run) => {
   };
   return cancel;
 };
+
+/** When the page is idle (within a second), or soon where it cannot tell: for work that a
+ * colleague's change would otherwise do on its way to the screen. */
+export const whenIdle: Schedule = (run) => {
+  if (typeof requestIdleCallback === 'function') {
+    const request = requestIdleCallback(run, { timeout: 1_000 });
+    return () => cancelIdleCallback(request);
+  }
+  const timer = setTimeout(run, 0);
+  return () => clearTimeout(timer);
+};

@@ -17,10 +17,10 @@ import { batch, signal } from '@preact/signals';
 import type { Command } from '../protocol/command';
 import type { ErrorBody } from '../protocol/error';
 import { EventCursor } from './cursor';
-import { afterNextFrame, afterSettling, type Schedule } from './settleBatch';
+import { afterNextFrame, afterSettling, whenIdle, type Schedule } from './settleBatch';
 import { api, ApiFailure } from './http';
 import type { LiveConnection, LiveEvent } from './live';
-import { AppliedSince, applyNetworkEvent, indexView } from './networkEvents';
+import { AppliedSince, applyNetworkEvent, indexView, viewLookup, type ViewChanges } from './networkEvents';
 import type { Outcome } from './outbox';
 import { withPresence, type OwnPresence, type PresenceMap } from './presence';
 import type { ImportPreview, NetworkView, WorkspaceSummary } from './views';
@@ -60,10 +60,12 @@ export class WorkspaceStore {
    * yet (see `onAhead`), and the last position seen. */
   private ahead: NetworkView | null = null;
   private aheadPosition = -1;
+  /** The nodes and edges the events applied to `ahead` touched since the publication. */
+  private aheadTouched = { nodes: new Set<string>(), edges: new Set<string>() };
   /** Cancel the moment the events that arrived are told (see `onAhead`) and published. */
   private settling: (() => void) | null = null;
   private publishing: (() => void) | null = null;
-  private readonly aheadListeners = new Set<(view: NetworkView) => void>();
+  private readonly aheadListeners = new Set<(view: NetworkView, changes: ViewChanges) => void>();
 
   /** `address`: the workspace's id or its slug, as the app's address names it. `settle`:
    * when the events that arrived are told to those listening (`SETTLE_MS` after the first);
@@ -144,11 +146,11 @@ export class WorkspaceStore {
 
   /**
    * Listens for the network view with a colleague's change applied, before it is published
-   * (`network`): called once the events that arrived together are in, so the map can paint
-   * what they add at once; the pages get it after the browser's next frame (or at once, when
-   * a listener calls `publish`).
+   * (`network`): called once the events that arrived together are in, with what they changed
+   * since the published view, so the map can paint what they add at once; the pages get it
+   * after the browser's next frame (or at once, when a listener calls `publish`).
    */
-  onAhead(listener: (view: NetworkView) => void): () => void {
+  onAhead(listener: (view: NetworkView, changes: ViewChanges) => void): () => void {
     this.aheadListeners.add(listener);
     return () => {
       this.aheadListeners.delete(listener);
@@ -163,6 +165,7 @@ export class WorkspaceStore {
     this.publishing = null;
     const view = this.ahead;
     this.ahead = null;
+    this.aheadTouched = { nodes: new Set(), edges: new Set() };
     batch(() => {
       if (this.aheadPosition > this.position.value) this.position.value = this.aheadPosition;
       if (view !== null) this.network.value = view;
@@ -178,7 +181,10 @@ export class WorkspaceStore {
     // A view loaded since the event was sent includes it already.
     if (event.position <= this.loadedAt) return;
     const view = this.ahead ?? this.network.value;
+    const started = performance.now();
     const applied = view === null ? null : applyNetworkEvent(view, event);
+    // For the performance tools (the map benchmark prints it beside each change).
+    performance.measure('partnerhub:event-applied', { start: started, detail: event.event_type });
     if (applied === null) {
       this.reloadThrough = event.position;
       this.scheduleRefresh();
@@ -187,13 +193,19 @@ export class WorkspaceStore {
     if (!applied.changed) return;
     this.applied.record(event.position, event);
     this.ahead = applied.view;
+    for (const node of applied.touched?.nodes ?? []) this.aheadTouched.nodes.add(node);
+    for (const edge of applied.touched?.edges ?? []) this.aheadTouched.edges.add(edge);
   }
 
   /** The events that arrived together are in: told to those listening, then published. */
   private settled(): void {
     this.settling = null;
     const view = this.ahead;
-    if (view !== null) for (const listener of this.aheadListeners) listener(view);
+    const since = this.network.value;
+    if (view !== null && since !== null) {
+      const changes: ViewChanges = { since, ...this.aheadTouched, ...viewLookup(view) };
+      for (const listener of this.aheadListeners) listener(view, changes);
+    }
     // What the listeners painted is on the screen before the pages render the change.
     if (view !== null && this.ahead === view && this.aheadListeners.size > 0) this.publishing ??= this.afterFrame(() => this.publish());
     else this.publish();
@@ -231,6 +243,7 @@ export class WorkspaceStore {
         this.loadedAt = position;
         // The loaded view with the later events on top includes every event applied so far.
         this.ahead = null;
+        this.aheadTouched = { nodes: new Set(), edges: new Set() };
         this.summary.value = summary;
         if (position > this.position.value) this.position.value = position;
         const view = rebased ?? network;
@@ -252,10 +265,4 @@ export class WorkspaceStore {
     })();
     return this.loading;
   }
-}
-
-/** Runs `work` when the page is idle (at most a second later), or soon where it cannot tell. */
-function whenIdle(work: () => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 1_000 });
-  else setTimeout(work, 0);
 }
