@@ -444,14 +444,25 @@ impl SledEventStore {
     /// flush, index, answer, publish), so that it crosses no thread: the writer thread and a
     /// woken caller each cost a system call and a reschedule, tens of microseconds here, on
     /// every append of a lone caller, which is the common case (a workspace's commands are
-    /// serialized). The caller's worker is handed to the runtime for the duration
-    /// ([`tokio::task::block_in_place`]), so other tasks keep running.
+    /// serialized).
     ///
-    /// Gives the request back when it must go through the queue instead: on a runtime that
-    /// cannot lend its worker (a current-thread runtime), while the writer thread holds the
-    /// writer or has appends queued, or while groups wait for the flusher. Only the holder of
-    /// the writer hands groups to the flusher, so with none outstanding the flusher is idle
-    /// and groups are still committed one at a time, in order.
+    /// The append holds the caller's worker for its flush (one `pwrite` and one
+    /// `sync_file_range`, about 0.1 ms here) instead of handing the worker's core to another
+    /// thread with [`tokio::task::block_in_place`]: that hand-off woke a thread of the blocking
+    /// pool on every lone append, moved the core to it, and left the caller's task to finish
+    /// on a thread without a core, so that its ack reached the socket's writer task through
+    /// the runtime's inject queue and another wake-up (six `futex` calls per edit at one
+    /// client; BENCHMARKS.md, issue 19 scenario 1). Now the connection's task wakes its
+    /// writer task on the same worker. The runtime's other workers take the held worker's
+    /// queued tasks meanwhile (work stealing), which is why this is done on a multi-thread
+    /// runtime only, and only when no other append is in flight, so at most one worker
+    /// waits for the disk here at a time.
+    ///
+    /// Gives the request back when it must go through the queue instead: on a runtime with
+    /// one thread (a current-thread runtime, where nothing else could run meanwhile), while
+    /// the writer thread holds the writer or has appends queued, or while groups wait for the
+    /// flusher. Only the holder of the writer hands groups to the flusher, so with none
+    /// outstanding the flusher is idle and groups are still committed one at a time, in order.
     fn append_here(&self, request: AppendRequest) -> WrittenHere {
         let can_block = tokio::runtime::Handle::try_current().is_ok_and(|runtime| {
             runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread
@@ -468,15 +479,13 @@ impl SledEventStore {
         if writer.outstanding.load(Ordering::Acquire) != 0 {
             return WrittenHere::NotNow(request);
         }
-        tokio::task::block_in_place(|| {
-            let (reply, mut answer) = oneshot::channel();
-            writer.write_group(vec![WriterMessage::Append { request, reply }], false);
-            writer
-                .counters
-                .appends_written_by_caller
-                .fetch_add(1, Ordering::Relaxed);
-            WrittenHere::Answered(answer.try_recv().unwrap_or(Err(StoreError::Closed)))
-        })
+        let (reply, mut answer) = oneshot::channel();
+        writer.write_group(vec![WriterMessage::Append { request, reply }], false);
+        writer
+            .counters
+            .appends_written_by_caller
+            .fetch_add(1, Ordering::Relaxed);
+        WrittenHere::Answered(answer.try_recv().unwrap_or(Err(StoreError::Closed)))
     }
 
     async fn send(&self, message: WriterMessage) -> Result<(), StoreError> {
