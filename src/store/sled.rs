@@ -447,7 +447,7 @@ impl SledEventStore {
     /// serialized).
     ///
     /// The append holds the caller's worker for its flush (one `pwrite` and one
-    /// `sync_file_range`, about 0.1 ms here) instead of handing the worker's core to another
+    /// `fdatasync`, about 0.1 ms on a quiet disk here) instead of handing the worker's core to another
     /// thread with [`tokio::task::block_in_place`]: that hand-off woke a thread of the blocking
     /// pool on every lone append, moved the core to it, and left the caller's task to finish
     /// on a thread without a core, so that its ack reached the socket's writer task through

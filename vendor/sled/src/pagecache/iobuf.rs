@@ -760,31 +760,13 @@ impl IoBufs {
             let f = &self.config.file;
             pwrite_all(f, data, log_offset)?;
             if !self.config.temporary {
-                #[cfg(target_os = "linux")]
-                {
-                    use std::os::unix::io::AsRawFd;
-                    let ret = unsafe {
-                        libc::sync_file_range(
-                            f.as_raw_fd(),
-                            i64::try_from(log_offset).unwrap(),
-                            i64::try_from(total_len).unwrap(),
-                            libc::SYNC_FILE_RANGE_WAIT_BEFORE
-                                | libc::SYNC_FILE_RANGE_WRITE
-                                | libc::SYNC_FILE_RANGE_WAIT_AFTER,
-                        )
-                    };
-                    if ret < 0 {
-                        let err = std::io::Error::last_os_error();
-                        if let Some(libc::ENOSYS) = err.raw_os_error() {
-                            f.sync_all()?;
-                        } else {
-                            return Err(err.into());
-                        }
-                    }
-                }
-
-                #[cfg(not(target_os = "linux"))]
-                f.sync_all()?;
+                // partnerhub: `fdatasync`, not the published `sync_file_range`. That call
+                // only starts and waits for the range's writeback: it does not flush the
+                // disk's volatile write cache and does not persist the file's new length
+                // when a write extends it (sled's file grows segment by segment), so an
+                // acknowledged write could be lost by a power cut. `fdatasync` does both,
+                // as Redis's `appendfsync always` and PostgreSQL's WAL flush do.
+                f.sync_data()?;
             }
         }
         io_fail!(self, "buffer write post");
