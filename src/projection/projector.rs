@@ -472,6 +472,12 @@ impl Projections {
         &self.checkpoint_written
     }
 
+    /// The position of the last checkpoint this process wrote or started from, once no write
+    /// is under way: waits for the one being written to end.
+    pub async fn checkpoint_written_through(&self) -> Position {
+        *self.checkpoint_written.lock().await
+    }
+
     /// Reads the accounts, roles and tokens.
     pub fn accounts<R>(&self, reader: impl FnOnce(&AccountsState) -> R) -> R {
         let accounts = unpoisoned(self.accounts.read());

@@ -230,11 +230,18 @@ fn position_from_key(key: &[u8], offset: usize) -> Option<u64> {
     Some(u64::from_be_bytes(bytes))
 }
 
+/// The page cache of the log's and the index's databases. sled's default (1 GiB) filled as a
+/// rebuild read the million events of the log once, and stayed resident: 0.8 GiB of a rebuilt
+/// server's memory (BENCHMARKS.md, issue 19 scenario 3). Appends touch the last pages, and
+/// reads of older events are served by the kernel's page cache of the files.
+const CACHE_BYTES: u64 = 128 << 20;
+
 /// Opens one sled database, naming a locked directory for what it is.
 fn open_database(path: &Path) -> Result<sled::Db, StoreError> {
     sled::Config::new()
         .path(path)
         .mode(sled::Mode::HighThroughput)
+        .cache_capacity(CACHE_BYTES)
         // No timed background flush: the committer flushes the log for every group, and the
         // index is derived data that the indexer flushes now and then (an fsync of the
         // index every half second only delayed the log's own).

@@ -1,7 +1,8 @@
 //! The timeline index on sled ([`EventStore::save_timeline`](crate::store::EventStore)): a
 //! sled database of its own in the data directory (`timeline/`), derived data like the
-//! stream index, flushed when a batch is saved, with a small page cache so that writing a
-//! million entries does not leave them resident.
+//! stream index, flushed when a batch is saved, with a small page cache, and written a key at
+//! a time ([`TimelineTrees::save`]), so that writing a million entries does not leave them
+//! resident.
 //!
 //! | tree        | key                                           | value                 |
 //! |-------------|-----------------------------------------------|-----------------------|
@@ -71,27 +72,37 @@ impl TimelineTrees {
     }
 
     /// Adds `entries`, flushes, then keeps `mark` and flushes again.
+    ///
+    /// Each key is inserted on its own, not in a `sled::Batch`: sled pins one epoch guard for
+    /// a whole batch, and every insert replaces its leaf with a new copy whose old one is freed
+    /// only once no guard from before can see it, and then only a few at each later pin of the
+    /// thread (crossbeam-epoch collects eight bags of 64 every 128 pins). Batches of 20,000
+    /// entries left the old leaves behind faster than they were freed: the million entries of
+    /// a rebuilt server's first checkpoint grew the process to 11.5 GiB (BENCHMARKS.md, issue
+    /// 19 scenario 3). One at a time, the inserts' own pins free them as they go. Nothing needs
+    /// the batch's atomicity: entries are read only up to the mark, which moves after they are
+    /// flushed, and saving an entry again writes the same bytes.
     pub(super) fn save(
         &self,
         entries: Vec<TimelineIndexEntry>,
         mark: Option<Vec<u8>>,
     ) -> Result<(), StoreError> {
-        let mut by_position = sled::Batch::default();
-        let mut by_entity = sled::Batch::default();
         for entry in entries {
             for entity_id in &entry.entity_ids {
-                by_entity.insert(
-                    &entity_key(entry.workspace_id, *entity_id, entry.position)[..],
-                    &[][..],
-                );
+                self.entities
+                    .insert(
+                        &entity_key(entry.workspace_id, *entity_id, entry.position)[..],
+                        &[][..],
+                    )
+                    .map_err(backend)?;
             }
-            by_position.insert(
-                &entry_key(entry.workspace_id, entry.position)[..],
-                entry.bytes,
-            );
+            self.entries
+                .insert(
+                    &entry_key(entry.workspace_id, entry.position)[..],
+                    entry.bytes,
+                )
+                .map_err(backend)?;
         }
-        self.entities.apply_batch(by_entity).map_err(backend)?;
-        self.entries.apply_batch(by_position).map_err(backend)?;
         self.entries.flush().map_err(backend)?;
         if let Some(mark) = mark {
             self.mark.insert(MARK_KEY, mark).map_err(backend)?;
