@@ -14,7 +14,9 @@
 //! reads the lowest noted one, and only then (when reached) clears it and wakes everyone. A
 //! waiter that read the position before the write noted its own before the advance read the
 //! lowest, so that advance wakes it; one whose noted position a wake-up cleared was woken by
-//! that same wake-up (the version moved after it marked it seen), and notes it again.
+//! that same wake-up (the version moved after it marked it seen), and notes it again. A
+//! woken waiter that then finds its position reached may leave it noted: the next move
+//! clears it, waking nobody.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -139,6 +141,12 @@ mod tests {
         progress.advance(10);
         assert!(observer.has_changed().unwrap());
         waiter.await.unwrap();
+        // The woken waiter noted its position again before it saw it reached; the next
+        // move clears that (one wake-up of nobody) and none after it wakes anyone.
+        progress.advance(11);
         assert_eq!(progress.wanted.load(Ordering::SeqCst), Position::MAX);
+        observer.borrow_and_update();
+        progress.advance(12);
+        assert!(!observer.has_changed().unwrap());
     }
 }
