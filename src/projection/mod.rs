@@ -29,6 +29,7 @@ pub mod competences;
 pub mod diff;
 pub mod network;
 pub mod portfolio;
+mod progress;
 pub mod projector;
 pub mod public_assets;
 pub mod report;

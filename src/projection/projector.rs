@@ -19,10 +19,11 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use super::network::{network_metrics, NetworkMetrics};
+use super::progress::Progress;
 use super::slugs::Slugs;
 use super::timeline::Timeline;
 use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
@@ -300,7 +301,8 @@ pub struct Projections {
     slugs: RwLock<Slugs>,
     /// Accounts, roles and tokens, folded from the system stream.
     accounts: RwLock<AccountsState>,
-    checkpoint: watch::Sender<Position>,
+    /// The position of the last event applied, and who waits for a later one.
+    checkpoint: Progress,
     /// Held by [`Projections::apply_next`] from reading the checkpoint to moving it, so that
     /// the store's fold and the projector task never both apply an event.
     next: Mutex<()>,
@@ -323,7 +325,7 @@ impl Default for Projections {
             workspaces: RwLock::new(BTreeMap::new()),
             slugs: RwLock::new(Slugs::default()),
             accounts: RwLock::new(AccountsState::default()),
-            checkpoint: watch::channel(0).0,
+            checkpoint: Progress::new(0),
             next: Mutex::new(()),
             skipped: AtomicU64::new(0),
             expected_events: AtomicU64::new(0),
@@ -344,7 +346,7 @@ impl Projections {
     pub fn apply(&self, event: &RecordedEvent) {
         if event.metadata.workspace_id == SYSTEM_STREAM {
             self.apply_account_event(event);
-            self.checkpoint.send_replace(event.position);
+            self.checkpoint.advance(event.position);
             return;
         }
         self.apply_decoded(event, decode(event));
@@ -390,7 +392,7 @@ impl Projections {
                     .apply(&domain, &context);
                 // Moved while the views are locked, so that whoever reads them under the lock
                 // (a checkpoint) reads the position they hold.
-                self.checkpoint.send_replace(event.position);
+                self.checkpoint.advance(event.position);
                 return;
             }
             Err(error) => {
@@ -403,7 +405,7 @@ impl Projections {
                 );
             }
         }
-        self.checkpoint.send_replace(event.position);
+        self.checkpoint.advance(event.position);
     }
 
     fn apply_account_event(&self, event: &RecordedEvent) {
@@ -457,7 +459,7 @@ impl Projections {
             workspaces: RwLock::new(workspaces),
             slugs: RwLock::new(slugs),
             accounts: RwLock::new(accounts),
-            checkpoint: watch::channel(checkpoint).0,
+            checkpoint: Progress::new(checkpoint),
             next: Mutex::new(()),
             skipped: AtomicU64::new(skipped),
             expected_events: AtomicU64::new(expected_events),
@@ -486,7 +488,7 @@ impl Projections {
 
     /// The position of the last event applied.
     pub fn checkpoint(&self) -> Position {
-        *self.checkpoint.borrow()
+        self.checkpoint.get()
     }
 
     /// How many events were skipped because they were not domain events.
@@ -496,11 +498,7 @@ impl Projections {
 
     /// Waits until the event at `position` has been applied.
     pub async fn wait_for(&self, position: Position) {
-        let mut receiver = self.checkpoint.subscribe();
-        // The sender lives as long as `self`, so this only ends when the position is reached.
-        let _ = receiver
-            .wait_for(|checkpoint| *checkpoint >= position)
-            .await;
+        self.checkpoint.wait_for(position).await;
     }
 
     /// Reads one workspace's views.
