@@ -43,6 +43,7 @@ import { additionsTo, paintChange, type LabelWriter, type OverlayChange, type Pa
 import { nodeScores, scaledSizes, type SizeBy } from './metrics';
 import { remoteDragEnd, type RemoteDragStart } from './place';
 import { whenIdle } from '../store/settleBatch';
+import { markTiming, measureTiming } from '../store/timing';
 
 /** What the map shows of its graph; everything else is drawn as it is. */
 export interface MapDisplay {
@@ -425,14 +426,14 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     if (markNextFrame) {
       markNextFrame = false;
       const drawn = { nodes: graph.order, edges: graph.size };
-      performance.mark('partnerhub:map-drawn', { detail: drawn });
-      performance.mark('partnerhub:map-full-frame', { detail: drawn });
+      markTiming('partnerhub:map-drawn', drawn);
+      markTiming('partnerhub:map-full-frame', drawn);
     }
     // What the overlay still shows follows the camera and the nodes.
     if (change !== null) paintOverlay();
     prepareWhenIdle();
     if (layoutAnswerAt !== null) {
-      performance.measure('partnerhub:map-layout', { start: layoutAnswerAt, end: performance.now() });
+      measureTiming('partnerhub:map-layout', layoutAnswerAt);
       layoutAnswerAt = null;
     }
     onRender();
@@ -694,12 +695,10 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
           }),
       };
       paintOverlay();
-      performance.mark('partnerhub:map-drawn', {
-        detail: {
-          nodes: graph.order + additions.nodes.length,
-          edges: graph.size + additions.edges.length,
-          overlay: { nodes: change.nodes.length, edges: change.edges.length },
-        },
+      markTiming('partnerhub:map-drawn', {
+        nodes: graph.order + additions.nodes.length,
+        edges: graph.size + additions.edges.length,
+        overlay: { nodes: change.nodes.length, edges: change.edges.length },
       });
       return true;
     },

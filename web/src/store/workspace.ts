@@ -19,6 +19,7 @@ import type { ErrorBody } from '../protocol/error';
 import { EventCursor } from './cursor';
 import { afterNextFrame, afterSettling, whenIdle, type Schedule } from './settleBatch';
 import { api, ApiFailure } from './http';
+import { measureTiming } from './timing';
 import type { LiveConnection, LiveEvent } from './live';
 import { AppliedSince, applyNetworkEvent, indexView, viewLookup, type ViewChanges } from './networkEvents';
 import type { Outcome } from './outbox';
@@ -184,7 +185,7 @@ export class WorkspaceStore {
     const started = performance.now();
     const applied = view === null ? null : applyNetworkEvent(view, event);
     // For the performance tools (the map benchmark prints it beside each change).
-    performance.measure('partnerhub:event-applied', { start: started, detail: event.event_type });
+    measureTiming('partnerhub:event-applied', started, event.event_type);
     if (applied === null) {
       this.reloadThrough = event.position;
       this.scheduleRefresh();
