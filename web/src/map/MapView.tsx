@@ -107,6 +107,8 @@ export function MapView({
       cancelAnimationFrame(frameRequest);
       canvas.current?.destroy();
       canvas.current = null;
+      // Another workspace's view loading: the next renderer is handed its first view anew.
+      hasView.current = false;
     };
   }, [make]);
 
