@@ -32,6 +32,7 @@ import { onTheMap } from '../store/presence';
 import type { MapCanvas } from './canvas';
 import { placeNode } from './place';
 import { PresenceBar } from './PresenceBar';
+import { measureTiming } from '../store/timing';
 
 const WRITERS = new Set(['owner', 'editor']);
 
@@ -45,8 +46,6 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
   // The findings list (thousands of items on a large map) is made after the map's first
   // frame, not in the render before it.
   const [mapDrawn, setMapDrawn] = useState(false);
-  // The drawing code (sigma.js) loads while the views are fetched, not after they arrive.
-  useEffect(() => void import('./canvas'), []);
   const view = store.network.value;
   const summary = store.summary.value;
   const error = store.error.value;
@@ -109,7 +108,7 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
       const shownNextDisplay = { visible: shownNext, focus: focusedNeighbourhood(next, shownNext, selected, focus), sizeBy, flagged: flaggedOrganisations(next, shownNext) };
       const painted = drawn.preview(next, shownNextDisplay, changes);
       // For the performance tools (the map benchmark prints it beside each change).
-      performance.measure('partnerhub:map-preview', { start: started, detail: painted });
+      measureTiming('partnerhub:map-preview', started, painted);
       if (painted) return;
     }
     store.publish();
@@ -121,44 +120,54 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
     setCentre({ nodeId, serial: (centre?.serial ?? 0) + 1 });
   };
 
-  if (!view) {
+  if (!view && error) {
     return (
       <main id="main" class="map-page">
-        {error ? <p class="form-error" role="alert">{errorSentence(error)}</p> : <p>{t('map.loading')}</p>}
+        <p class="form-error" role="alert">{errorSentence(error)}</p>
       </main>
     );
   }
+  // While the network view loads, the map is there but hidden (MapView): sigma.js sets up its
+  // WebGL contexts and programs meanwhile, and draws the view as soon as it arrives.
   return (
     <main id="main" class="map-page">
       <div class="map-main">
-        <div class="toolbar">
-          <h1>{t('map.title')}</h1>
-          <div role="group" aria-label={t('map.viewChoice')} class="switch">
-            <button type="button" aria-pressed={mode === 'map'} onClick={() => setMode('map')}>
-              {t('map.showMap')}
-            </button>
-            <button type="button" aria-pressed={mode === 'table'} onClick={() => setMode('table')}>
-              {t('map.showTable')}
-            </button>
-          </div>
-          {summary && WRITERS.has(summary.role) && <UndoButtons store={store} />}
-        </div>
-        <PresenceBar others={others} names={names} />
-        <MapControls
-          view={view}
-          filter={filter}
-          onFilter={setFilter}
-          shownCount={visible.size}
-          focus={focus}
-          onFocus={setFocus}
-          hasSelection={selected !== null}
-          sizeBy={sizeBy}
-          onSizeBy={setSizeBy}
-          onFind={find}
-        />
+        {!view ? (
+          <p>{t('map.loading')}</p>
+        ) : (
+          <>
+            <div class="toolbar">
+              <h1>{t('map.title')}</h1>
+              <div role="group" aria-label={t('map.viewChoice')} class="switch">
+                <button type="button" aria-pressed={mode === 'map'} onClick={() => setMode('map')}>
+                  {t('map.showMap')}
+                </button>
+                <button type="button" aria-pressed={mode === 'table'} onClick={() => setMode('table')}>
+                  {t('map.showTable')}
+                </button>
+              </div>
+              {summary && WRITERS.has(summary.role) && <UndoButtons store={store} />}
+            </div>
+            <PresenceBar others={others} names={names} />
+            <MapControls
+              view={view}
+              filter={filter}
+              onFilter={setFilter}
+              shownCount={visible.size}
+              focus={focus}
+              onFocus={setFocus}
+              hasSelection={selected !== null}
+              sizeBy={sizeBy}
+              onSizeBy={setSizeBy}
+              onFind={find}
+            />
+          </>
+        )}
         {mode === 'map' ? (
           <MapView
+            key="map"
             view={view}
+            prepare={store.networkRequested.value}
             display={display}
             findings={findingsByNode}
             selected={selected}
@@ -172,30 +181,32 @@ export function MapPage({ store, live }: { store: WorkspaceStore; live: LiveConn
             onDrawn={() => setMapDrawn(true)}
           />
         ) : (
-          <NodeTable view={shownView(view, focusSet ?? visible)} onSelect={setSelected} />
+          view && <NodeTable view={shownView(view, focusSet ?? visible)} onSelect={setSelected} />
         )}
       </div>
-      <aside class="side">
-        <NodeDetails
-          view={view}
-          nodeId={selected}
-          findings={findingsByNode}
-          store={store}
-          canEdit={canEdit}
-          onClose={() => setSelected(null)}
-          canvas={canvas}
-        />
-        {(mapDrawn || mode === 'table') && <Findings findings={shownFindings} names={names} onSelect={find} />}
-        <Legend />
-        {canEdit ? (
-          <>
-            <AddOrganisation store={store} online={live.state.value === 'online'} />
-            <ImportOrganisations store={store} />
-          </>
-        ) : (
-          <p class="muted">{t('addOrganisation.readOnly')}</p>
-        )}
-      </aside>
+      {view && (
+        <aside class="side">
+          <NodeDetails
+            view={view}
+            nodeId={selected}
+            findings={findingsByNode}
+            store={store}
+            canEdit={canEdit}
+            onClose={() => setSelected(null)}
+            canvas={canvas}
+          />
+          {(mapDrawn || mode === 'table') && <Findings findings={shownFindings} names={names} onSelect={find} />}
+          <Legend />
+          {canEdit ? (
+            <>
+              <AddOrganisation store={store} online={live.state.value === 'online'} />
+              <ImportOrganisations store={store} />
+            </>
+          ) : (
+            <p class="muted">{t('addOrganisation.readOnly')}</p>
+          )}
+        </aside>
+      )}
     </main>
   );
 }

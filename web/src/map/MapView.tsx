@@ -1,5 +1,7 @@
 // The map drawn with sigma.js. The renderer module is imported when the map is first shown,
 // so the login page does not load WebGL code; the exports are imported when a person exports.
+// The map is there, hidden, while the network view loads (`view` null): sigma.js makes its
+// WebGL contexts and compiles its programs meanwhile, and draws the view the moment it comes.
 // Hovering a flagged organisation shows the findings about it, in words. Over the map, the
 // others on it: their pointers and what each has selected, in their own colours; their drags
 // move the nodes live.
@@ -24,6 +26,7 @@ const EXPORT_FORMATS: readonly ExportFormat[] = ['png', 'svg', 'gexf', 'graphml'
 
 export function MapView({
   view,
+  prepare,
   display,
   findings,
   selected,
@@ -36,7 +39,11 @@ export function MapView({
   canvasRef,
   onDrawn,
 }: {
-  view: NetworkView;
+  /** The network view, or null while it loads (the map is hidden, its renderer made once
+   * `prepare` says so). */
+  view: NetworkView | null;
+  /** Whether to make the renderer before the view comes (once the view's request has left). */
+  prepare: boolean;
   display: MapDisplay;
   findings: ReadonlyMap<string, readonly Finding[]>;
   selected: string | null;
@@ -61,10 +68,17 @@ export function MapView({
   const [hover, setHover] = useState<{ nodeId: string; at: ViewportPoint } | null>(null);
   // Bumped when the picture is drawn again, so the overlays follow the camera and the nodes.
   const [, setFrame] = useState(0);
+  /** Whether the canvas has been handed its first view. */
+  const hasView = useRef(false);
   latest.current = { view, display, selected, editable, others };
   handlers.current = { onSelect, onDrag, onPointer, onDrawn };
 
+  // The drawing code (sigma.js) is loaded and the renderer made once the view is on its way
+  // (or here): while the server makes the view, not before its request has left (loading and
+  // compiling the code held back the summary's answer, which that request waits for).
+  const make = prepare || view !== null;
   useEffect(() => {
+    if (!make) return;
     let cancelled = false;
     let frameRequest = 0;
     void import('./canvas').then(({ createMapCanvas }) => {
@@ -83,10 +97,7 @@ export function MapView({
           });
         },
       });
-      // What is shown first, so the first view is drawn with it in one frame.
-      canvas.current.display(latest.current.display);
-      canvas.current.update(latest.current.view);
-      handlers.current.onDrawn();
+      firstView(canvas.current);
       canvas.current.select(latest.current.selected);
       canvas.current.setEditable(latest.current.editable);
       canvas.current.showDrags(dragsOf(latest.current.others));
@@ -96,12 +107,28 @@ export function MapView({
       cancelAnimationFrame(frameRequest);
       canvas.current?.destroy();
       canvas.current = null;
+      // Another workspace's view loading: the next renderer is handed its first view anew.
+      hasView.current = false;
     };
-  }, []);
+  }, [make]);
 
+  /** The first view, drawn with what is shown of it in one frame (sigma.js draws it at once). */
+  const firstView = (drawn: MapCanvas) => {
+    const first = latest.current.view;
+    if (hasView.current || first === null) return;
+    hasView.current = true;
+    drawn.display(latest.current.display);
+    drawn.update(first);
+    handlers.current.onDrawn();
+  };
   // A new view and what of it is shown go to the canvas as the page is rendered (a layout
   // effect), not after the next frame (an effect): sigma.js then draws them in that frame.
-  useLayoutEffect(() => canvas.current?.update(view), [view]);
+  useLayoutEffect(() => {
+    const drawn = canvas.current;
+    if (!drawn || view === null) return;
+    if (hasView.current) drawn.update(view);
+    else firstView(drawn);
+  }, [view]);
   useEffect(() => canvas.current?.setEditable(editable), [editable]);
   useEffect(() => canvas.current?.showDrags(dragsOf(others)), [others]);
   useLayoutEffect(() => canvas.current?.display(display), [display]);
@@ -112,7 +139,7 @@ export function MapView({
 
   const exportAs = async (format: ExportFormat) => {
     const drawn = canvas.current;
-    if (!drawn) return;
+    if (!drawn || !view) return;
     try {
       const files = await import('./export');
       const graph = () =>
@@ -151,12 +178,13 @@ export function MapView({
   // Counted once per view and filter, not at every frame the overlays follow.
   const shownEdgeCount = useMemo(
     () =>
-      new Set(view.edges.filter((edge) => display.visible.has(edge.source) && display.visible.has(edge.target)).map(keyOfEdge)).size,
-    [view.edges, display.visible],
+      new Set((view?.edges ?? []).filter((edge) => display.visible.has(edge.source) && display.visible.has(edge.target)).map(keyOfEdge))
+        .size,
+    [view?.edges, display.visible],
   );
   return (
     <>
-      <div class="map-frame">
+      <div class="map-frame" style={view ? undefined : { visibility: 'hidden' }}>
         <div
           ref={container}
           class="map-canvas"
@@ -175,17 +203,19 @@ export function MapView({
             ))}
           </div>
         )}
-        {canvas.current && <PresenceOverlay canvas={canvas.current} others={others} shown={display.visible} view={view} />}
+        {canvas.current && view && <PresenceOverlay canvas={canvas.current} others={others} shown={display.visible} view={view} />}
         {layoutRunning && <p class="layout-running">{t('map.layoutRunning')}</p>}
       </div>
-      <div class="export-bar" role="group" aria-label={t('export.title')}>
-        <span>{t('export.title')}:</span>
-        {EXPORT_FORMATS.map((format) => (
-          <button key={format} type="button" class="secondary" onClick={() => void exportAs(format)}>
-            {t(`export.${format}`)}
-          </button>
-        ))}
-      </div>
+      {view && (
+        <div class="export-bar" role="group" aria-label={t('export.title')}>
+          <span>{t('export.title')}:</span>
+          {EXPORT_FORMATS.map((format) => (
+            <button key={format} type="button" class="secondary" onClick={() => void exportAs(format)}>
+              {t(`export.${format}`)}
+            </button>
+          ))}
+        </div>
+      )}
     </>
   );
 }

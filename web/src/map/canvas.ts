@@ -38,11 +38,12 @@ import type { NetworkView } from '../store/views';
 import { edgeAttributes, edgeKey, nodeAttributes, startPosition, unitHash, type EdgeAttributes, type NodeAttributes } from './graph';
 import { LAYOUT_SCALE, type LayoutInput } from './layout';
 import type { LayoutAnswer, LayoutRequest } from './layout.worker';
-import { LabelRoom, dotBox, drawHighlight, labelBox, textOrigin, type LabelBox } from './labelRoom';
+import { LabelRoom, dotBox, drawHighlight, textOrigin, type LabelBox } from './labelRoom';
 import { additionsTo, paintChange, type LabelWriter, type OverlayChange, type PaintContext, type Projection } from './overlay';
 import { nodeScores, scaledSizes, type SizeBy } from './metrics';
 import { remoteDragEnd, type RemoteDragStart } from './place';
 import { whenIdle } from '../store/settleBatch';
+import { markTiming, measureTiming } from '../store/timing';
 
 /** What the map shows of its graph; everything else is drawn as it is. */
 export interface MapDisplay {
@@ -152,8 +153,9 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     if (renderer.getSetting('labelDensity') !== density) renderer.setSetting('labelDensity', density);
   };
   let roomSeeded = false;
-  /** Where this frame writes the labels that must show (their first side with room). */
-  const forcedAt = new Map<string, LabelBox>();
+  /** Where this frame writes the labels that must show (their first side with room), null
+   * for one no side of which lies inside the map (not drawn: it would be cut). */
+  const forcedAt = new Map<string, LabelBox | null>();
   /** Each label's width in the labels' font, measured once rather than at every frame. */
   const widths = new Map<string, number>();
   let widthsFont = '';
@@ -181,13 +183,7 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       if (shown.forceLabel && shown.label) forced.push({ node, x: at.x, y: at.y, radius, label: shown.label });
     });
     for (const { node, x, y, radius, label } of forced) {
-      const textWidth = measure(context, label);
-      let box = room.placeAround(x, y, radius, labelSize, textWidth, node, { width, height });
-      if (!box) {
-        box = labelBox(x, y, radius, labelSize, textWidth);
-        room.force(box, node);
-      }
-      forcedAt.set(node, box);
+      forcedAt.set(node, room.forceAround(x, y, radius, labelSize, measure(context, label), node, { width, height }));
     }
   };
   /** The renderer, once made (sigma.js draws a first frame while it is being made). */
@@ -207,9 +203,12 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
       if (!roomSeeded && made) seedRoom(made, context, settings.labelSize);
       const node = typeof data.key === 'string' ? data.key : null;
       const textWidth = measure(context, data.label);
-      const box = data.forceLabel
-        ? ((node === null ? undefined : forcedAt.get(node)) ?? labelBox(data.x, data.y, data.size, settings.labelSize, textWidth))
-        : room.placeAround(data.x, data.y, data.size, settings.labelSize, textWidth, node, made?.getDimensions() ?? null);
+      const bounds = made?.getDimensions() ?? null;
+      const box = !data.forceLabel
+        ? room.placeAround(data.x, data.y, data.size, settings.labelSize, textWidth, node, bounds)
+        : node !== null && forcedAt.has(node)
+          ? (forcedAt.get(node) ?? null)
+          : room.forceAround(data.x, data.y, data.size, settings.labelSize, textWidth, node, bounds);
       if (!box) return;
       const origin = textOrigin(box, settings.labelSize);
       context.fillStyle = settings.labelColor.color ?? '#000';
@@ -344,11 +343,8 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
           context.font = font;
           seedRoom(renderer, context, size);
         }
-        const box = room.placeAround(x, y, radius, size, textWidth, node, renderer.getDimensions());
-        if (box || !forced) return box;
-        const anywhere = labelBox(x, y, radius, size, textWidth);
-        room.force(anywhere, node);
-        return anywhere;
+        const bounds = renderer.getDimensions();
+        return forced ? room.forceAround(x, y, radius, size, textWidth, node, bounds) : room.placeAround(x, y, radius, size, textWidth, node, bounds);
       },
       origin: (box) => textOrigin(box, size),
     };
@@ -430,14 +426,14 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
     if (markNextFrame) {
       markNextFrame = false;
       const drawn = { nodes: graph.order, edges: graph.size };
-      performance.mark('partnerhub:map-drawn', { detail: drawn });
-      performance.mark('partnerhub:map-full-frame', { detail: drawn });
+      markTiming('partnerhub:map-drawn', drawn);
+      markTiming('partnerhub:map-full-frame', drawn);
     }
     // What the overlay still shows follows the camera and the nodes.
     if (change !== null) paintOverlay();
     prepareWhenIdle();
     if (layoutAnswerAt !== null) {
-      performance.measure('partnerhub:map-layout', { start: layoutAnswerAt, end: performance.now() });
+      measureTiming('partnerhub:map-layout', layoutAnswerAt);
       layoutAnswerAt = null;
     }
     onRender();
@@ -699,12 +695,10 @@ export function createMapCanvas(container: HTMLElement, handlers: MapCanvasHandl
           }),
       };
       paintOverlay();
-      performance.mark('partnerhub:map-drawn', {
-        detail: {
-          nodes: graph.order + additions.nodes.length,
-          edges: graph.size + additions.edges.length,
-          overlay: { nodes: change.nodes.length, edges: change.edges.length },
-        },
+      markTiming('partnerhub:map-drawn', {
+        nodes: graph.order + additions.nodes.length,
+        edges: graph.size + additions.edges.length,
+        overlay: { nodes: change.nodes.length, edges: change.edges.length },
       });
       return true;
     },

@@ -107,7 +107,7 @@ describe('LabelRoom.placeAround', () => {
 });
 
 describe("labels at the map's edge", () => {
-  it('tries another side for a label the edge would cut, and keeps the cut one as a last resort', () => {
+  it('takes another side for a label the edge would cut, and leaves it out when every side would be cut', () => {
     const room = new LabelRoom();
     const bounds = { width: 800, height: 500 };
     // Near the right edge: the right would run out of the map, so the left.
@@ -116,11 +116,31 @@ describe("labels at the map's edge", () => {
     // the top), nor the right (cut by the right edge).
     room.dot('b', dotBox(712, 8, 4));
     expect(room.placeAround(750, 10, 6, 14, 60, 'c', bounds)).toEqual(labelBox(750, 10, 6, 14, 60, 'below'));
-    // Near the bottom edge, only above is inside, and another label is there: the name still
-    // shows, on the first side with room though the edge cuts it.
+    // Near the bottom edge, only above is inside, and another label is there: left out, not
+    // drawn cut by the edge (a stray letter or two at the map's edge).
     const hemmed = new LabelRoom();
     hemmed.force({ left: 380, top: 470, right: 420, bottom: 480 });
-    expect(hemmed.placeAround(400, 495, 6, 14, 80, 'd', bounds)).toEqual(labelBox(400, 495, 6, 14, 80, 'right'));
+    expect(hemmed.placeAround(400, 495, 6, 14, 80, 'd', bounds)).toBeNull();
+    // A node panned just off the left edge: its label on the right would show its last
+    // letters only; left out, and its room stays free.
+    const panned = new LabelRoom();
+    expect(panned.placeAround(-60, 200, 6, 14, 80, 'e', bounds)).toBeNull();
+    expect(panned.place(labelBox(0, 200, 0, 14, 40))).toBe(true);
+  });
+
+  it('shows a label that must show on the first side inside the map, over another if need be', () => {
+    const bounds = { width: 800, height: 500 };
+    // Free on the left: taken as any label.
+    expect(new LabelRoom().forceAround(780, 200, 6, 14, 80, 'a', bounds)).toEqual(labelBox(780, 200, 6, 14, 80, 'left'));
+    // Hemmed in at the bottom (only above is inside, and taken): above all the same, placed.
+    const hemmed = new LabelRoom();
+    hemmed.force({ left: 380, top: 470, right: 420, bottom: 480 });
+    const above = labelBox(400, 495, 6, 14, 80, 'above');
+    expect(hemmed.forceAround(400, 495, 6, 14, 80, 'd', bounds)).toEqual(above);
+    expect(hemmed.place({ left: above.left + 5, top: above.top, right: above.left + 10, bottom: above.bottom })).toBe(false);
+    // Beyond the edge, no side is inside: not drawn at all. Without bounds, the right.
+    expect(new LabelRoom().forceAround(-60, 200, 6, 14, 80, 'e', bounds)).toBeNull();
+    expect(new LabelRoom().forceAround(-60, 200, 6, 14, 80, 'e')).toEqual(labelBox(-60, 200, 6, 14, 80, 'right'));
   });
 });
 

@@ -5,8 +5,10 @@
 // the labels that must show (flagged organisations, the focus, the selection) take theirs,
 // and every other label tries the right of its dot, then the left, above and below
 // (`placeAround`), and is left out only when all four would touch a label already placed or
-// another node's dot (hovering a node still shows its name). A side whose label the map's
-// edge would cut is tried after those inside it. The boxes are kept in a grid of screen
+// another node's dot (hovering a node still shows its name). A label is drawn whole or not
+// at all: a side the map's edge would cut is never taken (a cut label left a stray letter or
+// two at the edge, the rest of a name whose node was panned off the map); a label that must
+// show takes the first side inside the map, free or not (`forceAround`). The boxes are kept in a grid of screen
 // cells, so a label is checked against what is near it only (a frame places some hundred
 // labels among a few thousand dots). The highlight of a hovered or selected node (a white
 // card with a shadow around its disc and its name) is drawn around the side its label took
@@ -119,8 +121,8 @@ export class LabelRoom {
   }
 
   /** Places a node's label on the first side of its dot (right, left, above, below) where it
-   * has room, the sides within `bounds` (the map's size) first; the box it took, or null when
-   * no side has room (the label is left out). */
+   * has room and, given `bounds` (the map's size), lies wholly inside the map; the box it
+   * took, or null when no side has (the label is left out: never drawn cut by the edge). */
   placeAround(
     x: number,
     y: number,
@@ -130,12 +132,31 @@ export class LabelRoom {
     node: string | null = null,
     bounds: Bounds | null = null,
   ): LabelBox | null {
-    const boxes = LABEL_SIDES.map((side) => labelBox(x, y, nodeSize, labelSize, textWidth, side));
-    const inside = (box: LabelBox) => bounds === null || (box.left >= 0 && box.top >= 0 && box.right <= bounds.width && box.bottom <= bounds.height);
-    for (const box of [...boxes.filter(inside), ...boxes.filter((box) => !inside(box))]) {
+    for (const box of sidesInside(x, y, nodeSize, labelSize, textWidth, bounds)) {
       if (this.place(box, node)) return box;
     }
     return null;
+  }
+
+  /** Places a label that must show (a flagged, focused or selected node's): the first side
+   * with room (`placeAround`), else the first side inside the map though it overlaps, forced;
+   * null only when no side lies inside the map (the node is at or beyond its edge: a cut
+   * label would show a stray letter or two, not the name). */
+  forceAround(
+    x: number,
+    y: number,
+    nodeSize: number,
+    labelSize: number,
+    textWidth: number,
+    node: string | null = null,
+    bounds: Bounds | null = null,
+  ): LabelBox | null {
+    const free = this.placeAround(x, y, nodeSize, labelSize, textWidth, node, bounds);
+    if (free) return free;
+    const [first] = sidesInside(x, y, nodeSize, labelSize, textWidth, bounds);
+    if (!first) return null;
+    this.force(first, node);
+    return first;
   }
 
   private add(placed: Placed): void {
@@ -157,6 +178,14 @@ export class LabelRoom {
       for (let row = top; row <= bottom; row += 1) visit(column * 100_003 + row);
     }
   }
+}
+
+/** A label's boxes on each side of its dot, in the order they are tried, those wholly inside
+ * `bounds` only (every side without bounds). */
+function sidesInside(x: number, y: number, nodeSize: number, labelSize: number, textWidth: number, bounds: Bounds | null): LabelBox[] {
+  const boxes = LABEL_SIDES.map((side) => labelBox(x, y, nodeSize, labelSize, textWidth, side));
+  if (bounds === null) return boxes;
+  return boxes.filter((box) => box.left >= 0 && box.top >= 0 && box.right <= bounds.width && box.bottom <= bounds.height);
 }
 
 function overlaps(first: LabelBox, second: LabelBox): boolean {

@@ -152,7 +152,8 @@ export interface LabelWriter {
   /** Nodes drawn smaller than this have no label unless it is forced. */
   readonly threshold: number;
   measure(context: PaintContext, label: string): number;
-  /** Where the label goes: the first side of its dot with room, or (forced) anywhere. */
+  /** Where the label goes: the first side of its dot with room inside the map, or (forced)
+   * the first inside the map; null when it has none (never drawn cut by the map's edge). */
   place(x: number, y: number, radius: number, textWidth: number, node: string, forced: boolean): LabelBox | null;
   /** Where to write a label so that its text fills `box`. */
   origin(box: LabelBox): { x: number; y: number };

@@ -34,6 +34,36 @@ function manualSettling() {
 describe('WorkspaceStore', () => {
   afterEach(() => vi.unstubAllGlobals());
 
+  it('says the network view is asked for once its request has left: after the summary, before the view is in', async () => {
+    const asked: string[] = [];
+    const answered = new Map<string, () => void>();
+    const answers: Record<string, unknown> = {
+      '/api/workspaces/w': { workspace_id: 'w', name: 'Bibliotek', role: 'owner', position: 0 },
+      '/api/workspaces/w/network': start,
+    };
+    vi.stubGlobal('fetch', (path: string) => {
+      asked.push(path);
+      return new Promise<Response>((resolve) => answered.set(path, () => resolve(new Response(JSON.stringify(answers[path]), { status: 200 }))));
+    });
+    const live = { watch: () => () => undefined } as unknown as LiveConnection;
+    const store = new WorkspaceStore('w', 'token', live, () => undefined);
+    const opened = store.open();
+    const settle = () => new Promise((done) => setTimeout(done, 0));
+    await settle();
+    // The summary first (the view read after it includes its position), the map told nothing.
+    expect(asked).toEqual(['/api/workspaces/w']);
+    expect(store.networkRequested.value).toBe(false);
+    answered.get('/api/workspaces/w')!();
+    await settle();
+    expect(asked).toEqual(['/api/workspaces/w', '/api/workspaces/w/network']);
+    expect(store.networkRequested.value).toBe(true);
+    expect(store.network.value).toBeNull();
+    answered.get('/api/workspaces/w/network')!();
+    await opened;
+    expect(store.network.value).toEqual(start);
+    store.dispose();
+  });
+
   it("tells the map a command's events together, then publishes them as one change of the view after the next frame", async () => {
     const answers: Record<string, unknown> = {
       '/api/workspaces/w': { workspace_id: 'w', name: 'Bibliotek', role: 'owner', position: 0 },

@@ -19,6 +19,7 @@ import type { ErrorBody } from '../protocol/error';
 import { EventCursor } from './cursor';
 import { afterNextFrame, afterSettling, whenIdle, type Schedule } from './settleBatch';
 import { api, ApiFailure } from './http';
+import { measureTiming } from './timing';
 import type { LiveConnection, LiveEvent } from './live';
 import { AppliedSince, applyNetworkEvent, indexView, viewLookup, type ViewChanges } from './networkEvents';
 import type { Outcome } from './outbox';
@@ -40,6 +41,10 @@ export class WorkspaceStore {
   readonly position = signal<number>(-1);
   /** Who else is here, by connection (never stored: it lives with the connection). */
   readonly presence = signal<PresenceMap>(new Map());
+  /** Whether the network view has been asked for (its request has left): the map makes its
+   * renderer then, while the view is on its way, and not before, where sigma.js's WebGL
+   * set-up would hold back the summary's answer and with it the network view's request. */
+  readonly networkRequested = signal(false);
 
   private readonly cursor = new EventCursor();
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
@@ -184,7 +189,7 @@ export class WorkspaceStore {
     const started = performance.now();
     const applied = view === null ? null : applyNetworkEvent(view, event);
     // For the performance tools (the map benchmark prints it beside each change).
-    performance.measure('partnerhub:event-applied', { start: started, detail: event.event_type });
+    measureTiming('partnerhub:event-applied', started, event.event_type);
     if (applied === null) {
       this.reloadThrough = event.position;
       this.scheduleRefresh();
@@ -232,7 +237,9 @@ export class WorkspaceStore {
       try {
         // The summary first: the network read after it includes at least its position.
         const summary = await api<WorkspaceSummary>(base, { token: this.token });
-        const network = await api<NetworkView>(`${base}/network`, { token: this.token });
+        const networkRequest = api<NetworkView>(`${base}/network`, { token: this.token });
+        this.networkRequested.value = true;
+        const network = await networkRequest;
         if (this.disposed) return;
         const position = summary.position ?? 0;
         // The changes applied after the view's position go on top of it; one that needs the

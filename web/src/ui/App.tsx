@@ -1,6 +1,6 @@
 // The app's shell: which page the address and the session call for, one live connection per
 // session, one store per open workspace.
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo } from 'preact/hooks';
 import { session, logOut } from '../auth/session';
 import { Login } from '../auth/Login';
 import { InvitePage } from '../auth/Invite';
@@ -52,7 +52,9 @@ export function App() {
     () => (live && token && workspaceId ? new WorkspaceStore(workspaceId, token, live, logOut) : null),
     [live, token, workspaceId],
   );
-  useEffect(() => {
+  // Opened as the page is rendered (a layout effect), not after its first frame (an effect):
+  // the views' requests leave a frame earlier, and the map's first frame waits on them.
+  useLayoutEffect(() => {
     void store?.open();
     return () => store?.dispose();
   }, [store]);
