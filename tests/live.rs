@@ -785,6 +785,74 @@ async fn a_client_that_closes_while_following_live_is_answered_and_resumes(backe
     server.stop().await;
 }
 
+/// A connection's replies are written straight into its socket when nothing queued is still
+/// unwritten (`hub::connection::writer::write_now`): they must still come in the order of the
+/// requests, and an ack must still come after every event up to its position that the
+/// client is sent (its own command's events among them), while events of the other client's
+/// commands stream into the same connections.
+async fn replies_keep_their_order_and_acks_follow_their_events(backend: Backend) {
+    const COMMANDS: usize = 15;
+    let server = TestServer::start_on(backend).await;
+    let editor = server.member("anna@test", "editor").await;
+    let board = board(&server).await;
+    let mut first = server.websocket().await;
+    let mut second = server.websocket().await;
+    first.hello(&server.owner).await;
+    second.hello(&editor).await;
+    for client in [&mut first, &mut second] {
+        client
+            .send(json!({"type": "subscribe", "workspace_id": server.workspace_id}))
+            .await;
+        client.next_of("subscribed").await;
+    }
+    // Both send all their requests at once, a command and a ping in turn, without waiting.
+    let mut expected = [Vec::new(), Vec::new()];
+    for index in 0..COMMANDS {
+        for (which, client) in [&mut first, &mut second].into_iter().enumerate() {
+            let command_id = Uuid::new_v4();
+            client
+                .send(json!({"type": "command", "workspace_id": server.workspace_id, "command_id": command_id, "command": note(board, &format!("{which} {index}"))}))
+                .await;
+            expected[which].push(format!("ack {command_id}"));
+            let nonce = format!("{which}-{index}");
+            client.send(json!({"type": "ping", "nonce": nonce})).await;
+            expected[which].push(format!("pong {nonce}"));
+        }
+    }
+    for (which, client) in [&mut first, &mut second].into_iter().enumerate() {
+        let mut replies = Vec::new();
+        let mut events = 0;
+        let mut last_seen = 0u64;
+        while replies.len() < 2 * COMMANDS || events < 2 * COMMANDS {
+            let frame = client.next().await;
+            match frame["type"].as_str().unwrap() {
+                "event" => {
+                    let position = frame["position"].as_u64().unwrap();
+                    assert!(position > last_seen, "events in order: {frame}");
+                    last_seen = position;
+                    events += 1;
+                }
+                "ack" => {
+                    let last_position = frame["last_position"].as_u64().unwrap();
+                    assert!(
+                        last_seen >= last_position,
+                        "client {which}: the ack of position {last_position} came before its event (last seen {last_seen})"
+                    );
+                    replies.push(format!("ack {}", frame["command_id"].as_str().unwrap()));
+                }
+                "pong" => replies.push(format!("pong {}", frame["nonce"].as_str().unwrap())),
+                "presence" => {}
+                other => panic!("unexpected {other}: {frame}"),
+            }
+        }
+        assert_eq!(
+            replies, expected[which],
+            "client {which}: replies in the order of the requests"
+        );
+    }
+    server.stop().await;
+}
+
 on_every_backend!(
     two_clients_see_each_others_changes_live_and_in_the_same_order,
     a_client_that_reconnects_gets_exactly_what_it_missed,
@@ -796,4 +864,5 @@ on_every_backend!(
     presence_is_relayed_to_the_others_throttled_and_never_logged,
     roles_hold_over_the_websocket_too,
     a_late_joiner_is_told_of_everyone_already_there,
+    replies_keep_their_order_and_acks_follow_their_events,
 );

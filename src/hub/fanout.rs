@@ -31,9 +31,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::sync::{broadcast, oneshot, watch};
 use uuid::Uuid;
 
+use super::connection::outbox::WeakOutbox;
 use super::connection::Outgoing;
 use crate::app_state::AppState;
 use crate::store::{Position, RecordedEvent};
@@ -46,7 +47,7 @@ pub(crate) struct Member {
     /// Its connection's outgoing queue, weakly: the subscription's task holds the strong
     /// handle, so the queue closes (and the connection's writer ends, answering a client's
     /// close) as soon as the connection's session and its subscriptions' tasks are gone.
-    pub(crate) out: mpsc::WeakSender<Outgoing>,
+    pub(crate) out: WeakOutbox,
     /// How far it has come (the last position passed on or filtered out), for the ack of a
     /// command of its own connection.
     pub(crate) seen: watch::Sender<Position>,

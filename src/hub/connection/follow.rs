@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
+use super::outbox::Outbox;
 use super::{encode, error_frame, Outgoing};
 use crate::app_state::AppState;
 use crate::hub::fanout::{HandedBack, Member, NotJoined};
@@ -89,7 +90,7 @@ pub(super) async fn follow(
     state: AppState,
     mut filter: Filter,
     after: u64,
-    out: mpsc::Sender<Outgoing>,
+    out: Outbox,
     too_slow: CancellationToken,
     seen: watch::Sender<Position>,
 ) {
@@ -166,7 +167,7 @@ async fn follow_alone(
     filter: &mut Filter,
     from: Position,
     join_at_once: bool,
-    out: &mpsc::Sender<Outgoing>,
+    out: &Outbox,
     member: &Member,
     too_slow: &CancellationToken,
 ) -> Option<Position> {

@@ -9,16 +9,19 @@
 //! position is refused (`history_forbidden`); a position beyond the head is refused too.
 //!
 //! The socket is split: a writer task ([`writer`]) drains a bounded queue of outgoing frames
-//! into the socket; the connection task reads frames and hands each message to its
-//! [`session::Session`], which answers it (one method per message) and relays presence. Each
+//! ([`outbox`]) into the socket; the connection task reads frames and hands each message to its
+//! [`session::Session`], which answers it (one method per message, the answer written straight
+//! into the socket when nothing queued is still unwritten) and relays presence. Each
 //! subscription ([`follow`]) is its own task catching up from the log and pushing frames into
 //! the same queue; once caught up, the hub's [`fanout`](crate::hub::fanout) pushes the live
 //! events into the queue and the subscription's task sleeps until it is handed back.
 
 mod follow;
+pub(crate) mod outbox;
 mod session;
 mod writer;
 
+use self::outbox::Outbox;
 use self::session::{Next, Session};
 
 use std::time::{Duration, Instant};
@@ -28,7 +31,6 @@ use axum::extract::State;
 use axum::response::Response;
 use futures_util::StreamExt;
 use serde_json::json;
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::protocol::{close_code, ClientMessage, ServerMessage};
@@ -60,6 +62,8 @@ pub(crate) enum Outgoing {
     /// A text frame; event frames share their bytes with every other connection's.
     Text(Utf8Bytes),
     Ping,
+    /// Flush what the connection's task left in the socket (see [`writer::write_now`]).
+    Flush,
     Close(u16, String),
 }
 
@@ -101,13 +105,19 @@ fn error_frame(code: &str, message: impl Into<String>) -> ServerMessage {
 
 async fn serve_connection(socket: WebSocket, state: AppState) {
     let (sink, mut stream) = socket.split();
-    let (out, outgoing) = mpsc::channel::<Outgoing>(state.limits.connection_queue.max(1));
+    let sink = std::sync::Arc::new(tokio::sync::Mutex::new(sink));
+    let (out, outgoing) = Outbox::channel(state.limits.connection_queue.max(1));
     // Cancelled when a subscription finds the client too slow: the writer then stops waiting
     // for the socket, queues the 4008 close behind what the socket already holds, and ends.
     let too_slow = CancellationToken::new();
-    let writer = tokio::spawn(writer::write_frames(sink, outgoing, too_slow.clone()));
+    let writer = tokio::spawn(writer::write_frames(
+        sink.clone(),
+        outgoing,
+        out.unwritten().clone(),
+        too_slow.clone(),
+    ));
 
-    let mut session = Session::new(state.clone(), out, too_slow.clone());
+    let mut session = Session::new(state.clone(), out, sink, too_slow.clone());
     let mut presence = state.hub.presence.subscribe();
     let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
     tokio::pin!(hello_deadline);

@@ -8,11 +8,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::json;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::follow::{follow, Filter, Following};
+use super::outbox::Outbox;
+use super::writer::{write_now, SharedSink, WrittenNow};
 use super::{encode, error_frame, parse, Outgoing, ACCESS_RECHECK};
 use crate::accounts::{Permission, Principal, Role};
 use crate::app_state::rate::RateLimit;
@@ -27,7 +29,9 @@ use crate::visibility::Reader;
 pub(super) struct Session {
     state: AppState,
     connection_id: Uuid,
-    out: mpsc::Sender<Outgoing>,
+    out: Outbox,
+    /// The socket's sending half, for replies written at once ([`write_now`]).
+    sink: SharedSink,
     /// Shared, so that a message borrows it for its handling without copying it.
     principal: Option<Arc<Principal>>,
     /// The credential the client said hello with, checked again while the connection lives.
@@ -53,7 +57,8 @@ impl Session {
     /// A session of a new connection, with no credential yet.
     pub(super) fn new(
         state: AppState,
-        out: mpsc::Sender<Outgoing>,
+        out: Outbox,
+        sink: SharedSink,
         too_slow: CancellationToken,
     ) -> Self {
         Session {
@@ -62,6 +67,7 @@ impl Session {
             state,
             connection_id: Uuid::new_v4(),
             out,
+            sink,
             principal: None,
             bearer: String::new(),
             access_checked: (0, Instant::now()),
@@ -119,8 +125,16 @@ impl Session {
         Some((close_code::ACCESS_ENDED, "access ended".to_owned()))
     }
 
+    /// Sends a reply: straight into the socket when that overtakes nothing queued (no wake-up
+    /// of the writer task), else through the queue.
     pub(super) async fn send(&self, message: ServerMessage) {
-        let _ = self.out.send(Outgoing::Text(encode(&message).into())).await;
+        let text = encode(&message).into();
+        let frame = match write_now(&self.sink, self.out.unwritten(), text).await {
+            WrittenNow::Written | WrittenNow::Failed => return,
+            WrittenNow::Unflushed => Outgoing::Flush,
+            WrittenNow::NotNow(text) => Outgoing::Text(text),
+        };
+        let _ = self.out.send(frame).await;
     }
 
     pub(super) async fn finish(mut self, closing: Option<(u16, String)>) {
