@@ -27,9 +27,10 @@
 //! checkpoint's position before it writes the checkpoint, and a checkpoint is used only with
 //! an index that holds every entry up to its position ([`Unusable::TimelineBehind`]). The
 //! accounts are folded again from the system stream up to its position (a few events), and
-//! the evenly spaced snapshots "as of" questions start from are not kept: they are taken again
-//! as the log grows, and until then a question about a moment before the checkpoint replays
-//! the workspace's stream from its start (the same answer, more slowly).
+//! the evenly spaced snapshots "as of" questions start from are not kept (nor does a start
+//! that rebuilds take them of the log it folds, so both kinds of start hold the same): they
+//! are taken again as the log grows, and until then a question about a moment before the
+//! start replays the workspace's stream from its start (the same answer, more slowly).
 //!
 //! A start decodes it on every core as it is read: each workspace's organisations,
 //! partnerships, assets, boards and moves are kept in parts of their own ([`FORMAT`] 3); the
@@ -51,7 +52,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::projector::{catch_up, rebuild_after_stored, MetricsPoint, Projections};
+use super::projector::{catch_up, rebuild_for_start, MetricsPoint, Projections};
 use super::slugs::Slugs;
 use super::timeline::TimelineEntry;
 use super::timeline_index::{self, hash_at};
@@ -569,7 +570,7 @@ pub async fn start(
             Some(unusable)
         }
     };
-    let projections = rebuild_after_stored(store, timeline_stored_through, progress).await?;
+    let projections = rebuild_for_start(store, timeline_stored_through, progress).await?;
     Ok((projections, Start::Rebuilt { ignored }))
 }
 

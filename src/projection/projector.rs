@@ -11,7 +11,8 @@
 //! its own effects. The store folds each event in as it publishes it, and [`spawn_projector`]
 //! follows the log with a [`Subscription`](crate::store::Subscription) wherever the fold did
 //! not (the log before it started, an event it met out of turn). On start the views are
-//! rebuilt from the log (or a checkpoint verified against it).
+//! rebuilt from the log (or a checkpoint verified against it); either way a server's start
+//! keeps no snapshot of the log it started from ([`rebuild_for_start`]).
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -70,11 +71,14 @@ struct Snapshot {
 }
 
 /// Evenly spaced snapshots of one workspace's state, at stream versions that are multiples
-/// of `every`.
+/// of `every`, of the log after position `after` only.
 #[derive(Clone, Debug)]
 struct Snapshots {
     every: u64,
     limit: usize,
+    /// None is taken of the log up to this position: the log a server's start folded (see
+    /// [`rebuild_for_start`]).
+    after: Position,
     taken: Vec<Snapshot>,
 }
 
@@ -83,6 +87,7 @@ impl Default for Snapshots {
         Snapshots {
             every: SNAPSHOT_EVERY,
             limit: SNAPSHOT_LIMIT,
+            after: 0,
             taken: Vec::new(),
         }
     }
@@ -104,7 +109,7 @@ impl Snapshots {
     /// Takes a snapshot of `state` if its version is due; thins to the doubled spacing when
     /// more than `limit` ([`SNAPSHOT_LIMIT`]) are kept.
     fn after_apply(&mut self, state: &WorkspaceState) {
-        if state.version % self.every != 0 {
+        if state.version % self.every != 0 || state.position <= self.after {
             return;
         }
         self.taken.push(Snapshot {
@@ -146,19 +151,28 @@ pub struct WorkspaceView {
 
 impl WorkspaceView {
     fn new(workspace_id: Uuid) -> Self {
-        WorkspaceView::expecting(workspace_id, 0, 0)
+        WorkspaceView::expecting(workspace_id, 0, 0, 0)
     }
 
     /// An empty view whose stream is expected to reach at most `events` events (0: unknown),
     /// which sets the snapshots' first spacing (see `Snapshots::expecting`), with its
-    /// timeline's entries up to `timeline_stored_through` in the timeline index.
-    fn expecting(workspace_id: Uuid, events: u64, timeline_stored_through: Position) -> Self {
+    /// timeline's entries up to `timeline_stored_through` in the timeline index, and no
+    /// snapshot of the log up to `snapshots_after`.
+    fn expecting(
+        workspace_id: Uuid,
+        events: u64,
+        timeline_stored_through: Position,
+        snapshots_after: Position,
+    ) -> Self {
         WorkspaceView {
             state: WorkspaceState::new(workspace_id),
             timeline: Timeline::stored_through_position(timeline_stored_through),
             metrics_history: Vec::new(),
             last_metrics_version: None,
-            snapshots: Snapshots::expecting(events),
+            snapshots: Snapshots {
+                after: snapshots_after,
+                ..Snapshots::expecting(events)
+            },
         }
     }
 
@@ -310,6 +324,9 @@ pub struct Projections {
     /// How many events a workspace's stream may reach, as far as a rebuild knows (the log's
     /// length; 0 when unknown): sets the first snapshot spacing of the workspaces it creates.
     expected_events: AtomicU64,
+    /// The position up to which a rebuild takes no snapshot for "as of" questions (a
+    /// server's start, [`rebuild_for_start`]; 0: every snapshot is taken).
+    snapshots_after: AtomicU64,
     /// The position up to which every timeline entry is in the timeline index
     /// ([`super::timeline_index`]), not in the views.
     timeline_stored_through: AtomicU64,
@@ -329,6 +346,7 @@ impl Default for Projections {
             next: Mutex::new(()),
             skipped: AtomicU64::new(0),
             expected_events: AtomicU64::new(0),
+            snapshots_after: AtomicU64::new(0),
             timeline_stored_through: AtomicU64::new(0),
             checkpoint_written: tokio::sync::Mutex::new(0),
         }
@@ -387,6 +405,7 @@ impl Projections {
                             workspace_id,
                             self.expected_events.load(Ordering::Relaxed),
                             self.timeline_stored_through.load(Ordering::Relaxed),
+                            self.snapshots_after.load(Ordering::Relaxed),
                         )
                     })
                     .apply(&domain, &context);
@@ -463,6 +482,7 @@ impl Projections {
             next: Mutex::new(()),
             skipped: AtomicU64::new(skipped),
             expected_events: AtomicU64::new(expected_events),
+            snapshots_after: AtomicU64::new(0),
             timeline_stored_through: AtomicU64::new(timeline_stored_through),
             checkpoint_written: tokio::sync::Mutex::new(checkpoint),
         })
@@ -708,23 +728,46 @@ pub async fn rebuild(
     store: &dyn EventStore,
     progress: &mut (dyn FnMut(Position) + Send),
 ) -> Result<Arc<Projections>, StoreError> {
-    rebuild_after_stored(store, 0, progress).await
+    rebuild_with(store, 0, 0, progress).await
 }
 
-/// Rebuilds every view from the whole log as [`rebuild`] does, but for the timeline entries up
-/// to `timeline_stored_through`, which the timeline index holds ([`super::timeline_index`]).
+/// The views of a server's start from the whole log ([`super::checkpoint::start`], when no
+/// checkpoint is usable): what [`rebuild`] makes, but for the timeline entries up to
+/// `timeline_stored_through`, which the timeline index holds ([`super::timeline_index`]), and
+/// without the snapshots for "as of" questions about the log it folds. A start from a
+/// checkpoint has none of those either, so both kinds of start hold the same; an "as of"
+/// question about a moment before the start replays the workspace's stream from its start
+/// (the same answer, more slowly), and snapshots are taken again as the log grows. Kept, they
+/// were most of what a rebuilt server held at a million events (about 1 GiB of the copies of
+/// changed entities and of the maps that share the others, and the allocator's pages they
+/// fragmented; BENCHMARKS.md, issue 19 scenario 3).
 ///
 /// # Errors
 /// Store errors while reading the log.
-pub(super) async fn rebuild_after_stored(
+pub(super) async fn rebuild_for_start(
     store: &dyn EventStore,
     timeline_stored_through: Position,
+    progress: &mut (dyn FnMut(Position) + Send),
+) -> Result<Arc<Projections>, StoreError> {
+    let head = store.head_position();
+    rebuild_with(store, timeline_stored_through, head, progress).await
+}
+
+/// Rebuilds every view from the whole log, but for the timeline entries up to
+/// `timeline_stored_through` and the snapshots of the log up to `snapshots_after`.
+async fn rebuild_with(
+    store: &dyn EventStore,
+    timeline_stored_through: Position,
+    snapshots_after: Position,
     progress: &mut (dyn FnMut(Position) + Send),
 ) -> Result<Arc<Projections>, StoreError> {
     let projections = Projections::new();
     projections
         .timeline_stored_through
         .store(timeline_stored_through, Ordering::Relaxed);
+    projections
+        .snapshots_after
+        .store(snapshots_after, Ordering::Relaxed);
     // No workspace's stream is longer than the log: plan the snapshots' spacing for it.
     projections
         .expected_events

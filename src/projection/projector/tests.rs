@@ -180,6 +180,38 @@ fn a_view_expecting_its_length_takes_only_the_snapshots_it_keeps() {
 }
 
 #[test]
+fn a_view_of_a_start_takes_no_snapshot_of_the_log_it_folded_and_answers_the_same() {
+    // The history's positions are ten times its versions: a start at position 5,000 folded
+    // versions 1 to 500.
+    let events = history(1_000);
+    let workspace_id = Uuid::new_v4();
+    let mut every = WorkspaceView::expecting(workspace_id, 1_000, 0, 0);
+    let mut started = WorkspaceView::expecting(workspace_id, 1_000, 0, 5_000);
+    every.snapshots.every = 100;
+    started.snapshots.every = 100;
+    for (event, context) in &events {
+        every.apply(event, context);
+        started.apply(event, context);
+    }
+    assert_eq!(
+        every.snapshot_versions(),
+        (1..=10).map(|n| n * 100).collect::<Vec<_>>()
+    );
+    assert_eq!(started.snapshot_versions(), vec![600, 700, 800, 900, 1_000]);
+    assert_eq!(started.state, every.state);
+    assert_eq!(started.timeline, every.timeline);
+    // "As of" any moment, from whichever snapshot each has (or none): the same state.
+    for target in [1, 250, 499, 500, 501, 650, 999, 1_000] {
+        let as_of = AsOf::Position(target * 10);
+        assert_eq!(
+            from_snapshot(&started, &events, as_of).0,
+            from_snapshot(&every, &events, as_of).0,
+            "as of version {target}"
+        );
+    }
+}
+
+#[test]
 fn a_snapshot_shares_unchanged_entities_and_keeps_its_own_copy_of_changed_ones() {
     let events = history(40);
     let mut view = WorkspaceView::new(Uuid::new_v4());
