@@ -28,6 +28,7 @@ use super::progress::Progress;
 use super::slugs::Slugs;
 use super::timeline::Timeline;
 use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
+use crate::domain::vocabulary::Level;
 use crate::domain::{DomainEvent, EventContext, WorkspaceState};
 use crate::store::{
     envelope, EventStore, Position, RecordedEvent, StoreError, Subscription, READ_PAGE,
@@ -180,16 +181,51 @@ impl WorkspaceView {
     /// metrics and snapshots.
     pub fn apply(&mut self, event: &DomainEvent, context: &EventContext) {
         self.timeline.record(&self.state, event, context);
+        let level_before = moved_organisation_level(&self.state, event);
         self.state.apply(event, context);
         if changes_network(event) && self.metrics_due() {
+            let metrics = self
+                .metrics_after_level_move(event, level_before)
+                .unwrap_or_else(|| network_metrics(&self.state));
             self.last_metrics_version = Some(self.state.version);
             self.metrics_history.push(MetricsPoint {
                 position: context.position,
                 recorded_at: context.recorded_at,
-                metrics: network_metrics(&self.state),
+                metrics,
             });
         }
         self.snapshots.after_apply(&self.state);
+    }
+
+    /// The metrics after `event` without measuring the graph again, when the event only moved
+    /// a relation from one level to another (`level_before`, read before it was applied) and
+    /// the last metrics point was taken just before it: the map then has the same nodes,
+    /// labels and edges (the graph measures do not look at levels), so everything but the
+    /// counts per level is what the last point says, and the counts move by one. `None` when
+    /// that does not hold; the metrics are then measured in full. The same figures either way
+    /// (a unit test compares them); measuring costs a graph build and Brandes' betweenness per
+    /// event in a small workspace, where a point is due at every change.
+    fn metrics_after_level_move(
+        &self,
+        event: &DomainEvent,
+        level_before: Option<Level>,
+    ) -> Option<NetworkMetrics> {
+        let DomainEvent::RelationLevelChanged {
+            organisation_id, ..
+        } = event
+        else {
+            return None;
+        };
+        let from = level_before?;
+        let to = self.state.organisations.get(organisation_id)?.level?;
+        let last = self.metrics_history.last()?;
+        if self.last_metrics_version != Some(self.state.version - 1) {
+            return None;
+        }
+        let mut metrics = last.metrics.clone();
+        metrics.counts_per_level.remove(from);
+        metrics.counts_per_level.add(to);
+        Some(metrics)
     }
 
     /// Whether enough events passed since the last metrics point for the network's size.
@@ -240,6 +276,17 @@ impl WorkspaceView {
             .iter()
             .map(|snapshot| snapshot.state.version)
             .collect()
+    }
+}
+
+/// The level an organisation's relation stands at before `event`, when the event is a move
+/// of that relation (see `WorkspaceView::metrics_after_level_move`).
+fn moved_organisation_level(state: &WorkspaceState, event: &DomainEvent) -> Option<Level> {
+    match event {
+        DomainEvent::RelationLevelChanged {
+            organisation_id, ..
+        } => state.organisations.get(organisation_id)?.level,
+        _ => None,
     }
 }
 

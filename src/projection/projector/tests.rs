@@ -262,6 +262,80 @@ fn a_small_network_gets_metrics_at_every_change() {
 }
 
 #[test]
+fn metrics_carried_over_a_level_move_equal_the_metrics_measured_afresh() {
+    use crate::domain::testing::{
+        holder_assigned, level_changed, organisation_registered, staff_added,
+    };
+    let (first, second, staff_id) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let mut domain_events = history(1)
+        .into_iter()
+        .map(|(event, _)| event)
+        .collect::<Vec<_>>();
+    domain_events.extend([
+        staff_added(staff_id, "Mette"),
+        organisation_registered(first, "Roskilde Festival"),
+        organisation_registered(second, "Musicon"),
+        holder_assigned(first, staff_id),
+        // Moves between levels (carried over), a relation begun and ended (measured), a
+        // rename between two moves (the label changes: the next move is measured).
+        level_changed(first, None, Some(Level::Network)),
+        level_changed(first, Some(Level::Network), Some(Level::Collaboration)),
+        level_changed(first, Some(Level::Collaboration), Some(Level::Partnership)),
+        level_changed(second, None, Some(Level::Network)),
+        level_changed(second, Some(Level::Network), Some(Level::Collaboration)),
+        level_changed(first, Some(Level::Partnership), None),
+        level_changed(first, None, Some(Level::Network)),
+        DomainEvent::OrganisationUpdated {
+            organisation_id: second,
+            name: Some("Musicon Rockmagasin".into()),
+            sector: None,
+            kind: None,
+            tags: None,
+            topics: None,
+            website: None,
+            age_groups: None,
+            rooms: None,
+        },
+        level_changed(second, Some(Level::Collaboration), Some(Level::Network)),
+        level_changed(second, Some(Level::Network), Some(Level::Collaboration)),
+        // A move of an organisation that is not there changes nothing.
+        level_changed(
+            Uuid::new_v4(),
+            Some(Level::Network),
+            Some(Level::Collaboration),
+        ),
+        level_changed(first, Some(Level::Network), Some(Level::Network)),
+    ]);
+    let start = history(1)[0].1.recorded_at;
+    let events: Vec<(DomainEvent, EventContext)> = domain_events
+        .into_iter()
+        .zip(1u64..)
+        .map(|(event, position)| {
+            let context = EventContext {
+                position,
+                actor: "anna".into(),
+                recorded_at: start + chrono::Duration::seconds(position as i64),
+            };
+            (event, context)
+        })
+        .collect();
+    let workspace_id = Uuid::new_v4();
+    let mut view = WorkspaceView::new(workspace_id);
+    for (event, context) in &events {
+        view.apply(event, context);
+    }
+    assert!(view.metrics_history.len() >= 12);
+    for point in &view.metrics_history {
+        assert_eq!(
+            point.metrics,
+            network_metrics(&fold_until(&events, workspace_id, point.position)),
+            "the point at {}",
+            point.position
+        );
+    }
+}
+
+#[test]
 fn a_larger_network_gets_metrics_at_most_once_per_its_size_squared_in_work() {
     let mut events = history(1);
     let start = events[0].1.recorded_at;
