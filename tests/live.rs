@@ -34,20 +34,30 @@ async fn board(server: &TestServer) -> Uuid {
     board
 }
 
-async fn two_clients_see_each_others_changes_live_and_in_the_same_order(backend: Backend) {
-    let server = TestServer::start_on(backend).await;
-    let editor = server.member("anna@test", "editor").await;
-    let board = board(&server).await;
+/// Two websockets on the workspace, the owner's and `colleague`'s, each said hello and
+/// subscribed from now.
+async fn owner_and_colleague_subscribed(
+    server: &TestServer,
+    colleague: &str,
+) -> (common::Ws, common::Ws) {
     let mut first = server.websocket().await;
     let mut second = server.websocket().await;
     first.hello(&server.owner).await;
-    second.hello(&editor).await;
+    second.hello(colleague).await;
     for client in [&mut first, &mut second] {
         client
             .send(json!({"type": "subscribe", "workspace_id": server.workspace_id}))
             .await;
         client.next_of("subscribed").await;
     }
+    (first, second)
+}
+
+async fn two_clients_see_each_others_changes_live_and_in_the_same_order(backend: Backend) {
+    let server = TestServer::start_on(backend).await;
+    let editor = server.member("anna@test", "editor").await;
+    let board = board(&server).await;
+    let (mut first, mut second) = owner_and_colleague_subscribed(&server, &editor).await;
     let mut sent = Vec::new();
     for index in 0..10 {
         let command_id = Uuid::new_v4();
@@ -795,16 +805,7 @@ async fn replies_keep_their_order_and_acks_follow_their_events(backend: Backend)
     let server = TestServer::start_on(backend).await;
     let editor = server.member("anna@test", "editor").await;
     let board = board(&server).await;
-    let mut first = server.websocket().await;
-    let mut second = server.websocket().await;
-    first.hello(&server.owner).await;
-    second.hello(&editor).await;
-    for client in [&mut first, &mut second] {
-        client
-            .send(json!({"type": "subscribe", "workspace_id": server.workspace_id}))
-            .await;
-        client.next_of("subscribed").await;
-    }
+    let (mut first, mut second) = owner_and_colleague_subscribed(&server, &editor).await;
     // Both send all their requests at once, a command and a ping in turn, without waiting.
     let mut expected = [Vec::new(), Vec::new()];
     for index in 0..COMMANDS {
