@@ -67,7 +67,9 @@
 //! that update, so a stale assumption writes nothing. The group is then committed as
 //! described above, reading under the lock: another node committed in between, a command
 //! is retried, a decision was taken on an old version, or the group holds an import or an
-//! `Any` expectation. Callers get the same answers either way.
+//! `Any` expectation. Callers get the same answers either way. The writer has a connection
+//! of its own, on which its statements run on generic plans, made once per connection rather
+//! than for every group (`WRITER_SESSION`).
 //!
 //! If a commit's outcome is unknown (the connection broke during `COMMIT`), the callers get
 //! [`StoreError::Backend`]; retrying with the same command id returns the outcome if the
@@ -100,7 +102,8 @@
 //! - [`PostgresEventStore::connect_with`] takes a built `tokio_postgres::Config` and
 //!   [`PostgresOptions`] (pool size, poll interval).
 //!
-//! After [`EventStore::shutdown`] the writer and the listener are stopped and the pool shrinks
+//! After [`EventStore::shutdown`] the writer (with its connection) and the listener are
+//! stopped and the pool shrinks
 //! to one connection, so that subscribers still read every event up to the final head (as
 //! they do on sled); the pool is closed when the store is dropped.
 //!
@@ -165,8 +168,9 @@ const STREAM_VERSION_KEY: &str = "events_stream_version_key";
 /// Tuning of a [`PostgresEventStore`]; [`PostgresOptions::default`] suits a server.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PostgresOptions {
-    /// Connections in the pool (at least 2): the writer uses one at a time, readers (catch-up
-    /// of subscriptions, `read_stream`) the rest. Default 8. The listener has one more.
+    /// Connections in the pool (at least 2) for readers (catch-up of subscriptions,
+    /// `read_stream`) and the server's other services. Default 8. The writer has one more of
+    /// its own, and so has the listener.
     pub pool_size: usize,
     /// How often the instance reads `log_head` in case a notification was lost (the
     /// notification connection dropped, or another process's notification queue
@@ -211,8 +215,8 @@ struct Counters {
 
 /// The PostgreSQL-backed [`EventStore`]. See the [module docs](self) for the design.
 pub struct PostgresEventStore {
-    /// Connections for reads and the writer's transactions (also lent to the key store,
-    /// sessions and presence relay of a server on this schema).
+    /// Connections for reads and the reading follower (also lent to the key store, sessions
+    /// and presence relay of a server on this schema); the writer has its own.
     pool: Pool,
     /// How to connect, for the services of a server that need a connection of their own (a
     /// `LISTEN`).
@@ -288,7 +292,7 @@ impl PostgresEventStore {
                 "`{schema}` is not a plain schema name (lower-case ASCII letters, digits and _)"
             )));
         }
-        let mut config = parse_url(url)?;
+        let config = parse_url(url)?;
         let (client, connection) = config.connect(NoTls).await.map_err(backend)?;
         let driver = tokio::spawn(connection);
         let created = client
@@ -306,13 +310,7 @@ impl PostgresEventStore {
                 return Err(backend(error));
             }
         }
-        let options = match config.get_options() {
-            Some(existing) if !existing.trim().is_empty() => {
-                format!("{existing} -c search_path={schema}")
-            }
-            _ => format!("-c search_path={schema}"),
-        };
-        config.options(options);
+        let config = with_options(&config, &format!("-c search_path={schema}"));
         Self::connect_with(config, PostgresOptions::default()).await
     }
 
@@ -325,17 +323,9 @@ impl PostgresEventStore {
         config: tokio_postgres::Config,
         options: PostgresOptions,
     ) -> Result<Self, StoreError> {
-        let manager = Manager::from_config(
-            config.clone(),
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(options.pool_size.max(2))
-            .build()
-            .map_err(|error| StoreError::Backend(format!("cannot build the pool: {error}")))?;
+        let pool = build_pool(config.clone(), options.pool_size.max(2))?;
+        // The writer's statements on generic plans (see `WRITER_SESSION`).
+        let writer_pool = build_pool(with_options(&config, WRITER_SESSION), 1)?;
         let schema = migrate(&pool).await?;
         let tail = open_tail(&pool).await?;
 
@@ -353,7 +343,7 @@ impl PostgresEventStore {
         let wakeups = Arc::new(Wakeups::default());
         let (sender, receiver) = mpsc::channel(WRITER_QUEUE);
         let writer = Writer {
-            pool: pool.clone(),
+            pool: writer_pool,
             follower: follower.clone(),
             counters: counters.clone(),
         };
@@ -638,6 +628,41 @@ impl EventStore for PostgresEventStore {
         self.pool.resize(1);
     }
 }
+
+/// A pool of at most `size` connections made with `config`.
+fn build_pool(config: tokio_postgres::Config, size: usize) -> Result<Pool, StoreError> {
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(size)
+        .build()
+        .map_err(|error| StoreError::Backend(format!("cannot build the pool: {error}")))
+}
+
+/// `config` with `options` (`-c name=value` settings of the session) after its own.
+fn with_options(config: &tokio_postgres::Config, options: &str) -> tokio_postgres::Config {
+    let mut config = config.clone();
+    let options = match config.get_options() {
+        Some(existing) if !existing.trim().is_empty() => format!("{existing} {options}"),
+        _ => options.to_owned(),
+    };
+    config.options(options);
+    config
+}
+
+/// The writer's session: its prepared statements run on their generic plans, made once per
+/// connection, instead of being planned again for every group. PostgreSQL keeps replanning
+/// the one-statement commit by default (it cannot tell a generic plan for arrays of unknown
+/// length is as cheap), and that planning was about a fifth of the database's CPU per
+/// commit (BENCHMARKS.md, issue 19 scenario 1). Every statement of the writer finds its
+/// rows by a key, looked up one by one, so its generic plan stays on the keys however empty
+/// the tables were when it was made; the readers' pool keeps the default.
+const WRITER_SESSION: &str = "-c plan_cache_mode=force_generic_plan";
 
 /// Reads the tail of the log and checks it, in one snapshot: `log_head` must name the last
 /// event, and that event must hash to its recorded hash.

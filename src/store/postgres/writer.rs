@@ -8,6 +8,7 @@ use tokio_postgres::types::ToSql;
 
 /// The writer task: one group commit at a time.
 pub(super) struct Writer {
+    /// The writer's own connection, its statements on generic plans (`WRITER_SESSION`).
     pub(super) pool: Pool,
     pub(super) follower: Arc<Follower>,
     pub(super) counters: Arc<Counters>,
