@@ -598,16 +598,16 @@ impl IoBufs {
     // Write an IO buffer's data to stable storage and set up the
     // next IO buffer for writing.
     /// partnerhub: makes the log file reach at least `end` before a write up to it, by
-    /// allocating [`FILE_EXTENSION_SEGMENTS`] segments at a time past its end.
+    /// setting its length [`FILE_EXTENSION_SEGMENTS`] segments at a time past its end.
     ///
     /// A write that extends the file changes its length, which `fdatasync` must then persist:
     /// on this project's disk (ext4) that is a second synchronous write (the inode) in every
     /// sync, 60–100 µs of the ~0.25 ms an append of one event took (BENCHMARKS.md, issue 19
     /// scenario 1, "sled's log file kept ahead of its writes"). A write inside the file's length
-    /// changes no length, so its `fdatasync` writes the data and flushes the disk's cache only
-    /// (and the blocks' allocation, where `fallocate` left them unwritten, as the kernel
-    /// must for any `fdatasync`). The new length is persisted by the first `fdatasync` after
-    /// the extension, with the first data written into it.
+    /// changes no length, so its `fdatasync` writes the data, the new blocks' allocation (as
+    /// the kernel must for any `fdatasync`, and as it did for the growing file) and flushes
+    /// the disk's cache. The new length is persisted by the first `fdatasync` after the
+    /// extension, with the first data written into it.
     ///
     /// What a crash can leave is zeros past the last message sled wrote, up to a segment
     /// boundary: what sled already reads at the end of its log (a read past the end of the
@@ -630,7 +630,11 @@ impl IoBufs {
         let step = self.config.segment_size as LogOffset
             * FILE_EXTENSION_SEGMENTS;
         let target = (end + step - 1) / step * step;
-        allocate(file, length, target)?;
+        // A hole, not `fallocate`: the blocks are allocated as before, when the data is
+        // written back (in the `fdatasync` of the write), and only the length is set ahead.
+        // `fallocate`'s unwritten extents would add a conversion at each block's first
+        // write, done by a kernel worker at I/O completion, which the sync then waits for.
+        file.set_len(target)?;
         self.config.file_covers.fetch_max(target, SeqCst);
         Ok(())
     }
@@ -1331,30 +1335,3 @@ impl Debug for IoBuf {
 /// ([`IoBufs::cover_in_file`]): 2 MiB of sled's 512 KiB segments, one extension (and one sync
 /// that persists a length) per 2 MiB of log.
 const FILE_EXTENSION_SEGMENTS: LogOffset = 4;
-
-/// partnerhub: makes `file` `to` bytes long from `from`, its blocks allocated where the file
-/// system can (`fallocate`), else as a hole (`set_len`).
-fn allocate(file: &std::fs::File, from: LogOffset, to: LogOffset) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::io::AsRawFd;
-        #[allow(unsafe_code)]
-        let result = unsafe {
-            libc::fallocate(
-                file.as_raw_fd(),
-                0,
-                from as libc::off_t,
-                (to - from) as libc::off_t,
-            )
-        };
-        if result == 0 {
-            return Ok(());
-        }
-        let error = std::io::Error::last_os_error();
-        if error.raw_os_error() != Some(libc::EOPNOTSUPP) {
-            return Err(error);
-        }
-    }
-    let _ = from;
-    file.set_len(to)
-}
