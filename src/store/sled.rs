@@ -27,7 +27,9 @@
 //! thread pool and waiting to be woken, so a group's flush crosses no thread (unless the writer
 //! thread is still inserting into that buffer: then its insert hands it to the pool, as before);
 //! and it keeps a written segment's buffer for a later segment instead of freeing it, so the
-//! inserts do not fault in and zero fresh pages for every 512 KiB of log.
+//! inserts do not fault in and zero fresh pages for every 512 KiB of log; its file is
+//! extended 2 MiB ahead of its writes, so that a group's `fdatasync` need not persist a new
+//! file length as well.
 //!
 //! **No hand-off for a lone writer.** The writer's state sits behind a mutex that the writer
 //! thread holds while it writes a group. When an append is the only one in flight, nothing

@@ -349,7 +349,12 @@ impl Config {
         let file = config.open_file()?;
 
         // seal config in a Config
-        let config = RunningConfig { inner: config, file: Arc::new(file) };
+        let config = RunningConfig {
+            inner: config,
+            file: Arc::new(file),
+            file_covers: Arc::default(),
+            extending: Arc::default(),
+        };
 
         Db::start_inner(config)
     }
@@ -439,7 +444,12 @@ impl Config {
         });
 
         // seal config in a Config
-        RunningConfig { inner: self, file: Arc::new(file) }
+        RunningConfig {
+            inner: self,
+            file: Arc::new(file),
+            file_covers: Arc::default(),
+            extending: Arc::default(),
+        }
     }
 
     fn gen_temp_path() -> PathBuf {
@@ -785,6 +795,12 @@ impl Config {
 pub struct RunningConfig {
     inner: Config,
     pub(crate) file: Arc<File>,
+    /// partnerhub: how far the log file is known to reach, so that a write below it
+    /// needs no look at the file's length (`pagecache::iobuf::IoBufs::cover_in_file`). Lowered
+    /// when sled truncates the file.
+    pub(crate) file_covers: Arc<std::sync::atomic::AtomicU64>,
+    /// partnerhub: serializes the file's extensions (`cover_in_file`).
+    pub(crate) extending: Arc<Mutex<()>>,
 }
 
 #[allow(unsafe_code)]

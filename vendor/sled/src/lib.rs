@@ -539,6 +539,17 @@ pub(crate) fn free_segment_buffers() -> bool {
     })
 }
 
+/// partnerhub: whether the log file grows with each write, as the published sled's does
+/// (`SLED_PUBLISHED_WRITE_PATH=1`, or `SLED_GROW_PER_WRITE=1` for this change alone), rather
+/// than being extended ahead of its writes (`pagecache::iobuf::IoBufs::cover_in_file`).
+pub(crate) fn grow_per_write() -> bool {
+    static GROW: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *GROW.get_or_init(|| {
+        published_write_path()
+            || std::env::var_os("SLED_GROW_PER_WRITE").map_or(false, |value| value == "1")
+    })
+}
+
 /// partnerhub: whether `SLED_PUBLISHED_WRITE_PATH=1` asks for the write path of the
 /// published sled 0.34.7 (IO buffers written on the threadpool, every idle pool thread
 /// woken per task, every segment's buffer freed), to measure the patched one against it in

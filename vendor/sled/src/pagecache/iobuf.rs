@@ -597,6 +597,48 @@ impl IoBufs {
 
     // Write an IO buffer's data to stable storage and set up the
     // next IO buffer for writing.
+    /// partnerhub: makes the log file reach at least `end` before a write up to it, by
+    /// setting its length [`FILE_EXTENSION_SEGMENTS`] segments at a time past its end.
+    ///
+    /// A write that extends the file changes its length, which `fdatasync` must then persist:
+    /// on this project's disk (ext4) that is a second synchronous write (the inode) in every
+    /// sync, 60–100 µs of the ~0.25 ms an append of one event took (BENCHMARKS.md, issue 19
+    /// scenario 1, "sled's log file kept ahead of its writes"). A write inside the file's length
+    /// changes no length, so its `fdatasync` writes the data, the new blocks' allocation (as
+    /// the kernel must for any `fdatasync`, and as it did for the growing file) and flushes
+    /// the disk's cache. The new length is persisted by the first `fdatasync` after the
+    /// extension, with the first data written into it.
+    ///
+    /// What a crash can leave is zeros past the last message sled wrote, up to a segment
+    /// boundary: what sled already reads at the end of its log (a read past the end of the
+    /// file is filled with zeros, `pread_exact_or_eof`; zero is `MessageKind::Corrupted`, the
+    /// end of the log) and at a segment whose header it never wrote (a zero header fails its
+    /// checksum and the segment is taken as free, zeroed and truncated at the next start,
+    /// `SegmentAccountant::initialize_from_snapshot`). `SLED_GROW_PER_WRITE=1` (or
+    /// `SLED_PUBLISHED_WRITE_PATH=1`) switches this off, to measure one against the other.
+    fn cover_in_file(&self, end: LogOffset) -> Result<()> {
+        if end <= self.config.file_covers.load(Acquire) || crate::grow_per_write() {
+            return Ok(());
+        }
+        let _extending = self.config.extending.lock();
+        let file = &self.config.file;
+        let length = file.metadata()?.len();
+        if end <= length {
+            self.config.file_covers.fetch_max(length, SeqCst);
+            return Ok(());
+        }
+        let step = self.config.segment_size as LogOffset
+            * FILE_EXTENSION_SEGMENTS;
+        let target = (end + step - 1) / step * step;
+        // A hole, not `fallocate`: the blocks are allocated as before, when the data is
+        // written back (in the `fdatasync` of the write), and only the length is set ahead.
+        // `fallocate`'s unwritten extents would add a conversion at each block's first
+        // write, done by a kernel worker at I/O completion, which the sync then waits for.
+        file.set_len(target)?;
+        self.config.file_covers.fetch_max(target, SeqCst);
+        Ok(())
+    }
+
     pub(crate) fn write_to_log(&self, iobuf: &IoBuf) -> Result<()> {
         let _measure = Measure::new(&M.write_to_log);
         let header = iobuf.get_header();
@@ -758,6 +800,9 @@ impl IoBufs {
         #[cfg(not(feature = "io_uring"))]
         {
             let f = &self.config.file;
+            if !self.config.temporary {
+                self.cover_in_file(log_offset + total_len as LogOffset)?;
+            }
             pwrite_all(f, data, log_offset)?;
             if !self.config.temporary {
                 // partnerhub: `fdatasync`, not the published `sync_file_range`. That call
@@ -1285,3 +1330,8 @@ impl Debug for IoBuf {
         ))
     }
 }
+
+/// partnerhub: how many segments the log file is extended by at a time
+/// ([`IoBufs::cover_in_file`]): 2 MiB of sled's 512 KiB segments, one extension (and one sync
+/// that persists a length) per 2 MiB of log.
+const FILE_EXTENSION_SEGMENTS: LogOffset = 4;
