@@ -232,18 +232,25 @@ fn position_from_key(key: &[u8], offset: usize) -> Option<u64> {
     Some(u64::from_be_bytes(bytes))
 }
 
-/// The page cache of the log's and the index's databases. sled's default (1 GiB) filled as a
-/// rebuild read the million events of the log once, and stayed resident: 0.8 GiB of a rebuilt
-/// server's memory (BENCHMARKS.md, issue 19 scenario 3). Appends touch the last pages, and
-/// reads of older events are served by the kernel's page cache of the files.
-const CACHE_BYTES: u64 = 128 << 20;
+/// The page cache of the index's database (streams, commands). sled's default (1 GiB) filled
+/// as a rebuild read the million events of the log once, and stayed resident: 0.8 GiB of a
+/// rebuilt server's memory (BENCHMARKS.md, issue 19 scenario 3).
+const INDEX_CACHE_BYTES: u64 = 128 << 20;
+/// The page cache of the log's database, smaller still: appends touch its last pages, and reads
+/// of older events are served by the kernel's page cache of the files, while what a rebuild
+/// read stays in it for good (sled counts a page at its size on disk; it holds about twice
+/// that). 32 MiB instead of 128 takes ~65 MiB off a rebuilt server's steady memory at a
+/// million events; "as of" questions, which read a stretch of older events, took ~12 % more
+/// CPU in one loaded run of scenario 4 (BENCHMARKS.md, issue 19 scenario 3).
+const LOG_CACHE_BYTES: u64 = 32 << 20;
 
-/// Opens one sled database, naming a locked directory for what it is.
-fn open_database(path: &Path) -> Result<sled::Db, StoreError> {
+/// Opens one sled database with a page cache of `cache_bytes`, naming a locked directory for
+/// what it is.
+fn open_database(path: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
     sled::Config::new()
         .path(path)
         .mode(sled::Mode::HighThroughput)
-        .cache_capacity(CACHE_BYTES)
+        .cache_capacity(cache_bytes)
         // No timed background flush: the committer flushes the log for every group, and the
         // index is derived data that the indexer flushes now and then (an fsync of the
         // index every half second only delayed the log's own).
@@ -276,8 +283,8 @@ impl SledEventStore {
     /// something else, [`StoreError::Corrupt`] when the last event cannot be read back intact
     /// (a torn or damaged store), and backend failures.
     pub fn open(directory: &Path) -> Result<Self, StoreError> {
-        let db = open_database(&directory.join("log"))?;
-        let index_db = open_database(&directory.join("index"))?;
+        let db = open_database(&directory.join("log"), LOG_CACHE_BYTES)?;
+        let index_db = open_database(&directory.join("index"), INDEX_CACHE_BYTES)?;
         match db.get(FORMAT_KEY).map_err(backend)? {
             Some(format) if format.as_ref() == FORMAT_VALUE => {}
             Some(format) if format.as_ref() == FORMAT_ONE_EVENT_PER_KEY => {
