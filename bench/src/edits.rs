@@ -793,7 +793,36 @@ pub async fn serve_edits_until_stdin_ends(
         let _ = input.read_to_end(&mut sink).await;
     };
     partnerhub::server::run(listener, state, shutdown).await?;
+    if std::env::var_os(WRITE_STATISTICS_VARIABLE).is_some() {
+        if let partnerhub::node::OpenedStore::Sled(store) = &backing.store {
+            print_write_statistics(&store.write_statistics());
+        }
+    }
     Ok(())
+}
+
+/// Set (to anything) in the benchmark's environment, the sled server prints its writer's
+/// counters on standard error when it stops: flushes, events per flush, and the writer's,
+/// flushes' and acknowledgements' time per edit (BENCHMARKS.md, issue 19 scenario 1).
+pub const WRITE_STATISTICS_VARIABLE: &str = "PARTNERHUB_BENCH_WRITE_STATISTICS";
+
+fn print_write_statistics(statistics: &partnerhub::store::sled::WriteStatistics) {
+    let events = statistics.events.max(1) as f64;
+    let flushes = statistics.flushes.max(1) as f64;
+    eprintln!(
+        "write statistics: {} flushes, {} events ({:.2} per flush), {} written by their caller; \
+         per event: staging {:.1} us, flushing {:.1} us, acknowledging {:.1} us; \
+         per flush: flushing {:.1} us; indexing {:.1} us per event",
+        statistics.flushes,
+        statistics.events,
+        events / flushes,
+        statistics.appends_written_by_caller,
+        statistics.staging_micros as f64 / events,
+        statistics.flushing_micros as f64 / events,
+        statistics.acknowledging_micros as f64 / events,
+        statistics.flushing_micros as f64 / flushes,
+        statistics.indexing_micros as f64 / events,
+    );
 }
 
 /// A server process started by [`partnerhub`], ready for its clients.
