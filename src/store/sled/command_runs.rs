@@ -83,6 +83,13 @@ struct Run {
     filter: Vec<u64>,
 }
 
+/// A run being read by [`CommandRuns::load`]: its ids' hashes wait for its filter.
+struct LoadingRun {
+    number: u64,
+    block_firsts: Vec<[u8; 16]>,
+    hashes: Vec<u64>,
+}
+
 #[derive(Debug, Default)]
 struct Directory {
     /// Oldest first.
@@ -127,11 +134,12 @@ fn probes(words: usize, hash: u64) -> impl Iterator<Item = usize> {
         .map(move |probe| (first.wrapping_add(probe.wrapping_mul(step)) % bits) as usize)
 }
 
-fn filter_of<'a>(ids: impl ExactSizeIterator<Item = &'a [u8; 16]>) -> Vec<u64> {
-    let words = (ids.len() * FILTER_BITS_PER_ENTRY).div_ceil(64).max(1);
+/// A Bloom filter of the ids whose hashes are `hashes`.
+fn filter_of(hashes: &[u64]) -> Vec<u64> {
+    let words = (hashes.len() * FILTER_BITS_PER_ENTRY).div_ceil(64).max(1);
     let mut filter = vec![0u64; words];
-    for id in ids {
-        for bit in probes(words, hash(id)) {
+    for &hashed in hashes {
+        for bit in probes(words, hashed) {
             if let Some(word) = filter.get_mut(bit / 64) {
                 *word |= 1 << (bit % 64);
             }
@@ -214,8 +222,8 @@ fn stage_blocks(batch: &mut sled::Batch, number: u64, entries: &[[u8; ENTRY_BYTE
         }
         batch.insert(&block_key(number, block as u32)[..], value);
     }
-    let ids: Vec<[u8; 16]> = entries.iter().map(|entry| entry_id(entry)).collect();
-    let filter = filter_of(ids.iter());
+    let hashes: Vec<u64> = entries.iter().map(|entry| hash(&entry_id(entry))).collect();
+    let filter = filter_of(&hashes);
     Run {
         number,
         entries: entries.len(),
@@ -247,36 +255,39 @@ impl CommandRuns {
         mut each: impl FnMut(Uuid),
     ) -> Result<CommandRuns, StoreError> {
         let mut directory = Directory::default();
-        let mut current: Option<(u64, Vec<[u8; 16]>, Vec<[u8; 16]>)> = None;
-        let finish = |current: Option<(u64, Vec<[u8; 16]>, Vec<[u8; 16]>)>,
-                          directory: &mut Directory| {
-            if let Some((number, block_firsts, ids)) = current {
+        let mut current: Option<LoadingRun> = None;
+        let finish = |current: Option<LoadingRun>, directory: &mut Directory| {
+            if let Some(run) = current {
                 directory.runs.push(Run {
-                    number,
-                    entries: ids.len(),
-                    block_firsts,
-                    filter: filter_of(ids.iter()),
+                    number: run.number,
+                    entries: run.hashes.len(),
+                    block_firsts: run.block_firsts,
+                    filter: filter_of(&run.hashes),
                 });
-                directory.next_number = number + 1;
+                directory.next_number = run.number + 1;
             }
         };
         for item in index.scan_prefix([RUN_PREFIX]) {
             let (key, value) = item.map_err(backend)?;
             let number = super::position_from_key(&key, 1)
                 .ok_or_else(|| corrupt("a command run's key is too short".into()))?;
-            if current.as_ref().is_none_or(|run| run.0 != number) {
+            if current.as_ref().is_none_or(|run| run.number != number) {
                 finish(current.take(), &mut directory);
-                current = Some((number, Vec::new(), Vec::new()));
+                current = Some(LoadingRun {
+                    number,
+                    block_firsts: Vec::new(),
+                    hashes: Vec::new(),
+                });
             }
-            if let Some((_, block_firsts, ids)) = current.as_mut() {
+            if let Some(run) = current.as_mut() {
                 let mut entries = block_entries(number, &value)?.peekable();
                 if let Some(first) = entries.peek() {
-                    block_firsts.push(entry_id(first));
+                    run.block_firsts.push(entry_id(first));
                 }
                 for entry in entries {
                     let id = entry_id(entry);
                     each(Uuid::from_bytes(id));
-                    ids.push(id);
+                    run.hashes.push(hash(&id));
                 }
             }
         }
@@ -417,7 +428,9 @@ impl CommandRuns {
         }
         if runs.len() > MAX_RUNS {
             // Tiers interleaved: merge the smallest neighbours, if not too large.
-            let smallest = runs.windows(MERGE_FANOUT).min_by_key(|group| total(group))?;
+            let smallest = runs
+                .windows(MERGE_FANOUT)
+                .min_by_key(|group| total(group))?;
             if total(smallest) <= MAX_MERGED {
                 return Some(numbers(smallest));
             }
@@ -453,9 +466,7 @@ impl CommandRuns {
             .iter()
             .position(|run| run.number == numbers[0])
             .unwrap_or(directory.runs.len());
-        directory
-            .runs
-            .retain(|run| !numbers.contains(&run.number));
+        directory.runs.retain(|run| !numbers.contains(&run.number));
         let at = at.min(directory.runs.len());
         directory.runs.insert(at, merged);
         Ok(())
@@ -505,7 +516,9 @@ mod tests {
         let mut batch = sled::Batch::default();
         let staged = runs.stage(
             &mut batch,
-            commands.iter().map(|(command, outcome)| (*command, outcome)),
+            commands
+                .iter()
+                .map(|(command, outcome)| (*command, outcome)),
         );
         index.apply_batch(batch).unwrap();
         runs.publish(staged);
@@ -533,7 +546,10 @@ mod tests {
             }
         }
         for (command, outcome) in &commands {
-            assert_eq!(runs.lookup(&index, *command).unwrap().as_ref(), Some(outcome));
+            assert_eq!(
+                runs.lookup(&index, *command).unwrap().as_ref(),
+                Some(outcome)
+            );
         }
         for n in 1_000..2_000 {
             assert_eq!(runs.lookup(&index, id(n)).unwrap(), None);

@@ -144,7 +144,7 @@ pub(super) fn write_entries<'a>(
         write_chunk(index, &mut batch, key, &entries)?;
     }
     let run = runs.stage(&mut batch, commands);
-    batch.insert(&INDEXED_THROUGH_KEY[..], &through.to_be_bytes()[..]);
+    batch.insert(INDEXED_THROUGH_KEY, &through.to_be_bytes()[..]);
     index.apply_batch(batch).map_err(backend)?;
     runs.publish(run);
     runs.merge(index)?;
@@ -436,10 +436,16 @@ mod tests {
         };
         index.insert(FORMAT_KEY, INDEX_FORMAT_BEFORE_RUNS).unwrap();
         index
-            .insert(command_key(Uuid::from_u128(1)), &encode_outcome(&outcome(1))[..])
+            .insert(
+                command_key(Uuid::from_u128(1)),
+                &encode_outcome(&outcome(1))[..],
+            )
             .unwrap();
         index
-            .insert(command_key(Uuid::from_u128(2)), &encode_outcome(&outcome(2))[..])
+            .insert(
+                command_key(Uuid::from_u128(2)),
+                &encode_outcome(&outcome(2))[..],
+            )
             .unwrap();
         index
             .insert(INDEXED_THROUGH_KEY, &0u64.to_be_bytes())
@@ -464,7 +470,10 @@ mod tests {
             read_outcome(&index, &runs, Uuid::from_u128(2)).unwrap(),
             Some(continued)
         );
-        assert_eq!(read_outcome(&index, &runs, Uuid::from_u128(3)).unwrap(), None);
+        assert_eq!(
+            read_outcome(&index, &runs, Uuid::from_u128(3)).unwrap(),
+            None
+        );
     }
 
     #[test]
