@@ -54,6 +54,9 @@
 //! the events after that mark, so a crash can lose index entries but never leaves one
 //! pointing at an event that is not there. A Bloom filter of command ids
 //! ([`command_filter`]) spares the index lookup that idempotency needs for a new command.
+//! The commands' outcomes are written as one sorted run per drain of the indexer, in the
+//! same sled batch as its mark, and merged in the background ([`command_runs`]), instead of
+//! one random-key insert per command.
 //!
 //! A failed flush stops all further writes (the in-memory view might then be ahead of the
 //! disk); a restart recovers whatever sled made durable.
