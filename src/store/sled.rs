@@ -7,7 +7,8 @@
 //! |--------------------|--------------------------------------|----------------------------------|
 //! | `log/`, `events`   | first position (u64, big-endian)     | a record of one or more events ([`records`]) |
 //! | `index/`, `index`  | `s` + stream id (16) + chunk (u64)   | positions of 64 of the stream's versions ([`index`]) |
-//! | `index/`, `index`  | `c` + command id (16)                | the command's [`AppendOutcome`]  |
+//! | `index/`, `index`  | `r` + run (u64) + block (u32)        | commands' [`AppendOutcome`]s in sorted runs ([`command_runs`]) |
+//! | `index/`, `index`  | `c` + command id (16)                | a command's [`AppendOutcome`] (stores written before runs) |
 //! | `index/`, `index`  | `m:indexed_through`                  | the last position it covers      |
 //!
 //! Beside them, the file `checkpoint`: the projections' checkpoint ([`checkpoint`]); and the
@@ -53,6 +54,9 @@
 //! the events after that mark, so a crash can lose index entries but never leaves one
 //! pointing at an event that is not there. A Bloom filter of command ids
 //! ([`command_filter`]) spares the index lookup that idempotency needs for a new command.
+//! The commands' outcomes are written as one sorted run per drain of the indexer, in the
+//! same sled batch as its mark, and merged in the background ([`command_runs`]), instead of
+//! one random-key insert per command.
 //!
 //! A failed flush stops all further writes (the in-memory view might then be ahead of the
 //! disk); a restart recovers whatever sled made durable.
@@ -84,6 +88,7 @@ use crate::sync::locked;
 
 mod checkpoint;
 mod command_filter;
+mod command_runs;
 mod index;
 mod pending;
 mod records;
@@ -339,9 +344,16 @@ impl SledEventStore {
         })?;
         let tail = last.unwrap_or(LogTail::EMPTY);
         let head = tail.head;
-        index::derive_missing(&events, &index, head)?;
-        let command_filter = fill_command_filter(&index)?;
-        let pending = Arc::new(PendingIndex::default());
+        let (runs, command_ids) = index::derive_missing(&events, &index, head)?;
+        let run_statistics = runs.statistics();
+        tracing::debug!(
+            runs = run_statistics.runs,
+            commands = run_statistics.entries,
+            directory_bytes = run_statistics.directory_bytes,
+            "read the directory of the command runs"
+        );
+        let command_filter = fill_command_filter(&index, command_ids)?;
+        let pending = Arc::new(PendingIndex::new(runs));
 
         let durable_head = Arc::new(AtomicU64::new(head));
         let (live, _) = broadcast::channel(LIVE_CAPACITY);
@@ -601,7 +613,10 @@ impl EventStore for SledEventStore {
         let waiting = self.pending.command(command_id);
         let outcome = match waiting {
             Some(outcome) => Some(outcome),
-            None => run_blocking(move || read_outcome(&index, command_id)).await?,
+            None => {
+                let pending = self.pending.clone();
+                run_blocking(move || read_outcome(&index, &pending.runs, command_id)).await?
+            }
         };
         Ok(outcome.map(|outcome| AppendOutcome {
             deduplicated: true,

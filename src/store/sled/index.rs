@@ -4,7 +4,8 @@
 //! | key                                         | value                                        |
 //! |---------------------------------------------|----------------------------------------------|
 //! | `s` + stream id (16) + chunk number (u64)   | positions of the chunk's versions, 8 bytes each |
-//! | `c` + command id (16)                       | the command's outcome, [`OUTCOME_BYTES`]     |
+//! | `r` + run (u64) + block (u32)               | command outcomes in sorted runs ([`super::command_runs`]) |
+//! | `c` + command id (16)                       | a command's outcome, [`OUTCOME_BYTES`], as stores written before runs hold them (read, no longer written) |
 //! | `m:indexed_through`                         | the last position the index covers           |
 //! | `m:format`                                  | [`INDEX_FORMAT`]                             |
 //!
@@ -13,13 +14,19 @@
 //! order. A stream that gains many events between two drains of the indexer costs one write
 //! per chunk instead of one per event, and reading a stream reads a chunk at a time.
 //!
+//! A drain's entries (its stream chunks, its run of commands and the new `m:indexed_through`)
+//! are one sled batch, recovered whole or not at all.
+//!
 //! Every entry is derived from the events, so an index of another layout (or a damaged one)
-//! is simply dropped and derived again when the store opens.
+//! is simply dropped and derived again when the store opens. An index of the layout before
+//! runs ([`INDEX_FORMAT_BEFORE_RUNS`]) is kept as it is: its `c` entries stay readable, and
+//! new commands go into runs.
 
 use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
+use super::command_runs::CommandRuns;
 use super::{backend, position_from_key, records};
 use crate::store::backend::{decode_event, OutcomeCollector};
 use crate::store::{AppendOutcome, Position, StoreError, StreamVersion};
@@ -30,8 +37,14 @@ pub(super) const STREAM_CHUNK: u64 = 64;
 pub(super) const INDEXED_THROUGH_KEY: &[u8] = b"m:indexed_through";
 /// Index key of the layout the index is written in.
 const FORMAT_KEY: &[u8] = b"m:format";
-/// This layout (version 1 kept one entry per event and JSON outcomes).
-const INDEX_FORMAT: &[u8] = b"partnerhub-sled-index-2: streams in chunks of 64, binary outcomes";
+/// This layout (version 1 kept one entry per event and JSON outcomes; version 2 one `c` key
+/// per command). A binary of version 2 opening this layout drops it and derives it again, as
+/// it would not see the runs.
+const INDEX_FORMAT: &[u8] =
+    b"partnerhub-sled-index-3: streams in chunks of 64, commands in sorted runs";
+/// The layout before runs: a valid index of this layout as it is (its `c` keys are read).
+const INDEX_FORMAT_BEFORE_RUNS: &[u8] =
+    b"partnerhub-sled-index-2: streams in chunks of 64, binary outcomes";
 /// Bytes of a command outcome in the index: stream id, first and last position, version.
 pub(super) const OUTCOME_BYTES: usize = 16 + 8 + 8 + 8;
 
@@ -58,7 +71,7 @@ pub(super) fn command_key(command_id: Uuid) -> [u8; 17] {
 
 /// A command's outcome as the index keeps it: fixed-size binary, so that the indexer spends
 /// nothing on encoding and sled's pages stay small.
-fn encode_outcome(outcome: &AppendOutcome) -> [u8; OUTCOME_BYTES] {
+pub(super) fn encode_outcome(outcome: &AppendOutcome) -> [u8; OUTCOME_BYTES] {
     let mut bytes = [0; OUTCOME_BYTES];
     bytes[..16].copy_from_slice(outcome.stream_id.as_bytes());
     bytes[16..24].copy_from_slice(&outcome.first_position.to_be_bytes());
@@ -67,7 +80,7 @@ fn encode_outcome(outcome: &AppendOutcome) -> [u8; OUTCOME_BYTES] {
     bytes
 }
 
-fn decode_outcome(bytes: &[u8]) -> Option<AppendOutcome> {
+pub(super) fn decode_outcome(bytes: &[u8]) -> Option<AppendOutcome> {
     if bytes.len() != OUTCOME_BYTES {
         return None;
     }
@@ -81,11 +94,16 @@ fn decode_outcome(bytes: &[u8]) -> Option<AppendOutcome> {
     })
 }
 
-/// Reads a command's outcome from the index.
+/// Reads a command's outcome from the index: from its runs, newest first, else from the `c`
+/// key of a store written before runs.
 pub(super) fn read_outcome(
     index: &sled::Tree,
+    runs: &CommandRuns,
     command_id: Uuid,
 ) -> Result<Option<AppendOutcome>, StoreError> {
+    if let Some(outcome) = runs.lookup(index, command_id)? {
+        return Ok(Some(outcome));
+    }
     let Some(bytes) = index.get(command_key(command_id)).map_err(backend)? else {
         return Ok(None);
     };
@@ -98,8 +116,9 @@ pub(super) fn read_outcome(
 }
 
 /// Writes index entries into the sled index, then marks everything through `through`
-/// covered. The one way entries are written: by the indexer, and when the store derives the
-/// index again at open. Each stream's new versions must continue what the index holds for
+/// covered, all in one sled batch; the commands become a run in `runs`, and runs are merged
+/// if they call for it. The one way entries are written: by the indexer, and when the store
+/// derives the index again at open. Each stream's new versions must continue what the index holds for
 /// it (they do: entries are written in log order); a chunk that already holds some of them,
 /// because a crash came between writing it and moving the mark, is overwritten from there.
 ///
@@ -107,6 +126,7 @@ pub(super) fn read_outcome(
 /// Sled's, and [`StoreError::Corrupt`] when the index lacks versions before the new ones.
 pub(super) fn write_entries<'a>(
     index: &sled::Tree,
+    runs: &CommandRuns,
     streams: impl IntoIterator<Item = (Uuid, StreamVersion, Position)>,
     commands: impl IntoIterator<Item = (Uuid, &'a AppendOutcome)>,
     through: Position,
@@ -118,28 +138,24 @@ pub(super) fn write_entries<'a>(
             .or_default()
             .push((version, position));
     }
+    let mut batch = sled::Batch::default();
     for (key, mut entries) in chunks {
         entries.sort_unstable();
-        write_chunk(index, key, &entries)?;
+        write_chunk(index, &mut batch, key, &entries)?;
     }
-    let mut command_entries: Vec<([u8; 17], [u8; OUTCOME_BYTES])> = commands
-        .into_iter()
-        .map(|(command_id, outcome)| (command_key(command_id), encode_outcome(outcome)))
-        .collect();
-    // Sorted, so that neighbouring inserts touch the same pages.
-    command_entries.sort_unstable_by_key(|entry| entry.0);
-    for (key, value) in command_entries {
-        index.insert(key, &value[..]).map_err(backend)?;
-    }
-    index
-        .insert(INDEXED_THROUGH_KEY, &through.to_be_bytes())
-        .map_err(backend)?;
+    let run = runs.stage(&mut batch, commands);
+    batch.insert(INDEXED_THROUGH_KEY, &through.to_be_bytes()[..]);
+    index.apply_batch(batch).map_err(backend)?;
+    runs.publish(run);
+    runs.merge(index)?;
     Ok(())
 }
 
-/// Adds `entries` (versions of one chunk, ascending and consecutive) to the chunk at `key`.
+/// Adds `entries` (versions of one chunk, ascending and consecutive) to the chunk at `key`,
+/// in `batch`.
 fn write_chunk(
     index: &sled::Tree,
+    batch: &mut sled::Batch,
     key: [u8; 25],
     entries: &[(StreamVersion, Position)],
 ) -> Result<(), StoreError> {
@@ -167,7 +183,7 @@ fn write_chunk(
     for (_, position) in entries {
         value.extend_from_slice(&position.to_be_bytes());
     }
-    index.insert(key, value).map_err(backend)?;
+    batch.insert(&key[..], value);
     Ok(())
 }
 
@@ -258,7 +274,8 @@ pub(super) fn check_streams(index: &sled::Tree, events: &sled::Tree) -> Result<u
 
 /// Brings the index up to the log's `head`: an index of another layout is dropped first;
 /// then the entries of events after `m:indexed_through` are derived from the events (those
-/// a crash lost after their events were flushed, or all of them).
+/// a crash lost after their events were flushed, or all of them). Returns the directory of
+/// the command runs and every command id in the runs.
 ///
 /// # Errors
 /// [`StoreError::Corrupt`] when the index covers more than the log holds (acknowledged events
@@ -267,9 +284,11 @@ pub(super) fn derive_missing(
     events: &sled::Tree,
     index: &sled::Tree,
     head: Position,
-) -> Result<(), StoreError> {
+) -> Result<(CommandRuns, Vec<Uuid>), StoreError> {
     let format = index.get(FORMAT_KEY).map_err(backend)?;
-    if format.as_deref() != Some(INDEX_FORMAT) {
+    if format.as_deref() == Some(INDEX_FORMAT_BEFORE_RUNS) {
+        index.insert(FORMAT_KEY, INDEX_FORMAT).map_err(backend)?;
+    } else if format.as_deref() != Some(INDEX_FORMAT) {
         if !index.is_empty() {
             tracing::info!("the index has an older layout: deriving it again from the log");
             index.clear().map_err(backend)?;
@@ -294,8 +313,10 @@ pub(super) fn derive_missing(
             ),
         });
     }
+    let mut command_ids = Vec::new();
+    let runs = CommandRuns::load(index, |command_id| command_ids.push(command_id))?;
     if indexed_through == head {
-        return Ok(());
+        return Ok((runs, command_ids));
     }
     let mut outcomes = OutcomeCollector::default();
     let mut streams = Vec::new();
@@ -306,8 +327,10 @@ pub(super) fn derive_missing(
         Ok(())
     })?;
     let outcomes = outcomes.finish();
+    command_ids.extend(outcomes.iter().map(|(command_id, _)| *command_id));
     write_entries(
         index,
+        &runs,
         streams,
         outcomes
             .iter()
@@ -320,7 +343,7 @@ pub(super) fn derive_missing(
         to = head,
         "derived the index of the log's tail"
     );
-    Ok(())
+    Ok((runs, command_ids))
 }
 
 #[cfg(test)]
@@ -348,6 +371,7 @@ mod tests {
     #[test]
     fn streams_are_written_in_chunks_and_read_from_any_version() {
         let index = temporary_index();
+        let runs = CommandRuns::default();
         let stream = Uuid::from_u128(1);
         let other = Uuid::from_u128(2);
         // 150 versions in three drains that end mid-chunk, interleaved with another stream.
@@ -360,7 +384,7 @@ mod tests {
                     ]
                 })
                 .collect();
-            write_entries(&index, entries, [], through).unwrap();
+            write_entries(&index, &runs, entries, [], through).unwrap();
         }
         assert_eq!(
             index.scan_prefix([b's']).count(),
@@ -384,15 +408,72 @@ mod tests {
     #[test]
     fn a_chunk_written_again_after_a_crash_is_overwritten_not_doubled() {
         let index = temporary_index();
+        let runs = CommandRuns::default();
         let stream = Uuid::from_u128(1);
-        write_entries(&index, (1..=10).map(|v| (stream, v, v)), [], 10).unwrap();
+        write_entries(&index, &runs, (1..=10).map(|v| (stream, v, v)), [], 10).unwrap();
         // The same versions again (the mark was lost in a crash), then more.
-        write_entries(&index, (6..=12).map(|v| (stream, v, v)), [], 12).unwrap();
+        write_entries(&index, &runs, (6..=12).map(|v| (stream, v, v)), [], 12).unwrap();
         let all = stream_positions(&index, stream, 1, usize::MAX).unwrap();
         assert_eq!(all, (1..=12).map(|v| (v, v)).collect::<Vec<_>>());
         // A gap before the new versions is damage, not something to paper over.
-        let refused = write_entries(&index, [(stream, 20, 20)], [], 20).unwrap_err();
+        let refused = write_entries(&index, &runs, [(stream, 20, 20)], [], 20).unwrap_err();
         assert!(matches!(refused, StoreError::Corrupt { position: 20, .. }));
+    }
+
+    #[test]
+    fn an_index_written_before_runs_is_kept_and_its_command_keys_read() {
+        let db = sled::Config::new().temporary(true).open().unwrap();
+        let (events, index) = (
+            db.open_tree("events").unwrap(),
+            db.open_tree("index").unwrap(),
+        );
+        let outcome = |position| AppendOutcome {
+            stream_id: Uuid::from_u128(5),
+            first_position: position,
+            last_position: position,
+            stream_version: position,
+            deduplicated: false,
+        };
+        index.insert(FORMAT_KEY, INDEX_FORMAT_BEFORE_RUNS).unwrap();
+        index
+            .insert(
+                command_key(Uuid::from_u128(1)),
+                &encode_outcome(&outcome(1))[..],
+            )
+            .unwrap();
+        index
+            .insert(
+                command_key(Uuid::from_u128(2)),
+                &encode_outcome(&outcome(2))[..],
+            )
+            .unwrap();
+        index
+            .insert(INDEXED_THROUGH_KEY, &0u64.to_be_bytes())
+            .unwrap();
+        let (runs, ids) = derive_missing(&events, &index, 0).unwrap();
+        assert!(ids.is_empty(), "no runs yet");
+        assert_eq!(
+            index.get(FORMAT_KEY).unwrap().as_deref(),
+            Some(INDEX_FORMAT)
+        );
+        assert_eq!(
+            read_outcome(&index, &runs, Uuid::from_u128(1)).unwrap(),
+            Some(outcome(1))
+        );
+        // A command continued after the upgrade: its run's outcome wins over its old key.
+        let continued = AppendOutcome {
+            last_position: 3,
+            ..outcome(2)
+        };
+        write_entries(&index, &runs, [], [(Uuid::from_u128(2), &continued)], 0).unwrap();
+        assert_eq!(
+            read_outcome(&index, &runs, Uuid::from_u128(2)).unwrap(),
+            Some(continued)
+        );
+        assert_eq!(
+            read_outcome(&index, &runs, Uuid::from_u128(3)).unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use uuid::Uuid;
 
+use super::command_runs::CommandRuns;
 use crate::store::{AppendOutcome, Position, StoreError, StreamVersion};
 use crate::sync::{locked, unpoisoned};
 
@@ -77,9 +78,19 @@ pub(super) struct PendingIndex {
     wake_indexer: Condvar,
     /// Time spent writing entries to sled, in microseconds.
     pub(super) indexing_micros: std::sync::atomic::AtomicU64,
+    /// The directory of the command runs the drains write ([`super::command_runs`]).
+    pub(super) runs: CommandRuns,
 }
 
 impl PendingIndex {
+    /// Pending entries over the index whose command runs `runs` lists.
+    pub(super) fn new(runs: CommandRuns) -> Self {
+        PendingIndex {
+            runs,
+            ..PendingIndex::default()
+        }
+    }
+
     fn generations(&self) -> MutexGuard<'_, Generations> {
         locked(&self.generations)
     }
@@ -169,7 +180,7 @@ impl PendingIndex {
             taken
         };
         let started = Instant::now();
-        let written = write_all(index, &taken);
+        let written = write_all(index, &self.runs, &taken);
         self.indexing_micros.fetch_add(
             started.elapsed().as_micros() as u64,
             std::sync::atomic::Ordering::Relaxed,
@@ -227,7 +238,7 @@ impl PendingIndex {
 }
 
 /// Writes everything in `entries`.
-fn write_all(index: &sled::Tree, entries: &Entries) -> Result<(), StoreError> {
+fn write_all(index: &sled::Tree, runs: &CommandRuns, entries: &Entries) -> Result<(), StoreError> {
     let streams = entries.streams.iter().flat_map(|(stream_id, versions)| {
         versions
             .iter()
@@ -237,7 +248,7 @@ fn write_all(index: &sled::Tree, entries: &Entries) -> Result<(), StoreError> {
         .commands
         .iter()
         .map(|(command_id, outcome)| (*command_id, outcome));
-    super::index::write_entries(index, streams, commands, entries.through)
+    super::index::write_entries(index, runs, streams, commands, entries.through)
 }
 
 #[cfg(test)]
@@ -306,7 +317,7 @@ mod tests {
             vec![(3, 3)]
         );
         assert_eq!(
-            read_outcome(&index, Uuid::from_u128(1)).unwrap(),
+            read_outcome(&index, &pending.runs, Uuid::from_u128(1)).unwrap(),
             Some(outcome(stream_id, 1))
         );
         assert_eq!(
@@ -332,7 +343,14 @@ mod tests {
         assert_eq!(pending.stream(stream_id, 1).len(), 0);
         let positions = stream_positions(&index, stream_id, 1, usize::MAX).unwrap();
         assert_eq!(positions, (1..=10_000).map(|v| (v, v)).collect::<Vec<_>>());
-        assert_eq!(index.scan_prefix([b'c']).count(), 10_000);
+        assert_eq!(index.scan_prefix([b'c']).count(), 0, "no command keys");
+        assert_eq!(pending.runs.statistics().entries, 10_000);
+        for command in [1u128, 5_000, 10_000] {
+            assert_eq!(
+                read_outcome(&index, &pending.runs, Uuid::from_u128(command)).unwrap(),
+                Some(outcome(stream_id, command as u64))
+            );
+        }
         assert_eq!(
             index.get(INDEXED_THROUGH_KEY).unwrap().as_deref(),
             Some(&10_000u64.to_be_bytes()[..])

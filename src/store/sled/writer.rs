@@ -366,7 +366,7 @@ impl Writer {
         if !self.command_filter.might_contain(command_id) {
             return Ok(None);
         }
-        read_outcome(&self.index, command_id)
+        read_outcome(&self.index, &self.pending.runs, command_id)
     }
 }
 
@@ -511,10 +511,13 @@ pub(super) fn stage_command(staged: &mut Staged, command_id: Uuid, outcome: &App
     staged.commands.insert(command_id, outcome.clone());
 }
 
-/// A filter of every command id in the index, read from its keys.
-pub(super) fn fill_command_filter(index: &sled::Tree) -> Result<CommandFilter, StoreError> {
+/// A filter of every command id in the index: `command_ids` (those of its runs) and those
+/// of its `c` keys (a store written before runs).
+pub(super) fn fill_command_filter(
+    index: &sled::Tree,
+    mut command_ids: Vec<Uuid>,
+) -> Result<CommandFilter, StoreError> {
     let started = std::time::Instant::now();
-    let mut command_ids = Vec::new();
     for key in index.scan_prefix([b'c']).keys() {
         let key = key.map_err(backend)?;
         if let Some(command_id) = key
