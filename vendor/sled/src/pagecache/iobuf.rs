@@ -642,7 +642,7 @@ impl IoBufs {
         }
         let mut marks = config.prefill.lock();
         if prefill {
-            crate::pagecache::Prefill::publish(&mut marks, end);
+            crate::pagecache::Prefill::publish(&mut marks, &config.file, end)?;
         }
         if end > config.file_covers.load(Acquire) {
             let file = &config.file;

@@ -14,7 +14,8 @@
 //! waits for the prefill's write or sync.
 //!
 //! **Never a zero over sled's data**: the prefill writes only at or past `written_end`, the
-//! furthest end of any sled write that reached past the prefilled end, and writes each
+//! furthest end of any sled write that reached past the prefilled end and never below the
+//! file's length when the process first wrote to it (its earlier data), and writes each
 //! [`CHUNK`] holding the lock under which a writer publishes that end *before* its `pwrite`.
 //! A writer whose write ends below the prefilled end (`zeroed_to`) publishes nothing: the
 //! prefill never writes below `zeroed_to` again (each prefill starts at or past it, and
@@ -58,6 +59,9 @@ pub(crate) struct Marks {
     written_end: LogOffset,
     /// Bumped by a truncation: a prefill that began before it discards its result.
     generation: u64,
+    /// `written_end` has been raised to the file's length as this process first found it
+    /// ([`Prefill::publish`]).
+    floor_set: bool,
     /// A prefill is asked for.
     wanted: bool,
     /// The database is closing: the prefill thread ends.
@@ -98,16 +102,35 @@ impl Prefill {
         self.shared.marks.lock()
     }
 
-    /// Records, under `marks`, that a write ending at `end` is about to be made.
-    pub(crate) fn publish(marks: &mut Marks, end: LogOffset) {
+    /// Records, under `marks`, that a write ending at `end` is about to be made. The first
+    /// time, also the file's length: what the file held when this process opened it may be
+    /// live data anywhere below that length (sled reuses free segments, so the first writes
+    /// of a process can land below its end), and the prefill must never write below it.
+    /// (Without this floor, a prefill started after a restart wrote zeros from the end of the
+    /// process's first write, in a reused low segment, over the live segments above it: caught
+    /// by `tests/crash.rs`, whose reopen found "Read corrupted data".)
+    pub(crate) fn publish(
+        marks: &mut Marks,
+        file: &File,
+        end: LogOffset,
+    ) -> std::io::Result<()> {
+        if !marks.floor_set {
+            marks.written_end = marks.written_end.max(file.metadata()?.len());
+            marks.floor_set = true;
+        }
         marks.written_end = marks.written_end.max(end);
+        Ok(())
     }
 
     /// Records, under `marks`, that sled truncates the file to `at`: nothing reaches past it
-    /// (sled truncates only the free segments at the end of the file).
+    /// (sled truncates only the free segments at the end of the file). Before the file's
+    /// length is known ([`Prefill::publish`]), nothing changes: the floor is then taken after
+    /// the truncation.
     pub(crate) fn truncated(&self, marks: &mut Marks, at: LogOffset) {
         marks.generation += 1;
-        marks.written_end = marks.written_end.min(at);
+        if marks.floor_set {
+            marks.written_end = marks.written_end.min(at);
+        }
         self.shared.zeroed_to.fetch_min(at, SeqCst);
     }
 
