@@ -133,3 +133,74 @@ async fn a_log_file_reaching_past_its_last_write_reopens_whole() {
     assert_eq!(indexed, expected);
     store.shutdown().await;
 }
+
+/// The log file is prefilled with written zeros ahead of its writes, by a thread of its own
+/// (`vendor/README.md`, change 6), so a crash can leave written zeros (not only a hole) past
+/// the last message: here whole and partial segments of them, written and synced after each
+/// round as the prefill does. The store reopens with every event and an intact chain, and
+/// appends after them, round after round.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_file_prefilled_with_zeros_past_its_last_write_reopens_whole() {
+    use std::os::unix::fs::FileExt;
+    const SEGMENT: u64 = 512 * 1024;
+    let directory = tempfile::tempdir().unwrap();
+    let log_file = directory.path().join("log").join("db");
+    let mut expected = 0;
+    for round in 1..=3 {
+        let store = SledEventStore::open(directory.path()).unwrap();
+        assert_eq!(store.head_position(), expected, "round {round}");
+        common::append_many(&store, 300).await;
+        expected += 300;
+        store.shutdown().await;
+        drop(store);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&log_file)
+            .unwrap();
+        let length = file.metadata().unwrap().len();
+        let zeros = vec![0_u8; (round * SEGMENT + 4096) as usize];
+        file.write_all_at(&zeros, length).unwrap();
+        file.sync_all().unwrap();
+    }
+    let store = SledEventStore::open(directory.path()).unwrap();
+    assert_eq!(store.head_position(), expected);
+    let report = transfer::verify_log(&store, &mut |_| {}).await.unwrap();
+    assert_eq!(report.events, expected);
+    let indexed = tokio::task::block_in_place(|| store.check_stream_index()).unwrap();
+    assert_eq!(indexed, expected);
+    store.shutdown().await;
+}
+
+/// Appends from many tasks at once through several of the prefill's 2 MiB steps, the
+/// prefill's zeros written beside the writers' groups: no zero lands on an event (the store
+/// reopens with every one, its chain intact).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appends_through_the_log_files_prefill_reopen_whole() {
+    const TASKS: u64 = 16;
+    const PER_TASK: u64 = 600;
+    let directory = tempfile::tempdir().unwrap();
+    let store = Arc::new(SledEventStore::open(directory.path()).unwrap());
+    let mut tasks = Vec::new();
+    for _ in 0..TASKS {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            common::append_many(store.as_ref(), PER_TASK as usize).await;
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    store.shutdown().await;
+    drop(store);
+    let metadata = std::fs::metadata(directory.path().join("log").join("db")).unwrap();
+    assert!(
+        metadata.len() > 4 << 20,
+        "the log reached {} bytes, fewer than two prefills",
+        metadata.len()
+    );
+    let store = SledEventStore::open(directory.path()).unwrap();
+    assert_eq!(store.head_position(), TASKS * PER_TASK);
+    let report = transfer::verify_log(&store, &mut |_| {}).await.unwrap();
+    assert_eq!(report.events, TASKS * PER_TASK);
+    store.shutdown().await;
+}

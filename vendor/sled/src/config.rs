@@ -211,6 +211,10 @@ pub struct Inner {
     pub idgen_persist_interval: u64,
     #[doc(hidden)]
     pub version: (usize, usize),
+    /// partnerhub: whether the log file is prefilled with written zeros ahead of its writes
+    /// (`pagecache::prefill`; off by default).
+    #[doc(hidden)]
+    pub prefill_log: bool,
     tmp_path: PathBuf,
     pub(crate) global_error: Arc<Atomic<Error>>,
     #[cfg(feature = "event_log")]
@@ -231,6 +235,7 @@ impl Default for Inner {
             compression_factor: 5,
             temporary: false,
             version: crate_version(),
+            prefill_log: false,
 
             // useful in testing
             segment_size: 512 * 1024, // 512kb in bytes
@@ -353,7 +358,7 @@ impl Config {
             inner: config,
             file: Arc::new(file),
             file_covers: Arc::default(),
-            extending: Arc::default(),
+            prefill: Arc::default(),
         };
 
         Db::start_inner(config)
@@ -409,6 +414,24 @@ impl Config {
         self
     }
 
+    /// partnerhub: prefill the log file with written zeros ahead of its writes, off the
+    /// writing threads, so that a write's `fdatasync` allocates no blocks (`pagecache::prefill`,
+    /// change 6 in partnerhub's `vendor/README.md`). For a database synced after small writes;
+    /// `SLED_PREFILL=0` (or `SLED_GROW_PER_WRITE=1`, `SLED_PUBLISHED_WRITE_PATH=1`) switches it
+    /// off.
+    pub fn prefill_log(mut self, prefill: bool) -> Self {
+        if Arc::strong_count(&self.0) != 1 {
+            error!(
+                "config has already been used to start \
+                 the system and probably should not be \
+                 mutated",
+            );
+        }
+        let m = Arc::make_mut(&mut self.0);
+        m.prefill_log = prefill;
+        self
+    }
+
     #[doc(hidden)]
     pub fn idgen_persist_interval(mut self, interval: u64) -> Self {
         if Arc::strong_count(&self.0) != 1 {
@@ -448,7 +471,7 @@ impl Config {
             inner: self,
             file: Arc::new(file),
             file_covers: Arc::default(),
-            extending: Arc::default(),
+            prefill: Arc::default(),
         }
     }
 
@@ -799,8 +822,9 @@ pub struct RunningConfig {
     /// needs no look at the file's length (`pagecache::iobuf::IoBufs::cover_in_file`). Lowered
     /// when sled truncates the file.
     pub(crate) file_covers: Arc<std::sync::atomic::AtomicU64>,
-    /// partnerhub: serializes the file's extensions (`cover_in_file`).
-    pub(crate) extending: Arc<Mutex<()>>,
+    /// partnerhub: the log file's prefill with written zeros (`pagecache::prefill`), whose
+    /// lock also serializes the file's extensions (`cover_in_file`) and truncations.
+    pub(crate) prefill: Arc<crate::pagecache::Prefill>,
 }
 
 #[allow(unsafe_code)]

@@ -550,6 +550,17 @@ pub(crate) fn grow_per_write() -> bool {
     })
 }
 
+/// partnerhub: whether a log file opened with `Config::prefill_log(true)` is prefilled with
+/// written zeros ahead of its writes (`pagecache::prefill`); `SLED_PREFILL=0` switches that
+/// off alone, and it is off when the file grows with each write (`grow_per_write`).
+pub(crate) fn prefill_enabled() -> bool {
+    static PREFILL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *PREFILL.get_or_init(|| {
+        !grow_per_write()
+            && std::env::var_os("SLED_PREFILL").map_or(true, |value| value != "0")
+    })
+}
+
 /// partnerhub: whether `SLED_PUBLISHED_WRITE_PATH=1` asks for the write path of the
 /// published sled 0.34.7 (IO buffers written on the threadpool, every idle pool thread
 /// woken per task, every segment's buffer freed), to measure the patched one against it in

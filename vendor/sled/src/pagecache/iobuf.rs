@@ -616,26 +616,56 @@ impl IoBufs {
     /// checksum and the segment is taken as free, zeroed and truncated at the next start,
     /// `SegmentAccountant::initialize_from_snapshot`). `SLED_GROW_PER_WRITE=1` (or
     /// `SLED_PUBLISHED_WRITE_PATH=1`) switches this off, to measure one against the other.
+    ///
+    /// A database opened with `Config::prefill_log(true)` has the extension made of written
+    /// and synced zeros instead, by a thread of its own, ahead of the writes
+    /// ([`crate::pagecache::prefill`], change 6): a write ending below the prefilled end does
+    /// nothing here but, within [`PREFILL_STEP`] of it, ask for the next prefill; a write past
+    /// it publishes its end (so that the prefill never writes zeros over it) and extends the
+    /// file with `set_len` as above if it must. `SLED_PREFILL=0` switches the prefill off.
     fn cover_in_file(&self, end: LogOffset) -> Result<()> {
-        if end <= self.config.file_covers.load(Acquire) || crate::grow_per_write() {
+        if crate::grow_per_write() {
             return Ok(());
         }
-        let _extending = self.config.extending.lock();
-        let file = &self.config.file;
-        let length = file.metadata()?.len();
-        if end <= length {
-            self.config.file_covers.fetch_max(length, SeqCst);
+        let config = &self.config;
+        let prefill = config.prefill_log && crate::prefill_enabled();
+        if prefill {
+            let zeroed = config.prefill.zeroed_to();
+            if end <= zeroed {
+                if end + PREFILL_STEP > zeroed {
+                    config.prefill.start(&config.file, &config.file_covers);
+                }
+                return Ok(());
+            }
+        } else if end <= config.file_covers.load(Acquire) {
             return Ok(());
         }
-        let step = self.config.segment_size as LogOffset
-            * FILE_EXTENSION_SEGMENTS;
-        let target = (end + step - 1) / step * step;
-        // A hole, not `fallocate`: the blocks are allocated as before, when the data is
-        // written back (in the `fdatasync` of the write), and only the length is set ahead.
-        // `fallocate`'s unwritten extents would add a conversion at each block's first
-        // write, done by a kernel worker at I/O completion, which the sync then waits for.
-        file.set_len(target)?;
-        self.config.file_covers.fetch_max(target, SeqCst);
+        let mut marks = config.prefill.lock();
+        if prefill {
+            crate::pagecache::Prefill::publish(&mut marks, &config.file, end)?;
+        }
+        if end > config.file_covers.load(Acquire) {
+            let file = &config.file;
+            let length = file.metadata()?.len();
+            if end <= length {
+                config.file_covers.fetch_max(length, SeqCst);
+            } else {
+                let step = config.segment_size as LogOffset
+                    * FILE_EXTENSION_SEGMENTS;
+                let target = (end + step - 1) / step * step;
+                // A hole, not `fallocate`: the blocks are allocated as before, when the data
+                // is written back (in the `fdatasync` of the write), and only the length is
+                // set ahead. `fallocate`'s unwritten extents would add a conversion at each
+                // block's first write, done by a kernel worker at I/O completion, which the
+                // sync then waits for.
+                file.set_len(target)?;
+                config.file_covers.fetch_max(target, SeqCst);
+            }
+        }
+        drop(marks);
+        if prefill {
+            config.prefill.start(&config.file, &config.file_covers);
+        }
         Ok(())
     }
 

@@ -17,6 +17,8 @@ mod parallel_io_polyfill;
 mod parallel_io_unix;
 #[cfg(all(windows, not(miri)))]
 mod parallel_io_windows;
+// partnerhub: the log file prefilled with zeros (change 6 in vendor/README.md).
+mod prefill;
 mod reservation;
 mod segment;
 mod snapshot;
@@ -48,6 +50,7 @@ use self::{
 };
 
 pub(crate) use self::{
+    prefill::{Prefill, PREFILL_STEP},
     logger::{
         read_message, read_segment_header, MessageHeader, SegmentHeader,
         SegmentNumber,

@@ -1097,14 +1097,18 @@ impl SegmentAccountant {
         io_fail!(&config, "file truncation");
         threadpool::spawn(move || {
             debug!("truncating file to length {}", at);
-            let res = config
-                .file
-                .set_len(at)
+            // partnerhub: the file reaches no further than `at` now
+            // (`IoBufs::cover_in_file`), and holds no prefilled zeros past it
+            // (`pagecache::prefill`): under the prefill's lock, so that a prefill
+            // in flight discards its result.
+            let mut marks = config.prefill.lock();
+            config.prefill.truncated(&mut marks, at);
+            config.file_covers.fetch_min(at, SeqCst);
+            let res = config.file.set_len(at);
+            drop(marks);
+            let res = res
                 .and_then(|_| config.file.sync_all())
                 .map_err(|e| e.into());
-            // partnerhub: the file reaches no further than `at` now
-            // (`IoBufs::cover_in_file`).
-            config.file_covers.fetch_min(at, SeqCst);
             completer.fill(res);
         })?;
 

@@ -1,0 +1,249 @@
+//! partnerhub: the log file prefilled with written zeros ahead of sled's writes, off the
+//! writing threads (change 6 in `vendor/README.md`).
+//!
+//! Change 5 (`IoBufs::cover_in_file`) sets the file's length ahead of its writes, so a sync no
+//! longer persists a new length; the blocks past the last write are still a hole, allocated
+//! when a write's pages are written back, i.e. inside the `fdatasync` of a group whose write
+//! reached a new block (one in four or five groups at one client). On ext4 that allocation
+//! writes the inode's extent and the block bitmap in the sync, before the disk's cache flush.
+//! PostgreSQL writes and syncs each WAL segment's zeros before using it, so its `fdatasync`
+//! writes data over allocated blocks. This does the same for sled's log file: a thread of the
+//! database's own writes zeros past the furthest write and syncs them, [`PREFILL_STEP`] at a
+//! time, whenever a write comes within [`PREFILL_STEP`] of the prefilled end; a write past the
+//! prefilled end (the prefill has not kept up) falls back to change 5's `set_len`, and never
+//! waits for the prefill's write or sync.
+//!
+//! **Never a zero over sled's data**: the prefill writes only at or past `written_end`, the
+//! furthest end of any sled write that reached past the prefilled end and never below the
+//! file's length when the process first wrote to it (its earlier data), and writes each
+//! [`CHUNK`] holding the lock under which a writer publishes that end *before* its `pwrite`.
+//! A writer whose write ends below the prefilled end (`zeroed_to`) publishes nothing: the
+//! prefill never writes below `zeroed_to` again (each prefill starts at or past it, and
+//! `zeroed_to` is only raised by the prefill itself, after its sync). sled's truncation of the
+//! file's free end (`SegmentAccountant::truncate`) takes the same lock, lowers the marks and
+//! bumps a generation that makes a prefill in flight discard its result.
+//!
+//! **Crash safety**: what a crash can leave is zeros, or a hole read as zeros, past the last
+//! message sled wrote (the prefill's zeros not yet synced are either on disk or not; the
+//! file's length is the prefill's or the one before): the state of change 5, which sled's
+//! recovery reads as the end of the log (see `IoBufs::cover_in_file`).
+
+use std::{
+    fs::File,
+    sync::atomic::{AtomicBool, AtomicU64, Ordering::*},
+    thread::JoinHandle,
+};
+
+use log::warn;
+use parking_lot::{Condvar, Mutex, MutexGuard};
+
+use super::{pwrite_all, LogOffset};
+use crate::Arc;
+
+/// How far ahead of the writes the file is prefilled, and how much each prefill writes.
+pub(crate) const PREFILL_STEP: LogOffset = 2 << 20;
+
+/// The zeros written under the lock at a time: a writer that must publish its end waits for
+/// at most one such `pwrite` into the page cache (tens of µs), never for the sync.
+const CHUNK: usize = 64 << 10;
+
+/// The file system's block: the prefill starts at the block after the furthest write, never
+/// inside a block holding data.
+const BLOCK: LogOffset = 4096;
+
+/// What the writers and the prefill agree on under [`Shared::marks`].
+#[derive(Debug, Default)]
+pub(crate) struct Marks {
+    /// The furthest end of a sled write that reached past `zeroed_to`, published before that
+    /// write's `pwrite`.
+    written_end: LogOffset,
+    /// Bumped by a truncation: a prefill that began before it discards its result.
+    generation: u64,
+    /// `written_end` has been raised to the file's length as this process first found it
+    /// ([`Prefill::publish`]).
+    floor_set: bool,
+    /// A prefill is asked for.
+    wanted: bool,
+    /// The database is closing: the prefill thread ends.
+    stop: bool,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    marks: Mutex<Marks>,
+    wake: Condvar,
+    /// The file holds written and synced zeros (or sled's data) up to here, past the last
+    /// write: a write ending at or below it has nothing to publish.
+    zeroed_to: AtomicU64,
+    /// A prefill is asked for or under way.
+    running: AtomicBool,
+    /// A prefill failed (an I/O error): no more are asked for; writes past the prefilled end
+    /// use `set_len` as without this change.
+    failed: AtomicBool,
+}
+
+/// The prefill of one database's log file; its thread is started at the first prefill and
+/// joined when the last `RunningConfig` holding this is dropped.
+#[derive(Debug, Default)]
+pub(crate) struct Prefill {
+    shared: Arc<Shared>,
+    worker: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Prefill {
+    /// How far the file holds written and synced zeros.
+    pub(crate) fn zeroed_to(&self) -> LogOffset {
+        self.shared.zeroed_to.load(Acquire)
+    }
+
+    /// The lock under which a writer publishes its end ([`Prefill::publish`]) and sled
+    /// truncates the file ([`Prefill::truncated`]).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Marks> {
+        self.shared.marks.lock()
+    }
+
+    /// Records, under `marks`, that a write ending at `end` is about to be made. The first
+    /// time, also the file's length: what the file held when this process opened it may be
+    /// live data anywhere below that length (sled reuses free segments, so the first writes
+    /// of a process can land below its end), and the prefill must never write below it.
+    /// (Without this floor, a prefill started after a restart wrote zeros from the end of the
+    /// process's first write, in a reused low segment, over the live segments above it: caught
+    /// by `tests/crash.rs`, whose reopen found "Read corrupted data".)
+    pub(crate) fn publish(
+        marks: &mut Marks,
+        file: &File,
+        end: LogOffset,
+    ) -> std::io::Result<()> {
+        if !marks.floor_set {
+            marks.written_end = marks.written_end.max(file.metadata()?.len());
+            marks.floor_set = true;
+        }
+        marks.written_end = marks.written_end.max(end);
+        Ok(())
+    }
+
+    /// Records, under `marks`, that sled truncates the file to `at`: nothing reaches past it
+    /// (sled truncates only the free segments at the end of the file). Before the file's
+    /// length is known ([`Prefill::publish`]), nothing changes: the floor is then taken after
+    /// the truncation.
+    pub(crate) fn truncated(&self, marks: &mut Marks, at: LogOffset) {
+        marks.generation += 1;
+        if marks.floor_set {
+            marks.written_end = marks.written_end.min(at);
+        }
+        self.shared.zeroed_to.fetch_min(at, SeqCst);
+    }
+
+    /// Asks for a prefill past the furthest write, unless one is asked for or under way.
+    /// Costs a wake-up of the prefill thread (its start the first time); never waits for a
+    /// write or a sync.
+    pub(crate) fn start(
+        &self,
+        file: &Arc<File>,
+        file_covers: &Arc<AtomicU64>,
+    ) {
+        if self.shared.failed.load(Acquire)
+            || self.shared.running.swap(true, AcqRel)
+        {
+            return;
+        }
+        let mut worker = self.worker.lock();
+        if worker.is_none() {
+            let shared = self.shared.clone();
+            let file = file.clone();
+            let file_covers = file_covers.clone();
+            let spawned = std::thread::Builder::new()
+                .name("sled-log-prefill".into())
+                .spawn(move || run(&shared, &file, &file_covers));
+            match spawned {
+                Ok(handle) => *worker = Some(handle),
+                Err(error) => {
+                    warn!("no thread to prefill the log file: {}", error);
+                    self.shared.failed.store(true, Release);
+                    return;
+                }
+            }
+        }
+        drop(worker);
+        let mut marks = self.shared.marks.lock();
+        marks.wanted = true;
+        drop(marks);
+        self.shared.wake.notify_one();
+    }
+}
+
+impl Drop for Prefill {
+    fn drop(&mut self) {
+        self.shared.marks.lock().stop = true;
+        self.shared.wake.notify_one();
+        if let Some(handle) = self.worker.lock().take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+/// The prefill thread: one prefill per request, until the database closes or a prefill fails.
+fn run(shared: &Shared, file: &File, file_covers: &AtomicU64) {
+    let zeros = vec![0_u8; CHUNK];
+    loop {
+        {
+            let mut marks = shared.marks.lock();
+            while !marks.wanted && !marks.stop {
+                shared.wake.wait(&mut marks);
+            }
+            if marks.stop {
+                return;
+            }
+            marks.wanted = false;
+        }
+        if let Err(error) = prefill_once(shared, file, file_covers, &zeros) {
+            warn!("prefilling the log file failed, left as a hole: {}", error);
+            shared.failed.store(true, Release);
+            return;
+        }
+        shared.running.store(false, Release);
+    }
+}
+
+/// Writes [`PREFILL_STEP`] of zeros from the block after the furthest write (or from the
+/// prefilled end), a [`CHUNK`] at a time under the lock, then syncs them and raises the marks.
+fn prefill_once(
+    shared: &Shared,
+    file: &File,
+    file_covers: &AtomicU64,
+    zeros: &[u8],
+) -> std::io::Result<()> {
+    let (from, generation) = {
+        let marks = shared.marks.lock();
+        let after_writes = (marks.written_end + BLOCK - 1) / BLOCK * BLOCK;
+        (shared.zeroed_to.load(Acquire).max(after_writes), marks.generation)
+    };
+    let target = from + PREFILL_STEP;
+    let mut at = from;
+    while at < target {
+        let marks = shared.marks.lock();
+        if marks.stop || marks.generation != generation {
+            return Ok(());
+        }
+        // A write may have reached past `at` since: start after it.
+        let after_writes = (marks.written_end + BLOCK - 1) / BLOCK * BLOCK;
+        let start = at.max(after_writes);
+        if start >= target {
+            // The writes overtook the prefill (they extend with `set_len`).
+            return Ok(());
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        let len = (target - start).min(zeros.len() as LogOffset) as usize;
+        pwrite_all(file, &zeros[..len], start)?;
+        drop(marks);
+        at = start + len as LogOffset;
+    }
+    // The blocks allocated and the length persisted here, not in a writer's sync.
+    file.sync_data()?;
+    let marks = shared.marks.lock();
+    if marks.generation == generation {
+        shared.zeroed_to.fetch_max(target, SeqCst);
+        file_covers.fetch_max(target, SeqCst);
+    }
+    Ok(())
+}
