@@ -30,7 +30,9 @@
 //! and it keeps a written segment's buffer for a later segment instead of freeing it, so the
 //! inserts do not fault in and zero fresh pages for every 512 KiB of log; its file is
 //! extended 2 MiB ahead of its writes, so that a group's `fdatasync` need not persist a new
-//! file length as well.
+//! file length as well, and the log's file is prefilled with written, synced zeros ahead of
+//! its writes by a thread of its own (`open_database`'s `prefill`), so that a group's sync
+//! allocates no blocks either.
 //!
 //! **No hand-off for a lone writer.** The writer's state sits behind a mutex that the writer
 //! thread holds while it writes a group. When an append is the only one in flight, nothing
