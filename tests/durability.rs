@@ -107,31 +107,10 @@ async fn acknowledged_events_survive_sigkill() {
 /// every event and an intact chain, and appends after them, round after round.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_log_file_reaching_past_its_last_write_reopens_whole() {
-    const SEGMENT: u64 = 512 * 1024;
-    let directory = tempfile::tempdir().unwrap();
-    let log_file = directory.path().join("log").join("db");
-    let mut expected = 0;
-    for round in 1..=3 {
-        let store = SledEventStore::open(directory.path()).unwrap();
-        assert_eq!(store.head_position(), expected, "round {round}");
-        common::append_many(&store, 300).await;
-        expected += 300;
-        store.shutdown().await;
-        drop(store);
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(&log_file)
-            .unwrap();
-        let length = file.metadata().unwrap().len();
-        file.set_len(length + round * SEGMENT + 4096).unwrap();
-    }
-    let store = SledEventStore::open(directory.path()).unwrap();
-    assert_eq!(store.head_position(), expected);
-    let report = transfer::verify_log(&store, &mut |_| {}).await.unwrap();
-    assert_eq!(report.events, expected);
-    let indexed = tokio::task::block_in_place(|| store.check_stream_index()).unwrap();
-    assert_eq!(indexed, expected);
-    store.shutdown().await;
+    reopens_whole_with_the_log_file_extended(|file, length, extension| {
+        file.set_len(length + extension).unwrap();
+    })
+    .await;
 }
 
 /// The log file is prefilled with written zeros ahead of its writes, by a thread of its own
@@ -141,7 +120,19 @@ async fn a_log_file_reaching_past_its_last_write_reopens_whole() {
 /// appends after them, round after round.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_log_file_prefilled_with_zeros_past_its_last_write_reopens_whole() {
-    use std::os::unix::fs::FileExt;
+    reopens_whole_with_the_log_file_extended(|file, length, extension| {
+        use std::os::unix::fs::FileExt;
+        let zeros = vec![0_u8; usize::try_from(extension).unwrap()];
+        file.write_all_at(&zeros, length).unwrap();
+        file.sync_all().unwrap();
+    })
+    .await;
+}
+
+/// Three rounds of 300 appends, each followed by `extend(file, its length, bytes)` on the
+/// closed store's log file (a growing number of whole segments and a partial one), then a
+/// reopen that must find every event, an intact chain and a whole stream index.
+async fn reopens_whole_with_the_log_file_extended(extend: impl Fn(&std::fs::File, u64, u64)) {
     const SEGMENT: u64 = 512 * 1024;
     let directory = tempfile::tempdir().unwrap();
     let log_file = directory.path().join("log").join("db");
@@ -158,9 +149,7 @@ async fn a_log_file_prefilled_with_zeros_past_its_last_write_reopens_whole() {
             .open(&log_file)
             .unwrap();
         let length = file.metadata().unwrap().len();
-        let zeros = vec![0_u8; (round * SEGMENT + 4096) as usize];
-        file.write_all_at(&zeros, length).unwrap();
-        file.sync_all().unwrap();
+        extend(&file, length, round * SEGMENT + 4096);
     }
     let store = SledEventStore::open(directory.path()).unwrap();
     assert_eq!(store.head_position(), expected);
