@@ -53,6 +53,7 @@ use uuid::Uuid;
 use super::backend;
 use super::index::{decode_outcome, encode_outcome, OUTCOME_BYTES};
 use crate::store::{AppendOutcome, StoreError};
+use crate::sync::unpoisoned;
 
 /// First byte of every block's key.
 pub(super) const RUN_PREFIX: u8 = b'r';
@@ -234,15 +235,11 @@ fn stage_blocks(batch: &mut sled::Batch, number: u64, entries: &[[u8; ENTRY_BYTE
 
 impl CommandRuns {
     fn read(&self) -> RwLockReadGuard<'_, Directory> {
-        self.directory
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        unpoisoned(self.directory.read())
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, Directory> {
-        self.directory
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        unpoisoned(self.directory.write())
     }
 
     /// Reads the directory from the runs in `index`, calling `each` with every command id in
