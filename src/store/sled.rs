@@ -88,6 +88,7 @@ use super::{
 };
 use crate::sync::locked;
 
+mod bloom;
 mod checkpoint;
 mod command_filter;
 mod command_runs;

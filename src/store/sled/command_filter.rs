@@ -8,18 +8,15 @@
 //! "maybe" is looked up; it never says "new" for a command it was given, so no repeat is
 //! missed.
 //!
-//! The filter grows in layers, each twice the capacity of the one before, so it needs no
-//! size up front and costs about 1.2 bytes per command (≈ 1.2 MiB per million). It lives in
-//! memory only: [`super::SledEventStore::open`] fills it from the index.
-
-use std::hash::{BuildHasher, Hasher};
+//! The filter grows in layers of [`super::bloom::BloomFilter`], each twice the capacity of the
+//! one before, so it needs no size up front and costs about 1.2 bytes per command (≈ 1.2 MiB
+//! per million). It lives in memory only: [`super::SledEventStore::open`] fills it from the
+//! index.
 
 use uuid::Uuid;
 
-/// Bits per command in each layer; with [`PROBES`] probes it gives ≈ 1 % false "maybe"s.
-const BITS_PER_COMMAND: usize = 10;
-/// Bits probed per command.
-const PROBES: u64 = 7;
+use super::bloom::{hash_id, BloomFilter};
+
 /// Capacity of the first layer, in commands.
 const FIRST_LAYER_CAPACITY: usize = 1 << 16;
 
@@ -27,53 +24,23 @@ const FIRST_LAYER_CAPACITY: usize = 1 << 16;
 #[derive(Debug)]
 pub(super) struct CommandFilter {
     layers: Vec<Layer>,
-    hasher: std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>,
 }
 
+/// One layer: a filter sized for `capacity` commands and how many it holds.
 #[derive(Debug)]
 struct Layer {
-    bits: Vec<u64>,
+    filter: BloomFilter,
     capacity: usize,
     commands: usize,
 }
 
 impl Layer {
     fn with_capacity(capacity: usize) -> Self {
-        let words = (capacity * BITS_PER_COMMAND).div_ceil(64).max(1);
         Layer {
-            bits: vec![0; words],
+            filter: BloomFilter::with_capacity(capacity),
             capacity,
             commands: 0,
         }
-    }
-
-    /// The bit positions of a hash: double hashing over `bit_count` bits.
-    fn probes(bit_count: u64, hash: u64) -> impl Iterator<Item = usize> {
-        let first = hash & 0xffff_ffff;
-        let step = (hash >> 32) | 1;
-        (0..PROBES)
-            .map(move |probe| (first.wrapping_add(probe.wrapping_mul(step)) % bit_count) as usize)
-    }
-
-    fn bit_count(&self) -> u64 {
-        self.bits.len() as u64 * 64
-    }
-
-    fn insert(&mut self, hash: u64) {
-        for bit in Layer::probes(self.bit_count(), hash) {
-            if let Some(word) = self.bits.get_mut(bit / 64) {
-                *word |= 1 << (bit % 64);
-            }
-        }
-        self.commands += 1;
-    }
-
-    fn might_contain(&self, hash: u64) -> bool {
-        Layer::probes(self.bit_count(), hash).all(|bit| {
-            self.bits
-                .get(bit / 64)
-                .is_some_and(|word| word & (1 << (bit % 64)) != 0)
-        })
     }
 }
 
@@ -83,13 +50,11 @@ impl CommandFilter {
     pub(super) fn with_capacity(expected: usize) -> Self {
         CommandFilter {
             layers: vec![Layer::with_capacity(expected.max(FIRST_LAYER_CAPACITY))],
-            hasher: Default::default(),
         }
     }
 
     /// Remembers `command_id`.
     pub(super) fn insert(&mut self, command_id: Uuid) {
-        let hash = self.hash(command_id);
         let needs_layer = self
             .layers
             .last()
@@ -102,28 +67,23 @@ impl CommandFilter {
             self.layers.push(Layer::with_capacity(capacity));
         }
         if let Some(layer) = self.layers.last_mut() {
-            layer.insert(hash);
+            layer.filter.insert(hash_id(command_id.as_bytes()));
+            layer.commands += 1;
         }
     }
 
     /// `false` only when `command_id` was certainly never inserted; `true` when it may have
     /// been (look it up to know).
     pub(super) fn might_contain(&self, command_id: Uuid) -> bool {
-        let hash = self.hash(command_id);
-        self.layers.iter().any(|layer| layer.might_contain(hash))
+        let hash = hash_id(command_id.as_bytes());
+        self.layers
+            .iter()
+            .any(|layer| layer.filter.might_contain(hash))
     }
 
     /// Bytes the filter's bits take.
     pub(super) fn bytes(&self) -> usize {
-        self.layers.iter().map(|layer| layer.bits.len() * 8).sum()
-    }
-
-    fn hash(&self, command_id: Uuid) -> u64 {
-        // Command ids come from clients and need not be random (v5 ids, say), so they are
-        // hashed rather than used as bits; a crafted id can only cause a needless lookup.
-        let mut hasher = self.hasher.build_hasher();
-        hasher.write(command_id.as_bytes());
-        hasher.finish()
+        self.layers.iter().map(|layer| layer.filter.bytes()).sum()
     }
 }
 

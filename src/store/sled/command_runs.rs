@@ -45,12 +45,12 @@
 //! readable ([`super::index::read_outcome`] asks the runs first, then that key), so no
 //! migration is needed.
 
-use std::hash::{BuildHasher, Hasher};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use uuid::Uuid;
 
 use super::backend;
+use super::bloom::{hash_id, BloomFilter};
 use super::index::{decode_outcome, encode_outcome, OUTCOME_BYTES};
 use crate::store::{AppendOutcome, StoreError};
 use crate::sync::unpoisoned;
@@ -69,9 +69,6 @@ const TIER_BASE: usize = 256;
 const MAX_MERGED: usize = 1 << 18;
 /// Runs above which the smallest neighbours are merged whatever their tiers.
 const MAX_RUNS: usize = 64;
-/// Bits of a run's filter per command; with [`FILTER_PROBES`] ≈ 1 % false "maybe"s.
-const FILTER_BITS_PER_ENTRY: usize = 10;
-const FILTER_PROBES: u64 = 7;
 
 /// One run as the directory knows it.
 #[derive(Debug)]
@@ -81,7 +78,7 @@ struct Run {
     /// The first command id of each block, by block number.
     block_firsts: Vec<[u8; 16]>,
     /// A Bloom filter of the run's command ids.
-    filter: Vec<u64>,
+    filter: BloomFilter,
 }
 
 /// A run being read by [`CommandRuns::load`]: its ids' hashes wait for its filter.
@@ -116,45 +113,6 @@ pub(super) struct RunStatistics {
     pub(super) entries: usize,
     /// Bytes the directory holds (block firsts and filters).
     pub(super) directory_bytes: usize,
-}
-
-fn hash(command_id: &[u8; 16]) -> u64 {
-    // Command ids come from clients and need not be random, so they are hashed.
-    let mut hasher =
-        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
-            .build_hasher();
-    hasher.write(command_id);
-    hasher.finish()
-}
-
-fn probes(words: usize, hash: u64) -> impl Iterator<Item = usize> {
-    let bits = words as u64 * 64;
-    let first = hash & 0xffff_ffff;
-    let step = (hash >> 32) | 1;
-    (0..FILTER_PROBES)
-        .map(move |probe| (first.wrapping_add(probe.wrapping_mul(step)) % bits) as usize)
-}
-
-/// A Bloom filter of the ids whose hashes are `hashes`.
-fn filter_of(hashes: &[u64]) -> Vec<u64> {
-    let words = (hashes.len() * FILTER_BITS_PER_ENTRY).div_ceil(64).max(1);
-    let mut filter = vec![0u64; words];
-    for &hashed in hashes {
-        for bit in probes(words, hashed) {
-            if let Some(word) = filter.get_mut(bit / 64) {
-                *word |= 1 << (bit % 64);
-            }
-        }
-    }
-    filter
-}
-
-fn might_contain(filter: &[u64], hash: u64) -> bool {
-    probes(filter.len(), hash).all(|bit| {
-        filter
-            .get(bit / 64)
-            .is_some_and(|word| word & (1 << (bit % 64)) != 0)
-    })
 }
 
 fn tier(entries: usize) -> u32 {
@@ -223,8 +181,11 @@ fn stage_blocks(batch: &mut sled::Batch, number: u64, entries: &[[u8; ENTRY_BYTE
         }
         batch.insert(&block_key(number, block as u32)[..], value);
     }
-    let hashes: Vec<u64> = entries.iter().map(|entry| hash(&entry_id(entry))).collect();
-    let filter = filter_of(&hashes);
+    let hashes: Vec<u64> = entries
+        .iter()
+        .map(|entry| hash_id(&entry_id(entry)))
+        .collect();
+    let filter = BloomFilter::of(&hashes);
     Run {
         number,
         entries: entries.len(),
@@ -259,7 +220,7 @@ impl CommandRuns {
                     number: run.number,
                     entries: run.hashes.len(),
                     block_firsts: run.block_firsts,
-                    filter: filter_of(&run.hashes),
+                    filter: BloomFilter::of(&run.hashes),
                 });
                 directory.next_number = run.number + 1;
             }
@@ -284,7 +245,7 @@ impl CommandRuns {
                 for entry in entries {
                     let id = entry_id(entry);
                     each(Uuid::from_bytes(id));
-                    run.hashes.push(hash(&id));
+                    run.hashes.push(hash_id(&id));
                 }
             }
         }
@@ -338,10 +299,10 @@ impl CommandRuns {
         command_id: Uuid,
     ) -> Result<Option<AppendOutcome>, StoreError> {
         let id = *command_id.as_bytes();
-        let hashed = hash(&id);
+        let hashed = hash_id(&id);
         let directory = self.read();
         for run in directory.runs.iter().rev() {
-            if !might_contain(&run.filter, hashed) {
+            if !run.filter.might_contain(hashed) {
                 continue;
             }
             let after = run.block_firsts.partition_point(|first| *first <= id);
@@ -381,7 +342,7 @@ impl CommandRuns {
             directory_bytes: directory
                 .runs
                 .iter()
-                .map(|run| run.block_firsts.len() * 16 + run.filter.len() * 8)
+                .map(|run| run.block_firsts.len() * 16 + run.filter.bytes())
                 .sum(),
         }
     }
