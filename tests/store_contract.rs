@@ -2057,3 +2057,55 @@ async fn a_node_that_loses_its_notification_connection_polls_and_listens_again()
     quiet.shutdown().await;
     harness.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_holding_an_old_snapshot_is_named_while_log_head_grows() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    // The node that looks is not the one that writes: any node on the schema sees it.
+    let node = harness.second_instance().await;
+    let before = node.log_head_health().await.unwrap();
+
+    // A session that opened a transaction, read, and went quiet (a forgotten `BEGIN`).
+    let (holder, connection) = raw_client(&harness.schema().url()).await;
+    holder
+        .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM events;")
+        .await
+        .unwrap();
+    let holder_pid: i32 = holder
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .unwrap()
+        .get(0);
+    append_many(harness.store().as_ref(), 300).await;
+
+    let during = node.log_head_health().await.unwrap();
+    assert!(
+        during.pages > before.pages,
+        "300 commits under a held snapshot grow log_head: {} pages, {} before",
+        during.pages,
+        before.pages
+    );
+    let held = during
+        .snapshots
+        .iter()
+        .find(|snapshot| snapshot.pid == holder_pid)
+        .unwrap_or_else(|| panic!("pid {holder_pid} is named in {:?}", during.snapshots));
+    assert_eq!(held.state, "idle in transaction");
+
+    holder.batch_execute("COMMIT").await.unwrap();
+    let after = node.log_head_health().await.unwrap();
+    assert!(
+        after
+            .snapshots
+            .iter()
+            .all(|snapshot| snapshot.pid != holder_pid),
+        "a session that committed holds no snapshot: {:?}",
+        after.snapshots
+    );
+    drop(holder);
+    let _ = connection.await;
+    node.shutdown().await;
+    harness.finish().await;
+}

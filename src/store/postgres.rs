@@ -110,7 +110,8 @@
 //! ## Files
 //!
 //! This file holds the store and its reads; `writer` the group commit, `follower` how each
-//! instance follows the log and wakes on `NOTIFY`, `schema` the migrations.
+//! instance follows the log and wakes on `NOTIFY`, `schema` the migrations, `watch` the
+//! warning when a session's old snapshot keeps `log_head` from being pruned.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -141,11 +142,13 @@ mod checkpoint;
 mod follower;
 mod schema;
 mod timeline;
+mod watch;
 mod writer;
 
 use self::follower::{follow, Follower, Wakeups};
 pub(crate) use self::follower::{listen, Heard};
 use self::schema::migrate;
+pub use self::watch::{HeldSnapshot, LogHeadHealth};
 use self::writer::Writer;
 
 /// The channel every commit notifies, with its last position as the payload.
@@ -230,7 +233,7 @@ pub struct PostgresEventStore {
     live: Mutex<Option<broadcast::Sender<Arc<RecordedEvent>>>>,
     /// The writer task's queue.
     writer: mpsc::Sender<WriterMessage>,
-    /// The writer, follower and listener tasks, awaited on shutdown.
+    /// The writer, follower, watch and listener tasks, awaited on shutdown.
     tasks: Mutex<Vec<JoinHandle<()>>>,
     /// Stops the follower and the listener.
     stop: CancellationToken,
@@ -355,6 +358,7 @@ impl PostgresEventStore {
                 options.poll_interval,
                 stop.clone(),
             )),
+            tokio::spawn(watch::watch(pool.clone(), stop.clone())),
         ];
         if options.listen {
             let known = follower.clone();
