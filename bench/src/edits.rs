@@ -85,7 +85,12 @@ pub struct EditsPlan {
 }
 
 /// Every system the scenario knows, in the order its runs alternate.
-pub const SYSTEMS: [&str; 4] = ["redis", "partnerhub-sled", "postgres", "partnerhub-postgres"];
+pub const SYSTEMS: [&str; 4] = [
+    "redis",
+    "partnerhub-sled",
+    "postgres",
+    "partnerhub-postgres",
+];
 
 /// One run of one system.
 #[derive(Debug, Clone, Serialize)]
