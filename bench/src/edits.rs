@@ -79,7 +79,18 @@ pub struct EditsPlan {
     pub rounds: usize,
     /// PostgreSQL (for the peer and partnerhub on it); `None` runs Redis and sled only.
     pub postgres: Option<String>,
+    /// The systems to run (of [`SYSTEMS`]); empty runs all of them (the PostgreSQL ones only
+    /// with `postgres`). For profiling one system; the ratios need both sides of each.
+    pub systems: Vec<String>,
 }
+
+/// Every system the scenario knows, in the order its runs alternate.
+pub const SYSTEMS: [&str; 4] = [
+    "redis",
+    "partnerhub-sled",
+    "postgres",
+    "partnerhub-postgres",
+];
 
 /// One run of one system.
 #[derive(Debug, Clone, Serialize)]
@@ -230,9 +241,16 @@ pub async fn edits(
         Some(edits) => Budget::Edits(edits),
         None => Budget::Time(Duration::from_secs_f64(plan.seconds)),
     };
-    let mut systems = vec!["redis", "partnerhub-sled"];
-    if plan.postgres.is_some() {
-        systems.extend(["postgres", "partnerhub-postgres"]);
+    let systems: Vec<&'static str> = SYSTEMS
+        .into_iter()
+        .filter(|system| plan.postgres.is_some() || !system.contains("postgres"))
+        .filter(|system| plan.systems.is_empty() || plan.systems.iter().any(|s| s == system))
+        .collect();
+    if systems.is_empty() {
+        return Err(BenchError::Setup(format!(
+            "no system to run: --systems names none of {} (the PostgreSQL ones need --postgres)",
+            SYSTEMS.join(", ")
+        )));
     }
     for &clients in &plan.clients {
         let mut totals: std::collections::BTreeMap<&'static str, (usize, f64)> =

@@ -159,6 +159,10 @@ enum Scenario {
         /// Redis and partnerhub on sled only.
         #[arg(long)]
         postgres: Option<String>,
+        /// Only these systems (comma-separated, of redis, partnerhub-sled, postgres,
+        /// partnerhub-postgres), for profiling one of them; default all.
+        #[arg(long, value_delimiter = ',')]
+        systems: Vec<String>,
         /// Print one JSON object per run and per summary instead of a table.
         #[arg(long)]
         json: bool,
@@ -538,6 +542,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             edits,
             rounds,
             postgres,
+            systems,
             json,
         } => {
             let output = Output { json };
@@ -553,6 +558,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 edits,
                 rounds,
                 postgres,
+                systems,
             };
             partnerhub_bench::edits(
                 data,

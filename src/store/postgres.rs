@@ -347,6 +347,7 @@ impl PostgresEventStore {
         let (sender, receiver) = mpsc::channel(WRITER_QUEUE);
         let writer = Writer {
             pool: writer_pool,
+            held: tokio::sync::Mutex::new(None),
             follower: follower.clone(),
             counters: counters.clone(),
         };

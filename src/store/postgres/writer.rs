@@ -8,8 +8,13 @@ use tokio_postgres::types::ToSql;
 
 /// The writer task: one group commit at a time.
 pub(super) struct Writer {
-    /// The writer's own connection, its statements on generic plans (`WRITER_SESSION`).
+    /// The writer's own connection, its statements on generic plans (`WRITER_SESSION`): a
+    /// pool of one, from which [`Writer::connection`] takes it once and keeps it.
     pub(super) pool: Pool,
+    /// The connection taken from `pool`, kept from one group to the next: taking it from the
+    /// pool for every group cost 12–16 µs per group at one client (BENCHMARKS.md, issue 19
+    /// scenario 1, `h11/pgone`). Dropped, and taken anew, once it is closed.
+    pub(super) held: tokio::sync::Mutex<Option<deadpool_postgres::Client>>,
     pub(super) follower: Arc<Follower>,
     pub(super) counters: Arc<Counters>,
 }
@@ -251,9 +256,33 @@ impl Writer {
         }
     }
 
+    /// The writer's connection: the one it holds, or a new one from its pool when it holds
+    /// none or the one it held is closed (what the pool's recycling checked before).
+    async fn connection(
+        &self,
+    ) -> Result<tokio::sync::MappedMutexGuard<'_, deadpool_postgres::Client>, CommitError> {
+        let mut held = self.held.lock().await;
+        if held.as_ref().is_some_and(|client| client.is_closed()) {
+            *held = None;
+        }
+        if held.is_none() {
+            let client = self
+                .pool
+                .get()
+                .await
+                .map_err(|error| CommitError::Pool(pool_error(error).to_string()))?;
+            *held = Some(client);
+        }
+        tokio::sync::MutexGuard::try_map(held, Option::as_mut)
+            .map_err(|_| CommitError::Pool("the writer holds no connection".to_owned()))
+    }
+
     /// The current version of one stream, outside any group.
     async fn stream_version(&self, stream_id: Uuid) -> Result<StreamVersion, StoreError> {
-        let client = self.pool.get().await.map_err(pool_error)?;
+        let client = self
+            .connection()
+            .await
+            .map_err(|error| error.to_store_error())?;
         let row = client
             .query_opt(
                 "SELECT stream_version FROM events WHERE stream_id = $1
@@ -316,11 +345,7 @@ impl Writer {
             .unzip();
         let (new_ids, new_outcomes) =
             command_columns(&rows.new_commands).map_err(CommitError::Store)?;
-        let client = self
-            .pool
-            .get()
-            .await
-            .map_err(|error| CommitError::Pool(pool_error(error).to_string()))?;
+        let client = self.connection().await?;
         let statement = client.prepare_cached(COMMIT_ASSUMING).await?;
         let (head, last_hash) = (to_sql(tail.head), tail.last_hash.to_hex());
         let (head_before, hash_before) = (to_sql(before.head), before.last_hash.to_hex());
@@ -388,11 +413,7 @@ impl Writer {
     /// group at a time is bounded by them and the commit's flush. Whatever fails, a
     /// `ROLLBACK` follows, so the connection goes back to the pool outside any transaction.
     async fn try_commit(&self, items: &[Item]) -> Result<Committed, CommitError> {
-        let client = self
-            .pool
-            .get()
-            .await
-            .map_err(|error| CommitError::Pool(pool_error(error).to_string()))?;
+        let client = self.connection().await?;
         let committed = self.commit_on(&client, items).await;
         if committed.is_err() {
             // Harmless when no transaction is open (a warning from the server).
