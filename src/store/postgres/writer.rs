@@ -11,9 +11,10 @@ pub(super) struct Writer {
     /// The writer's own connection, its statements on generic plans (`WRITER_SESSION`): a
     /// pool of one, from which [`Writer::connection`] takes it once and keeps it.
     pub(super) pool: Pool,
-    /// The connection taken from `pool`, kept from one group to the next: taking it from the
-    /// pool for every group cost 12–16 µs per group at one client (BENCHMARKS.md, issue 19
-    /// scenario 1, `h11/pgone`). Dropped, and taken anew, once it is closed.
+    /// The connection taken from `pool`, kept from one group to the next: with it taken from
+    /// the pool for every group, one client's edits cost 13–20 µs more of the server's CPU
+    /// each (BENCHMARKS.md, issue 19 scenario 1, `h11/pgone`). Dropped, and taken anew, once
+    /// it is closed.
     pub(super) held: tokio::sync::Mutex<Option<deadpool_postgres::Client>>,
     pub(super) follower: Arc<Follower>,
     pub(super) counters: Arc<Counters>,
