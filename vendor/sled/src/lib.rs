@@ -561,6 +561,17 @@ pub(crate) fn prefill_enabled() -> bool {
     })
 }
 
+/// partnerhub: whether a written buffer's thread flushes its epoch guard afterwards, as the
+/// published sled does (`SLED_FLUSH_EPOCH_AFTER_WRITE=1`, or the published write path);
+/// by default it does not (`IoBufs::write_to_log`, change 7 in `vendor/README.md`).
+pub(crate) fn flush_epoch_after_write() -> bool {
+    static FLUSH: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FLUSH.get_or_init(|| {
+        published_write_path()
+            || std::env::var_os("SLED_FLUSH_EPOCH_AFTER_WRITE").map_or(false, |value| value == "1")
+    })
+}
+
 /// partnerhub: whether `SLED_PUBLISHED_WRITE_PATH=1` asks for the write path of the
 /// published sled 0.34.7 (IO buffers written on the threadpool, every idle pool thread
 /// woken per task, every segment's buffer freed), to measure the patched one against it in
