@@ -139,8 +139,7 @@ pub(crate) struct SentenceBuilder {
 impl SentenceBuilder {
     /// A word as written (a title, a reason, a description); empty when absent.
     pub(crate) fn text(mut self, text: &str) -> Self {
-        self.words
-            .extend(text.chars().map(|c| if is_mark(c) { ' ' } else { c }));
+        push_unmarked(&mut self.words, text);
         self.words.push(WORD_END);
         self
     }
@@ -162,8 +161,7 @@ impl SentenceBuilder {
             if index > 0 {
                 self.words.push(ITEM_END);
             }
-            self.words
-                .extend(item.chars().map(|c| if is_mark(c) { ' ' } else { c }));
+            push_unmarked(&mut self.words, item);
         }
         self.words.push(WORD_END);
         self
@@ -176,10 +174,7 @@ impl SentenceBuilder {
                 self.words.push(ITEM_END);
             }
             match name {
-                Name::Known(text) => {
-                    self.words
-                        .extend(text.chars().map(|c| if is_mark(c) { ' ' } else { c }))
-                }
+                Name::Known(text) => push_unmarked(&mut self.words, text),
                 Name::Unknown(kind, id) => {
                     let _ = write!(self.words, "{UNKNOWN}{kind} {id}");
                 }
@@ -228,6 +223,17 @@ fn key_of<T: Vocabulary>(value: T) -> String {
 
 fn is_mark(c: char) -> bool {
     c == WORD_END || c == ITEM_END || c == UNKNOWN
+}
+
+/// Appends `text` to `words` with each of the sentence's marks in it written as a space, so
+/// that a word cannot end or split another. Text without marks (nearly all of it) is copied
+/// whole: the fold builds a sentence for every event, on the path of the event's ack.
+fn push_unmarked(words: &mut String, text: &str) {
+    if text.contains([WORD_END, ITEM_END, UNKNOWN]) {
+        words.extend(text.chars().map(|c| if is_mark(c) { ' ' } else { c }));
+    } else {
+        words.push_str(text);
+    }
 }
 
 /// A recorded sentence's words, read in one language.
@@ -710,5 +716,14 @@ mod tests {
         };
         assert_eq!(words.text(0), "a b");
         assert_eq!(words.title(1), format!("organisationen {}", Uuid::nil()));
+        let listed = Sentence::build(0)
+            .list(["a\u{1d}b", "c"])
+            .names([Name::Known("d\u{1e}e"), Name::Known("f")])
+            .text("plain")
+            .done();
+        assert_eq!(
+            listed.parts(),
+            (0, "a b\u{1d}c\u{1f}d e\u{1d}f\u{1f}plain\u{1f}")
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! type name can be indexed and read without parsing the payload. One implementation for
 //! every event enum, so that all of them are stored alike.
 
+use serde::de::value::MapDeserializer;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -49,16 +50,20 @@ pub fn into_parts<E: Serialize>(event: &E) -> Result<(String, Value), serde_json
 
 /// Reads an event of type `E` back from the log's type name and payload.
 ///
+/// The two halves are read as the adjacently tagged object they were split from, the type
+/// first, the payload read where it is (borrowed): the fold reads every event once, and a
+/// copy of its payload's tree to wrap it in an object was a copy of every string in it.
+///
 /// # Errors
 /// When `E` has no event of that type name or the payload does not fit it.
 pub fn from_parts<E: DeserializeOwned>(
     event_type: &str,
     payload: &Value,
 ) -> Result<E, serde_json::Error> {
-    let mut map = Map::with_capacity(2);
-    map.insert("event_type".into(), Value::String(event_type.to_owned()));
-    map.insert("payload".into(), payload.clone());
-    serde_json::from_value(Value::Object(map))
+    let tag = Value::String(event_type.to_owned());
+    E::deserialize(MapDeserializer::new(
+        [("event_type", &tag), ("payload", payload)].into_iter(),
+    ))
 }
 
 #[cfg(test)]
@@ -86,6 +91,30 @@ mod tests {
         assert_eq!(from_parts::<Sample>(&event_type, &payload).unwrap(), event);
         let (event_type, payload) = into_parts(&Sample::Closed).unwrap();
         assert_eq!((event_type.as_str(), payload), ("Closed", json!({})));
+    }
+
+    #[test]
+    fn the_parts_read_back_as_the_object_they_were_split_from() {
+        for event in [
+            json!({"event_type": "Named", "payload": {"name": "Roskilde"}}),
+            json!({"event_type": "Closed", "payload": {}}),
+            json!({"event_type": "Named", "payload": {"name": 7}}),
+            json!({"event_type": "Named", "payload": {}}),
+            json!({"event_type": "Opened", "payload": {}}),
+        ] {
+            let whole = serde_json::from_value::<Sample>(event.clone()).map_err(|e| e.to_string());
+            let parts =
+                from_parts::<Sample>(event["event_type"].as_str().unwrap(), &event["payload"])
+                    .map_err(|e| e.to_string());
+            assert_eq!(
+                whole.is_ok(),
+                parts.is_ok(),
+                "{event}: {whole:?} against {parts:?}"
+            );
+            if let (Ok(whole), Ok(parts)) = (whole, parts) {
+                assert_eq!(whole, parts);
+            }
+        }
     }
 
     #[test]
