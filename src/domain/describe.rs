@@ -229,7 +229,7 @@ fn is_mark(c: char) -> bool {
 /// that a word cannot end or split another. Text without marks (nearly all of it) is copied
 /// whole: the fold builds a sentence for every event, on the path of the event's ack.
 fn push_unmarked(words: &mut String, text: &str) {
-    if text.contains([WORD_END, ITEM_END, UNKNOWN]) {
+    if text.contains(is_mark) {
         words.extend(text.chars().map(|c| if is_mark(c) { ' ' } else { c }));
     } else {
         words.push_str(text);
