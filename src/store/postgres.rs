@@ -235,7 +235,7 @@ pub struct PostgresEventStore {
     writer: mpsc::Sender<WriterMessage>,
     /// The writer, follower, watch and listener tasks, awaited on shutdown.
     tasks: Mutex<Vec<JoinHandle<()>>>,
-    /// Stops the follower and the listener.
+    /// Stops the follower, the watch and the listener.
     stop: CancellationToken,
     /// Stops them too when the store is dropped without a shutdown.
     _stop_on_drop: DropGuard,

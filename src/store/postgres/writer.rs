@@ -412,7 +412,8 @@ impl Writer {
     /// at once on one connection back to back): `BEGIN` with the reads under the lock, then
     /// the writes with `COMMIT`. Two round trips per group instead of nine; the writer's one
     /// group at a time is bounded by them and the commit's flush. Whatever fails, a
-    /// `ROLLBACK` follows, so the connection goes back to the pool outside any transaction.
+    /// `ROLLBACK` follows, so the writer's kept connection is outside any transaction for the
+    /// next group.
     async fn try_commit(&self, items: &[Item]) -> Result<Committed, CommitError> {
         let client = self.connection().await?;
         let committed = self.commit_on(&client, items).await;
