@@ -1695,8 +1695,9 @@ async fn migrations_are_idempotent_and_a_schema_can_be_named() {
         .collect();
     // 1: the log; 2: what the server nodes share beside it (personal-data keys, sessions);
     // 3: the keys table holds boards' keys too; 4: the projection checkpoint; 5: the
-    // timeline index; 6: the checkpoint's chunks compressed with LZ4.
-    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
+    // timeline index; 6: the checkpoint's chunks compressed with LZ4; 7: command outcomes in
+    // typed columns.
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7]);
     // The stored bytes are exactly the canonical bytes of each event.
     let rows = client
         .query("SELECT position, bytes FROM events ORDER BY position", &[])
@@ -1751,6 +1752,99 @@ async fn migrations_are_idempotent_and_a_schema_can_be_named() {
         Err(StoreError::Incompatible(_))
     ));
     harness.finish().await;
+}
+
+/// Puts every command outcome of the harness's schema back into the form schema versions 1–6
+/// wrote: JSONB only, the typed columns empty.
+async fn outcomes_as_before_migration_7(harness: &Harness) {
+    let (client, connection) = raw_client(&harness.schema().url()).await;
+    client
+        .batch_execute(
+            "UPDATE commands SET outcome = jsonb_build_object(
+                 'stream_id', stream_id, 'first_position', first_position,
+                 'last_position', last_position, 'stream_version', stream_version,
+                 'deduplicated', false),
+             stream_id = NULL, first_position = NULL, last_position = NULL,
+             stream_version = NULL
+             WHERE stream_id IS NOT NULL",
+        )
+        .await
+        .unwrap();
+    drop(client);
+    let _ = connection.await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_recorded_before_the_typed_outcome_columns_are_still_deduplicated_and_extended() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let stream = Uuid::new_v4();
+    let first_request = request(stream, ExpectedVersion::NoStream, &["screened", "decided"]);
+    harness.store().append(first_request.clone()).await.unwrap();
+    append_many(harness.store().as_ref(), 2).await;
+    outcomes_as_before_migration_7(&harness).await;
+    let harness = harness.restarted().await;
+    // A retry finds its first outcome in the old row, in one group and alone.
+    let retry = harness.store().append(first_request.clone()).await.unwrap();
+    assert!(retry.deduplicated);
+    assert_eq!(
+        (
+            retry.first_position,
+            retry.last_position,
+            retry.stream_version
+        ),
+        (1, 2, 2)
+    );
+    let outcome = harness
+        .store()
+        .command_outcome(first_request.context.command_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((outcome.first_position, outcome.last_position), (1, 2));
+    // New appends beside it are written and read in the typed columns.
+    let fresh = request(Uuid::new_v4(), ExpectedVersion::NoStream, &["new"]);
+    let written = harness.store().append(fresh.clone()).await.unwrap();
+    assert_eq!(written.first_position, 5);
+    let again = harness.store().append(fresh).await.unwrap();
+    assert!(again.deduplicated);
+    assert_eq!(again.first_position, 5);
+    assert_eq!(harness.store().head_position(), 5);
+
+    // An import whose earlier batch was recorded in the old form extends that outcome.
+    let Some(target) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let events = harness.store().read_all(1, 10).await.unwrap();
+    target
+        .store()
+        .append_recorded(events[..1].to_vec())
+        .await
+        .unwrap();
+    outcomes_as_before_migration_7(&target).await;
+    let target = target.restarted().await;
+    target
+        .store()
+        .append_recorded(events[1..].to_vec())
+        .await
+        .unwrap();
+    let outcome = target
+        .store()
+        .command_outcome(first_request.context.command_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            outcome.first_position,
+            outcome.last_position,
+            outcome.stream_version
+        ),
+        (1, 2, 2)
+    );
+    harness.finish().await;
+    target.finish().await;
 }
 
 async fn an_import_that_splits_a_command_across_batches_keeps_its_whole_outcome(backend: Backend) {

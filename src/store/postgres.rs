@@ -11,7 +11,8 @@
 //!   `command_id`, `recorded_at`, and `bytes`: exactly the canonical stored bytes of the
 //!   event ([`RecordedEvent::to_canonical_bytes`]), so exports and hashes are those of every
 //!   other backend;
-//! - `commands`: each command id's first [`AppendOutcome`], for idempotent retries;
+//! - `commands`: each command id's first [`AppendOutcome`], for idempotent retries, in typed
+//!   columns (rows written before schema version 7 hold it as JSONB, and are read from it);
 //! - `log_head`: one row, the last position, its hash and its time: the tail that new
 //!   events chain to, and the row whose lock orders all writers;
 //! - `sealing_keys` and `sessions`: not part of the log, but what the server nodes on one
@@ -540,7 +541,7 @@ impl EventStore for PostgresEventStore {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                "SELECT outcome FROM commands WHERE command_id = $1",
+                &format!("SELECT {OUTCOME_COLUMNS} FROM commands WHERE command_id = $1"),
                 &[&command_id],
             )
             .await
@@ -549,7 +550,7 @@ impl EventStore for PostgresEventStore {
         let Some(row) = row else {
             return Ok(None);
         };
-        let outcome = outcome_from_json(command_id, row.get(0))?;
+        let outcome = outcome_from_row(command_id, &row, 0)?;
         if outcome.last_position > self.head_position() {
             // Committed by another process and not read here yet: read it before naming it.
             self.follower.catch_up().await?;
@@ -740,16 +741,40 @@ fn event_from_row(row: &tokio_postgres::Row) -> Result<RecordedEvent, StoreError
     decode_event(position, bytes)
 }
 
-fn outcome_to_json(outcome: &AppendOutcome) -> Result<serde_json::Value, StoreError> {
-    serde_json::to_value(outcome).map_err(|error| {
-        StoreError::InvalidAppend(format!("the outcome cannot be encoded: {error}"))
-    })
-}
+/// The columns of `commands` that hold an outcome, in the order [`outcome_from_row`] reads
+/// them: the typed columns (migration 7), then the JSONB of rows written before them.
+const OUTCOME_COLUMNS: &str = "stream_id, first_position, last_position, stream_version, outcome";
 
-fn outcome_from_json(
+/// The outcome of command `command_id` from a row that holds [`OUTCOME_COLUMNS`] from column
+/// `first` on: its typed columns, or, for a row written before they existed, its JSONB.
+fn outcome_from_row(
     command_id: Uuid,
-    json: serde_json::Value,
+    row: &tokio_postgres::Row,
+    first: usize,
 ) -> Result<AppendOutcome, StoreError> {
+    let stream_id: Option<Uuid> = row.get(first);
+    if let Some(stream_id) = stream_id {
+        let number = |offset: usize| -> Result<u64, StoreError> {
+            let value: Option<i64> = row.get(first + offset);
+            let value = value.ok_or_else(|| StoreError::Corrupt {
+                position: 0,
+                reason: format!("the record of command {command_id} is incomplete"),
+            })?;
+            from_sql(value, 0)
+        };
+        return Ok(AppendOutcome {
+            stream_id,
+            first_position: number(1)?,
+            last_position: number(2)?,
+            stream_version: number(3)?,
+            deduplicated: false,
+        });
+    }
+    let json: Option<serde_json::Value> = row.get(first + 4);
+    let json = json.ok_or_else(|| StoreError::Corrupt {
+        position: 0,
+        reason: format!("the record of command {command_id} holds no outcome"),
+    })?;
     serde_json::from_value(json).map_err(|error| StoreError::Corrupt {
         position: 0,
         reason: format!("the record of command {command_id} cannot be read: {error}"),

@@ -98,6 +98,19 @@ pub(super) const MIGRATIONS: &[(i32, &str)] = &[
      END
      $$;",
     ),
+    (
+        7,
+        // Command outcomes in typed columns rather than JSONB: the commit parsed the JSON of
+        // every new command, and the `commands` row was the largest single part of the
+        // one-statement commit's time in PostgreSQL (BENCHMARKS.md, issue 19 scenario 1,
+        // `h12/pg`). Rows written before keep their JSONB outcome and are read from it.
+        "ALTER TABLE commands
+         ADD COLUMN stream_id UUID,
+         ADD COLUMN first_position BIGINT,
+         ADD COLUMN last_position BIGINT,
+         ADD COLUMN stream_version BIGINT,
+         ALTER COLUMN outcome DROP NOT NULL;",
+    ),
 ];
 
 /// Creates or upgrades the tables, each missing migration once, in one transaction.

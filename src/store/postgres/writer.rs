@@ -119,17 +119,28 @@ pub(super) fn continues(earlier: &AppendOutcome, later: &AppendOutcome) -> bool 
     earlier.stream_id == later.stream_id && earlier.last_position + 1 == later.first_position
 }
 
-/// Command ids and outcomes as the arrays `UNNEST` inserts.
-pub(super) fn command_columns(
-    commands: &[(Uuid, AppendOutcome)],
-) -> Result<(Vec<Uuid>, Vec<serde_json::Value>), StoreError> {
-    let mut ids = Vec::with_capacity(commands.len());
-    let mut outcomes = Vec::with_capacity(commands.len());
-    for (command_id, outcome) in commands {
-        ids.push(*command_id);
-        outcomes.push(outcome_to_json(outcome)?);
+/// Command ids and outcomes as the column arrays `UNNEST` inserts into `commands`.
+#[derive(Default)]
+pub(super) struct CommandColumns {
+    ids: Vec<Uuid>,
+    stream_ids: Vec<Uuid>,
+    first_positions: Vec<i64>,
+    last_positions: Vec<i64>,
+    stream_versions: Vec<i64>,
+}
+
+impl CommandColumns {
+    pub(super) fn of(commands: &[(Uuid, AppendOutcome)]) -> Self {
+        let mut columns = CommandColumns::default();
+        for (command_id, outcome) in commands {
+            columns.ids.push(*command_id);
+            columns.stream_ids.push(outcome.stream_id);
+            columns.first_positions.push(to_sql(outcome.first_position));
+            columns.last_positions.push(to_sql(outcome.last_position));
+            columns.stream_versions.push(to_sql(outcome.stream_version));
+        }
+        columns
     }
-    Ok((ids, outcomes))
 }
 
 impl Rows {
@@ -344,8 +355,7 @@ impl Writer {
             .into_iter()
             .map(|(stream_id, version)| (stream_id, to_sql(version)))
             .unzip();
-        let (new_ids, new_outcomes) =
-            command_columns(&rows.new_commands).map_err(CommitError::Store)?;
+        let new_commands = CommandColumns::of(&rows.new_commands);
         let client = self.connection().await?;
         let statement = client.prepare_cached(COMMIT_ASSUMING).await?;
         let (head, last_hash) = (to_sql(tail.head), tail.last_hash.to_hex());
@@ -366,8 +376,11 @@ impl Writer {
             &rows.command_ids,
             &rows.times,
             &rows.bytes,
-            &new_ids,
-            &new_outcomes,
+            &new_commands.ids,
+            &new_commands.stream_ids,
+            &new_commands.first_positions,
+            &new_commands.last_positions,
+            &new_commands.stream_versions,
             &NOTIFY_CHANNEL,
             &notified,
         ];
@@ -449,7 +462,9 @@ impl Writer {
             .prepare_cached("SELECT position, last_hash, last_recorded_at FROM log_head FOR UPDATE")
             .await?;
         let known_commands = client
-            .prepare_cached("SELECT command_id, outcome FROM commands WHERE command_id = ANY($1)")
+            .prepare_cached(&format!(
+                "SELECT command_id, {OUTCOME_COLUMNS} FROM commands WHERE command_id = ANY($1)"
+            ))
             .await?;
         let stream_versions = client
             .prepare_cached(
@@ -479,7 +494,7 @@ impl Writer {
         let mut known: HashMap<Uuid, AppendOutcome> = HashMap::new();
         for row in command_rows {
             let command_id: Uuid = row.get(0);
-            let outcome = outcome_from_json(command_id, row.get(1)).map_err(CommitError::Store)?;
+            let outcome = outcome_from_row(command_id, &row, 1).map_err(CommitError::Store)?;
             known.insert(command_id, outcome);
         }
         let mut versions: HashMap<Uuid, StreamVersion> = HashMap::new();
@@ -514,29 +529,37 @@ impl Writer {
                                           $5::timestamptz[], $6::bytea[])",
                 )
                 .await?;
-            let (new_ids, new_outcomes) =
-                command_columns(&rows.new_commands).map_err(CommitError::Store)?;
+            let new_commands = CommandColumns::of(&rows.new_commands);
             let insert_new = client
                 .prepare_cached(
-                    "INSERT INTO commands (command_id, outcome)
-                     SELECT * FROM UNNEST($1::uuid[], $2::jsonb[])",
+                    "INSERT INTO commands
+                         (command_id, stream_id, first_position, last_position, stream_version)
+                     SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[],
+                                          $5::bigint[])",
                 )
                 .await?;
-            let (recorded_ids, recorded_outcomes) =
-                command_columns(&rows.recorded_commands).map_err(CommitError::Store)?;
+            let recorded_commands = CommandColumns::of(&rows.recorded_commands);
             // A command already stored keeps its first outcome, extended when these events
-            // continue it (an earlier import batch ended inside the command).
+            // continue it (an earlier import batch ended inside the command). A row written
+            // before the typed columns is read from its JSONB and written typed.
             let insert_recorded = client
                 .prepare_cached(
-                    "INSERT INTO commands (command_id, outcome)
-                     SELECT * FROM UNNEST($1::uuid[], $2::jsonb[])
+                    "INSERT INTO commands
+                         (command_id, stream_id, first_position, last_position, stream_version)
+                     SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[],
+                                          $5::bigint[])
                      ON CONFLICT (command_id) DO UPDATE
-                     SET outcome = commands.outcome || jsonb_build_object(
-                             'last_position', EXCLUDED.outcome -> 'last_position',
-                             'stream_version', EXCLUDED.outcome -> 'stream_version')
-                     WHERE commands.outcome ->> 'stream_id' = EXCLUDED.outcome ->> 'stream_id'
-                       AND (commands.outcome ->> 'last_position')::bigint + 1
-                           = (EXCLUDED.outcome ->> 'first_position')::bigint",
+                     SET stream_id = EXCLUDED.stream_id,
+                         first_position = COALESCE(commands.first_position,
+                             (commands.outcome ->> 'first_position')::bigint),
+                         last_position = EXCLUDED.last_position,
+                         stream_version = EXCLUDED.stream_version,
+                         outcome = NULL
+                     WHERE COALESCE(commands.stream_id, (commands.outcome ->> 'stream_id')::uuid)
+                           = EXCLUDED.stream_id
+                       AND COALESCE(commands.last_position,
+                               (commands.outcome ->> 'last_position')::bigint) + 1
+                           = EXCLUDED.first_position",
                 )
                 .await?;
             let update = client
@@ -570,8 +593,8 @@ impl Writer {
             // only ends it, so the writes' answers are read first.
             let (events, new, recorded, head_moved, notified, committed) = tokio::join!(
                 client.execute(&insert, event_columns),
-                insert_commands(client, &insert_new, &new_ids, &new_outcomes),
-                insert_commands(client, &insert_recorded, &recorded_ids, &recorded_outcomes),
+                insert_commands(client, &insert_new, &new_commands),
+                insert_commands(client, &insert_recorded, &recorded_commands),
                 client.execute(&update, head_columns),
                 client.execute(&notify, notification),
                 client.execute(&commit, &[]),
@@ -637,10 +660,11 @@ WITH head AS (
     SELECT e.* FROM head, UNNEST($9::bigint[], $10::uuid[], $11::bigint[], $12::uuid[],
                                  $13::timestamptz[], $14::bytea[]) AS e
 ), new_commands AS (
-    INSERT INTO commands (command_id, outcome)
-    SELECT c.* FROM head, UNNEST($15::uuid[], $16::jsonb[]) AS c
+    INSERT INTO commands (command_id, stream_id, first_position, last_position, stream_version)
+    SELECT c.* FROM head, UNNEST($15::uuid[], $16::uuid[], $17::bigint[], $18::bigint[],
+                                 $19::bigint[]) AS c
 )
-SELECT pg_notify($17, $18) FROM head";
+SELECT pg_notify($20, $21) FROM head";
 
 /// The requests of a group that holds appends only, which may be committed in one round
 /// trip; `None` when it holds an import.
@@ -658,13 +682,23 @@ fn appends_only(items: &[Item]) -> Option<Vec<&AppendRequest>> {
 async fn insert_commands(
     client: &deadpool_postgres::Client,
     statement: &tokio_postgres::Statement,
-    ids: &[Uuid],
-    outcomes: &[serde_json::Value],
+    columns: &CommandColumns,
 ) -> Result<u64, tokio_postgres::Error> {
-    if ids.is_empty() {
+    if columns.ids.is_empty() {
         return Ok(0);
     }
-    client.execute(statement, &[&ids, &outcomes]).await
+    client
+        .execute(
+            statement,
+            &[
+                &columns.ids,
+                &columns.stream_ids,
+                &columns.first_positions,
+                &columns.last_positions,
+                &columns.stream_versions,
+            ],
+        )
+        .await
 }
 
 /// Stages one append of a group: a known command id returns its first outcome, otherwise the
