@@ -20,7 +20,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
 use super::chain::{seal, ChainVerifier};
-use super::record::{envelope_bytes, now_for_log, EventBody, EventHash, EventMetadata};
+use super::record::{now_for_log, EventHash, EventMetadata};
 use super::{AppendOutcome, AppendRequest, Position, RecordedEvent, StoreError, StreamVersion};
 
 /// Checks what every append must satisfy, whatever the stream's state: at least one event,
@@ -124,7 +124,7 @@ impl LogTail {
                 Some(previous) if previous > happened => previous,
                 _ => happened,
             };
-            let body = EventBody {
+            let mut event = RecordedEvent {
                 position: tail.head + 1,
                 stream_id: request.stream_id,
                 stream_version: version,
@@ -138,12 +138,14 @@ impl LogTail {
                     correlation_id: request.context.correlation_id,
                 },
                 previous_hash: tail.last_hash,
+                hash: EventHash::GENESIS,
             };
-            let (body_bytes, hash) = seal(&body).map_err(|error| {
+            // The body is encoded once, into the bytes stored, and hashed where it lies.
+            let (stored, hash) = seal(&event.body()).map_err(|error| {
                 StoreError::InvalidAppend(format!("the event cannot be encoded: {error}"))
             })?;
-            let event = RecordedEvent::from_body(body, hash);
-            encoded.push(envelope_bytes(&body_bytes, &hash));
+            event.hash = hash;
+            encoded.push(stored);
             tail.follow(&event);
             events.push(event);
         }

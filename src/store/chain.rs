@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::record::{EventBody, EventHash, Position, RecordedEvent, StreamVersion};
+use super::record::{BodyRef, EventHash, OpenEnvelope, Position, RecordedEvent, StreamVersion};
 
 const HASH_CONTEXT: &str = "partnerhub 2026-11 event chain v1";
 
@@ -25,15 +25,15 @@ pub(crate) fn hash_body_bytes(body_bytes: &[u8]) -> EventHash {
     EventHash(*hasher.finalize().as_bytes())
 }
 
-/// Encodes a body canonically (its `Serialize` writes the canonical form) and returns its
-/// bytes and hash.
+/// Encodes a body canonically, straight into its stored envelope (its `Serialize` writes the
+/// canonical form), and returns the envelope's bytes and the body's hash.
 ///
 /// # Errors
 /// Only if the body cannot be represented as JSON, which it always can.
-pub(crate) fn seal(body: &EventBody) -> Result<(Vec<u8>, EventHash), serde_json::Error> {
-    let bytes = serde_json::to_vec(body)?;
-    let hash = hash_body_bytes(&bytes);
-    Ok((bytes, hash))
+pub(crate) fn seal(body: &BodyRef<'_>) -> Result<(Vec<u8>, EventHash), serde_json::Error> {
+    let open = OpenEnvelope::of(body)?;
+    let hash = hash_body_bytes(open.body_bytes());
+    Ok((open.close(&hash), hash))
 }
 
 /// Recomputes the hash an event should have from its contents.
@@ -41,7 +41,9 @@ pub(crate) fn seal(body: &EventBody) -> Result<(Vec<u8>, EventHash), serde_json:
 /// # Errors
 /// Only if the event cannot be represented as JSON, which it always can.
 pub fn hash_body(event: &RecordedEvent) -> Result<EventHash, serde_json::Error> {
-    Ok(seal(&event.body())?.1)
+    Ok(hash_body_bytes(
+        OpenEnvelope::of(&event.body())?.body_bytes(),
+    ))
 }
 
 /// How the log is broken, at the first place it is broken.
@@ -233,7 +235,7 @@ mod tests {
         let mut previous_hash = EventHash::GENESIS;
         let mut events = Vec::new();
         for position in 1..=count {
-            let body = EventBody {
+            let mut event = RecordedEvent {
                 position,
                 stream_id,
                 stream_version: position,
@@ -247,10 +249,11 @@ mod tests {
                     correlation_id: Uuid::nil(),
                 },
                 previous_hash,
+                hash: EventHash::GENESIS,
             };
-            let (_, hash) = seal(&body).unwrap();
-            previous_hash = hash;
-            events.push(RecordedEvent::from_body(body, hash));
+            event.hash = seal(&event.body()).unwrap().1;
+            previous_hash = event.hash;
+            events.push(event);
         }
         events
     }

@@ -153,19 +153,33 @@ pub struct RecordedEvent {
     pub hash: EventHash,
 }
 
-/// The hashed part of a recorded event: everything but its own hash. Fields are in
-/// alphabetical order and the payload is written with sorted keys, so `serde_json` writes the
-/// canonical encoding directly.
-#[derive(Serialize, Deserialize)]
+/// The hashed part of a recorded event as it is read back: everything but its own hash.
+#[derive(Deserialize)]
 pub(crate) struct EventBody {
     pub(crate) event_type: String,
     pub(crate) metadata: EventMetadata,
-    #[serde(serialize_with = "serialize_canonical")]
     pub(crate) payload: Value,
     pub(crate) position: Position,
     pub(crate) previous_hash: EventHash,
     pub(crate) stream_id: Uuid,
     pub(crate) stream_version: StreamVersion,
+}
+
+/// The hashed part of a recorded event as it is written: everything but its own hash,
+/// borrowed from the event (sealing, verifying or exporting an event copies none of it).
+/// Fields are in alphabetical order and the payload is written with sorted keys, so
+/// `serde_json` writes the canonical encoding directly; the field names are
+/// [`EventBody`]'s.
+#[derive(Serialize)]
+pub(crate) struct BodyRef<'a> {
+    event_type: &'a str,
+    metadata: &'a EventMetadata,
+    #[serde(serialize_with = "serialize_canonical")]
+    payload: &'a Value,
+    position: Position,
+    previous_hash: EventHash,
+    stream_id: Uuid,
+    stream_version: StreamVersion,
 }
 
 /// The stored and exported form: `{"event": <body>, "hash": "<hex>"}`.
@@ -176,16 +190,16 @@ struct Envelope {
 }
 
 impl RecordedEvent {
-    /// Splits off the hashed body.
-    pub(crate) fn body(&self) -> EventBody {
-        EventBody {
+    /// The hashed body, borrowed.
+    pub(crate) fn body(&self) -> BodyRef<'_> {
+        BodyRef {
+            event_type: &self.event_type,
+            metadata: &self.metadata,
+            payload: &self.payload,
             position: self.position,
+            previous_hash: self.previous_hash,
             stream_id: self.stream_id,
             stream_version: self.stream_version,
-            event_type: self.event_type.clone(),
-            payload: self.payload.clone(),
-            metadata: self.metadata.clone(),
-            previous_hash: self.previous_hash,
         }
     }
 
@@ -203,13 +217,13 @@ impl RecordedEvent {
         }
     }
 
-    /// The canonical stored bytes of this event (one export line without its newline).
+    /// The canonical stored bytes of this event (one export line without its newline), with
+    /// the hash it records.
     ///
     /// # Errors
     /// Only if the payload cannot be represented as JSON, which a `Value` always can.
     pub fn to_canonical_bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
-        let body = serde_json::to_vec(&self.body())?;
-        Ok(envelope_bytes(&body, &self.hash))
+        Ok(OpenEnvelope::of(&self.body())?.close(&self.hash))
     }
 
     /// Decodes stored or exported bytes. The hash is not checked here; the chain verifier
@@ -223,16 +237,45 @@ impl RecordedEvent {
     }
 }
 
-/// Wraps canonical body bytes and their hash into the stored envelope, itself canonical
-/// (`event` sorts before `hash`).
-pub(crate) fn envelope_bytes(body: &[u8], hash: &EventHash) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(body.len() + 84);
-    bytes.extend_from_slice(b"{\"event\":");
-    bytes.extend_from_slice(body);
-    bytes.extend_from_slice(b",\"hash\":\"");
-    bytes.extend_from_slice(hash.to_hex().as_bytes());
-    bytes.extend_from_slice(b"\"}");
-    bytes
+/// What the stored envelope starts with; the body's canonical bytes follow.
+const ENVELOPE_HEAD: &[u8] = b"{\"event\":";
+/// Room for a typical event's envelope (about 900 bytes) in one allocation.
+const ENVELOPE_CAPACITY: usize = 1024;
+
+/// The stored envelope being written, `{"event":` and the body's canonical bytes, its hash
+/// still to come: the body is encoded once, straight into the buffer that is stored, and
+/// hashed where it lies.
+pub(crate) struct OpenEnvelope(Vec<u8>);
+
+impl OpenEnvelope {
+    /// `{"event":` and `body`'s canonical bytes.
+    ///
+    /// # Errors
+    /// Only if the payload cannot be represented as JSON, which a `Value` always can.
+    pub(crate) fn of(body: &BodyRef<'_>) -> Result<Self, serde_json::Error> {
+        let mut bytes = Vec::with_capacity(ENVELOPE_CAPACITY);
+        bytes.extend_from_slice(ENVELOPE_HEAD);
+        serde_json::to_writer(&mut bytes, body)?;
+        Ok(OpenEnvelope(bytes))
+    }
+
+    /// The body's canonical bytes: what the event's hash is taken over.
+    pub(crate) fn body_bytes(&self) -> &[u8] {
+        self.0.get(ENVELOPE_HEAD.len()..).unwrap_or_default()
+    }
+
+    /// The whole envelope, closed with `hash`; itself canonical (`event` sorts before
+    /// `hash`).
+    pub(crate) fn close(self, hash: &EventHash) -> Vec<u8> {
+        let mut bytes = self.0;
+        let mut digits = [0u8; 64];
+        // 32 bytes always fit 64 digits.
+        let _ = hex::encode_to_slice(hash.0, &mut digits);
+        bytes.extend_from_slice(b",\"hash\":\"");
+        bytes.extend_from_slice(&digits);
+        bytes.extend_from_slice(b"\"}");
+        bytes
+    }
 }
 
 /// The current time as the log records it: UTC, truncated to microseconds so that it survives
@@ -259,11 +302,21 @@ impl Serialize for Canonical<'_> {
         use serde::ser::{SerializeMap, SerializeSeq};
         match self.0 {
             Value::Object(map) => {
-                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-                entries.sort_unstable_by(|left, right| left.0.as_bytes().cmp(right.0.as_bytes()));
-                let mut out = serializer.serialize_map(Some(entries.len()))?;
-                for (key, item) in entries {
-                    out.serialize_entry(key, &Canonical(item))?;
+                let mut out = serializer.serialize_map(Some(map.len()))?;
+                // `serde_json::Map` is sorted already unless a dependency enables
+                // `preserve_order`: then, and only then, the keys are sorted here.
+                let keys = || map.keys().map(|key| key.as_bytes());
+                if keys().zip(keys().skip(1)).all(|(left, right)| left < right) {
+                    for (key, item) in map {
+                        out.serialize_entry(key, &Canonical(item))?;
+                    }
+                } else {
+                    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                    entries
+                        .sort_unstable_by(|left, right| left.0.as_bytes().cmp(right.0.as_bytes()));
+                    for (key, item) in entries {
+                        out.serialize_entry(key, &Canonical(item))?;
+                    }
                 }
                 out.end()
             }
@@ -280,7 +333,7 @@ impl Serialize for Canonical<'_> {
 }
 
 fn serialize_canonical<S: serde::Serializer>(
-    value: &Value,
+    value: &&Value,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     Canonical(value).serialize(serializer)
@@ -308,12 +361,11 @@ mod tests {
         assert_eq!(canonical_json(&reparsed), once);
     }
 
-    #[test]
-    fn a_body_serializes_directly_in_canonical_form() {
-        let body = EventBody {
+    fn sample_event() -> RecordedEvent {
+        RecordedEvent {
             event_type: "PartnershipScreened".into(),
             metadata: EventMetadata {
-                actor: "anna".into(),
+                actor: "anna \"æøå\"".into(),
                 command_id: Uuid::new_v4(),
                 correlation_id: Uuid::new_v4(),
                 recorded_at: now_for_log(),
@@ -324,13 +376,36 @@ mod tests {
             previous_hash: EventHash([9; 32]),
             stream_id: Uuid::new_v4(),
             stream_version: 3,
-        };
-        let direct = serde_json::to_vec(&body).unwrap();
-        let via_value = canonical_json(&serde_json::to_value(&body).unwrap());
+            hash: EventHash([5; 32]),
+        }
+    }
+
+    #[test]
+    fn a_body_serializes_directly_in_canonical_form() {
+        let event = sample_event();
+        let direct = serde_json::to_vec(&event.body()).unwrap();
+        let via_value = canonical_json(&serde_json::to_value(event.body()).unwrap());
         assert_eq!(
             String::from_utf8(direct).unwrap(),
             String::from_utf8(via_value).unwrap()
         );
+    }
+
+    #[test]
+    fn the_envelope_is_the_canonical_body_and_its_hash_and_reads_back() {
+        let event = sample_event();
+        let body = canonical_json(&serde_json::to_value(event.body()).unwrap());
+        let open = OpenEnvelope::of(&event.body()).unwrap();
+        assert_eq!(open.body_bytes(), body.as_slice());
+        let stored = open.close(&event.hash);
+        let expected = format!(
+            r#"{{"event":{},"hash":"{}"}}"#,
+            String::from_utf8(body).unwrap(),
+            event.hash.to_hex()
+        );
+        assert_eq!(String::from_utf8(stored.clone()).unwrap(), expected);
+        assert_eq!(event.to_canonical_bytes().unwrap(), stored);
+        assert_eq!(RecordedEvent::from_bytes(&stored).unwrap(), event);
     }
 
     #[test]
