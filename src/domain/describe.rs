@@ -186,7 +186,7 @@ impl SentenceBuilder {
 
     /// A value of the vocabulary, by its key.
     pub(crate) fn vocabulary<T: Vocabulary>(self, value: T) -> Self {
-        self.text(&key_of(value))
+        self.text(value.into())
     }
 
     /// A list of values of the vocabulary, by their keys.
@@ -194,8 +194,7 @@ impl SentenceBuilder {
         self,
         values: impl IntoIterator<Item = T>,
     ) -> Self {
-        let keys: Vec<String> = values.into_iter().map(key_of).collect();
-        self.list(keys.iter().map(String::as_str))
+        self.list(values.into_iter().map(Into::into))
     }
 
     /// Anything written the same in both languages (numbers, dates).
@@ -213,23 +212,17 @@ impl SentenceBuilder {
     }
 }
 
-/// A vocabulary value's key (its serialized name).
-fn key_of<T: Vocabulary>(value: T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(key)) => key,
-        _ => String::new(),
-    }
-}
-
 fn is_mark(c: char) -> bool {
     c == WORD_END || c == ITEM_END || c == UNKNOWN
 }
 
 /// Appends `text` to `words` with each of the sentence's marks in it written as a space, so
 /// that a word cannot end or split another. Text without marks (nearly all of it) is copied
-/// whole: the fold builds a sentence for every event, on the path of the event's ack.
+/// whole: the fold builds a sentence for every event, on the path of the event's ack. The
+/// marks are ASCII, so they are looked for byte by byte (no byte of another character is
+/// one), not a character at a time.
 fn push_unmarked(words: &mut String, text: &str) {
-    if text.contains(is_mark) {
+    if text.bytes().any(|byte| is_mark(char::from(byte))) {
         words.extend(text.chars().map(|c| if is_mark(c) { ' ' } else { c }));
     } else {
         words.push_str(text);
@@ -389,8 +382,10 @@ impl<'a> Words<'a> {
 }
 
 /// A value of the vocabulary in both languages: English as [`label`](Goal::label) gives it,
-/// Danish in the app's words (`web/src/i18n/*-da.ts`).
-pub(crate) trait Vocabulary: Serialize + serde::de::DeserializeOwned + Copy {
+/// Danish in the app's words (`web/src/i18n/*-da.ts`); its key (as serialized) by `into()`.
+pub(crate) trait Vocabulary:
+    Serialize + serde::de::DeserializeOwned + Copy + Into<&'static str>
+{
     /// In English.
     fn english(self) -> &'static str;
     /// På dansk.
@@ -693,6 +688,34 @@ mod tests {
             said(&state, &updated, BO, Language::English),
             format!("bo@roskilde updated organisation {gone}")
         );
+    }
+
+    #[test]
+    fn a_vocabulary_value_is_recorded_by_its_serialized_key() {
+        fn keys_agree<T: Vocabulary + std::fmt::Debug>(values: &[T]) {
+            for value in values {
+                let key: &'static str = (*value).into();
+                assert_eq!(
+                    serde_json::to_value(value).unwrap(),
+                    serde_json::Value::String(key.to_owned()),
+                    "{value:?}"
+                );
+            }
+        }
+        keys_agree(Goal::ALL);
+        keys_agree(Room::ALL);
+        keys_agree(Sector::ALL);
+        keys_agree(Level::ALL);
+        keys_agree(Phase::ALL);
+        keys_agree(ScreeningDecision::ALL);
+        keys_agree(AgreementSection::ALL);
+        keys_agree(EvaluationDecision::ALL);
+        keys_agree(ReadinessItem::ALL);
+        keys_agree(AssetCategory::ALL);
+        keys_agree(SeeksSource::ALL);
+        keys_agree(BoardTemplate::ALL);
+        keys_agree(BoardPhase::ALL);
+        keys_agree(Audience::ALL);
     }
 
     #[test]

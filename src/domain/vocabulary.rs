@@ -12,8 +12,11 @@ use serde::{Deserialize, Serialize};
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($(#[$variant_meta:meta])* $variant:ident => $label:expr),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema, strum::IntoStaticStr)]
         #[serde(rename_all = "snake_case")]
+        // The key as serde writes it, without building it (a test holds the two equal):
+        // the timeline records values by their keys for every event.
+        #[strum(serialize_all = "snake_case")]
         pub enum $name {
             $($(#[$variant_meta])* $variant),+
         }
