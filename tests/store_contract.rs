@@ -181,6 +181,16 @@ fn request(stream_id: Uuid, expected: ExpectedVersion, texts: &[&str]) -> Append
 }
 
 /// Appends `count` single-event commands to fresh streams, in order.
+/// Where an append's events went: its first and last positions and the stream's version
+/// after it.
+fn span(outcome: &AppendOutcome) -> (u64, u64, u64) {
+    (
+        outcome.first_position,
+        outcome.last_position,
+        outcome.stream_version,
+    )
+}
+
 async fn append_many(store: &dyn EventStore, count: usize) {
     for index in 0..count {
         store
@@ -595,14 +605,7 @@ async fn appended_events_are_read_back_by_stream_and_by_position(backend: Backen
         ))
         .await
         .unwrap();
-    assert_eq!(
-        (
-            first.first_position,
-            first.last_position,
-            first.stream_version
-        ),
-        (1, 2, 2)
-    );
+    assert_eq!(span(&first), (1, 2, 2));
     assert!(!first.deduplicated);
     let second = store
         .append(request(
@@ -777,14 +780,7 @@ async fn a_retried_command_returns_the_first_result_without_appending_again(back
     append_many(harness.store().as_ref(), 3).await;
     let retry = harness.store().append(first_request.clone()).await.unwrap();
     assert!(retry.deduplicated);
-    assert_eq!(
-        (
-            retry.first_position,
-            retry.last_position,
-            retry.stream_version
-        ),
-        (1, 2, 2)
-    );
+    assert_eq!(span(&retry), (1, 2, 2));
     assert_eq!(harness.store().head_position(), 5);
 
     // Many retries racing each other (in one group commit or several) append once.
@@ -1788,14 +1784,7 @@ async fn commands_recorded_before_the_typed_outcome_columns_are_still_deduplicat
     // A retry finds its first outcome in the old row, in one group and alone.
     let retry = harness.store().append(first_request.clone()).await.unwrap();
     assert!(retry.deduplicated);
-    assert_eq!(
-        (
-            retry.first_position,
-            retry.last_position,
-            retry.stream_version
-        ),
-        (1, 2, 2)
-    );
+    assert_eq!(span(&retry), (1, 2, 2));
     let outcome = harness
         .store()
         .command_outcome(first_request.context.command_id)
@@ -1835,14 +1824,7 @@ async fn commands_recorded_before_the_typed_outcome_columns_are_still_deduplicat
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        (
-            outcome.first_position,
-            outcome.last_position,
-            outcome.stream_version
-        ),
-        (1, 2, 2)
-    );
+    assert_eq!(span(&outcome), (1, 2, 2));
     harness.finish().await;
     target.finish().await;
 }
@@ -1876,14 +1858,7 @@ async fn an_import_that_splits_a_command_across_batches_keeps_its_whole_outcome(
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        (
-            outcome.first_position,
-            outcome.last_position,
-            outcome.stream_version
-        ),
-        (1, 3, 3)
-    );
+    assert_eq!(span(&outcome), (1, 3, 3));
     let retry = target.store().append(command.clone()).await.unwrap();
     assert!(retry.deduplicated);
     assert_eq!((retry.first_position, retry.last_position), (1, 3));
