@@ -21,6 +21,12 @@
 //!   encoded once (one per level) and each edit writes its fresh command id into a copy
 //!   (`SocketClient`); the server decodes, decides and stores every frame in full.
 //!
+//! - **The floors** ([`super::edits_floor`]): servers of this binary speaking partnerhub's
+//!   websocket protocol to the same clients that only acknowledge (`ws-floor`), append and
+//!   sync a file (`ws-fsync-floor`), or insert the PostgreSQL peer's row
+//!   (`ws-postgres-floor`): what any server of this protocol pays on this machine, so that
+//!   the gap to the peers splits into the protocol's part and partnerhub's own.
+//!
 //! Each system gets a fresh server per run; runs alternate (Redis, partnerhub on sled,
 //! PostgreSQL, partnerhub on PostgreSQL, then again) so that the shared machine's drift hits
 //! all alike. Per run: edits per second, acknowledgement latency (p50, p99), and the CPU
@@ -41,6 +47,7 @@ use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
 use super::client::Socket;
+use super::edits_floor::FloorMode;
 use super::live::{ACTOR, PASSWORD};
 use super::{BenchError, CpuTimes, Latency, Scratch};
 use partnerhub::accounts::Role;
@@ -85,11 +92,14 @@ pub struct EditsPlan {
 }
 
 /// Every system the scenario knows, in the order its runs alternate.
-pub const SYSTEMS: [&str; 4] = [
+pub const SYSTEMS: [&str; 7] = [
     "redis",
     "partnerhub-sled",
     "postgres",
     "partnerhub-postgres",
+    "ws-floor",
+    "ws-fsync-floor",
+    "ws-postgres-floor",
 ];
 
 /// One run of one system.
@@ -97,7 +107,7 @@ pub const SYSTEMS: [&str; 4] = [
 pub struct EditsRun {
     /// Always `edits`.
     pub scenario: &'static str,
-    /// `redis`, `postgres`, `partnerhub-sled` or `partnerhub-postgres`.
+    /// One of [`SYSTEMS`].
     pub system: &'static str,
     /// Concurrent clients.
     pub clients: usize,
@@ -140,6 +150,15 @@ pub struct EditsSummary {
     pub sled_to_postgres: Option<f64>,
     /// partnerhub on PostgreSQL over plain PostgreSQL inserts.
     pub partnerhub_postgres_to_postgres: Option<f64>,
+    /// The durable websocket floor ([`FloorMode::Fsync`]) over Redis: above 1.0, a server of
+    /// partnerhub's protocol that only appends and syncs could be ahead of Redis here.
+    pub fsync_floor_to_redis: Option<f64>,
+    /// partnerhub on sled over the durable websocket floor: the share of the floor's rate
+    /// partnerhub's own work leaves.
+    pub sled_to_fsync_floor: Option<f64>,
+    /// The PostgreSQL peer behind a websocket ([`FloorMode::Postgres`]) over the plain
+    /// PostgreSQL peer: what the websocket's round trip leaves of the inserts' rate.
+    pub postgres_floor_to_postgres: Option<f64>,
     /// Every bar of the issue met (sled ≥ 1.0x Redis and PostgreSQL; partnerhub on
     /// PostgreSQL ≥ 0.8x PostgreSQL).
     pub bar_met: bool,
@@ -190,13 +209,27 @@ impl EditsSummary {
             .map(|(system, rate)| format!("{system} {rate:.0}/s"))
             .collect();
         let ratio = |value: Option<f64>| value.map_or("-".to_owned(), |v| format!("{v:.2}x"));
+        let floors = match (
+            self.fsync_floor_to_redis,
+            self.sled_to_fsync_floor,
+            self.postgres_floor_to_postgres,
+        ) {
+            (None, None, None) => String::new(),
+            (to_redis, sled, postgres) => format!(
+                " | ws-fsync-floor/redis {}, sled/ws-fsync-floor {}, ws-postgres-floor/postgres {}",
+                ratio(to_redis),
+                ratio(sled),
+                ratio(postgres)
+            ),
+        };
         format!(
-            "{} clients: {} | sled/redis {:.2}x, sled/postgres {}, partnerhub-postgres/postgres {} | bar {}",
+            "{} clients: {} | sled/redis {:.2}x, sled/postgres {}, partnerhub-postgres/postgres {}{} | bar {}",
             self.clients,
             figures.join(", "),
             self.sled_to_redis,
             ratio(self.sled_to_postgres),
             ratio(self.partnerhub_postgres_to_postgres),
+            floors,
             if self.bar_met { "met" } else { "NOT MET" }
         )
     }
@@ -259,6 +292,18 @@ pub async fn edits(
             for &system in &systems {
                 let measured = match system {
                     "redis" => redis(data, clients, budget, edit_bytes).await?,
+                    "ws-floor" | "ws-fsync-floor" | "ws-postgres-floor" => {
+                        let mode = match system {
+                            "ws-floor" => FloorMode::Ack,
+                            "ws-fsync-floor" => FloorMode::Fsync,
+                            _ => FloorMode::Postgres,
+                        };
+                        let postgres = plan
+                            .postgres
+                            .as_deref()
+                            .filter(|_| mode == FloorMode::Postgres);
+                        floor(data, postgres, mode, (clients, budget), edit_bytes).await?
+                    }
                     "postgres" => {
                         postgres_peer(
                             plan.postgres.as_deref().unwrap_or_default(),
@@ -312,6 +357,7 @@ pub async fn edits(
         let partnerhub_postgres_to_postgres = rate("postgres")
             .zip(rate("partnerhub-postgres"))
             .map(|(peer, ours)| ours / peer);
+        let fsync_floor = rate("ws-fsync-floor");
         let summary = EditsSummary {
             scenario: "edits_summary",
             clients,
@@ -323,6 +369,13 @@ pub async fn edits(
             sled_to_redis,
             sled_to_postgres,
             partnerhub_postgres_to_postgres,
+            fsync_floor_to_redis: fsync_floor
+                .zip(rate("redis"))
+                .map(|(floor, redis)| floor / redis),
+            sled_to_fsync_floor: fsync_floor.map(|floor| sled / floor),
+            postgres_floor_to_postgres: rate("ws-postgres-floor")
+                .zip(rate("postgres"))
+                .map(|(floor, peer)| floor / peer),
             bar_met: sled_to_redis >= 1.0
                 && sled_to_postgres.is_none_or(|ratio| ratio >= 1.0)
                 && partnerhub_postgres_to_postgres.is_none_or(|ratio| ratio >= 0.8),
@@ -863,6 +916,43 @@ impl ServerProcess {
             StoreLocation::Embedded(directory) => command.arg("--directory").arg(directory),
             StoreLocation::Postgres(url) => command.arg("--store").arg(url),
         };
+        Self::spawn(command, workspaces).await
+    }
+
+    /// Starts a floor server ([`super::edits_floor`]) in `mode`, its file in `directory`,
+    /// its rows (in [`FloorMode::Postgres`]) at `postgres`.
+    async fn start_floor(
+        mode: FloorMode,
+        directory: &Path,
+        postgres: Option<&str>,
+        workspaces: usize,
+        (edit_bytes, prefill_bytes): (usize, u64),
+    ) -> Result<Self, BenchError> {
+        let mut command = tokio::process::Command::new(std::env::current_exe()?);
+        command
+            .arg("edits-floor-server")
+            .arg("--mode")
+            .arg(mode.argument())
+            .arg("--directory")
+            .arg(directory)
+            .arg("--workspaces")
+            .arg(workspaces.to_string())
+            .arg("--edit-bytes")
+            .arg(edit_bytes.to_string())
+            .arg("--prefill-bytes")
+            .arg(prefill_bytes.to_string());
+        if let Some(url) = postgres {
+            command.arg("--store").arg(url);
+        }
+        Self::spawn(command, workspaces).await
+    }
+
+    /// Runs `command`, which prints `listening <address> <token>`, a `workspace` line per
+    /// client and `ready`, and waits for it to be ready.
+    async fn spawn(
+        mut command: tokio::process::Command,
+        workspaces: usize,
+    ) -> Result<Self, BenchError> {
         let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -950,10 +1040,7 @@ async fn partnerhub(
         None => StoreLocation::Embedded(scratch.0.clone()),
         Some(url) => {
             super::postgres::create_schema(url, &schema).await?;
-            let separator = if url.contains('?') { '&' } else { '?' };
-            StoreLocation::Postgres(format!(
-                "{url}{separator}options=-c%20search_path%3D{schema}"
-            ))
+            StoreLocation::Postgres(with_search_path(url, &schema))
         }
     };
     let measured = partnerhub_on(&location, clients, budget).await;
@@ -1078,6 +1165,63 @@ async fn partnerhub_on(
     budget: Budget,
 ) -> Result<Measured, BenchError> {
     let server = ServerProcess::start(location, clients).await?;
+    drive_server(server, clients, budget).await
+}
+
+/// A run against a floor server in `mode` ([`super::edits_floor`]), its file in a scratch
+/// directory, its rows (with `postgres`) in a fresh schema dropped afterwards.
+async fn floor(
+    data: &Path,
+    postgres: Option<&str>,
+    mode: FloorMode,
+    (clients, budget): (usize, Budget),
+    edit_bytes: usize,
+) -> Result<Measured, BenchError> {
+    let scratch = Scratch::new(data, mode.system())?;
+    let schema = format!("bench_floor_{}", &Uuid::new_v4().simple().to_string()[..12]);
+    let location = match postgres {
+        None => None,
+        Some(url) => {
+            super::postgres::create_schema(url, &schema).await?;
+            Some(with_search_path(url, &schema))
+        }
+    };
+    // As much as the run writes, when that is known.
+    let prefill_bytes = match budget {
+        Budget::Edits(edits) => (edits as u64 + 1) * edit_bytes as u64,
+        Budget::Time(_) => super::edits_floor::PREFILLED_BYTES,
+    };
+    let measured = async {
+        let server = ServerProcess::start_floor(
+            mode,
+            &scratch.0,
+            location.as_deref(),
+            clients,
+            (edit_bytes, prefill_bytes),
+        )
+        .await?;
+        drive_server(server, clients, budget).await
+    }
+    .await;
+    if let Some(url) = postgres {
+        super::postgres::drop_schema(url, &schema).await?;
+    }
+    measured
+}
+
+/// `url` with its connections' search path set to `schema`.
+fn with_search_path(url: &str, schema: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}options=-c%20search_path%3D{schema}")
+}
+
+/// Connects a [`SocketClient`] per prepared workspace of `server`, drives them as `budget`
+/// says, and stops the server.
+async fn drive_server(
+    server: ServerProcess,
+    clients: usize,
+    budget: Budget,
+) -> Result<Measured, BenchError> {
     let url = format!("ws://{}/ws", server.address);
     let mut sockets = Vec::with_capacity(clients);
     for &(workspace_id, organisation_id) in &server.workspaces {

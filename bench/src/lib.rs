@@ -34,6 +34,7 @@ pub mod append;
 mod client;
 pub mod connections;
 pub mod edits;
+pub mod edits_floor;
 pub mod fanout;
 mod history;
 mod live;

@@ -160,7 +160,8 @@ enum Scenario {
         #[arg(long)]
         postgres: Option<String>,
         /// Only these systems (comma-separated, of redis, partnerhub-sled, postgres,
-        /// partnerhub-postgres), for profiling one of them; default all.
+        /// partnerhub-postgres, ws-floor, ws-fsync-floor), for profiling one of them;
+        /// default all.
         #[arg(long, value_delimiter = ',')]
         systems: Vec<String>,
         /// Print one JSON object per run and per summary instead of a table.
@@ -179,6 +180,28 @@ enum Scenario {
         /// Workspaces to prepare (one per client).
         #[arg(long)]
         workspaces: usize,
+    },
+    /// A floor server of `edits` (serves until standard input ends).
+    #[command(hide = true)]
+    EditsFloorServer {
+        /// What it does before it acknowledges.
+        #[arg(long, value_enum)]
+        mode: partnerhub_bench::edits_floor::FloorMode,
+        /// Where its log file goes.
+        #[arg(long)]
+        directory: PathBuf,
+        /// PostgreSQL (with the scratch schema as its search path), for `--mode postgres`.
+        #[arg(long)]
+        store: Option<String>,
+        /// Clients to name a workspace for.
+        #[arg(long)]
+        workspaces: usize,
+        /// Bytes each edit takes in the log file.
+        #[arg(long)]
+        edit_bytes: usize,
+        /// Bytes of the log file written with zeros before the clients come.
+        #[arg(long, default_value_t = partnerhub_bench::edits_floor::PREFILLED_BYTES)]
+        prefill_bytes: u64,
     },
     /// The server process of `startup` (serves until standard input ends).
     #[command(hide = true)]
@@ -583,6 +606,24 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
                 store.as_deref(),
             )?;
             partnerhub_bench::edits::serve_edits_until_stdin_ends(&location, workspaces).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Scenario::EditsFloorServer {
+            mode,
+            directory,
+            store,
+            workspaces,
+            edit_bytes,
+            prefill_bytes,
+        } => {
+            partnerhub_bench::edits_floor::serve_floor_until_stdin_ends(
+                mode,
+                &directory,
+                store.as_deref(),
+                workspaces,
+                (edit_bytes, prefill_bytes),
+            )
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
         Scenario::StartupServer { directory, store } => {
