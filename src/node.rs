@@ -6,7 +6,7 @@
 //!
 //! | | embedded (sled, `--data`) | PostgreSQL (`--store`) |
 //! |---|---|---|
-//! | event log | `<data>/log`, `<data>/index` | tables `events`, `commands`, `log_head` |
+//! | event log | `<data>/log`, `<data>/index` | tables `events`, `commands` |
 //! | keys of personal data and of workshop boards ([`KeyStore`]) | `<data>/keys` | table `sealing_keys` |
 //! | login sessions ([`Sessions`]) | memory of the process | table `sessions` |
 //! | presence ([`crate::hub::presence`]) | this process | relayed with `NOTIFY` |

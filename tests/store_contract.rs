@@ -1503,23 +1503,20 @@ async fn writers_on_a_node_behind_the_log_and_on_another_lose_nothing_and_fork_n
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_writer_killed_while_holding_the_head_lock_leaves_no_gap() {
+async fn a_writer_killed_while_holding_the_next_position_leaves_no_gap() {
     let Some(harness) = Harness::new(Backend::Postgres).await else {
         return;
     };
     let store = harness.store();
     append_many(store.as_ref(), 5).await;
 
-    // Another "process" takes the head lock, writes position 6 and moves the head... and dies
-    // before it commits.
+    // Another "process" writes position 6... and dies before it commits.
     let (killed, connection) = raw_client(&harness.schema().url()).await;
     killed
         .batch_execute(
             "BEGIN;
-             SELECT position FROM log_head FOR UPDATE;
              INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
-             VALUES (6, gen_random_uuid(), 1, gen_random_uuid(), now(), 'not an event');
-             UPDATE log_head SET position = 6;",
+             VALUES (6, gen_random_uuid(), 1, gen_random_uuid(), now(), 'not an event');",
         )
         .await
         .unwrap();
@@ -1539,7 +1536,7 @@ async fn a_writer_killed_while_holding_the_head_lock_leaves_no_gap() {
     tokio::time::sleep(Duration::from_millis(700)).await;
     assert!(
         appends.iter().all(|append| !append.is_finished()),
-        "appends wait for the head lock"
+        "appends wait for the uncommitted position's key"
     );
     assert_eq!(
         store.head_position(),
@@ -1554,7 +1551,7 @@ async fn a_writer_killed_while_holding_the_head_lock_leaves_no_gap() {
     for append in appends {
         let outcome = tokio::time::timeout(Duration::from_secs(20), append)
             .await
-            .expect("the lock is released when the killed writer's connection goes")
+            .expect("the key is free when the killed writer's connection goes")
             .unwrap()
             .unwrap();
         positions.push(outcome.first_position);
@@ -1582,8 +1579,8 @@ async fn a_writer_killed_while_holding_the_head_lock_leaves_no_gap() {
     client
         .batch_execute(
             "BEGIN;
-             SELECT position FROM log_head FOR UPDATE;
-             UPDATE log_head SET position = 9;
+             INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
+             VALUES (9, gen_random_uuid(), 1, gen_random_uuid(), now(), 'not an event');
              ROLLBACK;",
         )
         .await
@@ -1603,7 +1600,7 @@ async fn a_writer_killed_while_holding_the_head_lock_leaves_no_gap() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_unique_stream_version_key_reports_a_writer_that_bypassed_the_lock_as_a_conflict() {
+async fn an_uncommitted_stream_version_holds_the_append_until_it_rolls_back() {
     let Some(harness) = Harness::new(Backend::Postgres).await else {
         return;
     };
@@ -1613,7 +1610,7 @@ async fn the_unique_stream_version_key_reports_a_writer_that_bypassed_the_lock_a
         .append(request(stream, ExpectedVersion::NoStream, &["one"]))
         .await
         .unwrap();
-    // A rogue writer, ignoring the head lock, inserts version 2 and has not committed yet.
+    // A rogue writer, not chaining to the tail, inserts version 2 and has not committed yet.
     let (rogue, connection) = raw_client(&harness.schema().url()).await;
     rogue
         .batch_execute(&format!(
@@ -1643,20 +1640,37 @@ async fn the_unique_stream_version_key_reports_a_writer_that_bypassed_the_lock_a
                 .await
         })
     };
-    // The store's insert of version 2 waits on the rogue's uncommitted key, then fails.
+    // The store's insert of version 2 waits on the rogue's uncommitted key (a committed
+    // rogue row would be a corrupt log: the tail is the last event), and goes on once the
+    // rogue rolls back.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    rogue.batch_execute("COMMIT").await.unwrap();
+    assert!(
+        !racing.is_finished(),
+        "the append waits for the rogue's key"
+    );
+    assert!(
+        store
+            .read_all(1, 10)
+            .await
+            .unwrap()
+            .iter()
+            .all(|event| event.stream_id != stream || event.stream_version == 1),
+        "nothing uncommitted is seen"
+    );
+    rogue.batch_execute("ROLLBACK").await.unwrap();
     drop(rogue);
     let _ = connection.await;
-    match racing.await.unwrap() {
-        Err(StoreError::VersionConflict {
-            stream_id, actual, ..
-        }) => assert_eq!((stream_id, actual), (stream, 2)),
-        other => panic!("expected a version conflict, got {other:?}"),
-    }
-    assert!(
-        bystander.await.unwrap().is_ok(),
-        "only the colliding append fails"
+    let racing = tokio::time::timeout(Duration::from_secs(20), racing)
+        .await
+        .expect("the key is free once the rogue rolled back")
+        .unwrap()
+        .unwrap();
+    assert_eq!(racing.stream_version, 2);
+    assert!(bystander.await.unwrap().is_ok());
+    assert_eq!(
+        store.head_position(),
+        3,
+        "no gap: the rogue's position was never taken"
     );
     harness.finish().await;
 }
@@ -1692,8 +1706,8 @@ async fn migrations_are_idempotent_and_a_schema_can_be_named() {
     // 1: the log; 2: what the server nodes share beside it (personal-data keys, sessions);
     // 3: the keys table holds boards' keys too; 4: the projection checkpoint; 5: the
     // timeline index; 6: the checkpoint's chunks compressed with LZ4; 7: command outcomes in
-    // typed columns.
-    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7]);
+    // typed columns; 8: no `log_head` (the events' primary key orders the writers).
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7, 8]);
     // The stored bytes are exactly the canonical bytes of each event.
     let rows = client
         .query("SELECT position, bytes FROM events ORDER BY position", &[])
@@ -2128,53 +2142,63 @@ async fn a_node_that_loses_its_notification_connection_polls_and_listens_again()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_session_holding_an_old_snapshot_is_named_while_log_head_grows() {
+async fn a_schema_of_version_7_loses_its_log_head_and_continues_its_chain() {
     let Some(harness) = Harness::new(Backend::Postgres).await else {
         return;
     };
-    // The node that looks is not the one that writes: any node on the schema sees it.
-    let node = harness.second_instance().await;
-    let before = node.log_head_health().await.unwrap();
-
-    // A session that opened a transaction, read, and went quiet (a forgotten `BEGIN`).
-    let (holder, connection) = raw_client(&harness.schema().url()).await;
-    holder
-        .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM events;")
+    let store = harness.store();
+    append_many(store.as_ref(), 4).await;
+    // The schema as a partnerhub of version 7 left it: `log_head` naming the last event.
+    let (client, connection) = raw_client(&harness.schema().url()).await;
+    client
+        .batch_execute(
+            "CREATE TABLE log_head (
+                 only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),
+                 position BIGINT NOT NULL CHECK (position >= 0),
+                 last_hash TEXT NOT NULL,
+                 last_recorded_at TIMESTAMPTZ);
+             INSERT INTO log_head (position, last_hash, last_recorded_at)
+             VALUES (4, 'stale', now());
+             DELETE FROM schema_migrations WHERE version = 8;",
+        )
         .await
         .unwrap();
-    let holder_pid: i32 = holder
-        .query_one("SELECT pg_backend_pid()", &[])
+    let reopened = PostgresEventStore::connect(&harness.schema().url())
+        .await
+        .unwrap();
+    assert_eq!(reopened.head_position(), 4);
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_tables
+             WHERE schemaname = current_schema() AND tablename = 'log_head'",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
-    append_many(harness.store().as_ref(), 300).await;
-
-    let during = node.log_head_health().await.unwrap();
-    assert!(
-        during.pages > before.pages,
-        "300 commits under a held snapshot grow log_head: {} pages, {} before",
-        during.pages,
-        before.pages
-    );
-    let held = during
-        .snapshots
-        .iter()
-        .find(|snapshot| snapshot.pid == holder_pid)
-        .unwrap_or_else(|| panic!("pid {holder_pid} is named in {:?}", during.snapshots));
-    assert_eq!(held.state, "idle in transaction");
-
-    holder.batch_execute("COMMIT").await.unwrap();
-    let after = node.log_head_health().await.unwrap();
-    assert!(
-        after
-            .snapshots
-            .iter()
-            .all(|snapshot| snapshot.pid != holder_pid),
-        "a session that committed holds no snapshot: {:?}",
-        after.snapshots
-    );
-    drop(holder);
+    assert_eq!(tables, 0, "migration 8 drops log_head");
+    let next = reopened
+        .append(request(
+            Uuid::new_v4(),
+            ExpectedVersion::NoStream,
+            &["after the upgrade"],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(next.first_position, 5);
+    // The first store's assumed tail is stale now: it reads the new one and chains to it.
+    let later = store
+        .append(request(
+            Uuid::new_v4(),
+            ExpectedVersion::NoStream,
+            &["from the first"],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(later.first_position, 6);
+    transfer::verify_log(&reopened, &mut |_| {}).await.unwrap();
+    drop(client);
     let _ = connection.await;
-    node.shutdown().await;
+    reopened.shutdown().await;
     harness.finish().await;
 }

@@ -13,28 +13,30 @@
 //!   other backend;
 //! - `commands`: each command id's first [`AppendOutcome`], for idempotent retries, in typed
 //!   columns (rows written before schema version 7 hold it as JSONB, and are read from it);
-//! - `log_head`: one row, the last position, its hash and its time: the tail that new
-//!   events chain to, and the row whose lock orders all writers;
 //! - `sealing_keys` and `sessions`: not part of the log, but what the server nodes on one
 //!   schema share besides it: the keys of personal data ([`crate::privacy::KeyStore`]) and
 //!   login sessions ([`crate::accounts::sessions`]).
 //!
-//! ## Global order: one lock, held to commit
+//! ## Global order: the events' primary key
 //!
-//! Every append transaction starts with `SELECT … FROM log_head FOR UPDATE`. The row lock
-//! serializes all writers, in this process and in every other process on the same schema,
-//! and is held until the transaction commits or rolls back. Under the lock a writer reads
-//! the tail, assigns the next positions, seals the events with the code sled uses (same
-//! hashes, clamped times and bytes), inserts events and command outcomes, moves `log_head`
-//! and commits. Hence:
+//! A writer reads the log's tail (its last event: position, hash and time), assigns the next
+//! positions, seals the events with the code sled uses (same hashes, clamped times and
+//! bytes), and inserts events and command outcomes in one transaction. The primary key on
+//! `position` orders all writers, in this process and in every other process on the same
+//! schema: the next position can be inserted once, and a second writer's insert of it waits
+//! for the first's transaction, then fails on the key if that one committed (and succeeds if
+//! it rolled back); the loser reads the new tail and decides again. No row is locked or
+//! updated besides the rows a commit adds (until schema version 8 every commit also moved a
+//! one-row `log_head` table under its lock, a third of the commit's work in PostgreSQL;
+//! migration 8 drops it). Hence:
 //!
-//! - **Positions become visible in order.** The next writer gets the lock only after the
-//!   previous one has committed (PostgreSQL makes a transaction visible before it releases its
-//!   locks), so every committed position has all lower positions committed before it: at any
-//!   moment the committed events are exactly `1..=log_head.position`.
+//! - **Positions become visible in order.** Every writer chains to a tail it has seen
+//!   committed (read from `events`, or its own commit), and checks in its statement that the
+//!   tail is stored; so a transaction that writes position `n + 1` starts after the one that
+//!   wrote `n` has committed, and every snapshot sees the committed events as exactly
+//!   `1..=max(position)`.
 //! - **No gaps.** A transaction that rolls back (an error, a killed client, a dropped
-//!   connection) releases the lock without moving `log_head`; the next writer assigns the same
-//!   positions again.
+//!   connection) leaves its positions free; the next writer inserts the same positions again.
 //!
 //! A design that takes positions from a `bigserial` does not have these properties: sequence
 //! values are handed out at insert time but become visible at commit, in any order. A reader
@@ -43,8 +45,9 @@
 //! that event. Rolled-back transactions also leave permanent holes. Here nothing is visible
 //! until its whole prefix is, so a reader may safely move past anything it has read.
 //!
-//! Stream versions are checked inside the same transaction, against versions read under the
-//! lock, so optimistic concurrency holds across processes too; the unique key
+//! Stream versions are checked inside the same transaction, against versions read after the
+//! tail (a commit after the tail read makes the insert fail on the position key), so
+//! optimistic concurrency holds across processes too; the unique key
 //! `(stream_id, stream_version)` is the last line of defence, and hitting it is reported as
 //! [`StoreError::VersionConflict`] with the stream's actual version.
 //!
@@ -62,11 +65,11 @@
 //! A group of appends is first tried in **one round trip**: one statement, its own
 //! transaction, sealed on the tail this instance last read or committed (usually its own
 //! previous group) and on each stream being at the version its first request expects
-//! (`NoStream` or `Exact`, what the domain sends). Its update of `log_head` takes the lock and
-//! moves the head only if the head is still that tail, no stream is at another version and
-//! no command id of the group is stored; its inserts and its `NOTIFY` take their rows from
-//! that update, so a stale assumption writes nothing. The group is then committed as
-//! described above, reading under the lock: another node committed in between, a command
+//! (`NoStream` or `Exact`, what the domain sends). It inserts only if that tail is stored, no
+//! stream is at another version and no command id of the group is stored (its inserts and
+//! its `NOTIFY` take their rows from one row of checks, so a stale assumption writes
+//! nothing), and the position key refuses it if another writer took the next position
+//! meanwhile. The group is then committed as described above, reading first: another node committed in between, a command
 //! is retried, a decision was taken on an old version, or the group holds an import or an
 //! `Any` expectation. Callers get the same answers either way. The writer has a connection
 //! of its own, on which its statements run on generic plans, made once per connection rather
@@ -80,7 +83,7 @@
 //!
 //! A committing transaction issues `NOTIFY partnerhub_log, '<last position>'`, delivered on
 //! commit. Each instance keeps a dedicated `LISTEN` connection (unless
-//! [`PostgresOptions::listen`] is off) and, as a fallback, reads `log_head` every 500 ms
+//! [`PostgresOptions::listen`] is off) and, as a fallback, reads the last position every 500 ms
 //! ([`PostgresOptions::poll_interval`]); a caller that must see what another process has
 //! just committed asks for it ([`EventStore::catch_up`]). When it learns of new
 //! positions (its own or another process's) it reads the new events from `events` in
@@ -90,7 +93,7 @@
 //! instance has read (or committed itself), so readers, which never look above the head, see
 //! a gap-free prefix. The channel name is per database, not per schema: stores in other
 //! schemas of the same database wake each other up, which costs a query and nothing else,
-//! since the payload is only a hint and the truth is read from this schema's `log_head`.
+//! since the payload is only a hint and the truth is read from this schema's `events`.
 //!
 //! ## Opening a store
 //!
@@ -111,8 +114,7 @@
 //! ## Files
 //!
 //! This file holds the store and its reads; `writer` the group commit, `follower` how each
-//! instance follows the log and wakes on `NOTIFY`, `schema` the migrations, `watch` the
-//! warning when a session's old snapshot keeps `log_head` from being pruned.
+//! instance follows the log and wakes on `NOTIFY`, `schema` the migrations.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -134,8 +136,8 @@ use uuid::Uuid;
 use super::backend::{check_continues, decode_event, LogTail, OutcomeCollector};
 use super::chain::hash_body;
 use super::{
-    AppendOutcome, AppendRequest, EventHash, EventStore, FoldSlot, Position, PublishedFold,
-    RecordedEvent, StoreError, StreamVersion, TimelineIndexEntry,
+    AppendOutcome, AppendRequest, EventStore, FoldSlot, Position, PublishedFold, RecordedEvent,
+    StoreError, StreamVersion, TimelineIndexEntry,
 };
 use crate::sync::locked;
 
@@ -143,13 +145,11 @@ mod checkpoint;
 mod follower;
 mod schema;
 mod timeline;
-mod watch;
 mod writer;
 
 use self::follower::{follow, Follower, Wakeups};
 pub(crate) use self::follower::{listen, Heard};
 use self::schema::migrate;
-pub use self::watch::{HeldSnapshot, LogHeadHealth};
 use self::writer::Writer;
 
 /// The channel every commit notifies, with its last position as the payload.
@@ -176,7 +176,7 @@ pub struct PostgresOptions {
     /// `read_stream`) and the server's other services. Default 8. The writer has one more of
     /// its own, and so has the listener.
     pub pool_size: usize,
-    /// How often the instance reads `log_head` in case a notification was lost (the
+    /// How often the instance reads the log's last position in case a notification was lost (the
     /// notification connection dropped, or another process's notification queue
     /// overflowed): the most another process's event can be late here when notifications
     /// fail. Default 500 ms.
@@ -206,7 +206,7 @@ pub struct CommitStatistics {
     /// How many events those transactions wrote.
     pub events: u64,
     /// How many of those commits were one statement on the tail this instance knew, without
-    /// reading under the lock first (the rest found an assumption stale, or held an import).
+    /// reading the tail first (the rest found an assumption stale, or held an import).
     pub in_one_round_trip: u64,
 }
 
@@ -270,7 +270,7 @@ impl PostgresEventStore {
     /// # Errors
     /// [`StoreError::Incompatible`] for a URL that cannot be parsed, a search path naming no
     /// existing schema, or tables written by a newer partnerhub; [`StoreError::Corrupt`] when
-    /// `log_head` and `events` disagree or the last event does not hash to its recorded hash;
+    /// the last event does not hash to its recorded hash;
     /// [`StoreError::Backend`] when the database cannot be reached.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         Self::connect_with(parse_url(url)?, PostgresOptions::default()).await
@@ -360,7 +360,6 @@ impl PostgresEventStore {
                 options.poll_interval,
                 stop.clone(),
             )),
-            tokio::spawn(watch::watch(pool.clone(), stop.clone())),
         ];
         if options.listen {
             let known = follower.clone();
@@ -670,69 +669,39 @@ fn with_options(config: &tokio_postgres::Config, options: &str) -> tokio_postgre
 /// the tables were when it was made; the readers' pool keeps the default.
 const WRITER_SESSION: &str = "-c plan_cache_mode=force_generic_plan";
 
-/// Reads the tail of the log and checks it, in one snapshot: `log_head` must name the last
-/// event, and that event must hash to its recorded hash.
+/// The log's last event, by its key from the end: what the tail is (no event: empty).
+const LAST_EVENT: &str = "SELECT position, bytes FROM events ORDER BY position DESC LIMIT 1";
+
+/// Reads the tail of the log: its last event, which must hash to its recorded hash.
 async fn open_tail(pool: &Pool) -> Result<LogTail, StoreError> {
     let client = pool.get().await.map_err(pool_error)?;
-    let row = client
-        .query_one(
-            "SELECT h.position, h.last_hash, h.last_recorded_at,
-                    (SELECT max(position) FROM events),
-                    (SELECT bytes FROM events WHERE position = h.position)
-             FROM log_head h",
-            &[],
-        )
-        .await
-        .map_err(backend)?;
-    let tail = tail_from_row(&row)?;
-    let last: Option<i64> = row.get(3);
-    let last = from_sql(last.unwrap_or(0), tail.head)?;
-    if last != tail.head {
+    let row = client.query_opt(LAST_EVENT, &[]).await.map_err(backend)?;
+    tail_from_last(row.as_ref())
+}
+
+/// The tail after the last event, a row of [`LAST_EVENT`], checked: the event's contents must
+/// hash to its recorded hash, which the next event chains to.
+fn tail_from_last(row: Option<&tokio_postgres::Row>) -> Result<LogTail, StoreError> {
+    let Some(row) = row else {
+        return Ok(LogTail::EMPTY);
+    };
+    let event = event_from_row(row)?;
+    let computed = hash_body(&event).map_err(|error| StoreError::Corrupt {
+        position: event.position,
+        reason: error.to_string(),
+    })?;
+    if computed != event.hash {
         return Err(StoreError::Corrupt {
-            position: last.max(tail.head),
+            position: event.position,
             reason: format!(
-                "log_head says the log ends at position {} but events hold up to {last}",
-                tail.head
+                "the last event's contents hash to {computed}, its recorded hash is {}",
+                event.hash
             ),
         });
     }
-    if tail.head > 0 {
-        let bytes: Option<Vec<u8>> = row.get(4);
-        let bytes = bytes.ok_or_else(|| StoreError::Corrupt {
-            position: tail.head,
-            reason: "the last event is missing".into(),
-        })?;
-        let event = decode_event(tail.head, &bytes)?;
-        let computed = hash_body(&event).map_err(|error| StoreError::Corrupt {
-            position: tail.head,
-            reason: error.to_string(),
-        })?;
-        if computed != event.hash || event.hash != tail.last_hash {
-            return Err(StoreError::Corrupt {
-                position: tail.head,
-                reason: format!(
-                    "the last event's contents hash to {computed}, its recorded hash is {} \
-                     and log_head says {}",
-                    event.hash, tail.last_hash
-                ),
-            });
-        }
-    }
+    let mut tail = LogTail::EMPTY;
+    tail.follow(&event);
     Ok(tail)
-}
-
-fn tail_from_row(row: &tokio_postgres::Row) -> Result<LogTail, StoreError> {
-    let head = from_sql(row.get(0), 0)?;
-    let hash: String = row.get(1);
-    let last_hash = EventHash::from_hex(&hash).map_err(|reason| StoreError::Corrupt {
-        position: head,
-        reason: format!("log_head holds a bad hash: {reason}"),
-    })?;
-    Ok(LogTail {
-        head,
-        last_hash,
-        last_recorded_at: row.get(2),
-    })
 }
 
 fn event_from_row(row: &tokio_postgres::Row) -> Result<RecordedEvent, StoreError> {

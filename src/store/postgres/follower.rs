@@ -29,7 +29,7 @@ impl Follower {
     }
 
     /// The log's tail as this instance last read or committed it: committed, so it stays
-    /// true until another commit moves `log_head` past it.
+    /// true until another commit stores the position after it.
     pub(super) fn tail(&self) -> LogTail {
         *locked(&self.tail)
     }
@@ -46,15 +46,17 @@ impl Follower {
         self.committing.store(head, Ordering::Release);
     }
 
-    /// Reads and publishes everything committed up to `log_head` now.
+    /// Reads and publishes everything committed now (up to the last stored position: every
+    /// position below it is committed too).
     pub(super) async fn catch_up(&self) -> Result<(), StoreError> {
         let live = self.live.lock().await;
         let client = self.pool.get().await.map_err(pool_error)?;
         let row = client
-            .query_one("SELECT position FROM log_head", &[])
+            .query_one("SELECT max(position) FROM events", &[])
             .await
             .map_err(backend)?;
-        let target = from_sql(row.get(0), 0)?;
+        let target: Option<i64> = row.get(0);
+        let target = from_sql(target.unwrap_or(0), 0)?;
         self.read_through(&client, &live, target).await
     }
 

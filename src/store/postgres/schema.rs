@@ -111,6 +111,15 @@ pub(super) const MIGRATIONS: &[(i32, &str)] = &[
          ADD COLUMN stream_version BIGINT,
          ALTER COLUMN outcome DROP NOT NULL;",
     ),
+    (
+        8,
+        // No `log_head`: every commit updated its one row under its lock, a third of the
+        // one-statement commit's work in PostgreSQL (BENCHMARKS.md, issue 19 scenario 1,
+        // `h14/pglight`). The events' primary key orders the writers, and the tail is the
+        // last event. Dropped rather than left behind, so that a partnerhub of an older
+        // schema version cannot write here (it refuses a newer schema version anyway).
+        "DROP TABLE log_head;",
+    ),
 ];
 
 /// Creates or upgrades the tables, each missing migration once, in one transaction.

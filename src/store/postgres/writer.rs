@@ -1,6 +1,7 @@
 //! The write path of the PostgreSQL store: the writer task that commits every waiting
-//! append as one group in one transaction, serialized on the `log_head` row, and answers its
-//! callers once the transaction is committed.
+//! append as one group in one transaction, ordered against every other writer by the events'
+//! primary key (the next position can be inserted once), and answers its callers once the
+//! transaction is committed.
 
 use super::*;
 use crate::store::ExpectedVersion;
@@ -105,7 +106,7 @@ pub(super) struct Rows {
     times: Vec<DateTime<Utc>>,
     bytes: Vec<Vec<u8>>,
     events: Vec<Arc<RecordedEvent>>,
-    /// Outcomes of new appends: their command ids are new (checked under the lock).
+    /// Outcomes of new appends: their command ids are new (checked in the group's transaction).
     new_commands: Vec<(Uuid, AppendOutcome)>,
     /// Outcomes implied by imported events, with where each is in the list. An imported
     /// command may already be stored from an earlier batch it straddles: the insert then
@@ -195,7 +196,7 @@ impl Writer {
 
     /// Commits a group in one transaction and answers its callers: in one round trip when
     /// the group's assumptions hold ([`Writer::try_commit_assuming`]), else reading the tail,
-    /// the streams' versions and the command ids under the lock first.
+    /// the streams' versions and the command ids first.
     async fn commit_group(&self, items: Vec<Item>) {
         if let Some(appends) = appends_only(&items) {
             match self.try_commit_assuming(&appends).await {
@@ -208,7 +209,8 @@ impl Writer {
         match self.try_commit(&items).await {
             Ok(committed) => self.acknowledge(items, committed).await,
             Err(error) if items.len() > 1 && error.unique_violation().is_some() => {
-                // Another writer got past the lock (it should not exist): find out which
+                // A unique key that is not another writer's position (a retried command or a
+                // stream version taken by a writer that does not chain to the tail): find out which
                 // request collides by committing each alone.
                 tracing::warn!(
                     constraint = error.unique_violation().unwrap_or_default(),
@@ -312,14 +314,15 @@ impl Writer {
     /// Commits a group of appends in one statement (one round trip, its own transaction),
     /// assuming that the log still ends where this instance last read or committed it and
     /// that each stream is at the version its first request expects: the group is sealed on
-    /// those assumptions, and the statement writes it only if, under the `log_head` lock,
-    /// the head is that tail, no stream is at another version and no command id is known.
+    /// those assumptions, and the statement writes it only if that tail is stored, no stream
+    /// is at another version and no command id is known; if another writer took the next
+    /// position meanwhile, the events' primary key refuses the statement.
     ///
     /// # Returns
     /// `None` when an assumption did not hold or the database refused the writes (another
-    /// node committed since, a retried command, a stale expected version, a writer past the
-    /// lock): nothing was written, and [`Writer::try_commit`] reads the truth under the lock
-    /// and answers. Its answers are the ones callers get: the assumptions only decide whether
+    /// node committed since or took the next position meanwhile, a retried command, a stale
+    /// expected version): nothing was written, and [`Writer::try_commit`] reads the truth and
+    /// answers. Its answers are the ones callers get: the assumptions only decide whether
     /// this statement may write.
     async fn try_commit_assuming(
         &self,
@@ -358,15 +361,10 @@ impl Writer {
         let new_commands = CommandColumns::of(&rows.new_commands);
         let client = self.connection().await?;
         let statement = client.prepare_cached(COMMIT_ASSUMING).await?;
-        let (head, last_hash) = (to_sql(tail.head), tail.last_hash.to_hex());
-        let (head_before, hash_before) = (to_sql(before.head), before.last_hash.to_hex());
+        let head_before = to_sql(before.head);
         let notified = tail.head.to_string();
         let parameters: &[&(dyn ToSql + Sync)] = &[
-            &head,
-            &last_hash,
-            &tail.last_recorded_at,
             &head_before,
-            &hash_before,
             &command_ids,
             &assumed_streams,
             &assumed_versions,
@@ -389,7 +387,7 @@ impl Writer {
         let written = match client.query(&statement, parameters).await {
             Ok(written) => written,
             Err(error) if error.as_db_error().is_some() => {
-                // Refused, so rolled back: a unique key (a writer that bypassed the lock),
+                // Refused, so rolled back: a unique key (another writer took the position),
                 // or whatever the reading commit will meet again and report.
                 self.follower.committing(0);
                 tracing::debug!(error = %describe(&error), "the one-round-trip commit was refused");
@@ -418,29 +416,50 @@ impl Writer {
         }))
     }
 
-    /// Validates, seals and writes a group in one transaction under the `log_head` lock.
+    /// Validates, seals and writes a group in one transaction, reading the log's last event,
+    /// the streams' versions and the command ids first.
     ///
     /// The transaction is driven by hand rather than through `Transaction`, so that its
     /// statements go out in two pipelined batches (tokio-postgres sends statements issued
-    /// at once on one connection back to back): `BEGIN` with the reads under the lock, then
-    /// the writes with `COMMIT`. Two round trips per group instead of nine; the writer's one
-    /// group at a time is bounded by them and the commit's flush. Whatever fails, a
-    /// `ROLLBACK` follows, so the writer's kept connection is outside any transaction for the
-    /// next group.
+    /// at once on one connection back to back): `BEGIN` with the reads, then the writes with
+    /// `COMMIT`. Two round trips per group instead of nine; the writer's one group at a time
+    /// is bounded by them and the commit's flush. Whatever fails, a `ROLLBACK` follows, so
+    /// the writer's kept connection is outside any transaction for the next group.
+    ///
+    /// No lock is taken: when another writer commits the next position between the reads and
+    /// the insert, the insert waits for it and fails on a unique key, and the group is read
+    /// and decided again (up to [`MAX_RACES`] times), as a writer that waited for the lock
+    /// would have read it.
     async fn try_commit(&self, items: &[Item]) -> Result<Committed, CommitError> {
         let client = self.connection().await?;
-        let committed = self.commit_on(&client, items).await;
-        if committed.is_err() {
+        let mut races = 0;
+        loop {
+            let mut read = None;
+            let committed = self.commit_on(&client, items, &mut read).await;
+            let Err(error) = committed else {
+                return committed;
+            };
             // Harmless when no transaction is open (a warning from the server).
             let _ = client.batch_execute("ROLLBACK").await;
+            races += 1;
+            if races >= MAX_RACES || error.unique_violation().is_none() {
+                return Err(error);
+            }
+            match (read, last_position(&client).await) {
+                (Some(read), Ok(now)) if now > read => {
+                    tracing::debug!(read, now, "another writer committed first; reading again");
+                }
+                _ => return Err(error),
+            }
         }
-        committed
     }
 
+    /// One attempt of [`Writer::try_commit`]; `read` is set to the last position it read.
     async fn commit_on(
         &self,
         client: &deadpool_postgres::Client,
         items: &[Item],
+        read: &mut Option<Position>,
     ) -> Result<Committed, CommitError> {
         let mut command_ids = Vec::new();
         let mut stream_ids = HashSet::new();
@@ -458,9 +477,7 @@ impl Writer {
         let stream_ids: Vec<Uuid> = stream_ids.into_iter().collect();
         let begin = client.prepare_cached("BEGIN").await?;
         let commit = client.prepare_cached("COMMIT").await?;
-        let lock = client
-            .prepare_cached("SELECT position, last_hash, last_recorded_at FROM log_head FOR UPDATE")
-            .await?;
+        let last = client.prepare_cached(LAST_EVENT).await?;
         let known_commands = client
             .prepare_cached(&format!(
                 "SELECT command_id, {OUTCOME_COLUMNS} FROM commands WHERE command_id = ANY($1)"
@@ -474,8 +491,8 @@ impl Writer {
                  FROM UNNEST($1::uuid[]) AS s(stream_id)",
             )
             .await?;
-        // Sent together, in this order: the lock first, so the reads after it see every
-        // group committed before it.
+        // Sent together, in this order: the tail first, so the reads after it see every
+        // group committed before it (and any committed after it makes the insert fail).
         let (command_ids, stream_ids): (&[&(dyn ToSql + Sync)], &[&(dyn ToSql + Sync)]) =
             (&[&command_ids], &[&stream_ids]);
         // Every answer is awaited (`join!`, not `try_join!`, which polls its futures in a
@@ -484,13 +501,14 @@ impl Writer {
         // the order they were sent.
         let (begun, row, command_rows, version_rows) = tokio::join!(
             client.execute(&begin, &[]),
-            client.query_one(&lock, &[]),
+            client.query_opt(&last, &[]),
             client.query(&known_commands, command_ids),
             client.query(&stream_versions, stream_ids),
         );
         begun?;
         let (row, command_rows, version_rows) = (row?, command_rows?, version_rows?);
-        let before = tail_from_row(&row).map_err(CommitError::Store)?;
+        let before = tail_from_last(row.as_ref()).map_err(CommitError::Store)?;
+        *read = Some(before.head);
         let mut known: HashMap<Uuid, AppendOutcome> = HashMap::new();
         for row in command_rows {
             let command_id: Uuid = row.get(0);
@@ -562,15 +580,8 @@ impl Writer {
                            = EXCLUDED.first_position",
                 )
                 .await?;
-            let update = client
-                .prepare_cached(
-                    "UPDATE log_head SET position = $1, last_hash = $2, last_recorded_at = $3",
-                )
-                .await?;
             // Delivered when (and only if) the transaction commits.
             let notify = client.prepare_cached("SELECT pg_notify($1, $2)").await?;
-            let head = to_sql(tail.head);
-            let last_hash = tail.last_hash.to_hex();
             let notified = tail.head.to_string();
             // This instance's own notification is not news to its follower (the writer
             // hands it the group once committed), so it does not read the group back.
@@ -585,24 +596,21 @@ impl Writer {
                 &rows.times,
                 &rows.bytes,
             ];
-            let head_columns: &[&(dyn ToSql + Sync)] = &[&head, &last_hash, &tail.last_recorded_at];
             let notification: &[&(dyn ToSql + Sync)] = &[&NOTIFY_CHANNEL, &notified];
             // As above, every answer is awaited and the first error in the order sent is
             // the one reported: a unique key the insert hit, not the aborted transaction
             // the statements behind it then report. A `COMMIT` of an aborted transaction
             // only ends it, so the writes' answers are read first.
-            let (events, new, recorded, head_moved, notified, committed) = tokio::join!(
+            let (events, new, recorded, notified, committed) = tokio::join!(
                 client.execute(&insert, event_columns),
                 insert_commands(client, &insert_new, &new_commands),
                 insert_commands(client, &insert_recorded, &recorded_commands),
-                client.execute(&update, head_columns),
                 client.execute(&notify, notification),
                 client.execute(&commit, &[]),
             );
             let outcome = events
                 .and(new)
                 .and(recorded)
-                .and(head_moved)
                 .and(notified)
                 .map_err(CommitError::Database)
                 .and_then(|_| committed.map_err(CommitError::Commit));
@@ -630,41 +638,56 @@ impl Writer {
 
 /// A group's commit in one statement, its own transaction ([`Writer::try_commit_assuming`]).
 ///
-/// The update of `log_head` takes the lock and moves the head only if it is still at the
-/// assumed tail (`$4`, `$5`), no command id of the group is stored (`$6`) and every stream is
-/// at its assumed version (`$7`, `$8`); the inserts and the notification take their rows from
-/// it, so they write nothing when it moved nothing, and the statement then returns no row.
-/// Each check looks its rows up one by one (a subquery per command id and per stream), so
-/// that the plan the connection keeps uses the keys whatever the tables held when it was
-/// made: `command_id = ANY($6)` got a sequential scan of `commands`, planned while it was
-/// empty, read whole per group under the lock.
+/// The `checked` row exists only if the assumed tail (`$1`, 0 for an empty log) is stored,
+/// no command id of the group is stored (`$2`) and every stream is at its assumed version
+/// (`$3`, `$4`); the inserts and the notification take their rows from it, so they write
+/// nothing when a check fails, and the statement then returns no row. Each check looks its
+/// rows up one by one (a subquery per command id and per stream), so that the plan the
+/// connection keeps uses the keys whatever the tables held when it was made:
+/// `command_id = ANY(..)` got a sequential scan of `commands`, planned while it was empty.
 ///
-/// The checks read the statement's snapshot, taken after the assumed tail was committed:
-/// when the head is still there once the lock is held, nothing has been committed since, so
-/// the snapshot is the truth. The unique keys stand behind the checks.
+/// No row is locked: the events' primary key orders the writers. The checks read the
+/// statement's snapshot, taken after the assumed tail was committed; any transaction that
+/// commits after it, on any node, wrote the position after that tail (every writer chains to
+/// a stored tail), so this statement's insert of that position either waits for it and then
+/// fails on the key, or finds it committed and fails: a check that read an old snapshot never
+/// writes. Before migration 8 every commit also updated the one row of `log_head`, which
+/// cost a third of the statement in PostgreSQL (BENCHMARKS.md, issue 19 scenario 1,
+/// `h14/pglight`).
 const COMMIT_ASSUMING: &str = "
-WITH head AS (
-    UPDATE log_head SET position = $1, last_hash = $2, last_recorded_at = $3
-    WHERE position = $4 AND last_hash = $5
+WITH checked AS (
+    SELECT 1 WHERE ($1::bigint = 0 OR EXISTS (SELECT 1 FROM events WHERE position = $1))
       AND NOT EXISTS (
-          SELECT 1 FROM UNNEST($6::uuid[]) AS n(command_id)
+          SELECT 1 FROM UNNEST($2::uuid[]) AS n(command_id)
           WHERE (SELECT true FROM commands c WHERE c.command_id = n.command_id))
       AND NOT EXISTS (
-          SELECT 1 FROM UNNEST($7::uuid[], $8::bigint[]) AS s(stream_id, stream_version)
+          SELECT 1 FROM UNNEST($3::uuid[], $4::bigint[]) AS s(stream_id, stream_version)
           WHERE s.stream_version <> COALESCE(
               (SELECT e.stream_version FROM events e WHERE e.stream_id = s.stream_id
                ORDER BY e.stream_version DESC LIMIT 1), 0))
-    RETURNING position
 ), new_events AS (
     INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
-    SELECT e.* FROM head, UNNEST($9::bigint[], $10::uuid[], $11::bigint[], $12::uuid[],
-                                 $13::timestamptz[], $14::bytea[]) AS e
+    SELECT e.* FROM checked, UNNEST($5::bigint[], $6::uuid[], $7::bigint[], $8::uuid[],
+                                    $9::timestamptz[], $10::bytea[]) AS e
 ), new_commands AS (
     INSERT INTO commands (command_id, stream_id, first_position, last_position, stream_version)
-    SELECT c.* FROM head, UNNEST($15::uuid[], $16::uuid[], $17::bigint[], $18::bigint[],
-                                 $19::bigint[]) AS c
+    SELECT c.* FROM checked, UNNEST($11::uuid[], $12::uuid[], $13::bigint[], $14::bigint[],
+                                    $15::bigint[]) AS c
 )
-SELECT pg_notify($20, $21) FROM head";
+SELECT pg_notify($16, $17) FROM checked";
+
+/// How many times [`Writer::try_commit`] reads and decides a group again after another writer
+/// committed first, before it reports the unique key it hit.
+const MAX_RACES: u32 = 64;
+
+/// The last position stored now (0 for an empty log).
+async fn last_position(client: &deadpool_postgres::Client) -> Result<Position, CommitError> {
+    let last: Option<i64> = client
+        .query_one("SELECT max(position) FROM events", &[])
+        .await?
+        .get(0);
+    from_sql(last.unwrap_or(0), 0).map_err(CommitError::Store)
+}
 
 /// The requests of a group that holds appends only, which may be committed in one round
 /// trip; `None` when it holds an import.
