@@ -5,6 +5,7 @@
 //! `projection::timeline_index::save` makes them; then a read of one workspace, all and by
 //! entity. Ignored: run by hand with
 //! `cargo test --release --test timeline_save_cost -- --ignored --nocapture`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 use std::time::Instant;
 

@@ -532,7 +532,7 @@ mod tests {
         let every: Vec<Position> = (0..1000).map(|n| 3 * n + 1).collect();
         let read = trees.read(workspace, None, u64::MAX).unwrap();
         assert_eq!(positions(&read), every);
-        assert_eq!(read[5].1, format!("entry 16").repeat(20).into_bytes());
+        assert_eq!(read[5].1, "entry 16".repeat(20).into_bytes());
         // Up to a position inside a run, and up to one that is not an entry's.
         for up_to in [1, 2, 200, 1_500, 1_501, 2_998] {
             let expected: Vec<Position> = every.iter().copied().filter(|p| *p <= up_to).collect();
