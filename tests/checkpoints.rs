@@ -392,10 +392,22 @@ async fn a_checkpoint_without_its_timeline_index_is_ignored_and_the_views_rebuil
     backend: Backend,
 ) {
     let (location, workspace_id, mut taken) = server_with_a_checkpoint(backend).await;
-    for damage in ["emptied", "a mark of nothing"] {
+    for damage in ["emptied", "a mark of nothing", "a mark of format 1"] {
         let backing = open(&location.location()).await;
         let store = backing.event_store();
-        store.clear_timeline().await.unwrap();
+        if damage == "a mark of format 1" {
+            // The layout before runs: its mark, every other field right, is emptied with it.
+            let mut mark: serde_json::Value =
+                serde_json::from_slice(&store.timeline_mark().await.unwrap().unwrap()).unwrap();
+            assert_eq!(mark["format"], timeline_index::FORMAT);
+            mark["format"] = 1.into();
+            store
+                .save_timeline(Vec::new(), Some(serde_json::to_vec(&mark).unwrap()))
+                .await
+                .unwrap();
+        } else {
+            store.clear_timeline().await.unwrap();
+        }
         if damage == "a mark of nothing" {
             store
                 .save_timeline(Vec::new(), Some(b"not a mark".to_vec()))

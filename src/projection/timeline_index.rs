@@ -39,8 +39,11 @@ use crate::domain::DomainEvent;
 use crate::store::{EventHash, EventStore, Position, StoreError, TimelineIndexEntry};
 use crate::visibility::BoardEventKind;
 
-/// The layout of the index's entries and mark; another is emptied.
-pub const FORMAT: u32 = 1;
+/// The layout of the index's entries and mark; another is emptied. 2: the sled store keeps
+/// its entries as runs of a workspace's consecutive entries (`store::sled::timeline`), not
+/// one key each; the PostgreSQL store's layout did not change, its index is recorded again
+/// once all the same.
+pub const FORMAT: u32 = 2;
 /// How many entries one [`EventStore::save_timeline`] call takes.
 const BATCH: usize = 20_000;
 
