@@ -643,13 +643,52 @@ async fn postgres_inserts(
     budget: Budget,
     edit_bytes: usize,
 ) -> Result<Measured, BenchError> {
+    let table = format!("\"{schema}\".edits");
+    let peer = open_peer_connections(url, &table, clients.min(PEER_CONNECTIONS)).await?;
+    let backends: Vec<u32> = peer.iter().map(|connection| connection.backend).collect();
+    let opened: Vec<PostgresClient> = peer
+        .into_iter()
+        .map(|connection| PostgresClient {
+            client: connection.client,
+            statement: connection.statement,
+            stream_id: Uuid::new_v4(),
+            bytes: vec![b'x'; edit_bytes],
+        })
+        .collect();
+    drive(opened, budget, || {
+        backends
+            .iter()
+            .map(|pid| process_cpu(*pid))
+            .sum::<Duration>()
+    })
+    .await
+}
+
+/// A connection of the PostgreSQL peer's, its insert prepared.
+pub(crate) struct PeerConnection {
+    pub(crate) client: tokio_postgres::Client,
+    /// `INSERT INTO <table> (stream_id, version, bytes) VALUES ($1, $2, $3)`.
+    pub(crate) statement: tokio_postgres::Statement,
+    /// Its backend's process id (for the server side's CPU time).
+    pub(crate) backend: u32,
+}
+
+/// Opens `connections` connections to `url` with `synchronous_commit = on`, creates the
+/// peer's table `table` (`bigserial` key, stream id, version, the bytes) over the first, and
+/// prepares the peer's insert on each: the PostgreSQL peer's, and its floor's
+/// ([`super::edits_floor`]).
+///
+/// # Errors
+/// A connection or statement PostgreSQL refuses.
+pub(crate) async fn open_peer_connections(
+    url: &str,
+    table: &str,
+    connections: usize,
+) -> Result<Vec<PeerConnection>, BenchError> {
     let database = |what: &str, error: tokio_postgres::Error| {
         BenchError::Setup(format!("PostgreSQL, {what}: {error}"))
     };
-    let table = format!("\"{schema}\".edits");
-    let connections = clients.min(PEER_CONNECTIONS);
     let mut opened = Vec::with_capacity(connections);
-    let mut backends = Vec::with_capacity(connections);
     for index in 0..connections {
         let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
             .await
@@ -673,27 +712,19 @@ async fn postgres_inserts(
             .await
             .map_err(|error| database("asking the backend's pid", error))?
             .get(0);
-        backends.push(backend as u32);
         let statement = client
             .prepare(&format!(
                 "INSERT INTO {table} (stream_id, version, bytes) VALUES ($1, $2, $3)"
             ))
             .await
             .map_err(|error| database("preparing the insert", error))?;
-        opened.push(PostgresClient {
+        opened.push(PeerConnection {
             client,
             statement,
-            stream_id: Uuid::new_v4(),
-            bytes: vec![b'x'; edit_bytes],
+            backend: backend as u32,
         });
     }
-    drive(opened, budget, || {
-        backends
-            .iter()
-            .map(|pid| process_cpu(*pid))
-            .sum::<Duration>()
-    })
-    .await
+    Ok(opened)
 }
 
 /// A PostgreSQL connection inserting rows of a stream of its own, one per transaction.

@@ -41,6 +41,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
+use super::edits::{open_peer_connections, PeerConnection};
 use super::BenchError;
 
 /// What a floor server does before it acknowledges a command.
@@ -257,50 +258,7 @@ enum Durability {
     /// Appends it to the log file ([`FloorLog`]).
     File(Arc<FloorLog>),
     /// Inserts it over one of these connections.
-    Postgres(Arc<Vec<PostgresInsert>>),
-}
-
-/// A PostgreSQL connection with the peer's insert prepared.
-struct PostgresInsert {
-    client: tokio_postgres::Client,
-    statement: tokio_postgres::Statement,
-}
-
-/// Opens `connections` connections to `url` (whose search path names the scratch schema),
-/// creates the peer's table there and prepares its insert on each.
-async fn connect_postgres(
-    url: &str,
-    connections: usize,
-) -> Result<Vec<PostgresInsert>, BenchError> {
-    let database = |what: &str, error: tokio_postgres::Error| {
-        BenchError::Setup(format!("PostgreSQL, {what}: {error}"))
-    };
-    let mut opened = Vec::with_capacity(connections);
-    for index in 0..connections {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .map_err(|error| database("connecting", error))?;
-        tokio::spawn(connection);
-        if index == 0 {
-            client
-                .batch_execute(
-                    "CREATE TABLE edits (position bigserial PRIMARY KEY, stream_id uuid NOT NULL, \
-                     version bigint NOT NULL, bytes bytea NOT NULL, UNIQUE (stream_id, version))",
-                )
-                .await
-                .map_err(|error| database("creating the table", error))?;
-        }
-        client
-            .batch_execute("SET synchronous_commit = on")
-            .await
-            .map_err(|error| database("setting synchronous_commit", error))?;
-        let statement = client
-            .prepare("INSERT INTO edits (stream_id, version, bytes) VALUES ($1, $2, $3)")
-            .await
-            .map_err(|error| database("preparing the insert", error))?;
-        opened.push(PostgresInsert { client, statement });
-    }
-    Ok(opened)
+    Postgres(Arc<Vec<PeerConnection>>),
 }
 
 /// The floor server process (`partnerhub-bench edits-floor-server`): listens on a free
@@ -326,7 +284,9 @@ pub async fn serve_floor_until_stdin_ends(
                 BenchError::Setup("the PostgreSQL floor needs --store <url>".into())
             })?;
             let connections = workspaces.clamp(1, super::edits::PEER_CONNECTIONS);
-            Durability::Postgres(Arc::new(connect_postgres(url, connections).await?))
+            Durability::Postgres(Arc::new(
+                open_peer_connections(url, "edits", connections).await?,
+            ))
         }
         FloorMode::Fsync => {
             let mut file = std::fs::OpenOptions::new()
