@@ -1426,7 +1426,7 @@ async fn a_node_behind_the_log_appends_after_what_it_has_not_read() {
     assert_eq!(behind.head_position(), 1, "the deaf node has not read them");
 
     // Its next append assumes the tail at 1: that statement writes nothing, and the commit
-    // that reads under the lock puts the append after the other node's events.
+    // that reads the tail first puts the append after the other node's events.
     let mine = behind
         .append(request(
             Uuid::new_v4(),

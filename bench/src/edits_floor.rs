@@ -164,26 +164,28 @@ impl FloorLog {
 
     /// Appends `bytes` (padded to the edit's size) and returns its position once synced.
     async fn append(&self, bytes: String) -> Result<u64, String> {
-        let (answer, answered) = oneshot::channel();
-        let file = {
+        let answered = {
             let mut state = self.state();
             if let Some(reason) = &state.failed {
                 return Err(reason.clone());
             }
-            let file = state.file.take();
-            if file.is_none() {
-                state.waiting.push_back((bytes.clone(), answer));
+            match state.file.take() {
+                Some(file) => {
+                    drop(state);
+                    return self.lead(file, bytes);
+                }
+                None => {
+                    let (answer, answered) = oneshot::channel();
+                    state.waiting.push_back((bytes, answer));
+                    answered
+                }
             }
-            file
         };
-        match file {
-            Some(file) => self.lead(file, bytes),
-            None => match answered.await {
-                Ok(Turn::Written(position)) => Ok(position),
-                Ok(Turn::Lead(file, bytes)) => self.lead(file, bytes),
-                Ok(Turn::Failed(reason)) => Err(reason),
-                Err(_) => Err("the floor's log stopped".to_owned()),
-            },
+        match answered.await {
+            Ok(Turn::Written(position)) => Ok(position),
+            Ok(Turn::Lead(file, bytes)) => self.lead(file, bytes),
+            Ok(Turn::Failed(reason)) => Err(reason),
+            Err(_) => Err("the floor's log stopped".to_owned()),
         }
     }
 
