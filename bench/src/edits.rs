@@ -372,7 +372,9 @@ pub async fn edits(
             fsync_floor_to_redis: fsync_floor
                 .zip(rate("redis"))
                 .map(|(floor, redis)| floor / redis),
-            sled_to_fsync_floor: fsync_floor.map(|floor| sled / floor),
+            sled_to_fsync_floor: rate("partnerhub-sled")
+                .zip(fsync_floor)
+                .map(|(sled, floor)| sled / floor),
             postgres_floor_to_postgres: rate("ws-postgres-floor")
                 .zip(rate("postgres"))
                 .map(|(floor, peer)| floor / peer),
