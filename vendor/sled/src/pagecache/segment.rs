@@ -1095,7 +1095,14 @@ impl SegmentAccountant {
         let config = self.config.clone();
 
         io_fail!(&config, "file truncation");
-        threadpool::spawn(move || {
+        // partnerhub: on a thread of its own, not sled's shared pool. `bump_tip` waits for
+        // this truncation while it holds the segment accountant's lock; queued on the pool,
+        // the truncation could wait behind buffer writes whose `sa_stabilize` waits for that
+        // same lock, with every pool thread blocked and none spawned: the whole store hung
+        // (seen in the edits benchmark at 256 clients; sled fixed it after 0.34.7 with a
+        // truncation thread, spacejam/sled#1269). Truncations are rare (the log's tail
+        // segments freed), so a thread each costs nothing that matters.
+        spawn_truncation(move || {
             debug!("truncating file to length {}", at);
             // partnerhub: the file reaches no further than `at` now
             // (`IoBufs::cover_in_file`), and holds no prefilled zeros past it
@@ -1134,4 +1141,17 @@ impl SegmentAccountant {
 
         idx
     }
+}
+
+/// partnerhub: runs a file truncation on a thread of its own (see `SegmentAccountant::truncate`
+/// for why not on sled's pool).
+fn spawn_truncation<F>(work: F) -> Result<()>
+where
+    F: FnOnce() + Send + 'static,
+{
+    std::thread::Builder::new()
+        .name("sled-truncate".into())
+        .spawn(work)
+        .map(drop)
+        .map_err(Error::from)
 }
