@@ -250,9 +250,14 @@ impl Workspaces {
     /// whether they own the workspace (the rules let an owner hand on any board's
     /// facilitation).
     ///
+    /// Its span is at debug level: this is every websocket command's way in, and the span
+    /// enabled (the default filter is `info`) cost every command its registration and the
+    /// formatting of its fields, about 4 % of the server's time per edit (BENCHMARKS.md,
+    /// issue 19 scenario 1).
+    ///
     /// # Errors
     /// As [`execute`](Self::execute).
-    #[tracing::instrument(skip(self, command), fields(%workspace_id, %command_id, %actor, owner))]
+    #[tracing::instrument(level = "debug", skip(self, command), fields(%workspace_id, %command_id, %actor, owner))]
     pub async fn execute_as(
         &self,
         workspace_id: Uuid,

@@ -51,8 +51,9 @@ const HARD_LIMIT_FACTOR: usize = 4;
 const READ_BUFFER_BYTES: usize = 4 * 1024;
 /// How much the socket buffers before writing; every send flushes anyway.
 const WRITE_BUFFER_BYTES: usize = 4 * 1024;
-/// How often an open connection looks whether the accounts changed; when they did, its
-/// credential and its roles in the subscribed workspaces are checked again.
+/// How often an open connection looks whether the accounts changed (when they did, its
+/// credential and its roles in the subscribed workspaces are checked again) and whether a
+/// heartbeat is due.
 const ACCESS_CHECK: Duration = Duration::from_secs(1);
 /// How often the credential is checked again even when the accounts did not change (a
 /// session or an invite that reached its expiry).
@@ -118,31 +119,45 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
     ));
 
     let mut session = Session::new(state.clone(), out, sink, too_slow.clone());
-    let mut presence = state.hub.presence.subscribe();
+    // The loop below polls every enabled branch each time the task wakes, that is for every
+    // frame the client sends: what it polls is kept cheap. The shutdown is watched through a
+    // token of the connection's own (the hub's is shared by every connection, and a wait on
+    // it registers under its lock), and both waits live across the turns instead of being
+    // registered and withdrawn again for each frame. One timer serves the heartbeat and the
+    // access checks; the others' presence is polled only while the connection follows a
+    // workspace (see `Session::next_presence`).
+    let shutdown = state.hub.shutdown.child_token();
+    let shutting_down = shutdown.cancelled();
+    tokio::pin!(shutting_down);
+    let found_too_slow = too_slow.cancelled();
+    tokio::pin!(found_too_slow);
     let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
     tokio::pin!(hello_deadline);
-    let mut heartbeat = tokio::time::interval(HEARTBEAT);
-    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut ticks = tokio::time::interval(ACCESS_CHECK);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_beat: Option<Instant> = None;
     let mut last_heard = Instant::now();
-    let mut access_check = tokio::time::interval(ACCESS_CHECK);
-    access_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let closing = loop {
         tokio::select! {
-            () = state.hub.shutdown.cancelled() => {
+            () = &mut shutting_down => {
                 break Some((close_code::GOING_AWAY, "the server is shutting down; reconnect and resume after your last position".to_owned()));
             }
             // The writer sends the 4008 close itself, behind what the socket holds.
-            () = too_slow.cancelled() => break Some((close_code::TOO_SLOW, String::new())),
-            _ = heartbeat.tick() => {
-                if last_heard.elapsed() > HEARTBEAT * 3 {
-                    break Some((close_code::GOING_AWAY, "no answer to heartbeats for 90 seconds".to_owned()));
+            () = &mut found_too_slow => break Some((close_code::TOO_SLOW, String::new())),
+            _ = ticks.tick() => {
+                // The heartbeat: the first tick at once, then every HEARTBEAT.
+                if last_beat.is_none_or(|beat| beat.elapsed() >= HEARTBEAT) {
+                    if last_heard.elapsed() > HEARTBEAT * 3 {
+                        break Some((close_code::GOING_AWAY, "no answer to heartbeats for 90 seconds".to_owned()));
+                    }
+                    last_beat = Some(Instant::now());
+                    // The client's websocket library answers with a pong, which counts as heard.
+                    session.ping();
                 }
-                // The client's websocket library answers with a pong, which counts as heard.
-                session.ping();
-            }
-            _ = access_check.tick(), if session.authenticated() => {
-                if let Some(ended) = session.access_ended().await {
-                    break Some(ended);
+                if session.authenticated() {
+                    if let Some(ended) = session.access_ended().await {
+                        break Some(ended);
+                    }
                 }
             }
             () = &mut hello_deadline, if !session.authenticated() => {
@@ -168,7 +183,7 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                 }
             }
-            relayed = presence.recv(), if session.authenticated() => {
+            relayed = session.next_presence(), if session.follows_any() => {
                 if let Ok(relayed) = relayed {
                     session.relay_presence(&relayed).await;
                 }

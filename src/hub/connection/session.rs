@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::json;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -22,7 +22,7 @@ use crate::app_state::{ApiError, AppState, ErrorBody};
 use crate::domain::vocabulary::Zone;
 use crate::domain::Command;
 use crate::hub::protocol::{close_code, ClientMessage, ServerMessage, PROTOCOL_VERSION};
-use crate::hub::roster;
+use crate::hub::{roster, PresenceItem};
 use crate::visibility::Reader;
 
 /// One connection's conversation with its client: who it is, what it follows, its limits.
@@ -40,6 +40,11 @@ pub(super) struct Session {
     access_checked: (u64, Instant),
     /// Subscribed workspaces and how each follows the log.
     subscriptions: HashMap<Uuid, Following>,
+    /// Everyone's presence, while the connection follows a workspace (only then is any of it
+    /// relayed): taken up by the first subscription, before its roster snapshot, and let go
+    /// with the last, so that a connection that only sends commands polls no shared channel
+    /// for every frame it reads.
+    presence_feed: Option<broadcast::Receiver<Arc<PresenceItem>>>,
     /// Workspaces where this connection announced presence (to say goodbye there).
     present_in: HashMap<Uuid, Option<Uuid>>,
     /// Cancelled when the client is too slow.
@@ -72,6 +77,7 @@ impl Session {
             bearer: String::new(),
             access_checked: (0, Instant::now()),
             subscriptions: HashMap::new(),
+            presence_feed: None,
             present_in: HashMap::new(),
             too_slow,
         }
@@ -80,6 +86,22 @@ impl Session {
     /// Whether the client said a valid hello.
     pub(super) fn authenticated(&self) -> bool {
         self.principal.is_some()
+    }
+
+    /// Whether the connection follows a workspace, and so relays the others' presence.
+    pub(super) fn follows_any(&self) -> bool {
+        self.presence_feed.is_some()
+    }
+
+    /// The next presence message of anyone (for [`relay_presence`](Self::relay_presence));
+    /// never ready while the connection follows no workspace.
+    pub(super) async fn next_presence(
+        &mut self,
+    ) -> Result<Arc<PresenceItem>, broadcast::error::RecvError> {
+        match &mut self.presence_feed {
+            Some(feed) => feed.recv().await,
+            None => std::future::pending().await,
+        }
     }
 
     /// Pings the client (the heartbeat); a full queue skips the beat.
@@ -265,6 +287,9 @@ impl Session {
     async fn unsubscribe(&mut self, workspace_id: Uuid) {
         if let Some(following) = self.subscriptions.remove(&workspace_id) {
             following.task.abort();
+        }
+        if self.subscriptions.is_empty() {
+            self.presence_feed = None;
         }
         self.send(ServerMessage::Unsubscribed { workspace_id })
             .await;
@@ -550,6 +575,10 @@ impl Session {
             self.too_slow.clone(),
             seen_sender,
         ));
+        // Presence from now on, before the snapshot of those already here.
+        if self.presence_feed.is_none() {
+            self.presence_feed = Some(self.state.hub.presence.subscribe());
+        }
         self.subscriptions.insert(
             workspace_id,
             Following {
