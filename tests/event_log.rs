@@ -183,6 +183,72 @@ async fn a_lone_append_is_written_by_its_caller_and_overlapping_ones_by_the_writ
     assert_eq!(checked_stream_index(&temp).await, 20 + 32 * 25);
 }
 
+/// Among many callers an append that happens to be alone goes through the writer thread too
+/// (only while the groups hold one request each is a lone append written by its caller), but
+/// once the crowd is gone the lone caller's appends are written on its thread again: after
+/// at most one group of one through the writer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lone_appends_after_a_crowd_are_written_by_their_caller_again() {
+    let temp = TempStore::new();
+    let streams: Vec<Uuid> = (0..64).map(|_| Uuid::new_v4()).collect();
+    // Many appends at once, from tasks that all start before any is answered.
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(streams.len()));
+    let crowd: Vec<_> = streams
+        .iter()
+        .map(|stream| {
+            let (store, stream, barrier) = (temp.store.clone(), *stream, barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                store
+                    .append(request(stream, ExpectedVersion::NoStream, &["crowd"]))
+                    .await
+                    .unwrap();
+            })
+        })
+        .collect();
+    for task in crowd {
+        task.await.unwrap();
+    }
+    let after_crowd = temp.store.write_statistics();
+    assert!(
+        after_crowd.flushes < 64,
+        "the crowd's appends shared flushes, so some group held several"
+    );
+    let lone_stream = Uuid::new_v4();
+    for version in 0..5u64 {
+        let expected = match version {
+            0 => ExpectedVersion::NoStream,
+            _ => ExpectedVersion::Exact(version),
+        };
+        temp.store
+            .append(request(lone_stream, expected, &["alone again"]))
+            .await
+            .unwrap();
+    }
+    let after_lone = temp.store.write_statistics();
+    // The crowd's last group may have been a single append (then every lone one is its
+    // caller's); if it held several, the first lone append went through the writer.
+    let by_caller = after_lone.appends_written_by_caller - after_crowd.appends_written_by_caller;
+    assert!(
+        by_caller >= 4,
+        "after one group of one, lone appends are their callers' again (written by callers: {by_caller})"
+    );
+    assert_eq!(temp.store.head_position(), 64 + 5);
+    assert_eq!(checked_stream_index(&temp).await, 64 + 5);
+}
+
+/// On a multi-thread runtime of one worker, the caller's worker is the only one: every
+/// append goes through the writer thread rather than hold it for a flush, during which no
+/// other caller's command would be read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn a_runtime_of_one_worker_always_hands_appends_to_the_writer() {
+    let temp = TempStore::new();
+    append_many(temp.store.as_ref(), 5).await;
+    let statistics = temp.store.write_statistics();
+    assert_eq!(statistics.appends_written_by_caller, 0);
+    assert_eq!(statistics.events, 5);
+}
+
 /// On a current-thread runtime the caller's thread is the runtime's only one, so every
 /// append goes through the writer thread rather than block it.
 #[tokio::test]

@@ -440,6 +440,7 @@ impl Drop for PostgresEventStore {
 #[async_trait]
 impl EventStore for PostgresEventStore {
     async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError> {
+        let (stream_id, command_id) = (request.stream_id, request.context.command_id);
         let (reply, answer) = oneshot::channel();
         self.send(WriterMessage::Append { request, reply }).await?;
         let answer = answer.await.map_err(|_| StoreError::Closed)?;
@@ -448,7 +449,8 @@ impl EventStore for PostgresEventStore {
             // answering, so a caller that catches up to `head_position` and decides again
             // decides on them, instead of on the state that just conflicted.
             if let Err(error) = self.follower.catch_up().await {
-                tracing::warn!(%error, "cannot catch up after a version conflict");
+                // Named here: the command's own span is at debug level (`execute_as`).
+                tracing::warn!(%error, %stream_id, %command_id, "cannot catch up after a version conflict");
             }
         }
         answer

@@ -39,7 +39,9 @@
 //! waits in the queue and no group waits for the flusher, the caller takes the writer and
 //! writes its append on its own thread ([`SledEventStore::append_here`]), with the same code:
 //! a lone caller appending in a loop then never waits for another thread to wake, which
-//! costs tens of microseconds per append here. Likewise the writer thread commits a group
+//! costs tens of microseconds per append here. Only while the groups hold one request each,
+//! and only on a runtime of two workers or more: among many callers, an append that happens
+//! to be alone goes through the queue like the others. Likewise the writer thread commits a group
 //! itself (flush, index, answer, publish, [`Committer`]) when nothing is outstanding and
 //! nobody waits. Both are safe because only the writer's holder hands groups to the flusher:
 //! seeing nothing outstanding, it knows the flusher is idle until its next hand-off, so groups
@@ -393,6 +395,8 @@ impl SledEventStore {
             stream_versions: HashMap::new(),
             commands_in_flight: HashMap::new(),
             command_filter,
+            // A store starts as a lone caller's: its first appends are written by the caller.
+            last_group_requests: 1,
             pending: pending.clone(),
             durable_head: durable_head.clone(),
             stopped,
@@ -495,13 +499,26 @@ impl SledEventStore {
     /// waits for the disk here at a time.
     ///
     /// Gives the request back when it must go through the queue instead: on a runtime with
-    /// one thread (a current-thread runtime, where nothing else could run meanwhile), while
-    /// the writer thread holds the writer or has appends queued, or while groups wait for the
-    /// flusher. Only the holder of the writer hands groups to the flusher, so with none
-    /// outstanding the flusher is idle and groups are still committed one at a time, in order.
+    /// one worker (a current-thread runtime, or a multi-thread one on a machine of one core,
+    /// where nothing else could run meanwhile), while the writer thread holds the writer or
+    /// has appends queued, while groups wait for the flusher, or when the last group held
+    /// more than one request. Only the holder of the writer hands groups to the flusher, so
+    /// with none outstanding the flusher is idle and groups are still committed one at a
+    /// time, in order.
+    ///
+    /// The last condition keeps this to a lone caller's case. Under many callers an append
+    /// also finds itself alone now and then (between two groups' acks): written here, it
+    /// held the writer, and so every append that came meanwhile, for a flush of one event,
+    /// and held a worker for that flush. At 256 clients 35 % of the flushes were such groups
+    /// of one, and the store did 0.39-0.44x Redis's edits per second against 0.48-0.49x
+    /// through the queue; at 16 clients 0.78-0.81x against 0.84-0.88x. On a runtime of one
+    /// worker, 16 clients fell to a quarter of their rate: the held worker read no other
+    /// client's command, so the next append was alone again (BENCHMARKS.md, issue 19
+    /// scenario 1, "Lone appends written by their caller only while groups hold one").
     fn append_here(&self, request: AppendRequest) -> WrittenHere {
         let can_block = tokio::runtime::Handle::try_current().is_ok_and(|runtime| {
             runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread
+                && runtime.metrics().num_workers() > 1
         });
         if !can_block || self.queue.capacity() != self.queue.max_capacity() {
             return WrittenHere::NotNow(request);
@@ -512,7 +529,7 @@ impl SledEventStore {
         let Some(writer) = holder.as_mut() else {
             return WrittenHere::Answered(Err(StoreError::Closed));
         };
-        if writer.outstanding.load(Ordering::Acquire) != 0 {
+        if writer.outstanding.load(Ordering::Acquire) != 0 || writer.last_group_requests > 1 {
             return WrittenHere::NotNow(request);
         }
         let (reply, mut answer) = oneshot::channel();

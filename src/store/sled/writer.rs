@@ -52,6 +52,9 @@ pub(super) struct Writer {
     pub(super) outstanding: Arc<AtomicU64>,
     /// Commits a group on the writer's own thread when nothing is in flight.
     pub(super) committer: Arc<Committer>,
+    /// How many requests the last group held: a lone append is written by its caller only
+    /// while the groups hold one each (see `SledEventStore::append_here`).
+    pub(super) last_group_requests: usize,
     pub(super) counters: Arc<WriteCounters>,
 }
 
@@ -161,6 +164,7 @@ impl Writer {
         others_waiting: bool,
     ) -> bool {
         let started = std::time::Instant::now();
+        self.last_group_requests = messages.len();
         let job = self.stage_group(messages);
         WriteCounters::add_time(&self.counters.staging_micros, started);
         let shutting_down = job.shutdown.is_some();
