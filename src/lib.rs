@@ -56,6 +56,7 @@
 pub mod accounts;
 pub mod api;
 pub mod app_state;
+mod background;
 pub mod backup;
 pub mod demo;
 pub mod domain;

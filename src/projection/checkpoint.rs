@@ -42,8 +42,9 @@
 //! background one, then saves only what came after it): [`spawn_checkpointer`] copies the views under
 //! their lock (the state shares its entities and the timeline its chunks, so the copy is a
 //! few pointers per entity), saves the timeline entries into the index in batches, then
-//! encodes and stores the copy on a blocking thread while the projector goes on; the server
-//! also writes one at a clean shutdown. After a write the allocator is asked to give back at
+//! encodes and stores the copy while the projector goes on; the server also writes one at a
+//! clean shutdown. The encoding, the store's write and the index's saves run on threads of
+//! lower CPU priority ([`crate::background`]), so that they take the CPU the commands leave. After a write the allocator is asked to give back at
 //! once what the write freed ([`partnerhub_memory::return_freed_memory`]): the body and the
 //! timeline entries the views forgot, which it would otherwise keep resident while the server
 //! is at rest (0.4 GiB after a rebuilt server's first checkpoint at a million events).
@@ -387,10 +388,11 @@ pub async fn write(
         .collect();
     timeline_index::save(store, timelines, position, hash).await?;
     projections.forget_timeline_through(position);
-    let bytes = tokio::task::spawn_blocking(move || encode(copied, hash))
-        .await
-        .map_err(|error| StoreError::Backend(format!("encoding a checkpoint failed: {error}")))?
-        .map_err(|error| StoreError::Backend(format!("cannot encode a checkpoint: {error}")))?;
+    let bytes =
+        crate::background::run_lowered("partnerhub-checkpoint", move || encode(copied, hash))
+            .await
+            .map_err(|error| StoreError::Backend(format!("encoding a checkpoint failed: {error}")))?
+            .map_err(|error| StoreError::Backend(format!("cannot encode a checkpoint: {error}")))?;
     let size = bytes.len();
     store.save_checkpoint(bytes).await?;
     *written = position;

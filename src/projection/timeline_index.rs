@@ -221,22 +221,42 @@ pub(super) async fn save(
     let encoding = |error: serde_json::Error| {
         StoreError::Backend(format!("cannot encode a timeline entry: {error}"))
     };
-    let mut batch = Vec::new();
-    for (workspace_id, entries) in timelines {
-        for entry in entries.iter() {
-            batch.push(TimelineIndexEntry {
-                workspace_id,
-                position: entry.position,
-                entity_ids: entry.entity_ids.clone(),
-                bytes: encode_entry(entry).map_err(encoding)?,
-            });
-            if batch.len() == BATCH {
-                store
-                    .save_timeline(std::mem::take(&mut batch), None)
-                    .await?;
+    // The entries are encoded in batches on a thread of lower CPU priority
+    // ([`crate::background`]) while the batch before is saved; the last goes with the mark.
+    let (batches, mut encoded) = tokio::sync::mpsc::channel(1);
+    let encoder = crate::background::run_lowered("partnerhub-timeline", move || {
+        let mut batch = Vec::with_capacity(BATCH);
+        for (workspace_id, entries) in timelines {
+            for entry in entries.iter() {
+                batch.push(TimelineIndexEntry {
+                    workspace_id,
+                    position: entry.position,
+                    entity_ids: entry.entity_ids.clone(),
+                    bytes: encode_entry(entry)?,
+                });
+                if batch.len() == BATCH
+                    && batches.blocking_send(std::mem::take(&mut batch)).is_err()
+                {
+                    // The saving side gave up (a store error): nothing more to encode.
+                    return Ok(());
+                }
             }
         }
+        let _ = batches.blocking_send(batch);
+        Ok(())
+    });
+    let mut last = Vec::new();
+    while let Some(batch) = encoded.recv().await {
+        let before = std::mem::replace(&mut last, batch);
+        if !before.is_empty() {
+            store.save_timeline(before, None).await?;
+        }
     }
+    encoder
+        .await
+        .map_err(|error| StoreError::Backend(format!("encoding timeline entries failed: {error}")))?
+        .map_err(encoding)?;
+    let batch = last;
     let mark = serde_json::to_vec(&Mark {
         format: FORMAT,
         code: CODE_VERSION.to_owned(),

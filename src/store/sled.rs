@@ -651,7 +651,8 @@ impl EventStore for SledEventStore {
 
     async fn save_checkpoint(&self, bytes: Vec<u8>) -> Result<(), StoreError> {
         let directory = self.directory.clone();
-        run_blocking(move || checkpoint::save(&directory, &bytes)).await
+        // The checkpointer's work, in the background: at a lower CPU priority than commands.
+        run_lowered(move || checkpoint::save(&directory, &bytes)).await
     }
 
     async fn read_checkpoint(
@@ -668,7 +669,8 @@ impl EventStore for SledEventStore {
         mark: Option<Vec<u8>>,
     ) -> Result<(), StoreError> {
         let timeline = self.timeline.clone();
-        run_blocking(move || timeline.save(entries, mark)).await
+        // The checkpointer's work, in the background: at a lower CPU priority than commands.
+        run_lowered(move || timeline.save(entries, mark)).await
     }
 
     async fn timeline_mark(&self) -> Result<Option<Vec<u8>>, StoreError> {
@@ -725,6 +727,15 @@ impl EventStore for SledEventStore {
         let sender = locked(&self.live).take();
         drop(sender);
     }
+}
+
+/// Runs `work` on a thread of its own at a lower CPU priority ([`crate::background`]).
+async fn run_lowered<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    crate::background::run_lowered("partnerhub-store-background", work)
+        .await
+        .map_err(|error| StoreError::Backend(error.to_string()))?
 }
 
 async fn run_blocking<T: Send + 'static>(
