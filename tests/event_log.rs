@@ -65,11 +65,7 @@ async fn stream_reads_and_retries_see_index_entries_wherever_they_wait() {
         tokio::spawn(async move {
             let mut requests = Vec::new();
             for version in 0..APPENDS {
-                let expected = if version == 0 {
-                    ExpectedVersion::NoStream
-                } else {
-                    ExpectedVersion::Exact(version)
-                };
+                let expected = expected_after(version);
                 let text = format!("note {version}");
                 let next = request(stream, expected, &[text.as_str()]);
                 store.append(next.clone()).await.unwrap();
@@ -126,6 +122,14 @@ async fn stream_reads_and_retries_see_index_entries_wherever_they_wait() {
     assert_eq!(checked_stream_index(&temp).await, APPENDS);
 }
 
+/// What an append expects of a stream that holds `version` events.
+fn expected_after(version: u64) -> ExpectedVersion {
+    match version {
+        0 => ExpectedVersion::NoStream,
+        _ => ExpectedVersion::Exact(version),
+    }
+}
+
 /// A lone append is written on its caller's thread; appends that overlap go through the
 /// writer thread and share its flushes; both keep every stream's order and every event.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -133,10 +137,7 @@ async fn a_lone_append_is_written_by_its_caller_and_overlapping_ones_by_the_writ
     let temp = TempStore::new();
     let stream = Uuid::new_v4();
     for version in 0..20u64 {
-        let expected = match version {
-            0 => ExpectedVersion::NoStream,
-            _ => ExpectedVersion::Exact(version),
-        };
+        let expected = expected_after(version);
         let outcome = temp
             .store
             .append(request(stream, expected, &["alone"]))
@@ -157,10 +158,7 @@ async fn a_lone_append_is_written_by_its_caller_and_overlapping_ones_by_the_writ
             tokio::spawn(async move {
                 let stream = Uuid::new_v4();
                 for version in 0..25u64 {
-                    let expected = match version {
-                        0 => ExpectedVersion::NoStream,
-                        _ => ExpectedVersion::Exact(version),
-                    };
+                    let expected = expected_after(version);
                     store
                         .append(request(stream, expected, &["together"]))
                         .await
@@ -216,10 +214,7 @@ async fn lone_appends_after_a_crowd_are_written_by_their_caller_again() {
     );
     let lone_stream = Uuid::new_v4();
     for version in 0..5u64 {
-        let expected = match version {
-            0 => ExpectedVersion::NoStream,
-            _ => ExpectedVersion::Exact(version),
-        };
+        let expected = expected_after(version);
         temp.store
             .append(request(lone_stream, expected, &["alone again"]))
             .await
@@ -274,10 +269,7 @@ async fn overlapping_appends_are_packed_into_records_and_read_back_whole_after_a
                 let mut texts = Vec::new();
                 let mut first_positions = Vec::new();
                 for append in 0..20usize {
-                    let expected = match texts.len() {
-                        0 => ExpectedVersion::NoStream,
-                        version => ExpectedVersion::Exact(version as u64),
-                    };
+                    let expected = expected_after(texts.len() as u64);
                     let new: Vec<String> = (0..append % 3 + 1)
                         .map(|event| format!("writer {writer} append {append} event {event}"))
                         .collect();
