@@ -214,6 +214,10 @@ async fn lone_appends_after_a_crowd_are_written_by_their_caller_again() {
     );
     let lone_stream = Uuid::new_v4();
     for version in 0..5u64 {
+        // A client's next command comes a network round trip after its ack. Without that
+        // pause the next append can arrive while the writer thread that answered the last one
+        // still holds the writer (it answers before it lets go), and go through the queue.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         let expected = expected_after(version);
         temp.store
             .append(request(lone_stream, expected, &["alone again"]))
