@@ -561,6 +561,16 @@ pub(crate) fn prefill_enabled() -> bool {
     })
 }
 
+/// partnerhub: whether the prefill writes each chunk of zeros out to the disk as soon as it
+/// is written (`pagecache::prefill::write_out`, Linux only) rather than leaving them dirty
+/// until its sync; `SLED_PREFILL_WRITE_OUT=0` switches that off alone.
+pub(crate) fn prefill_write_out() -> bool {
+    static WRITE_OUT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WRITE_OUT.get_or_init(|| {
+        std::env::var_os("SLED_PREFILL_WRITE_OUT").map_or(true, |value| value != "0")
+    })
+}
+
 /// partnerhub: whether a written buffer's thread flushes its epoch guard afterwards, as the
 /// published sled does (`SLED_FLUSH_EPOCH_AFTER_WRITE=1`, or the published write path);
 /// by default it does not (`IoBufs::write_to_log`, change 7 in `vendor/README.md`).
