@@ -1676,6 +1676,62 @@ async fn an_uncommitted_stream_version_holds_the_append_until_it_rolls_back() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_committed_off_the_chain_is_reported_as_corruption_and_nothing_is_written() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let store = harness.store();
+    let stream = Uuid::new_v4();
+    store
+        .append(request(stream, ExpectedVersion::NoStream, &["one"]))
+        .await
+        .unwrap();
+    // A rogue writer, not chaining to the tail, commits version 2 of the stream far past it.
+    // The tail is the last event, so the log now ends in a row that is not an event: the
+    // store must say so, at that position, rather than write after it or report the stream
+    // version the rogue took as an ordinary conflict.
+    let (rogue, connection) = raw_client(&harness.schema().url()).await;
+    rogue
+        .batch_execute(&format!(
+            "INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
+             VALUES (1000000, '{stream}', 2, gen_random_uuid(), now(), 'rogue');"
+        ))
+        .await
+        .unwrap();
+    drop(rogue);
+    let _ = connection.await;
+    let answer = tokio::time::timeout(
+        Duration::from_secs(20),
+        store.append(request(stream, ExpectedVersion::Exact(1), &["two"])),
+    )
+    .await
+    .expect("the append is answered");
+    match answer {
+        Err(StoreError::Corrupt { position, reason }) => {
+            assert_eq!(position, 1_000_000, "the rogue's row is named: {reason}");
+        }
+        other => panic!("expected the rogue's row reported as corrupt, got {other:?}"),
+    }
+    assert_eq!(store.head_position(), 1, "nothing of the refused append");
+    let (client, connection) = raw_client(&harness.schema().url()).await;
+    let positions: Vec<i64> = client
+        .query("SELECT position FROM events ORDER BY position", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(
+        positions,
+        vec![1, 1_000_000],
+        "no row of the refused append"
+    );
+    drop(client);
+    let _ = connection.await;
+    harness.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn migrations_are_idempotent_and_a_schema_can_be_named() {
     let Some(harness) = Harness::new(Backend::Postgres).await else {
         return;

@@ -49,7 +49,9 @@
 //! tail (a commit after the tail read makes the insert fail on the position key), so
 //! optimistic concurrency holds across processes too; the unique key
 //! `(stream_id, stream_version)` is the last line of defence, and hitting it is reported as
-//! [`StoreError::VersionConflict`] with the stream's actual version.
+//! [`StoreError::VersionConflict`] with the stream's actual version. A row committed past the
+//! tail by a writer that does not chain to it becomes the tail: the next append reads it,
+//! reports it as [`StoreError::Corrupt`] at its position and writes nothing after it.
 //!
 //! ## Group commit
 //!
