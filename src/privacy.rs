@@ -91,6 +91,9 @@ impl From<Revealed> for ShownPersonalData {
 /// A person's key.
 type PersonKey = [u8; 32];
 
+/// The most subjects [`KeyStore::subjects_with_keys`] asks PostgreSQL about in one query.
+const SUBJECTS_PER_LOOKUP: usize = 10_000;
+
 /// The keys of personal data, one per person, kept outside the log.
 pub struct KeyStore {
     backend: Backend,
@@ -428,6 +431,24 @@ impl KeyStore {
     /// Key store failures.
     pub async fn has_key(&self, person_id: Uuid) -> Result<bool, StoreError> {
         Ok(self.keys_of(&[person_id]).await?.contains_key(&person_id))
+    }
+
+    /// The subjects (persons, or boards) among `subject_ids` that have a key, looked up
+    /// together: on PostgreSQL one query per [`SUBJECTS_PER_LOOKUP`] rather than one per
+    /// subject (a start checks every erased person and closed board of the log, thousands of
+    /// them at a million events: 0.5 s of round trips before `/readyz`).
+    ///
+    /// # Errors
+    /// Key store failures.
+    pub async fn subjects_with_keys(
+        &self,
+        subject_ids: &[Uuid],
+    ) -> Result<HashSet<Uuid>, StoreError> {
+        let mut found = HashSet::new();
+        for chunk in subject_ids.chunks(SUBJECTS_PER_LOOKUP) {
+            found.extend(self.keys_of(chunk).await?.into_keys());
+        }
+        Ok(found)
     }
 
     /// How many keys the store holds.

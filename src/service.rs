@@ -149,10 +149,13 @@ impl Workspaces {
                 }
             });
         }
+        // Looked up together: one query per subject made a start on PostgreSQL wait 0.5 s
+        // at a million events (BENCHMARKS.md, issue 19 scenario 3).
+        let with_keys = self.keys.subjects_with_keys(&erased).await?;
         let mut destroyed = 0;
-        for person_id in erased {
-            if self.keys.has_key(person_id).await? {
-                self.keys.erase(person_id).await?;
+        for subject_id in erased {
+            if with_keys.contains(&subject_id) {
+                self.keys.erase(subject_id).await?;
                 destroyed += 1;
             }
         }

@@ -439,3 +439,33 @@ fn find_personal(value: &serde_json::Value) -> Option<serde_json::Value> {
         _ => None,
     }
 }
+
+/// What a start's `finish_erasures` asks the key store: which of many subjects still have a
+/// key, looked up together (more than one query's worth here, so the lookups are cut), on
+/// either backend.
+async fn the_key_store_says_which_of_many_subjects_have_a_key(backend: common::Backend) {
+    let server = TestServer::start_on(backend).await;
+    let keys = server.state.workspaces.keys().clone();
+    let first = Uuid::new_v4();
+    let last = Uuid::new_v4();
+    keys.board_key_or_create(first).await.unwrap();
+    keys.board_key_or_create(last).await.unwrap();
+    let mut asked: Vec<Uuid> = (0..12_000).map(|_| Uuid::new_v4()).collect();
+    asked.insert(0, first);
+    asked.push(last);
+    let with_keys = keys.subjects_with_keys(&asked).await.unwrap();
+    assert_eq!(
+        with_keys,
+        std::collections::HashSet::from([first, last]),
+        "exactly the two subjects with a key, the second past the first lookup's"
+    );
+    keys.destroy_board_key(last).await.unwrap();
+    assert_eq!(
+        keys.subjects_with_keys(&asked).await.unwrap(),
+        std::collections::HashSet::from([first])
+    );
+    assert!(keys.subjects_with_keys(&[]).await.unwrap().is_empty());
+    server.stop().await;
+}
+
+common::on_every_backend!(the_key_store_says_which_of_many_subjects_have_a_key);
