@@ -1599,27 +1599,45 @@ async fn a_writer_killed_while_holding_the_next_position_leaves_no_gap() {
     harness.finish().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_uncommitted_stream_version_holds_the_append_until_it_rolls_back() {
-    let Some(harness) = Harness::new(Backend::Postgres).await else {
-        return;
-    };
+/// A PostgreSQL store holding version 1 of a stream (`None` when PostgreSQL is skipped).
+async fn postgres_stream_at_version_one() -> Option<(Harness, Arc<dyn EventStore>, Uuid)> {
+    let harness = Harness::new(Backend::Postgres).await?;
     let store = harness.store();
     let stream = Uuid::new_v4();
     store
         .append(request(stream, ExpectedVersion::NoStream, &["one"]))
         .await
         .unwrap();
-    // A rogue writer, not chaining to the tail, inserts version 2 and has not committed yet.
+    Some((harness, store, stream))
+}
+
+/// A rogue writer, not chaining to the tail: inserts version 2 of `stream` at position
+/// 1,000,000, in a transaction left open when `uncommitted`.
+async fn rogue_inserts_version_two(
+    harness: &Harness,
+    stream: Uuid,
+    uncommitted: bool,
+) -> (tokio_postgres::Client, tokio::task::JoinHandle<()>) {
     let (rogue, connection) = raw_client(&harness.schema().url()).await;
+    let begin = if uncommitted { "BEGIN;" } else { "" };
     rogue
         .batch_execute(&format!(
-            "BEGIN;
+            "{begin}
              INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
              VALUES (1000000, '{stream}', 2, gen_random_uuid(), now(), 'rogue');"
         ))
         .await
         .unwrap();
+    (rogue, connection)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uncommitted_stream_version_holds_the_append_until_it_rolls_back() {
+    let Some((harness, store, stream)) = postgres_stream_at_version_one().await else {
+        return;
+    };
+    // A rogue writer, not chaining to the tail, inserts version 2 and has not committed yet.
+    let (rogue, connection) = rogue_inserts_version_two(&harness, stream, true).await;
     let racing = {
         let store = store.clone();
         tokio::spawn(async move {
@@ -1677,27 +1695,14 @@ async fn an_uncommitted_stream_version_holds_the_append_until_it_rolls_back() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_row_committed_off_the_chain_is_reported_as_corruption_and_nothing_is_written() {
-    let Some(harness) = Harness::new(Backend::Postgres).await else {
+    let Some((harness, store, stream)) = postgres_stream_at_version_one().await else {
         return;
     };
-    let store = harness.store();
-    let stream = Uuid::new_v4();
-    store
-        .append(request(stream, ExpectedVersion::NoStream, &["one"]))
-        .await
-        .unwrap();
     // A rogue writer, not chaining to the tail, commits version 2 of the stream far past it.
     // The tail is the last event, so the log now ends in a row that is not an event: the
     // store must say so, at that position, rather than write after it or report the stream
     // version the rogue took as an ordinary conflict.
-    let (rogue, connection) = raw_client(&harness.schema().url()).await;
-    rogue
-        .batch_execute(&format!(
-            "INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
-             VALUES (1000000, '{stream}', 2, gen_random_uuid(), now(), 'rogue');"
-        ))
-        .await
-        .unwrap();
+    let (rogue, connection) = rogue_inserts_version_two(&harness, stream, false).await;
     drop(rogue);
     let _ = connection.await;
     let answer = tokio::time::timeout(

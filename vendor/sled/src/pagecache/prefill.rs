@@ -213,9 +213,9 @@ fn run(shared: &Shared, file: &File, file_covers: &AtomicU64) {
 /// (up to [`PREFILL_STEP`] of them: at 16 clients about one sync in 200 took 1–3 ms instead of
 /// 0.2, the ack latency's p99). Written out chunk by chunk, a writer's sync meets at most one
 /// [`CHUNK`]. Linux only (`sync_file_range`); elsewhere the zeros wait for the sync below.
-/// `SLED_PREFILL_WRITE_OUT=0` leaves them to it on Linux too. A failure here stops nothing:
-/// the zeros are in the page cache, and the sync after the last chunk reports a real I/O
-/// error.
+/// `SLED_PREFILL_WRITE_OUT=0` leaves them to it on Linux too. A failure here stops nothing
+/// (it is said once): the zeros are in the page cache, and the sync after the last chunk
+/// reports a real I/O error.
 #[cfg(target_os = "linux")]
 fn write_out(file: &File, start: LogOffset, len: LogOffset) {
     use std::os::unix::io::AsRawFd;
@@ -236,10 +236,15 @@ fn write_out(file: &File, start: LogOffset, len: LogOffset) {
         )
     };
     if result != 0 {
-        warn!(
-            "writing out the log file's prefilled zeros failed, left to its sync: {}",
-            std::io::Error::last_os_error()
-        );
+        // Once per process: a file system that refuses the call refuses every chunk.
+        static WARNED: AtomicBool = AtomicBool::new(false);
+        let error = std::io::Error::last_os_error();
+        if !WARNED.swap(true, Relaxed) {
+            warn!(
+                "writing out the log file's prefilled zeros failed, left to its sync: {}",
+                error
+            );
+        }
     }
 }
 
