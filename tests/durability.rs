@@ -193,3 +193,49 @@ async fn appends_through_the_log_files_prefill_reopen_whole() {
     assert_eq!(report.events, TASKS * PER_TASK);
     store.shutdown().await;
 }
+
+/// A clean shutdown brings each sled database's snapshot up to the end of its log
+/// (`vendor/README.md`, change 9), so the next open has nothing to read forward: the
+/// snapshots a reopen finds (and would otherwise advance and rewrite) are the ones the
+/// shutdown left, and the store still holds every event. Without it, each open read every
+/// message written since the previous open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clean_shutdown_leaves_sleds_snapshots_at_the_end_of_the_log() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = SledEventStore::open(directory.path()).unwrap();
+    common::append_many(&store, 500).await;
+    let while_open = snapshot_files(directory.path());
+    store.shutdown().await;
+    drop(store);
+    let after_shutdown = snapshot_files(directory.path());
+    assert_ne!(
+        after_shutdown, while_open,
+        "the shutdown wrote no snapshot past the 500 appends"
+    );
+    let store = SledEventStore::open(directory.path()).unwrap();
+    assert_eq!(
+        snapshot_files(directory.path()),
+        after_shutdown,
+        "the reopen found log to read past the shutdown's snapshots"
+    );
+    assert_eq!(store.head_position(), 500);
+    let report = transfer::verify_log(&store, &mut |_| {}).await.unwrap();
+    assert_eq!(report.events, 500);
+    store.shutdown().await;
+}
+
+/// The names of the snapshot files of the store's sled databases (each names the log
+/// position it is of), sorted.
+fn snapshot_files(directory: &std::path::Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for database in ["log", "index", "timeline"] {
+        for entry in std::fs::read_dir(directory.join(database)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.starts_with("snap.") {
+                names.push(format!("{database}/{name}"));
+            }
+        }
+    }
+    names.sort();
+    names
+}

@@ -721,11 +721,60 @@ impl EventStore for SledEventStore {
             let _ = done.await;
         }
         let threads = std::mem::take(&mut *locked(&self.threads));
+        let stopped_now = !threads.is_empty();
         for thread in threads {
             let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         }
         let sender = locked(&self.live).take();
         drop(sender);
+        if stopped_now {
+            self.snapshot_at_rest().await;
+        }
+    }
+}
+
+impl SledEventStore {
+    /// Advances each database's sled snapshot to the end of its log, once the writers are
+    /// gone (`vendor/README.md`, change 9). sled reads its log forward from its last
+    /// snapshot when it opens, and advances that snapshot only then: without this, the start
+    /// after a day of writes (or after a rebuild saved a million timeline entries) read all
+    /// of them again before the server could answer, up to 0.7 s at a million events. Done
+    /// here, the next start reads only what a crash left after the last clean stop. A
+    /// failure costs only that time at the next open, so it is a warning.
+    async fn snapshot_at_rest(&self) {
+        let databases = [
+            ("log", self.events.clone()),
+            ("index", self.index.clone()),
+            ("timeline", self.timeline.database()),
+        ];
+        let started = std::time::Instant::now();
+        let advanced = run_blocking(move || {
+            let mut advanced = 0;
+            for (name, tree) in databases {
+                match tree.snapshot_at_rest() {
+                    Ok(bytes) => advanced += bytes,
+                    Err(error) => tracing::warn!(
+                        database = name,
+                        %error,
+                        "cannot bring sled's snapshot up to date; the next start reads the \
+                         log written since the last one"
+                    ),
+                }
+            }
+            Ok(advanced)
+        })
+        .await
+        .unwrap_or(0);
+        let millis = started.elapsed().as_millis() as u64;
+        if advanced > 0 {
+            tracing::info!(
+                advanced_bytes = advanced,
+                millis,
+                "brought sled's snapshots up to the end of the log"
+            );
+        } else {
+            tracing::debug!(millis, "sled's snapshots were at the end of the log");
+        }
     }
 }
 

@@ -245,6 +245,11 @@ fn join_positions(stored: Option<&[u8]>, added: &[Position]) -> Vec<u8> {
 }
 
 impl TimelineTrees {
+    /// A tree of the timeline's database, for what acts on the whole database.
+    pub(super) fn database(&self) -> sled::Tree {
+        self.mark.clone()
+    }
+
     /// Opens (or creates) the timeline's database in `directory`.
     pub(super) fn open(directory: &Path) -> Result<Self, StoreError> {
         let path = directory.join("timeline");

@@ -571,6 +571,15 @@ pub(crate) fn prefill_write_out() -> bool {
     })
 }
 
+/// partnerhub: whether `Tree::snapshot_at_rest` advances the snapshot (change 9 in
+/// `vendor/README.md`); `SLED_SNAPSHOT_AT_REST=0` switches that off alone.
+pub(crate) fn snapshot_at_rest() -> bool {
+    static ADVANCE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ADVANCE.get_or_init(|| {
+        std::env::var_os("SLED_SNAPSHOT_AT_REST").map_or(true, |value| value != "0")
+    })
+}
+
 /// partnerhub: whether a written buffer's thread flushes its epoch guard afterwards, as the
 /// published sled does (`SLED_FLUSH_EPOCH_AFTER_WRITE=1`, or the published write path);
 /// by default it does not (`IoBufs::write_to_log`, change 7 in `vendor/README.md`).

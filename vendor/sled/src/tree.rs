@@ -799,6 +799,27 @@ impl Tree {
         self.context.pagecache.flush()
     }
 
+    /// partnerhub (change 9 in `vendor/README.md`): flushes the database this tree
+    /// belongs to, then advances its snapshot to the end of its log and writes it, exactly
+    /// as the next open would (`read_snapshot_or_default`), so that the next open reads
+    /// only what is written after this call instead of everything since the last open.
+    /// Returns how many bytes the snapshot was advanced over.
+    ///
+    /// Call it only when nothing writes to the database any more (as a clean shutdown
+    /// does, once its writers are gone): like an open, it zeroes the rest of the log's last
+    /// segment past its last message, where a concurrent write would be lost.
+    /// `SLED_SNAPSHOT_AT_REST=0` makes it a flush alone.
+    pub fn snapshot_at_rest(&self) -> Result<u64> {
+        self.context.pagecache.flush()?;
+        if !crate::snapshot_at_rest() {
+            return Ok(0);
+        }
+        let before = crate::pagecache::snapshot_lsn(&self.context)?;
+        let snapshot = crate::pagecache::read_snapshot_or_default(&self.context)?;
+        let after = snapshot.stable_lsn.unwrap_or(0);
+        Ok(u64::try_from(after.saturating_sub(before.unwrap_or(0))).unwrap_or(0))
+    }
+
     /// Asynchronously flushes all dirty IO buffers
     /// and calls fsync. If this succeeds, it is
     /// guaranteed that all previous writes will

@@ -56,7 +56,7 @@ pub(crate) use self::{
         SegmentNumber,
     },
     reservation::Reservation,
-    snapshot::{read_snapshot_or_default, PageState, Snapshot},
+    snapshot::{read_snapshot_or_default, snapshot_lsn, PageState, Snapshot},
 };
 
 pub use self::{

@@ -452,6 +452,12 @@ pub fn read_snapshot_or_default(config: &RunningConfig) -> Result<Snapshot> {
     Ok(res)
 }
 
+/// partnerhub: the log position the snapshot on disk is of (`None` when there is none yet),
+/// without advancing it (see `Tree::snapshot_at_rest`).
+pub fn snapshot_lsn(config: &RunningConfig) -> Result<Option<Lsn>> {
+    Ok(read_snapshot(config)?.and_then(|snapshot| snapshot.stable_lsn))
+}
+
 /// Read a `Snapshot` from disk.
 /// Returns an error if the read snapshot was corrupted.
 /// Returns `Ok(Some(snapshot))` if there was nothing written.
