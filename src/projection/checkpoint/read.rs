@@ -144,7 +144,7 @@ impl Pieces {
 
 /// Decodes one section.
 fn decode_section<T: serde::de::DeserializeOwned>(section: &[u8]) -> Result<T, Unusable> {
-    serde_json::from_slice(section).map_err(|error| Unusable::Undecodable(error.to_string()))
+    rmp_serde::from_slice(section).map_err(|error| Unusable::Undecodable(error.to_string()))
 }
 
 /// What one section of the views decodes to.
@@ -496,7 +496,7 @@ mod tests {
     #[test]
     fn a_damaged_part_is_found_whatever_the_pieces() {
         let (_, bytes) = checkpoint();
-        // A byte of a part's JSON in the middle, and the length of the first part after the
+        // A byte of a part in the middle, and the length of the first part after the
         // head (a section of the body claiming to run far past its end).
         let mut in_a_part = bytes.clone();
         let middle = bytes.len() / 2;
