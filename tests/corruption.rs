@@ -5,14 +5,21 @@
 //! must leave a log that `verify` proves intact, with the same head hash as before.
 //!
 //! What sled 0.34 does with a damaged log file (`<data>/log/db`), as observed here: sled keeps
-//! a snapshot of its page table, written when the database is opened. Damage to bytes the
-//! snapshot covers makes sled refuse to open ("Read corrupted data"). Damage to bytes written
-//! after the last open (every event of the last session) is taken for a torn write: sled's
-//! recovery stops at the first bad message, silently drops it and everything after it, and
-//! zeroes that part of the file, so the first process to open the store destroys the evidence.
-//! Only the stream index, a separate sled database, still remembers the lost events; `verify`
-//! compares the two, `serve` does not (yet). Each check therefore runs on its own copy of the
-//! damaged directory, so that one command's recovery cannot hide the damage from the next.
+//! a snapshot of its page table, which partnerhub brings to the end of the log at every clean
+//! shutdown (`vendor/README.md`, change 9; sled itself writes one only when it opens a
+//! database). An open reads forward from the snapshot; a message there that fails its
+//! checksum is taken for a torn write: sled's recovery stops at it, silently drops it and
+//! everything after it, and zeroes that part of the file, so the first process to open the
+//! store destroys the evidence. Since the snapshot is at the end of the log after a clean
+//! stop, that region is only what a crash left unsnapshotted, and a log cut short behind the
+//! snapshot is refused ("unexpected corruption encountered in storage snapshot file"). Damage
+//! to the bytes the snapshot covers is found when sled first reads the page holding them
+//! ("the store's files are damaged: sled read corrupted data at offset ..."), by `verify`,
+//! which reads every event, and by `serve` wherever its start reads; damage to an older copy of
+//! a page, which sled never reads again, loses nothing. Only the stream index, a separate sled
+//! database, still remembers events a recovery dropped; `verify` compares the two, `serve`
+//! does not (yet). Each check therefore runs on its own copy of the damaged directory, so
+//! that one command's recovery cannot hide the damage from the next.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic is how a test reports failure
 
 mod common;
@@ -344,16 +351,29 @@ async fn a_flipped_byte_in_the_middle_of_the_log_file_is_refused_by_verify_and_s
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flipped_byte_in_an_event_of_an_earlier_session_is_refused_by_verify_and_serve() {
     let fixture = Fixture::new(LAST_SESSION_COMMANDS).await;
-    // The first place the log file holds the title of one of the demo's assets: a byte of an
-    // event written by the demo's process, before the last session opened the store.
+    // Every place the log file holds the title of one of the demo's assets: a byte of an
+    // event written by the demo's process, before the last session opened the store. sled
+    // writes a page anew when it changes, so the file holds older copies of the event beside
+    // the one its page table points at; damage to an older copy alone is damage sled never
+    // reads again (it loses nothing: `verify` proves the log intact). Each copy is damaged.
     let title = "Lange åbningstider og mange besøgende".as_bytes();
     let bytes = std::fs::read(log_file(&fixture.data)).unwrap();
-    let offset = bytes
+    let offsets: Vec<u64> = bytes
         .windows(title.len())
-        .position(|window| window == title)
-        .expect("the log file holds the event's title in clear") as u64;
+        .enumerate()
+        .filter(|(_, window)| *window == title)
+        .map(|(offset, _)| offset as u64)
+        .collect();
+    assert!(
+        !offsets.is_empty(),
+        "the log file holds the event's title in clear"
+    );
     let damage = "one byte flipped inside an event of an earlier session";
-    let (for_verify, for_serve) = fixture.damaged("earlier", |file| flip_byte(file, offset + 5));
+    let (for_verify, for_serve) = fixture.damaged("earlier", |file| {
+        for offset in &offsets {
+            flip_byte(file, offset + 5);
+        }
+    });
     assert_verify_refuses(&for_verify, damage);
     assert_serve_refuses(&for_serve, damage, fixture.events).await;
 }

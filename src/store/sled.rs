@@ -286,8 +286,20 @@ fn open_database(path: &Path, cache_bytes: u64, prefill: bool) -> Result<sled::D
         })
 }
 
+/// A sled failure as a store error. Damage sled finds where it reads (a message whose
+/// checksum fails) is said as such, with what to do: since a clean shutdown brings sled's
+/// snapshot to the end of the log (`vendor/README.md`, change 9), an open reads no old
+/// message, so damage is found when a page holding it is first read, not at the open.
 fn backend(error: sled::Error) -> StoreError {
-    StoreError::Backend(error.to_string())
+    match error {
+        sled::Error::Corruption { at, .. } => StoreError::Backend(format!(
+            "the store's files are damaged: sled read corrupted data at offset {} of its log; \
+             `partnerhub verify` checks the whole log, and `partnerhub restore` brings back a \
+             backup",
+            at.map_or_else(|| "unknown".to_owned(), |at| at.lid().to_string())
+        )),
+        other => StoreError::Backend(other.to_string()),
+    }
 }
 
 impl SledEventStore {
