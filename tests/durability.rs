@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use partnerhub::store::{transfer, EventStore, ExpectedVersion, SledEventStore};
+use partnerhub::store::{transfer, EventStore, ExpectedVersion, SledEventStore, StoreError};
 use uuid::Uuid;
 
 const CHILD_DIRECTORY: &str = "PARTNERHUB_TEST_CHILD_DIRECTORY";
@@ -198,7 +198,8 @@ async fn appends_through_the_log_files_prefill_reopen_whole() {
 /// (`vendor/README.md`, change 9), so the next open has nothing to read forward: the
 /// snapshots a reopen finds (and would otherwise advance and rewrite) are the ones the
 /// shutdown left, and the store still holds every event. Without it, each open read every
-/// message written since the previous open.
+/// message written since the previous open. After the shutdown the timeline index takes no
+/// more writes (one would land after its snapshot).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clean_shutdown_leaves_sleds_snapshots_at_the_end_of_the_log() {
     let directory = tempfile::tempdir().unwrap();
@@ -206,6 +207,13 @@ async fn a_clean_shutdown_leaves_sleds_snapshots_at_the_end_of_the_log() {
     common::append_many(&store, 500).await;
     let while_open = snapshot_files(directory.path());
     store.shutdown().await;
+    // Nothing writes once the snapshots are taken: the timeline index refuses.
+    assert!(matches!(
+        store
+            .save_timeline(Vec::new(), Some(b"mark".to_vec()))
+            .await,
+        Err(StoreError::Closed)
+    ));
     drop(store);
     let after_shutdown = snapshot_files(directory.path());
     assert_ne!(

@@ -162,6 +162,10 @@ pub struct SledEventStore {
     directory: std::path::PathBuf,
     /// The timeline index ([`timeline`]).
     timeline: timeline::TimelineTrees,
+    /// Whether the timeline index is closed to writes (set by `shutdown`, which waits for
+    /// the writes in flight, each holding the lock to read it, before sled's snapshot of the
+    /// index is brought to the end of its log: nothing may write meanwhile).
+    timeline_closed: Arc<std::sync::RwLock<bool>>,
     /// Index entries of durable events not yet in `index`.
     pending: Arc<PendingIndex>,
     /// Position of the last flushed event: readers never look past it.
@@ -444,6 +448,7 @@ impl SledEventStore {
             index,
             directory: directory.to_path_buf(),
             timeline,
+            timeline_closed: Arc::new(std::sync::RwLock::new(false)),
             pending,
             durable_head,
             live: Mutex::new(Some(live)),
@@ -681,8 +686,18 @@ impl EventStore for SledEventStore {
         mark: Option<Vec<u8>>,
     ) -> Result<(), StoreError> {
         let timeline = self.timeline.clone();
+        let closed = self.timeline_closed.clone();
         // The checkpointer's work, in the background: at a lower CPU priority than commands.
-        run_lowered(move || timeline.save(entries, mark)).await
+        run_lowered(move || {
+            let closed = closed
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if *closed {
+                return Err(StoreError::Closed);
+            }
+            timeline.save(entries, mark)
+        })
+        .await
     }
 
     async fn timeline_mark(&self) -> Result<Option<Vec<u8>>, StoreError> {
@@ -702,7 +717,17 @@ impl EventStore for SledEventStore {
 
     async fn clear_timeline(&self) -> Result<(), StoreError> {
         let timeline = self.timeline.clone();
-        run_blocking(move || timeline.clear()).await
+        let closed = self.timeline_closed.clone();
+        run_blocking(move || {
+            let closed = closed
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if *closed {
+                return Err(StoreError::Closed);
+            }
+            timeline.clear()
+        })
+        .await
     }
 
     fn head_position(&self) -> Position {
@@ -747,7 +772,9 @@ impl EventStore for SledEventStore {
 
 impl SledEventStore {
     /// Advances each database's sled snapshot to the end of its log, once the writers are
-    /// gone (`vendor/README.md`, change 9). sled reads its log forward from its last
+    /// gone (`vendor/README.md`, change 9): the log's and the index's threads are joined,
+    /// and the timeline index is closed to writes first (a save in flight is waited for, a
+    /// later one refused as [`StoreError::Closed`]). sled reads its log forward from its last
     /// snapshot when it opens, and advances that snapshot only then: without this, the start
     /// after a day of writes (or after a rebuild saved a million timeline entries) read all
     /// of them again before the server could answer, up to 0.7 s at a million events. Done
@@ -760,7 +787,12 @@ impl SledEventStore {
             ("timeline", self.timeline.database()),
         ];
         let started = std::time::Instant::now();
+        let timeline_closed = self.timeline_closed.clone();
         let advanced = run_blocking(move || {
+            // The log's and the index's writers are joined; the timeline's are waited for.
+            *timeline_closed
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = true;
             let mut advanced = 0;
             for (name, tree) in databases {
                 match tree.snapshot_at_rest() {
