@@ -685,19 +685,8 @@ impl EventStore for SledEventStore {
         entries: Vec<TimelineIndexEntry>,
         mark: Option<Vec<u8>>,
     ) -> Result<(), StoreError> {
-        let timeline = self.timeline.clone();
-        let closed = self.timeline_closed.clone();
         // The checkpointer's work, in the background: at a lower CPU priority than commands.
-        run_lowered(move || {
-            let closed = closed
-                .read()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if *closed {
-                return Err(StoreError::Closed);
-            }
-            timeline.save(entries, mark)
-        })
-        .await
+        run_lowered(self.timeline_write(move |timeline| timeline.save(entries, mark))).await
     }
 
     async fn timeline_mark(&self) -> Result<Option<Vec<u8>>, StoreError> {
@@ -716,18 +705,7 @@ impl EventStore for SledEventStore {
     }
 
     async fn clear_timeline(&self) -> Result<(), StoreError> {
-        let timeline = self.timeline.clone();
-        let closed = self.timeline_closed.clone();
-        run_blocking(move || {
-            let closed = closed
-                .read()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if *closed {
-                return Err(StoreError::Closed);
-            }
-            timeline.clear()
-        })
-        .await
+        run_blocking(self.timeline_write(timeline::TimelineTrees::clear)).await
     }
 
     fn head_position(&self) -> Position {
@@ -771,6 +749,26 @@ impl EventStore for SledEventStore {
 }
 
 impl SledEventStore {
+    /// `write` to the timeline index, as work for a blocking thread: refused as
+    /// [`StoreError::Closed`] once the store is shut down, and holding the lock `shutdown`
+    /// waits on while it runs, so that nothing writes after sled's snapshot is taken.
+    fn timeline_write(
+        &self,
+        write: impl FnOnce(&timeline::TimelineTrees) -> Result<(), StoreError> + Send + 'static,
+    ) -> impl FnOnce() -> Result<(), StoreError> + Send + 'static {
+        let timeline = self.timeline.clone();
+        let closed = self.timeline_closed.clone();
+        move || {
+            let closed = closed
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if *closed {
+                return Err(StoreError::Closed);
+            }
+            write(&timeline)
+        }
+    }
+
     /// Advances each database's sled snapshot to the end of its log, once the writers are
     /// gone (`vendor/README.md`, change 9): the log's and the index's threads are joined,
     /// and the timeline index is closed to writes first (a save in flight is waited for, a
