@@ -61,7 +61,7 @@ pub(crate) async fn hello(
 ) -> Result<Socket, BenchError> {
     let config = WebSocketConfig::default().read_buffer_size(read_buffer);
     let (mut socket, _) =
-        tokio_tungstenite::connect_async_with_config(url, Some(config), false).await?;
+        tokio_tungstenite::connect_async_with_config(url, Some(config), true).await?;
     socket
         .send(Message::text(
             json!({"type": "hello", "token": token}).to_string(),

@@ -461,7 +461,7 @@ fn nats_bytes(message: &Message) -> Option<&[u8]> {
 async fn nats_subscribe(url: &str) -> Result<(Socket, NatsReader), BenchError> {
     let config = WebSocketConfig::default().read_buffer_size(READ_BUFFER);
     let (mut socket, _) =
-        tokio_tungstenite::connect_async_with_config(url, Some(config), false).await?;
+        tokio_tungstenite::connect_async_with_config(url, Some(config), true).await?;
     socket
         .send(Message::text(format!(
             "CONNECT {{\"verbose\":false,\"pedantic\":false}}\r\nSUB {SUBJECT} 1\r\nPING\r\n"
