@@ -135,6 +135,10 @@ enum Scenario {
         /// Also on PostgreSQL: the database to create a scratch schema in.
         #[arg(long)]
         postgres: Option<String>,
+        /// Two more starts per round: a rebuild whose server is killed (SIGKILL) once its
+        /// checkpoint is written, then the start from that checkpoint after the crash.
+        #[arg(long)]
+        after_crash: bool,
         /// Print one JSON object per start instead of a table.
         #[arg(long)]
         json: bool,
@@ -542,6 +546,7 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             events,
             rounds,
             postgres,
+            after_crash,
             json,
         } => {
             let output = Output { json };
@@ -555,7 +560,8 @@ async fn run(data: &Path, scenario: Scenario) -> anyhow::Result<ExitCode> {
             let mut stores = vec![partnerhub_bench::StartupStore::Sled];
             stores.extend(postgres.map(partnerhub_bench::StartupStore::Postgres));
             for store in stores {
-                partnerhub_bench::startup(data, store, events, rounds, &mut report).await?;
+                partnerhub_bench::startup(data, store, (events, rounds, after_crash), &mut report)
+                    .await?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -12,7 +12,12 @@
 //! - **rebuild**: the checkpoint and the timeline index are removed first, so the server
 //!   folds the whole log, every timeline entry included;
 //! - **checkpoint**: the server starts from the checkpoint the previous server wrote at its
-//!   clean shutdown.
+//!   clean shutdown;
+//! - with `--after-crash`, two more per round: **rebuild-killed**, a rebuild whose server is
+//!   killed (`SIGKILL`) once its checkpoint is written and its memory read, and
+//!   **checkpoint-after-kill**, the start from that checkpoint: what a start costs after a
+//!   crash, when nothing brought sled's snapshots to the end of the log (a clean shutdown
+//!   does) and the open reads forward everything written since the killed server's own open.
 //!
 //! For each start: seconds to ready, the server's CPU seconds by then, its resident memory
 //! at ready and [`SETTLE`] later, how long after ready its first checkpoint was written (a
@@ -58,7 +63,8 @@ pub struct StartupResult {
     pub events: u64,
     /// The round (starts of both kinds alternate).
     pub round: usize,
-    /// `rebuild` (no checkpoint) or `checkpoint`.
+    /// `rebuild` (no checkpoint), `checkpoint`, and with `--after-crash` `rebuild-killed`
+    /// and `checkpoint-after-kill`.
     pub start: &'static str,
     /// Seconds from the spawn of the server process to its first `200` from `/readyz`.
     pub ready_s: f64,
@@ -77,7 +83,8 @@ pub struct StartupResult {
     pub rss_steady_mib: f64,
     /// The most resident memory read from ready until `rss_steady_mib` was, MiB.
     pub rss_peak_mib: f64,
-    /// Seconds from the request to stop to its exit (a clean shutdown writes a checkpoint).
+    /// Seconds from the request to stop to its exit (a clean shutdown writes a checkpoint;
+    /// a killed server's is the kill's).
     pub shutdown_s: f64,
     /// Bytes of the checkpoint it left.
     pub checkpoint_bytes: u64,
@@ -144,8 +151,7 @@ pub enum StartupStore {
 pub async fn startup(
     data: &Path,
     store: StartupStore,
-    events: u64,
-    rounds: usize,
+    (events, rounds, after_crash): (u64, usize, bool),
     report: &mut (dyn FnMut(&StartupResult) + Send),
 ) -> Result<(), BenchError> {
     let scratch = Scratch::new(data, "startup")?;
@@ -164,7 +170,17 @@ pub async fn startup(
             )
         }
     };
-    let outcome = run_rounds(&location, kind, events, rounds, report).await;
+    let starts: &[&'static str] = if after_crash {
+        &[
+            "rebuild",
+            "checkpoint",
+            "rebuild-killed",
+            "checkpoint-after-kill",
+        ]
+    } else {
+        &["rebuild", "checkpoint"]
+    };
+    let outcome = run_rounds(&location, kind, (events, rounds, starts), report).await;
     if let Some(url) = base_url {
         super::postgres::drop_schema(&url, &schema).await?;
     }
@@ -174,8 +190,7 @@ pub async fn startup(
 async fn run_rounds(
     location: &StoreLocation,
     kind: &'static str,
-    events: u64,
-    rounds: usize,
+    (events, rounds, starts): (u64, usize, &[&'static str]),
     report: &mut (dyn FnMut(&StartupResult) + Send),
 ) -> Result<(), BenchError> {
     let generating = Instant::now();
@@ -195,8 +210,9 @@ async fn run_rounds(
     // would spare the next start what a real one pays.
     let mut unreported: Vec<StartupResult> = Vec::new();
     for round in 1..=rounds {
-        for start in ["rebuild", "checkpoint"] {
-            if start == "rebuild" {
+        for &start in starts {
+            let rebuild = start.starts_with("rebuild");
+            if rebuild {
                 // No checkpoint (an empty one reads as none), no timeline index.
                 let backing = open_when_free(location).await?;
                 let store = backing.event_store();
@@ -205,7 +221,12 @@ async fn run_rounds(
                 store.clear_timeline().await?;
                 store.shutdown().await;
             }
-            let result = start_once(location).await?;
+            let stop = if start == "rebuild-killed" {
+                Stop::Kill
+            } else {
+                Stop::Clean
+            };
+            let result = start_once(location, stop).await?;
             unreported.push(StartupResult {
                 store: kind,
                 events,
@@ -239,7 +260,7 @@ async fn report_unreported(
     for result in unreported.drain(..) {
         let result = StartupResult {
             checkpoint_bytes,
-            bar_met: (result.start == "rebuild" || result.ready_s <= BAR_READY_S)
+            bar_met: (result.start.starts_with("rebuild") || result.ready_s <= BAR_READY_S)
                 && result.rss_steady_mib * 1024.0 * 1024.0 <= BAR_RSS_BYTES as f64,
             ..result
         };
@@ -265,8 +286,18 @@ async fn open_when_free(location: &StoreLocation) -> Result<Backing, BenchError>
     }
 }
 
+/// How a started server is stopped once measured.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// Its standard input closed: a clean shutdown, which writes a checkpoint and brings
+    /// sled's snapshots to the end of the log.
+    Clean,
+    /// `SIGKILL`, as a crash.
+    Kill,
+}
+
 /// Starts a server process on `location`, times it to ready, reads its memory, stops it.
-async fn start_once(location: &StoreLocation) -> Result<StartupResult, BenchError> {
+async fn start_once(location: &StoreLocation, stop: Stop) -> Result<StartupResult, BenchError> {
     let mut command = tokio::process::Command::new(std::env::current_exe()?);
     command.arg("startup-server");
     match location {
@@ -357,8 +388,13 @@ async fn start_once(location: &StoreLocation) -> Result<StartupResult, BenchErro
         }
     };
     let stopping = Instant::now();
-    drop(stdin);
-    while lines.next_line().await?.is_some() {}
+    match stop {
+        Stop::Clean => {
+            drop(stdin);
+            while lines.next_line().await?.is_some() {}
+        }
+        Stop::Kill => child.start_kill()?,
+    }
     child.wait().await?;
     Ok(StartupResult {
         scenario: "startup",
