@@ -9,10 +9,14 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use partnerhub::store::{transfer, EventStore, ExpectedVersion, SledEventStore, StoreError};
+use partnerhub::store::{
+    transfer, EventStore, ExpectedVersion, SledEventStore, StoreError, TimelineIndexEntry,
+};
 use uuid::Uuid;
 
 const CHILD_DIRECTORY: &str = "PARTNERHUB_TEST_CHILD_DIRECTORY";
+const TIMELINE_CHILD_DIRECTORY: &str = "PARTNERHUB_TEST_TIMELINE_CHILD_DIRECTORY";
+const TIMELINE_CHILD_ROUND: &str = "PARTNERHUB_TEST_TIMELINE_CHILD_ROUND";
 
 /// Runs only as the child of `acknowledged_events_survive_sigkill`: appends until killed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -230,6 +234,157 @@ async fn a_clean_shutdown_leaves_sleds_snapshots_at_the_end_of_the_log() {
     let report = transfer::verify_log(&store, &mut |_| {}).await.unwrap();
     assert_eq!(report.events, 500);
     store.shutdown().await;
+}
+
+/// The timeline entries of round `round` of `a_crash_after_a_checkpoint_loses_no_timeline_entry`:
+/// `count` entries of one workspace from `first`, each with a text of about 600 bytes, so
+/// that a round spans several of sled's segments.
+fn timeline_entries(workspace_id: Uuid, first: u64, count: u64) -> Vec<TimelineIndexEntry> {
+    (first..first + count)
+        .map(|position| TimelineIndexEntry {
+            workspace_id,
+            position,
+            entity_ids: vec![Uuid::from_u128(u128::from(position % 7))],
+            bytes: format!("entry {position}: {}", "x".repeat(600)).into_bytes(),
+        })
+        .collect()
+}
+
+const TIMELINE_WORKSPACE: Uuid = Uuid::from_u128(0x7133_11e5);
+const TIMELINE_PER_SAVE: u64 = 1_500;
+
+/// Runs only as the child of `a_crash_after_a_checkpoint_loses_no_timeline_entry`: saves a
+/// round's timeline entries, stores a checkpoint (which brings the timeline index's sled
+/// snapshot to its end), saves more entries after it, reports the snapshot files before and
+/// after the checkpoint, and waits to be killed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn child_timeline_saver() {
+    let Ok(directory) = std::env::var(TIMELINE_CHILD_DIRECTORY) else {
+        return;
+    };
+    let round: u64 = std::env::var(TIMELINE_CHILD_ROUND)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let directory = std::path::Path::new(&directory);
+    let store = SledEventStore::open(directory).unwrap();
+    let first = round * 2 * TIMELINE_PER_SAVE + 1;
+    store
+        .save_timeline(
+            timeline_entries(TIMELINE_WORKSPACE, first, TIMELINE_PER_SAVE),
+            Some(format!("before checkpoint {round}").into_bytes()),
+        )
+        .await
+        .unwrap();
+    println!("before {}", snapshot_files(directory).join(","));
+    store
+        .save_checkpoint(format!("checkpoint {round}").into_bytes())
+        .await
+        .unwrap();
+    println!("after {}", snapshot_files(directory).join(","));
+    // After the snapshot: a read (which may finish a split, a write) and more entries.
+    let read = store
+        .read_timeline(TIMELINE_WORKSPACE, None, u64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(read.len() as u64, first - 1 + TIMELINE_PER_SAVE);
+    store
+        .save_timeline(
+            timeline_entries(
+                TIMELINE_WORKSPACE,
+                first + TIMELINE_PER_SAVE,
+                TIMELINE_PER_SAVE,
+            ),
+            Some(format!("after checkpoint {round}").into_bytes()),
+        )
+        .await
+        .unwrap();
+    println!("saved");
+    tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+}
+
+/// A checkpoint brings the timeline index's sled snapshot to the end of its log, while the
+/// store goes on; a process killed after more entries were saved past that snapshot loses
+/// none of them, round after round on the same directory (each reopen reads forward from the
+/// killed process's checkpoint snapshot; the next round's process writes on top of it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_after_a_checkpoint_loses_no_timeline_entry() {
+    let directory = tempfile::tempdir().unwrap();
+    for round in 0..3u64 {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "child_timeline_saver",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(TIMELINE_CHILD_DIRECTORY, directory.path())
+            .env(TIMELINE_CHILD_ROUND, round.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (mut before, mut after) = (None, None);
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            // The harness's "test child_timeline_saver ... " may precede any of the lines.
+            if let Some((_, files)) = line.split_once("before ") {
+                before = Some(files.to_owned());
+            } else if let Some((_, files)) = line.split_once("after ") {
+                after = Some(files.to_owned());
+            } else if line.ends_with("saved") {
+                child.kill().unwrap(); // SIGKILL: no shutdown, no snapshot at rest
+                break;
+            }
+        }
+        child.wait().unwrap();
+        let (before, after) = (before.unwrap(), after.unwrap());
+        // The snapshot files of the timeline index (`true`) or of the other databases.
+        let snapshots = |files: &str, timeline: bool| {
+            files
+                .split(',')
+                .filter(|name| !name.is_empty() && name.starts_with("timeline/") == timeline)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        assert_ne!(
+            snapshots(&after, true),
+            snapshots(&before, true),
+            "round {round}: the checkpoint did not move the timeline index's snapshot"
+        );
+        assert_eq!(
+            snapshots(&after, false),
+            snapshots(&before, false),
+            "round {round}: only the timeline index is snapshotted at a checkpoint"
+        );
+
+        let store = SledEventStore::open(directory.path()).unwrap();
+        let saved = (round + 1) * 2 * TIMELINE_PER_SAVE;
+        let read = store
+            .read_timeline(TIMELINE_WORKSPACE, None, u64::MAX)
+            .await
+            .unwrap();
+        let expected: Vec<(u64, Vec<u8>)> = timeline_entries(TIMELINE_WORKSPACE, 1, saved)
+            .into_iter()
+            .map(|entry| (entry.position, entry.bytes))
+            .collect();
+        assert_eq!(read.len(), expected.len(), "round {round}: entries lost");
+        assert!(read == expected, "round {round}: entries differ");
+        assert_eq!(
+            store.timeline_mark().await.unwrap(),
+            Some(format!("after checkpoint {round}").into_bytes())
+        );
+        let by_entity = store
+            .read_timeline(TIMELINE_WORKSPACE, Some(Uuid::from_u128(3)), u64::MAX)
+            .await
+            .unwrap();
+        assert_eq!(
+            by_entity.len() as u64,
+            (1..=saved).filter(|position| position % 7 == 3).count() as u64
+        );
+        store.shutdown().await;
+    }
 }
 
 /// The names of the snapshot files of the store's sled databases (each names the log

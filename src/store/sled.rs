@@ -162,10 +162,12 @@ pub struct SledEventStore {
     directory: std::path::PathBuf,
     /// The timeline index ([`timeline`]).
     timeline: timeline::TimelineTrees,
-    /// Whether the timeline index is closed to writes (set by `shutdown`, which waits for
-    /// the writes in flight, each holding the lock to read it, before sled's snapshot of the
-    /// index is brought to the end of its log: nothing may write meanwhile).
-    timeline_closed: Arc<std::sync::RwLock<bool>>,
+    /// The lock on the timeline index, holding whether it is closed to writes (set by
+    /// `shutdown`). Its reads and writes share it; bringing sled's snapshot of the index to
+    /// the end of its log (after each checkpoint, and at shutdown) takes it alone, since
+    /// nothing may write meanwhile, and in sled a read can write (it finishes a node's
+    /// split).
+    timeline_lock: Arc<std::sync::RwLock<bool>>,
     /// Index entries of durable events not yet in `index`.
     pending: Arc<PendingIndex>,
     /// Position of the last flushed event: readers never look past it.
@@ -448,7 +450,7 @@ impl SledEventStore {
             index,
             directory: directory.to_path_buf(),
             timeline,
-            timeline_closed: Arc::new(std::sync::RwLock::new(false)),
+            timeline_lock: Arc::new(std::sync::RwLock::new(false)),
             pending,
             durable_head,
             live: Mutex::new(Some(live)),
@@ -669,7 +671,10 @@ impl EventStore for SledEventStore {
     async fn save_checkpoint(&self, bytes: Vec<u8>) -> Result<(), StoreError> {
         let directory = self.directory.clone();
         // The checkpointer's work, in the background: at a lower CPU priority than commands.
-        run_lowered(move || checkpoint::save(&directory, &bytes)).await
+        run_lowered(move || checkpoint::save(&directory, &bytes)).await?;
+        // The checkpointer saved the timeline entries up to the checkpoint first.
+        self.snapshot_timeline().await;
+        Ok(())
     }
 
     async fn read_checkpoint(
@@ -690,8 +695,7 @@ impl EventStore for SledEventStore {
     }
 
     async fn timeline_mark(&self) -> Result<Option<Vec<u8>>, StoreError> {
-        let timeline = self.timeline.clone();
-        run_blocking(move || timeline.mark()).await
+        run_blocking(self.timeline_read(timeline::TimelineTrees::mark)).await
     }
 
     async fn read_timeline(
@@ -700,8 +704,10 @@ impl EventStore for SledEventStore {
         entity_id: Option<Uuid>,
         up_to: Position,
     ) -> Result<Vec<(Position, Vec<u8>)>, StoreError> {
-        let timeline = self.timeline.clone();
-        run_blocking(move || timeline.read(workspace_id, entity_id, up_to)).await
+        run_blocking(
+            self.timeline_read(move |timeline| timeline.read(workspace_id, entity_id, up_to)),
+        )
+        .await
     }
 
     async fn clear_timeline(&self) -> Result<(), StoreError> {
@@ -750,16 +756,16 @@ impl EventStore for SledEventStore {
 
 impl SledEventStore {
     /// `write` to the timeline index, as work for a blocking thread: refused as
-    /// [`StoreError::Closed`] once the store is shut down, and holding the lock `shutdown`
-    /// waits on while it runs, so that nothing writes after sled's snapshot is taken.
+    /// [`StoreError::Closed`] once the store is shut down, and holding the shared side of
+    /// the timeline's lock while it runs, so that no snapshot of the index is taken meanwhile.
     fn timeline_write(
         &self,
         write: impl FnOnce(&timeline::TimelineTrees) -> Result<(), StoreError> + Send + 'static,
     ) -> impl FnOnce() -> Result<(), StoreError> + Send + 'static {
         let timeline = self.timeline.clone();
-        let closed = self.timeline_closed.clone();
+        let lock = self.timeline_lock.clone();
         move || {
-            let closed = closed
+            let closed = lock
                 .read()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             if *closed {
@@ -769,15 +775,73 @@ impl SledEventStore {
         }
     }
 
+    /// `read` of the timeline index, as work for a blocking thread, holding the shared side
+    /// of the timeline's lock while it runs (a sled read can write: it finishes a node's
+    /// split). Reads are not refused once the store is shut down.
+    fn timeline_read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&timeline::TimelineTrees) -> Result<T, StoreError> + Send + 'static,
+    ) -> impl FnOnce() -> Result<T, StoreError> + Send + 'static {
+        let timeline = self.timeline.clone();
+        let lock = self.timeline_lock.clone();
+        move || {
+            let _shared = lock
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            read(&timeline)
+        }
+    }
+
+    /// Brings the timeline index's sled snapshot to the end of its log, alone on the index
+    /// (the timeline's lock taken whole: no read or write of it runs meanwhile, and every
+    /// later one starts after the end the snapshot covers), as a clean shutdown does for every
+    /// database (`vendor/README.md`, change 9). Called once a checkpoint is stored, whose
+    /// timeline entries the checkpointer saved just before: a start after a crash then reads
+    /// only what the index took since, not every entry saved since the last open (after a
+    /// rebuild, a million of them: 0.3-0.4 s more before the server is ready, by
+    /// `partnerhub-bench startup --after-crash`). At the checkpointer's lower CPU priority;
+    /// a failure costs only that time at the next open, so it is a warning.
+    async fn snapshot_timeline(&self) {
+        let database = self.timeline.database();
+        let lock = self.timeline_lock.clone();
+        let started = std::time::Instant::now();
+        let advanced = run_lowered(move || {
+            let closed = lock
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if *closed {
+                // Shut down: its own snapshot was taken then.
+                return Ok(0);
+            }
+            database.snapshot_at_rest().map_err(backend)
+        })
+        .await;
+        let millis = started.elapsed().as_millis() as u64;
+        match advanced {
+            Ok(advanced_bytes) => tracing::debug!(
+                advanced_bytes,
+                millis,
+                "brought the timeline index's sled snapshot to the end of its log"
+            ),
+            Err(error) => tracing::warn!(
+                %error,
+                "cannot bring the timeline index's sled snapshot up to date; a start after a \
+                 crash reads the entries saved since the last one"
+            ),
+        }
+    }
+
     /// Advances each database's sled snapshot to the end of its log, once the writers are
     /// gone (`vendor/README.md`, change 9): the log's and the index's threads are joined,
     /// and the timeline index is closed to writes first (a save in flight is waited for, a
-    /// later one refused as [`StoreError::Closed`]). sled reads its log forward from its last
-    /// snapshot when it opens, and advances that snapshot only then: without this, the start
-    /// after a day of writes (or after a rebuild saved a million timeline entries) read all
-    /// of them again before the server could answer, up to 0.7 s at a million events. Done
-    /// here, the next start reads only what a crash left after the last clean stop. A
-    /// failure costs only that time at the next open, so it is a warning.
+    /// later one refused as [`StoreError::Closed`]; reads wait until the snapshots are
+    /// taken). sled reads its log forward from its last snapshot when it opens, and advances
+    /// that snapshot only then: without this, the start after a day of writes (or after a
+    /// rebuild saved a million timeline entries) read all of them again before the server
+    /// could answer, up to 0.7 s at a million events. Done here, the next start reads only
+    /// what a crash left after the last clean stop (for the timeline index, after the last
+    /// checkpoint: [`SledEventStore::snapshot_timeline`]). A failure costs only that time at
+    /// the next open, so it is a warning.
     async fn snapshot_at_rest(&self) {
         let databases = [
             ("log", self.events.clone()),
@@ -785,12 +849,14 @@ impl SledEventStore {
             ("timeline", self.timeline.database()),
         ];
         let started = std::time::Instant::now();
-        let timeline_closed = self.timeline_closed.clone();
+        let timeline_lock = self.timeline_lock.clone();
         let advanced = run_blocking(move || {
-            // The log's and the index's writers are joined; the timeline's are waited for.
-            *timeline_closed
+            // The log's and the index's writers are joined; the timeline's are waited for,
+            // and the lock is held until every snapshot is taken.
+            let mut closed = timeline_lock
                 .write()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = true;
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            *closed = true;
             let mut advanced = 0;
             for (name, tree) in databases {
                 match tree.snapshot_at_rest() {

@@ -805,9 +805,13 @@ impl Tree {
     /// only what is written after this call instead of everything since the last open.
     /// Returns how many bytes the snapshot was advanced over.
     ///
-    /// Call it only when nothing writes to the database any more (as a clean shutdown
-    /// does, once its writers are gone): like an open, it zeroes the rest of the log's last
-    /// segment past its last message, where a concurrent write would be lost.
+    /// Call it only when nothing reads or writes the database while it runs (a read can
+    /// write: it finishes a split), as a clean shutdown does once its writers are gone, or
+    /// as partnerhub's store does for its timeline index under a lock every access takes:
+    /// like an open, it zeroes the rest of the log's last segment past its last message,
+    /// where a concurrent write would be lost. Writes after it are safe: the flush leaves
+    /// the next one at that last message's end, so they write over the zeros, and the next
+    /// open reads them forward from this snapshot as it would from an open's.
     /// `SLED_SNAPSHOT_AT_REST=0` makes it a flush alone.
     pub fn snapshot_at_rest(&self) -> Result<u64> {
         self.context.pagecache.flush()?;
