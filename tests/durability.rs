@@ -58,18 +58,10 @@ async fn acknowledged_events_survive_sigkill() {
     let mut acknowledged: Vec<(u64, Uuid, u64)> = Vec::new();
     // Several rounds on the same directory, each killed after a different number of acks.
     for kill_after in [150usize, 1_000, 2_500, 400] {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "child_appender",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(CHILD_DIRECTORY, directory.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = child_test(
+            "child_appender",
+            &[(CHILD_DIRECTORY, directory.path().as_os_str())],
+        );
         let stdout = child.stdout.take().unwrap();
         let mut seen = 0;
         for line in BufReader::new(stdout).lines() {
@@ -311,19 +303,14 @@ async fn child_timeline_saver() {
 async fn a_crash_after_a_checkpoint_loses_no_timeline_entry() {
     let directory = tempfile::tempdir().unwrap();
     for round in 0..3u64 {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "child_timeline_saver",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(TIMELINE_CHILD_DIRECTORY, directory.path())
-            .env(TIMELINE_CHILD_ROUND, round.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let round_text = round.to_string();
+        let mut child = child_test(
+            "child_timeline_saver",
+            &[
+                (TIMELINE_CHILD_DIRECTORY, directory.path().as_os_str()),
+                (TIMELINE_CHILD_ROUND, round_text.as_ref()),
+            ],
+        );
         let stdout = child.stdout.take().unwrap();
         let (mut before, mut after) = (None, None);
         for line in BufReader::new(stdout).lines() {
@@ -385,6 +372,20 @@ async fn a_crash_after_a_checkpoint_loses_no_timeline_entry() {
         );
         store.shutdown().await;
     }
+}
+
+/// This test binary run again for the one test `name` alone, with `env` set, its output
+/// piped.
+fn child_test(name: &str, env: &[(&str, &std::ffi::OsStr)]) -> std::process::Child {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.spawn().unwrap()
 }
 
 /// The names of the snapshot files of the store's sled databases (each names the log

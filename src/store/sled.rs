@@ -762,17 +762,12 @@ impl SledEventStore {
         &self,
         write: impl FnOnce(&timeline::TimelineTrees) -> Result<(), StoreError> + Send + 'static,
     ) -> impl FnOnce() -> Result<(), StoreError> + Send + 'static {
-        let timeline = self.timeline.clone();
-        let lock = self.timeline_lock.clone();
-        move || {
-            let closed = lock
-                .read()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if *closed {
+        self.timeline_shared(move |timeline, closed| {
+            if closed {
                 return Err(StoreError::Closed);
             }
-            write(&timeline)
-        }
+            write(timeline)
+        })
     }
 
     /// `read` of the timeline index, as work for a blocking thread, holding the shared side
@@ -782,13 +777,22 @@ impl SledEventStore {
         &self,
         read: impl FnOnce(&timeline::TimelineTrees) -> Result<T, StoreError> + Send + 'static,
     ) -> impl FnOnce() -> Result<T, StoreError> + Send + 'static {
+        self.timeline_shared(move |timeline, _closed| read(timeline))
+    }
+
+    /// `work` on the timeline index, told whether the store is shut down, under the shared
+    /// side of the timeline's lock.
+    fn timeline_shared<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&timeline::TimelineTrees, bool) -> Result<T, StoreError> + Send + 'static,
+    ) -> impl FnOnce() -> Result<T, StoreError> + Send + 'static {
         let timeline = self.timeline.clone();
         let lock = self.timeline_lock.clone();
         move || {
-            let _shared = lock
+            let closed = lock
                 .read()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            read(&timeline)
+            work(&timeline, *closed)
         }
     }
 
