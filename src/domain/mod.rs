@@ -42,6 +42,7 @@ pub mod describe;
 pub(crate) mod entity_ids;
 pub mod error;
 pub mod events;
+pub mod moment;
 mod network;
 mod partnerships;
 pub mod state;

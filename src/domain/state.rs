@@ -104,6 +104,7 @@ pub struct LevelMove {
     /// The event's position.
     pub position: u64,
     /// When it was recorded.
+    #[serde(with = "crate::domain::moment")]
     pub recorded_at: DateTime<Utc>,
     /// When it happened, if stated.
     pub occurred_on: Option<NaiveDate>,

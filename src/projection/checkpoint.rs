@@ -32,9 +32,11 @@
 //! are taken again as the log grows, and until then a question about a moment before the
 //! start replays the workspace's stream from its start (the same answer, more slowly).
 //!
-//! Its sections are MessagePack with their fields named ([`FORMAT`] 4): a fifth smaller than
-//! the JSON of format 3 (identifiers as 16 bytes, not 36 characters) and decoded in about
-//! 0.6 of its time, which is most of a start from a checkpoint.
+//! Its sections are MessagePack with their fields named ([`FORMAT`] 4 and 5): a fifth smaller
+//! than the JSON of format 3 (identifiers as 16 bytes, not 36 characters) and decoded in about
+//! 0.6 of its time, which is most of a start from a checkpoint. Format 5 keeps each workspace's
+//! network metrics history as rows, with the rankings and clusters a run of points shares once
+//! ([`metrics`]): in a workspace where every event moves a relation that halves the bytes.
 //!
 //! A start decodes it on every core as it is read: each workspace's organisations,
 //! partnerships, assets, boards and moves are kept in parts of their own; the
@@ -60,7 +62,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::projector::{catch_up, rebuild_for_start, MetricsPoint, Projections};
+use super::projector::{catch_up, rebuild_for_start, MetricsHistory, Projections};
 use super::slugs::Slugs;
 use super::timeline::TimelineEntry;
 use super::timeline_index::{self, hash_at};
@@ -70,14 +72,19 @@ use crate::domain::state::{
 };
 use crate::store::{envelope, EventHash, EventStore, Position, StoreError, READ_PAGE};
 
+mod metrics;
 mod read;
+
+use metrics::KeptMetrics;
 
 /// The layout of a checkpoint; another is ignored. Format 4 encodes its sections in
 /// MessagePack with named fields (format 3 in JSON), each workspace's organisations,
 /// partnerships, assets, boards and moves in parts of their own, decoded on several threads at
 /// once (format 2 kept the state whole, in one section). Named, not positional, fields so
-/// that the state's optional and defaulted fields read as they do from the log's JSON.
-pub const FORMAT: u32 = 4;
+/// that the state's optional and defaulted fields read as they do from the log's JSON. Format
+/// 5 keeps the metrics history as rows of figures and the rankings they share ([`metrics`]),
+/// not as one named structure per point.
+pub const FORMAT: u32 = 5;
 /// How many entities (or moves) one part of a workspace's state holds: small enough that the
 /// parts of one large workspace spread over the threads that decode them.
 const PART_ENTITIES: usize = 256;
@@ -168,7 +175,7 @@ pub enum Unusable {
 struct KeptView {
     /// The state without its organisations, partnerships, assets and boards.
     state: WorkspaceState,
-    metrics_history: Vec<MetricsPoint>,
+    metrics: KeptMetrics,
     last_metrics_version: Option<u64>,
     snapshot_every: u64,
 }
@@ -212,7 +219,7 @@ struct Head {
 struct CopiedView {
     state: WorkspaceState,
     timeline: ChunkedLog<TimelineEntry, 1024>,
-    metrics_history: Vec<MetricsPoint>,
+    metrics_history: MetricsHistory,
     last_metrics_version: Option<u64>,
     snapshot_every: u64,
 }
@@ -246,12 +253,29 @@ fn copy(projections: &Projections) -> CopiedViews {
     })
 }
 
-/// Appends one section: its length (8 bytes, little-endian), then `value` in MessagePack,
-/// with its fields named (see [`FORMAT`]).
-fn section(body: &mut Vec<u8>, value: &impl Serialize) -> Result<(), rmp_serde::encode::Error> {
+/// How a section writes the fields of its structures.
+#[derive(Clone, Copy)]
+enum Fields {
+    /// By name (see [`FORMAT`]).
+    Named,
+    /// In order, without names: for structures of fixed shape only, such as the state's
+    /// moves, which are a third of their size so (a reader accepts either).
+    InOrder,
+}
+
+/// Appends one section: its length (8 bytes, little-endian), then `value` in MessagePack.
+fn section(
+    body: &mut Vec<u8>,
+    value: &impl Serialize,
+    fields: Fields,
+) -> Result<(), rmp_serde::encode::Error> {
     let start = body.len();
     body.extend_from_slice(&[0; 8]);
-    value.serialize(&mut rmp_serde::Serializer::new(&mut *body).with_struct_map())?;
+    let mut serializer = rmp_serde::Serializer::new(&mut *body);
+    match fields {
+        Fields::Named => value.serialize(&mut serializer.with_struct_map())?,
+        Fields::InOrder => value.serialize(&mut serializer)?,
+    }
     let length = (body.len() - start - 8) as u64;
     body[start..start + 8].copy_from_slice(&length.to_le_bytes());
     Ok(())
@@ -319,6 +343,7 @@ fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, rmp_serde::enco
                 .map(|(o, p, a, b, m)| o.len() + p.len() + a.len() + b.len() + m.len())
                 .collect(),
         },
+        Fields::Named,
     )?;
     for ((copied, _, _), (organisations, partnerships, assets, boards, moves)) in
         split.iter().zip(&parts)
@@ -327,25 +352,26 @@ fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, rmp_serde::enco
             &mut bytes,
             &KeptView {
                 state: copied.state.clone(),
-                metrics_history: copied.metrics_history.clone(),
+                metrics: KeptMetrics::of(&copied.metrics_history),
                 last_metrics_version: copied.last_metrics_version,
                 snapshot_every: copied.snapshot_every,
             },
+            Fields::Named,
         )?;
         for part in organisations {
-            section(&mut bytes, &PartOf::Organisations(part))?;
+            section(&mut bytes, &PartOf::Organisations(part), Fields::Named)?;
         }
         for part in partnerships {
-            section(&mut bytes, &PartOf::Partnerships(part))?;
+            section(&mut bytes, &PartOf::Partnerships(part), Fields::Named)?;
         }
         for part in assets {
-            section(&mut bytes, &PartOf::Assets(part))?;
+            section(&mut bytes, &PartOf::Assets(part), Fields::Named)?;
         }
         for part in boards {
-            section(&mut bytes, &PartOf::Boards(part))?;
+            section(&mut bytes, &PartOf::Boards(part), Fields::Named)?;
         }
         for part in moves {
-            section(&mut bytes, &PartOf::LevelMoves(part))?;
+            section(&mut bytes, &PartOf::LevelMoves(part), Fields::InOrder)?;
         }
     }
     let body_hash = blake3::hash(&bytes[body_at..]);
@@ -395,12 +421,14 @@ pub async fn write(
         .collect();
     timeline_index::save(store, timelines, position, hash).await?;
     projections.forget_timeline_through(position);
+    let timeline_saved = started.elapsed();
     let bytes =
         crate::background::run_lowered("partnerhub-checkpoint", move || encode(copied, hash))
             .await
             .map_err(|error| StoreError::Backend(format!("encoding a checkpoint failed: {error}")))?
             .map_err(|error| StoreError::Backend(format!("cannot encode a checkpoint: {error}")))?;
     let size = bytes.len();
+    let encoded = started.elapsed();
     store.save_checkpoint(bytes).await?;
     *written = position;
     // The body (a few hundred MiB at a million events) and the timeline entries the views
@@ -411,6 +439,8 @@ pub async fn write(
         position,
         bytes = size,
         millis = started.elapsed().as_millis() as u64,
+        timeline_millis = timeline_saved.as_millis() as u64,
+        encode_millis = (encoded - timeline_saved).as_millis() as u64,
         "wrote a projection checkpoint"
     );
     Ok(Some(position))

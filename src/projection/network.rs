@@ -11,6 +11,7 @@
 //! states serialize to byte-identical JSON.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -384,6 +385,10 @@ pub struct Community {
 }
 
 /// Figures about the shape of the whole network.
+// Its rankings and clusters are shared (`Arc`): the metrics after a move between levels differ
+// from the last only in their counts per level, so they copy three pointers, not the lists (a
+// small network keeps a point at every such move, see `projector::METRICS_WORK_PER_EVENT`).
+// Not in the doc comment, which the API's schema publishes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NetworkMetrics {
     /// Nodes of the unfiltered map.
@@ -393,15 +398,15 @@ pub struct NetworkMetrics {
     /// Edges present as a share of the edges possible, 0 to 1, rounded to four decimals.
     pub density: f64,
     /// The best linked nodes, most neighbours first (at most [`RANKING_LENGTH`]).
-    pub top_degree: Vec<NodeDegree>,
+    pub top_degree: Arc<[NodeDegree]>,
     /// The strongest bridges, highest first, only nodes above zero (at most
     /// [`RANKING_LENGTH`]); empty when skipped.
-    pub top_betweenness: Vec<NodeBetweenness>,
+    pub top_betweenness: Arc<[NodeBetweenness]>,
     /// Whether betweenness was skipped because the map has more than
     /// [`BETWEENNESS_NODE_LIMIT`] nodes.
     pub betweenness_skipped: bool,
     /// Clusters, largest first.
-    pub communities: Vec<Community>,
+    pub communities: Arc<[Community]>,
     /// Relations per level of the network circle.
     pub counts_per_level: LevelCounts,
 }

@@ -227,9 +227,11 @@ pub struct MetricsAt {
 }
 
 /// The network metrics over time, as [`MetricsAt`] points in log order.
-pub fn metrics_over_time(history: &[MetricsPoint]) -> Vec<MetricsAt> {
+pub fn metrics_over_time<'a>(
+    history: impl IntoIterator<Item = &'a MetricsPoint>,
+) -> Vec<MetricsAt> {
     history
-        .iter()
+        .into_iter()
         .map(|point| MetricsAt {
             position: point.position,
             recorded_at: point.recorded_at,

@@ -28,6 +28,7 @@ use super::progress::Progress;
 use super::slugs::Slugs;
 use super::timeline::Timeline;
 use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
+use crate::domain::state::ChunkedLog;
 use crate::domain::vocabulary::Level;
 use crate::domain::{DomainEvent, EventContext, WorkspaceState};
 use crate::store::{
@@ -61,6 +62,10 @@ pub struct MetricsPoint {
     /// The metrics.
     pub metrics: NetworkMetrics,
 }
+
+/// A workspace's metrics points, oldest first, in shared chunks: a checkpoint's copy of the
+/// views takes a pointer per 256 points, not a copy of each.
+pub type MetricsHistory = ChunkedLog<MetricsPoint, 256>;
 
 /// A snapshot of a workspace's state. The state's large collections hold their entities
 /// behind `Arc`s, so a snapshot shares every entity that has not changed since.
@@ -144,7 +149,7 @@ pub struct WorkspaceView {
     pub timeline: Timeline,
     /// Network metrics at changes of the network, at most one per
     /// `nodes² / METRICS_WORK_PER_EVENT` events (see [`METRICS_WORK_PER_EVENT`]).
-    pub metrics_history: Vec<MetricsPoint>,
+    pub metrics_history: MetricsHistory,
     /// The stream version of the last metrics point.
     last_metrics_version: Option<u64>,
     snapshots: Snapshots,
@@ -168,7 +173,7 @@ impl WorkspaceView {
         WorkspaceView {
             state: WorkspaceState::new(workspace_id),
             timeline: Timeline::stored_through_position(timeline_stored_through),
-            metrics_history: Vec::new(),
+            metrics_history: ChunkedLog::default(),
             last_metrics_version: None,
             snapshots: Snapshots {
                 after: snapshots_after,
@@ -247,7 +252,7 @@ impl WorkspaceView {
     pub(super) fn restored(
         state: WorkspaceState,
         timeline: Timeline,
-        metrics_history: Vec<MetricsPoint>,
+        metrics_history: MetricsHistory,
         last_metrics_version: Option<u64>,
         snapshot_every: u64,
     ) -> Self {

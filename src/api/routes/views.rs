@@ -86,7 +86,7 @@ pub(super) async fn portfolio(
     view(&state, workspace_id, |view| {
         ApiJson(PortfolioAnswer {
             portfolio: portfolio_view(&view.state, today),
-            metrics_over_time: metrics_over_time(&view.metrics_history),
+            metrics_over_time: metrics_over_time(view.metrics_history.iter()),
         })
     })
 }

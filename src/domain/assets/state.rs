@@ -32,6 +32,8 @@ pub struct AssetsShareLink {
     /// Who made it.
     pub created_by: String,
     /// When it was made.
+    #[serde(with = "crate::domain::moment")]
+    #[schemars(with = "DateTime<Utc>")]
     pub created_at: DateTime<Utc>,
     /// Whether an owner closed it (its page then answers 410).
     pub revoked: bool,

@@ -52,6 +52,8 @@ pub struct LevelChange {
     /// Who recorded it.
     pub actor: String,
     /// When it was recorded.
+    #[serde(with = "crate::domain::moment")]
+    #[schemars(with = "DateTime<Utc>")]
     pub recorded_at: DateTime<Utc>,
     /// When it happened, if stated.
     pub occurred_on: Option<NaiveDate>,
@@ -65,6 +67,8 @@ pub struct ContactHolder {
     /// What they talk about.
     pub topics: Vec<String>,
     /// Since when.
+    #[serde(with = "crate::domain::moment")]
+    #[schemars(with = "DateTime<Utc>")]
     pub since: DateTime<Utc>,
 }
 
@@ -117,6 +121,8 @@ pub struct Organisation {
     /// Priority from a workshop note's votes, if it was promoted from one.
     pub priority: u32,
     /// When it was registered.
+    #[serde(with = "crate::domain::moment")]
+    #[schemars(with = "DateTime<Utc>")]
     pub registered_at: DateTime<Utc>,
 }
 

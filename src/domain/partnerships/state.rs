@@ -31,6 +31,8 @@ pub struct Screening {
     /// Who screened.
     pub actor: String,
     /// When.
+    #[serde(with = "crate::domain::moment")]
+    #[schemars(with = "DateTime<Utc>")]
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -66,6 +68,8 @@ pub struct AgreementVersion {
     /// Who amended it.
     pub actor: String,
     /// When.
+    #[serde(with = "crate::domain::moment")]
+    #[schemars(with = "DateTime<Utc>")]
     pub amended_at: DateTime<Utc>,
 }
 
@@ -163,6 +167,8 @@ pub struct Tick {
     /// Who ticked it.
     pub actor: String,
     /// When.
+    #[serde(with = "crate::domain::moment")]
+    #[schemars(with = "DateTime<Utc>")]
     pub recorded_at: DateTime<Utc>,
     /// Evidence or remark.
     pub note: String,
@@ -174,6 +180,8 @@ pub struct Ending {
     /// Why.
     pub reason: String,
     /// When it was recorded.
+    #[serde(with = "crate::domain::moment")]
+    #[schemars(with = "DateTime<Utc>")]
     pub recorded_at: DateTime<Utc>,
     /// When it happened, if stated.
     pub ended_on: Option<NaiveDate>,
@@ -226,6 +234,8 @@ pub struct Partnership {
     /// How it ended, if it did.
     pub ending: Option<Ending>,
     /// When it was proposed.
+    #[serde(with = "crate::domain::moment")]
+    #[schemars(with = "DateTime<Utc>")]
     pub proposed_at: DateTime<Utc>,
 }
 

@@ -343,7 +343,7 @@ fn read_views(
         let view = WorkspaceView::restored(
             kept.state,
             Timeline::stored_through_position(timeline_stored_through),
-            kept.metrics_history,
+            kept.metrics.into_history()?,
             kept.last_metrics_version,
             kept.snapshot_every,
         );
@@ -437,7 +437,7 @@ mod tests {
                 .map(|state| CopiedView {
                     state: state.clone(),
                     timeline: Default::default(),
-                    metrics_history: Vec::new(),
+                    metrics_history: Default::default(),
                     last_metrics_version: None,
                     snapshot_every: 64,
                 })

@@ -157,10 +157,10 @@ pub(super) fn graph_metrics(
         node_count,
         edge_count: graph.edge_count,
         density: round_to_four_decimals(density),
-        top_degree,
-        top_betweenness,
+        top_degree: top_degree.into(),
+        top_betweenness: top_betweenness.into(),
         betweenness_skipped,
-        communities,
+        communities: communities.into(),
         counts_per_level,
     }
 }
