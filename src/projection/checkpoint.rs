@@ -36,7 +36,8 @@
 //! than the JSON of format 3 (identifiers as 16 bytes, not 36 characters) and decoded in about
 //! 0.6 of its time, which is most of a start from a checkpoint. Format 5 keeps each workspace's
 //! network metrics history as rows, with the rankings and clusters a run of points shares once
-//! ([`metrics`]): in a workspace where every event moves a relation that halves the bytes.
+//! (its module `metrics`), its moments as two integers and the state's moves without field names: in
+//! a workspace where every event moves a relation that halves the bytes.
 //!
 //! A start decodes it on every core as it is read: each workspace's organisations,
 //! partnerships, assets, boards and moves are kept in parts of their own; the
@@ -82,8 +83,9 @@ use metrics::KeptMetrics;
 /// partnerships, assets, boards and moves in parts of their own, decoded on several threads at
 /// once (format 2 kept the state whole, in one section). Named, not positional, fields so
 /// that the state's optional and defaulted fields read as they do from the log's JSON. Format
-/// 5 keeps the metrics history as rows of figures and the rankings they share ([`metrics`]),
-/// not as one named structure per point.
+/// 5 keeps the metrics history as rows of figures and the rankings they share (its module
+/// `metrics`), not as one named structure per point, the state's moves in order (`Fields`),
+/// and the state's moments as two integers ([`crate::domain::moment`]).
 pub const FORMAT: u32 = 5;
 /// How many entities (or moves) one part of a workspace's state holds: small enough that the
 /// parts of one large workspace spread over the threads that decode them.
@@ -258,8 +260,9 @@ fn copy(projections: &Projections) -> CopiedViews {
 enum Fields {
     /// By name (see [`FORMAT`]).
     Named,
-    /// In order, without names: for structures of fixed shape only, such as the state's
-    /// moves, which are a third of their size so (a reader accepts either).
+    /// In order, without names: only for structures that write every field and nothing else
+    /// (no skipped field, no internally tagged enum), such as the state's moves, which are
+    /// about half as large so. A reader accepts either.
     InOrder,
 }
 
