@@ -6,7 +6,7 @@
 //! such a point has the last one's rankings and clusters (the views share them, see
 //! [`NetworkMetrics`]). Written point by point with their fields named, they were half of a
 //! checkpoint's bytes when every event moved a relation (~450 of ~900 bytes per event,
-//! BENCHMARKS.md, issue 19 scenario 1); kept once per run, a point is a row of ~25 bytes, and a
+//! BENCHMARKS.md, issue 19 scenario 1); kept once per run, a point is a row of ~35 bytes, and a
 //! restored history shares them again as the live one did.
 
 use std::sync::Arc;
