@@ -173,7 +173,7 @@ impl WorkspaceView {
         WorkspaceView {
             state: WorkspaceState::new(workspace_id),
             timeline: Timeline::stored_through_position(timeline_stored_through),
-            metrics_history: ChunkedLog::default(),
+            metrics_history: MetricsHistory::default(),
             last_metrics_version: None,
             snapshots: Snapshots {
                 after: snapshots_after,
