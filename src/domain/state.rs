@@ -204,6 +204,22 @@ impl<'log, T, const CHUNK: usize> IntoIterator for &'log ChunkedLog<T, CHUNK> {
     }
 }
 
+/// The entries by value, oldest first: a chunk no clone shares is moved out, a shared one
+/// copied.
+impl<T: Clone, const CHUNK: usize> IntoIterator for ChunkedLog<T, CHUNK> {
+    type Item = T;
+    type IntoIter = std::iter::FlatMap<
+        std::iter::Chain<std::vec::IntoIter<Arc<Vec<T>>>, std::iter::Once<Arc<Vec<T>>>>,
+        Vec<T>,
+        fn(Arc<Vec<T>>) -> Vec<T>,
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        let chunks = self.full.into_iter().chain(std::iter::once(self.tail));
+        chunks.flat_map(Arc::unwrap_or_clone as fn(Arc<Vec<T>>) -> Vec<T>)
+    }
+}
+
 impl<T: Clone, const CHUNK: usize> FromIterator<T> for ChunkedLog<T, CHUNK> {
     fn from_iter<I: IntoIterator<Item = T>>(entries: I) -> Self {
         let mut log = ChunkedLog::default();
@@ -287,5 +303,77 @@ impl WorkspaceState {
             Area::Assets => assets::apply(self, event, context),
             Area::Boards => boards::apply(self, event, context),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::ChunkedLog;
+
+    #[test]
+    fn a_chunked_log_reads_like_a_list_across_its_chunks() {
+        let log: ChunkedLog<u32, 4> = (0..10).collect();
+        assert_eq!(log.len(), 10);
+        assert_eq!(log.get(0), Some(&0));
+        assert_eq!(log.get(4), Some(&4));
+        assert_eq!(log.get(9), Some(&9));
+        assert_eq!(log.get(10), None);
+        assert_eq!(log.last(), Some(&9));
+        assert_eq!(
+            log.iter().copied().collect::<Vec<_>>(),
+            (0..10).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_clone_shares_the_chunks_and_a_push_after_it_leaves_the_clone_as_it_was() {
+        let mut log: ChunkedLog<Arc<str>, 4> = ["a", "b", "c", "d", "e", "f"]
+            .into_iter()
+            .map(Arc::from)
+            .collect();
+        let copy = log.clone();
+        assert!(Arc::ptr_eq(&log.full[0], &copy.full[0]));
+        assert!(Arc::ptr_eq(&log.tail, &copy.tail));
+        log.push(Arc::from("g"));
+        assert!(
+            Arc::ptr_eq(&log.full[0], &copy.full[0]),
+            "full chunks stay shared"
+        );
+        assert_eq!(copy.len(), 6);
+        assert_eq!(log.len(), 7);
+        assert_eq!(log.last().map(|entry| &**entry), Some("g"));
+        assert_eq!(copy.last().map(|entry| &**entry), Some("f"));
+    }
+
+    /// An entry that counts its copies.
+    #[derive(Debug)]
+    struct Counted(u32, Arc<std::sync::atomic::AtomicUsize>);
+
+    impl Clone for Counted {
+        fn clone(&self) -> Self {
+            self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Counted(self.0, self.1.clone())
+        }
+    }
+
+    #[test]
+    fn taken_by_value_a_log_moves_its_own_chunks_and_copies_shared_ones() {
+        let copies = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let copied = || copies.load(std::sync::atomic::Ordering::Relaxed);
+        let log: ChunkedLog<Counted, 4> = (0..10).map(|n| Counted(n, copies.clone())).collect();
+        let numbers = |entries: &[Counted]| entries.iter().map(|entry| entry.0).collect::<Vec<_>>();
+
+        let moved: Vec<Counted> = log.into_iter().collect();
+        assert_eq!(numbers(&moved), (0..10).collect::<Vec<_>>());
+        assert_eq!(copied(), 0, "a log nobody shares is moved out");
+
+        let log: ChunkedLog<Counted, 4> = moved.into_iter().collect();
+        let copy = log.clone();
+        let taken: Vec<Counted> = log.into_iter().collect();
+        assert_eq!(numbers(&taken), (0..10).collect::<Vec<_>>());
+        assert_eq!(copied(), 10, "shared chunks are copied");
+        assert_eq!(copy.len(), 10, "and the clone keeps its entries");
     }
 }

@@ -63,14 +63,12 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::projector::{catch_up, rebuild_for_start, MetricsHistory, Projections};
+use super::projector::{catch_up, rebuild_for_start, LastCheckpoint, MetricsHistory, Projections};
 use super::slugs::Slugs;
-use super::timeline::TimelineEntry;
+use super::timeline::TimelineEntries;
 use super::timeline_index::{self, hash_at};
 use crate::accounts::{AccountEvent, AccountsState, SYSTEM_STREAM};
-use crate::domain::state::{
-    Asset, Board, ChunkedLog, LevelMove, Organisation, Partnership, WorkspaceState,
-};
+use crate::domain::state::{Asset, Board, LevelMove, Organisation, Partnership, WorkspaceState};
 use crate::store::{envelope, EventHash, EventStore, Position, StoreError, READ_PAGE};
 
 mod metrics;
@@ -220,7 +218,7 @@ struct Head {
 /// timeline entries saved into the timeline index).
 struct CopiedView {
     state: WorkspaceState,
-    timeline: ChunkedLog<TimelineEntry, 1024>,
+    timeline: TimelineEntries,
     metrics_history: MetricsHistory,
     last_metrics_version: Option<u64>,
     snapshot_every: u64,
@@ -291,10 +289,15 @@ fn parts_of<T>(map: &BTreeMap<Uuid, Arc<T>>, size: usize) -> Vec<Vec<(&Uuid, &Ar
 }
 
 /// Encodes a copy of the views at `hash` (of the event at its position).
-fn encode(copy: CopiedViews, hash: EventHash) -> Result<Vec<u8>, rmp_serde::encode::Error> {
+/// `capacity` is the size to expect (the last checkpoint's, with room to grow; 0 when unknown).
+fn encode(
+    copy: CopiedViews,
+    hash: EventHash,
+    capacity: usize,
+) -> Result<Vec<u8>, rmp_serde::encode::Error> {
     // The header, with room for the body's hash, then the body, written in place (one buffer
-    // of half a GiB at a million events, not two).
-    let mut bytes = Vec::new();
+    // of ~150 MiB at a million events, not two).
+    let mut bytes = Vec::with_capacity(capacity);
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&FORMAT.to_le_bytes());
     let code = CODE_VERSION.as_bytes();
@@ -405,8 +408,8 @@ pub async fn write(
     if position == 0 {
         return Ok(None);
     }
-    if position <= *written {
-        return Ok(Some(*written));
+    if position <= written.position {
+        return Ok(Some(written.position));
     }
     let Some(hash) = hash_at(store, position).await? else {
         return Err(StoreError::Corrupt {
@@ -425,15 +428,21 @@ pub async fn write(
     timeline_index::save(store, timelines, position, hash).await?;
     projections.forget_timeline_through(position);
     let timeline_saved = started.elapsed();
-    let bytes =
-        crate::background::run_lowered("partnerhub-checkpoint", move || encode(copied, hash))
-            .await
-            .map_err(|error| StoreError::Backend(format!("encoding a checkpoint failed: {error}")))?
-            .map_err(|error| StoreError::Backend(format!("cannot encode a checkpoint: {error}")))?;
+    // A tenth more room than the last one took: the views grow between checkpoints.
+    let capacity = written.bytes + written.bytes / 10;
+    let bytes = crate::background::run_lowered("partnerhub-checkpoint", move || {
+        encode(copied, hash, capacity)
+    })
+    .await
+    .map_err(|error| StoreError::Backend(format!("encoding a checkpoint failed: {error}")))?
+    .map_err(|error| StoreError::Backend(format!("cannot encode a checkpoint: {error}")))?;
     let size = bytes.len();
     let encoded = started.elapsed();
     store.save_checkpoint(bytes).await?;
-    *written = position;
+    *written = LastCheckpoint {
+        position,
+        bytes: size,
+    };
     // The body (a few hundred MiB at a million events) and the timeline entries the views
     // forgot are freed now; without this the allocator keeps them resident until the
     // process's next burst of work (BENCHMARKS.md, issue 19 scenario 3).

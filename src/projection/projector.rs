@@ -384,8 +384,18 @@ pub struct Projections {
     timeline_stored_through: AtomicU64,
     /// Held by [`super::checkpoint::write`] while it writes a checkpoint, so that writes go
     /// one at a time (a shutdown's waits for the background one, then saves only what came
-    /// after it): the position of the last checkpoint this process wrote or started from.
-    checkpoint_written: tokio::sync::Mutex<Position>,
+    /// after it): the last checkpoint this process wrote or started from.
+    checkpoint_written: tokio::sync::Mutex<LastCheckpoint>,
+}
+
+/// The last checkpoint a process wrote or started from.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct LastCheckpoint {
+    /// Its position.
+    pub(super) position: Position,
+    /// Its size in bytes (0 when unknown): the next one is encoded into a buffer of about
+    /// that size, not one doubled a dozen times, each doubling a copy of all written so far.
+    pub(super) bytes: usize,
 }
 
 impl Default for Projections {
@@ -400,7 +410,7 @@ impl Default for Projections {
             expected_events: AtomicU64::new(0),
             snapshots_after: AtomicU64::new(0),
             timeline_stored_through: AtomicU64::new(0),
-            checkpoint_written: tokio::sync::Mutex::new(0),
+            checkpoint_written: tokio::sync::Mutex::new(LastCheckpoint::default()),
         }
     }
 }
@@ -536,20 +546,23 @@ impl Projections {
             expected_events: AtomicU64::new(expected_events),
             snapshots_after: AtomicU64::new(0),
             timeline_stored_through: AtomicU64::new(timeline_stored_through),
-            checkpoint_written: tokio::sync::Mutex::new(checkpoint),
+            checkpoint_written: tokio::sync::Mutex::new(LastCheckpoint {
+                position: checkpoint,
+                bytes: 0,
+            }),
         })
     }
 
-    /// The lock checkpoint writes take one at a time, holding the position of the last
-    /// checkpoint written (or started from).
-    pub(super) fn checkpoint_written(&self) -> &tokio::sync::Mutex<Position> {
+    /// The lock checkpoint writes take one at a time, holding the last checkpoint written (or
+    /// started from).
+    pub(super) fn checkpoint_written(&self) -> &tokio::sync::Mutex<LastCheckpoint> {
         &self.checkpoint_written
     }
 
     /// The position of the last checkpoint this process wrote or started from, once no write
     /// is under way: waits for the one being written to end.
     pub async fn checkpoint_written_through(&self) -> Position {
-        *self.checkpoint_written.lock().await
+        self.checkpoint_written.lock().await.position
     }
 
     /// Reads the accounts, roles and tokens.

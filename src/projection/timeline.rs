@@ -157,12 +157,18 @@ pub fn seen_by<'a>(
         .collect()
 }
 
+/// A timeline's entries in chunks of 64: a checkpoint's copy of them (or a clone) shares the
+/// chunks, and the first entry recorded after it copies the last, partly filled chunk. With
+/// chunks of 1,024 that copy was up to a thousand entries, each with its sentence, per
+/// workspace and per checkpoint, on the fold's path (BENCHMARKS.md, issue 19 scenario 1).
+pub type TimelineEntries = ChunkedLog<TimelineEntry, 64>;
+
 /// A workspace's timeline: all entries in log order and, per entity, where its entries are.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timeline {
     /// In chunks shared between clones, so that a checkpoint takes a copy of a million
-    /// entries in a few thousand pointers ([`super::checkpoint`]).
-    entries: ChunkedLog<TimelineEntry, 1024>,
+    /// entries in some ten thousand pointers ([`super::checkpoint`]).
+    entries: TimelineEntries,
     /// Where each entity's entries are. A hash map: the record of every event looks up every
     /// id it mentions, among some hundred thousand entities at a million events.
     by_entity: HashMap<Uuid, Vec<usize>>,
@@ -236,12 +242,11 @@ impl Timeline {
         if position <= self.stored_through {
             return;
         }
-        let kept: Vec<TimelineEntry> = self
-            .entries
-            .iter()
-            .filter(|entry| entry.position > position)
-            .cloned()
-            .collect();
+        // Moved, not copied: the checkpoint's copy of the entries is gone by now.
+        let entries = std::mem::take(&mut self.entries);
+        let kept = entries
+            .into_iter()
+            .filter(|entry| entry.position > position);
         *self = Timeline::from_entries(workspace_id, kept);
         self.stored_through = position;
     }
@@ -281,7 +286,7 @@ impl Timeline {
     }
 
     /// Every entry held here, in log order (what the checkpointer saves into the index).
-    pub(crate) fn entries(&self) -> &ChunkedLog<TimelineEntry, 1024> {
+    pub(crate) fn entries(&self) -> &TimelineEntries {
         &self.entries
     }
 

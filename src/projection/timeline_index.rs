@@ -32,9 +32,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::checkpoint::CODE_VERSION;
-use super::timeline::{BoardSecrecy, TimelineEntry};
+use super::timeline::{BoardSecrecy, TimelineEntries, TimelineEntry};
 use crate::domain::describe::Sentence;
-use crate::domain::state::ChunkedLog;
 use crate::domain::DomainEvent;
 use crate::store::{EventHash, EventStore, Position, StoreError, TimelineIndexEntry};
 use crate::visibility::BoardEventKind;
@@ -214,7 +213,7 @@ pub async fn open(store: &dyn EventStore) -> Result<Position, StoreError> {
 /// Store errors, and a failure to encode (as [`StoreError::Backend`]).
 pub(super) async fn save(
     store: &dyn EventStore,
-    timelines: Vec<(Uuid, ChunkedLog<TimelineEntry, 1024>)>,
+    timelines: Vec<(Uuid, TimelineEntries)>,
     position: Position,
     hash: EventHash,
 ) -> Result<(), StoreError> {

@@ -443,7 +443,7 @@ mod tests {
                 })
                 .collect(),
         };
-        let bytes = encode(copy, EventHash([7; 32])).unwrap();
+        let bytes = encode(copy, EventHash([7; 32]), 0).unwrap();
         (states, bytes)
     }
 
