@@ -228,6 +228,73 @@ async fn a_clean_shutdown_leaves_sleds_snapshots_at_the_end_of_the_log() {
     store.shutdown().await;
 }
 
+/// sled zeroes every free segment of a database when it opens it, before the segment can be
+/// reused (since `vendor/README.md` change 10, as a range of the file rather than by writing
+/// zeros). A database whose values are rewritten over and over, so that whole segments fall
+/// free, is closed and reopened three times: each open turns segments that held old messages
+/// into zeros, and after writing again (into those segments) every key holds its last value.
+#[test]
+fn a_sled_database_reopened_over_its_zeroed_free_segments_keeps_every_value() {
+    const KEYS: u32 = 300;
+    const SEGMENT: usize = 64 * 1024;
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("db");
+    let open = || {
+        sled::Config::new()
+            .path(directory.path())
+            // Small segments, so that a few passes free many of them.
+            .segment_size(SEGMENT)
+            .cache_capacity(1 << 20)
+            .open()
+            .unwrap()
+    };
+    let segments = |bytes: &[u8]| -> Vec<bool> {
+        bytes
+            .chunks(SEGMENT)
+            .map(|segment| segment.iter().all(|byte| *byte == 0))
+            .collect()
+    };
+    let value = |round: u32, pass: u32, key: u32| format!("{round}/{pass}/{key}:").repeat(60);
+    let mut last_written: Option<(u32, u32)> = None;
+    for round in 0..4 {
+        let before = std::fs::read(&file).map(|bytes| segments(&bytes));
+        let db = open();
+        if let Ok(before) = before {
+            let after = segments(&std::fs::read(&file).unwrap());
+            let zeroed = before
+                .iter()
+                .zip(&after)
+                .filter(|(was_zero, is_zero)| !**was_zero && **is_zero)
+                .count();
+            assert!(
+                zeroed > 0,
+                "reopen {round} zeroed none of the segments the rewrites freed"
+            );
+        }
+        if let Some((last_round, last_pass)) = last_written {
+            for key in 0..KEYS {
+                let read = db.get(key.to_be_bytes()).unwrap().expect("a key was lost");
+                assert_eq!(
+                    read.as_ref(),
+                    value(last_round, last_pass, key).as_bytes(),
+                    "key {key} after reopen {round}"
+                );
+            }
+        }
+        if round == 3 {
+            break;
+        }
+        for pass in 0..12 {
+            for key in 0..KEYS {
+                db.insert(key.to_be_bytes(), value(round, pass, key).as_bytes())
+                    .unwrap();
+            }
+            last_written = Some((round, pass));
+        }
+        db.flush().unwrap();
+    }
+}
+
 /// The timeline entries of round `round` of `a_crash_after_a_checkpoint_loses_no_timeline_entry`:
 /// `count` entries of one workspace from `first`, each with a text of about 600 bytes, so
 /// that a round spans several of sled's segments.

@@ -591,6 +591,16 @@ pub(crate) fn flush_epoch_after_write() -> bool {
     })
 }
 
+/// partnerhub: whether an open zeroes each free segment by writing zeros into it, as the
+/// published sled does (`SLED_ZERO_SEGMENTS_BY_WRITE=1`), rather than as a range of the
+/// file (`pagecache::segment::zero_segment`, change 10 in `vendor/README.md`).
+pub(crate) fn zero_segments_by_write() -> bool {
+    static BY_WRITE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *BY_WRITE.get_or_init(|| {
+        std::env::var_os("SLED_ZERO_SEGMENTS_BY_WRITE").map_or(false, |value| value == "1")
+    })
+}
+
 /// partnerhub: whether `SLED_PUBLISHED_WRITE_PATH=1` asks for the write path of the
 /// published sled 0.34.7 (IO buffers written on the threadpool, every idle pool thread
 /// woken per task, every segment's buffer freed), to measure the patched one against it in
