@@ -292,6 +292,58 @@ fn open_database(path: &Path, cache_bytes: u64, prefill: bool) -> Result<sled::D
         })
 }
 
+/// Opens the store's three sled databases (the log, the command index, the timeline index)
+/// side by side, each on a thread of its own. Each open reads its database's log forward
+/// from its snapshot and zeroes its free segments, and none needs another: one after the
+/// other, a start waited for the sum (BENCHMARKS.md, issue 19 scenario 3, "The store's
+/// databases opened side by side"). A failure to open the log is said first, as it was.
+fn open_databases(
+    directory: &Path,
+) -> Result<(sled::Db, sled::Db, timeline::TimelineTrees), StoreError> {
+    std::thread::scope(|scope| {
+        let index = scope.spawn(|| {
+            timed_open("index", || {
+                open_database(&directory.join("index"), INDEX_CACHE_BYTES, false)
+            })
+        });
+        let timeline =
+            scope.spawn(|| timed_open("timeline", || timeline::TimelineTrees::open(directory)));
+        let log = timed_open("log", || {
+            open_database(&directory.join("log"), LOG_CACHE_BYTES, true)
+        });
+        let index = joined("index", index);
+        let timeline = joined("timeline", timeline);
+        Ok((log?, index?, timeline?))
+    })
+}
+
+/// What the thread opening `database` returned; a panic there as a store error.
+fn joined<T>(
+    database: &str,
+    thread: std::thread::ScopedJoinHandle<'_, Result<T, StoreError>>,
+) -> Result<T, StoreError> {
+    thread.join().unwrap_or_else(|_| {
+        Err(StoreError::Backend(format!(
+            "opening the store's {database} database panicked"
+        )))
+    })
+}
+
+/// `open()`, with how long it took logged (at debug level) under `database`'s name.
+fn timed_open<T>(
+    database: &str,
+    open: impl FnOnce() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let started = std::time::Instant::now();
+    let opened = open();
+    tracing::debug!(
+        database,
+        millis = started.elapsed().as_millis() as u64,
+        "opened a sled database of the store"
+    );
+    opened
+}
+
 /// A sled failure as a store error. Damage sled finds where it reads (a message whose
 /// checksum fails) is said as such, with what to do: since a clean shutdown brings sled's
 /// snapshot to the end of the log (`vendor/README.md`, change 9), an open reads no old
@@ -316,8 +368,7 @@ impl SledEventStore {
     /// something else, [`StoreError::Corrupt`] when the last event cannot be read back intact
     /// (a torn or damaged store), and backend failures.
     pub fn open(directory: &Path) -> Result<Self, StoreError> {
-        let db = open_database(&directory.join("log"), LOG_CACHE_BYTES, true)?;
-        let index_db = open_database(&directory.join("index"), INDEX_CACHE_BYTES, false)?;
+        let (db, index_db, timeline) = open_databases(directory)?;
         match db.get(FORMAT_KEY).map_err(backend)? {
             Some(format) if format.as_ref() == FORMAT_VALUE => {}
             Some(format) if format.as_ref() == FORMAT_ONE_EVENT_PER_KEY => {
@@ -346,7 +397,6 @@ impl SledEventStore {
         }
         let events = db.open_tree("events").map_err(backend)?;
         let index = index_db.open_tree("index").map_err(backend)?;
-        let timeline = timeline::TimelineTrees::open(directory)?;
 
         let last = records::read_last(&events, |position, bytes| {
             let event = decode_event(position, bytes)?;
@@ -372,9 +422,11 @@ impl SledEventStore {
         })?;
         let tail = last.unwrap_or(LogTail::EMPTY);
         let head = tail.head;
+        let indexing = std::time::Instant::now();
         let (runs, command_ids) = index::derive_missing(&events, &index, head)?;
         let run_statistics = runs.statistics();
         tracing::debug!(
+            millis = indexing.elapsed().as_millis() as u64,
             runs = run_statistics.runs,
             commands = run_statistics.entries,
             directory_bytes = run_statistics.directory_bytes,
