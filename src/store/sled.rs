@@ -295,8 +295,9 @@ fn open_database(path: &Path, cache_bytes: u64, prefill: bool) -> Result<sled::D
 /// Opens the store's three sled databases (the log, the command index, the timeline index)
 /// side by side, each on a thread of its own. Each open reads its database's log forward
 /// from its snapshot and zeroes its free segments, and none needs another: one after the
-/// other, a start waited for the sum (BENCHMARKS.md, issue 19 scenario 3, "The store's
-/// databases opened side by side"). A failure to open the log is said first, as it was.
+/// other, a start waited for the sum (BENCHMARKS.md, issue 19 scenario 3, "Free segments
+/// zeroed as ranges, and the store's databases opened side by side"). A failure to open the
+/// log is said first, as it was.
 fn open_databases(
     directory: &Path,
 ) -> Result<(sled::Db, sled::Db, timeline::TimelineTrees), StoreError> {
