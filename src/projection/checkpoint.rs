@@ -574,7 +574,10 @@ async fn restore(
         return Ok(Some(Err(unusable)));
     }
     Ok(Some(Ok(Projections::from_parts(
-        read.head.position,
+        LastCheckpoint {
+            position: read.head.position,
+            bytes: read.bytes,
+        },
         read.views,
         Slugs::from_assigned(read.head.slugs),
         accounts,

@@ -524,11 +524,11 @@ impl Projections {
             .fetch_max(position, Ordering::Relaxed);
     }
 
-    /// Projections at `checkpoint` made of parts a checkpoint kept ([`super::checkpoint`]);
+    /// Projections at `checkpoint`'s position made of parts it kept ([`super::checkpoint`]);
     /// `expected_events` as for [`rebuild`]; the timeline index holds every entry up to
     /// `timeline_stored_through`.
     pub(super) fn from_parts(
-        checkpoint: Position,
+        checkpoint: LastCheckpoint,
         workspaces: BTreeMap<Uuid, WorkspaceView>,
         slugs: Slugs,
         accounts: AccountsState,
@@ -540,16 +540,13 @@ impl Projections {
             workspaces: RwLock::new(workspaces),
             slugs: RwLock::new(slugs),
             accounts: RwLock::new(accounts),
-            checkpoint: Progress::new(checkpoint),
+            checkpoint: Progress::new(checkpoint.position),
             next: Mutex::new(()),
             skipped: AtomicU64::new(skipped),
             expected_events: AtomicU64::new(expected_events),
             snapshots_after: AtomicU64::new(0),
             timeline_stored_through: AtomicU64::new(timeline_stored_through),
-            checkpoint_written: tokio::sync::Mutex::new(LastCheckpoint {
-                position: checkpoint,
-                bytes: 0,
-            }),
+            checkpoint_written: tokio::sync::Mutex::new(checkpoint),
         })
     }
 

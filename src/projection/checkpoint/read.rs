@@ -50,6 +50,8 @@ struct Pieces {
     hasher: Option<blake3::Hasher>,
     /// Whether any piece came.
     any: bool,
+    /// The bytes of every piece so far.
+    received: usize,
 }
 
 impl Pieces {
@@ -60,6 +62,7 @@ impl Pieces {
             at: 0,
             hasher: None,
             any: false,
+            received: 0,
         }
     }
 
@@ -72,6 +75,7 @@ impl Pieces {
             hasher.update(&piece);
         }
         self.any = true;
+        self.received += piece.len();
         self.current = Arc::new(piece);
         self.at = 0;
         true
@@ -135,9 +139,10 @@ impl Pieces {
     }
 
     /// Reads to the end; whether the body matched `expected`.
-    fn whole(mut self, expected: &[u8; 32]) -> bool {
+    fn whole(&mut self, expected: &[u8; 32]) -> bool {
         while self.next_piece() {}
         self.hasher
+            .as_ref()
             .is_some_and(|hasher| hasher.finalize().as_bytes() == expected)
     }
 }
@@ -157,6 +162,8 @@ enum Decoded {
 pub(super) struct Read {
     pub(super) head: Head,
     pub(super) views: BTreeMap<Uuid, WorkspaceView>,
+    /// The checkpoint's size in bytes: the next one written is about as big.
+    pub(super) bytes: usize,
 }
 
 /// Reads the checkpoint whose pieces come through `pieces` and decodes its views, each with
@@ -349,7 +356,11 @@ fn read_views(
         );
         views.insert(workspace_id, view);
     }
-    Ok(Read { head, views })
+    Ok(Read {
+        head,
+        views,
+        bytes: pieces.received,
+    })
 }
 
 #[cfg(test)]
@@ -482,6 +493,7 @@ mod tests {
                 Some(Err(unusable)) => panic!("pieces of {size}: {unusable}"),
                 None => panic!("pieces of {size}: no checkpoint"),
             };
+            assert_eq!(read.bytes, bytes.len(), "pieces of {size}");
             assert_eq!(read.head.parts.len(), 2);
             assert!(read.head.parts[0] > 4, "{:?}", read.head.parts);
             assert_eq!(read.views.len(), 2);
