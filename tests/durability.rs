@@ -295,6 +295,113 @@ fn a_sled_database_reopened_over_its_zeroed_free_segments_keeps_every_value() {
     }
 }
 
+/// How many bytes of the file at `path` between `from` and `to` lie in unwritten extents
+/// (allocated, read as zeros, converted at their first write), from its extent map as
+/// `filefrag -v -s` (e2fsprogs) prints it after syncing the file.
+#[cfg(target_os = "linux")]
+fn unwritten_bytes(path: &std::path::Path, from: u64, to: u64) -> u64 {
+    let output = Command::new("filefrag")
+        .args(["-v", "-s", "-b4096"])
+        .arg(path)
+        .output()
+        .expect("filefrag (Debian's e2fsprogs) reads a file's extent map for this test");
+    assert!(output.status.success(), "filefrag: {output:?}");
+    let mut unwritten = 0;
+    // Extent lines: `   1:    11904..   30719:    7779968..   7798783:  18816:   unwritten`,
+    // offsets in blocks of 4096 bytes, both ends included.
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        if !line.contains("unwritten") {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(':').map(str::trim).collect();
+        let Some((start, end)) = fields.get(1).and_then(|range| range.split_once("..")) else {
+            continue;
+        };
+        let (Ok(start), Ok(end)) = (start.trim().parse::<u64>(), end.trim().parse::<u64>()) else {
+            continue;
+        };
+        let (start, end) = (start * 4096, (end + 1) * 4096);
+        unwritten += end.min(to).saturating_sub(start.max(from));
+    }
+    unwritten
+}
+
+/// The log's free segments zeroed as ranges at an open are unwritten extents, whose first
+/// writes the file system converts inside the log's syncs; the log's prefill thread writes
+/// zeros into the ones sled uses next (`vendor/README.md` change 11), racing sled's own
+/// writes there. A log database (`prefill_log`) whose values are rewritten so that segments
+/// fall free is reopened three times: after each open the lowest segment reading as zeros
+/// (the next one sled will write into) becomes written blocks, and after writing again, with
+/// a flush per pass so that sled claims those segments while the thread works, every key
+/// holds its last value at the next open.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_reopened_log_writes_its_zeroed_free_segments_ahead_of_use_and_keeps_every_value() {
+    const KEYS: u32 = 300;
+    const SEGMENT: usize = 64 * 1024;
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("db");
+    let open = || {
+        sled::Config::new()
+            .path(directory.path())
+            .segment_size(SEGMENT)
+            .cache_capacity(1 << 20)
+            .prefill_log(true)
+            .open()
+            .unwrap()
+    };
+    let value = |round: u32, pass: u32, key: u32| format!("{round}/{pass}/{key}:").repeat(60);
+    let mut last_written: Option<(u32, u32)> = None;
+    let mut checked_a_range = false;
+    for round in 0..4 {
+        let db = open();
+        if round > 0 {
+            let bytes = std::fs::read(&file).unwrap();
+            let lowest_zeroed = bytes
+                .chunks(SEGMENT)
+                .position(|segment| segment.iter().all(|byte| *byte == 0))
+                .expect("no free segment was zeroed at the open")
+                as u64
+                * SEGMENT as u64;
+            let range = (lowest_zeroed, lowest_zeroed + SEGMENT as u64);
+            let waited = std::time::Instant::now();
+            let mut unwritten = unwritten_bytes(&file, range.0, range.1);
+            while unwritten > 0 && waited.elapsed() < std::time::Duration::from_secs(20) {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                unwritten = unwritten_bytes(&file, range.0, range.1);
+            }
+            assert_eq!(
+                unwritten, 0,
+                "reopen {round}: the free segment at {} is still unwritten",
+                range.0
+            );
+            checked_a_range = true;
+        }
+        if let Some((last_round, last_pass)) = last_written {
+            for key in 0..KEYS {
+                let read = db.get(key.to_be_bytes()).unwrap().expect("a key was lost");
+                assert_eq!(
+                    read.as_ref(),
+                    value(last_round, last_pass, key).as_bytes(),
+                    "key {key} after reopen {round}"
+                );
+            }
+        }
+        if round == 3 {
+            break;
+        }
+        for pass in 0..12 {
+            for key in 0..KEYS {
+                db.insert(key.to_be_bytes(), value(round, pass, key).as_bytes())
+                    .unwrap();
+            }
+            db.flush().unwrap();
+            last_written = Some((round, pass));
+        }
+    }
+    assert!(checked_a_range);
+}
+
 /// The timeline entries of round `round` of `a_crash_after_a_checkpoint_loses_no_timeline_entry`:
 /// `count` entries of one workspace from `first`, each with a text of about 600 bytes, so
 /// that a round spans several of sled's segments.

@@ -601,6 +601,16 @@ pub(crate) fn zero_segments_by_write() -> bool {
     })
 }
 
+/// partnerhub: whether the log's prefill thread writes zeros into the free segments an open
+/// zeroed as ranges, ahead of their use (`pagecache::prefill`, change 11 in
+/// `vendor/README.md`); `SLED_WRITE_FREE_SEGMENTS=0` switches that off alone.
+pub(crate) fn write_free_segments() -> bool {
+    static WRITE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WRITE.get_or_init(|| {
+        std::env::var_os("SLED_WRITE_FREE_SEGMENTS").map_or(true, |value| value != "0")
+    })
+}
+
 /// partnerhub: whether `SLED_PUBLISHED_WRITE_PATH=1` asks for the write path of the
 /// published sled 0.34.7 (IO buffers written on the threadpool, every idle pool thread
 /// woken per task, every segment's buffer freed), to measure the patched one against it in

@@ -636,21 +636,41 @@ impl SegmentAccountant {
         // (`zero_segment`), not by writing a buffer of zeros into it; the
         // buffer is made once, and only if a file system cannot do that.
         let mut zeros: Vec<u8> = Vec::new();
+        let mut zeroed_as_ranges = BTreeSet::new();
         for segment_base in to_free {
             self.free_segment(segment_base)?;
             io_fail!(self.config, "zero garbage segment SA");
-            zero_segment(
+            if zero_segment(
                 &self.config.file,
                 segment_base,
                 self.config.segment_size,
                 &mut zeros,
-            )?;
+            )? {
+                zeroed_as_ranges.insert(segment_base);
+            }
         }
 
         // we want to complete all truncations because
         // they could cause calls to `next` to block.
         for (_, promise) in self.async_truncations.split_off(&0) {
             promise.wait().expect("threadpool should not crash")?;
+        }
+
+        // partnerhub: the log's prefill thread writes zeros into the segments
+        // zeroed as ranges, a few ahead of their use (`pagecache::prefill`), so
+        // that sled's writes there find written blocks; only those still free
+        // and within the file after the truncations.
+        if self.config.prefill_log && crate::prefill_enabled() {
+            let tip = self.tip;
+            let free = &self.free;
+            zeroed_as_ranges
+                .retain(|base| *base < tip && free.contains(base));
+            self.config.prefill.write_free_segments(
+                zeroed_as_ranges,
+                self.config.segment_size,
+                &self.config.file,
+                &self.config.file_covers,
+            );
         }
 
         for (idx, segment_lsn) in maybe_clean {
@@ -1022,6 +1042,12 @@ impl SegmentAccountant {
 
         let lid = if let Some(next) = safe {
             self.free.remove(&next);
+            // partnerhub: no zeros from the prefill thread into it from now on
+            // (`pagecache::prefill`, `Prefill::claimed`).
+            if self.config.prefill_log && crate::prefill_enabled() {
+                let mut marks = self.config.prefill.lock();
+                self.config.prefill.claimed(&mut marks, next);
+            }
             next
         } else {
             self.bump_tip()?
@@ -1174,24 +1200,26 @@ where
 /// segment is not in the snapshot and is zeroed again at the next open. Where the call is
 /// refused (a file system without it: tmpfs, some network file systems) or
 /// `SLED_ZERO_SEGMENTS_BY_WRITE=1` is set, the zeros are written as before (`zeros`, made
-/// once for the open).
+/// once for the open). Returns whether the range was zeroed in the extent map: its blocks are
+/// then unwritten, and the log's prefill thread writes zeros into them ahead of their use
+/// (`pagecache::prefill`).
 fn zero_segment(
     file: &std::fs::File,
     base: LogOffset,
     segment_size: usize,
     zeros: &mut Vec<u8>,
-) -> Result<()> {
+) -> Result<bool> {
     #[cfg(target_os = "linux")]
     {
         if !crate::zero_segments_by_write() && zero_range(file, base, segment_size) {
-            return Ok(());
+            return Ok(true);
         }
     }
     if zeros.len() != segment_size {
         *zeros = vec![MessageKind::Corrupted.into(); segment_size];
     }
     pwrite_all(file, zeros, base)?;
-    Ok(())
+    Ok(false)
 }
 
 /// partnerhub: `fallocate(FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE)` over `len` bytes at
