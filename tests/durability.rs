@@ -228,55 +228,30 @@ async fn a_clean_shutdown_leaves_sleds_snapshots_at_the_end_of_the_log() {
     store.shutdown().await;
 }
 
-/// sled zeroes every free segment of a database when it opens it, before the segment can be
-/// reused (since `vendor/README.md` change 10, as a range of the file rather than by writing
-/// zeros). A database whose values are rewritten over and over, so that whole segments fall
-/// free, is closed and reopened three times: each open turns segments that held old messages
-/// into zeros, and after writing again (into those segments) every key holds its last value.
-#[test]
-fn a_sled_database_reopened_over_its_zeroed_free_segments_keeps_every_value() {
-    const KEYS: u32 = 300;
-    const SEGMENT: usize = 64 * 1024;
-    let directory = tempfile::tempdir().unwrap();
-    let file = directory.path().join("db");
-    let open = || {
-        sled::Config::new()
-            .path(directory.path())
-            // Small segments, so that a few passes free many of them.
-            .segment_size(SEGMENT)
-            .cache_capacity(1 << 20)
-            .open()
-            .unwrap()
-    };
-    let segments = |bytes: &[u8]| -> Vec<bool> {
-        bytes
-            .chunks(SEGMENT)
-            .map(|segment| segment.iter().all(|byte| *byte == 0))
-            .collect()
-    };
-    let value = |round: u32, pass: u32, key: u32| format!("{round}/{pass}/{key}:").repeat(60);
+/// The keys `rewrite_across_reopens` writes.
+const REWRITTEN_KEYS: u32 = 300;
+/// The size of the segments of the databases it writes: small, so that a few passes free many.
+const SMALL_SEGMENT: usize = 64 * 1024;
+
+/// The value of `key` written in pass `pass` of round `round`: about 600 bytes.
+fn rewritten_value(round: u32, pass: u32, key: u32) -> String {
+    format!("{round}/{pass}/{key}:").repeat(60)
+}
+
+/// Four opens of one sled database, `open(round)` making each (and checking what its test
+/// checks about that open). Between them every key is rewritten twelve times, so that whole
+/// segments fall free, and flushed after each pass when `flush_each_pass`, otherwise once per
+/// round; after each open every key must hold its last value.
+fn rewrite_across_reopens(mut open: impl FnMut(u32) -> sled::Db, flush_each_pass: bool) {
     let mut last_written: Option<(u32, u32)> = None;
     for round in 0..4 {
-        let before = std::fs::read(&file).map(|bytes| segments(&bytes));
-        let db = open();
-        if let Ok(before) = before {
-            let after = segments(&std::fs::read(&file).unwrap());
-            let zeroed = before
-                .iter()
-                .zip(&after)
-                .filter(|(was_zero, is_zero)| !**was_zero && **is_zero)
-                .count();
-            assert!(
-                zeroed > 0,
-                "reopen {round} zeroed none of the segments the rewrites freed"
-            );
-        }
+        let db = open(round);
         if let Some((last_round, last_pass)) = last_written {
-            for key in 0..KEYS {
+            for key in 0..REWRITTEN_KEYS {
                 let read = db.get(key.to_be_bytes()).unwrap().expect("a key was lost");
                 assert_eq!(
                     read.as_ref(),
-                    value(last_round, last_pass, key).as_bytes(),
+                    rewritten_value(last_round, last_pass, key).as_bytes(),
                     "key {key} after reopen {round}"
                 );
             }
@@ -285,14 +260,62 @@ fn a_sled_database_reopened_over_its_zeroed_free_segments_keeps_every_value() {
             break;
         }
         for pass in 0..12 {
-            for key in 0..KEYS {
-                db.insert(key.to_be_bytes(), value(round, pass, key).as_bytes())
-                    .unwrap();
+            for key in 0..REWRITTEN_KEYS {
+                db.insert(
+                    key.to_be_bytes(),
+                    rewritten_value(round, pass, key).as_bytes(),
+                )
+                .unwrap();
+            }
+            if flush_each_pass {
+                db.flush().unwrap();
             }
             last_written = Some((round, pass));
         }
         db.flush().unwrap();
     }
+}
+
+/// sled zeroes every free segment of a database when it opens it, before the segment can be
+/// reused (since `vendor/README.md` change 10, as a range of the file rather than by writing
+/// zeros). A database whose values are rewritten over and over, so that whole segments fall
+/// free, is closed and reopened three times: each open turns segments that held old messages
+/// into zeros, and after writing again (into those segments) every key holds its last value.
+#[test]
+fn a_sled_database_reopened_over_its_zeroed_free_segments_keeps_every_value() {
+    let directory = tempfile::tempdir().unwrap();
+    let file = directory.path().join("db");
+    let segments = |bytes: &[u8]| -> Vec<bool> {
+        bytes
+            .chunks(SMALL_SEGMENT)
+            .map(|segment| segment.iter().all(|byte| *byte == 0))
+            .collect()
+    };
+    rewrite_across_reopens(
+        |round| {
+            let before = std::fs::read(&file).map(|bytes| segments(&bytes));
+            let db = sled::Config::new()
+                .path(directory.path())
+                .segment_size(SMALL_SEGMENT)
+                .cache_capacity(1 << 20)
+                .open()
+                .unwrap();
+            if let Ok(before) = before {
+                let after = segments(&std::fs::read(&file).unwrap());
+                let zeroed = before
+                    .iter()
+                    .zip(&after)
+                    .filter(|(was_zero, is_zero)| !**was_zero && **is_zero)
+                    .count();
+                assert!(
+                    zeroed > 0,
+                    "reopen {round} zeroed none of the segments the rewrites freed"
+                );
+            }
+            db
+        },
+        false,
+    );
 }
 
 /// How many bytes of the file at `path` between `from` and `to` lie in unwritten extents
@@ -337,68 +360,44 @@ fn unwritten_bytes(path: &std::path::Path, from: u64, to: u64) -> u64 {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_reopened_log_writes_its_zeroed_free_segments_ahead_of_use_and_keeps_every_value() {
-    const KEYS: u32 = 300;
-    const SEGMENT: usize = 64 * 1024;
     let directory = tempfile::tempdir().unwrap();
     let file = directory.path().join("db");
-    let open = || {
-        sled::Config::new()
-            .path(directory.path())
-            .segment_size(SEGMENT)
-            .cache_capacity(1 << 20)
-            .prefill_log(true)
-            .open()
-            .unwrap()
-    };
-    let value = |round: u32, pass: u32, key: u32| format!("{round}/{pass}/{key}:").repeat(60);
-    let mut last_written: Option<(u32, u32)> = None;
     let mut checked_a_range = false;
-    for round in 0..4 {
-        let db = open();
-        if round > 0 {
-            let bytes = std::fs::read(&file).unwrap();
-            let lowest_zeroed = bytes
-                .chunks(SEGMENT)
-                .position(|segment| segment.iter().all(|byte| *byte == 0))
-                .expect("no free segment was zeroed at the open")
-                as u64
-                * SEGMENT as u64;
-            let range = (lowest_zeroed, lowest_zeroed + SEGMENT as u64);
-            let waited = std::time::Instant::now();
-            let mut unwritten = unwritten_bytes(&file, range.0, range.1);
-            while unwritten > 0 && waited.elapsed() < std::time::Duration::from_secs(20) {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-                unwritten = unwritten_bytes(&file, range.0, range.1);
-            }
-            assert_eq!(
-                unwritten, 0,
-                "reopen {round}: the free segment at {} is still unwritten",
-                range.0
-            );
-            checked_a_range = true;
-        }
-        if let Some((last_round, last_pass)) = last_written {
-            for key in 0..KEYS {
-                let read = db.get(key.to_be_bytes()).unwrap().expect("a key was lost");
+    rewrite_across_reopens(
+        |round| {
+            let db = sled::Config::new()
+                .path(directory.path())
+                .segment_size(SMALL_SEGMENT)
+                .cache_capacity(1 << 20)
+                .prefill_log(true)
+                .open()
+                .unwrap();
+            if round > 0 {
+                let bytes = std::fs::read(&file).unwrap();
+                let lowest_zeroed = bytes
+                    .chunks(SMALL_SEGMENT)
+                    .position(|segment| segment.iter().all(|byte| *byte == 0))
+                    .expect("no free segment was zeroed at the open")
+                    as u64
+                    * SMALL_SEGMENT as u64;
+                let range = (lowest_zeroed, lowest_zeroed + SMALL_SEGMENT as u64);
+                let waited = std::time::Instant::now();
+                let mut unwritten = unwritten_bytes(&file, range.0, range.1);
+                while unwritten > 0 && waited.elapsed() < std::time::Duration::from_secs(20) {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    unwritten = unwritten_bytes(&file, range.0, range.1);
+                }
                 assert_eq!(
-                    read.as_ref(),
-                    value(last_round, last_pass, key).as_bytes(),
-                    "key {key} after reopen {round}"
+                    unwritten, 0,
+                    "reopen {round}: the free segment at {} is still unwritten",
+                    range.0
                 );
+                checked_a_range = true;
             }
-        }
-        if round == 3 {
-            break;
-        }
-        for pass in 0..12 {
-            for key in 0..KEYS {
-                db.insert(key.to_be_bytes(), value(round, pass, key).as_bytes())
-                    .unwrap();
-            }
-            db.flush().unwrap();
-            last_written = Some((round, pass));
-        }
-    }
+            db
+        },
+        true,
+    );
     assert!(checked_a_range);
 }
 
