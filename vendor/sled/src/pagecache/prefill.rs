@@ -191,7 +191,7 @@ impl Prefill {
         {
             let mut marks = self.shared.marks.lock();
             marks.segment_size = segment_size as LogOffset;
-            // At most PREFILL_STEP / 1 segments: a small number.
+            // PREFILL_STEP's worth of segments, at least one: four of 512 KiB.
             #[allow(clippy::cast_possible_truncation)]
             let ahead =
                 (PREFILL_STEP / marks.segment_size.max(1)).max(1) as usize;
