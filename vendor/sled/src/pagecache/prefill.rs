@@ -334,8 +334,9 @@ fn run(shared: &Shared, file: &File, file_covers: &AtomicU64) {
 }
 
 /// Writes zeros over the free segment at `base` (zeroed as a range at the open), a
-/// [`CHUNK`] at a time under the lock and only while sled has not claimed it, then syncs
-/// them, so that the writes sled makes there later find written blocks.
+/// [`CHUNK`] at a time under the lock and only while sled has not claimed it, then, once the
+/// whole segment is written, syncs them, so that the writes sled makes there later find
+/// written blocks. A claim or the database's close ends it at once, with no sync.
 fn write_segment(
     shared: &Shared,
     file: &File,
@@ -345,8 +346,13 @@ fn write_segment(
     let mut at = base;
     loop {
         let marks = shared.marks.lock();
+        if marks.stop || marks.writing != Some(base) {
+            // Closing (the file stays open, and so locked, until this returns), or sled
+            // claimed the segment: nothing more to do for it.
+            return Ok(());
+        }
         let end = base + marks.segment_size;
-        if marks.stop || marks.writing != Some(base) || at >= end {
+        if at >= end {
             break;
         }
         #[allow(clippy::cast_possible_truncation)]
