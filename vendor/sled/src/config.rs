@@ -858,6 +858,13 @@ impl Drop for Inner {
 }
 
 impl RunningConfig {
+    /// partnerhub: whether this database's log file is prefilled with written zeros, and its
+    /// free segments zeroed as ranges written ahead of their use (`pagecache::prefill`):
+    /// asked for with `prefill_log` and not switched off (`SLED_PREFILL=0`).
+    pub(crate) fn prefills_log(&self) -> bool {
+        self.prefill_log && crate::prefill_enabled()
+    }
+
     // returns the snapshot file paths for this system
     #[doc(hidden)]
     pub fn get_snapshot_files(&self) -> io::Result<Vec<PathBuf>> {

@@ -628,7 +628,7 @@ impl IoBufs {
             return Ok(());
         }
         let config = &self.config;
-        let prefill = config.prefill_log && crate::prefill_enabled();
+        let prefill = config.prefills_log();
         if prefill {
             let zeroed = config.prefill.zeroed_to();
             if end <= zeroed {

@@ -660,7 +660,7 @@ impl SegmentAccountant {
         // zeroed as ranges, a few ahead of their use (`pagecache::prefill`), so
         // that sled's writes there find written blocks; only those still free
         // and within the file after the truncations.
-        if self.config.prefill_log && crate::prefill_enabled() {
+        if self.config.prefills_log() {
             let tip = self.tip;
             let free = &self.free;
             zeroed_as_ranges
@@ -1044,7 +1044,7 @@ impl SegmentAccountant {
             self.free.remove(&next);
             // partnerhub: no zeros from the prefill thread into it from now on
             // (`pagecache::prefill`, `Prefill::claimed`).
-            if self.config.prefill_log && crate::prefill_enabled() {
+            if self.config.prefills_log() {
                 let mut marks = self.config.prefill.lock();
                 self.config.prefill.claimed(&mut marks, next);
             }
