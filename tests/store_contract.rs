@@ -1694,6 +1694,79 @@ async fn an_uncommitted_stream_version_holds_the_append_until_it_rolls_back() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_waits_for_as_many_appends_as_were_lately_outstanding() {
+    let Some(harness) = Harness::new(Backend::Postgres).await else {
+        return;
+    };
+    let options = PostgresOptions {
+        gather_wait: Duration::from_secs(5),
+        ..PostgresOptions::default()
+    };
+    let store = Arc::new(
+        PostgresEventStore::connect_with(harness.schema().url().parse().unwrap(), options)
+            .await
+            .unwrap(),
+    );
+    let append = |text: &'static str| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .append(request(Uuid::new_v4(), ExpectedVersion::NoStream, &[text]))
+                .await
+        })
+    };
+    // The first append's insert of position 1 waits on a rogue's uncommitted row there,
+    // while sixteen more queue behind it.
+    let (rogue, connection) = raw_client(&harness.schema().url()).await;
+    rogue
+        .batch_execute(
+            "BEGIN;
+             INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
+             VALUES (1, gen_random_uuid(), 1, gen_random_uuid(), now(), 'rogue');",
+        )
+        .await
+        .unwrap();
+    let first = append("first");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let queued: Vec<_> = (0..16).map(|_| append("queued")).collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    rogue.batch_execute("ROLLBACK").await.unwrap();
+    drop(rogue);
+    let _ = connection.await;
+    assert_eq!(first.await.unwrap().unwrap().first_position, 1);
+
+    // Seventeen were outstanding at once: the sixteen wait for one more, not for the
+    // gathering's end (five seconds here).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(queued.iter().all(|task| !task.is_finished()));
+    assert_eq!(store.commit_statistics().commits, 1);
+    let last = append("last");
+    let started = std::time::Instant::now();
+    let mut positions: Vec<u64> = Vec::new();
+    for task in queued.into_iter().chain([last]) {
+        positions.push(task.await.unwrap().unwrap().first_position);
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "not the deadline"
+    );
+    positions.sort_unstable();
+    assert_eq!(positions, (2..=18).collect::<Vec<u64>>());
+    let statistics = store.commit_statistics();
+    assert_eq!(
+        (statistics.commits, statistics.events),
+        (2, 18),
+        "the seventeen in one group"
+    );
+    let report = transfer::verify_log(store.as_ref(), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.events, 18);
+    store.shutdown().await;
+    harness.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_row_committed_off_the_chain_is_reported_as_corruption_and_nothing_is_written() {
     let Some((harness, store, stream)) = postgres_stream_at_version_one().await else {
         return;

@@ -77,6 +77,12 @@
 //! of its own, on which its statements run on generic plans, made once per connection rather
 //! than for every group (`WRITER_SESSION`).
 //!
+//! A group waits, up to [`PostgresOptions::gather_wait`], for as many appends as were lately
+//! outstanding at once: with sixteen clients the groups were two cohorts of eight taking turns
+//! (the clients just answered sent again a moment after the others had queued), each a
+//! statement and a flush; gathered, they are one group of sixteen (BENCHMARKS.md, issue 19
+//! scenario 1).
+//!
 //! If a commit's outcome is unknown (the connection broke during `COMMIT`), the callers get
 //! [`StoreError::Backend`]; retrying with the same command id returns the outcome if the
 //! commit did happen.
@@ -188,6 +194,12 @@ pub struct PostgresOptions {
     /// ([`EventStore::catch_up`]): for a connection pooler in transaction mode, where
     /// `LISTEN` does not work, and for tests of a node that is behind the shared log.
     pub listen: bool,
+    /// How long a group commit waits at most for the appends expected with it: as many as
+    /// were lately outstanding at once (a group and those that queued while it committed).
+    /// Among many clients the ones just answered send again a moment after the others
+    /// queued; without the wait they make a group, a statement and a flush of their own.
+    /// Default 1 ms; zero never waits.
+    pub gather_wait: Duration,
 }
 
 impl Default for PostgresOptions {
@@ -196,6 +208,7 @@ impl Default for PostgresOptions {
             pool_size: 8,
             poll_interval: Duration::from_millis(500),
             listen: true,
+            gather_wait: Duration::from_millis(1),
         }
     }
 }
@@ -351,6 +364,7 @@ impl PostgresEventStore {
         let writer = Writer {
             pool: writer_pool,
             held: tokio::sync::Mutex::new(None),
+            gather_wait: options.gather_wait,
             follower: follower.clone(),
             counters: counters.clone(),
         };

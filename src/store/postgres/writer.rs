@@ -17,6 +17,9 @@ pub(super) struct Writer {
     /// each (BENCHMARKS.md, issue 19 scenario 1, `h11/pgone`). Dropped, and taken anew, once
     /// it is closed.
     pub(super) held: tokio::sync::Mutex<Option<deadpool_postgres::Client>>,
+    /// How long a group waits at most for the appends expected with it
+    /// ([`PostgresOptions::gather_wait`]).
+    pub(super) gather_wait: Duration,
     pub(super) follower: Arc<Follower>,
     pub(super) counters: Arc<Counters>,
 }
@@ -159,15 +162,40 @@ impl Rows {
 }
 
 impl Writer {
+    /// Takes groups from the queue and commits them one at a time, in order.
+    ///
+    /// A group waits for as many requests as were lately outstanding at once (a group and
+    /// those that queued while it was committed), up to `gather_wait`: among many clients
+    /// the ones just answered send their next edits a moment after the others have queued,
+    /// and without the wait they form a group of their own, one more statement and flush.
+    /// With sixteen clients that was two groups of eight taking turns.
     pub(super) async fn run(self, mut queue: mpsc::Receiver<WriterMessage>) {
+        let mut expected = 0usize;
         while let Some(first) = queue.recv().await {
             let mut messages = vec![first];
-            while messages.len() < MAX_BATCH_REQUESTS {
-                match queue.try_recv() {
-                    Ok(message) => messages.push(message),
-                    Err(_) => break,
+            take_waiting(&mut queue, &mut messages);
+            if messages.len() < expected && !self.gather_wait.is_zero() {
+                let deadline = tokio::time::sleep(self.gather_wait);
+                tokio::pin!(deadline);
+                while messages.len() < expected {
+                    tokio::select! {
+                        biased;
+                        message = queue.recv() => match message {
+                            Some(message) => {
+                                messages.push(message);
+                                take_waiting(&mut queue, &mut messages);
+                            }
+                            None => break,
+                        },
+                        () = &mut deadline => {
+                            // Fewer clients now: expect what came.
+                            expected = messages.len();
+                            break;
+                        }
+                    }
                 }
             }
+            let group = messages.len();
             let mut items = Vec::with_capacity(messages.len());
             let mut shutdown = None;
             for message in messages {
@@ -184,7 +212,20 @@ impl Writer {
                 }
             }
             if !items.is_empty() {
-                self.commit_group(items).await;
+                let committed = match appends_only(&items) {
+                    Some(appends) => self.try_commit_assuming(&appends).await,
+                    None => Ok(None),
+                };
+                match committed {
+                    Ok(Some(committed)) => {
+                        // Outstanding at once: this group and what queued meanwhile, counted
+                        // before its callers are answered and send again.
+                        expected = expected_after(expected, group + queue.len());
+                        self.acknowledge(items, committed).await;
+                    }
+                    Ok(None) => self.commit_group(items).await,
+                    Err(error) => self.fail(items, &error).await,
+                }
             }
             if let Some(reply) = shutdown {
                 queue.close();
@@ -194,18 +235,9 @@ impl Writer {
         }
     }
 
-    /// Commits a group in one transaction and answers its callers: in one round trip when
-    /// the group's assumptions hold ([`Writer::try_commit_assuming`]), else reading the tail,
-    /// the streams' versions and the command ids first.
+    /// Commits a group the reading way (after its one statement was refused, or when it
+    /// cannot be one) and answers its callers.
     async fn commit_group(&self, items: Vec<Item>) {
-        if let Some(appends) = appends_only(&items) {
-            match self.try_commit_assuming(&appends).await {
-                Ok(Some(committed)) => return self.acknowledge(items, committed).await,
-                // An assumption did not hold and nothing was written: read and decide again.
-                Ok(None) => {}
-                Err(error) => return self.fail(items, &error).await,
-            }
-        }
         match self.try_commit(&items).await {
             Ok(committed) => self.acknowledge(items, committed).await,
             Err(error) if items.len() > 1 && error.unique_violation().is_some() => {
@@ -701,6 +733,27 @@ fn appends_only(items: &[Item]) -> Option<Vec<&AppendRequest>> {
         .collect()
 }
 
+/// How many requests a group waits for next, given how many were `outstanding` at once just
+/// now: as many, or, when fewer, a 16th fewer than before (so that a load that falls is
+/// followed, and one slow client does not halve the groups).
+fn expected_after(expected: usize, outstanding: usize) -> usize {
+    if outstanding >= expected {
+        outstanding
+    } else {
+        (expected - expected.div_ceil(16)).max(outstanding)
+    }
+}
+
+/// Adds every message waiting in the queue now to `messages`, up to [`MAX_BATCH_REQUESTS`].
+fn take_waiting(queue: &mut mpsc::Receiver<WriterMessage>, messages: &mut Vec<WriterMessage>) {
+    while messages.len() < MAX_BATCH_REQUESTS {
+        match queue.try_recv() {
+            Ok(message) => messages.push(message),
+            Err(_) => break,
+        }
+    }
+}
+
 /// Inserts command outcomes with `statement`, sending nothing when there are none.
 async fn insert_commands(
     client: &deadpool_postgres::Client,
@@ -807,5 +860,19 @@ impl Reply {
                 let _ = reply.send(answer.map(|_| ()));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expected_after;
+
+    #[test]
+    fn the_expected_group_follows_a_rise_at_once_and_a_fall_by_sixteenths() {
+        assert_eq!(expected_after(0, 1), 1, "a lone client waits for nobody");
+        assert_eq!(expected_after(8, 16), 16);
+        assert_eq!(expected_after(16, 15), 15, "one slow client costs one");
+        assert_eq!(expected_after(256, 10), 240);
+        assert_eq!(expected_after(1, 0), 0);
     }
 }
