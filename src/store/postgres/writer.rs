@@ -168,16 +168,17 @@ impl Writer {
     /// those that queued while it was committed), up to `gather_wait`: among many clients
     /// the ones just answered send their next edits a moment after the others have queued,
     /// and without the wait they form a group of their own, one more statement and flush.
-    /// With sixteen clients that was two groups of eight taking turns.
+    /// With sixteen clients the groups were eleven appends on median, a tenth of them one.
     pub(super) async fn run(self, mut queue: mpsc::Receiver<WriterMessage>) {
         let mut expected = 0usize;
         while let Some(first) = queue.recv().await {
             let mut messages = vec![first];
             take_waiting(&mut queue, &mut messages);
-            if messages.len() < expected && !self.gather_wait.is_zero() {
+            let wanted = expected.min(MAX_BATCH_REQUESTS);
+            if messages.len() < wanted && !self.gather_wait.is_zero() {
                 let deadline = tokio::time::sleep(self.gather_wait);
                 tokio::pin!(deadline);
-                while messages.len() < expected {
+                while messages.len() < wanted {
                     tokio::select! {
                         biased;
                         message = queue.recv() => match message {
