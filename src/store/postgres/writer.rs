@@ -175,16 +175,20 @@ impl Writer {
             let mut messages = vec![first];
             take_waiting(&mut queue, &mut messages);
             let wanted = expected.min(MAX_BATCH_REQUESTS);
-            if messages.len() < wanted && !self.gather_wait.is_zero() {
+            // A shutdown waits for nobody.
+            let mut closing = any_shutdown(&messages);
+            if messages.len() < wanted && !self.gather_wait.is_zero() && !closing {
                 let deadline = tokio::time::sleep(self.gather_wait);
                 tokio::pin!(deadline);
-                while messages.len() < wanted {
+                while messages.len() < wanted && !closing {
                     tokio::select! {
                         biased;
                         message = queue.recv() => match message {
                             Some(message) => {
+                                let from = messages.len();
                                 messages.push(message);
                                 take_waiting(&mut queue, &mut messages);
+                                closing = any_shutdown(&messages[from..]);
                             }
                             None => break,
                         },
@@ -743,6 +747,13 @@ fn expected_after(expected: usize, outstanding: usize) -> usize {
     } else {
         (expected - expected.div_ceil(16)).max(outstanding)
     }
+}
+
+/// Whether `messages` hold a shutdown.
+fn any_shutdown(messages: &[WriterMessage]) -> bool {
+    messages
+        .iter()
+        .any(|message| matches!(message, WriterMessage::Shutdown { .. }))
 }
 
 /// Adds every message waiting in the queue now to `messages`, up to [`MAX_BATCH_REQUESTS`].
