@@ -1502,6 +1502,26 @@ async fn writers_on_a_node_behind_the_log_and_on_another_lose_nothing_and_fork_n
     harness.finish().await;
 }
 
+/// A writer outside the store that has inserted a row at `position` (not an event) and not
+/// committed it: an append's insert of that position waits until the returned client rolls
+/// back (or its connection dies).
+async fn hold_position(
+    harness: &Harness,
+    position: i64,
+) -> (tokio_postgres::Client, tokio::task::JoinHandle<()>) {
+    let (holder, connection) = raw_client(&harness.schema().url()).await;
+    holder.batch_execute("BEGIN").await.unwrap();
+    holder
+        .execute(
+            "INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
+             VALUES ($1, gen_random_uuid(), 1, gen_random_uuid(), now(), 'not an event')",
+            &[&position],
+        )
+        .await
+        .unwrap();
+    (holder, connection)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_writer_killed_while_holding_the_next_position_leaves_no_gap() {
     let Some(harness) = Harness::new(Backend::Postgres).await else {
@@ -1511,15 +1531,7 @@ async fn a_writer_killed_while_holding_the_next_position_leaves_no_gap() {
     append_many(store.as_ref(), 5).await;
 
     // Another "process" writes position 6... and dies before it commits.
-    let (killed, connection) = raw_client(&harness.schema().url()).await;
-    killed
-        .batch_execute(
-            "BEGIN;
-             INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
-             VALUES (6, gen_random_uuid(), 1, gen_random_uuid(), now(), 'not an event');",
-        )
-        .await
-        .unwrap();
+    let (killed, connection) = hold_position(&harness, 6).await;
     let mut appends = Vec::new();
     for _ in 0..3 {
         let store = store.clone();
@@ -1717,15 +1729,7 @@ async fn a_group_waits_for_as_many_appends_as_were_lately_outstanding() {
     };
     // The first append's insert of position 1 waits on a rogue's uncommitted row there,
     // while sixteen more queue behind it.
-    let (rogue, connection) = raw_client(&harness.schema().url()).await;
-    rogue
-        .batch_execute(
-            "BEGIN;
-             INSERT INTO events (position, stream_id, stream_version, command_id, recorded_at, bytes)
-             VALUES (1, gen_random_uuid(), 1, gen_random_uuid(), now(), 'rogue');",
-        )
-        .await
-        .unwrap();
+    let (rogue, connection) = hold_position(&harness, 1).await;
     let first = append("first");
     tokio::time::sleep(Duration::from_millis(300)).await;
     let queued: Vec<_> = (0..16).map(|_| append("queued")).collect();
