@@ -78,10 +78,10 @@
 //! than for every group (`WRITER_SESSION`).
 //!
 //! A group waits, up to [`PostgresOptions::gather_wait`], for as many appends as were lately
-//! outstanding at once: with sixteen clients the groups were two cohorts of eight taking turns
-//! (the clients just answered sent again a moment after the others had queued), each a
-//! statement and a flush; gathered, they are one group of sixteen (BENCHMARKS.md, issue 19
-//! scenario 1).
+//! outstanding at once: with sixteen clients the groups were eleven appends on median and a
+//! tenth of them one (the clients just answered sent again a moment after the others had
+//! queued), each a statement and a flush; gathered, they are one group of sixteen
+//! (BENCHMARKS.md, issue 19 scenario 1).
 //!
 //! If a commit's outcome is unknown (the connection broke during `COMMIT`), the callers get
 //! [`StoreError::Backend`]; retrying with the same command id returns the outcome if the

@@ -174,31 +174,9 @@ impl Writer {
         while let Some(first) = queue.recv().await {
             let mut messages = vec![first];
             take_waiting(&mut queue, &mut messages);
-            let wanted = expected.min(MAX_BATCH_REQUESTS);
-            // A shutdown waits for nobody.
-            let mut closing = any_shutdown(&messages);
-            if messages.len() < wanted && !self.gather_wait.is_zero() && !closing {
-                let deadline = tokio::time::sleep(self.gather_wait);
-                tokio::pin!(deadline);
-                while messages.len() < wanted && !closing {
-                    tokio::select! {
-                        biased;
-                        message = queue.recv() => match message {
-                            Some(message) => {
-                                let from = messages.len();
-                                messages.push(message);
-                                take_waiting(&mut queue, &mut messages);
-                                closing = any_shutdown(&messages[from..]);
-                            }
-                            None => break,
-                        },
-                        () = &mut deadline => {
-                            // Fewer clients now: expect what came.
-                            expected = messages.len();
-                            break;
-                        }
-                    }
-                }
+            if self.gather(&mut queue, &mut messages, expected).await == Gathered::Short {
+                // Fewer clients now: expect what came.
+                expected = messages.len();
             }
             let group = messages.len();
             let mut items = Vec::with_capacity(messages.len());
@@ -238,6 +216,39 @@ impl Writer {
                 return;
             }
         }
+    }
+
+    /// Waits, up to `gather_wait`, until `messages` hold `expected` requests (at most
+    /// [`MAX_BATCH_REQUESTS`]), the queue closes or a shutdown comes (which waits for nobody).
+    async fn gather(
+        &self,
+        queue: &mut mpsc::Receiver<WriterMessage>,
+        messages: &mut Vec<WriterMessage>,
+        expected: usize,
+    ) -> Gathered {
+        let wanted = expected.min(MAX_BATCH_REQUESTS);
+        let mut closing = any_shutdown(messages);
+        if messages.len() >= wanted || closing || self.gather_wait.is_zero() {
+            return Gathered::Enough;
+        }
+        let deadline = tokio::time::sleep(self.gather_wait);
+        tokio::pin!(deadline);
+        while messages.len() < wanted && !closing {
+            tokio::select! {
+                biased;
+                message = queue.recv() => {
+                    let Some(message) = message else {
+                        break;
+                    };
+                    let from = messages.len();
+                    messages.push(message);
+                    take_waiting(queue, messages);
+                    closing = any_shutdown(&messages[from..]);
+                }
+                () = &mut deadline => return Gathered::Short,
+            }
+        }
+        Gathered::Enough
     }
 
     /// Commits a group the reading way (after its one statement was refused, or when it
@@ -747,6 +758,15 @@ fn expected_after(expected: usize, outstanding: usize) -> usize {
     } else {
         (expected - expected.div_ceil(16)).max(outstanding)
     }
+}
+
+/// How a group's gathering ended ([`Writer::gather`]).
+#[derive(Debug, PartialEq, Eq)]
+enum Gathered {
+    /// As many as expected came, or a reason not to wait for more.
+    Enough,
+    /// The wait ran out first.
+    Short,
 }
 
 /// Whether `messages` hold a shutdown.
