@@ -62,6 +62,7 @@ async fn stream_reads_and_retries_see_index_entries_wherever_they_wait() {
 
     let writer = {
         let store = store.clone();
+        let indexed = temp.store.clone();
         tokio::spawn(async move {
             let mut requests = Vec::new();
             for version in 0..APPENDS {
@@ -71,8 +72,13 @@ async fn stream_reads_and_retries_see_index_entries_wherever_they_wait() {
                 store.append(next.clone()).await.unwrap();
                 requests.push(next);
                 if version % 1_000 == 999 {
-                    // Let the indexer write what waits, so the reads cross the seam.
-                    tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+                    // Write what waits into the index now, so the reads cross the seam.
+                    let indexed = indexed.clone();
+                    let checked = tokio::task::spawn_blocking(move || indexed.check_stream_index())
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    assert_eq!(checked, version + 1);
                 }
             }
             requests
