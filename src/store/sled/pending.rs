@@ -35,7 +35,7 @@ const WAKE_AT: usize = 8_192;
 /// The longest an entry waits for the indexer when few arrive. Each drain costs the index
 /// database a write and a sync or two of sled's own, whatever it holds, on the disk the log
 /// syncs every group on: drained every 50 ms, a server taking 20 commands a second synced its
-/// index 40 times a second beside its log's 20 (BENCHMARKS.md, issue 19 scenario 2). Nothing
+/// index 181 times in 4 s beside its log's 80 (BENCHMARKS.md, issue 19 scenario 2). Nothing
 /// waits for a drain: readers find the entries here until they are written, and a crash
 /// derives the few not yet written again from the log.
 const WAIT_AT_MOST: Duration = Duration::from_secs(1);
