@@ -101,6 +101,14 @@ async fn views(
     (view, timeline, slug, accounts, projections.checkpoint())
 }
 
+/// The position the timeline index holds every entry up to (0: none).
+async fn timeline_mark(store: &dyn EventStore) -> u64 {
+    store.timeline_mark().await.unwrap().map_or(0, |bytes| {
+        let mark: Value = serde_json::from_slice(&bytes).unwrap();
+        mark["position"].as_u64().unwrap()
+    })
+}
+
 /// The views a start from the store's checkpoint makes, how it made them, and those of a
 /// full rebuild of the same log.
 async fn start_and_rebuild(store: &dyn EventStore) -> (Arc<Projections>, Start, Arc<Projections>) {
@@ -561,4 +569,74 @@ on_every_backend!(
     a_checkpoint_of_another_log_is_ignored,
     an_erasure_after_a_checkpoint_holds_after_a_restart_from_it,
     the_server_writes_a_checkpoint_at_shutdown_and_starts_from_it,
+    a_resting_checkpointer_saves_the_timeline_and_leaves_the_checkpoint,
 );
+
+/// Waits until the timeline index holds every entry up to `head` and the store's checkpoint is
+/// usable (and, if `whole`, at `head`), and says the checkpoint's position.
+async fn saved_through(store: &dyn EventStore, head: u64, whole: bool) -> u64 {
+    let waited = std::time::Instant::now();
+    loop {
+        if timeline_mark(store).await >= head {
+            match checkpoint::start(store, &mut |_| {}).await.unwrap().1 {
+                Start::FromCheckpoint(position) if !whole || position == head => return position,
+                _ => {}
+            }
+        }
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(30),
+            "the checkpointer did not save through {head}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// The background checkpointer, saving whenever an event came: resting (a large
+/// `rest_factor`), it writes the first checkpoint and then only saves the timeline entries
+/// into the index, and a start from the older checkpoint with the newer index equals a full
+/// rebuild; with no rest it writes a checkpoint each time.
+async fn a_resting_checkpointer_saves_the_timeline_and_leaves_the_checkpoint(backend: Backend) {
+    for rest_factor in [1_000_000, 0] {
+        let location = TestLocation::on(backend).await;
+        let backing = open(&location.location()).await;
+        let limits = partnerhub::app_state::Limits {
+            checkpoints: checkpoint::CheckpointPolicy {
+                every_events: 1,
+                every: std::time::Duration::from_secs(600),
+                rest_factor,
+            },
+            ..partnerhub::app_state::Limits::default()
+        };
+        let state = partnerhub::server::start_node(&backing, limits, &mut |_| {})
+            .await
+            .unwrap();
+        let workspace_id = Uuid::new_v4();
+        run(
+            &state,
+            workspace_id,
+            "anna",
+            json!({"type": "CreateWorkspace", "name": "Roskilde Bibliotekerne"}),
+        )
+        .await;
+        let store = state.store.clone();
+        let mut first = None;
+        for round in 1..=3 {
+            work(&state, workspace_id, round).await;
+            let head = store.head_position();
+            let kept = saved_through(store.as_ref(), head, rest_factor == 0).await;
+            let first = *first.get_or_insert(kept);
+            if rest_factor > 0 {
+                assert_eq!(kept, first, "round {round}: the checkpoint rests");
+                assert!(first < head, "round {round}: the index went on past it");
+            }
+        }
+        let (started, how, rebuilt) = start_and_rebuild(store.as_ref()).await;
+        assert!(matches!(how, Start::FromCheckpoint(_)), "{how:?}");
+        assert_eq!(
+            views(&started, store.as_ref(), workspace_id).await,
+            views(&rebuilt, store.as_ref(), workspace_id).await
+        );
+        drop(store);
+        stop(state).await;
+    }
+}
