@@ -335,3 +335,39 @@ pub async fn live_about(
     .await
     .map(Some)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An entry about a board note, with two entities and a sentence of several words.
+    fn entry() -> TimelineEntry {
+        TimelineEntry {
+            position: 42,
+            recorded_at: DateTime::<Utc>::from_timestamp_nanos(1_796_000_000_123_456_789),
+            actor: Arc::from("anna@roskilde"),
+            event_type: Cow::Borrowed("NoteAdded"),
+            sentence: Sentence::from_parts(3, "Musik\u{1f}idé \"1\"\u{1f}".to_owned()),
+            entity_ids: vec![Uuid::from_u128(1), Uuid::from_u128(2)],
+            board_secrecy: Some(Box::new(BoardSecrecy {
+                board_id: Uuid::from_u128(1),
+                note_id: Some(Uuid::from_u128(2)),
+                kind: BoardEventKind::NoteAdded,
+            })),
+        }
+    }
+
+    #[test]
+    fn an_entry_reads_back_whole_and_a_changed_byte_or_position_is_refused() {
+        let entry = entry();
+        let bytes = encode_entry(&entry).expect("encodes");
+        assert_eq!(&bytes[..32], blake3::hash(&bytes[32..]).as_bytes());
+        assert_eq!(decode_entry(42, &bytes).expect("reads back"), entry);
+        let mut damaged = bytes.clone();
+        let last = damaged.len() - 2;
+        damaged[last] ^= 1;
+        assert!(decode_entry(42, &damaged).is_err(), "a changed byte");
+        assert!(decode_entry(43, &bytes).is_err(), "another position");
+        assert!(decode_entry(42, &bytes[..20]).is_err(), "cut short");
+    }
+}
