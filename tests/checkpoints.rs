@@ -36,14 +36,15 @@ async fn open(location: &StoreLocation) -> Backing {
 
 /// A server's state on `location`, as `partnerhub serve` starts it.
 async fn start(location: &StoreLocation) -> AppState {
+    start_with(location, partnerhub::app_state::Limits::default()).await
+}
+
+/// As [`start`], with `limits`.
+async fn start_with(location: &StoreLocation, limits: partnerhub::app_state::Limits) -> AppState {
     let backing = open(location).await;
-    partnerhub::server::start_node(
-        &backing,
-        partnerhub::app_state::Limits::default(),
-        &mut |_| {},
-    )
-    .await
-    .unwrap()
+    partnerhub::server::start_node(&backing, limits, &mut |_| {})
+        .await
+        .unwrap()
 }
 
 async fn stop(state: AppState) {
@@ -58,6 +59,17 @@ async fn run(state: &AppState, workspace_id: Uuid, actor: &str, command: Value) 
         .execute(workspace_id, &command, actor, Uuid::new_v4())
         .await
         .unwrap_or_else(|error| panic!("{command:?} was refused: {error}"));
+}
+
+/// Anna creates workspace `workspace_id`, named `name`.
+async fn create_workspace(state: &AppState, workspace_id: Uuid, name: &str) {
+    run(
+        state,
+        workspace_id,
+        "anna",
+        json!({"type": "CreateWorkspace", "name": name}),
+    )
+    .await;
 }
 
 /// Commands of every area: the network with a contact person (personal data), a
@@ -125,13 +137,7 @@ async fn server_with_a_checkpoint(backend: Backend) -> (TestLocation, Uuid, u64)
     let location = TestLocation::on(backend).await;
     let state = start(&location.location()).await;
     let workspace_id = Uuid::new_v4();
-    run(
-        &state,
-        workspace_id,
-        "anna",
-        json!({"type": "CreateWorkspace", "name": "Roskilde Bibliotekerne"}),
-    )
-    .await;
+    create_workspace(&state, workspace_id, "Roskilde Bibliotekerne").await;
     work(&state, workspace_id, 1).await;
     let taken = checkpoint::write(state.store.as_ref(), &state.projections)
         .await
@@ -261,13 +267,7 @@ async fn a_checkpoint_of_another_log_is_ignored(backend: Backend) {
     // times), so other hashes.
     let other = TestLocation::on(backend).await;
     let state = start(&other.location()).await;
-    run(
-        &state,
-        workspace_id,
-        "anna",
-        json!({"type": "CreateWorkspace", "name": "Roskilde Bibliotekerne"}),
-    )
-    .await;
+    create_workspace(&state, workspace_id, "Roskilde Bibliotekerne").await;
     work(&state, workspace_id, 1).await;
     work(&state, workspace_id, 2).await;
     checkpoint::write(state.store.as_ref(), &state.projections)
@@ -300,13 +300,7 @@ async fn an_erasure_after_a_checkpoint_holds_after_a_restart_from_it(backend: Ba
     let workspace_id = Uuid::new_v4();
     let organisation = Uuid::new_v4();
     let person = Uuid::new_v4();
-    run(
-        &state,
-        workspace_id,
-        "anna",
-        json!({"type": "CreateWorkspace", "name": "Køge"}),
-    )
-    .await;
+    create_workspace(&state, workspace_id, "Køge").await;
     run(&state, workspace_id, "anna", json!({"type": "RegisterOrganisation", "organisation_id": organisation, "name": "Køge Museum", "sector": "public"})).await;
     run(&state, workspace_id, "anna", json!({"type": "AddContactPerson", "organisation_id": organisation, "person_id": person, "role": "curator",
         "personal": {"name": "Mette Kjær", "email": "mette.kjaer@example.org", "phone": "+45 56 00 00 00"}})).await;
@@ -362,13 +356,7 @@ async fn the_server_writes_a_checkpoint_at_shutdown_and_starts_from_it(backend: 
     let location = TestLocation::on(backend).await;
     let state = start(&location.location()).await;
     let workspace_id = Uuid::new_v4();
-    run(
-        &state,
-        workspace_id,
-        "anna",
-        json!({"type": "CreateWorkspace", "name": "Vejle"}),
-    )
-    .await;
+    create_workspace(&state, workspace_id, "Vejle").await;
     work(&state, workspace_id, 1).await;
     let head = state.store.head_position();
     let store = state.store.clone();
@@ -500,20 +488,8 @@ async fn a_large_workspace_in_parts_and_two_writes_at_once_start_as_a_rebuild(ba
     let state = start(&location.location()).await;
     let large = Uuid::new_v4();
     let small = Uuid::new_v4();
-    run(
-        &state,
-        large,
-        "anna",
-        json!({"type": "CreateWorkspace", "name": "Aarhus"}),
-    )
-    .await;
-    run(
-        &state,
-        small,
-        "anna",
-        json!({"type": "CreateWorkspace", "name": "Vejle"}),
-    )
-    .await;
+    create_workspace(&state, large, "Aarhus").await;
+    create_workspace(&state, small, "Vejle").await;
     for batch in 0..2 {
         let rows: Vec<Value> = (0..400)
             .map(|row| {
@@ -598,7 +574,6 @@ async fn saved_through(store: &dyn EventStore, head: u64, whole: bool) -> u64 {
 async fn a_resting_checkpointer_saves_the_timeline_and_leaves_the_checkpoint(backend: Backend) {
     for rest_factor in [1_000_000, 0] {
         let location = TestLocation::on(backend).await;
-        let backing = open(&location.location()).await;
         let limits = partnerhub::app_state::Limits {
             checkpoints: checkpoint::CheckpointPolicy {
                 every_events: 1,
@@ -607,17 +582,9 @@ async fn a_resting_checkpointer_saves_the_timeline_and_leaves_the_checkpoint(bac
             },
             ..partnerhub::app_state::Limits::default()
         };
-        let state = partnerhub::server::start_node(&backing, limits, &mut |_| {})
-            .await
-            .unwrap();
+        let state = start_with(&location.location(), limits).await;
         let workspace_id = Uuid::new_v4();
-        run(
-            &state,
-            workspace_id,
-            "anna",
-            json!({"type": "CreateWorkspace", "name": "Roskilde Bibliotekerne"}),
-        )
-        .await;
+        create_workspace(&state, workspace_id, "Roskilde Bibliotekerne").await;
         let store = state.store.clone();
         let mut first = None;
         for round in 1..=3 {
