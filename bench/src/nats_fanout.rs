@@ -147,17 +147,24 @@ impl NatsFanoutResult {
     /// The header of [`NatsFanoutResult::table_row`].
     pub fn table_header() -> String {
         format!(
-            "{:>6} {:>2} {:>10}  {:>7} {:>7} {:>7}  {:>6} {:>5} {:>5}  {:>8}  {:>6}  {:>6}  {:>6}  bar",
+            "{:>6} {:>2} {:>10}  {:>7} {:>7} {:>7}  {:>6} {:>5} {:>5}  {:>8}  {:>6}  {:>6}  {:>7} {:>7}  {:>6}  bar",
             "subs", "r", "server", "p50 ms", "p99 ms", "max ms", "missed", "reord", "shut",
-            "KiB/sub", "srv s", "gen s", "x p99"
+            "KiB/sub", "srv s", "gen s", "ack p99", "ack max", "x p99"
         )
     }
 
     /// Two lines of a table for people: NATS, then partnerhub with the ratios and the bar.
+    /// partnerhub's line also gives its writer's durable acknowledgement (`ack p99`, `ack
+    /// max`, ms): a delivery can come no sooner than its event is durable, so when the ack's
+    /// tail is as long as the deliveries', the disk made it (NATS stores nothing: `-`).
     pub fn table_row(&self) -> String {
         let line = |figures: &ServerFigures| {
+            let ack = figures.ack.as_ref().map_or_else(
+                || format!("{:>7} {:>7}", "-", "-"),
+                |ack| format!("{:>7.2} {:>7.2}", ack.p99_ms, ack.max_ms),
+            );
             format!(
-                "{:>6} {:>2} {:>10}  {:>7.2} {:>7.2} {:>7.2}  {:>6} {:>5} {:>5}  {:>8.1}  {:>6.2}  {:>6.2}",
+                "{:>6} {:>2} {:>10}  {:>7.2} {:>7.2} {:>7.2}  {:>6} {:>5} {:>5}  {:>8.1}  {:>6.2}  {:>6.2}  {ack}",
                 self.subscribers,
                 self.round,
                 figures.server,
@@ -897,6 +904,71 @@ mod tests {
             Some(NatsOp::Error("'Slow Consumer'".into()))
         );
         assert_eq!(reader.next_op(), None);
+    }
+
+    fn figures(server: &'static str, p99_ms: f64, ack: Option<Latency>) -> ServerFigures {
+        ServerFigures {
+            server,
+            latency: Latency {
+                p50_ms: 1.0,
+                p99_ms,
+                max_ms: p99_ms * 2.0,
+            },
+            frame_bytes: 1000,
+            received: 100,
+            missed: 0,
+            reordered: 0,
+            closed_early: 0,
+            connect_s: 0.1,
+            rss_idle_bytes: 0,
+            rss_loaded_bytes: 0,
+            bytes_per_subscriber: 0.0,
+            server_cpu_s: 0.5,
+            generator_cpu_s: 0.5,
+            ack,
+        }
+    }
+
+    #[test]
+    fn the_table_gives_partnerhubs_durable_ack_beside_its_deliveries() {
+        let ack = Latency {
+            p50_ms: 0.3,
+            p99_ms: 24.25,
+            max_ms: 127.5,
+        };
+        let result = NatsFanoutResult {
+            scenario: "nats-fanout",
+            subscribers: 100,
+            round: 1,
+            messages: 300,
+            rate_per_s: RATE_PER_S,
+            partnerhub: figures("partnerhub", 25.6, Some(ack)),
+            nats: figures("nats", 5.3, None),
+            ratio_p99_to_nats: 25.6 / 5.3,
+            ratio_memory_to_nats: 0.0,
+            bar: "partnerhub p99 ≤ 1x NATS's".into(),
+            bar_met: false,
+        };
+        let row = result.table_row();
+        let lines: Vec<&str> = row.lines().collect();
+        assert_eq!(lines.len(), 2);
+        let header = NatsFanoutResult::table_header();
+        let column = |name: &str| header.find(name).map(|at| at + name.len());
+        let (Some(p99_end), Some(max_end)) = (column("ack p99"), column("ack max")) else {
+            panic!("the header names the ack's columns: {header}");
+        };
+        // Right-aligned under their headings, on both lines.
+        assert_eq!(&lines[0][p99_end - 1..p99_end], "-");
+        assert_eq!(&lines[0][max_end - 1..max_end], "-");
+        assert_eq!(
+            lines[1][..p99_end].trim_end().rsplit(' ').next(),
+            Some("24.25")
+        );
+        assert_eq!(
+            lines[1][..max_end].trim_end().rsplit(' ').next(),
+            Some("127.50")
+        );
+        assert!(lines[1].ends_with("NOT MET partnerhub p99 ≤ 1x NATS's"));
     }
 
     #[test]
