@@ -1,6 +1,6 @@
 //! Gives the memory the process freed back to the system at once, where partnerhub knows it
 //! has just freed a lot of it (a rebuilt server's first checkpoint, BENCHMARKS.md issue 19
-//! scenario 3): [`return_freed_memory`].
+//! scenario 3; each argon2 password hash's 19 MiB, scenario 2): [`return_freed_memory`].
 //!
 //! The binaries allocate with mimalloc (`mimalloc::MiMalloc`). mimalloc gives freed pages back
 //! to the system ("purges" them) only some time after they are freed (10 ms for a segment's
